@@ -1,0 +1,55 @@
+"""The licensing intelligence register: create_app() wires config, extensions, blueprints and the CLI."""
+
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: str | type | object = "config.DevelopmentConfig", **overrides) -> Flask:
+    """Build the app. Only wiring: no migrations, data loading or network calls."""
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    from licensing import cli, errors, security
+    from licensing.db import db
+    from licensing.extensions import csrf, login_manager, migrate
+
+    app = Flask(__name__, template_folder=str(REPO_ROOT / "templates"), instance_path=str(REPO_ROOT / "instance"))
+    if isinstance(config, str):
+        module_name, class_name = config.rsplit(".", 1)
+        config = getattr(__import__(module_name, fromlist=[class_name]), class_name)
+    app.config.from_object(config() if isinstance(config, type) else config)
+    app.config.update(overrides)
+
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(str(REPO_ROOT / "templates")),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    WTFormsHelpers(app)
+
+    from licensing import models  # noqa: F401  (complete metadata for migrations)
+    from licensing.admin.views import bp as admin_bp
+    from licensing.audit.views import bp as audit_bp
+    from licensing.auth.views import bp as auth_bp
+    from licensing.main.views import bp as main_bp
+    from licensing.people.views import bp as people_bp
+
+    for blueprint in (auth_bp, main_bp, people_bp, audit_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app

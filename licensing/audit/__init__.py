@@ -1,0 +1,3 @@
+from licensing.audit.services import record
+
+__all__ = ["record"]

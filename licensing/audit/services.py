@@ -1,0 +1,58 @@
+"""Write and read the append-only audit trail (DPA 2018 s.62: who consulted what, when and why)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from flask import has_request_context, request
+from sqlalchemy import Select, select
+
+from licensing.audit.models import AuditEvent
+from licensing.db import db
+
+if TYPE_CHECKING:
+    from licensing.auth.models import User
+
+
+def record(actor: User | None, action: str, subject: Any = None, *, reason: str = "",
+           details: dict | None = None, email: str = "") -> AuditEvent:
+    """Add one audit event in the caller's transaction, so it lands with the change it describes."""
+    event = AuditEvent(
+        user_id=actor.id if actor else None,
+        user_email=actor.email if actor else email,
+        role=actor.role.value if actor else "",
+        authority_code=actor.authority.code if actor else "",
+        action=action,
+        subject_type=getattr(subject, "__tablename__", "") if subject is not None else "",
+        subject_id=str(subject.id) if subject is not None else "",
+        reason=reason,
+        details=details or {},
+        ip_address=request.remote_addr or "" if has_request_context() else "",
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def filter_events(*, action: str = "", user_email: str = "", authority_code: str = "", subject_id: str = "",
+                  date_from: dt.date | None = None, date_to: dt.date | None = None) -> Select:
+    """A query over audit events, newest first, narrowed by whichever filters are given."""
+    query = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if user_email:
+        query = query.where(AuditEvent.user_email == user_email.strip().lower())
+    if authority_code:
+        query = query.where(AuditEvent.authority_code == authority_code)
+    if subject_id:
+        query = query.where(AuditEvent.subject_id == subject_id)
+    if date_from:
+        query = query.where(AuditEvent.occurred_at >= dt.datetime.combine(date_from, dt.time.min))
+    if date_to:
+        query = query.where(AuditEvent.occurred_at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min))
+    return query
+
+
+def distinct_actions() -> list[str]:
+    return list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))

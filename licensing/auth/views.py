@@ -1,0 +1,66 @@
+from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from licensing.auth.forms import SignInForm, SignOutForm
+from licensing.auth.models import User
+from licensing.auth.services import authenticate, end_sessions
+from licensing.db import db, utcnow
+from licensing.extensions import login_manager
+
+bp = Blueprint("auth", __name__)
+
+login_manager.login_view = "auth.sign_in"
+login_manager.login_message = "Sign in to use the register"
+login_manager.login_message_category = "info"
+login_manager.session_protection = "strong"
+
+SIGN_IN_ERROR = ("Enter a correct email address and password. After {n} failed attempts an account is "
+                 "locked for {minutes} minutes.")
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    """Sessions carry `id:session_version`, so a bumped version kills every older cookie."""
+    ident, _, version = user_id.partition(":")
+    if not ident.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or not user.is_enabled or user.session_version != int(version):
+        return None
+    return user
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = SignInForm()
+    error = None
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        db.session.commit()
+        if user is not None:
+            session.clear()  # a fresh session at sign-in (no fixation)
+            login_user(user)
+            session.permanent = True
+            session["signed_in_at"] = utcnow().timestamp()
+            return redirect(url_for("main.home"))
+        cfg = current_app.config
+        error = SIGN_IN_ERROR.format(n=cfg["LOGIN_MAX_FAILURES"], minutes=int(cfg["LOGIN_LOCKOUT"].total_seconds() // 60))
+    return render_template("auth/sign_in.html", form=form, error=error), (200 if error is None else 401)
+
+
+@bp.post("/sign-out")
+@login_required
+def sign_out():
+    form = SignOutForm()
+    if form.validate_on_submit():
+        from licensing.audit import record
+
+        end_sessions(current_user)
+        record(current_user, "auth.signed_out", current_user)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash("You have signed out", "success")
+    return redirect(url_for("auth.sign_in"))

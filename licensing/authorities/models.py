@@ -1,0 +1,36 @@
+import enum
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from licensing.db import db, intpk, str_enum
+
+
+class AuthorityKind(enum.StrEnum):
+    LICENSING = "licensing_authority"
+    CLIENT_TRANSPORT = "client_transport"
+    POLICE = "police"
+
+    @property
+    def label(self) -> str:
+        return {"licensing_authority": "Licensing authority", "client_transport": "Client transport",
+                "police": "Police force"}[self.value]
+
+
+class Authority(db.Model):
+    """A council, county team or police force: data, so the register can grow beyond one county."""
+
+    __tablename__ = "authorities"
+
+    id: Mapped[intpk]
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[AuthorityKind] = mapped_column(str_enum(AuthorityKind))
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def is_police(self) -> bool:
+        return self.kind is AuthorityKind.POLICE
+
+    def __repr__(self) -> str:
+        return f"<Authority {self.code}>"

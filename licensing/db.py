@@ -1,0 +1,59 @@
+"""Declarative base, shared column types and the Flask-SQLAlchemy handle."""
+
+import datetime as dt
+from typing import Annotated
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import JSON, Boolean, DateTime, MetaData, String, Text, event, func
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, mapped_column, registry
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={str: String(255), dt.datetime: DateTime(), dict: JSON, list: JSON},
+    )
+
+
+intpk = Annotated[int, mapped_column(primary_key=True)]
+created_at = Annotated[dt.datetime, mapped_column(default=utcnow, server_default=func.current_timestamp())]
+bool_false = Annotated[bool, mapped_column(Boolean, default=False, server_default="0")]
+text = Annotated[str, mapped_column(Text, default="", server_default="")]
+short_str = Annotated[str, mapped_column(String(100), default="", server_default="")]
+
+db = SQLAlchemy(model_class=Base)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def str_enum(enum_cls) -> "SAEnum":
+    """A portable enum column that stores the members' values as strings (no native PG enum types)."""
+    return SAEnum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=True,
+        length=40,
+        validate_strings=True,
+        values_callable=lambda members: [m.value for m in members],
+        name=enum_cls.__name__.lower(),
+    )

@@ -1,0 +1,43 @@
+"""Domain exceptions and generic error pages (no stack traces, SQL or secrets)."""
+
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
+
+
+class RuleViolation(Exception):
+    """A business rule was broken; nothing was changed. The message is shown to the user."""
+
+
+class NotPermitted(Exception):
+    """The acting user may not do this."""
+
+
+ERROR_TITLES = {
+    400: "Sorry, there is a problem with the request",
+    403: "You do not have access to this page",
+    404: "Page not found",
+    405: "Sorry, there is a problem with the request",
+    413: "The file is too large",
+    429: "Too many requests",
+    500: "Sorry, there is a problem with the service",
+}
+
+
+def init_app(app: Flask) -> None:
+    def render_error(code: int):
+        return render_template("errors/error.html", code=code, title=ERROR_TITLES.get(code, ERROR_TITLES[500])), code
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return render_error(error.code or 500)
+
+    @app.errorhandler(NotPermitted)
+    def not_permitted(error: NotPermitted):
+        return render_error(403)
+
+    @app.errorhandler(500)
+    def server_error(error):
+        from licensing.db import db
+
+        db.session.rollback()
+        return render_error(500)

@@ -1,0 +1,9 @@
+"""Extensions created unbound and bound in create_app()."""
+
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_wtf import CSRFProtect
+
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from licensing.db import bool_false, created_at, db, intpk, short_str, str_enum, text
+
+if TYPE_CHECKING:
+    from licensing.authorities.models import Authority
+    from licensing.people.models import PersonRecord
+
+
+class LicenceType(enum.StrEnum):
+    HACKNEY_CARRIAGE_DRIVER = "hackney_carriage_driver"
+    PRIVATE_HIRE_DRIVER = "private_hire_driver"
+    DUAL_DRIVER = "dual_driver"
+    PRIVATE_HIRE_OPERATOR = "private_hire_operator"
+    VEHICLE = "vehicle"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class LicenceStatus(enum.StrEnum):
+    APPLIED = "applied"
+    GRANTED = "granted"
+    REFUSED = "refused"
+    SUSPENDED = "suspended"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    SURRENDERED = "surrendered"
+
+
+class Licence(db.Model):
+    """A driver, operator or vehicle licence issued by one licensing authority."""
+
+    __tablename__ = "licences"
+    __table_args__ = (UniqueConstraint("authority_id", "number"),)
+
+    id: Mapped[intpk]
+    person_record_id: Mapped[int] = mapped_column(ForeignKey("person_records.id"), index=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
+    licence_type: Mapped[LicenceType] = mapped_column(str_enum(LicenceType))
+    number: Mapped[str] = mapped_column(String(30), index=True)
+    status: Mapped[LicenceStatus] = mapped_column(str_enum(LicenceStatus))
+    issued_on: Mapped[dt.date | None]
+    expires_on: Mapped[dt.date | None]
+    conditions: Mapped[text]
+    vehicle_registration: Mapped[str] = mapped_column(String(8), default="", server_default="", index=True)
+    created_at: Mapped[created_at]
+
+    person: Mapped[PersonRecord] = relationship(back_populates="licences")
+    authority: Mapped[Authority] = relationship()
+
+    def is_current(self, today: dt.date) -> bool:
+        return self.status is LicenceStatus.GRANTED and (self.expires_on is None or self.expires_on >= today)
+
+
+class BadgeType(enum.StrEnum):
+    DRIVER = "driver"
+    PASSENGER_ASSISTANT = "passenger_assistant"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class BadgeStatus(enum.StrEnum):
+    VALID = "valid"
+    SUSPENDED = "suspended"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+class DbsCertificate(db.Model):
+    """An enhanced DBS certificate with both barred lists; Update Service status checks are due every 6 months."""
+
+    __tablename__ = "dbs_certificates"
+
+    id: Mapped[intpk]
+    person_record_id: Mapped[int] = mapped_column(ForeignKey("person_records.id"), index=True)
+    certificate_number: Mapped[str] = mapped_column(String(12))
+    issued_on: Mapped[dt.date]
+    barred_lists_checked: Mapped[bool_false]
+    update_service_subscribed: Mapped[bool_false]
+    last_status_check_on: Mapped[dt.date | None]
+    last_status_result: Mapped[short_str]  # "no new information" / "new information", never the content
+
+    person: Mapped[PersonRecord] = relationship(back_populates="dbs_certificates")
+
+    def next_status_check_due(self) -> dt.date:
+        from licensing.licences.rules import add_months
+
+        return add_months(self.last_status_check_on or self.issued_on, 6)
+
+
+class Badge(db.Model):
+    """A county client-transport ID badge for a driver or passenger assistant on school and social-care routes."""
+
+    __tablename__ = "badges"
+
+    id: Mapped[intpk]
+    person_record_id: Mapped[int] = mapped_column(ForeignKey("person_records.id"), index=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
+    badge_type: Mapped[BadgeType] = mapped_column(str_enum(BadgeType))
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    operator_name: Mapped[str] = mapped_column(String(120))
+    status: Mapped[BadgeStatus] = mapped_column(str_enum(BadgeStatus))
+    issued_on: Mapped[dt.date]
+    expires_on: Mapped[dt.date]
+    dbs_certificate_id: Mapped[int | None] = mapped_column(ForeignKey("dbs_certificates.id"))
+    first_reference_on: Mapped[dt.date | None]
+    second_reference_on: Mapped[dt.date | None]
+    english_test_passed_on: Mapped[dt.date | None]
+    safeguarding_training_on: Mapped[dt.date | None]
+    status_reason: Mapped[text]
+    created_at: Mapped[created_at]
+
+    person: Mapped[PersonRecord] = relationship(back_populates="badges")
+    authority: Mapped[Authority] = relationship()
+    dbs_certificate: Mapped[DbsCertificate | None] = relationship()

@@ -1,0 +1,73 @@
+"""Identity matching engine: pure Python (no Flask, no SQLAlchemy), after Splink's pipeline.
+
+identifiers (DVLA, NI, postcodes) -> normalise (names) -> blocking (candidate keys) ->
+compare (one level per field) -> score (Fellegi-Sunter weights, decision, explanation) ->
+cluster (identities without chaining) ; batch runs the lot over a CSV file.
+"""
+
+from .batch import BatchError, BatchReport, match_file
+from .blocking import blocking_keys, link_keys, query_keys
+from .cluster import Cluster, find_clusters
+from .compare import compare_address, compare_dl, compare_dob, compare_names, compare_ni, compare_sex
+from .em import estimate_parameters_em
+from .frequencies import CountedFrequencies, NameFrequencies, UniformFrequencies
+from .identifiers import (
+    DvlaNumber,
+    dvla_consistent_with,
+    is_valid_dvla_number,
+    is_valid_ni,
+    is_valid_postcode,
+    normalise_dvla_number,
+    normalise_ni,
+    normalise_postcode,
+    parse_dvla_number,
+)
+from .normalise import NameForm, clean_text, parse_full_name, parse_name
+from .records import MatchRecord, PreparedRecord, prepare
+from .score import FieldEvidence, MatchResult, pair_weight, score_pair, score_prepared
+from .settings import DEFAULT_LEVELS, Level, MatchSettings
+
+__all__ = [
+    "BatchError",
+    "BatchReport",
+    "Cluster",
+    "CountedFrequencies",
+    "DEFAULT_LEVELS",
+    "DvlaNumber",
+    "FieldEvidence",
+    "Level",
+    "MatchRecord",
+    "MatchResult",
+    "MatchSettings",
+    "NameForm",
+    "NameFrequencies",
+    "PreparedRecord",
+    "UniformFrequencies",
+    "blocking_keys",
+    "clean_text",
+    "compare_address",
+    "compare_dl",
+    "compare_dob",
+    "compare_names",
+    "compare_ni",
+    "compare_sex",
+    "dvla_consistent_with",
+    "estimate_parameters_em",
+    "find_clusters",
+    "is_valid_dvla_number",
+    "is_valid_ni",
+    "is_valid_postcode",
+    "link_keys",
+    "match_file",
+    "normalise_dvla_number",
+    "normalise_ni",
+    "normalise_postcode",
+    "pair_weight",
+    "parse_dvla_number",
+    "parse_full_name",
+    "parse_name",
+    "prepare",
+    "query_keys",
+    "score_pair",
+    "score_prepared",
+]

@@ -1,0 +1,375 @@
+"""Match a whole CSV file against itself: every pair of records judged to be one person.
+
+``python -m licensing.matching.batch INPUT.csv OUTPUT.csv`` (the app wires the same function to
+``flask --app licensing match-file``).
+
+Input: UTF-8 (a BOM is fine) with a header naming at least ``REQUIRED_COLUMNS`` in any order;
+``driving_licence_number`` and ``sex`` are optional; other columns are ignored. Output:
+``id_a,id_b,score`` for each pair at the automatic-link threshold, ``id_a < id_b``, sorted.
+
+Structural faults (missing column, ragged line, blank or duplicate record_id, no header, bytes
+that are not UTF-8, an oversized field) raise ``BatchError`` naming the line, and no output file
+is written: output goes to a temporary file renamed into place only at the end. Messy values (a
+date like 19551192, an invalid NI number) are kept as text, compared as text, and counted.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TextIO
+
+from .blocking import link_keys
+from .frequencies import CountedFrequencies
+from .records import MatchRecord, PreparedRecord, prepare
+from .score import DEFAULT_SETTINGS, LinkScorer, _probability
+from .settings import MatchSettings
+
+__all__ = ["BatchError", "BatchReport", "REQUIRED_COLUMNS", "match_file", "main"]
+
+REQUIRED_COLUMNS = (
+    "record_id",
+    "source",
+    "forenames",
+    "surname",
+    "date_of_birth",
+    "address_line",
+    "town",
+    "postcode",
+    "national_insurance",
+)
+OPTIONAL_COLUMNS = ("driving_licence_number", "sex")
+MAX_BLOCK = 5000  # a key shared by more records than this is too common to be evidence
+
+_prepare = prepare.__wrapped__  # no LRU cache: a batch prepares each record exactly once
+
+
+class BatchError(Exception):
+    """A structural fault in the input file; the message names the line."""
+
+    def __init__(self, line: int, message: str) -> None:
+        self.line = line
+        super().__init__(f"line {line}: {message}")
+
+
+@dataclass(slots=True)
+class BatchReport:
+    """What a batch run did: counts, warnings per kind, timings."""
+
+    records: int = 0
+    candidate_pairs: int = 0
+    links: int = 0
+    warnings: dict[str, int] = field(default_factory=dict)
+    oversized_blocks: int = 0
+    seconds: float = 0.0
+    output_path: str = ""
+
+    def warn(self, kind: str) -> None:
+        self.warnings[kind] = self.warnings.get(kind, 0) + 1
+
+    def __str__(self) -> str:
+        warned = ", ".join(f"{k}: {v}" for k, v in sorted(self.warnings.items())) or "none"
+        return (
+            f"{self.records} records, {self.candidate_pairs} pairs compared, {self.links} links "
+            f"in {self.seconds:.1f}s; warnings: {warned}"
+        )
+
+
+class _Progress:
+    """Plain-text progress on a stream with carriage-return updates (no dependency)."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self.stream = stream
+        self.last = 0.0
+
+    def show(self, phase: str, done: int, total: int | None = None, force: bool = False) -> None:
+        if self.stream is None:
+            return
+        now = time.monotonic()
+        if not force and now - self.last < 0.5:
+            return
+        self.last = now
+        if total:
+            width = 30
+            filled = int(width * done / total)
+            text = f"\r{phase}: [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}"
+        else:
+            text = f"\r{phase}: {done:,}"
+        self.stream.write(text.ljust(70))
+        self.stream.flush()
+
+    def end(self) -> None:
+        if self.stream is not None:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _decoded_lines(handle: IO[bytes]) -> Iterator[str]:
+    """Decode line by line so an undecodable byte is reported with its line number."""
+    for number, raw in enumerate(handle, start=1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BatchError(
+                number,
+                f"bytes that are not UTF-8 (at byte {exc.start + 1} of the line); "
+                "save the file as 'CSV UTF-8' and try again",
+            ) from None
+
+
+def _read_records(path: Path, report: BatchReport, progress: _Progress) -> list[PreparedRecord]:
+    prepared: list[PreparedRecord] = []
+    first_line: dict[str, int] = {}
+    with open(path, "rb") as handle:
+        reader = csv.reader(_decoded_lines(handle))
+        try:
+            header = next(reader, None)
+            while header is not None and not any(h.strip() for h in header):
+                header = next(reader, None)  # leading blank lines
+            if header is None:
+                raise BatchError(1, "the file is empty; expected a header row: " + ",".join(REQUIRED_COLUMNS))
+            header_line = reader.line_num
+            names = [h.strip().lower() for h in header]
+            seen: set[str] = set()
+            for name in names:
+                if name and name in seen:
+                    raise BatchError(header_line, f"column {name!r} appears twice in the header")
+                seen.add(name)
+            missing = [c for c in REQUIRED_COLUMNS if c not in seen]
+            if missing:
+                raise BatchError(header_line, "missing column(s): " + ", ".join(missing))
+            col = {name: i for i, name in enumerate(names)}
+            width = len(names)
+            i_id, i_src, i_fore, i_sur, i_dob = (col[c] for c in REQUIRED_COLUMNS[:5])
+            i_line, i_pc, i_ni = col["address_line"], col["postcode"], col["national_insurance"]
+            i_dl = col.get("driving_licence_number")
+            i_sex = col.get("sex")
+            intern = sys.intern
+            for row in reader:
+                line = reader.line_num
+                if not row:
+                    continue  # blank line
+                if len(row) != width:
+                    raise BatchError(line, f"expected {width} fields as in the header, found {len(row)}")
+                record_id = row[i_id].strip()
+                if not record_id:
+                    raise BatchError(line, "record_id is blank")
+                if record_id in first_line:
+                    raise BatchError(line, f"duplicate record_id {record_id!r} (first on line {first_line[record_id]})")
+                first_line[record_id] = line
+                dob = row[i_dob].strip()
+                ni = row[i_ni].strip()
+                pc = row[i_pc].strip()
+                dl = row[i_dl].strip() if i_dl is not None else ""
+                record = MatchRecord(
+                    record_id=record_id,
+                    source=intern(row[i_src].strip()),
+                    forenames=intern(row[i_fore].strip()),
+                    surname=intern(row[i_sur].strip()),
+                    date_of_birth=dob,
+                    sex=row[i_sex].strip() if i_sex is not None else "",
+                    postcodes=(pc,) if pc else (),
+                    address_lines=(row[i_line].strip(),) if pc else (),
+                    national_insurance=ni,
+                    driving_licence_number=dl,
+                )
+                p = _prepare(record)
+                if dob and not p.dob_iso:
+                    report.warn("date_of_birth_not_iso")
+                if ni and not p.ni_valid:
+                    report.warn("national_insurance_invalid")
+                if pc and not p.postcodes:
+                    report.warn("postcode_invalid")
+                if dl and p.dl_parsed is None:
+                    report.warn("driving_licence_invalid")
+                prepared.append(p)
+                if len(prepared) % 1000 == 0:
+                    progress.show("reading", len(prepared))
+        except csv.Error as exc:
+            raise BatchError(reader.line_num or 1, f"cannot read CSV: {exc}") from None
+    progress.show("reading", len(prepared), force=True)
+    return prepared
+
+
+def _build_blocks(prepared: list[PreparedRecord], report: BatchReport) -> tuple[list[tuple[int, ...]], dict[int, list[int]]]:
+    """Key hashes per record, and hash -> record indices (ascending) for keys shared by 2+ records."""
+    first: dict[int, int] = {}
+    blocks: dict[int, list[int]] = {}
+    record_keys: list[tuple[int, ...]] = []
+    for i, p in enumerate(prepared):
+        hashes = tuple({hash(k) for k in link_keys(p)})
+        record_keys.append(hashes)
+        for h in hashes:
+            block = blocks.get(h)
+            if block is not None:
+                block.append(i)
+            elif h in first:
+                blocks[h] = [first.pop(h), i]
+            else:
+                first[h] = i
+    del first
+    for h in [h for h, b in blocks.items() if len(b) > MAX_BLOCK]:
+        report.oversized_blocks += 1
+        del blocks[h]
+    return record_keys, blocks
+
+
+def _score_range(
+    prepared: list[PreparedRecord],
+    record_keys: list[tuple[int, ...]],
+    blocks: dict[int, list[int]],
+    settings: MatchSettings,
+    frequencies: CountedFrequencies,
+    start: int,
+    stop: int,
+    step: int,
+    progress: _Progress,
+) -> tuple[list[tuple[int, int, float]], int]:
+    """Score every candidate pair (i, j>i) for i in range(start, stop, step); return links and pair count."""
+    needed = settings.weight_for_probability(settings.auto_link_threshold)
+    scorer = LinkScorer(settings, frequencies)
+    found: list[tuple[int, int, float]] = []
+    compared = 0
+    total = len(prepared)
+    for i in range(start, stop, step):
+        keys = record_keys[i]
+        if not keys:
+            continue
+        candidates: set[int] = set()
+        for h in keys:
+            block = blocks.get(h)
+            if block is not None:
+                candidates.update(block[bisect.bisect_right(block, i):])
+        if not candidates:
+            continue
+        pa = prepared[i]
+        compared += len(candidates)
+        for j in candidates:
+            weight = scorer(pa, prepared[j])
+            if weight is not None and weight >= needed:
+                found.append((i, j, weight))
+        if i % 2000 < step:
+            progress.show("matching", i, total)
+    return found, compared
+
+
+def _score_parallel(prepared, record_keys, blocks, settings, frequencies, workers, progress):
+    """Fork workers that share the prepared records copy-on-write; each takes every n-th record."""
+    import multiprocessing as mp
+    import pickle
+
+    n = len(prepared)
+    ctx = mp.get_context("fork")
+    readers, procs = [], []
+    for w in range(1, workers):
+        r, wr = ctx.Pipe(duplex=False)
+
+        def child(w=w, wr=wr):
+            result = _score_range(prepared, record_keys, blocks, settings, frequencies, w, n, workers, _Progress(None))
+            wr.send_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+            wr.close()
+
+        proc = ctx.Process(target=child, daemon=True)
+        proc.start()
+        wr.close()
+        readers.append(r)
+        procs.append(proc)
+    found, compared = _score_range(prepared, record_keys, blocks, settings, frequencies, 0, n, workers, progress)
+    for r, proc in zip(readers, procs):
+        more, count = pickle.loads(r.recv_bytes())
+        found.extend(more)
+        compared += count
+        proc.join()
+        if proc.exitcode != 0:
+            raise RuntimeError(f"matching worker failed with exit code {proc.exitcode}")
+    return found, compared
+
+
+def match_file(
+    input_path: str | os.PathLike,
+    output_path: str | os.PathLike,
+    settings: MatchSettings | None = None,
+    progress: TextIO | None = sys.stderr,
+    workers: int | None = None,
+) -> BatchReport:
+    """Find every pair of records in one CSV that are the same person; write id_a,id_b,score."""
+    started = time.monotonic()
+    settings = settings or DEFAULT_SETTINGS
+    input_path, output_path = Path(input_path), Path(output_path)
+    report = BatchReport(output_path=str(output_path))
+    bar = _Progress(progress)
+    if not input_path.is_file():
+        raise FileNotFoundError(f"no such input file: {input_path}")
+
+    prepared = _read_records(input_path, report, bar)
+    report.records = len(prepared)
+    frequencies = CountedFrequencies()
+    for p in prepared:
+        frequencies.add_prepared(p)
+    record_keys, blocks = _build_blocks(prepared, report)
+
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if len(prepared) >= 20_000 else 1
+    if workers > 1 and sys.platform != "win32":
+        found, compared = _score_parallel(prepared, record_keys, blocks, settings, frequencies, workers, bar)
+    else:
+        found, compared = _score_range(prepared, record_keys, blocks, settings, frequencies, 0, len(prepared), 1, bar)
+    bar.show("matching", len(prepared), len(prepared), force=True)
+    bar.end()
+    report.candidate_pairs = compared
+
+    rows = []
+    for i, j, weight in found:
+        a, b = prepared[i].record.record_id, prepared[j].record.record_id
+        if b < a:
+            a, b = b, a
+        rows.append((a, b, _probability(settings, weight)))
+    rows.sort()
+    report.links = len(rows)
+
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{output_path.name}.", suffix=".tmp", dir=output_path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(("id_a", "id_b", "score"))
+            writer.writerows((a, b, f"{score:.6f}") for a, b, score in rows)
+        os.replace(tmp_name, output_path)
+    except BaseException:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+        raise
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point: python -m licensing.matching.batch INPUT.csv OUTPUT.csv."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Find every pair of records in a CSV that are the same person.")
+    parser.add_argument("input")
+    parser.add_argument("output")
+    parser.add_argument("--workers", type=int, default=None, help="processes to use (default: 2 for large files)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+    try:
+        report = match_file(args.input, args.output, progress=None if args.quiet else sys.stderr, workers=args.workers)
+    except (BatchError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(report, file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

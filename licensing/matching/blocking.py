@@ -1,0 +1,175 @@
+"""Blocking keys: which records are worth comparing at all.
+
+The app stores ``blocking_keys(record)`` in an indexed table; candidates for a record are the
+records sharing any key. Every key is at most 64 characters and starts with its kind:
+
+``dl:<first 13 characters of the licence number>``
+    Same person-derived part of a DVLA number; also brings together the 14th-character
+    conflicts that prove two people are different.
+``ni:<NI prefix and digits>``
+    The suffix letter is left out (it is not part of the unique identifier).
+``dob:<yyyy>-<lo>-<hi>:<name code>:<initial>``
+    Date of birth with day and month sorted (so a transposed date shares the key), the phonetic
+    code of one name token and the initial of another (any order, so swapped names and initials
+    still meet). Never DOB alone or one name alone: "Khan" born on 1 January would pull in
+    hundreds nationally; "Khan" + an M initial + that date is the set worth comparing.
+``dobt:<text>:<name code>:<initial>``
+    The same for a date of birth that is not a valid date, kept as text.
+``nm:<code>:<code>:<yyyy>``
+    Two name tokens (any order, any of current/previous names) with the birth year; ``-`` when
+    no year is known. Finds DOB typos.
+``pc:<postcode>:<name code>``
+    A postcode from the address history with one name token.
+
+Name codes are NYSIIS codes computed *after* transliteration canonicalisation, so Mohd, Md and
+Muhammad share a code, but Mahmood does not.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import combinations
+
+from .identifiers import is_valid_postcode
+from .normalise import phonetic
+from .records import MatchRecord, PreparedRecord, prepare
+
+__all__ = ["blocking_keys", "query_keys", "link_keys", "name_codes"]
+
+MAX_KEY_LENGTH = 64
+_MAX_CODES = 6
+_YEAR = re.compile(r"^\s*(\d{4})\b")
+_NI_SHAPE = re.compile(r"^[A-Z]{2}\d{6}$")
+
+
+def _form_tokens(p: PreparedRecord) -> list[list[tuple[str, str, bool]]]:
+    """Per name form: (phonetic code, initial, is_initial) for up to four tokens, honorifics left out."""
+    forms = []
+    for form in p.names:
+        tokens: list[tuple[str, str, bool]] = []
+        seen: set[str] = set()
+        for token in form.given + form.family:
+            if token.soft:
+                continue
+            code = "" if token.is_initial else phonetic(token.canon)
+            key = code or token.canon
+            if key in seen:
+                continue
+            seen.add(key)
+            tokens.append((code, token.canon[:1], token.is_initial))
+        forms.append(tokens[:4])
+    return forms
+
+
+def name_codes(p: PreparedRecord) -> list[str]:
+    """Phonetic codes of the record's name tokens (all names, no initials or honorifics), first seen first."""
+    codes: dict[str, None] = {}
+    for tokens in _form_tokens(p):
+        for code, _, is_initial in tokens:
+            if not is_initial:
+                codes[code] = None
+    return list(codes)[:_MAX_CODES]
+
+
+def _code_initial_pairs(p: PreparedRecord) -> set[str]:
+    """"<code>:<initial>" for each ordered pair of different tokens in one name form."""
+    pairs: set[str] = set()
+    for tokens in _form_tokens(p):
+        for i, (code, _, is_initial) in enumerate(tokens):
+            if is_initial:
+                continue
+            for j, (_, initial, _) in enumerate(tokens):
+                if i != j:
+                    pairs.add(f"{code}:{initial}")
+    return pairs
+
+
+def _form_code_pairs(p: PreparedRecord) -> set[tuple[str, str]]:
+    pairs: set[tuple[str, str]] = set()
+    for tokens in _form_tokens(p):
+        codes = [code for code, _, is_initial in tokens if not is_initial]
+        for x, y in combinations(codes, 2):
+            pairs.add((x, y) if x < y else (y, x))
+    return pairs
+
+
+def _dob_part(p: PreparedRecord) -> str:
+    if p.dob_iso:
+        y, m, d = p.dob[0:4], p.dob[5:7], p.dob[8:10]
+        lo, hi = (m, d) if m <= d else (d, m)
+        return f"dob:{y}-{lo}-{hi}"
+    if p.dob:
+        text = re.sub(r"[^0-9a-z]", "", p.dob.lower())[:16]
+        return f"dobt:{text}" if text else ""
+    return ""
+
+
+def _year(p: PreparedRecord) -> str:
+    if p.dob_iso:
+        return p.dob[:4]
+    match = _YEAR.match(p.dob)
+    if match and 1900 <= int(match.group(1)) <= 2100:
+        return match.group(1)
+    return ""
+
+
+def _identifier_keys(p: PreparedRecord) -> list[str]:
+    keys = []
+    if len(p.dl) >= 13:
+        keys.append("dl:" + p.dl[:13])
+    if _NI_SHAPE.match(p.ni_core):
+        keys.append("ni:" + p.ni_core)
+    return keys
+
+
+def link_keys(p: PreparedRecord) -> list[str]:
+    """The keys that can bring together a pair able to link automatically (identifier or exact DOB).
+
+    Batch matching only outputs automatic links, and a link needs an agreeing identifier or an
+    exact DOB, so these are enough there; the register also stores the looser keys.
+    """
+    keys = _identifier_keys(p)
+    dob = _dob_part(p)
+    if dob:
+        keys.extend(f"{dob}:{pair}" for pair in _code_initial_pairs(p))
+    return keys
+
+
+def blocking_keys(record: MatchRecord | PreparedRecord) -> set[str]:
+    """All keys to store for a record (works for partial records too: whatever fields exist)."""
+    p = record if isinstance(record, PreparedRecord) else prepare(record)
+    keys = set(link_keys(p))
+    year = _year(p) or "-"
+    for x, y in _form_code_pairs(p):
+        keys.add(f"nm:{x}:{y}:{year}")
+    codes = name_codes(p)
+    for pc in p.postcodes:
+        if is_valid_postcode(pc):
+            squashed = pc.replace(" ", "")
+            keys.update(f"pc:{squashed}:{code}" for code in codes)
+    return {k[:MAX_KEY_LENGTH] for k in keys}
+
+
+def query_keys(record: MatchRecord | PreparedRecord) -> set[str]:
+    """Keys for a search. A key ending in ':' is a prefix: match stored keys that start with it.
+
+    A full record gives its blocking keys. A partial one also gets prefixes: a name without a
+    birth year matches any year ("nm:<a>:<b>:"), a DOB without a name any name ("dob:...:"), a
+    postcode without a name anyone there ("pc:<postcode>:").
+    """
+    p = record if isinstance(record, PreparedRecord) else prepare(record)
+    keys = blocking_keys(p)
+    codes = name_codes(p)
+    if not _year(p):
+        keys = {k for k in keys if not k.startswith("nm:")}
+        keys.update(f"nm:{x}:{y}:" for x, y in _form_code_pairs(p))
+    dob = _dob_part(p)
+    if dob and len(codes) == 1 and not _code_initial_pairs(p):
+        keys.add(f"{dob}:{codes[0]}:")  # a one-word name: any partner token
+    if not codes:
+        if dob:
+            keys.add(dob + ":")
+        for pc in p.postcodes:
+            if is_valid_postcode(pc):
+                keys.add(f"pc:{pc.replace(' ', '')}:")
+    return {k[:MAX_KEY_LENGTH] for k in keys}

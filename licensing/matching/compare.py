@@ -1,0 +1,322 @@
+"""Compare two prepared records field by field; each field lands in exactly one level.
+
+The level names are the keys of ``settings.DEFAULT_LEVELS``. rapidfuzz is used only here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+
+from .identifiers import dvla_initials, dvla_surname_stem
+from .normalise import NameForm, Token
+from .records import PreparedRecord
+
+__all__ = [
+    "NameComparison",
+    "compare_address",
+    "compare_dl",
+    "compare_dob",
+    "compare_names",
+    "compare_ni",
+    "compare_sex",
+    "compare_tokens",
+    "token_level",
+]
+
+# Token agreement, best first. Integers so "worst of" is max().
+T_EXACT, T_VARIANT, T_DIMINUTIVE, T_FUZZY, T_INITIAL, T_NONE = range(6)
+
+
+def compare_dob(a: PreparedRecord, b: PreparedRecord) -> str:
+    """DOB level: exact / exact_text / transposed / typo / year_off / different / missing."""
+    da, db = a.dob, b.dob
+    if not da or not db:
+        return "missing"
+    if da == db:
+        return "exact" if a.dob_iso else "exact_text"
+    if a.dob_iso and b.dob_iso:
+        ya, ma, dda = da[0:4], da[5:7], da[8:10]
+        yb, mb, ddb = db[0:4], db[5:7], db[8:10]
+        if ya == yb and ma == ddb and dda == mb:
+            return "transposed"
+        if OSA.distance(a.dob_digits, b.dob_digits, score_cutoff=1) <= 1:
+            return "typo"
+        if ma == mb and dda == ddb and abs(int(ya) - int(yb)) == 1:
+            return "year_off"
+        return "different"
+    # At least one side is raw text: compare the digits, so "19551192" ~ "1955-11-29" is a slip.
+    if a.dob_digits and a.dob_digits == b.dob_digits:
+        return "exact_text"
+    if len(a.dob_digits) >= 6 and OSA.distance(a.dob_digits, b.dob_digits, score_cutoff=1) <= 1:
+        return "typo"
+    return "different"
+
+
+def compare_ni(a: PreparedRecord, b: PreparedRecord) -> str:
+    """NI level: exact / typo / different (both valid: different people) / different_unverified / missing."""
+    na, nb = a.ni_core, b.ni_core
+    if not na or not nb:
+        return "missing"
+    if na == nb:
+        return "exact"
+    if OSA.distance(na, nb, score_cutoff=1) <= 1:
+        return "typo"
+    if a.ni_valid and b.ni_valid:
+        return "different"
+    return "different_unverified"
+
+
+def _surname_stems(p: PreparedRecord) -> set[str]:
+    stems = set()
+    for form in p.names:
+        for token in form.family:
+            stems.add(dvla_surname_stem(token.raw))
+        if form.family:
+            stems.add(dvla_surname_stem("".join(t.raw for t in form.family)))
+    stems.discard("")
+    return stems
+
+
+def compare_dl(a: PreparedRecord, b: PreparedRecord) -> str:
+    """Licence level. Both numbers: exact / check_differs / typo / conflict_14th / name_change /
+    different / different_unverified. One number: checked against the other record's surname, DOB
+    and sex (cross_consistent / cross_inconsistent / cross_unclear)."""
+    la, lb = a.dl, b.dl
+    if la and lb:
+        if la == lb:
+            return "exact"
+        pa, pb = a.dl_parsed, b.dl_parsed
+        if pa and pb:
+            if la[:13] == lb[:13]:
+                # DVLA varies the 14th character to tell apart people with the same first 13.
+                return "check_differs" if la[13] == lb[13] else "conflict_14th"
+            if OSA.distance(la, lb, score_cutoff=1) <= 1:
+                return "typo"
+            if la[5:13] == lb[5:13] and la[:5] != lb[:5]:
+                return "name_change"
+            return "different"
+        if OSA.distance(la, lb, score_cutoff=1) <= 1:
+            return "typo"
+        return "different_unverified"
+    one, other = (a, b) if la else (b, a)
+    parsed = one.dl_parsed
+    if parsed is None or not (la or lb):
+        return "missing"
+    if other.dob_iso and not parsed.matches_dob(other.dob):
+        # A one-digit slip in the DOB is not proof; only a clear difference counts against.
+        encoded = f"{parsed.year_units:02d}{parsed.month:02d}{parsed.day:02d}"
+        other_digits = other.dob[2:4] + other.dob[5:7] + other.dob[8:10]
+        if OSA.distance(encoded, other_digits, score_cutoff=1) > 1:
+            return "cross_inconsistent"
+        return "cross_unclear"
+    if other.sex and other.sex != parsed.sex:
+        return "cross_inconsistent"
+    if other.dob_iso and parsed.surname_stem in _surname_stems(other):
+        return "cross_consistent"
+    return "cross_unclear"
+
+
+def compare_sex(a: PreparedRecord, b: PreparedRecord) -> str:
+    """Sex level: agree / differ / missing."""
+    if not a.sex or not b.sex:
+        return "missing"
+    return "agree" if a.sex == b.sex else "differ"
+
+
+def compare_address(a: PreparedRecord, b: PreparedRecord) -> str:
+    """Address level over the whole address histories: same_address / postcode / sector / district / different."""
+    pa, pb = a.postcodes, b.postcodes
+    if not pa or not pb:
+        return "missing"
+    if len(pa) == 1 and len(pb) == 1:
+        x, y = pa[0], pb[0]
+        if x == y:
+            return "same_address" if a.houses and a.houses == b.houses else "postcode"
+        if len(x) < 6 or len(y) < 6:
+            return "different"
+        if x[:-2] == y[:-2]:
+            return "sector"
+        return "district" if x[:-4] == y[:-4] else "different"
+    if a.houses and b.houses and not set(a.houses).isdisjoint(b.houses):
+        return "same_address"
+    if not set(pa).isdisjoint(pb):
+        return "postcode"
+    if not {p[:-2] for p in pa}.isdisjoint({p[:-2] for p in pb}):
+        return "sector"
+    if not {p[:-4] for p in pa}.isdisjoint({p[:-4] for p in pb}):
+        return "district"
+    return "different"
+
+
+# --- names ----------------------------------------------------------------------------------
+
+
+def token_level(x: Token, y: Token) -> int:
+    """How two name tokens agree: exact, spelling variant, diminutive, fuzzy (typo), initial, none."""
+    if x.raw == y.raw:
+        return T_EXACT
+    if x.canon == y.canon:
+        return T_VARIANT
+    if x.is_initial or y.is_initial:
+        return T_INITIAL if x.canon[:1] == y.canon[:1] else T_NONE
+    if not x.formal.isdisjoint(y.formal):
+        return T_DIMINUTIVE
+    if x.known and y.known:
+        return T_NONE  # two recognised, different names (Mahmood vs Muhammad, Hassan vs Hussain)
+    shorter = min(len(x.canon), len(y.canon))
+    if shorter >= 5:
+        limit = 2 if shorter >= 9 else 1
+        if OSA.distance(x.canon, y.canon, score_cutoff=limit) <= limit:
+            return T_FUZZY
+    return T_NONE
+
+
+@dataclass(frozen=True, slots=True)
+class TokenMatch:
+    """The result of aligning two token lists."""
+
+    level: str  # exact / variant / diminutive / subset / fuzzy / initials / different / missing
+    matched: tuple[tuple[Token, Token], ...]  # aligned pairs (shorter side first is not implied)
+
+
+_LIST_LEVEL = {T_EXACT: "exact", T_VARIANT: "variant", T_DIMINUTIVE: "diminutive", T_FUZZY: "fuzzy", T_INITIAL: "initials"}
+
+
+def compare_tokens(left: tuple[Token, ...], right: tuple[Token, ...]) -> TokenMatch:
+    """Align two token lists in any order; every token of the shorter list must find a partner."""
+    if not left or not right:
+        return TokenMatch("missing", ())
+    swap = len(left) > len(right)
+    short, long_ = (right, left) if swap else (left, right)
+    used = [False] * len(long_)
+    pairs = []
+    worst = T_EXACT
+    in_order = True
+    last = -1
+    for s in short:
+        best, best_j = T_NONE, -1
+        for j, candidate in enumerate(long_):
+            if used[j]:
+                continue
+            lvl = token_level(s, candidate)
+            if lvl < best:
+                best, best_j = lvl, j
+                if lvl == T_EXACT:
+                    break
+        if best == T_NONE:
+            return TokenMatch("different", ())
+        used[best_j] = True
+        if best_j < last:
+            in_order = False
+        last = best_j
+        pairs.append((long_[best_j], s) if swap else (s, long_[best_j]))
+        worst = max(worst, best)
+    if all(s.is_initial for s in short) and not all(t.is_initial for t in long_):
+        return TokenMatch("initials", tuple(pairs))
+    if len(short) != len(long_):
+        if worst <= T_DIMINUTIVE:
+            return TokenMatch("subset", tuple(pairs))
+        return TokenMatch(_LIST_LEVEL[worst], tuple(pairs))
+    if worst == T_EXACT and not in_order:
+        worst = T_VARIANT
+    return TokenMatch(_LIST_LEVEL[worst], tuple(pairs))
+
+
+@dataclass(frozen=True, slots=True)
+class NameComparison:
+    """The best reading of two records' names (over every current, previous and alias name)."""
+
+    surname: str  # surname level
+    forenames: str  # forenames level
+    surname_key: str  # canonical surname for frequency lookup ("" when not TF-eligible)
+    forename_tokens: tuple[str, ...]  # canonical forename tokens that agreed (for frequency lookup)
+    left: NameForm | None
+    right: NameForm | None
+    surname_pairs: tuple[tuple[Token, Token], ...] = ()
+    forename_pairs: tuple[tuple[Token, Token], ...] = ()
+
+
+_SURNAME_FROM_LIST = {
+    "exact": "exact",
+    "variant": "variant",
+    "diminutive": "variant",
+    "subset": "partial",
+    "fuzzy": "fuzzy",
+    "initials": "different",
+    "different": "different",
+    "missing": "missing",
+}
+
+
+def _forename_tokens(pairs: tuple[tuple[Token, Token], ...]) -> tuple[str, ...]:
+    return tuple(sorted({x.canon for x, _ in pairs if not x.is_initial}))
+
+
+def _readings(x: NameForm, y: NameForm, weights: dict[str, dict[str, float]]):
+    """Direct, swapped (surname given as a forename and vice versa) and whole-name readings."""
+    sur = compare_tokens(x.family, y.family)
+    fore = compare_tokens(x.given, y.given)
+    s_level = _SURNAME_FROM_LIST[sur.level]
+    yield s_level, fore.level, sur.matched, fore.matched
+    if x.given and y.given and x.family and y.family and s_level in ("different", "partial", "fuzzy"):
+        cross_sur = compare_tokens(x.family, y.given)
+        cross_fore = compare_tokens(x.given, y.family)
+        if cross_sur.level in ("exact", "variant", "subset") and cross_fore.level not in ("different", "missing"):
+            yield "reordered", cross_fore.level, cross_sur.matched, cross_fore.matched
+        whole = compare_tokens(x.all_tokens, y.all_tokens)
+        if whole.level in ("exact", "variant", "subset") and len(whole.matched) >= 2:
+            s_pairs = tuple(p for p in whole.matched if p[0] in x.family)
+            f_pairs = tuple(p for p in whole.matched if p[0] not in x.family)
+            yield "reordered", "subset", s_pairs, f_pairs
+
+
+def compare_names(a: PreparedRecord, b: PreparedRecord, weights: dict[str, dict[str, float]]) -> NameComparison:
+    """Best surname + forenames reading over all name pairs, judged by the levels' base weights."""
+    key = (a.names_id, b.names_id, id(weights))
+    hit = _NAME_CACHE.get(key)
+    if hit is not None:
+        return hit
+    best = None
+    best_score = -1e9
+    sw, fw = weights["surname"], weights["forenames"]
+    for x in a.names:
+        for y in b.names:
+            for s_level, f_level, s_pairs, f_pairs in _readings(x, y, weights):
+                score = sw[s_level] + fw[f_level]
+                if score > best_score:
+                    best_score = score
+                    best = (s_level, f_level, x, y, s_pairs, f_pairs)
+    if best is None:
+        result = NameComparison("missing", "missing", "", (), None, None)
+    else:
+        s_level, f_level, x, y, s_pairs, f_pairs = best
+        if s_level in ("exact", "variant"):
+            s_key = x.surname_key
+        elif s_level in ("partial", "reordered"):
+            s_key = " ".join(sorted({p[0].canon for p in s_pairs}))
+        else:
+            s_key = ""
+        result = NameComparison(
+            surname=s_level,
+            forenames=f_level,
+            surname_key=s_key,
+            forename_tokens=_forename_tokens(f_pairs),
+            left=x,
+            right=y,
+            surname_pairs=s_pairs,
+            forename_pairs=f_pairs,
+        )
+    if len(_NAME_CACHE) > 500_000:
+        _NAME_CACHE.clear()
+    _NAME_CACHE[key] = result
+    return result
+
+
+_NAME_CACHE: dict[tuple[int, int, int], NameComparison] = {}
+
+
+def initials_of(form: NameForm) -> str:
+    """DVLA-style initials of a name form (used in explanations)."""
+    return dvla_initials(" ".join(t.raw for t in form.given))

@@ -1,0 +1,102 @@
+"""How common a name or birth date is, for term-frequency adjusted match weights.
+
+The app implements ``NameFrequencies`` from database counts; ``CountedFrequencies`` counts an
+in-memory collection (tests, batch files); ``UniformFrequencies`` gives every value the same
+frequency, which leaves the settings' average u unchanged.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from .records import MatchRecord, PreparedRecord, prepare
+
+__all__ = ["CountedFrequencies", "NameFrequencies", "UniformFrequencies"]
+
+
+@runtime_checkable
+class NameFrequencies(Protocol):
+    """Frequencies in (0, 1] of canonical values (as produced by ``normalise``)."""
+
+    def surname_frequency(self, surname_key: str) -> float:
+        """Share of records whose canonical surname is this (e.g. "khan", "abd+rahman")."""
+        ...
+
+    def forename_frequency(self, token: str) -> float:
+        """Share of records with this canonical forename token (e.g. "muhammad")."""
+        ...
+
+    def dob_frequency(self, iso_dob: str) -> float:
+        """Share of records with this date of birth (1 January is common for people born abroad)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class UniformFrequencies:
+    """Every value equally common: the settings' average u values apply unchanged."""
+
+    surname: float = 1 / 200
+    forename: float = 1 / 300
+    dob: float = 1 / 18_000
+
+    def surname_frequency(self, surname_key: str) -> float:
+        return self.surname
+
+    def forename_frequency(self, token: str) -> float:
+        return self.forename
+
+    def dob_frequency(self, iso_dob: str) -> float:
+        return self.dob
+
+
+@dataclass(slots=True)
+class CountedFrequencies:
+    """Frequencies counted from records, smoothed towards a baseline so small samples stay sane.
+
+    freq = (count + k * base) / (total + k): with few records every value sits near the
+    baseline; with many, the observed share dominates.
+    """
+
+    surnames: Counter = field(default_factory=Counter)
+    forenames: Counter = field(default_factory=Counter)
+    dobs: Counter = field(default_factory=Counter)
+    total: int = 0
+    pseudo_count: float = 200.0
+    baseline: UniformFrequencies = field(default_factory=UniformFrequencies)
+
+    @classmethod
+    def from_records(cls, records: Iterable[MatchRecord], pseudo_count: float = 200.0) -> CountedFrequencies:
+        """Count canonical surnames, forename tokens and DOBs over records (each record counted once)."""
+        freq = cls(pseudo_count=pseudo_count)
+        for record in records:
+            freq.add(record)
+        return freq
+
+    def add(self, record: MatchRecord) -> None:
+        """Count one record."""
+        self.add_prepared(prepare(record))
+
+    def add_prepared(self, prepared: PreparedRecord) -> None:
+        """Count one already prepared record."""
+        self.total += 1
+        surnames = {n.surname_key for n in prepared.names if n.family}
+        forenames = {t.canon for n in prepared.names for t in n.given if not t.is_initial}
+        self.surnames.update(surnames)
+        self.forenames.update(forenames)
+        if prepared.dob_iso:
+            self.dobs[prepared.dob] += 1
+
+    def _smooth(self, count: int, base: float) -> float:
+        return min(1.0, (count + self.pseudo_count * base) / (self.total + self.pseudo_count))
+
+    def surname_frequency(self, surname_key: str) -> float:
+        return self._smooth(self.surnames.get(surname_key, 0), self.baseline.surname)
+
+    def forename_frequency(self, token: str) -> float:
+        return self._smooth(self.forenames.get(token, 0), self.baseline.forename)
+
+    def dob_frequency(self, iso_dob: str) -> float:
+        return self._smooth(self.dobs.get(iso_dob, 0), self.baseline.dob)

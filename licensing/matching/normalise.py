@@ -1,0 +1,421 @@
+"""Turn names as typed into comparable tokens: clean, drop titles, join compounds, map spelling variants.
+
+Pipeline for one name part (forenames or surname), in this order:
+
+1. ``clean_text``: NFKD with combining marks removed (é -> e), zero-width and bidi controls removed,
+   case-folded, apostrophes dropped (O'Brien -> obrien), other punctuation and hyphens become spaces.
+2. Titles that are never names (Mr, Dr, Haji...) are dropped. Honorific names that may stand before
+   or after a name (Syed, Mirza, Sheikh, Chaudhry...) are kept but marked *soft*: they are ignored
+   when comparing as long as something else remains.
+3. Compounds are joined so "Abdul-Rahman", "Abdul Rahman", "Abdur Rehman" and "Abdulrahman" give one
+   token, as do "Salah ud Din" and "Salahuddin".
+4. Each token gets a canonical spelling from the variant families (Mohd, Md, Mohammed -> muhammad;
+   Rehman -> rahman; Mahmud -> mahmood). Mahmood and Muhammad are different families.
+5. English diminutives (Steve, Mike, Liz...) carry the set of formal names they may stand for, so
+   "Mike" ~ "Michael" is recognised but kept apart from a spelling variant in explanations.
+
+Transliteration is canonicalised *before* phonetic coding (``phonetic``) so blocking keys agree.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jellyfish
+
+__all__ = [
+    "NameForm",
+    "Token",
+    "canonical_token",
+    "clean_text",
+    "parse_full_name",
+    "parse_name",
+    "phonetic",
+    "split_full_name",
+]
+
+# Zero-width and bidirectional controls are Unicode category Cf; strip them all.
+_PUNCT_TO_SPACE = re.compile(r"[^\w]+|_")
+
+
+def clean_text(value: str) -> str:
+    """Case-fold, strip accents, invisible and bidi characters and punctuation; collapse spaces."""
+    if not value:
+        return ""
+    text = unicodedata.normalize("NFKD", value)
+    text = "".join(
+        ch
+        for ch in text
+        if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf"
+    )
+    text = text.casefold().replace("'", "").replace("\u2019", "").replace("`", "")
+    text = text.replace("ß", "ss").replace("ø", "o").replace("ł", "l").replace("đ", "d").replace("æ", "ae")
+    return " ".join(_PUNCT_TO_SPACE.sub(" ", text).split())
+
+
+# Words that are never part of a person's name.
+TITLES = frozenset(
+    """mr mrs ms miss mx dr prof professor sir dame lord lady rev revd reverend fr capt
+    haji hajji haj hajj alhaj alhajj alhaji hajee al-haj""".split()
+)
+
+# Honorific names: inherited or religious titles that are also used as names. Soft = ignorable
+# in comparisons when other tokens remain, because they appear, vanish and move between records.
+SOFT_TOKENS = frozenset(
+    """syed sayed sayyed sayyid saiyed seyed syd mirza mirxa sheikh shaikh sheik shaik shiekh
+    chaudhry chaudhary choudhry chaudhri choudhary chowdhury chaudry choudhury chowdhry ch""".split()
+)
+
+# Canonical spelling families (transliterations of the same Arabic/Urdu name, or the same
+# European name across languages). First word of each line is the canonical form.
+_VARIANT_FAMILIES = """
+muhammad mohammed mohammad mohamed muhammed mohamad mohd md muhd mhd muhamad muhammod mohammod
+  mohamud mohmed mohmmad muhamed mohummad mahomed mohammud mohamood muhammadh mohummed mohmad
+hussain hussein husain husein hossain hosain hussian husayn hussayn husen
+hassan hasan hasen
+ahmed ahmad ahmet ahmod ahamed ahmaad
+rahman rehman rahmaan rehmaan rahmann
+mahmood mehmood mahmud mahmoud mehmud mahmod mehmod mahmmod
+iqbal ikbal iqbaal iqbhal
+ali aly alee
+shah shaah
+khan khaan
+akhtar akhter akthar akhtaar
+aslam asslam
+asif aasif asaf
+arif aarif areef
+tariq tarik tarique tareq
+rashid rasheed rashed rachid
+hamid hameed hamed
+majid majeed majed
+zahid zaheed zahed
+khalid khaled khalied
+saeed said sayeed saeid saied
+yousaf yusuf yousuf yousef yusef yusif yosef yousif
+ibrahim ebrahim ibraheem ibrahem
+ismail ismael esmail ismial
+ishaq ishaque ishak
+farooq faruq farook farouk farooque faruk
+qureshi quraishi kureshi qureishi
+siddiqui siddique siddiqi siddiqui sidiqui
+rafiq rafique rafeeq
+shafiq shafique shafeeq
+tahir taher
+naveed navid naved
+imran imraan
+usman osman uthman othman
+umar omar omer
+zubair zubayr zubeir
+javed javaid javid jawaid
+pervez parvez parvaiz perveiz parvez
+mushtaq mustaq
+anwar anwer
+aziz azeez
+bashir basheer
+nazir nazeer
+nadeem nadim
+waseem wasim
+zafar zafer zaffar
+mansoor mansur mansour
+qasim kasim qasem kassim
+riaz riyaz
+ayub ayoub ayyub
+yaqub yaqoob yakub yacoub yaqoub
+haq haque huq hoque
+amin ameen
+karim kareem
+rahim raheem
+naeem naim
+sharif shareef sharief
+latif lateef
+habib habeeb
+hanif haneef
+raza reza
+fatima fatimah fatema
+ayesha aisha aysha ayisha aishah
+khadija khadijah khadeeja
+nasreen nasrin
+yasmin yasmeen
+shahid shaheed
+sajid sajed
+abbas abas
+mustafa mustapha mostafa
+abid abed
+alexander aleksander aleksandr alexandr oleksandr
+katherine catherine kathryn katharine
+stephen steven
+abdullah abdulla abdallah abdulah
+"""
+
+
+def _families(text: str) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for line in text.strip().splitlines():
+        words = line.split()
+        if not words:
+            continue
+        if line.startswith("  "):
+            canonical = last  # continuation line
+        else:
+            canonical = last = words[0]
+        for word in words:
+            table[word] = canonical
+    return table
+
+
+VARIANTS: dict[str, str] = _families(_VARIANT_FAMILIES)
+
+# Diminutive -> formal names it may stand for (safe pairs only; Alex may be Alexander or Alexandra).
+_DIMINUTIVES = """
+steve stephen
+stevie stephen
+jon john
+johnny john
+jonny john
+mike michael
+mick michael
+micky michael
+mikey michael
+dave david
+davy david
+bob robert
+bobby robert
+rob robert
+robbie robert
+bill william
+billy william
+will william
+willie william
+tom thomas
+tommy thomas
+jim james
+jimmy james
+jamie james
+chris christopher christine christina
+tony anthony
+andy andrew
+dan daniel
+danny daniel
+matt matthew
+nick nicholas
+nicky nicholas
+pete peter
+joe joseph
+joey joseph
+sam samuel samantha
+sammy samuel
+ben benjamin
+alex alexander alexandra
+kate katherine
+katie katherine
+kathy katherine
+cathy katherine
+cath katherine
+liz elizabeth
+lizzie elizabeth
+beth elizabeth
+betty elizabeth
+sue susan
+susie susan
+maggie margaret
+rich richard
+rick richard
+dick richard
+ed edward
+eddie edward
+ted edward
+charlie charles
+pat patrick patricia
+jenny jennifer
+debbie deborah
+becky rebecca
+vicky victoria
+piotr peter
+tomasz thomas
+pawel paul
+krzysztof christopher
+michal michael
+andrzej andrew
+jozef joseph
+marek mark
+"""
+
+DIMINUTIVES: dict[str, frozenset[str]] = {}
+for _line in _DIMINUTIVES.strip().splitlines():
+    _short, *_formal = _line.split()
+    DIMINUTIVES[_short] = frozenset(VARIANTS.get(f, f) for f in _formal)
+
+# Compound particles. "Abdul Rahman" -> one token; infix particles join both neighbours.
+_ABD_PREFIXES = ("abdul", "abdur", "abdus", "abdal", "abdel", "abdil", "abdu", "abd")
+_JOIN_NEXT = frozenset(_ABD_PREFIXES) | {"abu", "abou", "al", "el"}
+_INFIXES = frozenset({"ul", "ur", "us", "ud", "ad", "al", "el"})
+_SUFFIXES = {"uddin": "din", "udin": "din", "uddeen": "din", "din": "din", "ullah": "allah",
+             "ulla": "allah", "allah": "allah", "ullha": "allah"}
+
+
+@lru_cache(maxsize=200_000)
+def canonical_token(token: str) -> str:
+    """The canonical spelling of one cleaned token (compounds are canonicalised part by part)."""
+    if "+" in token:
+        parts: list[str] = []
+        for part in token.split("+"):
+            if part in _ABD_PREFIXES:
+                parts.append("abd")
+            elif part in _INFIXES:
+                continue
+            elif part in _SUFFIXES:
+                parts.append(_SUFFIXES[part])
+            else:
+                parts.append(canonical_token(part))
+        return "+".join(parts)
+    known = VARIANTS.get(token)
+    if known:
+        return known
+    # A run-together compound: Abdurrehman -> abd+rahman, Salahuddin -> salah+din.
+    fallback = ""
+    for prefix in _ABD_PREFIXES:
+        rest = token[len(prefix):]
+        if not token.startswith(prefix) or len(rest) < 3:
+            continue
+        if rest in VARIANTS:
+            return "abd+" + VARIANTS[rest]
+        fallback = fallback or "abd+" + canonical_token(rest)
+    if fallback:
+        return fallback
+    for suffix in ("uddin", "udin", "uddeen", "ullah", "ulla", "ullha"):
+        head = token[: -len(suffix)]
+        if token.endswith(suffix) and len(head) >= 3:
+            return canonical_token(head) + "+" + _SUFFIXES[suffix]
+    return token
+
+
+def _join_compounds(words: list[str]) -> list[str]:
+    """Join particle sequences into one '+'-separated token so spacing and hyphens do not matter."""
+    out: list[str] = []
+    i = 0
+    n = len(words)
+    while i < n:
+        word = words[i]
+        nxt = words[i + 1] if i + 1 < n else ""
+        if word in _JOIN_NEXT and len(nxt) > 1:
+            if nxt in _INFIXES and i + 2 < n and len(words[i + 2]) > 1:
+                out.append(word + "+" + nxt + "+" + words[i + 2])  # Abd al Rahman
+                i += 3
+            else:
+                out.append(word + "+" + nxt)
+                i += 2
+            continue
+        if word in _INFIXES and out and len(nxt) > 1:
+            out[-1] = out[-1] + "+" + word + "+" + nxt  # Fazal ur Rehman, Salah ud Din
+            i += 2
+            continue
+        if word in _SUFFIXES and out and word not in ("din", "allah"):
+            out[-1] = out[-1] + "+" + word  # Nizam Uddin
+            i += 1
+            continue
+        out.append(word)
+        i += 1
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One name token: as written (cleaned), canonical spelling, and the formal names it may abbreviate."""
+
+    raw: str
+    canon: str
+    formal: frozenset[str]  # canonical names this token may stand for (itself, or a diminutive's formals)
+    soft: bool  # an honorific name that may be ignored
+    known: bool  # in a variant family (so an unlike known name is a different name, not a typo)
+
+    @property
+    def initial(self) -> str:
+        return self.canon[:1]
+
+    @property
+    def is_initial(self) -> bool:
+        return len(self.raw) == 1
+
+
+@lru_cache(maxsize=200_000)
+def _make_token(raw: str) -> Token:
+    canon = canonical_token(raw)
+    formal = DIMINUTIVES.get(raw, frozenset()) | {canon}
+    return Token(
+        raw=raw.replace("+", ""),
+        canon=canon,
+        formal=frozenset(formal),
+        soft=raw in SOFT_TOKENS,
+        known=raw in VARIANTS or raw in DIMINUTIVES or "+" in canon,
+    )
+
+
+@lru_cache(maxsize=200_000)
+def parse_name(text: str) -> tuple[Token, ...]:
+    """Tokens of one name part (forenames or surname), titles removed, compounds joined."""
+    words = [w for w in clean_text(text).split() if w not in TITLES]
+    return tuple(_make_token(w) for w in _join_compounds(words))
+
+
+def core(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """Tokens without honorific names, unless nothing else is left."""
+    kept = tuple(t for t in tokens if not t.soft)
+    return kept or tokens
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """One full name of a person (current, previous or alias) as comparable tokens."""
+
+    given: tuple[Token, ...]
+    family: tuple[Token, ...]
+
+    @property
+    def surname_key(self) -> str:
+        """Canonical surname (honorifics ignored) for frequency lookup and blocking."""
+        return " ".join(t.canon for t in core(self.family))
+
+    @property
+    def all_tokens(self) -> tuple[Token, ...]:
+        return core(self.given + self.family)
+
+    @property
+    def display(self) -> str:
+        return " ".join(t.raw for t in self.given + self.family)
+
+    def __bool__(self) -> bool:
+        return bool(self.given or self.family)
+
+
+@lru_cache(maxsize=300_000)
+def parse_full_name(forenames: str, surname: str) -> NameForm:
+    """A NameForm from separate forenames and surname fields."""
+    given = core(parse_name(forenames)) if forenames else ()
+    family = core(parse_name(surname)) if surname else ()
+    return NameForm(given=given, family=family)
+
+
+def split_full_name(full: str) -> tuple[str, str]:
+    """Split "Forenames Surname" on the last word (used for previous names and aliases)."""
+    words = clean_text(full).split()
+    words = [w for w in words if w not in TITLES]
+    # Keep a trailing honorific (e.g. "Asif Khan Syed") with the surname it follows.
+    if len(words) >= 3 and words[-1] in SOFT_TOKENS:
+        return " ".join(words[:-2]), " ".join(words[-2:])
+    if len(words) <= 1:
+        return "", " ".join(words)
+    return " ".join(words[:-1]), words[-1]
+
+
+@lru_cache(maxsize=300_000)
+def phonetic(canon: str) -> str:
+    """A short phonetic code of a canonical token (NYSIIS, capped at 6), so near spellings share keys."""
+    letters = canon.replace("+", "")
+    if not letters:
+        return ""
+    if not letters.isascii() or not letters.isalpha():
+        return letters[:12]
+    return jellyfish.nysiis(letters)[:6].lower()

@@ -1,0 +1,158 @@
+"""The record the engine matches, and its prepared (normalised, parsed) form."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .identifiers import (
+    DvlaNumber,
+    is_valid_ni,
+    is_valid_postcode,
+    ni_core,
+    normalise_dvla_number,
+    normalise_ni,
+    normalise_postcode,
+    parse_dvla_number,
+)
+from .normalise import NameForm, parse_full_name, split_full_name
+
+__all__ = ["MatchRecord", "PreparedRecord", "prepare", "normalise_dob", "normalise_sex"]
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRecord:
+    """One person record as the engine sees it: identity fields only, all plain strings."""
+
+    record_id: str
+    source: str = ""
+    forenames: str = ""
+    surname: str = ""
+    other_names: tuple[str, ...] = ()  # previous names / aliases, each "Forenames Surname"
+    date_of_birth: str = ""  # ISO yyyy-mm-dd when valid, otherwise the raw text
+    sex: str = ""  # "M", "F" or ""
+    postcodes: tuple[str, ...] = ()  # address history, most recent first
+    address_lines: tuple[str, ...] = ()  # first line of each address, aligned with postcodes
+    national_insurance: str = ""
+    driving_licence_number: str = ""
+
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_HOUSE = re.compile(r"\d+[a-z]?")
+
+
+def normalise_dob(value: str) -> tuple[str, bool]:
+    """Return (dob, is_iso): a valid yyyy-mm-dd date as is, anything else stripped and kept as raw text."""
+    text = (value or "").strip()
+    if _ISO.match(text):
+        try:
+            dt.date.fromisoformat(text)
+            return text, True
+        except ValueError:
+            pass
+    return text, False
+
+
+def normalise_sex(value: str) -> str:
+    """'M', 'F' or '' from the usual spellings (male/female/m/f)."""
+    v = (value or "").strip().upper()[:1]
+    return v if v in ("M", "F") else ""
+
+
+def _intern(value: str) -> str:
+    return sys.intern(value) if value else ""
+
+
+_name_ids: dict[tuple[NameForm, ...], int] = {}
+
+
+@dataclass(slots=True)
+class PreparedRecord:
+    """A MatchRecord normalised once so that pair comparisons only look things up."""
+
+    record: MatchRecord
+    names: tuple[NameForm, ...]  # current name first, then previous names and aliases
+    names_id: int  # equal name tuples share an id, so name comparisons can be cached
+    dob: str
+    dob_iso: bool
+    dob_digits: str
+    sex: str
+    ni: str  # normalised, possibly invalid
+    ni_core: str
+    ni_valid: bool
+    dl: str
+    dl_parsed: DvlaNumber | None
+    postcodes: tuple[str, ...]  # valid postcodes only, normalised "HP13 6AB"
+    houses: tuple[str, ...]  # "<postcode>|<house number>" for each address with a number
+
+
+def _names_of(record: MatchRecord) -> tuple[NameForm, ...]:
+    forms = []
+    primary = parse_full_name(record.forenames, record.surname)
+    if primary:
+        forms.append(primary)
+    for full in record.other_names:
+        fore, sur = split_full_name(full)
+        form = parse_full_name(fore, sur)
+        if form and form not in forms:
+            forms.append(form)
+    return tuple(forms)
+
+
+def _house_number(line: str) -> str:
+    match = _HOUSE.search((line or "").lower())
+    return match.group(0) if match else ""
+
+
+_names_by_text: dict[tuple[str, str, tuple[str, ...]], tuple[tuple[NameForm, ...], int]] = {}
+
+
+def _names_and_id(record: MatchRecord) -> tuple[tuple[NameForm, ...], int]:
+    key = (record.forenames, record.surname, record.other_names)
+    hit = _names_by_text.get(key)
+    if hit is None:
+        names = _names_of(record)
+        names_id = _name_ids.setdefault(names, len(_name_ids))
+        if len(_names_by_text) > 2_000_000:
+            _names_by_text.clear()
+        hit = _names_by_text[key] = (names, names_id)
+    return hit
+
+
+@lru_cache(maxsize=65_536)
+def prepare(record: MatchRecord) -> PreparedRecord:
+    """Normalise a record's fields for comparison (cached: records are immutable)."""
+    names, names_id = _names_and_id(record)
+    dob, dob_iso = normalise_dob(record.date_of_birth)
+    ni = normalise_ni(record.national_insurance)
+    dl = normalise_dvla_number(record.driving_licence_number)
+    postcodes = []
+    houses = []
+    for i, raw in enumerate(record.postcodes):
+        pc = normalise_postcode(raw)
+        if not pc or not is_valid_postcode(pc):
+            continue  # an invalid postcode cannot be compared by sector or district
+        postcodes.append(_intern(pc))
+        if i < len(record.address_lines):
+            house = _house_number(record.address_lines[i])
+            if house:
+                houses.append(f"{pc}|{house}")
+    return PreparedRecord(
+        record=record,
+        names=names,
+        names_id=names_id,
+        dob=_intern(dob),
+        dob_iso=dob_iso,
+        dob_digits="".join(ch for ch in dob if ch.isdigit()),
+        sex=normalise_sex(record.sex),
+        ni=ni,
+        ni_core=ni_core(ni) if ni else "",
+        ni_valid=is_valid_ni(ni),
+        dl=dl,
+        dl_parsed=parse_dvla_number(dl) if dl else None,
+        postcodes=tuple(dict.fromkeys(postcodes)),
+        houses=tuple(houses),
+    )

@@ -1,0 +1,15 @@
+"""Every area's models, imported so the metadata is complete for migrations."""
+
+from licensing.audit.models import AuditEvent
+from licensing.auth.models import Role, User
+from licensing.authorities.models import Authority, AuthorityKind
+from licensing.complaints.models import Complaint
+from licensing.intelligence.models import IntelligenceItem
+from licensing.licences.models import Badge, DbsCertificate, Licence
+from licensing.people.models import (AccessGrant, Address, BlockingKey, Identity, JobCursor, PersonName, PersonRecord,
+                                     RecordLink, TermCount)
+from licensing.sanctions.models import Sanction
+
+__all__ = ["AccessGrant", "Address", "AuditEvent", "Authority", "AuthorityKind", "Badge", "BlockingKey", "Complaint",
+           "DbsCertificate", "Identity", "IntelligenceItem", "JobCursor", "TermCount", "Licence", "PersonName", "PersonRecord", "RecordLink",
+           "Role", "Sanction", "User"]

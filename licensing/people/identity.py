@@ -1,0 +1,329 @@
+"""Linking person records into identities: the engine proposes, a person decides.
+
+Blocking keys and name counts live in indexed tables written with each record, so candidate lookup is an
+indexed query on SQLite and PostgreSQL alike and no process holds state that can go stale."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import delete, func, or_, select, update
+
+from licensing.audit import record as audit
+from licensing.auth.models import User
+from licensing.db import db, utcnow
+from licensing.errors import RuleViolation
+from licensing.matching import (
+    CountedFrequencies,
+    MatchRecord,
+    MatchResult,
+    MatchSettings,
+    blocking_keys,
+    score_pair,
+)
+from licensing.people.models import BlockingKey, Identity, JobCursor, LinkState, PersonRecord, RecordLink, TermCount
+
+MAX_CANDIDATES = 400
+DECIDED_BY_PERSON = (LinkState.CONFIRMED, LinkState.REJECTED, LinkState.UNLINKED)
+
+
+def match_settings() -> MatchSettings:
+    cfg = current_app.config
+    return MatchSettings(auto_link_threshold=cfg["MATCH_AUTO_LINK_THRESHOLD"],
+                         review_threshold=cfg["MATCH_REVIEW_THRESHOLD"])
+
+
+def to_match_record(record: PersonRecord) -> MatchRecord:
+    """The engine's view of a person record: names, DOB, sex, address history and identifiers."""
+    return MatchRecord(
+        record_id=str(record.id),
+        source=record.authority.code if record.authority else "",
+        forenames=record.forenames,
+        surname=record.surname,
+        other_names=tuple(n.full_name for n in record.other_names),
+        date_of_birth=record.date_of_birth.isoformat() if record.date_of_birth else "",
+        sex=record.sex,
+        postcodes=tuple(a.postcode for a in record.addresses),
+        address_lines=tuple(a.line1 for a in record.addresses),
+        national_insurance=record.national_insurance,
+        driving_licence_number=record.driving_licence_number,
+    )
+
+
+class DatabaseFrequencies:
+    """NameFrequencies from the term_counts table, read lazily and memoised for one operation only."""
+
+    def __init__(self, pseudo_count: float = 200.0) -> None:
+        self._counted = CountedFrequencies(pseudo_count=pseudo_count)
+        self._loaded: set[tuple[str, str]] = set()
+        self._counted.total = db.session.scalar(
+            select(TermCount.count).where(TermCount.kind == "total", TermCount.term == "")) or 0
+
+    def _count(self, kind: str, term: str, counter) -> None:
+        if (kind, term) not in self._loaded:
+            counter[term] = db.session.scalar(
+                select(TermCount.count).where(TermCount.kind == kind, TermCount.term == term)) or 0
+            self._loaded.add((kind, term))
+
+    def surname_frequency(self, surname_key: str) -> float:
+        self._count("surname", surname_key, self._counted.surnames)
+        return self._counted.surname_frequency(surname_key)
+
+    def forename_frequency(self, token: str) -> float:
+        self._count("forename", token, self._counted.forenames)
+        return self._counted.forename_frequency(token)
+
+    def dob_frequency(self, iso_dob: str) -> float:
+        self._count("dob", iso_dob, self._counted.dobs)
+        return self._counted.dob_frequency(iso_dob)
+
+
+def frequency_terms(match_record: MatchRecord) -> list[tuple[str, str]]:
+    """The (kind, term) pairs one record adds to the name and birth-date counts."""
+    counted = CountedFrequencies()
+    counted.add(match_record)
+    terms = [("total", "")]
+    terms += [("surname", t[:64]) for t in counted.surnames]
+    terms += [("forename", t[:64]) for t in counted.forenames]
+    terms += [("dob", t) for t in counted.dobs]
+    return terms
+
+
+def _bump_term_counts(terms: Iterable[tuple[str, str]], delta: int) -> None:
+    """Atomic increments, safe with several processes writing at once."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    for kind, term in terms:
+        statement = insert(TermCount).values(kind=kind, term=term, count=max(delta, 0))
+        db.session.execute(statement.on_conflict_do_update(
+            index_elements=["kind", "term"], set_={"count": TermCount.count + delta}))
+
+
+def index_record(record: PersonRecord, *, previous: MatchRecord | None = None) -> MatchRecord:
+    """Write the record's blocking keys and name counts; called whenever a record is created or changed."""
+    match_record = to_match_record(record)
+    if previous is not None:
+        _bump_term_counts(frequency_terms(previous), -1)
+    db.session.execute(delete(BlockingKey).where(BlockingKey.person_record_id == record.id))
+    db.session.add_all(BlockingKey(person_record_id=record.id, key=key[:64]) for key in sorted(blocking_keys(match_record)))
+    _bump_term_counts(frequency_terms(match_record), +1)
+    db.session.flush()
+    return match_record
+
+
+def candidate_record_ids(keys: Iterable[str], *, exclude: int | None = None, limit: int = MAX_CANDIDATES) -> list[int]:
+    """Records sharing any blocking key, most shared keys first: one indexed query."""
+    keys = [k[:64] for k in keys]
+    if not keys:
+        return []
+    shared = func.count(BlockingKey.id).label("shared")
+    query = (select(BlockingKey.person_record_id, shared).where(BlockingKey.key.in_(keys))
+             .group_by(BlockingKey.person_record_id).order_by(shared.desc(), BlockingKey.person_record_id)
+             .limit(limit))
+    if exclude is not None:
+        query = query.where(BlockingKey.person_record_id != exclude)
+    return [row[0] for row in db.session.execute(query)]
+
+
+def _ordered(a_id: int, b_id: int) -> tuple[int, int]:
+    return (a_id, b_id) if a_id < b_id else (b_id, a_id)
+
+
+def _existing_link(a_id: int, b_id: int) -> RecordLink | None:
+    low, high = _ordered(a_id, b_id)
+    return db.session.scalar(select(RecordLink).where(RecordLink.record_a_id == low, RecordLink.record_b_id == high))
+
+
+def _evidence(result: MatchResult) -> list[dict]:
+    return [{"field": e.field, "level": e.level, "weight": round(e.weight, 2), "text": e.text} for e in result.evidence]
+
+
+@dataclass
+class LinkOutcome:
+    linked: list[int] = field(default_factory=list)
+    queued: list[int] = field(default_factory=list)
+
+
+def link_new_record(record: PersonRecord, *, actor: User | None, previous: MatchRecord | None = None) -> LinkOutcome:
+    """Score the record against its candidates: strong pairs link automatically, doubtful pairs go to review.
+
+    Pairs a person has confirmed, rejected or unlinked are never re-proposed or overridden."""
+    match_record = index_record(record, previous=previous)
+    settings = match_settings()
+    frequencies = DatabaseFrequencies()
+    outcome = LinkOutcome()
+    candidate_ids = candidate_record_ids(blocking_keys(match_record), exclude=record.id)
+    candidates = db.session.scalars(select(PersonRecord).where(PersonRecord.id.in_(candidate_ids))).all()
+    for other in candidates:
+        existing = _existing_link(record.id, other.id)
+        if existing is not None and existing.state in DECIDED_BY_PERSON:
+            continue
+        result = score_pair(match_record, to_match_record(other), settings, frequencies)
+        if result.decision == "no_link":
+            if existing is not None and existing.state is LinkState.PENDING:
+                db.session.delete(existing)
+            continue
+        state = LinkState.AUTOMATIC if result.decision == "link" else LinkState.PENDING
+        link = existing or RecordLink(record_a_id=min(record.id, other.id), record_b_id=max(record.id, other.id))
+        link.score, link.evidence, link.summary = result.probability, _evidence(result), result.summary()
+        link.state, link.set_by_id, link.set_at, link.review_reason = state, None, utcnow(), ""
+        db.session.add(link)
+        db.session.flush()
+        if state is LinkState.AUTOMATIC:
+            if _join_identities(link, actor=actor, automatic=True):
+                outcome.linked.append(other.id)
+                audit(actor, "link.automatic", link, details={"records": [link.record_a_id, link.record_b_id],
+                                                              "score": round(result.probability, 6)})
+            else:
+                outcome.queued.append(other.id)
+        else:
+            outcome.queued.append(other.id)
+            audit(actor, "link.queued_for_review", link, details={"records": [link.record_a_id, link.record_b_id],
+                                                                  "score": round(result.probability, 6)})
+    return outcome
+
+
+def _contradiction(left: Identity, right: Identity) -> str:
+    """Why joining two identities would put clearly different people together, or '' if it would not."""
+    settings = match_settings()
+    frequencies = DatabaseFrequencies()
+    for a in left.records:
+        for b in right.records:
+            link = _existing_link(a.id, b.id)
+            if link is not None and link.state in (LinkState.REJECTED, LinkState.UNLINKED):
+                return f"records {a.id} and {b.id} were judged different people"
+            result = score_pair(to_match_record(a), to_match_record(b), settings, frequencies)
+            if result.contradicts:
+                return f"records {a.id} and {b.id} contradict: {result.summary()}"
+    return ""
+
+
+def _join_identities(link: RecordLink, *, actor: User | None, automatic: bool) -> bool:
+    """Merge the two records' identities unless that would chain two contradicting records together.
+
+    A chained cluster goes to review instead (the link becomes pending with the reason)."""
+    left, right = link.record_a.identity, link.record_b.identity
+    if left.id == right.id:
+        return True
+    reason = _contradiction(left, right)
+    if reason:
+        if not automatic:
+            raise RuleViolation(f"Confirming this pair would join people who are clearly different: {reason}")
+        link.state, link.review_reason = LinkState.PENDING, f"Would join a cluster that contradicts itself: {reason}"
+        audit(actor, "link.chain_blocked", link, details={"reason": reason})
+        return False
+    keep, merged = (left, right) if left.id < right.id else (right, left)
+    db.session.execute(update(PersonRecord).where(PersonRecord.identity_id == merged.id)
+                       .values(identity_id=keep.id).execution_options(synchronize_session="fetch"))
+    merged.merged_into_id = keep.id
+    db.session.execute(update(Identity).where(Identity.merged_into_id == merged.id).values(merged_into_id=keep.id))
+    db.session.flush()
+    db.session.expire_all()
+    audit(actor, "identity.merged", keep, details={"merged": merged.id, "link": link.id})
+    return True
+
+
+def decide_link(link: RecordLink, *, confirm: bool, actor: User) -> None:
+    """A reviewer confirms or rejects a pair; a rejection is remembered and never proposed again."""
+    if link.state is not LinkState.PENDING:
+        raise RuleViolation("This pair has already been decided")
+    if confirm:
+        link.state, link.set_by_id, link.set_at = LinkState.CONFIRMED, actor.id, utcnow()
+        _join_identities(link, actor=actor, automatic=False)
+        audit(actor, "link.confirmed", link, details={"records": [link.record_a_id, link.record_b_id]})
+    else:
+        link.state, link.set_by_id, link.set_at = LinkState.REJECTED, actor.id, utcnow()
+        audit(actor, "link.rejected", link, details={"records": [link.record_a_id, link.record_b_id]})
+    db.session.flush()
+
+
+def unlink_record(record: PersonRecord, *, actor: User, reason: str) -> Identity:
+    """Take a record out of its identity: its joining links are marked unlinked and never re-made automatically."""
+    links = db.session.scalars(select(RecordLink).where(
+        or_(RecordLink.record_a_id == record.id, RecordLink.record_b_id == record.id),
+        RecordLink.state.in_([LinkState.AUTOMATIC, LinkState.CONFIRMED]))).all()
+    for link in links:
+        link.state, link.set_by_id, link.set_at, link.review_reason = LinkState.UNLINKED, actor.id, utcnow(), reason
+    old_identity = record.identity
+    record.identity = Identity()
+    db.session.flush()
+    audit(actor, "link.unlinked", record, reason=reason, details={"from_identity": old_identity.id})
+    _rebuild_identity(old_identity, actor=actor)
+    return record.identity
+
+
+def _rebuild_identity(identity: Identity, *, actor: User | None) -> None:
+    """After an unlink, split records no longer joined by an automatic or confirmed link into their own identities."""
+    records = list(identity.records)
+    if len(records) < 2:
+        return
+    ids = {r.id for r in records}
+    joined = db.session.execute(select(RecordLink.record_a_id, RecordLink.record_b_id).where(
+        RecordLink.record_a_id.in_(ids), RecordLink.record_b_id.in_(ids),
+        RecordLink.state.in_([LinkState.AUTOMATIC, LinkState.CONFIRMED]))).all()
+    parent = {i: i for i in ids}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b in joined:
+        parent[find(a)] = find(b)
+    groups: dict[int, list[PersonRecord]] = {}
+    for r in records:
+        groups.setdefault(find(r.id), []).append(r)
+    keep_group = min(groups.values(), key=lambda g: min(r.id for r in g))
+    for group in groups.values():
+        if group is not keep_group:
+            new_identity = Identity()
+            for r in group:
+                r.identity = new_identity
+    db.session.flush()
+
+
+def review_queue(*, viewer: User) -> select:
+    """Pending pairs, strongest first."""
+    return select(RecordLink).where(RecordLink.state == LinkState.PENDING).order_by(RecordLink.score.desc(), RecordLink.id)
+
+
+def rematch_all(*, batch_size: int = 500, restart: bool = False,
+                echo: Callable[[str], None] = print, progress: Callable[[int, int], None] | None = None) -> int:
+    """Re-link every record in id order, committing per batch and recording the position, so it can resume."""
+    cursor = db.session.get(JobCursor, "rematch") or JobCursor(name="rematch", position=0)
+    db.session.add(cursor)
+    if restart:
+        cursor.position = 0
+    total = db.session.scalar(select(func.count(PersonRecord.id))) or 0
+    done = db.session.scalar(select(func.count(PersonRecord.id)).where(PersonRecord.id <= cursor.position)) or 0
+    started = dt.datetime.now()
+    processed = 0
+    while True:
+        ids = db.session.scalars(select(PersonRecord.id).where(PersonRecord.id > cursor.position)
+                                 .order_by(PersonRecord.id).limit(batch_size)).all()
+        if not ids:
+            break
+        for record_id in ids:
+            record = db.session.get(PersonRecord, record_id)
+            previous = to_match_record(record)
+            link_new_record(record, actor=None, previous=previous)
+        cursor.position = ids[-1]
+        db.session.commit()
+        done += len(ids)
+        processed += len(ids)
+        if progress:
+            progress(done, total)
+        else:
+            elapsed = (dt.datetime.now() - started).total_seconds()
+            echo(f"[{'#' * (30 * done // max(total, 1)):<30}] {done}/{total} records ({elapsed:.0f}s)")
+    cursor.position = 0
+    db.session.commit()
+    echo(f"Re-linked {processed} records.")
+    return processed

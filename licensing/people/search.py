@@ -1,0 +1,139 @@
+"""Search the register from any subset of what an officer holds; ranked identities with their evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import func, select
+
+from licensing.auth.models import User
+from licensing.db import db
+from licensing.licences.models import Badge, Licence
+from licensing.matching import MatchRecord, blocking_keys, score_pair
+from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
+from licensing.people.access import can_see_record
+from licensing.people.identity import DatabaseFrequencies, candidate_record_ids, match_settings, to_match_record
+from licensing.people.models import Identity, PersonRecord
+from licensing.people.services import Flag, identity_flags
+
+MAX_RESULTS = 25
+AGE_TOLERANCE_YEARS = 3
+
+
+@dataclass(frozen=True)
+class SearchCriteria:
+    forenames: str = ""
+    surname: str = ""
+    date_of_birth: dt.date | None = None
+    approximate_age: int | None = None
+    postcode: str = ""
+    national_insurance: str = ""
+    driving_licence_number: str = ""
+    reference_number: str = ""
+
+    @classmethod
+    def from_form(cls, form) -> SearchCriteria:
+        return cls(
+            forenames=form.forenames.data or "", surname=form.surname.data or "",
+            date_of_birth=form.date_of_birth.data,
+            approximate_age=int(form.approximate_age.data) if form.approximate_age.data else None,
+            postcode=normalise_postcode(form.postcode.data or ""),
+            national_insurance=normalise_ni(form.national_insurance.data or ""),
+            driving_licence_number=normalise_dvla_number(form.driving_licence_number.data or ""),
+            reference_number="".join((form.reference_number.data or "").split()).upper())
+
+    def as_terms(self) -> dict[str, str]:
+        return {k: (v.isoformat() if isinstance(v, dt.date) else str(v)) for k, v in asdict(self).items() if v}
+
+    def as_match_record(self) -> MatchRecord:
+        return MatchRecord(
+            record_id="query", forenames=self.forenames, surname=self.surname,
+            date_of_birth=self.date_of_birth.isoformat() if self.date_of_birth else "",
+            postcodes=(self.postcode,) if self.postcode else (),
+            national_insurance=self.national_insurance, driving_licence_number=self.driving_licence_number)
+
+
+@dataclass
+class SearchHit:
+    identity_id: int
+    score: float
+    explanation: str
+    exact: str = ""
+    records: list[PersonRecord] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def display_name(self) -> str:
+        return self.records[0].full_name if self.records else ""
+
+
+def _exact_reference_matches(reference: str) -> dict[int, str]:
+    """Records holding this licence or badge number or vehicle registration: exact, so they rank first."""
+    found: dict[int, str] = {}
+    for record_id, kind in db.session.execute(
+            select(Licence.person_record_id, Licence.licence_type).where(
+                func.upper(Licence.number) == reference)).all():
+        found[record_id] = "licence number"
+    for (record_id,) in db.session.execute(
+            select(Licence.person_record_id).where(Licence.vehicle_registration == reference)).all():
+        found.setdefault(record_id, "vehicle registration")
+    for (record_id,) in db.session.execute(
+            select(Badge.person_record_id).where(func.upper(Badge.number) == reference)).all():
+        found.setdefault(record_id, "badge number")
+    return found
+
+
+def _exact_identifier_matches(criteria: SearchCriteria) -> dict[int, str]:
+    found: dict[int, str] = {}
+    if criteria.reference_number:
+        found.update(_exact_reference_matches(criteria.reference_number))
+    if criteria.national_insurance:
+        for record_id in db.session.scalars(select(PersonRecord.id).where(
+                PersonRecord.national_insurance == criteria.national_insurance)):
+            found.setdefault(record_id, "NI number")
+    if criteria.driving_licence_number:
+        for record_id in db.session.scalars(select(PersonRecord.id).where(
+                PersonRecord.driving_licence_number == criteria.driving_licence_number)):
+            found.setdefault(record_id, "driving licence number")
+    return found
+
+
+def _age_fits(record: PersonRecord, age: int | None, today: dt.date) -> bool:
+    if age is None or record.date_of_birth is None:
+        return True
+    years = today.year - record.date_of_birth.year - ((today.month, today.day) < (record.date_of_birth.month,
+                                                                                   record.date_of_birth.day))
+    return abs(years - age) <= AGE_TOLERANCE_YEARS
+
+
+def search_people(criteria: SearchCriteria, *, viewer: User, today: dt.date) -> list[SearchHit]:
+    """Exact identifiers first, then identities ranked by the engine's match probability against the query.
+
+    Only records the viewer may see are searched or shown."""
+    exact = _exact_identifier_matches(criteria)
+    query = criteria.as_match_record()
+    candidate_ids = set(candidate_record_ids(blocking_keys(query))) | set(exact)
+    if not candidate_ids:
+        return []
+    records = db.session.scalars(select(PersonRecord).where(PersonRecord.id.in_(candidate_ids))).all()
+    settings, frequencies = match_settings(), DatabaseFrequencies()
+    best: dict[int, SearchHit] = {}
+    for record in records:
+        if not can_see_record(viewer, record) or not _age_fits(record, criteria.approximate_age, today):
+            continue
+        result = score_pair(query, to_match_record(record), settings, frequencies)
+        exact_kind = exact.get(record.id, "")
+        score = 1.0 if exact_kind else result.probability
+        explanation = f"{exact_kind}: agrees · {result.summary()}" if exact_kind else result.summary()
+        hit = best.get(record.identity_id)
+        if hit is None or (bool(exact_kind), score) > (bool(hit.exact), hit.score):
+            best[record.identity_id] = SearchHit(record.identity_id, score, explanation, exact_kind)
+    ranked = sorted(best.values(), key=lambda h: (not h.exact, -h.score, h.identity_id))[:MAX_RESULTS]
+    identities = {i.id: i for i in db.session.scalars(
+        select(Identity).where(Identity.id.in_([h.identity_id for h in ranked])))}
+    for hit in ranked:
+        identity = identities[hit.identity_id]
+        hit.records = [r for r in identity.records if can_see_record(viewer, r)]
+        hit.flags = identity_flags(identity, today)
+    return ranked

@@ -1,0 +1,172 @@
+"""Person records: creating them, and the whole-identity view with its flags."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from licensing.audit import record as audit
+from licensing.auth.models import User
+from licensing.authorities.models import Authority
+from licensing.complaints.models import Complaint
+from licensing.db import db
+from licensing.errors import RuleViolation
+from licensing.intelligence.models import IntelligenceStatus
+from licensing.intelligence.services import IntelligenceView, view_intelligence
+from licensing.licences.models import Badge, BadgeStatus, DbsCertificate, Licence
+from licensing.licences.rules import add_months
+from licensing.people.access import visible_records
+from licensing.people.models import Address, Identity, NameKind, PersonName, PersonRecord
+from licensing.sanctions.models import Sanction
+
+SEXUAL_COMPLAINT_WINDOW_MONTHS = 24
+
+
+@dataclass(frozen=True)
+class AddressInput:
+    line1: str
+    town: str
+    postcode: str
+    line2: str = ""
+    from_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class PersonRecordInput:
+    """What an authority supplies for one person; formats are checked by the form or the import first."""
+
+    authority_reference: str
+    forenames: str
+    surname: str
+    date_of_birth: dt.date | None = None
+    sex: str = ""
+    phone: str = ""
+    email: str = ""
+    driving_licence_number: str = ""
+    national_insurance: str = ""
+    addresses: tuple[AddressInput, ...] = ()
+    previous_names: tuple[tuple[str, str], ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()
+
+
+def create_person_record(authority: Authority, data: PersonRecordInput, *, actor: User | None) -> PersonRecord:
+    """Add one authority's record of a person as a new identity, then let the engine link it."""
+    from licensing.people.identity import link_new_record
+
+    if not data.forenames.strip() and not data.surname.strip():
+        raise RuleViolation("Enter the person's name")
+    reference = data.authority_reference.strip()
+    if reference and db.session.query(PersonRecord.id).filter_by(
+            authority_id=authority.id, authority_reference=reference).first():
+        raise RuleViolation(f"{authority.name} already has a record with reference {reference}")
+    identity = Identity()
+    record = PersonRecord(
+        authority=authority, identity=identity, authority_reference=reference, forenames=data.forenames.strip(),
+        surname=data.surname.strip(), date_of_birth=data.date_of_birth, sex=data.sex, phone=data.phone,
+        email=data.email.lower(), driving_licence_number=data.driving_licence_number,
+        national_insurance=data.national_insurance,
+        addresses=[Address(line1=a.line1, line2=a.line2, town=a.town, postcode=a.postcode, from_on=a.from_on)
+                   for a in data.addresses],
+        other_names=[PersonName(kind=NameKind.PREVIOUS, forenames=f, surname=s) for f, s in data.previous_names]
+        + [PersonName(kind=NameKind.ALIAS, forenames=f, surname=s) for f, s in data.aliases],
+    )
+    db.session.add(record)
+    db.session.flush()
+    audit(actor, "person_record.created", record, details={"authority": authority.code})
+    link_new_record(record, actor=actor)
+    return record
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ComplaintView:
+    complaint: Complaint
+    shows_complainant: bool
+
+
+@dataclass
+class PersonView:
+    """Everything the viewer may see about one identity, gathered from every authority."""
+
+    identity: Identity
+    records: list[PersonRecord]
+    licences: list[Licence] = field(default_factory=list)
+    badges: list[Badge] = field(default_factory=list)
+    dbs_certificates: list[DbsCertificate] = field(default_factory=list)
+    sanctions: list[Sanction] = field(default_factory=list)
+    complaints: list[ComplaintView] = field(default_factory=list)
+    intelligence: list[IntelligenceView] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def display_name(self) -> str:
+        return self.records[0].full_name if self.records else "Unknown"
+
+    def shown_ids(self) -> dict[str, list[int]]:
+        """What the page showed, for the audit event."""
+        return {"records": [r.id for r in self.records], "intelligence": [i.item_id for i in self.intelligence]}
+
+
+def build_person_view(identity: Identity, viewer: User, today: dt.date) -> PersonView:
+    """Gather the identity's records the viewer may see; flags are computed from the whole identity."""
+    records = visible_records(identity, viewer)
+    view = PersonView(identity=identity, records=records)
+    for record in records:
+        view.licences.extend(record.licences)
+        view.badges.extend(record.badges)
+        view.dbs_certificates.extend(record.dbs_certificates)
+        view.sanctions.extend(record.sanctions)
+        view.complaints.extend(ComplaintView(c, c.authority_id == viewer.authority_id) for c in record.complaints)
+    for record in identity.records:
+        for item in record.intelligence_items:
+            shown = view_intelligence(item, viewer)
+            if shown is not None:
+                view.intelligence.append(shown)
+    view.sanctions.sort(key=lambda s: s.decided_on, reverse=True)
+    view.complaints.sort(key=lambda c: c.complaint.received_on, reverse=True)
+    view.flags = identity_flags(identity, today)
+    return view
+
+
+def identity_flags(identity: Identity, today: dt.date) -> list[Flag]:
+    """Flags from the whole identity, not from one authority's part of it."""
+    records = identity.records
+    sanctions = [s for r in records for s in r.sanctions]
+    flags: list[Flag] = []
+    adverse = [s for s in sanctions if s.sanction_type.is_adverse]
+    if adverse:
+        kinds = ", ".join(sorted({f"{s.sanction_type.label.lower()} ({s.authority.code})" for s in adverse}))
+        flags.append(Flag("adverse_decision", f"Refused, suspended or revoked: {kinds}"))
+    window_start = add_months(today, -SEXUAL_COMPLAINT_WINDOW_MONTHS)
+    serious = [c for r in records for c in r.complaints
+               if c.category.is_sexual_or_safeguarding and c.received_on >= window_start]
+    if len(serious) >= 2:
+        authorities = len({c.authority_id for c in serious})
+        flags.append(Flag("complaint_pattern", f"{len(serious)} sexual or safeguarding complaints in 24 months "
+                                               f"across {authorities} authorit{'y' if authorities == 1 else 'ies'}"))
+    if any(i.status is not IntelligenceStatus.WITHDRAWN for r in records for i in r.intelligence_items):
+        flags.append(Flag("police_information", "Police hold information: contact the point of contact"))
+    certificates = sorted((c for r in records for c in r.dbs_certificates), key=lambda c: c.issued_on)
+    needs_dbs = any(b.status is BadgeStatus.VALID for r in records for b in r.badges) or any(
+        lic.is_current(today) for r in records for lic in r.licences)
+    if certificates and needs_dbs:
+        latest = certificates[-1]
+        if not latest.update_service_subscribed:
+            flags.append(Flag("dbs_lapsed", "DBS Update Service subscription lapsed"))
+        elif latest.next_status_check_due() < today:
+            flags.append(Flag("dbs_overdue", f"DBS status check overdue since {latest.next_status_check_due():%d %B %Y}"))
+    standing = [s for s in sanctions if s.stands_on(today)]
+    for record in records:
+        for licence in record.licences:
+            against = [s for s in standing if s.authority_id != licence.authority_id]
+            if licence.is_current(today) and against:
+                flags.append(Flag("licensed_despite_decision",
+                                  f"Licensed by {licence.authority.name} while a decision by "
+                                  f"{against[0].authority.name} stands"))
+                break
+    return flags

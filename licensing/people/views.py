@@ -1,0 +1,115 @@
+import datetime as dt
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from licensing.audit import record as audit
+from licensing.auth.models import Role
+from licensing.auth.permissions import roles_required
+from licensing.db import db
+from licensing.errors import RuleViolation
+from licensing.people.access import SEARCHER_ROLES, grant_access, stated_reason, visible_records
+from licensing.people.forms import PersonRecordForm, ReasonForm, SearchForm
+from licensing.people.models import Identity
+from licensing.people.search import SearchCriteria, search_people
+from licensing.people.services import AddressInput, PersonRecordInput, build_person_view, create_person_record
+
+bp = Blueprint("people", __name__)
+
+
+@bp.route("/search", methods=["GET", "POST"])
+@roles_required(*SEARCHER_ROLES)
+def search():
+    form = SearchForm()
+    hits = None
+    if form.validate_on_submit():
+        criteria = SearchCriteria.from_form(form)
+        hits = search_people(criteria, viewer=current_user, today=dt.date.today())
+        audit(current_user, "person.searched", reason=form.reason.data,
+              details={"terms": criteria.as_terms(), "results": [hit.identity_id for hit in hits]})
+        grant_access(current_user, [hit.identity_id for hit in hits], form.reason.data)
+        db.session.commit()
+    return render_template("people/search.html", form=form, hits=hits, title="Search the register")
+
+
+def _load_visible_identity(identity_id: int) -> Identity:
+    """404 for an identity that does not exist or holds nothing this viewer may see."""
+    identity = db.session.get(Identity, identity_id)
+    if identity is None:
+        abort(404)
+    if identity.merged_into_id is not None:
+        abort(redirect(url_for("people.person", identity_id=identity.merged_into_id)))
+    if not visible_records(identity, current_user):
+        abort(404)
+    return identity
+
+
+@bp.get("/people/<int:identity_id>")
+@roles_required(*SEARCHER_ROLES)
+def person(identity_id: int):
+    identity = _load_visible_identity(identity_id)
+    reason = stated_reason(current_user, identity.id)
+    if reason is None:
+        return render_template("people/reason.html", form=ReasonForm(), identity_id=identity.id,
+                               title="Why do you need to see this person?")
+    view = build_person_view(identity, current_user, dt.date.today())
+    audit(current_user, "person.viewed", identity, reason=reason, details=view.shown_ids())
+    db.session.commit()
+    return render_template("people/person.html", view=view, reason=reason, title=view.display_name)
+
+
+@bp.post("/people/<int:identity_id>/reason")
+@roles_required(*SEARCHER_ROLES)
+def give_reason(identity_id: int):
+    identity = _load_visible_identity(identity_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        return render_template("people/reason.html", form=form, identity_id=identity.id,
+                               title="Why do you need to see this person?"), 400
+    grant_access(current_user, [identity.id], form.reason.data)
+    db.session.commit()
+    return redirect(url_for("people.person", identity_id=identity.id))
+
+
+@bp.route("/records/new", methods=["GET", "POST"])
+@roles_required(Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER, Role.POLICE_SPOC)
+def new_record():
+    form = PersonRecordForm()
+    if form.validate_on_submit():
+        previous = tuple(_split_name(form.previous_name.data)) if form.previous_name.data else ()
+        data = PersonRecordInput(
+            authority_reference=form.authority_reference.data, forenames=form.forenames.data,
+            surname=form.surname.data, date_of_birth=form.date_of_birth.data, sex=form.sex.data,
+            phone=form.phone.data or "", email=form.email.data or "",
+            driving_licence_number=_compact(form.driving_licence_number.data),
+            national_insurance=_compact(form.national_insurance.data),
+            addresses=(AddressInput(form.address_line.data, form.town.data or "", _postcode(form.postcode.data),
+                                    from_on=dt.date.today()),),
+            previous_names=previous)
+        try:
+            record = create_person_record(current_user.authority, data, actor=current_user)
+        except RuleViolation as error:
+            db.session.rollback()
+            form.authority_reference.errors.append(str(error))
+        else:
+            grant_access(current_user, [record.identity_id], f"Recorded {record.authority_reference}")
+            db.session.commit()
+            flash(f"Record {record.authority_reference} saved", "success")
+            return redirect(url_for("people.person", identity_id=record.identity_id))
+    return render_template("people/new_record.html", form=form, title="Add a person record"), (
+        400 if form.errors else 200)
+
+
+def _compact(value: str | None) -> str:
+    return "".join((value or "").split()).upper()
+
+
+def _postcode(value: str) -> str:
+    from licensing.matching.identifiers import normalise_postcode
+
+    return normalise_postcode(value)
+
+
+def _split_name(full_name: str) -> list[tuple[str, str]]:
+    parts = full_name.rsplit(" ", 1)
+    return [(parts[0], parts[1]) if len(parts) == 2 else ("", parts[0])]

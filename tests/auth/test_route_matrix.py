@@ -1,0 +1,86 @@
+"""Every route x every role: allowed, 403, or a redirect to sign-in. A new route without an entry here fails."""
+
+import pytest
+from sqlalchemy import select
+
+from licensing.auth.models import Role, User
+from licensing.db import db
+from tests.factories import make_person, make_user
+
+LO, TO, PS, AD, AU = (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER, Role.POLICE_SPOC, Role.ADMINISTRATOR,
+                      Role.AUDITOR)
+EVERYONE = frozenset(Role)
+SEARCHERS = frozenset({LO, TO, PS})
+
+PUBLIC = {"static", "favicon", "auth.sign_in", "main.index"}
+# endpoint -> roles allowed; anything else signed in gets 403, anonymous users are sent to sign in.
+EXPECTED = {
+    "auth.sign_out": EVERYONE,
+    "main.home": EVERYONE,
+    "people.search": SEARCHERS,
+    "people.person": SEARCHERS,
+    "people.give_reason": SEARCHERS,
+    "people.new_record": SEARCHERS,
+    "audit.events": frozenset({AD, AU}),
+    "admin.users": frozenset({AD}),
+    "admin.new_user": frozenset({AD}),
+    "admin.edit_user": frozenset({AD}),
+    "admin.unlock": frozenset({AD}),
+    "admin.authorities": frozenset({AD}),
+    "admin.new_authority": frozenset({AD}),
+}
+
+
+def test_every_route_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - PUBLIC == set(EXPECTED), "add new routes to EXPECTED with the roles allowed"
+
+
+def _urls(app):
+    """One concrete URL and method per rule, with ids of real objects."""
+    with app.app_context():
+        record = make_person("WDC")
+        user_id = db.session.scalar(select(User.id)) or make_user(AD).id
+        values = {"identity_id": record.identity_id, "user_id": user_id}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC:
+            continue
+        url = rule.rule
+        for name in rule.arguments:
+            url = url.replace(f"<int:{name}>", str(values[name]))
+        method = "GET" if "GET" in rule.methods else "POST"
+        yield rule.endpoint, method, url
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_role_route_matrix(app, login, role):
+    with app.app_context():
+        make_user(AD)  # so a user id exists for the admin routes
+    client = login(role)
+    for endpoint, method, url in _urls(app):
+        if endpoint == "auth.sign_out":
+            continue
+        response = client.get(url) if method == "GET" else client.submit(url, {})
+        allowed = role in EXPECTED[endpoint]
+        if allowed:
+            assert response.status_code != 403, (role, endpoint, url)
+        else:
+            assert response.status_code == 403, (role, endpoint, url, response.status_code)
+
+
+def test_anonymous_users_are_sent_to_sign_in_everywhere(app, client, county):
+    for endpoint, method, url in _urls(app):
+        response = client.get(url) if method == "GET" else client.post(url)
+        if method == "POST" and response.status_code == 400:
+            continue  # CSRF rejected before anything else: also no access
+        assert response.status_code == 302 and "/sign-in" in response.headers["Location"], (endpoint, url)
+
+
+def test_denied_access_is_audited(app, login):
+    from licensing.audit.models import AuditEvent
+
+    officer = login(LO)
+    assert officer.get("/audit/").status_code == 403
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "access.denied"))
+        assert event.user_email == officer.user_email and event.details == {"view": "events"}

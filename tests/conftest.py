@@ -1,0 +1,186 @@
+"""Every database test runs on SQLite and on a real PostgreSQL 15 that the suite starts for itself."""
+
+import itertools
+import os
+import pwd
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from config import TestingConfig
+from licensing import create_app
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+_database_numbers = itertools.count(1)
+
+
+def _as_postgres_user(cmd: list[str]) -> list[str]:
+    """initdb and postgres refuse to run as root, so drop to Debian's postgres user."""
+    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+
+
+def _run(cmd: list[str]) -> None:
+    subprocess.run(cmd, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway socket-only PostgreSQL cluster in a temporary directory; TEST_DATABASE_URL uses an external one."""
+    external = os.environ.get("TEST_DATABASE_URL")
+    if external:
+        yield external.rsplit("/", 1)[0], external.rsplit("/", 1)[1].split("?")[0], ""
+        return
+    if not (PG_BIN / "initdb").exists():
+        message = "PostgreSQL 15 is not installed (apt-get install postgresql-15)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    base = tempfile.mkdtemp(prefix="pgtest-")
+    if os.geteuid() == 0:
+        pg_user = pwd.getpwnam("postgres")
+        os.chown(base, pg_user.pw_uid, pg_user.pw_gid)
+    data = f"{base}/data"
+    _run(_as_postgres_user([str(PG_BIN / "initdb"), "-D", data, "-U", "app", "--auth=trust", "-E", "UTF8",
+                            "--locale=C.UTF-8", "--no-sync"]))
+    _run(_as_postgres_user([str(PG_BIN / "pg_ctl"), "-D", data, "-l", f"{base}/server.log", "-w", "-t", "30", "-o",
+                            f"-k {base} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
+                            f"-c full_page_writes=off -c max_connections=200", "start"]))
+    try:
+        yield base
+    finally:
+        _run(_as_postgres_user([str(PG_BIN / "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"]))
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def postgres_url(server: str, database: str) -> str:
+    return f"postgresql+psycopg://app@/{database}?host={server}"
+
+
+def _migrate(url: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade()
+        from licensing.db import db
+
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A SQLite database built by the real migrations once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server) -> str:
+    admin = create_engine(postgres_url(postgres_server, "postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("CREATE DATABASE app_template"))
+    admin.dispose()
+    _migrate(postgres_url(postgres_server, "app_template"))
+    return "app_template"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path):
+    """A fresh, fully migrated database for one test."""
+    if request.param == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    template = request.getfixturevalue("postgres_template")
+    name = f"test_{next(_database_numbers)}"
+    admin = create_engine(postgres_url(server, "postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
+    try:
+        yield postgres_url(server, name)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url)
+    app.test_client_class = RegisterClient
+    yield app
+    with app.app_context():
+        from licensing.db import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+class RegisterClient(FlaskClient):
+    """A test client that can submit forms the way a browser does, CSRF token included."""
+
+    csrf: str | None = None
+
+    def fetch_csrf(self, url: str = "/sign-in") -> str:
+        html = self.get(url).get_data(as_text=True)
+        match = CSRF_PATTERN.search(html)
+        assert match, f"no CSRF token on {url}"
+        self.csrf = match.group(1) or match.group(2)
+        return self.csrf
+
+    def submit(self, url: str, data: dict | None = None, **kwargs):
+        form = dict(data or {})
+        form.setdefault("csrf_token", self.csrf or self.fetch_csrf())
+        return self.post(url, data=form, **kwargs)
+
+
+@pytest.fixture
+def client(app) -> RegisterClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def county(app):
+    """The six demo authorities, keyed by code."""
+    from tests.factories import make_county
+
+    with app.app_context():
+        return make_county()
+
+
+@pytest.fixture
+def login(app, county):
+    """login(role or user) -> a client signed in as a new user of that role (or as that user)."""
+    from tests.factories import PASSWORD, make_user
+
+    def _login(role=None, authority: str | None = None, *, user_email: str | None = None) -> RegisterClient:
+        if user_email is None:
+            with app.app_context():
+                user_email = make_user(role, authority=authority).email
+        client = app.test_client()
+        client.fetch_csrf("/sign-in")
+        response = client.submit("/sign-in", {"email": user_email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        client.fetch_csrf("/home")
+        client.user_email = user_email
+        return client
+
+    return _login

@@ -1,0 +1,100 @@
+"""Plain factory functions: counter-based unique values, add and flush (commit is the caller's)."""
+
+import datetime as dt
+import itertools
+
+from sqlalchemy import select
+
+from licensing.auth.models import Role, User
+from licensing.auth.services import hash_password
+from licensing.authorities.models import Authority, AuthorityKind
+from licensing.db import db
+
+PASSWORD = "correct horse battery staple"
+_counter = itertools.count(1)
+
+COUNTY = [
+    ("AVDC", "Aylesbury Vale District Council", AuthorityKind.LICENSING),
+    ("CDC", "Chiltern District Council", AuthorityKind.LICENSING),
+    ("SBDC", "South Bucks District Council", AuthorityKind.LICENSING),
+    ("WDC", "Wycombe District Council", AuthorityKind.LICENSING),
+    ("BCC-CT", "Buckinghamshire County Council Client Transport", AuthorityKind.CLIENT_TRANSPORT),
+    ("TVP", "Thames Valley Police", AuthorityKind.POLICE),
+]
+DEFAULT_AUTHORITY = {
+    Role.LICENSING_OFFICER: "WDC", Role.TRANSPORT_OFFICER: "BCC-CT", Role.POLICE_SPOC: "TVP",
+    Role.ADMINISTRATOR: "BCC-CT", Role.AUDITOR: "BCC-CT",
+}
+
+
+def make_county() -> dict[str, int]:
+    for code, name, kind in COUNTY:
+        if not db.session.scalar(select(Authority.id).where(Authority.code == code)):
+            db.session.add(Authority(code=code, name=name, kind=kind))
+    db.session.commit()
+    return {a.code: a.id for a in db.session.scalars(select(Authority))}
+
+
+def authority(code: str) -> Authority:
+    return db.session.scalar(select(Authority).where(Authority.code == code))
+
+
+def make_user(role: Role, authority: str | None = None, **overrides) -> User:
+    n = next(_counter)
+    overrides.setdefault("name", f"Test User {n}")
+    user = User(email=f"user{n}@example.org", role=role,
+                authority=globals()["authority"](authority or DEFAULT_AUTHORITY[role]),
+                password_hash=hash_password(PASSWORD), **overrides)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_person(authority_code: str = "WDC", *, forenames: str = "Test", surname: str | None = None,
+                date_of_birth: dt.date | None = dt.date(1980, 5, 17), postcode: str = "HP11 2BZ",
+                national_insurance: str = "", driving_licence_number: str = "", sex: str = "M", actor=None, **kw):
+    """A person record created through the same service the forms use, so linking runs."""
+    from licensing.people.services import AddressInput, PersonRecordInput, create_person_record
+
+    n = next(_counter)
+    data = PersonRecordInput(
+        authority_reference=kw.pop("authority_reference", f"{authority_code}-{n:05d}"), forenames=forenames,
+        surname=surname if surname is not None else f"Surname{n}", date_of_birth=date_of_birth, sex=sex,
+        national_insurance=national_insurance, driving_licence_number=driving_licence_number,
+        addresses=(AddressInput(kw.pop("address_line", f"{n} High Street"), "High Wycombe", postcode),), **kw)
+    record = create_person_record(authority(authority_code), data, actor=actor)
+    db.session.commit()
+    return record
+
+
+def make_intelligence(record, *, handling: str = "P", recipients: tuple[str, ...] = (), status: str = "intelligence",
+                      full_text: str = "Informant X saw the subject with a 14-year-old at 2am.",
+                      summary: str = "Police hold safeguarding information about this person.", conditions: str = ""):
+    from licensing.intelligence.models import (
+        HandlingCode,
+        IntelligenceAssessment,
+        IntelligenceCategory,
+        IntelligenceItem,
+        IntelligenceStatus,
+        SourceEvaluation,
+    )
+
+    item = IntelligenceItem(
+        person_record_id=record.id, authority=authority("TVP"), source_evaluation=SourceEvaluation.UNTESTED,
+        intelligence_assessment=IntelligenceAssessment.INDIRECT_CORROBORATED, handling_code=HandlingCode(handling),
+        handling_conditions=conditions, status=IntelligenceStatus(status),
+        category=IntelligenceCategory.CHILD_EXPLOITATION, force_reference=f"TVP/2026/{next(_counter):05d}",
+        full_text=full_text, sanitised_summary=summary, submitted_on=dt.date(2026, 10, 1),
+        review_on=dt.date(2027, 10, 1), recipients=[authority(code) for code in recipients])
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def join_records(*records) -> int:
+    """Put records under one identity directly (for tests about visibility, not about matching)."""
+    identity_id = records[0].identity_id
+    for record in records[1:]:
+        record.identity_id = identity_id
+    db.session.commit()
+    return identity_id
