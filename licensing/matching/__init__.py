@@ -5,7 +5,6 @@ compare (one level per field) -> score (Fellegi-Sunter weights, decision, explan
 cluster (identities without chaining) ; batch runs the lot over a CSV file.
 """
 
-from .batch import BatchError, BatchReport, match_file
 from .blocking import blocking_keys, link_keys, query_keys
 from .cluster import Cluster, find_clusters
 from .compare import compare_address, compare_dl, compare_dob, compare_names, compare_ni, compare_sex
@@ -26,6 +25,17 @@ from .normalise import NameForm, clean_text, parse_full_name, parse_name
 from .records import MatchRecord, PreparedRecord, prepare
 from .score import FieldEvidence, MatchResult, pair_weight, score_pair, score_prepared
 from .settings import DEFAULT_LEVELS, Level, MatchSettings
+
+_BATCH_NAMES = ("BatchError", "BatchReport", "match_file")
+
+
+def __getattr__(name: str):
+    # Imported lazily so `python -m licensing.matching.batch` does not import the module twice.
+    if name in _BATCH_NAMES:
+        from . import batch
+
+        return getattr(batch, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "BatchError",

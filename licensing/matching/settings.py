@@ -25,8 +25,9 @@ How the defaults were derived (no labelled register data was available; re-estim
 * Where a level restates other fields, u is taken *conditional* on those fields agreeing, because
   the independence assumption fails. A licence number's first 13 characters are computed from
   surname, DOB, sex and initials, so two numbers that agree on those 13 but differ in the 14th
-  character (DVLA's tie-break between two people) carry u = 0.5 and m = 0.0005: about -10 bits,
-  enough to cancel agreeing name and DOB, and the pair is flagged as contradicting. Two valid NI
+  character (DVLA's tie-break between two people) carry u = 0.5 and m = 0.000002: about -18 bits,
+  enough to cancel the agreeing surname, initials, DOB and sex that the 13 characters imply, and
+  the pair is flagged as contradicting. Two valid NI
   numbers that differ by more than a typo get m = 0.0001 (one number per person for life; the
   residue is keying errors the typo level misses): about -13 bits, and also contradict.
 * The prior (one in a million) is the chance that two random records in a national register of
@@ -78,7 +79,7 @@ DEFAULT_LEVELS: dict[str, dict[str, Level]] = {
         "check_differs": Level(0.01, 1e-7),  # first 14 agree: the check letters were mistyped
         "typo": Level(0.02, 1e-6),  # one character wrong or two swapped
         "name_change": Level(0.02, 0.02),  # only the surname part differs: neutral (new surname?)
-        "conflict_14th": Level(0.0005, 0.5),  # conditional u, see module docstring; contradicts
+        "conflict_14th": Level(2e-6, 0.5),  # conditional u, see module docstring; contradicts
         "different": Level(0.001, 0.999),  # both valid, not a typo: contradicts
         "different_unverified": Level(0.05, 0.999),  # at least one invalid number
         "cross_consistent": Level(0.9, 0.5),  # one number, consistent with the other's name/DOB/sex

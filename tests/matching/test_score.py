@@ -284,3 +284,14 @@ def test_settings_levels_can_be_replaced():
     stricter = settings.with_levels(dob={"exact": dataclasses.replace(settings.levels["dob"]["exact"], u=0.01)})
     assert stricter.weights["dob"]["exact"] < settings.weights["dob"]["exact"]
     assert settings.weights["dob"]["exact"] == MatchSettings().weights["dob"]["exact"]
+
+
+def test_em_estimation_runs_and_keeps_u():
+    from licensing.matching import estimate_parameters_em
+
+    same = [(rec("a", national_insurance="AB123456C"), rec("b", national_insurance="AB123456C"))] * 20
+    different = [(rec("a", forenames="Tariq", date_of_birth="1961-02-03"), rec("b", date_of_birth="1990-07-08"))] * 80
+    settings, rate = estimate_parameters_em(same + different, iterations=10)
+    assert 0 < rate < 1
+    assert settings.levels["dob"]["exact"].u == MatchSettings().levels["dob"]["exact"].u
+    assert settings.levels["ni"]["exact"].m > 0.9

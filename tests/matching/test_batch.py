@@ -1,0 +1,177 @@
+"""match_file end to end: pairs found, structural faults stop it with the line, no output on error."""
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from licensing.matching import BatchError, match_file
+
+REPO = Path(__file__).resolve().parents[2]
+HEADER = "record_id,source,forenames,surname,date_of_birth,address_line,town,postcode,national_insurance"
+
+GOOD = [
+    HEADER + ",driving_licence_number,notes",
+    # one person across two councils: NI agrees, Mohd ~ Muhammad
+    "AV-1,AV,Mohd Asif,Khan,1980-03-05,12 High St,Wycombe,HP13 6AB,AB123456C,,",
+    "WY-7,WY,Muhammad Asif,Khan,1980-03-05,12 High Street,Wycombe,HP136AB,AB 12 34 56 C,,x",
+    # a duplicate within one source: licence number agrees, DOB transposed
+    "AV-2,AV,Sarah,Morgan,1976-03-11,1 Park Rd,Amersham,HP6 5AA,,MORGA753116SM9IJ,",
+    "AV-3,AV,Sarah Jane,Morgan,1976-11-03,1 Park Road,Amersham,HP6 5AA,,MORGA753116SM9IJ,",
+    # same common name and DOB, different NI: two different men
+    "CH-1,CH,Muhammad,Hussain,1975-01-01,3 Mill Lane,Chesham,HP5 1AA,JK654321A,,",
+    "SB-1,SB,Mohammed,Hussain,1975-01-01,3 Mill Lane,Chesham,HP5 1AA,CE112233B,,",
+    # names alone: same name and postcode, no DOB or identifiers
+    "CH-2,CH,Tariq,Mahmood,,9 Hill Rd,Chesham,HP5 2BB,,,",
+    "SB-2,SB,Tariq,Mahmood,,9 Hill Rd,Chesham,HP5 2BB,,,",
+    # messy values: a non-date DOB, kept as text, agrees as text; bad NI counted
+    "WY-3,WY,Zbigniew,Kowalczyk,19551192,4 Oak Way,Wycombe,HP11 1ZZ,NOTANI,,",
+    "CC-3,CC,Zbigniew,Kowalczyk,19551192,4 Oak Way,Wycombe,HP11 1ZZ,,,",
+    "",
+]
+EXPECTED = [("AV-1", "WY-7"), ("AV-2", "AV-3"), ("CC-3", "WY-3")]
+
+
+def write(path: Path, lines, encoding="utf-8", bom=False):
+    data = "\n".join(lines).encode(encoding)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    return path
+
+
+def read_output(path: Path):
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["id_a", "id_b", "score"]
+    return rows[1:]
+
+
+def test_match_file_finds_pairs_within_and_across_sources(tmp_path):
+    src = write(tmp_path / "in.csv", GOOD, bom=True)
+    out = tmp_path / "out.csv"
+    progress = io.StringIO()
+    report = match_file(src, out, progress=progress)
+    rows = read_output(out)
+    assert [(a, b) for a, b, _ in rows] == EXPECTED
+    for a, b, score in rows:
+        assert a < b
+        assert 0.999 <= float(score) <= 1.0
+        assert len(score.split(".")[1]) == 6
+    assert report.records == 10
+    assert report.links == 3
+    assert report.warnings == {"date_of_birth_not_iso": 2, "national_insurance_invalid": 1}
+    assert "\r" in progress.getvalue()
+
+
+def test_column_order_may_vary(tmp_path):
+    rows = list(csv.reader(io.StringIO("\n".join(GOOD[:5]))))
+    order = [8, 0, 3, 2, 1, 4, 7, 6, 5, 9]
+    lines = [",".join(row[i] for i in order) for row in rows]
+    out = tmp_path / "out.csv"
+    match_file(write(tmp_path / "in.csv", lines), out, progress=None)
+    assert [(a, b) for a, b, _ in read_output(out)] == EXPECTED[:2]
+
+
+def test_command_line_module(tmp_path):
+    src = write(tmp_path / "in.csv", GOOD)
+    out = tmp_path / "out.csv"
+    proc = subprocess.run(
+        [sys.executable, "-m", "licensing.matching.batch", str(src), str(out)],
+        cwd=REPO, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert [(a, b) for a, b, _ in read_output(out)] == EXPECTED
+    assert "3 links" in proc.stderr
+
+
+def test_command_line_reports_structural_error_and_writes_nothing(tmp_path):
+    src = write(tmp_path / "in.csv", [HEADER, "1,AV,A,B,,,,,", "1,AV,A,B,,,,,"])
+    out = tmp_path / "out.csv"
+    proc = subprocess.run(
+        [sys.executable, "-m", "licensing.matching.batch", str(src), str(out)],
+        cwd=REPO, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=120,
+    )
+    assert proc.returncode == 2
+    assert "line 3" in proc.stderr and "duplicate record_id" in proc.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "description, content, line, words",
+    [
+        ("empty file", b"", 1, "empty"),
+        ("header missing a column",
+         b"record_id,source,forenames,surname,date_of_birth,address_line,town,postcode\n1,AV,A,B,,,,\n", 1,
+         "national_insurance"),
+        ("too few fields", (HEADER + "\n1,AV,A,B,,,,,\n2,AV,A,B,,,,\n").encode(), 3, "expected 9 fields"),
+        ("too many fields", (HEADER + "\n1,AV,A,B,,,,,\n2,AV,A,B,,,,,,extra\n").encode(), 3, "found 10"),
+        ("blank record_id", (HEADER + "\n1,AV,A,B,,,,,\n ,AV,A,B,,,,,\n").encode(), 3, "record_id is blank"),
+        ("duplicate record_id", (HEADER + "\n1,AV,A,B,,,,,\n2,AV,A,B,,,,,\n1,AV,C,D,,,,,\n").encode(), 4,
+         "first on line 2"),
+        ("not UTF-8", (HEADER + "\n1,AV,A,B,,,,,\n2,AV,Jos\xe9,B,,,,,\n").encode("latin-1"), 3, "CSV UTF-8"),
+        ("field over the csv limit", (HEADER + "\n1,AV,A,B,,,,,\n2,AV,\"" + "x" * 200_000 + "\",B,,,,,\n").encode(),
+         3, "field larger"),
+        ("duplicate column", (HEADER + ",surname\n1,AV,A,B,,,,,,B\n").encode(), 1, "appears twice"),
+    ],
+)
+def test_structural_faults_stop_with_the_line_and_write_no_output(tmp_path, description, content, line, words):
+    src = tmp_path / "in.csv"
+    src.write_bytes(content)
+    out = tmp_path / "out.csv"
+    with pytest.raises(BatchError) as caught:
+        match_file(src, out, progress=None)
+    assert caught.value.line == line, description
+    assert str(caught.value).startswith(f"line {line}:")
+    assert words in str(caught.value), description
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [src]  # no temporary file left behind
+
+
+def test_existing_output_is_untouched_on_error(tmp_path):
+    out = tmp_path / "out.csv"
+    out.write_text("previous run\n")
+    src = write(tmp_path / "in.csv", [HEADER, "1,AV,A,B,,,,,", ",AV,A,B,,,,,"])
+    with pytest.raises(BatchError):
+        match_file(src, out, progress=None)
+    assert out.read_text() == "previous run\n"
+
+
+def test_messy_values_are_counted_not_fatal(tmp_path):
+    lines = [
+        HEADER + ",driving_licence_number",
+        "1,AV,A,B,19551192,x,y,NOT A POSTCODE,ZZ123456A,BAD",
+        "2,AV,A,B,31/02/1980,x,y,HP13 6AB,AB123456C,MORGA753116SM9IJ",
+        "3,AV,A,B,,x,y,,,",
+    ]
+    out = tmp_path / "out.csv"
+    report = match_file(write(tmp_path / "in.csv", lines), out, progress=None)
+    assert report.records == 3
+    assert report.warnings == {
+        "date_of_birth_not_iso": 2,
+        "national_insurance_invalid": 1,
+        "postcode_invalid": 1,
+        "driving_licence_invalid": 1,
+    }
+    assert read_output(out) == []
+
+
+def test_larger_synthetic_file_uses_two_workers_and_agrees_with_one(tmp_path):
+    lines = [HEADER]
+    for i in range(3000):
+        person = i // 2
+        fore = ("Muhammad", "Mohd")[i % 2] + " " + ("Asif", "Tariq", "Imran", "Zahid")[person % 4]
+        dob = f"19{50 + person % 50}-{1 + person % 12:02d}-{1 + person % 28:02d}"
+        ni = f"AB{person:06d}C" if i % 2 == 0 or person % 3 else ""
+        lines.append(f"R{i:05d},AV,{fore},Khan,{dob},1 Road,Town,HP13 6AB,{ni}")
+    src = write(tmp_path / "in.csv", lines)
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    match_file(src, one, progress=None, workers=1)
+    match_file(src, two, progress=None, workers=2)
+    assert one.read_bytes() == two.read_bytes()
+    pairs = {(a, b) for a, b, _ in read_output(one)}
+    assert ("R00002", "R00003") in pairs  # NI on both
+    assert len(pairs) == 1000  # every person with NI on both records; DOB + "Khan" alone is too weak
+    assert all(int(a[1:]) // 2 == int(b[1:]) // 2 for a, b in pairs)  # no false links
