@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 
 from licensing.audit import record as audit
 from licensing.auth.models import User
@@ -118,12 +118,18 @@ def index_record(record: PersonRecord, *, previous: MatchRecord | None = None) -
 
 
 def candidate_record_ids(keys: Iterable[str], *, exclude: int | None = None, limit: int = MAX_CANDIDATES) -> list[int]:
-    """Records sharing any blocking key, most shared keys first: one indexed query."""
-    keys = [k[:64] for k in keys]
-    if not keys:
+    """Records sharing any blocking key, most shared keys first: one indexed query.
+
+    A key ending in ':' is a prefix (a partial search, say a name with no date of birth); it becomes a range
+    scan on the same index, which needs the column's binary ("C") collation on PostgreSQL."""
+    exact = [k[:64] for k in keys if not k.endswith(":")]
+    prefixes = [k for k in keys if k.endswith(":")]
+    conditions = [BlockingKey.key.in_(exact)] if exact else []
+    conditions += [and_(BlockingKey.key >= prefix, BlockingKey.key < prefix[:-1] + ";") for prefix in prefixes]
+    if not conditions:
         return []
     shared = func.count(BlockingKey.id).label("shared")
-    query = (select(BlockingKey.person_record_id, shared).where(BlockingKey.key.in_(keys))
+    query = (select(BlockingKey.person_record_id, shared).where(or_(*conditions))
              .group_by(BlockingKey.person_record_id).order_by(shared.desc(), BlockingKey.person_record_id)
              .limit(limit))
     if exclude is not None:
@@ -199,8 +205,8 @@ def _contradiction(left: Identity, right: Identity) -> str:
             if link is not None and link.state in (LinkState.REJECTED, LinkState.UNLINKED):
                 return f"records {a.id} and {b.id} were judged different people"
             result = score_pair(to_match_record(a), to_match_record(b), settings, frequencies)
-            if result.contradicts:
-                return f"records {a.id} and {b.id} contradict: {result.summary()}"
+            if result.conflicts:
+                return f"records {a.id} and {b.id} conflict: {'; '.join(result.conflicts)}"
     return ""
 
 

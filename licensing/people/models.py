@@ -129,7 +129,8 @@ class BlockingKey(db.Model):
 
     id: Mapped[intpk]
     person_record_id: Mapped[int] = mapped_column(ForeignKey("person_records.id"), index=True)
-    key: Mapped[str] = mapped_column(String(64))
+    # Binary collation on PostgreSQL so a prefix search is a plain range scan of the index, in any locale.
+    key: Mapped[str] = mapped_column(String(64).with_variant(String(64, collation="C"), "postgresql"))
 
     person: Mapped[PersonRecord] = relationship(back_populates="blocking_keys")
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from licensing.auth.models import User
 from licensing.db import db
 from licensing.licences.models import Badge, Licence
-from licensing.matching import MatchRecord, blocking_keys, score_pair
+from licensing.matching import MatchRecord, query_keys, score_pair
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
 from licensing.people.access import can_see_record
 from licensing.people.identity import DatabaseFrequencies, candidate_record_ids, match_settings, to_match_record
@@ -46,12 +46,21 @@ class SearchCriteria:
     def as_terms(self) -> dict[str, str]:
         return {k: (v.isoformat() if isinstance(v, dt.date) else str(v)) for k, v in asdict(self).items() if v}
 
-    def as_match_record(self) -> MatchRecord:
+    def as_match_record(self, birth_year: int | None = None) -> MatchRecord:
+        dob = self.date_of_birth.isoformat() if self.date_of_birth else str(birth_year or "")
         return MatchRecord(
-            record_id="query", forenames=self.forenames, surname=self.surname,
-            date_of_birth=self.date_of_birth.isoformat() if self.date_of_birth else "",
+            record_id="query", forenames=self.forenames, surname=self.surname, date_of_birth=dob,
             postcodes=(self.postcode,) if self.postcode else (),
             national_insurance=self.national_insurance, driving_licence_number=self.driving_licence_number)
+
+    def candidate_keys(self, today: dt.date) -> set[str]:
+        """Blocking keys for the query; a rough age becomes the few birth years it allows, which keeps a
+        common name's candidate set small."""
+        if self.date_of_birth or self.approximate_age is None:
+            return query_keys(self.as_match_record())
+        latest = today.year - self.approximate_age
+        years = range(latest - AGE_TOLERANCE_YEARS - 1, latest + AGE_TOLERANCE_YEARS + 1)
+        return set().union(*(query_keys(self.as_match_record(year)) for year in years))
 
 
 @dataclass
@@ -113,7 +122,7 @@ def search_people(criteria: SearchCriteria, *, viewer: User, today: dt.date) -> 
     Only records the viewer may see are searched or shown."""
     exact = _exact_identifier_matches(criteria)
     query = criteria.as_match_record()
-    candidate_ids = set(candidate_record_ids(blocking_keys(query))) | set(exact)
+    candidate_ids = set(candidate_record_ids(criteria.candidate_keys(today))) | set(exact)
     if not candidate_ids:
         return []
     records = db.session.scalars(select(PersonRecord).where(PersonRecord.id.in_(candidate_ids))).all()

@@ -150,7 +150,7 @@ def upgrade():
     op.create_table('blocking_keys',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_record_id', sa.Integer(), nullable=False),
-    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('key', sa.String(length=64).with_variant(sa.String(length=64, collation='C'), 'postgresql'), nullable=False),
     sa.ForeignKeyConstraint(['person_record_id'], ['person_records.id'], name=op.f('fk_blocking_keys_person_record_id_person_records')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_blocking_keys'))
     )
