@@ -1,3 +1,4 @@
+import sys
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
@@ -14,17 +15,26 @@ class NavItem:
     text: str
 
 
+SEARCHERS = (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER, Role.POLICE_SPOC)
+# (endpoint, menu text, roles); each area adds its own entries in its views module's NAV_ITEMS.
+NAV_ITEMS = [
+    ("people.search", "Search", SEARCHERS),
+    ("people.new_record", "Add a person", SEARCHERS),
+    ("admin.users", "Users", (Role.ADMINISTRATOR,)),
+    ("admin.authorities", "Authorities", (Role.ADMINISTRATOR,)),
+    ("audit.events", "Audit trail", (Role.ADMINISTRATOR, Role.AUDITOR)),
+]
+
+
 def navigation_for(role: Role) -> list[NavItem]:
     """The menu each role sees; the routes check roles again on the server."""
-    items = [NavItem(url_for("main.home"), "Home")]
-    if role in (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER, Role.POLICE_SPOC):
-        items.append(NavItem(url_for("people.search"), "Search"))
-        items.append(NavItem(url_for("people.new_record"), "Add a person"))
-    if role is Role.ADMINISTRATOR:
-        items += [NavItem(url_for("admin.users"), "Users"), NavItem(url_for("admin.authorities"), "Authorities")]
-    if role in (Role.ADMINISTRATOR, Role.AUDITOR):
-        items.append(NavItem(url_for("audit.events"), "Audit trail"))
-    return items
+    from licensing import blueprints
+
+    entries = list(NAV_ITEMS)
+    for blueprint in blueprints():
+        entries += getattr(sys.modules[blueprint.import_name], "NAV_ITEMS", []) if blueprint.name != "main" else []
+    return [NavItem(url_for("main.home"), "Home")] + [
+        NavItem(url_for(endpoint), text) for endpoint, text, roles in entries if role in roles]
 
 
 @bp.app_context_processor

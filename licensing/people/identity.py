@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import and_, delete, func, or_, select, update
 
+from licensing.alerts.services import alert_on_new_link
 from licensing.audit import record as audit
 from licensing.auth.models import User
 from licensing.db import db, utcnow
@@ -225,6 +226,7 @@ def _join_identities(link: RecordLink, *, actor: User | None, automatic: bool) -
         audit(actor, "link.chain_blocked", link, details={"reason": reason})
         return False
     keep, merged = (left, right) if left.id < right.id else (right, left)
+    left_records, right_records = list(left.records), list(right.records)
     db.session.execute(update(PersonRecord).where(PersonRecord.identity_id == merged.id)
                        .values(identity_id=keep.id).execution_options(synchronize_session="fetch"))
     merged.merged_into_id = keep.id
@@ -232,6 +234,7 @@ def _join_identities(link: RecordLink, *, actor: User | None, automatic: bool) -
     db.session.flush()
     db.session.expire_all()
     audit(actor, "identity.merged", keep, details={"merged": merged.id, "link": link.id})
+    alert_on_new_link(left_records, right_records, keep, today=dt.date.today())
     return True
 
 

@@ -203,3 +203,34 @@ class JobCursor(db.Model):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Nr3sOutcome(enum.StrEnum):
+    NO_MATCH = "no_match"
+    MATCH_FOUND = "match_found"
+    NOT_SEARCHED = "not_searched"
+
+    @property
+    def label(self) -> str:
+        return {"no_match": "Searched: no match", "match_found": "Searched: match found",
+                "not_searched": "Not searched"}[self.value]
+
+
+class ApplicantCheck(db.Model):
+    """A licensing officer's record that an applicant was checked before a grant or renewal, and what was found."""
+
+    __tablename__ = "applicant_checks"
+
+    id: Mapped[intpk]
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
+    checked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    applicant_reference: Mapped[str] = mapped_column(String(40))
+    criteria: Mapped[dict] = mapped_column(default=dict)
+    identity_ids: Mapped[list] = mapped_column(default=list)
+    findings: Mapped[text]
+    nr3s_outcome: Mapped[Nr3sOutcome] = mapped_column(str_enum(Nr3sOutcome))
+    nr3s_reference: Mapped[short_str]
+    checked_at: Mapped[created_at]
+
+    authority: Mapped[Authority] = relationship()
+    checked_by: Mapped[User] = relationship()

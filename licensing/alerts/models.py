@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from licensing.db import created_at, db, intpk, str_enum, text
+
+if TYPE_CHECKING:
+    from licensing.auth.models import User
+    from licensing.authorities.models import Authority
+    from licensing.people.models import Identity
+
+
+class AlertKind(enum.StrEnum):
+    DECISION = "decision"
+    COMPLAINT = "complaint"
+    POLICE_INFORMATION = "police_information"
+    NEW_LINK = "new_link"
+
+    @property
+    def label(self) -> str:
+        return {"decision": "Licensing decision", "complaint": "Sexual or safeguarding complaint",
+                "police_information": "Police information", "new_link": "New link to an adverse record"}[self.value]
+
+
+class Alert(db.Model):
+    """Tells an authority that holds a current licence or badge for an identity that something was recorded."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (Index("ix_alerts_authority_open", "authority_id", "acknowledged_at"),)
+
+    id: Mapped[intpk]
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"))
+    identity_id: Mapped[int] = mapped_column(ForeignKey("identities.id"), index=True)
+    kind: Mapped[AlertKind] = mapped_column(str_enum(AlertKind))
+    subject_type: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[int]
+    summary: Mapped[text]  # never carries police text beyond what every recipient may see
+    raised_by_authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"))
+    created_at: Mapped[created_at]
+    acknowledged_at: Mapped[dt.datetime | None]
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action_taken: Mapped[text]
+
+    authority: Mapped[Authority] = relationship(foreign_keys=[authority_id])
+    raised_by_authority: Mapped[Authority] = relationship(foreign_keys=[raised_by_authority_id])
+    identity: Mapped[Identity] = relationship()
+    acknowledged_by: Mapped[User | None] = relationship()

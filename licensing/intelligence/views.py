@@ -1,0 +1,6 @@
+from flask import Blueprint
+
+bp = Blueprint("intelligence", __name__)
+
+# (endpoint, menu text, roles that see it) for the service navigation.
+NAV_ITEMS: list = []
