@@ -20,6 +20,7 @@ SEARCHERS = (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER, Role.POLICE_SPOC)
 NAV_ITEMS = [
     ("people.search", "Search", SEARCHERS),
     ("people.new_record", "Add a person", SEARCHERS),
+    ("people.review_queue", "Review links", SEARCHERS),
     ("admin.users", "Users", (Role.ADMINISTRATOR,)),
     ("admin.authorities", "Authorities", (Role.ADMINISTRATOR,)),
     ("audit.events", "Audit trail", (Role.ADMINISTRATOR, Role.AUDITOR)),

@@ -107,3 +107,16 @@ class PersonRecordForm(FlaskForm):
     def validate_email(self, field) -> None:
         if field.data and ("@" not in field.data or " " in field.data):
             raise ValidationError("Enter an email address like name@example.com")
+
+
+class ReviewDecisionForm(FlaskForm):
+    decision = RadioField("Are these records the same person?", widget=GovRadioInput(),
+                          validators=[DataRequired("Select whether these records are the same person")],
+                          choices=[SelectChoice("confirm", "Yes, the same person: link them"),
+                                   SelectChoice("reject", "No, different people: never propose this pair again")])
+    submit = SubmitField("Save decision", widget=GovSubmitInput())
+
+
+class UnlinkForm(FlaskForm):
+    reason = ReasonField("Why this record is not the same person")
+    submit = SubmitField("Unlink record", widget=GovSubmitInput())

@@ -15,6 +15,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from licensing.alerts.services import alert_on_new_link
 from licensing.audit import record as audit
 from licensing.auth.models import User
+from licensing.authorities.models import Authority, AuthorityKind
 from licensing.db import db, utcnow
 from licensing.errors import RuleViolation
 from licensing.matching import (
@@ -55,18 +56,23 @@ def to_match_record(record: PersonRecord) -> MatchRecord:
 
 
 class DatabaseFrequencies:
-    """NameFrequencies from the term_counts table, read lazily and memoised for one operation only."""
+    """NameFrequencies from the term_counts table, read lazily and memoised for one operation only.
 
-    def __init__(self, pseudo_count: float = 200.0) -> None:
+    A value's frequency is how common it is among *other* records: the records being compared are left out
+    of the counts (`own_records`: 2 when linking two stored records, 1 when a search query meets a stored
+    record). Otherwise, in a small register, every value the pair shares would look common."""
+
+    def __init__(self, *, own_records: int, pseudo_count: float = 200.0) -> None:
+        self._own = own_records
         self._counted = CountedFrequencies(pseudo_count=pseudo_count)
         self._loaded: set[tuple[str, str]] = set()
-        self._counted.total = db.session.scalar(
-            select(TermCount.count).where(TermCount.kind == "total", TermCount.term == "")) or 0
+        total = db.session.scalar(select(TermCount.count).where(TermCount.kind == "total", TermCount.term == ""))
+        self._counted.total = max((total or 0) - own_records, 0)
 
     def _count(self, kind: str, term: str, counter) -> None:
         if (kind, term) not in self._loaded:
-            counter[term] = db.session.scalar(
-                select(TermCount.count).where(TermCount.kind == kind, TermCount.term == term)) or 0
+            count = db.session.scalar(select(TermCount.count).where(TermCount.kind == kind, TermCount.term == term))
+            counter[term] = max((count or 0) - self._own, 0)
             self._loaded.add((kind, term))
 
     def surname_frequency(self, surname_key: str) -> float:
@@ -163,7 +169,7 @@ def link_new_record(record: PersonRecord, *, actor: User | None, previous: Match
     Pairs a person has confirmed, rejected or unlinked are never re-proposed or overridden."""
     match_record = index_record(record, previous=previous)
     settings = match_settings()
-    frequencies = DatabaseFrequencies()
+    frequencies = DatabaseFrequencies(own_records=2)
     outcome = LinkOutcome()
     candidate_ids = candidate_record_ids(blocking_keys(match_record), exclude=record.id)
     candidates = db.session.scalars(select(PersonRecord).where(PersonRecord.id.in_(candidate_ids))).all()
@@ -199,7 +205,7 @@ def link_new_record(record: PersonRecord, *, actor: User | None, previous: Match
 def _contradiction(left: Identity, right: Identity) -> str:
     """Why joining two identities would put clearly different people together, or '' if it would not."""
     settings = match_settings()
-    frequencies = DatabaseFrequencies()
+    frequencies = DatabaseFrequencies(own_records=2)
     for a in left.records:
         for b in right.records:
             link = _existing_link(a.id, b.id)
@@ -298,9 +304,15 @@ def _rebuild_identity(identity: Identity, *, actor: User | None) -> None:
     db.session.flush()
 
 
-def review_queue(*, viewer: User) -> select:
-    """Pending pairs, strongest first."""
-    return select(RecordLink).where(RecordLink.state == LinkState.PENDING).order_by(RecordLink.score.desc(), RecordLink.id)
+def review_queue(*, viewer: User):
+    """Pending pairs the viewer may see both sides of, strongest first (police-held records only for police)."""
+    query = select(RecordLink).where(RecordLink.state == LinkState.PENDING)
+    if not viewer.is_police:
+        police_records = (select(PersonRecord.id).join(PersonRecord.authority)
+                          .where(Authority.kind == AuthorityKind.POLICE))
+        query = query.where(RecordLink.record_a_id.not_in(police_records),
+                            RecordLink.record_b_id.not_in(police_records))
+    return query.order_by(RecordLink.score.desc(), RecordLink.id)
 
 
 def rematch_all(*, batch_size: int = 500, restart: bool = False,

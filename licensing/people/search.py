@@ -126,7 +126,7 @@ def search_people(criteria: SearchCriteria, *, viewer: User, today: dt.date) -> 
     if not candidate_ids:
         return []
     records = db.session.scalars(select(PersonRecord).where(PersonRecord.id.in_(candidate_ids))).all()
-    settings, frequencies = match_settings(), DatabaseFrequencies()
+    settings, frequencies = match_settings(), DatabaseFrequencies(own_records=1)
     best: dict[int, SearchHit] = {}
     for record in records:
         if not can_see_record(viewer, record) or not _age_fits(record, criteria.approximate_age, today):

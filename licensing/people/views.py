@@ -1,6 +1,6 @@
 import datetime as dt
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from licensing.audit import record as audit
@@ -8,9 +8,10 @@ from licensing.auth.models import Role
 from licensing.auth.permissions import roles_required
 from licensing.db import db
 from licensing.errors import RuleViolation
-from licensing.people.access import SEARCHER_ROLES, grant_access, stated_reason, visible_records
-from licensing.people.forms import PersonRecordForm, ReasonForm, SearchForm
-from licensing.people.models import Identity
+from licensing.people import identity
+from licensing.people.access import SEARCHER_ROLES, can_see_record, grant_access, stated_reason, visible_records
+from licensing.people.forms import PersonRecordForm, ReasonForm, ReviewDecisionForm, SearchForm, UnlinkForm
+from licensing.people.models import Identity, PersonRecord, RecordLink
 from licensing.people.search import SearchCriteria, search_people
 from licensing.people.services import AddressInput, PersonRecordInput, build_person_view, create_person_record
 
@@ -34,41 +35,42 @@ def search():
 
 def _load_visible_identity(identity_id: int) -> Identity:
     """404 for an identity that does not exist or holds nothing this viewer may see."""
-    identity = db.session.get(Identity, identity_id)
-    if identity is None:
+    found = db.session.get(Identity, identity_id)
+    if found is None:
         abort(404)
-    if identity.merged_into_id is not None:
-        abort(redirect(url_for("people.person", identity_id=identity.merged_into_id)))
-    if not visible_records(identity, current_user):
+    if found.merged_into_id is not None:
+        abort(redirect(url_for("people.person", identity_id=found.merged_into_id)))
+    if not visible_records(found, current_user):
         abort(404)
-    return identity
+    return found
 
 
 @bp.get("/people/<int:identity_id>")
 @roles_required(*SEARCHER_ROLES)
 def person(identity_id: int):
-    identity = _load_visible_identity(identity_id)
-    reason = stated_reason(current_user, identity.id)
+    person_identity = _load_visible_identity(identity_id)
+    reason = stated_reason(current_user, person_identity.id)
     if reason is None:
-        return render_template("people/reason.html", form=ReasonForm(), identity_id=identity.id,
+        return render_template("people/reason.html", form=ReasonForm(), identity_id=person_identity.id,
                                title="Why do you need to see this person?")
-    view = build_person_view(identity, current_user, dt.date.today())
-    audit(current_user, "person.viewed", identity, reason=reason, details=view.shown_ids())
+    view = build_person_view(person_identity, current_user, dt.date.today())
+    audit(current_user, "person.viewed", person_identity, reason=reason, details=view.shown_ids())
     db.session.commit()
-    return render_template("people/person.html", view=view, reason=reason, title=view.display_name)
+    return render_template("people/person.html", view=view, reason=reason, title=view.display_name,
+                           unlink_form=UnlinkForm())
 
 
 @bp.post("/people/<int:identity_id>/reason")
 @roles_required(*SEARCHER_ROLES)
 def give_reason(identity_id: int):
-    identity = _load_visible_identity(identity_id)
+    person_identity = _load_visible_identity(identity_id)
     form = ReasonForm()
     if not form.validate_on_submit():
-        return render_template("people/reason.html", form=form, identity_id=identity.id,
+        return render_template("people/reason.html", form=form, identity_id=person_identity.id,
                                title="Why do you need to see this person?"), 400
-    grant_access(current_user, [identity.id], form.reason.data)
+    grant_access(current_user, [person_identity.id], form.reason.data)
     db.session.commit()
-    return redirect(url_for("people.person", identity_id=identity.id))
+    return redirect(url_for("people.person", identity_id=person_identity.id))
 
 
 @bp.route("/records/new", methods=["GET", "POST"])
@@ -113,3 +115,58 @@ def _postcode(value: str) -> str:
 def _split_name(full_name: str) -> list[tuple[str, str]]:
     parts = full_name.rsplit(" ", 1)
     return [(parts[0], parts[1]) if len(parts) == 2 else ("", parts[0])]
+
+
+@bp.get("/review")
+@roles_required(*SEARCHER_ROLES)
+def review_queue():
+    page = db.paginate(identity.review_queue(viewer=current_user), page=request.args.get("page", 1, type=int),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("people/review_queue.html", page=page, title="Review proposed links")
+
+
+def _load_visible_link(link_id: int) -> RecordLink:
+    link = db.session.get(RecordLink, link_id)
+    if link is None or not (can_see_record(current_user, link.record_a) and can_see_record(current_user, link.record_b)):
+        abort(404)
+    return link
+
+
+@bp.route("/review/<int:link_id>", methods=["GET", "POST"])
+@roles_required(*SEARCHER_ROLES)
+def review_pair(link_id: int):
+    link = _load_visible_link(link_id)
+    form = ReviewDecisionForm()
+    if form.validate_on_submit():
+        try:
+            identity.decide_link(link, confirm=form.decision.data == "confirm", actor=current_user)
+        except RuleViolation as error:
+            db.session.rollback()
+            form.decision.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Records linked" if form.decision.data == "confirm" else "Pair rejected: it will not be proposed again",
+                  "success")
+            return redirect(url_for("people.review_queue"))
+    audit(current_user, "person.compared", link, reason=f"Review queue: proposed link {link.id}",
+          details={"records": [link.record_a_id, link.record_b_id]})
+    db.session.commit()
+    return render_template("people/review_pair.html", link=link, form=form, title="Are these the same person?"), (
+        400 if form.errors else 200)
+
+
+@bp.post("/records/<int:record_id>/unlink")
+@roles_required(*SEARCHER_ROLES)
+def unlink(record_id: int):
+    record = db.session.get(PersonRecord, record_id)
+    if record is None or not can_see_record(current_user, record):
+        abort(404)
+    form = UnlinkForm()
+    if not form.validate_on_submit():
+        flash("Enter why the record is not the same person to unlink it", "error")
+        return redirect(url_for("people.person", identity_id=record.identity_id))
+    old_identity_id = record.identity_id
+    identity.unlink_record(record, actor=current_user, reason=form.reason.data)
+    db.session.commit()
+    flash(f"Record {record.authority_reference} unlinked", "success")
+    return redirect(url_for("people.person", identity_id=old_identity_id))

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from licensing.auth.models import Role, User
 from licensing.db import db
+from licensing.people.models import LinkState, RecordLink
 from tests.factories import make_person, make_user
 
 LO, TO, PS, AD, AU = (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER, Role.POLICE_SPOC, Role.ADMINISTRATOR,
@@ -21,6 +22,9 @@ CORE_ROUTES = {
     "people.person": SEARCHERS,
     "people.give_reason": SEARCHERS,
     "people.new_record": SEARCHERS,
+    "people.review_queue": SEARCHERS,
+    "people.review_pair": SEARCHERS,
+    "people.unlink": SEARCHERS,
     "audit.events": frozenset({AD, AU}),
     "admin.users": frozenset({AD}),
     "admin.new_user": frozenset({AD}),
@@ -54,8 +58,15 @@ def _urls(app):
     """One concrete URL and method per rule, with ids of real objects."""
     with app.app_context():
         record = make_person("WDC")
+        other = make_person("CDC")
+        link = db.session.scalar(select(RecordLink).where(RecordLink.record_a_id == record.id,
+                                                          RecordLink.record_b_id == other.id))
+        link = link or RecordLink(record_a_id=record.id, record_b_id=other.id, score=0.7, evidence=[], summary="")
+        link.state = LinkState.PENDING
+        db.session.add(link)
+        db.session.commit()
         user_id = db.session.scalar(select(User.id)) or make_user(AD).id
-        values = {"identity_id": record.identity_id, "user_id": user_id}
+        values = {"identity_id": record.identity_id, "user_id": user_id, "record_id": record.id, "link_id": link.id}
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC:
             continue

@@ -1,0 +1,49 @@
+"""`flask match-file` through the CLI: pairs out, structural faults stop it with the line, messy values warn."""
+
+import csv
+
+HEADER = "record_id,source,forenames,surname,date_of_birth,address_line,town,postcode,national_insurance,driving_licence_number\n"
+ROWS = [
+    "r1,WDC,Muhammad Asif,Khan,1979-03-04,1 High St,High Wycombe,HP11 2BZ,JT123456A,KHAN9703049MA9AB",
+    "r2,CDC,Mohd Asif,Khan,1979-04-03,9 Hill Rd,Amersham,HP6 5AB,JT123456A,",
+    "r3,WDC,Mohammed,Khan,1980-01-01,3 Low Rd,Marlow,SL7 1AA,NP654321B,",
+    "r4,WDC,Mohammed,Khan,1980-01-01,3 Low Rd,Marlow,SL7 1AA,NP654321B,",
+    "r5,AVDC,Stephen,Jones,19551192,4 Vale Rd,Aylesbury,HP20 1AA,bad ni,",
+]
+
+
+def _write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_match_file_finds_pairs_across_and_within_sources(runner, tmp_path):
+    source = _write(tmp_path / "in.csv", HEADER + "\n".join(ROWS) + "\n")
+    out = tmp_path / "out.csv"
+    result = runner.invoke(args=["match-file", source, str(out)])
+    assert result.exit_code == 0, result.output
+    pairs = {(row["id_a"], row["id_b"]) for row in csv.DictReader(out.open())}
+    assert pairs == {("r1", "r2"), ("r3", "r4")}
+    assert all(float(row["score"]) >= 0.999 for row in csv.DictReader(out.open()))
+
+
+def test_structural_fault_names_the_line_and_writes_nothing(runner, tmp_path):
+    out = tmp_path / "out.csv"
+    cases = {
+        "missing column": ("record_id,source,forenames\nr1,WDC,A\n", "surname"),
+        "wrong field count": (HEADER + ROWS[0] + "\nr2,CDC,too,few\n", "line 3"),
+        "blank id": (HEADER + ROWS[0] + "\n" + "," + ROWS[1].split(",", 1)[1] + "\n", "line 3"),
+        "duplicate id": (HEADER + ROWS[0] + "\n" + ROWS[0] + "\n", "line 3"),
+    }
+    for name, (text, expected) in cases.items():
+        result = runner.invoke(args=["match-file", _write(tmp_path / f"{name}.csv", text), str(out)])
+        assert result.exit_code != 0, name
+        assert expected in result.output, (name, result.output)
+        assert not out.exists(), name
+
+
+def test_messy_values_are_counted_not_fatal(runner, tmp_path):
+    source = _write(tmp_path / "in.csv", HEADER + "\n".join(ROWS) + "\n")
+    result = runner.invoke(args=["match-file", source, str(tmp_path / "out.csv")])
+    assert result.exit_code == 0
+    assert "date_of_birth_not_iso: 1" in result.output and "national_insurance_invalid: 1" in result.output
