@@ -459,7 +459,7 @@ def schema_snapshot(url: str) -> list[tuple]:
             rows = conn.execute(text("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%' "
                                      "ORDER BY type, name")).all()
     engine.dispose()
-    return [tuple(r) for r in rows]
+    return sorted(tuple(r) for r in rows)
 
 
 def main(argv: list[str] | None = None) -> None:

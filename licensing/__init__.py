@@ -13,6 +13,8 @@ def blueprints() -> list:
     from licensing.admin.views import bp as admin_bp
     from licensing.alerts.views import bp as alerts_bp
     from licensing.audit.views import bp as audit_bp
+    from licensing.complaints.views import bp as complaints_bp
+    from licensing.sanctions.views import bp as sanctions_bp
     from licensing.auth.views import bp as auth_bp
     from licensing.intelligence.views import bp as intelligence_bp
     from licensing.licences.views import bp as licences_bp
@@ -20,7 +22,8 @@ def blueprints() -> list:
     from licensing.people.views import bp as people_bp
     from licensing.requests.views import bp as requests_bp
 
-    return [auth_bp, main_bp, people_bp, licences_bp, intelligence_bp, alerts_bp, requests_bp, audit_bp, admin_bp]
+    return [auth_bp, main_bp, people_bp, sanctions_bp, complaints_bp, licences_bp, intelligence_bp, alerts_bp,
+            requests_bp, audit_bp, admin_bp]
 
 
 def create_app(config: str | type | object = "config.DevelopmentConfig", **overrides) -> Flask:

@@ -53,10 +53,28 @@ class LongTextField(TextAreaField):
     """Free text that is NFC-normalised, trimmed, free of control characters and length-limited."""
 
     def __init__(self, label, *, max_length: int, required: str | None = None, **kwargs):
-        validators = [DataRequired(required)] if required else [Optional()]
+        validators = [DataRequired(required)] if required else []  # Optional() would skip the cross-field checks
         validators += [Length(max=max_length, message=f"{label} must be {max_length:,} characters or fewer"),
                        no_control_characters]
         super().__init__(label, widget=GovTextArea(), filters=[clean_text], validators=validators, **kwargs)
+
+
+class RecipientsField(SelectMultipleField):
+    """Checkboxes of authorities; a crafted value that is not on the list gets a plain message."""
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label, widget=GovCheckboxesInput(), coerce=int, **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Select recipients from the list") from error
+
+    def pre_validate(self, form) -> None:
+        allowed = {choice.value for choice in self.choices}
+        if any(value not in allowed for value in self.data or ()):
+            raise ValidationError("Select recipients from the list")
 
 
 def valid_vrm(form, field) -> None:
@@ -101,14 +119,14 @@ class IntelligenceForm(FlaskForm):
                                          SelectChoice(OTHER_BASIS, "Other")])
     legal_basis_other = CleanStringField("Other legal basis", widget=GovTextInput(),
                                          description="Only if you chose other",
-                                         validators=[Optional(), Length(max=200)])
+                                         validators=[Length(max=200)])
     full_text = LongTextField("Full intelligence text", max_length=10000, required="Enter the full intelligence text",
                               description="Seen only by police users.")
     sanitised_summary = LongTextField(
         "Sanitised summary for sharing", max_length=2000, required="Enter the sanitised summary for sharing",
         description="Remove source details. Recipients see only this, when the handling code allows.")
-    recipients = SelectMultipleField(
-        "Recipients", widget=GovCheckboxesInput(), coerce=int,
+    recipients = RecipientsField(
+        "Recipients",
         description="Authorities that may see the sanitised summary under handling code C. With handling code P "
                     "every licensing authority and the client-transport team may see it.")
     review_on = GovDate("Review date", validators=[InputRequired("Enter the review date")])
@@ -162,7 +180,7 @@ class NewSubjectIntelligenceForm(IntelligenceForm):
     subject_sex = RadioField("Sex (optional)", widget=GovRadioInput(), validators=[Optional()],
                              choices=[SelectChoice("M", "Male"), SelectChoice("F", "Female")])
     subject_address_line = CleanStringField("Address line 1 (optional)", widget=GovTextInput(),
-                                            validators=[Optional(), Length(max=120)])
+                                            validators=[Length(max=120)])
     subject_town = CleanStringField("Town (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
     subject_postcode = CleanStringField("Postcode (optional)", widget=GovTextInput(),
                                         validators=[Optional(), valid_postcode])

@@ -1,6 +1,185 @@
-from flask import Blueprint
+"""The police point of contact's screens: who is licensed or badged, submitting and maintaining graded
+intelligence, what licensing did in response, and reviews due. Every route is police-only."""
 
-bp = Blueprint("intelligence", __name__)
+import datetime as dt
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from licensing.audit import record as audit
+from licensing.auth.models import Role
+from licensing.auth.permissions import roles_required
+from licensing.db import db
+from licensing.errors import RuleViolation
+from licensing.intelligence.forms import (
+    EditIntelligenceForm,
+    IntelligenceForm,
+    ItemReasonForm,
+    NewSubjectIntelligenceForm,
+    PoliceSearchForm,
+    WithdrawForm,
+)
+from licensing.intelligence.models import IntelligenceItem
+from licensing.intelligence.services import (
+    live_identity,
+    normalise_vrm,
+    police_search as find_licensed,
+    record_item_viewed,
+    responses_to,
+    reviews_due as items_due_for_review,
+    submit_intelligence,
+    update_intelligence,
+    withdraw_intelligence,
+)
+from licensing.people.access import grant_access, stated_reason, visible_records
+from licensing.people.search import SearchCriteria
+
+bp = Blueprint("intelligence", __name__, url_prefix="/intelligence")
+
+POLICE = (Role.POLICE_SPOC,)
 
 # (endpoint, menu text, roles that see it) for the service navigation.
-NAV_ITEMS: list = []
+NAV_ITEMS: list = [
+    ("intelligence.police_search", "Licensed or badged?", POLICE),
+    ("intelligence.new_item", "Submit intelligence", POLICE),
+    ("intelligence.responses", "Responses", POLICE),
+    ("intelligence.reviews_due", "Reviews due", POLICE),
+]
+
+
+def _form_status(form) -> int:
+    return 400 if form.errors else 200
+
+
+@bp.route("/search", methods=["GET", "POST"])
+@roles_required(*POLICE)
+def police_search():
+    form = PoliceSearchForm()
+    answers = None
+    if form.validate_on_submit():
+        criteria, vrm = SearchCriteria.from_form(form), normalise_vrm(form.vehicle_registration.data)
+        answers = find_licensed(criteria, vrm, viewer=current_user, today=dt.date.today())
+        ids = [answer.identity_id for answer in answers]
+        terms = criteria.as_terms() | ({"vehicle_registration": vrm} if vrm else {})
+        audit(current_user, "person.searched", reason=form.reason.data,
+              details={"terms": terms, "results": ids, "search": "licensed_or_badged"})
+        grant_access(current_user, ids, form.reason.data)
+        db.session.commit()
+    return render_template("intelligence/search.html", form=form, answers=answers,
+                           title="Is this person licensed or badged?"), _form_status(form)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*POLICE)
+def new_item():
+    identity = None
+    if request.args.get("identity_id"):
+        identity = live_identity(request.args.get("identity_id", type=int) or 0)
+        if identity is None:
+            abort(404)
+    form = IntelligenceForm() if identity else NewSubjectIntelligenceForm()
+    if form.validate_on_submit():
+        try:
+            item = submit_intelligence(form.to_input(), actor=current_user, today=dt.date.today(), identity=identity,
+                                       subject=None if identity else form.subject_input())
+        except RuleViolation as error:
+            db.session.rollback()
+            form.force_reference.errors.append(str(error))
+        else:
+            grant_access(current_user, [item.person.identity_id], f"Submitted intelligence {item.force_reference}")
+            db.session.commit()
+            flash(f"Intelligence {item.force_reference} submitted", "success")
+            return redirect(url_for("intelligence.item", item_id=item.id))
+    records = visible_records(identity, current_user) if identity else []
+    return render_template("intelligence/new_item.html", form=form, identity=identity, records=records,
+                           title="Submit intelligence"), _form_status(form)
+
+
+def _load_item(item_id: int, *, own: bool = False) -> IntelligenceItem:
+    """404 for an item that does not exist (or, to change it, that another force submitted)."""
+    item = db.session.get(IntelligenceItem, item_id)
+    if item is None or (own and item.authority_id != current_user.authority_id):
+        abort(404)
+    return item
+
+
+@bp.route("/<int:item_id>", methods=["GET", "POST"])
+@roles_required(*POLICE)
+def item(item_id: int):
+    item = _load_item(item_id)
+    identity_id = item.person.identity_id
+    form = ItemReasonForm()
+    if form.validate_on_submit():
+        grant_access(current_user, [identity_id], form.reason.data)
+        db.session.commit()
+        return redirect(url_for("intelligence.item", item_id=item.id))
+    reason = stated_reason(current_user, identity_id)
+    if reason is None or request.method == "POST":
+        return render_template("intelligence/reason.html", form=form, item_id=item.id,
+                               title="Why do you need to open this item?"), 400 if request.method == "POST" else 200
+    shown = record_item_viewed(item, actor=current_user, reason=reason)
+    db.session.commit()
+    return render_template("intelligence/item.html", item=item, shown=shown, reason=reason,
+                           title=f"Intelligence {item.force_reference}")
+
+
+@bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
+@roles_required(*POLICE)
+def edit_item(item_id: int):
+    item = _load_item(item_id, own=True)
+    if stated_reason(current_user, item.person.identity_id) is None:
+        return redirect(url_for("intelligence.item", item_id=item.id))
+    form = EditIntelligenceForm(data=EditIntelligenceForm.initial(item))
+    if form.validate_on_submit():
+        try:
+            update_intelligence(item, form.to_input(), reason=form.change_reason.data, actor=current_user,
+                                today=dt.date.today())
+        except RuleViolation as error:
+            db.session.rollback()
+            form.change_reason.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Intelligence {item.force_reference} updated", "success")
+            return redirect(url_for("intelligence.item", item_id=item.id))
+    return render_template("intelligence/edit_item.html", form=form, item=item,
+                           title=f"Update intelligence {item.force_reference}"), _form_status(form)
+
+
+@bp.route("/<int:item_id>/withdraw", methods=["GET", "POST"])
+@roles_required(*POLICE)
+def withdraw_item(item_id: int):
+    item = _load_item(item_id, own=True)
+    if stated_reason(current_user, item.person.identity_id) is None:
+        return redirect(url_for("intelligence.item", item_id=item.id))
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            withdraw_intelligence(item, reason=form.reason.data, actor=current_user)
+        except RuleViolation as error:
+            db.session.rollback()
+            form.reason.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Intelligence {item.force_reference} withdrawn", "success")
+            return redirect(url_for("intelligence.item", item_id=item.id))
+    return render_template("intelligence/withdraw.html", form=form, item=item,
+                           title=f"Withdraw intelligence {item.force_reference}"), _form_status(form)
+
+
+@bp.get("/responses")
+@roles_required(*POLICE)
+def responses():
+    found = responses_to(current_user.authority)
+    audit(current_user, "intelligence.responses_viewed", details={"items": [r.item.id for r in found]})
+    db.session.commit()
+    return render_template("intelligence/responses.html", responses=found, title="Responses to police information")
+
+
+@bp.get("/reviews")
+@roles_required(*POLICE)
+def reviews_due():
+    today = dt.date.today()
+    items = items_due_for_review(current_user.authority, today)
+    audit(current_user, "intelligence.reviews_listed", details={"items": [i.id for i in items]})
+    db.session.commit()
+    return render_template("intelligence/reviews_due.html", items=items, today=today, title="Reviews due")

@@ -492,3 +492,12 @@ def safeguarding_due(authority_id: int, *, operator: str, today: dt.date) -> Sel
     return (_valid_badges(authority_id, operator, today)
             .where(or_(Badge.safeguarding_training_on.is_(None), Badge.safeguarding_training_on <= latest))
             .order_by(Badge.safeguarding_training_on.is_not(None), Badge.safeguarding_training_on, Badge.id))
+
+
+def badges_due(kind: str, authority_id: int, *, operator: str, within_days: int, today: dt.date) -> Select:
+    """One of the team's working lists: "expiring", "dbs" (status checks) or "safeguarding" (training)."""
+    if kind == "dbs":
+        return dbs_checks_due(authority_id, operator=operator, today=today)
+    if kind == "safeguarding":
+        return safeguarding_due(authority_id, operator=operator, today=today)
+    return expiring_badges(authority_id, within_days=within_days, operator=operator, today=today)

@@ -1,6 +1,162 @@
-from flask import Blueprint
+import datetime as dt
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from licensing.auth.models import Role
+from licensing.auth.permissions import roles_required
+from licensing.db import db
+from licensing.errors import RuleViolation
+from licensing.licences import services
+from licensing.licences.forms import (
+    LIST_KINDS,
+    BadgeCheckForm,
+    BadgeListFilterForm,
+    BadgeStatusForm,
+    IssueBadgeForm,
+    RenewBadgeForm,
+    checks_form_data,
+)
+from licensing.licences.models import BadgeType
 
 bp = Blueprint("licences", __name__)
 
+# Anyone who might be asked "is this badge good?" may check one; only the county team issues or changes badges.
+BADGE_CHECKERS = (Role.TRANSPORT_OFFICER, Role.LICENSING_OFFICER, Role.POLICE_SPOC)
+BADGE_ISSUERS = (Role.TRANSPORT_OFFICER,)
+
 # (endpoint, menu text, roles that see it) for the service navigation.
-NAV_ITEMS: list = []
+NAV_ITEMS: list = [
+    ("licences.check_badge", "Check a badge", BADGE_CHECKERS),
+    ("licences.issue_badge", "Issue a badge", BADGE_ISSUERS),
+    ("licences.badge_lists", "Badges due", BADGE_ISSUERS),
+]
+
+
+@bp.route("/badges/check", methods=["GET", "POST"])
+@roles_required(*BADGE_CHECKERS)
+def check_badge():
+    form = BadgeCheckForm()
+    result = None
+    if form.validate_on_submit():
+        result = services.check_badge(form.number.data, actor=current_user, today=dt.date.today())
+        db.session.commit()
+    return render_template("licences/check.html", form=form, result=result, today=dt.date.today(),
+                           title="Check a badge"), 400 if form.errors else 200
+
+
+@bp.route("/badges/new", methods=["GET", "POST"])
+@roles_required(*BADGE_ISSUERS)
+def issue_badge():
+    form = IssueBadgeForm()
+    flags = []
+    if form.validate_on_submit():
+        try:
+            badge = services.issue_badge(
+                holder=form.holder_choice(), badge_type=BadgeType(form.badge_type.data),
+                operator_name=form.operator_name.data, checks=form.checks(), reason=form.reason.data,
+                register_considered=form.register_considered.data, actor=current_user, today=dt.date.today())
+        except RuleViolation as error:
+            db.session.rollback()
+            flags = _show_rule_error(form, error, default_field="holder_reference")
+        else:
+            db.session.commit()
+            flash(f"Badge {badge.number} issued to {badge.person.full_name}, valid until "
+                  f"{badge.expires_on:%d %B %Y}", "success")
+            return redirect(url_for("licences.badge", badge_id=badge.id))
+    return render_template("licences/issue.html", form=form, flags=flags, title="Issue a badge"), (
+        400 if form.errors else 200)
+
+
+def _load_own_badge(badge_id: int):
+    """404 for a badge that does not exist or belongs to another authority."""
+    badge = services.own_badge(badge_id, current_user)
+    if badge is None:
+        abort(404)
+    return badge
+
+
+@bp.get("/badges/<int:badge_id>")
+@roles_required(*BADGE_ISSUERS)
+def badge(badge_id: int):
+    badge = _load_own_badge(badge_id)
+    history = services.view_badge(badge, current_user)
+    db.session.commit()
+    return render_template("licences/badge.html", badge=badge, history=history,
+                           status=services.effective_status(badge, dt.date.today()), title=f"Badge {badge.number}")
+
+
+@bp.route("/badges/<int:badge_id>/renew", methods=["GET", "POST"])
+@roles_required(*BADGE_ISSUERS)
+def renew_badge(badge_id: int):
+    badge = _load_own_badge(badge_id)
+    form = RenewBadgeForm() if request.method == "POST" else RenewBadgeForm(data=checks_form_data(badge))
+    flags = []
+    if form.validate_on_submit():
+        try:
+            services.renew_badge(badge, checks=form.checks(), reason=form.reason.data,
+                                 register_considered=form.register_considered.data, actor=current_user,
+                                 today=dt.date.today())
+        except RuleViolation as error:
+            db.session.rollback()
+            flags = _show_rule_error(form, error, default_field="reason")
+        else:
+            db.session.commit()
+            flash(f"Badge {badge.number} renewed until {badge.expires_on:%d %B %Y}", "success")
+            return redirect(url_for("licences.badge", badge_id=badge.id))
+    return render_template("licences/renew.html", form=form, badge=badge, flags=flags,
+                           title=f"Renew badge {badge.number}"), 400 if form.errors else 200
+
+
+@bp.route("/badges/<int:badge_id>/status", methods=["GET", "POST"])
+@roles_required(*BADGE_ISSUERS)
+def change_badge_status(badge_id: int):
+    badge = _load_own_badge(badge_id)
+    form = BadgeStatusForm()
+    if form.validate_on_submit():
+        try:
+            services.change_badge_status(badge, action=form.action.data, reason=form.reason.data,
+                                         actor=current_user, today=dt.date.today())
+        except RuleViolation as error:
+            db.session.rollback()
+            _show_rule_error(form, error, default_field="action")
+        else:
+            db.session.commit()
+            flash(f"Badge {badge.number} is now {badge.status.value}", "success")
+            return redirect(url_for("licences.badge", badge_id=badge.id))
+    return render_template("licences/status.html", form=form, badge=badge,
+                           status=services.effective_status(badge, dt.date.today()),
+                           title=f"Suspend or withdraw badge {badge.number}"), 400 if form.errors else 200
+
+
+@bp.get("/badges/due")
+@roles_required(*BADGE_ISSUERS)
+def badge_lists():
+    form = BadgeListFilterForm(request.args)
+    form.operator.choices = [SelectChoice("", "Any operator")] + [
+        SelectChoice(name, name) for name in services.operators(current_user.authority_id)]
+    kind, operator, days = "expiring", "", 60
+    if request.args and form.validate():
+        kind, operator, days = form.list.data or "expiring", form.operator.data or "", form.days.data or 60
+    query = services.badges_due(kind, current_user.authority_id, operator=operator, within_days=days,
+                                today=dt.date.today())
+    page = db.paginate(query, page=max(request.args.get("page", 1, type=int), 1),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("licences/lists.html", form=form, page=page, kind=kind, days=days, operator=operator,
+                           kinds=LIST_KINDS, today=dt.date.today(), title=LIST_KINDS[kind]), 400 if form.errors else 200
+
+
+def _show_rule_error(form, error: RuleViolation, *, default_field: str) -> list:
+    """Put a rule break next to the fields it concerns; returns the register's flags when that was the reason."""
+    if isinstance(error, services.ChecksIncomplete):
+        for name, message in error.problems:
+            field = getattr(form, name)
+            field.errors = [*field.errors, message]
+        return []
+    if isinstance(error, services.RegisterInformation):
+        form.register_considered.errors = [*form.register_considered.errors, str(error)]
+        return error.flags
+    field = getattr(form, default_field)
+    field.errors = [*field.errors, str(error)]
+    return []

@@ -1,10 +1,12 @@
+import datetime as dt
 import sys
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from licensing.auth.models import Role
+from licensing.main.dashboard import build_dashboard
 
 bp = Blueprint("main", __name__)
 
@@ -18,6 +20,7 @@ class NavItem:
 SEARCHERS = (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER, Role.POLICE_SPOC)
 # (endpoint, menu text, roles); each area adds its own entries in its views module's NAV_ITEMS.
 NAV_ITEMS = [
+    ("people.check_applicant", "Check an applicant", (Role.LICENSING_OFFICER,)),
     ("people.search", "Search", SEARCHERS),
     ("people.new_record", "Add a person", SEARCHERS),
     ("people.review_queue", "Review links", SEARCHERS),
@@ -54,5 +57,6 @@ def index():
 @bp.get("/home")
 @login_required
 def home():
-    return render_template("main/home.html", title="Home", items=navigation_for(current_user.role)[1:],
-                           config=current_app.config)
+    board = build_dashboard(current_user, dt.date.today())
+    return render_template("main/home.html", title="Home", items=navigation_for(current_user.role)[1:], board=board,
+                           today=dt.date.today())

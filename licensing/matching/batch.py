@@ -28,7 +28,7 @@ from typing import IO, TextIO
 
 from .blocking import link_keys
 from .frequencies import CountedFrequencies
-from .records import MatchRecord, PreparedRecord, prepare
+from .records import MatchRecord, PreparedRecord, is_iso_date, prepare
 from .score import DEFAULT_SETTINGS, LinkScorer, _probability
 from .settings import MatchSettings
 
@@ -185,6 +185,8 @@ def _read_records(path: Path, report: BatchReport, progress: _Progress) -> list[
                 p = _prepare(record)
                 if dob and not p.dob_iso:
                     report.warn("date_of_birth_not_iso")
+                elif dob and not is_iso_date(dob):
+                    report.warn("date_of_birth_reformatted")  # e.g. 13/10/1966, read as 1966-10-13
                 if ni and not p.ni_valid:
                     report.warn("national_insurance_invalid")
                 if pc and not p.postcodes:

@@ -48,8 +48,11 @@ def _form_tokens(p: PreparedRecord) -> list[list[tuple[str, str, bool]]]:
     for form in p.names:
         tokens: list[tuple[str, str, bool]] = []
         seen: set[str] = set()
+        # Honorific names are left out only while two other tokens remain: "Mohammed Mirza" must
+        # still give a name pair, or two records of him could never meet on their birth date.
+        keep_soft = len({t.canon for t in form.given + form.family if not t.soft}) < 2
         for token in form.given + form.family:
-            if token.soft:
+            if token.soft and not keep_soft:
                 continue
             code = "" if token.is_initial else phonetic(token.canon)
             key = code or token.canon

@@ -6,6 +6,7 @@ The level names are the keys of ``settings.DEFAULT_LEVELS``. rapidfuzz is used o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -153,6 +154,18 @@ def compare_address(a: PreparedRecord, b: PreparedRecord) -> str:
 # --- names ----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=100_000)
+def _squeezed(canon: str) -> str:
+    """A spelling with doubled letters single and a final h after a vowel dropped (Farah -> fara)."""
+    out = []
+    for ch in canon:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    if len(out) > 2 and out[-1] == "h" and out[-2] in "aeiou":
+        out.pop()
+    return "".join(out)
+
+
 def token_level(x: Token, y: Token) -> int:
     """How two name tokens agree: exact, spelling variant, diminutive, fuzzy (typo), initial, none."""
     if x.raw == y.raw:
@@ -161,6 +174,8 @@ def token_level(x: Token, y: Token) -> int:
         return T_VARIANT
     if x.is_initial or y.is_initial:
         return T_INITIAL if x.canon[:1] == y.canon[:1] else T_NONE
+    if len(x.canon) >= 3 and len(y.canon) >= 3 and _squeezed(x.canon) == _squeezed(y.canon):
+        return T_VARIANT  # Khurram ~ Khuram, Hamza ~ Hamzah, Butt ~ Buttt: doubled letters, a final h
     if not x.formal.isdisjoint(y.formal):
         return T_DIMINUTIVE
     if x.known and y.known:

@@ -114,6 +114,9 @@ def postcode_district(value: str) -> str:
 # 5 surname characters (letters, then 9-padding), decade digit, month (+50 for women), day,
 # year digit, two initials (9-padded), one arbitrary digit, two check letters.
 _DVLA_SHAPE = re.compile(r"^[A-Z][A-Z]{0,4}9{0,4}[0-9]{6}[A-Z][A-Z9][0-9][A-Z]{2}$")
+# For matching only: the check characters may be any letter or digit (records from other systems
+# carry them that way); everything DVLA derives from the person is still checked strictly.
+_DVLA_SHAPE_LENIENT = re.compile(r"^[A-Z][A-Z]{0,4}9{0,4}[0-9]{6}[A-Z][A-Z9][0-9][A-Z0-9]{2}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,10 +168,15 @@ def _days_in_month(month: int, year_units: int) -> int:
     return 30 if month in (4, 6, 9, 11) else 31
 
 
-def parse_dvla_number(value: str) -> DvlaNumber | None:
-    """Parse a DVLA licence number into its parts, or None if it is not a well-formed number."""
+def parse_dvla_number(value: str, strict: bool = True) -> DvlaNumber | None:
+    """Parse a DVLA licence number into its parts, or None if it is not a well-formed number.
+
+    ``strict=False`` (used by the matching engine, never by form validation) also accepts digits
+    in the two check characters: the first 14 characters, which carry the identity evidence
+    (surname stem, birth date, sex, initials and DVLA's tie-break digit), are checked as strictly.
+    """
     dl = normalise_dvla_number(value)
-    if len(dl) != 16 or not _DVLA_SHAPE.match(dl):
+    if len(dl) != 16 or not (_DVLA_SHAPE if strict else _DVLA_SHAPE_LENIENT).match(dl):
         return None
     stem = dl[:5]
     decade = int(dl[5])

@@ -20,7 +20,7 @@ from .identifiers import (
 )
 from .normalise import NameForm, parse_full_name, split_full_name
 
-__all__ = ["MatchRecord", "PreparedRecord", "prepare", "normalise_dob", "normalise_sex"]
+__all__ = ["MatchRecord", "PreparedRecord", "prepare", "is_iso_date", "normalise_dob", "normalise_sex"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,19 +41,49 @@ class MatchRecord:
 
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Unambiguous non-ISO spellings of a full date: UK day-first with a 4-digit year, and yyyymmdd.
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_YEAR_FIRST = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _HOUSE = re.compile(r"\d+[a-z]?")
 
 
-def normalise_dob(value: str) -> tuple[str, bool]:
-    """Return (dob, is_iso): a valid yyyy-mm-dd date as is, anything else stripped and kept as raw text."""
+def is_iso_date(value: str) -> bool:
+    """True when the text is already a valid yyyy-mm-dd date (no reformatting needed)."""
     text = (value or "").strip()
-    if _ISO.match(text):
-        try:
-            dt.date.fromisoformat(text)
-            return text, True
-        except ValueError:
-            pass
-    return text, False
+    if not _ISO.match(text):
+        return False
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=65_536)
+def normalise_dob(value: str) -> tuple[str, bool]:
+    """Return (dob, is_iso): a valid date as yyyy-mm-dd, anything else stripped and kept as raw text.
+
+    Besides ISO, the unambiguous spellings councils export are read as dates: ``13/10/1966``,
+    ``13-10-1966``, ``13.10.1966`` (UK day first, 4-digit year), ``1966/10/13`` and ``19661013``.
+    A 2-digit year (``13-10-66``) leaves the century open and an impossible date (``19551192``)
+    is no date at all: both stay text and are compared as text.
+    """
+    text = (value or "").strip()
+    if is_iso_date(text):
+        return text, True
+    m = _DAY_FIRST.match(text)
+    if m:
+        y, mo, d = m.group(3), m.group(2), m.group(1)
+    else:
+        m = _YEAR_FIRST.match(text) or _COMPACT.match(text)
+        if not m:
+            return text, False
+        y, mo, d = m.group(1), m.group(2), m.group(3)
+    try:
+        return dt.date(int(y), int(mo), int(d)).isoformat(), True
+    except ValueError:
+        return text, False
 
 
 def normalise_sex(value: str) -> str:
@@ -152,7 +182,7 @@ def prepare(record: MatchRecord) -> PreparedRecord:
         ni_core=ni_core(ni) if ni else "",
         ni_valid=is_valid_ni(ni),
         dl=dl,
-        dl_parsed=parse_dvla_number(dl) if dl else None,
+        dl_parsed=parse_dvla_number(dl, strict=False) if dl else None,
         postcodes=tuple(dict.fromkeys(postcodes)),
         houses=tuple(houses),
     )

@@ -7,6 +7,9 @@ Decision policy (enforced here, whatever the weights say):
 * An exact date of birth without an agreeing identifier only counts as strong when both the
   surname and the forenames agree at some level (not different, missing or initials only):
   twins share a surname, a birth date and an address, and must not be merged automatically.
+* A woman's changed surname (``changed``: every known sex is F, forenames agree, surnames differ,
+  as after marriage) counts as agreeing for that rule; the probability must still reach the
+  threshold, which in practice needs a shared address or an identifier as well.
 * A pair with hard evidence of two different people (a different valid NI number, or licence
   numbers DVLA issued to two people) is flagged ``contradicts`` and is never linked.
 """
@@ -14,7 +17,7 @@ Decision policy (enforced here, whatever the weights say):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .compare import (
     NameComparison,
@@ -113,9 +116,31 @@ def _name_frequencies(names: NameComparison, frequencies: NameFrequencies | None
     return sur, fore
 
 
+_FORENAMES_FOR_CHANGE = frozenset({"exact", "variant", "diminutive", "subset"})
+
+
+def _both_female(pa: PreparedRecord, pb: PreparedRecord) -> bool:
+    """True when every sex known for the pair (recorded, or encoded in a licence number) is F."""
+    seen = False
+    for p in (pa, pb):
+        for sex in (p.sex, p.dl_parsed.sex if p.dl_parsed is not None else ""):
+            if sex:
+                if sex != "F":
+                    return False
+                seen = True
+    return seen
+
+
+def _with_sex(names: NameComparison, pa: PreparedRecord, pb: PreparedRecord) -> NameComparison:
+    """A woman's differing surname with agreeing forenames is the ``changed`` level (marriage)."""
+    if names.surname == "different" and names.forenames in _FORENAMES_FOR_CHANGE and _both_female(pa, pb):
+        return replace(names, surname="changed", surname_key="")
+    return names
+
+
 def _field_levels(pa: PreparedRecord, pb: PreparedRecord, settings: MatchSettings):
     w = settings.weights
-    names = compare_names(pa, pb, w)
+    names = _with_sex(compare_names(pa, pb, w), pa, pb)
     return names, compare_dl(pa, pb), compare_ni(pa, pb), compare_dob(pa, pb), compare_sex(pa, pb), compare_address(pa, pb)
 
 
@@ -173,7 +198,9 @@ class LinkScorer:
         self.settings = settings
         self.frequencies = frequencies
         self.w = settings.weights
-        self.name_cache: dict[tuple[int, int], tuple[float, bool]] = {}
+        self.name_cache: dict[tuple[int, int], tuple[float, bool, float | None]] = {}
+        w = self.w
+        self._changed_delta = w["surname"].get("changed", w["surname"]["different"]) - w["surname"]["different"]
         self.dob_cache: dict[str, float] = {}
 
     def __call__(self, pa: PreparedRecord, pb: PreparedRecord) -> float | None:
@@ -194,11 +221,16 @@ class LinkScorer:
             names = compare_names(pa, pb, w)
             sur_w, fore_w, _, _ = _name_weights(names, self.settings, self.frequencies)
             agreeing = names.surname not in _NAME_NOT_AGREEING and names.forenames not in _NAME_NOT_AGREEING
-            cached = (sur_w + fore_w, agreeing)
+            # A differing surname that becomes "changed" if the pair turns out to be two women.
+            changeable = names.surname == "different" and names.forenames in _FORENAMES_FOR_CHANGE
+            cached = (sur_w + fore_w, agreeing, changeable)
             if len(self.name_cache) > 2_000_000:
                 self.name_cache.clear()
             self.name_cache[key] = cached
-        name_w, agreeing = cached
+        name_w, agreeing, changeable = cached
+        if changeable and _both_female(pa, pb):
+            name_w += self._changed_delta
+            agreeing = True
         if not identified and not agreeing:
             return None
         dob_w = w["dob"][dob]
@@ -327,6 +359,8 @@ def _surname_text(n: NameComparison, freq: float | None, settings: MatchSettings
         return f"{label}: name order differs ({n.left.display.title()} / {n.right.display.title()}){_freq_note(freq, settings)}"
     if level == "fuzzy":
         return f"{label}: {x} ~ {y} (similar spelling)"
+    if level == "changed":
+        return f"{label}: differs ({x} / {y}), forenames agree: a woman's changed surname (marriage?)"
     if level == "different":
         return f"{label}: differs ({x} / {y})"
     return f"{label}: missing"

@@ -30,6 +30,11 @@ How the defaults were derived (no labelled register data was available; re-estim
   the pair is flagged as contradicting. Two valid NI
   numbers that differ by more than a typo get m = 0.0001 (one number per person for life; the
   residue is keying errors the typo level misses): about -13 bits, and also contradict.
+* A woman's surname that differs between two records whose forenames agree gets its own level
+  (``changed``, m = 0.25 instead of 0.05): marriage makes that routine for women and rare for men.
+  The pair counts as female only when every sex on the records or encoded in their licence
+  numbers says F. When both licence numbers agree on everything but the surname part
+  (``name_change``), the licence level is neutral: the surname level already carries the change.
 * The prior (one in a million) is the chance that two random records in a national register of
   about a million person records belong to one person (about 1.5 records per person). It is
   deliberately national: at county scale it only makes automatic links harder.
@@ -109,6 +114,10 @@ DEFAULT_LEVELS: dict[str, dict[str, Level]] = {
         "partial": Level(0.03, 1 / 100, tf=True),  # one part of a compound surname missing
         "reordered": Level(0.03, 1 / 150, tf=True),  # found among the other record's forenames
         "fuzzy": Level(0.02, 1 / 100),
+        # Two women whose forenames agree but whose surnames differ: for women a differing surname
+        # is routine (marriage), so m is conditional on that (about 1 in 4 pairs of one woman's
+        # records), u as for "different". Also counts as agreeing for the exact-DOB rule.
+        "changed": Level(0.25, 0.97),
         "different": Level(0.05, 0.97),
         "missing": Level(1.0, 1.0),
     },

@@ -120,3 +120,26 @@ class ReviewDecisionForm(FlaskForm):
 class UnlinkForm(FlaskForm):
     reason = ReasonField("Why this record is not the same person")
     submit = SubmitField("Unlink record", widget=GovSubmitInput())
+
+
+class ApplicantCheckForm(SearchForm):
+    """The application's details; the applicant reference doubles as the recorded reason for the search."""
+
+    reason = None
+    applicant_reference = CleanStringField("Application reference", widget=GovTextInput(),
+                                           validators=[DataRequired("Enter the application reference"),
+                                                       Length(min=3, max=40)])
+    submit = SubmitField("Check the register", widget=GovSubmitInput())
+
+
+class CheckOutcomeForm(FlaskForm):
+    findings = TextAreaField("What the register showed", widget=GovTextArea(), filters=[clean_text],
+                             validators=[DataRequired("Enter what the register showed, or that nothing was found"),
+                                         Length(max=5000), no_control_characters])
+    nr3s_outcome = RadioField("NR3S search", widget=GovRadioInput(), validators=[DataRequired("Select the NR3S outcome")],
+                              choices=[SelectChoice("no_match", "Searched: no match"),
+                                       SelectChoice("match_found", "Searched: match found"),
+                                       SelectChoice("not_searched", "Not searched")])
+    nr3s_reference = CleanStringField("NR3S reference (if a match was found)", widget=GovTextInput(),
+                                      validators=[Optional(), Length(max=100)])
+    submit = SubmitField("Record the check", widget=GovSubmitInput())

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from licensing.auth.models import User
 from licensing.db import db
@@ -125,7 +126,10 @@ def search_people(criteria: SearchCriteria, *, viewer: User, today: dt.date) -> 
     candidate_ids = set(candidate_record_ids(criteria.candidate_keys(today))) | set(exact)
     if not candidate_ids:
         return []
-    records = db.session.scalars(select(PersonRecord).where(PersonRecord.id.in_(candidate_ids))).all()
+    # Everything to_match_record and can_see_record read, in three queries rather than two per candidate.
+    records = db.session.scalars(select(PersonRecord).where(PersonRecord.id.in_(candidate_ids)).options(
+        selectinload(PersonRecord.authority), selectinload(PersonRecord.addresses),
+        selectinload(PersonRecord.other_names))).all()
     settings, frequencies = match_settings(), DatabaseFrequencies(own_records=1)
     best: dict[int, SearchHit] = {}
     for record in records:
@@ -139,8 +143,14 @@ def search_people(criteria: SearchCriteria, *, viewer: User, today: dt.date) -> 
         if hit is None or (bool(exact_kind), score) > (bool(hit.exact), hit.score):
             best[record.identity_id] = SearchHit(record.identity_id, score, explanation, exact_kind)
     ranked = sorted(best.values(), key=lambda h: (not h.exact, -h.score, h.identity_id))[:MAX_RESULTS]
+    # The whole history identity_flags reads, for the shown identities only, in a fixed number of queries.
     identities = {i.id: i for i in db.session.scalars(
-        select(Identity).where(Identity.id.in_([h.identity_id for h in ranked])))}
+        select(Identity).where(Identity.id.in_([h.identity_id for h in ranked])).options(
+            selectinload(Identity.records).options(
+                selectinload(PersonRecord.authority), selectinload(PersonRecord.addresses),
+                selectinload(PersonRecord.sanctions), selectinload(PersonRecord.complaints),
+                selectinload(PersonRecord.intelligence_items), selectinload(PersonRecord.dbs_certificates),
+                selectinload(PersonRecord.badges), selectinload(PersonRecord.licences))))}
     for hit in ranked:
         identity = identities[hit.identity_id]
         hit.records = [r for r in identity.records if can_see_record(viewer, r)]

@@ -89,6 +89,14 @@ class ComplaintView:
     shows_complainant: bool
 
 
+@dataclass(frozen=True)
+class ChronologyEntry:
+    on: dt.date
+    authority: str
+    kind: str
+    text: str
+
+
 @dataclass
 class PersonView:
     """Everything the viewer may see about one identity, gathered from every authority."""
@@ -102,6 +110,7 @@ class PersonView:
     complaints: list[ComplaintView] = field(default_factory=list)
     intelligence: list[IntelligenceView] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
+    chronology: list[ChronologyEntry] = field(default_factory=list)
 
     @property
     def display_name(self) -> str:
@@ -130,7 +139,33 @@ def build_person_view(identity: Identity, viewer: User, today: dt.date) -> Perso
     view.sanctions.sort(key=lambda s: s.decided_on, reverse=True)
     view.complaints.sort(key=lambda c: c.complaint.received_on, reverse=True)
     view.flags = identity_flags(identity, today)
+    view.chronology = _chronology(view)
     return view
+
+
+def _chronology(view: PersonView) -> list[ChronologyEntry]:
+    """One timeline across every authority, newest first, from what the viewer may see."""
+    entries = []
+    for lic in view.licences:
+        if lic.issued_on:
+            entries.append(ChronologyEntry(lic.issued_on, lic.authority.name, "Licence",
+                                           f"{lic.licence_type.label} {lic.number} issued (now {lic.status.value})"))
+    for badge in view.badges:
+        entries.append(ChronologyEntry(badge.issued_on, badge.authority.name, "Badge",
+                                       f"{badge.badge_type.label} badge {badge.number} issued (now {badge.status.value})"))
+    for s in view.sanctions:
+        entries.append(ChronologyEntry(s.decided_on, s.authority.name, "Decision",
+                                       f"{s.sanction_type.label}: {s.grounds.label.lower()}"))
+    for cv in view.complaints:
+        c = cv.complaint
+        entries.append(ChronologyEntry(c.received_on, c.authority.name, "Complaint", c.category.label))
+    for cert in view.dbs_certificates:
+        entries.append(ChronologyEntry(cert.issued_on, "", "DBS", f"Enhanced certificate {cert.certificate_number}"))
+    for item in view.intelligence:
+        if item.submitted_on:
+            entries.append(ChronologyEntry(dt.date.fromisoformat(item.submitted_on), "Police", "Police information",
+                                           item.category or "Police hold information"))
+    return sorted(entries, key=lambda e: e.on, reverse=True)
 
 
 def identity_flags(identity: Identity, today: dt.date) -> list[Flag]:

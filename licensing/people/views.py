@@ -10,8 +10,10 @@ from licensing.db import db
 from licensing.errors import RuleViolation
 from licensing.people import identity
 from licensing.people.access import SEARCHER_ROLES, can_see_record, grant_access, stated_reason, visible_records
-from licensing.people.forms import PersonRecordForm, ReasonForm, ReviewDecisionForm, SearchForm, UnlinkForm
-from licensing.people.models import Identity, PersonRecord, RecordLink
+from licensing.people.checks import check_candidates, complete_check, start_check
+from licensing.people.forms import (ApplicantCheckForm, CheckOutcomeForm, PersonRecordForm, ReasonForm, ReviewDecisionForm,
+                                    SearchForm, UnlinkForm)
+from licensing.people.models import ApplicantCheck, Identity, Nr3sOutcome, PersonRecord, RecordLink
 from licensing.people.search import SearchCriteria, search_people
 from licensing.people.services import AddressInput, PersonRecordInput, build_person_view, create_person_record
 
@@ -170,3 +172,45 @@ def unlink(record_id: int):
     db.session.commit()
     flash(f"Record {record.authority_reference} unlinked", "success")
     return redirect(url_for("people.person", identity_id=old_identity_id))
+
+
+@bp.route("/check", methods=["GET", "POST"])
+@roles_required(Role.LICENSING_OFFICER)
+def check_applicant():
+    form = ApplicantCheckForm()
+    if form.validate_on_submit():
+        criteria = SearchCriteria.from_form(form)
+        reason = f"Applicant check {form.applicant_reference.data}"
+        hits = search_people(criteria, viewer=current_user, today=dt.date.today())
+        audit(current_user, "person.searched", reason=reason,
+              details={"terms": criteria.as_terms(), "results": [hit.identity_id for hit in hits]})
+        grant_access(current_user, [hit.identity_id for hit in hits], reason)
+        check = start_check(applicant_reference=form.applicant_reference.data, criteria=criteria.as_terms(),
+                            identity_ids=[{"id": h.identity_id, "score": round(h.score, 6), "explanation": h.explanation,
+                                           "exact": h.exact} for h in hits], actor=current_user)
+        db.session.commit()
+        return redirect(url_for("people.applicant_check", check_id=check.id))
+    return render_template("people/check.html", form=form, title="Check an applicant"), 400 if form.errors else 200
+
+
+@bp.route("/checks/<int:check_id>", methods=["GET", "POST"])
+@roles_required(Role.LICENSING_OFFICER)
+def applicant_check(check_id: int):
+    check = db.session.get(ApplicantCheck, check_id)
+    if check is None or check.authority_id != current_user.authority_id:
+        abort(404)
+    form = CheckOutcomeForm()
+    if form.validate_on_submit():
+        try:
+            complete_check(check, findings=form.findings.data, nr3s_outcome=Nr3sOutcome(form.nr3s_outcome.data),
+                           nr3s_reference=form.nr3s_reference.data or "", actor=current_user)
+        except RuleViolation as error:
+            db.session.rollback()
+            form.nr3s_reference.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Check recorded", "success")
+            return redirect(url_for("people.applicant_check", check_id=check.id))
+    candidates = check_candidates(check, viewer=current_user, today=dt.date.today())
+    return render_template("people/check_result.html", check=check, candidates=candidates, form=form,
+                           title=f"Check {check.applicant_reference}"), 400 if form.errors else 200

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from licensing.auth.models import Role, User
 from licensing.db import db
 from licensing.people.models import LinkState, RecordLink
-from tests.factories import make_person, make_user
+from tests.factories import make_intelligence, make_person, make_user
 
 LO, TO, PS, AD, AU = (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER, Role.POLICE_SPOC, Role.ADMINISTRATOR,
                       Role.AUDITOR)
@@ -25,6 +25,15 @@ CORE_ROUTES = {
     "people.review_queue": SEARCHERS,
     "people.review_pair": SEARCHERS,
     "people.unlink": SEARCHERS,
+    "people.check_applicant": frozenset({LO}),
+    "people.applicant_check": frozenset({LO}),
+    "sanctions.record_decision_view": frozenset({LO}),
+    "complaints.new_complaint": frozenset({LO}),
+    "requests.new_request": frozenset({LO, TO}),
+    "requests.index": frozenset({LO, TO}),
+    "requests.detail": frozenset({LO, TO}),
+    "alerts.inbox": frozenset({LO, TO}),
+    "alerts.acknowledge": frozenset({LO, TO}),
     "audit.events": frozenset({AD, AU}),
     "admin.users": frozenset({AD}),
     "admin.new_user": frozenset({AD}),
@@ -54,6 +63,34 @@ def test_every_route_is_in_the_matrix(app):
     assert endpoints - PUBLIC == set(EXPECTED), "add each new route with the roles allowed (CORE_ROUTES or tests/<area>/route_roles.py)"
 
 
+def _sample_ids(record, other) -> dict[str, int]:
+    """One object of each kind that a route takes by id."""
+    import datetime as dt
+
+    from licensing.alerts.models import Alert, AlertKind
+    from licensing.licences.models import Badge, BadgeStatus, BadgeType
+    from licensing.people.models import ApplicantCheck, Nr3sOutcome
+    from licensing.requests.models import InformationRequest, RequestKind
+
+    officer = make_user(LO)
+    check = ApplicantCheck(authority_id=record.authority_id, checked_by_id=officer.id, applicant_reference="A1",
+                           nr3s_outcome=Nr3sOutcome.NOT_SEARCHED)
+    request = InformationRequest(kind=RequestKind.INFORMATION_REQUEST, identity_id=record.identity_id,
+                                 from_authority_id=other.authority_id, to_authority_id=record.authority_id,
+                                 requested_by_id=officer.id, sent_on=dt.date(2026, 1, 5), due_on=dt.date(2026, 2, 2))
+    alert = Alert(authority_id=record.authority_id, identity_id=record.identity_id, kind=AlertKind.DECISION,
+                  subject_type="person_records", subject_id=record.id, raised_by_authority_id=other.authority_id)
+    badge_holder = make_person("BCC-CT")
+    badge = Badge(person_record_id=badge_holder.id, authority_id=badge_holder.authority_id, badge_type=BadgeType.DRIVER,
+                  number="BCC900001", operator_name="Matrix Cars", status=BadgeStatus.VALID,
+                  issued_on=dt.date(2025, 1, 1), expires_on=dt.date(2028, 1, 1))
+    item = make_intelligence(make_person("TVP"))
+    db.session.add_all([check, request, alert, badge])
+    db.session.commit()
+    return {"check_id": check.id, "request_id": request.id, "alert_id": alert.id, "badge_id": badge.id,
+            "item_id": item.id}
+
+
 def _urls(app):
     """One concrete URL and method per rule, with ids of real objects."""
     with app.app_context():
@@ -66,7 +103,8 @@ def _urls(app):
         db.session.add(link)
         db.session.commit()
         user_id = db.session.scalar(select(User.id)) or make_user(AD).id
-        values = {"identity_id": record.identity_id, "user_id": user_id, "record_id": record.id, "link_id": link.id}
+        values = {"identity_id": record.identity_id, "user_id": user_id, "record_id": record.id, "link_id": link.id,
+                  **_sample_ids(record, other)}
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC:
             continue
