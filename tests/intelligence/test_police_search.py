@@ -7,7 +7,7 @@ from licensing.auth.models import Role
 from licensing.db import db
 from licensing.licences.models import LicenceStatus, LicenceType
 from licensing.people.models import AccessGrant
-from tests.factories import make_person
+from tests.factories import join_records, make_person
 from tests.intelligence.factories import make_badge, make_complaint, make_licence
 
 
@@ -48,8 +48,6 @@ def test_partial_details_show_every_authority_s_licences_and_badges(app, login, 
         make_licence(wdc, status=LicenceStatus.REVOKED)
         badge_record = make_person("BCC-CT", forenames="Zubair", surname="Akhtar")
         make_badge(badge_record, operator="Chiltern School Runs Ltd")
-        from tests.factories import join_records
-
         identity_id = join_records(wdc, badge_record)
     police = login(Role.POLICE_SPOC)
     page = police.submit("/intelligence/search", {"forenames": "Zubair", "surname": "Akhtar",

@@ -11,6 +11,7 @@ from licensing.auth.models import Role
 from licensing.db import db
 from licensing.intelligence.models import IntelligenceItem
 from licensing.people.models import Identity
+from licensing.sanctions.models import SanctionType
 from tests.factories import make_intelligence, make_person, make_user
 from tests.intelligence.conftest import only_item
 from tests.intelligence.factories import item_form, make_sanction
@@ -26,7 +27,7 @@ def test_acknowledgements_and_decisions_in_response_are_shown(app, login, driver
         wdc_record = db.session.get(Identity, driver).records[0]
         make_sanction(wdc_record, decided_on=dt.date.today())
         make_sanction(wdc_record, decided_on=dt.date.today() - dt.timedelta(days=400),
-                      sanction_type=__import__("licensing.sanctions.models", fromlist=["SanctionType"]).SanctionType.WARNING)
+                      sanction_type=SanctionType.WARNING)
         item_id = only_item(app).id
     page = police.get("/intelligence/responses").get_data(as_text=True)
     assert "TVP/2026/00042" in page and "Wycombe District Council" in page
