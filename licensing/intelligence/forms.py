@@ -162,7 +162,8 @@ class IntelligenceForm(FlaskForm):
         return IntelligenceInput(
             source_evaluation=SourceEvaluation(self.source_evaluation.data),
             intelligence_assessment=IntelligenceAssessment(self.intelligence_assessment.data),
-            handling_code=HandlingCode(self.handling_code.data), handling_conditions=self.handling_conditions.data or "",
+            handling_code=HandlingCode(self.handling_code.data),
+            handling_conditions=self.handling_conditions.data or "",
             status=IntelligenceStatus(self.status.data), category=IntelligenceCategory(self.category.data),
             force_reference=self.force_reference.data, legal_basis=basis, full_text=self.full_text.data,
             sanitised_summary=self.sanitised_summary.data, recipient_ids=tuple(self.recipients.data or ()),

@@ -75,7 +75,7 @@ def view_intelligence(item: IntelligenceItem, viewer: User) -> IntelligenceView 
 
 REVIEW_WITHIN_MONTHS = 12
 REVIEW_DUE_WINDOW_DAYS = 30
-SUMMARY_FIELDS = ("full_text", "sanitised_summary", "handling_conditions")  # audited as "changed", never by value
+TEXT_FIELDS = ("full_text", "sanitised_summary", "handling_conditions")  # audited as "changed", never by value
 
 
 @dataclass(frozen=True)
@@ -98,8 +98,9 @@ class IntelligenceInput:
 
 def sharing_recipients() -> list[Authority]:
     """The authorities an item can be shared with: every active licensing authority and client-transport team."""
-    return list(db.session.scalars(select(Authority).where(
-        Authority.kind != AuthorityKind.POLICE, Authority.is_active.is_(True)).order_by(Authority.kind, Authority.name)))
+    return list(db.session.scalars(
+        select(Authority).where(Authority.kind != AuthorityKind.POLICE, Authority.is_active.is_(True))
+        .order_by(Authority.kind, Authority.name)))
 
 
 def latest_review_date(today: dt.date) -> dt.date:
@@ -186,7 +187,8 @@ def submit_intelligence(data: IntelligenceInput, *, actor: User, today: dt.date,
 
 def _comparable(item: IntelligenceItem) -> dict[str, object]:
     return {
-        "source_evaluation": item.source_evaluation.value, "intelligence_assessment": item.intelligence_assessment.value,
+        "source_evaluation": item.source_evaluation.value,
+        "intelligence_assessment": item.intelligence_assessment.value,
         "handling_code": item.handling_code.value, "handling_conditions": item.handling_conditions,
         "status": item.status.value, "category": item.category.value, "force_reference": item.force_reference,
         "legal_basis": item.legal_basis, "full_text": item.full_text, "sanitised_summary": item.sanitised_summary,
@@ -221,7 +223,7 @@ def update_intelligence(item: IntelligenceItem, data: IntelligenceInput, *, reas
     item.recipients = recipients
     after = _comparable(item)
     changes: dict[str, object] = {
-        name: "changed" if name in SUMMARY_FIELDS else [before[name], after[name]]
+        name: "changed" if name in TEXT_FIELDS else [before[name], after[name]]
         for name in before if before[name] != after[name]}
     if not changes:
         raise RuleViolation("Nothing has changed")
@@ -320,7 +322,8 @@ def _vrm_matches(vrm: str) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {}
     rows = db.session.execute(
         select(PersonRecord.identity_id, Licence.number, Authority.code)
-        .join(Licence, Licence.person_record_id == PersonRecord.id).join(Authority, Authority.id == Licence.authority_id)
+        .join(Licence, Licence.person_record_id == PersonRecord.id)
+        .join(Authority, Authority.id == Licence.authority_id)
         .where(Licence.licence_type == LicenceType.VEHICLE, stored == vrm)).all()
     for identity_id, number, code in rows:
         found.setdefault(identity_id, []).append(f"Vehicle licence {number} ({code}) for {vrm}")

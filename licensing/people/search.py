@@ -11,8 +11,9 @@ from sqlalchemy.orm import selectinload
 from licensing.auth.models import User
 from licensing.db import db
 from licensing.licences.models import Badge, Licence
-from licensing.matching import MatchRecord, query_keys, score_pair
+from licensing.matching import MatchRecord, pair_weight, prepare, query_keys, score_pair
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
+from licensing.matching.score import _probability as match_probability
 from licensing.people.access import can_see_record
 from licensing.people.identity import DatabaseFrequencies, candidate_record_ids, match_settings, to_match_record
 from licensing.people.models import Identity, PersonRecord
@@ -131,18 +132,24 @@ def search_people(criteria: SearchCriteria, *, viewer: User, today: dt.date) -> 
         selectinload(PersonRecord.authority), selectinload(PersonRecord.addresses),
         selectinload(PersonRecord.other_names))).all()
     settings, frequencies = match_settings(), DatabaseFrequencies(own_records=1)
-    best: dict[int, SearchHit] = {}
+    prepared_query = prepare(query)
+    best: dict[int, tuple[SearchHit, MatchRecord]] = {}
     for record in records:
         if not can_see_record(viewer, record) or not _age_fits(record, criteria.approximate_age, today):
             continue
-        result = score_pair(query, to_match_record(record), settings, frequencies)
+        match_record = to_match_record(record)
+        # The weight alone ranks (the same sum score_pair makes); the worded evidence is built for shown hits only.
+        weight, _, _ = pair_weight(prepared_query, prepare(match_record), settings, frequencies)
         exact_kind = exact.get(record.id, "")
-        score = 1.0 if exact_kind else result.probability
-        explanation = f"{exact_kind}: agrees · {result.summary()}" if exact_kind else result.summary()
-        hit = best.get(record.identity_id)
-        if hit is None or (bool(exact_kind), score) > (bool(hit.exact), hit.score):
-            best[record.identity_id] = SearchHit(record.identity_id, score, explanation, exact_kind)
-    ranked = sorted(best.values(), key=lambda h: (not h.exact, -h.score, h.identity_id))[:MAX_RESULTS]
+        score = 1.0 if exact_kind else match_probability(settings, weight)
+        kept = best.get(record.identity_id)
+        if kept is None or (bool(exact_kind), score) > (bool(kept[0].exact), kept[0].score):
+            best[record.identity_id] = (SearchHit(record.identity_id, score, "", exact_kind), match_record)
+    shown = sorted(best.values(), key=lambda kept: (not kept[0].exact, -kept[0].score, kept[0].identity_id))
+    for hit, match_record in shown[:MAX_RESULTS]:
+        summary = score_pair(query, match_record, settings, frequencies).summary()
+        hit.explanation = f"{hit.exact}: agrees · {summary}" if hit.exact else summary
+    ranked = [hit for hit, _ in shown[:MAX_RESULTS]]
     # The whole history identity_flags reads, for the shown identities only, in a fixed number of queries.
     identities = {i.id: i for i in db.session.scalars(
         select(Identity).where(Identity.id.in_([h.identity_id for h in ranked])).options(

@@ -3,14 +3,20 @@
 import datetime as dt
 import itertools
 
+from sqlalchemy import func, select
+
 from licensing.complaints.models import Complaint, ComplaintCategory, ComplaintSource
 from licensing.db import db
+from licensing.intelligence.models import IntelligenceItem
 from licensing.licences.models import Badge, BadgeStatus, BadgeType, Licence, LicenceStatus, LicenceType
 from licensing.licences.rules import add_months
 from licensing.sanctions.models import GroundsCategory, Sanction, SanctionType
 from tests.factories import authority
 
 _counter = itertools.count(1)
+FULL = "Source 7 reports the subject offered lifts to pupils outside Wycombe High at 2am."
+SUMMARY = "Police hold safeguarding information about this person."
+MARKER = "Police hold information: contact the point of contact"
 
 
 def make_licence(record, *, licence_type: LicenceType = LicenceType.PRIVATE_HIRE_DRIVER,
@@ -62,9 +68,18 @@ def item_form(**overrides) -> dict:
         "source_evaluation": "2", "intelligence_assessment": "B", "handling_code": "P", "handling_conditions": "",
         "category": "child_exploitation", "status": "arrested", "force_reference": "TVP/2026/00042",
         "legal_basis": "clpd", "legal_basis_other": "",
-        "full_text": "Source 7 reports the subject offered lifts to pupils outside Wycombe High at 2am.",
-        "sanitised_summary": "Police hold safeguarding information about this person.",
+        "full_text": FULL, "sanitised_summary": SUMMARY,
         "review_on": [str(review.day), str(review.month), str(review.year)],
     }
     data.update(overrides)
     return data
+
+
+def item_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count(IntelligenceItem.id)))
+
+
+def only_item(app) -> IntelligenceItem:
+    """The one item in the database (call inside an app context)."""
+    return db.session.scalars(select(IntelligenceItem)).one()

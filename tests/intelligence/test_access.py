@@ -5,8 +5,7 @@ import pytest
 from licensing.auth.models import Role
 from licensing.db import db
 from tests.factories import make_intelligence, make_person
-from tests.intelligence.conftest import item_count
-from tests.intelligence.factories import item_form
+from tests.intelligence.factories import item_count, item_form
 
 OTHERS = [(Role.LICENSING_OFFICER, "WDC"), (Role.TRANSPORT_OFFICER, None), (Role.ADMINISTRATOR, None),
           (Role.AUDITOR, None)]

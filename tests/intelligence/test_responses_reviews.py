@@ -13,8 +13,7 @@ from licensing.intelligence.models import IntelligenceItem
 from licensing.people.models import Identity
 from licensing.sanctions.models import SanctionType
 from tests.factories import make_intelligence, make_person, make_user
-from tests.intelligence.conftest import only_item
-from tests.intelligence.factories import item_form, make_sanction
+from tests.intelligence.factories import item_form, make_sanction, only_item
 
 
 def test_acknowledgements_and_decisions_in_response_are_shown(app, login, driver):

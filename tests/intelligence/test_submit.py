@@ -12,8 +12,7 @@ from licensing.intelligence.models import HandlingCode, IntelligenceStatus
 from licensing.licences.rules import add_months
 from licensing.people.models import PersonRecord
 from tests.factories import authority, make_person
-from tests.intelligence.conftest import FULL, MARKER, SUMMARY, item_count, only_item
-from tests.intelligence.factories import item_form, make_licence
+from tests.intelligence.factories import FULL, MARKER, SUMMARY, item_count, item_form, make_licence, only_item
 
 
 def test_submitting_on_a_wycombe_driver_alerts_wycombe_only(app, login, driver):

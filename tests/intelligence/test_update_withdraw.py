@@ -11,8 +11,7 @@ from licensing.auth.models import Role
 from licensing.db import db
 from licensing.intelligence.models import IntelligenceItem, IntelligenceStatus
 from licensing.licences.rules import add_months
-from tests.intelligence.conftest import FULL, MARKER, SUMMARY, only_item
-from tests.intelligence.factories import item_form
+from tests.intelligence.factories import FULL, MARKER, SUMMARY, item_form, only_item
 
 
 @pytest.fixture
