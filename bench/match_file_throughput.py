@@ -117,6 +117,10 @@ def main(argv=None) -> int:
         print(f"generated {args.records:,} records in {generation:.1f}s (not timed)", file=sys.stderr)
         out_csv = Path(tmp) / "links.csv"
         env = dict(os.environ, PYTHONHASHSEED="0")
+        import resource
+
+        load_before = os.getloadavg()[0]
+        cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t1 = time.perf_counter()
         proc = subprocess.Popen(
             [sys.executable, "-c", _CHILD, str(paths.records), str(out_csv), str(args.workers), str(ROOT)],
@@ -126,6 +130,9 @@ def main(argv=None) -> int:
         sampler.start()
         stdout, _ = proc.communicate()
         wall = time.perf_counter() - t1
+        cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
+        load_after = os.getloadavg()[0]
         sampler.stop.set()
         sampler.join()
         if proc.returncode != 0:
@@ -144,6 +151,9 @@ def main(argv=None) -> int:
         f"wall seconds         {wall:.1f}  (child process spawn to exit; match_file itself "
         f"{child['seconds_in_match_file']:.1f}s; generation {generation:.1f}s excluded)",
         f"records/s            {n / wall:,.0f}",
+        f"CPU seconds          {cpu:.1f} (user+sys, match_file process and its workers); machine load "
+        f"average {load_before:.1f} before / {load_after:.1f} after on {os.cpu_count()} CPUs "
+        f"(other jobs running inflate wall time)",
         f"peak memory (PSS, match_file process + workers, sampled 0.1s)  {sampler.peak_pss / gb:.2f} GB",
         f"peak sum of RSS (same tree; shared copy-on-write pages counted per process)  {sampler.peak_rss / gb:.2f} GB",
         f"max RSS (getrusage): match_file process {child['maxrss_self_kb'] / gb:.2f} GB, "

@@ -102,6 +102,8 @@ def load_demo(*, n_records: int = 3000, seed: int = 20261122, echo: Callable[[st
             db.session.commit()
             echo(f"  {index}/{len(population.records)}")
     db.session.commit()
+    _add_story(authorities)
+    db.session.commit()
     return (f"Demo county loaded: {len(population.records)} person records of {len(population.people)} people, "
             f"{len(authorities)} authorities, {len(DEMO_USERS)} users.")
 
@@ -228,3 +230,43 @@ def _vrm(rng: random.Random) -> str:
     letters = "ABCDEFGHJKLMNOPRSTUVWXYZ"
     return (f"{rng.choice(letters)}{rng.choice(letters)}{rng.randrange(51, 75)}"
             f"{rng.choice(letters)}{rng.choice(letters)}{rng.choice(letters)}")
+
+
+def _add_story(authorities: dict[str, Authority]) -> None:
+    """The case the register exists for: a driver revoked in Wycombe who holds a county badge and applies in
+    Chiltern under a new spelling, a new address and his day and month swapped."""
+    dvla = "KHANX703049MA9AB".replace("X", "9")
+    wycombe = create_person_record(authorities["WDC"], PersonRecordInput(
+        authority_reference="WDC-D-STORY1", forenames="Muhammad Asif", surname="Khan",
+        date_of_birth=dt.date(1979, 3, 4), sex="M", driving_licence_number=dvla, national_insurance="JT402917C",
+        addresses=(AddressInput("14 Totteridge Road", "High Wycombe", "HP13 6EX", dt.date(2015, 5, 1)),)), actor=None)
+    licence = Licence(person=wycombe, authority=authorities["WDC"], licence_type=LicenceType.PRIVATE_HIRE_DRIVER,
+                      number="WDC-PH-STORY1", status=LicenceStatus.REVOKED, issued_on=dt.date(2023, 2, 1),
+                      expires_on=dt.date(2026, 2, 1))
+    db.session.add(licence)
+    db.session.add(Sanction(
+        person=wycombe, authority=authorities["WDC"], licence=licence, sanction_type=SanctionType.REVOCATION,
+        grounds=GroundsCategory.SEXUAL_MISCONDUCT, decided_on=dt.date(2026, 9, 14), effective_on=dt.date(2026, 9, 14),
+        decision_maker="Licensing Sub-Committee", appeal_outcome=AppealOutcome.PENDING,
+        narrative="Three similar complaints of sexual comments to lone female passengers over 18 months."))
+    for received in (dt.date(2025, 4, 2), dt.date(2026, 1, 20)):
+        db.session.add(Complaint(
+            person=wycombe, authority=authorities["WDC"], received_on=received, source=ComplaintSource.PUBLIC,
+            category=ComplaintCategory.SEXUAL_HARASSMENT, narrative=COMPLAINT_NARRATIVES[ComplaintCategory.SEXUAL_HARASSMENT],
+            substantiated=True, complainant_name="Withheld", complainant_contact="07700 900555"))
+    badge_record = create_person_record(authorities["BCC-CT"], PersonRecordInput(
+        authority_reference="BCC-CT-B-STORY1", forenames="Mohammed Asif", surname="Khan",
+        date_of_birth=dt.date(1979, 3, 4), sex="M", driving_licence_number=dvla,
+        addresses=(AddressInput("14 Totteridge Road", "High Wycombe", "HP13 6EX", dt.date(2015, 5, 1)),)), actor=None)
+    certificate = DbsCertificate(person=badge_record, certificate_number="001234567890", issued_on=dt.date(2024, 8, 1),
+                                 barred_lists_checked=True, update_service_subscribed=True,
+                                 last_status_check_on=dt.date(2026, 2, 1), last_status_result="no new information")
+    db.session.add(Badge(person=badge_record, authority=authorities["BCC-CT"], badge_type=BadgeType.DRIVER,
+                         number="BCC-STORY1", operator_name="Castle Cars", status=BadgeStatus.VALID,
+                         issued_on=dt.date(2024, 9, 1), expires_on=dt.date(2027, 9, 1), dbs_certificate=certificate,
+                         first_reference_on=dt.date(2024, 8, 10), second_reference_on=dt.date(2024, 8, 12),
+                         english_test_passed_on=dt.date(2024, 8, 5), safeguarding_training_on=dt.date(2024, 8, 20)))
+    create_person_record(authorities["CDC"], PersonRecordInput(
+        authority_reference="CDC-D-STORY1", forenames="Mohd. Asif", surname="Khan", date_of_birth=dt.date(1979, 4, 3),
+        sex="M", driving_licence_number=dvla,
+        addresses=(AddressInput("2 Chartridge Lane", "Chesham", "HP5 2JU", dt.date(2026, 10, 1)),)), actor=None)

@@ -95,17 +95,20 @@ class IntelligenceForm(FlaskForm):
     """One graded item (3x5x2): grades, handling, status, category, references, texts, recipients, review."""
 
     source_evaluation = GovRadioField("Source evaluation", message="Select the source evaluation",
+                                      description="How reliable the source is",
                                       choices=[SelectChoice(s.value, s.label) for s in SourceEvaluation])
     intelligence_assessment = GovRadioField(
         "Intelligence assessment", message="Select the intelligence assessment",
+        description="How the source knows the information",
         choices=[SelectChoice(a.value, a.label) for a in IntelligenceAssessment])
     handling_code = GovRadioField("Handling code", message="Select the handling code",
+                                  description="Whether the sanitised summary may be shared",
                                   choices=[SelectChoice(h.value, h.label) for h in HandlingCode])
     handling_conditions = LongTextField("Handling conditions", max_length=1000,
                                         description="Required for handling code C. They travel with the item.")
-    category = GovRadioField("Category", message="Select the category",
+    category = GovRadioField("Category", message="Select the category", description="What the information is about",
                              choices=[SelectChoice(c.value, c.label) for c in IntelligenceCategory])
-    status = GovRadioField("Status", message="Select the status",
+    status = GovRadioField("Status", message="Select the status", description="Where the case has got to",
                            choices=[SelectChoice(s.value, s.label) for s in IntelligenceStatus
                                     if s is not IntelligenceStatus.WITHDRAWN])
     force_reference = CleanStringField(
@@ -115,6 +118,7 @@ class IntelligenceForm(FlaskForm):
                     Regexp(FORCE_REFERENCE, message="Force reference must be letters, numbers, slashes and hyphens, "
                                                     "like TVP/2026/01234")])
     legal_basis = GovRadioField("Legal basis for sharing", message="Select the legal basis for sharing",
+                                description="The route by which the police share this information",
                                 choices=[*(SelectChoice(k, v) for k, v in LEGAL_BASES.items()),
                                          SelectChoice(OTHER_BASIS, "Other")])
     legal_basis_other = CleanStringField("Other legal basis", widget=GovTextInput(),
@@ -178,7 +182,7 @@ class NewSubjectIntelligenceForm(IntelligenceForm):
     subject_surname = CleanStringField("Surname", widget=GovTextInput(),
                                        validators=[DataRequired("Enter the subject's surname"), Length(max=100)])
     subject_date_of_birth = GovDate("Date of birth", validators=[InputRequired("Enter the subject's date of birth")])
-    subject_sex = RadioField("Sex (optional)", widget=GovRadioInput(), validators=[Optional()],
+    subject_sex = RadioField("Sex (optional)", widget=GovRadioInput(), validators=[Optional()], description="If known",
                              choices=[SelectChoice("M", "Male"), SelectChoice("F", "Female")])
     subject_address_line = CleanStringField("Address line 1 (optional)", widget=GovTextInput(),
                                             validators=[Length(max=120)])

@@ -59,7 +59,8 @@ def issue_badge():
                 register_considered=form.register_considered.data, actor=current_user, today=dt.date.today())
         except RuleViolation as error:
             db.session.rollback()
-            flags = _show_rule_error(form, error, default_field="holder_reference")
+            flags = _show_rule_error(form, error, default_field="holder_reference" if form.holder.data == "existing"
+                                     else "new_reference")
         else:
             db.session.commit()
             flash(f"Badge {badge.number} issued to {badge.person.full_name}, valid until "
@@ -92,7 +93,7 @@ def badge(badge_id: int):
 def renew_badge(badge_id: int):
     badge = _load_own_badge(badge_id)
     form = RenewBadgeForm() if request.method == "POST" else RenewBadgeForm(data=checks_form_data(badge))
-    flags = []
+    flags = services.register_flags(badge.person.identity, dt.date.today())
     if form.validate_on_submit():
         try:
             services.renew_badge(badge, checks=form.checks(), reason=form.reason.data,
@@ -100,7 +101,7 @@ def renew_badge(badge_id: int):
                                  today=dt.date.today())
         except RuleViolation as error:
             db.session.rollback()
-            flags = _show_rule_error(form, error, default_field="reason")
+            flags = _show_rule_error(form, error, default_field="reason") or flags
         else:
             db.session.commit()
             flash(f"Badge {badge.number} renewed until {badge.expires_on:%d %B %Y}", "success")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import gc
 import os
 import sys
 import tempfile
@@ -193,6 +194,8 @@ def _read_records(path: Path, report: BatchReport, progress: _Progress) -> list[
                     report.warn("postcode_invalid")
                 if dl and p.dl_parsed is None:
                     report.warn("driving_licence_invalid")
+                # Only the id is needed from here on: drop the raw text to keep a million records small.
+                p.record = MatchRecord(record_id=record_id)
                 prepared.append(p)
                 if len(prepared) % 1000 == 0:
                     progress.show("reading", len(prepared))
@@ -312,19 +315,30 @@ def match_file(
     if not input_path.is_file():
         raise FileNotFoundError(f"no such input file: {input_path}")
 
-    prepared = _read_records(input_path, report, bar)
-    report.records = len(prepared)
-    frequencies = CountedFrequencies()
-    for p in prepared:
-        frequencies.add_prepared(p)
-    record_keys, blocks = _build_blocks(prepared, report)
+    # Millions of long-lived small objects: the cyclic GC would rescan them again and again while
+    # they are built (none of them form cycles), and after the fork it would write to every page
+    # the workers share copy-on-write. Off while building, frozen while scoring.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        prepared = _read_records(input_path, report, bar)
+        report.records = len(prepared)
+        frequencies = CountedFrequencies()
+        for p in prepared:
+            frequencies.add_prepared(p)
+        record_keys, blocks = _build_blocks(prepared, report)
 
-    if workers is None:
-        workers = min(2, os.cpu_count() or 1) if len(prepared) >= 20_000 else 1
-    if workers > 1 and sys.platform != "win32":
-        found, compared = _score_parallel(prepared, record_keys, blocks, settings, frequencies, workers, bar)
-    else:
-        found, compared = _score_range(prepared, record_keys, blocks, settings, frequencies, 0, len(prepared), 1, bar)
+        if workers is None:
+            workers = min(2, os.cpu_count() or 1) if len(prepared) >= 20_000 else 1
+        if workers > 1 and sys.platform != "win32":
+            gc.freeze()
+            found, compared = _score_parallel(prepared, record_keys, blocks, settings, frequencies, workers, bar)
+        else:
+            found, compared = _score_range(prepared, record_keys, blocks, settings, frequencies, 0, len(prepared), 1, bar)
+    finally:
+        gc.unfreeze()
+        if gc_was_enabled:
+            gc.enable()
     bar.show("matching", len(prepared), len(prepared), force=True)
     bar.end()
     report.candidate_pairs = compared

@@ -32,6 +32,8 @@ def _squash(value: str) -> str:
     """Upper-case and keep only A-Z and 0-9 (spaces, dashes, dots and stray characters go)."""
     if not value:
         return ""
+    if value.isalnum() and value.isascii() and not value.islower() and value == value.upper():
+        return value  # already squashed (the common case in bulk files): no regex, no copy
     if not value.isascii():
         value = unicodedata.normalize("NFKC", value)
     return _NOT_ALNUM.sub("", value.upper())

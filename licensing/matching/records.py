@@ -12,7 +12,6 @@ from .identifiers import (
     DvlaNumber,
     is_valid_ni,
     is_valid_postcode,
-    ni_core,
     normalise_dvla_number,
     normalise_ni,
     normalise_postcode,
@@ -152,20 +151,34 @@ def _names_and_id(record: MatchRecord) -> tuple[tuple[NameForm, ...], int]:
     return hit
 
 
+@lru_cache(maxsize=131_072)
+def _dob_fields(value: str) -> tuple[str, bool, str]:
+    """(dob, is_iso, digits) with the strings interned: birth dates repeat across a register."""
+    dob, iso = normalise_dob(value)
+    return _intern(dob), iso, _intern("".join(ch for ch in dob if ch.isdigit()))
+
+
+@lru_cache(maxsize=262_144)
+def _postcode(raw: str) -> str:
+    """The normalised postcode, interned, or "" when it is not a valid postcode."""
+    pc = normalise_postcode(raw)
+    return _intern(pc) if pc and is_valid_postcode(pc) else ""
+
+
 @lru_cache(maxsize=65_536)
 def prepare(record: MatchRecord) -> PreparedRecord:
     """Normalise a record's fields for comparison (cached: records are immutable)."""
     names, names_id = _names_and_id(record)
-    dob, dob_iso = normalise_dob(record.date_of_birth)
+    dob, dob_iso, dob_digits = _dob_fields(record.date_of_birth)
     ni = normalise_ni(record.national_insurance)
     dl = normalise_dvla_number(record.driving_licence_number)
     postcodes = []
     houses = []
     for i, raw in enumerate(record.postcodes):
-        pc = normalise_postcode(raw)
-        if not pc or not is_valid_postcode(pc):
+        pc = _postcode(raw)
+        if not pc:
             continue  # an invalid postcode cannot be compared by sector or district
-        postcodes.append(_intern(pc))
+        postcodes.append(pc)
         if i < len(record.address_lines):
             house = _house_number(record.address_lines[i])
             if house:
@@ -174,15 +187,15 @@ def prepare(record: MatchRecord) -> PreparedRecord:
         record=record,
         names=names,
         names_id=names_id,
-        dob=_intern(dob),
+        dob=dob,
         dob_iso=dob_iso,
-        dob_digits="".join(ch for ch in dob if ch.isdigit()),
+        dob_digits=dob_digits,
         sex=normalise_sex(record.sex),
         ni=ni,
-        ni_core=ni_core(ni) if ni else "",
+        ni_core=ni[:8] if len(ni) >= 8 else ni,
         ni_valid=is_valid_ni(ni),
         dl=dl,
         dl_parsed=parse_dvla_number(dl, strict=False) if dl else None,
-        postcodes=tuple(dict.fromkeys(postcodes)),
+        postcodes=tuple(dict.fromkeys(postcodes)) if len(postcodes) > 1 else tuple(postcodes),
         houses=tuple(houses),
     )

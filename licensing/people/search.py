@@ -21,6 +21,7 @@ from licensing.people.services import Flag, identity_flags
 
 MAX_RESULTS = 25
 AGE_TOLERANCE_YEARS = 3
+MAX_CASE_SPELLING_LETTERS = 10  # 2**10 spellings at most; longer references fall back to a scan
 
 
 @dataclass(frozen=True)
@@ -79,18 +80,32 @@ class SearchHit:
         return self.records[0].full_name if self.records else ""
 
 
+def _upper_equals(column, reference: str):
+    """upper(column) == reference, written so the plain index on the column can answer it.
+
+    Numbers are stored as typed, so the match ignores case; rather than upper() on every row (a full scan),
+    list the few stored spellings whose upper case is the reference: "BCC12" -> BCC12, bCC12, ... bcc12."""
+    if (not reference.isascii() or reference != reference.upper()
+            or sum(ch.isalpha() for ch in reference) > MAX_CASE_SPELLING_LETTERS):
+        return func.upper(column) == reference
+    spellings = [""]
+    for ch in reference:
+        spellings = [s + c for s in spellings for c in ((ch, ch.lower()) if ch.isupper() else (ch,))]
+    return column.in_(spellings)
+
+
 def _exact_reference_matches(reference: str) -> dict[int, str]:
     """Records holding this licence or badge number or vehicle registration: exact, so they rank first."""
     found: dict[int, str] = {}
     for record_id, kind in db.session.execute(
             select(Licence.person_record_id, Licence.licence_type).where(
-                func.upper(Licence.number) == reference)).all():
+                _upper_equals(Licence.number, reference))).all():
         found[record_id] = "licence number"
     for (record_id,) in db.session.execute(
             select(Licence.person_record_id).where(Licence.vehicle_registration == reference)).all():
         found.setdefault(record_id, "vehicle registration")
     for (record_id,) in db.session.execute(
-            select(Badge.person_record_id).where(func.upper(Badge.number) == reference)).all():
+            select(Badge.person_record_id).where(_upper_equals(Badge.number, reference))).all():
         found.setdefault(record_id, "badge number")
     return found
 

@@ -394,3 +394,19 @@ def test_a_suspended_badge_cannot_be_renewed(app, login, holder):
     badge_id = _renewal_badge(app, holder, status=BadgeStatus.SUSPENDED)
     response = login(Role.TRANSPORT_OFFICER).submit(f"/badges/{badge_id}/renew", CHECKS)
     assert response.status_code == 400 and "lift the suspension" in response.get_data(as_text=True)
+
+
+def test_renewal_shows_the_registers_information_and_needs_it_considered(app, login, holder):
+    badge_id = _renewal_badge(app, holder)
+    with app.app_context():
+        police = make_person("TVP")
+        make_intelligence(police)
+        join_records(db.session.get(PersonRecord, holder["id"]), police)
+    officer = login(Role.TRANSPORT_OFFICER)
+    form = officer.get(f"/badges/{badge_id}/renew").get_data(as_text=True)
+    assert 'data-flag="police_information"' in form and "I have considered the register" in form
+    response = officer.submit(f"/badges/{badge_id}/renew", CHECKS)
+    assert response.status_code == 400 and "Read it, then tick" in response.get_data(as_text=True)
+    assert _events(app, "badge.renewed") == []
+    assert officer.submit(f"/badges/{badge_id}/renew", {**CHECKS, "register_considered": "y"}).status_code == 302
+    assert _events(app, "badge.renewed")[0].details["register_flags_considered"] == ["police_information"]
