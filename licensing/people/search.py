@@ -15,8 +15,8 @@ from licensing.matching import MatchRecord, pair_weight, prepare, query_keys, sc
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
 from licensing.matching.score import _probability as match_probability
 from licensing.people.access import can_see_record
-from licensing.people.identity import DatabaseFrequencies, candidate_record_ids, match_settings, to_match_record
-from licensing.people.models import Identity, PersonRecord
+from licensing.people.identity import DatabaseFrequencies, candidate_record_ids, match_settings
+from licensing.people.models import Address, Identity, PersonName, PersonRecord
 from licensing.people.services import Flag, identity_flags
 
 MAX_RESULTS = 25
@@ -133,6 +133,36 @@ def _age_fits(record: PersonRecord, age: int | None, today: dt.date) -> bool:
     return abs(years - age) <= AGE_TOLERANCE_YEARS
 
 
+def _match_records(records: list[PersonRecord]) -> dict[int, MatchRecord]:
+    """to_match_record for many records at once: their addresses and other names come from two column-only
+    queries, in the relationships' order, instead of one ORM object per row (most of a search's time)."""
+    ids = [r.id for r in records]
+    addresses: dict[int, list[tuple[str, str]]] = {i: [] for i in ids}
+    names: dict[int, list[str]] = {i: [] for i in ids}
+    if ids:
+        for record_id, postcode, line1 in db.session.execute(
+                select(Address.person_record_id, Address.postcode, Address.line1)
+                .where(Address.person_record_id.in_(ids)).order_by(Address.from_on.desc())):
+            addresses[record_id].append((postcode, line1))
+        for record_id, forenames, surname in db.session.execute(
+                select(PersonName.person_record_id, PersonName.forenames, PersonName.surname)
+                .where(PersonName.person_record_id.in_(ids)).order_by(PersonName.id)):
+            names[record_id].append(f"{forenames} {surname}".strip())  # PersonName.full_name
+    return {r.id: MatchRecord(
+        record_id=str(r.id),
+        source=r.authority.code if r.authority else "",
+        forenames=r.forenames,
+        surname=r.surname,
+        other_names=tuple(names[r.id]),
+        date_of_birth=r.date_of_birth.isoformat() if r.date_of_birth else "",
+        sex=r.sex,
+        postcodes=tuple(postcode for postcode, _ in addresses[r.id]),
+        address_lines=tuple(line1 for _, line1 in addresses[r.id]),
+        national_insurance=r.national_insurance,
+        driving_licence_number=r.driving_licence_number,
+    ) for r in records}
+
+
 def search_people(criteria: SearchCriteria, *, viewer: User, today: dt.date) -> list[SearchHit]:
     """Exact identifiers first, then identities ranked by the engine's match probability against the query.
 
@@ -142,17 +172,16 @@ def search_people(criteria: SearchCriteria, *, viewer: User, today: dt.date) -> 
     candidate_ids = set(candidate_record_ids(criteria.candidate_keys(today))) | set(exact)
     if not candidate_ids:
         return []
-    # Everything to_match_record and can_see_record read, in three queries rather than two per candidate.
-    records = db.session.scalars(select(PersonRecord).where(PersonRecord.id.in_(candidate_ids)).options(
-        selectinload(PersonRecord.authority), selectinload(PersonRecord.addresses),
-        selectinload(PersonRecord.other_names))).all()
+    records = db.session.scalars(select(PersonRecord).where(PersonRecord.id.in_(candidate_ids))
+                                 .options(selectinload(PersonRecord.authority))).all()
+    records = [r for r in records
+               if can_see_record(viewer, r) and _age_fits(r, criteria.approximate_age, today)]
+    match_records = _match_records(records)
     settings, frequencies = match_settings(), DatabaseFrequencies(own_records=1)
     prepared_query = prepare(query)
     best: dict[int, tuple[SearchHit, MatchRecord]] = {}
     for record in records:
-        if not can_see_record(viewer, record) or not _age_fits(record, criteria.approximate_age, today):
-            continue
-        match_record = to_match_record(record)
+        match_record = match_records[record.id]
         # The weight alone ranks (the same sum score_pair makes); the worded evidence is built for shown hits only.
         weight, _, _ = pair_weight(prepared_query, prepare(match_record), settings, frequencies)
         exact_kind = exact.get(record.id, "")
