@@ -12,7 +12,16 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, IntegerField, RadioField, SelectChoice, SelectField, SubmitField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from licensing.forms import CleanStringField, GovDate, clean_text, no_control_characters
 from licensing.licences.models import BadgeType
@@ -202,7 +211,8 @@ class BadgeStatusForm(FlaskForm):
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
 
-LIST_KINDS = {"expiring": "Badges expiring", "dbs": "DBS status checks due", "safeguarding": "Safeguarding training due"}
+LIST_KINDS = {"expiring": "Badges expiring", "dbs": "DBS status checks due",
+              "safeguarding": "Safeguarding training due"}
 
 
 class BadgeListFilterForm(FlaskForm):

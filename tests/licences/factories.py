@@ -13,10 +13,12 @@ TODAY = dt.date.today()
 
 
 def make_badge(record, *, number: str | None = None, status: BadgeStatus = BadgeStatus.VALID,
-               issued_on: dt.date | None = None, expires_on: dt.date | None = None, operator_name: str = "Chiltern Cars",
+               issued_on: dt.date | None = None, expires_on: dt.date | None = None,
+               operator_name: str = "Chiltern Cars",
                badge_type: BadgeType = BadgeType.DRIVER, dbs_issued_on: dt.date | None = None,
                last_status_check_on: dt.date | None = None, update_service_subscribed: bool = True,
-               safeguarding_training_on: dt.date | None = None, with_dbs: bool = True, status_reason: str = "") -> Badge:
+               safeguarding_training_on: dt.date | None = None, with_dbs: bool = True,
+               status_reason: str = "") -> Badge:
     issued_on = issued_on or TODAY - dt.timedelta(days=100)
     certificate = None
     if with_dbs:
@@ -67,7 +69,8 @@ def make_licence(record, *, status: str = "revoked", number: str | None = None):
 def make_complaint(record, *, category: str = "sexual_harassment", received_on: dt.date | None = None):
     from licensing.complaints.models import Complaint, ComplaintCategory, ComplaintSource
 
-    complaint = Complaint(person=record, authority=record.authority, received_on=received_on or TODAY - dt.timedelta(days=60),
+    complaint = Complaint(person=record, authority=record.authority,
+                          received_on=received_on or TODAY - dt.timedelta(days=60),
                           source=ComplaintSource.SCHOOL, category=ComplaintCategory(category),
                           narrative="Passenger reported inappropriate remarks", outcome="", complainant_name="C Smith")
     db.session.add(complaint)

@@ -76,7 +76,8 @@ def test_lists_are_paginated_and_show_only_the_officers_own_badges(app, login, c
     with app.app_context():
         from licensing.authorities.models import Authority, AuthorityKind
 
-        db.session.add(Authority(code="OCC-CT", name="Oxfordshire Client Transport", kind=AuthorityKind.CLIENT_TRANSPORT))
+        db.session.add(Authority(code="OCC-CT", name="Oxfordshire Client Transport",
+                                 kind=AuthorityKind.CLIENT_TRANSPORT))
         db.session.commit()
     assert _numbers(login(Role.TRANSPORT_OFFICER, "OCC-CT").get("/badges/due").get_data(as_text=True)) == []
 
