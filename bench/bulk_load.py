@@ -25,6 +25,7 @@ import multiprocessing
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -49,9 +50,9 @@ LOAD_TIMESTAMP = dt.datetime(2026, 11, 1, 9, 0, 0)
 CHUNK = 20_000
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # A throwaway PostgreSQL 15 cluster (the same recipe as tests/conftest.py)
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 def _as_postgres_user(cmd: list[str]) -> list[str]:
     """initdb and postgres refuse to run as root, so drop to Debian's postgres user."""
     return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
@@ -114,9 +115,9 @@ def migrate(url: str) -> None:
         db.engine.dispose()
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Rows from the synthetic population
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 def _split_name(name: str) -> tuple[str, str]:
     """As seed/demo.py does: everything before the last space is forenames."""
     forenames, _, surname = name.rpartition(" ")
@@ -256,9 +257,9 @@ def badge_number(record_id: int) -> str:
     return f"BCC{record_id:07d}"
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Writers
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 class _PostgresWriter:
     def __init__(self, raw) -> None:
         self.raw = raw
@@ -349,9 +350,9 @@ class _SqliteWriter:
         self.conn.execute("PRAGMA foreign_keys=ON")
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # The load
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 @dataclass
 class LoadReport:
     records: int
@@ -469,6 +470,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--keep", help="SQLite only: write the database to this path and keep it")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))  # so the cluster and temp files are removed
     with tempfile.TemporaryDirectory(prefix="bulkload-") as tmp:
         if args.database == "sqlite":
             url = f"sqlite:///{args.keep or Path(tmp) / 'register.db'}"

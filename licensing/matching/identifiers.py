@@ -209,8 +209,11 @@ def parse_dvla_number(value: str, strict: bool = True) -> DvlaNumber | None:
 
 
 def is_valid_dvla_number(value: str) -> bool:
-    """True when the value is a well-formed 16-character DVLA licence number with a real birth date."""
-    return parse_dvla_number(value) is not None
+    """True when the value is a well-formed 16-character DVLA licence number with a real birth date.
+
+    The two computer check characters are accepted as letters or digits: council data carries both, and the
+    first 14 characters, which hold the evidence, are checked strictly either way."""
+    return parse_dvla_number(value, strict=False) is not None
 
 
 def _letters(value: str) -> str:

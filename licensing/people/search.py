@@ -182,7 +182,7 @@ def search_people(criteria: SearchCriteria, *, viewer: User, today: dt.date) -> 
     best: dict[int, tuple[SearchHit, MatchRecord]] = {}
     for record in records:
         match_record = match_records[record.id]
-        # The weight alone ranks (the same sum score_pair makes); the worded evidence is built for shown hits only.
+        # The weight alone ranks (the sum score_pair makes); worded evidence is built for shown hits only.
         weight, _, _ = pair_weight(prepared_query, prepare(match_record), settings, frequencies)
         exact_kind = exact.get(record.id, "")
         score = 1.0 if exact_kind else match_probability(settings, weight)

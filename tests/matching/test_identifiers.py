@@ -51,12 +51,17 @@ def test_parse_dvla_number_reads_every_part(number, stem, year_units, month, day
         ("MO9GA753116SM9IJ", "letter after 9-padding"),
         ("MORGA753116S19IJ", "digit as second initial"),
         ("MORGA753116SMA1J", "14th character not a digit"),
-        ("MORGA753116SM912", "check characters are letters"),
     ],
 )
 def test_invalid_dvla_numbers_are_rejected(number, why):
     assert not is_valid_dvla_number(number), why
     assert parse_dvla_number(number) is None
+
+
+def test_check_characters_may_be_digits_but_strict_parsing_wants_letters():
+    assert is_valid_dvla_number("MORGA753116SM912")
+    assert parse_dvla_number("MORGA753116SM912") is None
+    assert parse_dvla_number("MORGA753116SM912", strict=False).initials == "SM"
 
 
 def test_29_february_allowed_when_some_century_is_a_leap_year():
