@@ -39,8 +39,9 @@ def test_licence_numbers_with_digit_check_characters_are_compared_fully(descript
     assert compare_dl(a, b) == level, description
 
 
-def test_form_validation_stays_strict_about_check_characters():
-    assert not is_valid_dvla_number("KHAN9801015A99A1")
+def test_form_validation_accepts_digit_check_characters_but_stays_strict_about_the_rest():
+    assert is_valid_dvla_number("KHAN9801015A99A1")
+    assert not is_valid_dvla_number("KHAN9813015A99A1")
     assert parse_dvla_number("KHAN9801015A99A1") is None
     assert parse_dvla_number("KHAN9801015A99A1", strict=False).arbitrary == "9"
     assert parse_dvla_number("KHAN9801315A99A1", strict=False).day == 31
