@@ -39,7 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from config import TestingConfig  # noqa: E402
 from licensing import create_app  # noqa: E402
-from licensing.matching import MatchRecord, blocking_keys  # noqa: E402
+from licensing.matching import MatchRecord  # noqa: E402
+from licensing.people.identity import record_keys  # noqa: E402
 from seed.population import DEFAULT_SEED, generate_population  # noqa: E402
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -164,7 +165,7 @@ def _keys_for_slice(bounds: tuple[int, int]) -> tuple[int, list[list[str]], Coun
     terms: Counter = Counter()
     for index in range(start, stop):
         mr = match_record(index + 1, _RECORDS[index])
-        keys.append([k[:64] for k in sorted(blocking_keys(mr))])
+        keys.append(sorted(record_keys(mr)))
         terms.update(frequency_terms(mr))
     return start, keys, terms
 

@@ -235,7 +235,7 @@ def _vrm(rng: random.Random) -> str:
 def _add_story(authorities: dict[str, Authority]) -> None:
     """The case the register exists for: a driver revoked in Wycombe who holds a county badge and applies in
     Chiltern under a new spelling, a new address and his day and month swapped."""
-    dvla = "KHANX703049MA9AB".replace("X", "9")
+    dvla = "KHAN9703049MA9AB"
     wycombe = create_person_record(authorities["WDC"], PersonRecordInput(
         authority_reference="WDC-D-STORY1", forenames="Muhammad Asif", surname="Khan",
         date_of_birth=dt.date(1979, 3, 4), sex="M", driving_licence_number=dvla, national_insurance="JT402917C",

@@ -23,7 +23,7 @@ from .identifiers import (
 )
 from .normalise import NameForm, clean_text, parse_full_name, parse_name
 from .records import MatchRecord, PreparedRecord, prepare
-from .score import FieldEvidence, MatchResult, pair_weight, score_pair, score_prepared
+from .score import FieldEvidence, MatchResult, match_probability, pair_weight, score_pair, score_prepared
 from .settings import DEFAULT_LEVELS, Level, MatchSettings
 
 _BATCH_NAMES = ("BatchError", "BatchReport", "match_file")
@@ -69,6 +69,7 @@ __all__ = [
     "is_valid_postcode",
     "link_keys",
     "match_file",
+    "match_probability",
     "normalise_dvla_number",
     "normalise_ni",
     "normalise_postcode",

@@ -96,6 +96,11 @@ def _probability(settings: MatchSettings, match_weight: float) -> float:
     return odds / (1.0 + odds)
 
 
+def match_probability(settings: MatchSettings, match_weight: float) -> float:
+    """The match probability for a summed match weight (prior plus evidence), as score_pair reports it."""
+    return _probability(settings, match_weight)
+
+
 def _tf_delta(settings: MatchSettings, field_name: str, frequency: float | None) -> float:
     """Splink-style term-frequency adjustment: log2(u_average / u_value), u_value floored."""
     if frequency is None:

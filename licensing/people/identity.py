@@ -20,12 +20,14 @@ from licensing.db import db, utcnow
 from licensing.errors import RuleViolation
 from licensing.matching import (
     CountedFrequencies,
+    prepare,
     MatchRecord,
     MatchResult,
     MatchSettings,
     blocking_keys,
     score_pair,
 )
+from licensing.matching.normalise import phonetic
 from licensing.people.models import BlockingKey, Identity, JobCursor, LinkState, PersonRecord, RecordLink, TermCount
 
 MAX_CANDIDATES = 400
@@ -112,13 +114,27 @@ def _bump_term_counts(terms: Iterable[tuple[str, str]], delta: int) -> None:
             index_elements=["kind", "term"], set_={"count": TermCount.count + delta}))
 
 
+def surname_keys(match_record: MatchRecord) -> set[str]:
+    """"sn:<phonetic surname>" keys, so an officer can search on a surname alone (the engine's keys always pair
+    two name parts). Stored only: a surname alone never proposes a link."""
+    keys = set()
+    for form in prepare(match_record).names:
+        keys.update(f"sn:{phonetic(t.canon)}" for t in form.family if not t.soft and not t.is_initial)
+    return {k[:64] for k in keys if len(k) > 3}
+
+
+def record_keys(match_record: MatchRecord) -> set[str]:
+    """Every key stored for a record: the engine's blocking keys plus the surname-only search keys."""
+    return blocking_keys(match_record) | surname_keys(match_record)
+
+
 def index_record(record: PersonRecord, *, previous: MatchRecord | None = None) -> MatchRecord:
     """Write the record's blocking keys and name counts; called whenever a record is created or changed."""
     match_record = to_match_record(record)
     if previous is not None:
         _bump_term_counts(frequency_terms(previous), -1)
     db.session.execute(delete(BlockingKey).where(BlockingKey.person_record_id == record.id))
-    db.session.add_all(BlockingKey(person_record_id=record.id, key=key[:64]) for key in sorted(blocking_keys(match_record)))
+    db.session.add_all(BlockingKey(person_record_id=record.id, key=key) for key in sorted(record_keys(match_record)))
     _bump_term_counts(frequency_terms(match_record), +1)
     db.session.flush()
     return match_record
@@ -129,12 +145,20 @@ def candidate_record_ids(keys: Iterable[str], *, exclude: int | None = None, lim
 
     A key ending in ':' is a prefix (a partial search, say a name with no date of birth); it becomes a range
     scan on the same index, which needs the column's binary ("C") collation on PostgreSQL."""
+    keys = set(keys)
     exact = [k[:64] for k in keys if not k.endswith(":")]
     prefixes = [k for k in keys if k.endswith(":")]
     conditions = [BlockingKey.key.in_(exact)] if exact else []
     conditions += [and_(BlockingKey.key >= prefix, BlockingKey.key < prefix[:-1] + ";") for prefix in prefixes]
     if not conditions:
         return []
+    if len(keys) == 1:
+        # One key: every record shares exactly one key, so there is nothing to rank and the index scan can stop
+        # after `limit` rows instead of counting a common name's whole block.
+        query = select(BlockingKey.person_record_id).where(conditions[0]).limit(limit + 1)
+        if exclude is not None:
+            query = query.where(BlockingKey.person_record_id != exclude)
+        return list(dict.fromkeys(db.session.scalars(query)))[:limit]
     shared = func.count().label("shared")  # count(*): PostgreSQL can answer from the (key, record) index alone
     query = (select(BlockingKey.person_record_id, shared).where(or_(*conditions))
              .group_by(BlockingKey.person_record_id).order_by(shared.desc(), BlockingKey.person_record_id)

@@ -11,15 +11,17 @@ from sqlalchemy.orm import selectinload
 from licensing.auth.models import User
 from licensing.db import db
 from licensing.licences.models import Badge, Licence
-from licensing.matching import MatchRecord, pair_weight, prepare, query_keys, score_pair
+from licensing.matching import MatchRecord, match_probability, pair_weight, prepare, query_keys, score_pair
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
-from licensing.matching.score import _probability as match_probability
 from licensing.people.access import can_see_record
-from licensing.people.identity import DatabaseFrequencies, candidate_record_ids, match_settings
+from licensing.people.identity import DatabaseFrequencies, candidate_record_ids, match_settings, surname_keys
 from licensing.people.models import Address, Identity, PersonName, PersonRecord
 from licensing.people.services import Flag, identity_flags
 
 MAX_RESULTS = 25
+# Candidates scored per search: enough for any real query, few enough for well under 50 ms. A common name with
+# nothing else reaches the cap, and the officer is asked to add a date of birth, age or postcode.
+MAX_SEARCH_CANDIDATES = 120
 AGE_TOLERANCE_YEARS = 3
 MAX_CASE_SPELLING_LETTERS = 10  # 2**10 spellings at most; longer references fall back to a scan
 
@@ -56,11 +58,20 @@ class SearchCriteria:
             postcodes=(self.postcode,) if self.postcode else (),
             national_insurance=self.national_insurance, driving_licence_number=self.driving_licence_number)
 
+    def _surname_only_keys(self) -> set[str]:
+        """One name part given: search it as a surname (whichever box it was typed in)."""
+        if self.surname and self.forenames:
+            return set()
+        return surname_keys(MatchRecord("query", surname=self.surname or self.forenames))
+
     def candidate_keys(self, today: dt.date) -> set[str]:
         """Blocking keys for the query; a rough age becomes the few birth years it allows, which keeps a
         common name's candidate set small."""
         if self.date_of_birth or self.approximate_age is None:
-            return query_keys(self.as_match_record())
+            keys = query_keys(self.as_match_record())
+            if not any(k.startswith(("nm:", "dob", "pc:")) for k in keys):
+                keys |= self._surname_only_keys()
+            return keys
         latest = today.year - self.approximate_age
         years = range(latest - AGE_TOLERANCE_YEARS - 1, latest + AGE_TOLERANCE_YEARS + 1)
         return set().union(*(query_keys(self.as_match_record(year)) for year in years))
@@ -163,15 +174,22 @@ def _match_records(records: list[PersonRecord]) -> dict[int, MatchRecord]:
     ) for r in records}
 
 
-def search_people(criteria: SearchCriteria, *, viewer: User, today: dt.date) -> list[SearchHit]:
+class SearchResults(list):
+    """Ranked hits; `narrow` is set when more candidates existed than were scored."""
+
+    narrow: bool = False
+
+
+def search_people(criteria: SearchCriteria, *, viewer: User, today: dt.date) -> SearchResults:
     """Exact identifiers first, then identities ranked by the engine's match probability against the query.
 
     Only records the viewer may see are searched or shown."""
     exact = _exact_identifier_matches(criteria)
     query = criteria.as_match_record()
-    candidate_ids = set(candidate_record_ids(criteria.candidate_keys(today))) | set(exact)
+    found = candidate_record_ids(criteria.candidate_keys(today), limit=MAX_SEARCH_CANDIDATES)
+    candidate_ids = set(found) | set(exact)
     if not candidate_ids:
-        return []
+        return SearchResults()
     records = db.session.scalars(select(PersonRecord).where(PersonRecord.id.in_(candidate_ids))
                                  .options(selectinload(PersonRecord.authority))).all()
     records = [r for r in records
@@ -193,7 +211,8 @@ def search_people(criteria: SearchCriteria, *, viewer: User, today: dt.date) -> 
     for hit, match_record in shown[:MAX_RESULTS]:
         summary = score_pair(query, match_record, settings, frequencies).summary()
         hit.explanation = f"{hit.exact}: agrees · {summary}" if hit.exact else summary
-    ranked = [hit for hit, _ in shown[:MAX_RESULTS]]
+    ranked = SearchResults(hit for hit, _ in shown[:MAX_RESULTS])
+    ranked.narrow = len(found) >= MAX_SEARCH_CANDIDATES
     # The whole history identity_flags reads, for the shown identities only, in a fixed number of queries.
     identities = {i.id: i for i in db.session.scalars(
         select(Identity).where(Identity.id.in_([h.identity_id for h in ranked])).options(

@@ -76,3 +76,24 @@ def test_hostile_search_terms_are_literal(app, login):
     for term in ("'; DROP TABLE person_records;--", "%", "_", "\\", "<script>alert(1)</script>"):
         page = _results(officer, surname=term)
         assert "<script>alert(1)</script>" not in page
+
+
+def test_a_surname_alone_finds_people(app, login):
+    with app.app_context():
+        make_person("WDC", forenames="Tariq", surname="Mehmood", date_of_birth=dt.date(1970, 1, 9))
+        make_person("CDC", forenames="Tariq", surname="Mahmood", date_of_birth=dt.date(1971, 1, 9))
+        make_person("CDC", forenames="Tariq", surname="Muhammad", date_of_birth=dt.date(1972, 1, 9))
+    page = _results(login(Role.LICENSING_OFFICER), surname="Mehmood")
+    assert "Tariq Mehmood" in page and "Tariq Mahmood" in page and "Tariq Muhammad" not in page
+
+
+def test_a_common_name_alone_asks_the_officer_to_narrow_the_search(app, login, monkeypatch):
+    from licensing.people import search
+
+    monkeypatch.setattr(search, "MAX_SEARCH_CANDIDATES", 3)
+    with app.app_context():
+        for year in range(1970, 1975):
+            make_person("WDC", forenames="Mohammed", surname="Khan", date_of_birth=dt.date(year, 1, 9))
+    page = _results(login(Role.LICENSING_OFFICER), forenames="Muhammad", surname="Khan")
+    assert "Add a date of birth, an age or a postcode to narrow the search" in page
+    assert page.count("Mohammed Khan</a>") == 3
