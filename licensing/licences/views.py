@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from licensing.audit import record as audit
 from licensing.auth.models import Role
 from licensing.auth.permissions import roles_required
 from licensing.db import db
@@ -144,6 +145,9 @@ def badge_lists():
                                 today=dt.date.today())
     page = db.paginate(query, page=max(request.args.get("page", 1, type=int), 1),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    audit(current_user, "badges.listed", details={"list": kind, "operator": operator,
+                                                  "badges": [badge.id for badge in page.items]})
+    db.session.commit()
     return render_template("licences/lists.html", form=form, page=page, kind=kind, days=days, operator=operator,
                            kinds=LIST_KINDS, today=dt.date.today(), title=LIST_KINDS[kind]), 400 if form.errors else 200
 

@@ -195,13 +195,25 @@ def link_new_record(record: PersonRecord, *, actor: User | None, previous: Match
     settings = match_settings()
     frequencies = DatabaseFrequencies(own_records=2)
     outcome = LinkOutcome()
-    candidate_ids = candidate_record_ids(blocking_keys(match_record), exclude=record.id)
+    demoted: list[RecordLink] = []
+    candidate_ids = set(candidate_record_ids(blocking_keys(match_record), exclude=record.id))
+    # Records it is already linked to automatically are re-scored even if a change means they share no key now.
+    for a_id, b_id in db.session.execute(select(RecordLink.record_a_id, RecordLink.record_b_id).where(
+            or_(RecordLink.record_a_id == record.id, RecordLink.record_b_id == record.id),
+            RecordLink.state == LinkState.AUTOMATIC)):
+        candidate_ids.add(b_id if a_id == record.id else a_id)
     candidates = db.session.scalars(select(PersonRecord).where(PersonRecord.id.in_(candidate_ids))).all()
     for other in candidates:
         existing = _existing_link(record.id, other.id)
         if existing is not None and existing.state in DECIDED_BY_PERSON:
             continue
         result = score_pair(match_record, to_match_record(other), settings, frequencies)
+        if existing is not None and existing.state is LinkState.AUTOMATIC and result.decision != "link":
+            # A changed record no longer carries the evidence that linked it: a person decides now.
+            existing.state, existing.score, existing.summary = LinkState.PENDING, result.probability, result.summary()
+            existing.evidence, existing.review_reason = _evidence(result), "The record changed: the link is no longer certain"
+            demoted.append(existing)
+            continue
         if result.decision == "no_link":
             if existing is not None and existing.state is LinkState.PENDING:
                 db.session.delete(existing)
@@ -223,6 +235,11 @@ def link_new_record(record: PersonRecord, *, actor: User | None, previous: Match
             outcome.queued.append(other.id)
             audit(actor, "link.queued_for_review", link, details={"records": [link.record_a_id, link.record_b_id],
                                                                   "score": round(result.probability, 6)})
+    if demoted:
+        db.session.flush()
+        for link in demoted:
+            audit(actor, "link.demoted_for_review", link, details={"records": [link.record_a_id, link.record_b_id]})
+        _rebuild_identity(record.identity, actor=actor)
     return outcome
 
 

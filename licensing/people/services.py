@@ -77,6 +77,44 @@ def create_person_record(authority: Authority, data: PersonRecordInput, *, actor
     return record
 
 
+def update_person_record(record: PersonRecord, data: PersonRecordInput, *, actor: User) -> PersonRecord:
+    """Correct or update an authority's own record; a new address joins the history, and the record is re-linked."""
+    from licensing.people.identity import link_new_record, to_match_record
+
+    if record.authority_id != actor.authority_id:
+        raise RuleViolation("You can only change your own authority's records")
+    if not data.forenames.strip() and not data.surname.strip():
+        raise RuleViolation("Enter the person's name")
+    previous = to_match_record(record)
+    changes = {}
+    for name in ("forenames", "surname", "date_of_birth", "sex", "phone", "email", "driving_licence_number",
+                 "national_insurance"):
+        value = getattr(data, name)
+        value = value.strip() if isinstance(value, str) else value
+        if getattr(record, name) != value:
+            changes[name] = str(value)
+            setattr(record, name, value)
+    current = record.current_address
+    for new in data.addresses:
+        if current is None or (new.line1, new.postcode) != (current.line1, current.postcode):
+            if current is not None and current.to_on is None:
+                current.to_on = new.from_on
+            record.addresses.append(Address(line1=new.line1, line2=new.line2, town=new.town, postcode=new.postcode,
+                                            from_on=new.from_on))
+            changes["address"] = new.postcode
+    known = {(n.forenames, n.surname) for n in record.other_names}
+    for forenames, surname in data.previous_names:
+        if (forenames, surname) not in known:
+            record.other_names.append(PersonName(kind=NameKind.PREVIOUS, forenames=forenames, surname=surname))
+            changes["previous_name"] = f"{forenames} {surname}"
+    if not changes:
+        return record
+    db.session.flush()
+    audit(actor, "person_record.updated", record, details=changes)
+    link_new_record(record, actor=actor, previous=previous)
+    return record
+
+
 @dataclass(frozen=True)
 class Flag:
     code: str

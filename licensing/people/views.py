@@ -15,7 +15,8 @@ from licensing.people.forms import (ApplicantCheckForm, CheckOutcomeForm, Person
                                     SearchForm, UnlinkForm)
 from licensing.people.models import ApplicantCheck, Identity, Nr3sOutcome, PersonRecord, RecordLink
 from licensing.people.search import SearchCriteria, search_people
-from licensing.people.services import AddressInput, PersonRecordInput, build_person_view, create_person_record
+from licensing.people.services import (AddressInput, PersonRecordInput, build_person_view, create_person_record,
+                                       update_person_record)
 
 bp = Blueprint("people", __name__)
 
@@ -80,16 +81,7 @@ def give_reason(identity_id: int):
 def new_record():
     form = PersonRecordForm()
     if form.validate_on_submit():
-        previous = tuple(_split_name(form.previous_name.data)) if form.previous_name.data else ()
-        data = PersonRecordInput(
-            authority_reference=form.authority_reference.data, forenames=form.forenames.data,
-            surname=form.surname.data, date_of_birth=form.date_of_birth.data, sex=form.sex.data,
-            phone=form.phone.data or "", email=form.email.data or "",
-            driving_licence_number=_compact(form.driving_licence_number.data),
-            national_insurance=_compact(form.national_insurance.data),
-            addresses=(AddressInput(form.address_line.data, form.town.data or "", _postcode(form.postcode.data),
-                                    from_on=dt.date.today()),),
-            previous_names=previous)
+        data = _record_input(form, reference=form.authority_reference.data)
         try:
             record = create_person_record(current_user.authority, data, actor=current_user)
         except RuleViolation as error:
@@ -102,6 +94,44 @@ def new_record():
             return redirect(url_for("people.person", identity_id=record.identity_id))
     return render_template("people/new_record.html", form=form, title="Add a person record"), (
         400 if form.errors else 200)
+
+
+@bp.route("/records/<int:record_id>/edit", methods=["GET", "POST"])
+@roles_required(*SEARCHER_ROLES)
+def edit_record(record_id: int):
+    record = db.session.get(PersonRecord, record_id)
+    if record is None or record.authority_id != current_user.authority_id:
+        abort(404)
+    current = record.current_address
+    form = PersonRecordForm(obj=record, data={"address_line": current.line1 if current else "",
+                                              "town": current.town if current else "",
+                                              "postcode": current.postcode if current else ""})
+    del form.authority_reference
+    if form.validate_on_submit():
+        try:
+            update_person_record(record, _record_input(form, reference=record.authority_reference), actor=current_user)
+        except RuleViolation as error:
+            db.session.rollback()
+            form.forenames.errors.append(str(error))
+        else:
+            grant_access(current_user, [record.identity_id], f"Updated {record.authority_reference}")
+            db.session.commit()
+            flash(f"Record {record.authority_reference} updated", "success")
+            return redirect(url_for("people.person", identity_id=record.identity_id))
+    return render_template("people/edit_record.html", form=form, record=record, title="Change a person record"), (
+        400 if form.errors else 200)
+
+
+def _record_input(form, *, reference: str) -> PersonRecordInput:
+    previous = tuple(_split_name(form.previous_name.data)) if form.previous_name.data else ()
+    return PersonRecordInput(
+        authority_reference=reference, forenames=form.forenames.data, surname=form.surname.data,
+        date_of_birth=form.date_of_birth.data, sex=form.sex.data, phone=form.phone.data or "",
+        email=form.email.data or "", driving_licence_number=_compact(form.driving_licence_number.data),
+        national_insurance=_compact(form.national_insurance.data),
+        addresses=(AddressInput(form.address_line.data, form.town.data or "", _postcode(form.postcode.data),
+                                from_on=dt.date.today()),),
+        previous_names=previous)
 
 
 def _compact(value: str | None) -> str:
@@ -212,5 +242,8 @@ def applicant_check(check_id: int):
             flash("Check recorded", "success")
             return redirect(url_for("people.applicant_check", check_id=check.id))
     candidates = check_candidates(check, viewer=current_user, today=dt.date.today())
+    audit(current_user, "applicant_check.viewed", check, reason=f"Applicant check {check.applicant_reference}",
+          details={"identities": [c["id"] for c in candidates]})
+    db.session.commit()
     return render_template("people/check_result.html", check=check, candidates=candidates, form=form,
                            title=f"Check {check.applicant_reference}"), 400 if form.errors else 200

@@ -25,6 +25,7 @@ CORE_ROUTES = {
     "people.review_queue": SEARCHERS,
     "people.review_pair": SEARCHERS,
     "people.unlink": SEARCHERS,
+    "people.edit_record": SEARCHERS,
     "people.check_applicant": frozenset({LO}),
     "people.applicant_check": frozenset({LO}),
     "sanctions.record_decision_view": frozenset({LO}),

@@ -158,3 +158,62 @@ def test_rematch_resumes_from_where_it_stopped(app, county, runner):
     assert "Re-linked 2 records" in result.output and "4/4" in result.output
     with app.app_context():
         assert db.session.get(JobCursor, "rematch").position == 0
+
+
+def test_changing_a_record_relinks_it_and_a_contradiction_sends_the_link_back_to_review(app, login):
+    with app.app_context():
+        a = make_person("WDC", forenames="Waqar", surname="Anwar", date_of_birth=dt.date(1982, 8, 8),
+                        national_insurance="JT444444A", postcode="HP11 2BZ")
+        b = make_person("CDC", forenames="Waqar", surname="Anwar", date_of_birth=dt.date(1982, 8, 8),
+                        national_insurance="JT444444A", postcode="HP6 5AB")
+        a_id, b_id = a.id, b.id
+        assert _identity(a_id) == _identity(b_id)
+    officer = login(Role.LICENSING_OFFICER, "CDC")
+    form = {"forenames": "Waqar", "surname": "Anwar", "date_of_birth": ["8", "8", "1982"], "sex": "M",
+            "address_line": "3 New Road", "town": "Amersham", "postcode": "HP7 0AA", "national_insurance": "NP555555B"}
+    assert officer.submit(f"/records/{b_id}/edit", form).status_code == 302
+    with app.app_context():
+        record = db.session.get(PersonRecord, b_id)
+        assert record.national_insurance == "NP555555B"
+        assert [ad.postcode for ad in record.addresses][:1] == ["HP7 0AA"] and len(record.addresses) == 2
+        assert _identity(a_id) != _identity(b_id)
+        link = _link(a_id, b_id)
+        assert link.state is LinkState.PENDING and "no longer certain" in link.review_reason
+        assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "person_record.updated"))
+    assert login(Role.LICENSING_OFFICER, "WDC").get(f"/records/{b_id}/edit").status_code == 404
+    bad = officer.submit(f"/records/{b_id}/edit", {**form, "national_insurance": "QQ1"})
+    assert bad.status_code == 400
+
+
+def test_a_new_link_joining_a_badge_holder_to_a_revocation_alerts_the_holder(app, county):
+    from licensing.alerts.models import Alert, AlertKind
+    from licensing.licences.models import Badge, BadgeStatus, BadgeType
+    from licensing.sanctions.models import GroundsCategory, Sanction, SanctionType
+    from tests.factories import authority
+
+    with app.app_context():
+        revoked = make_person("WDC", forenames="Abid", surname="Rafiq", driving_licence_number="RAFIQ709099A99ZZ",
+                              date_of_birth=dt.date(1979, 9, 9))
+        db.session.add(Sanction(person=revoked, authority=authority("WDC"), sanction_type=SanctionType.REVOCATION,
+                                grounds=GroundsCategory.SAFEGUARDING, decided_on=dt.date(2026, 1, 5),
+                                effective_on=dt.date(2026, 1, 5), decision_maker="Sub-committee", narrative="x"))
+        db.session.commit()
+        holder = make_person("BCC-CT", forenames="Abid", surname="Rafiq", date_of_birth=dt.date(1979, 9, 8))
+        db.session.add(Badge(person=holder, authority=authority("BCC-CT"), badge_type=BadgeType.DRIVER,
+                             number="BCC-NL-1", operator_name="Castle Cars", status=BadgeStatus.VALID,
+                             issued_on=dt.date(2026, 1, 1), expires_on=dt.date.today() + dt.timedelta(days=300)))
+        db.session.commit()
+        assert _identity(holder.id) != _identity(revoked.id)  # a mistyped birth date and no identifier: not linked
+        from licensing.people.services import AddressInput, PersonRecordInput, update_person_record
+        from tests.factories import make_user
+
+        officer = make_user(Role.TRANSPORT_OFFICER)
+        update_person_record(holder, PersonRecordInput(
+            authority_reference=holder.authority_reference, forenames="Abid", surname="Rafiq",
+            date_of_birth=dt.date(1979, 9, 9), sex="M", driving_licence_number="RAFIQ709099A99ZZ",
+            addresses=(AddressInput(holder.addresses[0].line1, "", holder.addresses[0].postcode),)), actor=officer)
+        db.session.commit()
+        assert _identity(holder.id) == _identity(revoked.id)
+        alert = db.session.scalar(select(Alert))
+        assert alert.kind is AlertKind.NEW_LINK and alert.authority.code == "BCC-CT"
+        assert "Revocation by Wycombe District Council" in alert.summary
