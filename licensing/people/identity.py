@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, tuple_, update
 
 from licensing.alerts.services import alert_on_new_link
 from licensing.audit import record as audit
@@ -70,6 +70,20 @@ class DatabaseFrequencies:
         self._loaded: set[tuple[str, str]] = set()
         total = db.session.scalar(select(TermCount.count).where(TermCount.kind == "total", TermCount.term == ""))
         self._counted.total = max((total or 0) - own_records, 0)
+
+    def preload(self, match_record: MatchRecord) -> DatabaseFrequencies:
+        """Read every count this record's values need in one query (the values two records agree on are always
+        values of either record)."""
+        wanted = [(kind, term) for kind, term in frequency_terms(match_record) if kind != "total"]
+        counters = {"surname": self._counted.surnames, "forename": self._counted.forenames, "dob": self._counted.dobs}
+        if wanted:
+            found = dict(((k, t), c) for k, t, c in db.session.execute(
+                select(TermCount.kind, TermCount.term, TermCount.count).where(
+                    tuple_(TermCount.kind, TermCount.term).in_(wanted))))
+            for kind, term in wanted:
+                counters[kind][term] = max(found.get((kind, term), 0) - self._own, 0)
+                self._loaded.add((kind, term))
+        return self
 
     def _count(self, kind: str, term: str, counter) -> None:
         if (kind, term) not in self._loaded:
@@ -193,7 +207,7 @@ def link_new_record(record: PersonRecord, *, actor: User | None, previous: Match
     Pairs a person has confirmed, rejected or unlinked are never re-proposed or overridden."""
     match_record = index_record(record, previous=previous)
     settings = match_settings()
-    frequencies = DatabaseFrequencies(own_records=2)
+    frequencies = DatabaseFrequencies(own_records=2).preload(match_record)
     outcome = LinkOutcome()
     demoted: list[RecordLink] = []
     candidate_ids = set(candidate_record_ids(blocking_keys(match_record), exclude=record.id))

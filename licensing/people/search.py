@@ -195,7 +195,7 @@ def search_people(criteria: SearchCriteria, *, viewer: User, today: dt.date) -> 
     records = [r for r in records
                if can_see_record(viewer, r) and _age_fits(r, criteria.approximate_age, today)]
     match_records = _match_records(records)
-    settings, frequencies = match_settings(), DatabaseFrequencies(own_records=1)
+    settings, frequencies = match_settings(), DatabaseFrequencies(own_records=1).preload(query)
     prepared_query = prepare(query)
     best: dict[int, tuple[SearchHit, MatchRecord]] = {}
     for record in records:
