@@ -59,7 +59,9 @@ class PersonRecord(db.Model):
     other_names: Mapped[list[PersonName]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="PersonName.id")
     addresses: Mapped[list[Address]] = relationship(
-        back_populates="person", cascade="all, delete-orphan", order_by="Address.from_on.desc()")
+        back_populates="person", cascade="all, delete-orphan",
+        # Newest first, the same on every database: undated addresses last, then the latest added.
+        order_by="(Address.from_on.desc().nulls_last(), Address.id.desc())")
     blocking_keys: Mapped[list[BlockingKey]] = relationship(back_populates="person", cascade="all, delete-orphan")
     licences: Mapped[list[Licence]] = relationship(back_populates="person", order_by="Licence.id")
     badges: Mapped[list[Badge]] = relationship(back_populates="person", order_by="Badge.id")

@@ -153,7 +153,7 @@ def _match_records(records: list[PersonRecord]) -> dict[int, MatchRecord]:
     if ids:
         for record_id, postcode, line1 in db.session.execute(
                 select(Address.person_record_id, Address.postcode, Address.line1)
-                .where(Address.person_record_id.in_(ids)).order_by(Address.from_on.desc())):
+                .where(Address.person_record_id.in_(ids)).order_by(Address.from_on.desc().nulls_last(), Address.id.desc())):
             addresses[record_id].append((postcode, line1))
         for record_id, forenames, surname in db.session.execute(
                 select(PersonName.person_record_id, PersonName.forenames, PersonName.surname)
