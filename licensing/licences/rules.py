@@ -9,3 +9,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def normalise_reference(value: str) -> str:
+    """Licence and badge numbers and vehicle registrations are stored and searched in capitals without spaces."""
+    return "".join((value or "").split()).upper()

@@ -24,7 +24,7 @@ from licensing.authorities.models import AuthorityKind
 from licensing.db import db
 from licensing.errors import NotPermitted, RuleViolation
 from licensing.licences.models import Badge, BadgeStatus, BadgeType, DbsCertificate
-from licensing.licences.rules import add_months
+from licensing.licences.rules import add_months, normalise_reference
 from licensing.people.models import Identity, PersonRecord
 from licensing.people.services import Flag, PersonRecordInput, create_person_record, identity_flags
 
@@ -200,8 +200,7 @@ def latest_start_for(cutoff: dt.date, months: int) -> dt.date:
 
 # -- Checking a badge ----------------------------------------------------------------------------------------------
 
-def normalise_badge_number(number: str) -> str:
-    return "".join(number.split()).upper()
+normalise_badge_number = normalise_reference
 
 
 @dataclass(frozen=True)
@@ -227,7 +226,7 @@ def check_badge(number: str, *, actor: User, today: dt.date) -> BadgeCheckResult
 
     Police information is shown only as the marker flag, never its content."""
     wanted = normalise_badge_number(number)
-    badge = db.session.scalar(select(Badge).where(func.upper(Badge.number) == wanted)) if wanted else None
+    badge = db.session.scalar(select(Badge).where(Badge.number == wanted)) if wanted else None
     if badge is None:
         audit(actor, "badge.checked", details={"number": wanted, "found": False})
         return BadgeCheckResult(number=wanted)

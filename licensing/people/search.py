@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from licensing.auth.models import User
@@ -23,7 +23,6 @@ MAX_RESULTS = 25
 # nothing else reaches the cap, and the officer is asked to add a date of birth, age or postcode.
 MAX_SEARCH_CANDIDATES = 120
 AGE_TOLERANCE_YEARS = 3
-MAX_CASE_SPELLING_LETTERS = 10  # 2**10 spellings at most; longer references fall back to a scan
 
 
 @dataclass(frozen=True)
@@ -91,32 +90,20 @@ class SearchHit:
         return self.records[0].full_name if self.records else ""
 
 
-def _upper_equals(column, reference: str):
-    """upper(column) == reference, written so the plain index on the column can answer it.
-
-    Numbers are stored as typed, so the match ignores case; rather than upper() on every row (a full scan),
-    list the few stored spellings whose upper case is the reference: "BCC12" -> BCC12, bCC12, ... bcc12."""
-    if (not reference.isascii() or reference != reference.upper()
-            or sum(ch.isalpha() for ch in reference) > MAX_CASE_SPELLING_LETTERS):
-        return func.upper(column) == reference
-    spellings = [""]
-    for ch in reference:
-        spellings = [s + c for s in spellings for c in ((ch, ch.lower()) if ch.isupper() else (ch,))]
-    return column.in_(spellings)
-
-
 def _exact_reference_matches(reference: str) -> dict[int, str]:
-    """Records holding this licence or badge number or vehicle registration: exact, so they rank first."""
+    """Records holding this licence or badge number or vehicle registration: exact, so they rank first.
+
+    Numbers are stored in capitals without spaces (see `normalise_reference`), so this is a plain index lookup."""
     found: dict[int, str] = {}
     for record_id, kind in db.session.execute(
             select(Licence.person_record_id, Licence.licence_type).where(
-                _upper_equals(Licence.number, reference))).all():
+                Licence.number == reference)).all():
         found[record_id] = "licence number"
     for (record_id,) in db.session.execute(
             select(Licence.person_record_id).where(Licence.vehicle_registration == reference)).all():
         found.setdefault(record_id, "vehicle registration")
     for (record_id,) in db.session.execute(
-            select(Badge.person_record_id).where(_upper_equals(Badge.number, reference))).all():
+            select(Badge.person_record_id).where(Badge.number == reference)).all():
         found.setdefault(record_id, "badge number")
     return found
 

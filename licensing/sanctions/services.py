@@ -13,7 +13,7 @@ from licensing.auth.models import User
 from licensing.db import db
 from licensing.errors import RuleViolation
 from licensing.licences.models import Licence, LicenceStatus, LicenceType
-from licensing.licences.rules import add_months
+from licensing.licences.rules import add_months, normalise_reference
 from licensing.people.models import PersonRecord
 from licensing.sanctions.models import AppealOutcome, GroundsCategory, Sanction, SanctionType
 
@@ -109,14 +109,14 @@ def record_decision(record: PersonRecord, data: DecisionInput, *, actor: User, t
 
 def _grant(record: PersonRecord, data: DecisionInput, *, actor: User) -> Licence:
     licence = data.licence
+    number = normalise_reference(data.new_licence_number)
     if licence is None:
-        if data.new_licence_type is None or not data.new_licence_number:
+        if data.new_licence_type is None or not number:
             raise RuleViolation("Select the licence to grant or give the new licence's type and number")
-        if db.session.query(Licence.id).filter_by(authority_id=record.authority_id,
-                                                  number=data.new_licence_number).first():
-            raise RuleViolation(f"Licence number {data.new_licence_number} is already in use")
+        if db.session.query(Licence.id).filter_by(authority_id=record.authority_id, number=number).first():
+            raise RuleViolation(f"Licence number {number} is already in use")
         licence = Licence(person=record, authority_id=record.authority_id, licence_type=data.new_licence_type,
-                          number=data.new_licence_number, status=LicenceStatus.APPLIED)
+                          number=number, status=LicenceStatus.APPLIED)
         db.session.add(licence)
     licence.status = LicenceStatus.GRANTED
     licence.issued_on = data.effective_on
