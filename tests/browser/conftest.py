@@ -1,6 +1,5 @@
 """A live server on a free localhost port and Debian's Chromium driven by Playwright (never a downloaded browser)."""
 
-import os
 import threading
 from pathlib import Path
 
