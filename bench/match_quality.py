@@ -40,7 +40,7 @@ from licensing.matching.identifiers import normalise_dvla_number, ni_core  # noq
 from licensing.matching.records import normalise_dob  # noqa: E402
 from licensing.matching.score import DEFAULT_SETTINGS  # noqa: E402
 from seed.benchmark import write_benchmark  # noqa: E402
-from seed.population import DEFAULT_SEED, MATCH_KINDS, NON_MATCH_KINDS, generate_population  # noqa: E402
+from seed.population import DEFAULT_SEED, NON_MATCH_KINDS, generate_population  # noqa: E402
 
 THRESHOLDS = (0.9, 0.99, 0.999, 0.9999)
 KIND_ORDER = ("common_name", "same_name_same_dob", "father_son", "name_order_swap", "transliteration",

@@ -153,14 +153,13 @@ abdullah abdulla abdallah abdulah
 
 def _families(text: str) -> dict[str, str]:
     table: dict[str, str] = {}
+    canonical = ""
     for line in text.strip().splitlines():
         words = line.split()
         if not words:
             continue
-        if line.startswith("  "):
-            canonical = last  # continuation line
-        else:
-            canonical = last = words[0]
+        if not line.startswith("  "):  # a continuation line keeps the family above
+            canonical = words[0]
         for word in words:
             table[word] = canonical
     return table

@@ -2,7 +2,7 @@
 
 import pytest
 
-from licensing.matching.compare import compare_tokens, token_level, T_DIMINUTIVE, T_EXACT, T_NONE, T_VARIANT
+from licensing.matching.compare import compare_tokens, token_level, T_DIMINUTIVE, T_NONE
 from licensing.matching.normalise import clean_text, parse_name, phonetic, split_full_name
 
 
