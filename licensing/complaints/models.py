@@ -5,9 +5,10 @@ import enum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from licensing.db import created_at, db, intpk, short_str, str_enum, text
+from licensing.licences.rules import normalise_reference
 
 if TYPE_CHECKING:
     from licensing.auth.models import User
@@ -71,3 +72,8 @@ class Complaint(db.Model):
     person: Mapped[PersonRecord] = relationship(back_populates="complaints")
     authority: Mapped[Authority] = relationship()
     recorded_by: Mapped[User | None] = relationship()
+
+    @validates("vehicle_registration")
+    def _normalise_registration(self, key: str, value: str) -> str:
+        """Stored in capitals without spaces, so a registration search is a plain index lookup."""
+        return normalise_reference(value)

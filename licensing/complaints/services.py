@@ -42,7 +42,7 @@ def record_complaint(record: PersonRecord, data: ComplaintInput, *, actor: User,
     complaint = Complaint(
         person=record, authority_id=record.authority_id, received_on=data.received_on, source=data.source,
         category=data.category, occurred_on=data.occurred_on, place=data.place,
-        vehicle_registration="".join(data.vehicle_registration.split()).upper(), operator_name=data.operator_name,
+        vehicle_registration=data.vehicle_registration, operator_name=data.operator_name,
         narrative=data.narrative, substantiated=data.substantiated, outcome=data.outcome,
         complainant_name=data.complainant_name, complainant_contact=data.complainant_contact, recorded_by_id=actor.id)
     db.session.add(complaint)

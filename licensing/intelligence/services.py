@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from licensing.alerts.models import Alert
 from licensing.audit import record as audit
@@ -23,7 +23,7 @@ from licensing.intelligence.models import (
     SourceEvaluation,
 )
 from licensing.licences.models import Badge, BadgeStatus, Licence, LicenceStatus, LicenceType
-from licensing.licences.rules import add_months
+from licensing.licences.rules import add_months, normalise_reference
 from licensing.people.access import can_see_record
 from licensing.people.models import Identity, PersonRecord
 from licensing.sanctions.models import Sanction
@@ -260,9 +260,8 @@ def record_item_viewed(item: IntelligenceItem, *, actor: User, reason: str) -> I
 # --- "Is this person licensed or badged, and by whom?" ---
 
 
-def normalise_vrm(value: str) -> str:
-    """Vehicle registrations compare in upper case with no spaces (HN19 ABC == hn19abc)."""
-    return "".join((value or "").split()).upper()
+# Vehicle registrations compare in upper case with no spaces (HN19 ABC == hn19abc), as they are stored.
+normalise_vrm = normalise_reference
 
 
 @dataclass
@@ -317,21 +316,19 @@ def holdings(records: list[PersonRecord], today: dt.date) -> list[Holding]:
 def _vrm_matches(vrm: str) -> dict[int, list[str]]:
     """Identities holding a vehicle licence for the registration, and identities named in complaints about it.
 
-    Stored registrations are compared normalised, so one entered with a space still matches."""
-    stored = func.upper(func.replace(Licence.vehicle_registration, " ", ""))
+    Registrations are stored normalised (capitals, no spaces), so this is a plain indexed comparison."""
     found: dict[int, list[str]] = {}
     rows = db.session.execute(
         select(PersonRecord.identity_id, Licence.number, Authority.code)
         .join(Licence, Licence.person_record_id == PersonRecord.id)
         .join(Authority, Authority.id == Licence.authority_id)
-        .where(Licence.licence_type == LicenceType.VEHICLE, stored == vrm)).all()
+        .where(Licence.licence_type == LicenceType.VEHICLE, Licence.vehicle_registration == vrm)).all()
     for identity_id, number, code in rows:
         found.setdefault(identity_id, []).append(f"Vehicle licence {number} ({code}) for {vrm}")
-    complained = func.upper(func.replace(Complaint.vehicle_registration, " ", ""))
     rows = db.session.execute(
         select(PersonRecord.identity_id, Complaint.received_on, Authority.code)
         .join(Complaint, Complaint.person_record_id == PersonRecord.id)
-        .join(Authority, Authority.id == Complaint.authority_id).where(complained == vrm)).all()
+        .join(Authority, Authority.id == Complaint.authority_id).where(Complaint.vehicle_registration == vrm)).all()
     for identity_id, received_on, code in rows:
         found.setdefault(identity_id, []).append(f"Complaint to {code} on {received_on:%d %b %Y} naming {vrm}")
     return found

@@ -25,6 +25,7 @@ from wtforms.validators import (
 
 from licensing.forms import CleanStringField, GovDate, clean_text, no_control_characters
 from licensing.licences.models import BadgeType
+from licensing.matching.identifiers import normalise_dvla_number, normalise_ni
 from licensing.licences.services import NEW_INFORMATION, NO_NEW_INFORMATION, BadgeChecks, DbsInput
 from licensing.people.forms import valid_dvla, valid_ni, valid_postcode
 
@@ -178,8 +179,8 @@ class IssueBadgeForm(BadgeChecksForm):
         return PersonRecordInput(
             authority_reference=self.new_reference.data, forenames=self.new_forenames.data,
             surname=self.new_surname.data, date_of_birth=self.new_date_of_birth.data, sex=self.new_sex.data,
-            driving_licence_number=_compact(self.new_driving_licence_number.data),
-            national_insurance=_compact(self.new_national_insurance.data),
+            driving_licence_number=normalise_dvla_number(self.new_driving_licence_number.data or ""),
+            national_insurance=normalise_ni(self.new_national_insurance.data or ""),
             addresses=(AddressInput(self.new_address_line.data, self.new_town.data or "",
                                     normalise_postcode(self.new_postcode.data), from_on=dt.date.today()),))
 
@@ -188,10 +189,6 @@ class IssueBadgeForm(BadgeChecksForm):
 
         return ExistingHolder(self.holder_reference.data) if self.holder.data == HOLDER_EXISTING \
             else self.new_holder()
-
-
-def _compact(value: str | None) -> str:
-    return "".join((value or "").split()).upper()
 
 
 class RenewBadgeForm(BadgeChecksForm):

@@ -5,9 +5,10 @@ import enum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from licensing.db import bool_false, created_at, db, intpk, short_str, str_enum, text
+from licensing.licences.rules import normalise_reference
 
 if TYPE_CHECKING:
     from licensing.authorities.models import Authority
@@ -56,6 +57,11 @@ class Licence(db.Model):
 
     person: Mapped[PersonRecord] = relationship(back_populates="licences")
     authority: Mapped[Authority] = relationship()
+
+    @validates("number", "vehicle_registration")
+    def _normalise_reference(self, key: str, value: str) -> str:
+        """Stored in capitals without spaces, so exact-number and registration searches are plain index lookups."""
+        return normalise_reference(value)
 
     def is_current(self, today: dt.date) -> bool:
         return self.status is LicenceStatus.GRANTED and (self.expires_on is None or self.expires_on >= today)
@@ -124,3 +130,7 @@ class Badge(db.Model):
     person: Mapped[PersonRecord] = relationship(back_populates="badges")
     authority: Mapped[Authority] = relationship()
     dbs_certificate: Mapped[DbsCertificate | None] = relationship()
+
+    @validates("number")
+    def _normalise_number(self, key: str, value: str) -> str:
+        return normalise_reference(value)

@@ -38,14 +38,18 @@ def check_candidates(check: ApplicantCheck, *, viewer: User, today) -> list[dict
     """The identities the check found, with their evidence and the register's flags as they stand now."""
     from licensing.people.access import visible_records
     from licensing.people.models import Identity
-    from licensing.people.services import identity_flags
+    from licensing.people.services import identities_with_history, identity_flags
 
+    def current_id(identity_id: int) -> int:
+        """Identities merged since the check lead to the one they were merged into."""
+        merged_into = db.session.get(Identity, identity_id).merged_into_id
+        return identity_id if merged_into is None else current_id(merged_into)
+
+    hits = [{**hit, "id": current_id(hit["id"])} for hit in check.identity_ids]
+    identities = identities_with_history([hit["id"] for hit in hits])
     found = []
-    for hit in check.identity_ids:
-        identity = db.session.get(Identity, hit["id"])
-        while identity is not None and identity.merged_into_id is not None:
-            identity = db.session.get(Identity, identity.merged_into_id)
-        records = visible_records(identity, viewer) if identity else []
+    for hit in hits:
+        records = visible_records(identities[hit["id"]], viewer)
         if records:
-            found.append({**hit, "id": identity.id, "records": records, "flags": identity_flags(identity, today)})
+            found.append({**hit, "records": records, "flags": identity_flags(identities[hit["id"]], today)})
     return found

@@ -11,12 +11,13 @@ from sqlalchemy.orm import selectinload
 from licensing.auth.models import User
 from licensing.db import db
 from licensing.licences.models import Badge, Licence
+from licensing.licences.rules import normalise_reference
 from licensing.matching import MatchRecord, match_probability, pair_weight, prepare, query_keys, score_pair
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
 from licensing.people.access import can_see_record
 from licensing.people.identity import DatabaseFrequencies, candidate_record_ids, match_settings, surname_keys
-from licensing.people.models import Address, Identity, PersonName, PersonRecord
-from licensing.people.services import Flag, identity_flags
+from licensing.people.models import Address, PersonName, PersonRecord
+from licensing.people.services import Flag, identities_with_history, identity_flags
 
 MAX_RESULTS = 25
 # Candidates scored per search: enough for any real query, few enough for well under 50 ms. A common name with
@@ -45,7 +46,7 @@ class SearchCriteria:
             postcode=normalise_postcode(form.postcode.data or ""),
             national_insurance=normalise_ni(form.national_insurance.data or ""),
             driving_licence_number=normalise_dvla_number(form.driving_licence_number.data or ""),
-            reference_number="".join((form.reference_number.data or "").split()).upper())
+            reference_number=normalise_reference(form.reference_number.data or ""))
 
     def as_terms(self) -> dict[str, str]:
         return {k: (v.isoformat() if isinstance(v, dt.date) else str(v)) for k, v in asdict(self).items() if v}
@@ -200,14 +201,7 @@ def search_people(criteria: SearchCriteria, *, viewer: User, today: dt.date) -> 
         hit.explanation = f"{hit.exact}: agrees · {summary}" if hit.exact else summary
     ranked = SearchResults(hit for hit, _ in shown[:MAX_RESULTS])
     ranked.narrow = len(found) >= MAX_SEARCH_CANDIDATES
-    # The whole history identity_flags reads, for the shown identities only, in a fixed number of queries.
-    identities = {i.id: i for i in db.session.scalars(
-        select(Identity).where(Identity.id.in_([h.identity_id for h in ranked])).options(
-            selectinload(Identity.records).options(
-                selectinload(PersonRecord.authority), selectinload(PersonRecord.addresses),
-                selectinload(PersonRecord.sanctions), selectinload(PersonRecord.complaints),
-                selectinload(PersonRecord.intelligence_items), selectinload(PersonRecord.dbs_certificates),
-                selectinload(PersonRecord.badges), selectinload(PersonRecord.licences))))}
+    identities = identities_with_history([h.identity_id for h in ranked])  # flags for the shown hits only
     for hit in ranked:
         identity = identities[hit.identity_id]
         hit.records = [r for r in identity.records if can_see_record(viewer, r)]

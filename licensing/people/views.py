@@ -8,6 +8,7 @@ from licensing.auth.models import Role
 from licensing.auth.permissions import roles_required
 from licensing.db import db
 from licensing.errors import RuleViolation
+from licensing.matching.identifiers import normalise_dvla_number, normalise_ni
 from licensing.people import identity
 from licensing.people.access import SEARCHER_ROLES, can_see_record, grant_access, stated_reason, visible_records
 from licensing.people.checks import check_candidates, complete_check, start_check
@@ -127,15 +128,11 @@ def _record_input(form, *, reference: str) -> PersonRecordInput:
     return PersonRecordInput(
         authority_reference=reference, forenames=form.forenames.data, surname=form.surname.data,
         date_of_birth=form.date_of_birth.data, sex=form.sex.data, phone=form.phone.data or "",
-        email=form.email.data or "", driving_licence_number=_compact(form.driving_licence_number.data),
-        national_insurance=_compact(form.national_insurance.data),
+        email=form.email.data or "", driving_licence_number=normalise_dvla_number(form.driving_licence_number.data or ""),
+        national_insurance=normalise_ni(form.national_insurance.data or ""),
         addresses=(AddressInput(form.address_line.data, form.town.data or "", _postcode(form.postcode.data),
                                 from_on=dt.date.today()),),
         previous_names=previous)
-
-
-def _compact(value: str | None) -> str:
-    return "".join((value or "").split()).upper()
 
 
 def _postcode(value: str) -> str:
