@@ -1,7 +1,7 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovPasswordInput, GovSelect, GovSubmitInput, GovTextInput
-from wtforms import BooleanField, PasswordField, SelectField, SelectChoice, SubmitField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms import BooleanField, IntegerField, PasswordField, SelectField, SelectChoice, SubmitField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from licensing.auth.models import Role
 from licensing.authorities.models import AuthorityKind
@@ -40,4 +40,27 @@ class AuthorityForm(FlaskForm):
                                         Regexp(r"^[A-Z0-9-]+$", message="Code must be capital letters, digits and hyphens")])
     name = CleanStringField("Name", widget=GovTextInput(), validators=[DataRequired("Enter the name"), Length(max=120)])
     kind = SelectField("Kind", widget=GovSelect(), choices=KIND_CHOICES)
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class AuthoritySettingsForm(FlaskForm):
+    """The point of contact others are told to ask, and the penalty-points rolling period and threshold."""
+
+    contact_name = CleanStringField("Point of contact: name", widget=GovTextInput(), validators=[Length(max=120)])
+    contact_phone = CleanStringField(
+        "Point of contact: phone", widget=GovTextInput(),
+        validators=[Length(max=40), Optional(),
+                    Regexp(r"^[0-9 +()-]+$", message="Enter a phone number, like 01865 555 0100")])
+    contact_email = CleanStringField("Point of contact: email", widget=GovTextInput(),
+                                     validators=[Optional(), Length(max=254),
+                                                 Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                                                        message="Enter an email address like name@example.com")])
+    penalty_points_period_months = IntegerField(
+        "Penalty points: rolling period in months", widget=GovTextInput(),
+        validators=[DataRequired("Enter the rolling period in months"),
+                    NumberRange(1, 120, "The rolling period must be between 1 and 120 months")])
+    penalty_points_threshold = IntegerField(
+        "Penalty points: warn at this many points", widget=GovTextInput(),
+        validators=[DataRequired("Enter the threshold"),
+                    NumberRange(1, 100, "The threshold must be between 1 and 100")])
     submit = SubmitField("Save", widget=GovSubmitInput())

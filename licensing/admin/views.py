@@ -3,12 +3,17 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from licensing.admin.forms import AuthorityForm, EditUserForm, NewUserForm, UnlockForm
+from licensing.admin.forms import AuthorityForm, AuthoritySettingsForm, EditUserForm, NewUserForm, UnlockForm
 from licensing.auth.models import Role, User
 from licensing.auth.permissions import roles_required
 from licensing.auth.services import create_user, is_locked, unlock_user, update_user
 from licensing.authorities.models import Authority, AuthorityKind
-from licensing.authorities.services import all_authorities, create_authority
+from licensing.authorities.services import (
+    SETTINGS,
+    all_authorities,
+    create_authority,
+    update_authority_settings,
+)
 from licensing.db import db
 from licensing.errors import RuleViolation
 
@@ -99,3 +104,19 @@ def new_authority():
             flash(f"Authority {form.name.data} added", "success")
             return redirect(url_for("admin.authorities"))
     return render_template("admin/authority_form.html", form=form, title="Add an authority"), 400 if form.errors else 200
+
+
+@bp.route("/authorities/<int:authority_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMINISTRATOR)
+def edit_authority(authority_id: int):
+    authority = db.session.get(Authority, authority_id) or abort(404)
+    form = AuthoritySettingsForm(obj=authority)
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data for name in SETTINGS}
+        update_authority_settings(authority, actor=current_user,
+                                  **{k: v if v is not None else "" for k, v in values.items()})
+        db.session.commit()
+        flash(f"{authority.name} updated", "success")
+        return redirect(url_for("admin.authorities"))
+    return render_template("admin/authority_settings.html", form=form, authority=authority,
+                           title=f"Change {authority.name}"), 400 if form.errors else 200

@@ -27,10 +27,23 @@ class Authority(db.Model):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[AuthorityKind] = mapped_column(str_enum(AuthorityKind))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # The point of contact others are told to ask (for a police force: its taxi-licensing SPOC).
+    contact_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    # Penalty points: a warning when a driver's points within the rolling period reach the threshold.
+    penalty_points_period_months: Mapped[int] = mapped_column(default=36, server_default="36")
+    penalty_points_threshold: Mapped[int] = mapped_column(default=12, server_default="12")
 
     @property
     def is_police(self) -> bool:
         return self.kind is AuthorityKind.POLICE
+
+    @property
+    def contact_line(self) -> str:
+        """The point of contact as one line: name, phone and email where recorded."""
+        parts = [p for p in (self.contact_name, self.contact_phone, self.contact_email) if p]
+        return ", ".join(parts) if parts else f"the point of contact at {self.name}"
 
     def __repr__(self) -> str:
         return f"<Authority {self.code}>"

@@ -25,3 +25,20 @@ def create_authority(*, code: str, name: str, kind: AuthorityKind, actor: User |
 
 def all_authorities() -> list[Authority]:
     return list(db.session.scalars(select(Authority).order_by(Authority.kind, Authority.name)))
+
+
+SETTINGS = ("contact_name", "contact_phone", "contact_email", "penalty_points_period_months",
+            "penalty_points_threshold")
+
+
+def update_authority_settings(authority: Authority, *, actor: User, **values) -> Authority:
+    """Change an authority's point of contact and penalty-points settings; the audit names what changed."""
+    changed = {}
+    for name in SETTINGS:
+        if name in values and getattr(authority, name) != values[name]:
+            setattr(authority, name, values[name])
+            changed[name] = str(values[name])
+    if changed:
+        db.session.flush()
+        record(actor, "authority.updated", authority, details={"changed": sorted(changed)})
+    return authority

@@ -36,6 +36,13 @@ if TYPE_CHECKING:
 POLICE_MARKER = "Police hold information: contact the point of contact"
 
 
+def police_marker(force: Authority) -> str:
+    """The marker shown where a summary is withheld, naming the force's point of contact (authority data)."""
+    if force.contact_name or force.contact_phone or force.contact_email:
+        return f"{POLICE_MARKER}, {force.contact_line} ({force.name})"
+    return f"{POLICE_MARKER} at {force.name}"
+
+
 @dataclass(frozen=True)
 class IntelligenceView:
     """One intelligence item as a given viewer may see it."""
@@ -68,7 +75,7 @@ def view_intelligence(item: IntelligenceItem, viewer: User) -> IntelligenceView 
         return IntelligenceView(item.id, "summary", item.sanitised_summary, conditions=item.handling_conditions,
                                 status=item.status.label, category=item.category.label,
                                 submitted_on=item.submitted_on.isoformat())
-    return IntelligenceView(item.id, "marker", POLICE_MARKER)
+    return IntelligenceView(item.id, "marker", police_marker(item.authority))
 
 
 # --- The police point of contact's work: submit, update, withdraw, search, responses and reviews. ---

@@ -125,6 +125,7 @@ class Badge(db.Model):
     english_test_passed_on: Mapped[dt.date | None]
     safeguarding_training_on: Mapped[dt.date | None]
     status_reason: Mapped[text]
+    register_rationale: Mapped[text]  # why it was issued over an adverse flag; kept in the chronology
     created_at: Mapped[created_at]
 
     person: Mapped[PersonRecord] = relationship(back_populates="badges")

@@ -46,7 +46,7 @@ def inject_navigation():
     def navigation_items():
         return navigation_for(current_user.role) if current_user.is_authenticated else []
 
-    return {"navigation_items": navigation_items}
+    return {"navigation_items": navigation_items, "today": dt.date.today()}
 
 
 @bp.get("/")

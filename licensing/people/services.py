@@ -15,12 +15,12 @@ from licensing.complaints.models import Complaint
 from licensing.db import db
 from licensing.errors import RuleViolation
 from licensing.intelligence.models import IntelligenceStatus
-from licensing.intelligence.services import IntelligenceView, view_intelligence
+from licensing.intelligence.services import IntelligenceView, police_marker, view_intelligence
 from licensing.licences.models import Badge, BadgeStatus, DbsCertificate, Licence
 from licensing.licences.rules import add_months
 from licensing.people.access import visible_records
 from licensing.people.models import Address, Identity, NameKind, PersonName, PersonRecord
-from licensing.sanctions.models import Sanction
+from licensing.sanctions.models import AppealOutcome, Sanction, SanctionType
 
 SEXUAL_COMPLAINT_WINDOW_MONTHS = 24
 
@@ -120,8 +120,12 @@ def update_person_record(record: PersonRecord, data: PersonRecordInput, *, actor
 
 @dataclass(frozen=True)
 class Flag:
+    """One thing to know about a person: what happened, where, when and on what grounds, and where it is shown."""
+
     code: str
     text: str
+    identity_id: int | None = None
+    anchor: str = ""  # the part of the person page holding the record, e.g. "sanction-12"
 
 
 @dataclass(frozen=True)
@@ -179,7 +183,7 @@ def build_person_view(identity: Identity, viewer: User, today: dt.date) -> Perso
                 view.intelligence.append(shown)
     view.sanctions.sort(key=lambda s: s.decided_on, reverse=True)
     view.complaints.sort(key=lambda c: c.complaint.received_on, reverse=True)
-    view.flags = identity_flags(identity, today)
+    view.flags = identity_flags(identity, today, viewer=viewer)
     view.chronology = _chronology(view)
     return view
 
@@ -222,40 +226,89 @@ def identities_with_history(identity_ids: list[int]) -> dict[int, Identity]:
                 selectinload(PersonRecord.badges), selectinload(PersonRecord.licences))))}
 
 
-def identity_flags(identity: Identity, today: dt.date) -> list[Flag]:
-    """Flags from the whole identity, not from one authority's part of it."""
+def _on(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+SANCTION_VERBS = {
+    SanctionType.REFUSAL: "Licence refused",
+    SanctionType.REFUSAL_TO_RENEW: "Renewal refused",
+    SanctionType.SUSPENSION: "Suspended",
+    SanctionType.INTERIM_SUSPENSION: "Suspended pending investigation",
+    SanctionType.REVOCATION: "Revoked",
+}
+APPEAL_NOTES = {AppealOutcome.PENDING: " (appeal pending)", AppealOutcome.UPHELD: " (upheld on appeal)",
+                AppealOutcome.ALLOWED: " (appeal allowed)", AppealOutcome.WITHDRAWN: " (appeal withdrawn)"}
+
+
+def sanction_sentence(sanction: Sanction) -> str:
+    """'Revoked by Wycombe District Council on 20 Nov 2026: safeguarding', with any end date and appeal."""
+    verb = SANCTION_VERBS.get(sanction.sanction_type, sanction.sanction_type.label)
+    until = f" until {_on(sanction.ends_on)}" if sanction.ends_on else ""
+    return (f"{verb} by {sanction.authority.name} on {_on(sanction.decided_on)}{until}: "
+            f"{sanction.grounds.label.lower()}{APPEAL_NOTES.get(sanction.appeal_outcome, '')}")
+
+
+def _police_flag(identity: Identity, viewer: User | None) -> Flag | None:
+    """The marker, with the force's point of contact, only where the viewer cannot read the summary."""
+    items = [i for r in identity.records for i in r.intelligence_items
+             if i.status is not IntelligenceStatus.WITHDRAWN]
+    if not items:
+        return None
+    shown = {i.id: view_intelligence(i, viewer) for i in items} if viewer is not None else {}
+    withheld = [i for i in items if shown.get(i.id) is None or shown[i.id].level == "marker"]
+    if withheld:
+        forces = sorted({i.authority.id: i.authority for i in withheld}.values(), key=lambda a: a.name)
+        text = "; ".join(police_marker(force) for force in forces)
+    else:
+        latest = max(items, key=lambda i: i.submitted_on)
+        text = (f"Police information shared with you: {latest.category.label.lower()} "
+                f"({latest.status.label.lower()}), {_on(latest.submitted_on)}"
+                + (f", and {len(items) - 1} more" if len(items) > 1 else ""))
+    return Flag("police_information", text, identity.id, "police-information")
+
+
+def identity_flags(identity: Identity, today: dt.date, *, viewer: User | None = None) -> list[Flag]:
+    """Flags from the whole identity, not one authority's part of it; the police marker depends on the viewer."""
     records = identity.records
     sanctions = [s for r in records for s in r.sanctions]
     flags: list[Flag] = []
-    adverse = [s for s in sanctions if s.sanction_type.is_adverse]
-    if adverse:
-        kinds = ", ".join(sorted({f"{s.sanction_type.label.lower()} ({s.authority.code})" for s in adverse}))
-        flags.append(Flag("adverse_decision", f"Refused, suspended or revoked: {kinds}"))
+    adverse = sorted((s for s in sanctions if s.sanction_type.is_adverse), key=lambda s: s.decided_on,
+                     reverse=True)
+    flags += [Flag("adverse_decision", sanction_sentence(s), identity.id, f"sanction-{s.id}")
+              for s in adverse]
     window_start = add_months(today, -SEXUAL_COMPLAINT_WINDOW_MONTHS)
     serious = [c for r in records for c in r.complaints
                if c.category.is_sexual_or_safeguarding and c.received_on >= window_start]
     if len(serious) >= 2:
-        authorities = len({c.authority_id for c in serious})
-        flags.append(Flag("complaint_pattern", f"{len(serious)} sexual or safeguarding complaints in 24 months "
-                                               f"across {authorities} authorit{'y' if authorities == 1 else 'ies'}"))
-    if any(i.status is not IntelligenceStatus.WITHDRAWN for r in records for i in r.intelligence_items):
-        flags.append(Flag("police_information", "Police hold information: contact the point of contact"))
+        names = sorted({c.authority.name for c in serious})
+        latest = max(c.received_on for c in serious)
+        flags.append(Flag("complaint_pattern",
+                          f"{len(serious)} sexual or safeguarding complaints in 24 months across "
+                          f"{len(names)} authorit{'y' if len(names) == 1 else 'ies'} ({', '.join(names)}), "
+                          f"the latest received {_on(latest)}", identity.id, "complaints"))
+    police = _police_flag(identity, viewer)
+    if police is not None:
+        flags.append(police)
     certificates = sorted((c for r in records for c in r.dbs_certificates), key=lambda c: c.issued_on)
     needs_dbs = any(b.status is BadgeStatus.VALID for r in records for b in r.badges) or any(
         lic.is_current(today) for r in records for lic in r.licences)
     if certificates and needs_dbs:
-        latest = certificates[-1]
-        if not latest.update_service_subscribed:
-            flags.append(Flag("dbs_lapsed", "DBS Update Service subscription lapsed"))
-        elif latest.next_status_check_due() < today:
-            flags.append(Flag("dbs_overdue", f"DBS status check overdue since {latest.next_status_check_due():%d %B %Y}"))
+        latest_cert = certificates[-1]
+        if not latest_cert.update_service_subscribed:
+            flags.append(Flag("dbs_lapsed", f"DBS Update Service subscription lapsed for certificate issued "
+                                            f"{_on(latest_cert.issued_on)}", identity.id, "dbs"))
+        elif latest_cert.next_status_check_due() < today:
+            due = latest_cert.next_status_check_due()
+            flags.append(Flag("dbs_overdue", f"DBS status check overdue since {_on(due)}", identity.id, "dbs"))
     standing = [s for s in sanctions if s.stands_on(today)]
     for record in records:
         for licence in record.licences:
             against = [s for s in standing if s.authority_id != licence.authority_id]
             if licence.is_current(today) and against:
-                flags.append(Flag("licensed_despite_decision",
-                                  f"Licensed by {licence.authority.name} while a decision by "
-                                  f"{against[0].authority.name} stands"))
+                decision = against[0]
+                text = (f"Licensed by {licence.authority.name} (licence {licence.number}) while a decision "
+                        f"stands: {sanction_sentence(decision)}")
+                flags.append(Flag("licensed_despite_decision", text, identity.id, f"licence-{licence.id}"))
                 break
     return flags

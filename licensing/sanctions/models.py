@@ -82,6 +82,7 @@ class Sanction(db.Model):
     decided_on: Mapped[dt.date]
     effective_on: Mapped[dt.date]
     ends_on: Mapped[dt.date | None]
+    points: Mapped[int | None]  # penalty points only
     decision_maker: Mapped[str] = mapped_column(String(120))
     narrative: Mapped[text]
     appeal_outcome: Mapped[AppealOutcome] = mapped_column(str_enum(AppealOutcome), default=AppealOutcome.NONE)

@@ -64,7 +64,7 @@ def test_transport_officer_checks_a_badge_whose_holder_was_just_revoked_elsewher
     main = page.locator("#main-content")
     expect(main).to_contain_text("Naveed Akhtar")
     expect(main).to_contain_text("Castle Cars")
-    expect(main.locator('[data-flag="adverse_decision"]')).to_contain_text("revocation (WDC)")
+    expect(main.locator('[data-flag="adverse_decision"]')).to_contain_text("Revoked by Wycombe District Council on ")
     expect(main).to_contain_text("Valid")
     screenshot(page, "badge-check-holder-revoked", request)
     page.context.close()

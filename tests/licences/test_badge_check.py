@@ -97,7 +97,7 @@ def test_check_shows_the_registers_flags_for_a_holder_revoked_by_a_district(app,
         identity_id = join_records(county_record, district, police)
     for role in (Role.TRANSPORT_OFFICER, Role.LICENSING_OFFICER):
         page = login(role).submit("/badges/check", {"number": "BCC000555"}).get_data(as_text=True)
-        assert 'data-flag="adverse_decision"' in page and "revocation (WDC)" in page
+        assert 'data-flag="adverse_decision"' in page and "Revoked by Wycombe District Council on " in page
         assert 'data-flag="police_information"' in page
         assert "Police hold information: contact the point of contact" in page
         assert "1 complaint recorded (WDC)" in page

@@ -1,0 +1,7 @@
+"""Routes added by the daily-work pass, and the roles allowed on each (merged into tests/auth/test_route_matrix.py)."""
+
+from licensing.auth.models import Role
+
+ROUTE_ROLES = {
+    "admin.edit_authority": frozenset({Role.ADMINISTRATOR}),
+}
