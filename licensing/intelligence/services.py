@@ -24,6 +24,7 @@ from licensing.intelligence.models import (
 )
 from licensing.licences.models import Badge, BadgeStatus, Licence, LicenceStatus, LicenceType
 from licensing.licences.rules import add_months, normalise_reference
+from licensing.matching.bands import match_band
 from licensing.people.access import can_see_record
 from licensing.people.models import Identity, PersonRecord
 from licensing.sanctions.models import Sanction
@@ -344,13 +345,15 @@ def _vrm_matches(vrm: str) -> dict[int, list[str]]:
 def police_search(criteria: SearchCriteria, vrm: str, *, viewer: User, today: dt.date) -> list[LicensedAnswer]:
     """Answer "is this person licensed or badged, and by whom": people matching the partial details (ranked by
     search_people) and people linked to a vehicle registration, each with what every authority holds now."""
+    from licensing.people.identity import match_settings
     from licensing.people.search import search_people
     from licensing.people.services import identity_flags
 
     answers: dict[int, LicensedAnswer] = {}
     if criteria.as_terms():
         for hit in search_people(criteria, viewer=viewer, today=today):
-            found_by = [f"Exact {hit.exact}"] if hit.exact else [f"Match {hit.score * 100:.1f}%: {hit.explanation}"]
+            band = match_band(hit.score, match_settings())
+            found_by = [f"Exact {hit.exact}"] if hit.exact else [f"{band.label}: {hit.explanation}"]
             answers[hit.identity_id] = LicensedAnswer(hit.identity_id, found_by, hit.records, [], score=hit.score)
     if vrm:
         for identity_id, reasons in _vrm_matches(vrm).items():

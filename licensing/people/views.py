@@ -6,8 +6,9 @@ from flask_login import current_user
 from licensing.audit import record as audit
 from licensing.auth.models import Role
 from licensing.auth.permissions import roles_required
-from licensing.db import db
+from licensing.db import db, utcnow
 from licensing.errors import RuleViolation
+from licensing.matching.bands import BandKind, match_band
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni
 from licensing.people import identity
 from licensing.people.access import SEARCHER_ROLES, can_see_record, grant_access, stated_reason, visible_records
@@ -15,6 +16,7 @@ from licensing.people.checks import check_candidates, complete_check, start_chec
 from licensing.people.forms import (ApplicantCheckForm, CheckOutcomeForm, PersonRecordForm, ReasonForm, ReviewDecisionForm,
                                     SearchForm, UnlinkForm)
 from licensing.people.models import ApplicantCheck, Identity, Nr3sOutcome, PersonRecord, RecordLink
+from licensing.people.review import AGE_CHOICES, QueueFilter, filtered_review_queue, waited
 from licensing.people.search import SearchCriteria, search_people
 from licensing.people.services import (AddressInput, PersonRecordInput, build_person_view, create_person_record,
                                        update_person_record)
@@ -149,9 +151,23 @@ def _split_name(full_name: str) -> list[tuple[str, str]]:
 @bp.get("/review")
 @roles_required(*SEARCHER_ROLES)
 def review_queue():
-    page = db.paginate(identity.review_queue(viewer=current_user), page=request.args.get("page", 1, type=int),
+    band = request.args.get("band", "")
+    chosen = QueueFilter(mine=request.args.get("mine") == "yes",
+                         older_than_days=max(0, request.args.get("older_than", 0, type=int)),
+                         band=BandKind(band) if band in set(BandKind) else None,
+                         sort="strongest" if request.args.get("sort") == "strongest" else "oldest")
+    now = utcnow()
+    query = filtered_review_queue(current_user, chosen, settings=identity.match_settings(), now=now)
+    page = db.paginate(query, page=request.args.get("page", 1, type=int),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("people/review_queue.html", page=page, title="Review proposed links")
+    return render_template("people/review_queue.html", page=page, chosen=chosen, now=now, waited=waited,
+                           age_choices=AGE_CHOICES, bands=list(BandKind), title="Review proposed links")
+
+
+@bp.app_template_global("match_band")
+def match_band_for(probability: float):
+    """The band for a probability under the running linking thresholds, for any template."""
+    return match_band(probability, identity.match_settings())
 
 
 def _load_visible_link(link_id: int) -> RecordLink:
