@@ -1,7 +1,7 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import RadioField, SelectChoice, SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import IntegerField, RadioField, SelectChoice, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from licensing.forms import CleanStringField, GovDate, clean_text, no_control_characters
 from licensing.licences.models import LicenceType
@@ -28,8 +28,34 @@ class DecisionForm(FlaskForm):
     narrative = TextAreaField("Reasons", widget=GovTextArea(), filters=[clean_text],
                               validators=[DataRequired("Enter the reasons for the decision"), Length(max=5000),
                                           no_control_characters])
-    conditions = TextAreaField("Conditions (optional)", widget=GovTextArea(), filters=[clean_text],
+    conditions = TextAreaField("Conditions to add", widget=GovTextArea(), filters=[clean_text],
                                validators=[Optional(), Length(max=2000), no_control_characters])
+    grant_conditions = TextAreaField("Conditions of the licence (optional)", widget=GovTextArea(),
+                                     filters=[clean_text],
+                                     validators=[Optional(), Length(max=2000), no_control_characters])
+    points = IntegerField("Number of penalty points", widget=GovTextInput(),
+                          validators=[Optional(), NumberRange(1, 12, "Penalty points must be between 1 and 12")])
     appeal_outcome = SelectField("Appeal", widget=GovSelect(),
                                  choices=[SelectChoice(a.value, a.label) for a in AppealOutcome])
     submit = SubmitField("Record decision", widget=GovSubmitInput())
+
+    def validate(self, extra_validators=None) -> bool:
+        """Each decision type's own required fields, with the error on that field (shape only; rules live in
+        the service)."""
+        valid = super().validate(extra_validators)
+        decision = self.decision.data
+        needs = {
+            "grounds": decision and decision != DecisionType.GRANT.value,
+            "licence_id": decision in ("suspension", "interim_suspension", "revocation", "refusal_to_renew"),
+            "conditions": decision == "conditions",
+            "points": decision == "penalty_points",
+        }
+        messages = {"grounds": "Select the grounds for the decision",
+                    "licence_id": "Select the licence this decision concerns",
+                    "conditions": "Enter the conditions", "points": "Enter the number of penalty points"}
+        for name, needed in needs.items():
+            field = getattr(self, name)
+            if needed and not field.data and not field.errors:
+                field.errors = [*field.errors, messages[name]]
+                valid = False
+        return valid

@@ -63,6 +63,7 @@ class DecisionInput:
     ends_on: dt.date | None = None
     conditions: str = ""
     appeal_outcome: AppealOutcome = AppealOutcome.NONE
+    points: int | None = None
 
 
 def record_decision(record: PersonRecord, data: DecisionInput, *, actor: User, today: dt.date) -> Sanction | Licence:
@@ -88,19 +89,24 @@ def record_decision(record: PersonRecord, data: DecisionInput, *, actor: User, t
         raise RuleViolation("Select the licence this decision concerns")
     if data.decision is DecisionType.CONDITIONS and not data.conditions:
         raise RuleViolation("Enter the conditions")
+    if data.decision is DecisionType.PENALTY_POINTS and not data.points:
+        raise RuleViolation("Enter the number of penalty points")
     sanction = Sanction(
         person=record, authority_id=record.authority_id, licence=licence,
         sanction_type=SanctionType(data.decision.value), grounds=data.grounds, decided_on=data.decided_on,
         effective_on=data.effective_on, ends_on=data.ends_on, decision_maker=data.decision_maker,
-        narrative=data.narrative, appeal_outcome=data.appeal_outcome, recorded_by_id=actor.id)
+        narrative=data.narrative, appeal_outcome=data.appeal_outcome, recorded_by_id=actor.id,
+        points=data.points if data.decision is DecisionType.PENALTY_POINTS else None)
     db.session.add(sanction)
     if licence is not None and data.decision in LICENCE_STATUS_AFTER:
         licence.status = LICENCE_STATUS_AFTER[data.decision]
     if licence is not None and data.decision is DecisionType.CONDITIONS:
         licence.conditions = "\n".join(c for c in (licence.conditions, data.conditions) if c)
     db.session.flush()
-    audit(actor, "decision.recorded", sanction, details={"decision": data.decision.value, "grounds": data.grounds.value,
-                                                         "record": record.id})
+    details = {"decision": data.decision.value, "grounds": data.grounds.value, "record": record.id}
+    if sanction.points:
+        details["points"] = sanction.points
+    audit(actor, "decision.recorded", sanction, details=details)
     raise_alerts(record.identity, kind=AlertKind.DECISION, subject=sanction,
                  summary=f"{sanction.sanction_type.label} by {record.authority.name} ({data.grounds.label.lower()})",
                  raised_by=record.authority, today=today)
@@ -126,3 +132,25 @@ def _grant(record: PersonRecord, data: DecisionInput, *, actor: User) -> Licence
     db.session.flush()
     audit(actor, "licence.granted", licence, details={"record": record.id, "number": licence.number})
     return licence
+
+
+@dataclass(frozen=True)
+class PointsTally:
+    points: int
+    threshold: int
+    period_months: int
+    since: dt.date
+
+    @property
+    def reached(self) -> bool:
+        return self.points >= self.threshold
+
+
+def penalty_points_tally(record: PersonRecord, today: dt.date) -> PointsTally:
+    """Points the record's authority has given this licensee within its rolling period (per-authority settings)."""
+    authority = record.authority
+    since = add_months(today, -authority.penalty_points_period_months)
+    points = sum(s.points or 0 for s in record.sanctions
+                 if s.sanction_type is SanctionType.PENALTY_POINTS and s.effective_on > since
+                 and s.appeal_outcome is not AppealOutcome.ALLOWED)
+    return PointsTally(points, authority.penalty_points_threshold, authority.penalty_points_period_months, since)

@@ -12,7 +12,12 @@ from licensing.licences.models import Licence, LicenceType
 from licensing.people.models import PersonRecord
 from licensing.sanctions.forms import DecisionForm
 from licensing.sanctions.models import AppealOutcome, GroundsCategory
-from licensing.sanctions.services import DecisionInput, DecisionType, record_decision
+from licensing.sanctions.services import DecisionInput, DecisionType, penalty_points_tally, record_decision
+
+# Which field a rule the service enforces is about, so its error links to that field.
+RULE_FIELDS = (("effective date", "effective_on"), ("decision date", "decided_on"), ("must end", "ends_on"),
+               ("grounds", "grounds"), ("licence number", "new_licence_number"), ("licence", "licence_id"),
+               ("conditions", "conditions"), ("penalty points", "points"))
 
 bp = Blueprint("sanctions", __name__)
 
@@ -32,24 +37,33 @@ def record_decision_view(record_id: int):
     form = DecisionForm()
     form.licence_id.choices = [SelectChoice(0, "None or a new licence")] + [
         SelectChoice(lic.id, f"{lic.licence_type.label} {lic.number} ({lic.status.value})") for lic in record.licences]
+    today = dt.date.today()
     if form.validate_on_submit():
+        decision = DecisionType(form.decision.data)
         data = DecisionInput(
-            decision=DecisionType(form.decision.data), decided_on=form.decided_on.data,
+            decision=decision, decided_on=form.decided_on.data,
             effective_on=form.effective_on.data, ends_on=form.ends_on.data, decision_maker=form.decision_maker.data,
-            narrative=form.narrative.data, conditions=form.conditions.data or "",
+            narrative=form.narrative.data, points=form.points.data,
+            conditions=(form.grant_conditions.data if decision is DecisionType.GRANT else form.conditions.data) or "",
             grounds=GroundsCategory(form.grounds.data) if form.grounds.data else None,
             licence=db.session.get(Licence, form.licence_id.data) if form.licence_id.data else None,
             new_licence_type=LicenceType(form.new_licence_type.data) if form.new_licence_type.data else None,
             new_licence_number=form.new_licence_number.data or "",
             appeal_outcome=AppealOutcome(form.appeal_outcome.data))
         try:
-            record_decision(record, data, actor=current_user, today=dt.date.today())
+            record_decision(record, data, actor=current_user, today=today)
         except RuleViolation as error:
             db.session.rollback()
-            form.decision.errors.append(str(error))
+            message = str(error)
+            name = next((field for words, field in RULE_FIELDS if words in message.lower()), "decision")
+            getattr(form, name).errors.append(message)
         else:
             db.session.commit()
             flash(f"Decision recorded for {record.full_name}", "success")
+            tally = penalty_points_tally(record, today)
+            if decision is DecisionType.PENALTY_POINTS and tally.reached:
+                flash(f"{record.full_name} now has {tally.points} penalty points in {tally.period_months} months: "
+                      f"at or over {record.authority.name}'s threshold of {tally.threshold}", "warning")
             return redirect(url_for("people.person", identity_id=record.identity_id))
-    return render_template("sanctions/decision.html", form=form, record=record, title="Record a decision"), (
-        400 if form.errors else 200)
+    return render_template("sanctions/decision.html", form=form, record=record, title="Record a decision",
+                           tally=penalty_points_tally(record, today)), 400 if form.errors else 200
