@@ -90,7 +90,11 @@ class BadgeChecksForm(FlaskForm):
     english_test_passed_on = past_date("Date the English test was passed")
     safeguarding_training_on = past_date("Date of safeguarding training")
     reason = ChangeReasonField(description="For example the route, school or contract. It is recorded.")
-    register_considered = BooleanField("I have considered the register\u2019s information", widget=GovCheckboxInput())
+    register_rationale = TextAreaField(
+        "Why the badge should be issued despite the register\u2019s information", widget=GovTextArea(),
+        filters=[clean_text], validators=[Optional(), Length(max=2000), no_control_characters],
+        description="It is kept in the person's chronology and the audit trail. A police or safeguarding concern "
+                    "also alerts the police point of contact.")
 
     def validate_last_status_check_on(self, field) -> None:
         if field.data and self.dbs_issued_on.data and field.data < self.dbs_issued_on.data:

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
 
-from licensing.alerts.models import AlertKind
+from licensing.alerts.models import Alert, AlertKind
 from licensing.alerts.services import raise_alerts
 from licensing.audit import record as audit
 from licensing.audit.models import AuditEvent
 from licensing.auth.models import User
-from licensing.authorities.models import AuthorityKind
+from licensing.authorities.models import Authority, AuthorityKind
 from licensing.db import db
 from licensing.errors import NotPermitted, RuleViolation
 from licensing.licences.models import Badge, BadgeStatus, BadgeType, DbsCertificate
@@ -51,13 +51,16 @@ class ChecksIncomplete(RuleViolation):
         super().__init__(" ".join(message for _, message in problems))
 
 
+RATIONALE_MIN_CHARS = 20
+
+
 class RegisterInformation(RuleViolation):
-    """The register holds information about the holder that the officer has not yet said they considered."""
+    """The register holds information about the holder and the officer has not written why they go ahead."""
 
     def __init__(self, flags: list[Flag]):
         self.flags = flags
-        super().__init__("The register holds information about this person. Read it, then tick "
-                         "\u201cI have considered the register\u2019s information\u201d to continue")
+        super().__init__("The register holds information about this person. Read it, then explain why the badge "
+                         f"should be issued despite it (at least {RATIONALE_MIN_CHARS} characters)")
 
 
 @dataclass(frozen=True)
@@ -272,11 +275,31 @@ def find_holder(reference: str, actor: User) -> PersonRecord:
     return holder
 
 
-def _consider_register(record: PersonRecord, considered: bool, today: dt.date) -> list[Flag]:
+def _consider_register(record: PersonRecord, rationale: str, today: dt.date) -> list[Flag]:
+    """Going ahead over the register's flags needs a written rationale, kept with the badge and in the audit."""
     flags = register_flags(record.identity, today)
-    if flags and not considered:
+    if flags and len(rationale.strip()) < RATIONALE_MIN_CHARS:
         raise RegisterInformation(flags)
     return flags
+
+
+def _alert_police_over_flags(badge: Badge, flags: list[Flag], actor: User) -> list[Alert]:
+    """A badge issued over a police or safeguarding flag alerts the police forces' points of contact: the forces
+    holding information on the person, else every active force."""
+    if not any(flag.safeguarding for flag in flags):
+        return []
+    identity = badge.person.identity
+    forces = {i.authority_id for r in identity.records for i in r.intelligence_items} or set(db.session.scalars(
+        select(Authority.id).where(Authority.kind == AuthorityKind.POLICE, Authority.is_active.is_(True))))
+    alerts = [Alert(authority_id=force_id, identity_id=identity.id, kind=AlertKind.DECISION,
+                    subject_type=Badge.__tablename__, subject_id=badge.id, raised_by_authority_id=actor.authority_id,
+                    summary=f"{badge.badge_type.label} badge {badge.number} issued by {actor.authority.name} over "
+                            f"police or safeguarding information in the register; the rationale is on the person's "
+                            f"chronology")
+              for force_id in sorted(forces)]
+    db.session.add_all(alerts)
+    db.session.flush()
+    return alerts
 
 
 def _record_dbs(record: PersonRecord, dbs: DbsInput) -> DbsCertificate:
@@ -329,11 +352,12 @@ def _require_reason(reason: str) -> str:
 
 
 def issue_badge(*, holder: ExistingHolder | PersonRecordInput, badge_type: BadgeType, operator_name: str,
-                checks: BadgeChecks, reason: str, register_considered: bool, actor: User,
+                checks: BadgeChecks, reason: str, register_rationale: str, actor: User,
                 today: dt.date) -> Badge:
     """Issue a badge, valid for 3 years, to a person record of the actor's client-transport team (found, or
     created in the same step). Refused while a check in `missing_checks` fails, while the holder already has a
-    valid badge of the type, or until the officer confirms they considered the register's flags."""
+    valid badge of the type, or, over the register's flags, without a written rationale (kept in the chronology and
+    the audit; a police or safeguarding flag also alerts the police point of contact)."""
     _require_issuing_team(actor)
     reason = _require_reason(reason)
     if not operator_name.strip():
@@ -350,12 +374,13 @@ def issue_badge(*, holder: ExistingHolder | PersonRecordInput, badge_type: Badge
     if current:
         raise RuleViolation(f"{record.full_name} already holds {badge_type.label.lower()} badge {current[0].number} "
                             f"({current[0].status.value}): renew or withdraw it instead")
-    flags = _consider_register(record, register_considered, today)
+    flags = _consider_register(record, register_rationale, today)
     certificate = _record_dbs(record, checks.dbs)
     badge = Badge(person=record, authority=actor.authority, badge_type=badge_type,
                   number=f"TMP{uuid.uuid4().hex[:16]}", operator_name=operator_name.strip(),
                   status=BadgeStatus.VALID, issued_on=today,
-                  expires_on=add_months(today, BADGE_VALIDITY_MONTHS), status_reason=reason)
+                  expires_on=add_months(today, BADGE_VALIDITY_MONTHS), status_reason=reason,
+                  register_rationale=register_rationale.strip() if flags else "")
     _apply_checks(badge, certificate, checks)
     db.session.add(badge)
     db.session.flush()
@@ -364,11 +389,13 @@ def issue_badge(*, holder: ExistingHolder | PersonRecordInput, badge_type: Badge
     audit(actor, "badge.issued", badge, reason=reason, details={
         "number": badge.number, "holder_record": record.id, "badge_type": badge_type.value,
         "operator": badge.operator_name, "expires_on": badge.expires_on.isoformat(),
-        "register_flags_considered": [flag.code for flag in flags], **_checks_details(checks)})
+        "register_flags_considered": [flag.code for flag in flags], "register_rationale": badge.register_rationale,
+        **_checks_details(checks)})
+    _alert_police_over_flags(badge, flags, actor)
     return badge
 
 
-def renew_badge(badge: Badge, *, checks: BadgeChecks, reason: str, register_considered: bool, actor: User,
+def renew_badge(badge: Badge, *, checks: BadgeChecks, reason: str, register_rationale: str, actor: User,
                 today: dt.date) -> Badge:
     """Extend a valid or expired badge by 3 years (from its expiry, or from today if already expired) on
     current checks. Opens 90 days before expiry, so a badge never runs much beyond its checks; a suspended
@@ -386,7 +413,7 @@ def renew_badge(badge: Badge, *, checks: BadgeChecks, reason: str, register_cons
     problems = missing_checks(checks, today)
     if problems:
         raise ChecksIncomplete(problems)
-    flags = _consider_register(badge.person, register_considered, today)
+    flags = _consider_register(badge.person, register_rationale, today)
     before = {"status": badge.status.value, "expires_on": badge.expires_on.isoformat(),
               **_checks_details(BadgeChecks.of_badge(badge))}
     _apply_checks(badge, _record_dbs(badge.person, checks.dbs), checks)
@@ -395,7 +422,11 @@ def renew_badge(badge: Badge, *, checks: BadgeChecks, reason: str, register_cons
     db.session.flush()
     audit(actor, "badge.renewed", badge, reason=reason, details={
         "number": badge.number, "expires_on": badge.expires_on.isoformat(), "before": before,
-        "register_flags_considered": [flag.code for flag in flags], **_checks_details(checks)})
+        "register_flags_considered": [flag.code for flag in flags],
+        "register_rationale": register_rationale.strip() if flags else "", **_checks_details(checks)})
+    if flags:
+        badge.register_rationale = register_rationale.strip()
+        _alert_police_over_flags(badge, flags, actor)
     return badge
 
 

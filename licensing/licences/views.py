@@ -57,7 +57,7 @@ def issue_badge():
             badge = services.issue_badge(
                 holder=form.holder_choice(), badge_type=BadgeType(form.badge_type.data),
                 operator_name=form.operator_name.data, checks=form.checks(), reason=form.reason.data,
-                register_considered=form.register_considered.data, actor=current_user, today=dt.date.today())
+                register_rationale=form.register_rationale.data or "", actor=current_user, today=dt.date.today())
         except RuleViolation as error:
             db.session.rollback()
             flags = _show_rule_error(form, error, default_field="holder_reference" if form.holder.data == "existing"
@@ -98,7 +98,7 @@ def renew_badge(badge_id: int):
     if form.validate_on_submit():
         try:
             services.renew_badge(badge, checks=form.checks(), reason=form.reason.data,
-                                 register_considered=form.register_considered.data, actor=current_user,
+                                 register_rationale=form.register_rationale.data or "", actor=current_user,
                                  today=dt.date.today())
         except RuleViolation as error:
             db.session.rollback()
@@ -160,7 +160,7 @@ def _show_rule_error(form, error: RuleViolation, *, default_field: str) -> list:
             field.errors = [*field.errors, message]
         return []
     if isinstance(error, services.RegisterInformation):
-        form.register_considered.errors = [*form.register_considered.errors, str(error)]
+        form.register_rationale.errors = [*form.register_rationale.errors, str(error)]
         return error.flags
     field = getattr(form, default_field)
     field.errors = [*field.errors, str(error)]

@@ -20,7 +20,7 @@ from licensing.licences.models import Badge, BadgeStatus, DbsCertificate, Licenc
 from licensing.licences.rules import add_months
 from licensing.people.access import visible_records
 from licensing.people.models import Address, Identity, NameKind, PersonName, PersonRecord
-from licensing.sanctions.models import AppealOutcome, Sanction, SanctionType
+from licensing.sanctions.models import AppealOutcome, GroundsCategory, Sanction, SanctionType
 
 SEXUAL_COMPLAINT_WINDOW_MONTHS = 24
 
@@ -126,6 +126,7 @@ class Flag:
     text: str
     identity_id: int | None = None
     anchor: str = ""  # the part of the person page holding the record, e.g. "sanction-12"
+    safeguarding: bool = False  # police information, or a sexual or safeguarding concern
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,10 @@ def _chronology(view: PersonView) -> list[ChronologyEntry]:
     for badge in view.badges:
         entries.append(ChronologyEntry(badge.issued_on, badge.authority.name, "Badge",
                                        f"{badge.badge_type.label} badge {badge.number} issued (now {badge.status.value})"))
+        if badge.register_rationale:
+            entries.append(ChronologyEntry(badge.issued_on, badge.authority.name, "Badge",
+                                           f"Badge {badge.number} issued over the register's information: "
+                                           f"{badge.register_rationale}"))
     for s in view.sanctions:
         entries.append(ChronologyEntry(s.decided_on, s.authority.name, "Decision",
                                        f"{s.sanction_type.label}: {s.grounds.label.lower()}"))
@@ -237,6 +242,7 @@ SANCTION_VERBS = {
     SanctionType.INTERIM_SUSPENSION: "Suspended pending investigation",
     SanctionType.REVOCATION: "Revoked",
 }
+SAFEGUARDING_GROUNDS = frozenset({GroundsCategory.SAFEGUARDING, GroundsCategory.SEXUAL_MISCONDUCT})
 APPEAL_NOTES = {AppealOutcome.PENDING: " (appeal pending)", AppealOutcome.UPHELD: " (upheld on appeal)",
                 AppealOutcome.ALLOWED: " (appeal allowed)", AppealOutcome.WITHDRAWN: " (appeal withdrawn)"}
 
@@ -265,7 +271,7 @@ def _police_flag(identity: Identity, viewer: User | None) -> Flag | None:
         text = (f"Police information shared with you: {latest.category.label.lower()} "
                 f"({latest.status.label.lower()}), {_on(latest.submitted_on)}"
                 + (f", and {len(items) - 1} more" if len(items) > 1 else ""))
-    return Flag("police_information", text, identity.id, "police-information")
+    return Flag("police_information", text, identity.id, "police-information", True)
 
 
 def identity_flags(identity: Identity, today: dt.date, *, viewer: User | None = None) -> list[Flag]:
@@ -275,8 +281,8 @@ def identity_flags(identity: Identity, today: dt.date, *, viewer: User | None = 
     flags: list[Flag] = []
     adverse = sorted((s for s in sanctions if s.sanction_type.is_adverse), key=lambda s: s.decided_on,
                      reverse=True)
-    flags += [Flag("adverse_decision", sanction_sentence(s), identity.id, f"sanction-{s.id}")
-              for s in adverse]
+    flags += [Flag("adverse_decision", sanction_sentence(s), identity.id, f"sanction-{s.id}",
+                   s.grounds in SAFEGUARDING_GROUNDS) for s in adverse]
     window_start = add_months(today, -SEXUAL_COMPLAINT_WINDOW_MONTHS)
     serious = [c for r in records for c in r.complaints
                if c.category.is_sexual_or_safeguarding and c.received_on >= window_start]
@@ -286,7 +292,7 @@ def identity_flags(identity: Identity, today: dt.date, *, viewer: User | None = 
         flags.append(Flag("complaint_pattern",
                           f"{len(serious)} sexual or safeguarding complaints in 24 months across "
                           f"{len(names)} authorit{'y' if len(names) == 1 else 'ies'} ({', '.join(names)}), "
-                          f"the latest received {_on(latest)}", identity.id, "complaints"))
+                          f"the latest received {_on(latest)}", identity.id, "complaints", True))
     police = _police_flag(identity, viewer)
     if police is not None:
         flags.append(police)

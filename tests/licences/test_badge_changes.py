@@ -205,12 +205,28 @@ def test_the_registers_information_must_be_acknowledged_before_issuing(app, logi
     assert response.status_code == 400
     assert 'data-flag="adverse_decision"' in page and 'data-flag="police_information"' in page
     assert "Police hold information: contact the point of contact" in page and "Informant X" not in page
-    assert "I have considered the register" in page
+    assert "Why the badge should be issued despite the register" in page
     assert _count(app, Badge) == 0 and _count(app, DbsCertificate) == 0
-    response = officer.submit("/badges/new", _issue_data("CT-H-7", register_considered="y"))
+    response = officer.submit("/badges/new", _issue_data("CT-H-7", register_rationale="Too short"))
+    assert response.status_code == 400 and 'href="#register_rationale"' in response.get_data(as_text=True)
+    rationale = "Revocation was for a lapsed medical, now renewed; police SPOC consulted on 3 Nov."
+    response = officer.submit("/badges/new", _issue_data("CT-H-7", register_rationale=rationale))
     assert response.status_code == 302
     [event] = _events(app, "badge.issued")
     assert set(event.details["register_flags_considered"]) == {"adverse_decision", "police_information"}
+    assert event.details["register_rationale"] == rationale
+    with app.app_context():
+        badge = db.session.scalar(select(Badge))
+        assert badge.register_rationale == rationale
+        from licensing.alerts.models import Alert
+
+        [alert] = db.session.scalars(select(Alert).where(Alert.subject_type == "badges")).all()
+        assert alert.authority.code == "TVP" and badge.number in alert.summary and rationale not in alert.summary
+        identity_id = badge.person.identity_id
+    spoc = login(Role.POLICE_SPOC)
+    spoc.submit(f"/people/{identity_id}/reason", {"reason": "Badge issued over a police flag"})
+    chronology = spoc.get(f"/people/{identity_id}").get_data(as_text=True)
+    assert f"issued over the register&#39;s information: {rationale}" in chronology
 
 
 def test_a_second_valid_badge_of_the_same_type_is_refused(app, login, holder):
@@ -406,9 +422,10 @@ def test_renewal_shows_the_registers_information_and_needs_it_considered(app, lo
         join_records(db.session.get(PersonRecord, holder["id"]), police)
     officer = login(Role.TRANSPORT_OFFICER)
     form = officer.get(f"/badges/{badge_id}/renew").get_data(as_text=True)
-    assert 'data-flag="police_information"' in form and "I have considered the register" in form
+    assert 'data-flag="police_information"' in form and "Why the badge should be issued despite" in form
     response = officer.submit(f"/badges/{badge_id}/renew", CHECKS)
-    assert response.status_code == 400 and "Read it, then tick" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "Read it, then explain why" in response.get_data(as_text=True)
     assert _events(app, "badge.renewed") == []
-    assert officer.submit(f"/badges/{badge_id}/renew", {**CHECKS, "register_considered": "y"}).status_code == 302
+    rationale = "Police summary reviewed with the SPOC: no risk to routes."
+    assert officer.submit(f"/badges/{badge_id}/renew", {**CHECKS, "register_rationale": rationale}).status_code == 302
     assert _events(app, "badge.renewed")[0].details["register_flags_considered"] == ["police_information"]
