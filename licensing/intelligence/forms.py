@@ -6,13 +6,14 @@ import re
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
     GovCheckboxesInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import RadioField, SelectChoice, SelectMultipleField, SubmitField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectChoice, SelectMultipleField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from licensing.forms import CleanStringField, GovDate, clean_text, no_control_characters
@@ -134,6 +135,7 @@ class IntelligenceForm(FlaskForm):
         description="Authorities that may see the sanitised summary under handling code C. With handling code P "
                     "every licensing authority and the client-transport team may see it.")
     review_on = GovDate("Review date", validators=[InputRequired("Enter the review date")])
+    save_without_holders = BooleanField("Save without sharing the summary with them", widget=GovCheckboxInput())
     submit = SubmitField("Submit intelligence", widget=GovSubmitInput())
 
     def __init__(self, *args, **kwargs):

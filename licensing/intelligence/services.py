@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from licensing.alerts.models import Alert
+from licensing.alerts.services import current_holders
 from licensing.audit import record as audit
 from licensing.authorities.models import Authority, AuthorityKind
 from licensing.complaints.models import Complaint
@@ -137,6 +138,15 @@ def _check_item(data: IntelligenceInput, today: dt.date) -> list[Authority]:
     if len(recipients) != len(set(data.recipient_ids)) or any(a.is_police or not a.is_active for a in recipients):
         raise RuleViolation("Recipients must be licensing authorities or the client-transport team")
     return sorted(recipients, key=lambda a: a.id)
+
+
+def unshared_holders(identity: Identity, data: IntelligenceInput, today: dt.date) -> list[Authority]:
+    """Authorities holding a current licence or badge for the person that a handling code C item would not reach:
+    they would see only the marker, so the officer is warned before saving."""
+    if data.handling_code is not HandlingCode.CONDITIONS:
+        return []
+    missing = current_holders(identity.records, today) - set(data.recipient_ids)
+    return sorted((db.session.get(Authority, i) for i in missing), key=lambda a: a.name)
 
 
 def subject_record(identity: Identity, police: Authority) -> PersonRecord:

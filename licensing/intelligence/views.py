@@ -28,6 +28,7 @@ from licensing.intelligence.services import (
     responses_to,
     reviews_due as items_due_for_review,
     submit_intelligence,
+    unshared_holders,
     update_intelligence,
     withdraw_intelligence,
 )
@@ -78,7 +79,9 @@ def new_item():
         if identity is None:
             abort(404)
     form = IntelligenceForm() if identity else NewSubjectIntelligenceForm()
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    unshared = _warn_unshared(form, identity) if valid and identity is not None else []
+    if valid and not form.errors:
         try:
             item = submit_intelligence(form.to_input(), actor=current_user, today=dt.date.today(), identity=identity,
                                        subject=None if identity else form.subject_input())
@@ -92,7 +95,19 @@ def new_item():
             return redirect(url_for("intelligence.item", item_id=item.id))
     records = visible_records(identity, current_user) if identity else []
     return render_template("intelligence/new_item.html", form=form, identity=identity, records=records,
-                           title="Submit intelligence"), _form_status(form)
+                           unshared=unshared, title="Submit intelligence"), _form_status(form)
+
+
+def _warn_unshared(form, identity) -> list:
+    """Before saving a handling code C item, warn when a current licence or badge holder is not a recipient."""
+    unshared = unshared_holders(identity, form.to_input(), dt.date.today())
+    if unshared and not form.save_without_holders.data:
+        names = ", ".join(a.name for a in unshared)
+        form.save_without_holders.errors = [
+            *form.save_without_holders.errors,
+            f"{names} {'holds' if len(unshared) == 1 else 'hold'} a current licence or badge for this person: "
+            f"add {'it' if len(unshared) == 1 else 'them'} to the recipients, or confirm to save without"]
+    return unshared
 
 
 def _load_item(item_id: int, *, own: bool = False) -> IntelligenceItem:
@@ -130,7 +145,9 @@ def edit_item(item_id: int):
     if stated_reason(current_user, item.person.identity_id) is None:
         return redirect(url_for("intelligence.item", item_id=item.id))
     form = EditIntelligenceForm(data=EditIntelligenceForm.initial(item))
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    unshared = _warn_unshared(form, item.person.identity) if valid else []
+    if valid and not form.errors:
         try:
             update_intelligence(item, form.to_input(), reason=form.change_reason.data, actor=current_user,
                                 today=dt.date.today())
@@ -141,7 +158,7 @@ def edit_item(item_id: int):
             db.session.commit()
             flash(f"Intelligence {item.force_reference} updated", "success")
             return redirect(url_for("intelligence.item", item_id=item.id))
-    return render_template("intelligence/edit_item.html", form=form, item=item,
+    return render_template("intelligence/edit_item.html", form=form, item=item, unshared=unshared,
                            title=f"Update intelligence {item.force_reference}"), _form_status(form)
 
 

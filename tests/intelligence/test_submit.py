@@ -167,7 +167,7 @@ def test_hostile_text_is_stored_as_typed_and_rendered_escaped(app, login, driver
     hostile = "<script>alert(1)</script>\"><img src=x onerror=alert(1)>{{7*7}}"
     response = police.submit(f"/intelligence/new?identity_id={driver}", item_form(
         full_text=hostile, sanitised_summary="O'Neill said <b>hi</b>", handling_code="C", handling_conditions=hostile,
-        legal_basis="other", legal_basis_other="<i>MASH</i> referral"))
+        legal_basis="other", legal_basis_other="<i>MASH</i> referral", save_without_holders="y"))
     page = police.get(response.headers["Location"]).get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
     assert "<img src=x" not in page and "49" not in page.split("Full text")[1]
