@@ -12,10 +12,11 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    action = SelectField("Action", widget=GovSelect(), validators=[Optional()], validate_choice=True)
-    user_email = CleanStringField("User email", widget=GovTextInput(), validators=[Optional(), Length(max=254)])
-    authority_code = CleanStringField("Authority code", widget=GovTextInput(), validators=[Optional(), Length(max=20)])
-    subject_id = CleanStringField("Subject id", widget=GovTextInput(), validators=[Optional(), Length(max=40)])
+    user = SelectField("User", widget=GovSelect(), validators=[Optional()], validate_choice=True, coerce=str)
+    authority = SelectField("Authority", widget=GovSelect(), validators=[Optional()], validate_choice=True)
+    person = CleanStringField("Person (any part of a name)", widget=GovTextInput(),
+                              validators=[Optional(), Length(max=100)])
+    kind = SelectField("Kind of event", widget=GovSelect(), validators=[Optional()], validate_choice=True)
     date_from = GovDate("From", validators=[Optional()])
     date_to = GovDate("To", validators=[Optional()])
     submit = SubmitField("Filter", widget=GovSubmitInput())

@@ -5,3 +5,4 @@ from licensing.auth.models import Role
 ROUTE_ROLES = {
     "admin.edit_authority": frozenset({Role.ADMINISTRATOR}),
 }
+ROUTE_ROLES["audit.export"] = frozenset({Role.ADMINISTRATOR, Role.AUDITOR})
