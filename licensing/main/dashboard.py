@@ -13,7 +13,13 @@ from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role, User
 from licensing.db import db, utcnow
 from licensing.requests.models import InformationRequest
-from licensing.requests.services import requests_due
+from licensing.intelligence.services import reviews_due
+from licensing.licences.services import badges_due
+from licensing.people.identity import match_settings, review_queue
+from licensing.people.review import QueueFilter, filtered_review_queue
+
+ALERTS_SHOWN = 20
+BADGES_DUE_DAYS = 60
 
 
 @dataclass
@@ -26,6 +32,15 @@ class Dashboard:
     acknowledged_responses: list[Alert] = field(default_factory=list)
     locked_users: int = 0
     events_today: int = 0
+    review_mine_count: int = 0
+    badges_expiring: int | None = None
+    dbs_checks_due: int | None = None
+    police_reviews_due: int | None = None
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not (self.open_alert_count or self.requests_due or self.outgoing_overdue or self.review_mine_count
+                    or self.badges_expiring or self.dbs_checks_due or self.police_reviews_due)
 
 
 def _count(query) -> int:
@@ -34,19 +49,29 @@ def _count(query) -> int:
 
 def build_dashboard(user: User, today: dt.date) -> Dashboard:
     """Alerts to acknowledge, request clocks running out, and the review queue, as the user's role needs."""
-    from licensing.people.identity import review_queue
-
     board = Dashboard()
-    if user.role in (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER):
+    if user.role in (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER, Role.POLICE_SPOC):
         alerts = open_alerts(user.authority_id)
         board.open_alert_count = _count(alerts)
-        board.open_alerts = list(db.session.scalars(alerts.limit(5)))
-        board.requests_due = list(db.session.scalars(requests_due(user.authority_id, today)))
+        board.open_alerts = list(db.session.scalars(alerts.limit(ALERTS_SHOWN)))
+    if user.role in (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER):
+        # Every unanswered incoming request, soonest due first: the 20-working-day clock runs for all of them.
+        board.requests_due = list(db.session.scalars(select(InformationRequest).where(
+            InformationRequest.to_authority_id == user.authority_id, InformationRequest.replied_on.is_(None))
+            .order_by(InformationRequest.due_on, InformationRequest.id)))
         board.outgoing_overdue = list(db.session.scalars(select(InformationRequest).where(
             InformationRequest.from_authority_id == user.authority_id, InformationRequest.replied_on.is_(None),
             InformationRequest.due_on < today).order_by(InformationRequest.due_on)))
     if user.role in (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER, Role.POLICE_SPOC):
         board.review_count = _count(review_queue(viewer=user))
+        board.review_mine_count = _count(filtered_review_queue(user, QueueFilter(mine=True),
+                                                               settings=match_settings(), now=utcnow()))
+    if user.role is Role.TRANSPORT_OFFICER:
+        board.badges_expiring = _count(badges_due("expiring", user.authority_id, operator="",
+                                                  within_days=BADGES_DUE_DAYS, today=today))
+        board.dbs_checks_due = _count(badges_due("dbs", user.authority_id, operator="", within_days=0, today=today))
+    if user.role is Role.POLICE_SPOC:
+        board.police_reviews_due = len(reviews_due(user.authority, today))
     if user.role is Role.POLICE_SPOC:
         board.acknowledged_responses = list(db.session.scalars(
             alerts_raised_by(user.authority_id).where(Alert.acknowledged_at.is_not(None)).limit(5)))

@@ -2,7 +2,7 @@ import datetime as dt
 import sys
 from dataclasses import dataclass
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from licensing.auth.models import Role
@@ -15,6 +15,21 @@ bp = Blueprint("main", __name__)
 class NavItem:
     href: str
     text: str
+    endpoint: str = "main.home"
+
+    @property
+    def group(self) -> str:
+        return group_of(self.endpoint)
+
+
+# The menu shows groups, so it fits one line for every role; a group's pages appear beneath it.
+GROUPS = {"people": "People", "licences": "Badges", "intelligence": "Police information",
+          "requests": "Requests and alerts", "alerts": "Requests and alerts", "admin": "Administration",
+          "audit": "Administration", "main": "Home"}
+
+
+def group_of(endpoint: str) -> str:
+    return GROUPS.get(endpoint.partition(".")[0], "Home")
 
 
 SEARCHERS = (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER, Role.POLICE_SPOC)
@@ -38,7 +53,35 @@ def navigation_for(role: Role) -> list[NavItem]:
     for blueprint in blueprints():
         entries += getattr(sys.modules[blueprint.import_name], "NAV_ITEMS", []) if blueprint.name != "main" else []
     return [NavItem(url_for("main.home"), "Home")] + [
-        NavItem(url_for(endpoint), text) for endpoint, text, roles in entries if role in roles]
+        NavItem(url_for(endpoint), text, endpoint) for endpoint, text, roles in entries if role in roles]
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    text: str
+    href: str
+    items: list[NavItem]
+
+
+def navigation_groups(role: Role) -> list[NavGroup]:
+    """The role's menu items gathered into groups, in first-seen order; each group links to its first page."""
+    groups: dict[str, list[NavItem]] = {}
+    for item in navigation_for(role):
+        groups.setdefault(item.group, []).append(item)
+    return [NavGroup(name, items[0].href, items) for name, items in groups.items()]
+
+
+def back_link_for(role: Role, endpoint: str | None) -> dict | None:
+    """Pages below the top level go back to their group's first page (or home); menu pages need no back link."""
+    if endpoint is None or endpoint.startswith(("auth.", "static")) or endpoint in ("main.index", "main.home"):
+        return None
+    items = navigation_for(role)
+    if any(item.endpoint == endpoint for item in items):
+        return None
+    group = next((g for g in navigation_groups(role) if g.text == group_of(endpoint) and g.text != "Home"), None)
+    if group is None:
+        return {"href": url_for("main.home"), "text": "Back to home"}
+    return {"href": group.href, "text": f"Back to {group.items[0].text.lower()}"}
 
 
 @bp.app_context_processor
@@ -46,7 +89,15 @@ def inject_navigation():
     def navigation_items():
         return navigation_for(current_user.role) if current_user.is_authenticated else []
 
-    return {"navigation_items": navigation_items, "today": dt.date.today()}
+    def navigation_menu():
+        return navigation_groups(current_user.role) if current_user.is_authenticated else []
+
+    def default_back_link():
+        return back_link_for(current_user.role, request.endpoint) if current_user.is_authenticated else None
+
+    return {"navigation_items": navigation_items, "navigation_menu": navigation_menu,
+            "default_back_link": default_back_link, "current_group": group_of(request.endpoint or ""),
+            "today": dt.date.today()}
 
 
 @bp.get("/")
