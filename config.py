@@ -43,11 +43,23 @@ class Config:
     MATCH_AUTO_LINK_THRESHOLD = 0.999
     MATCH_REVIEW_THRESHOLD = 0.5
 
+    # Notification email to authorities' shared mailboxes (Flask-Mailman over SMTP); links start with SERVICE_URL.
+    SERVICE_URL = os.environ.get("SERVICE_URL", "http://127.0.0.1:5000")
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "noreply@licensing-register.invalid")
+    MAIL_TIMEOUT = 10
+
 
 class DevelopmentConfig(Config):
     # The dev server is plain http on 127.0.0.1, where browsers refuse Secure and __Host- cookies.
     SESSION_COOKIE_NAME = "session"
     SESSION_COOKIE_SECURE = False
+    MAIL_BACKEND = "console"  # no mail server on a developer's machine
 
 
 class TestingConfig(Config):
@@ -60,6 +72,7 @@ class TestingConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     ARGON2_PARALLELISM = 1
+    MAIL_BACKEND = "locmem"  # tests that need a real SMTP server set "smtp" and point it at aiosmtpd
 
 
 class ProductionConfig(Config):

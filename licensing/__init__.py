@@ -30,7 +30,7 @@ def create_app(config: str | type | object = "config.DevelopmentConfig", **overr
     """Build the app. Only wiring: no migrations, data loading or network calls."""
     from govuk_frontend_wtf.main import WTFormsHelpers
 
-    from licensing import cli, errors, security
+    from licensing import cli, errors, notify, security
     from licensing.db import db
     from licensing.extensions import csrf, login_manager, migrate
 
@@ -62,6 +62,7 @@ def create_app(config: str | type | object = "config.DevelopmentConfig", **overr
         app.register_blueprint(blueprint)
 
     security.init_app(app)
+    notify.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

@@ -55,6 +55,11 @@ class AuthoritySettingsForm(FlaskForm):
                                      validators=[Optional(), Length(max=254),
                                                  Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
                                                         message="Enter an email address like name@example.com")])
+    shared_mailbox = CleanStringField(
+        "Shared mailbox for notifications", widget=GovTextInput(),
+        description="New alerts, incoming requests and replies are emailed here: a reference and a link only",
+        validators=[Optional(), Length(max=254),
+                    Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an email address like name@example.com")])
     penalty_points_period_months = IntegerField(
         "Penalty points: rolling period in months", widget=GovTextInput(),
         validators=[DataRequired("Enter the rolling period in months"),

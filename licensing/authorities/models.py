@@ -31,6 +31,7 @@ class Authority(db.Model):
     contact_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    shared_mailbox: Mapped[str] = mapped_column(String(254), default="", server_default="")  # notification email
     # Penalty points: a warning when a driver's points within the rolling period reach the threshold.
     penalty_points_period_months: Mapped[int] = mapped_column(default=36, server_default="36")
     penalty_points_threshold: Mapped[int] = mapped_column(default=12, server_default="12")

@@ -27,7 +27,7 @@ def all_authorities() -> list[Authority]:
     return list(db.session.scalars(select(Authority).order_by(Authority.kind, Authority.name)))
 
 
-SETTINGS = ("contact_name", "contact_phone", "contact_email", "penalty_points_period_months",
+SETTINGS = ("contact_name", "contact_phone", "contact_email", "shared_mailbox", "penalty_points_period_months",
             "penalty_points_threshold")
 
 

@@ -19,6 +19,7 @@ def upgrade():
         batch_op.add_column(sa.Column("contact_name", sa.String(length=120), server_default="", nullable=False))
         batch_op.add_column(sa.Column("contact_phone", sa.String(length=40), server_default="", nullable=False))
         batch_op.add_column(sa.Column("contact_email", sa.String(length=254), server_default="", nullable=False))
+        batch_op.add_column(sa.Column("shared_mailbox", sa.String(length=254), server_default="", nullable=False))
         batch_op.add_column(sa.Column("penalty_points_period_months", sa.Integer(), server_default="36",
                                       nullable=False))
         batch_op.add_column(sa.Column("penalty_points_threshold", sa.Integer(), server_default="12", nullable=False))
@@ -34,6 +35,6 @@ def downgrade():
     with op.batch_alter_table("sanctions", schema=None) as batch_op:
         batch_op.drop_column("points")
     with op.batch_alter_table("authorities", schema=None) as batch_op:
-        for name in ("penalty_points_threshold", "penalty_points_period_months", "contact_email", "contact_phone",
+        for name in ("penalty_points_threshold", "penalty_points_period_months", "shared_mailbox", "contact_email", "contact_phone",
                      "contact_name"):
             batch_op.drop_column(name)
