@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from govuk_frontend_wtf.main import wtforms_errors
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 
 from licensing.auth.models import Role
 from licensing.main.dashboard import build_dashboard
@@ -35,8 +37,8 @@ def group_of(endpoint: str) -> str:
 SEARCHERS = (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER, Role.POLICE_SPOC)
 # (endpoint, menu text, roles); each area adds its own entries in its views module's NAV_ITEMS.
 NAV_ITEMS = [
-    ("people.check_applicant", "Check an applicant", (Role.LICENSING_OFFICER,)),
     ("people.search", "Search", SEARCHERS),
+    ("people.check_applicant", "Check an applicant", (Role.LICENSING_OFFICER,)),
     ("people.new_record", "Add a person", SEARCHERS),
     ("people.review_queue", "Review links", SEARCHERS),
     ("admin.users", "Users", (Role.ADMINISTRATOR,)),
@@ -84,6 +86,17 @@ def back_link_for(role: Role, endpoint: str | None) -> dict | None:
     return {"href": group.href, "text": f"Back to {group.items[0].text.lower()}"}
 
 
+@bp.app_template_global()
+def error_summary(form) -> dict:
+    """The GOV.UK error summary for a form; a date's error links to its day box, so the link lands on a field."""
+    params = wtforms_errors(form)
+    for item in params["errorList"]:
+        field = form._fields.get(item["href"].lstrip("#"))
+        if isinstance(getattr(field, "widget", None), GovDateInput):
+            item["href"] += "-day"
+    return params
+
+
 @bp.app_context_processor
 def inject_navigation():
     def navigation_items():
@@ -103,6 +116,12 @@ def inject_navigation():
 @bp.get("/")
 def index():
     return redirect(url_for("main.home") if current_user.is_authenticated else url_for("auth.sign_in"))
+
+
+@bp.get("/accessibility")
+def accessibility():
+    """The accessibility statement: open to anyone, signed in or not."""
+    return render_template("main/accessibility.html", title="Accessibility statement")
 
 
 @bp.get("/home")

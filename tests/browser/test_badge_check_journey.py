@@ -58,7 +58,7 @@ def test_transport_officer_checks_a_badge_whose_holder_was_just_revoked_elsewher
     page.base_url = live_server
     sign_in(page, transport_officer, PASSWORD)
     expect(page.get_by_text("1 unacknowledged alert")).to_be_visible()
-    page.get_by_role("link", name="Check a badge").first.click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Badges").click()
     page.get_by_label("Badge number").fill("bcc-004512")
     page.get_by_role("button", name="Check badge").click()
     main = page.locator("#main-content")

@@ -39,7 +39,7 @@ def test_spoc_submits_intelligence_and_another_district_sees_the_flag_and_the_al
     police.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     police.base_url = live_server
     sign_in(police, spoc, PASSWORD)
-    police.get_by_role("link", name="Search", exact=True).first.click()
+    police.get_by_role("navigation", name="Menu").get_by_role("link", name="People").click()
     police.get_by_label("National Insurance number").fill("JT402917C")
     police.get_by_label("Reason").fill("Operation Larch: is the subject licensed?")
     police.get_by_role("button", name="Search").click()
@@ -70,6 +70,7 @@ def test_spoc_submits_intelligence_and_another_district_sees_the_flag_and_the_al
     sign_in(page, chiltern_officer, PASSWORD)
     expect(page.get_by_text("1 unacknowledged alert")).to_be_visible()
     expect(page.locator("#open-alerts")).to_contain_text("Police hold information")
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="People").click()
     page.get_by_role("link", name="Check an applicant").first.click()
     page.get_by_label("Application reference").fill("CDC/PH/2026/0202-R")
     page.get_by_label("Forenames").fill("Mohammed Asif")

@@ -29,7 +29,7 @@ def test_officer_confirms_a_review_queue_pair_and_the_person_view_merges(app, co
     page.get_by_label("Yes, the same person: link them").check()
     page.get_by_role("button", name="Save decision").click()
     expect(page.get_by_text("Records linked")).to_be_visible()
-    page.get_by_role("link", name="Search", exact=True).first.click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="People").click()
     page.get_by_label("Surname").fill("Rafiq")
     page.locator("#date_of_birth-day").fill("12")
     page.locator("#date_of_birth-month").fill("6")
