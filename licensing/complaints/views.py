@@ -16,7 +16,7 @@ bp = Blueprint("complaints", __name__)
 
 
 @bp.route("/records/<int:record_id>/complaints/new", methods=["GET", "POST"])
-@roles_required(Role.LICENSING_OFFICER)
+@roles_required(Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER)
 def new_complaint(record_id: int):
     record = own_record(record_id)
     form = ComplaintForm()

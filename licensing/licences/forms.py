@@ -244,3 +244,27 @@ def checks_form_data(badge) -> dict:
                  "last_status_check_on": cert.last_status_check_on,
                  "last_status_result": cert.last_status_result or None}
     return data
+
+
+class DbsCertificateForm(FlaskForm):
+    """An enhanced DBS certificate, or a new Update Service status check on one already recorded."""
+
+    dbs_certificate_number = BadgeChecksForm.dbs_certificate_number
+    dbs_issued_on = BadgeChecksForm.dbs_issued_on
+    barred_lists_checked = BadgeChecksForm.barred_lists_checked
+    update_service_subscribed = BadgeChecksForm.update_service_subscribed
+    last_status_check_on = BadgeChecksForm.last_status_check_on
+    last_status_result = BadgeChecksForm.last_status_result
+    submit = SubmitField("Save DBS check", widget=GovSubmitInput())
+
+    def validate_last_status_check_on(self, field) -> None:
+        if field.data and self.dbs_issued_on.data and field.data < self.dbs_issued_on.data:
+            raise ValidationError("The last status check cannot be before the DBS certificate was issued")
+
+    def dbs(self) -> DbsInput:
+        return DbsInput(certificate_number=self.dbs_certificate_number.data or "",
+                        issued_on=self.dbs_issued_on.data,
+                        barred_lists_checked=bool(self.barred_lists_checked.data),
+                        update_service_subscribed=bool(self.update_service_subscribed.data),
+                        last_status_check_on=self.last_status_check_on.data,
+                        last_status_result=self.last_status_result.data or "")

@@ -11,6 +11,7 @@ from licensing.db import db
 from licensing.errors import RuleViolation
 from licensing.licences import services
 from licensing.licences.forms import (
+    DbsCertificateForm,
     LIST_KINDS,
     BadgeCheckForm,
     BadgeListFilterForm,
@@ -19,7 +20,9 @@ from licensing.licences.forms import (
     RenewBadgeForm,
     checks_form_data,
 )
+from licensing.licences.dbs import record_dbs_certificate
 from licensing.licences.models import BadgeType
+from licensing.people.models import PersonRecord
 
 bp = Blueprint("licences", __name__)
 
@@ -165,3 +168,24 @@ def _show_rule_error(form, error: RuleViolation, *, default_field: str) -> list:
     field = getattr(form, default_field)
     field.errors = [*field.errors, str(error)]
     return []
+
+
+@bp.route("/records/<int:record_id>/dbs", methods=["GET", "POST"])
+@roles_required(Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER)
+def record_dbs(record_id: int):
+    record = db.session.get(PersonRecord, record_id)
+    if record is None or record.authority_id != current_user.authority_id:
+        abort(404)
+    form = DbsCertificateForm()
+    if form.validate_on_submit():
+        try:
+            record_dbs_certificate(record, form.dbs(), actor=current_user, today=dt.date.today())
+        except RuleViolation as error:
+            db.session.rollback()
+            form.dbs_certificate_number.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"DBS check recorded for {record.full_name}", "success")
+            return redirect(url_for("people.person", identity_id=record.identity_id, _anchor="dbs"))
+    return render_template("licences/dbs.html", form=form, record=record, title="Record a DBS check"), (
+        400 if form.errors else 200)

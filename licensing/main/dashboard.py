@@ -14,6 +14,7 @@ from licensing.auth.models import Role, User
 from licensing.db import db, utcnow
 from licensing.requests.models import InformationRequest
 from licensing.intelligence.services import reviews_due
+from licensing.licences.dbs import dbs_checks_due
 from licensing.licences.services import badges_due
 from licensing.people.identity import match_settings, review_queue
 from licensing.people.review import QueueFilter, filtered_review_queue
@@ -36,11 +37,13 @@ class Dashboard:
     badges_expiring: int | None = None
     dbs_checks_due: int | None = None
     police_reviews_due: int | None = None
+    licensee_dbs_due: list = field(default_factory=list)
 
     @property
     def nothing_to_do(self) -> bool:
         return not (self.open_alert_count or self.requests_due or self.outgoing_overdue or self.review_mine_count
-                    or self.badges_expiring or self.dbs_checks_due or self.police_reviews_due)
+                    or self.badges_expiring or self.dbs_checks_due or self.police_reviews_due
+                    or self.licensee_dbs_due)
 
 
 def _count(query) -> int:
@@ -70,6 +73,8 @@ def build_dashboard(user: User, today: dt.date) -> Dashboard:
         board.badges_expiring = _count(badges_due("expiring", user.authority_id, operator="",
                                                   within_days=BADGES_DUE_DAYS, today=today))
         board.dbs_checks_due = _count(badges_due("dbs", user.authority_id, operator="", within_days=0, today=today))
+    if user.role is Role.LICENSING_OFFICER:
+        board.licensee_dbs_due = dbs_checks_due(user.authority_id, today)
     if user.role is Role.POLICE_SPOC:
         board.police_reviews_due = len(reviews_due(user.authority, today))
     if user.role is Role.POLICE_SPOC:

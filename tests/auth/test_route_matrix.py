@@ -29,7 +29,7 @@ CORE_ROUTES = {
     "people.check_applicant": frozenset({LO}),
     "people.applicant_check": frozenset({LO}),
     "sanctions.record_decision_view": frozenset({LO}),
-    "complaints.new_complaint": frozenset({LO}),
+    "complaints.new_complaint": frozenset({LO, TO}),
     "requests.new_request": frozenset({LO, TO}),
     "requests.index": frozenset({LO, TO}),
     "requests.detail": frozenset({LO, TO}),

@@ -6,3 +6,4 @@ ROUTE_ROLES = {
     "admin.edit_authority": frozenset({Role.ADMINISTRATOR}),
 }
 ROUTE_ROLES["audit.export"] = frozenset({Role.ADMINISTRATOR, Role.AUDITOR})
+ROUTE_ROLES["licences.record_dbs"] = frozenset({Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER})
