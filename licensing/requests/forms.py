@@ -1,5 +1,6 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -22,4 +23,6 @@ class RequestForm(FlaskForm):
 class ReplyForm(FlaskForm):
     reply = TextAreaField("Your reply", widget=GovTextArea(), filters=[clean_text],
                           validators=[DataRequired("Enter the reply"), Length(max=10000), no_control_characters])
+    document = FileField("Attach a document (optional)", widget=GovFileInput(),
+                         description="A PDF, a Word document (.docx), or a PNG or JPEG image, smaller than 4 MB")
     submit = SubmitField("Send reply", widget=GovSubmitInput())

@@ -1,9 +1,12 @@
 import datetime as dt
+from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 from wtforms import SelectChoice
 
+from licensing.audit import record as audit
 from licensing.auth.models import Role
 from licensing.auth.permissions import roles_required
 from licensing.authorities.models import Authority, AuthorityKind
@@ -11,6 +14,8 @@ from licensing.db import db
 from licensing.errors import RuleViolation
 from licensing.people.access import visible_records
 from licensing.people.models import Identity
+from licensing.requests import attachments
+from licensing.requests.attachments import Attachment, attach
 from licensing.requests.forms import ReplyForm, RequestForm
 from licensing.requests.models import InformationRequest, RequestKind
 from licensing.requests.services import reply_to_request, requests_for, send_request
@@ -67,12 +72,38 @@ def detail(request_id: int):
     if form.validate_on_submit():
         try:
             reply_to_request(found, reply=form.reply.data, actor=current_user, today=dt.date.today())
+            upload = form.document.data
+            if upload and upload.filename:
+                attach(found, filename=upload.filename, data=upload.read(attachments.MAX_BYTES + 1),
+                       actor=current_user, storage=_storage())
         except RuleViolation as error:
             db.session.rollback()
-            form.reply.errors.append(str(error))
+            (form.document if "file" in str(error) else form.reply).errors.append(str(error))
         else:
             db.session.commit()
             flash("Reply sent", "success")
             return redirect(url_for("requests.detail", request_id=found.id))
+    documents = db.session.scalars(select(Attachment).where(Attachment.request_id == found.id)
+                                   .order_by(Attachment.id)).all()
     return render_template("requests/detail.html", item=found, form=form, today=dt.date.today(),
-                           title=found.kind.label), 400 if form.errors else 200
+                           documents=documents, title=found.kind.label), 400 if form.errors else 200
+
+
+def _storage() -> Path:
+    """Outside the web root: the instance folder unless ATTACHMENT_DIR says otherwise."""
+    return Path(current_app.config.get("ATTACHMENT_DIR") or Path(current_app.instance_path) / "attachments")
+
+
+@bp.get("/requests/<int:request_id>/documents/<int:attachment_id>")
+@roles_required(*COUNCIL_ROLES)
+def document(request_id: int, attachment_id: int):
+    found = db.session.get(InformationRequest, request_id)
+    item = db.session.get(Attachment, attachment_id)
+    if found is None or item is None or item.request_id != found.id or current_user.authority_id not in (
+            found.from_authority_id, found.to_authority_id):
+        abort(404)
+    audit(current_user, "attachment.downloaded", found, details={"attachment": item.id})
+    db.session.commit()
+    return Response(attachments.read(item, _storage()), mimetype=item.content_type, headers={
+        "Content-Disposition": f'attachment; filename="{item.filename}"', "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store", "Content-Security-Policy": "default-src 'none'; sandbox"})

@@ -25,11 +25,33 @@ def upgrade():
         batch_op.add_column(sa.Column("penalty_points_threshold", sa.Integer(), server_default="12", nullable=False))
     with op.batch_alter_table("sanctions", schema=None) as batch_op:
         batch_op.add_column(sa.Column("points", sa.Integer(), nullable=True))
+    op.create_table(
+        "attachments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("request_id", sa.Integer(), nullable=False),
+        sa.Column("filename", sa.String(length=120), nullable=False),
+        sa.Column("content_type", sa.String(length=100), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("storage_key", sa.String(length=40), nullable=False),
+        sa.Column("uploaded_by_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False),
+        sa.ForeignKeyConstraint(["request_id"], ["information_requests.id"],
+                                name=op.f("fk_attachments_request_id_information_requests")),
+        sa.ForeignKeyConstraint(["uploaded_by_id"], ["users.id"], name=op.f("fk_attachments_uploaded_by_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_attachments")),
+        sa.UniqueConstraint("storage_key", name=op.f("uq_attachments_storage_key")),
+    )
+    with op.batch_alter_table("attachments", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_attachments_request_id"), ["request_id"], unique=False)
     with op.batch_alter_table("badges", schema=None) as batch_op:
         batch_op.add_column(sa.Column("register_rationale", sa.Text(), server_default="", nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table("attachments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_attachments_request_id"))
+    op.drop_table("attachments")
     with op.batch_alter_table("badges", schema=None) as batch_op:
         batch_op.drop_column("register_rationale")
     with op.batch_alter_table("sanctions", schema=None) as batch_op:

@@ -104,7 +104,8 @@ def _urls(app):
         db.session.add(link)
         db.session.commit()
         user_id = db.session.scalar(select(User.id)) or make_user(AD).id
-        values = {"identity_id": record.identity_id, "user_id": user_id, "authority_id": record.authority_id, "record_id": record.id, "link_id": link.id,
+        values = {"identity_id": record.identity_id, "user_id": user_id, "authority_id": record.authority_id,
+                  "attachment_id": 1, "record_id": record.id, "link_id": link.id,
                   **_sample_ids(record, other)}
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC:

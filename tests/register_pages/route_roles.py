@@ -7,3 +7,4 @@ ROUTE_ROLES = {
 }
 ROUTE_ROLES["audit.export"] = frozenset({Role.ADMINISTRATOR, Role.AUDITOR})
 ROUTE_ROLES["licences.record_dbs"] = frozenset({Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER})
+ROUTE_ROLES["requests.document"] = frozenset({Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER})
