@@ -19,11 +19,12 @@ def blueprints() -> list:
     from licensing.intelligence.views import bp as intelligence_bp
     from licensing.licences.views import bp as licences_bp
     from licensing.main.views import bp as main_bp
+    from licensing.operators.views import bp as operators_bp
     from licensing.people.views import bp as people_bp
     from licensing.requests.views import bp as requests_bp
 
     return [auth_bp, main_bp, people_bp, sanctions_bp, complaints_bp, licences_bp, intelligence_bp, alerts_bp,
-            requests_bp, audit_bp, admin_bp]
+            requests_bp, operators_bp, audit_bp, admin_bp]
 
 
 def create_app(config: str | type | object = "config.DevelopmentConfig", **overrides) -> Flask:

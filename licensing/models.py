@@ -9,6 +9,7 @@ from licensing.intelligence.models import IntelligenceItem
 from licensing.licences.models import Badge, DbsCertificate, Licence
 from licensing.people.models import (AccessGrant, Address, ApplicantCheck, BlockingKey, Identity, JobCursor, PersonName, PersonRecord,
                                      RecordLink, TermCount)
+from licensing.operators.models import Operator
 from licensing.requests.attachments import Attachment
 from licensing.requests.models import InformationRequest
 from licensing.sanctions.models import Sanction

@@ -59,6 +59,10 @@ VERBS = {
     "link.queued_for_review": "proposed a link for review",
     "link.rejected": "decided that two records are different people",
     "link.unlinked": "unlinked a record",
+    "operator.created": "added an operator",
+    "operator.licence_added": "added a licence to an operator",
+    "operator.searched": "searched for an operator",
+    "operator.viewed": "looked at an operator",
     "person.compared": "compared two records",
     "person.searched": "searched",
     "person.viewed": "looked at",
@@ -73,7 +77,7 @@ VERBS = {
 
 # Kinds of event an auditor filters by: the action prefixes each covers.
 KINDS = {
-    "searches": ("Searches and checks", ("person.searched", "applicant.", "badge.checked")),
+    "searches": ("Searches and checks", ("person.searched", "applicant.", "badge.checked", "operator.searched")),
     "views": ("Views of people and police information",
               ("person.viewed", "person.compared", "intelligence.viewed", "badge.viewed", "applicant_check.viewed")),
     "decisions": ("Decisions, complaints, DBS checks and badges",

@@ -25,7 +25,7 @@ class NavItem:
 
 
 # The menu shows groups, so it fits one line for every role; a group's pages appear beneath it.
-GROUPS = {"people": "People", "licences": "Badges", "intelligence": "Police information",
+GROUPS = {"people": "People", "operators": "People", "licences": "Badges", "intelligence": "Police information",
           "requests": "Requests and alerts", "alerts": "Requests and alerts", "admin": "Administration",
           "audit": "Administration", "main": "Home"}
 

@@ -44,11 +44,45 @@ def upgrade():
     )
     with op.batch_alter_table("attachments", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_attachments_request_id"), ["request_id"], unique=False)
+    op.create_table(
+        "operators",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("authority_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("licence_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False),
+        sa.ForeignKeyConstraint(["authority_id"], ["authorities.id"], name=op.f("fk_operators_authority_id_authorities")),
+        sa.ForeignKeyConstraint(["licence_id"], ["licences.id"], name=op.f("fk_operators_licence_id_licences")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_operators")),
+        sa.UniqueConstraint("authority_id", "name", name=op.f("uq_operators_authority_id")),
+        sa.UniqueConstraint("licence_id", name=op.f("uq_operators_licence_id")),
+    )
+    with op.batch_alter_table("operators", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_operators_authority_id"), ["authority_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_operators_name"), ["name"], unique=False)
+    op.create_table(
+        "operator_licences",
+        sa.Column("operator_id", sa.Integer(), nullable=False),
+        sa.Column("licence_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["licence_id"], ["licences.id"], name=op.f("fk_operator_licences_licence_id_licences")),
+        sa.ForeignKeyConstraint(["operator_id"], ["operators.id"],
+                                name=op.f("fk_operator_licences_operator_id_operators")),
+        sa.PrimaryKeyConstraint("operator_id", "licence_id", name=op.f("pk_operator_licences")),
+    )
+    with op.batch_alter_table("operator_licences", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_operator_licences_licence_id"), ["licence_id"], unique=False)
     with op.batch_alter_table("badges", schema=None) as batch_op:
         batch_op.add_column(sa.Column("register_rationale", sa.Text(), server_default="", nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table("operator_licences", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_operator_licences_licence_id"))
+    op.drop_table("operator_licences")
+    with op.batch_alter_table("operators", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_operators_name"))
+        batch_op.drop_index(batch_op.f("ix_operators_authority_id"))
+    op.drop_table("operators")
     with op.batch_alter_table("attachments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_attachments_request_id"))
     op.drop_table("attachments")

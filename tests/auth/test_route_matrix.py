@@ -105,7 +105,7 @@ def _urls(app):
         db.session.commit()
         user_id = db.session.scalar(select(User.id)) or make_user(AD).id
         values = {"identity_id": record.identity_id, "user_id": user_id, "authority_id": record.authority_id,
-                  "attachment_id": 1, "record_id": record.id, "link_id": link.id,
+                  "attachment_id": 1, "operator_id": 1, "record_id": record.id, "link_id": link.id,
                   **_sample_ids(record, other)}
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC:

@@ -1,0 +1,1 @@
+"""Private hire operators as records in their own right, with their drivers and vehicles."""
