@@ -14,8 +14,9 @@ class AuditFilterForm(FlaskForm):
 
     user = SelectField("User", widget=GovSelect(), validators=[Optional()], validate_choice=True, coerce=str)
     authority = SelectField("Authority", widget=GovSelect(), validators=[Optional()], validate_choice=True)
-    person = CleanStringField("Person (any part of a name)", widget=GovTextInput(),
-                              validators=[Optional(), Length(max=100)])
+    person = CleanStringField(
+        "Person (any part of a name)", widget=GovTextInput(), validators=[Optional(), Length(max=100)]
+    )
     kind = SelectField("Kind of event", widget=GovSelect(), validators=[Optional()], validate_choice=True)
     date_from = GovDate("From", validators=[Optional()])
     date_to = GovDate("To", validators=[Optional()])

@@ -1,4 +1,5 @@
-"""The audit trail read as sentences with names: who did what to whom, and why; no event codes, JSON or emails."""
+"""The audit trail read as sentences with names: who did what to whom, and why; no event codes,
+JSON or emails."""
 
 from __future__ import annotations
 
@@ -77,12 +78,28 @@ VERBS = {
 
 # Kinds of event an auditor filters by: the action prefixes each covers.
 KINDS = {
-    "searches": ("Searches and checks", ("person.searched", "applicant.", "badge.checked", "operator.searched")),
-    "views": ("Views of people and police information",
-              ("person.viewed", "person.compared", "intelligence.viewed", "badge.viewed", "applicant_check.viewed")),
-    "decisions": ("Decisions, complaints, DBS checks and badges",
-                  ("decision.", "licence.", "dbs.", "complaint.", "badge.issued", "badge.renewed", "badge.suspended",
-                   "badge.withdrawn", "badge.reinstated")),
+    "searches": (
+        "Searches and checks",
+        ("person.searched", "applicant.", "badge.checked", "operator.searched"),
+    ),
+    "views": (
+        "Views of people and police information",
+        ("person.viewed", "person.compared", "intelligence.viewed", "badge.viewed", "applicant_check.viewed"),
+    ),
+    "decisions": (
+        "Decisions, complaints, DBS checks and badges",
+        (
+            "decision.",
+            "licence.",
+            "dbs.",
+            "complaint.",
+            "badge.issued",
+            "badge.renewed",
+            "badge.suspended",
+            "badge.withdrawn",
+            "badge.reinstated",
+        ),
+    ),
     "police": ("Police information", ("intelligence.",)),
     "links": ("Record links", ("link.", "identity.", "person_record.")),
     "requests": ("Requests and alerts", ("request.", "alert.")),
@@ -90,8 +107,18 @@ KINDS = {
     "administration": ("Administration and audit", ("user.", "authority.", "audit.")),
 }
 
-SEARCH_TERM_ORDER = ("surname", "forenames", "date_of_birth", "approximate_age", "postcode", "national_insurance",
-                     "driving_licence_number", "reference_number", "vrm", "number")
+SEARCH_TERM_ORDER = (
+    "surname",
+    "forenames",
+    "date_of_birth",
+    "approximate_age",
+    "postcode",
+    "national_insurance",
+    "driving_licence_number",
+    "reference_number",
+    "vrm",
+    "number",
+)
 
 
 @dataclass(frozen=True)
@@ -117,7 +144,11 @@ def _date(value: str) -> str:
 
 def _search_terms(details: dict) -> str:
     terms = details.get("terms") or {}
-    parts = [_date(str(terms[k])) if k == "date_of_birth" else str(terms[k]) for k in SEARCH_TERM_ORDER if terms.get(k)]
+    parts = [
+        _date(str(terms[k])) if k == "date_of_birth" else str(terms[k])
+        for k in SEARCH_TERM_ORDER
+        if terms.get(k)
+    ]
     return ", ".join(parts)
 
 
@@ -129,7 +160,9 @@ def _subject_names(events: Iterable[AuditEvent]) -> dict[tuple[str, str], str]:
             wanted[event.subject_type].add(int(event.subject_id))
     names: dict[tuple[str, str], str] = {}
     if wanted["person_records"]:
-        for record in db.session.scalars(select(PersonRecord).where(PersonRecord.id.in_(wanted["person_records"]))):
+        for record in db.session.scalars(
+            select(PersonRecord).where(PersonRecord.id.in_(wanted["person_records"]))
+        ):
             names["person_records", str(record.id)] = f"{record.full_name} ({record.authority.name})"
     if wanted["identities"]:
         for identity in db.session.scalars(select(Identity).where(Identity.id.in_(wanted["identities"]))):
@@ -153,31 +186,46 @@ def _subject_names(events: Iterable[AuditEvent]) -> dict[tuple[str, str], str]:
 def describe(events: list[AuditEvent]) -> list[EventLine]:
     """Each event as a sentence: "Colin Hart (Chiltern District Council) searched 'Hussain, 07/03/1984'"."""
     user_ids = {e.user_id for e in events if e.user_id}
-    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))} if user_ids else {}
+    users = (
+        {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))} if user_ids else {}
+    )
     authorities = {a.code: a.name for a in db.session.scalars(select(Authority))}
     subjects = _subject_names(events)
     lines = []
     for event in events:
         user = users.get(event.user_id) if event.user_id else None
-        who = f"{user.name} ({authorities.get(event.authority_code, event.authority_code)})" if user else \
-            "Someone not signed in"
+        who = (
+            f"{user.name} ({authorities.get(event.authority_code, event.authority_code)})"
+            if user
+            else "Someone not signed in"
+        )
         verb = VERBS.get(event.action) or _words(event.action)
         sentence = f"{who} {verb}"
         if event.action == "person.searched":
-            sentence += f" '{_search_terms(event.details)}'" if _search_terms(event.details) else " the register"
+            sentence += (
+                f" '{_search_terms(event.details)}'" if _search_terms(event.details) else " the register"
+            )
             count = len(event.details.get("results") or [])
             sentence += f" and found {count} {'person' if count == 1 else 'people'}"
         elif (event.subject_type, event.subject_id) in subjects:
             sentence += f" {subjects[event.subject_type, event.subject_id]}"
         elif event.subject_type == "intelligence_items":
             sentence += f" (item {event.subject_id})"
-        lines.append(EventLine(event, event.occurred_at.strftime("%d %b %Y %H:%M:%S"), sentence, event.reason))
+        lines.append(
+            EventLine(event, event.occurred_at.strftime("%d %b %Y %H:%M:%S"), sentence, event.reason)
+        )
     return lines
 
 
-def filter_events_for_auditors(*, user_id: int | None = None, authority_code: str = "", person: str = "",
-                               kind: str = "", date_from: dt.date | None = None,
-                               date_to: dt.date | None = None) -> Select:
+def filter_events_for_auditors(
+    *,
+    user_id: int | None = None,
+    authority_code: str = "",
+    person: str = "",
+    kind: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> Select:
     """Audit events newest first, narrowed by user, authority, person (any name part), kind and dates."""
     query = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
     if user_id:
@@ -185,20 +233,34 @@ def filter_events_for_auditors(*, user_id: int | None = None, authority_code: st
     if authority_code:
         query = query.where(AuditEvent.authority_code == authority_code)
     if kind in KINDS:
-        query = query.where(or_(*(AuditEvent.action.startswith(prefix) if prefix.endswith(".")
-                                  else AuditEvent.action == prefix for prefix in KINDS[kind][1])))
+        query = query.where(
+            or_(
+                *(
+                    AuditEvent.action.startswith(prefix)
+                    if prefix.endswith(".")
+                    else AuditEvent.action == prefix
+                    for prefix in KINDS[kind][1]
+                )
+            )
+        )
     if person.strip():
         pattern = f"%{person.strip().lower()}%"
-        records = select(PersonRecord.id, PersonRecord.identity_id).where(or_(
-            PersonRecord.surname.ilike(pattern), PersonRecord.forenames.ilike(pattern)))
+        records = select(PersonRecord.id, PersonRecord.identity_id).where(
+            or_(PersonRecord.surname.ilike(pattern), PersonRecord.forenames.ilike(pattern))
+        )
         rows = db.session.execute(records.limit(500)).all()
         record_ids = [str(r.id) for r in rows]
         identity_ids = [str(r.identity_id) for r in rows]
-        query = query.where(or_(
-            (AuditEvent.subject_type == "person_records") & AuditEvent.subject_id.in_(record_ids),
-            (AuditEvent.subject_type == "identities") & AuditEvent.subject_id.in_(identity_ids)))
+        query = query.where(
+            or_(
+                (AuditEvent.subject_type == "person_records") & AuditEvent.subject_id.in_(record_ids),
+                (AuditEvent.subject_type == "identities") & AuditEvent.subject_id.in_(identity_ids),
+            )
+        )
     if date_from:
         query = query.where(AuditEvent.occurred_at >= dt.datetime.combine(date_from, dt.time.min))
     if date_to:
-        query = query.where(AuditEvent.occurred_at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min))
+        query = query.where(
+            AuditEvent.occurred_at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min)
+        )
     return query

@@ -1,4 +1,5 @@
-"""CSV and .xlsx bytes from headers and rows; a cell that a spreadsheet would treat as a formula is neutralised."""
+"""CSV and .xlsx bytes from headers and rows; a cell that a spreadsheet would treat as a formula is
+neutralised."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: object) -> str:
-    """Text a spreadsheet shows as typed: a leading = + - @ tab or CR gets an apostrophe (OWASP CSV injection)."""
+    """Text a spreadsheet shows as typed: a leading = + - @ tab or CR gets an apostrophe (OWASP CSV
+    injection)."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
@@ -24,7 +26,9 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]], *, sheet_title: str = "Export") -> bytes:
+def xlsx_bytes(
+    headers: Sequence[str], rows: Iterable[Sequence[object]], *, sheet_title: str = "Export"
+) -> bytes:
     """An .xlsx workbook of text cells: never formulas, whatever a cell starts with."""
     from openpyxl import Workbook
 

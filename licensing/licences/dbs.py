@@ -19,8 +19,11 @@ from licensing.people.models import PersonRecord
 DUE_WITHIN_DAYS = 30
 
 
-def record_dbs_certificate(record: PersonRecord, dbs: DbsInput, *, actor: User, today: dt.date) -> DbsCertificate:
-    """Record an enhanced certificate, or a status check on one already held, for one of the actor's records."""
+def record_dbs_certificate(
+    record: PersonRecord, dbs: DbsInput, *, actor: User, today: dt.date
+) -> DbsCertificate:
+    """Record an enhanced certificate, or a status check on one already held, for one of the
+    actor's records."""
     if record.authority_id != actor.authority_id:
         raise RuleViolation("You can only record DBS checks on your own authority's records")
     if not (len(dbs.certificate_number) == 12 and dbs.certificate_number.isdigit()):
@@ -36,11 +39,20 @@ def record_dbs_certificate(record: PersonRecord, dbs: DbsInput, *, actor: User, 
             raise RuleViolation("Select the result of the status check")
     certificate = _record_dbs(record, dbs)
     db.session.flush()
-    audit(actor, "dbs.recorded", record, details={
-        "certificate": certificate.id, "issued_on": certificate.issued_on.isoformat(),
-        "update_service_subscribed": certificate.update_service_subscribed,
-        "last_status_check_on": certificate.last_status_check_on.isoformat()
-        if certificate.last_status_check_on else None, "last_status_result": certificate.last_status_result})
+    audit(
+        actor,
+        "dbs.recorded",
+        record,
+        details={
+            "certificate": certificate.id,
+            "issued_on": certificate.issued_on.isoformat(),
+            "update_service_subscribed": certificate.update_service_subscribed,
+            "last_status_check_on": certificate.last_status_check_on.isoformat()
+            if certificate.last_status_check_on
+            else None,
+            "last_status_result": certificate.last_status_result,
+        },
+    )
     return certificate
 
 
@@ -52,16 +64,25 @@ class DbsDue:
 
 
 def dbs_checks_due(authority_id: int, today: dt.date) -> list[DbsDue]:
-    """The authority's current licensees and badge holders whose latest certificate's 6-monthly status check is
-    overdue or due within 30 days, most overdue first."""
-    records = db.session.scalars(select(PersonRecord).where(PersonRecord.authority_id == authority_id).where(
-        PersonRecord.id.in_(select(Licence.person_record_id).where(Licence.authority_id == authority_id))
-        | PersonRecord.id.in_(select(Badge.person_record_id).where(Badge.authority_id == authority_id,
-                                                                  Badge.status == BadgeStatus.VALID)))).all()
+    """The authority's current licensees and badge holders whose latest certificate's 6-monthly
+    status check is overdue or due within 30 days, most overdue first."""
+    records = db.session.scalars(
+        select(PersonRecord)
+        .where(PersonRecord.authority_id == authority_id)
+        .where(
+            PersonRecord.id.in_(select(Licence.person_record_id).where(Licence.authority_id == authority_id))
+            | PersonRecord.id.in_(
+                select(Badge.person_record_id).where(
+                    Badge.authority_id == authority_id, Badge.status == BadgeStatus.VALID
+                )
+            )
+        )
+    ).all()
     due = []
     for record in records:
         holds = any(lic.is_current(today) for lic in record.licences) or any(
-            b.status is BadgeStatus.VALID and b.expires_on >= today for b in record.badges)
+            b.status is BadgeStatus.VALID and b.expires_on >= today for b in record.badges
+        )
         if not holds or not record.dbs_certificates:
             continue
         latest = max(record.dbs_certificates, key=lambda c: c.issued_on)

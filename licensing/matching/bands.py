@@ -36,8 +36,11 @@ class Band:
         return f"{value:.1f}%"
 
 
-_LOOKS = {BandKind.STRONG: ("Strong match", "green"), BandKind.POSSIBLE: ("Possible match", "yellow"),
-          BandKind.WEAK: ("Weak match", "grey")}
+_LOOKS = {
+    BandKind.STRONG: ("Strong match", "green"),
+    BandKind.POSSIBLE: ("Possible match", "yellow"),
+    BandKind.WEAK: ("Weak match", "grey"),
+}
 
 
 def match_band(probability: float, settings: MatchSettings) -> Band:

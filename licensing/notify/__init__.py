@@ -44,19 +44,24 @@ def _link(path: str) -> str:
 
 def alert_notice(alert: Alert, authority: Authority) -> Notice:
     path = "/home" if authority.is_police else "/alerts"
-    return Notice(_mailbox(authority), f"New alert ALERT-{alert.id} in the licensing intelligence register",
-                  f"There is a new alert for {authority.name}, reference ALERT-{alert.id}.\n\n"
-                  f"Sign in to read it: {_link(path)}\n\n"
-                  "This email does not contain the details. Do not reply to it.")
+    return Notice(
+        _mailbox(authority),
+        f"New alert ALERT-{alert.id} in the licensing intelligence register",
+        f"There is a new alert for {authority.name}, reference ALERT-{alert.id}.\n\n"
+        f"Sign in to read it: {_link(path)}\n\n"
+        "This email does not contain the details. Do not reply to it.",
+    )
 
 
 def request_notice(item: InformationRequest, authority: Authority, *, reply: bool) -> Notice:
     what = "A reply to your request" if reply else f"A new {RequestKind(item.kind).label.lower()}"
-    return Notice(_mailbox(authority), f"{'Reply to' if reply else 'New'} request REQ-{item.id} in the licensing "
-                                       f"intelligence register",
-                  f"{what} is waiting for {authority.name}, reference REQ-{item.id}.\n\n"
-                  f"Sign in to read it: {_link(f'/requests/{item.id}')}\n\n"
-                  "This email does not contain the details. Do not reply to it.")
+    return Notice(
+        _mailbox(authority),
+        f"{'Reply to' if reply else 'New'} request REQ-{item.id} in the licensing intelligence register",
+        f"{what} is waiting for {authority.name}, reference REQ-{item.id}.\n\n"
+        f"Sign in to read it: {_link(f'/requests/{item.id}')}\n\n"
+        "This email does not contain the details. Do not reply to it.",
+    )
 
 
 def _queue(session: Session, notice: Notice) -> None:
@@ -79,8 +84,12 @@ def _collect(session: Session, flush_context) -> None:
         if isinstance(obj, InformationRequest):
             history = inspect(obj).attrs.replied_on.history
             authority = session.get(Authority, obj.from_authority_id)
-            if history.added and history.added[0] is not None and not (history.deleted and history.deleted[0]) \
-                    and _mailbox(authority):
+            if (
+                history.added
+                and history.added[0] is not None
+                and not (history.deleted and history.deleted[0])
+                and _mailbox(authority)
+            ):
                 _queue(session, request_notice(obj, authority, reply=True))
 
 

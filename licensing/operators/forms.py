@@ -12,20 +12,32 @@ class OperatorSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = CleanStringField("Operator name, licence number or vehicle registration", widget=GovTextInput(),
-                         validators=[DataRequired("Enter a name, licence number or registration"), Length(max=120)])
+    q = CleanStringField(
+        "Operator name, licence number or vehicle registration",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter a name, licence number or registration"), Length(max=120)],
+    )
     submit = SubmitField("Search", widget=GovSubmitInput())
 
 
 class OperatorForm(FlaskForm):
-    name = CleanStringField("Operator name", widget=GovTextInput(),
-                            validators=[DataRequired("Enter the operator's name"), Length(max=120)])
-    licence_number = CleanStringField("Operator licence number (optional)", widget=GovTextInput(),
-                                      validators=[Optional(), Length(max=30), REFERENCE])
+    name = CleanStringField(
+        "Operator name",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the operator's name"), Length(max=120)],
+    )
+    licence_number = CleanStringField(
+        "Operator licence number (optional)",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=30), REFERENCE],
+    )
     submit = SubmitField("Add operator", widget=GovSubmitInput())
 
 
 class WorkingLicenceForm(FlaskForm):
-    number = CleanStringField("Driver or vehicle licence number", widget=GovTextInput(),
-                              validators=[DataRequired("Enter the licence number"), Length(max=30), REFERENCE])
+    number = CleanStringField(
+        "Driver or vehicle licence number",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the licence number"), Length(max=30), REFERENCE],
+    )
     submit = SubmitField("Add to this operator", widget=GovSubmitInput())

@@ -1,4 +1,5 @@
-"""Operators: add one, attach its driver and vehicle licences, and find it by name, licence or registration."""
+"""Operators: add one, attach its driver and vehicle licences, and find it by name, licence or
+registration."""
 
 from __future__ import annotations
 
@@ -12,14 +13,19 @@ from licensing.licences.models import Licence, LicenceType
 from licensing.licences.rules import normalise_reference
 from licensing.operators.models import Operator, operator_licences
 
-WORKING_TYPES = (LicenceType.PRIVATE_HIRE_DRIVER, LicenceType.DUAL_DRIVER, LicenceType.HACKNEY_CARRIAGE_DRIVER,
-                 LicenceType.VEHICLE)
+WORKING_TYPES = (
+    LicenceType.PRIVATE_HIRE_DRIVER,
+    LicenceType.DUAL_DRIVER,
+    LicenceType.HACKNEY_CARRIAGE_DRIVER,
+    LicenceType.VEHICLE,
+)
 
 
 def _own_licence(number: str, actor: User, types: tuple[LicenceType, ...]) -> Licence:
     wanted = normalise_reference(number)
-    licence = db.session.scalar(select(Licence).where(Licence.authority_id == actor.authority_id,
-                                                      Licence.number == wanted))
+    licence = db.session.scalar(
+        select(Licence).where(Licence.authority_id == actor.authority_id, Licence.number == wanted)
+    )
     if licence is None:
         raise RuleViolation(f"{actor.authority.name} holds no licence numbered {wanted}")
     if licence.licence_type not in types:
@@ -30,14 +36,22 @@ def _own_licence(number: str, actor: User, types: tuple[LicenceType, ...]) -> Li
 def create_operator(*, name: str, licence_number: str, actor: User) -> Operator:
     """Record an operator of the actor's authority, optionally with its private hire operator licence."""
     name = name.strip()
-    if db.session.scalar(select(Operator.id).where(Operator.authority_id == actor.authority_id,
-                                                   Operator.name == name)):
+    if db.session.scalar(
+        select(Operator.id).where(Operator.authority_id == actor.authority_id, Operator.name == name)
+    ):
         raise RuleViolation(f"{actor.authority.name} already has an operator called {name}")
-    licence = _own_licence(licence_number, actor, (LicenceType.PRIVATE_HIRE_OPERATOR,)) if licence_number else None
+    licence = (
+        _own_licence(licence_number, actor, (LicenceType.PRIVATE_HIRE_OPERATOR,)) if licence_number else None
+    )
     operator = Operator(authority_id=actor.authority_id, name=name, licence=licence)
     db.session.add(operator)
     db.session.flush()
-    audit(actor, "operator.created", operator, details={"name": name, "licence": licence.number if licence else ""})
+    audit(
+        actor,
+        "operator.created",
+        operator,
+        details={"name": name, "licence": licence.number if licence else ""},
+    )
     return operator
 
 
@@ -59,8 +73,14 @@ def search_operators(term: str) -> Select:
     registration is the term."""
     term = term.strip()
     reference = normalise_reference(term)
-    working = select(operator_licences.c.operator_id).join(Licence, Licence.id == operator_licences.c.licence_id) \
+    working = (
+        select(operator_licences.c.operator_id)
+        .join(Licence, Licence.id == operator_licences.c.licence_id)
         .where(or_(Licence.number == reference, Licence.vehicle_registration == reference))
+    )
     own = select(Licence.id).where(Licence.number == reference)
-    return select(Operator).where(or_(Operator.name.ilike(f"%{term}%"), Operator.id.in_(working),
-                                      Operator.licence_id.in_(own))).order_by(Operator.name, Operator.id)
+    return (
+        select(Operator)
+        .where(or_(Operator.name.ilike(f"%{term}%"), Operator.id.in_(working), Operator.licence_id.in_(own)))
+        .order_by(Operator.name, Operator.id)
+    )

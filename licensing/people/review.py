@@ -25,21 +25,26 @@ class QueueFilter:
     sort: str = "oldest"  # or "strongest"
 
 
-def filtered_review_queue(viewer: User, chosen: QueueFilter, *, settings: MatchSettings,
-                          now: dt.datetime) -> Select:
+def filtered_review_queue(
+    viewer: User, chosen: QueueFilter, *, settings: MatchSettings, now: dt.datetime
+) -> Select:
     """The pairs the viewer may review, narrowed by the chosen filters and sorted by age or strength."""
     query = review_queue(viewer=viewer).order_by(None)
     if chosen.mine:
         a, b = aliased(PersonRecord), aliased(PersonRecord)
-        query = (query.join(a, a.id == RecordLink.record_a_id).join(b, b.id == RecordLink.record_b_id)
-                 .where(or_(a.authority_id == viewer.authority_id, b.authority_id == viewer.authority_id)))
+        query = (
+            query.join(a, a.id == RecordLink.record_a_id)
+            .join(b, b.id == RecordLink.record_b_id)
+            .where(or_(a.authority_id == viewer.authority_id, b.authority_id == viewer.authority_id))
+        )
     if chosen.older_than_days:
         query = query.where(RecordLink.created_at <= now - dt.timedelta(days=chosen.older_than_days))
     if chosen.band is BandKind.STRONG:
         query = query.where(RecordLink.score >= settings.auto_link_threshold)
     elif chosen.band is BandKind.POSSIBLE:
-        query = query.where(RecordLink.score >= settings.review_threshold,
-                            RecordLink.score < settings.auto_link_threshold)
+        query = query.where(
+            RecordLink.score >= settings.review_threshold, RecordLink.score < settings.auto_link_threshold
+        )
     elif chosen.band is BandKind.WEAK:
         query = query.where(RecordLink.score < settings.review_threshold)
     if chosen.sort == "strongest":

@@ -59,19 +59,23 @@ def detect_type(data: bytes) -> str | None:
         except zipfile.BadZipFile:
             return None
         if {"[Content_Types].xml", "word/document.xml"} <= names and not any(
-                n.lower().endswith("vbaproject.bin") for n in names):
+            n.lower().endswith("vbaproject.bin") for n in names
+        ):
             return DOCX
     return None
 
 
 def safe_filename(name: str, content_type: str) -> str:
-    """A display name of letters, digits, spaces, dots, hyphens and underscores, with the detected extension."""
+    """A display name of letters, digits, spaces, dots, hyphens and underscores, with the detected
+    extension."""
     stem = Path(name or "document").stem
     cleaned = "".join(c for c in stem if c.isalnum() or c in " -_.").strip(" .")[:80] or "document"
     return f"{cleaned}.{EXTENSIONS[content_type]}"
 
 
-def attach(request: InformationRequest, *, filename: str, data: bytes, actor: User, storage: Path) -> Attachment:
+def attach(
+    request: InformationRequest, *, filename: str, data: bytes, actor: User, storage: Path
+) -> Attachment:
     """Check and store one document for a request the actor's authority is party to."""
     if actor.authority_id not in (request.from_authority_id, request.to_authority_id):
         raise RuleViolation("Only the authorities on this request can attach documents")
@@ -81,17 +85,34 @@ def attach(request: InformationRequest, *, filename: str, data: bytes, actor: Us
         raise RuleViolation(f"The selected file must be smaller than {MAX_BYTES // (1024 * 1024)} MB")
     content_type = detect_type(data)
     if content_type is None:
-        raise RuleViolation("The selected file must be a PDF, a Word document (.docx), or a PNG or JPEG image")
+        raise RuleViolation(
+            "The selected file must be a PDF, a Word document (.docx), or a PNG or JPEG image"
+        )
     key = uuid.uuid4().hex
     storage.mkdir(parents=True, exist_ok=True)
     (storage / key).write_bytes(data)
-    attachment = Attachment(request_id=request.id, filename=safe_filename(filename, content_type),
-                            content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
-                            storage_key=key, uploaded_by_id=actor.id)
+    attachment = Attachment(
+        request_id=request.id,
+        filename=safe_filename(filename, content_type),
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        storage_key=key,
+        uploaded_by_id=actor.id,
+    )
     db.session.add(attachment)
     db.session.flush()
-    audit(actor, "attachment.added", request, details={"attachment": attachment.id, "type": content_type,
-                                                        "size": len(data), "sha256": attachment.sha256})
+    audit(
+        actor,
+        "attachment.added",
+        request,
+        details={
+            "attachment": attachment.id,
+            "type": content_type,
+            "size": len(data),
+            "sha256": attachment.sha256,
+        },
+    )
     return attachment
 
 

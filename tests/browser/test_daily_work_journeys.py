@@ -1,5 +1,7 @@
-"""The daily work at 1280 px and 375 px: flags, tags, bands, filters, reveals, error links, task lists, the audit
-trail and the accessibility statement. Every page visited is checked with axe-core and for sideways scrolling."""
+"""The daily work at 1280 px and 375 px: flags, tags, bands, filters, reveals, error links, task
+lists, the audit
+trail and the accessibility statement. Every page visited is checked with axe-core and for sideways
+scrolling."""
 
 import datetime as dt
 
@@ -25,30 +27,60 @@ def _register(app) -> dict:
     with app.app_context():
         force = authority("TVP")
         force.contact_name, force.contact_phone, force.contact_email = (
-            "PS Dana Whitfield", "01865 555 0199", "taxi.spoc@tvp.example.org")
-        chiltern = _licensed("CDC", "CDC-PH-5501", forenames="Imran", surname="Hussein",
-                             date_of_birth=dt.date(1984, 3, 7))
+            "PS Dana Whitfield",
+            "01865 555 0199",
+            "taxi.spoc@tvp.example.org",
+        )
+        chiltern = _licensed(
+            "CDC", "CDC-PH-5501", forenames="Imran", surname="Hussein", date_of_birth=dt.date(1984, 3, 7)
+        )
         wycombe = make_person("WDC", forenames="Imran", surname="Hussein", date_of_birth=dt.date(1984, 3, 7))
         police = make_person("TVP", forenames="Imran", surname="Hussein", date_of_birth=dt.date(1984, 3, 7))
         identity_id = join_records(chiltern, wycombe, police)
         make_intelligence(police, handling="C", recipients=("WDC",), conditions="Licensing use only")
-        sanction = Sanction(person_record_id=wycombe.id, authority_id=wycombe.authority_id,
-                            sanction_type=SanctionType.REVOCATION, grounds=GroundsCategory.SAFEGUARDING,
-                            decided_on=TODAY - dt.timedelta(days=9), effective_on=TODAY - dt.timedelta(days=9),
-                            decision_maker="Licensing Sub-Committee", narrative="Safeguarding concerns on school runs.")
+        sanction = Sanction(
+            person_record_id=wycombe.id,
+            authority_id=wycombe.authority_id,
+            sanction_type=SanctionType.REVOCATION,
+            grounds=GroundsCategory.SAFEGUARDING,
+            decided_on=TODAY - dt.timedelta(days=9),
+            effective_on=TODAY - dt.timedelta(days=9),
+            decision_maker="Licensing Sub-Committee",
+            narrative="Safeguarding concerns on school runs.",
+        )
         db.session.add(sanction)
         a = make_person("CDC", forenames="Basit", surname="Qadir", date_of_birth=dt.date(1990, 1, 1))
         b = make_person("SBDC", forenames="Basit", surname="Qadeer", date_of_birth=dt.date(1991, 2, 2))
-        db.session.add(RecordLink(record_a_id=a.id, record_b_id=b.id, score=0.7, evidence=[], state=LinkState.PENDING,
-                                  summary="Surname: Qadir and Qadeer are spellings of one name"))
+        db.session.add(
+            RecordLink(
+                record_a_id=a.id,
+                record_b_id=b.id,
+                score=0.7,
+                evidence=[],
+                state=LinkState.PENDING,
+                summary="Surname: Qadir and Qadeer are spellings of one name",
+            )
+        )
         asker = make_user(Role.LICENSING_OFFICER, "WDC")
-        db.session.add(InformationRequest(
-            kind=RequestKind.INFORMATION_REQUEST, identity_id=identity_id, from_authority_id=authority("WDC").id,
-            to_authority_id=authority("CDC").id, requested_by_id=asker.id, sent_on=TODAY, due_on=TODAY + dt.timedelta(
-                days=28), details="Please send your licensing file."))
+        db.session.add(
+            InformationRequest(
+                kind=RequestKind.INFORMATION_REQUEST,
+                identity_id=identity_id,
+                from_authority_id=authority("WDC").id,
+                to_authority_id=authority("CDC").id,
+                requested_by_id=asker.id,
+                sent_on=TODAY,
+                due_on=TODAY + dt.timedelta(days=28),
+                details="Please send your licensing file.",
+            )
+        )
         db.session.commit()
-        return {"identity": identity_id, "record": chiltern.id, "sanction": sanction.id,
-                "officer": make_user(Role.LICENSING_OFFICER, "CDC", name="Colin Hart").email}
+        return {
+            "identity": identity_id,
+            "record": chiltern.id,
+            "sanction": sanction.id,
+            "officer": make_user(Role.LICENSING_OFFICER, "CDC", name="Colin Hart").email,
+        }
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -65,7 +97,9 @@ def test_licensing_officer_daily_work(app, county, page, request, width):
     flag = page.locator('[data-flag="adverse_decision"] a')
     expect(flag).to_contain_text("Revoked by Wycombe District Council on ")
     expect(flag).to_contain_text(": safeguarding")
-    expect(page.locator('[data-flag="police_information"]')).to_contain_text("PS Dana Whitfield, 01865 555 0199")
+    expect(page.locator('[data-flag="police_information"]')).to_contain_text(
+        "PS Dana Whitfield, 01865 555 0199"
+    )
     expect(page.locator('[data-status="granted"]').first).to_have_text("Valid")
     audit_page(page, "person", request)
     flag.click()
@@ -138,7 +172,9 @@ def test_auditor_reads_sentences_and_admin_sets_the_point_of_contact(app, county
 
     sign_in(page, auditor, PASSWORD)
     page.goto(f"{page.base_url}/audit/?kind=views")
-    expect(page.locator("#events")).to_contain_text("Colin Hart (Chiltern District Council) looked at Imran Hussein")
+    expect(page.locator("#events")).to_contain_text(
+        "Colin Hart (Chiltern District Council) looked at Imran Hussein"
+    )
     audit_page(page, "audit-trail", request)
     page.context.clear_cookies()
 

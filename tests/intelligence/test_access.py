@@ -62,8 +62,10 @@ def test_opening_an_item_needs_a_reason_and_is_audited(app, login, item_id):
 
 
 def test_menu_shows_the_police_screens_to_police_only(login, county):
-    police_home = login(Role.POLICE_SPOC).get("/home").get_data(as_text=True)
+    police = login(Role.POLICE_SPOC)
+    assert "Police information" in police.get("/home").get_data(as_text=True)  # the menu group
+    group_page = police.get("/intelligence/search").get_data(as_text=True)  # its pages, beneath the menu
     for text in ("Licensed or badged?", "Submit intelligence", "Responses", "Reviews due"):
-        assert text in police_home
+        assert text in group_page
     officer_home = login(Role.LICENSING_OFFICER).get("/home").get_data(as_text=True)
     assert "Submit intelligence" not in officer_home and "Reviews due" not in officer_home

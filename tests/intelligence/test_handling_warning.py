@@ -14,11 +14,12 @@ from tests.intelligence.factories import item_count, item_form, only_item
 
 def test_code_c_without_the_current_holder_warns_and_saves_only_when_confirmed(app, login, driver):
     with app.app_context():
-        cdc, wdc = authority("CDC").id, authority("WDC").id
+        cdc = authority("CDC").id
     police = login(Role.POLICE_SPOC)
     url = f"/intelligence/new?identity_id={driver}"
-    form = item_form(handling_code="C", handling_conditions="Not to be disclosed to the subject",
-                     recipients=[str(cdc)])
+    form = item_form(
+        handling_code="C", handling_conditions="Not to be disclosed to the subject", recipients=[str(cdc)]
+    )
     response = police.submit(url, form)
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and item_count(app) == 0

@@ -1,4 +1,5 @@
-"""Routes added by the daily-work pass, and the roles allowed on each (merged into tests/auth/test_route_matrix.py)."""
+"""Routes added by the daily-work pass, and the roles allowed on each (merged into
+tests/auth/test_route_matrix.py)."""
 
 from licensing.auth.models import Role
 

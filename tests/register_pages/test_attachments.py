@@ -1,4 +1,5 @@
-"""Replies carry documents: PDF, .docx or images, type checked by content, a size limit, stored outside the web
+"""Replies carry documents: PDF, .docx or images, type checked by content, a size limit, stored
+outside the web
 root, downloadable only by the two authorities on the request."""
 
 import io
@@ -31,7 +32,9 @@ def _docx() -> bytes:
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url, ATTACHMENT_DIR=str(tmp_path / "files"))
+    app = create_app(
+        TestingConfig, SQLALCHEMY_DATABASE_URI=database_url, ATTACHMENT_DIR=str(tmp_path / "files")
+    )
     app.test_client_class = RegisterClient
     yield app
     with app.app_context():
@@ -41,20 +44,34 @@ def app(database_url, tmp_path):
 
 def _request(app, login) -> int:
     with app.app_context():
-        identity_id = join_records(make_person("WDC", forenames="Amjad", surname="Bashir"),
-                                   make_person("CDC", forenames="Amjad", surname="Bashir"))
+        identity_id = join_records(
+            make_person("WDC", forenames="Amjad", surname="Bashir"),
+            make_person("CDC", forenames="Amjad", surname="Bashir"),
+        )
         wdc = authority("WDC").id
-    assert login(Role.LICENSING_OFFICER, "CDC").submit(f"/requests/new?identity_id={identity_id}", {
-        "kind": "information_request", "to_authority_id": str(wdc),
-        "details": "Please send the committee report."}).status_code == 302
+    assert (
+        login(Role.LICENSING_OFFICER, "CDC")
+        .submit(
+            f"/requests/new?identity_id={identity_id}",
+            {
+                "kind": "information_request",
+                "to_authority_id": str(wdc),
+                "details": "Please send the committee report.",
+            },
+        )
+        .status_code
+        == 302
+    )
     with app.app_context():
         return db.session.scalar(select(InformationRequest.id))
 
 
 def _reply(client, request_id: int, name: str, data: bytes):
-    return client.submit(f"/requests/{request_id}", {"reply": "Report attached.",
-                                                     "document": (io.BytesIO(data), name)},
-                         content_type="multipart/form-data")
+    return client.submit(
+        f"/requests/{request_id}",
+        {"reply": "Report attached.", "document": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_a_pdf_reply_is_stored_outside_the_web_root_and_read_by_both_sides_only(app, login, tmp_path):
@@ -75,8 +92,12 @@ def test_a_pdf_reply_is_stored_outside_the_web_root_and_read_by_both_sides_only(
     assert download.status_code == 200 and download.data == PDF and download.mimetype == "application/pdf"
     assert download.headers["X-Content-Type-Options"] == "nosniff"
     assert "attachment;" in download.headers["Content-Disposition"]
-    assert login(Role.LICENSING_OFFICER, "SBDC").get(
-        f"/requests/{request_id}/documents/{attachment_id}").status_code == 404
+    assert (
+        login(Role.LICENSING_OFFICER, "SBDC")
+        .get(f"/requests/{request_id}/documents/{attachment_id}")
+        .status_code
+        == 404
+    )
     with app.app_context():
         actions = set(db.session.scalars(select(AuditEvent.action)))
         assert {"attachment.added", "attachment.downloaded"} <= actions
@@ -91,12 +112,15 @@ def test_docx_and_images_are_accepted_by_content(app, login):
         assert item.content_type.endswith("wordprocessingml.document") and item.filename == "notes.docx"
 
 
-@pytest.mark.parametrize("name, data, message", [
-    ("report.pdf", b"MZ\x90\x00 this is a program", "must be a PDF, a Word document"),
-    ("photo.png", b"<html><script>alert(1)</script>", "must be a PDF, a Word document"),
-    ("big.pdf", b"%PDF-" + b"0" * MAX_BYTES, "must be smaller than 4 MB"),
-    ("macro.docx", b"PK\x03\x04 not really a zip", "must be a PDF, a Word document"),
-])
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("report.pdf", b"MZ\x90\x00 this is a program", "must be a PDF, a Word document"),
+        ("photo.png", b"<html><script>alert(1)</script>", "must be a PDF, a Word document"),
+        ("big.pdf", b"%PDF-" + b"0" * MAX_BYTES, "must be smaller than 4 MB"),
+        ("macro.docx", b"PK\x03\x04 not really a zip", "must be a PDF, a Word document"),
+    ],
+)
 def test_other_content_or_too_large_is_refused_on_the_file_field(app, login, name, data, message):
     request_id = _request(app, login)
     response = _reply(login(Role.LICENSING_OFFICER, "WDC"), request_id, name, data)

@@ -23,8 +23,10 @@ def test_events_read_as_sentences_with_names_and_no_codes_json_or_emails(app, lo
     with app.app_context():
         identity_id = make_person("WDC", forenames="Yasir", surname="Hussain").identity_id
     officer = login(Role.LICENSING_OFFICER, "CDC")
-    officer.submit("/search", {"reason": "Applicant CDC/APP/2026/0456", "surname": "Hussain",
-                               "date_of_birth": ["7", "3", "1984"]})
+    officer.submit(
+        "/search",
+        {"reason": "Applicant CDC/APP/2026/0456", "surname": "Hussain", "date_of_birth": ["7", "3", "1984"]},
+    )
     _view(officer, identity_id, "Applicant CDC/APP/2026/0456")
     with app.app_context():
         name = db.session.scalar(select(User.name).where(User.email == officer.user_email))
@@ -53,13 +55,15 @@ def test_filters_by_user_authority_person_kind_and_date_and_pages(app, login):
         return response.get_data(as_text=True).split('id="events"')[-1]
 
     assert "Yasir Hussain" in rows(f"user={wycombe_id}&kind=views") and "Amir Khan" not in rows(
-        f"user={wycombe_id}&kind=views")
+        f"user={wycombe_id}&kind=views"
+    )
     assert "Amir Khan" in rows("authority=CDC&kind=views") and "Yasir" not in rows("authority=CDC&kind=views")
     person = rows("person=hussain")
     assert "Yasir Hussain" in person and "Amir Khan" not in person
     tomorrow = dt.date.today() + dt.timedelta(days=1)
-    assert "looked at" not in rows(f"kind=views&date_from={tomorrow.day}&date_from={tomorrow.month}"
-                                   f"&date_from={tomorrow.year}")
+    assert "looked at" not in rows(
+        f"kind=views&date_from={tomorrow.day}&date_from={tomorrow.month}&date_from={tomorrow.year}"
+    )
     with app.app_context():
         total = db.session.scalar(select(func.count(AuditEvent.id)))
         page_size = app.config["PAGE_SIZE"]

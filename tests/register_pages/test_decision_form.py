@@ -16,8 +16,15 @@ TODAY = dt.date.today()
 
 
 def _points(licence_id: int, points: str, on: dt.date = TODAY) -> dict:
-    return {**_revocation(licence_id), "decision": "penalty_points", "grounds": "road_safety", "points": points,
-            "decided_on": _d(on), "effective_on": _d(on), "narrative": "Parked on a taxi rank zig-zag."}
+    return {
+        **_revocation(licence_id),
+        "decision": "penalty_points",
+        "grounds": "road_safety",
+        "points": points,
+        "decided_on": _d(on),
+        "effective_on": _d(on),
+        "narrative": "Parked on a taxi rank zig-zag.",
+    }
 
 
 def test_each_decision_type_reveals_only_its_own_fields(app, login):
@@ -28,8 +35,11 @@ def test_each_decision_type_reveals_only_its_own_fields(app, login):
     reveals = re.findall(r'data-aria-controls="(conditional-decision[-\d]*)"', page)
     assert len(reveals) == 4  # grant, suspension, conditions, penalty points
     # The reveals hold the type-specific fields, and nothing else is inside them.
-    conditional = "".join(re.findall(r'govuk-radios__conditional.*?(?=<div class="govuk-radios__item">|</fieldset>)',
-                                     page, re.S))
+    conditional = "".join(
+        re.findall(
+            r'govuk-radios__conditional.*?(?=<div class="govuk-radios__item">|</fieldset>)', page, re.S
+        )
+    )
     for field in ("new_licence_number", "ends_on", "points", 'id="conditions"'):
         assert field in conditional
     for shared in ('name="grounds"', 'name="decision_maker"', 'name="narrative"'):
@@ -41,13 +51,18 @@ def test_each_missing_field_is_reported_on_that_field(app, login):
         record, licence = _licensed("WDC", "WDC-PH-9201")
         record_id, licence_id = record.id, licence.id
     officer = login(Role.LICENSING_OFFICER, "WDC")
-    cases = [({"grounds": ""}, "grounds", "Select the grounds for the decision"),
-             ({"licence_id": "0"}, "licence_id", "Select the licence this decision concerns"),
-             ({"decision": "conditions", "conditions": ""}, "conditions", "Enter the conditions"),
-             ({"decision": "penalty_points", "points": ""}, "points", "Enter the number of penalty points"),
-             ({"decision": "penalty_points", "points": "40"}, "points", "Penalty points must be between 1 and 12"),
-             ({"effective_on": _d(TODAY - dt.timedelta(days=5)), "decided_on": _d(TODAY)}, "effective_on",
-              "The effective date cannot be before the decision date")]
+    cases = [
+        ({"grounds": ""}, "grounds", "Select the grounds for the decision"),
+        ({"licence_id": "0"}, "licence_id", "Select the licence this decision concerns"),
+        ({"decision": "conditions", "conditions": ""}, "conditions", "Enter the conditions"),
+        ({"decision": "penalty_points", "points": ""}, "points", "Enter the number of penalty points"),
+        ({"decision": "penalty_points", "points": "40"}, "points", "Penalty points must be between 1 and 12"),
+        (
+            {"effective_on": _d(TODAY - dt.timedelta(days=5)), "decided_on": _d(TODAY)},
+            "effective_on",
+            "The effective date cannot be before the decision date",
+        ),
+    ]
     for change, field, message in cases:
         response = officer.submit(f"/records/{record_id}/decision", {**_revocation(licence_id), **change})
         page = response.get_data(as_text=True)
@@ -75,11 +90,17 @@ def test_penalty_points_are_recorded_and_tallied_with_a_warning_at_the_threshold
     form = officer.get(f"/records/{record_id}/decision").get_data(as_text=True)
     assert "has 5 penalty points from Wycombe District Council in the last 12 months" in form
     assert "The threshold is 6" in form and 'id="points-warning"' not in form
-    response = officer.submit(f"/records/{record_id}/decision", _points(licence_id, "1"), follow_redirects=True)
+    response = officer.submit(
+        f"/records/{record_id}/decision", _points(licence_id, "1"), follow_redirects=True
+    )
     assert "now has 6 penalty points in 12 months: at or over Wycombe District Council" in response.get_data(
-        as_text=True)
+        as_text=True
+    )
     assert 'id="points-warning"' in officer.get(f"/records/{record_id}/decision").get_data(as_text=True)
     with app.app_context():
-        points = db.session.scalars(select(Sanction.points).where(
-            Sanction.sanction_type == SanctionType.PENALTY_POINTS).order_by(Sanction.id)).all()
+        points = db.session.scalars(
+            select(Sanction.points)
+            .where(Sanction.sanction_type == SanctionType.PENALTY_POINTS)
+            .order_by(Sanction.id)
+        ).all()
         assert points == [3, 3, 2, 1]

@@ -1,4 +1,5 @@
-"""Alerts, incoming requests and replies are emailed to the authority's shared mailbox through a real SMTP server
+"""Alerts, incoming requests and replies are emailed to the authority's shared mailbox through a
+real SMTP server
 (aiosmtpd on 127.0.0.1); the email carries a reference and a link, never names or intelligence text."""
 
 import email
@@ -47,9 +48,16 @@ def smtp():
 @pytest.fixture
 def app(database_url, smtp):
     controller, _ = smtp
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url, MAIL_BACKEND="smtp",
-                     MAIL_SERVER=controller.hostname, MAIL_PORT=controller.port, MAIL_USE_TLS=False,
-                     MAIL_USE_SSL=False, SERVICE_URL="https://register.example.org")
+    app = create_app(
+        TestingConfig,
+        SQLALCHEMY_DATABASE_URI=database_url,
+        MAIL_BACKEND="smtp",
+        MAIL_SERVER=controller.hostname,
+        MAIL_PORT=controller.port,
+        MAIL_USE_TLS=False,
+        MAIL_USE_SSL=False,
+        SERVICE_URL="https://register.example.org",
+    )
     app.test_client_class = RegisterClient
     yield app
     with app.app_context():
@@ -75,7 +83,9 @@ def test_an_alert_is_emailed_with_a_reference_and_a_link_only(app, login, smtp):
         wycombe, _ = _licensed("WDC", "WDC-PH-7702", forenames="Shahid", surname="Mirza")
         join_records(chiltern, wycombe)
         record_id, licence_id = chiltern.id, licence.id
-    response = login(Role.LICENSING_OFFICER, "CDC").submit(f"/records/{record_id}/decision", _revocation(licence_id))
+    response = login(Role.LICENSING_OFFICER, "CDC").submit(
+        f"/records/{record_id}/decision", _revocation(licence_id)
+    )
     assert response.status_code == 302
     with app.app_context():
         alert = db.session.scalar(select(Alert))
@@ -106,18 +116,32 @@ def test_requests_and_replies_are_emailed_to_each_side(app, login, smtp):
     _, collector = smtp
     with app.app_context():
         _set_mailboxes(WDC="licensing@wycombe.example.org", CDC="licensing@chiltern.example.org")
-        identity_id = join_records(make_person("WDC", forenames="Amjad", surname="Bashir"),
-                                   make_person("CDC", forenames="Amjad", surname="Bashir"))
+        identity_id = join_records(
+            make_person("WDC", forenames="Amjad", surname="Bashir"),
+            make_person("CDC", forenames="Amjad", surname="Bashir"),
+        )
         wdc = authority("WDC").id
     chiltern = login(Role.LICENSING_OFFICER, "CDC")
-    assert chiltern.submit(f"/requests/new?identity_id={identity_id}", {
-        "kind": "information_request", "to_authority_id": str(wdc),
-        "details": "Please send the reasons for your 2025 suspension."}).status_code == 302
+    assert (
+        chiltern.submit(
+            f"/requests/new?identity_id={identity_id}",
+            {
+                "kind": "information_request",
+                "to_authority_id": str(wdc),
+                "details": "Please send the reasons for your 2025 suspension.",
+            },
+        ).status_code
+        == 302
+    )
     with app.app_context():
         request_id = db.session.scalar(select(InformationRequest.id))
     wycombe = login(Role.LICENSING_OFFICER, "WDC")
-    assert wycombe.submit(f"/requests/{request_id}", {"reply": "Suspended for 3 months: road safety."}).status_code \
+    assert (
+        wycombe.submit(
+            f"/requests/{request_id}", {"reply": "Suspended for 3 months: road safety."}
+        ).status_code
         == 302
+    )
     sent, reply = _mails(collector)
     assert collector.messages[0].rcpt_tos == ["licensing@wycombe.example.org"]
     assert collector.messages[1].rcpt_tos == ["licensing@chiltern.example.org"]
@@ -133,14 +157,28 @@ def test_no_mailbox_no_email_and_a_rolled_back_change_sends_nothing(app, login, 
     with app.app_context():
         record = make_person("WDC")
         make_intelligence(make_person("TVP"))
-        db.session.add(Alert(authority_id=record.authority_id, identity_id=record.identity_id,
-                             kind="decision", subject_type="person_records", subject_id=record.id,
-                             raised_by_authority_id=authority("CDC").id))
+        db.session.add(
+            Alert(
+                authority_id=record.authority_id,
+                identity_id=record.identity_id,
+                kind="decision",
+                subject_type="person_records",
+                subject_id=record.id,
+                raised_by_authority_id=authority("CDC").id,
+            )
+        )
         db.session.commit()  # WDC has no shared mailbox
         _set_mailboxes(WDC="licensing@wycombe.example.org")
-        db.session.add(Alert(authority_id=record.authority_id, identity_id=record.identity_id,
-                             kind="decision", subject_type="person_records", subject_id=record.id,
-                             raised_by_authority_id=authority("CDC").id))
+        db.session.add(
+            Alert(
+                authority_id=record.authority_id,
+                identity_id=record.identity_id,
+                kind="decision",
+                subject_type="person_records",
+                subject_id=record.id,
+                raised_by_authority_id=authority("CDC").id,
+            )
+        )
         db.session.flush()
         db.session.rollback()
     assert collector.messages == []

@@ -41,8 +41,15 @@ def test_a_revocation_flag_says_who_when_and_on_what_grounds_and_links_to_the_de
         record_id, licence_id = wycombe.id, licence.id
         wycombe_name = authority("WDC").name
     decided = TODAY - dt.timedelta(days=3)
-    form = {**_revocation(licence_id), "grounds": "safeguarding", "decided_on": _d(decided), "effective_on": _d(decided)}
-    assert login(Role.LICENSING_OFFICER, "WDC").submit(f"/records/{record_id}/decision", form).status_code == 302
+    form = {
+        **_revocation(licence_id),
+        "grounds": "safeguarding",
+        "decided_on": _d(decided),
+        "effective_on": _d(decided),
+    }
+    assert (
+        login(Role.LICENSING_OFFICER, "WDC").submit(f"/records/{record_id}/decision", form).status_code == 302
+    )
     page = _person_page(login(Role.LICENSING_OFFICER, "CDC"), identity_id)
     with app.app_context():
         sanction_id = db.session.scalar(select(Sanction.id))
@@ -63,7 +70,9 @@ def test_revoked_licence_shows_a_red_tag_and_when_and_why_it_ended_not_its_expir
     officer = login(Role.LICENSING_OFFICER, "WDC")
     assert officer.submit(f"/records/{record_id}/decision", form).status_code == 302
     page = _person_page(officer, identity_id)
-    row = re.search(rf'<tr class="govuk-table__row" id="licence-{licence_id}">(.*?)</tr>', page, re.S).group(1)
+    row = re.search(rf'<tr class="govuk-table__row" id="licence-{licence_id}">(.*?)</tr>', page, re.S).group(
+        1
+    )
     assert 'govuk-tag--red" data-status="revoked"' in row
     assert f"Ended {effective:%d %b %Y}: revocation, sexual misconduct" in row
     assert f"{expiry:%d %b %Y}" not in row
@@ -74,14 +83,22 @@ def test_revoked_licence_shows_a_red_tag_and_when_and_why_it_ended_not_its_expir
 def test_valid_and_expired_licences_have_their_own_tag_colours(app, login):
     with app.app_context():
         record, current = _licensed("WDC", "WDC-PH-8301")
-        old = Licence(person=record, authority=authority("WDC"), licence_type=current.licence_type,
-                      number="WDC-PH-8302", status=LicenceStatus.GRANTED, issued_on=TODAY - dt.timedelta(days=2000),
-                      expires_on=TODAY - dt.timedelta(days=900))
+        old = Licence(
+            person=record,
+            authority=authority("WDC"),
+            licence_type=current.licence_type,
+            number="WDC-PH-8302",
+            status=LicenceStatus.GRANTED,
+            issued_on=TODAY - dt.timedelta(days=2000),
+            expires_on=TODAY - dt.timedelta(days=900),
+        )
         db.session.add(old)
         db.session.commit()
         identity_id, current_id, old_id = record.identity_id, current.id, old.id
     page = _person_page(login(Role.LICENSING_OFFICER, "WDC"), identity_id)
-    assert re.search(rf'id="licence-{current_id}">.*?govuk-tag--green" data-status="granted">Valid<', page, re.S)
+    assert re.search(
+        rf'id="licence-{current_id}">.*?govuk-tag--green" data-status="granted">Valid<', page, re.S
+    )
     assert re.search(rf'id="licence-{old_id}">.*?govuk-tag--grey" data-status="expired">Expired<', page, re.S)
 
 
@@ -108,10 +125,16 @@ def test_where_the_summary_is_withheld_the_marker_gives_the_contact_held_as_auth
     admin = login(Role.ADMINISTRATOR)
     with app.app_context():
         force_id = authority("TVP").id
-    response = admin.submit(f"/admin/authorities/{force_id}", {
-        "contact_name": "PS Dana Whitfield", "contact_phone": "01865 555 0199",
-        "contact_email": "taxi.spoc@tvp.example.org", "penalty_points_period_months": "36",
-        "penalty_points_threshold": "12"})
+    response = admin.submit(
+        f"/admin/authorities/{force_id}",
+        {
+            "contact_name": "PS Dana Whitfield",
+            "contact_phone": "01865 555 0199",
+            "contact_email": "taxi.spoc@tvp.example.org",
+            "penalty_points_period_months": "36",
+            "penalty_points_threshold": "12",
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
         force = db.session.get(Authority, force_id)
@@ -119,8 +142,10 @@ def test_where_the_summary_is_withheld_the_marker_gives_the_contact_held_as_auth
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "authority.updated"))
         assert set(event.details["changed"]) == {"contact_name", "contact_phone", "contact_email"}
     page = _person_page(login(Role.LICENSING_OFFICER, "CDC"), identity_id)
-    expected = ("Police hold information: contact the point of contact, PS Dana Whitfield, 01865 555 0199, "
-                "taxi.spoc@tvp.example.org (Thames Valley Police)")
+    expected = (
+        "Police hold information: contact the point of contact, PS Dana Whitfield, 01865 555 0199, "
+        "taxi.spoc@tvp.example.org (Thames Valley Police)"
+    )
     assert expected in _flag(page, "police_information")
     assert page.count("PS Dana Whitfield") == 2  # the flag and the item itself
     assert "Police hold safeguarding information" not in page
@@ -130,12 +155,24 @@ def test_authority_settings_reject_bad_values_with_each_error_on_its_field(app, 
     with app.app_context():
         force_id = authority("TVP").id
     admin = login(Role.ADMINISTRATOR)
-    response = admin.submit(f"/admin/authorities/{force_id}", {
-        "contact_name": "", "contact_phone": "call me", "contact_email": "not-an-email",
-        "penalty_points_period_months": "0", "penalty_points_threshold": ""})
+    response = admin.submit(
+        f"/admin/authorities/{force_id}",
+        {
+            "contact_name": "",
+            "contact_phone": "call me",
+            "contact_email": "not-an-email",
+            "penalty_points_period_months": "0",
+            "penalty_points_threshold": "",
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    for field in ("contact_phone", "contact_email", "penalty_points_period_months", "penalty_points_threshold"):
+    for field in (
+        "contact_phone",
+        "contact_email",
+        "penalty_points_period_months",
+        "penalty_points_threshold",
+    ):
         assert f'href="#{field}"' in page and f'id="{field}-error"' in page
     with app.app_context():
         assert db.session.get(Authority, force_id).contact_phone == ""
@@ -147,12 +184,22 @@ def test_police_alerts_name_the_point_of_contact(app, login):
     with app.app_context():
         force = authority("TVP")
         force.contact_name, force.contact_phone, force.contact_email = (
-            "DC Priya Natt", "01865 555 0142", "spoc@tvp.example.org")
+            "DC Priya Natt",
+            "01865 555 0142",
+            "spoc@tvp.example.org",
+        )
         record = make_person("WDC", forenames="Omar", surname="Siddiqui")
-        db.session.add(Alert(authority_id=record.authority_id, identity_id=record.identity_id,
-                             kind=AlertKind.POLICE_INFORMATION, subject_type="intelligence_items", subject_id=1,
-                             summary="Police hold information: contact the point of contact",
-                             raised_by_authority_id=force.id))
+        db.session.add(
+            Alert(
+                authority_id=record.authority_id,
+                identity_id=record.identity_id,
+                kind=AlertKind.POLICE_INFORMATION,
+                subject_type="intelligence_items",
+                subject_id=1,
+                summary="Police hold information: contact the point of contact",
+                raised_by_authority_id=force.id,
+            )
+        )
         db.session.commit()
     officer = login(Role.LICENSING_OFFICER, "WDC")
     for url in ("/alerts", "/home"):

@@ -26,12 +26,17 @@ def test_an_officer_adds_an_operator_with_drivers_and_vehicles_and_anyone_finds_
         operator_licence = make_licence(owner, licence_type=LicenceType.PRIVATE_HIRE_OPERATOR).number
         driver = make_person("WDC", forenames="Usman", surname="Raza")
         driver_licence = make_licence(driver).number
-        vehicle_licence = make_licence(owner, licence_type=LicenceType.VEHICLE, vehicle_registration="AB12 CDE").number
-        revoked = make_licence(make_person("WDC", forenames="Zain", surname="Iqbal"),
-                               status=LicenceStatus.REVOKED).number
+        vehicle_licence = make_licence(
+            owner, licence_type=LicenceType.VEHICLE, vehicle_registration="AB12 CDE"
+        ).number
+        revoked = make_licence(
+            make_person("WDC", forenames="Zain", surname="Iqbal"), status=LicenceStatus.REVOKED
+        ).number
         other = make_licence(make_person("CDC")).number
     officer = login(Role.LICENSING_OFFICER, "WDC")
-    response = officer.submit("/operators/new", {"name": "Castle Cars", "licence_number": operator_licence.lower()})
+    response = officer.submit(
+        "/operators/new", {"name": "Castle Cars", "licence_number": operator_licence.lower()}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     url = response.headers["Location"]
     for number in (driver_licence, vehicle_licence, revoked):

@@ -1,4 +1,5 @@
-"""The review queue: bands from the linking thresholds, filters for my authority, age and band, oldest first."""
+"""The review queue: bands from the linking thresholds, filters for my authority, age and band,
+oldest first."""
 
 import datetime as dt
 import re
@@ -14,8 +15,15 @@ from tests.factories import make_person
 def _pair(code_a: str, code_b: str, score: float, age_days: int, name: str) -> int:
     a = make_person(code_a, forenames=name, surname=f"{name}son", date_of_birth=dt.date(1970, 1, 1))
     b = make_person(code_b, forenames=f"{name}x", surname=f"{name}sen", date_of_birth=dt.date(1990, 2, 2))
-    link = RecordLink(record_a_id=a.id, record_b_id=b.id, score=score, evidence=[], summary="Surname: similar",
-                      state=LinkState.PENDING, created_at=utcnow() - dt.timedelta(days=age_days, hours=1))
+    link = RecordLink(
+        record_a_id=a.id,
+        record_b_id=b.id,
+        score=score,
+        evidence=[],
+        summary="Surname: similar",
+        state=LinkState.PENDING,
+        created_at=utcnow() - dt.timedelta(days=age_days, hours=1),
+    )
     db.session.add(link)
     db.session.commit()
     return link.id
@@ -34,9 +42,11 @@ def _setup(app):
         strong = settings.auto_link_threshold
         possible = (settings.review_threshold + settings.auto_link_threshold) / 2
         weak = settings.review_threshold / 3
-        ids = {"mine_old_possible": _pair("WDC", "CDC", possible, 40, "Aaqib"),
-               "other_new_strong": _pair("CDC", "SBDC", strong, 2, "Basit"),
-               "mine_mid_weak": _pair("SBDC", "WDC", weak, 10, "Cyrus")}
+        ids = {
+            "mine_old_possible": _pair("WDC", "CDC", possible, 40, "Aaqib"),
+            "other_new_strong": _pair("CDC", "SBDC", strong, 2, "Basit"),
+            "mine_mid_weak": _pair("SBDC", "WDC", weak, 10, "Cyrus"),
+        }
         return ids, match_band(possible, settings).percentage, settings
 
 
@@ -58,8 +68,11 @@ def test_queue_filters_by_my_authority_age_and_band(app, login):
     assert _queue(client, "?older_than=7&mine=yes")[1] == [ids["mine_old_possible"], ids["mine_mid_weak"]]
     assert _queue(client, "?band=strong")[1] == [ids["other_new_strong"]]
     assert _queue(client, "?band=weak")[1] == [ids["mine_mid_weak"]]
-    assert _queue(client, "?sort=strongest")[1] == [ids["other_new_strong"], ids["mine_old_possible"],
-                                                    ids["mine_mid_weak"]]
+    assert _queue(client, "?sort=strongest")[1] == [
+        ids["other_new_strong"],
+        ids["mine_old_possible"],
+        ids["mine_mid_weak"],
+    ]
     page, order = _queue(client, "?band=nonsense&older_than=abc")
     assert len(order) == 3
 
@@ -70,6 +83,8 @@ def test_review_pair_shows_no_percentage_for_a_contradicted_pair(app, login):
         link = db.session.get(RecordLink, ids["other_new_strong"])
         link.review_reason = "Different NI numbers: different people"
         db.session.commit()
-    page = login(Role.LICENSING_OFFICER, "CDC").get(f"/review/{ids['other_new_strong']}").get_data(as_text=True)
+    page = (
+        login(Role.LICENSING_OFFICER, "CDC").get(f"/review/{ids['other_new_strong']}").get_data(as_text=True)
+    )
     assert 'data-band="strong"' in page and "Different NI numbers" in page and "100.0%" not in page
     assert "Probability that these records are one person" not in page
