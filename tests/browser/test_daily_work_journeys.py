@@ -83,6 +83,11 @@ def _register(app) -> dict:
         }
 
 
+def _sign_out(page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/sign-in**")
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_licensing_officer_daily_work(app, county, page, request, width):
     data = _register(app)
@@ -144,7 +149,7 @@ def test_police_and_transport_forms_reveal_what_each_choice_needs(app, county, p
     follow_error_links(page)
     audit_page(page, "intelligence-errors", request)
 
-    page.context.clear_cookies()
+    _sign_out(page)
     sign_in(page, transport, PASSWORD)
     page.goto(f"{page.base_url}/badges/new")
     expect(page.locator("#new_forenames")).to_be_hidden()
@@ -168,7 +173,7 @@ def test_auditor_reads_sentences_and_admin_sets_the_point_of_contact(app, county
     page.goto(f"{page.base_url}/people/{data['identity']}")
     page.get_by_label("Reason").fill("Renewal CDC/REN/2026/0456")
     page.get_by_role("button", name="Continue").click()
-    page.context.clear_cookies()
+    _sign_out(page)
 
     sign_in(page, auditor, PASSWORD)
     page.goto(f"{page.base_url}/audit/?kind=views")
@@ -176,7 +181,7 @@ def test_auditor_reads_sentences_and_admin_sets_the_point_of_contact(app, county
         "Colin Hart (Chiltern District Council) looked at Imran Hussein"
     )
     audit_page(page, "audit-trail", request)
-    page.context.clear_cookies()
+    _sign_out(page)
 
     sign_in(page, admin, PASSWORD)
     page.goto(f"{page.base_url}/admin/authorities/{force_id}")
