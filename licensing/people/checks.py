@@ -51,5 +51,6 @@ def check_candidates(check: ApplicantCheck, *, viewer: User, today) -> list[dict
     for hit in hits:
         records = visible_records(identities[hit["id"]], viewer)
         if records:
-            found.append({**hit, "records": records, "flags": identity_flags(identities[hit["id"]], today)})
+            found.append({**hit, "records": records, "flags": identity_flags(identities[hit["id"]], today,
+                                                                                     viewer=viewer)})
     return found

@@ -205,5 +205,5 @@ def search_people(criteria: SearchCriteria, *, viewer: User, today: dt.date) -> 
     for hit in ranked:
         identity = identities[hit.identity_id]
         hit.records = [r for r in identity.records if can_see_record(viewer, r)]
-        hit.flags = identity_flags(identity, today)
+        hit.flags = identity_flags(identity, today, viewer=viewer)
     return ranked

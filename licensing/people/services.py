@@ -14,7 +14,7 @@ from licensing.authorities.models import Authority
 from licensing.complaints.models import Complaint
 from licensing.db import db
 from licensing.errors import RuleViolation
-from licensing.intelligence.models import IntelligenceStatus
+from licensing.intelligence.models import IntelligenceItem, IntelligenceStatus
 from licensing.intelligence.services import IntelligenceView, police_marker, view_intelligence
 from licensing.licences.models import Badge, BadgeStatus, DbsCertificate, Licence
 from licensing.licences.rules import add_months
@@ -227,7 +227,9 @@ def identities_with_history(identity_ids: list[int]) -> dict[int, Identity]:
             selectinload(Identity.records).options(
                 selectinload(PersonRecord.authority), selectinload(PersonRecord.addresses),
                 selectinload(PersonRecord.sanctions), selectinload(PersonRecord.complaints),
-                selectinload(PersonRecord.intelligence_items), selectinload(PersonRecord.dbs_certificates),
+                selectinload(PersonRecord.intelligence_items).options(
+                    selectinload(IntelligenceItem.recipients), selectinload(IntelligenceItem.authority)),
+                selectinload(PersonRecord.dbs_certificates),
                 selectinload(PersonRecord.badges), selectinload(PersonRecord.licences))))}
 
 

@@ -205,3 +205,16 @@ def test_police_alerts_name_the_point_of_contact(app, login):
     for url in ("/alerts", "/home"):
         page = officer.get(url).get_data(as_text=True)
         assert "DC Priya Natt, 01865 555 0142, spoc@tvp.example.org" in page, url
+
+
+def test_search_results_show_the_marker_only_to_those_who_cannot_read_the_summary(app, login):
+    with app.app_context():
+        _police_subject("C", ("WDC",))
+
+    def flags(client) -> str:
+        page = client.submit("/search", {"reason": "Renewal check 2026/77", "surname": "Mehmood"}).get_data(
+            as_text=True)
+        return " ".join(re.findall(r'app-flag-list">(.*?)</div>', page, re.S))
+
+    assert "Police information shared with you" in flags(login(Role.LICENSING_OFFICER, "WDC"))
+    assert "contact the point of contact" in flags(login(Role.LICENSING_OFFICER, "CDC"))
