@@ -115,6 +115,10 @@ def test_licensing_officer_daily_work(app, county, page, request, width):
     expect(page.locator("#review-queue")).to_contain_text("less than a day")
     audit_page(page, "review-queue", request)
 
+    page.get_by_role("link", name="Basit Qadir / Basit Qadeer").click()
+    expect(page.get_by_role("heading", name="Are these the same person?")).to_be_visible()
+    audit_page(page, "review-pair", request)
+
     page.goto(f"{page.base_url}/records/{data['record']}/decision")
     expect(page.locator("#points")).to_be_hidden()
     page.get_by_label("Penalty points", exact=True).check()
