@@ -27,9 +27,9 @@ from licensing.intelligence.models import (
 from licensing.intelligence.services import (
     IntelligenceInput,
     latest_review_date,
-    normalise_vrm,
     sharing_recipients,
 )
+from licensing.licences.rules import normalise_vrm
 from licensing.people.forms import ReasonField, SearchForm, valid_dvla, valid_ni, valid_postcode
 
 FORCE_REFERENCE = r"^[A-Za-z0-9][A-Za-z0-9/-]*$"

@@ -22,8 +22,6 @@ from licensing.intelligence.forms import (
 from licensing.intelligence.models import IntelligenceItem
 from licensing.intelligence.services import (
     live_identity,
-    normalise_vrm,
-    police_search as find_licensed,
     record_item_viewed,
     responses_to,
     reviews_due as items_due_for_review,
@@ -32,7 +30,9 @@ from licensing.intelligence.services import (
     withdraw_intelligence,
 )
 from licensing.people.access import grant_access, stated_reason, visible_records
-from licensing.people.search import SearchCriteria
+from licensing.licences.rules import normalise_vrm
+from licensing.register.police_search import police_search as find_licensed
+from licensing.register.search import SearchCriteria
 
 bp = Blueprint("intelligence", __name__, url_prefix="/intelligence")
 

@@ -26,7 +26,8 @@ from licensing.errors import NotPermitted, RuleViolation
 from licensing.licences.models import Badge, BadgeStatus, BadgeType, DbsCertificate
 from licensing.licences.rules import add_months, normalise_reference
 from licensing.people.models import Identity, PersonRecord
-from licensing.people.services import Flag, PersonRecordInput, create_person_record, identity_flags
+from licensing.people.services import PersonRecordInput, create_person_record
+from licensing.register.person_view import Flag, identity_flags
 
 BADGE_VALIDITY_MONTHS = 36
 DBS_CERTIFICATE_FRESH_MONTHS = 36

@@ -11,13 +11,13 @@ from licensing.errors import RuleViolation
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni
 from licensing.people import identity
 from licensing.people.access import SEARCHER_ROLES, can_see_record, grant_access, stated_reason, visible_records
-from licensing.people.checks import check_candidates, complete_check, start_check
 from licensing.people.forms import (ApplicantCheckForm, CheckOutcomeForm, PersonRecordForm, ReasonForm, ReviewDecisionForm,
                                     SearchForm, UnlinkForm)
 from licensing.people.models import ApplicantCheck, Identity, Nr3sOutcome, PersonRecord, RecordLink
-from licensing.people.search import SearchCriteria, search_people
-from licensing.people.services import (AddressInput, PersonRecordInput, build_person_view, create_person_record,
-                                       update_person_record)
+from licensing.people.services import AddressInput, PersonRecordInput, create_person_record, update_person_record
+from licensing.register.checks import check_candidates, complete_check, start_check
+from licensing.register.person_view import build_person_view
+from licensing.register.search import SearchCriteria, search_people
 
 bp = Blueprint("people", __name__)
 

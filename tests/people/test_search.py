@@ -88,7 +88,7 @@ def test_a_surname_alone_finds_people(app, login):
 
 
 def test_a_common_name_alone_asks_the_officer_to_narrow_the_search(app, login, monkeypatch):
-    from licensing.people import search
+    from licensing.register import search
 
     monkeypatch.setattr(search, "MAX_SEARCH_CANDIDATES", 3)
     with app.app_context():

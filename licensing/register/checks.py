@@ -6,7 +6,9 @@ from licensing.audit import record as audit
 from licensing.auth.models import User
 from licensing.db import db
 from licensing.errors import RuleViolation
-from licensing.people.models import ApplicantCheck, Nr3sOutcome
+from licensing.people.access import visible_records
+from licensing.people.models import ApplicantCheck, Identity, Nr3sOutcome
+from licensing.register.person_view import identities_with_history, identity_flags
 
 
 def start_check(*, applicant_reference: str, criteria: dict, identity_ids: list[int], actor: User) -> ApplicantCheck:
@@ -36,10 +38,6 @@ def complete_check(check: ApplicantCheck, *, findings: str, nr3s_outcome: Nr3sOu
 
 def check_candidates(check: ApplicantCheck, *, viewer: User, today) -> list[dict]:
     """The identities the check found, with their evidence and the register's flags as they stand now."""
-    from licensing.people.access import visible_records
-    from licensing.people.models import Identity
-    from licensing.people.services import identities_with_history, identity_flags
-
     def current_id(identity_id: int) -> int:
         """Identities merged since the check lead to the one they were merged into."""
         merged_into = db.session.get(Identity, identity_id).merged_into_id

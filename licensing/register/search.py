@@ -17,7 +17,7 @@ from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, 
 from licensing.people.access import can_see_record
 from licensing.people.identity import DatabaseFrequencies, candidate_record_ids, match_settings, surname_keys
 from licensing.people.models import Address, PersonName, PersonRecord
-from licensing.people.services import Flag, identities_with_history, identity_flags
+from licensing.register.person_view import Flag, identities_with_history, identity_flags
 
 MAX_RESULTS = 25
 # Candidates scored per search: enough for any real query, few enough for well under 50 ms. A common name with
