@@ -3,6 +3,8 @@
 from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 
+from licensing.db import db
+
 
 class RuleViolation(Exception):
     """A business rule was broken; nothing was changed. The message is shown to the user."""
@@ -37,7 +39,5 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
-        from licensing.db import db
-
         db.session.rollback()
         return render_error(500)

@@ -5,7 +5,7 @@ from wtforms import SelectChoice
 
 from licensing.admin.forms import AuthorityForm, EditUserForm, NewUserForm, UnlockForm
 from licensing.auth.models import Role, User
-from licensing.auth.permissions import roles_required
+from licensing.auth.permissions import ADMINISTRATORS, roles_required
 from licensing.auth.services import create_user, is_locked, unlock_user, update_user
 from licensing.authorities.models import Authority, AuthorityKind
 from licensing.authorities.services import all_authorities, create_authority
@@ -14,13 +14,15 @@ from licensing.errors import RuleViolation
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
+NAV_ITEMS: list = [("admin.users", "Users", ADMINISTRATORS), ("admin.authorities", "Authorities", ADMINISTRATORS)]
+
 
 def _authority_choices(form) -> None:
     form.authority_id.choices = [SelectChoice(a.id, a.name) for a in all_authorities()]
 
 
 @bp.get("/users")
-@roles_required(Role.ADMINISTRATOR)
+@roles_required(*ADMINISTRATORS)
 def users():
     page = db.paginate(select(User).order_by(User.email), page=request.args.get("page", 1, type=int),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
@@ -28,7 +30,7 @@ def users():
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@roles_required(Role.ADMINISTRATOR)
+@roles_required(*ADMINISTRATORS)
 def new_user():
     form = NewUserForm()
     _authority_choices(form)
@@ -47,7 +49,7 @@ def new_user():
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@roles_required(Role.ADMINISTRATOR)
+@roles_required(*ADMINISTRATORS)
 def edit_user(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = EditUserForm(obj=user)
@@ -68,7 +70,7 @@ def edit_user(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/unlock")
-@roles_required(Role.ADMINISTRATOR)
+@roles_required(*ADMINISTRATORS)
 def unlock(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     if UnlockForm().validate_on_submit():
@@ -79,13 +81,13 @@ def unlock(user_id: int):
 
 
 @bp.get("/authorities")
-@roles_required(Role.ADMINISTRATOR)
+@roles_required(*ADMINISTRATORS)
 def authorities():
     return render_template("admin/authorities.html", authorities=all_authorities(), title="Authorities")
 
 
 @bp.route("/authorities/new", methods=["GET", "POST"])
-@roles_required(Role.ADMINISTRATOR)
+@roles_required(*ADMINISTRATORS)
 def new_authority():
     form = AuthorityForm()
     if form.validate_on_submit():

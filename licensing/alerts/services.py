@@ -17,6 +17,7 @@ from licensing.errors import RuleViolation
 from licensing.intelligence.models import IntelligenceStatus
 from licensing.licences.models import BadgeStatus
 from licensing.people.models import Identity, PersonRecord
+from licensing.people.signals import identities_joined
 
 
 def current_holders(records: Iterable[PersonRecord], today: dt.date) -> set[int]:
@@ -71,6 +72,12 @@ def alert_on_new_link(left: list[PersonRecord], right: list[PersonRecord], ident
     db.session.add_all(alerts)
     db.session.flush()
     return alerts
+
+
+@identities_joined.connect
+def _alert_on_join(identity: Identity, *, left: list[PersonRecord], right: list[PersonRecord],
+                   today: dt.date) -> None:
+    alert_on_new_link(left, right, identity, today=today)
 
 
 def open_alerts(authority_id: int) -> Select:

@@ -5,18 +5,17 @@ from licensing.alerts.forms import AcknowledgeForm
 from licensing.alerts.models import Alert
 from licensing.alerts.services import acknowledge_alert, authority_alerts
 from licensing.auth.models import Role
-from licensing.auth.permissions import roles_required
+from licensing.auth.permissions import COUNCIL_OFFICERS, roles_required
 from licensing.db import db
 from licensing.errors import RuleViolation
 
 bp = Blueprint("alerts", __name__)
 
-HOLDER_ROLES = (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER)
-NAV_ITEMS = [("alerts.inbox", "Alerts", HOLDER_ROLES)]
+NAV_ITEMS = [("alerts.inbox", "Alerts", COUNCIL_OFFICERS)]
 
 
 @bp.get("/alerts")
-@roles_required(*HOLDER_ROLES)
+@roles_required(*COUNCIL_OFFICERS)
 def inbox():
     page = db.paginate(authority_alerts(current_user.authority_id), page=request.args.get("page", 1, type=int),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
@@ -24,7 +23,7 @@ def inbox():
 
 
 @bp.post("/alerts/<int:alert_id>/acknowledge")
-@roles_required(*HOLDER_ROLES)
+@roles_required(*COUNCIL_OFFICERS)
 def acknowledge(alert_id: int):
     alert = db.session.get(Alert, alert_id)
     if alert is None or alert.authority_id != current_user.authority_id:

@@ -9,6 +9,8 @@ from licensing.db import db
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
+NAV_ITEMS: list = [("audit.events", "Audit trail", AUDIT_READERS)]
+
 
 @bp.get("/")
 @roles_required(*AUDIT_READERS)

@@ -1,6 +1,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from licensing.audit import record
 from licensing.auth.forms import SignInForm, SignOutForm
 from licensing.auth.models import User
 from licensing.auth.services import authenticate, end_sessions
@@ -55,8 +56,6 @@ def sign_in():
 def sign_out():
     form = SignOutForm()
     if form.validate_on_submit():
-        from licensing.audit import record
-
         end_sessions(current_user)
         record(current_user, "auth.signed_out", current_user)
         db.session.commit()

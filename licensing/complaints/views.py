@@ -1,6 +1,6 @@
 import datetime as dt
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from licensing.auth.models import Role
@@ -10,7 +10,7 @@ from licensing.complaints.models import ComplaintCategory, ComplaintSource
 from licensing.complaints.services import ComplaintInput, record_complaint
 from licensing.db import db
 from licensing.errors import RuleViolation
-from licensing.sanctions.views import own_record
+from licensing.people.access import own_record
 
 bp = Blueprint("complaints", __name__)
 
@@ -18,7 +18,7 @@ bp = Blueprint("complaints", __name__)
 @bp.route("/records/<int:record_id>/complaints/new", methods=["GET", "POST"])
 @roles_required(Role.LICENSING_OFFICER)
 def new_complaint(record_id: int):
-    record = own_record(record_id)
+    record = own_record(record_id, current_user) or abort(404)
     form = ComplaintForm()
     if form.validate_on_submit():
         data = ComplaintInput(

@@ -30,7 +30,9 @@ from licensing.intelligence.services import (
     sharing_recipients,
 )
 from licensing.licences.rules import normalise_vrm
+from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
 from licensing.people.forms import ReasonField, SearchForm, valid_dvla, valid_ni, valid_postcode
+from licensing.people.services import AddressInput, PersonRecordInput
 
 FORCE_REFERENCE = r"^[A-Za-z0-9][A-Za-z0-9/-]*$"
 VRM = re.compile(r"^[A-Z0-9]{2,8}$")
@@ -203,9 +205,6 @@ class NewSubjectIntelligenceForm(IntelligenceForm):
             raise ValidationError("Enter the first line of the address, or leave the postcode blank")
 
     def subject_input(self):
-        from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
-        from licensing.people.services import AddressInput, PersonRecordInput
-
         addresses = ()
         if self.subject_address_line.data:
             addresses = (AddressInput(self.subject_address_line.data, self.subject_town.data or "",

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from licensing.alerts.models import Alert
+from licensing.alerts.models import Alert, AlertKind
+from licensing.alerts.services import alerts_raised_by, raise_alerts
 from licensing.audit import record as audit
 from licensing.authorities.models import Authority, AuthorityKind
 from licensing.db import db
@@ -23,11 +24,11 @@ from licensing.intelligence.models import (
 )
 from licensing.licences.rules import add_months
 from licensing.people.models import Identity, PersonRecord
+from licensing.people.services import PersonRecordInput, create_person_record
 from licensing.sanctions.models import Sanction
 
 if TYPE_CHECKING:
     from licensing.auth.models import User
-    from licensing.people.services import PersonRecordInput
 
 POLICE_MARKER = "Police hold information: contact the point of contact"
 
@@ -150,10 +151,6 @@ def submit_intelligence(data: IntelligenceInput, *, actor: User, today: dt.date,
     recorded as a police-only person record at the actor's force so the engine links it now and later), then
     alert every other authority holding a current licence or badge for the person. Alerts carry only the marker,
     never the text or category, because some recipients may see only the marker."""
-    from licensing.alerts.models import AlertKind
-    from licensing.alerts.services import raise_alerts
-    from licensing.people.services import create_person_record
-
     if not actor.is_police or not actor.authority.is_police:
         raise RuleViolation("Only a police point of contact may submit intelligence")
     if (identity is None) == (subject is None):
@@ -205,9 +202,6 @@ def update_intelligence(item: IntelligenceItem, data: IntelligenceInput, *, reas
 
     The text fields are audited as changed, never by value, so the audit trail holds no police text. A change of
     status alerts the current licence and badge holders again, with the marker only."""
-    from licensing.alerts.models import AlertKind
-    from licensing.alerts.services import raise_alerts
-
     _check_can_change(item, actor)
     recipients = _check_item(data, today)
     before = _comparable(item)
@@ -267,8 +261,6 @@ class ItemResponse:
 def responses_to(authority: Authority) -> list[ItemResponse]:
     """For each of the force's items that alerted an authority: the alerts with their acknowledgements, and the
     licensing decisions recorded on the same person on or after the day the item was submitted."""
-    from licensing.alerts.services import alerts_raised_by
-
     alerts = db.session.scalars(alerts_raised_by(authority.id).where(
         Alert.subject_type == IntelligenceItem.__tablename__)).all()
     by_item: dict[int, list[Alert]] = {}

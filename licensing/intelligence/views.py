@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from licensing.audit import record as audit
 from licensing.auth.models import Role
-from licensing.auth.permissions import roles_required
+from licensing.auth.permissions import POLICE, roles_required
 from licensing.db import db
 from licensing.errors import RuleViolation
 from licensing.intelligence.forms import (
@@ -35,8 +35,6 @@ from licensing.register.police_search import police_search as find_licensed
 from licensing.register.search import SearchCriteria
 
 bp = Blueprint("intelligence", __name__, url_prefix="/intelligence")
-
-POLICE = (Role.POLICE_SPOC,)
 
 # (endpoint, menu text, roles that see it) for the service navigation.
 NAV_ITEMS: list = [

@@ -25,9 +25,10 @@ from wtforms.validators import (
 
 from licensing.forms import CleanStringField, GovDate, clean_text, no_control_characters
 from licensing.licences.models import BadgeType
-from licensing.matching.identifiers import normalise_dvla_number, normalise_ni
-from licensing.licences.services import NEW_INFORMATION, NO_NEW_INFORMATION, BadgeChecks, DbsInput
+from licensing.licences.services import NEW_INFORMATION, NO_NEW_INFORMATION, BadgeChecks, DbsInput, ExistingHolder
+from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
 from licensing.people.forms import valid_dvla, valid_ni, valid_postcode
+from licensing.people.services import AddressInput, PersonRecordInput
 
 BADGE_NUMBER = Regexp(r"^[A-Za-z0-9 -]+$", message="Badge number must contain only letters, numbers and hyphens")
 
@@ -173,9 +174,6 @@ class IssueBadgeForm(BadgeChecksForm):
         return valid
 
     def new_holder(self):
-        from licensing.matching.identifiers import normalise_postcode
-        from licensing.people.services import AddressInput, PersonRecordInput
-
         return PersonRecordInput(
             authority_reference=self.new_reference.data, forenames=self.new_forenames.data,
             surname=self.new_surname.data, date_of_birth=self.new_date_of_birth.data, sex=self.new_sex.data,
@@ -185,8 +183,6 @@ class IssueBadgeForm(BadgeChecksForm):
                                     normalise_postcode(self.new_postcode.data), from_on=dt.date.today()),))
 
     def holder_choice(self):
-        from licensing.licences.services import ExistingHolder
-
         return ExistingHolder(self.holder_reference.data) if self.holder.data == HOLDER_EXISTING \
             else self.new_holder()
 

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from licensing.db import bool_false, created_at, db, intpk, short_str, str_enum, text
-from licensing.licences.rules import normalise_reference
+from licensing.licences.rules import add_months, normalise_reference
 
 if TYPE_CHECKING:
     from licensing.authorities.models import Authority
@@ -100,8 +100,6 @@ class DbsCertificate(db.Model):
     person: Mapped[PersonRecord] = relationship(back_populates="dbs_certificates")
 
     def next_status_check_due(self) -> dt.date:
-        from licensing.licences.rules import add_months
-
         return add_months(self.last_status_check_on or self.issued_on, 6)
 
 

@@ -6,7 +6,7 @@ from wtforms import SelectChoice
 
 from licensing.audit import record as audit
 from licensing.auth.models import Role
-from licensing.auth.permissions import roles_required
+from licensing.auth.permissions import BADGE_CHECKERS, BADGE_ISSUERS, roles_required
 from licensing.db import db
 from licensing.errors import RuleViolation
 from licensing.licences import services
@@ -22,10 +22,6 @@ from licensing.licences.forms import (
 from licensing.licences.models import BadgeType
 
 bp = Blueprint("licences", __name__)
-
-# Anyone who might be asked "is this badge good?" may check one; only the county team issues or changes badges.
-BADGE_CHECKERS = (Role.TRANSPORT_OFFICER, Role.LICENSING_OFFICER, Role.POLICE_SPOC)
-BADGE_ISSUERS = (Role.TRANSPORT_OFFICER,)
 
 # (endpoint, menu text, roles that see it) for the service navigation.
 NAV_ITEMS: list = [

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import and_, delete, func, or_, select, tuple_, update
 
-from licensing.alerts.services import alert_on_new_link
 from licensing.audit import record as audit
 from licensing.auth.models import User
 from licensing.authorities.models import Authority, AuthorityKind
@@ -29,6 +28,7 @@ from licensing.matching import (
 )
 from licensing.matching.normalise import phonetic
 from licensing.people.models import BlockingKey, Identity, JobCursor, LinkState, PersonRecord, RecordLink, TermCount
+from licensing.people.signals import identities_joined
 
 MAX_CANDIDATES = 400
 DECIDED_BY_PERSON = (LinkState.CONFIRMED, LinkState.REJECTED, LinkState.UNLINKED)
@@ -295,7 +295,7 @@ def _join_identities(link: RecordLink, *, actor: User | None, automatic: bool) -
     db.session.flush()
     db.session.expire_all()
     audit(actor, "identity.merged", keep, details={"merged": merged.id, "link": link.id})
-    alert_on_new_link(left_records, right_records, keep, today=dt.date.today())
+    identities_joined.send(keep, left=left_records, right=right_records, today=dt.date.today())
     return True
 
 

@@ -5,12 +5,12 @@ from flask_login import current_user
 
 from licensing.audit import record as audit
 from licensing.auth.models import Role
-from licensing.auth.permissions import roles_required
+from licensing.auth.permissions import LICENSING_OFFICERS, SEARCHERS, roles_required
 from licensing.db import db
 from licensing.errors import RuleViolation
-from licensing.matching.identifiers import normalise_dvla_number, normalise_ni
+from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
 from licensing.people import identity
-from licensing.people.access import SEARCHER_ROLES, can_see_record, grant_access, stated_reason, visible_records
+from licensing.people.access import can_see_record, grant_access, stated_reason, visible_records
 from licensing.people.forms import (ApplicantCheckForm, CheckOutcomeForm, PersonRecordForm, ReasonForm, ReviewDecisionForm,
                                     SearchForm, UnlinkForm)
 from licensing.people.models import ApplicantCheck, Identity, Nr3sOutcome, PersonRecord, RecordLink
@@ -21,9 +21,17 @@ from licensing.register.search import SearchCriteria, search_people
 
 bp = Blueprint("people", __name__)
 
+# (endpoint, menu text, roles that see it) for the service navigation.
+NAV_ITEMS: list = [
+    ("people.check_applicant", "Check an applicant", LICENSING_OFFICERS),
+    ("people.search", "Search", SEARCHERS),
+    ("people.new_record", "Add a person", SEARCHERS),
+    ("people.review_queue", "Review links", SEARCHERS),
+]
+
 
 @bp.route("/search", methods=["GET", "POST"])
-@roles_required(*SEARCHER_ROLES)
+@roles_required(*SEARCHERS)
 def search():
     form = SearchForm()
     hits = None
@@ -50,7 +58,7 @@ def _load_visible_identity(identity_id: int) -> Identity:
 
 
 @bp.get("/people/<int:identity_id>")
-@roles_required(*SEARCHER_ROLES)
+@roles_required(*SEARCHERS)
 def person(identity_id: int):
     person_identity = _load_visible_identity(identity_id)
     reason = stated_reason(current_user, person_identity.id)
@@ -65,7 +73,7 @@ def person(identity_id: int):
 
 
 @bp.post("/people/<int:identity_id>/reason")
-@roles_required(*SEARCHER_ROLES)
+@roles_required(*SEARCHERS)
 def give_reason(identity_id: int):
     person_identity = _load_visible_identity(identity_id)
     form = ReasonForm()
@@ -78,7 +86,7 @@ def give_reason(identity_id: int):
 
 
 @bp.route("/records/new", methods=["GET", "POST"])
-@roles_required(Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER, Role.POLICE_SPOC)
+@roles_required(*SEARCHERS)
 def new_record():
     form = PersonRecordForm()
     if form.validate_on_submit():
@@ -98,7 +106,7 @@ def new_record():
 
 
 @bp.route("/records/<int:record_id>/edit", methods=["GET", "POST"])
-@roles_required(*SEARCHER_ROLES)
+@roles_required(*SEARCHERS)
 def edit_record(record_id: int):
     record = db.session.get(PersonRecord, record_id)
     if record is None or record.authority_id != current_user.authority_id:
@@ -136,8 +144,6 @@ def _record_input(form, *, reference: str) -> PersonRecordInput:
 
 
 def _postcode(value: str) -> str:
-    from licensing.matching.identifiers import normalise_postcode
-
     return normalise_postcode(value)
 
 
@@ -147,7 +153,7 @@ def _split_name(full_name: str) -> list[tuple[str, str]]:
 
 
 @bp.get("/review")
-@roles_required(*SEARCHER_ROLES)
+@roles_required(*SEARCHERS)
 def review_queue():
     page = db.paginate(identity.review_queue(viewer=current_user), page=request.args.get("page", 1, type=int),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
@@ -162,7 +168,7 @@ def _load_visible_link(link_id: int) -> RecordLink:
 
 
 @bp.route("/review/<int:link_id>", methods=["GET", "POST"])
-@roles_required(*SEARCHER_ROLES)
+@roles_required(*SEARCHERS)
 def review_pair(link_id: int):
     link = _load_visible_link(link_id)
     form = ReviewDecisionForm()
@@ -185,7 +191,7 @@ def review_pair(link_id: int):
 
 
 @bp.post("/records/<int:record_id>/unlink")
-@roles_required(*SEARCHER_ROLES)
+@roles_required(*SEARCHERS)
 def unlink(record_id: int):
     record = db.session.get(PersonRecord, record_id)
     if record is None or not can_see_record(current_user, record):
@@ -202,7 +208,7 @@ def unlink(record_id: int):
 
 
 @bp.route("/check", methods=["GET", "POST"])
-@roles_required(Role.LICENSING_OFFICER)
+@roles_required(*LICENSING_OFFICERS)
 def check_applicant():
     form = ApplicantCheckForm()
     if form.validate_on_submit():
@@ -221,7 +227,7 @@ def check_applicant():
 
 
 @bp.route("/checks/<int:check_id>", methods=["GET", "POST"])
-@roles_required(Role.LICENSING_OFFICER)
+@roles_required(*LICENSING_OFFICERS)
 def applicant_check(check_id: int):
     check = db.session.get(ApplicantCheck, check_id)
     if check is None or check.authority_id != current_user.authority_id:

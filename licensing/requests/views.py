@@ -5,7 +5,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from licensing.auth.models import Role
-from licensing.auth.permissions import roles_required
+from licensing.auth.permissions import COUNCIL_OFFICERS, roles_required
 from licensing.authorities.models import Authority, AuthorityKind
 from licensing.db import db
 from licensing.errors import RuleViolation
@@ -17,12 +17,11 @@ from licensing.requests.services import reply_to_request, requests_for, send_req
 
 bp = Blueprint("requests", __name__)
 
-COUNCIL_ROLES = (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER)
-NAV_ITEMS = [("requests.index", "Requests", COUNCIL_ROLES)]
+NAV_ITEMS = [("requests.index", "Requests", COUNCIL_OFFICERS)]
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
-@roles_required(*COUNCIL_ROLES)
+@roles_required(*COUNCIL_OFFICERS)
 def new_request():
     identity = db.session.get(Identity, request.args.get("identity_id", 0, type=int))
     records = visible_records(identity, current_user) if identity else []
@@ -50,7 +49,7 @@ def new_request():
 
 
 @bp.get("/requests")
-@roles_required(*COUNCIL_ROLES)
+@roles_required(*COUNCIL_OFFICERS)
 def index():
     page = db.paginate(requests_for(current_user.authority_id), page=request.args.get("page", 1, type=int),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
@@ -58,7 +57,7 @@ def index():
 
 
 @bp.route("/requests/<int:request_id>", methods=["GET", "POST"])
-@roles_required(*COUNCIL_ROLES)
+@roles_required(*COUNCIL_OFFICERS)
 def detail(request_id: int):
     found = db.session.get(InformationRequest, request_id)
     if found is None or current_user.authority_id not in (found.from_authority_id, found.to_authority_id):

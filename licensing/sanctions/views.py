@@ -9,7 +9,7 @@ from licensing.auth.permissions import roles_required
 from licensing.db import db
 from licensing.errors import RuleViolation
 from licensing.licences.models import Licence, LicenceType
-from licensing.people.models import PersonRecord
+from licensing.people.access import own_record
 from licensing.sanctions.forms import DecisionForm
 from licensing.sanctions.models import AppealOutcome, GroundsCategory
 from licensing.sanctions.services import DecisionInput, DecisionType, record_decision
@@ -17,18 +17,10 @@ from licensing.sanctions.services import DecisionInput, DecisionType, record_dec
 bp = Blueprint("sanctions", __name__)
 
 
-def own_record(record_id: int) -> PersonRecord:
-    """A record held by the officer's own authority, else 404 (another authority's records are not editable)."""
-    record = db.session.get(PersonRecord, record_id)
-    if record is None or record.authority_id != current_user.authority_id:
-        abort(404)
-    return record
-
-
 @bp.route("/records/<int:record_id>/decision", methods=["GET", "POST"])
 @roles_required(Role.LICENSING_OFFICER)
 def record_decision_view(record_id: int):
-    record = own_record(record_id)
+    record = own_record(record_id, current_user) or abort(404)
     form = DecisionForm()
     form.licence_id.choices = [SelectChoice(0, "None or a new licence")] + [
         SelectChoice(lic.id, f"{lic.licence_type.label} {lic.number} ({lic.status.value})") for lic in record.licences]
