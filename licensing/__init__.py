@@ -19,11 +19,11 @@ def create_app(config: str | type | object = "config.DevelopmentConfig", **overr
     from licensing.alerts import views as alerts
     from licensing.audit import views as audit
     from licensing.auth import views as auth
+    from licensing.badges import views as badges
     from licensing.complaints import views as complaints
     from licensing.db import db
     from licensing.extensions import csrf, login_manager, migrate
     from licensing.intelligence import views as intelligence
-    from licensing.licences import views as licences
     from licensing.main import views as main
     from licensing.people import views as people
     from licensing.requests import views as requests
@@ -54,7 +54,7 @@ def create_app(config: str | type | object = "config.DevelopmentConfig", **overr
 
     # Each area's blueprint declares its menu entries (NAV_ITEMS); the menu lists them in this order.
     app.extensions["navigation"] = []
-    for area in (auth, main, people, sanctions, complaints, licences, intelligence, alerts, requests, admin, audit):
+    for area in (auth, main, people, sanctions, complaints, badges, intelligence, alerts, requests, admin, audit):
         app.register_blueprint(area.bp)
         app.extensions["navigation"] += getattr(area, "NAV_ITEMS", [])
 

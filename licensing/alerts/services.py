@@ -14,8 +14,8 @@ from licensing.auth.models import User
 from licensing.authorities.models import Authority
 from licensing.db import db, utcnow
 from licensing.errors import RuleViolation
-from licensing.intelligence.models import IntelligenceStatus
-from licensing.licences.models import BadgeStatus
+from licensing.intelligence.models import POLICE_MARKER, IntelligenceStatus
+from licensing.licences import is_current
 from licensing.people.models import Identity, PersonRecord
 from licensing.people.signals import identities_joined
 
@@ -24,9 +24,7 @@ def current_holders(records: Iterable[PersonRecord], today: dt.date) -> set[int]
     """Authorities holding a current licence or a valid, unexpired badge on any of these records."""
     holders: set[int] = set()
     for record in records:
-        if any(licence.is_current(today) for licence in record.licences):
-            holders.add(record.authority_id)
-        if any(b.status is BadgeStatus.VALID and b.expires_on >= today for b in record.badges):
+        if any(is_current(held, today) for held in (*record.licences, *record.badges)):
             holders.add(record.authority_id)
     return holders
 
@@ -52,7 +50,7 @@ def adverse_items(records: Iterable[PersonRecord]) -> list[tuple[Any, str]]:
                   for s in record.sanctions if s.sanction_type.is_adverse]
         items += [(c, f"{c.category.label} complaint to {c.authority.name}")
                   for c in record.complaints if c.category.is_sexual_or_safeguarding]
-        items += [(i, "Police hold information: contact the point of contact")
+        items += [(i, POLICE_MARKER)
                   for i in record.intelligence_items if i.status is not IntelligenceStatus.WITHDRAWN]
     return items
 

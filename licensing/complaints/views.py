@@ -3,8 +3,7 @@ import datetime as dt
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from licensing.auth.models import Role
-from licensing.auth.permissions import roles_required
+from licensing.auth.permissions import LICENSING_OFFICERS, roles_required
 from licensing.complaints.forms import ComplaintForm
 from licensing.complaints.models import ComplaintCategory, ComplaintSource
 from licensing.complaints.services import ComplaintInput, record_complaint
@@ -16,7 +15,7 @@ bp = Blueprint("complaints", __name__)
 
 
 @bp.route("/records/<int:record_id>/complaints/new", methods=["GET", "POST"])
-@roles_required(Role.LICENSING_OFFICER)
+@roles_required(*LICENSING_OFFICERS)
 def new_complaint(record_id: int):
     record = own_record(record_id, current_user) or abort(404)
     form = ComplaintForm()

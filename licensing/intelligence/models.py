@@ -53,6 +53,10 @@ class HandlingCode(enum.StrEnum):
         return {"P": "P: lawful sharing permitted", "C": "C: sharing permitted with conditions"}[self.value]
 
 
+# What anyone not cleared for an item sees of it: on the person page, in flags and in alerts.
+POLICE_MARKER = "Police hold information: contact the point of contact"
+
+
 class IntelligenceStatus(enum.StrEnum):
     INTELLIGENCE = "intelligence"
     ARRESTED = "arrested"

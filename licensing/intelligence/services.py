@@ -15,6 +15,7 @@ from licensing.authorities.models import Authority, AuthorityKind
 from licensing.db import db
 from licensing.errors import RuleViolation
 from licensing.intelligence.models import (
+    POLICE_MARKER,
     HandlingCode,
     IntelligenceAssessment,
     IntelligenceCategory,
@@ -29,8 +30,6 @@ from licensing.sanctions.models import Sanction
 
 if TYPE_CHECKING:
     from licensing.auth.models import User
-
-POLICE_MARKER = "Police hold information: contact the point of contact"
 
 
 @dataclass(frozen=True)
@@ -133,16 +132,6 @@ def subject_record(identity: Identity, police: Authority) -> PersonRecord:
     the identity's oldest record. Items are shown and alerted for the whole identity either way."""
     own = [record for record in identity.records if record.authority_id == police.id]
     return (own or identity.records)[0]
-
-
-def live_identity(identity_id: int) -> Identity | None:
-    """The identity, following merges, or None."""
-    identity = db.session.get(Identity, identity_id)
-    seen: set[int] = set()
-    while identity is not None and identity.merged_into_id is not None and identity.id not in seen:
-        seen.add(identity.id)
-        identity = db.session.get(Identity, identity.merged_into_id)
-    return identity if identity is not None and identity.records else None
 
 
 def submit_intelligence(data: IntelligenceInput, *, actor: User, today: dt.date, identity: Identity | None = None,

@@ -21,7 +21,6 @@ from licensing.intelligence.forms import (
 )
 from licensing.intelligence.models import IntelligenceItem
 from licensing.intelligence.services import (
-    live_identity,
     record_item_viewed,
     responses_to,
     reviews_due as items_due_for_review,
@@ -30,6 +29,7 @@ from licensing.intelligence.services import (
     withdraw_intelligence,
 )
 from licensing.people.access import grant_access, stated_reason, visible_records
+from licensing.people.services import resolve_identity
 from licensing.licences.rules import normalise_vrm
 from licensing.register.police_search import police_search as find_licensed
 from licensing.register.search import SearchCriteria
@@ -72,7 +72,7 @@ def police_search():
 def new_item():
     identity = None
     if request.args.get("identity_id"):
-        identity = live_identity(request.args.get("identity_id", type=int) or 0)
+        identity = resolve_identity(request.args.get("identity_id", type=int) or 0)
         if identity is None:
             abort(404)
     form = IntelligenceForm() if identity else NewSubjectIntelligenceForm()

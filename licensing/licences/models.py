@@ -64,7 +64,7 @@ class Licence(db.Model):
         return normalise_reference(value)
 
     def is_current(self, today: dt.date) -> bool:
-        return self.status is LicenceStatus.GRANTED and (self.expires_on is None or self.expires_on >= today)
+        return is_current(self, today)
 
 
 class BadgeType(enum.StrEnum):
@@ -132,3 +132,14 @@ class Badge(db.Model):
     @validates("number")
     def _normalise_number(self, key: str, value: str) -> str:
         return normalise_reference(value)
+
+
+def is_current(held: Licence | Badge, today: dt.date, *, in_force: bool = False) -> bool:
+    """The one rule for "is this licence or badge current": granted (a badge: valid) and not past its expiry date.
+
+    With `in_force`, a suspended one counts too: the holder still holds it, and it comes back when the
+    suspension ends (what the police ask about)."""
+    live = {LicenceStatus.GRANTED, BadgeStatus.VALID}
+    if in_force:
+        live |= {LicenceStatus.SUSPENDED, BadgeStatus.SUSPENDED}
+    return held.status in live and (held.expires_on is None or held.expires_on >= today)

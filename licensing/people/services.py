@@ -101,3 +101,13 @@ def update_person_record(record: PersonRecord, data: PersonRecordInput, *, actor
     audit(actor, "person_record.updated", record, details=changes)
     link_new_record(record, actor=actor, previous=previous)
     return record
+
+
+def resolve_identity(identity_id: int) -> Identity | None:
+    """The identity, following merges to the one it now lives in; None if there is none or it holds no records."""
+    identity = db.session.get(Identity, identity_id)
+    seen: set[int] = set()
+    while identity is not None and identity.merged_into_id is not None and identity.id not in seen:
+        seen.add(identity.id)
+        identity = db.session.get(Identity, identity.merged_into_id)
+    return identity if identity is not None and identity.records else None

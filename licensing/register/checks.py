@@ -7,7 +7,8 @@ from licensing.auth.models import User
 from licensing.db import db
 from licensing.errors import RuleViolation
 from licensing.people.access import visible_records
-from licensing.people.models import ApplicantCheck, Identity, Nr3sOutcome
+from licensing.people.models import ApplicantCheck, Nr3sOutcome
+from licensing.people.services import resolve_identity
 from licensing.register.person_view import identities_with_history, identity_flags
 
 
@@ -38,12 +39,8 @@ def complete_check(check: ApplicantCheck, *, findings: str, nr3s_outcome: Nr3sOu
 
 def check_candidates(check: ApplicantCheck, *, viewer: User, today) -> list[dict]:
     """The identities the check found, with their evidence and the register's flags as they stand now."""
-    def current_id(identity_id: int) -> int:
-        """Identities merged since the check lead to the one they were merged into."""
-        merged_into = db.session.get(Identity, identity_id).merged_into_id
-        return identity_id if merged_into is None else current_id(merged_into)
-
-    hits = [{**hit, "id": current_id(hit["id"])} for hit in check.identity_ids]
+    # Identities merged since the check lead to the one they were merged into.
+    hits = [{**hit, "id": resolve_identity(hit["id"]).id} for hit in check.identity_ids]
     identities = identities_with_history([hit["id"] for hit in hits])
     found = []
     for hit in hits:

@@ -11,9 +11,10 @@ from sqlalchemy.orm import selectinload
 from licensing.auth.models import User
 from licensing.complaints.models import Complaint
 from licensing.db import db
-from licensing.intelligence.models import IntelligenceStatus
+from licensing.intelligence.models import POLICE_MARKER, IntelligenceStatus
 from licensing.intelligence.services import IntelligenceView, view_intelligence
-from licensing.licences.models import Badge, BadgeStatus, DbsCertificate, Licence
+from licensing.licences import is_current
+from licensing.licences.models import Badge, DbsCertificate, Licence
 from licensing.licences.rules import add_months
 from licensing.people.access import visible_records
 from licensing.people.models import Identity, PersonRecord
@@ -143,10 +144,9 @@ def identity_flags(identity: Identity, today: dt.date) -> list[Flag]:
         flags.append(Flag("complaint_pattern", f"{len(serious)} sexual or safeguarding complaints in 24 months "
                                                f"across {authorities} authorit{'y' if authorities == 1 else 'ies'}"))
     if any(i.status is not IntelligenceStatus.WITHDRAWN for r in records for i in r.intelligence_items):
-        flags.append(Flag("police_information", "Police hold information: contact the point of contact"))
+        flags.append(Flag("police_information", POLICE_MARKER))
     certificates = sorted((c for r in records for c in r.dbs_certificates), key=lambda c: c.issued_on)
-    needs_dbs = any(b.status is BadgeStatus.VALID for r in records for b in r.badges) or any(
-        lic.is_current(today) for r in records for lic in r.licences)
+    needs_dbs = any(is_current(held, today) for r in records for held in (*r.badges, *r.licences))
     if certificates and needs_dbs:
         latest = certificates[-1]
         if not latest.update_service_subscribed:
@@ -157,7 +157,7 @@ def identity_flags(identity: Identity, today: dt.date) -> list[Flag]:
     for record in records:
         for licence in record.licences:
             against = [s for s in standing if s.authority_id != licence.authority_id]
-            if licence.is_current(today) and against:
+            if is_current(licence, today) and against:
                 flags.append(Flag("licensed_despite_decision",
                                   f"Licensed by {licence.authority.name} while a decision by "
                                   f"{against[0].authority.name} stands"))

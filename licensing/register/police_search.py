@@ -11,10 +11,11 @@ from licensing.auth.models import User
 from licensing.authorities.models import Authority
 from licensing.complaints.models import Complaint
 from licensing.db import db
-from licensing.intelligence.services import live_identity
-from licensing.licences.models import Badge, BadgeStatus, Licence, LicenceStatus, LicenceType
+from licensing.licences import is_current
+from licensing.licences.models import Badge, Licence, LicenceType
 from licensing.people.access import can_see_record
 from licensing.people.models import Identity, PersonRecord
+from licensing.people.services import resolve_identity
 from licensing.register.person_view import identity_flags
 from licensing.register.search import SearchCriteria, search_people
 
@@ -45,24 +46,15 @@ class LicensedAnswer:
         return bool(self.holdings)
 
 
-def in_force_licence(licence: Licence, today: dt.date) -> bool:
-    return licence.status in (LicenceStatus.GRANTED, LicenceStatus.SUSPENDED) and (
-        licence.expires_on is None or licence.expires_on >= today)
-
-
-def in_force_badge(badge: Badge, today: dt.date) -> bool:
-    return badge.status in (BadgeStatus.VALID, BadgeStatus.SUSPENDED) and badge.expires_on >= today
-
-
 def holdings(records: list[PersonRecord], today: dt.date) -> list[Holding]:
     """Per authority, the licences and badges in force today; suspended ones are shown with their status."""
     by_authority: dict[int, Holding] = {}
     for record in records:
         for licence in record.licences:
-            if in_force_licence(licence, today):
+            if is_current(licence, today, in_force=True):
                 by_authority.setdefault(licence.authority_id, Holding(licence.authority)).licences.append(licence)
         for badge in record.badges:
-            if in_force_badge(badge, today):
+            if is_current(badge, today, in_force=True):
                 by_authority.setdefault(badge.authority_id, Holding(badge.authority)).badges.append(badge)
     return sorted(by_authority.values(), key=lambda h: h.authority.name)
 
@@ -98,7 +90,7 @@ def police_search(criteria: SearchCriteria, vrm: str, *, viewer: User, today: dt
             answers[hit.identity_id] = LicensedAnswer(hit.identity_id, found_by, hit.records, [], score=hit.score)
     if vrm:
         for identity_id, reasons in _vrm_matches(vrm).items():
-            identity = live_identity(identity_id)
+            identity = resolve_identity(identity_id)
             if identity is None:
                 continue
             answer = answers.setdefault(identity.id, LicensedAnswer(

@@ -4,21 +4,20 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from licensing.auth.models import Role
-from licensing.auth.permissions import roles_required
+from licensing.auth.permissions import LICENSING_OFFICERS, roles_required
 from licensing.db import db
 from licensing.errors import RuleViolation
 from licensing.licences.models import Licence, LicenceType
 from licensing.people.access import own_record
 from licensing.sanctions.forms import DecisionForm
-from licensing.sanctions.models import AppealOutcome, GroundsCategory
-from licensing.sanctions.services import DecisionInput, DecisionType, record_decision
+from licensing.sanctions.models import AppealOutcome, GroundsCategory, SanctionType
+from licensing.sanctions.services import GRANT, DecisionInput, record_decision
 
 bp = Blueprint("sanctions", __name__)
 
 
 @bp.route("/records/<int:record_id>/decision", methods=["GET", "POST"])
-@roles_required(Role.LICENSING_OFFICER)
+@roles_required(*LICENSING_OFFICERS)
 def record_decision_view(record_id: int):
     record = own_record(record_id, current_user) or abort(404)
     form = DecisionForm()
@@ -26,7 +25,7 @@ def record_decision_view(record_id: int):
         SelectChoice(lic.id, f"{lic.licence_type.label} {lic.number} ({lic.status.value})") for lic in record.licences]
     if form.validate_on_submit():
         data = DecisionInput(
-            decision=DecisionType(form.decision.data), decided_on=form.decided_on.data,
+            decision=GRANT if form.decision.data == GRANT else SanctionType(form.decision.data), decided_on=form.decided_on.data,
             effective_on=form.effective_on.data, ends_on=form.ends_on.data, decision_maker=form.decision_maker.data,
             narrative=form.narrative.data, conditions=form.conditions.data or "",
             grounds=GroundsCategory(form.grounds.data) if form.grounds.data else None,

@@ -7,7 +7,7 @@ from licensing.auth.models import Role
 from licensing.db import db
 from licensing.licences.models import BadgeStatus
 from licensing.licences.rules import add_months
-from licensing.licences.services import latest_start_for
+from licensing.badges.services import latest_start_for
 from tests.factories import make_person
 from tests.licences.factories import TODAY, make_badge
 

@@ -25,7 +25,7 @@ from wtforms.validators import (
 
 from licensing.forms import CleanStringField, GovDate, clean_text, no_control_characters
 from licensing.licences.models import BadgeType
-from licensing.licences.services import NEW_INFORMATION, NO_NEW_INFORMATION, BadgeChecks, DbsInput, ExistingHolder
+from licensing.badges.services import NEW_INFORMATION, NO_NEW_INFORMATION, BadgeChecks, DbsInput, ExistingHolder
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
 from licensing.people.forms import valid_dvla, valid_ni, valid_postcode
 from licensing.people.services import AddressInput, PersonRecordInput

@@ -9,8 +9,8 @@ from licensing.auth.models import Role
 from licensing.auth.permissions import BADGE_CHECKERS, BADGE_ISSUERS, roles_required
 from licensing.db import db
 from licensing.errors import RuleViolation
-from licensing.licences import services
-from licensing.licences.forms import (
+from licensing.badges import services
+from licensing.badges.forms import (
     LIST_KINDS,
     BadgeCheckForm,
     BadgeListFilterForm,
@@ -21,6 +21,7 @@ from licensing.licences.forms import (
 )
 from licensing.licences.models import BadgeType
 
+# Named "licences", as before badges had their own area, so URLs, endpoint names and templates stay stable.
 bp = Blueprint("licences", __name__)
 
 # (endpoint, menu text, roles that see it) for the service navigation.
