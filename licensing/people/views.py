@@ -37,10 +37,7 @@ def search():
     hits = None
     if form.validate_on_submit():
         criteria = SearchCriteria.from_form(form)
-        hits = search_people(criteria, viewer=current_user, today=dt.date.today())
-        audit(current_user, "person.searched", reason=form.reason.data,
-              details={"terms": criteria.as_terms(), "results": [hit.identity_id for hit in hits]})
-        grant_access(current_user, [hit.identity_id for hit in hits], form.reason.data)
+        hits = search_people(criteria, viewer=current_user, today=dt.date.today(), reason=form.reason.data)
         db.session.commit()
     return render_template("people/search.html", form=form, hits=hits, title="Search the register")
 
@@ -65,8 +62,7 @@ def person(identity_id: int):
     if reason is None:
         return render_template("people/reason.html", form=ReasonForm(), identity_id=person_identity.id,
                                title="Why do you need to see this person?")
-    view = build_person_view(person_identity, current_user, dt.date.today())
-    audit(current_user, "person.viewed", person_identity, reason=reason, details=view.shown_ids())
+    view = build_person_view(person_identity, current_user, dt.date.today(), reason=reason)
     db.session.commit()
     return render_template("people/person.html", view=view, reason=reason, title=view.display_name,
                            unlink_form=UnlinkForm())
@@ -214,10 +210,7 @@ def check_applicant():
     if form.validate_on_submit():
         criteria = SearchCriteria.from_form(form)
         reason = f"Applicant check {form.applicant_reference.data}"
-        hits = search_people(criteria, viewer=current_user, today=dt.date.today())
-        audit(current_user, "person.searched", reason=reason,
-              details={"terms": criteria.as_terms(), "results": [hit.identity_id for hit in hits]})
-        grant_access(current_user, [hit.identity_id for hit in hits], reason)
+        hits = search_people(criteria, viewer=current_user, today=dt.date.today(), reason=reason)
         check = start_check(applicant_reference=form.applicant_reference.data, criteria=criteria.as_terms(),
                             identity_ids=[{"id": h.identity_id, "score": round(h.score, 6), "explanation": h.explanation,
                                            "exact": h.exact} for h in hits], actor=current_user)
@@ -245,8 +238,6 @@ def applicant_check(check_id: int):
             flash("Check recorded", "success")
             return redirect(url_for("people.applicant_check", check_id=check.id))
     candidates = check_candidates(check, viewer=current_user, today=dt.date.today())
-    audit(current_user, "applicant_check.viewed", check, reason=f"Applicant check {check.applicant_reference}",
-          details={"identities": [c["id"] for c in candidates]})
     db.session.commit()
     return render_template("people/check_result.html", check=check, candidates=candidates, form=form,
                            title=f"Check {check.applicant_reference}"), 400 if form.errors else 200

@@ -38,7 +38,8 @@ def complete_check(check: ApplicantCheck, *, findings: str, nr3s_outcome: Nr3sOu
 
 
 def check_candidates(check: ApplicantCheck, *, viewer: User, today) -> list[dict]:
-    """The identities the check found, with their evidence and the register's flags as they stand now."""
+    """The identities the check found, with their evidence and the register's flags as they stand now; showing
+    them is audited."""
     # Identities merged since the check lead to the one they were merged into.
     hits = [{**hit, "id": resolve_identity(hit["id"]).id} for hit in check.identity_ids]
     identities = identities_with_history([hit["id"] for hit in hits])
@@ -47,4 +48,6 @@ def check_candidates(check: ApplicantCheck, *, viewer: User, today) -> list[dict
         records = visible_records(identities[hit["id"]], viewer)
         if records:
             found.append({**hit, "records": records, "flags": identity_flags(identities[hit["id"]], today)})
+    audit(viewer, "applicant_check.viewed", check, reason=f"Applicant check {check.applicant_reference}",
+          details={"identities": [c["id"] for c in found]})
     return found

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from licensing.audit import record as audit
 from licensing.auth.models import User
 from licensing.complaints.models import Complaint
 from licensing.db import db
@@ -67,8 +68,10 @@ class PersonView:
         return {"records": [r.id for r in self.records], "intelligence": [i.item_id for i in self.intelligence]}
 
 
-def build_person_view(identity: Identity, viewer: User, today: dt.date) -> PersonView:
-    """Gather the identity's records the viewer may see; flags are computed from the whole identity."""
+def build_person_view(identity: Identity, viewer: User, today: dt.date, *, reason: str | None = None) -> PersonView:
+    """Gather the identity's records the viewer may see; flags are computed from the whole identity.
+
+    Showing it to an officer carries their stated `reason`, and the view is audited here with what it showed."""
     records = visible_records(identity, viewer)
     view = PersonView(identity=identity, records=records)
     for record in records:
@@ -86,6 +89,8 @@ def build_person_view(identity: Identity, viewer: User, today: dt.date) -> Perso
     view.complaints.sort(key=lambda c: c.complaint.received_on, reverse=True)
     view.flags = identity_flags(identity, today)
     view.chronology = _chronology(view)
+    if reason is not None:
+        audit(viewer, "person.viewed", identity, reason=reason, details=view.shown_ids())
     return view
 
 

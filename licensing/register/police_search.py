@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from licensing.audit import record as audit
 from licensing.auth.models import User
 from licensing.authorities.models import Authority
 from licensing.complaints.models import Complaint
 from licensing.db import db
 from licensing.licences import is_current
 from licensing.licences.models import Badge, Licence, LicenceType
-from licensing.people.access import can_see_record
+from licensing.people.access import can_see_record, grant_access
 from licensing.people.models import Identity, PersonRecord
 from licensing.people.services import resolve_identity
 from licensing.register.person_view import identity_flags
@@ -80,7 +81,8 @@ def _vrm_matches(vrm: str) -> dict[int, list[str]]:
     return found
 
 
-def police_search(criteria: SearchCriteria, vrm: str, *, viewer: User, today: dt.date) -> list[LicensedAnswer]:
+def police_search(criteria: SearchCriteria, vrm: str, *, viewer: User, today: dt.date,
+                  reason: str | None = None) -> list[LicensedAnswer]:
     """Answer "is this person licensed or badged, and by whom": people matching the partial details (ranked by
     search_people) and people linked to a vehicle registration, each with what every authority holds now."""
     answers: dict[int, LicensedAnswer] = {}
@@ -100,4 +102,11 @@ def police_search(criteria: SearchCriteria, vrm: str, *, viewer: User, today: dt
         identity = db.session.get(Identity, answer.identity_id)
         answer.holdings = holdings(answer.records, today)
         answer.flags = identity_flags(identity, today)
-    return sorted(answers.values(), key=lambda a: (a.score is None, -(a.score or 0), a.identity_id))
+    ranked = sorted(answers.values(), key=lambda a: (a.score is None, -(a.score or 0), a.identity_id))
+    if reason is not None:
+        ids = [answer.identity_id for answer in ranked]
+        terms = criteria.as_terms() | ({"vehicle_registration": vrm} if vrm else {})
+        audit(viewer, "person.searched", reason=reason,
+              details={"terms": terms, "results": ids, "search": "licensed_or_badged"})
+        grant_access(viewer, ids, reason)
+    return ranked

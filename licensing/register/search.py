@@ -8,13 +8,14 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from licensing.audit import record as audit
 from licensing.auth.models import User
 from licensing.db import db
 from licensing.licences.models import Badge, Licence
 from licensing.licences.rules import normalise_reference
 from licensing.matching import MatchRecord, match_probability, pair_weight, prepare, query_keys, score_pair
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
-from licensing.people.access import can_see_record
+from licensing.people.access import can_see_record, grant_access
 from licensing.people.identity import DatabaseFrequencies, candidate_record_ids, match_settings, surname_keys
 from licensing.people.models import Address, PersonName, PersonRecord
 from licensing.register.person_view import Flag, identities_with_history, identity_flags
@@ -168,10 +169,20 @@ class SearchResults(list):
     narrow: bool = False
 
 
-def search_people(criteria: SearchCriteria, *, viewer: User, today: dt.date) -> SearchResults:
+def search_people(criteria: SearchCriteria, *, viewer: User, today: dt.date, reason: str | None = None) -> SearchResults:
     """Exact identifiers first, then identities ranked by the engine's match probability against the query.
 
-    Only records the viewer may see are searched or shown."""
+    Only records the viewer may see are searched or shown. An officer's search carries their stated `reason`: it
+    is audited here (DPA 2018 s.62), and the reason opens the found people's pages."""
+    results = _ranked(criteria, viewer=viewer, today=today)
+    if reason is not None:
+        ids = [hit.identity_id for hit in results]
+        audit(viewer, "person.searched", reason=reason, details={"terms": criteria.as_terms(), "results": ids})
+        grant_access(viewer, ids, reason)
+    return results
+
+
+def _ranked(criteria: SearchCriteria, *, viewer: User, today: dt.date) -> SearchResults:
     exact = _exact_identifier_matches(criteria)
     query = criteria.as_match_record()
     found = candidate_record_ids(criteria.candidate_keys(today), limit=MAX_SEARCH_CANDIDATES)
