@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import and_, delete, func, or_, select, tuple_, update
+from sqlalchemy.orm import selectinload
 
 from licensing.audit import record as audit
 from licensing.auth.models import User
@@ -27,7 +28,17 @@ from licensing.matching import (
     score_pair,
 )
 from licensing.matching.normalise import phonetic
-from licensing.people.models import BlockingKey, Identity, JobCursor, LinkState, PersonRecord, RecordLink, TermCount
+from licensing.people.models import (
+    Address,
+    BlockingKey,
+    Identity,
+    JobCursor,
+    LinkState,
+    PersonName,
+    PersonRecord,
+    RecordLink,
+    TermCount,
+)
 from licensing.people.signals import identities_joined
 
 MAX_CANDIDATES = 400
@@ -57,6 +68,37 @@ def to_match_record(record: PersonRecord) -> MatchRecord:
     )
 
 
+def to_match_records(records: Iterable[PersonRecord]) -> dict[int, MatchRecord]:
+    """to_match_record for many records at once (search and linking): their addresses and other names come from two column-only
+    queries, in the relationships' order, instead of one ORM object per row (most of a search's time)."""
+    records = list(records)
+    ids = [r.id for r in records]
+    addresses: dict[int, list[tuple[str, str]]] = {i: [] for i in ids}
+    names: dict[int, list[str]] = {i: [] for i in ids}
+    if ids:
+        for record_id, postcode, line1 in db.session.execute(
+                select(Address.person_record_id, Address.postcode, Address.line1)
+                .where(Address.person_record_id.in_(ids)).order_by(Address.from_on.desc().nulls_last(), Address.id.desc())):
+            addresses[record_id].append((postcode, line1))
+        for record_id, forenames, surname in db.session.execute(
+                select(PersonName.person_record_id, PersonName.forenames, PersonName.surname)
+                .where(PersonName.person_record_id.in_(ids)).order_by(PersonName.id)):
+            names[record_id].append(f"{forenames} {surname}".strip())  # PersonName.full_name
+    return {r.id: MatchRecord(
+        record_id=str(r.id),
+        source=r.authority.code if r.authority else "",
+        forenames=r.forenames,
+        surname=r.surname,
+        other_names=tuple(names[r.id]),
+        date_of_birth=r.date_of_birth.isoformat() if r.date_of_birth else "",
+        sex=r.sex,
+        postcodes=tuple(postcode for postcode, _ in addresses[r.id]),
+        address_lines=tuple(line1 for _, line1 in addresses[r.id]),
+        national_insurance=r.national_insurance,
+        driving_licence_number=r.driving_licence_number,
+    ) for r in records}
+
+
 class DatabaseFrequencies:
     """NameFrequencies from the term_counts table, read lazily and memoised for one operation only.
 
@@ -71,10 +113,12 @@ class DatabaseFrequencies:
         total = db.session.scalar(select(TermCount.count).where(TermCount.kind == "total", TermCount.term == ""))
         self._counted.total = max((total or 0) - own_records, 0)
 
-    def preload(self, match_record: MatchRecord) -> DatabaseFrequencies:
-        """Read every count this record's values need in one query (the values two records agree on are always
+    def preload(self, *match_records: MatchRecord) -> DatabaseFrequencies:
+        """Read every count these records' values need in one query (the values two records agree on are always
         values of either record)."""
-        wanted = [(kind, term) for kind, term in frequency_terms(match_record) if kind != "total"]
+        wanted = list(dict.fromkeys((kind, term) for match_record in match_records
+                                    for kind, term in frequency_terms(match_record)
+                                    if kind != "total" and (kind, term) not in self._loaded))
         counters = {"surname": self._counted.surnames, "forename": self._counted.forenames, "dob": self._counted.dobs}
         if wanted:
             found = dict(((k, t), c) for k, t, c in db.session.execute(
@@ -186,9 +230,17 @@ def _ordered(a_id: int, b_id: int) -> tuple[int, int]:
     return (a_id, b_id) if a_id < b_id else (b_id, a_id)
 
 
-def _existing_link(a_id: int, b_id: int) -> RecordLink | None:
-    low, high = _ordered(a_id, b_id)
-    return db.session.scalar(select(RecordLink).where(RecordLink.record_a_id == low, RecordLink.record_b_id == high))
+def _existing_links(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], RecordLink]:
+    """The stored links between these pairs of records, keyed by (lower id, higher id): one query."""
+    wanted = {_ordered(a, b) for a, b in pairs}
+    if not wanted:
+        return {}
+    lows = {low for low, _ in wanted}
+    highs = {high for _, high in wanted}
+    found = db.session.scalars(select(RecordLink).where(
+        RecordLink.record_a_id.in_(lows), RecordLink.record_b_id.in_(highs)))
+    return {(link.record_a_id, link.record_b_id): link for link in found
+            if (link.record_a_id, link.record_b_id) in wanted}
 
 
 def _evidence(result: MatchResult) -> list[dict]:
@@ -207,7 +259,6 @@ def link_new_record(record: PersonRecord, *, actor: User | None, previous: Match
     Pairs a person has confirmed, rejected or unlinked are never re-proposed or overridden."""
     match_record = index_record(record, previous=previous)
     settings = match_settings()
-    frequencies = DatabaseFrequencies(own_records=2).preload(match_record)
     outcome = LinkOutcome()
     demoted: list[RecordLink] = []
     candidate_ids = set(candidate_record_ids(blocking_keys(match_record), exclude=record.id))
@@ -216,12 +267,18 @@ def link_new_record(record: PersonRecord, *, actor: User | None, previous: Match
             or_(RecordLink.record_a_id == record.id, RecordLink.record_b_id == record.id),
             RecordLink.state == LinkState.AUTOMATIC)):
         candidate_ids.add(b_id if a_id == record.id else a_id)
-    candidates = db.session.scalars(select(PersonRecord).where(PersonRecord.id.in_(candidate_ids))).all()
-    for other in candidates:
-        existing = _existing_link(record.id, other.id)
+    # Candidates, their engine records, name counts and existing links in a fixed number of queries, however many.
+    candidates = to_match_records(db.session.scalars(
+        select(PersonRecord).where(PersonRecord.id.in_(candidate_ids)).order_by(PersonRecord.id)
+        .options(selectinload(PersonRecord.authority))).all())
+    frequencies = DatabaseFrequencies(own_records=2).preload(match_record, *candidates.values())
+    record_id = record.id  # plain values from here: a join expires every loaded object
+    links = _existing_links([(record_id, other_id) for other_id in candidates])
+    for other_id, other in candidates.items():
+        existing = links.get(_ordered(record_id, other_id))
         if existing is not None and existing.state in DECIDED_BY_PERSON:
             continue
-        result = score_pair(match_record, to_match_record(other), settings, frequencies)
+        result = score_pair(match_record, other, settings, frequencies)
         if existing is not None and existing.state is LinkState.AUTOMATIC and result.decision != "link":
             # A changed record no longer carries the evidence that linked it: a person decides now.
             existing.state, existing.score, existing.summary = LinkState.PENDING, result.probability, result.summary()
@@ -233,20 +290,20 @@ def link_new_record(record: PersonRecord, *, actor: User | None, previous: Match
                 db.session.delete(existing)
             continue
         state = LinkState.AUTOMATIC if result.decision == "link" else LinkState.PENDING
-        link = existing or RecordLink(record_a_id=min(record.id, other.id), record_b_id=max(record.id, other.id))
+        link = existing or RecordLink(record_a_id=min(record_id, other_id), record_b_id=max(record_id, other_id))
         link.score, link.evidence, link.summary = result.probability, _evidence(result), result.summary()
         link.state, link.set_by_id, link.set_at, link.review_reason = state, None, utcnow(), ""
         db.session.add(link)
         db.session.flush()
         if state is LinkState.AUTOMATIC:
             if _join_identities(link, actor=actor, automatic=True):
-                outcome.linked.append(other.id)
+                outcome.linked.append(other_id)
                 audit(actor, "link.automatic", link, details={"records": [link.record_a_id, link.record_b_id],
                                                               "score": round(result.probability, 6)})
             else:
-                outcome.queued.append(other.id)
+                outcome.queued.append(other_id)
         else:
-            outcome.queued.append(other.id)
+            outcome.queued.append(other_id)
             audit(actor, "link.queued_for_review", link, details={"records": [link.record_a_id, link.record_b_id],
                                                                   "score": round(result.probability, 6)})
     if demoted:
@@ -258,17 +315,26 @@ def link_new_record(record: PersonRecord, *, actor: User | None, previous: Match
 
 
 def _contradiction(left: Identity, right: Identity) -> str:
-    """Why joining two identities would put clearly different people together, or '' if it would not."""
+    """Why joining two identities would put clearly different people together, or '' if it would not.
+
+    Every pair across the two is checked, with the records, counts and links read in a fixed number of queries."""
     settings = match_settings()
-    frequencies = DatabaseFrequencies(own_records=2)
-    for a in left.records:
-        for b in right.records:
-            link = _existing_link(a.id, b.id)
+    records = db.session.scalars(
+        select(PersonRecord).where(PersonRecord.identity_id.in_([left.id, right.id])).order_by(PersonRecord.id)
+        .options(selectinload(PersonRecord.authority))).all()
+    engine_records = to_match_records(records)
+    frequencies = DatabaseFrequencies(own_records=2).preload(*engine_records.values())
+    left_ids = [r.id for r in records if r.identity_id == left.id]
+    right_ids = [r.id for r in records if r.identity_id == right.id]
+    links = _existing_links([(a, b) for a in left_ids for b in right_ids])
+    for a_id in left_ids:
+        for b_id in right_ids:
+            link = links.get(_ordered(a_id, b_id))
             if link is not None and link.state in (LinkState.REJECTED, LinkState.UNLINKED):
-                return f"records {a.id} and {b.id} were judged different people"
-            result = score_pair(to_match_record(a), to_match_record(b), settings, frequencies)
+                return f"records {a_id} and {b_id} were judged different people"
+            result = score_pair(engine_records[a_id], engine_records[b_id], settings, frequencies)
             if result.conflicts:
-                return f"records {a.id} and {b.id} conflict: {'; '.join(result.conflicts)}"
+                return f"records {a_id} and {b_id} conflict: {'; '.join(result.conflicts)}"
     return ""
 
 

@@ -16,8 +16,14 @@ from licensing.licences.rules import normalise_reference
 from licensing.matching import MatchRecord, match_probability, pair_weight, prepare, query_keys, score_pair
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
 from licensing.people.access import can_see_record, grant_access
-from licensing.people.identity import DatabaseFrequencies, candidate_record_ids, match_settings, surname_keys
-from licensing.people.models import Address, PersonName, PersonRecord
+from licensing.people.identity import (
+    DatabaseFrequencies,
+    candidate_record_ids,
+    match_settings,
+    surname_keys,
+    to_match_records,
+)
+from licensing.people.models import PersonRecord
 from licensing.register.person_view import Flag, identities_with_history, identity_flags
 
 MAX_RESULTS = 25
@@ -133,36 +139,6 @@ def _age_fits(record: PersonRecord, age: int | None, today: dt.date) -> bool:
     return abs(years - age) <= AGE_TOLERANCE_YEARS
 
 
-def _match_records(records: list[PersonRecord]) -> dict[int, MatchRecord]:
-    """to_match_record for many records at once: their addresses and other names come from two column-only
-    queries, in the relationships' order, instead of one ORM object per row (most of a search's time)."""
-    ids = [r.id for r in records]
-    addresses: dict[int, list[tuple[str, str]]] = {i: [] for i in ids}
-    names: dict[int, list[str]] = {i: [] for i in ids}
-    if ids:
-        for record_id, postcode, line1 in db.session.execute(
-                select(Address.person_record_id, Address.postcode, Address.line1)
-                .where(Address.person_record_id.in_(ids)).order_by(Address.from_on.desc().nulls_last(), Address.id.desc())):
-            addresses[record_id].append((postcode, line1))
-        for record_id, forenames, surname in db.session.execute(
-                select(PersonName.person_record_id, PersonName.forenames, PersonName.surname)
-                .where(PersonName.person_record_id.in_(ids)).order_by(PersonName.id)):
-            names[record_id].append(f"{forenames} {surname}".strip())  # PersonName.full_name
-    return {r.id: MatchRecord(
-        record_id=str(r.id),
-        source=r.authority.code if r.authority else "",
-        forenames=r.forenames,
-        surname=r.surname,
-        other_names=tuple(names[r.id]),
-        date_of_birth=r.date_of_birth.isoformat() if r.date_of_birth else "",
-        sex=r.sex,
-        postcodes=tuple(postcode for postcode, _ in addresses[r.id]),
-        address_lines=tuple(line1 for _, line1 in addresses[r.id]),
-        national_insurance=r.national_insurance,
-        driving_licence_number=r.driving_licence_number,
-    ) for r in records}
-
-
 class SearchResults(list):
     """Ranked hits; `narrow` is set when more candidates existed than were scored."""
 
@@ -193,7 +169,7 @@ def _ranked(criteria: SearchCriteria, *, viewer: User, today: dt.date) -> Search
                                  .options(selectinload(PersonRecord.authority))).all()
     records = [r for r in records
                if can_see_record(viewer, r) and _age_fits(r, criteria.approximate_age, today)]
-    match_records = _match_records(records)
+    match_records = to_match_records(records)
     settings, frequencies = match_settings(), DatabaseFrequencies(own_records=1).preload(query)
     prepared_query = prepare(query)
     best: dict[int, tuple[SearchHit, MatchRecord]] = {}
