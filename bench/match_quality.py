@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from licensing.matching.batch import match_file  # noqa: E402
-from licensing.matching.identifiers import normalise_dvla_number, ni_core  # noqa: E402
+from licensing.matching.identifiers import ni_core, normalise_dvla_number  # noqa: E402
 from licensing.matching.records import normalise_dob  # noqa: E402
 from licensing.matching.score import DEFAULT_SETTINGS  # noqa: E402
 from seed.benchmark import write_benchmark  # noqa: E402
@@ -66,7 +66,10 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 def policy_linkable(a: dict[str, str], b: dict[str, str]) -> str:
     """Why the policy could link this pair as written ('' if it cannot): dl / ni / dob."""
-    dla, dlb = normalise_dvla_number(a["driving_licence_number"]), normalise_dvla_number(b["driving_licence_number"])
+    dla, dlb = (
+        normalise_dvla_number(a["driving_licence_number"]),
+        normalise_dvla_number(b["driving_licence_number"]),
+    )
     if dla and dla == dlb:
         return "dl"
     na, nb = ni_core(a["national_insurance"]), ni_core(b["national_insurance"])
@@ -141,17 +144,23 @@ def report_lines(n: int, seed: int, ev: Evaluation, s: dict, seconds: float, by_
     lp, ltp = s["linkable"]
     L.append(f"== {n:,} records (seed {seed}): match_file at auto_link_threshold "
              f"{DEFAULT_SETTINGS.auto_link_threshold} — {s['links']:,} links in {seconds:.1f}s ==")
-    L.append(f"true pairs {len(ev.truth):,}; true links {s['tp']:,}; false links {s['fp']:,}; missed {s['fn']:,}")
+    L.append(
+        f"true pairs {len(ev.truth):,}; true links {s['tp']:,}; false links {s['fp']:,}; missed {s['fn']:,}"
+    )
     L.append(f"OVERALL      precision {_fmt(p)}  recall {_fmt(r)}  F1 {_fmt(f)}")
     L.append(f"policy-linkable true pairs (same licence no., same NI no., or same valid DOB as written): "
              f"{lp:,} of {len(ev.truth):,}; recall of those {_fmt(ltp / lp if lp else 1)} ({ltp:,}/{lp:,})")
-    L.append(f"not policy-linkable: {s['not_linkable']:,} true pairs (no shared identifier and no shared valid DOB)"
-             f" — linked anyway via a typo-level identifier: {s['tp_not_linkable']:,}")
+    L.append(
+        f"not policy-linkable: {s['not_linkable']:,} true pairs (no shared identifier and no shared valid DOB)"  # noqa: E501
+        f" — linked anyway via a typo-level identifier: {s['tp_not_linkable']:,}"
+    )
     L.append("")
     L.append(f"{'name group':<12} {'true pairs':>10} {'links':>7} {'false':>6} {'missed':>7} "
              f"{'precision':>9} {'recall':>7} {'F1':>7}")
     for g, (tp, fp, fn, (gp, gr, gf)) in s["groups"].items():
-        L.append(f"{g:<12} {tp + fn:>10,} {tp + fp:>7,} {fp:>6,} {fn:>7,} {_fmt(gp):>9} {_fmt(gr):>7} {_fmt(gf):>7}")
+        L.append(
+            f"{g:<12} {tp + fn:>10,} {tp + fp:>7,} {fp:>6,} {fn:>7,} {_fmt(gp):>9} {_fmt(gr):>7} {_fmt(gf):>7}"  # noqa: E501
+        )
     fs = [v[3][2] for v in s["groups"].values()]
     L.append(f"F1 gap between name groups: {100 * (max(fs) - min(fs)):.2f} points (target <= 2); "
              f"false links between groups: {s['mixed_fp']}")
@@ -162,16 +171,22 @@ def report_lines(n: int, seed: int, ev: Evaluation, s: dict, seconds: float, by_
         if kind in NON_MATCH_KINDS:
             L.append(f"{kind:<20} {total:>14,}  false links {linked}")
         else:
-            L.append(f"{kind:<20} {total:>14,}  recall {_fmt(linked / total if total else 1)} ({linked}/{total})")
+            L.append(
+                f"{kind:<20} {total:>14,}  recall {_fmt(linked / total if total else 1)} ({linked}/{total})"
+            )
     fpk = ", ".join(f"{k}: {v}" for k, v in sorted(s["fp_kinds"].items())) or "none"
     L.append(f"all false links by kind: {fpk}")
     L.append("")
-    L.append(f"{'auto_link_threshold':<20} {'links':>7} {'false':>6} {'precision':>9} {'recall':>7} {'F1':>7} "
-             f"{'same_name_same_dob FP':>21} {'father_son FP':>13}")
+    L.append(
+        f"{'auto_link_threshold':<20} {'links':>7} {'false':>6} {'precision':>9} {'recall':>7} {'F1':>7} "
+        f"{'same_name_same_dob FP':>21} {'father_son FP':>13}"
+    )
     for t, st in by_threshold.items():
         tp_, tr_, tf_ = st["prf"]
-        L.append(f"{t:<20} {st['links']:>7,} {st['fp']:>6} {_fmt(tp_):>9} {_fmt(tr_):>7} {_fmt(tf_):>7} "
-                 f"{st['kinds'].get('same_name_same_dob', [0, 0])[1]:>21} {st['kinds'].get('father_son', [0, 0])[1]:>13}")
+        L.append(
+            f"{t:<20} {st['links']:>7,} {st['fp']:>6} {_fmt(tp_):>9} {_fmt(tr_):>7} {_fmt(tf_):>7} "
+            f"{st['kinds'].get('same_name_same_dob', [0, 0])[1]:>21} {st['kinds'].get('father_son', [0, 0])[1]:>13}"  # noqa: E501
+        )
     return L
 
 
@@ -190,7 +205,9 @@ def miss_reasons(ev: Evaluation, s: dict, limit: int, records_path: Path) -> lis
 
     def score_pair(a, b):
         r = score_prepared(prepared[a], prepared[b], DEFAULT_SETTINGS, frequencies)
-        r.evidence = [e.__class__(e.field, e.level, e.weight, f"{e.text} [{e.weight:+.1f}]") for e in r.evidence]
+        r.evidence = [
+            e.__class__(e.field, e.level, e.weight, f"{e.text} [{e.weight:+.1f}]") for e in r.evidence
+        ]
         return r
 
     def rec(row):
@@ -214,8 +231,10 @@ def miss_reasons(ev: Evaluation, s: dict, limit: int, records_path: Path) -> lis
                 res = score_pair(a, b)
                 L.append(f"  {key} {a} {b}: p={res.probability:.6f} strong={res.strong} {res.summary()}")
                 for r in (ra, rb):
-                    L.append(f"      {r['forenames']!r} {r['surname']!r} {r['date_of_birth']} "
-                             f"NI={r['national_insurance']!r} DL={r['driving_licence_number']!r} {r['postcode']}")
+                    L.append(
+                        f"      {r['forenames']!r} {r['surname']!r} {r['date_of_birth']} "
+                        f"NI={r['national_insurance']!r} DL={r['driving_licence_number']!r} {r['postcode']}"
+                    )
         L.append("-- false links --")
         for a, b in sorted(s["fp_pairs"])[: limit * 3]:
             ra, rb = ev.rows[a], ev.rows[b]

@@ -1,4 +1,5 @@
-"""Search latency at register scale: python bench/search_latency.py [--sizes ...] [--databases ...] [--queries N].
+"""Search latency at register scale: python bench/search_latency.py [--sizes ...] [--databases ...]
+[--queries N].
 
 For each size and database: bulk-load a synthetic register (bench/bulk_load.py) into a freshly migrated
 SQLite file or a throwaway PostgreSQL 15 cluster, ANALYZE (PostgreSQL), warm up with queries that are not
@@ -57,10 +58,25 @@ KINDS = ("name_dob", "name_swap_dob", "name_age", "dob_only", "ni_only", "dvla_o
 TODAY = dt.date(2026, 11, 1)
 TARGET_MS = 50.0
 RESULTS = Path(__file__).resolve().parent / "results" / "search_latency.txt"
-SPELLINGS = {"Muhammad": "Mohammed", "Mohammed": "Muhammad", "Mohammad": "Muhammad", "Mohamed": "Mohammed",
-             "Hussain": "Hussein", "Hussein": "Hussain", "Ahmed": "Ahmad", "Ahmad": "Ahmed", "Rehman": "Rahman",
-             "Rahman": "Rehman", "Mahmood": "Mehmood", "Yousaf": "Yusuf", "Chaudhry": "Choudhry",
-             "Iqbal": "Iqbaal", "Stephen": "Steven", "Catherine": "Katherine", "Mohd": "Muhammad"}
+SPELLINGS = {
+    "Muhammad": "Mohammed",
+    "Mohammed": "Muhammad",
+    "Mohammad": "Muhammad",
+    "Mohamed": "Mohammed",
+    "Hussain": "Hussein",
+    "Hussein": "Hussain",
+    "Ahmed": "Ahmad",
+    "Ahmad": "Ahmed",
+    "Rehman": "Rahman",
+    "Rahman": "Rehman",
+    "Mahmood": "Mehmood",
+    "Yousaf": "Yusuf",
+    "Chaudhry": "Choudhry",
+    "Iqbal": "Iqbaal",
+    "Stephen": "Steven",
+    "Catherine": "Katherine",
+    "Mohd": "Muhammad",
+}
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -82,7 +98,9 @@ def _vary_name(forenames: str, surname: str, rng: random.Random) -> tuple[str, s
 def build_queries(records: list, count: int, seed: int) -> list[tuple[str, SearchCriteria]]:
     """A fixed, shuffled mix of the query kinds, drawn from the loaded records."""
     rng = random.Random(seed)
-    two_token = [i for i, r in enumerate(records) if len(r.forenames.split()) == 1 and len(r.surname.split()) == 1]
+    two_token = [
+        i for i, r in enumerate(records) if len(r.forenames.split()) == 1 and len(r.surname.split()) == 1
+    ]
     common_pair = Counter((records[i].forenames, records[i].surname) for i in two_token).most_common(1)[0][0]
     per_kind = max(1, round(count / len(KINDS)))
     queries: list[tuple[str, SearchCriteria]] = []
@@ -100,10 +118,14 @@ def build_queries(records: list, count: int, seed: int) -> list[tuple[str, Searc
                 f, s = _vary_name(r.forenames, r.surname, rng)
                 criteria = SearchCriteria(forenames=f, surname=s, date_of_birth=r.date_of_birth)
             elif kind == "name_swap_dob":
-                _, r = pick(lambda r: r.date_of_birth.day <= 12 and r.date_of_birth.day != r.date_of_birth.month)
+                _, r = pick(
+                    lambda r: r.date_of_birth.day <= 12 and r.date_of_birth.day != r.date_of_birth.month
+                )
                 f, s = _vary_name(r.forenames, r.surname, rng)
                 d = r.date_of_birth
-                criteria = SearchCriteria(forenames=f, surname=s, date_of_birth=dt.date(d.year, d.day, d.month))
+                criteria = SearchCriteria(
+                    forenames=f, surname=s, date_of_birth=dt.date(d.year, d.day, d.month)
+                )
             elif kind == "name_age":
                 _, r = pick()
                 f, s = _vary_name(r.forenames, r.surname, rng)
@@ -118,7 +140,9 @@ def build_queries(records: list, count: int, seed: int) -> list[tuple[str, Searc
                 criteria = SearchCriteria(national_insurance=normalise_ni(r.national_insurance))
             elif kind == "dvla_only":
                 _, r = pick(lambda r: bool(r.driving_licence_number))
-                criteria = SearchCriteria(driving_licence_number=normalise_dvla_number(r.driving_licence_number))
+                criteria = SearchCriteria(
+                    driving_licence_number=normalise_dvla_number(r.driving_licence_number)
+                )
             elif kind == "postcode_only":
                 _, r = pick()
                 criteria = SearchCriteria(postcode=normalise_postcode(r.addresses[0].postcode))
@@ -145,7 +169,9 @@ def build_queries(records: list, count: int, seed: int) -> list[tuple[str, Searc
 def _percentile(values: list[float], p: float) -> float:
     """Nearest-rank percentile."""
     ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, -(-len(ordered) * p // 100) - 1))] if ordered else float("nan")
+    return (
+        ordered[max(0, min(len(ordered) - 1, -(-len(ordered) * p // 100) - 1))] if ordered else float("nan")
+    )
 
 
 def time_searches(url: str, queries, warmup) -> tuple[dict[str, list[float]], list[dict]]:
@@ -168,9 +194,22 @@ def time_searches(url: str, queries, warmup) -> tuple[dict[str, list[float]], li
                 elapsed = (time.perf_counter() - started) * 1000
                 if phase == "timed":
                     timings[kind].append(elapsed)
-                    hits_out.append({"kind": kind, "criteria": criteria.as_terms(),
-                                     "hits": [[h.identity_id, round(h.score, 9), h.exact, sorted(
-                                         r.id for r in h.records), sorted(f.code for f in h.flags)] for h in hits]})
+                    hits_out.append(
+                        {
+                            "kind": kind,
+                            "criteria": criteria.as_terms(),
+                            "hits": [
+                                [
+                                    h.identity_id,
+                                    round(h.score, 9),
+                                    h.exact,
+                                    sorted(r.id for r in h.records),
+                                    sorted(f.code for f in h.flags),
+                                ]
+                                for h in hits
+                            ],
+                        }
+                    )
         db.session.remove()
         db.engine.dispose()
     return timings, hits_out
@@ -181,7 +220,8 @@ def _analyze(url: str) -> None:
 
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        # Separately: a database-wide VACUUM ANALYZE was seen to leave the visibility map unset here, which rules
+        # Separately: a database-wide VACUUM ANALYZE was seen to leave the visibility map unset here, which
+        # rules
         # out index-only scans of blocking_keys (autovacuum would set it on a live server).
         conn.execute(text("VACUUM"))
         conn.execute(text("ANALYZE"))
@@ -199,9 +239,11 @@ def format_table(database: str, size: int, timings: dict[str, list[float]], load
             lines.append(f"  {kind:<15} {len(values):>4} {_percentile(values, 50):>8.1f} "
                          f"{_percentile(values, 95):>8.1f} {max(values):>8.1f}")
     p95 = _percentile(every, 95)
-    lines.append(f"  {'ALL':<15} {len(every):>4} {_percentile(every, 50):>8.1f} {p95:>8.1f} {max(every):>8.1f}"
-                 f"   (mean {statistics.fmean(every):.1f} ms; target p95 < {TARGET_MS:.0f} ms: "
-                 f"{'met' if p95 < TARGET_MS else 'NOT met'})")
+    lines.append(
+        f"  {'ALL':<15} {len(every):>4} {_percentile(every, 50):>8.1f} {p95:>8.1f} {max(every):>8.1f}"
+        f"   (mean {statistics.fmean(every):.1f} ms; target p95 < {TARGET_MS:.0f} ms: "
+        f"{'met' if p95 < TARGET_MS else 'NOT met'})"
+    )
     return "\n".join(lines)
 
 
@@ -268,7 +310,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--databases", default="sqlite,postgresql", help="sqlite, postgresql or both")
     parser.add_argument("--queries", type=int, default=200, help="timed queries per run (default 200)")
     parser.add_argument("--seed", type=int, default=20261122)
-    parser.add_argument("--dump-hits", type=Path, help="write every query's hits as JSON (to compare code changes)")
+    parser.add_argument(
+        "--dump-hits", type=Path, help="write every query's hits as JSON (to compare code changes)"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"results file (default {RESULTS})")
     parser.add_argument("--no-out", action="store_true", help="do not write the results file")
     args = parser.parse_args(argv)
@@ -279,7 +323,9 @@ def main(argv: list[str] | None = None) -> None:
     unknown = set(databases) - {"sqlite", "postgresql"}
     if unknown:
         parser.error(f"unknown database {', '.join(sorted(unknown))}")
-    summary = run(sizes, databases, args.queries, args.seed, args.dump_hits, None if args.no_out else args.out)
+    summary = run(
+        sizes, databases, args.queries, args.seed, args.dump_hits, None if args.no_out else args.out
+    )
     print("\n" + "=" * 100 + "\n" + summary, end="")
 
 

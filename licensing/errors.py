@@ -27,7 +27,9 @@ ERROR_TITLES = {
 
 def init_app(app: Flask) -> None:
     def render_error(code: int):
-        return render_template("errors/error.html", code=code, title=ERROR_TITLES.get(code, ERROR_TITLES[500])), code
+        return render_template(
+            "errors/error.html", code=code, title=ERROR_TITLES.get(code, ERROR_TITLES[500])
+        ), code
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -1,8 +1,9 @@
-"""`flask match-file` through the CLI: pairs out, structural faults stop it with the line, messy values warn."""
+"""`flask match-file` through the CLI: pairs out, structural faults stop it with the line, messy values
+warn."""
 
 import csv
 
-HEADER = "record_id,source,forenames,surname,date_of_birth,address_line,town,postcode,national_insurance,driving_licence_number\n"
+HEADER = "record_id,source,forenames,surname,date_of_birth,address_line,town,postcode,national_insurance,driving_licence_number\n"  # noqa: E501
 ROWS = [
     "r1,WDC,Muhammad Asif,Khan,1979-03-04,1 High St,High Wycombe,HP11 2BZ,JT123456A,KHAN9703049MA9AB",
     "r2,CDC,Mohd Asif,Khan,1979-04-03,9 Hill Rd,Amersham,HP6 5AB,JT123456A,",

@@ -14,7 +14,10 @@ from licensing.errors import RuleViolation
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-NAV_ITEMS: list = [("admin.users", "Users", ADMINISTRATORS), ("admin.authorities", "Authorities", ADMINISTRATORS)]
+NAV_ITEMS: list = [
+    ("admin.users", "Users", ADMINISTRATORS),
+    ("admin.authorities", "Authorities", ADMINISTRATORS),
+]
 
 
 def _authority_choices(form) -> None:
@@ -36,8 +39,14 @@ def new_user():
     _authority_choices(form)
     if form.validate_on_submit():
         try:
-            create_user(email=form.email.data, name=form.name.data, authority=db.session.get(Authority, form.authority_id.data),
-                        role=Role(form.role.data), password=form.password.data, actor=current_user)
+            create_user(
+                email=form.email.data,
+                name=form.name.data,
+                authority=db.session.get(Authority, form.authority_id.data),
+                role=Role(form.role.data),
+                password=form.password.data,
+                actor=current_user,
+            )
         except RuleViolation as error:
             db.session.rollback()
             form.email.errors.append(str(error))
@@ -56,8 +65,14 @@ def edit_user(user_id: int):
     _authority_choices(form)
     if form.validate_on_submit():
         try:
-            update_user(user, name=form.name.data, authority=db.session.get(Authority, form.authority_id.data),
-                        role=Role(form.role.data), is_enabled=form.is_enabled.data, actor=current_user)
+            update_user(
+                user,
+                name=form.name.data,
+                authority=db.session.get(Authority, form.authority_id.data),
+                role=Role(form.role.data),
+                is_enabled=form.is_enabled.data,
+                actor=current_user,
+            )
         except RuleViolation as error:
             db.session.rollback()
             form.role.errors.append(str(error))
@@ -92,7 +107,12 @@ def new_authority():
     form = AuthorityForm()
     if form.validate_on_submit():
         try:
-            create_authority(code=form.code.data, name=form.name.data, kind=AuthorityKind(form.kind.data), actor=current_user)
+            create_authority(
+                code=form.code.data,
+                name=form.name.data,
+                kind=AuthorityKind(form.kind.data),
+                actor=current_user,
+            )
         except RuleViolation as error:
             db.session.rollback()
             form.code.errors.append(str(error))
@@ -100,4 +120,6 @@ def new_authority():
             db.session.commit()
             flash(f"Authority {form.name.data} added", "success")
             return redirect(url_for("admin.authorities"))
-    return render_template("admin/authority_form.html", form=form, title="Add an authority"), 400 if form.errors else 200
+    return render_template(
+        "admin/authority_form.html", form=form, title="Add an authority"
+    ), 400 if form.errors else 200

@@ -1,4 +1,5 @@
-"""Alerts between authorities: whoever holds a current licence or badge for an identity hears of new concerns."""
+"""Alerts between authorities: whoever holds a current licence or badge for an identity hears of new
+concerns."""
 
 from __future__ import annotations
 
@@ -63,10 +64,17 @@ def alert_on_new_link(left: list[PersonRecord], right: list[PersonRecord], ident
         holders = current_holders(holders_side, today)
         for subject, description in adverse_items(adverse_side):
             for authority_id in sorted(holders - {subject.authority_id}):
-                alerts.append(Alert(authority_id=authority_id, identity_id=identity.id, kind=AlertKind.NEW_LINK,
-                                    subject_type=subject.__tablename__, subject_id=subject.id,
-                                    summary=f"Newly linked record: {description}",
-                                    raised_by_authority_id=subject.authority_id))
+                alerts.append(
+                    Alert(
+                        authority_id=authority_id,
+                        identity_id=identity.id,
+                        kind=AlertKind.NEW_LINK,
+                        subject_type=subject.__tablename__,
+                        subject_id=subject.id,
+                        summary=f"Newly linked record: {description}",
+                        raised_by_authority_id=subject.authority_id,
+                    )
+                )
     db.session.add_all(alerts)
     db.session.flush()
     return alerts

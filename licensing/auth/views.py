@@ -47,7 +47,9 @@ def sign_in():
             session["signed_in_at"] = utcnow().timestamp()
             return redirect(url_for("main.home"))
         cfg = current_app.config
-        error = SIGN_IN_ERROR.format(n=cfg["LOGIN_MAX_FAILURES"], minutes=int(cfg["LOGIN_LOCKOUT"].total_seconds() // 60))
+        error = SIGN_IN_ERROR.format(
+            n=cfg["LOGIN_MAX_FAILURES"], minutes=int(cfg["LOGIN_LOCKOUT"].total_seconds() // 60)
+        )
     return render_template("auth/sign_in.html", form=form, error=error), (200 if error is None else 401)
 
 

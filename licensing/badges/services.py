@@ -1,6 +1,8 @@
-"""County client-transport badges: checking one, issuing, renewing, suspending and withdrawing, and the due lists.
+"""County client-transport badges: checking one, issuing, renewing, suspending and withdrawing, and the due
+lists.
 
-The rules (DOMAIN.md, "The county client-transport team"): a badge needs an enhanced DBS check with both barred
+The rules (DOMAIN.md, "The county client-transport team"): a badge needs an enhanced DBS check with both
+barred
 lists, two character references, an English test and safeguarding training; it is valid for 3 years and names
 the operator. The team is not a licensing authority, so what the register knows about the holder elsewhere is
 shown to the officer, who must say they considered it; the county team decides.
@@ -98,10 +100,13 @@ class ExistingHolder:
     reference: str
 
 
-# -- Rules -------------------------------------------------------------------------------------------------------
+# -- Rules
+# -------------------------------------------------------------------------------------------------------
+
 
 def missing_checks(checks: BadgeChecks, today: dt.date) -> list[tuple[str, str]]:
-    """Every required check that is missing or expired, as (form field, message); empty when a badge may be issued.
+    """Every required check that is missing or expired, as (form field, message); empty when a badge may be
+    issued.
 
     - DBS: an enhanced certificate (12 digits) with both barred lists checked, and current: issued within the
       last 3 years, or on the Update Service with a status check in the last 6 months that returned "no new
@@ -125,13 +130,19 @@ def missing_checks(checks: BadgeChecks, today: dt.date) -> list[tuple[str, str]]
                          "The enhanced DBS check must include both barred lists (children and adults)"))
     if dbs.last_status_check_on is not None:
         if dbs.last_status_check_on > today:
-            problems.append(("last_status_check_on", "The last status check date must be today or in the past"))
+            problems.append(
+                ("last_status_check_on", "The last status check date must be today or in the past")
+            )
         elif dbs.issued_on and dbs.last_status_check_on < dbs.issued_on:
             problems.append(("last_status_check_on",
                              "The last status check cannot be before the DBS certificate was issued"))
         elif not dbs.update_service_subscribed:
-            problems.append(("update_service_subscribed",
-                             "A status check needs an Update Service subscription: tick the box or clear the date"))
+            problems.append(
+                (
+                    "update_service_subscribed",
+                    "A status check needs an Update Service subscription: tick the box or clear the date",
+                )
+            )
         elif dbs.last_status_result not in (NO_NEW_INFORMATION, NEW_INFORMATION):
             problems.append(("last_status_result", "Select the result of the last status check"))
     if dbs.last_status_result == NEW_INFORMATION:
@@ -140,8 +151,13 @@ def missing_checks(checks: BadgeChecks, today: dt.date) -> list[tuple[str, str]]
     elif dbs.issued_on and dbs.issued_on <= today and not _dbs_current(dbs, today) and not problems_for(
             problems, "last_status_check_on"):
         if dbs.update_service_subscribed:
-            problems.append(("last_status_check_on", "The DBS certificate is more than 3 years old: record an "
-                                                     "Update Service status check from the last 6 months"))
+            problems.append(
+                (
+                    "last_status_check_on",
+                    "The DBS certificate is more than 3 years old: record an "
+                    "Update Service status check from the last 6 months",
+                )
+            )
         else:
             problems.append(("dbs_issued_on", "The DBS certificate is more than 3 years old and not on the "
                                               "Update Service: a new certificate is needed"))
@@ -151,7 +167,9 @@ def missing_checks(checks: BadgeChecks, today: dt.date) -> list[tuple[str, str]]
                        ("safeguarding_training_on", "safeguarding training")):
         value = getattr(checks, name)
         if value is None:
-            problems.append((name, f"Enter the date of the {what}: it is needed before a badge is issued or renewed"))
+            problems.append(
+                (name, f"Enter the date of the {what}: it is needed before a badge is issued or renewed")
+            )
         elif value > today:
             problems.append((name, f"The date of the {what} must be today or in the past"))
     training = checks.safeguarding_training_on
@@ -200,7 +218,8 @@ def latest_start_for(cutoff: dt.date, months: int) -> dt.date:
     return earlier
 
 
-# -- Checking a badge ----------------------------------------------------------------------------------------------
+# -- Checking a badge
+# ----------------------------------------------------------------------------------------------
 
 normalise_badge_number = normalise_reference
 
@@ -224,7 +243,8 @@ class BadgeCheckResult:
 
 
 def check_badge(number: str, *, actor: User, today: dt.date) -> BadgeCheckResult:
-    """Look a badge up by number, with what the register holds about its holder anywhere; every check is audited.
+    """Look a badge up by number, with what the register holds about its holder anywhere; every check is
+    audited.
 
     Police information is shown only as the marker flag, never its content."""
     wanted = normalise_badge_number(number)
@@ -235,16 +255,23 @@ def check_badge(number: str, *, actor: User, today: dt.date) -> BadgeCheckResult
     identity = badge.person.identity
     flags = tuple(identity_flags(identity, today))
     complaints = [c for r in identity.records for c in r.complaints]
-    result = BadgeCheckResult(number=badge.number, badge=badge, status=effective_status(badge, today), flags=flags,
-                              complaints=len(complaints),
-                              complaint_authorities=tuple(sorted({c.authority.code for c in complaints})))
+    result = BadgeCheckResult(
+        number=badge.number,
+        badge=badge,
+        status=effective_status(badge, today),
+        flags=flags,
+        complaints=len(complaints),
+        complaint_authorities=tuple(sorted({c.authority.code for c in complaints})),
+    )
     audit(actor, "badge.checked", badge, details={
         "number": badge.number, "found": True, "status": result.status.value,
         "flags": [flag.code for flag in flags], "identity": identity.id})
     return result
 
 
-# -- Issuing and changing badges -------------------------------------------------------------------------------
+# -- Issuing and changing badges
+# -------------------------------------------------------------------------------
+
 
 def _require_issuing_team(actor: User) -> None:
     if actor.authority.kind is not AuthorityKind.CLIENT_TRANSPORT:
@@ -270,7 +297,9 @@ def find_holder(reference: str, actor: User) -> PersonRecord:
                             f"enter the reference {by_number.authority_reference} to mean record {reference}")
     holder = by_reference or by_number
     if holder is None:
-        raise RuleViolation(f"{actor.authority.name} holds no person record with reference or number {reference}")
+        raise RuleViolation(
+            f"{actor.authority.name} holds no person record with reference or number {reference}"
+        )
     return holder
 
 
@@ -282,15 +311,25 @@ def _consider_register(record: PersonRecord, considered: bool, today: dt.date) -
 
 
 def _record_dbs(record: PersonRecord, dbs: DbsInput) -> DbsCertificate:
-    """The holder's certificate with this number (its Update Service details brought up to date), or a new one."""
-    certificate = next((c for c in record.dbs_certificates if c.certificate_number == dbs.certificate_number), None)
+    """The holder's certificate with this number (its Update Service details brought up to date), or a new
+    one."""
+    certificate = next(
+        (c for c in record.dbs_certificates if c.certificate_number == dbs.certificate_number), None
+    )
     if certificate is None:
         certificate = DbsCertificate(person=record, certificate_number=dbs.certificate_number,
                                      issued_on=dbs.issued_on)
         db.session.add(certificate)
     elif certificate.issued_on != dbs.issued_on:
-        raise ChecksIncomplete([("dbs_issued_on", f"DBS certificate {dbs.certificate_number} is recorded as issued "
-                                                  f"on {certificate.issued_on:%d %B %Y}")])
+        raise ChecksIncomplete(
+            [
+                (
+                    "dbs_issued_on",
+                    f"DBS certificate {dbs.certificate_number} is recorded as issued "
+                    f"on {certificate.issued_on:%d %B %Y}",
+                )
+            ]
+        )
     certificate.barred_lists_checked = dbs.barred_lists_checked
     certificate.update_service_subscribed = dbs.update_service_subscribed
     if dbs.last_status_check_on is not None:
@@ -309,14 +348,18 @@ def _apply_checks(badge: Badge, certificate: DbsCertificate, checks: BadgeChecks
 
 def _checks_details(checks: BadgeChecks) -> dict:
     dbs = checks.dbs
-    return {"dbs_certificate": dbs.certificate_number, "dbs_issued_on": _iso(dbs.issued_on),
-            "barred_lists_checked": dbs.barred_lists_checked,
-            "update_service_subscribed": dbs.update_service_subscribed,
-            "last_status_check_on": _iso(dbs.last_status_check_on), "last_status_result": dbs.last_status_result,
-            "first_reference_on": _iso(checks.first_reference_on),
-            "second_reference_on": _iso(checks.second_reference_on),
-            "english_test_passed_on": _iso(checks.english_test_passed_on),
-            "safeguarding_training_on": _iso(checks.safeguarding_training_on)}
+    return {
+        "dbs_certificate": dbs.certificate_number,
+        "dbs_issued_on": _iso(dbs.issued_on),
+        "barred_lists_checked": dbs.barred_lists_checked,
+        "update_service_subscribed": dbs.update_service_subscribed,
+        "last_status_check_on": _iso(dbs.last_status_check_on),
+        "last_status_result": dbs.last_status_result,
+        "first_reference_on": _iso(checks.first_reference_on),
+        "second_reference_on": _iso(checks.second_reference_on),
+        "english_test_passed_on": _iso(checks.english_test_passed_on),
+        "safeguarding_training_on": _iso(checks.safeguarding_training_on),
+    }
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -349,8 +392,10 @@ def issue_badge(*, holder: ExistingHolder | PersonRecordInput, badge_type: Badge
         record = create_person_record(actor.authority, holder, actor=actor)
     current = [b for b in record.badges if b.badge_type is badge_type and is_current(b, today, in_force=True)]
     if current:
-        raise RuleViolation(f"{record.full_name} already holds {badge_type.label.lower()} badge {current[0].number} "
-                            f"({current[0].status.value}): renew or withdraw it instead")
+        raise RuleViolation(
+            f"{record.full_name} already holds {badge_type.label.lower()} badge {current[0].number} "
+            f"({current[0].status.value}): renew or withdraw it instead"
+        )
     flags = _consider_register(record, register_considered, today)
     certificate = _record_dbs(record, checks.dbs)
     badge = Badge(person=record, authority=actor.authority, badge_type=badge_type,
@@ -360,7 +405,9 @@ def issue_badge(*, holder: ExistingHolder | PersonRecordInput, badge_type: Badge
     _apply_checks(badge, certificate, checks)
     db.session.add(badge)
     db.session.flush()
-    badge.number = f"CT{badge.id:06d}"  # county badges from the register; imported ones keep their own numbers
+    badge.number = (
+        f"CT{badge.id:06d}"  # county badges from the register; imported ones keep their own numbers
+    )
     db.session.flush()
     audit(actor, "badge.issued", badge, reason=reason, details={
         "number": badge.number, "holder_record": record.id, "badge_type": badge_type.value,
@@ -411,7 +458,8 @@ STATUS_ACTIONS = {
 
 def change_badge_status(badge: Badge, *, action: str, reason: str, actor: User, today: dt.date) -> Badge:
     """Suspend a valid badge, withdraw a badge for good, or lift a suspension (only on checks still current);
-    each needs a reason. Suspending or withdrawing alerts other authorities holding a licence for the person."""
+    each needs a reason. Suspending or withdrawing alerts other authorities holding a licence for the
+    person."""
     _require_own_badge(badge, actor)
     if action not in STATUS_ACTIONS:
         raise RuleViolation("Choose suspend, withdraw or lift the suspension")
@@ -439,7 +487,9 @@ def change_badge_status(badge: Badge, *, action: str, reason: str, actor: User, 
     return badge
 
 
-# -- Reading badges ------------------------------------------------------------------------------------------------
+# -- Reading badges
+# ------------------------------------------------------------------------------------------------
+
 
 def own_badge(badge_id: int, actor: User) -> Badge | None:
     """The badge if it belongs to the actor's authority (others' badges are not theirs to open)."""
@@ -450,10 +500,17 @@ def own_badge(badge_id: int, actor: User) -> Badge | None:
 def view_badge(badge: Badge, actor: User) -> list[AuditEvent]:
     """The badge's history of changes, newest first; opening the page is audited as it shows the holder."""
     audit(actor, "badge.viewed", badge, details={"number": badge.number})
-    return list(db.session.scalars(
-        select(AuditEvent).where(AuditEvent.subject_type == Badge.__tablename__,
-                                 AuditEvent.subject_id == str(badge.id), AuditEvent.action.in_(CHANGE_ACTIONS))
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())))
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.subject_type == Badge.__tablename__,
+                AuditEvent.subject_id == str(badge.id),
+                AuditEvent.action.in_(CHANGE_ACTIONS),
+            )
+            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        )
+    )
 
 
 def operators(authority_id: int) -> list[str]:
@@ -488,7 +545,9 @@ def dbs_checks_due(authority_id: int, *, operator: str, today: dt.date) -> Selec
 def safeguarding_due(authority_id: int, *, operator: str, today: dt.date) -> Select:
     """Valid badges whose safeguarding training passes 3 years old within 60 days (or already has), or is not
     recorded; oldest training first."""
-    latest = latest_start_for(today + dt.timedelta(days=SAFEGUARDING_DUE_WINDOW_DAYS), SAFEGUARDING_VALID_MONTHS)
+    latest = latest_start_for(
+        today + dt.timedelta(days=SAFEGUARDING_DUE_WINDOW_DAYS), SAFEGUARDING_VALID_MONTHS
+    )
     return (_valid_badges(authority_id, operator, today)
             .where(or_(Badge.safeguarding_training_on.is_(None), Badge.safeguarding_training_on <= latest))
             .order_by(Badge.safeguarding_training_on.is_not(None), Badge.safeguarding_training_on, Badge.id))

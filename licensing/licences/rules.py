@@ -12,7 +12,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def normalise_reference(value: str) -> str:
-    """Licence and badge numbers and vehicle registrations are stored and searched in capitals without spaces."""
+    """Licence and badge numbers and vehicle registrations are stored and searched in capitals without
+    spaces."""
     return "".join((value or "").split()).upper()
 
 

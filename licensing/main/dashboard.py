@@ -42,16 +42,26 @@ def build_dashboard(user: User, today: dt.date) -> Dashboard:
         board.open_alert_count = _count(alerts)
         board.open_alerts = list(db.session.scalars(alerts.limit(5)))
         board.requests_due = list(db.session.scalars(requests_due(user.authority_id, today)))
-        board.outgoing_overdue = list(db.session.scalars(select(InformationRequest).where(
-            InformationRequest.from_authority_id == user.authority_id, InformationRequest.replied_on.is_(None),
-            InformationRequest.due_on < today).order_by(InformationRequest.due_on)))
+        board.outgoing_overdue = list(
+            db.session.scalars(
+                select(InformationRequest)
+                .where(
+                    InformationRequest.from_authority_id == user.authority_id,
+                    InformationRequest.replied_on.is_(None),
+                    InformationRequest.due_on < today,
+                )
+                .order_by(InformationRequest.due_on)
+            )
+        )
     if user.role in SEARCHERS:
         board.review_count = _count(review_queue(viewer=user))
     if user.role is Role.POLICE_SPOC:
         board.acknowledged_responses = list(db.session.scalars(
             alerts_raised_by(user.authority_id).where(Alert.acknowledged_at.is_not(None)).limit(5)))
     if user.role is Role.ADMINISTRATOR:
-        board.locked_users = db.session.scalar(select(func.count(User.id)).where(User.locked_until > utcnow())) or 0
+        board.locked_users = (
+            db.session.scalar(select(func.count(User.id)).where(User.locked_until > utcnow())) or 0
+        )
     if user.role in AUDIT_READERS:
         board.events_today = db.session.scalar(select(func.count(AuditEvent.id)).where(
             AuditEvent.occurred_at >= dt.datetime.combine(today, dt.time.min))) or 0

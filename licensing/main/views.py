@@ -20,7 +20,10 @@ def navigation_for(role: Role) -> list[NavItem]:
     """The menu each role sees, from the entries each area's blueprint declares (NAV_ITEMS) and the factory
     collects; the routes check roles again on the server."""
     return [NavItem(url_for("main.home"), "Home")] + [
-        NavItem(url_for(endpoint), text) for endpoint, text, roles in current_app.extensions["navigation"] if role in roles]
+        NavItem(url_for(endpoint), text)
+        for endpoint, text, roles in current_app.extensions["navigation"]
+        if role in roles
+    ]
 
 
 @bp.app_context_processor
@@ -40,5 +43,10 @@ def index():
 @login_required
 def home():
     board = build_dashboard(current_user, dt.date.today())
-    return render_template("main/home.html", title="Home", items=navigation_for(current_user.role)[1:], board=board,
-                           today=dt.date.today())
+    return render_template(
+        "main/home.html",
+        title="Home",
+        items=navigation_for(current_user.role)[1:],
+        board=board,
+        today=dt.date.today(),
+    )

@@ -127,7 +127,8 @@ def compare_sex(a: PreparedRecord, b: PreparedRecord) -> str:
 
 
 def compare_address(a: PreparedRecord, b: PreparedRecord) -> str:
-    """Address level over the whole address histories: same_address / postcode / sector / district / different."""
+    """Address level over the whole address histories: same_address / postcode / sector / district /
+    different."""
     pa, pb = a.postcodes, b.postcodes
     if not pa or not pb:
         return "missing"
@@ -196,7 +197,13 @@ class TokenMatch:
     matched: tuple[tuple[Token, Token], ...]  # aligned pairs (shorter side first is not implied)
 
 
-_LIST_LEVEL = {T_EXACT: "exact", T_VARIANT: "variant", T_DIMINUTIVE: "diminutive", T_FUZZY: "fuzzy", T_INITIAL: "initials"}
+_LIST_LEVEL = {
+    T_EXACT: "exact",
+    T_VARIANT: "variant",
+    T_DIMINUTIVE: "diminutive",
+    T_FUZZY: "fuzzy",
+    T_INITIAL: "initials",
+}
 
 
 def compare_tokens(left: tuple[Token, ...], right: tuple[Token, ...]) -> TokenMatch:
@@ -278,7 +285,10 @@ def _readings(x: NameForm, y: NameForm, weights: dict[str, dict[str, float]]):
     if x.given and y.given and x.family and y.family and s_level in ("different", "partial", "fuzzy"):
         cross_sur = compare_tokens(x.family, y.given)
         cross_fore = compare_tokens(x.given, y.family)
-        if cross_sur.level in ("exact", "variant", "subset") and cross_fore.level not in ("different", "missing"):
+        if cross_sur.level in ("exact", "variant", "subset") and cross_fore.level not in (
+            "different",
+            "missing",
+        ):
             yield "reordered", cross_fore.level, cross_sur.matched, cross_fore.matched
         whole = compare_tokens(x.all_tokens, y.all_tokens)
         if whole.level in ("exact", "variant", "subset") and len(whole.matched) >= 2:
@@ -287,7 +297,9 @@ def _readings(x: NameForm, y: NameForm, weights: dict[str, dict[str, float]]):
             yield "reordered", "subset", s_pairs, f_pairs
 
 
-def compare_names(a: PreparedRecord, b: PreparedRecord, weights: dict[str, dict[str, float]]) -> NameComparison:
+def compare_names(
+    a: PreparedRecord, b: PreparedRecord, weights: dict[str, dict[str, float]]
+) -> NameComparison:
     """Best surname + forenames reading over all name pairs, judged by the levels' base weights."""
     key = (a.names_id, b.names_id, id(weights))
     hit = _NAME_CACHE.get(key)

@@ -32,7 +32,15 @@ from .frequencies import NameFrequencies, UniformFrequencies
 from .records import MatchRecord, PreparedRecord, prepare
 from .settings import FIELD_LABELS, MatchSettings
 
-__all__ = ["FieldEvidence", "LinkScorer", "MatchResult", "score_pair", "score_prepared", "pair_weight", "DEFAULT_SETTINGS"]
+__all__ = [
+    "FieldEvidence",
+    "LinkScorer",
+    "MatchResult",
+    "score_pair",
+    "score_prepared",
+    "pair_weight",
+    "DEFAULT_SETTINGS",
+]
 
 DEFAULT_SETTINGS = MatchSettings()
 
@@ -47,7 +55,13 @@ def _is_strong(dl: str, ni: str, dob: str, names: NameComparison) -> bool:
     """An agreeing identifier, or an exact DOB with both surname and forenames agreeing."""
     if dl in _STRONG_DL or ni in _STRONG_NI:
         return True
-    return dob in _STRONG_DOB and names.surname not in _NAME_NOT_AGREEING and names.forenames not in _NAME_NOT_AGREEING
+    return (
+        dob in _STRONG_DOB
+        and names.surname not in _NAME_NOT_AGREEING
+        and names.forenames not in _NAME_NOT_AGREEING
+    )
+
+
 _CONTRADICT_DL = frozenset({"conflict_14th", "different"})
 _CONTRADICT_NI = frozenset({"different"})
 
@@ -110,7 +124,9 @@ def _tf_delta(settings: MatchSettings, field_name: str, frequency: float | None)
     return math.log2(u_avg / min(1.0, max(frequency, floor)))
 
 
-def _name_frequencies(names: NameComparison, frequencies: NameFrequencies | None) -> tuple[float | None, float | None]:
+def _name_frequencies(
+    names: NameComparison, frequencies: NameFrequencies | None
+) -> tuple[float | None, float | None]:
     if frequencies is None:
         return None, None
     sur = frequencies.surname_frequency(names.surname_key) if names.surname_key else None
@@ -146,7 +162,14 @@ def _with_sex(names: NameComparison, pa: PreparedRecord, pb: PreparedRecord) -> 
 def _field_levels(pa: PreparedRecord, pb: PreparedRecord, settings: MatchSettings):
     w = settings.weights
     names = _with_sex(compare_names(pa, pb, w), pa, pb)
-    return names, compare_dl(pa, pb), compare_ni(pa, pb), compare_dob(pa, pb), compare_sex(pa, pb), compare_address(pa, pb)
+    return (
+        names,
+        compare_dl(pa, pb),
+        compare_ni(pa, pb),
+        compare_dob(pa, pb),
+        compare_sex(pa, pb),
+        compare_address(pa, pb),
+    )
 
 
 def _name_weights(names: NameComparison, settings: MatchSettings, frequencies: NameFrequencies | None):
@@ -181,7 +204,10 @@ def _weights(pa, pb, settings, frequencies, parts):
 
 
 def pair_weight(
-    pa: PreparedRecord, pb: PreparedRecord, settings: MatchSettings, frequencies: NameFrequencies | None = None
+    pa: PreparedRecord,
+    pb: PreparedRecord,
+    settings: MatchSettings,
+    frequencies: NameFrequencies | None = None,
 ) -> tuple[float, bool, bool]:
     """(match_weight, strong, contradicts) without building evidence objects."""
     parts = _field_levels(pa, pb, settings)
@@ -205,7 +231,9 @@ class LinkScorer:
         self.w = settings.weights
         self.name_cache: dict[tuple[int, int], tuple[float, bool, float | None]] = {}
         w = self.w
-        self._changed_delta = w["surname"].get("changed", w["surname"]["different"]) - w["surname"]["different"]
+        self._changed_delta = (
+            w["surname"].get("changed", w["surname"]["different"]) - w["surname"]["different"]
+        )
         self.dob_cache: dict[str, float] = {}
 
     def __call__(self, pa: PreparedRecord, pb: PreparedRecord) -> float | None:
@@ -293,7 +321,10 @@ def score_prepared(
     )
     fields = ("dl", "ni", "dob", "surname", "forenames", "sex", "address")
     levels = (dl, ni, dob, names.surname, names.forenames, sex, addr)
-    evidence = [FieldEvidence(f, lv, round(wt, 3), tx) for f, lv, wt, tx in zip(fields, levels, weights, texts)]
+    evidence = [
+        FieldEvidence(f, lv, round(wt, 3), tx)
+        for f, lv, wt, tx in zip(fields, levels, weights, texts, strict=False)
+    ]
     # Strongest evidence first, so the summary leads with what decided it.
     evidence.sort(key=lambda e: (e.level == "missing", -abs(e.weight)))
     match_weight = sum(weights)
@@ -361,7 +392,7 @@ def _surname_text(n: NameComparison, freq: float | None, settings: MatchSettings
     if level == "partial":
         return f"{label}: {x} / {y} (part of the surname missing){_freq_note(freq, settings)}"
     if level == "reordered":
-        return f"{label}: name order differs ({n.left.display.title()} / {n.right.display.title()}){_freq_note(freq, settings)}"
+        return f"{label}: name order differs ({n.left.display.title()} / {n.right.display.title()}){_freq_note(freq, settings)}"  # noqa: E501
     if level == "fuzzy":
         return f"{label}: {x} ~ {y} (similar spelling)"
     if level == "changed":
@@ -378,7 +409,7 @@ def _forename_text(n: NameComparison, freq: float | None, settings: MatchSetting
     level = n.forenames
     if n.surname == "reordered" and level not in ("missing", "different"):
         agreed = _show(x for x, _ in n.forename_pairs) or "-"
-        return f"{label}: {agreed} agrees in a different position (name order differs){_freq_note(freq, settings)}"
+        return f"{label}: {agreed} agrees in a different position (name order differs){_freq_note(freq, settings)}"  # noqa: E501
     if level == "exact":
         return f"{label}: agree{_freq_note(freq, settings)}"
     if level == "variant":
@@ -401,7 +432,9 @@ def _forename_text(n: NameComparison, freq: float | None, settings: MatchSetting
     return f"{label}: missing"
 
 
-def _dob_text(level: str, pa: PreparedRecord, pb: PreparedRecord, freq: float | None, settings: MatchSettings) -> str:
+def _dob_text(
+    level: str, pa: PreparedRecord, pb: PreparedRecord, freq: float | None, settings: MatchSettings
+) -> str:
     label = FIELD_LABELS["dob"]
     return {
         "exact": f"{label}: agrees{_freq_note(freq, settings)}",
@@ -415,18 +448,22 @@ def _dob_text(level: str, pa: PreparedRecord, pb: PreparedRecord, freq: float | 
 
 def _dl_text(level: str) -> str:
     label = FIELD_LABELS["dl"]
-    return label + ": " + {
-        "exact": "agrees",
-        "check_differs": "agrees except the last two characters",
-        "typo": "one character differs (typo?)",
-        "name_change": "differs only in the surname part (name change?)",
-        "conflict_14th": "same name, birth date and initials but a different 14th character — different people",
-        "different": "differs — different people",
-        "different_unverified": "differs (at least one is not a valid number)",
-        "cross_consistent": "on one record only; fits the other record's surname, DOB and sex",
-        "cross_inconsistent": "on one record only; does not fit the other record's DOB or sex",
-        "cross_unclear": "on one record only",
-    }.get(level, "missing")
+    return (
+        label
+        + ": "
+        + {
+            "exact": "agrees",
+            "check_differs": "agrees except the last two characters",
+            "typo": "one character differs (typo?)",
+            "name_change": "differs only in the surname part (name change?)",
+            "conflict_14th": "same name, birth date and initials but a different 14th character — different people",  # noqa: E501
+            "different": "differs — different people",
+            "different_unverified": "differs (at least one is not a valid number)",
+            "cross_consistent": "on one record only; fits the other record's surname, DOB and sex",
+            "cross_inconsistent": "on one record only; does not fit the other record's DOB or sex",
+            "cross_unclear": "on one record only",
+        }.get(level, "missing")
+    )
 
 
 def _ni_text(level: str) -> str:

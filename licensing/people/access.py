@@ -11,6 +11,7 @@ from licensing.authorities.models import AuthorityKind
 from licensing.db import db, utcnow
 from licensing.people.models import AccessGrant, Identity, PersonRecord
 
+
 def can_see_record(viewer: User, record: PersonRecord) -> bool:
     """Police see every record; other searchers never see the police's own subject records."""
     if viewer.role is Role.POLICE_SPOC:
@@ -21,7 +22,8 @@ def can_see_record(viewer: User, record: PersonRecord) -> bool:
 
 
 def own_record(record_id: int, viewer: User) -> PersonRecord | None:
-    """The record if the viewer's own authority holds it, else None: another authority's records are not editable."""
+    """The record if the viewer's own authority holds it, else None: another authority's records are not
+    editable."""
     record = db.session.get(PersonRecord, record_id)
     return record if record is not None and record.authority_id == viewer.authority_id else None
 

@@ -20,11 +20,11 @@ from licensing.db import db, utcnow
 from licensing.errors import RuleViolation
 from licensing.matching import (
     CountedFrequencies,
-    prepare,
     MatchRecord,
     MatchResult,
     MatchSettings,
     blocking_keys,
+    prepare,
     score_pair,
 )
 from licensing.matching.normalise import phonetic
@@ -69,7 +69,8 @@ def to_match_record(record: PersonRecord) -> MatchRecord:
 
 
 def to_match_records(records: Iterable[PersonRecord]) -> dict[int, MatchRecord]:
-    """to_match_record for many records at once (search and linking): their addresses and other names come from two column-only
+    """to_match_record for many records at once (search and linking): their addresses and other names come
+    from two column-only
     queries, in the relationships' order, instead of one ORM object per row (most of a search's time)."""
     records = list(records)
     ids = [r.id for r in records]
@@ -77,8 +78,10 @@ def to_match_records(records: Iterable[PersonRecord]) -> dict[int, MatchRecord]:
     names: dict[int, list[str]] = {i: [] for i in ids}
     if ids:
         for record_id, postcode, line1 in db.session.execute(
-                select(Address.person_record_id, Address.postcode, Address.line1)
-                .where(Address.person_record_id.in_(ids)).order_by(Address.from_on.desc().nulls_last(), Address.id.desc())):
+            select(Address.person_record_id, Address.postcode, Address.line1)
+            .where(Address.person_record_id.in_(ids))
+            .order_by(Address.from_on.desc().nulls_last(), Address.id.desc())
+        ):
             addresses[record_id].append((postcode, line1))
         for record_id, forenames, surname in db.session.execute(
                 select(PersonName.person_record_id, PersonName.forenames, PersonName.surname)
@@ -110,16 +113,23 @@ class DatabaseFrequencies:
         self._own = own_records
         self._counted = CountedFrequencies(pseudo_count=pseudo_count)
         self._loaded: set[tuple[str, str]] = set()
-        total = db.session.scalar(select(TermCount.count).where(TermCount.kind == "total", TermCount.term == ""))
+        total = db.session.scalar(
+            select(TermCount.count).where(TermCount.kind == "total", TermCount.term == "")
+        )
         self._counted.total = max((total or 0) - own_records, 0)
 
     def preload(self, *match_records: MatchRecord) -> DatabaseFrequencies:
-        """Read every count these records' values need in one query (the values two records agree on are always
+        """Read every count these records' values need in one query (the values two records agree on are
+        always
         values of either record)."""
         wanted = list(dict.fromkeys((kind, term) for match_record in match_records
                                     for kind, term in frequency_terms(match_record)
                                     if kind != "total" and (kind, term) not in self._loaded))
-        counters = {"surname": self._counted.surnames, "forename": self._counted.forenames, "dob": self._counted.dobs}
+        counters = {
+            "surname": self._counted.surnames,
+            "forename": self._counted.forenames,
+            "dob": self._counted.dobs,
+        }
         if wanted:
             found = dict(((k, t), c) for k, t, c in db.session.execute(
                 select(TermCount.kind, TermCount.term, TermCount.count).where(
@@ -131,7 +141,9 @@ class DatabaseFrequencies:
 
     def _count(self, kind: str, term: str, counter) -> None:
         if (kind, term) not in self._loaded:
-            count = db.session.scalar(select(TermCount.count).where(TermCount.kind == kind, TermCount.term == term))
+            count = db.session.scalar(
+                select(TermCount.count).where(TermCount.kind == kind, TermCount.term == term)
+            )
             counter[term] = max((count or 0) - self._own, 0)
             self._loaded.add((kind, term))
 
@@ -173,7 +185,8 @@ def _bump_term_counts(terms: Iterable[tuple[str, str]], delta: int) -> None:
 
 
 def surname_keys(match_record: MatchRecord) -> set[str]:
-    """"sn:<phonetic surname>" keys, so an officer can search on a surname alone (the engine's keys always pair
+    """ "sn:<phonetic surname>" keys, so an officer can search on a surname alone (the engine's keys always
+    pair
     two name parts). Stored only: a surname alone never proposes a link."""
     keys = set()
     for form in prepare(match_record).names:
@@ -192,13 +205,17 @@ def index_record(record: PersonRecord, *, previous: MatchRecord | None = None) -
     if previous is not None:
         _bump_term_counts(frequency_terms(previous), -1)
     db.session.execute(delete(BlockingKey).where(BlockingKey.person_record_id == record.id))
-    db.session.add_all(BlockingKey(person_record_id=record.id, key=key) for key in sorted(record_keys(match_record)))
+    db.session.add_all(
+        BlockingKey(person_record_id=record.id, key=key) for key in sorted(record_keys(match_record))
+    )
     _bump_term_counts(frequency_terms(match_record), +1)
     db.session.flush()
     return match_record
 
 
-def candidate_record_ids(keys: Iterable[str], *, exclude: int | None = None, limit: int = MAX_CANDIDATES) -> list[int]:
+def candidate_record_ids(
+    keys: Iterable[str], *, exclude: int | None = None, limit: int = MAX_CANDIDATES
+) -> list[int]:
     """Records sharing any blocking key, most shared keys first: one indexed query.
 
     A key ending in ':' is a prefix (a partial search, say a name with no date of birth); it becomes a range
@@ -207,17 +224,22 @@ def candidate_record_ids(keys: Iterable[str], *, exclude: int | None = None, lim
     exact = [k[:64] for k in keys if not k.endswith(":")]
     prefixes = [k for k in keys if k.endswith(":")]
     conditions = [BlockingKey.key.in_(exact)] if exact else []
-    conditions += [and_(BlockingKey.key >= prefix, BlockingKey.key < prefix[:-1] + ";") for prefix in prefixes]
+    conditions += [
+        and_(BlockingKey.key >= prefix, BlockingKey.key < prefix[:-1] + ";") for prefix in prefixes
+    ]
     if not conditions:
         return []
     if len(keys) == 1:
-        # One key: every record shares exactly one key, so there is nothing to rank and the index scan can stop
+        # One key: every record shares exactly one key, so there is nothing to rank and the index scan can
+        # stop
         # after `limit` rows instead of counting a common name's whole block.
         query = select(BlockingKey.person_record_id).where(conditions[0]).limit(limit + 1)
         if exclude is not None:
             query = query.where(BlockingKey.person_record_id != exclude)
         return list(dict.fromkeys(db.session.scalars(query)))[:limit]
-    shared = func.count().label("shared")  # count(*): PostgreSQL can answer from the (key, record) index alone
+    shared = func.count().label(
+        "shared"
+    )  # count(*): PostgreSQL can answer from the (key, record) index alone
     query = (select(BlockingKey.person_record_id, shared).where(or_(*conditions))
              .group_by(BlockingKey.person_record_id).order_by(shared.desc(), BlockingKey.person_record_id)
              .limit(limit))
@@ -244,7 +266,10 @@ def _existing_links(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], R
 
 
 def _evidence(result: MatchResult) -> list[dict]:
-    return [{"field": e.field, "level": e.level, "weight": round(e.weight, 2), "text": e.text} for e in result.evidence]
+    return [
+        {"field": e.field, "level": e.level, "weight": round(e.weight, 2), "text": e.text}
+        for e in result.evidence
+    ]
 
 
 @dataclass
@@ -253,7 +278,9 @@ class LinkOutcome:
     queued: list[int] = field(default_factory=list)
 
 
-def link_new_record(record: PersonRecord, *, actor: User | None, previous: MatchRecord | None = None) -> LinkOutcome:
+def link_new_record(
+    record: PersonRecord, *, actor: User | None, previous: MatchRecord | None = None
+) -> LinkOutcome:
     """Score the record against its candidates: strong pairs link automatically, doubtful pairs go to review.
 
     Pairs a person has confirmed, rejected or unlinked are never re-proposed or overridden."""
@@ -262,12 +289,14 @@ def link_new_record(record: PersonRecord, *, actor: User | None, previous: Match
     outcome = LinkOutcome()
     demoted: list[RecordLink] = []
     candidate_ids = set(candidate_record_ids(blocking_keys(match_record), exclude=record.id))
-    # Records it is already linked to automatically are re-scored even if a change means they share no key now.
+    # Records it is already linked to automatically are re-scored even if a change means they share no key
+    # now.
     for a_id, b_id in db.session.execute(select(RecordLink.record_a_id, RecordLink.record_b_id).where(
             or_(RecordLink.record_a_id == record.id, RecordLink.record_b_id == record.id),
             RecordLink.state == LinkState.AUTOMATIC)):
         candidate_ids.add(b_id if a_id == record.id else a_id)
-    # Candidates, their engine records, name counts and existing links in a fixed number of queries, however many.
+    # Candidates, their engine records, name counts and existing links in a fixed number of queries, however
+    # many.
     candidates = to_match_records(db.session.scalars(
         select(PersonRecord).where(PersonRecord.id.in_(candidate_ids)).order_by(PersonRecord.id)
         .options(selectinload(PersonRecord.authority))).all())
@@ -281,8 +310,15 @@ def link_new_record(record: PersonRecord, *, actor: User | None, previous: Match
         result = score_pair(match_record, other, settings, frequencies)
         if existing is not None and existing.state is LinkState.AUTOMATIC and result.decision != "link":
             # A changed record no longer carries the evidence that linked it: a person decides now.
-            existing.state, existing.score, existing.summary = LinkState.PENDING, result.probability, result.summary()
-            existing.evidence, existing.review_reason = _evidence(result), "The record changed: the link is no longer certain"
+            existing.state, existing.score, existing.summary = (
+                LinkState.PENDING,
+                result.probability,
+                result.summary(),
+            )
+            existing.evidence, existing.review_reason = (
+                _evidence(result),
+                "The record changed: the link is no longer certain",
+            )
             demoted.append(existing)
             continue
         if result.decision == "no_link":
@@ -290,7 +326,9 @@ def link_new_record(record: PersonRecord, *, actor: User | None, previous: Match
                 db.session.delete(existing)
             continue
         state = LinkState.AUTOMATIC if result.decision == "link" else LinkState.PENDING
-        link = existing or RecordLink(record_a_id=min(record_id, other_id), record_b_id=max(record_id, other_id))
+        link = existing or RecordLink(
+            record_a_id=min(record_id, other_id), record_b_id=max(record_id, other_id)
+        )
         link.score, link.evidence, link.summary = result.probability, _evidence(result), result.summary()
         link.state, link.set_by_id, link.set_at, link.review_reason = state, None, utcnow(), ""
         db.session.add(link)
@@ -304,12 +342,24 @@ def link_new_record(record: PersonRecord, *, actor: User | None, previous: Match
                 outcome.queued.append(other_id)
         else:
             outcome.queued.append(other_id)
-            audit(actor, "link.queued_for_review", link, details={"records": [link.record_a_id, link.record_b_id],
-                                                                  "score": round(result.probability, 6)})
+            audit(
+                actor,
+                "link.queued_for_review",
+                link,
+                details={
+                    "records": [link.record_a_id, link.record_b_id],
+                    "score": round(result.probability, 6),
+                },
+            )
     if demoted:
         db.session.flush()
         for link in demoted:
-            audit(actor, "link.demoted_for_review", link, details={"records": [link.record_a_id, link.record_b_id]})
+            audit(
+                actor,
+                "link.demoted_for_review",
+                link,
+                details={"records": [link.record_a_id, link.record_b_id]},
+            )
         _rebuild_identity(record.identity, actor=actor)
     return outcome
 
@@ -317,11 +367,15 @@ def link_new_record(record: PersonRecord, *, actor: User | None, previous: Match
 def _contradiction(left: Identity, right: Identity) -> str:
     """Why joining two identities would put clearly different people together, or '' if it would not.
 
-    Every pair across the two is checked, with the records, counts and links read in a fixed number of queries."""
+    Every pair across the two is checked, with the records, counts and links read in a fixed number of
+    queries."""
     settings = match_settings()
     records = db.session.scalars(
-        select(PersonRecord).where(PersonRecord.identity_id.in_([left.id, right.id])).order_by(PersonRecord.id)
-        .options(selectinload(PersonRecord.authority))).all()
+        select(PersonRecord)
+        .where(PersonRecord.identity_id.in_([left.id, right.id]))
+        .order_by(PersonRecord.id)
+        .options(selectinload(PersonRecord.authority))
+    ).all()
     engine_records = to_match_records(records)
     frequencies = DatabaseFrequencies(own_records=2).preload(*engine_records.values())
     left_ids = [r.id for r in records if r.identity_id == left.id]
@@ -349,7 +403,10 @@ def _join_identities(link: RecordLink, *, actor: User | None, automatic: bool) -
     if reason:
         if not automatic:
             raise RuleViolation(f"Confirming this pair would join people who are clearly different: {reason}")
-        link.state, link.review_reason = LinkState.PENDING, f"Would join a cluster that contradicts itself: {reason}"
+        link.state, link.review_reason = (
+            LinkState.PENDING,
+            f"Would join a cluster that contradicts itself: {reason}",
+        )
         audit(actor, "link.chain_blocked", link, details={"reason": reason})
         return False
     keep, merged = (left, right) if left.id < right.id else (right, left)
@@ -357,7 +414,9 @@ def _join_identities(link: RecordLink, *, actor: User | None, automatic: bool) -
     db.session.execute(update(PersonRecord).where(PersonRecord.identity_id == merged.id)
                        .values(identity_id=keep.id).execution_options(synchronize_session="fetch"))
     merged.merged_into_id = keep.id
-    db.session.execute(update(Identity).where(Identity.merged_into_id == merged.id).values(merged_into_id=keep.id))
+    db.session.execute(
+        update(Identity).where(Identity.merged_into_id == merged.id).values(merged_into_id=keep.id)
+    )
     db.session.flush()
     db.session.expire_all()
     audit(actor, "identity.merged", keep, details={"merged": merged.id, "link": link.id})
@@ -380,12 +439,18 @@ def decide_link(link: RecordLink, *, confirm: bool, actor: User) -> None:
 
 
 def unlink_record(record: PersonRecord, *, actor: User, reason: str) -> Identity:
-    """Take a record out of its identity: its joining links are marked unlinked and never re-made automatically."""
+    """Take a record out of its identity: its joining links are marked unlinked and never re-made
+    automatically."""
     links = db.session.scalars(select(RecordLink).where(
         or_(RecordLink.record_a_id == record.id, RecordLink.record_b_id == record.id),
         RecordLink.state.in_([LinkState.AUTOMATIC, LinkState.CONFIRMED]))).all()
     for link in links:
-        link.state, link.set_by_id, link.set_at, link.review_reason = LinkState.UNLINKED, actor.id, utcnow(), reason
+        link.state, link.set_by_id, link.set_at, link.review_reason = (
+            LinkState.UNLINKED,
+            actor.id,
+            utcnow(),
+            reason,
+        )
     old_identity = record.identity
     record.identity = Identity()
     db.session.flush()
@@ -395,7 +460,8 @@ def unlink_record(record: PersonRecord, *, actor: User, reason: str) -> Identity
 
 
 def _rebuild_identity(identity: Identity, *, actor: User | None) -> None:
-    """After an unlink, split records no longer joined by an automatic or confirmed link into their own identities."""
+    """After an unlink, split records no longer joined by an automatic or confirmed link into their own
+    identities."""
     records = list(identity.records)
     if len(records) < 2:
         return
@@ -426,7 +492,8 @@ def _rebuild_identity(identity: Identity, *, actor: User | None) -> None:
 
 
 def review_queue(*, viewer: User):
-    """Pending pairs the viewer may see both sides of, strongest first (police-held records only for police)."""
+    """Pending pairs the viewer may see both sides of, strongest first (police-held records only for
+    police)."""
     query = select(RecordLink).where(RecordLink.state == LinkState.PENDING)
     if not viewer.is_police:
         police_records = (select(PersonRecord.id).join(PersonRecord.authority)
@@ -436,15 +503,22 @@ def review_queue(*, viewer: User):
     return query.order_by(RecordLink.score.desc(), RecordLink.id)
 
 
-def rematch_all(*, batch_size: int = 500, restart: bool = False,
-                echo: Callable[[str], None] = print, progress: Callable[[int, int], None] | None = None) -> int:
+def rematch_all(
+    *,
+    batch_size: int = 500,
+    restart: bool = False,
+    echo: Callable[[str], None] = print,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     """Re-link every record in id order, committing per batch and recording the position, so it can resume."""
     cursor = db.session.get(JobCursor, "rematch") or JobCursor(name="rematch", position=0)
     db.session.add(cursor)
     if restart:
         cursor.position = 0
     total = db.session.scalar(select(func.count(PersonRecord.id))) or 0
-    done = db.session.scalar(select(func.count(PersonRecord.id)).where(PersonRecord.id <= cursor.position)) or 0
+    done = (
+        db.session.scalar(select(func.count(PersonRecord.id)).where(PersonRecord.id <= cursor.position)) or 0
+    )
     started = dt.datetime.now()
     processed = 0
     while True:

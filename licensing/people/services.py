@@ -41,7 +41,9 @@ class PersonRecordInput:
     aliases: tuple[tuple[str, str], ...] = ()
 
 
-def create_person_record(authority: Authority, data: PersonRecordInput, *, actor: User | None) -> PersonRecord:
+def create_person_record(
+    authority: Authority, data: PersonRecordInput, *, actor: User | None
+) -> PersonRecord:
     """Add one authority's record of a person as a new identity, then let the engine link it."""
     if not data.forenames.strip() and not data.surname.strip():
         raise RuleViolation("Enter the person's name")
@@ -51,13 +53,24 @@ def create_person_record(authority: Authority, data: PersonRecordInput, *, actor
         raise RuleViolation(f"{authority.name} already has a record with reference {reference}")
     identity = Identity()
     record = PersonRecord(
-        authority=authority, identity=identity, authority_reference=reference, forenames=data.forenames.strip(),
-        surname=data.surname.strip(), date_of_birth=data.date_of_birth, sex=data.sex, phone=data.phone,
-        email=data.email.lower(), driving_licence_number=data.driving_licence_number,
+        authority=authority,
+        identity=identity,
+        authority_reference=reference,
+        forenames=data.forenames.strip(),
+        surname=data.surname.strip(),
+        date_of_birth=data.date_of_birth,
+        sex=data.sex,
+        phone=data.phone,
+        email=data.email.lower(),
+        driving_licence_number=data.driving_licence_number,
         national_insurance=data.national_insurance,
-        addresses=[Address(line1=a.line1, line2=a.line2, town=a.town, postcode=a.postcode, from_on=a.from_on)
-                   for a in data.addresses],
-        other_names=[PersonName(kind=NameKind.PREVIOUS, forenames=f, surname=s) for f, s in data.previous_names]
+        addresses=[
+            Address(line1=a.line1, line2=a.line2, town=a.town, postcode=a.postcode, from_on=a.from_on)
+            for a in data.addresses
+        ],
+        other_names=[
+            PersonName(kind=NameKind.PREVIOUS, forenames=f, surname=s) for f, s in data.previous_names
+        ]
         + [PersonName(kind=NameKind.ALIAS, forenames=f, surname=s) for f, s in data.aliases],
     )
     db.session.add(record)
@@ -68,7 +81,8 @@ def create_person_record(authority: Authority, data: PersonRecordInput, *, actor
 
 
 def update_person_record(record: PersonRecord, data: PersonRecordInput, *, actor: User) -> PersonRecord:
-    """Correct or update an authority's own record; a new address joins the history, and the record is re-linked."""
+    """Correct or update an authority's own record; a new address joins the history, and the record is
+    re-linked."""
     if record.authority_id != actor.authority_id:
         raise RuleViolation("You can only change your own authority's records")
     if not data.forenames.strip() and not data.surname.strip():
@@ -87,13 +101,22 @@ def update_person_record(record: PersonRecord, data: PersonRecordInput, *, actor
         if current is None or (new.line1, new.postcode) != (current.line1, current.postcode):
             if current is not None and current.to_on is None:
                 current.to_on = new.from_on
-            record.addresses.append(Address(line1=new.line1, line2=new.line2, town=new.town, postcode=new.postcode,
-                                            from_on=new.from_on))
+            record.addresses.append(
+                Address(
+                    line1=new.line1,
+                    line2=new.line2,
+                    town=new.town,
+                    postcode=new.postcode,
+                    from_on=new.from_on,
+                )
+            )
             changes["address"] = new.postcode
     known = {(n.forenames, n.surname) for n in record.other_names}
     for forenames, surname in data.previous_names:
         if (forenames, surname) not in known:
-            record.other_names.append(PersonName(kind=NameKind.PREVIOUS, forenames=forenames, surname=surname))
+            record.other_names.append(
+                PersonName(kind=NameKind.PREVIOUS, forenames=forenames, surname=surname)
+            )
             changes["previous_name"] = f"{forenames} {surname}"
     if not changes:
         return record
@@ -104,7 +127,8 @@ def update_person_record(record: PersonRecord, data: PersonRecordInput, *, actor
 
 
 def resolve_identity(identity_id: int) -> Identity | None:
-    """The identity, following merges to the one it now lives in; None if there is none or it holds no records."""
+    """The identity, following merges to the one it now lives in; None if there is none or it holds no
+    records."""
     identity = db.session.get(Identity, identity_id)
     seen: set[int] = set()
     while identity is not None and identity.merged_into_id is not None and identity.id not in seen:

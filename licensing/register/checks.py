@@ -12,11 +12,18 @@ from licensing.people.services import resolve_identity
 from licensing.register.person_view import identities_with_history, identity_flags
 
 
-def start_check(*, applicant_reference: str, criteria: dict, identity_ids: list[int], actor: User) -> ApplicantCheck:
+def start_check(
+    *, applicant_reference: str, criteria: dict, identity_ids: list[int], actor: User
+) -> ApplicantCheck:
     """Record that the applicant was checked against the register and which identities came back."""
-    check = ApplicantCheck(authority_id=actor.authority_id, checked_by_id=actor.id,
-                           applicant_reference=applicant_reference, criteria=criteria, identity_ids=identity_ids,
-                           nr3s_outcome=Nr3sOutcome.NOT_SEARCHED)
+    check = ApplicantCheck(
+        authority_id=actor.authority_id,
+        checked_by_id=actor.id,
+        applicant_reference=applicant_reference,
+        criteria=criteria,
+        identity_ids=identity_ids,
+        nr3s_outcome=Nr3sOutcome.NOT_SEARCHED,
+    )
     db.session.add(check)
     db.session.flush()
     audit(actor, "applicant.checked", check, reason=f"Applicant check {applicant_reference}",
@@ -26,7 +33,8 @@ def start_check(*, applicant_reference: str, criteria: dict, identity_ids: list[
 
 def complete_check(check: ApplicantCheck, *, findings: str, nr3s_outcome: Nr3sOutcome, nr3s_reference: str,
                    actor: User) -> ApplicantCheck:
-    """Record what was found and the NR3S search, which the 2022 Act requires before every grant or renewal."""
+    """Record what was found and the NR3S search, which the 2022 Act requires before every grant or
+    renewal."""
     if check.authority_id != actor.authority_id:
         raise RuleViolation("This check belongs to another authority")
     if nr3s_outcome is Nr3sOutcome.MATCH_FOUND and not nr3s_reference:

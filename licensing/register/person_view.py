@@ -65,13 +65,19 @@ class PersonView:
 
     def shown_ids(self) -> dict[str, list[int]]:
         """What the page showed, for the audit event."""
-        return {"records": [r.id for r in self.records], "intelligence": [i.item_id for i in self.intelligence]}
+        return {
+            "records": [r.id for r in self.records],
+            "intelligence": [i.item_id for i in self.intelligence],
+        }
 
 
-def build_person_view(identity: Identity, viewer: User, today: dt.date, *, reason: str | None = None) -> PersonView:
+def build_person_view(
+    identity: Identity, viewer: User, today: dt.date, *, reason: str | None = None
+) -> PersonView:
     """Gather the identity's records the viewer may see; flags are computed from the whole identity.
 
-    Showing it to an officer carries their stated `reason`, and the view is audited here with what it showed."""
+    Showing it to an officer carries their stated `reason`, and the view is audited here with what it
+    showed."""
     records = visible_records(identity, viewer)
     view = PersonView(identity=identity, records=records)
     for record in records:
@@ -79,7 +85,9 @@ def build_person_view(identity: Identity, viewer: User, today: dt.date, *, reaso
         view.badges.extend(record.badges)
         view.dbs_certificates.extend(record.dbs_certificates)
         view.sanctions.extend(record.sanctions)
-        view.complaints.extend(ComplaintView(c, c.authority_id == viewer.authority_id) for c in record.complaints)
+        view.complaints.extend(
+            ComplaintView(c, c.authority_id == viewer.authority_id) for c in record.complaints
+        )
     for record in identity.records:
         for item in record.intelligence_items:
             shown = view_intelligence(item, viewer)
@@ -99,11 +107,23 @@ def _chronology(view: PersonView) -> list[ChronologyEntry]:
     entries = []
     for lic in view.licences:
         if lic.issued_on:
-            entries.append(ChronologyEntry(lic.issued_on, lic.authority.name, "Licence",
-                                           f"{lic.licence_type.label} {lic.number} issued (now {lic.status.value})"))
+            entries.append(
+                ChronologyEntry(
+                    lic.issued_on,
+                    lic.authority.name,
+                    "Licence",
+                    f"{lic.licence_type.label} {lic.number} issued (now {lic.status.value})",
+                )
+            )
     for badge in view.badges:
-        entries.append(ChronologyEntry(badge.issued_on, badge.authority.name, "Badge",
-                                       f"{badge.badge_type.label} badge {badge.number} issued (now {badge.status.value})"))
+        entries.append(
+            ChronologyEntry(
+                badge.issued_on,
+                badge.authority.name,
+                "Badge",
+                f"{badge.badge_type.label} badge {badge.number} issued (now {badge.status.value})",
+            )
+        )
     for s in view.sanctions:
         entries.append(ChronologyEntry(s.decided_on, s.authority.name, "Decision",
                                        f"{s.sanction_type.label}: {s.grounds.label.lower()}"))
@@ -111,11 +131,19 @@ def _chronology(view: PersonView) -> list[ChronologyEntry]:
         c = cv.complaint
         entries.append(ChronologyEntry(c.received_on, c.authority.name, "Complaint", c.category.label))
     for cert in view.dbs_certificates:
-        entries.append(ChronologyEntry(cert.issued_on, "", "DBS", f"Enhanced certificate {cert.certificate_number}"))
+        entries.append(
+            ChronologyEntry(cert.issued_on, "", "DBS", f"Enhanced certificate {cert.certificate_number}")
+        )
     for item in view.intelligence:
         if item.submitted_on:
-            entries.append(ChronologyEntry(dt.date.fromisoformat(item.submitted_on), "Police", "Police information",
-                                           item.category or "Police hold information"))
+            entries.append(
+                ChronologyEntry(
+                    dt.date.fromisoformat(item.submitted_on),
+                    "Police",
+                    "Police information",
+                    item.category or "Police hold information",
+                )
+            )
     return sorted(entries, key=lambda e: e.on, reverse=True)
 
 
@@ -146,8 +174,13 @@ def identity_flags(identity: Identity, today: dt.date) -> list[Flag]:
                if c.category.is_sexual_or_safeguarding and c.received_on >= window_start]
     if len(serious) >= 2:
         authorities = len({c.authority_id for c in serious})
-        flags.append(Flag("complaint_pattern", f"{len(serious)} sexual or safeguarding complaints in 24 months "
-                                               f"across {authorities} authorit{'y' if authorities == 1 else 'ies'}"))
+        flags.append(
+            Flag(
+                "complaint_pattern",
+                f"{len(serious)} sexual or safeguarding complaints in 24 months "
+                f"across {authorities} authorit{'y' if authorities == 1 else 'ies'}",
+            )
+        )
     if any(i.status is not IntelligenceStatus.WITHDRAWN for r in records for i in r.intelligence_items):
         flags.append(Flag("police_information", POLICE_MARKER))
     certificates = sorted((c for r in records for c in r.dbs_certificates), key=lambda c: c.issued_on)
@@ -157,7 +190,11 @@ def identity_flags(identity: Identity, today: dt.date) -> list[Flag]:
         if not latest.update_service_subscribed:
             flags.append(Flag("dbs_lapsed", "DBS Update Service subscription lapsed"))
         elif latest.next_status_check_due() < today:
-            flags.append(Flag("dbs_overdue", f"DBS status check overdue since {latest.next_status_check_due():%d %B %Y}"))
+            flags.append(
+                Flag(
+                    "dbs_overdue", f"DBS status check overdue since {latest.next_status_check_due():%d %B %Y}"
+                )
+            )
     standing = [s for s in sanctions if s.stands_on(today)]
     for record in records:
         for licence in record.licences:

@@ -20,6 +20,7 @@ from licensing.people.services import resolve_identity
 from licensing.register.person_view import identity_flags
 from licensing.register.search import SearchCriteria, search_people
 
+
 @dataclass
 class Holding:
     """What one authority holds for the person now: in-force licences and badges (suspended ones included)."""
@@ -53,7 +54,9 @@ def holdings(records: list[PersonRecord], today: dt.date) -> list[Holding]:
     for record in records:
         for licence in record.licences:
             if is_current(licence, today, in_force=True):
-                by_authority.setdefault(licence.authority_id, Holding(licence.authority)).licences.append(licence)
+                by_authority.setdefault(licence.authority_id, Holding(licence.authority)).licences.append(
+                    licence
+                )
         for badge in record.badges:
             if is_current(badge, today, in_force=True):
                 by_authority.setdefault(badge.authority_id, Holding(badge.authority)).badges.append(badge)
@@ -75,9 +78,13 @@ def _vrm_matches(vrm: str) -> dict[int, list[str]]:
     rows = db.session.execute(
         select(PersonRecord.identity_id, Complaint.received_on, Authority.code)
         .join(Complaint, Complaint.person_record_id == PersonRecord.id)
-        .join(Authority, Authority.id == Complaint.authority_id).where(Complaint.vehicle_registration == vrm)).all()
+        .join(Authority, Authority.id == Complaint.authority_id)
+        .where(Complaint.vehicle_registration == vrm)
+    ).all()
     for identity_id, received_on, code in rows:
-        found.setdefault(identity_id, []).append(f"Complaint to {code} on {received_on:%d %b %Y} naming {vrm}")
+        found.setdefault(identity_id, []).append(
+            f"Complaint to {code} on {received_on:%d %b %Y} naming {vrm}"
+        )
     return found
 
 
@@ -88,8 +95,12 @@ def police_search(criteria: SearchCriteria, vrm: str, *, viewer: User, today: dt
     answers: dict[int, LicensedAnswer] = {}
     if criteria.as_terms():
         for hit in search_people(criteria, viewer=viewer, today=today):
-            found_by = [f"Exact {hit.exact}"] if hit.exact else [f"Match {hit.score * 100:.1f}%: {hit.explanation}"]
-            answers[hit.identity_id] = LicensedAnswer(hit.identity_id, found_by, hit.records, [], score=hit.score)
+            found_by = (
+                [f"Exact {hit.exact}"] if hit.exact else [f"Match {hit.score * 100:.1f}%: {hit.explanation}"]
+            )
+            answers[hit.identity_id] = LicensedAnswer(
+                hit.identity_id, found_by, hit.records, [], score=hit.score
+            )
     if vrm:
         for identity_id, reasons in _vrm_matches(vrm).items():
             identity = resolve_identity(identity_id)

@@ -56,7 +56,9 @@ class SearchCriteria:
             reference_number=normalise_reference(form.reference_number.data or ""))
 
     def as_terms(self) -> dict[str, str]:
-        return {k: (v.isoformat() if isinstance(v, dt.date) else str(v)) for k, v in asdict(self).items() if v}
+        return {
+            k: (v.isoformat() if isinstance(v, dt.date) else str(v)) for k, v in asdict(self).items() if v
+        }
 
     def as_match_record(self, birth_year: int | None = None) -> MatchRecord:
         dob = self.date_of_birth.isoformat() if self.date_of_birth else str(birth_year or "")
@@ -101,11 +103,11 @@ class SearchHit:
 def _exact_reference_matches(reference: str) -> dict[int, str]:
     """Records holding this licence or badge number or vehicle registration: exact, so they rank first.
 
-    Numbers are stored in capitals without spaces (see `normalise_reference`), so this is a plain index lookup."""
+    Numbers are stored in capitals without spaces (see `normalise_reference`), so this is a plain index
+    lookup."""
     found: dict[int, str] = {}
-    for record_id, kind in db.session.execute(
-            select(Licence.person_record_id, Licence.licence_type).where(
-                Licence.number == reference)).all():
+    for (record_id,) in db.session.execute(
+            select(Licence.person_record_id).where(Licence.number == reference)).all():
         found[record_id] = "licence number"
     for (record_id,) in db.session.execute(
             select(Licence.person_record_id).where(Licence.vehicle_registration == reference)).all():
@@ -145,15 +147,20 @@ class SearchResults(list):
     narrow: bool = False
 
 
-def search_people(criteria: SearchCriteria, *, viewer: User, today: dt.date, reason: str | None = None) -> SearchResults:
+def search_people(
+    criteria: SearchCriteria, *, viewer: User, today: dt.date, reason: str | None = None
+) -> SearchResults:
     """Exact identifiers first, then identities ranked by the engine's match probability against the query.
 
-    Only records the viewer may see are searched or shown. An officer's search carries their stated `reason`: it
+    Only records the viewer may see are searched or shown. An officer's search carries their stated `reason`:
+    it
     is audited here (DPA 2018 s.62), and the reason opens the found people's pages."""
     results = _ranked(criteria, viewer=viewer, today=today)
     if reason is not None:
         ids = [hit.identity_id for hit in results]
-        audit(viewer, "person.searched", reason=reason, details={"terms": criteria.as_terms(), "results": ids})
+        audit(
+            viewer, "person.searched", reason=reason, details={"terms": criteria.as_terms(), "results": ids}
+        )
         grant_access(viewer, ids, reason)
     return results
 

@@ -1,5 +1,11 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
 from wtforms import RadioField, SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -22,8 +28,12 @@ DECISION_CHOICES = [
 
 
 class DecisionForm(FlaskForm):
-    decision = RadioField("Decision", widget=GovRadioInput(), validators=[DataRequired("Select the decision")],
-                          choices=DECISION_CHOICES)
+    decision = RadioField(
+        "Decision",
+        widget=GovRadioInput(),
+        validators=[DataRequired("Select the decision")],
+        choices=DECISION_CHOICES,
+    )
     licence_id = SelectField("Licence it concerns", widget=GovSelect(), coerce=int, validate_choice=True)
     new_licence_type = SelectField("New licence type (when granting a new licence)", widget=GovSelect(),
                                    choices=[SelectChoice("", "Not a new licence")]
@@ -33,13 +43,25 @@ class DecisionForm(FlaskForm):
     grounds = RadioField("Grounds", widget=GovRadioInput(), validators=[Optional()],
                          choices=[SelectChoice(g.value, g.label) for g in GroundsCategory])
     decided_on = GovDate("Date decided", validators=[InputRequired("Enter the date decided")])
-    effective_on = GovDate("Date effective", validators=[InputRequired("Enter the date the decision takes effect")])
+    effective_on = GovDate(
+        "Date effective", validators=[InputRequired("Enter the date the decision takes effect")]
+    )
     ends_on = GovDate("Suspension ends (optional)", validators=[Optional()])
-    decision_maker = CleanStringField("Decision-maker", widget=GovTextInput(),
-                                      validators=[DataRequired("Enter who made the decision"), Length(max=120)])
-    narrative = TextAreaField("Reasons", widget=GovTextArea(), filters=[clean_text],
-                              validators=[DataRequired("Enter the reasons for the decision"), Length(max=5000),
-                                          no_control_characters])
+    decision_maker = CleanStringField(
+        "Decision-maker",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter who made the decision"), Length(max=120)],
+    )
+    narrative = TextAreaField(
+        "Reasons",
+        widget=GovTextArea(),
+        filters=[clean_text],
+        validators=[
+            DataRequired("Enter the reasons for the decision"),
+            Length(max=5000),
+            no_control_characters,
+        ],
+    )
     conditions = TextAreaField("Conditions (optional)", widget=GovTextArea(), filters=[clean_text],
                                validators=[Optional(), Length(max=2000), no_control_characters])
     appeal_outcome = SelectField("Appeal", widget=GovSelect(),

@@ -1,4 +1,5 @@
-"""Licensing decisions: grant, refuse, suspend, revoke, warn or add conditions, each with structured grounds."""
+"""Licensing decisions: grant, refuse, suspend, revoke, warn or add conditions, each with structured
+grounds."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from licensing.licences.models import Licence, LicenceStatus, LicenceType
 from licensing.licences.services import grant_licence
 from licensing.people.models import PersonRecord
 from licensing.sanctions.models import AppealOutcome, GroundsCategory, Sanction, SanctionType
-
 
 GRANT = "grant"  # the decision form's one choice that is not a sanction: licences/ grants the licence
 
@@ -47,8 +47,11 @@ class DecisionInput:
     appeal_outcome: AppealOutcome = AppealOutcome.NONE
 
 
-def record_decision(record: PersonRecord, data: DecisionInput, *, actor: User, today: dt.date) -> Sanction | Licence:
-    """Record the authority's decision on its own licensee; anything but a grant is a sanction that alerts every
+def record_decision(
+    record: PersonRecord, data: DecisionInput, *, actor: User, today: dt.date
+) -> Sanction | Licence:
+    """Record the authority's decision on its own licensee; anything but a grant is a sanction that alerts
+    every
     other authority holding a current licence or badge for the person."""
     if record.authority_id != actor.authority_id:
         raise RuleViolation("You can only record decisions on your own authority's records")
@@ -83,9 +86,18 @@ def record_decision(record: PersonRecord, data: DecisionInput, *, actor: User, t
     if licence is not None and data.decision is SanctionType.CONDITIONS:
         licence.conditions = "\n".join(c for c in (licence.conditions, data.conditions) if c)
     db.session.flush()
-    audit(actor, "decision.recorded", sanction, details={"decision": data.decision.value, "grounds": data.grounds.value,
-                                                         "record": record.id})
-    raise_alerts(record.identity, kind=AlertKind.DECISION, subject=sanction,
-                 summary=f"{sanction.sanction_type.label} by {record.authority.name} ({data.grounds.label.lower()})",
-                 raised_by=record.authority, today=today)
+    audit(
+        actor,
+        "decision.recorded",
+        sanction,
+        details={"decision": data.decision.value, "grounds": data.grounds.value, "record": record.id},
+    )
+    raise_alerts(
+        record.identity,
+        kind=AlertKind.DECISION,
+        subject=sanction,
+        summary=f"{sanction.sanction_type.label} by {record.authority.name} ({data.grounds.label.lower()})",
+        raised_by=record.authority,
+        today=today,
+    )
     return sanction

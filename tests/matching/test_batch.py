@@ -103,21 +103,34 @@ def test_command_line_reports_structural_error_and_writes_nothing(tmp_path):
     "description, content, line, words",
     [
         ("empty file", b"", 1, "empty"),
-        ("header missing a column",
-         b"record_id,source,forenames,surname,date_of_birth,address_line,town,postcode\n1,AV,A,B,,,,\n", 1,
-         "national_insurance"),
+        (
+            "header missing a column",
+            b"record_id,source,forenames,surname,date_of_birth,address_line,town,postcode\n1,AV,A,B,,,,\n",
+            1,
+            "national_insurance",
+        ),
         ("too few fields", (HEADER + "\n1,AV,A,B,,,,,\n2,AV,A,B,,,,\n").encode(), 3, "expected 9 fields"),
         ("too many fields", (HEADER + "\n1,AV,A,B,,,,,\n2,AV,A,B,,,,,,extra\n").encode(), 3, "found 10"),
         ("blank record_id", (HEADER + "\n1,AV,A,B,,,,,\n ,AV,A,B,,,,,\n").encode(), 3, "record_id is blank"),
-        ("duplicate record_id", (HEADER + "\n1,AV,A,B,,,,,\n2,AV,A,B,,,,,\n1,AV,C,D,,,,,\n").encode(), 4,
-         "first on line 2"),
+        (
+            "duplicate record_id",
+            (HEADER + "\n1,AV,A,B,,,,,\n2,AV,A,B,,,,,\n1,AV,C,D,,,,,\n").encode(),
+            4,
+            "first on line 2",
+        ),
         ("not UTF-8", (HEADER + "\n1,AV,A,B,,,,,\n2,AV,Jos\xe9,B,,,,,\n").encode("latin-1"), 3, "CSV UTF-8"),
-        ("field over the csv limit", (HEADER + "\n1,AV,A,B,,,,,\n2,AV,\"" + "x" * 200_000 + "\",B,,,,,\n").encode(),
-         3, "field larger"),
+        (
+            "field over the csv limit",
+            (HEADER + '\n1,AV,A,B,,,,,\n2,AV,"' + "x" * 200_000 + '",B,,,,,\n').encode(),
+            3,
+            "field larger",
+        ),
         ("duplicate column", (HEADER + ",surname\n1,AV,A,B,,,,,,B\n").encode(), 1, "appears twice"),
     ],
 )
-def test_structural_faults_stop_with_the_line_and_write_no_output(tmp_path, description, content, line, words):
+def test_structural_faults_stop_with_the_line_and_write_no_output(
+    tmp_path, description, content, line, words
+):
     src = tmp_path / "in.csv"
     src.write_bytes(content)
     out = tmp_path / "out.csv"

@@ -10,9 +10,16 @@ R = MatchRecord
 
 
 def test_keys_have_kinds_and_fit_the_column():
-    record = R("a", forenames="Muhammad Asif", surname="Khan", date_of_birth="1980-03-05",
-               postcodes=("HP13 6AB",), national_insurance="AB123456C", driving_licence_number="KHAN9803055MA9AB",
-               other_names=("Asif Mahmood " + "X" * 80,))
+    record = R(
+        "a",
+        forenames="Muhammad Asif",
+        surname="Khan",
+        date_of_birth="1980-03-05",
+        postcodes=("HP13 6AB",),
+        national_insurance="AB123456C",
+        driving_licence_number="KHAN9803055MA9AB",
+        other_names=("Asif Mahmood " + "X" * 80,),
+    )
     keys = blocking_keys(record)
     assert {k.split(":", 1)[0] for k in keys} == {"dl", "ni", "dob", "nm", "pc"}
     assert all(len(k) <= 64 for k in keys)
@@ -61,7 +68,9 @@ def test_no_key_is_a_bare_common_value():
                            postcodes=("HP13 6AB",)))
     for key in keys:
         kind, _, rest = key.partition(":")
-        assert rest.count(":") >= 1 or kind in ("dl", "ni"), key  # every name/DOB/postcode key combines two things
+        assert rest.count(":") >= 1 or kind in ("dl", "ni"), (
+            key
+        )  # every name/DOB/postcode key combines two things
     assert "dob:1980-01-01" not in keys and "nm:can" not in keys
 
 

@@ -34,7 +34,12 @@ def test_no_chaining_through_a_contradiction_given_as_an_edge():
     # that differ only in the 14th character: two different people.
     home = dict(postcodes=("HP13 6AB",), address_lines=("12 High St",), surname="Zaheerabadi")
     records = [
-        base("a", national_insurance="AB123456C", driving_licence_number="ZAHEE803055MA8AB", surname="Zaheerabadi"),
+        base(
+            "a",
+            national_insurance="AB123456C",
+            driving_licence_number="ZAHEE803055MA8AB",
+            surname="Zaheerabadi",
+        ),
         base("b", national_insurance="AB123456C", **home),
         base("c", driving_licence_number="ZAHEE803055MA9AB", **home),
     ]
@@ -66,7 +71,9 @@ def test_no_chaining_found_by_scoring_unseen_pairs_when_records_are_given():
 def test_dobs_clearly_different_block_a_merge():
     records = [
         base("a", national_insurance="AB123456C", date_of_birth="1980-03-05"),
-        base("b", national_insurance="AB123456C", driving_licence_number="KHAN9803055MA9AB", date_of_birth=""),
+        base(
+            "b", national_insurance="AB123456C", driving_licence_number="KHAN9803055MA9AB", date_of_birth=""
+        ),
         base("c", driving_licence_number="KHAN9803055MA9AB", date_of_birth="1962-11-30"),
     ]
     edges = edges_for(records, [("a", "b"), ("b", "c"), ("a", "c")])

@@ -29,8 +29,14 @@ from licensing.matching.identifiers import (
 def test_parse_dvla_number_reads_every_part(number, stem, year_units, month, day, sex, initials, arbitrary):
     parsed = parse_dvla_number(number)
     assert parsed is not None
-    assert (parsed.surname_stem, parsed.year_units, parsed.month, parsed.day, parsed.sex, parsed.initials) == (
-        stem, year_units, month, day, sex, initials)
+    assert (
+        parsed.surname_stem,
+        parsed.year_units,
+        parsed.month,
+        parsed.day,
+        parsed.sex,
+        parsed.initials,
+    ) == (stem, year_units, month, day, sex, initials)
     assert parsed.arbitrary == arbitrary
     assert is_valid_dvla_number(number)
 

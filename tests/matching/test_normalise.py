@@ -2,7 +2,7 @@
 
 import pytest
 
-from licensing.matching.compare import compare_tokens, token_level, T_DIMINUTIVE, T_NONE
+from licensing.matching.compare import T_DIMINUTIVE, T_NONE, compare_tokens, token_level
 from licensing.matching.normalise import clean_text, parse_name, phonetic, split_full_name
 
 
@@ -13,7 +13,21 @@ def canon(text):
 @pytest.mark.parametrize(
     "family, spellings",
     [
-        ("muhammad", ["Muhammad", "Mohammed", "Mohammad", "Mohamed", "Muhammed", "Mohamad", "Mohd", "Md", "Muhd", "MOHD."]),
+        (
+            "muhammad",
+            [
+                "Muhammad",
+                "Mohammed",
+                "Mohammad",
+                "Mohamed",
+                "Muhammed",
+                "Mohamad",
+                "Mohd",
+                "Md",
+                "Muhd",
+                "MOHD.",
+            ],
+        ),
         ("hussain", ["Hussain", "Hussein", "Husain", "Hossain"]),
         ("ahmed", ["Ahmed", "Ahmad"]),
         ("rahman", ["Rehman", "Rahman"]),
@@ -30,7 +44,13 @@ def test_spelling_variants_share_a_canonical_form(family, spellings):
 
 @pytest.mark.parametrize(
     "left, right",
-    [("Mahmood", "Muhammad"), ("Mehmood", "Mohammed"), ("Hassan", "Hussain"), ("Asif", "Atif"), ("Zahid", "Sajid")],
+    [
+        ("Mahmood", "Muhammad"),
+        ("Mehmood", "Mohammed"),
+        ("Hassan", "Hussain"),
+        ("Asif", "Atif"),
+        ("Zahid", "Sajid"),
+    ],
 )
 def test_different_names_are_not_matched(left, right):
     a, b = parse_name(left)[0], parse_name(right)[0]
@@ -85,7 +105,9 @@ def test_parse_name(text, expected):
 def test_honorifics_are_soft_and_may_be_dropped():
     tokens = parse_name("Syed Asif")
     assert [t.soft for t in tokens] == [True, False]
-    match = compare_tokens(tuple(t for t in parse_name("Syed Mohd Asif") if not t.soft), parse_name("Muhammad Asif"))
+    match = compare_tokens(
+        tuple(t for t in parse_name("Syed Mohd Asif") if not t.soft), parse_name("Muhammad Asif")
+    )
     assert match.level == "variant"
 
 

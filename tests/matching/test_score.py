@@ -39,7 +39,9 @@ def rec(record_id="x", **fields):
     ],
 )
 def test_dob_levels(description, left, right, level):
-    assert compare_dob(prepare(rec(date_of_birth=left)), prepare(rec(date_of_birth=right))) == level, description
+    assert compare_dob(prepare(rec(date_of_birth=left)), prepare(rec(date_of_birth=right))) == level, (
+        description
+    )
 
 
 @pytest.mark.parametrize(
@@ -64,8 +66,16 @@ def test_dl_levels(description, left, right, level):
 @pytest.mark.parametrize(
     "description, other, level",
     [
-        ("fits surname, DOB and sex", dict(surname="Morgan", date_of_birth="1976-03-11", sex="F"), "cross_consistent"),
-        ("DOB clearly different", dict(surname="Morgan", date_of_birth="1960-08-22", sex="F"), "cross_inconsistent"),
+        (
+            "fits surname, DOB and sex",
+            dict(surname="Morgan", date_of_birth="1976-03-11", sex="F"),
+            "cross_consistent",
+        ),
+        (
+            "DOB clearly different",
+            dict(surname="Morgan", date_of_birth="1960-08-22", sex="F"),
+            "cross_inconsistent",
+        ),
         ("sex different", dict(surname="Morgan", date_of_birth="1976-03-11", sex="M"), "cross_inconsistent"),
         ("DOB one digit off", dict(surname="Morgan", date_of_birth="1976-03-12", sex="F"), "cross_unclear"),
     ],
@@ -95,7 +105,13 @@ def test_ni_levels(left, right, level):
 
 def test_agreeing_licence_number_links_despite_spelling_variants():
     a = rec("a", forenames="Mohd Asif", surname="Khan", driving_licence_number="KHAN9803055MA9AB")
-    b = rec("b", forenames="Muhammad Asif", surname="Khan", date_of_birth="", driving_licence_number="KHAN9803055MA9AB")
+    b = rec(
+        "b",
+        forenames="Muhammad Asif",
+        surname="Khan",
+        date_of_birth="",
+        driving_licence_number="KHAN9803055MA9AB",
+    )
     result = score_pair(a, b)
     assert result.decision == "link"
     assert result.probability >= 0.999
@@ -129,7 +145,10 @@ def test_names_alone_never_link_without_identifier_or_exact_dob(description, b_f
 
 def test_common_name_with_exact_dob_goes_to_review_not_link():
     freq = CountedFrequencies.from_records(
-        [rec(str(i), forenames="Muhammad", surname="Khan", date_of_birth=f"19{50 + i % 40}-01-01") for i in range(400)]
+        [
+            rec(str(i), forenames="Muhammad", surname="Khan", date_of_birth=f"19{50 + i % 40}-01-01")
+            for i in range(400)
+        ]
         + [rec(f"o{i}", forenames=f"Name{i}", surname=f"Surname{i}") for i in range(400)]
     )
     a = rec("a", forenames="Muhammad", surname="Khan", date_of_birth="1980-01-01")
@@ -146,7 +165,9 @@ def test_same_name_and_dob_but_different_ni_contradicts_and_never_links():
     assert result.contradicts
     assert result.decision != "link"
     assert "NI number: differs — different people" in result.summary()
-    without_address = score_pair(rec("a", national_insurance="AB123456C"), rec("b", national_insurance="JK654321A"))
+    without_address = score_pair(
+        rec("a", national_insurance="AB123456C"), rec("b", national_insurance="JK654321A")
+    )
     assert without_address.decision == "no_link"
 
 
@@ -233,15 +254,28 @@ def test_probability_and_match_weight_are_consistent():
 @pytest.mark.parametrize(
     "a_fields, b_fields, expected",
     [
-        (dict(forenames="Mohd Asif"), dict(forenames="Muhammad Asif"), "forenames: Mohd ~ Muhammad (spelling variant)"),
+        (
+            dict(forenames="Mohd Asif"),
+            dict(forenames="Muhammad Asif"),
+            "forenames: Mohd ~ Muhammad (spelling variant)",
+        ),
         (dict(surname="Rehman"), dict(surname="Rahman"), "surname: Rehman ~ Rahman (spelling variant)"),
-        (dict(forenames="Mike", surname="Smith"), dict(forenames="Michael", surname="Smith"),
-         "forenames: Mike ~ Michael (short form)"),
+        (
+            dict(forenames="Mike", surname="Smith"),
+            dict(forenames="Michael", surname="Smith"),
+            "forenames: Mike ~ Michael (short form)",
+        ),
         (dict(), dict(date_of_birth="1980-05-03"), "DOB: day and month transposed"),
-        (dict(driving_licence_number="KHAN9803055A99AB"), dict(driving_licence_number="KHAN9803055A99AB"),
-         "licence no.: agrees"),
-        (dict(national_insurance="AB123456C"), dict(national_insurance="JK654321A"),
-         "NI number: differs — different people"),
+        (
+            dict(driving_licence_number="KHAN9803055A99AB"),
+            dict(driving_licence_number="KHAN9803055A99AB"),
+            "licence no.: agrees",
+        ),
+        (
+            dict(national_insurance="AB123456C"),
+            dict(national_insurance="JK654321A"),
+            "NI number: differs — different people",
+        ),
         (dict(sex="M"), dict(sex="F"), "sex: differs"),
     ],
 )
@@ -281,7 +315,9 @@ def test_titles_and_honorifics_do_not_change_the_score():
 
 def test_settings_levels_can_be_replaced():
     settings = MatchSettings()
-    stricter = settings.with_levels(dob={"exact": dataclasses.replace(settings.levels["dob"]["exact"], u=0.01)})
+    stricter = settings.with_levels(
+        dob={"exact": dataclasses.replace(settings.levels["dob"]["exact"], u=0.01)}
+    )
     assert stricter.weights["dob"]["exact"] < settings.weights["dob"]["exact"]
     assert settings.weights["dob"]["exact"] == MatchSettings().weights["dob"]["exact"]
 
@@ -290,7 +326,9 @@ def test_em_estimation_runs_and_keeps_u():
     from licensing.matching import estimate_parameters_em
 
     same = [(rec("a", national_insurance="AB123456C"), rec("b", national_insurance="AB123456C"))] * 20
-    different = [(rec("a", forenames="Tariq", date_of_birth="1961-02-03"), rec("b", date_of_birth="1990-07-08"))] * 80
+    different = [
+        (rec("a", forenames="Tariq", date_of_birth="1961-02-03"), rec("b", date_of_birth="1990-07-08"))
+    ] * 80
     settings, rate = estimate_parameters_em(same + different, iterations=10)
     assert 0 < rate < 1
     assert settings.levels["dob"]["exact"].u == MatchSettings().levels["dob"]["exact"].u

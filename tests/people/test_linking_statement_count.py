@@ -10,14 +10,21 @@ from licensing.people.services import AddressInput, PersonRecordInput, create_pe
 from tests.factories import authority, make_person
 
 
-def _statements_to_link_among(candidates: int, forenames: str, surname: str, ni: str) -> tuple[int, list[LinkState]]:
+def _statements_to_link_among(
+    candidates: int, forenames: str, surname: str, ni: str
+) -> tuple[int, list[LinkState]]:
     """Statements run to add and link one man among `candidates` others of the same name (one of them the same
     man, with the same NI number), and the link states it made."""
     same_man = make_person("WDC", forenames=forenames, surname=surname, date_of_birth=dt.date(1975, 6, 1),
                            national_insurance=ni)
     for n in range(1, candidates):
-        make_person("CDC", forenames=forenames, surname=surname, date_of_birth=dt.date(1940 + n, 1 + n % 12, 9),
-                    postcode=f"HP{n % 20 + 1} 1AA")
+        make_person(
+            "CDC",
+            forenames=forenames,
+            surname=surname,
+            date_of_birth=dt.date(1940 + n, 1 + n % 12, 9),
+            postcode=f"HP{n % 20 + 1} 1AA",
+        )
     statements = []
 
     def count(conn, cursor, statement, parameters, context, executemany):
@@ -31,7 +38,10 @@ def _statements_to_link_among(candidates: int, forenames: str, surname: str, ni:
             addresses=(AddressInput("4 Mill Lane", "Beaconsfield", "HP9 1AA"),)), actor=None)
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
-    assert db.session.get(PersonRecord, record.id).identity_id == db.session.get(PersonRecord, same_man.id).identity_id
+    assert (
+        db.session.get(PersonRecord, record.id).identity_id
+        == db.session.get(PersonRecord, same_man.id).identity_id
+    )
     states = list(db.session.scalars(select(RecordLink.state).where(
         (RecordLink.record_a_id == record.id) | (RecordLink.record_b_id == record.id))))
     db.session.rollback()
