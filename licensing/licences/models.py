@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from licensing.db import bool_false, created_at, db, intpk, short_str, str_enum, text
+from licensing.enums import LabelledEnum
 from licensing.licences.rules import add_months, normalise_reference
 
 if TYPE_CHECKING:
@@ -15,16 +16,12 @@ if TYPE_CHECKING:
     from licensing.people.models import PersonRecord
 
 
-class LicenceType(enum.StrEnum):
+class LicenceType(LabelledEnum):
     HACKNEY_CARRIAGE_DRIVER = "hackney_carriage_driver"
     PRIVATE_HIRE_DRIVER = "private_hire_driver"
     DUAL_DRIVER = "dual_driver"
     PRIVATE_HIRE_OPERATOR = "private_hire_operator"
     VEHICLE = "vehicle"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
 
 class LicenceStatus(enum.StrEnum):
@@ -60,20 +57,17 @@ class Licence(db.Model):
 
     @validates("number", "vehicle_registration")
     def _normalise_reference(self, key: str, value: str) -> str:
-        """Stored in capitals without spaces, so exact-number and registration searches are plain index lookups."""
+        """Stored in capitals without spaces, so exact-number and registration searches are plain index
+        lookups."""
         return normalise_reference(value)
 
     def is_current(self, today: dt.date) -> bool:
         return is_current(self, today)
 
 
-class BadgeType(enum.StrEnum):
+class BadgeType(LabelledEnum):
     DRIVER = "driver"
     PASSENGER_ASSISTANT = "passenger_assistant"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
 
 class BadgeStatus(enum.StrEnum):
@@ -84,7 +78,8 @@ class BadgeStatus(enum.StrEnum):
 
 
 class DbsCertificate(db.Model):
-    """An enhanced DBS certificate with both barred lists; Update Service status checks are due every 6 months."""
+    """An enhanced DBS certificate with both barred lists; Update Service status checks are due every 6
+    months."""
 
     __tablename__ = "dbs_certificates"
 
@@ -104,7 +99,8 @@ class DbsCertificate(db.Model):
 
 
 class Badge(db.Model):
-    """A county client-transport ID badge for a driver or passenger assistant on school and social-care routes."""
+    """A county client-transport ID badge for a driver or passenger assistant on school and social-care
+    routes."""
 
     __tablename__ = "badges"
 
@@ -135,7 +131,8 @@ class Badge(db.Model):
 
 
 def is_current(held: Licence | Badge, today: dt.date, *, in_force: bool = False) -> bool:
-    """The one rule for "is this licence or badge current": granted (a badge: valid) and not past its expiry date.
+    """The one rule for "is this licence or badge current": granted (a badge: valid) and not past its expiry
+    date.
 
     With `in_force`, a suspended one counts too: the holder still holds it, and it comes back when the
     suspension ends (what the police ask about)."""

@@ -4,20 +4,32 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from licensing.audit import record as audit
-from licensing.auth.models import Role
 from licensing.auth.permissions import LICENSING_OFFICERS, SEARCHERS, roles_required
 from licensing.db import db
 from licensing.errors import RuleViolation
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
 from licensing.people import identity
 from licensing.people.access import can_see_record, grant_access, stated_reason, visible_records
-from licensing.people.forms import (ApplicantCheckForm, CheckOutcomeForm, PersonRecordForm, ReasonForm, ReviewDecisionForm,
-                                    SearchForm, UnlinkForm)
+from licensing.people.forms import (
+    ApplicantCheckForm,
+    CheckOutcomeForm,
+    PersonRecordForm,
+    ReasonForm,
+    ReviewDecisionForm,
+    SearchForm,
+    UnlinkForm,
+)
 from licensing.people.models import ApplicantCheck, Identity, Nr3sOutcome, PersonRecord, RecordLink
-from licensing.people.services import AddressInput, PersonRecordInput, create_person_record, update_person_record
+from licensing.people.services import (
+    AddressInput,
+    PersonRecordInput,
+    create_person_record,
+    update_person_record,
+)
 from licensing.register.checks import check_candidates, complete_check, start_check
 from licensing.register.person_view import build_person_view
 from licensing.register.search import SearchCriteria, search_people
+from licensing.web import run_service
 
 bp = Blueprint("people", __name__)
 
@@ -114,7 +126,9 @@ def edit_record(record_id: int):
     del form.authority_reference
     if form.validate_on_submit():
         try:
-            update_person_record(record, _record_input(form, reference=record.authority_reference), actor=current_user)
+            update_person_record(
+                record, _record_input(form, reference=record.authority_reference), actor=current_user
+            )
         except RuleViolation as error:
             db.session.rollback()
             form.forenames.errors.append(str(error))
@@ -123,20 +137,33 @@ def edit_record(record_id: int):
             db.session.commit()
             flash(f"Record {record.authority_reference} updated", "success")
             return redirect(url_for("people.person", identity_id=record.identity_id))
-    return render_template("people/edit_record.html", form=form, record=record, title="Change a person record"), (
-        400 if form.errors else 200)
+    return render_template(
+        "people/edit_record.html", form=form, record=record, title="Change a person record"
+    ), (400 if form.errors else 200)
 
 
 def _record_input(form, *, reference: str) -> PersonRecordInput:
     previous = tuple(_split_name(form.previous_name.data)) if form.previous_name.data else ()
     return PersonRecordInput(
-        authority_reference=reference, forenames=form.forenames.data, surname=form.surname.data,
-        date_of_birth=form.date_of_birth.data, sex=form.sex.data, phone=form.phone.data or "",
-        email=form.email.data or "", driving_licence_number=normalise_dvla_number(form.driving_licence_number.data or ""),
+        authority_reference=reference,
+        forenames=form.forenames.data,
+        surname=form.surname.data,
+        date_of_birth=form.date_of_birth.data,
+        sex=form.sex.data,
+        phone=form.phone.data or "",
+        email=form.email.data or "",
+        driving_licence_number=normalise_dvla_number(form.driving_licence_number.data or ""),
         national_insurance=normalise_ni(form.national_insurance.data or ""),
-        addresses=(AddressInput(form.address_line.data, form.town.data or "", _postcode(form.postcode.data),
-                                from_on=dt.date.today()),),
-        previous_names=previous)
+        addresses=(
+            AddressInput(
+                form.address_line.data,
+                form.town.data or "",
+                _postcode(form.postcode.data),
+                from_on=dt.date.today(),
+            ),
+        ),
+        previous_names=previous,
+    )
 
 
 def _postcode(value: str) -> str:
@@ -158,7 +185,9 @@ def review_queue():
 
 def _load_visible_link(link_id: int) -> RecordLink:
     link = db.session.get(RecordLink, link_id)
-    if link is None or not (can_see_record(current_user, link.record_a) and can_see_record(current_user, link.record_b)):
+    if link is None or not (
+        can_see_record(current_user, link.record_a) and can_see_record(current_user, link.record_b)
+    ):
         abort(404)
     return link
 
@@ -176,14 +205,19 @@ def review_pair(link_id: int):
             form.decision.errors.append(str(error))
         else:
             db.session.commit()
-            flash("Records linked" if form.decision.data == "confirm" else "Pair rejected: it will not be proposed again",
-                  "success")
+            flash(
+                "Records linked"
+                if form.decision.data == "confirm"
+                else "Pair rejected: it will not be proposed again",
+                "success",
+            )
             return redirect(url_for("people.review_queue"))
     audit(current_user, "person.compared", link, reason=f"Review queue: proposed link {link.id}",
           details={"records": [link.record_a_id, link.record_b_id]})
     db.session.commit()
-    return render_template("people/review_pair.html", link=link, form=form, title="Are these the same person?"), (
-        400 if form.errors else 200)
+    return render_template(
+        "people/review_pair.html", link=link, form=form, title="Are these the same person?"
+    ), (400 if form.errors else 200)
 
 
 @bp.post("/records/<int:record_id>/unlink")
@@ -211,12 +245,25 @@ def check_applicant():
         criteria = SearchCriteria.from_form(form)
         reason = f"Applicant check {form.applicant_reference.data}"
         hits = search_people(criteria, viewer=current_user, today=dt.date.today(), reason=reason)
-        check = start_check(applicant_reference=form.applicant_reference.data, criteria=criteria.as_terms(),
-                            identity_ids=[{"id": h.identity_id, "score": round(h.score, 6), "explanation": h.explanation,
-                                           "exact": h.exact} for h in hits], actor=current_user)
+        check = start_check(
+            applicant_reference=form.applicant_reference.data,
+            criteria=criteria.as_terms(),
+            identity_ids=[
+                {
+                    "id": h.identity_id,
+                    "score": round(h.score, 6),
+                    "explanation": h.explanation,
+                    "exact": h.exact,
+                }
+                for h in hits
+            ],
+            actor=current_user,
+        )
         db.session.commit()
         return redirect(url_for("people.applicant_check", check_id=check.id))
-    return render_template("people/check.html", form=form, title="Check an applicant"), 400 if form.errors else 200
+    return render_template(
+        "people/check.html", form=form, title="Check an applicant"
+    ), 400 if form.errors else 200
 
 
 @bp.route("/checks/<int:check_id>", methods=["GET", "POST"])
@@ -227,15 +274,14 @@ def applicant_check(check_id: int):
         abort(404)
     form = CheckOutcomeForm()
     if form.validate_on_submit():
-        try:
-            complete_check(check, findings=form.findings.data, nr3s_outcome=Nr3sOutcome(form.nr3s_outcome.data),
-                           nr3s_reference=form.nr3s_reference.data or "", actor=current_user)
-        except RuleViolation as error:
-            db.session.rollback()
-            form.nr3s_reference.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("Check recorded", "success")
+        done, _ = run_service(lambda: complete_check(
+                check,
+                findings=form.findings.data,
+                nr3s_outcome=Nr3sOutcome(form.nr3s_outcome.data),
+                nr3s_reference=form.nr3s_reference.data or "",
+                actor=current_user,
+            ), field=form.nr3s_reference, success="Check recorded")
+        if done:
             return redirect(url_for("people.applicant_check", check_id=check.id))
     candidates = check_candidates(check, viewer=current_user, today=dt.date.today())
     db.session.commit()
