@@ -16,6 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectChoice, SelectMultipleField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
+from licensing.authorities.models import Authority
 from licensing.forms import CleanStringField, GovDate, clean_text, no_control_characters
 from licensing.intelligence.models import (
     HandlingCode,
@@ -28,7 +29,6 @@ from licensing.intelligence.models import (
 from licensing.intelligence.services import (
     IntelligenceInput,
     latest_review_date,
-    sharing_recipients,
 )
 from licensing.licences.rules import normalise_vrm
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
@@ -161,9 +161,10 @@ class IntelligenceForm(FlaskForm):
     review_on = GovDate("Review date", validators=[InputRequired("Enter the review date")])
     submit = SubmitField("Submit intelligence", widget=GovSubmitInput())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, recipients: list[Authority], **kwargs):
+        """`recipients`: the authorities the item may be shared with (the view asks the service)."""
         super().__init__(*args, **kwargs)
-        self.recipients.choices = [SelectChoice(a.id, a.name) for a in sharing_recipients()]
+        self.recipients.choices = [SelectChoice(a.id, a.name) for a in recipients]
         self.today = dt.date.today()
         self.review_on.description = (
             f"After today and no later than {latest_review_date(self.today):%d %m %Y}, for example 27 3 2027"

@@ -22,6 +22,7 @@ from licensing.intelligence.models import IntelligenceItem
 from licensing.intelligence.services import (
     record_item_viewed,
     responses_to,
+    sharing_recipients,
     submit_intelligence,
     update_intelligence,
     withdraw_intelligence,
@@ -74,7 +75,8 @@ def new_item():
         identity = resolve_identity(request.args.get("identity_id", type=int) or 0)
         if identity is None:
             abort(404)
-    form = IntelligenceForm() if identity else NewSubjectIntelligenceForm()
+    form_class = IntelligenceForm if identity else NewSubjectIntelligenceForm
+    form = form_class(recipients=sharing_recipients())
     if form.validate_on_submit():
         try:
             item = submit_intelligence(
@@ -134,7 +136,7 @@ def edit_item(item_id: int):
     item = _load_item(item_id, own=True)
     if stated_reason(current_user, item.person.identity_id) is None:
         return redirect(url_for("intelligence.item", item_id=item.id))
-    form = EditIntelligenceForm(data=EditIntelligenceForm.initial(item))
+    form = EditIntelligenceForm(data=EditIntelligenceForm.initial(item), recipients=sharing_recipients())
     if form.validate_on_submit():
         done, _ = run_service(
             lambda: update_intelligence(
