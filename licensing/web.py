@@ -12,8 +12,7 @@ from licensing.errors import RuleViolation
 def run_service(action: Callable[[], Any], *, field: Any = None,
                 success: str | Callable[[Any], str] = "") -> tuple[bool, Any]:
     """Call one service. A broken rule rolls everything back and shows its message on the form `field` (or as
-    a
-    flash); otherwise the change is committed and `success` (text, or a function of the result) is flashed.
+    a flash); otherwise the change is committed and `success` (text, or a function of the result) is flashed.
     Returns (done, the service's result)."""
     try:
         result = action()

@@ -1,6 +1,5 @@
 """The police point of contact's forms: the licensed-or-badged search, and submitting, updating and
-withdrawing
-graded intelligence. Forms check shape only; the rules that need the database live in services."""
+withdrawing graded intelligence. Forms check shape only; the rules that need the database live in services."""
 
 import datetime as dt
 import re

@@ -144,8 +144,7 @@ def _check_item(data: IntelligenceInput, today: dt.date) -> list[Authority]:
 
 def subject_record(identity: Identity, police: Authority) -> PersonRecord:
     """The record an item about an identity hangs on: the force's own record of the person if it holds one,
-    else
-    the identity's oldest record. Items are shown and alerted for the whole identity either way."""
+    else the identity's oldest record. Items are shown and alerted for the whole identity either way."""
     own = [record for record in identity.records if record.authority_id == police.id]
     return (own or identity.records)[0]
 
@@ -161,8 +160,7 @@ def submit_intelligence(
     """Record a graded item about a person already in the register (`identity`) or a new subject (`subject`,
     recorded as a police-only person record at the actor's force so the engine links it now and later), then
     alert every other authority holding a current licence or badge for the person. Alerts carry only the
-    marker,
-    never the text or category, because some recipients may see only the marker."""
+    marker, never the text or category, because some recipients may see only the marker."""
     if not actor.is_police or not actor.authority.is_police:
         raise RuleViolation("Only a police point of contact may submit intelligence")
     if (identity is None) == (subject is None):
@@ -232,8 +230,7 @@ def update_intelligence(item: IntelligenceItem, data: IntelligenceInput, *, reas
     """Change an item as the case moves on, recording what changed and why (the review decision log).
 
     The text fields are audited as changed, never by value, so the audit trail holds no police text. A change
-    of
-    status alerts the current licence and badge holders again, with the marker only."""
+    of status alerts the current licence and badge holders again, with the marker only."""
     _check_can_change(item, actor)
     recipients = _check_item(data, today)
     before = _comparable(item)
@@ -304,10 +301,9 @@ class ItemResponse:
     decisions: list[Sanction]
 
 
-def responses_to(authority: Authority) -> list[ItemResponse]:
+def responses_to(authority: Authority, *, actor: User) -> list[ItemResponse]:
     """For each of the force's items that alerted an authority: the alerts with their acknowledgements, and
-    the
-    licensing decisions recorded on the same person on or after the day the item was submitted."""
+    the licensing decisions recorded on the same person since the item was submitted. Audited."""
     alerts = db.session.scalars(alerts_raised_by(authority.id).where(
         Alert.subject_type == IntelligenceItem.__tablename__)).all()
     by_item: dict[int, list[Alert]] = {}
@@ -328,14 +324,15 @@ def responses_to(authority: Authority) -> list[ItemResponse]:
         responses.append(
             ItemResponse(item, identity.id, sorted(by_item[item.id], key=lambda a: a.id), decisions)
         )
+    audit(actor, "intelligence.responses_viewed", details={"items": [r.item.id for r in responses]})
     return responses
 
 
-def reviews_due(authority: Authority, today: dt.date) -> list[IntelligenceItem]:
+def reviews_due(authority: Authority, today: dt.date, *, actor: User) -> list[IntelligenceItem]:
     """The force's live items whose review date has passed or falls within 30 days, oldest first (MoPI
-    review)."""
+    review). Audited."""
     horizon = today + dt.timedelta(days=REVIEW_DUE_WINDOW_DAYS)
-    return list(
+    items = list(
         db.session.scalars(
             select(IntelligenceItem)
             .where(
@@ -346,3 +343,5 @@ def reviews_due(authority: Authority, today: dt.date) -> list[IntelligenceItem]:
             .order_by(IntelligenceItem.review_on, IntelligenceItem.id)
         )
     )
+    audit(actor, "intelligence.reviews_listed", details={"items": [i.id for i in items]})
+    return items

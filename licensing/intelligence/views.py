@@ -6,7 +6,6 @@ import datetime as dt
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from licensing.audit import record as audit
 from licensing.auth.permissions import POLICE, roles_required
 from licensing.db import db
 from licensing.errors import RuleViolation
@@ -177,8 +176,7 @@ def withdraw_item(item_id: int):
 @bp.get("/responses")
 @roles_required(*POLICE)
 def responses():
-    found = responses_to(current_user.authority)
-    audit(current_user, "intelligence.responses_viewed", details={"items": [r.item.id for r in found]})
+    found = responses_to(current_user.authority, actor=current_user)
     db.session.commit()
     return render_template(
         "intelligence/responses.html", responses=found, title="Responses to police information"
@@ -189,7 +187,6 @@ def responses():
 @roles_required(*POLICE)
 def reviews_due():
     today = dt.date.today()
-    items = items_due_for_review(current_user.authority, today)
-    audit(current_user, "intelligence.reviews_listed", details={"items": [i.id for i in items]})
+    items = items_due_for_review(current_user.authority, today, actor=current_user)
     db.session.commit()
     return render_template("intelligence/reviews_due.html", items=items, today=today, title="Reviews due")

@@ -120,8 +120,7 @@ class DatabaseFrequencies:
 
     def preload(self, *match_records: MatchRecord) -> DatabaseFrequencies:
         """Read every count these records' values need in one query (the values two records agree on are
-        always
-        values of either record)."""
+        always values of either record)."""
         wanted = list(dict.fromkeys((kind, term) for match_record in match_records
                                     for kind, term in frequency_terms(match_record)
                                     if kind != "total" and (kind, term) not in self._loaded))
@@ -186,8 +185,7 @@ def _bump_term_counts(terms: Iterable[tuple[str, str]], delta: int) -> None:
 
 def surname_keys(match_record: MatchRecord) -> set[str]:
     """ "sn:<phonetic surname>" keys, so an officer can search on a surname alone (the engine's keys always
-    pair
-    two name parts). Stored only: a surname alone never proposes a link."""
+    pair two name parts). Stored only: a surname alone never proposes a link."""
     keys = set()
     for form in prepare(match_record).names:
         keys.update(f"sn:{phonetic(t.canon)}" for t in form.family if not t.soft and not t.is_initial)

@@ -153,8 +153,7 @@ def search_people(
     """Exact identifiers first, then identities ranked by the engine's match probability against the query.
 
     Only records the viewer may see are searched or shown. An officer's search carries their stated `reason`:
-    it
-    is audited here (DPA 2018 s.62), and the reason opens the found people's pages."""
+    it is audited here (DPA 2018 s.62), and the reason opens the found people's pages."""
     results = _ranked(criteria, viewer=viewer, today=today)
     if reason is not None:
         ids = [hit.identity_id for hit in results]

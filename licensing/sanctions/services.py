@@ -51,8 +51,7 @@ def record_decision(
     record: PersonRecord, data: DecisionInput, *, actor: User, today: dt.date
 ) -> Sanction | Licence:
     """Record the authority's decision on its own licensee; anything but a grant is a sanction that alerts
-    every
-    other authority holding a current licence or badge for the person."""
+    every other authority holding a current licence or badge for the person."""
     if record.authority_id != actor.authority_id:
         raise RuleViolation("You can only record decisions on your own authority's records")
     if data.effective_on < data.decided_on:
