@@ -34,7 +34,7 @@ from .identifiers import is_valid_postcode
 from .normalise import phonetic
 from .records import MatchRecord, PreparedRecord, prepare
 
-__all__ = ["blocking_keys", "query_keys", "link_keys", "name_codes"]
+__all__ = ["batch_keys", "blocking_keys", "query_keys", "link_keys", "name_codes"]
 
 MAX_KEY_LENGTH = 64
 _MAX_CODES = 6
@@ -43,11 +43,13 @@ _NI_SHAPE = re.compile(r"^[A-Z]{2}\d{6}$")
 
 
 def _form_tokens(p: PreparedRecord) -> list[list[tuple[str, str, bool]]]:
-    """Per name form: (phonetic code, initial, is_initial) for up to four tokens, honorifics left out."""
+    """Per name form: (phonetic code, initial, is_initial) for up to four tokens, honorifics left out.
+
+    Tokens are kept by position, not de-duplicated by code: John Jones (both "jan") and Ali Ali must still
+    give a name pair, or such a person could be found neither by name nor by date of birth."""
     forms = []
     for form in p.names:
         tokens: list[tuple[str, str, bool]] = []
-        seen: set[str] = set()
         # Honorific names are left out only while two other tokens remain: "Mohammed Mirza" must
         # still give a name pair, or two records of him could never meet on their birth date.
         keep_soft = len({t.canon for t in form.given + form.family if not t.soft}) < 2
@@ -55,10 +57,6 @@ def _form_tokens(p: PreparedRecord) -> list[list[tuple[str, str, bool]]]:
             if token.soft and not keep_soft:
                 continue
             code = "" if token.is_initial else phonetic(token.canon)
-            key = code or token.canon
-            if key in seen:
-                continue
-            seen.add(key)
             tokens.append((code, token.canon[:1], token.is_initial))
         forms.append(tokens[:4])
     return forms
@@ -151,6 +149,15 @@ def blocking_keys(record: MatchRecord | PreparedRecord) -> set[str]:
             squashed = pc.replace(" ", "")
             keys.update(f"pc:{squashed}:{code}" for code in codes)
     return {k[:MAX_KEY_LENGTH] for k in keys}
+
+
+def batch_keys(p: PreparedRecord) -> list[str]:
+    """Keys for matching a file: the link keys plus two names and the birth year, so a pair with a typo in
+    the date of birth and no identifier still meets (``match_file`` drops an oversized name-pair block)."""
+    keys = link_keys(p)
+    year = _year(p) or "-"
+    keys.extend(f"nm:{x}:{y}:{year}"[:MAX_KEY_LENGTH] for x, y in _form_code_pairs(p))
+    return keys
 
 
 def query_keys(record: MatchRecord | PreparedRecord) -> set[str]:

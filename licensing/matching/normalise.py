@@ -329,6 +329,7 @@ class Token:
     formal: frozenset[str]  # canonical names this token may stand for (itself, or a diminutive's formals)
     soft: bool  # an honorific name that may be ignored
     known: bool  # in a variant family (so an unlike known name is a different name, not a typo)
+    skeleton: str = ""  # transliteration-aware consonant key (see ``skeleton``)
 
     @property
     def initial(self) -> str:
@@ -349,6 +350,7 @@ def _make_token(raw: str) -> Token:
         formal=frozenset(formal),
         soft=raw in SOFT_TOKENS,
         known=raw in VARIANTS or raw in DIMINUTIVES or "+" in canon,
+        skeleton=skeleton(canon),
     )
 
 
@@ -407,6 +409,31 @@ def split_full_name(full: str) -> tuple[str, str]:
     if len(words) <= 1:
         return "", " ".join(words)
     return " ".join(words[:-1]), words[-1]
+
+
+# Letters English spellings of Urdu, Arabic and Bengali names use interchangeably (Javed/Jawed, Akhtar/Akther,
+# Zain/Zayn, Qasim/Kasim): mapped to one letter before the vowels go.
+_SKELETON_PAIRS = (("kh", "k"), ("gh", "g"), ("th", "t"), ("dh", "d"), ("ph", "f"), ("sh", "s"), ("q", "k"),
+                   ("w", "v"), ("z", "s"), ("ck", "k"), ("c", "k"))
+
+
+@lru_cache(maxsize=300_000)
+def skeleton(canon: str) -> str:
+    """A South-Asian-aware phonetic key: first letter, then the consonants with interchangeable spellings merged
+    and doubled letters single. Javed and Jawed share "jvd"; Hassan and Hussain share "hsn", so the key alone
+    never decides (both are known names, and known names never agree loosely)."""
+    word = canon.replace("+", "")
+    if len(word) < 4 or not word.isascii() or not word.isalpha():
+        return ""
+    head, rest = word[0], word[1:]
+    for old, new in _SKELETON_PAIRS:
+        rest = rest.replace(old, new)
+    out = [head]
+    for ch in rest:
+        if ch in "aeiouyh" or ch == out[-1]:
+            continue
+        out.append(ch)
+    return "".join(out)
 
 
 @lru_cache(maxsize=300_000)
