@@ -229,7 +229,7 @@ def _build_blocks(prepared: list[PreparedRecord], report: BatchReport) -> tuple[
     loose: set[int] = set()
     for i, p in enumerate(prepared):
         keys = batch_keys(p)
-        loose.update(hash(k) for k in keys if k.startswith("nm:"))
+        loose.update(hash(k) for k in keys if k.startswith(("nm:", "ad:")))
         hashes = tuple({hash(k) for k in keys})
         record_keys.append(hashes)
         for h in hashes:
@@ -313,7 +313,12 @@ def estimate_settings(prepared, record_keys, blocks, settings: MatchSettings, fr
     if len(vectors) < 200:
         return settings, settings.prior  # too few pairs to estimate anything
     estimated, rate = estimate_parameters_em(vectors, settings, iterations=20, start_match_rate=0.3)
-    return _bounded(estimated, settings), rate
+    # The prior is the share of all pairs in this file that are one person: the estimated share of true pairs
+    # among the sampled candidates, times candidates per pair. Never below the national default; never above
+    # 1 in 1,000, so a file of near-duplicates cannot make chance agreement look like identity.
+    all_pairs = n * (n - 1) / 2
+    prior = min(max(rate * len(vectors) * step / all_pairs, settings.prior), 1e-3)
+    return replace(_bounded(estimated, settings), prior=prior), rate
 
 
 def _bounded(estimated: MatchSettings, settings: MatchSettings, factor: float = 4.0) -> MatchSettings:

@@ -8,6 +8,8 @@ records sharing any key. Every key is at most 64 characters and starts with its 
     conflicts that prove two people are different.
 ``ni:<NI prefix and digits>``
     The suffix letter is left out (it is not part of the unique identifier).
+``id:<text>``
+    An identity number that is not a valid NI number (another scheme's, or mistyped), as text.
 ``dob:<yyyy>-<lo>-<hi>:<name code>:<initial>``
     Date of birth with day and month sorted (so a transposed date shares the key), the phonetic
     code of one name token and the initial of another (any order, so swapped names and initials
@@ -38,7 +40,7 @@ __all__ = ["batch_keys", "blocking_keys", "query_keys", "link_keys", "name_codes
 
 MAX_KEY_LENGTH = 64
 _MAX_CODES = 6
-_YEAR = re.compile(r"^\s*(\d{4})\b")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)")  # the first 19xx/20xx in text that is not a valid date
 _NI_SHAPE = re.compile(r"^[A-Z]{2}\d{6}$")
 
 
@@ -108,7 +110,7 @@ def _dob_part(p: PreparedRecord) -> str:
 def _year(p: PreparedRecord) -> str:
     if p.dob_iso:
         return p.dob[:4]
-    match = _YEAR.match(p.dob)
+    match = _YEAR.search(p.dob)
     if match and 1900 <= int(match.group(1)) <= 2100:
         return match.group(1)
     return ""
@@ -120,6 +122,8 @@ def _identifier_keys(p: PreparedRecord) -> list[str]:
         keys.append("dl:" + p.dl[:13])
     if _NI_SHAPE.match(p.ni_core):
         keys.append("ni:" + p.ni_core)
+    elif len(p.ni_core) >= 6:
+        keys.append("id:" + p.ni_core)  # an identity number that is not an NI number, compared as text
     return keys
 
 
@@ -157,6 +161,13 @@ def batch_keys(p: PreparedRecord) -> list[str]:
     keys = link_keys(p)
     year = _year(p) or "-"
     keys.extend(f"nm:{x}:{y}:{year}"[:MAX_KEY_LENGTH] for x, y in _form_code_pairs(p))
+    keys.extend(f"ad:{house}"[:MAX_KEY_LENGTH] for house in p.houses)  # one household: a small block
+    dob = _dob_part(p)
+    if dob:
+        # Both initials with the date: a pair whose every name token has a typo still meets.
+        for form in p.names:
+            if form.given and form.family:
+                keys.append(f"{dob}:{form.given[0].canon[:1]}{form.family[0].canon[:1]}"[:MAX_KEY_LENGTH])
     return keys
 
 

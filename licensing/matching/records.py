@@ -188,6 +188,8 @@ def prepare(record: MatchRecord) -> PreparedRecord:
     names, names_id = _names_and_id(record)
     dob, dob_iso, dob_digits = _dob_fields(record.date_of_birth)
     ni = normalise_ni(record.national_insurance)
+    if len(set(ni)) < 3:
+        ni = ""  # a placeholder ("000000", "NA", "X"): agreeing on it says nothing
     dl = normalise_dvla_number(record.driving_licence_number)
     postcodes = []
     houses = []
@@ -198,6 +200,9 @@ def prepare(record: MatchRecord) -> PreparedRecord:
             text = "".join(clean_text(raw).split())
             if text:
                 texts.append(_intern(text))  # compared as text only: no sector or district
+                house = _house_number(record.address_lines[i]) if i < len(record.address_lines) else ""
+                if house:
+                    houses.append(f"{text}|{house}")
             continue
         postcodes.append(pc)
         if i < len(record.address_lines):

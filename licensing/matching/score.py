@@ -180,6 +180,7 @@ class Scorer:
         self._tf = {f: {k for k, lv in levels.items() if lv.tf} for f, levels in self.settings.levels.items()}
         self._cache: dict = self.settings.name_cache  # type: ignore[attr-defined]
         self._vetoes = {f: {k for k, lv in levels.items() if lv.veto} for f, levels in self.settings.levels.items()}
+        self._postcode_frequency = getattr(frequencies, "postcode_frequency", None)
 
     def _names(self, pa: PreparedRecord, pb: PreparedRecord) -> NameComparison:
         key = (pa.names_id, pb.names_id)
@@ -221,8 +222,15 @@ class Scorer:
         if dob == "exact" and self.frequencies is not None:
             dob_f = self.frequencies.dob_frequency(pa.dob)
             dob_w += _tf_delta(settings, "dob", dob_f)
+        addr_w = w["address"][addr]
+        if addr in _ADDRESS_AGREES and self._postcode_frequency is not None:
+            shared = set(pa.postcodes or pa.postcode_texts) & set(pb.postcodes or pb.postcode_texts)
+            if shared:
+                # Only ever down: a postcode many records give (an office, a depot) says little.
+                frequency = max(self._postcode_frequency(pc) for pc in shared)
+                addr_w += min(0.0, math.log2(settings.levels["address"][addr].u / max(frequency, 1e-9)))
         levels = (dl, ni, dob, names.surname, names.forenames, sex, addr)
-        weights = (w["dl"][dl], w["ni"][ni], dob_w, sur_w, fore_w, w["sex"][sex], w["address"][addr])
+        weights = (w["dl"][dl], w["ni"][ni], dob_w, sur_w, fore_w, w["sex"][sex], addr_w)
         match_weight = sum(weights)
         probability = _probability(settings, match_weight)
         contradicts = dl in self._vetoes["dl"] or ni in self._vetoes["ni"]
