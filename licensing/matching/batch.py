@@ -96,7 +96,10 @@ class BatchReport:
     def summary(self) -> str:
         """The officer time a file will cost: how many pairs linked and how many wait for review."""
         where = f" (written to {self.review_path})" if self.review_path else ""
-        return f"Auto-linked: {self.links:,} pairs. Sent to review: {self.reviews:,} pairs{where}."
+        def pairs(n: int) -> str:
+            return f"{n:,} pair" + ("" if n == 1 else "s")
+
+        return f"Auto-linked: {pairs(self.links)}. Sent to review: {pairs(self.reviews)}{where}."
 
 
 class _Progress:
