@@ -21,6 +21,7 @@ from .identifiers import (
     parse_dvla_number,
 )
 from .normalise import NameForm, clean_text, parse_full_name, parse_name
+from .rank import canonical_name, rank_candidates
 from .records import MatchRecord, PreparedRecord, prepare
 from .score import (
     FieldEvidence,
@@ -61,6 +62,7 @@ __all__ = [
     "Scorer",
     "UniformFrequencies",
     "blocking_keys",
+    "canonical_name",
     "clean_text",
     "compare_address",
     "compare_dl",
@@ -85,6 +87,7 @@ __all__ = [
     "parse_name",
     "prepare",
     "query_keys",
+    "rank_candidates",
     "score_pair",
     "score_prepared",
 ]

@@ -55,7 +55,7 @@ REQUIRED_COLUMNS = (
 )
 OPTIONAL_COLUMNS = ("driving_licence_number", "sex")
 MAX_BLOCK = 5000  # a key shared by more records than this is too common to be evidence
-MAX_LOOSE_BLOCK = 300  # the same for the looser name-pair keys (no identifier or exact date in them)
+MAX_LOOSE_BLOCK = 100  # the same for the looser keys (names with part of the date, a household, initials)
 
 _prepare = prepare.__wrapped__  # no LRU cache: a batch prepares each record exactly once
 
@@ -232,7 +232,7 @@ def _build_blocks(prepared: list[PreparedRecord], report: BatchReport) -> tuple[
     loose: set[int] = set()
     for i, p in enumerate(prepared):
         keys = batch_keys(p)
-        loose.update(hash(k) for k in keys if k.startswith(("nm:", "ad:")))
+        loose.update(hash(k) for k in keys if k.startswith(("nm:", "ad:", "dbi:")))
         hashes = tuple({hash(k) for k in keys})
         record_keys.append(hashes)
         for h in hashes:

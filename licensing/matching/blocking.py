@@ -159,15 +159,23 @@ def batch_keys(p: PreparedRecord) -> list[str]:
     """Keys for matching a file: the link keys plus two names and the birth year, so a pair with a typo in
     the date of birth and no identifier still meets (``match_file`` drops an oversized name-pair block)."""
     keys = link_keys(p)
-    year = _year(p) or "-"
-    keys.extend(f"nm:{x}:{y}:{year}"[:MAX_KEY_LENGTH] for x, y in _form_code_pairs(p))
+    pairs = _form_code_pairs(p)
+    if p.dob_iso:
+        # Two names with the year and month, or with the year and day: a one-digit slip in the other part still
+        # meets, and a common name's block stays small at a million records (a whole birth year would not).
+        y, m, d = p.dob[0:4], p.dob[5:7], p.dob[8:10]
+        keys.extend(f"nm:{a}:{b}:{y}-{m}"[:MAX_KEY_LENGTH] for a, b in pairs)
+        keys.extend(f"nm:{a}:{b}:{y}--{d}"[:MAX_KEY_LENGTH] for a, b in pairs)
+    else:
+        year = _year(p) or "-"
+        keys.extend(f"nm:{a}:{b}:{year}"[:MAX_KEY_LENGTH] for a, b in pairs)
     keys.extend(f"ad:{house}"[:MAX_KEY_LENGTH] for house in p.houses)  # one household: a small block
     dob = _dob_part(p)
     if dob:
         # Both initials with the date: a pair whose every name token has a typo still meets.
         for form in p.names:
             if form.given and form.family:
-                keys.append(f"{dob}:{form.given[0].canon[:1]}{form.family[0].canon[:1]}"[:MAX_KEY_LENGTH])
+                keys.append(f"dbi:{dob}:{form.given[0].canon[:1]}{form.family[0].canon[:1]}"[:MAX_KEY_LENGTH])
     return keys
 
 
@@ -184,7 +192,14 @@ def query_keys(record: MatchRecord | PreparedRecord) -> set[str]:
     if not _year(p):
         keys = {k for k in keys if not k.startswith("nm:")}
         keys.update(f"nm:{x}:{y}:" for x, y in _form_code_pairs(p))
+    else:
+        # A stored record with no date of birth is scored as missing, never excluded by the query's.
+        keys.update(f"nm:{x}:{y}:-" for x, y in _form_code_pairs(p))
     dob = _dob_part(p)
+    if dob:
+        # Forenames and date of birth with any other name: finds a changed surname (after marriage).
+        for form in p.names:
+            keys.update(f"{dob}:{phonetic(t.canon)}:" for t in form.given if not t.is_initial and not t.soft)
     if dob and len(codes) == 1 and not _code_initial_pairs(p):
         keys.add(f"{dob}:{codes[0]}:")  # a one-word name: any partner token
     if not codes:

@@ -96,6 +96,19 @@ def test_partial_queries_find_stored_records(description, query, stored, expect_
     assert not any(k.endswith(":") for k in s)  # stored keys are never prefixes
 
 
-def test_full_record_query_keys_equal_blocking_keys():
+def test_full_record_query_keys_are_its_blocking_keys_plus_the_missing_date_and_forename_keys():
     record = R("a", forenames="Asif", surname="Khan", date_of_birth="1980-03-05", postcodes=("HP13 6AB",))
-    assert query_keys(record) == blocking_keys(record)
+    extra = query_keys(record) - blocking_keys(record)
+    assert blocking_keys(record) <= query_keys(record)
+    # A stored record with no date of birth ("-"), and the forename with the date and any surname (marriage).
+    assert extra == {"nm:asaf:can:-", "dob:1980-03-05:asaf:"}
+
+
+@pytest.mark.parametrize("forenames, surname", [("John", "Jones"), ("Hassan", "Hussain"), ("Ahmed", "Ahmad"),
+                                                ("Mohamed", "Mohamed"), ("Ali", "Ali"), ("Abdi", "Abdi")])
+def test_names_whose_tokens_share_a_code_still_get_name_and_date_keys(forenames, surname):
+    a = R("a", forenames=forenames, surname=surname, date_of_birth="1981-07-14")
+    keys = blocking_keys(a)
+    assert any(k.startswith("nm:") for k in keys) and any(k.startswith("dob:") for k in keys)
+    b = R("b", forenames=forenames, surname=surname, date_of_birth="1981-07-14", postcodes=("HP13 6AB",))
+    assert blocking_keys(a) & blocking_keys(b)
