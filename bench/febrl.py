@@ -55,14 +55,14 @@ def load(name: str):
     return frames, truth
 
 
-def run(name: str) -> dict:
+def run(name: str, thorough: bool = False) -> dict:
     """Match one FEBRL set; return its figures."""
     frames, truth = load(name)
     with tempfile.TemporaryDirectory(prefix=f"{name}_") as tmp:
         src, out, review = Path(tmp) / "in.csv", Path(tmp) / "links.csv", Path(tmp) / "review.csv"
         _write(frames, src)
         started = time.perf_counter()
-        report = match_file(src, out, progress=None, review_path=review)
+        report = match_file(src, out, progress=None, review_path=review, thorough=thorough)
         seconds = time.perf_counter() - started
         links, reviews = _pairs(out), _pairs(review)
     tp, fp = len(links & truth), len(links - truth)
@@ -70,7 +70,7 @@ def run(name: str) -> dict:
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"set": name, "records": report.records, "true_pairs": len(truth), "links": len(links), "tp": tp, "fp": fp,
+    return {"set": name + ("+" if thorough else ""), "records": report.records, "true_pairs": len(truth), "links": len(links), "tp": tp, "fp": fp,
             "fn": fn, "precision": precision, "recall": recall, "f1": f1, "reviews": len(reviews),
             "reviews_true": len(reviews & truth), "review_share": len(reviews) / len(truth) if truth else 0.0,
             "seconds": seconds, "match_rate": report.estimated_match_rate}
@@ -87,4 +87,5 @@ def lines(results: list[dict]) -> list[str]:
 
 
 if __name__ == "__main__":
-    print("\n".join(lines([run(n) for n in ("febrl1", "febrl2", "febrl3", "febrl4")])))
+    names = ("febrl1", "febrl2", "febrl3", "febrl4")
+    print("\n".join(lines([run(n, thorough) for thorough in (False, True) for n in names])))

@@ -224,14 +224,14 @@ def _read_records(path: Path, report: BatchReport, progress: _Progress) -> list[
     return prepared
 
 
-def _build_blocks(prepared: list[PreparedRecord], report: BatchReport) -> tuple[list[tuple[int, ...]], dict[int, list[int]]]:
+def _build_blocks(prepared: list[PreparedRecord], report: BatchReport, thorough: bool = False) -> tuple[list[tuple[int, ...]], dict[int, list[int]]]:
     """Key hashes per record, and hash -> record indices (ascending) for keys shared by 2+ records."""
     first: dict[int, int] = {}
     blocks: dict[int, list[int]] = {}
     record_keys: list[tuple[int, ...]] = []
     loose: set[int] = set()
     for i, p in enumerate(prepared):
-        keys = batch_keys(p)
+        keys = batch_keys(p, thorough=thorough)
         loose.update(hash(k) for k in keys if k.startswith(("nm:", "ad:", "dbi:")))
         hashes = tuple({hash(k) for k in keys})
         record_keys.append(hashes)
@@ -301,7 +301,7 @@ def _why_review(a) -> str:
 
 
 def estimate_settings(prepared, record_keys, blocks, settings: MatchSettings, frequencies, *,
-                      sample: int = 20_000) -> tuple[MatchSettings, float]:
+                      sample: int = 10_000) -> tuple[MatchSettings, float]:
     """m by EM over the candidate pairs of up to ``sample`` records spread through the file, and the prior from
     the estimated share of true pairs among all candidate pairs (u and the thresholds stay as set)."""
     n = len(prepared)
@@ -378,6 +378,7 @@ def match_file(
     workers: int | None = None,
     review_path: str | os.PathLike | None = None,
     estimate: bool = True,
+    thorough: bool = False,
 ) -> BatchReport:
     """Find every pair of records in one CSV that are the same person; write id_a,id_b,score (and the pairs
     for review to ``review_path``)."""
@@ -400,7 +401,7 @@ def match_file(
         frequencies = CountedFrequencies()
         for p in prepared:
             frequencies.add_prepared(p)
-        record_keys, blocks = _build_blocks(prepared, report)
+        record_keys, blocks = _build_blocks(prepared, report, thorough)
         if estimate:
             settings, report.estimated_match_rate = estimate_settings(prepared, record_keys, blocks, settings,
                                                                       frequencies)
@@ -467,10 +468,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=None, help="processes to use (default 1; more fork workers that share records copy-on-write)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--review", default=None, help="also write the pairs for an officer to review to this file")
+    parser.add_argument("--thorough", action="store_true", help="also block on two names and part of the birth date")
     args = parser.parse_args(argv)
     try:
         report = match_file(args.input, args.output, progress=None if args.quiet else sys.stderr,
-                            workers=args.workers, review_path=args.review)
+                            workers=args.workers, review_path=args.review, thorough=args.thorough)
     except (BatchError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -155,10 +155,21 @@ def blocking_keys(record: MatchRecord | PreparedRecord) -> set[str]:
     return {k[:MAX_KEY_LENGTH] for k in keys}
 
 
-def batch_keys(p: PreparedRecord) -> list[str]:
-    """Keys for matching a file: the link keys plus two names and the birth year, so a pair with a typo in
-    the date of birth and no identifier still meets (``match_file`` drops an oversized name-pair block)."""
+def batch_keys(p: PreparedRecord, *, thorough: bool = False) -> list[str]:
+    """Keys for matching a file: the link keys, the household (postcode and house number), and both initials with
+    the date of birth. ``thorough`` adds two names with part of the date, so a pair with a slip in the date of
+    birth and no identifier or shared house still meets (about twice the pairs; ``match_file`` drops an oversized
+    loose block)."""
     keys = link_keys(p)
+    keys.extend(f"ad:{house}"[:MAX_KEY_LENGTH] for house in p.houses)  # one household: a small block
+    dob = _dob_part(p)
+    if dob:
+        # Both initials with the date: a pair whose every name token has a typo still meets.
+        for form in p.names:
+            if form.given and form.family:
+                keys.append(f"dbi:{dob}:{form.given[0].canon[:1]}{form.family[0].canon[:1]}"[:MAX_KEY_LENGTH])
+    if not thorough:
+        return keys
     pairs = _form_code_pairs(p)
     if p.dob_iso:
         # Two names with the year and month, or with the year and day: a one-digit slip in the other part still
@@ -169,13 +180,6 @@ def batch_keys(p: PreparedRecord) -> list[str]:
     else:
         year = _year(p) or "-"
         keys.extend(f"nm:{a}:{b}:{year}"[:MAX_KEY_LENGTH] for a, b in pairs)
-    keys.extend(f"ad:{house}"[:MAX_KEY_LENGTH] for house in p.houses)  # one household: a small block
-    dob = _dob_part(p)
-    if dob:
-        # Both initials with the date: a pair whose every name token has a typo still meets.
-        for form in p.names:
-            if form.given and form.family:
-                keys.append(f"dbi:{dob}:{form.given[0].canon[:1]}{form.family[0].canon[:1]}"[:MAX_KEY_LENGTH])
     return keys
 
 

@@ -327,6 +327,10 @@ def compare_names(a: PreparedRecord, b: PreparedRecord, weights: dict[str, dict[
     """Best surname + forenames reading over all name pairs, judged by the levels' base weights.
 
     Not cached here: the scorer caches per settings object and pair of name ids (see ``score.Scorer``)."""
+    if a.names_id == b.names_id and len(a.names) == 1 and a.names[0].given and a.names[0].family:
+        x = a.names[0]  # the same name as written: nothing to align
+        return NameComparison("exact", "exact", x.surname_key, _forename_tokens(tuple(zip(x.given, x.given))), x, x,
+                              tuple(zip(x.family, x.family)), tuple(zip(x.given, x.given)))
     best = None
     best_score = -1e9
     sw, fw = weights["surname"], weights["forenames"]

@@ -179,7 +179,11 @@ def _postcode(raw: str) -> str:
 @lru_cache(maxsize=262_144)
 def _street(line: str) -> str:
     """A first address line without its house number, cleaned and interned ("12a High St" -> "high st")."""
-    return _intern(" ".join(w for w in clean_text(line).split() if not w[:1].isdigit()))
+    text = line.lower().translate(_ASCII_PUNCT) if line.isascii() else clean_text(line)
+    return _intern(" ".join(w for w in text.split() if not w[:1].isdigit()))
+
+
+_ASCII_PUNCT = str.maketrans({ch: " " for ch in "!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~"} | {"'": None})
 
 
 @lru_cache(maxsize=65_536)

@@ -229,6 +229,7 @@ class MatchSettings:
         object.__setattr__(self, "_weights", weights)
         # Name comparisons depend only on these weights, so the cache lives and dies with this object.
         object.__setattr__(self, "name_cache", {})
+        object.__setattr__(self, "_prior_weight", math.log2(self.prior / (1 - self.prior)))
 
     @property
     def weights(self) -> dict[str, dict[str, float]]:
@@ -238,7 +239,7 @@ class MatchSettings:
     @property
     def prior_weight(self) -> float:
         """log2 of the prior odds."""
-        return math.log2(self.prior / (1 - self.prior))
+        return self._prior_weight  # type: ignore[attr-defined]
 
     def with_levels(self, **changes: dict[str, Level]) -> MatchSettings:
         """A copy with some fields' levels replaced (e.g. after EM estimation)."""
