@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from importlib import resources
 from functools import lru_cache
 
 import jellyfish
@@ -56,105 +57,26 @@ def clean_text(value: str) -> str:
     return " ".join(_PUNCT_TO_SPACE.sub(" ", text).split())
 
 
+
+def _data(name: str) -> list[str]:
+    """Lines of a name table in ``licensing/matching/data`` (blank lines and # comments skipped)."""
+    text = resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
+    return [line.rstrip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
 # Words that are never part of a person's name.
-TITLES = frozenset(
-    """mr mrs ms miss mx dr prof professor sir dame lord lady rev revd reverend fr capt
-    haji hajji haj hajj alhaj alhajj alhaji hajee al-haj""".split()
-)
+TITLES = frozenset(w for line in _data("titles.txt") for w in line.split())
 
 # Honorific names: inherited or religious titles that are also used as names. Soft = ignorable
 # in comparisons when other tokens remain, because they appear, vanish and move between records.
-SOFT_TOKENS = frozenset(
-    """syed sayed sayyed sayyid saiyed seyed syd mirza mirxa sheikh shaikh sheik shaik shiekh
-    chaudhry chaudhary choudhry chaudhri choudhary chowdhury chaudry choudhury chowdhry ch""".split()
-)
-
-# Canonical spelling families (transliterations of the same Arabic/Urdu name, or the same
-# European name across languages). First word of each line is the canonical form.
-_VARIANT_FAMILIES = """
-muhammad mohammed mohammad mohamed muhammed mohamad mohd md muhd mhd muhamad muhammod mohammod
-  mohamud mohmed mohmmad muhamed mohummad mahomed mohammud mohamood muhammadh mohummed mohmad
-hussain hussein husain husein hossain hosain hussian husayn hussayn husen
-hassan hasan hasen
-ahmed ahmad ahmet ahmod ahamed ahmaad
-rahman rehman rahmaan rehmaan rahmann
-mahmood mehmood mahmud mahmoud mehmud mahmod mehmod mahmmod
-iqbal ikbal iqbaal iqbhal
-ali aly alee
-shah shaah
-khan khaan
-akhtar akhter akthar akhtaar
-aslam asslam
-asif aasif asaf
-arif aarif areef
-tariq tarik tarique tareq
-rashid rasheed rashed rachid
-hamid hameed hamed
-majid majeed majed
-zahid zaheed zahed
-khalid khaled khalied
-saeed said sayeed saeid saied
-yousaf yusuf yousuf yousef yusef yusif yosef yousif
-ibrahim ebrahim ibraheem ibrahem
-ismail ismael esmail ismial
-ishaq ishaque ishak
-farooq faruq farook farouk farooque faruk
-qureshi quraishi kureshi qureishi
-siddiqui siddique siddiqi siddiqui sidiqui
-rafiq rafique rafeeq
-shafiq shafique shafeeq
-tahir taher
-naveed navid naved
-imran imraan
-usman osman uthman othman
-umar omar omer
-zubair zubayr zubeir
-javed javaid javid jawaid
-pervez parvez parvaiz perveiz parvez
-mushtaq mustaq
-anwar anwer
-aziz azeez
-bashir basheer
-nazir nazeer
-nadeem nadim
-waseem wasim
-zafar zafer zaffar
-mansoor mansur mansour
-qasim kasim qasem kassim
-riaz riyaz
-ayub ayoub ayyub
-yaqub yaqoob yakub yacoub yaqoub
-haq haque huq hoque
-amin ameen
-karim kareem
-rahim raheem
-naeem naim
-sharif shareef sharief
-latif lateef
-habib habeeb
-hanif haneef
-raza reza
-fatima fatimah fatema
-ayesha aisha aysha ayisha aishah
-khadija khadijah khadeeja
-nasreen nasrin
-yasmin yasmeen
-shahid shaheed
-sajid sajed
-abbas abas
-mustafa mustapha mostafa
-abid abed
-alexander aleksander aleksandr alexandr oleksandr
-katherine catherine kathryn katharine
-stephen steven
-abdullah abdulla abdallah abdulah
-"""
+SOFT_TOKENS = frozenset(w for line in _data("honorifics.txt") for w in line.split())
 
 
-def _families(text: str) -> dict[str, str]:
+
+def _families(lines: list[str]) -> dict[str, str]:
     table: dict[str, str] = {}
     canonical = ""
-    for line in text.strip().splitlines():
+    for line in lines:
         words = line.split()
         if not words:
             continue
@@ -165,85 +87,11 @@ def _families(text: str) -> dict[str, str]:
     return table
 
 
-VARIANTS: dict[str, str] = _families(_VARIANT_FAMILIES)
+VARIANTS: dict[str, str] = _families(_data("variant_families.txt"))
 
-# Diminutive -> formal names it may stand for (safe pairs only; Alex may be Alexander or Alexandra).
-_DIMINUTIVES = """
-steve stephen
-stevie stephen
-jon john
-johnny john
-jonny john
-mike michael
-mick michael
-micky michael
-mikey michael
-dave david
-davy david
-bob robert
-bobby robert
-rob robert
-robbie robert
-bill william
-billy william
-will william
-willie william
-tom thomas
-tommy thomas
-jim james
-jimmy james
-jamie james
-chris christopher christine christina
-tony anthony
-andy andrew
-dan daniel
-danny daniel
-matt matthew
-nick nicholas
-nicky nicholas
-pete peter
-joe joseph
-joey joseph
-sam samuel samantha
-sammy samuel
-ben benjamin
-alex alexander alexandra
-kate katherine
-katie katherine
-kathy katherine
-cathy katherine
-cath katherine
-liz elizabeth
-lizzie elizabeth
-beth elizabeth
-betty elizabeth
-sue susan
-susie susan
-maggie margaret
-rich richard
-rick richard
-dick richard
-ed edward
-eddie edward
-ted edward
-charlie charles
-pat patrick patricia
-jenny jennifer
-debbie deborah
-becky rebecca
-vicky victoria
-piotr peter
-tomasz thomas
-pawel paul
-krzysztof christopher
-michal michael
-andrzej andrew
-jozef joseph
-marek mark
-"""
 
 DIMINUTIVES: dict[str, frozenset[str]] = {}
-for _line in _DIMINUTIVES.strip().splitlines():
+for _line in _data("diminutives.txt"):
     _short, *_formal = _line.split()
     DIMINUTIVES[_short] = frozenset(VARIANTS.get(f, f) for f in _formal)
 
