@@ -6,8 +6,9 @@ probability of that level when the two records are the same person; ``u`` the pr
 they are two different people picked at random. The level's *match weight* is ``log2(m/u)``. The
 weights are added to the prior log-odds; the sum converts back to a probability.
 
-How the defaults were derived (no labelled register data was available; re-estimate with
-``estimate_parameters_em`` once reviewed links exist):
+How the defaults were derived (no labelled register data was available). ``match_file`` re-estimates m from
+the file being matched by EM (``em.py``, bounded to a factor of 4 either way) and the prior from the estimated
+share of true pairs; the register uses these documented values until a council adopts its own estimates:
 
 * **u** comes from how often unrelated people agree by chance. A birth date spread over about
   50 birth years gives 1/18,000 for an exact DOB. Surname and forename u are the average chance
@@ -40,9 +41,9 @@ How the defaults were derived (no labelled register data was available; re-estim
   deliberately national: at county scale it only makes automatic links harder.
 
 Decision thresholds: ``auto_link_threshold`` 0.999 means at most about one wrong automatic merge in
-a thousand links, on top of the hard rule that only an agreeing licence or NI number, or an exact
-date of birth, may link automatically. ``review_threshold`` 0.5 sends pairs that are more likely than
-not the same person to a licensing officer.
+a thousand links; vetoes and guards (``score.py``) hold back pairs the probability alone would link.
+``review_threshold`` 0.5 sends pairs that are more likely than not the same person to a licensing officer,
+and pairs with the same date of birth and names agreeing in part go to review whatever the odds.
 """
 
 from __future__ import annotations
