@@ -201,7 +201,8 @@ def _existing_link(a_id: int, b_id: int) -> RecordLink | None:
 
 
 def _evidence(result: MatchResult) -> list[dict]:
-    return [{"field": e.field, "level": e.level, "weight": round(e.weight, 2), "text": e.text} for e in result.evidence]
+    return [{"field": e.field, "label": e.label, "level": e.level, "weight": round(e.weight, 2), "text": e.text}
+            for e in result.evidence]
 
 
 @dataclass

@@ -33,7 +33,7 @@ MAX_RESULTS = 25  # per page
 # best of up to FETCH_CANDIDATES records sharing a key, ranked by evidence (name similarity, date of birth, keys
 # shared), never by record id. Past the cap the officer is told and asked to add a date of birth, age or postcode.
 MAX_SEARCH_CANDIDATES = 120
-FETCH_CANDIDATES = 2000
+FETCH_CANDIDATES = 500
 AGE_TOLERANCE_YEARS = 3
 
 
