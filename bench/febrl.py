@@ -16,8 +16,17 @@ from pathlib import Path
 
 from licensing.matching.batch import match_file
 
-HEADER = ("record_id", "source", "forenames", "surname", "date_of_birth", "address_line", "town", "postcode",
-          "national_insurance")
+HEADER = (
+    "record_id",
+    "source",
+    "forenames",
+    "surname",
+    "date_of_birth",
+    "address_line",
+    "town",
+    "postcode",
+    "national_insurance",
+)
 
 
 def _text(value) -> str:
@@ -31,9 +40,19 @@ def _write(frames, path: Path) -> None:
         for source, df in frames:
             for rec_id, row in df.iterrows():
                 line = " ".join(x for x in (_text(row["street_number"]), _text(row["address_1"])) if x)
-                writer.writerow((rec_id, source, _text(row["given_name"]), _text(row["surname"]),
-                                 _text(row["date_of_birth"]), line, _text(row["suburb"]), _text(row["postcode"]),
-                                 _text(row["soc_sec_id"])))
+                writer.writerow(
+                    (
+                        rec_id,
+                        source,
+                        _text(row["given_name"]),
+                        _text(row["surname"]),
+                        _text(row["date_of_birth"]),
+                        line,
+                        _text(row["suburb"]),
+                        _text(row["postcode"]),
+                        _text(row["soc_sec_id"]),
+                    )
+                )
 
 
 def _pairs(path: Path) -> set[tuple[str, str]]:
@@ -70,19 +89,36 @@ def run(name: str, thorough: bool = False) -> dict:
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"set": name + ("+" if thorough else ""), "records": report.records, "true_pairs": len(truth), "links": len(links), "tp": tp, "fp": fp,
-            "fn": fn, "precision": precision, "recall": recall, "f1": f1, "reviews": len(reviews),
-            "reviews_true": len(reviews & truth), "review_share": len(reviews) / len(truth) if truth else 0.0,
-            "seconds": seconds, "match_rate": report.estimated_match_rate}
+    return {
+        "set": name + ("+" if thorough else ""),
+        "records": report.records,
+        "true_pairs": len(truth),
+        "links": len(links),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "reviews": len(reviews),
+        "reviews_true": len(reviews & truth),
+        "review_share": len(reviews) / len(truth) if truth else 0.0,
+        "seconds": seconds,
+        "match_rate": report.estimated_match_rate,
+    }
 
 
 def lines(results: list[dict]) -> list[str]:
-    out = [f"{'set':<7} {'records':>7} {'true':>6} {'links':>6} {'false':>5} {'missed':>6} {'precision':>9} "
-           f"{'recall':>7} {'F1':>7} {'review':>6} {'(true)':>6} {'review/true':>11} {'seconds':>7}"]
+    out = [
+        f"{'set':<7} {'records':>7} {'true':>6} {'links':>6} {'false':>5} {'missed':>6} {'precision':>9} "
+        f"{'recall':>7} {'F1':>7} {'review':>6} {'(true)':>6} {'review/true':>11} {'seconds':>7}"
+    ]
     for r in results:
-        out.append(f"{r['set']:<7} {r['records']:>7,} {r['true_pairs']:>6,} {r['links']:>6,} {r['fp']:>5,} "
-                   f"{r['fn']:>6,} {r['precision']:>9.4f} {r['recall']:>7.4f} {r['f1']:>7.4f} {r['reviews']:>6,} "
-                   f"{r['reviews_true']:>6,} {r['review_share']:>11.2%} {r['seconds']:>7.1f}")
+        out.append(
+            f"{r['set']:<7} {r['records']:>7,} {r['true_pairs']:>6,} {r['links']:>6,} {r['fp']:>5,} "
+            f"{r['fn']:>6,} {r['precision']:>9.4f} {r['recall']:>7.4f} {r['f1']:>7.4f} {r['reviews']:>6,} "
+            f"{r['reviews_true']:>6,} {r['review_share']:>11.2%} {r['seconds']:>7.1f}"
+        )
     return out
 
 

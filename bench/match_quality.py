@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from licensing.matching.batch import match_file  # noqa: E402
-from licensing.matching.identifiers import normalise_dvla_number, ni_core  # noqa: E402
+from licensing.matching.identifiers import ni_core, normalise_dvla_number  # noqa: E402
 from licensing.matching.records import normalise_dob  # noqa: E402
 from licensing.matching.score import DEFAULT_SETTINGS  # noqa: E402
 from seed.benchmark import write_benchmark  # noqa: E402

@@ -45,6 +45,7 @@ def __getattr__(name: str):
         return getattr(batch, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 __all__ = [
     "BatchError",
     "BatchReport",

@@ -75,7 +75,7 @@ def name_codes(p: PreparedRecord) -> list[str]:
 
 
 def _code_initial_pairs(p: PreparedRecord) -> set[str]:
-    """"<code>:<initial>" for each ordered pair of different tokens in one name form."""
+    """ "<code>:<initial>" for each ordered pair of different tokens in one name form."""
     pairs: set[str] = set()
     for tokens in _form_tokens(p):
         for i, (code, _, is_initial) in enumerate(tokens):

@@ -203,8 +203,12 @@ def token_level(x: Token, y: Token) -> int:
         return T_DIMINUTIVE
     if x.known and y.known:
         return T_NONE  # two recognised, different names (Mahmood vs Muhammad, Hassan vs Hussain)
-    if (x.skeleton and x.skeleton == y.skeleton and len(x.canon) == len(y.canon)
-            and OSA.distance(x.canon, y.canon, score_cutoff=2) <= 2):
+    if (
+        x.skeleton
+        and x.skeleton == y.skeleton
+        and len(x.canon) == len(y.canon)
+        and OSA.distance(x.canon, y.canon, score_cutoff=2) <= 2
+    ):
         return T_VARIANT  # a spelling the tables lack, found by its key: Javed ~ Jawed, Akhtar ~ Akther
     shorter = min(len(x.canon), len(y.canon))
     if shorter < 5:
@@ -226,8 +230,15 @@ class TokenMatch:
     matched: tuple[tuple[Token, Token], ...]  # aligned pairs (shorter side first is not implied)
 
 
-_LIST_LEVEL = {T_EXACT: "exact", T_VARIANT: "variant", T_DIMINUTIVE: "diminutive", T_FUZZY: "fuzzy",
-               T_SIMILAR: "similar", T_ALIKE: "alike", T_INITIAL: "initials"}
+_LIST_LEVEL = {
+    T_EXACT: "exact",
+    T_VARIANT: "variant",
+    T_DIMINUTIVE: "diminutive",
+    T_FUZZY: "fuzzy",
+    T_SIMILAR: "similar",
+    T_ALIKE: "alike",
+    T_INITIAL: "initials",
+}
 
 
 def compare_tokens(left: tuple[Token, ...], right: tuple[Token, ...]) -> TokenMatch:
@@ -314,7 +325,10 @@ def _readings(x: NameForm, y: NameForm, weights: dict[str, dict[str, float]]):
     if x.given and y.given and x.family and y.family and s_level in _LOOSE_SURNAME:
         cross_sur = compare_tokens(x.family, y.given)
         cross_fore = compare_tokens(x.given, y.family)
-        if cross_sur.level in ("exact", "variant", "subset") and cross_fore.level not in ("different", "missing"):
+        if cross_sur.level in ("exact", "variant", "subset") and cross_fore.level not in (
+            "different",
+            "missing",
+        ):
             yield "reordered", cross_fore.level, cross_sur.matched, cross_fore.matched
         whole = compare_tokens(x.all_tokens, y.all_tokens)
         if whole.level in ("exact", "variant", "subset") and len(whole.matched) >= 2:
@@ -323,14 +337,24 @@ def _readings(x: NameForm, y: NameForm, weights: dict[str, dict[str, float]]):
             yield "reordered", "subset", s_pairs, f_pairs
 
 
-def compare_names(a: PreparedRecord, b: PreparedRecord, weights: dict[str, dict[str, float]]) -> NameComparison:
+def compare_names(
+    a: PreparedRecord, b: PreparedRecord, weights: dict[str, dict[str, float]]
+) -> NameComparison:
     """Best surname + forenames reading over all name pairs, judged by the levels' base weights.
 
     Not cached here: the scorer caches per settings object and pair of name ids (see ``score.Scorer``)."""
     if a.names_id == b.names_id and len(a.names) == 1 and a.names[0].given and a.names[0].family:
         x = a.names[0]  # the same name as written: nothing to align
-        return NameComparison("exact", "exact", x.surname_key, _forename_tokens(tuple(zip(x.given, x.given))), x, x,
-                              tuple(zip(x.family, x.family)), tuple(zip(x.given, x.given)))
+        return NameComparison(
+            "exact",
+            "exact",
+            x.surname_key,
+            _forename_tokens(tuple(zip(x.given, x.given, strict=True))),
+            x,
+            x,
+            tuple(zip(x.family, x.family, strict=True)),
+            tuple(zip(x.given, x.given, strict=True)),
+        )
     best = None
     best_score = -1e9
     sw, fw = weights["surname"], weights["forenames"]

@@ -27,7 +27,7 @@ _FIXED = frozenset({"missing"})
 
 def comparison_levels(a: MatchRecord, b: MatchRecord, settings: MatchSettings) -> dict[str, str]:
     """The level each field lands in for one pair (the input EM works on)."""
-    return dict(zip(FIELDS, Scorer(settings).assess(prepare(a), prepare(b)).levels))
+    return dict(zip(FIELDS, Scorer(settings).assess(prepare(a), prepare(b)).levels, strict=True))
 
 
 def estimate_parameters_em(
@@ -65,7 +65,7 @@ def estimate_parameters_em(
         weight_sum = 0.0
         for vector, count in vectors.items():
             log_m, log_u = math.log(rate), math.log(1 - rate)
-            for f, i in zip(fields, index):
+            for f, i in zip(fields, index, strict=True):
                 lv = vector[i]
                 if lv in _FIXED:
                     continue
@@ -73,7 +73,7 @@ def estimate_parameters_em(
                 log_u += math.log(max(u[f][lv], floor))
             posterior = 1.0 / (1.0 + math.exp(max(-50.0, min(50.0, log_u - log_m))))
             weight_sum += posterior * count
-            for f, i in zip(fields, index):
+            for f, i in zip(fields, index, strict=True):
                 totals[f][vector[i]] += posterior * count
         rate = min(max(weight_sum / total, floor), 1 - floor)
         for f, counts in totals.items():
@@ -84,8 +84,11 @@ def estimate_parameters_em(
                 if lv not in _FIXED:
                     m[f][lv] = max(v / informative, floor)
     changes = {
-        f: {lv: Level(m[f][lv], level.u, level.tf, level.text, level.veto, level.condition)
-            for lv, level in settings.levels[f].items() if lv not in _FIXED}
+        f: {
+            lv: Level(m[f][lv], level.u, level.tf, level.text, level.veto, level.condition)
+            for lv, level in settings.levels[f].items()
+            if lv not in _FIXED
+        }
         for f in fields
     }
     return settings.with_levels(**changes), rate

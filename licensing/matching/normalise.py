@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from importlib import resources
 from functools import lru_cache
+from importlib import resources
 
 import jellyfish
 
@@ -47,15 +47,10 @@ def clean_text(value: str) -> str:
     if not value:
         return ""
     text = unicodedata.normalize("NFKD", value)
-    text = "".join(
-        ch
-        for ch in text
-        if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf"
-    )
+    text = "".join(ch for ch in text if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf")
     text = text.casefold().replace("'", "").replace("\u2019", "").replace("`", "")
     text = text.replace("ß", "ss").replace("ø", "o").replace("ł", "l").replace("đ", "d").replace("æ", "ae")
     return " ".join(_PUNCT_TO_SPACE.sub(" ", text).split())
-
 
 
 def _data(name: str) -> list[str]:
@@ -70,7 +65,6 @@ TITLES = frozenset(w for line in _data("titles.txt") for w in line.split())
 # Honorific names: inherited or religious titles that are also used as names. Soft = ignorable
 # in comparisons when other tokens remain, because they appear, vanish and move between records.
 SOFT_TOKENS = frozenset(w for line in _data("honorifics.txt") for w in line.split())
-
 
 
 def _families(lines: list[str]) -> dict[str, str]:
@@ -99,8 +93,16 @@ for _line in _data("diminutives.txt"):
 _ABD_PREFIXES = ("abdul", "abdur", "abdus", "abdal", "abdel", "abdil", "abdu", "abd")
 _JOIN_NEXT = frozenset(_ABD_PREFIXES) | {"abu", "abou", "al", "el"}
 _INFIXES = frozenset({"ul", "ur", "us", "ud", "ad", "al", "el"})
-_SUFFIXES = {"uddin": "din", "udin": "din", "uddeen": "din", "din": "din", "ullah": "allah",
-             "ulla": "allah", "allah": "allah", "ullha": "allah"}
+_SUFFIXES = {
+    "uddin": "din",
+    "udin": "din",
+    "uddeen": "din",
+    "din": "din",
+    "ullah": "allah",
+    "ulla": "allah",
+    "allah": "allah",
+    "ullha": "allah",
+}
 
 
 @lru_cache(maxsize=200_000)
@@ -124,7 +126,7 @@ def canonical_token(token: str) -> str:
     # A run-together compound: Abdurrehman -> abd+rahman, Salahuddin -> salah+din.
     fallback = ""
     for prefix in _ABD_PREFIXES:
-        rest = token[len(prefix):]
+        rest = token[len(prefix) :]
         if not token.startswith(prefix) or len(rest) < 3:
             continue
         if rest in VARIANTS:
@@ -261,8 +263,19 @@ def split_full_name(full: str) -> tuple[str, str]:
 
 # Letters English spellings of Urdu, Arabic and Bengali names use interchangeably (Javed/Jawed, Akhtar/Akther,
 # Zain/Zayn, Qasim/Kasim): mapped to one letter before the vowels go.
-_SKELETON_PAIRS = (("kh", "k"), ("gh", "g"), ("th", "t"), ("dh", "d"), ("ph", "f"), ("sh", "s"), ("q", "k"),
-                   ("w", "v"), ("z", "s"), ("ck", "k"), ("c", "k"))
+_SKELETON_PAIRS = (
+    ("kh", "k"),
+    ("gh", "g"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("ph", "f"),
+    ("sh", "s"),
+    ("q", "k"),
+    ("w", "v"),
+    ("z", "s"),
+    ("ck", "k"),
+    ("c", "k"),
+)
 
 
 @lru_cache(maxsize=300_000)

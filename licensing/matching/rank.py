@@ -37,8 +37,10 @@ def rank_candidates(
     else:
         similarity = [0.0] * len(candidates)
     scored = []
-    for (record_id, _, _, dob, shared), sim in zip(candidates, similarity):
-        dob_points = 60 if query_dob and dob == query_dob else (15 if query_dob and dob[:4] == query_dob[:4] else 0)
+    for (record_id, _, _, dob, shared), sim in zip(candidates, similarity, strict=True):
+        dob_points = (
+            60 if query_dob and dob == query_dob else (15 if query_dob and dob[:4] == query_dob[:4] else 0)
+        )
         scored.append((-(float(sim) + dob_points + 5 * shared), record_id))
     scored.sort()
     return [record_id for _, record_id in scored[:limit]]

@@ -183,7 +183,7 @@ def _street(line: str) -> str:
     return _intern(" ".join(w for w in text.split() if not w[:1].isdigit()))
 
 
-_ASCII_PUNCT = str.maketrans({ch: " " for ch in "!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~"} | {"'": None})
+_ASCII_PUNCT = str.maketrans({ch: " " for ch in '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~'} | {"'": None})
 
 
 @lru_cache(maxsize=65_536)

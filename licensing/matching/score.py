@@ -173,13 +173,17 @@ class Scorer:
     """The one scoring path. Holds the settings and frequencies for a run; name comparisons are cached on the
     settings object, keyed by the two records' name ids (bounded)."""
 
-    def __init__(self, settings: MatchSettings | None = None, frequencies: NameFrequencies | None = None) -> None:
+    def __init__(
+        self, settings: MatchSettings | None = None, frequencies: NameFrequencies | None = None
+    ) -> None:
         self.settings = settings or DEFAULT_SETTINGS
         self.frequencies = frequencies
         self.w = self.settings.weights
         self._tf = {f: {k for k, lv in levels.items() if lv.tf} for f, levels in self.settings.levels.items()}
         self._cache: dict = self.settings.name_cache  # type: ignore[attr-defined]
-        self._vetoes = {f: {k for k, lv in levels.items() if lv.veto} for f, levels in self.settings.levels.items()}
+        self._vetoes = {
+            f: {k for k, lv in levels.items() if lv.veto} for f, levels in self.settings.levels.items()
+        }
         self._postcode_frequency = getattr(frequencies, "postcode_frequency", None)
 
     def _names(self, pa: PreparedRecord, pb: PreparedRecord) -> NameComparison:
@@ -246,23 +250,40 @@ class Scorer:
             decision = REVIEW if probability >= settings.review_threshold or guard else NO_LINK
         elif probability >= settings.auto_link_threshold:
             decision = LINK
-        elif probability >= settings.review_threshold or (settings.review_look_alikes and self._look_alike(names, dob)):
+        elif probability >= settings.review_threshold or (
+            settings.review_look_alikes and self._look_alike(names, dob)
+        ):
             decision = REVIEW
         else:
             decision = NO_LINK
-        return Assessment(levels, weights, names, match_weight, probability, decision, contradicts, strong, guard,
-                          (sur_f, fore_f, dob_f))
+        return Assessment(
+            levels,
+            weights,
+            names,
+            match_weight,
+            probability,
+            decision,
+            contradicts,
+            strong,
+            guard,
+            (sur_f, fore_f, dob_f),
+        )
 
     def _guard(self, names: NameComparison, dob: str, addr: str, freqs) -> str:
         """Why a pair the probability would link must go to review instead ("" when it may link)."""
         if dob not in _DOB_SUPPORTS:
             return "Review: only names and an address agree, as for a father and son"
         if dob not in _DOB_SAME and addr != "same_address":
-            return "Review: the date of birth differs slightly, and no identifier or shared address confirms it"
+            return (
+                "Review: the date of birth differs slightly, and no identifier or shared address confirms it"
+            )
         if dob in _DOB_SAME and names.forenames in _FORENAMES_LOOSE:
             return "Review: the forenames differ or are only alike, as twins' names can be"
-        if dob in _DOB_SAME and addr not in _ADDRESS_AGREES and self._namesakes(names, freqs) >= \
-                self.settings.namesake_limit:
+        if (
+            dob in _DOB_SAME
+            and addr not in _ADDRESS_AGREES
+            and self._namesakes(names, freqs) >= self.settings.namesake_limit
+        ):
             return "Review: a common name and date of birth, and nothing else to tell two people apart"
         return ""
 
@@ -271,14 +292,21 @@ class Scorer:
         levels = self.settings.levels
         sur_f, fore_f, dob_f = freqs
         size = getattr(self.frequencies, "total", 0) or self.settings.register_size
-        return (size * (sur_f or levels["surname"]["exact"].u) * (fore_f or levels["forenames"]["exact"].u)
-                * (dob_f or levels["dob"]["exact"].u))
+        return (
+            size
+            * (sur_f or levels["surname"]["exact"].u)
+            * (fore_f or levels["forenames"]["exact"].u)
+            * (dob_f or levels["dob"]["exact"].u)
+        )
 
     @staticmethod
     def _look_alike(names: NameComparison, dob: str) -> bool:
         """Same date of birth and names that agree in part: an officer should look, whatever the probability."""
-        return (dob in _DOB_SAME and names.surname not in _NAME_NOT_AGREEING
-                and names.forenames not in ("different", "missing"))
+        return (
+            dob in _DOB_SAME
+            and names.surname not in _NAME_NOT_AGREEING
+            and names.forenames not in ("different", "missing")
+        )
 
     def result(self, pa: PreparedRecord, pb: PreparedRecord) -> MatchResult:
         """assess plus the plain-word evidence."""
@@ -287,9 +315,21 @@ class Scorer:
         show = freq is not None and not isinstance(freq, UniformFrequencies)
         sur_f, fore_f, dob_f = a.frequencies if show else (None, None, None)
         evidence = [
-            FieldEvidence(f, lv, round(wt, 3), _sentence(self.settings, f, lv, pa, pb, a.names,
-                                                         {"surname": sur_f, "forenames": fore_f, "dob": dob_f}))
-            for f, lv, wt in zip(FIELDS, a.levels, a.weights)
+            FieldEvidence(
+                f,
+                lv,
+                round(wt, 3),
+                _sentence(
+                    self.settings,
+                    f,
+                    lv,
+                    pa,
+                    pb,
+                    a.names,
+                    {"surname": sur_f, "forenames": fore_f, "dob": dob_f},
+                ),
+            )
+            for f, lv, wt in zip(FIELDS, a.levels, a.weights, strict=True)
         ]
         # Strongest evidence first, so the explanation leads with what decided it.
         evidence.sort(key=lambda e: (e.level == "missing", -abs(e.weight)))
@@ -324,7 +364,10 @@ class LinkScorer(Scorer):
 
 
 def pair_weight(
-    pa: PreparedRecord, pb: PreparedRecord, settings: MatchSettings, frequencies: NameFrequencies | None = None
+    pa: PreparedRecord,
+    pb: PreparedRecord,
+    settings: MatchSettings,
+    frequencies: NameFrequencies | None = None,
 ) -> tuple[float, bool, bool]:
     """(match_weight, strong, contradicts) without building evidence text."""
     a = Scorer(settings, frequencies).assess(pa, pb)
@@ -385,7 +428,9 @@ def _name_values(field_name: str, n: NameComparison) -> tuple[str, str]:
     return _show(whole[0]), _show(whole[1])
 
 
-def _values(field_name: str, pa: PreparedRecord, pb: PreparedRecord, names: NameComparison) -> tuple[str, str]:
+def _values(
+    field_name: str, pa: PreparedRecord, pb: PreparedRecord, names: NameComparison
+) -> tuple[str, str]:
     if field_name in ("surname", "forenames"):
         return _name_values(field_name, names)
     if field_name == "dob":
@@ -395,17 +440,32 @@ def _values(field_name: str, pa: PreparedRecord, pb: PreparedRecord, names: Name
     if field_name == "dl":
         return pa.dl, pb.dl
     if field_name == "address":
-        shared = sorted(set(pa.postcodes) & set(pb.postcodes)) or sorted(set(pa.postcode_texts) & set(pb.postcode_texts))
+        shared = sorted(set(pa.postcodes) & set(pb.postcodes)) or sorted(
+            set(pa.postcode_texts) & set(pb.postcode_texts)
+        )
         if shared:
             return ", ".join(shared).upper(), ""
-        if pa.street and pb.street and not (pa.postcodes and pb.postcodes and pa.postcodes[0][:-2] == pb.postcodes[0][:-2]):
+        if (
+            pa.street
+            and pb.street
+            and not (pa.postcodes and pb.postcodes and pa.postcodes[0][:-2] == pb.postcodes[0][:-2])
+        ):
             return pa.street.title(), pb.street.title()
-        return (pa.postcodes or pa.postcode_texts or ("",))[0].upper(), (pb.postcodes or pb.postcode_texts or ("",))[0].upper()
+        return (pa.postcodes or pa.postcode_texts or ("",))[0].upper(), (
+            pb.postcodes or pb.postcode_texts or ("",)
+        )[0].upper()
     return "", ""
 
 
-def _sentence(settings: MatchSettings, field_name: str, level: str, pa: PreparedRecord, pb: PreparedRecord,
-              names: NameComparison, freqs: dict) -> str:
+def _sentence(
+    settings: MatchSettings,
+    field_name: str,
+    level: str,
+    pa: PreparedRecord,
+    pb: PreparedRecord,
+    names: NameComparison,
+    freqs: dict,
+) -> str:
     """The level's own sentence, filled in: "Surname: Hussein and Hussain are spellings of one name"."""
     template = settings.levels[field_name][level].text or level.replace("_", " ")
     a, b = _values(field_name, pa, pb, names)

@@ -20,15 +20,23 @@ from licensing.db import db, utcnow
 from licensing.errors import RuleViolation
 from licensing.matching import (
     CountedFrequencies,
-    prepare,
     MatchRecord,
     MatchResult,
     MatchSettings,
     blocking_keys,
+    prepare,
     score_pair,
 )
 from licensing.matching.normalise import parse_name, phonetic
-from licensing.people.models import BlockingKey, Identity, JobCursor, LinkState, PersonRecord, RecordLink, TermCount
+from licensing.people.models import (
+    BlockingKey,
+    Identity,
+    JobCursor,
+    LinkState,
+    PersonRecord,
+    RecordLink,
+    TermCount,
+)
 
 MAX_CANDIDATES = 400
 DECIDED_BY_PERSON = (LinkState.CONFIRMED, LinkState.REJECTED, LinkState.UNLINKED)

@@ -24,7 +24,12 @@ from licensing.matching import (
 )
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
 from licensing.people.access import can_see_record
-from licensing.people.identity import DatabaseFrequencies, candidate_record_counts, match_settings, surname_keys
+from licensing.people.identity import (
+    DatabaseFrequencies,
+    candidate_record_counts,
+    match_settings,
+    surname_keys,
+)
 from licensing.people.models import Address, PersonName, PersonRecord
 from licensing.people.services import Flag, identities_with_history, identity_flags
 

@@ -23,6 +23,7 @@ def rec(record_id="x", **fields):
 
 # --- names ------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "left, right, level",
     [
@@ -48,20 +49,25 @@ def test_name_token_levels(left, right, level):
 def test_initial_only_and_dropped_and_swapped_forms():
     assert compare_tokens(parse_name("M"), parse_name("Mohammed Tariq")).level == "initials"
     assert compare_tokens(parse_name("Tariq"), parse_name("Mohammed Tariq")).level == "subset"
-    swapped = score_pair(rec("a", forenames="Tariq", surname="Hussain"), rec("b", forenames="Hussain", surname="Tariq"))
+    swapped = score_pair(
+        rec("a", forenames="Tariq", surname="Hussain"), rec("b", forenames="Hussain", surname="Tariq")
+    )
     assert swapped.level("surname") == "reordered"
 
 
 @pytest.mark.parametrize("clan", ["Syed", "Chaudhry", "Sheikh", "Mirza"])
 def test_clan_names_are_kept_as_optional_tokens(clan):
     """A clan or title name present on one record and absent on the other does not change the surname level."""
-    with_clan = score_pair(rec("a", forenames=f"{clan} Imran", surname="Ali"), rec("b", forenames="Imran", surname="Ali"))
+    with_clan = score_pair(
+        rec("a", forenames=f"{clan} Imran", surname="Ali"), rec("b", forenames="Imran", surname="Ali")
+    )
     assert with_clan.level("forenames") == "exact"
     alone = score_pair(rec("a", forenames="Imran", surname=clan), rec("b", forenames="Imran", surname=clan))
     assert alone.level("surname") == "exact"  # kept when it is the whole surname
 
 
 # --- dates, identifiers, addresses ------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "left, right, level",
@@ -109,23 +115,39 @@ def test_address_levels(a, b, level):
 
 # --- vetoes and guards ------------------------------------------------------------------------
 
+
 def test_two_valid_ni_numbers_that_differ_veto_an_automatic_link():
-    home = dict(postcodes=("HP13 6AB",), address_lines=("12 High St",), driving_licence_number="KHAN9803055A99AB")
-    result = score_pair(rec("a", national_insurance="AB123456C", **home), rec("b", national_insurance="JK654321A", **home))
+    home = dict(
+        postcodes=("HP13 6AB",), address_lines=("12 High St",), driving_licence_number="KHAN9803055A99AB"
+    )
+    result = score_pair(
+        rec("a", national_insurance="AB123456C", **home), rec("b", national_insurance="JK654321A", **home)
+    )
     assert result.contradicts and result.decision != "link"
     assert DEFAULT_LEVELS["ni"]["different"].veto
 
 
 def test_contradicting_licence_numbers_veto_an_automatic_link():
-    common = dict(surname="Morgan", forenames="Sarah", date_of_birth="1976-03-11", sex="F", national_insurance="AB123456C")
-    result = score_pair(rec("a", driving_licence_number="MORGA753116SM9IJ", **common),
-                        rec("b", driving_licence_number="MORGA753116SM8IJ", **common))
+    common = dict(
+        surname="Morgan",
+        forenames="Sarah",
+        date_of_birth="1976-03-11",
+        sex="F",
+        national_insurance="AB123456C",
+    )
+    result = score_pair(
+        rec("a", driving_licence_number="MORGA753116SM9IJ", **common),
+        rec("b", driving_licence_number="MORGA753116SM8IJ", **common),
+    )
     assert result.contradicts and result.decision != "link"
     assert any("two different people" in c for c in result.conflicts)
 
 
 def test_namesake_guard_uses_term_frequencies_not_a_list():
-    common = [rec(str(i), forenames="Muhammad", surname="Khan", date_of_birth=f"19{50 + i % 40}-01-01") for i in range(400)]
+    common = [
+        rec(str(i), forenames="Muhammad", surname="Khan", date_of_birth=f"19{50 + i % 40}-01-01")
+        for i in range(400)
+    ]
     others = [rec(f"o{i}", forenames=f"Name{i}", surname=f"Surname{i}") for i in range(2000)]
     freq = CountedFrequencies.from_records(common + others)
     a = rec("a", forenames="Muhammad", surname="Khan", date_of_birth="1980-01-01", postcodes=("HP13 6AB",))
@@ -133,30 +155,57 @@ def test_namesake_guard_uses_term_frequencies_not_a_list():
     result = score_pair(a, b, MatchSettings(prior=0.5), frequencies=freq)  # odds alone would link
     assert result.probability >= 0.999 and result.decision == "review"
     assert "common name" in result.guard
-    rare_a = rec("a", forenames="Tobias", surname="Fairweather", date_of_birth="1980-01-01", postcodes=("HP13 6AB",))
-    rare_b = rec("b", forenames="Tobias", surname="Fairweather", date_of_birth="1980-01-01", postcodes=("SL7 1AA",))
+    rare_a = rec(
+        "a", forenames="Tobias", surname="Fairweather", date_of_birth="1980-01-01", postcodes=("HP13 6AB",)
+    )
+    rare_b = rec(
+        "b", forenames="Tobias", surname="Fairweather", date_of_birth="1980-01-01", postcodes=("SL7 1AA",)
+    )
     assert score_pair(rare_a, rare_b, MatchSettings(prior=0.5), frequencies=freq).decision == "link"
 
 
 def test_the_app_case_goes_at_least_to_review_with_plain_words():
     """Revoked in Wycombe with identifiers; added in Chiltern as Muhammad Hussein with the same DOB and nothing else."""
-    wycombe = rec("w", forenames="Mohammed Tariq", surname="Hussain", date_of_birth="1979-03-04",
-                  national_insurance="JT123456A", driving_licence_number="HUSSA703049MT9AB", postcodes=("HP11 2BZ",),
-                  address_lines=("1 High St",))
-    chiltern = rec("c", forenames="Muhammad", surname="Hussein", date_of_birth="1979-03-04", sex="",
-                   postcodes=("HP6 5AB",), address_lines=("9 Hill Rd",))
+    wycombe = rec(
+        "w",
+        forenames="Mohammed Tariq",
+        surname="Hussain",
+        date_of_birth="1979-03-04",
+        national_insurance="JT123456A",
+        driving_licence_number="HUSSA703049MT9AB",
+        postcodes=("HP11 2BZ",),
+        address_lines=("1 High St",),
+    )
+    chiltern = rec(
+        "c",
+        forenames="Muhammad",
+        surname="Hussein",
+        date_of_birth="1979-03-04",
+        sex="",
+        postcodes=("HP6 5AB",),
+        address_lines=("9 Hill Rd",),
+    )
     result = score_pair(wycombe, chiltern)
     assert result.decision == "review"
     assert "Surname: Hussain and Hussein are spellings of one name" in result.explanation
     assert "Date of birth: the same" in result.explanation
     for sentence in result.explanation:
-        assert not any(word in ("dob", "dl", "ni", "~") for word in sentence.lower().replace(":", " ").split())
+        assert not any(
+            word in ("dob", "dl", "ni", "~") for word in sentence.lower().replace(":", " ").split()
+        )
 
 
 # --- hard cases at a known pair: one linked twin, one not-linked twin --------------------------
 
-BASE = dict(forenames="Mohammed Tariq", surname="Hussain", date_of_birth="1979-03-04", sex="M",
-            national_insurance="JT123456A", postcodes=("HP11 2BZ",), address_lines=("14 Desborough Road",))
+BASE = dict(
+    forenames="Mohammed Tariq",
+    surname="Hussain",
+    date_of_birth="1979-03-04",
+    sex="M",
+    national_insurance="JT123456A",
+    postcodes=("HP11 2BZ",),
+    address_lines=("14 Desborough Road",),
+)
 
 
 def _variant(record_id, **changes):
@@ -191,14 +240,23 @@ def test_hard_case_links_the_person_and_not_the_relative(kind, change, other):
 
 
 def test_changed_surname_after_marriage_links_only_with_confirming_evidence():
-    wife = dict(forenames="Yasmin", date_of_birth="1982-08-05", sex="F", postcodes=("HP13 6AB",),
-                address_lines=("12 High St",))
+    wife = dict(
+        forenames="Yasmin",
+        date_of_birth="1982-08-05",
+        sex="F",
+        postcodes=("HP13 6AB",),
+        address_lines=("12 High St",),
+    )
     assert score_pair(R("a", surname="Awan", **wife), R("b", surname="Akhtar", **wife)).decision == "link"
     sister_in_law = dict(wife, forenames="Nasreen")
-    assert score_pair(R("a", surname="Awan", **wife), R("b", surname="Akhtar", **sister_in_law)).decision != "link"
+    assert (
+        score_pair(R("a", surname="Awan", **wife), R("b", surname="Akhtar", **sister_in_law)).decision
+        != "link"
+    )
 
 
 # --- one scoring path ---------------------------------------------------------------------------
+
 
 def _population(n=300, seed=7):
     rng = random.Random(seed)
@@ -206,12 +264,21 @@ def _population(n=300, seed=7):
     surnames = ["Khan", "Hussain", "Hussein", "Akhtar", "Akther", "Jones", "Smith"]
     people = []
     for i in range(n):
-        people.append(R(
-            str(i), forenames=rng.choice(forenames), surname=rng.choice(surnames),
-            date_of_birth=rng.choice(["1980-03-05", "1980-05-03", "1980-03-06", "1955-03-05", "", "19800305x"]),
-            sex=rng.choice(["M", "F", ""]), national_insurance=rng.choice(["", "AB123456C", "AB123465C", "JK654321A"]),
-            driving_licence_number=rng.choice(["", "KHAN9803055A99AB", "KHAN9803055A98AB"]),
-            postcodes=rng.choice([(), ("HP13 6AB",), ("HP13 6AX",)]), address_lines=("12 High St",)))
+        people.append(
+            R(
+                str(i),
+                forenames=rng.choice(forenames),
+                surname=rng.choice(surnames),
+                date_of_birth=rng.choice(
+                    ["1980-03-05", "1980-05-03", "1980-03-06", "1955-03-05", "", "19800305x"]
+                ),
+                sex=rng.choice(["M", "F", ""]),
+                national_insurance=rng.choice(["", "AB123456C", "AB123465C", "JK654321A"]),
+                driving_licence_number=rng.choice(["", "KHAN9803055A99AB", "KHAN9803055A98AB"]),
+                postcodes=rng.choice([(), ("HP13 6AB",), ("HP13 6AX",)]),
+                address_lines=("12 High St",),
+            )
+        )
     return people
 
 
@@ -222,7 +289,7 @@ def test_fast_path_and_full_path_agree_on_the_same_pairs():
     fast = LinkScorer(settings, frequencies)
     decisions = set()
     for i, a in enumerate(people):
-        for b in people[i + 1:i + 40]:
+        for b in people[i + 1 : i + 40]:
             full = score_prepared(a, b, settings, frequencies)
             quick = fast(a, b)
             if full.decision == "no_link":
@@ -237,7 +304,9 @@ def test_fast_path_and_full_path_agree_on_the_same_pairs():
 def test_alternating_settings_never_serve_a_stale_name_comparison():
     people = [prepare(r) for r in _population(60)]
     loose = MatchSettings()
-    variant_first = loose.with_levels(surname={"variant": dataclasses.replace(loose.levels["surname"]["variant"], m=0.9)})
+    variant_first = loose.with_levels(
+        surname={"variant": dataclasses.replace(loose.levels["surname"]["variant"], m=0.9)}
+    )
     expected = {}
     for s in (loose, variant_first):
         fresh = MatchSettings(levels=s.levels)

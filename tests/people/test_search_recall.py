@@ -17,29 +17,35 @@ def _results(client, **fields):
     return response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("forenames, surname", [("John", "Jones"), ("Hassan", "Hussain"), ("Ahmed", "Ahmad"),
-                                                ("Mohamed", "Mohamed"), ("Ali", "Ali")])
+@pytest.mark.parametrize(
+    "forenames, surname",
+    [("John", "Jones"), ("Hassan", "Hussain"), ("Ahmed", "Ahmad"), ("Mohamed", "Mohamed"), ("Ali", "Ali")],
+)
 def test_names_whose_tokens_share_a_phonetic_code_are_found(app, login, forenames, surname):
     with app.app_context():
         make_person("WDC", forenames=forenames, surname=surname, date_of_birth=dt.date(1981, 7, 14))
     officer = login(Role.LICENSING_OFFICER, "CDC")
-    assert f"{forenames} {surname}" in _results(officer, forenames=forenames, surname=surname,
-                                                date_of_birth=["14", "7", "1981"])
+    assert f"{forenames} {surname}" in _results(
+        officer, forenames=forenames, surname=surname, date_of_birth=["14", "7", "1981"]
+    )
     assert f"{forenames} {surname}" in _results(officer, forenames=forenames, surname=surname)
 
 
 def test_a_stored_record_with_no_date_of_birth_is_found_when_the_officer_types_one(app, login):
     with app.app_context():
         make_person("WDC", forenames="Kamran", surname="Sadiq", date_of_birth=None)
-    page = _results(login(Role.LICENSING_OFFICER), forenames="Kamran", surname="Sadiq",
-                    date_of_birth=["2", "2", "1984"])
+    page = _results(
+        login(Role.LICENSING_OFFICER), forenames="Kamran", surname="Sadiq", date_of_birth=["2", "2", "1984"]
+    )
     assert "Kamran Sadiq" in page
 
 
 def test_a_changed_surname_is_found_by_forenames_and_date_of_birth(app, login):
     with app.app_context():
         make_person("WDC", forenames="Yasmin", surname="Begum", sex="F", date_of_birth=dt.date(1982, 8, 5))
-    page = _results(login(Role.LICENSING_OFFICER), forenames="Yasmin", surname="Khan", date_of_birth=["5", "8", "1982"])
+    page = _results(
+        login(Role.LICENSING_OFFICER), forenames="Yasmin", surname="Khan", date_of_birth=["5", "8", "1982"]
+    )
     assert "Yasmin Begum" in page
 
 
