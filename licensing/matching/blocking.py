@@ -200,10 +200,14 @@ def query_keys(record: MatchRecord | PreparedRecord) -> set[str]:
         # A stored record with no date of birth is scored as missing, never excluded by the query's.
         keys.update(f"nm:{x}:{y}:-" for x, y in _form_code_pairs(p))
     dob = _dob_part(p)
-    if dob:
-        # Forenames and date of birth with any other name: finds a changed surname (after marriage).
+    if p.dob_iso:
+        # Forenames and date of birth with a surname of any initial: finds a changed surname (after marriage).
+        # Exact keys, one per initial, not a prefix: an index IN-list stays fast where OR-ed ranges do not.
         for form in p.names:
-            keys.update(f"{dob}:{phonetic(t.canon)}:" for t in form.given if not t.is_initial and not t.soft)
+            for t in form.given:
+                if not t.is_initial and not t.soft:
+                    code = phonetic(t.canon)
+                    keys.update(f"{dob}:{code}:{initial}" for initial in "abcdefghijklmnopqrstuvwxyz")
     if dob and len(codes) == 1 and not _code_initial_pairs(p):
         keys.add(f"{dob}:{codes[0]}:")  # a one-word name: any partner token
     if not codes:

@@ -140,7 +140,7 @@ def test_full_record_query_keys_are_its_blocking_keys_plus_the_missing_date_and_
     extra = query_keys(record) - blocking_keys(record)
     assert blocking_keys(record) <= query_keys(record)
     # A stored record with no date of birth ("-"), and the forename with the date and any surname (marriage).
-    assert extra == {"nm:asaf:can:-", "dob:1980-03-05:asaf:"}
+    assert extra == {"nm:asaf:can:-"} | {f"dob:1980-03-05:asaf:{i}" for i in "abcdefghijlmnopqrstuvwxyz"}
 
 
 @pytest.mark.parametrize(
