@@ -55,6 +55,7 @@ REQUIRED_COLUMNS = (
 )
 OPTIONAL_COLUMNS = ("driving_licence_number", "sex")
 MAX_BLOCK = 5000  # a key shared by more records than this is too common to be evidence
+_LOOSE_PREFIXES = frozenset({"nm:", "ad:"})
 MAX_LOOSE_BLOCK = 100  # the same for the looser keys (names with part of the date, a household, initials)
 
 _prepare = prepare.__wrapped__  # no LRU cache: a batch prepares each record exactly once
@@ -237,8 +238,12 @@ def _build_blocks(
     loose: set[int] = set()
     for i, p in enumerate(prepared):
         keys = batch_keys(p, thorough=thorough)
-        loose.update(hash(k) for k in keys if k.startswith(("nm:", "ad:", "dbi:")))
-        hashes = tuple({hash(k) for k in keys})
+        hashed = {}
+        for k in keys:
+            h = hashed[k] = hash(k)
+            if k[:3] in _LOOSE_PREFIXES or k[:4] == "dbi:":
+                loose.add(h)
+        hashes = tuple(set(hashed.values()))
         record_keys.append(hashes)
         for h in hashes:
             block = blocks.get(h)

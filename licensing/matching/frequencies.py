@@ -93,7 +93,8 @@ class CountedFrequencies:
         self.forenames.update(forenames)
         if prepared.dob_iso:
             self.dobs[prepared.dob] += 1
-        self.postcodes.update(set(prepared.postcodes) | set(prepared.postcode_texts))
+        postcodes = prepared.postcodes + prepared.postcode_texts
+        self.postcodes.update(postcodes if len(postcodes) < 2 else set(postcodes))
 
     def _smooth(self, count: int, base: float) -> float:
         return min(1.0, (count + self.pseudo_count * base) / (self.total + self.pseudo_count))
