@@ -327,3 +327,13 @@ def test_name_ids_are_never_reused_after_the_table_is_emptied(monkeypatch):
         ids[p.names_id] = i
     assert len(ids) == 10  # ten different names, ten different ids, though the table held three at most
     assert len(records_module._name_ids) <= 3
+
+
+def test_candidates_are_ranked_by_evidence_before_the_cap_not_by_id():
+    from licensing.matching import canonical_name, rank_candidates
+
+    crowd = [(i, "Asif", "Khan", "1960-01-01", 1) for i in range(1, 200)]  # low ids, another birth date
+    target = (500, "Mohd Asif", "Khan", "1980-03-05", 1)  # highest id, spelt differently, the right birth date
+    best = rank_candidates(canonical_name("Muhammad Asif", "Khan"), "1980-03-05", crowd + [target], limit=5)
+    assert best[0] == 500 and len(best) == 5
+    assert canonical_name("Khan", "Mohd Asif") == canonical_name("Muhammad Asif", "Khan")
