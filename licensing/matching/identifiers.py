@@ -62,11 +62,7 @@ def is_valid_ni(value: str) -> bool:
     if len(ni) != 9 or not _NI_SHAPE.match(ni):
         return False
     prefix = ni[:2]
-    return (
-        prefix[0] in _NI_FIRST
-        and prefix[1] in _NI_SECOND
-        and prefix not in _NI_BANNED_PREFIXES
-    )
+    return prefix[0] in _NI_FIRST and prefix[1] in _NI_SECOND and prefix not in _NI_BANNED_PREFIXES
 
 
 def ni_core(value: str) -> str:

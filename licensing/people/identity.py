@@ -27,7 +27,7 @@ from licensing.matching import (
     prepare,
     score_pair,
 )
-from licensing.matching.normalise import phonetic
+from licensing.matching.normalise import parse_name, phonetic
 from licensing.people.models import (
     Address,
     BlockingKey,
@@ -188,7 +188,10 @@ def surname_keys(match_record: MatchRecord) -> set[str]:
     pair two name parts). Stored only: a surname alone never proposes a link."""
     keys = set()
     for form in prepare(match_record).names:
-        keys.update(f"sn:{phonetic(t.canon)}" for t in form.family if not t.soft and not t.is_initial)
+        keys.update(f"sn:{phonetic(t.canon)}" for t in form.family if not t.is_initial)
+    # Clan and title names (Syed, Chaudhry, Sheikh, Mirza) are surnames for many: keep them searchable even
+    # where the comparison treats them as optional.
+    keys.update(f"sn:{phonetic(t.canon)}" for t in parse_name(match_record.surname) if not t.is_initial)
     return {k[:64] for k in keys if len(k) > 3}
 
 
@@ -214,7 +217,14 @@ def index_record(record: PersonRecord, *, previous: MatchRecord | None = None) -
 def candidate_record_ids(
     keys: Iterable[str], *, exclude: int | None = None, limit: int = MAX_CANDIDATES
 ) -> list[int]:
-    """Records sharing any blocking key, most shared keys first: one indexed query.
+    """Records sharing any blocking key, most shared keys first: one indexed query."""
+    return [record_id for record_id, _ in candidate_record_counts(keys, exclude=exclude, limit=limit)]
+
+
+def candidate_record_counts(
+    keys: Iterable[str], *, exclude: int | None = None, limit: int = MAX_CANDIDATES
+) -> list[tuple[int, int]]:
+    """(record id, keys shared) for records sharing any blocking key, most shared keys first: one indexed query.
 
     A key ending in ':' is a prefix (a partial search, say a name with no date of birth); it becomes a range
     scan on the same index, which needs the column's binary ("C") collation on PostgreSQL."""
@@ -234,16 +244,14 @@ def candidate_record_ids(
         query = select(BlockingKey.person_record_id).where(conditions[0]).limit(limit + 1)
         if exclude is not None:
             query = query.where(BlockingKey.person_record_id != exclude)
-        return list(dict.fromkeys(db.session.scalars(query)))[:limit]
-    shared = func.count().label(
-        "shared"
-    )  # count(*): PostgreSQL can answer from the (key, record) index alone
+        return [(record_id, 1) for record_id in list(dict.fromkeys(db.session.scalars(query)))[:limit]]
+    shared = func.count().label("shared")  # count(*): PostgreSQL can answer from the (key, record) index alone
     query = (select(BlockingKey.person_record_id, shared).where(or_(*conditions))
              .group_by(BlockingKey.person_record_id).order_by(shared.desc(), BlockingKey.person_record_id)
              .limit(limit))
     if exclude is not None:
         query = query.where(BlockingKey.person_record_id != exclude)
-    return [row[0] for row in db.session.execute(query)]
+    return [(row[0], row[1]) for row in db.session.execute(query)]
 
 
 def _ordered(a_id: int, b_id: int) -> tuple[int, int]:
@@ -265,7 +273,7 @@ def _existing_links(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], R
 
 def _evidence(result: MatchResult) -> list[dict]:
     return [
-        {"field": e.field, "level": e.level, "weight": round(e.weight, 2), "text": e.text}
+        {"field": e.field, "label": e.label, "level": e.level, "weight": round(e.weight, 2), "text": e.text}
         for e in result.evidence
     ]
 

@@ -80,7 +80,11 @@ def test_command_line_module(tmp_path):
     out = tmp_path / "out.csv"
     proc = subprocess.run(
         [sys.executable, "-m", "licensing.matching.batch", str(src), str(out)],
-        cwd=REPO, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=120,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     assert [(a, b) for a, b, _ in read_output(out)] == EXPECTED
@@ -92,7 +96,11 @@ def test_command_line_reports_structural_error_and_writes_nothing(tmp_path):
     out = tmp_path / "out.csv"
     proc = subprocess.run(
         [sys.executable, "-m", "licensing.matching.batch", str(src), str(out)],
-        cwd=REPO, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=120,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=120,
     )
     assert proc.returncode == 2
     assert "line 3" in proc.stderr and "duplicate record_id" in proc.stderr

@@ -3,7 +3,12 @@
 import pytest
 
 from licensing.matching.compare import T_DIMINUTIVE, T_NONE, compare_tokens, token_level
-from licensing.matching.normalise import clean_text, parse_name, phonetic, split_full_name
+from licensing.matching.normalise import (
+    clean_text,
+    parse_name,
+    phonetic,
+    split_full_name,
+)
 
 
 def canon(text):
@@ -65,9 +70,21 @@ def test_mahmood_and_muhammad_do_not_share_a_phonetic_code():
 
 @pytest.mark.parametrize(
     "short, formal",
-    [("Steve", "Stephen"), ("Steve", "Steven"), ("Jon", "John"), ("Mike", "Michael"), ("Dave", "David"),
-     ("Bob", "Robert"), ("Bill", "William"), ("Liz", "Elizabeth"), ("Kate", "Catherine"), ("Sue", "Susan"),
-     ("Tony", "Anthony"), ("Alex", "Alexander"), ("Alex", "Alexandra")],
+    [
+        ("Steve", "Stephen"),
+        ("Steve", "Steven"),
+        ("Jon", "John"),
+        ("Mike", "Michael"),
+        ("Dave", "David"),
+        ("Bob", "Robert"),
+        ("Bill", "William"),
+        ("Liz", "Elizabeth"),
+        ("Kate", "Catherine"),
+        ("Sue", "Susan"),
+        ("Tony", "Anthony"),
+        ("Alex", "Alexander"),
+        ("Alex", "Alexandra"),
+    ],
 )
 def test_diminutives(short, formal):
     assert token_level(parse_name(short)[0], parse_name(formal)[0]) == T_DIMINUTIVE

@@ -24,6 +24,7 @@ def rec(record_id="x", **fields):
 
 # --- 1. licence numbers whose check characters are digits ------------------------------------
 
+
 @pytest.mark.parametrize(
     "description, left, right, level",
     [
@@ -70,6 +71,7 @@ def test_same_name_same_dob_men_with_digit_check_characters_never_link():
 
 
 # --- 2. messy dates of birth in unambiguous formats ------------------------------------------
+
 
 @pytest.mark.parametrize(
     "raw, expected",
@@ -125,6 +127,7 @@ def test_reformatted_dob_with_agreeing_ni_links():
 
 # --- 3. honorific names still give birth-date blocking keys ----------------------------------
 
+
 @pytest.mark.parametrize(
     "left, right",
     [
@@ -147,9 +150,16 @@ def test_honorific_still_ignored_when_two_other_names_remain():
 
 # --- 4. a woman's changed surname -------------------------------------------------------------
 
+
 def _woman(record_id, surname, dl, **extra):
-    return rec(record_id, forenames="Yasmin", surname=surname, date_of_birth="1982-08-05",
-               driving_licence_number=dl, **extra)
+    return rec(
+        record_id,
+        forenames="Yasmin",
+        surname=surname,
+        date_of_birth="1982-08-05",
+        driving_licence_number=dl,
+        **extra,
+    )
 
 
 @pytest.mark.parametrize(
@@ -212,12 +222,14 @@ def test_changed_surname_of_a_woman(description, a, b, decision):
 def test_changed_surname_same_in_batch_and_score_pair(tmp_path):
     from licensing.matching import match_file
 
-    header = "record_id,source,forenames,surname,date_of_birth,address_line,town,postcode,national_insurance,driving_licence_number"  # noqa: E501
-    lines = [header,
-             "a,AV,Yasmin,Awan,1982-08-05,12 High St,Wycombe,HP13 6AB,YA807917A,AWAN9858052Y99HK",
-             "b,WY,Yasmin,Akhtar,1982-08-05,3 Low Rd,Marlow,SL7 1AA,YA807917A,AKHTA858052Y99ZN",
-             "c,WY,Asif,Khan,1971-02-13,12 High St,Wycombe,HP13 6AB,,KHAN9702131A99ZN",
-             "d,WY,Asif,Hussain,1971-02-13,12 High St,Wycombe,HP13 6AB,,HUSSA702131A99ZN"]
+    header = "record_id,source,forenames,surname,date_of_birth,address_line,town,postcode,national_insurance,driving_licence_number"
+    lines = [
+        header,
+        "a,AV,Yasmin,Awan,1982-08-05,12 High St,Wycombe,HP13 6AB,YA807917A,AWAN9858052Y99HK",
+        "b,WY,Yasmin,Akhtar,1982-08-05,3 Low Rd,Marlow,SL7 1AA,YA807917A,AKHTA858052Y99ZN",
+        "c,WY,Asif,Khan,1971-02-13,12 High St,Wycombe,HP13 6AB,,KHAN9702131A99ZN",
+        "d,WY,Asif,Hussain,1971-02-13,12 High St,Wycombe,HP13 6AB,,HUSSA702131A99ZN",
+    ]
     src = tmp_path / "in.csv"
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "out.csv"
@@ -227,6 +239,7 @@ def test_changed_surname_same_in_batch_and_score_pair(tmp_path):
 
 
 # --- 5. doubled letters and a final h are spelling variants ----------------------------------
+
 
 @pytest.mark.parametrize(
     "left, right, level",

@@ -51,6 +51,6 @@ def _statements_to_link_among(
 def test_linking_among_thirty_same_name_candidates_runs_as_many_statements_as_among_three(app, county):
     with app.app_context():
         among_three, states_three = _statements_to_link_among(3, "Jaswinder", "Sandhu", "JS750601A")
-        among_thirty, states_thirty = _statements_to_link_among(30, "Harjinder", "Dhillon", "JD750601A")
+        among_thirty, states_thirty = _statements_to_link_among(30, "Harjinder", "Dhillon", "JH750601A")
     assert states_three == states_thirty == [LinkState.AUTOMATIC]
     assert among_three == among_thirty
