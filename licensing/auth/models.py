@@ -20,12 +20,15 @@ class Role(enum.StrEnum):
     POLICE_SPOC = "police_spoc"
     ADMINISTRATOR = "administrator"
     AUDITOR = "auditor"
+    LICENSING_MANAGER = "licensing_manager"
+    SAFEGUARDING_LEAD = "county_safeguarding_lead"
 
     @property
     def label(self) -> str:
         return {"licensing_officer": "Licensing officer", "client_transport_officer": "Client-transport officer",
                 "police_spoc": "Police point of contact", "administrator": "Administrator",
-                "auditor": "Auditor"}[self.value]
+                "auditor": "Auditor", "licensing_manager": "Licensing manager",
+                "county_safeguarding_lead": "County safeguarding lead"}[self.value]
 
 
 class User(UserMixin, db.Model):

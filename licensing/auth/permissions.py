@@ -9,6 +9,7 @@ from licensing.auth.models import Role
 
 SEARCHERS = (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER, Role.POLICE_SPOC)
 AUDIT_READERS = (Role.AUDITOR, Role.ADMINISTRATOR)
+REPORT_READERS = (Role.LICENSING_MANAGER, Role.SAFEGUARDING_LEAD, Role.ADMINISTRATOR, Role.AUDITOR)
 
 
 def roles_required(*roles: Role):
