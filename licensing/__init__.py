@@ -20,10 +20,11 @@ def blueprints() -> list:
     from licensing.licences.views import bp as licences_bp
     from licensing.main.views import bp as main_bp
     from licensing.people.views import bp as people_bp
+    from licensing.reports.views import bp as reports_bp
     from licensing.requests.views import bp as requests_bp
 
     return [auth_bp, main_bp, people_bp, sanctions_bp, complaints_bp, licences_bp, intelligence_bp, alerts_bp,
-            requests_bp, audit_bp, admin_bp]
+            requests_bp, reports_bp, audit_bp, admin_bp]
 
 
 def create_app(config: str | type | object = "config.DevelopmentConfig", **overrides) -> Flask:

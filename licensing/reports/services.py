@@ -599,3 +599,34 @@ def record_report_viewed(actor: User, scope: Scope, period: Period, *, action: s
     audit(actor, action, details={"scope": scope.name, "authority_id": scope.authority_id,
                                   "start": period.start.isoformat(), "end": period.end.isoformat(),
                                   **(details or {})})
+
+
+MAX_PERIOD_DAYS = 3 * 366
+
+
+def choose_report(user: User, *, scope_value: str, start: dt.date | None, end: dt.date | None,
+                  today: dt.date) -> tuple[Scope, Period]:
+    """The scope and period asked for, if the user may see that scope; RuleViolation otherwise."""
+    from licensing.errors import RuleViolation
+
+    scopes = scopes_for(user)
+    if not scopes:
+        raise RuleViolation("Reports are for licensing managers, the county safeguarding lead, administrators "
+                            "and auditors")
+    by_value = {scope_value_of(s): s for s in scopes}
+    scope = by_value.get(scope_value or scope_value_of(scopes[0]))
+    if scope is None:
+        raise RuleViolation("Choose an authority you may report on")
+    if start is None and end is None:
+        return scope, default_period(today)
+    if start is None or end is None:
+        raise RuleViolation("Enter both dates of the period")
+    if start > end:
+        raise RuleViolation("The period must start before it ends")
+    if (end - start).days >= MAX_PERIOD_DAYS:
+        raise RuleViolation("Choose a period of 3 years or less")
+    return scope, Period(start, end)
+
+
+def scope_value_of(scope: Scope) -> str:
+    return "county" if scope.countywide else str(scope.authority_id)
