@@ -17,7 +17,7 @@ matplotlib.use("Agg")
 from matplotlib import pyplot as plt  # noqa: E402  (the backend must be chosen first)
 from matplotlib.figure import Figure  # noqa: E402
 
-from licensing.reports.suppression import Cell  # noqa: E402
+from licensing.reports.suppression import THRESHOLD, Cell  # noqa: E402
 
 COLOURS = ["#1d70b8", "#f47738", "#00703c", "#912b88", "#505a5f", "#d4351c"]  # GOV.UK palette
 plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "licensing-reports", "font.family": "sans-serif",
@@ -88,6 +88,8 @@ def bar_chart(title: str, labels: list[str], series: list[str], cells: list[list
                 axes.text(0, y, " <5" if row[index].state == "primary" else " withheld", va="center", fontsize=7)
     axes.set_yticks(range(len(labels)), labels=[_wrap(label) for label in labels])
     axes.invert_yaxis()
+    largest = max((_shown(cell) for row in cells for cell in row), default=0)
+    axes.set_xlim(0, max(largest * 1.1, THRESHOLD))
     axes.xaxis.get_major_locator().set_params(integer=True)
     if count > 1:
         axes.legend(loc="lower right", frameon=False)
@@ -102,7 +104,8 @@ def line_chart(title: str, labels: list[str], series: list[str], cells: list[lis
         axes.plot(range(len(labels)), values, marker="o", label=name, color=COLOURS[index % len(COLOURS)])
     axes.set_xticks(range(len(labels)), labels=labels, rotation=45, ha="right")
     axes.yaxis.get_major_locator().set_params(integer=True)
-    axes.set_ylim(bottom=0)
+    largest = max((_shown(cell) for row in cells for cell in row), default=0)
+    axes.set_ylim(0, max(largest * 1.1, THRESHOLD))
     axes.legend(loc="upper left", frameon=False)
     return _render(figure, title)
 
