@@ -45,13 +45,30 @@ def _others_can_sum_to(target: int, primaries: int, secondaries: int) -> bool:
     return secondaries > 0 and target >= low + THRESHOLD
 
 
-def reveals_small_count(hidden_sum: int, states: list[str]) -> bool:
-    """Whether a reader who knows the hidden cells' sum can tell the exact value of one "fewer than 5" cell."""
-    primaries, secondaries = states.count("primary"), states.count("secondary")
-    if primaries == 0:
+def _domain(state: str, bound: int) -> range | list[int]:
+    """What a reader knows of a hidden cell: "fewer than 5" is 1-4, "withheld" is 0 or 5 and more."""
+    return range(1, THRESHOLD) if state == "primary" else [0, *range(THRESHOLD, bound + 1)]
+
+
+def line_reveals(parts: list[tuple[int, str]], total: tuple[int, str]) -> bool:
+    """Whether a line (cells that add up to a total) gives away a hidden cell: the only hidden cell in the line,
+    or a "fewer than 5" cell that only one value fits, given what the reader can see."""
+    hidden_parts = [state for _, state in parts if state]
+    unknowns = len(hidden_parts) + (1 if total[1] else 0)
+    if unknowns == 0:
         return False
-    feasible = [v for v in range(1, THRESHOLD) if _others_can_sum_to(hidden_sum - v, primaries - 1, secondaries)]
-    return len(feasible) <= 1
+    if unknowns == 1:
+        return True
+    shown_sum = sum(value for value, state in parts if not state)
+    primaries, secondaries = hidden_parts.count("primary"), hidden_parts.count("secondary")
+    bound = shown_sum + (THRESHOLD - 1) * primaries + 2 * THRESHOLD
+    totals = _domain(total[1], bound) if total[1] else [total[0]]
+    if primaries and len([x for x in range(1, THRESHOLD) if any(
+            _others_can_sum_to(t - shown_sum - x, primaries - 1, secondaries) for t in totals)]) <= 1:
+        return True
+    if total[1] == "primary":
+        return len([t for t in range(1, THRESHOLD) if _others_can_sum_to(t - shown_sum, primaries, secondaries)]) <= 1
+    return False
 
 
 def suppress_grid(grid: list[list[int]], *, total_row: bool, total_column: bool) -> list[list[Cell]]:
@@ -67,18 +84,16 @@ def suppress_grid(grid: list[list[int]], *, total_row: bool, total_column: bool)
     while changed:
         changed = False
         for line in lines:
-            total_cell, parts = line[-1], line[:-1]
-            if states[total_cell[0]][total_cell[1]]:
-                continue  # a hidden total gives nothing away in this line
-            hidden = [cell for cell in parts if states[cell[0]][cell[1]]]
-            hidden_sum = grid[total_cell[0]][total_cell[1]] - sum(
-                grid[r][c] for r, c in parts if not states[r][c])
-            if not hidden or not reveals_small_count(hidden_sum, [states[r][c] for r, c in hidden]):
+            parts, total_cell = line[:-1], line[-1]
+            if not line_reveals([(grid[r][c], states[r][c]) for r, c in parts],
+                                (grid[total_cell[0]][total_cell[1]], states[total_cell[0]][total_cell[1]])):
                 continue
-            shown = [cell for cell in parts if not states[cell[0]][cell[1]]]
-            # Prefer the smallest non-zero cell (a hidden zero protects little); else hide the total itself.
-            pool = [cell for cell in shown if grid[cell[0]][cell[1]] > 0] or [total_cell]
-            r, c = min(pool, key=lambda cell: (grid[cell[0]][cell[1]], cell))
+            shown = [cell for cell in line if not states[cell[0]][cell[1]]]
+            if not shown:
+                continue
+            # Prefer the smallest non-zero part (a hidden zero protects little), then the total itself.
+            pool = [cell for cell in shown if cell != total_cell and grid[cell[0]][cell[1]] > 0] or shown
+            r, c = min(pool, key=lambda cell: (cell == total_cell, grid[cell[0]][cell[1]], cell))
             states[r][c] = "secondary"
             changed = True
     return [[Cell(grid[r][c], states[r][c]) for c in range(n_cols)] for r in range(n_rows)]
