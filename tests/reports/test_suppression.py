@@ -11,7 +11,7 @@ def _possible_values(cells, grid, *, total_row, total_column):
     """Every assignment of the hidden cells consistent with what is shown: "fewer than 5" is 1-4, "withheld" is
     0 or 5 and more (a reader knows 1-4 would have said "fewer than 5"), and the totals add up."""
     hidden = [(r, c) for r, row in enumerate(cells) for c, cell in enumerate(row) if cell.hidden]
-    ceiling = sum(max(row) for row in grid) + 1
+    ceiling = sum(max(row) for row in grid) + 1  # a reader knows no upper bound; this one is generous
     domains = [range(1, 5) if cells[r][c].state == "primary" else [0, *range(5, ceiling)] for r, c in hidden]
     possible = {cell: set() for cell in hidden}
     for values in itertools.product(*domains):
