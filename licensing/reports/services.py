@@ -177,14 +177,10 @@ def _grouped_pairs(query) -> dict:
     return {(first, second): count for first, second, count in db.session.execute(query).all()}
 
 
-def _mean_days(values_query, threshold: int = THRESHOLD) -> str:
+def _mean_days(values_query) -> str:
     """The mean number of days, or withheld when fewer than `threshold` cases would make it identifying."""
-    mean, n = db.session.execute(select(func.avg(values_query.c.days), func.count(values_query.c.days))).one()
-    if not n:
-        return "none"
-    if n < threshold:
-        return "withheld (fewer than 5 cases)"
-    return f"{float(mean):.1f} days"
+    total, n = db.session.execute(select(func.sum(values_query.c.days), func.count(values_query.c.days))).one()
+    return _mean_text(float(total or 0), n)
 
 
 def _periods(period: Period) -> tuple[Period, Period]:
@@ -266,23 +262,23 @@ def decisions(scope: Scope, period: Period) -> list[Table]:
     by_grounds = Table("decisions_by_grounds", "Refusals, suspensions and revocations by grounds", "Grounds",
                        ["This period", "Previous period"], _by_enum(Sanction.grounds, list(GroundsCategory), adverse),
                        total_row=True, chart="bars")
-    by_grounds.measures = [("Time from the latest complaint to the decision (mean)",
-                            *[_mean_days(_complaint_to_decision(scope, p)) for p in _periods(period)])]
     buckets = [("Within 30 days", 0, 30), ("31 to 90 days", 31, 90), ("91 to 180 days", 91, 180),
                ("More than 180 days", 181, PATTERN_WINDOW_DAYS + 1)]
-    timing_rows = []
-    for label, low, high in buckets:
-        timing_rows.append((label, [_count(select(func.count()).select_from(q).where(q.c.days.between(low, high)))
-                                    for q in (_complaint_to_decision(scope, p) for p in _periods(period))]))
+    waits = [_complaint_to_decision(scope, p, buckets) for p in _periods(period)]
+    by_grounds.measures = [("Time from the latest complaint to the decision (mean)",
+                            *[_mean_text(total, n) for _, total, n in waits])]
     timing = Table("complaint_to_decision", "Time from the latest complaint to the decision", "Time taken",
-                   ["This period", "Previous period"], timing_rows, total_row=True, chart="bars",
+                   ["This period", "Previous period"],
+                   [(label, [counts.get(label, 0) for counts, _, _ in waits]) for label, _, _ in buckets],
+                   total_row=True, chart="bars",
                    note="Decisions with a complaint about the same person in the 24 months before; "
                         "the clock starts at the latest such complaint.")
     return [by_type, by_grounds, timing]
 
 
-def _complaint_to_decision(scope: Scope, period: Period):
-    """Per decision in the period: days since the latest complaint about the same person in the 24 months before."""
+def _complaint_to_decision(scope: Scope, period: Period, buckets) -> tuple[dict[str, int], float, int]:
+    """Per decision in the period, the days since the latest complaint about the same person in the 24 months
+    before, counted by bucket in one query; with the sum and number of such decisions for the mean."""
     decided_record, complained_record = aliased(PersonRecord), aliased(PersonRecord)
     latest = (select(func.max(Complaint.received_on)).join(complained_record,
                                                            Complaint.person_record_id == complained_record.id)
@@ -293,8 +289,24 @@ def _complaint_to_decision(scope: Scope, period: Period):
     inner = (select(Sanction.decided_on.label("decided_on"), latest.label("latest"))
              .join(decided_record, Sanction.person_record_id == decided_record.id)
              .where(_in_period(Sanction.decided_on, period), _scoped(Sanction.authority_id, scope)).subquery())
-    return (select(days_between(inner.c.decided_on, inner.c.latest).label("days"))
-            .where(inner.c.latest.is_not(None)).subquery())
+    waits = (select(days_between(inner.c.decided_on, inner.c.latest).label("days"))
+             .where(inner.c.latest.is_not(None)).subquery())
+    bucket = case(*[(waits.c.days.between(low, high), label) for label, low, high in buckets], else_="")
+    counts, total, n = {}, 0.0, 0
+    for label, count, days in db.session.execute(
+            select(bucket, func.count(), func.sum(waits.c.days)).group_by(bucket)).all():
+        counts[label] = count
+        total, n = total + float(days or 0), n + count
+    return counts, total, n
+
+
+def _mean_text(total: float, n: int) -> str:
+    """A mean in days, withheld when fewer than 5 cases would make it identifying."""
+    if not n:
+        return "none"
+    if n < THRESHOLD:
+        return "withheld (fewer than 5 cases)"
+    return f"{total / n:.1f} days"
 
 
 # -- 3. Complaints -------------------------------------------------------------------------------------------------
@@ -444,31 +456,26 @@ def _current_licence_on(day: dt.date):
 
 
 def dbs_checks(scope: Scope, period: Period) -> Table:
-    """At the end of each period, the DBS certificates of badge and licence holders: Update Service status checks
+    """At the end of each period, the DBS certificates behind badges valid then: Update Service status checks
     made within 6 months, overdue, or not on the Update Service."""
     columns = []
     for p in _periods(period):
         day = p.end
-        holders = (select(Badge.dbs_certificate_id.label("id")).where(_valid_badge_on(day),
-                                                                        Badge.dbs_certificate_id.is_not(None),
-                                                                        _scoped(Badge.authority_id, scope))
-                   .union(select(DbsCertificate.id).join(Licence, Licence.person_record_id ==
-                                                         DbsCertificate.person_record_id)
-                          .where(_current_licence_on(day), _scoped(Licence.authority_id, scope))).subquery())
         base = func.coalesce(DbsCertificate.last_status_check_on, DbsCertificate.issued_on)
         state = case((DbsCertificate.update_service_subscribed.is_(False), "not_subscribed"),
                      (base > day, "later"),
                      (base > add_months(day, -STATUS_CHECK_FRESH_MONTHS), "on_time"), else_="overdue")
-        columns.append(_grouped(select(state, func.count()).where(DbsCertificate.id.in_(select(holders.c.id)))
-                                .group_by(state)))
+        columns.append(_grouped(select(state, func.count(Badge.id)).join(
+            DbsCertificate, DbsCertificate.id == Badge.dbs_certificate_id)
+            .where(_valid_badge_on(day), _scoped(Badge.authority_id, scope)).group_by(state)))
     rows = [(label, [c.get(key, 0) for c in columns]) for key, label in (
         ("on_time", "Status check within 6 months"), ("overdue", "Status check overdue"),
         ("not_subscribed", "Not on the Update Service"), ("later", "Checked since (earlier check not kept)"))]
-    return Table("dbs_checks", "DBS Update Service checks on time", "Certificates", ["End of this period",
-                                                                                       "End of previous period"],
-                 rows, total_row=True, chart="bars",
-                 note="Only the latest status check is kept, so a certificate checked after a period's end is "
-                      "shown apart for that period.")
+    return Table("dbs_checks", "DBS Update Service checks on time (badge holders)", "Badges",
+                 ["End of this period", "End of previous period"], rows, total_row=True, chart="bars",
+                 note="Badges valid at the end of each period, by their DBS certificate. Licences do not yet name "
+                      "the certificate they rest on, so licensed drivers are not counted here. Only the latest "
+                      "status check is kept, so a certificate checked after a period's end is shown apart.")
 
 
 def training_coverage(scope: Scope, period: Period) -> Table:
@@ -494,8 +501,12 @@ def training_coverage(scope: Scope, period: Period) -> Table:
 def _links_in_scope(scope: Scope):
     if scope.countywide:
         return literal(True)
-    own = select(PersonRecord.id).where(PersonRecord.authority_id == scope.authority_id)
-    return or_(RecordLink.record_a_id.in_(own), RecordLink.record_b_id.in_(own))
+
+    def held_here(column):
+        return exists(select(PersonRecord.id).where(PersonRecord.id == column,
+                                                    PersonRecord.authority_id == scope.authority_id))
+
+    return or_(held_here(RecordLink.record_a_id), held_here(RecordLink.record_b_id))
 
 
 def matching_health(scope: Scope, period: Period, *, today: dt.date) -> list[Table]:
@@ -519,12 +530,15 @@ def matching_health(scope: Scope, period: Period, *, today: dt.date) -> list[Tab
     oldest = db.session.scalar(select(func.min(RecordLink.created_at)).where(
         RecordLink.state == LinkState.PENDING, _links_in_scope(scope)))
     queue_table.measures = [("Oldest pair waiting", f"{max((today - oldest.date()).days, 0)} days" if oldest else "none", "")]
-    has_identifier = case((or_(PersonRecord.driving_licence_number != "", PersonRecord.national_insurance != ""), 1),
-                          else_=0)
-    per_authority = db.session.execute(
-        select(Authority.name, func.count(PersonRecord.id), func.coalesce(func.sum(has_identifier), 0))
-        .join(PersonRecord, PersonRecord.authority_id == Authority.id).where(_scoped(Authority.id, scope))
-        .group_by(Authority.name).order_by(Authority.name)).all()
+    # Two index-only counts: all records per authority, and those with neither identifier (few, and found
+    # through the identifier indexes), so no pass over every row's columns is needed.
+    totals = _grouped(select(PersonRecord.authority_id, func.count()).where(
+        _scoped(PersonRecord.authority_id, scope)).group_by(PersonRecord.authority_id))
+    without = _grouped(select(PersonRecord.authority_id, func.count()).where(
+        _scoped(PersonRecord.authority_id, scope), PersonRecord.driving_licence_number == "",
+        PersonRecord.national_insurance == "").group_by(PersonRecord.authority_id))
+    names = dict(db.session.execute(select(Authority.id, Authority.name).where(Authority.id.in_(list(totals)))).all())
+    per_authority = sorted((names[a], total, total - without.get(a, 0)) for a, total in totals.items())
     identifiers = Table("comparable_identifiers", "Records with a comparable identifier", "Authority",
                         ["With a driving licence or NI number", "Without"],
                         [(name, [int(with_id), int(total) - int(with_id)]) for name, total, with_id in per_authority],

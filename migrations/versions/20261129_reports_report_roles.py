@@ -1,4 +1,4 @@
-"""licensing manager and county safeguarding lead roles
+"""licensing manager and county safeguarding lead roles; indexes for the oversight reports
 
 Revision ID: reports0001
 Revises: 6e678cc001c5
@@ -28,7 +28,21 @@ def _set_roles(old, new):
         batch_op.alter_column('role', existing_type=_role_type(old), type_=_role_type(new), existing_nullable=False)
 
 
+REPORT_INDEXES = [
+    ('ix_sanctions_decided_on', 'sanctions', ['decided_on']),
+    ('ix_complaints_received_on', 'complaints', ['received_on']),
+    ('ix_complaints_category_received_on', 'complaints', ['category', 'received_on']),
+    ('ix_alerts_created_at', 'alerts', ['created_at']),
+    ('ix_record_links_set_at', 'record_links', ['set_at']),
+    ('ix_record_links_state_created_at', 'record_links', ['state', 'created_at']),
+    ('ix_applicant_checks_checked_at', 'applicant_checks', ['checked_at']),
+    ('ix_intelligence_items_submitted_on', 'intelligence_items', ['submitted_on']),
+]
+
+
 def upgrade():
+    for name, table, columns in REPORT_INDEXES:
+        op.create_index(name, table, columns, unique=False)
     if op.get_bind().dialect.name == 'sqlite':
         _set_roles(OLD_ROLES, NEW_ROLES)
         return
@@ -37,6 +51,8 @@ def upgrade():
 
 
 def downgrade():
+    for name, table, _columns in REPORT_INDEXES:
+        op.drop_index(name, table_name=table)
     if op.get_bind().dialect.name == 'sqlite':
         _set_roles(NEW_ROLES, OLD_ROLES)
         return

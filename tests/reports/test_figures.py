@@ -13,7 +13,7 @@ from licensing.authorities.models import Authority, AuthorityKind
 from licensing.complaints.models import Complaint, ComplaintCategory
 from licensing.db import db
 from licensing.intelligence.models import IntelligenceItem, IntelligenceStatus
-from licensing.licences.models import Badge, BadgeStatus, BadgeType, DbsCertificate, Licence, LicenceStatus
+from licensing.licences.models import Badge, BadgeStatus, BadgeType, DbsCertificate
 from licensing.licences.rules import add_months
 from licensing.people.models import ApplicantCheck, LinkState, Nr3sOutcome, PersonRecord, RecordLink
 from licensing.reports.services import Period, Scope, build_report
@@ -141,12 +141,6 @@ def _valid_badge(badge, day):
     return badge.issued_on <= day <= badge.expires_on and badge.status in (BadgeStatus.VALID, BadgeStatus.SUSPENDED)
 
 
-def _current_licence(licence, day):
-    return (licence.issued_on is not None and licence.issued_on <= day
-            and (licence.expires_on is None or licence.expires_on >= day)
-            and licence.status in (LicenceStatus.GRANTED, LicenceStatus.SUSPENDED))
-
-
 def _expected(scope_id, authorities):
     """Every table's rows, worked out from the rows in Python."""
     mine = lambda authority_id: scope_id in (None, authority_id)  # noqa: E731
@@ -250,14 +244,11 @@ def _expected(scope_id, authorities):
     dbs_columns = []
     for p in periods:
         day = p.end
-        held = {b.dbs_certificate_id for b in db.session.scalars(select(Badge))
-                if _valid_badge(b, day) and b.dbs_certificate_id and mine(b.authority_id)}
-        held |= {c.id for c in certificates.values() for lic in db.session.scalars(
-            select(Licence).where(Licence.person_record_id == c.person_record_id))
-            if _current_licence(lic, day) and mine(lic.authority_id)}
         states = Counter()
-        for cid in held:
-            c = certificates[cid]
+        for badge in db.session.scalars(select(Badge)):
+            if not (_valid_badge(badge, day) and badge.dbs_certificate_id and mine(badge.authority_id)):
+                continue
+            c = certificates[badge.dbs_certificate_id]
             base = c.last_status_check_on or c.issued_on
             states["not_subscribed" if not c.update_service_subscribed else "later" if base > day
                    else "on_time" if base > add_months(day, -6) else "overdue"] += 1
