@@ -64,7 +64,7 @@ def csp_safe_svg(svg: str, *, title: str) -> str:
 
 def _render(figure: Figure, title: str) -> str:
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight")
+    figure.savefig(buffer, format="svg")
     plt.close(figure)
     return csp_safe_svg(buffer.getvalue(), title=title)
 
@@ -90,6 +90,7 @@ def bar_chart(title: str, labels: list[str], series: list[str], cells: list[list
     axes.invert_yaxis()
     largest = max((_shown(cell) for row in cells for cell in row), default=0)
     axes.set_xlim(0, max(largest * 1.1, THRESHOLD))
+    figure.subplots_adjust(left=0.36, right=0.97, top=0.97, bottom=0.08)  # room for wrapped labels, one draw
     axes.xaxis.get_major_locator().set_params(integer=True)
     if count > 1:
         axes.legend(loc="lower right", frameon=False)
@@ -103,6 +104,7 @@ def line_chart(title: str, labels: list[str], series: list[str], cells: list[lis
         values = [float("nan") if row[index].hidden else float(row[index].value) for row in cells]
         axes.plot(range(len(labels)), values, marker="o", label=name, color=COLOURS[index % len(COLOURS)])
     axes.set_xticks(range(len(labels)), labels=labels, rotation=45, ha="right")
+    figure.subplots_adjust(left=0.08, right=0.98, top=0.95, bottom=0.22)
     axes.yaxis.get_major_locator().set_params(integer=True)
     largest = max((_shown(cell) for row in cells for cell in row), default=0)
     axes.set_ylim(0, max(largest * 1.1, THRESHOLD))
@@ -126,6 +128,7 @@ def district_map(title: str, labels: list[str], cells: list[list[Cell]]) -> str:
             axes.annotate(f"{label}\n{cell.value}", (number, y), ha="center", va="center", fontsize=6)
     axes.set_yticks(range(len(areas)), labels=areas)
     axes.set_xlabel("District number")
+    figure.subplots_adjust(left=0.08, right=0.98, top=0.95, bottom=0.15)
     axes.margins(0.15)
     return _render(figure, title)
 

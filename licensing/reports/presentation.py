@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markupsafe import Markup
 
@@ -23,17 +24,24 @@ def chart_for(table: Table, shown: SuppressedTable) -> str:
     if not table.chart or not table.rows:
         return ""
     n_rows, n_cols = len(table.rows), len(table.columns)
-    labels = shown.row_labels[:n_rows]
-    cells = [row[:n_cols] for row in shown.cells[:n_rows]]
-    if table.chart == "line":
-        return charts.line_chart(table.title, labels, table.columns, cells)
-    if table.chart == "map":
+    labels = tuple(shown.row_labels[:n_rows])
+    cells = tuple(tuple(row[:n_cols]) for row in shown.cells[:n_rows])
+    return _draw(table.chart, table.title, labels, tuple(table.columns), cells)
+
+
+# Drawing takes a noticeable fraction of a second per chart; a chart depends only on the suppressed figures it
+# shows, so repeated views of the same report reuse it.
+@lru_cache(maxsize=256)
+def _draw(kind: str, title: str, labels: tuple, columns: tuple, cells: tuple) -> str:
+    if kind == "line":
+        return charts.line_chart(title, list(labels), list(columns), [list(row) for row in cells])
+    if kind == "map":
         pairs = [(label, row) for label, row in zip(labels, cells, strict=True) if label[:1].isalpha()
                  and label != "No address"]
         if not pairs:
             return ""
-        return charts.district_map(table.title, [p[0] for p in pairs], [p[1] for p in pairs])
-    return charts.bar_chart(table.title, labels, table.columns, cells)
+        return charts.district_map(title, [p[0] for p in pairs], [list(p[1]) for p in pairs])
+    return charts.bar_chart(title, list(labels), list(columns), [list(row) for row in cells])
 
 
 def present(sections: list[Section], *, with_charts: bool = True) -> list[tuple[Section, list[ShownTable]]]:

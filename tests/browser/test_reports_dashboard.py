@@ -15,6 +15,7 @@ def test_safeguarding_lead_opens_the_dashboard_with_its_charts(app, page, reques
         load_demo(n_records=300, echo=lambda _: None)
         email = make_user(Role.SAFEGUARDING_LEAD).email
         db.session.commit()
+    page.set_default_timeout(60000)  # the server draws a dozen charts per report, slowly on a shared CI machine
     sign_in(page, email, PASSWORD)
     page.get_by_role("link", name="Reports", exact=True).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reports: The county (all authorities)")
@@ -29,7 +30,8 @@ def test_safeguarding_lead_opens_the_dashboard_with_its_charts(app, page, reques
     # The lead reads figures, never a person: no link leads to a person's record or a search.
     hrefs = page.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert not [h for h in hrefs if h and (h.startswith("/people") or h.startswith("/person"))]
+    screenshot(page, "reports-dashboard-safeguarding-lead", request)
     page.get_by_label("Authority").select_option(label="Wycombe District Council")
     page.get_by_role("button", name="Show report").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reports: Wycombe District Council")
-    screenshot(page, "reports-dashboard-safeguarding-lead", request)
+    expect(page.get_by_role("img", name="Decisions by type")).to_be_visible()
