@@ -8,12 +8,14 @@ from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
 
-# A cell starting with one of these is read as a formula by Excel, LibreOffice or Sheets (OWASP CSV injection).
+# A cell starting with one of these is read as a formula by Excel, LibreOffice or Sheets (OWASP CSV
+# injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe; other values pass unchanged."""
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe; other values pass
+    unchanged."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value

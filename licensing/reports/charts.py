@@ -1,6 +1,7 @@
 """Charts drawn on the server as SVG with matplotlib, so they read without JavaScript.
 
-The app's Content-Security-Policy allows no inline styles, and matplotlib writes its colours as style attributes
+The app's Content-Security-Policy allows no inline styles, and matplotlib writes its colours as style
+attributes
 and a <style> element. The SVG is rewritten to use SVG presentation attributes instead, which CSP does not
 govern, so the chart can sit inline in the page."""
 
@@ -20,8 +21,16 @@ from matplotlib.figure import Figure  # noqa: E402
 from licensing.reports.suppression import THRESHOLD, Cell  # noqa: E402
 
 COLOURS = ["#1d70b8", "#f47738", "#00703c", "#912b88", "#505a5f", "#d4351c"]  # GOV.UK palette
-plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "licensing-reports", "font.family": "sans-serif",
-                     "font.size": 9, "axes.spines.top": False, "axes.spines.right": False})
+plt.rcParams.update(
+    {
+        "svg.fonttype": "none",
+        "svg.hashsalt": "licensing-reports",
+        "font.family": "sans-serif",
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+)
 
 _STYLE_ATTR = re.compile(r'\sstyle="([^"]*)"')
 _STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.S)
@@ -30,7 +39,8 @@ _FONT = re.compile(r"^(?:(italic|oblique|normal)\s+)?(?:(bold|normal|\d{3})\s+)?
 
 
 def _attributes(style: str) -> str:
-    """CSS declarations as presentation attributes: `fill: #fff; font: 9px 'DejaVu Sans'` -> fill="#fff" ..."""
+    """CSS declarations as presentation attributes: `fill: #fff; font: 9px 'DejaVu Sans'` -> fill="#fff"
+    ..."""
     out = []
     for declaration in style.split(";"):
         name, _, value = declaration.partition(":")
@@ -53,12 +63,15 @@ def _attributes(style: str) -> str:
 
 def csp_safe_svg(svg: str, *, title: str) -> str:
     """matplotlib's SVG with styles turned into attributes, no XML prologue, and an accessible name."""
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     svg = _STYLE_ELEMENT.sub("", svg)
-    svg = _TAG.sub(lambda tag: _STYLE_ATTR.sub(lambda m: _attributes(html.unescape(m.group(1))), tag.group(0)), svg)
+    svg = _TAG.sub(
+        lambda tag: _STYLE_ATTR.sub(lambda m: _attributes(html.unescape(m.group(1))), tag.group(0)), svg
+    )
     opening_end = svg.index(">") + 1
-    opening = svg[:opening_end].replace("<svg ", '<svg role="img" class="app-chart" stroke-linejoin="round" '
-                                                'stroke-linecap="butt" ', 1)
+    opening = svg[:opening_end].replace(
+        "<svg ", '<svg role="img" class="app-chart" stroke-linejoin="round" stroke-linecap="butt" ', 1
+    )
     return f"{opening}<title>{html.escape(title)}</title>{svg[opening_end:]}"
 
 
@@ -75,7 +88,8 @@ def _shown(cell: Cell) -> float:
 
 
 def bar_chart(title: str, labels: list[str], series: list[str], cells: list[list[Cell]]) -> str:
-    """Grouped horizontal bars: one group per row, one bar per series; suppressed cells are marked, not drawn."""
+    """Grouped horizontal bars: one group per row, one bar per series; suppressed cells are marked, not
+    drawn."""
     figure, axes = plt.subplots(figsize=(7, 0.45 * max(len(labels), 2) * max(1, len(series) / 2) + 1))
     count = len(series)
     height = 0.8 / count
@@ -85,7 +99,9 @@ def bar_chart(title: str, labels: list[str], series: list[str], cells: list[list
         axes.barh(positions, values, height=height, label=name, color=COLOURS[index % len(COLOURS)])
         for y, row in zip(positions, cells, strict=True):
             if row[index].hidden:
-                axes.text(0, y, " <5" if row[index].state == "primary" else " withheld", va="center", fontsize=7)
+                axes.text(
+                    0, y, " <5" if row[index].state == "primary" else " withheld", va="center", fontsize=7
+                )
     axes.set_yticks(range(len(labels)), labels=[_wrap(label) for label in labels])
     axes.invert_yaxis()
     largest = max((_shown(cell) for row in cells for cell in row), default=0)
@@ -113,7 +129,8 @@ def line_chart(title: str, labels: list[str], series: list[str], cells: list[lis
 
 
 def district_map(title: str, labels: list[str], cells: list[list[Cell]]) -> str:
-    """A grid of postcode districts (area letters down, district number across), bubbles sized by the count."""
+    """A grid of postcode districts (area letters down, district number across), bubbles sized by the
+    count."""
     figure, axes = plt.subplots(figsize=(7, 3))
     areas = sorted({_area(label) for label in labels})
     for label, row in zip(labels, cells, strict=True):
@@ -138,7 +155,7 @@ def _area(district: str) -> str:
 
 
 def _number(district: str) -> int:
-    digits = "".join(ch for ch in district[len(_area(district)):] if ch.isdigit())
+    digits = "".join(ch for ch in district[len(_area(district)) :] if ch.isdigit())
     return int(digits) if digits else 0
 
 

@@ -12,7 +12,9 @@ class ReportForm(FlaskForm):
     class Meta:
         csrf = False
 
-    scope = SelectField("Authority", widget=GovSelect(), validators=[Optional()], validate_choice=False)  # checked by the service
+    scope = SelectField(
+        "Authority", widget=GovSelect(), validators=[Optional()], validate_choice=False
+    )  # checked by the service
     start = GovDate("From", validators=[Optional()])
     end = GovDate("To", validators=[Optional()])
     submit = SubmitField("Show report", widget=GovSubmitInput())

@@ -36,8 +36,11 @@ def _draw(kind: str, title: str, labels: tuple, columns: tuple, cells: tuple) ->
     if kind == "line":
         return charts.line_chart(title, list(labels), list(columns), [list(row) for row in cells])
     if kind == "map":
-        pairs = [(label, row) for label, row in zip(labels, cells, strict=True) if label[:1].isalpha()
-                 and label != "No address"]
+        pairs = [
+            (label, row)
+            for label, row in zip(labels, cells, strict=True)
+            if label[:1].isalpha() and label != "No address"
+        ]
         if not pairs:
             return ""
         return charts.district_map(title, [p[0] for p in pairs], [list(p[1]) for p in pairs])
@@ -50,7 +53,8 @@ def present(sections: list[Section], *, with_charts: bool = True) -> list[tuple[
         tables = []
         for table in section.tables:
             suppressed = table.suppressed()
-            # Our own SVG: matplotlib escapes every label it draws, and charts.csp_safe_svg escapes attributes.
+            # Our own SVG: matplotlib escapes every label it draws, and charts.csp_safe_svg escapes
+            # attributes.
             svg = Markup(chart_for(table, suppressed)) if with_charts else Markup("")  # noqa: S704
             tables.append(ShownTable(table, suppressed, svg))
         shown.append((section, tables))
@@ -67,8 +71,15 @@ def export_rows(sections: list[Section]) -> list[list]:
         for shown in tables:
             for label, cells in shown.shown.rows():
                 for column, cell in zip(shown.shown.columns, cells, strict=True):
-                    rows.append([section.title, shown.table.title, label, column,
-                                 cell.text if cell.hidden else cell.value])
+                    rows.append(
+                        [
+                            section.title,
+                            shown.table.title,
+                            label,
+                            column,
+                            cell.text if cell.hidden else cell.value,
+                        ]
+                    )
             for label, this_period, previous in shown.table.measures:
                 rows.append([section.title, shown.table.title, label, "This period", this_period])
                 if previous:

@@ -70,11 +70,14 @@ CHECK_IDENTITIES_SQL = {
     "sqlite": (
         "SELECT c.id AS check_id, c.authority_id AS authority_id, c.checked_at AS checked_at, "
         "CAST(CASE WHEN j.type = 'object' THEN json_extract(j.value, '$.id') ELSE j.value END AS INTEGER) "
-        "AS identity_id FROM applicant_checks c, json_each(c.identity_ids) j"),
+        "AS identity_id FROM applicant_checks c, json_each(c.identity_ids) j"
+    ),
     "postgresql": (
         "SELECT c.id AS check_id, c.authority_id AS authority_id, c.checked_at AS checked_at, "
-        "CAST(CASE WHEN json_typeof(j.value) = 'object' THEN j.value ->> 'id' ELSE j.value #>> '{}' END AS INTEGER) "
-        "AS identity_id FROM applicant_checks c CROSS JOIN LATERAL json_array_elements(c.identity_ids) AS j(value)"),
+        "CAST(CASE WHEN json_typeof(j.value) = 'object' THEN j.value ->> 'id' ELSE j.value #>> '{}' END "
+        "AS INTEGER) AS identity_id "
+        "FROM applicant_checks c CROSS JOIN LATERAL json_array_elements(c.identity_ids) AS j(value)"
+    ),
 }
 
 
@@ -94,4 +97,5 @@ def _days_before_sqlite(element, compiler, **kw):
 @compiles(days_before, "postgresql")
 def _days_before_postgres(element, compiler, **kw):
     value, days = list(element.clauses)
-    return f"CAST(CAST({compiler.process(value, **kw)} AS date) - CAST({compiler.process(days, **kw)} AS integer) AS date)"
+    value, days = compiler.process(value, **kw), compiler.process(days, **kw)
+    return f"CAST(CAST({value} AS date) - CAST({days} AS integer) AS date)"

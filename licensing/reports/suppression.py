@@ -1,8 +1,10 @@
 """Small-number suppression, so that no published figure can identify a person.
 
 Counts from 1 to 4 show as "fewer than 5" (primary suppression). Where a row or column has a total, the hidden
-cells' sum can be worked out from the total and the shown cells; if that sum pins down a hidden small count (one
-hidden cell, or four hidden cells summing to 4, or one "fewer than 5" beside a withheld cell known to be 0 or at
+cells' sum can be worked out from the total and the shown cells; if that sum pins down a hidden small count
+(one
+hidden cell, or four hidden cells summing to 4, or one "fewer than 5" beside a withheld cell known to be 0 or
+at
 least 5), another cell in that line is withheld too, the smallest shown one, and this repeats until no line
 reveals a small count (secondary suppression, after the ONS and NHS Digital disclosure-control guidance)."""
 
@@ -38,7 +40,8 @@ def is_small(value: int) -> bool:
 
 
 def _others_can_sum_to(target: int, primaries: int, secondaries: int) -> bool:
-    """Whether hidden cells (each primary 1-4; each secondary 0 or at least 5, as a reader knows) can total `target`."""
+    """Whether hidden cells (each primary 1-4; each secondary 0 or at least 5, as a reader knows) can total
+    `target`."""
     low, high = primaries, (THRESHOLD - 1) * primaries
     if low <= target <= high:
         return True
@@ -51,7 +54,8 @@ def _domain(state: str, bound: int) -> range | list[int]:
 
 
 def line_reveals(parts: list[tuple[int, str]], total: tuple[int, str]) -> bool:
-    """Whether a line (cells that add up to a total) gives away a hidden cell: the only hidden cell in the line,
+    """Whether a line (cells that add up to a total) gives away a hidden cell: the only hidden cell in the
+    line,
     or a "fewer than 5" cell that only one value fits, given what the reader can see."""
     hidden_parts = [state for _, state in parts if state]
     unknowns = len(hidden_parts) + (1 if total[1] else 0)
@@ -63,11 +67,23 @@ def line_reveals(parts: list[tuple[int, str]], total: tuple[int, str]) -> bool:
     primaries, secondaries = hidden_parts.count("primary"), hidden_parts.count("secondary")
     bound = shown_sum + (THRESHOLD - 1) * primaries + 2 * THRESHOLD
     totals = _domain(total[1], bound) if total[1] else [total[0]]
-    if primaries and len([x for x in range(1, THRESHOLD) if any(
-            _others_can_sum_to(t - shown_sum - x, primaries - 1, secondaries) for t in totals)]) <= 1:
+    if (
+        primaries
+        and len(
+            [
+                x
+                for x in range(1, THRESHOLD)
+                if any(_others_can_sum_to(t - shown_sum - x, primaries - 1, secondaries) for t in totals)
+            ]
+        )
+        <= 1
+    ):
         return True
     if total[1] == "primary":
-        return len([t for t in range(1, THRESHOLD) if _others_can_sum_to(t - shown_sum, primaries, secondaries)]) <= 1
+        return (
+            len([t for t in range(1, THRESHOLD) if _others_can_sum_to(t - shown_sum, primaries, secondaries)])
+            <= 1
+        )
     return False
 
 
@@ -85,8 +101,10 @@ def suppress_grid(grid: list[list[int]], *, total_row: bool, total_column: bool)
         changed = False
         for line in lines:
             parts, total_cell = line[:-1], line[-1]
-            if not line_reveals([(grid[r][c], states[r][c]) for r, c in parts],
-                                (grid[total_cell[0]][total_cell[1]], states[total_cell[0]][total_cell[1]])):
+            if not line_reveals(
+                [(grid[r][c], states[r][c]) for r, c in parts],
+                (grid[total_cell[0]][total_cell[1]], states[total_cell[0]][total_cell[1]]),
+            ):
                 continue
             shown = [cell for cell in line if not states[cell[0]][cell[1]]]
             if not shown:

@@ -32,8 +32,13 @@ def _chosen():
     try:
         if request.args and not form.validate():
             raise RuleViolation("")
-        scope, period = choose_report(current_user, scope_value=form.scope.data or "", start=form.start.data,
-                                      end=form.end.data, today=today)
+        scope, period = choose_report(
+            current_user,
+            scope_value=form.scope.data or "",
+            start=form.start.data,
+            end=form.end.data,
+            today=today,
+        )
     except RuleViolation as error:
         if str(error):
             form.end.errors = [*form.end.errors, str(error)]
@@ -58,9 +63,11 @@ def _link_for(table, scope) -> str:
 
 
 def _query(scope, period) -> dict:
-    return {"scope": scope_value_of(scope), "start": [str(period.start.day), str(period.start.month),
-                                                      str(period.start.year)],
-            "end": [str(period.end.day), str(period.end.month), str(period.end.year)]}
+    return {
+        "scope": scope_value_of(scope),
+        "start": [str(period.start.day), str(period.start.month), str(period.start.year)],
+        "end": [str(period.end.day), str(period.end.month), str(period.end.year)],
+    }
 
 
 @bp.get("/")
@@ -73,8 +80,15 @@ def dashboard():
             shown.link = _link_for(shown.table, scope)
     record_report_viewed(current_user, scope, period)
     db.session.commit()
-    return render_template("reports/dashboard.html", form=form, scope=scope, period=period, sections=sections,
-                           query=_query(scope, period), title="Reports")
+    return render_template(
+        "reports/dashboard.html",
+        form=form,
+        scope=scope,
+        period=period,
+        sections=sections,
+        query=_query(scope, period),
+        title="Reports",
+    )
 
 
 @bp.get("/print")
@@ -84,8 +98,14 @@ def printable():
     sections = present(build_report(scope, period, today=today))
     record_report_viewed(current_user, scope, period, action="report.printed")
     db.session.commit()
-    return render_template("reports/print.html", scope=scope, period=period, sections=sections, today=today,
-                           title=f"Oversight report: {scope.name}")
+    return render_template(
+        "reports/print.html",
+        scope=scope,
+        period=period,
+        sections=sections,
+        today=today,
+        title=f"Oversight report: {scope.name}",
+    )
 
 
 @bp.get("/export")
@@ -94,7 +114,9 @@ def export():
     file_format = "xlsx" if request.args.get("file_format") == "xlsx" else "csv"
     _form, scope, period, today = _chosen()
     rows = export_rows(build_report(scope, period, today=today))
-    record_report_viewed(current_user, scope, period, action="report.exported", details={"format": file_format})
+    record_report_viewed(
+        current_user, scope, period, action="report.exported", details={"format": file_format}
+    )
     db.session.commit()
     name = f"oversight-report-{scope_value_of(scope)}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{file_format}"
     if file_format == "csv":
@@ -102,5 +124,6 @@ def export():
     else:
         body = xlsx_bytes(EXPORT_HEADERS, rows, sheet_title="Oversight report")
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )

@@ -8,7 +8,8 @@ from licensing.reports.suppression import FEWER_THAN, WITHHELD, suppress_grid
 
 
 def _possible_values(cells, grid, *, total_row, total_column):
-    """Every assignment of the hidden cells consistent with what is shown: "fewer than 5" is 1-4, "withheld" is
+    """Every assignment of the hidden cells consistent with what is shown: "fewer than 5" is 1-4, "withheld"
+    is
     0 or 5 and more (a reader knows 1-4 would have said "fewer than 5"), and the totals add up."""
     hidden = [(r, c) for r, row in enumerate(cells) for c, cell in enumerate(row) if cell.hidden]
     ceiling = sum(max(row) for row in grid) + 1  # a reader knows no upper bound; this one is generous
@@ -56,11 +57,14 @@ def test_a_withheld_cell_known_to_be_zero_or_five_plus_does_not_leave_the_small_
     assert cells[0][0].text == FEWER_THAN and cells[-1][0].text == WITHHELD
 
 
-@pytest.mark.parametrize("grid", [
-    [[1, 2, 3], [6, 7, 13], [7, 9, 16]],
-    [[0, 4, 4], [9, 0, 9], [9, 4, 13]],
-    [[12, 3, 15], [8, 6, 14], [20, 9, 29]],
-])
+@pytest.mark.parametrize(
+    "grid",
+    [
+        [[1, 2, 3], [6, 7, 13], [7, 9, 16]],
+        [[0, 4, 4], [9, 0, 9], [9, 4, 13]],
+        [[12, 3, 15], [8, 6, 14], [20, 9, 29]],
+    ],
+)
 def test_two_way_tables_with_row_and_column_totals_never_reveal_a_small_count(grid):
     _assert_no_small_count_revealed(grid, total_row=True, total_column=True)
 

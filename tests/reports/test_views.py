@@ -19,7 +19,12 @@ from tests.factories import authority, make_person
 
 # 1 May to 31 October 2026, in the form's day/month/year parts.
 PERIOD_ARGS = "start=1&start=5&start=2026&end=31&end=10&end=2026"
-LEAD, MANAGER, ADMIN, AUDITOR = (Role.SAFEGUARDING_LEAD, Role.LICENSING_MANAGER, Role.ADMINISTRATOR, Role.AUDITOR)
+LEAD, MANAGER, ADMIN, AUDITOR = (
+    Role.SAFEGUARDING_LEAD,
+    Role.LICENSING_MANAGER,
+    Role.ADMINISTRATOR,
+    Role.AUDITOR,
+)
 
 
 def _decisions(app, code="WDC"):
@@ -27,14 +32,24 @@ def _decisions(app, code="WDC"):
     Showing 10, 7 and the total 20 would give away the 3, so a second cell must be withheld."""
     with app.app_context():
         where = authority(code)
-        for index, grounds in enumerate([GroundsCategory.SEXUAL_MISCONDUCT] * 3 + [GroundsCategory.VIOLENCE] * 10
-                                        + [GroundsCategory.HARASSMENT] * 7):
+        for index, grounds in enumerate(
+            [GroundsCategory.SEXUAL_MISCONDUCT] * 3
+            + [GroundsCategory.VIOLENCE] * 10
+            + [GroundsCategory.HARASSMENT] * 7
+        ):
             record = make_person(code, forenames=f"Driver{index}", date_of_birth=dt.date(1970, 1, 1 + index))
-            db.session.add(Sanction(person_record_id=record.id, authority_id=where.id,
-                                    sanction_type=SanctionType.REVOCATION, grounds=grounds,
-                                    decided_on=dt.date(2026, 6, 1) + dt.timedelta(days=index),
-                                    effective_on=dt.date(2026, 6, 1), decision_maker="Sub-Committee",
-                                    appeal_outcome=AppealOutcome.NONE))
+            db.session.add(
+                Sanction(
+                    person_record_id=record.id,
+                    authority_id=where.id,
+                    sanction_type=SanctionType.REVOCATION,
+                    grounds=grounds,
+                    decided_on=dt.date(2026, 6, 1) + dt.timedelta(days=index),
+                    effective_on=dt.date(2026, 6, 1),
+                    decision_maker="Sub-Committee",
+                    appeal_outcome=AppealOutcome.NONE,
+                )
+            )
         db.session.commit()
 
 
@@ -93,8 +108,17 @@ def test_report_readers_never_reach_a_person_or_a_search(app, login, role):
         record = make_person("WDC", forenames="Hidden", surname="Person")
         identity_id, record_id = record.identity_id, record.id
     reader = login(role)
-    for url in ("/search", f"/people/{identity_id}", "/review", "/check", "/records/new", f"/records/{record_id}/edit",
-                "/intelligence/search", "/alerts", "/requests"):
+    for url in (
+        "/search",
+        f"/people/{identity_id}",
+        "/review",
+        "/check",
+        "/records/new",
+        f"/records/{record_id}/edit",
+        "/intelligence/search",
+        "/alerts",
+        "/requests",
+    ):
         assert reader.get(url).status_code == 403, url
     assert reader.submit(f"/people/{identity_id}/reason", {"reason": "curious"}).status_code == 403
     html = reader.get(f"/reports/?{PERIOD_ARGS}").get_data(as_text=True)
@@ -123,7 +147,7 @@ def test_figures_link_to_their_lists_only_for_users_who_could_open_them(app, log
 def test_csv_and_xlsx_exports_are_suppressed_neutralised_and_audited(app, login):
     _decisions(app)
     with app.app_context():
-        db.session.add(Authority(code="EVIL", name="=HYPERLINK(\"http://x\")", kind=AuthorityKind.LICENSING))
+        db.session.add(Authority(code="EVIL", name='=HYPERLINK("http://x")', kind=AuthorityKind.LICENSING))
         db.session.commit()
     lead = login(LEAD)
     response = lead.get(f"/reports/export?file_format=csv&{PERIOD_ARGS}")
@@ -134,16 +158,21 @@ def test_csv_and_xlsx_exports_are_suppressed_neutralised_and_audited(app, login)
     grounds = {(r[2], r[3]): r[4] for r in rows if r[1] == "Refusals, suspensions and revocations by grounds"}
     assert grounds[("Sexual misconduct", "This period")] == "fewer than 5"
     assert grounds[("Harassment", "This period")] == "withheld" and grounds[("Total", "This period")] == "20"
-    assert any(r[2] == "'=HYPERLINK(\"http://x\")" for r in rows)
+    assert any(r[2] == '\'=HYPERLINK("http://x")' for r in rows)
     assert not any(cell.startswith("=") for r in rows for cell in r)
 
     response = lead.get(f"/reports/export?file_format=xlsx&{PERIOD_ARGS}")
     sheet = load_workbook(io.BytesIO(response.get_data()))["Oversight report"]
     cells = {cell.value: cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}
-    assert cells["=HYPERLINK(\"http://x\")"].data_type == "s"  # text, never a formula
+    assert cells['=HYPERLINK("http://x")'].data_type == "s"  # text, never a formula
     values = [[c.value for c in row] for row in sheet.iter_rows(values_only=False)]
-    assert ["Decisions", "Refusals, suspensions and revocations by grounds", "Sexual misconduct", "This period",
-            "fewer than 5"] in values
+    assert [
+        "Decisions",
+        "Refusals, suspensions and revocations by grounds",
+        "Sexual misconduct",
+        "This period",
+        "fewer than 5",
+    ] in values
     assert [e.details["format"] for e in _events(app, "report.exported")] == ["csv", "xlsx"]
 
 
@@ -153,8 +182,15 @@ def test_printable_page_for_board_papers_is_audited(app, login):
     html = auditor.get(f"/reports/print?{PERIOD_ARGS}").get_data(as_text=True)
     assert "Licensing oversight report: The county (all authorities)" in html
     assert "01 May 2026 to 31 Oct 2026" in html and "Use your browser's print command" in html
-    for title in ("Applicant checks", "Decisions", "Complaints", "Police information and alerts",
-                  "Requests between authorities", "DBS and safeguarding training", "Identity matching"):
+    for title in (
+        "Applicant checks",
+        "Decisions",
+        "Complaints",
+        "Police information and alerts",
+        "Requests between authorities",
+        "DBS and safeguarding training",
+        "Identity matching",
+    ):
         assert f">{title}</h2>" in html
     assert _table(html, "decisions_by_grounds")["Sexual misconduct"][0] == "fewer than 5"
     [event] = _events(app, "report.printed")
@@ -172,13 +208,27 @@ def test_a_bad_period_is_explained_and_the_default_report_shown(app, login):
 
 def test_admin_gives_the_new_roles_only_to_fitting_authorities(app, login, county):
     admin = login(ADMIN)
-    response = admin.submit("/admin/users/new", {
-        "email": "manager@example.org", "name": "New Manager", "authority_id": county["CDC"],
-        "role": "licensing_manager", "password": "a perfectly long passphrase"})
+    response = admin.submit(
+        "/admin/users/new",
+        {
+            "email": "manager@example.org",
+            "name": "New Manager",
+            "authority_id": county["CDC"],
+            "role": "licensing_manager",
+            "password": "a perfectly long passphrase",
+        },
+    )
     assert response.status_code == 302
-    response = admin.submit("/admin/users/new", {
-        "email": "lead@example.org", "name": "Wrong Lead", "authority_id": county["TVP"],
-        "role": "county_safeguarding_lead", "password": "a perfectly long passphrase"})
+    response = admin.submit(
+        "/admin/users/new",
+        {
+            "email": "lead@example.org",
+            "name": "Wrong Lead",
+            "authority_id": county["TVP"],
+            "role": "county_safeguarding_lead",
+            "password": "a perfectly long passphrase",
+        },
+    )
     assert response.status_code == 400
     with app.app_context():
         assert db.session.scalar(select(User).where(User.email == "manager@example.org")).role is MANAGER
