@@ -1,12 +1,13 @@
-"""Report latency at register scale: python bench/reports_latency.py [--sizes ...] [--databases ...] [--runs N].
+"""Report latency at register scale: python bench/reports_latency.py [--sizes ...] [--databases ...].
 
-For each size and database: bulk-load a synthetic register (bench/bulk_load.py) into a freshly migrated SQLite
-file or a throwaway PostgreSQL 15 cluster, then add the activity the reports count, in set-based SQL and in
-proportion to the register: decisions (1 record in 20), complaints (1 in 8), police items (every police record),
-DBS certificates (every badge and licence holder), alerts (1 in 40), requests (1 in 80), applicant checks
-(1 in 50) and link decisions (1 in 30). ANALYZE, then time ``build_report`` (every section, the previous period
-included) for the county and for one district over the last 3 and 12 months, each in a fresh session as in a
-web request, after one untimed warm-up. Prints median and max per report and writes bench/results/reports_latency.txt.
+For each size and database: bulk-load a synthetic register (bench/bulk_load.py) into a freshly migrated
+SQLite file or a throwaway PostgreSQL 15 cluster, then add the activity the reports count, in set-based SQL
+and in proportion to the register: decisions (1 record in 20), complaints (1 in 8), police items (every
+police record), DBS certificates (every badge and licence holder), alerts (1 in 40), requests (1 in 80),
+applicant checks (1 in 50) and link decisions (1 in 30). ANALYZE, then time ``build_report`` (every section,
+the previous period included) for the county and for one district over the last 3 and 12 months, each in a
+fresh session as in a web request, after one untimed warm-up. Prints median and max per report and writes
+bench/results/reports_latency.txt (--runs N sets the number of timed runs).
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def _day(dialect: str, offset_sql: str, start: str = "2023-11-01") -> str:
 
 def _stamp(dialect: str, offset_sql: str, hours_sql: str = "0") -> str:
     if dialect == "sqlite":
-        return f"datetime('2023-11-01 09:00:00', '+' || ({offset_sql}) || ' days', '+' || ({hours_sql}) || ' hours')"
+        days, hours = f"'+' || ({offset_sql}) || ' days'", f"'+' || ({hours_sql}) || ' hours'"
+        return f"datetime('2023-11-01 09:00:00', {days}, {hours})"
     return (
         f"(TIMESTAMP '2023-11-01 09:00:00' + ({offset_sql})::integer * INTERVAL '1 day' "
         f"+ ({hours_sql})::integer * INTERVAL '1 hour')"
@@ -91,59 +93,72 @@ def add_activity(url: str) -> dict[str, int]:
             else "json_build_array(json_build_object('id', identity_id))"
         )
         statements = [
-            f"""INSERT INTO sanctions (person_record_id, authority_id, sanction_type, grounds, decided_on, effective_on,
+            f"""INSERT INTO sanctions (person_record_id, authority_id, sanction_type, grounds, decided_on,
+                    effective_on,
                     decision_maker, narrative, appeal_outcome, created_at)
                 SELECT id, authority_id, {pick(types, "id / 20")}, {pick(grounds, "id / 7")},
-                    {_day(d, "id % 1095")}, {_day(d, "id % 1095")}, 'Sub-Committee', '', 'none', {_stamp(d, "0")}
-                FROM person_records WHERE id % 20 = 0 AND authority_id IN {licensing}""",
+                    {_day(d, "id % 1095")}, {_day(d, "id % 1095")}, 'Sub-Committee', '', 'none',
+                    {_stamp(d, "0")}
+                FROM person_records WHERE id % 20 = 0 AND authority_id IN {licensing}""",  # noqa: S608  (our own constants, no user input)
             f"""INSERT INTO complaints (person_record_id, authority_id, received_on, source, category, place,
-                    vehicle_registration, operator_name, narrative, outcome, complainant_name, complainant_contact,
+                    vehicle_registration, operator_name, narrative, outcome, complainant_name,
+                    complainant_contact,
                     substantiated, created_at)
-                SELECT id, authority_id, {_day(d, "(id * 7) % 1095")}, 'public', {pick(categories, "id / 8")}, '', '',
-                    '', '', '', '', '', CASE id % 3 WHEN 0 THEN NULL WHEN 1 THEN {"1" if d == "sqlite" else "true"}
+                SELECT id, authority_id, {_day(d, "(id * 7) % 1095")}, 'public',
+                    {pick(categories, "id / 8")}, '', '',
+                    '', '', '', '', '',
+                    CASE id % 3 WHEN 0 THEN NULL WHEN 1 THEN {"1" if d == "sqlite" else "true"}
                     ELSE {"0" if d == "sqlite" else "false"} END, {_stamp(d, "0")}
-                FROM person_records WHERE id % 8 = 0 AND authority_id IN {licensing}""",
+                FROM person_records WHERE id % 8 = 0 AND authority_id IN {licensing}""",  # noqa: S608  (our own constants, no user input)
             f"""INSERT INTO intelligence_items (person_record_id, authority_id, source_evaluation,
-                    intelligence_assessment, handling_code, handling_conditions, status, category, force_reference,
+                    intelligence_assessment, handling_code, handling_conditions, status, category,
+                    force_reference,
                     legal_basis, full_text, sanitised_summary, submitted_on, review_on, created_at)
                 SELECT id, authority_id, '2', 'B', 'P', '', 'intelligence', 'other', 'TVP/' || id, '', '', '',
                     {_day(d, "(id * 3) % 1095")}, {_day(d, "(id * 3) % 1095 + 365")}, {_stamp(d, "0")}
-                FROM person_records WHERE authority_id IN {police}""",
-            f"""INSERT INTO dbs_certificates (person_record_id, certificate_number, issued_on, barred_lists_checked,
+                FROM person_records WHERE authority_id IN {police}""",  # noqa: S608  (our own constants, no user input)
+            f"""INSERT INTO dbs_certificates (person_record_id, certificate_number, issued_on,
+                    barred_lists_checked,
                     update_service_subscribed, last_status_check_on, last_status_result)
                 SELECT person_record_id, '000000000000', {_day(d, "person_record_id % 700")},
                     {"1" if d == "sqlite" else "true"},
                     {"(person_record_id % 10 <> 0)" if d == "postgresql" else "person_record_id % 10 <> 0"},
                     {_day(d, "700 + person_record_id % 400")}, 'no new information'
-                FROM (SELECT person_record_id FROM licences UNION SELECT person_record_id FROM badges) AS holders""",
+                FROM (SELECT person_record_id FROM licences
+                      UNION SELECT person_record_id FROM badges) AS holders""",  # noqa: S608  (our own constants, no user input)
             """UPDATE badges SET dbs_certificate_id = (SELECT min(c.id) FROM dbs_certificates c
                     WHERE c.person_record_id = badges.person_record_id),
-                safeguarding_training_on = CASE WHEN id % 12 = 0 THEN NULL ELSE issued_on END""",
+                safeguarding_training_on = CASE WHEN id % 12 = 0 THEN NULL ELSE issued_on END""",  # noqa: S608  (our own constants, no user input)
             f"""INSERT INTO alerts (authority_id, identity_id, kind, subject_type, subject_id, summary,
                     raised_by_authority_id, created_at, acknowledged_at, action_taken)
-                SELECT authority_id, identity_id, {pick(["police_information", "decision", "complaint"], "id / 40")},
+                SELECT authority_id, identity_id,
+                    {pick(["police_information", "decision", "complaint"], "id / 40")},
                     'person_records', id, '', {police}, {_stamp(d, "(id * 5) % 1095")},
                     CASE WHEN id % 7 = 0 THEN NULL ELSE {_stamp(d, "(id * 5) % 1095", "(id % 90)")} END, ''
-                FROM person_records WHERE id % 40 = 0 AND authority_id IN {licensing}""",
-            f"""INSERT INTO information_requests (kind, identity_id, from_authority_id, to_authority_id, subject_type,
+                FROM person_records WHERE id % 40 = 0 AND authority_id IN {licensing}""",  # noqa: S608  (our own constants, no user input)
+            f"""INSERT INTO information_requests (kind, identity_id, from_authority_id, to_authority_id,
+                    subject_type,
                     details, requested_by_id, sent_on, due_on, reply, replied_on, created_at)
                 SELECT CASE WHEN id % 160 = 0 THEN 'information_request' ELSE 'out_of_area_referral' END,
                     identity_id, {police}, authority_id, '', '', {officer}, {_day(d, "(id * 11) % 1095")},
                     {_day(d, "(id * 11) % 1095 + 20")}, '',
-                    CASE WHEN id % 3 = 0 THEN NULL ELSE {_day(d, "(id * 11) % 1095 + id % 30")} END, {_stamp(d, "0")}
-                FROM person_records WHERE id % 80 = 0 AND authority_id IN {licensing}""",
-            f"""INSERT INTO applicant_checks (authority_id, checked_by_id, applicant_reference, criteria, identity_ids,
+                    CASE WHEN id % 3 = 0 THEN NULL ELSE {_day(d, "(id * 11) % 1095 + id % 30")} END,
+                    {_stamp(d, "0")}
+                FROM person_records WHERE id % 80 = 0 AND authority_id IN {licensing}""",  # noqa: S608  (our own constants, no user input)
+            f"""INSERT INTO applicant_checks (authority_id, checked_by_id, applicant_reference, criteria,
+                    identity_ids,
                     findings, nr3s_outcome, nr3s_reference, checked_at)
                 SELECT authority_id, {officer}, 'APP-' || id, '{{}}', {json_ids}, '', 'no_match', '',
                     {_stamp(d, "(id * 13) % 1095")}
-                FROM person_records WHERE id % 50 = 0 AND authority_id IN {licensing}""",
-            f"""INSERT INTO record_links (record_a_id, record_b_id, score, evidence, summary, state, review_reason,
+                FROM person_records WHERE id % 50 = 0 AND authority_id IN {licensing}""",  # noqa: S608  (our own constants, no user input)
+            f"""INSERT INTO record_links (record_a_id, record_b_id, score, evidence, summary, state,
+                    review_reason,
                     set_at, created_at)
                 SELECT id, id + 1, 0.8, '[]', '', {
                 pick(["automatic", "confirmed", "rejected", "pending_review"], "id / 30")
             }, '',
                     {_stamp(d, "(id * 17) % 1095")}, {_stamp(d, "(id * 17) % 1095")}
-                FROM person_records WHERE id % 30 = 0 AND id + 1 <= (SELECT max(id) FROM person_records)""",
+                FROM person_records WHERE id % 30 = 0 AND id + 1 <= (SELECT max(id) FROM person_records)""",  # noqa: S608  (our own constants, no user input)
         ]
         for statement in statements:
             db.session.execute(text(statement))
