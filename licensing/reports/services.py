@@ -18,6 +18,7 @@ from licensing.auth.models import Role, User
 from licensing.authorities.models import Authority, AuthorityKind
 from licensing.complaints.models import Complaint, ComplaintCategory
 from licensing.db import db
+from licensing.errors import RuleViolation
 from licensing.intelligence.models import IntelligenceItem, IntelligenceStatus
 from licensing.licences.models import Badge, BadgeStatus, BadgeType, DbsCertificate, Licence, LicenceStatus
 from licensing.licences.rules import add_months
@@ -1036,8 +1037,6 @@ def choose_report(
     user: User, *, scope_value: str, start: dt.date | None, end: dt.date | None, today: dt.date
 ) -> tuple[Scope, Period]:
     """The scope and period asked for, if the user may see that scope; RuleViolation otherwise."""
-    from licensing.errors import RuleViolation
-
     scopes = scopes_for(user)
     if not scopes:
         raise RuleViolation(
