@@ -62,6 +62,7 @@ bench: install
 	$(PY) bench/match_quality.py
 	$(PY) bench/match_file_throughput.py
 	$(PY) bench/search_latency.py
+	$(PY) bench/reports_latency.py
 
 clean:
 	rm -rf $(VENV) node_modules $(STATIC) instance .pytest_cache

@@ -41,6 +41,7 @@ def create_app(config: str | type | object | None = None, **overrides) -> Flask:
     from licensing.intelligence import views as intelligence
     from licensing.main import views as main
     from licensing.people import views as people
+    from licensing.reports import views as reports
     from licensing.requests import views as requests
     from licensing.sanctions import views as sanctions
 
@@ -84,6 +85,7 @@ def create_app(config: str | type | object | None = None, **overrides) -> Flask:
         intelligence,
         alerts,
         requests,
+        reports,
         admin,
         audit,
     ):

@@ -19,6 +19,7 @@ from licensing.people.models import (
                                      RecordLink,
                                      TermCount,
 )
+from licensing.reports.models import REPORT_INDEXES
 from licensing.requests.models import InformationRequest
 from licensing.sanctions.models import Sanction
 
@@ -42,6 +43,7 @@ __all__ = [
     "Licence",
     "PersonName",
     "PersonRecord",
+    "REPORT_INDEXES",
     "RecordLink",
     "Role",
     "Sanction",

@@ -60,6 +60,8 @@ DEMO_USERS = [
     ("spoc@example.org", "DC Priya Nair", Role.POLICE_SPOC, "TVP"),
     ("admin@example.org", "Alex Morgan", Role.ADMINISTRATOR, "BCC-CT"),
     ("auditor@example.org", "Jo Fielding", Role.AUDITOR, "BCC-CT"),
+    ("manager.wycombe@example.org", "Imran Qureshi", Role.LICENSING_MANAGER, "WDC"),
+    ("safeguarding.lead@example.org", "Helen Ward", Role.SAFEGUARDING_LEAD, "BCC-CT"),
 ]
 
 OPERATORS = ["Chiltern Cars Ltd", "Wycombe Taxis", "Vale Private Hire", "Beacon Travel", "Amersham Executive",

@@ -20,6 +20,8 @@ class Role(LabelledEnum):
     POLICE_SPOC = "police_spoc", "Police point of contact"
     ADMINISTRATOR = "administrator", "Administrator"
     AUDITOR = "auditor", "Auditor"
+    LICENSING_MANAGER = "licensing_manager", "Licensing manager"
+    SAFEGUARDING_LEAD = "county_safeguarding_lead", "County safeguarding lead"
 
 
 class User(UserMixin, db.Model):
