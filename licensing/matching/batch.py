@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TextIO
 
+from licensing.exports.tabular import neutralise
+
 from .blocking import link_keys
 from .frequencies import CountedFrequencies
 from .records import MatchRecord, PreparedRecord, is_iso_date, prepare
@@ -360,7 +362,7 @@ def match_file(
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(("id_a", "id_b", "score"))
-            writer.writerows((a, b, f"{score:.6f}") for a, b, score in rows)
+            writer.writerows((neutralise(a), neutralise(b), f"{score:.6f}") for a, b, score in rows)
         os.replace(tmp_name, output_path)
     except BaseException:
         if os.path.exists(tmp_name):
