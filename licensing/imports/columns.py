@@ -67,6 +67,7 @@ NARRATIVE_LIMIT = 1000
 FORMULA_START = ("=", "+", "-", "@")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T00:00:00$")
+PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,19}$")  # "+44 ..." is a phone number, not a formula
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,8 @@ def _check_text(name: str, raw: str) -> str:
     if any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in raw):
         raise ValueError("contains control characters")
     text = clean_text(raw)
+    if name == "phone" and PHONE.match(text):
+        return text
     if text.startswith(FORMULA_START) or raw.lstrip(" ").startswith(("\t", "\r")):
         raise ValueError("starts like a spreadsheet formula (=, +, -, @): remove the leading character")
     if name in MAX_LENGTH and len(text) > MAX_LENGTH[name]:
