@@ -14,6 +14,7 @@ def blueprints() -> list:
     from licensing.alerts.views import bp as alerts_bp
     from licensing.audit.views import bp as audit_bp
     from licensing.complaints.views import bp as complaints_bp
+    from licensing.exports.views import bp as exports_bp
     from licensing.imports.views import bp as imports_bp
     from licensing.sanctions.views import bp as sanctions_bp
     from licensing.auth.views import bp as auth_bp
@@ -24,7 +25,7 @@ def blueprints() -> list:
     from licensing.requests.views import bp as requests_bp
 
     return [auth_bp, main_bp, people_bp, sanctions_bp, complaints_bp, licences_bp, intelligence_bp, alerts_bp,
-            requests_bp, audit_bp, admin_bp, imports_bp]
+            requests_bp, audit_bp, admin_bp, imports_bp, exports_bp]
 
 
 def create_app(config: str | type | object = "config.DevelopmentConfig", **overrides) -> Flask:
