@@ -11,6 +11,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 def blueprints() -> list:
     """Every area's blueprint, in menu order."""
     from licensing.admin.views import bp as admin_bp
+    from licensing.api.admin_views import bp as api_tokens_bp
+    from licensing.api.views import bp as api_bp
     from licensing.alerts.views import bp as alerts_bp
     from licensing.audit.views import bp as audit_bp
     from licensing.complaints.views import bp as complaints_bp
@@ -25,7 +27,7 @@ def blueprints() -> list:
     from licensing.requests.views import bp as requests_bp
 
     return [auth_bp, main_bp, people_bp, sanctions_bp, complaints_bp, licences_bp, intelligence_bp, alerts_bp,
-            requests_bp, audit_bp, admin_bp, imports_bp, exports_bp]
+            requests_bp, audit_bp, admin_bp, imports_bp, exports_bp, api_bp, api_tokens_bp]
 
 
 def create_app(config: str | type | object = "config.DevelopmentConfig", **overrides) -> Flask:
@@ -34,7 +36,7 @@ def create_app(config: str | type | object = "config.DevelopmentConfig", **overr
 
     from licensing import cli, errors, security
     from licensing.db import db
-    from licensing.extensions import csrf, login_manager, migrate
+    from licensing.extensions import csrf, limiter, login_manager, migrate
 
     app = Flask(__name__, template_folder=str(REPO_ROOT / "templates"), instance_path=str(REPO_ROOT / "instance"))
     if isinstance(config, str):
@@ -57,6 +59,7 @@ def create_app(config: str | type | object = "config.DevelopmentConfig", **overr
     migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     WTFormsHelpers(app)
 
     from licensing import models  # noqa: F401  (complete metadata for migrations)

@@ -398,3 +398,35 @@ def _add_history(record: PersonRecord, row: RowValues, authority: Authority, *, 
                 narrative=row.get("complaint_narrative", ""), recorded_by_id=actor.id if actor else None))
             changed = True
     return changed
+
+
+class RowInvalid(RuleViolation):
+    """One record's fields are invalid; `errors` name each field."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{e.column}: {e.message}" for e in errors))
+
+
+class StaleRecord(RuleViolation):
+    """The record changed since the caller read it (optimistic locking)."""
+
+
+def import_record(cells: dict[str, str], authority: Authority, *, actor: User, expected_version: int | None,
+                  ) -> tuple[PersonRecord, ImportReport]:
+    """Create or update one record as a one-row import: the same checks, writes and linking as a file."""
+    report = ImportReport(filename="api")
+    row, errors = check_row(1, {k: v for k, v in cells.items() if k in COLUMN_NAMES})
+    if errors:
+        raise RowInvalid(errors)
+    rows, context = _check_against_register([row], authority, report)
+    if report.errors:
+        raise RowInvalid(report.errors)
+    existing = context.existing.get(row.get("local_reference"))
+    if existing is not None and expected_version is not None and existing.version_id != expected_version:
+        raise StaleRecord(f"Record {existing.authority_reference} was changed by someone else "
+                          f"(version {existing.version_id}, not {expected_version}): read it again")
+    _apply(rows, authority, context=context, actor=actor, report=report, progress=Progress())
+    record = existing or db.session.scalar(select(PersonRecord).where(
+        PersonRecord.authority_id == authority.id, PersonRecord.authority_reference == row.get("local_reference")))
+    return record, report
