@@ -19,7 +19,7 @@ from licensing.audit import record as audit
 from licensing.auth.models import User
 from licensing.authorities.models import Authority
 from licensing.complaints.models import Complaint, ComplaintSource
-from licensing.db import db
+from licensing.db import db, utcnow
 from licensing.errors import RuleViolation
 from licensing.imports.columns import COLUMN_NAMES, FieldError, RowValues, check_row
 from licensing.imports.linking import link_records_batch
@@ -293,6 +293,7 @@ def _apply(rows: list[RowValues], authority: Authority, *, context: _Register, a
             if person_changed:
                 relink.append((record, previous))
             if person_changed or history_changed:
+                record.updated_at = utcnow()  # a row update, so the version moves even for an address or licence
                 report.updated += 1
                 audit(actor, "person_record.updated", record, email=report.actor_label,
                       details={"import": report.filename})
