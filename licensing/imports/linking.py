@@ -143,8 +143,9 @@ def link_records_batch(records: list[PersonRecord], *, actor: User | None,
     terms = [frequency_terms(m) for m in match_records]
     keys = [blocking_keys(m) for m in match_records]
     stored = [record_keys(m) for m in match_records]
-    db.session.execute(insert(BlockingKey), [{"person_record_id": r.id, "key": k}
-                                             for r, ks in zip(records, stored, strict=True) for k in sorted(ks)])
+    key_rows = [{"person_record_id": r.id, "key": k} for r, ks in zip(records, stored, strict=True) for k in sorted(ks)]
+    if key_rows:  # a record with too little to block on has no keys (an empty executemany is an invalid INSERT)
+        db.session.execute(insert(BlockingKey), key_rows)
     counts = _RunningCounts({t for ts in terms for t in ts})
     all_keys = sorted({k[:64] for ks in keys for k in ks})
     holders: dict[str, list[int]] = defaultdict(list)

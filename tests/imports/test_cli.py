@@ -136,3 +136,9 @@ def test_usage_errors_exit_2(app, runner, county, tmp_path):
     path.write_bytes(csv_file([person_row(1)]))
     assert runner.invoke(args=["import-records", str(path), "--authority", "NOPE"]).exit_code == 2
     assert runner.invoke(args=["import-records", str(path), "--authority", "WDC", "--mapping", "x"]).exit_code == 2
+
+
+def test_a_record_too_sparse_to_block_on_still_imports(app, runner, county, tmp_path):
+    result = _run(runner, tmp_path, csv_file([{"local_reference": "SPARSE1", "surname": "0"}]))
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1].startswith("import: created=1")
