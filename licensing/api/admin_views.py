@@ -14,6 +14,7 @@ from licensing.db import db, utcnow
 from licensing.errors import RuleViolation
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/admin/api-tokens")
+NAV_ITEMS = [("api_tokens.tokens", "API tokens", (Role.ADMINISTRATOR,))]
 
 
 @bp.route("/", methods=["GET", "POST"])

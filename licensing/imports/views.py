@@ -21,6 +21,7 @@ from licensing.imports.services import authority_mappings, find_mapping, run_imp
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 IMPORTERS = (Role.ADMINISTRATOR, Role.LICENSING_OFFICER)
+NAV_ITEMS = [("imports.upload", "Import", IMPORTERS)]
 
 
 def _authorities() -> list[Authority]:
