@@ -23,13 +23,16 @@ ERROR_TITLES = {
 }
 
 
-API_CODES = {400: "bad_request", 401: "unauthorised", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-             409: "conflict", 413: "too_large", 429: "rate_limited", 500: "server_error"}
+API_CODES = {
+    400: "bad_request", 401: "unauthorised", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+    409: "conflict", 413: "too_large", 429: "rate_limited", 500: "server_error",
+}
 
 
 def api_error(status: int, message: str, fields: dict | None = None):
     """The API's one error shape: {"error": {"status", "code", "message", "fields"}}."""
-    body = {"status": status, "code": API_CODES.get(status, "error"), "message": message, "fields": fields or {}}
+    body = {"status": status, "code": API_CODES.get(status, "error"), "message": message,
+            "fields": fields or {}}
     return jsonify({"error": body}), status
 
 

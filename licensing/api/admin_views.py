@@ -21,20 +21,33 @@ NAV_ITEMS = [("api_tokens.tokens", "API tokens", (Role.ADMINISTRATOR,))]
 @roles_required(Role.ADMINISTRATOR)
 def tokens():
     form = TokenForm()
-    form.user_id.choices = [SelectChoice(u.id, f"{u.email} ({u.role.label})")
-                            for u in db.session.scalars(select(User).where(User.is_enabled).order_by(User.email))]
+    form.user_id.choices = [
+        SelectChoice(u.id, f"{u.email} ({u.role.label})")
+        for u in db.session.scalars(select(User).where(User.is_enabled).order_by(User.email))
+    ]
     shown = None
     if form.validate_on_submit():
         try:
-            shown, _ = create_token(db.session.get(User, form.user_id.data), form.label.data, actor=current_user,
-                                    days=form.days.data)
+            shown, _ = create_token(
+                db.session.get(User, form.user_id.data),
+                form.label.data,
+                actor=current_user,
+                days=form.days.data,
+            )
         except RuleViolation as error:
             db.session.rollback()
             form.label.errors.append(str(error))
         else:
             db.session.commit()
-    response = render_template("api/tokens.html", form=form, tokens=all_tokens(), shown=shown, now=utcnow(),
-                               revoke_form=RevokeForm(), title="API tokens")
+    response = render_template(
+        "api/tokens.html",
+        form=form,
+        tokens=all_tokens(),
+        shown=shown,
+        now=utcnow(),
+        revoke_form=RevokeForm(),
+        title="API tokens",
+    )
     return response, 400 if form.errors else 200, {"Cache-Control": "no-store"}
 
 

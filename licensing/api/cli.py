@@ -1,4 +1,4 @@
-"""`flask --app licensing api-tokens create --email USER --label NAME`: prints the new token alone on its last line."""
+"""`flask --app licensing api-tokens create --email USER --label NAME`: prints the token alone, last."""
 
 import getpass
 import sys
@@ -26,7 +26,9 @@ def create(email: str, label: str, days: int) -> None:
         click.echo(f"Error: no user {email}", err=True)
         sys.exit(2)
     try:
-        plain, token = create_token(user, label, actor=None, days=days, actor_label=f"cli:{getpass.getuser()}")
+        plain, token = create_token(
+            user, label, actor=None, days=days, actor_label=f"cli:{getpass.getuser()}"
+        )
     except RuleViolation as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)

@@ -19,11 +19,16 @@ from licensing.intelligence.models import (
 from licensing.licences.models import BadgeStatus, BadgeType, LicenceStatus, LicenceType
 from licensing.sanctions.models import GroundsCategory
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100, pattern=r"^[^\x00-\x08\x0b-\x1f\x7f]*$")]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000,
-                                            pattern=r"^[^\x00-\x08\x0b-\x1f\x7f]*$")]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=300,
-                                          pattern=r"^[^\x00-\x1f\x7f]*$")]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=100, pattern=r"^[^\x00-\x08\x0b-\x1f\x7f]*$")
+]
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=5000, pattern=r"^[^\x00-\x08\x0b-\x1f\x7f]*$")
+]
+Reason = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=5, max_length=300, pattern=r"^[^\x00-\x1f\x7f]*$"),
+]
 
 
 class Strict(BaseModel):
@@ -215,8 +220,16 @@ class RecordResponse(Strict):
 
 
 class DecisionIn(Strict):
-    decision: Literal["refusal", "refusal_to_renew", "suspension", "interim_suspension", "revocation", "warning",
-                      "conditions", "penalty_points"]
+    decision: Literal[
+        "refusal",
+        "refusal_to_renew",
+        "suspension",
+        "interim_suspension",
+        "revocation",
+        "warning",
+        "conditions",
+        "penalty_points",
+    ]
     grounds: GroundsCategory
     decided_on: dt.date
     effective_on: dt.date
@@ -244,8 +257,9 @@ class IntelligenceIn(Strict):
     legal_basis: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
     full_text: LongText
     sanitised_summary: LongText = ""
-    recipient_codes: list[Annotated[str, StringConstraints(max_length=20)]] = Field(default_factory=list,
-                                                                                    max_length=20)
+    recipient_codes: list[Annotated[str, StringConstraints(max_length=20)]] = Field(
+        default_factory=list, max_length=20
+    )
     review_on: dt.date
 
 
@@ -267,5 +281,9 @@ class AlertList(Page):
 
 
 class AcknowledgeIn(Strict):
-    action_taken: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=1000,
-                                                   pattern=r"^[^\x00-\x08\x0b-\x1f\x7f]*$")]
+    action_taken: Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True, min_length=3, max_length=1000, pattern=r"^[^\x00-\x08\x0b-\x1f\x7f]*$"
+        ),
+    ]

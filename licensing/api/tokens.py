@@ -14,7 +14,7 @@ from licensing.auth.models import User
 from licensing.db import db, utcnow
 from licensing.errors import RuleViolation
 
-TOKEN_PREFIX = "lir_"
+TOKEN_PREFIX = "lir_"  # noqa: S105 (a recognisable prefix, not a secret)
 DEFAULT_DAYS = 90
 MAX_DAYS = 365
 
@@ -23,8 +23,9 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_token(user: User, label: str, *, actor: User | None, days: int = DEFAULT_DAYS,
-                 actor_label: str = "") -> tuple[str, ApiToken]:
+def create_token(
+    user: User, label: str, *, actor: User | None, days: int = DEFAULT_DAYS, actor_label: str = ""
+) -> tuple[str, ApiToken]:
     """A new random token acting as `user`; the plain token is returned once and never stored."""
     label = (label or "").strip()
     if not label or len(label) > 80:
@@ -34,12 +35,23 @@ def create_token(user: User, label: str, *, actor: User | None, days: int = DEFA
     if not user.is_enabled:
         raise RuleViolation("That user is disabled")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, label=label, token_hash=_digest(plain), prefix=plain[:10],
-                     expires_at=utcnow() + dt.timedelta(days=days), created_by_id=actor.id if actor else None)
+    token = ApiToken(
+        user_id=user.id,
+        label=label,
+        token_hash=_digest(plain),
+        prefix=plain[:10],
+        expires_at=utcnow() + dt.timedelta(days=days),
+        created_by_id=actor.id if actor else None,
+    )
     db.session.add(token)
     db.session.flush()
-    audit(actor, "api_token.created", token, email=actor_label,
-          details={"for": user.email, "label": label, "expires_at": token.expires_at.isoformat()})
+    audit(
+        actor,
+        "api_token.created",
+        token,
+        email=actor_label,
+        details={"for": user.email, "label": label, "expires_at": token.expires_at.isoformat()},
+    )
     return plain, token
 
 

@@ -72,8 +72,18 @@ def _field_errors(error: ValidationError) -> dict[str, list[str]]:
     return fields
 
 
-def endpoint(method: str, path: str, *, summary: str, roles, response: type[BaseModel], body=None, status=200,
-             query: tuple[str, ...] = (), headers: tuple[str, ...] = ()):
+def endpoint(
+    method: str,
+    path: str,
+    *,
+    summary: str,
+    roles,
+    response: type[BaseModel],
+    body=None,
+    status=200,
+    query: tuple[str, ...] = (),
+    headers: tuple[str, ...] = (),
+):
     """Register a route, check the caller's role and body, and record it for the OpenAPI document."""
 
     def decorator(view: Callable):
@@ -96,8 +106,20 @@ def endpoint(method: str, path: str, *, summary: str, roles, response: type[Base
             return jsonify(result.model_dump(mode="json")), status
 
         bp.add_url_rule(path, view.__name__, wrapped, methods=[method.upper()])
-        OPERATIONS.append(Operation(method.lower(), path, f"api.{view.__name__}", summary, tuple(roles), body,
-                                    response, status, query, headers))
+        OPERATIONS.append(
+            Operation(
+                method.lower(),
+                path,
+                f"api.{view.__name__}",
+                summary,
+                tuple(roles),
+                body,
+                response,
+                status,
+                query,
+                headers,
+            )
+        )
         return wrapped
 
     return decorator
@@ -145,48 +167,96 @@ def _pagination() -> tuple[int, int]:
         page = int(request.args.get("page", 1))
         per_page = int(request.args.get("per_page", current_app.config["PAGE_SIZE"]))
     except ValueError as error:
-        raise ApiError(400, "page and per_page are whole numbers", {"page": ["Must be a whole number"]}) from error
+        raise ApiError(
+            400, "page and per_page are whole numbers", {"page": ["Must be a whole number"]}
+        ) from error
     if not 1 <= page <= 100_000 or not 1 <= per_page <= MAX_PER_PAGE:
-        raise ApiError(400, f"page must be 1 or more; per_page 1 to {MAX_PER_PAGE}",
-                       {"page": ["Out of range"], "per_page": ["Out of range"]})
+        raise ApiError(
+            400,
+            f"page must be 1 or more; per_page 1 to {MAX_PER_PAGE}",
+            {"page": ["Out of range"], "per_page": ["Out of range"]},
+        )
     return page, per_page
 
 
 def _summary(record: PersonRecord) -> dict:
-    return {"record_id": record.id, "authority_code": record.authority.code, "authority_name": record.authority.name,
-            "reference": record.authority_reference, "name": record.full_name, "date_of_birth": record.date_of_birth}
+    return {
+        "record_id": record.id,
+        "authority_code": record.authority.code,
+        "authority_name": record.authority.name,
+        "reference": record.authority_reference,
+        "name": record.full_name,
+        "date_of_birth": record.date_of_birth,
+    }
 
 
-# ---- search and identities ------------------------------------------------------------------------------------
+# ---- search and identities --------------------
 
-@endpoint("post", "/search", summary="Search people, ranked, with each record's authority (a reason is required)",
-          roles=SEARCHER_ROLES, body=s.SearchRequest, response=s.SearchResponse, query=("page", "per_page"))
+
+@endpoint(
+    "post",
+    "/search",
+    summary="Search people, ranked, with each record's authority (a reason is required)",
+    roles=SEARCHER_ROLES,
+    body=s.SearchRequest,
+    response=s.SearchResponse,
+    query=("page", "per_page"),
+)
 def search(user: User, data: s.SearchRequest):
     criteria = SearchCriteria(
-        forenames=data.forenames, surname=data.surname, date_of_birth=data.date_of_birth,
-        approximate_age=data.approximate_age, postcode=normalise_postcode(data.postcode),
+        forenames=data.forenames,
+        surname=data.surname,
+        date_of_birth=data.date_of_birth,
+        approximate_age=data.approximate_age,
+        postcode=normalise_postcode(data.postcode),
         national_insurance=normalise_ni(data.national_insurance),
         driving_licence_number=normalise_dvla_number(data.driving_licence_number),
-        reference_number="".join(data.reference_number.split()).upper())
+        reference_number="".join(data.reference_number.split()).upper(),
+    )
     if not criteria.as_terms():
-        raise ApiError(400, "Enter at least one detail to search for", {"surname": ["Enter at least one detail"]})
+        raise ApiError(
+            400, "Enter at least one detail to search for", {"surname": ["Enter at least one detail"]}
+        )
     page, per_page = _pagination()
     hits = search_people(criteria, viewer=user, today=dt.date.today())
-    audit(user, "person.searched", reason=data.reason,
-          details={"terms": criteria.as_terms(), "results": [h.identity_id for h in hits], "via": "api"})
+    audit(
+        user,
+        "person.searched",
+        reason=data.reason,
+        details={"terms": criteria.as_terms(), "results": [h.identity_id for h in hits], "via": "api"},
+    )
     grant_access(user, [h.identity_id for h in hits], data.reason)
     db.session.commit()
-    shown = hits[(page - 1) * per_page: page * per_page]
+    shown = hits[(page - 1) * per_page : page * per_page]
     return s.SearchResponse(
-        items=[s.SearchHit(identity_id=h.identity_id, score=round(h.score, 6), explanation=h.explanation,
-                           exact=h.exact, records=[_summary(r) for r in h.records],
-                           flags=[{"code": f.code, "text": f.text} for f in h.flags]) for h in shown],
-        narrow=hits.narrow, page=page, per_page=per_page, total=len(hits), pages=max(1, -(-len(hits) // per_page)))
+        items=[
+            s.SearchHit(
+                identity_id=h.identity_id,
+                score=round(h.score, 6),
+                explanation=h.explanation,
+                exact=h.exact,
+                records=[_summary(r) for r in h.records],
+                flags=[{"code": f.code, "text": f.text} for f in h.flags],
+            )
+            for h in shown
+        ],
+        narrow=hits.narrow,
+        page=page,
+        per_page=per_page,
+        total=len(hits),
+        pages=max(1, -(-len(hits) // per_page)),
+    )
 
 
-@endpoint("get", "/identities/<int:identity_id>", summary="One identity with its records, as the caller may see "
-          "them (X-Reason, or a recent search's reason, is required)", roles=SEARCHER_ROLES,
-          response=s.IdentityResponse, headers=("X-Reason",))
+@endpoint(
+    "get",
+    "/identities/<int:identity_id>",
+    summary="One identity with its records, as the caller may see "
+    "them (X-Reason, or a recent search's reason, is required)",
+    roles=SEARCHER_ROLES,
+    response=s.IdentityResponse,
+    headers=("X-Reason",),
+)
 def get_identity(user: User, identity_id: int):
     identity = db.session.get(Identity, identity_id) if identity_id <= 2**31 - 1 else None
     while identity is not None and identity.merged_into_id is not None:
@@ -200,7 +270,9 @@ def get_identity(user: User, identity_id: int):
         except ValidationError as error:
             raise ApiError(400, "The reason is invalid", {"X-Reason": ["Invalid reason"]}) from error
         if not 5 <= len(given) <= 300:
-            raise ApiError(400, "The reason must be 5 to 300 characters", {"X-Reason": ["5 to 300 characters"]})
+            raise ApiError(
+                400, "The reason must be 5 to 300 characters", {"X-Reason": ["5 to 300 characters"]}
+            )
         grant_access(user, [identity.id], given)
     reason = given or stated_reason(user, identity.id)
     if not reason:
@@ -209,32 +281,88 @@ def get_identity(user: User, identity_id: int):
     audit(user, "person.viewed", identity, reason=reason, details=view.shown_ids() | {"via": "api"})
     db.session.commit()
     return s.IdentityResponse(
-        identity_id=identity.id, name=view.display_name,
-        records=[_summary(r) | {"forenames": r.forenames, "surname": r.surname, "sex": r.sex,
-                                "address": r.current_address.one_line if r.current_address else "",
-                                "national_insurance": r.national_insurance,
-                                "driving_licence_number": r.driving_licence_number, "version": r.version_id}
-                 for r in view.records],
-        licences=[{"authority_code": lic.authority.code, "licence_type": lic.licence_type.value, "number": lic.number,
-                   "status": lic.status.value, "issued_on": lic.issued_on, "expires_on": lic.expires_on}
-                  for lic in view.licences],
-        badges=[{"authority_code": b.authority.code, "badge_type": b.badge_type.value, "number": b.number,
-                 "status": b.status.value, "issued_on": b.issued_on, "expires_on": b.expires_on,
-                 "operator_name": b.operator_name} for b in view.badges],
-        decisions=[{"authority_code": d.authority.code, "decision": d.sanction_type.value, "grounds": d.grounds.value,
-                    "decided_on": d.decided_on, "effective_on": d.effective_on} for d in view.sanctions],
-        complaints=[{"authority_code": c.complaint.authority.code, "received_on": c.complaint.received_on,
-                     "category": c.complaint.category.value,
-                     "complainant_name": c.complaint.complainant_name if c.shows_complainant else None}
-                    for c in view.complaints],
-        intelligence=[{"item_id": i.item_id, "level": i.level, "text": i.text, "grading": i.grading,
-                       "conditions": i.conditions, "category": i.category} for i in view.intelligence],
+        identity_id=identity.id,
+        name=view.display_name,
+        records=[
+            _summary(r)
+            | {
+                "forenames": r.forenames,
+                "surname": r.surname,
+                "sex": r.sex,
+                "address": r.current_address.one_line if r.current_address else "",
+                "national_insurance": r.national_insurance,
+                "driving_licence_number": r.driving_licence_number,
+                "version": r.version_id,
+            }
+            for r in view.records
+        ],
+        licences=[
+            {
+                "authority_code": lic.authority.code,
+                "licence_type": lic.licence_type.value,
+                "number": lic.number,
+                "status": lic.status.value,
+                "issued_on": lic.issued_on,
+                "expires_on": lic.expires_on,
+            }
+            for lic in view.licences
+        ],
+        badges=[
+            {
+                "authority_code": b.authority.code,
+                "badge_type": b.badge_type.value,
+                "number": b.number,
+                "status": b.status.value,
+                "issued_on": b.issued_on,
+                "expires_on": b.expires_on,
+                "operator_name": b.operator_name,
+            }
+            for b in view.badges
+        ],
+        decisions=[
+            {
+                "authority_code": d.authority.code,
+                "decision": d.sanction_type.value,
+                "grounds": d.grounds.value,
+                "decided_on": d.decided_on,
+                "effective_on": d.effective_on,
+            }
+            for d in view.sanctions
+        ],
+        complaints=[
+            {
+                "authority_code": c.complaint.authority.code,
+                "received_on": c.complaint.received_on,
+                "category": c.complaint.category.value,
+                "complainant_name": c.complaint.complainant_name if c.shows_complainant else None,
+            }
+            for c in view.complaints
+        ],
+        intelligence=[
+            {
+                "item_id": i.item_id,
+                "level": i.level,
+                "text": i.text,
+                "grading": i.grading,
+                "conditions": i.conditions,
+                "category": i.category,
+            }
+            for i in view.intelligence
+        ],
         flags=[{"code": f.code, "text": f.text} for f in view.flags],
-        chronology=[{"on": e.on, "authority": e.authority, "kind": e.kind, "text": e.text} for e in view.chronology])
+        chronology=[
+            {"on": e.on, "authority": e.authority, "kind": e.kind, "text": e.text} for e in view.chronology
+        ],
+    )
 
 
-@endpoint("get", "/badges/<string:number>", summary="Check a badge by number", roles=(
-    Role.TRANSPORT_OFFICER, Role.LICENSING_OFFICER, Role.POLICE_SPOC), response=s.BadgeCheckResponse)
+@endpoint(
+    "get",
+    "/badges/<string:number>",
+    summary="Check a badge by number",
+    roles=(Role.TRANSPORT_OFFICER, Role.LICENSING_OFFICER, Role.POLICE_SPOC),
+    response=s.BadgeCheckResponse,
+)
 def badge(user: User, number: str):
     if len(number) > 30:
         raise ApiError(400, "A badge number has at most 30 characters", {"number": ["Too long"]})
@@ -242,116 +370,222 @@ def badge(user: User, number: str):
     db.session.commit()
     if not result.found:
         return s.BadgeCheckResponse(number=result.number, found=False)
-    return s.BadgeCheckResponse(number=result.number, found=True, status=result.status.value,
-                                holder_name=result.badge.person.full_name, identity_id=result.identity_id,
-                                flags=[{"code": f.code, "text": f.text} for f in result.flags],
-                                complaints=result.complaints)
+    return s.BadgeCheckResponse(
+        number=result.number,
+        found=True,
+        status=result.status.value,
+        holder_name=result.badge.person.full_name,
+        identity_id=result.identity_id,
+        flags=[{"code": f.code, "text": f.text} for f in result.flags],
+        complaints=result.complaints,
+    )
 
 
-# ---- writing ----------------------------------------------------------------------------------------------------
+# ---- writing --------------------
 
 WRITERS = (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER)
 
 
-@endpoint("put", "/records/<string:reference>", summary="Create or update a person record of the caller's "
-          "authority, with a licence or badge; matching runs as for an import", roles=WRITERS, body=s.RecordIn,
-          response=s.RecordResponse)
+@endpoint(
+    "put",
+    "/records/<string:reference>",
+    summary="Create or update a person record of the caller's "
+    "authority, with a licence or badge; matching runs as for an import",
+    roles=WRITERS,
+    body=s.RecordIn,
+    response=s.RecordResponse,
+)
 def put_record(user: User, reference: str, data: s.RecordIn):
-    cells = {"local_reference": reference, "forenames": data.forenames, "surname": data.surname,
-             "date_of_birth": data.date_of_birth.isoformat() if data.date_of_birth else "", "sex": data.sex,
-             "address_line": data.address_line, "town": data.town, "postcode": data.postcode,
-             "national_insurance": data.national_insurance, "driving_licence_number": data.driving_licence_number,
-             "previous_names": "; ".join(data.previous_names)}
+    cells = {
+        "local_reference": reference,
+        "forenames": data.forenames,
+        "surname": data.surname,
+        "date_of_birth": data.date_of_birth.isoformat() if data.date_of_birth else "",
+        "sex": data.sex,
+        "address_line": data.address_line,
+        "town": data.town,
+        "postcode": data.postcode,
+        "national_insurance": data.national_insurance,
+        "driving_licence_number": data.driving_licence_number,
+        "previous_names": "; ".join(data.previous_names),
+    }
     if data.licence:
-        cells |= {"licence_type": data.licence.licence_type.value, "licence_number": data.licence.number,
-                  "licence_status": data.licence.status.value,
-                  "licence_start": data.licence.start.isoformat() if data.licence.start else "",
-                  "licence_expiry": data.licence.expiry.isoformat() if data.licence.expiry else ""}
+        cells |= {
+            "licence_type": data.licence.licence_type.value,
+            "licence_number": data.licence.number,
+            "licence_status": data.licence.status.value,
+            "licence_start": data.licence.start.isoformat() if data.licence.start else "",
+            "licence_expiry": data.licence.expiry.isoformat() if data.licence.expiry else "",
+        }
     if data.badge:
-        cells |= {"badge_type": data.badge.badge_type.value, "badge_number": data.badge.number,
-                  "badge_status": data.badge.status.value, "badge_start": data.badge.start.isoformat(),
-                  "badge_expiry": data.badge.expiry.isoformat(), "badge_operator": data.badge.operator}
+        cells |= {
+            "badge_type": data.badge.badge_type.value,
+            "badge_number": data.badge.number,
+            "badge_status": data.badge.status.value,
+            "badge_start": data.badge.start.isoformat(),
+            "badge_expiry": data.badge.expiry.isoformat(),
+            "badge_operator": data.badge.operator,
+        }
     record, report = import_record(cells, user.authority, actor=user, expected_version=data.version)
     grant_access(user, [record.identity_id], f"Recorded {record.authority_reference} through the API")
     db.session.commit()
-    detail = _summary(record) | {"forenames": record.forenames, "surname": record.surname, "sex": record.sex,
-                                 "address": record.current_address.one_line if record.current_address else "",
-                                 "national_insurance": record.national_insurance,
-                                 "driving_licence_number": record.driving_licence_number, "version": record.version_id}
-    return s.RecordResponse(created=report.created == 1, record=detail, identity_id=record.identity_id,
-                            linked=report.linked, review=report.review)
+    detail = _summary(record) | {
+        "forenames": record.forenames,
+        "surname": record.surname,
+        "sex": record.sex,
+        "address": record.current_address.one_line if record.current_address else "",
+        "national_insurance": record.national_insurance,
+        "driving_licence_number": record.driving_licence_number,
+        "version": record.version_id,
+    }
+    return s.RecordResponse(
+        created=report.created == 1,
+        record=detail,
+        identity_id=record.identity_id,
+        linked=report.linked,
+        review=report.review,
+    )
 
 
 def _own_record(user: User, reference: str) -> PersonRecord:
-    record = db.session.scalar(select(PersonRecord).where(PersonRecord.authority_id == user.authority_id,
-                                                          PersonRecord.authority_reference == reference[:40]))
+    record = db.session.scalar(
+        select(PersonRecord).where(
+            PersonRecord.authority_id == user.authority_id, PersonRecord.authority_reference == reference[:40]
+        )
+    )
     if record is None:
         raise ApiError(404, "Your authority has no record with that reference")
     return record
 
 
-@endpoint("post", "/records/<string:reference>/decisions", summary="Record a decision on one of the caller's "
-          "authority's records", roles=(Role.LICENSING_OFFICER,), body=s.DecisionIn, response=s.DecisionResponse,
-          status=201)
+@endpoint(
+    "post",
+    "/records/<string:reference>/decisions",
+    summary="Record a decision on one of the caller's authority's records",
+    roles=(Role.LICENSING_OFFICER,),
+    body=s.DecisionIn,
+    response=s.DecisionResponse,
+    status=201,
+)
 def post_decision(user: User, reference: str, data: s.DecisionIn):
     record = _own_record(user, reference)
     licence = None
     if data.licence_number:
         number = "".join(data.licence_number.split()).upper()
-        licence = db.session.scalar(select(Licence).where(Licence.person_record_id == record.id,
-                                                          Licence.number == number))
+        licence = db.session.scalar(
+            select(Licence).where(Licence.person_record_id == record.id, Licence.number == number)
+        )
         if licence is None:
-            raise ApiError(400, "No such licence on this record", {"licence_number": ["Not this person's licence"]})
-    decision = record_decision(record, DecisionInput(
-        decision=DecisionType(data.decision), decided_on=data.decided_on, effective_on=data.effective_on,
-        decision_maker=data.decision_maker, narrative=data.narrative, grounds=data.grounds, licence=licence,
-        ends_on=data.ends_on, conditions=data.conditions), actor=user, today=dt.date.today())
+            raise ApiError(
+                400, "No such licence on this record", {"licence_number": ["Not this person's licence"]}
+            )
+    decision = record_decision(
+        record,
+        DecisionInput(
+            decision=DecisionType(data.decision),
+            decided_on=data.decided_on,
+            effective_on=data.effective_on,
+            decision_maker=data.decision_maker,
+            narrative=data.narrative,
+            grounds=data.grounds,
+            licence=licence,
+            ends_on=data.ends_on,
+            conditions=data.conditions,
+        ),
+        actor=user,
+        today=dt.date.today(),
+    )
     db.session.commit()
     return s.DecisionResponse(decision_id=decision.id, record_id=record.id)
 
 
-@endpoint("post", "/intelligence", summary="Submit intelligence about an identity (police only)",
-          roles=(Role.POLICE_SPOC,), body=s.IntelligenceIn, response=s.IntelligenceResponse, status=201)
+@endpoint(
+    "post",
+    "/intelligence",
+    summary="Submit intelligence about an identity (police only)",
+    roles=(Role.POLICE_SPOC,),
+    body=s.IntelligenceIn,
+    response=s.IntelligenceResponse,
+    status=201,
+)
 def post_intelligence(user: User, data: s.IntelligenceIn):
     identity = live_identity(data.identity_id)
     if identity is None:
         raise ApiError(404, "No such identity")
-    recipients = list(db.session.scalars(select(Authority.id).where(Authority.code.in_(data.recipient_codes))))
+    recipients = list(
+        db.session.scalars(select(Authority.id).where(Authority.code.in_(data.recipient_codes)))
+    )
     if len(recipients) != len(set(data.recipient_codes)):
         raise ApiError(400, "Unknown recipient authority", {"recipient_codes": ["Unknown authority code"]})
-    item = submit_intelligence(IntelligenceInput(
-        source_evaluation=data.source_evaluation, intelligence_assessment=data.intelligence_assessment,
-        handling_code=data.handling_code, handling_conditions=data.handling_conditions, status=data.status,
-        category=data.category, force_reference=data.force_reference, legal_basis=data.legal_basis,
-        full_text=data.full_text, sanitised_summary=data.sanitised_summary, recipient_ids=tuple(recipients),
-        review_on=data.review_on), actor=user, today=dt.date.today(), identity=identity)
+    item = submit_intelligence(
+        IntelligenceInput(
+            source_evaluation=data.source_evaluation,
+            intelligence_assessment=data.intelligence_assessment,
+            handling_code=data.handling_code,
+            handling_conditions=data.handling_conditions,
+            status=data.status,
+            category=data.category,
+            force_reference=data.force_reference,
+            legal_basis=data.legal_basis,
+            full_text=data.full_text,
+            sanitised_summary=data.sanitised_summary,
+            recipient_ids=tuple(recipients),
+            review_on=data.review_on,
+        ),
+        actor=user,
+        today=dt.date.today(),
+        identity=identity,
+    )
     db.session.commit()
     return s.IntelligenceResponse(item_id=item.id)
 
 
-# ---- alerts -----------------------------------------------------------------------------------------------------
+# ---- alerts --------------------
 
 HOLDERS = (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER)
 
 
 def _alert(alert: Alert) -> dict:
-    return {"alert_id": alert.id, "kind": alert.kind.value, "identity_id": alert.identity_id, "summary": alert.summary,
-            "raised_at": alert.created_at.isoformat(), "acknowledged": alert.acknowledged_at is not None}
+    return {
+        "alert_id": alert.id,
+        "kind": alert.kind.value,
+        "identity_id": alert.identity_id,
+        "summary": alert.summary,
+        "raised_at": alert.created_at.isoformat(),
+        "acknowledged": alert.acknowledged_at is not None,
+    }
 
 
-@endpoint("get", "/alerts", summary="The caller's authority's alerts, newest first", roles=HOLDERS,
-          response=s.AlertList, query=("page", "per_page"))
+@endpoint(
+    "get",
+    "/alerts",
+    summary="The caller's authority's alerts, newest first",
+    roles=HOLDERS,
+    response=s.AlertList,
+    query=("page", "per_page"),
+)
 def alerts(user: User):
     page, per_page = _pagination()
     query = authority_alerts(user.authority_id)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
-    return s.AlertList(items=[_alert(a) for a in items], page=page, per_page=per_page, total=total,
-                       pages=max(1, -(-total // per_page)))
+    return s.AlertList(
+        items=[_alert(a) for a in items],
+        page=page,
+        per_page=per_page,
+        total=total,
+        pages=max(1, -(-total // per_page)),
+    )
 
 
-@endpoint("post", "/alerts/<int:alert_id>/acknowledge", summary="Acknowledge one alert with the action taken",
-          roles=HOLDERS, body=s.AcknowledgeIn, response=s.AlertOut)
+@endpoint(
+    "post",
+    "/alerts/<int:alert_id>/acknowledge",
+    summary="Acknowledge one alert with the action taken",
+    roles=HOLDERS,
+    body=s.AcknowledgeIn,
+    response=s.AlertOut,
+)
 def acknowledge(user: User, alert_id: int, data: s.AcknowledgeIn):
     alert = db.session.get(Alert, alert_id) if alert_id <= 2**31 - 1 else None
     if alert is None or alert.authority_id != user.authority_id:

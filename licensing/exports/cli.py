@@ -1,4 +1,4 @@
-"""`flask --app licensing export-register`: an authority's own register as CSV or .xlsx in the import layout."""
+"""`flask --app licensing export-register`: an authority's register in the import layout."""
 
 import getpass
 import json
@@ -27,10 +27,19 @@ def export_register_command(output: str, authority_code: str, reason: str, headi
     if authority is None:
         click.echo(f"Error: no authority with code {authority_code}", err=True)
         sys.exit(2)
-    headers, rows = register_rows(authority, actor=None, reason=reason, headings=json.loads(headings or "{}"),
-                                  actor_label=f"cli:{getpass.getuser()}")
+    headers, rows = register_rows(
+        authority,
+        actor=None,
+        reason=reason,
+        headings=json.loads(headings or "{}"),
+        actor_label=f"cli:{getpass.getuser()}",
+    )
     path = Path(output)
-    data = xlsx_bytes(headers, rows, sheet_title=authority.code) if path.suffix == ".xlsx" else csv_bytes(headers, rows)
+    data = (
+        xlsx_bytes(headers, rows, sheet_title=authority.code)
+        if path.suffix == ".xlsx"
+        else csv_bytes(headers, rows)
+    )
     path.write_bytes(data)
     db.session.commit()
     click.echo(f"Exported {authority.code}'s register to {path}")

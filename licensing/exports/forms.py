@@ -13,8 +13,13 @@ EXPORT_REASON_HINT = "Why you are exporting this and who will receive it. It is 
 class ExportForm(FlaskForm):
     """A reason and a file format: every export is a disclosure and is recorded."""
 
-    file_format = RadioField("Format", widget=GovRadioInput(), choices=FORMATS, default="csv",
-                             validators=[DataRequired("Choose a format")])
+    file_format = RadioField(
+        "Format",
+        widget=GovRadioInput(),
+        choices=FORMATS,
+        default="csv",
+        validators=[DataRequired("Choose a format")],
+    )
     reason = ReasonField("Reason for the export", description=EXPORT_REASON_HINT)
     submit = SubmitField("Export", widget=GovSubmitInput())
 
@@ -22,8 +27,13 @@ class ExportForm(FlaskForm):
 class SearchExportForm(SearchForm):
     """The search page's own form, sent to the export: the same criteria and reason run the same search."""
 
-    file_format = RadioField("Format", widget=GovRadioInput(), choices=FORMATS, default="csv",
-                             validators=[DataRequired("Choose a format")])
+    file_format = RadioField(
+        "Format",
+        widget=GovRadioInput(),
+        choices=FORMATS,
+        default="csv",
+        validators=[DataRequired("Choose a format")],
+    )
 
 
 class BadgeListExportForm(ExportForm):

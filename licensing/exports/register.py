@@ -23,42 +23,88 @@ def _row(record: PersonRecord) -> dict:
     decision = record.sanctions[-1] if record.sanctions else None
     complaint = record.complaints[-1] if record.complaints else None
     row = {
-        "local_reference": record.authority_reference, "forenames": record.forenames, "surname": record.surname,
-        "date_of_birth": record.date_of_birth, "sex": record.sex, "address_line": address.line1 if address else "",
-        "town": address.town if address else "", "postcode": address.postcode if address else "",
-        "national_insurance": record.national_insurance, "driving_licence_number": record.driving_licence_number,
-        "phone": record.phone, "email": record.email,
+        "local_reference": record.authority_reference,
+        "forenames": record.forenames,
+        "surname": record.surname,
+        "date_of_birth": record.date_of_birth,
+        "sex": record.sex,
+        "address_line": address.line1 if address else "",
+        "town": address.town if address else "",
+        "postcode": address.postcode if address else "",
+        "national_insurance": record.national_insurance,
+        "driving_licence_number": record.driving_licence_number,
+        "phone": record.phone,
+        "email": record.email,
         "previous_names": "; ".join(n.full_name for n in record.other_names),
     }
     if licence:
-        row |= {"licence_type": licence.licence_type.value, "licence_number": licence.number,
-                "licence_status": licence.status.value, "licence_start": licence.issued_on,
-                "licence_expiry": licence.expires_on}
+        row |= {
+            "licence_type": licence.licence_type.value,
+            "licence_number": licence.number,
+            "licence_status": licence.status.value,
+            "licence_start": licence.issued_on,
+            "licence_expiry": licence.expires_on,
+        }
     if badge:
-        row |= {"badge_type": badge.badge_type.value, "badge_number": badge.number, "badge_status": badge.status.value,
-                "badge_start": badge.issued_on, "badge_expiry": badge.expires_on,
-                "badge_operator": badge.operator_name}
+        row |= {
+            "badge_type": badge.badge_type.value,
+            "badge_number": badge.number,
+            "badge_status": badge.status.value,
+            "badge_start": badge.issued_on,
+            "badge_expiry": badge.expires_on,
+            "badge_operator": badge.operator_name,
+        }
     if decision:
-        row |= {"decision_type": decision.sanction_type.value, "decision_grounds": decision.grounds.value,
-                "decision_date": decision.decided_on, "decision_narrative": decision.narrative}
+        row |= {
+            "decision_type": decision.sanction_type.value,
+            "decision_grounds": decision.grounds.value,
+            "decision_date": decision.decided_on,
+            "decision_narrative": decision.narrative,
+        }
     if complaint:
-        row |= {"complaint_date": complaint.received_on, "complaint_category": complaint.category.value,
-                "complaint_source": complaint.source.value, "complaint_narrative": complaint.narrative}
+        row |= {
+            "complaint_date": complaint.received_on,
+            "complaint_category": complaint.category.value,
+            "complaint_source": complaint.source.value,
+            "complaint_narrative": complaint.narrative,
+        }
     return row
 
 
-def register_rows(authority: Authority, *, actor: User | None, reason: str, headings: dict[str, str] | None = None,
-                  actor_label: str = "") -> tuple[list[str], Iterator[list]]:
+def register_rows(
+    authority: Authority,
+    *,
+    actor: User | None,
+    reason: str,
+    headings: dict[str, str] | None = None,
+    actor_label: str = "",
+) -> tuple[list[str], Iterator[list]]:
     """The authority's records, one row each (its main licence, latest badge, decision and complaint).
 
     Only the authority's own records: what it could import again. Audited as a disclosure with its reason."""
     headings = headings or {}
-    records = list(db.session.scalars(
-        select(PersonRecord).where(PersonRecord.authority_id == authority.id).order_by(PersonRecord.id).options(
-            selectinload(PersonRecord.addresses), selectinload(PersonRecord.other_names),
-            selectinload(PersonRecord.licences), selectinload(PersonRecord.badges),
-            selectinload(PersonRecord.sanctions), selectinload(PersonRecord.complaints))))
-    audit(actor, "export.register", authority, reason=reason, email=actor_label,
-          details={"authority": authority.code, "records": len(records)})
+    records = list(
+        db.session.scalars(
+            select(PersonRecord)
+            .where(PersonRecord.authority_id == authority.id)
+            .order_by(PersonRecord.id)
+            .options(
+                selectinload(PersonRecord.addresses),
+                selectinload(PersonRecord.other_names),
+                selectinload(PersonRecord.licences),
+                selectinload(PersonRecord.badges),
+                selectinload(PersonRecord.sanctions),
+                selectinload(PersonRecord.complaints),
+            )
+        )
+    )
+    audit(
+        actor,
+        "export.register",
+        authority,
+        reason=reason,
+        email=actor_label,
+        details={"authority": authority.code, "records": len(records)},
+    )
     headers = [headings.get(name, name) for name in COLUMN_NAMES]
     return headers, ([_row(r).get(name) for name in COLUMN_NAMES] for r in records)

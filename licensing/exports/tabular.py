@@ -4,7 +4,7 @@ OWASP's CSV-injection advice (ASVS 5.0 1.2.10, CWE-1236): a cell that begins wit
 a tab, a carriage return or a NUL gets a leading apostrophe, so Excel, LibreOffice and Sheets show it as text.
 The value is otherwise kept exactly (``+44 7700 900123`` becomes ``'+44 7700 900123``, which reads back as the
 number written). RFC 4180 quoting comes from the stdlib csv module. In .xlsx every string is also stored as a
-text cell (``data_type = "s"``), because openpyxl otherwise turns any string starting with ``=`` into a formula.
+text cell (``data_type = "s"``), as openpyxl otherwise makes any string starting with ``=`` a formula.
 Pure: no Flask or SQLAlchemy, so the matching engine's ``match-file`` can use it too.
 """
 
@@ -24,7 +24,7 @@ MAX_SHEET_TITLE = 31
 
 
 def neutralise(value: Any) -> Any:
-    """A string a spreadsheet could run as a formula gets a leading apostrophe; anything else is returned as is."""
+    """A string a spreadsheet could run as a formula gets a leading apostrophe; others pass."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value

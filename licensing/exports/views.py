@@ -40,8 +40,9 @@ def search():
         return render_template("people/search.html", form=form, hits=None, title="Search the register"), 400
     criteria = SearchCriteria.from_form(form)
     hits = search_people(criteria, viewer=current_user, today=dt.date.today())
-    export = services.export_search(hits, criteria.as_terms(), form.file_format.data, actor=current_user,
-                                    reason=form.reason.data)
+    export = services.export_search(
+        hits, criteria.as_terms(), form.file_format.data, actor=current_user, reason=form.reason.data
+    )
     db.session.commit()
     return _send(export)
 
@@ -62,7 +63,9 @@ def chronology(identity_id: int):
         flash(f"Export not made: {_errors(form) or 'give your reason to see this person first'}", "error")
         return redirect(url_for("people.person", identity_id=identity.id))
     view = build_person_view(identity, current_user, dt.date.today())
-    export = services.export_chronology(view, form.file_format.data, actor=current_user, reason=form.reason.data)
+    export = services.export_chronology(
+        view, form.file_format.data, actor=current_user, reason=form.reason.data
+    )
     db.session.commit()
     return _send(export)
 
@@ -77,8 +80,13 @@ def print_chronology(identity_id: int):
     view = build_person_view(identity, current_user, dt.date.today())
     audit(current_user, "person.printed", identity, reason=reason, details=view.shown_ids())
     db.session.commit()
-    return render_template("exports/chronology_print.html", view=view, reason=reason, today=dt.date.today(),
-                           title=f"Chronology: {view.display_name}")
+    return render_template(
+        "exports/chronology_print.html",
+        view=view,
+        reason=reason,
+        today=dt.date.today(),
+        title=f"Chronology: {view.display_name}",
+    )
 
 
 @bp.post("/badges")
@@ -90,8 +98,14 @@ def badge_list():
         return redirect(url_for("licences.badge_lists"))
     filters = {"operator": form.operator.data or "", "within_days": form.days.data or 60}
     query = badges_due(form.list.data, current_user.authority_id, today=dt.date.today(), **filters)
-    export = services.export_badge_list(form.list.data, query, form.file_format.data, actor=current_user,
-                                        reason=form.reason.data, filters=filters)
+    export = services.export_badge_list(
+        form.list.data,
+        query,
+        form.file_format.data,
+        actor=current_user,
+        reason=form.reason.data,
+        filters=filters,
+    )
     db.session.commit()
     return _send(export)
 
@@ -104,7 +118,9 @@ def intelligence_reviews():
         flash(f"Export not made: {_errors(form)}", "error")
         return redirect(url_for("intelligence.reviews_due"))
     items = reviews_due(current_user.authority, dt.date.today())
-    export = services.export_reviews(items, form.file_format.data, actor=current_user, reason=form.reason.data)
+    export = services.export_reviews(
+        items, form.file_format.data, actor=current_user, reason=form.reason.data
+    )
     db.session.commit()
     return _send(export)
 

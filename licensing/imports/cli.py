@@ -47,13 +47,18 @@ def _fail(message: str) -> None:
 
 @click.command("import-records")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--authority", "authority_code", required=True, help="Code of the authority whose register this is")
+@click.option(
+    "--authority", "authority_code", required=True, help="Code of the authority whose register this is"
+)
 @click.option("--dry-run", is_flag=True, help="Check and count everything, write nothing")
 @click.option("--mapping", "mapping_name", default="", help="A saved mapping of this authority's headings")
-@click.option("--valid-rows-only", is_flag=True, help="Import the valid rows and skip the invalid ones (audited)")
+@click.option(
+    "--valid-rows-only", is_flag=True, help="Import the valid rows and skip the invalid ones (audited)"
+)
 @with_appcontext
-def import_records_command(file: str, authority_code: str, dry_run: bool, mapping_name: str,
-                           valid_rows_only: bool) -> None:
+def import_records_command(
+    file: str, authority_code: str, dry_run: bool, mapping_name: str, valid_rows_only: bool
+) -> None:
     """Import an authority's register from CSV or .xlsx. Exit 0 written, 1 invalid rows (nothing written),
     2 usage or file error."""
     path = Path(file)
@@ -71,10 +76,17 @@ def import_records_command(file: str, authority_code: str, dry_run: bool, mappin
     bar = _Bar()
     click.echo(f"import: reading {path.name} for {authority_code}", err=True)
     try:
-        report = run_import(path.read_bytes(), path.name, authority, actor=None, mapping=mapping,
-                            valid_rows_only=valid_rows_only, dry_run=dry_run,
-                            progress=Progress(start=bar.start, advance=bar.advance),
-                            actor_label=f"cli:{getpass.getuser()}")
+        report = run_import(
+            path.read_bytes(),
+            path.name,
+            authority,
+            actor=None,
+            mapping=mapping,
+            valid_rows_only=valid_rows_only,
+            dry_run=dry_run,
+            progress=Progress(start=bar.start, advance=bar.advance),
+            actor_label=f"cli:{getpass.getuser()}",
+        )
     except (ImportFileError, RuleViolation) as error:
         bar.close()
         db.session.rollback()

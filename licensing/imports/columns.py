@@ -36,7 +36,10 @@ COLUMNS: list[tuple[str, str]] = [
     ("phone", "Phone"),
     ("email", "Email"),
     ("previous_names", "Previous names, separated by ';' (each 'Forenames Surname')"),
-    ("licence_type", "hackney_carriage_driver, private_hire_driver, dual_driver, private_hire_operator or vehicle"),
+    (
+        "licence_type",
+        "hackney_carriage_driver, private_hire_driver, dual_driver, private_hire_operator or vehicle",
+    ),
     ("licence_number", "The licence number"),
     ("licence_status", "applied, granted, refused, suspended, revoked, expired or surrendered"),
     ("licence_start", "Date the licence was issued"),
@@ -47,22 +50,38 @@ COLUMNS: list[tuple[str, str]] = [
     ("badge_start", "Date the badge was issued"),
     ("badge_expiry", "Date the badge expires"),
     ("badge_operator", "The operator the badge holder works for"),
-    ("decision_type", "refusal, refusal_to_renew, suspension, interim_suspension, revocation, warning, conditions or "
-                      "penalty_points"),
+    (
+        "decision_type",
+        "refusal, refusal_to_renew, suspension, interim_suspension, revocation, warning, conditions or "
+        "penalty_points",
+    ),
     ("decision_grounds", "The grounds category, like safeguarding or dishonesty"),
     ("decision_date", "Date of the decision"),
     ("decision_narrative", "The decision's reasons"),
     ("complaint_date", "Date the complaint was received"),
-    ("complaint_category", "sexual_harassment, safeguarding_concern, behaviour, driving_standards, overcharging, "
-                           "rudeness or vehicle"),
+    (
+        "complaint_category",
+        "sexual_harassment, safeguarding_concern, behaviour, driving_standards, overcharging, "
+        "rudeness or vehicle",
+    ),
     ("complaint_source", "public, operator, school, police or other_authority"),
     ("complaint_narrative", "What the complaint says"),
 ]
 COLUMN_NAMES = [name for name, _ in COLUMNS]
 REQUIRED = ("local_reference", "surname")
-MAX_LENGTH = {"local_reference": 40, "forenames": 100, "surname": 100, "address_line": 120, "town": 100,
-              "phone": 20, "email": 254, "licence_number": 30, "badge_number": 20, "badge_operator": 120,
-              "previous_names": 500}
+MAX_LENGTH = {
+    "local_reference": 40,
+    "forenames": 100,
+    "surname": 100,
+    "address_line": 120,
+    "town": 100,
+    "phone": 20,
+    "email": 254,
+    "licence_number": 30,
+    "badge_number": 20,
+    "badge_operator": 120,
+    "previous_names": 500,
+}
 NARRATIVE_LIMIT = 1000
 FORMULA_START = ("=", "+", "-", "@")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
@@ -113,11 +132,19 @@ def _enum(enum_cls, text: str):
 
 
 PARSERS = {
-    "date_of_birth": parse_date, "licence_start": parse_date, "licence_expiry": parse_date,
-    "badge_start": parse_date, "badge_expiry": parse_date, "decision_date": parse_date, "complaint_date": parse_date,
-    "licence_type": lambda t: _enum(LicenceType, t), "licence_status": lambda t: _enum(LicenceStatus, t),
-    "badge_type": lambda t: _enum(BadgeType, t), "badge_status": lambda t: _enum(BadgeStatus, t),
-    "decision_type": lambda t: _enum(SanctionType, t), "decision_grounds": lambda t: _enum(GroundsCategory, t),
+    "date_of_birth": parse_date,
+    "licence_start": parse_date,
+    "licence_expiry": parse_date,
+    "badge_start": parse_date,
+    "badge_expiry": parse_date,
+    "decision_date": parse_date,
+    "complaint_date": parse_date,
+    "licence_type": lambda t: _enum(LicenceType, t),
+    "licence_status": lambda t: _enum(LicenceStatus, t),
+    "badge_type": lambda t: _enum(BadgeType, t),
+    "badge_status": lambda t: _enum(BadgeStatus, t),
+    "decision_type": lambda t: _enum(SanctionType, t),
+    "decision_grounds": lambda t: _enum(GroundsCategory, t),
     "complaint_category": lambda t: _enum(ComplaintCategory, t),
     "complaint_source": lambda t: _enum(ComplaintSource, t),
 }
@@ -125,7 +152,9 @@ PARSERS = {
 
 def _check_text(name: str, raw: str) -> str:
     if len(raw) > max(MAX_LENGTH.get(name, 0), NARRATIVE_LIMIT):
-        raise ValueError(f"is too long ({len(raw):,} characters; at most {MAX_LENGTH.get(name, NARRATIVE_LIMIT)})")
+        raise ValueError(
+            f"is too long ({len(raw):,} characters; at most {MAX_LENGTH.get(name, NARRATIVE_LIMIT)})"
+        )
     if any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in raw):
         raise ValueError("contains control characters")
     text = clean_text(raw)
@@ -191,15 +220,19 @@ def _shown(raw: str) -> str:
 def _combined(row: RowValues) -> list[FieldError]:
     """Fields that only make sense together (ASVS 2.2.3)."""
     errors = []
-    groups = {"licence_number": ("licence_type", "licence_status"),
-              "badge_number": ("badge_type", "badge_status", "badge_start", "badge_expiry", "badge_operator"),
-              "decision_type": ("decision_grounds", "decision_date"),
-              "complaint_date": ("complaint_category",)}
+    groups = {
+        "licence_number": ("licence_type", "licence_status"),
+        "badge_number": ("badge_type", "badge_status", "badge_start", "badge_expiry", "badge_operator"),
+        "decision_type": ("decision_grounds", "decision_date"),
+        "complaint_date": ("complaint_category",),
+    }
     for lead, needed in groups.items():
         group_given = lead in row.values or any(n in row.values for n in needed)
         for name in (lead, *needed):
             if group_given and name not in row.values:
-                errors.append(FieldError(row.line, name, f"is required when {lead.split('_')[0]} details are given"))
+                errors.append(
+                    FieldError(row.line, name, f"is required when {lead.split('_')[0]} details are given")
+                )
     for start, end in (("licence_start", "licence_expiry"), ("badge_start", "badge_expiry")):
         if start in row.values and end in row.values and row.values[end] <= row.values[start]:
             errors.append(FieldError(row.line, end, "must be after the start date"))

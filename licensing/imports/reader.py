@@ -1,4 +1,4 @@
-"""Read an uploaded CSV or .xlsx into a header and numbered rows of text, or say exactly what is wrong with it.
+"""Read an uploaded CSV or .xlsx into a header and numbered rows of text, or say what is wrong.
 
 CSV: UTF-8 with or without a BOM, then Windows-1252. Anything else (UTF-16, binary, an .xlsx renamed .csv)
 is refused with a message, never a crash. .xlsx: openpyxl in read-only mode, after checking the zip's
@@ -16,7 +16,9 @@ from openpyxl import load_workbook
 
 MAX_CELL_CHARS = 1000
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
-CSV_FIELD_LIMIT = 2 * 1024 * 1024  # above MAX_CELL_CHARS, so an oversized cell is reported per line, not a crash
+CSV_FIELD_LIMIT = (
+    2 * 1024 * 1024
+)  # above MAX_CELL_CHARS, so an oversized cell is reported per line, not a crash
 
 
 class ImportFileError(Exception):
@@ -31,7 +33,7 @@ class Table:
 
 
 def read_table(data: bytes, filename: str) -> Table:
-    """A header row and the data rows, each with its line number; raises ImportFileError for an unreadable file."""
+    """A header row and the data rows, each with its line number; ImportFileError if unreadable."""
     name = filename.lower()
     if not data.strip():
         raise ImportFileError("The file is empty")
@@ -46,7 +48,9 @@ def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportFileError("The file is UTF-16: save it as 'CSV UTF-8' and upload it again")
     if data.startswith(b"PK\x03\x04"):
-        raise ImportFileError("This is an Excel workbook named .csv: upload it as .xlsx or save it as 'CSV UTF-8'")
+        raise ImportFileError(
+            "This is an Excel workbook named .csv: upload it as .xlsx or save it as 'CSV UTF-8'"
+        )
     if b"\x00" in data:
         raise ImportFileError("The file holds binary data (NUL bytes), not text: save it as 'CSV UTF-8'")
     for encoding in ("utf-8-sig", "cp1252"):
@@ -67,7 +71,9 @@ def _read_csv(data: bytes) -> Table:
             for cells in reader:
                 rows.append((reader.line_num, cells))
         except csv.Error as error:
-            raise ImportFileError(f"Line {reader.line_num + 1}: the file is not valid CSV ({error})") from error
+            raise ImportFileError(
+                f"Line {reader.line_num + 1}: the file is not valid CSV ({error})"
+            ) from error
     finally:
         csv.field_size_limit(previous_limit)
     rows = [(line, cells) for line, cells in rows if any(c.strip() for c in cells)]
@@ -101,8 +107,10 @@ def _read_xlsx(data: bytes) -> Table:
         raise ImportFileError("The file is not a readable .xlsx workbook") from error
     try:
         sheet = workbook.worksheets[0]
-        rows = [(number, [_xlsx_text(v) for v in values])
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        rows = [
+            (number, [_xlsx_text(v) for v in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
     finally:
         workbook.close()
     rows = [(line, cells) for line, cells in rows if any(c.strip() for c in cells)]

@@ -52,16 +52,30 @@ class ImportReport:
     actor_label: str = ""  # who ran it when no user did (the CLI)
 
     def summary_line(self) -> str:
-        return (f"import: created={self.created} updated={self.updated} unchanged={self.unchanged} "
-                f"invalid={self.invalid} linked={self.linked} review={self.review}")
+        return (
+            f"import: created={self.created} updated={self.updated} unchanged={self.unchanged} "
+            f"invalid={self.invalid} linked={self.linked} review={self.review}"
+        )
 
     def as_dict(self) -> dict:
-        return {"filename": self.filename, "sha256": self.sha256, "rows": self.rows, "created": self.created,
-                "updated": self.updated, "unchanged": self.unchanged, "invalid": self.invalid, "linked": self.linked,
-                "review": self.review, "written": self.written, "ignored_columns": self.ignored_columns,
-                "skipped_lines": self.skipped_lines,
-                "errors": [{"line": e.line, "column": e.column, "message": e.message}
-                           for e in self.errors[:MAX_REPORTED_ERRORS]]}
+        return {
+            "filename": self.filename,
+            "sha256": self.sha256,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "invalid": self.invalid,
+            "linked": self.linked,
+            "review": self.review,
+            "written": self.written,
+            "ignored_columns": self.ignored_columns,
+            "skipped_lines": self.skipped_lines,
+            "errors": [
+                {"line": e.line, "column": e.column, "message": e.message}
+                for e in self.errors[:MAX_REPORTED_ERRORS]
+            ],
+        }
 
 
 @dataclass
@@ -72,7 +86,8 @@ class Progress:
     advance: Callable[[int], None] = lambda n: None
 
 
-# ---- mappings -------------------------------------------------------------------------------------------------
+# ---- mappings --------------------
+
 
 def check_mapping(columns: dict) -> dict[str, str]:
     """A mapping names register columns and the council's headings for them; anything else is refused."""
@@ -102,19 +117,29 @@ def save_mapping(authority: Authority, name: str, columns: dict, *, actor: User 
     mapping.created_by_id = actor.id if actor else None
     db.session.add(mapping)
     db.session.flush()
-    audit(actor, "import.mapping_saved", mapping, details={"authority": authority.code, "name": name,
-                                                           "columns": clean})
+    audit(
+        actor,
+        "import.mapping_saved",
+        mapping,
+        details={"authority": authority.code, "name": name, "columns": clean},
+    )
     return mapping
 
 
 def find_mapping(authority: Authority, name: str) -> ImportMapping | None:
-    return db.session.scalar(select(ImportMapping).where(ImportMapping.authority_id == authority.id,
-                                                         ImportMapping.name == name))
+    return db.session.scalar(
+        select(ImportMapping).where(ImportMapping.authority_id == authority.id, ImportMapping.name == name)
+    )
 
 
 def authority_mappings(authority: Authority) -> list[ImportMapping]:
-    return list(db.session.scalars(select(ImportMapping).where(ImportMapping.authority_id == authority.id)
-                                   .order_by(ImportMapping.name)))
+    return list(
+        db.session.scalars(
+            select(ImportMapping)
+            .where(ImportMapping.authority_id == authority.id)
+            .order_by(ImportMapping.name)
+        )
+    )
 
 
 def _column_positions(table: Table, columns: dict[str, str], report: ImportReport) -> dict[str, int]:
@@ -131,8 +156,10 @@ def _column_positions(table: Table, columns: dict[str, str], report: ImportRepor
     missing = [c for c in ("local_reference", "surname") if c not in positions]
     if missing:
         if not positions:
-            raise RuleViolation("Line 1 is not a header row: the first line must name the columns "
-                                "(local_reference, forenames, surname, ...) or match the chosen mapping")
+            raise RuleViolation(
+                "Line 1 is not a header row: the first line must name the columns "
+                "(local_reference, forenames, surname, ...) or match the chosen mapping"
+            )
         wanted = [columns.get(c, c) for c in missing]
         raise RuleViolation(f"Line 1: the header has no column {', '.join(repr(w) for w in wanted)}")
     used = set(positions.values())
@@ -140,12 +167,22 @@ def _column_positions(table: Table, columns: dict[str, str], report: ImportRepor
     return positions
 
 
-# ---- the import -----------------------------------------------------------------------------------------------
+# ---- the import --------------------
 
-def run_import(data: bytes, filename: str, authority: Authority, *, actor: User | None, mapping: dict | None = None,
-               valid_rows_only: bool = False, dry_run: bool = False, progress: Progress | None = None,
-               actor_label: str = "") -> ImportReport:
-    """Check every row; unless a row is invalid (or only valid rows were asked for), write the lot and link it.
+
+def run_import(
+    data: bytes,
+    filename: str,
+    authority: Authority,
+    *,
+    actor: User | None,
+    mapping: dict | None = None,
+    valid_rows_only: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    actor_label: str = "",
+) -> ImportReport:
+    """Check every row; unless a row is invalid (or valid rows only was asked), write and link them.
 
     Raises ImportFileError or RuleViolation for a file that cannot be read at all. Never commits."""
     progress = progress or Progress()
@@ -160,15 +197,22 @@ def run_import(data: bytes, filename: str, authority: Authority, *, actor: User 
     report.skipped_lines = sorted({e.line for e in report.errors})
     _apply(rows, authority, context=context, actor=actor, report=report, progress=progress)
     if not dry_run:  # a dry run is rolled back by its caller, so it leaves no audit row either
-        audit(actor, "import.committed", authority, email=actor_label,
-              reason=f"Import of {filename}", details={k: v for k, v in report.as_dict().items() if k != "errors"}
-              | {"valid_rows_only": valid_rows_only, "authority": authority.code})
+        audit(
+            actor,
+            "import.committed",
+            authority,
+            email=actor_label,
+            reason=f"Import of {filename}",
+            details={k: v for k, v in report.as_dict().items() if k != "errors"}
+            | {"valid_rows_only": valid_rows_only, "authority": authority.code},
+        )
     report.written = not dry_run
     return report
 
 
-def _checked_rows(table: Table, positions: dict[str, int], report: ImportReport,
-                  progress: Progress) -> list[RowValues]:
+def _checked_rows(
+    table: Table, positions: dict[str, int], report: ImportReport, progress: Progress
+) -> list[RowValues]:
     rows: list[RowValues] = []
     seen: dict[str, int] = {}
     width = len(table.headers)
@@ -185,8 +229,13 @@ def _checked_rows(table: Table, positions: dict[str, int], report: ImportReport,
         if reference:
             key = reference.upper()
             if key in seen:
-                errors.append(FieldError(line, "local_reference",
-                                         f"'{reference}' is also on line {seen[key]}: each person once per file"))
+                errors.append(
+                    FieldError(
+                        line,
+                        "local_reference",
+                        f"'{reference}' is also on line {seen[key]}: each person once per file",
+                    )
+                )
             else:
                 seen[key] = line
         if errors:
@@ -201,13 +250,19 @@ def _checked_rows(table: Table, positions: dict[str, int], report: ImportReport,
 def _existing_records(authority: Authority, references: list[str]) -> dict[str, PersonRecord]:
     found: dict[str, PersonRecord] = {}
     for start in range(0, len(references), CHUNK):
-        chunk = references[start:start + CHUNK]
+        chunk = references[start : start + CHUNK]
         for record in db.session.scalars(
-                select(PersonRecord).where(PersonRecord.authority_id == authority.id,
-                                           PersonRecord.authority_reference.in_(chunk))
-                .options(selectinload(PersonRecord.addresses), selectinload(PersonRecord.other_names),
-                         selectinload(PersonRecord.licences), selectinload(PersonRecord.badges),
-                         selectinload(PersonRecord.sanctions), selectinload(PersonRecord.complaints))):
+            select(PersonRecord)
+            .where(PersonRecord.authority_id == authority.id, PersonRecord.authority_reference.in_(chunk))
+            .options(
+                selectinload(PersonRecord.addresses),
+                selectinload(PersonRecord.other_names),
+                selectinload(PersonRecord.licences),
+                selectinload(PersonRecord.badges),
+                selectinload(PersonRecord.sanctions),
+                selectinload(PersonRecord.complaints),
+            )
+        ):
             found[record.authority_reference] = record
     return found
 
@@ -216,15 +271,25 @@ def _numbers_in_use(model, numbers: list[str], *, authority: Authority | None) -
     """number -> person_record_id for licences (per authority) or badges (register-wide)."""
     found: dict[str, int] = {}
     for start in range(0, len(numbers), CHUNK):
-        query = select(model.number, model.person_record_id).where(model.number.in_(numbers[start:start + CHUNK]))
+        query = select(model.number, model.person_record_id).where(
+            model.number.in_(numbers[start : start + CHUNK])
+        )
         if authority is not None:
             query = query.where(model.authority_id == authority.id)
         found.update(dict(db.session.execute(query).all()))
     return found
 
 
-PERSON_FIELDS = ("forenames", "surname", "date_of_birth", "sex", "phone", "email", "driving_licence_number",
-                 "national_insurance")
+PERSON_FIELDS = (
+    "forenames",
+    "surname",
+    "date_of_birth",
+    "sex",
+    "phone",
+    "email",
+    "driving_licence_number",
+    "national_insurance",
+)
 
 
 def _previous_names(row: RowValues) -> list[tuple[str, str]]:
@@ -241,14 +306,19 @@ class _Register:
     existing: dict[str, PersonRecord]
 
 
-def _check_against_register(rows: list[RowValues], authority: Authority, report: ImportReport
-                            ) -> tuple[list[RowValues], _Register]:
+def _check_against_register(
+    rows: list[RowValues], authority: Authority, report: ImportReport
+) -> tuple[list[RowValues], _Register]:
     """Licence numbers (per authority) and badge numbers (register-wide) must not belong to someone else."""
     existing = _existing_records(authority, [r.get("local_reference") for r in rows])
-    owners = {"licence_number": _numbers_in_use(Licence, [r.get("licence_number") for r in rows
-                                                         if r.get("licence_number")], authority=authority),
-              "badge_number": _numbers_in_use(Badge, [r.get("badge_number") for r in rows if r.get("badge_number")],
-                                              authority=None)}
+    owners = {
+        "licence_number": _numbers_in_use(
+            Licence, [r.get("licence_number") for r in rows if r.get("licence_number")], authority=authority
+        ),
+        "badge_number": _numbers_in_use(
+            Badge, [r.get("badge_number") for r in rows if r.get("badge_number")], authority=None
+        ),
+    }
     in_file: dict[tuple[str, str], int] = {}
     kept = []
     for row in rows:
@@ -261,7 +331,9 @@ def _check_against_register(rows: list[RowValues], authority: Authority, report:
             if number in owner and (record is None or owner[number] != record.id):
                 errors.append(FieldError(row.line, column, f"'{number}' already belongs to another person"))
             elif (column, number) in in_file:
-                errors.append(FieldError(row.line, column, f"'{number}' is also on line {in_file[(column, number)]}"))
+                errors.append(
+                    FieldError(row.line, column, f"'{number}' is also on line {in_file[(column, number)]}")
+                )
             else:
                 in_file[(column, number)] = row.line
         if errors:
@@ -272,8 +344,15 @@ def _check_against_register(rows: list[RowValues], authority: Authority, report:
     return kept, _Register(existing)
 
 
-def _apply(rows: list[RowValues], authority: Authority, *, context: _Register, actor: User | None,
-           report: ImportReport, progress: Progress) -> None:
+def _apply(
+    rows: list[RowValues],
+    authority: Authority,
+    *,
+    context: _Register,
+    actor: User | None,
+    report: ImportReport,
+    progress: Progress,
+) -> None:
     today = dt.date.today()
     existing = context.existing
     created: list[PersonRecord] = []
@@ -293,10 +372,17 @@ def _apply(rows: list[RowValues], authority: Authority, *, context: _Register, a
             if person_changed:
                 relink.append((record, previous))
             if person_changed or history_changed:
-                record.updated_at = utcnow()  # a row update, so the version moves even for an address or licence
+                record.updated_at = (
+                    utcnow()
+                )  # a row update, so the version moves even for an address or licence
                 report.updated += 1
-                audit(actor, "person_record.updated", record, email=report.actor_label,
-                      details={"import": report.filename})
+                audit(
+                    actor,
+                    "person_record.updated",
+                    record,
+                    email=report.actor_label,
+                    details={"import": report.filename},
+                )
             else:
                 report.unchanged += 1
         if done % CHUNK == 0:
@@ -304,14 +390,22 @@ def _apply(rows: list[RowValues], authority: Authority, *, context: _Register, a
         progress.advance(1)
     db.session.flush()
     for record in created:
-        audit(actor, "person_record.created", record, email=report.actor_label, details={"authority": authority.code,
-                                                               "import": report.filename})
+        audit(
+            actor,
+            "person_record.created",
+            record,
+            email=report.actor_label,
+            details={"authority": authority.code, "import": report.filename},
+        )
     progress.start("linking", len(created) + len(relink))
     outcome = link_records_batch(created, actor=actor, progress=None)
     report.linked += len(outcome.linked)
     report.review += len(outcome.queued)
     progress.advance(len(created))
-    for record, previous in relink:  # changed identifying details: the single-record path, as a form edit does
+    for (
+        record,
+        previous,
+    ) in relink:  # changed identifying details: the single-record path, as a form edit does
         single = link_new_record(record, actor=actor, previous=previous)
         report.linked += len(single.linked)
         report.review += len(single.queued)
@@ -319,11 +413,18 @@ def _apply(rows: list[RowValues], authority: Authority, *, context: _Register, a
 
 
 def _new_record(row: RowValues, authority: Authority) -> PersonRecord:
-    record = PersonRecord(authority=authority, identity=Identity(), authority_reference=row.get("local_reference"),
-                          **{name: row.get(name, None if name == "date_of_birth" else "") for name in PERSON_FIELDS})
+    record = PersonRecord(
+        authority=authority,
+        identity=Identity(),
+        authority_reference=row.get("local_reference"),
+        **{name: row.get(name, None if name == "date_of_birth" else "") for name in PERSON_FIELDS},
+    )
     if row.get("address_line") or row.get("postcode"):
-        record.addresses.append(Address(line1=row.get("address_line", ""), town=row.get("town", ""),
-                                        postcode=row.get("postcode", "")))
+        record.addresses.append(
+            Address(
+                line1=row.get("address_line", ""), town=row.get("town", ""), postcode=row.get("postcode", "")
+            )
+        )
     for forenames, surname in _previous_names(row):
         record.other_names.append(PersonName(kind=NameKind.PREVIOUS, forenames=forenames, surname=surname))
     db.session.add(record)
@@ -339,29 +440,44 @@ def _update_person(record: PersonRecord, row: RowValues, today: dt.date) -> bool
             changed = True
     current = record.current_address
     if (row.get("address_line") or row.get("postcode")) and (
-            current is None or (current.line1, current.postcode) != (row.get("address_line", ""), row.get("postcode", ""))):
+        current is None
+        or (current.line1, current.postcode) != (row.get("address_line", ""), row.get("postcode", ""))
+    ):
         if current is not None and current.to_on is None:
             current.to_on = today
-        record.addresses.append(Address(line1=row.get("address_line", ""), town=row.get("town", ""),
-                                        postcode=row.get("postcode", ""), from_on=today))
+        record.addresses.append(
+            Address(
+                line1=row.get("address_line", ""),
+                town=row.get("town", ""),
+                postcode=row.get("postcode", ""),
+                from_on=today,
+            )
+        )
         changed = True
     known = {(n.forenames, n.surname) for n in record.other_names}
     for forenames, surname in _previous_names(row):
         if (forenames, surname) not in known:
-            record.other_names.append(PersonName(kind=NameKind.PREVIOUS, forenames=forenames, surname=surname))
+            record.other_names.append(
+                PersonName(kind=NameKind.PREVIOUS, forenames=forenames, surname=surname)
+            )
             changed = True
     return changed
 
 
-def _add_history(record: PersonRecord, row: RowValues, authority: Authority, *, actor: User | None,
-                 today: dt.date) -> bool:
+def _add_history(
+    record: PersonRecord, row: RowValues, authority: Authority, *, actor: User | None, today: dt.date
+) -> bool:
     """Licence, badge, decision and complaint from the row: added once, updated if the file says otherwise."""
     changed = False
     licence = None
     if row.get("licence_number"):
         licence = next((lic for lic in record.licences if lic.number == row.get("licence_number")), None)
-        wanted = {"licence_type": row.get("licence_type"), "status": row.get("licence_status"),
-                  "issued_on": row.get("licence_start"), "expires_on": row.get("licence_expiry")}
+        wanted = {
+            "licence_type": row.get("licence_type"),
+            "status": row.get("licence_status"),
+            "issued_on": row.get("licence_start"),
+            "expires_on": row.get("licence_expiry"),
+        }
         if licence is None:
             licence = Licence(authority_id=authority.id, number=row.get("licence_number"), **wanted)
             record.licences.append(licence)
@@ -372,9 +488,13 @@ def _add_history(record: PersonRecord, row: RowValues, authority: Authority, *, 
             changed = True
     if row.get("badge_number"):
         badge = next((b for b in record.badges if b.number == row.get("badge_number")), None)
-        wanted = {"badge_type": row.get("badge_type"), "status": row.get("badge_status"),
-                  "issued_on": row.get("badge_start"), "expires_on": row.get("badge_expiry"),
-                  "operator_name": row.get("badge_operator")}
+        wanted = {
+            "badge_type": row.get("badge_type"),
+            "status": row.get("badge_status"),
+            "issued_on": row.get("badge_start"),
+            "expires_on": row.get("badge_expiry"),
+            "operator_name": row.get("badge_operator"),
+        }
         if badge is None:
             record.badges.append(Badge(authority_id=authority.id, number=row.get("badge_number"), **wanted))
             changed = True
@@ -385,18 +505,33 @@ def _add_history(record: PersonRecord, row: RowValues, authority: Authority, *, 
     if row.get("decision_type"):
         key = (row.get("decision_type"), row.get("decision_date"), row.get("decision_grounds"))
         if not any((s.sanction_type, s.decided_on, s.grounds) == key for s in record.sanctions):
-            record.sanctions.append(Sanction(
-                authority_id=authority.id, licence=licence, sanction_type=key[0], decided_on=key[1],
-                effective_on=key[1], grounds=key[2], decision_maker=f"Imported from {authority.code}"[:120],
-                narrative=row.get("decision_narrative", ""), recorded_by_id=actor.id if actor else None))
+            record.sanctions.append(
+                Sanction(
+                    authority_id=authority.id,
+                    licence=licence,
+                    sanction_type=key[0],
+                    decided_on=key[1],
+                    effective_on=key[1],
+                    grounds=key[2],
+                    decision_maker=f"Imported from {authority.code}"[:120],
+                    narrative=row.get("decision_narrative", ""),
+                    recorded_by_id=actor.id if actor else None,
+                )
+            )
             changed = True
     if row.get("complaint_date"):
         key = (row.get("complaint_date"), row.get("complaint_category"))
         if not any((c.received_on, c.category) == key for c in record.complaints):
-            record.complaints.append(Complaint(
-                authority_id=authority.id, received_on=key[0], category=key[1],
-                source=row.get("complaint_source") or ComplaintSource.OTHER_AUTHORITY,
-                narrative=row.get("complaint_narrative", ""), recorded_by_id=actor.id if actor else None))
+            record.complaints.append(
+                Complaint(
+                    authority_id=authority.id,
+                    received_on=key[0],
+                    category=key[1],
+                    source=row.get("complaint_source") or ComplaintSource.OTHER_AUTHORITY,
+                    narrative=row.get("complaint_narrative", ""),
+                    recorded_by_id=actor.id if actor else None,
+                )
+            )
             changed = True
     return changed
 
@@ -413,8 +548,13 @@ class StaleRecord(RuleViolation):
     """The record changed since the caller read it (optimistic locking)."""
 
 
-def import_record(cells: dict[str, str], authority: Authority, *, actor: User, expected_version: int | None,
-                  ) -> tuple[PersonRecord, ImportReport]:
+def import_record(
+    cells: dict[str, str],
+    authority: Authority,
+    *,
+    actor: User,
+    expected_version: int | None,
+) -> tuple[PersonRecord, ImportReport]:
     """Create or update one record as a one-row import: the same checks, writes and linking as a file."""
     report = ImportReport(filename="api")
     row, errors = check_row(1, {k: v for k, v in cells.items() if k in COLUMN_NAMES})
@@ -425,9 +565,15 @@ def import_record(cells: dict[str, str], authority: Authority, *, actor: User, e
         raise RowInvalid(report.errors)
     existing = context.existing.get(row.get("local_reference"))
     if existing is not None and expected_version is not None and existing.version_id != expected_version:
-        raise StaleRecord(f"Record {existing.authority_reference} was changed by someone else "
-                          f"(version {existing.version_id}, not {expected_version}): read it again")
+        raise StaleRecord(
+            f"Record {existing.authority_reference} was changed by someone else "
+            f"(version {existing.version_id}, not {expected_version}): read it again"
+        )
     _apply(rows, authority, context=context, actor=actor, report=report, progress=Progress())
-    record = existing or db.session.scalar(select(PersonRecord).where(
-        PersonRecord.authority_id == authority.id, PersonRecord.authority_reference == row.get("local_reference")))
+    record = existing or db.session.scalar(
+        select(PersonRecord).where(
+            PersonRecord.authority_id == authority.id,
+            PersonRecord.authority_reference == row.get("local_reference"),
+        )
+    )
     return record, report

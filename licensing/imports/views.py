@@ -25,10 +25,13 @@ NAV_ITEMS = [("imports.upload", "Import", IMPORTERS)]
 
 
 def _authorities() -> list[Authority]:
-    """Officers import their own authority's register; administrators any licensing or transport authority's."""
+    """Officers import their own authority's register; administrators any non-police one's."""
     if current_user.role is Role.ADMINISTRATOR:
-        return list(db.session.scalars(select(Authority).where(Authority.kind != AuthorityKind.POLICE)
-                                       .order_by(Authority.name)))
+        return list(
+            db.session.scalars(
+                select(Authority).where(Authority.kind != AuthorityKind.POLICE).order_by(Authority.name)
+            )
+        )
     return [current_user.authority]
 
 
@@ -41,9 +44,15 @@ def _own_upload(upload_id: int) -> ImportUpload:
 
 def _run(upload: ImportUpload, *, dry_run: bool):
     mapping = find_mapping(upload.authority, upload.mapping_name) if upload.mapping_name else None
-    return run_import(upload.content, upload.filename, upload.authority, actor=current_user,
-                      mapping=mapping.columns if mapping else None, dry_run=dry_run,
-                      valid_rows_only=bool(upload.report.get("valid_rows_only")))
+    return run_import(
+        upload.content,
+        upload.filename,
+        upload.authority,
+        actor=current_user,
+        mapping=mapping.columns if mapping else None,
+        dry_run=dry_run,
+        valid_rows_only=bool(upload.report.get("valid_rows_only")),
+    )
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -58,12 +67,18 @@ def upload():
         form.authority_id.choices = [SelectChoice(a.id, a.name) for a in authorities]
         chosen = next((a for a in authorities if a.id == form.authority_id.data), authorities[0])
     form.mapping.choices = [SelectChoice("", "None: the file uses the register's column names")] + [
-        SelectChoice(m.name, m.name) for m in authority_mappings(chosen)]
+        SelectChoice(m.name, m.name) for m in authority_mappings(chosen)
+    ]
     if form.validate_on_submit():
         data = form.file.data.read()
-        upload = ImportUpload(authority_id=chosen.id, uploaded_by_id=current_user.id,
-                              filename=(form.file.data.filename or "upload")[-200:], content=data,
-                              sha256=hashlib.sha256(data).hexdigest(), mapping_name=form.mapping.data or "")
+        upload = ImportUpload(
+            authority_id=chosen.id,
+            uploaded_by_id=current_user.id,
+            filename=(form.file.data.filename or "upload")[-200:],
+            content=data,
+            sha256=hashlib.sha256(data).hexdigest(),
+            mapping_name=form.mapping.data or "",
+        )
         upload.authority = chosen
         upload.report = {"valid_rows_only": form.valid_rows_only.data}
         try:
@@ -78,15 +93,21 @@ def upload():
             db.session.commit()
             return redirect(url_for("imports.upload_report", upload_id=upload.id))
     return render_template("imports/upload.html", form=form, columns=COLUMNS, title="Import records"), (
-        400 if form.errors else 200)
+        400 if form.errors else 200
+    )
 
 
 @bp.get("/<int:upload_id>")
 @roles_required(*IMPORTERS)
 def upload_report(upload_id: int):
     found = _own_upload(upload_id)
-    return render_template("imports/report.html", upload=found, report=found.report, form=CommitForm(),
-                           title="Import: dry-run report")
+    return render_template(
+        "imports/report.html",
+        upload=found,
+        report=found.report,
+        form=CommitForm(),
+        title="Import: dry-run report",
+    )
 
 
 @bp.post("/<int:upload_id>/commit")
@@ -100,7 +121,10 @@ def commit(upload_id: int):
     report = _run(found, dry_run=False)
     if report.errors and not found.report.get("valid_rows_only"):
         db.session.rollback()
-        flash("The register changed since the dry run and some rows are now invalid: nothing was imported", "error")
+        flash(
+            "The register changed since the dry run and some rows are now invalid: nothing was imported",
+            "error",
+        )
         return redirect(url_for("imports.upload_report", upload_id=found.id))
     found.report = report.as_dict() | {"valid_rows_only": found.report.get("valid_rows_only", False)}
     found.committed_at = utcnow()
@@ -120,15 +144,22 @@ def mappings():
             save_mapping(authority, form.name.data, columns, actor=current_user)
         except (ValueError, RuleViolation) as error:
             db.session.rollback()
-            form.columns.errors.append(str(error) if isinstance(error, RuleViolation) else "This is not valid JSON")
+            form.columns.errors.append(
+                str(error) if isinstance(error, RuleViolation) else "This is not valid JSON"
+            )
         else:
             db.session.commit()
             flash(f"Mapping {form.name.data} saved", "success")
             return redirect(url_for("imports.mappings"))
     if not form.columns.data:
         form.columns.data = json.dumps({name: name for name, _ in COLUMNS[:4]}, indent=2)
-    return render_template("imports/mappings.html", form=form, mappings=authority_mappings(authority),
-                           columns=COLUMNS, title="Import column mappings"), 400 if form.errors else 200
+    return render_template(
+        "imports/mappings.html",
+        form=form,
+        mappings=authority_mappings(authority),
+        columns=COLUMNS,
+        title="Import column mappings",
+    ), 400 if form.errors else 200
 
 
 @bp.get("/mappings/<int:mapping_id>.json")
@@ -137,6 +168,8 @@ def mapping_json(mapping_id: int):
     mapping = db.session.get(ImportMapping, mapping_id)
     if mapping is None or mapping.authority_id != current_user.authority_id:
         abort(404)
-    response = jsonify({"name": mapping.name, "authority": mapping.authority.code, "columns": mapping.columns})
+    response = jsonify(
+        {"name": mapping.name, "authority": mapping.authority.code, "columns": mapping.columns}
+    )
     response.headers["Content-Disposition"] = f'attachment; filename="mapping-{mapping.id}.json"'
     return response

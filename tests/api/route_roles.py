@@ -1,9 +1,14 @@
 from licensing.auth.models import Role
 
-LO, TO, PS, AD, AU = (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER, Role.POLICE_SPOC, Role.ADMINISTRATOR,
-                      Role.AUDITOR)
+LO, TO, PS, AD, AU = (
+    Role.LICENSING_OFFICER,
+    Role.TRANSPORT_OFFICER,
+    Role.POLICE_SPOC,
+    Role.ADMINISTRATOR,
+    Role.AUDITOR,
+)
 EVERYONE = frozenset(Role)
-# Bearer-token endpoints (checked with tokens in tests/api/test_api_access.py) and the session-based admin pages.
+# Bearer-token endpoints (tests/api/test_api_access.py) and the session-based admin pages.
 ROUTE_ROLES = {
     "api.search": frozenset({LO, TO, PS}),
     "api.get_identity": frozenset({LO, TO, PS}),

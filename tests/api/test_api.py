@@ -1,4 +1,4 @@
-"""The API's endpoints obey the web's rules: reasons, visibility, own-authority writes, conflicts, pagination."""
+"""The API's endpoints obey the web's rules: reasons, visibility, own writes, conflicts, pages."""
 
 import datetime as dt
 
@@ -36,7 +36,9 @@ def test_search_needs_a_reason_and_returns_ranked_identities_the_caller_may_see(
     hit = body["items"][0]
     assert hit["score"] > 0 and hit["explanation"]
     assert [(r["authority_code"], r["reference"]) for r in hit["records"]] == [("WDC", "WDC-API")]
-    police_view = api(Role.POLICE_SPOC).post("/api/v1/search", json={"surname": "Searchable", **REASON}).get_json()
+    police_view = (
+        api(Role.POLICE_SPOC).post("/api/v1/search", json={"surname": "Searchable", **REASON}).get_json()
+    )
     assert sorted(r["reference"] for r in police_view["items"][0]["records"]) == ["TVP-API", "WDC-API"]
     extra = officer.post("/api/v1/search", json={"surname": "Searchable", "role": "administrator", **REASON})
     assert extra.status_code == 400 and "role" in extra.get_json()["error"]["fields"]  # no mass assignment
@@ -58,17 +60,31 @@ def test_identity_follows_the_person_page_rules(app, api):
     response = other.get(f"/api/v1/identities/{identity_id}", headers={"X-Reason": "Hearing 2026/3"})
     body = response.get_json()
     assert response.status_code == 200 and [r["authority_code"] for r in body["records"]] == ["WDC"]
-    assert body["intelligence"][0]["level"] == "summary" and "Informant X" not in response.get_data(as_text=True)
+    assert body["intelligence"][0]["level"] == "summary" and "Informant X" not in response.get_data(
+        as_text=True
+    )
     assert body["complaints"][0]["complainant_name"] is None
-    own = api(Role.LICENSING_OFFICER, "WDC").get(f"/api/v1/identities/{identity_id}",
-                                                 headers={"X-Reason": "Hearing 2026/4"}).get_json()
+    own = (
+        api(Role.LICENSING_OFFICER, "WDC")
+        .get(f"/api/v1/identities/{identity_id}", headers={"X-Reason": "Hearing 2026/4"})
+        .get_json()
+    )
     assert own["complaints"][0]["complainant_name"] == "C Smith"
-    police = api(Role.POLICE_SPOC).get(f"/api/v1/identities/{identity_id}", headers={"X-Reason": "Op Kestrel"})
+    police = api(Role.POLICE_SPOC).get(
+        f"/api/v1/identities/{identity_id}", headers={"X-Reason": "Op Kestrel"}
+    )
     assert "Informant X" in police.get_data(as_text=True)
-    assert other.get(f"/api/v1/identities/{police_only}", headers={"X-Reason": "Hearing 2026/3"}).status_code == 404
+    assert (
+        other.get(f"/api/v1/identities/{police_only}", headers={"X-Reason": "Hearing 2026/3"}).status_code
+        == 404
+    )
     assert other.get("/api/v1/identities/99999999999", headers={"X-Reason": "Hearing"}).status_code == 404
     with app.app_context():
-        assert {e.reason for e in _events("person.viewed")} == {"Hearing 2026/3", "Hearing 2026/4", "Op Kestrel"}
+        assert {e.reason for e in _events("person.viewed")} == {
+            "Hearing 2026/3",
+            "Hearing 2026/4",
+            "Op Kestrel",
+        }
 
 
 def test_badge_check(app, api):
@@ -76,30 +92,57 @@ def test_badge_check(app, api):
         make_badge(make_person("BCC-CT", surname="Badgeholder"), number="BCC123456")
     checker = api(Role.TRANSPORT_OFFICER)
     found = checker.get("/api/v1/badges/bcc 123456").get_json()
-    assert found["found"] is True and found["status"] == "valid" and found["holder_name"].endswith("Badgeholder")
-    assert checker.get("/api/v1/badges/NOPE1").get_json() == {"number": "NOPE1", "found": False, "status": None,
-                                                               "holder_name": None, "identity_id": None,
-                                                               "flags": [], "complaints": 0}
+    assert (
+        found["found"] is True and found["status"] == "valid" and found["holder_name"].endswith("Badgeholder")
+    )
+    assert checker.get("/api/v1/badges/NOPE1").get_json() == {
+        "number": "NOPE1",
+        "found": False,
+        "status": None,
+        "holder_name": None,
+        "identity_id": None,
+        "flags": [],
+        "complaints": 0,
+    }
 
 
-RECORD = {"forenames": "Rhys", "surname": "Apiwriter", "date_of_birth": "1984-02-29", "sex": "M",
-          "address_line": "1 Station Road", "town": "Amersham", "postcode": "HP6 5AA",
-          "national_insurance": "AB123456C",
-          "licence": {"licence_type": "private_hire_driver", "number": "PH 777", "status": "granted",
-                      "start": "2025-01-01", "expiry": "2028-01-01"}}
+RECORD = {
+    "forenames": "Rhys",
+    "surname": "Apiwriter",
+    "date_of_birth": "1984-02-29",
+    "sex": "M",
+    "address_line": "1 Station Road",
+    "town": "Amersham",
+    "postcode": "HP6 5AA",
+    "national_insurance": "AB123456C",
+    "licence": {
+        "licence_type": "private_hire_driver",
+        "number": "PH 777",
+        "status": "granted",
+        "start": "2025-01-01",
+        "expiry": "2028-01-01",
+    },
+}
 
 
 def test_put_record_creates_updates_links_and_refuses_stale_versions(app, api):
     with app.app_context():
-        make_person("CDC", forenames="Rhys", surname="Apiwriter", date_of_birth=dt.date(1984, 2, 29),
-                    national_insurance="AB123456C")
+        make_person(
+            "CDC",
+            forenames="Rhys",
+            surname="Apiwriter",
+            date_of_birth=dt.date(1984, 2, 29),
+            national_insurance="AB123456C",
+        )
     officer = api(Role.LICENSING_OFFICER, "WDC")
     created = officer.put("/api/v1/records/WDC-9", json=RECORD).get_json()
     assert created["created"] is True and created["record"]["reference"] == "WDC-9" and created["linked"] == 1
     version = created["record"]["version"]
     same = officer.put("/api/v1/records/WDC-9", json=RECORD | {"version": version}).get_json()
     assert same["created"] is False and same["record"]["version"] == version
-    moved = officer.put("/api/v1/records/WDC-9", json=RECORD | {"version": version, "address_line": "2 Hill Rise"})
+    moved = officer.put(
+        "/api/v1/records/WDC-9", json=RECORD | {"version": version, "address_line": "2 Hill Rise"}
+    )
     assert moved.status_code == 200
     stale = officer.put("/api/v1/records/WDC-9", json=RECORD | {"version": version, "town": "Chesham"})
     assert stale.status_code == 409 and stale.get_json()["error"]["code"] == "conflict"
@@ -119,24 +162,39 @@ def test_decision_on_own_record_only(app, api):
         make_person("WDC", authority_reference="WDC-DEC")
         make_person("CDC", authority_reference="CDC-DEC")
     officer = api(Role.LICENSING_OFFICER, "WDC")
-    decision = {"decision": "warning", "grounds": "road_safety", "decided_on": "2026-01-10",
-                "effective_on": "2026-01-10", "decision_maker": "Licensing Manager", "narrative": "Speeding"}
+    decision = {
+        "decision": "warning",
+        "grounds": "road_safety",
+        "decided_on": "2026-01-10",
+        "effective_on": "2026-01-10",
+        "decision_maker": "Licensing Manager",
+        "narrative": "Speeding",
+    }
     made = officer.post("/api/v1/records/WDC-DEC/decisions", json=decision)
     assert made.status_code == 201, made.get_json()
     assert officer.post("/api/v1/records/CDC-DEC/decisions", json=decision).status_code == 404
-    future = officer.post("/api/v1/records/WDC-DEC/decisions", json=decision | {"decided_on": "2099-01-01",
-                                                                                 "effective_on": "2099-01-01"})
+    future = officer.post(
+        "/api/v1/records/WDC-DEC/decisions",
+        json=decision | {"decided_on": "2099-01-01", "effective_on": "2099-01-01"},
+    )
     assert future.status_code == 400 and "future" in future.get_json()["error"]["message"]
 
 
 def test_police_submit_intelligence(app, api):
     with app.app_context():
         identity_id = make_person("WDC", surname="Subject").identity_id
-    item = {"identity_id": identity_id, "source_evaluation": "2", "intelligence_assessment": "A",
-            "handling_code": "P", "status": "intelligence", "category": "child_exploitation",
-            "force_reference": "TVP/2026/1", "full_text": "Seen with a child at 2am", "sanitised_summary":
-                "Police hold safeguarding information", "review_on": (dt.date.today() + dt.timedelta(days=200))
-            .isoformat()}
+    item = {
+        "identity_id": identity_id,
+        "source_evaluation": "2",
+        "intelligence_assessment": "A",
+        "handling_code": "P",
+        "status": "intelligence",
+        "category": "child_exploitation",
+        "force_reference": "TVP/2026/1",
+        "full_text": "Seen with a child at 2am",
+        "sanitised_summary": "Police hold safeguarding information",
+        "review_on": (dt.date.today() + dt.timedelta(days=200)).isoformat(),
+    }
     police = api(Role.POLICE_SPOC)
     response = police.post("/api/v1/intelligence", json=item)
     assert response.status_code == 201, response.get_json()
@@ -146,7 +204,10 @@ def test_police_submit_intelligence(app, api):
     officer = api(Role.LICENSING_OFFICER)
     assert officer.post("/api/v1/intelligence", json=item).status_code == 403
     with app.app_context():
-        assert db.session.get(IntelligenceItem, response.get_json()["item_id"]).full_text == "Seen with a child at 2am"
+        assert (
+            db.session.get(IntelligenceItem, response.get_json()["item_id"]).full_text
+            == "Seen with a child at 2am"
+        )
 
 
 def test_alerts_paginate_and_acknowledge_once(app, api):
@@ -154,9 +215,15 @@ def test_alerts_paginate_and_acknowledge_once(app, api):
         record = make_person("WDC")
         ids = []
         for n in range(3):
-            alert = Alert(authority_id=authority("WDC").id, identity_id=record.identity_id, kind=AlertKind.DECISION,
-                          subject_type="person_records", subject_id=record.id, summary=f"Alert {n}",
-                          raised_by_authority_id=authority("CDC").id)
+            alert = Alert(
+                authority_id=authority("WDC").id,
+                identity_id=record.identity_id,
+                kind=AlertKind.DECISION,
+                subject_type="person_records",
+                subject_id=record.id,
+                summary=f"Alert {n}",
+                raised_by_authority_id=authority("CDC").id,
+            )
             db.session.add(alert)
             db.session.flush()
             ids.append(alert.id)
@@ -167,23 +234,34 @@ def test_alerts_paginate_and_acknowledge_once(app, api):
     assert (first["total"], first["pages"], len(first["items"]), len(second["items"])) == (3, 2, 2, 1)
     assert officer.get("/api/v1/alerts?per_page=1000").status_code == 400
     assert officer.get("/api/v1/alerts?page=abc").status_code == 400
-    done = officer.post(f"/api/v1/alerts/{ids[0]}/acknowledge", json={"action_taken": "Suspended the licence"})
+    done = officer.post(
+        f"/api/v1/alerts/{ids[0]}/acknowledge", json={"action_taken": "Suspended the licence"}
+    )
     assert done.status_code == 200 and done.get_json()["acknowledged"] is True
     again = officer.post(f"/api/v1/alerts/{ids[0]}/acknowledge", json={"action_taken": "Again"})
     assert again.status_code == 409
     other = api(Role.LICENSING_OFFICER, "CDC")
-    assert other.post(f"/api/v1/alerts/{ids[1]}/acknowledge", json={"action_taken": "Mine?"}).status_code == 404
+    assert (
+        other.post(f"/api/v1/alerts/{ids[1]}/acknowledge", json={"action_taken": "Mine?"}).status_code == 404
+    )
 
 
 def test_too_large_and_rate_limited_answer_in_json(app, api, database_url):
     officer = api(Role.LICENSING_OFFICER)
-    huge = officer.client.post("/api/v1/search", data=b"{" + b" " * (6 * 1024 * 1024) + b"}",
-                               headers={**officer._headers(), "Content-Type": "application/json"})
+    huge = officer.client.post(
+        "/api/v1/search",
+        data=b"{" + b" " * (6 * 1024 * 1024) + b"}",
+        headers={**officer._headers(), "Content-Type": "application/json"},
+    )
     assert huge.status_code == 413 and huge.get_json()["error"]["code"] == "too_large"
     from config import TestingConfig
 
-    limited = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url, API_RATE_LIMIT="2 per minute",
-                         RATELIMIT_STORAGE_URI="memory://")
+    limited = create_app(
+        TestingConfig,
+        SQLALCHEMY_DATABASE_URI=database_url,
+        API_RATE_LIMIT="2 per minute",
+        RATELIMIT_STORAGE_URI="memory://",
+    )
     client = limited.test_client()
     statuses = [client.get("/api/v1/alerts", headers=officer._headers()).status_code for _ in range(4)]
     assert statuses == [200, 200, 429, 429]

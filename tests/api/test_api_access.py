@@ -50,7 +50,9 @@ def test_api_role_matrix(app, api, role):
             assert response.get_json()["error"]["code"] == "forbidden"
     with app.app_context():
         denied = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "access.denied")).all()
-        assert len(denied) == sum(1 for e, roles in ROUTE_ROLES.items() if e.startswith("api.") and role not in roles)
+        assert len(denied) == sum(
+            1 for e, roles in ROUTE_ROLES.items() if e.startswith("api.") and role not in roles
+        )
 
 
 def test_cli_prints_the_token_alone_on_its_last_line_and_stores_only_a_hash(app, runner, county):
@@ -67,7 +69,9 @@ def test_cli_prints_the_token_alone_on_its_last_line_and_stores_only_a_hash(app,
         assert stored.token_hash != token and token not in (stored.token_hash, stored.prefix)
         assert stored.last_used_at is not None
         assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "api_token.created"))
-    assert runner.invoke(args=["api-tokens", "create", "--email", "nobody@x.org", "--label", "x"]).exit_code == 2
+    assert (
+        runner.invoke(args=["api-tokens", "create", "--email", "nobody@x.org", "--label", "x"]).exit_code == 2
+    )
 
 
 def test_revoked_expired_and_disabled_tokens_stop_working(app, api):

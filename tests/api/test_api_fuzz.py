@@ -17,8 +17,11 @@ from licensing.db import db
 from tests.factories import make_county, make_person, make_user
 
 _folder = tempfile.TemporaryDirectory(prefix="api-fuzz-")
-app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(_folder.name) / 'fuzz.db'}",
-                 API_RATE_LIMIT="100000 per minute")
+app = create_app(
+    TestingConfig,
+    SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(_folder.name) / 'fuzz.db'}",
+    API_RATE_LIMIT="100000 per minute",
+)
 with app.app_context():
     db.create_all()
     make_county()

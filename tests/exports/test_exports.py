@@ -1,4 +1,4 @@
-"""Exports hold exactly what their page shows the viewer, neutralise formulae, and are audited with a reason."""
+"""Exports hold exactly what their page shows the viewer, neutralise formulae, and are audited."""
 
 import csv
 import datetime as dt
@@ -27,9 +27,12 @@ def _events(action: str) -> list[AuditEvent]:
 
 def _person_with_police_record(app):
     with app.app_context():
-        council = make_person("WDC", forenames="=HYPERLINK(\"http://evil\")", surname="Export",
-                              authority_reference="WDC-EXP")
-        police = make_person("TVP", forenames="Hidden", surname="Policeheld", authority_reference="TVP-SECRET")
+        council = make_person(
+            "WDC", forenames='=HYPERLINK("http://evil")', surname="Export", authority_reference="WDC-EXP"
+        )
+        police = make_person(
+            "TVP", forenames="Hidden", surname="Policeheld", authority_reference="TVP-SECRET"
+        )
         identity_id = join_records(council, police)
         make_intelligence(police, handling="C")
         make_sanction(council)
@@ -44,12 +47,19 @@ def test_search_export_shows_what_the_search_page_shows(app, login):
     rows = _rows(officer.submit("/exports/search", criteria))
     assert rows[0][:4] == ["Rank", "Identity", "Score", "Explanation"]
     assert [r[7] for r in rows[1:]] == ["WDC-EXP"]  # the police's own record is not shown to councils
-    assert rows[1][4] == "'=HYPERLINK(\"http://evil\") Export"
+    assert rows[1][4] == '\'=HYPERLINK("http://evil") Export'
     police = login(Role.POLICE_SPOC)
-    assert sorted(r[7] for r in _rows(police.submit("/exports/search", criteria))[1:]) == ["TVP-SECRET", "WDC-EXP"]
+    assert sorted(r[7] for r in _rows(police.submit("/exports/search", criteria))[1:]) == [
+        "TVP-SECRET",
+        "WDC-EXP",
+    ]
     with app.app_context():
         events = _events("export.search")
-        assert len(events) == 2 and events[0].reason == REASON and events[0].details["terms"] == {"surname": "Export"}
+        assert (
+            len(events) == 2
+            and events[0].reason == REASON
+            and events[0].details["terms"] == {"surname": "Export"}
+        )
 
 
 def test_search_export_needs_a_reason(app, login):
@@ -86,7 +96,9 @@ def test_chronology_export_without_police_information_is_not_marked(app, login):
         identity_id = make_person("WDC", surname="Plain").identity_id
     officer = login(Role.LICENSING_OFFICER, "WDC")
     officer.submit(f"/people/{identity_id}/reason", {"reason": "Licence application 78"})
-    response = officer.submit(f"/exports/people/{identity_id}/chronology", {"reason": REASON, "file_format": "csv"})
+    response = officer.submit(
+        f"/exports/people/{identity_id}/chronology", {"reason": REASON, "file_format": "csv"}
+    )
     assert "OFFICIAL-SENSITIVE" not in response.headers["Content-Disposition"]
     assert _rows(response)[0] == ["Date", "Authority", "Kind", "What happened"]
 
@@ -104,7 +116,9 @@ def test_printable_chronology_is_marked_when_police_information_shows(app, login
     with app.app_context():
         plain = make_person("WDC", surname="Plainer").identity_id
     officer.submit(f"/people/{plain}/reason", {"reason": "Sub-committee hearing 13"})
-    assert 'id="marking"' not in officer.get(f"/exports/people/{plain}/chronology/print").get_data(as_text=True)
+    assert 'id="marking"' not in officer.get(f"/exports/people/{plain}/chronology/print").get_data(
+        as_text=True
+    )
 
 
 def test_print_stylesheet_numbers_pages():
@@ -119,10 +133,20 @@ def test_badge_list_export_is_the_whole_list_as_xlsx(app, login):
     with app.app_context():
         for n in range(3):
             holder = make_person("BCC-CT", forenames=f"@Holder{n}")
-            make_badge(holder, issued_on=today - dt.timedelta(days=700), expires_on=today + dt.timedelta(days=10))
+            make_badge(
+                holder, issued_on=today - dt.timedelta(days=700), expires_on=today + dt.timedelta(days=10)
+            )
     officer = login(Role.TRANSPORT_OFFICER)
-    response = officer.submit("/exports/badges", {"list": "expiring", "operator": "", "days": "60",
-                                                  "reason": "Operator renewal reminders", "file_format": "xlsx"})
+    response = officer.submit(
+        "/exports/badges",
+        {
+            "list": "expiring",
+            "operator": "",
+            "days": "60",
+            "reason": "Operator renewal reminders",
+            "file_format": "xlsx",
+        },
+    )
     sheet = load_workbook(io.BytesIO(response.get_data())).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0] == ["Badge", "Holder", "Operator", "Expires"] and len(rows) == 4
@@ -138,8 +162,15 @@ def test_intelligence_reviews_export_is_police_only_and_marked(app, login):
         item.review_on = dt.date.today()
         db.session.commit()
     police = login(Role.POLICE_SPOC)
-    response = police.submit("/exports/intelligence-reviews", {"reason": "Quarterly MoPI review", "file_format": "csv"})
+    response = police.submit(
+        "/exports/intelligence-reviews", {"reason": "Quarterly MoPI review", "file_format": "csv"}
+    )
     rows = _rows(response)
     assert rows[0][0].startswith("OFFICIAL-SENSITIVE") and rows[1][0] == "Force reference" and len(rows) == 3
     officer = login(Role.LICENSING_OFFICER)
-    assert officer.submit("/exports/intelligence-reviews", {"reason": "x" * 10, "file_format": "csv"}).status_code == 403
+    assert (
+        officer.submit(
+            "/exports/intelligence-reviews", {"reason": "x" * 10, "file_format": "csv"}
+        ).status_code
+        == 403
+    )

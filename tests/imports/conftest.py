@@ -16,7 +16,10 @@ def second_app(database_url, request, tmp_path):
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         url, cleanup = f"sqlite:///{path}", None
     else:
-        server, template = request.getfixturevalue("postgres_server"), request.getfixturevalue("postgres_template")
+        server, template = (
+            request.getfixturevalue("postgres_server"),
+            request.getfixturevalue("postgres_template"),
+        )
         name = f"second_{next(_database_numbers)}"
         admin = create_engine(postgres_url(server, "postgres"), isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:

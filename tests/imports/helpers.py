@@ -5,18 +5,45 @@ import io
 
 from openpyxl import Workbook
 
-HEADER = ["local_reference", "forenames", "surname", "date_of_birth", "sex", "address_line", "town", "postcode",
-          "national_insurance", "driving_licence_number", "previous_names", "licence_type", "licence_number",
-          "licence_status", "licence_start", "licence_expiry"]
+HEADER = [
+    "local_reference",
+    "forenames",
+    "surname",
+    "date_of_birth",
+    "sex",
+    "address_line",
+    "town",
+    "postcode",
+    "national_insurance",
+    "driving_licence_number",
+    "previous_names",
+    "licence_type",
+    "licence_number",
+    "licence_status",
+    "licence_start",
+    "licence_expiry",
+]
 
 
 def person_row(n: int, **overrides) -> dict:
-    row = {"local_reference": f"REF{n:05d}", "forenames": "Alex", "surname": f"Importer{chr(65 + n % 26)}son{n}",
-           "date_of_birth": f"{(n % 28) + 1:02d}/0{(n % 9) + 1}/19{60 + n % 40}", "sex": "M",
-           "address_line": f"{n} Mill Lane", "town": "High Wycombe", "postcode": "HP11 2BZ",
-           "national_insurance": "", "driving_licence_number": "", "previous_names": "",
-           "licence_type": "private_hire_driver", "licence_number": f"PH{n:05d}", "licence_status": "granted",
-           "licence_start": "2025-01-01", "licence_expiry": "2028-01-01"}
+    row = {
+        "local_reference": f"REF{n:05d}",
+        "forenames": "Alex",
+        "surname": f"Importer{chr(65 + n % 26)}son{n}",
+        "date_of_birth": f"{(n % 28) + 1:02d}/0{(n % 9) + 1}/19{60 + n % 40}",
+        "sex": "M",
+        "address_line": f"{n} Mill Lane",
+        "town": "High Wycombe",
+        "postcode": "HP11 2BZ",
+        "national_insurance": "",
+        "driving_licence_number": "",
+        "previous_names": "",
+        "licence_type": "private_hire_driver",
+        "licence_number": f"PH{n:05d}",
+        "licence_status": "granted",
+        "licence_start": "2025-01-01",
+        "licence_expiry": "2028-01-01",
+    }
     row.update(overrides)
     return row
 

@@ -14,8 +14,8 @@ from tests.imports.helpers import csv_file
 PEOPLE = [
     # (reference, forenames, surname, dob, postcode, NI, DVLA)
     ("B01", "John", "Smith", "1980-05-17", "HP11 2BZ", "JK123456A", ""),
-    ("B02", "Jon", "Smith", "1980-05-17", "HP11 2BZ", "JK123456A", ""),        # same NI: links
-    ("B03", "John", "Smith", "1980-05-17", "HP21 7QW", "", ""),                 # same name and DOB: review band
+    ("B02", "Jon", "Smith", "1980-05-17", "HP11 2BZ", "JK123456A", ""),  # same NI: links
+    ("B03", "John", "Smith", "1980-05-17", "HP21 7QW", "", ""),  # same name and DOB: review band
     ("B04", "Mohammed", "Khan", "1975-01-01", "HP13 6AA", "", ""),
     ("B05", "Muhammad", "Khan", "1975-01-01", "HP13 6AA", "", ""),
     ("B06", "Aisha", "Begum", "1990-07-30", "HP12 3RT", "NP123456D", ""),
@@ -31,18 +31,38 @@ PEOPLE = [
 def _stored_people():
     """Records already in the register before either path runs, so candidates include stored records."""
     make_county()
-    make_person("CDC", forenames="John", surname="Smith", date_of_birth=dt.date(1980, 5, 17),
-                national_insurance="JK123456A", authority_reference="C-1")
-    make_person("AVDC", forenames="Aisha", surname="Begum", date_of_birth=dt.date(1990, 7, 30),
-                postcode="HP12 3RT", authority_reference="A-1")
-    make_person("SBDC", forenames="Peter", surname="Jones", date_of_birth=dt.date(1966, 11, 2),
-                postcode="HP10 9LL", authority_reference="S-1")
+    make_person(
+        "CDC",
+        forenames="John",
+        surname="Smith",
+        date_of_birth=dt.date(1980, 5, 17),
+        national_insurance="JK123456A",
+        authority_reference="C-1",
+    )
+    make_person(
+        "AVDC",
+        forenames="Aisha",
+        surname="Begum",
+        date_of_birth=dt.date(1990, 7, 30),
+        postcode="HP12 3RT",
+        authority_reference="A-1",
+    )
+    make_person(
+        "SBDC",
+        forenames="Peter",
+        surname="Jones",
+        date_of_birth=dt.date(1966, 11, 2),
+        postcode="HP10 9LL",
+        authority_reference="S-1",
+    )
 
 
 def _decisions() -> tuple[set, list]:
     refs = dict(db.session.execute(select(PersonRecord.id, PersonRecord.authority_reference)).all())
-    links = {(refs[link.record_a_id], refs[link.record_b_id], link.state.value, round(link.score, 9))
-             for link in db.session.scalars(select(RecordLink))}
+    links = {
+        (refs[link.record_a_id], refs[link.record_b_id], link.state.value, round(link.score, 9))
+        for link in db.session.scalars(select(RecordLink))
+    }
     groups: dict[int, list[str]] = {}
     for record in db.session.scalars(select(PersonRecord)):
         groups.setdefault(record.identity_id, []).append(record.authority_reference)
@@ -53,18 +73,39 @@ def test_batch_and_single_record_paths_decide_the_same(app, second_app):
     with app.app_context():  # one at a time, through the form's service
         _stored_people()
         for ref, forenames, surname, dob, postcode, ni, dl in PEOPLE:
-            create_person_record(authority("WDC"), PersonRecordInput(
-                authority_reference=ref, forenames=forenames, surname=surname,
-                date_of_birth=dt.date.fromisoformat(dob), sex="M", national_insurance=ni,
-                driving_licence_number=dl, addresses=(AddressInput(f"{ref} Road", "Town", postcode),)), actor=None)
+            create_person_record(
+                authority("WDC"),
+                PersonRecordInput(
+                    authority_reference=ref,
+                    forenames=forenames,
+                    surname=surname,
+                    date_of_birth=dt.date.fromisoformat(dob),
+                    sex="M",
+                    national_insurance=ni,
+                    driving_licence_number=dl,
+                    addresses=(AddressInput(f"{ref} Road", "Town", postcode),),
+                ),
+                actor=None,
+            )
         db.session.commit()
         single = _decisions()
     with second_app.app_context():  # all at once, through the import
         _stored_people()
-        rows = [{"local_reference": ref, "forenames": forenames, "surname": surname, "date_of_birth": dob,
-                 "sex": "M", "address_line": f"{ref} Road", "town": "Town", "postcode": postcode,
-                 "national_insurance": ni, "driving_licence_number": dl}
-                for ref, forenames, surname, dob, postcode, ni, dl in PEOPLE]
+        rows = [
+            {
+                "local_reference": ref,
+                "forenames": forenames,
+                "surname": surname,
+                "date_of_birth": dob,
+                "sex": "M",
+                "address_line": f"{ref} Road",
+                "town": "Town",
+                "postcode": postcode,
+                "national_insurance": ni,
+                "driving_licence_number": dl,
+            }
+            for ref, forenames, surname, dob, postcode, ni, dl in PEOPLE
+        ]
         report = run_import(csv_file(rows), "batch.csv", authority("WDC"), actor=None)
         db.session.commit()
         batch = _decisions()

@@ -24,17 +24,23 @@ def test_import_writes_records_and_reimport_changes_nothing(app, runner, county,
     data = csv_file([person_row(n) for n in range(1, 6)])
     result = _run(runner, tmp_path, data)
     assert result.exit_code == 0, result.output
-    assert result.output.strip().splitlines()[-1] == \
-        "import: created=5 updated=0 unchanged=0 invalid=0 linked=0 review=0"
+    assert (
+        result.output.strip().splitlines()[-1]
+        == "import: created=5 updated=0 unchanged=0 invalid=0 linked=0 review=0"
+    )
     again = _run(runner, tmp_path, data)
     assert again.exit_code == 0
-    assert again.output.strip().splitlines()[-1] == \
-        "import: created=0 updated=0 unchanged=5 invalid=0 linked=0 review=0"
+    assert (
+        again.output.strip().splitlines()[-1]
+        == "import: created=0 updated=0 unchanged=5 invalid=0 linked=0 review=0"
+    )
     with app.app_context():
         assert _count(PersonRecord) == 5 and _count(Licence) == 5
         record = db.session.scalar(select(PersonRecord).where(PersonRecord.authority_reference == "REF00001"))
         assert record.licences[0].number == "PH00001" and record.current_address.postcode == "HP11 2BZ"
-        committed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "import.committed")).all()
+        committed = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "import.committed")
+        ).all()
         assert len(committed) == 2 and committed[0].details["created"] == 5
         assert committed[0].user_email.startswith("cli:")
 
@@ -57,8 +63,10 @@ def test_xlsx_and_windows_1252_are_read(app, runner, county, tmp_path):
 
 
 def test_dry_run_counts_and_writes_nothing(app, runner, county, tmp_path):
-    rows = [person_row(1, national_insurance="JK123456A"), person_row(2, national_insurance="JK123456A",
-                                                                      forenames="Alexander")]
+    rows = [
+        person_row(1, national_insurance="JK123456A"),
+        person_row(2, national_insurance="JK123456A", forenames="Alexander"),
+    ]
     result = _run(runner, tmp_path, csv_file(rows), "r.csv", "--dry-run")
     assert result.exit_code == 0, result.output
     last = result.output.strip().splitlines()[-1]
@@ -74,7 +82,7 @@ BAD = [
     ("american date", {"date_of_birth": "1980/05/17"}, "date_of_birth"),
     ("bad NI", {"national_insurance": "JK12345"}, "national_insurance"),
     ("bad DVLA", {"driving_licence_number": "NOTALICENCE"}, "driving_licence_number"),
-    ("formula", {"forenames": "=HYPERLINK(\"http://x\")"}, "forenames"),
+    ("formula", {"forenames": '=HYPERLINK("http://x")'}, "forenames"),
     ("formula at", {"surname": "@SUM(A1)"}, "surname"),
     ("megabyte cell", {"address_line": "x" * 1_048_576}, "address_line"),
     ("no surname", {"surname": ""}, "surname"),
@@ -83,8 +91,9 @@ BAD = [
 
 
 @pytest.mark.parametrize(("description", "change", "column"), BAD, ids=[b[0] for b in BAD])
-def test_an_invalid_row_names_line_and_column_and_nothing_is_written(app, runner, county, tmp_path, description,
-                                                                     change, column):
+def test_an_invalid_row_names_line_and_column_and_nothing_is_written(
+    app, runner, county, tmp_path, description, change, column
+):
     result = _run(runner, tmp_path, csv_file([person_row(1), person_row(2, **change), person_row(3)]))
     assert result.exit_code == 1, result.output
     assert f"line 3, column {column}:" in result.output
@@ -104,13 +113,16 @@ def test_duplicate_reference_and_too_many_fields(app, runner, county, tmp_path):
         assert _count(PersonRecord) == 0
 
 
-@pytest.mark.parametrize(("description", "data", "message"), [
-    ("empty", b"", "The file is empty"),
-    ("utf-16", "local_reference,surname\nA,B\n".encode("utf-16"), "UTF-16"),
-    ("no header", b"REF1,Alex,Smith,17/05/1980\n", "not a header row"),
-    ("xlsx named csv", b"PK\x03\x04rest-of-zip", "Excel workbook"),
-    ("binary", b"\x00\x01\x02garbage", "binary"),
-])
+@pytest.mark.parametrize(
+    ("description", "data", "message"),
+    [
+        ("empty", b"", "The file is empty"),
+        ("utf-16", "local_reference,surname\nA,B\n".encode("utf-16"), "UTF-16"),
+        ("no header", b"REF1,Alex,Smith,17/05/1980\n", "not a header row"),
+        ("xlsx named csv", b"PK\x03\x04rest-of-zip", "Excel workbook"),
+        ("binary", b"\x00\x01\x02garbage", "binary"),
+    ],
+)
 def test_unreadable_files_exit_2_with_a_message(app, runner, county, tmp_path, description, data, message):
     result = _run(runner, tmp_path, data)
     assert result.exit_code == 2
@@ -124,18 +136,26 @@ def test_valid_rows_only_imports_the_rest_and_audits_the_skipped_lines(app, runn
     result = _run(runner, tmp_path, csv_file(rows), "r.csv", "--valid-rows-only")
     assert result.exit_code == 0, result.output
     assert "Skipped invalid lines: 3" in result.output
-    assert result.output.strip().splitlines()[-1].startswith("import: created=2 updated=0 unchanged=0 invalid=1")
+    assert (
+        result.output.strip().splitlines()[-1].startswith("import: created=2 updated=0 unchanged=0 invalid=1")
+    )
     with app.app_context():
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "import.committed"))
         assert event.details["skipped_lines"] == [3] and event.details["valid_rows_only"] is True
 
 
 def test_usage_errors_exit_2(app, runner, county, tmp_path):
-    assert runner.invoke(args=["import-records", str(tmp_path / "missing.csv"), "--authority", "WDC"]).exit_code == 2
+    assert (
+        runner.invoke(args=["import-records", str(tmp_path / "missing.csv"), "--authority", "WDC"]).exit_code
+        == 2
+    )
     path = tmp_path / "r.csv"
     path.write_bytes(csv_file([person_row(1)]))
     assert runner.invoke(args=["import-records", str(path), "--authority", "NOPE"]).exit_code == 2
-    assert runner.invoke(args=["import-records", str(path), "--authority", "WDC", "--mapping", "x"]).exit_code == 2
+    assert (
+        runner.invoke(args=["import-records", str(path), "--authority", "WDC", "--mapping", "x"]).exit_code
+        == 2
+    )
 
 
 def test_a_record_too_sparse_to_block_on_still_imports(app, runner, county, tmp_path):

@@ -23,9 +23,14 @@ def _writing(url: str, database_path: Path | None) -> bool:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            return bool(conn.execute(text(
-                "SELECT count(*) FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
-            )).scalar())
+            return bool(
+                conn.execute(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity"
+                        " WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
+                    )
+                ).scalar()
+            )
     finally:
         engine.dispose()
 
@@ -34,14 +39,30 @@ def test_sigkill_mid_import_leaves_no_trace(app, county, tmp_path, database_url)
     path = tmp_path / "big.csv"
     path.write_bytes(csv_file([person_row(n) for n in range(1, 4001)]))
     with app.app_context():
-        before = (db.session.scalar(select(func.count()).select_from(TermCount)),
-                  db.session.scalar(select(func.count()).select_from(BlockingKey)))
+        before = (
+            db.session.scalar(select(func.count()).select_from(TermCount)),
+            db.session.scalar(select(func.count()).select_from(BlockingKey)),
+        )
         db.session.remove()
     sqlite_path = Path(database_url.removeprefix("sqlite:///")) if database_url.startswith("sqlite") else None
     env = {**os.environ, "DATABASE_URL": database_url, "FLASK_CONFIG": "config.TestingConfig"}
-    process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "licensing", "import-records", str(path),
-                                "--authority", "WDC"], cwd=REPO, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            "licensing",
+            "import-records",
+            str(path),
+            "--authority",
+            "WDC",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 120
         while not _writing(database_url, sqlite_path):
@@ -58,8 +79,10 @@ def test_sigkill_mid_import_leaves_no_trace(app, county, tmp_path, database_url)
         process.communicate()
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(PersonRecord)) == 0
-        after = (db.session.scalar(select(func.count()).select_from(TermCount)),
-                 db.session.scalar(select(func.count()).select_from(BlockingKey)))
+        after = (
+            db.session.scalar(select(func.count()).select_from(TermCount)),
+            db.session.scalar(select(func.count()).select_from(BlockingKey)),
+        )
         assert after == before
         if sqlite_path is not None:
             assert db.session.execute(text("PRAGMA integrity_check")).scalar() == "ok"

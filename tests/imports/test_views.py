@@ -1,4 +1,4 @@
-"""The import page: upload, dry-run report, commit; saved mappings; the demo county moved under other headings."""
+"""The import page: upload, dry-run report, commit; mappings; the demo county moved via a mapping."""
 
 import io
 import json
@@ -16,14 +16,25 @@ from seed.demo import load_demo
 from tests.factories import make_county
 from tests.imports.helpers import csv_file, person_row
 
-OTHER_HEADINGS = {"local_reference": "Ref No", "forenames": "First Names", "surname": "Last Name",
-                  "date_of_birth": "DOB", "address_line": "Street", "postcode": "Post Code",
-                  "licence_number": "Licence No", "badge_number": "ID Badge", "previous_names": "AKA"}
+OTHER_HEADINGS = {
+    "local_reference": "Ref No",
+    "forenames": "First Names",
+    "surname": "Last Name",
+    "date_of_birth": "DOB",
+    "address_line": "Street",
+    "postcode": "Post Code",
+    "licence_number": "Licence No",
+    "badge_number": "ID Badge",
+    "previous_names": "AKA",
+}
 
 
 def _upload(client, data: bytes, name: str = "register.csv", **fields):
-    return client.post("/imports/", data={"csrf_token": client.csrf, "file": (io.BytesIO(data), name),
-                                          "mapping": "", **fields}, content_type="multipart/form-data")
+    return client.post(
+        "/imports/",
+        data={"csrf_token": client.csrf, "file": (io.BytesIO(data), name), "mapping": "", **fields},
+        content_type="multipart/form-data",
+    )
 
 
 def test_upload_shows_the_dry_run_then_commit_writes(app, login):
@@ -72,26 +83,45 @@ def test_another_users_upload_is_not_found(app, login):
 
 def test_mapping_page_refuses_unknown_columns(app, login):
     officer = login(Role.LICENSING_OFFICER, "WDC")
-    response = officer.submit("/imports/mappings", {"name": "Uniform", "columns": json.dumps({"shoe_size": "Shoe"})})
+    response = officer.submit(
+        "/imports/mappings", {"name": "Uniform", "columns": json.dumps({"shoe_size": "Shoe"})}
+    )
     assert response.status_code == 400 and "not an import column" in response.get_data(as_text=True)
     response = officer.submit("/imports/mappings", {"name": "Uniform", "columns": "{not json"})
     assert response.status_code == 400 and "not valid JSON" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
-def test_demo_county_exported_under_other_headings_imports_through_a_mapping(app, second_app, runner, tmp_path,
-                                                                            file_format):
+def test_demo_county_exported_under_other_headings_imports_through_a_mapping(
+    app, second_app, runner, tmp_path, file_format
+):
     with app.app_context():
         load_demo(n_records=120, seed=7, echo=lambda _: None)
-        expected = {code: sorted(db.session.execute(
-            select(PersonRecord.authority_reference, PersonRecord.surname, PersonRecord.date_of_birth)
-            .join(PersonRecord.authority).where(PersonRecord.authority.has(code=code))).all())
-            for code in ("WDC", "BCC-CT")}
+        expected = {
+            code: sorted(
+                db.session.execute(
+                    select(PersonRecord.authority_reference, PersonRecord.surname, PersonRecord.date_of_birth)
+                    .join(PersonRecord.authority)
+                    .where(PersonRecord.authority.has(code=code))
+                ).all()
+            )
+            for code in ("WDC", "BCC-CT")
+        }
     files = {}
     for code in ("WDC", "BCC-CT"):
         out = tmp_path / f"{code}.{file_format}"
-        result = runner.invoke(args=["export-register", str(out), "--authority", code, "--reason", "Move to new system",
-                                     "--headings", json.dumps(OTHER_HEADINGS)])
+        result = runner.invoke(
+            args=[
+                "export-register",
+                str(out),
+                "--authority",
+                code,
+                "--reason",
+                "Move to new system",
+                "--headings",
+                json.dumps(OTHER_HEADINGS),
+            ]
+        )
         assert result.exit_code == 0, result.output
         files[code] = out.read_bytes()
     assert "Last Name" in (files["WDC"].decode("utf-8-sig") if file_format == "csv" else "Last Name")
@@ -111,8 +141,13 @@ def test_demo_county_exported_under_other_headings_imports_through_a_mapping(app
         assert saved.status_code == 302, saved.get_data(as_text=True)
         with second_app.app_context():
             authority_id = db.session.scalar(select(ImportMapping.authority_id))
-        response = _upload(client, files[code], f"{code}.{file_format}", mapping="Legacy",
-                           authority_id=str(authority_id) if role is Role.ADMINISTRATOR else "")
+        response = _upload(
+            client,
+            files[code],
+            f"{code}.{file_format}",
+            mapping="Legacy",
+            authority_id=str(authority_id) if role is Role.ADMINISTRATOR else "",
+        )
         assert response.status_code == 302, response.get_data(as_text=True)
         report = client.get(response.headers["Location"]).get_data(as_text=True)
         assert "Invalid rows</" not in report, report
@@ -123,9 +158,13 @@ def test_demo_county_exported_under_other_headings_imports_through_a_mapping(app
             db.session.commit()
     with second_app.app_context():
         for code in ("WDC", "BCC-CT"):
-            got = sorted(db.session.execute(
-                select(PersonRecord.authority_reference, PersonRecord.surname, PersonRecord.date_of_birth)
-                .where(PersonRecord.authority.has(code=code))).all())
+            got = sorted(
+                db.session.execute(
+                    select(
+                        PersonRecord.authority_reference, PersonRecord.surname, PersonRecord.date_of_birth
+                    ).where(PersonRecord.authority.has(code=code))
+                ).all()
+            )
             assert got == expected[code]
         assert db.session.scalar(select(func.count()).select_from(Licence)) > 0
         assert db.session.scalar(select(func.count()).select_from(Badge)) > 0
