@@ -327,11 +327,11 @@ def _join_in_order(
     for merged in root:
         while root.get(root[merged]) is not None and root[merged] != merged:
             root[merged] = root[root[merged]]
-    for merged, keep in root.items():
+    identities = Identity.__table__  # Core: the session is expired once below, not synchronised per statement
+    pairs = [{"merged": merged, "keep": keep} for merged, keep in sorted(root.items())]
+    for column in (identities.c.id, identities.c.merged_into_id):
         db.session.execute(
-            update(Identity)
-            .where(or_(Identity.id == merged, Identity.merged_into_id == merged))
-            .values(merged_into_id=keep)
+            update(identities).where(column == bindparam("merged")).values(merged_into_id=bindparam("keep")), pairs
         )
     db.session.flush()
     db.session.expire_all()  # once, not once per join
