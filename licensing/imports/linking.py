@@ -330,9 +330,8 @@ def _join_in_order(
     identities = Identity.__table__  # Core: the session is expired once below, not synchronised per statement
     pairs = [{"merged": merged, "keep": keep} for merged, keep in sorted(root.items())]
     for column in (identities.c.id, identities.c.merged_into_id):
-        db.session.execute(
-            update(identities).where(column == bindparam("merged")).values(merged_into_id=bindparam("keep")), pairs
-        )
+        statement = update(identities).where(column == bindparam("merged"))
+        db.session.execute(statement.values(merged_into_id=bindparam("keep")), pairs)
     db.session.flush()
     db.session.expire_all()  # once, not once per join
     with_history = _records_with_history(set(moved))
