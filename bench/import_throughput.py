@@ -124,8 +124,9 @@ def prepare_database(url: str) -> None:
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True)
 
 
-def measure(url: str, path: Path) -> tuple[float, float, str]:
+def measure(url: str, path: Path) -> tuple[float, float, float, str]:
     env = {**os.environ, "DATABASE_URL": url}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     result = subprocess.run(
         [
@@ -149,8 +150,9 @@ def measure(url: str, path: Path) -> tuple[float, float, str]:
         raise SystemExit(
             f"import failed ({result.returncode}): {result.stdout[-2000:]} {result.stderr[-2000:]}"
         )
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return seconds, peak_mb, result.stdout.strip().splitlines()[-1]
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)  # the import's CPU, not the wait
+    return seconds, after.ru_maxrss / 1024, cpu, result.stdout.strip().splitlines()[-1]
 
 
 def main() -> None:
