@@ -151,7 +151,7 @@ def measure(url: str, path: Path) -> tuple[float, float, float, str]:
             f"import failed ({result.returncode}): {result.stdout[-2000:]} {result.stderr[-2000:]}"
         )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)  # the import's CPU, not the wait
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     return seconds, after.ru_maxrss / 1024, cpu, result.stdout.strip().splitlines()[-1]
 
 
