@@ -187,10 +187,10 @@ def main() -> None:
                     )
                     url = admin.replace("/postgres?", f"/{name}?")
                 prepare_database(url)
-                seconds, peak_mb, last = measure(url, path)
+                seconds, peak_mb, cpu, last = measure(url, path)
                 print(
-                    f"{database:<10} {size:>9,} rows  {seconds:7.1f} s  {size / seconds:8,.0f} rows/s  "
-                    f"peak RSS {peak_mb:7,.0f} MB  ({last})",
+                    f"{database:<10} {size:>9,} rows  {seconds:7.1f} s wall ({size / seconds:6,.0f} rows/s)  "
+                    f"{cpu:6.1f} s CPU ({size / cpu:6,.0f} rows/s)  peak RSS {peak_mb:6,.0f} MB  ({last})",
                     flush=True,
                 )
     finally:
