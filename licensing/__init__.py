@@ -32,12 +32,16 @@ def create_app(config: str | type | object | None = None, **overrides) -> Flask:
     )
     from licensing.admin import views as admin
     from licensing.alerts import views as alerts
+    from licensing.api import admin_views as api_tokens
+    from licensing.api import views as api
     from licensing.audit import views as audit
     from licensing.auth import views as auth
     from licensing.badges import views as badges
     from licensing.complaints import views as complaints
     from licensing.db import db
-    from licensing.extensions import csrf, login_manager, migrate
+    from licensing.exports import views as exports
+    from licensing.extensions import csrf, limiter, login_manager, migrate
+    from licensing.imports import views as imports
     from licensing.intelligence import views as intelligence
     from licensing.main import views as main
     from licensing.people import views as people
@@ -71,6 +75,7 @@ def create_app(config: str | type | object | None = None, **overrides) -> Flask:
     )
     login_manager.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     WTFormsHelpers(app)
 
     # Each area's blueprint declares its menu entries (NAV_ITEMS); the menu lists them in this order.
@@ -88,6 +93,10 @@ def create_app(config: str | type | object | None = None, **overrides) -> Flask:
         reports,
         admin,
         audit,
+        imports,
+        exports,
+        api,
+        api_tokens,
     ):
         app.register_blueprint(area.bp)
         app.extensions["navigation"] += getattr(area, "NAV_ITEMS", [])

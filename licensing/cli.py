@@ -5,13 +5,17 @@ import importlib.util
 
 from flask import Flask
 
+from licensing.api.cli import api_tokens_cli
 from licensing.auth.cli import users_cli
+from licensing.exports.cli import export_register_command
+from licensing.imports.cli import import_records_command
 from licensing.matching.cli import match_file_command
 from licensing.people.cli import people_cli
 
 
 def init_app(app: Flask) -> None:
-    for command in (users_cli, people_cli, match_file_command):
+    for command in (users_cli, people_cli, match_file_command, import_records_command, export_register_command,
+                    api_tokens_cli):
         app.cli.add_command(command)
     for spec in app.config.get("DEV_COMMANDS", ()):
         module_name, name = spec.split(":")

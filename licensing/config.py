@@ -42,6 +42,12 @@ class Config:
     PERSON_ACCESS_LIFETIME = timedelta(minutes=30)
     PAGE_SIZE = 25
 
+    # Flask-Limiter: shared storage (Redis) in production so every worker counts together.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    API_RATE_LIMIT = "300 per minute"
+    API_TOKEN_DAYS = 90
+
     # Identity-matching thresholds (match probability), justified by bench/match_quality.py.
     MATCH_AUTO_LINK_THRESHOLD = 0.999
     MATCH_REVIEW_THRESHOLD = 0.5

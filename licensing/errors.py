@@ -1,6 +1,6 @@
 """Domain exceptions and generic error pages (no stack traces, SQL or secrets)."""
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from licensing.db import db
@@ -25,8 +25,23 @@ ERROR_TITLES = {
 }
 
 
+API_CODES = {
+    400: "bad_request", 401: "unauthorised", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+    409: "conflict", 413: "too_large", 429: "rate_limited", 500: "server_error",
+}
+
+
+def api_error(status: int, message: str, fields: dict | None = None):
+    """The API's one error shape: {"error": {"status", "code", "message", "fields"}}."""
+    body = {"status": status, "code": API_CODES.get(status, "error"), "message": message,
+            "fields": fields or {}}
+    return jsonify({"error": body}), status
+
+
 def init_app(app: Flask) -> None:
     def render_error(code: int):
+        if request.path.startswith("/api/"):
+            return api_error(code, ERROR_TITLES.get(code, ERROR_TITLES[500]))
         return render_template(
             "errors/error.html", code=code, title=ERROR_TITLES.get(code, ERROR_TITLES[500])
         ), code

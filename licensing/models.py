@@ -1,10 +1,12 @@
 """Every area's models, imported so the metadata is complete for migrations."""
 
 from licensing.alerts.models import Alert
+from licensing.api.models import ApiToken
 from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role, User
 from licensing.authorities.models import Authority, AuthorityKind
 from licensing.complaints.models import Complaint
+from licensing.imports.models import ImportMapping, ImportUpload
 from licensing.intelligence.models import IntelligenceItem
 from licensing.licences.models import Badge, DbsCertificate, Licence
 from licensing.people.models import (
@@ -25,6 +27,9 @@ from licensing.sanctions.models import Sanction
 
 __all__ = [
     "AccessGrant",
+    "ApiToken",
+    "ImportMapping",
+    "ImportUpload",
     "Address",
     "Alert",
     "ApplicantCheck",

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, TextIO
 
+from licensing.exports.tabular import neutralise
+
 from .blocking import batch_keys
 from .em import estimate_parameters_em
 from .frequencies import CountedFrequencies
@@ -472,7 +474,7 @@ def _write_pairs(path: Path, rows, *, with_reason: bool) -> None:
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(("id_a", "id_b", "score") + (("reason",) if with_reason else ()))
             for a, b, score, reason in rows:
-                writer.writerow((a, b, f"{score:.6f}") + ((reason,) if with_reason else ()))
+                writer.writerow((neutralise(a), neutralise(b), f"{score:.6f}") + ((reason,) if with_reason else ()))
         os.replace(tmp_name, path)
     except BaseException:
         if os.path.exists(tmp_name):

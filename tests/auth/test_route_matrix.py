@@ -140,11 +140,11 @@ def _urls(app):
             **_sample_ids(record, other),
         }
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in PUBLIC:
-            continue
+        if rule.endpoint in PUBLIC or rule.endpoint.startswith("api."):
+            continue  # the bearer-token API has its own matrix: tests/api/test_api_access.py
         url = rule.rule
         for name in rule.arguments:
-            url = url.replace(f"<int:{name}>", str(values[name]))
+            url = url.replace(f"<int:{name}>", str(values.get(name, 1)))  # an area's own ids: 404 is fine
         method = "GET" if "GET" in rule.methods else "POST"
         yield rule.endpoint, method, url
 
