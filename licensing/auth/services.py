@@ -24,7 +24,8 @@ ROLE_AUTHORITY_KINDS = {
     Role.POLICE_SPOC: {AuthorityKind.POLICE},
     Role.ADMINISTRATOR: set(AuthorityKind),
     Role.AUDITOR: set(AuthorityKind),
-    # Reports only: a manager sees their own district's figures; the county lead is hosted by the county council.
+    # Reports only: a manager sees their own district's figures; the county lead is hosted by the county
+    # council.
     Role.LICENSING_MANAGER: {AuthorityKind.LICENSING},
     Role.SAFEGUARDING_LEAD: {AuthorityKind.CLIENT_TRANSPORT},
 }

@@ -7,7 +7,8 @@ from flask_login import current_user
 
 from licensing.audit import record as audit
 from licensing.auth.models import Role
-from licensing.auth.permissions import SEARCHERS as SEARCHER_ROLES, roles_required
+from licensing.auth.permissions import SEARCHERS as SEARCHER_ROLES
+from licensing.auth.permissions import roles_required
 from licensing.badges.services import badges_due
 from licensing.db import db
 from licensing.exports import services

@@ -156,9 +156,11 @@ def blocking_keys(record: MatchRecord | PreparedRecord) -> set[str]:
 
 
 def batch_keys(p: PreparedRecord, *, thorough: bool = False) -> list[str]:
-    """Keys for matching a file: the link keys, the household (postcode and house number), and both initials with
+    """Keys for matching a file: the link keys, the household (postcode and house number), and both
+    initials with
     the date of birth. ``thorough`` adds two names with part of the date, so a pair with a slip in the date of
-    birth and no identifier or shared house still meets (about twice the pairs; ``match_file`` drops an oversized
+    birth and no identifier or shared house still meets (about twice the pairs; ``match_file`` drops an
+    oversized
     loose block)."""
     keys = link_keys(p)
     keys.extend(f"ad:{house}"[:MAX_KEY_LENGTH] for house in p.houses)  # one household: a small block
@@ -172,7 +174,8 @@ def batch_keys(p: PreparedRecord, *, thorough: bool = False) -> list[str]:
         return keys
     pairs = _form_code_pairs(p)
     if p.dob_iso:
-        # Two names with the year and month, or with the year and day: a one-digit slip in the other part still
+        # Two names with the year and month, or with the year and day: a one-digit slip in the other part
+        # still
         # meets, and a common name's block stays small at a million records (a whole birth year would not).
         y, m, d = p.dob[0:4], p.dob[5:7], p.dob[8:10]
         keys.extend(f"nm:{a}:{b}:{y}-{m}"[:MAX_KEY_LENGTH] for a, b in pairs)

@@ -110,6 +110,7 @@ class CountedFrequencies:
 
     def postcode_frequency(self, postcode: str) -> float:
         """Share of records with this postcode (optional in the protocol: an office address many records
-        give is no evidence that two of them are one person). The pair's own two records are not counted, so in a
+        give is no evidence that two of them are one person). The pair's own two records are not counted,
+        so in a
         small file a shared household postcode is not mistaken for a common one."""
         return self._smooth(max(self.postcodes.get(postcode, 0) - 2, 0), self.baseline.postcode)

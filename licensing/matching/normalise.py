@@ -280,7 +280,8 @@ _SKELETON_PAIRS = (
 
 @lru_cache(maxsize=300_000)
 def skeleton(canon: str) -> str:
-    """A South-Asian-aware phonetic key: first letter, then the consonants with interchangeable spellings merged
+    """A South-Asian-aware phonetic key: first letter, then the consonants with interchangeable spellings
+    merged
     and doubled letters single. Javed and Jawed share "jvd"; Hassan and Hussain share "hsn", so the key alone
     never decides (both are known names, and known names never agree loosely)."""
     word = canon.replace("+", "")

@@ -28,7 +28,8 @@ def rank_candidates(
     candidates: Sequence[tuple[int, str, str, str, int]],
     limit: int,
 ) -> list[int]:
-    """Ids of the ``limit`` best candidates; each candidate is (id, forenames, surname, ISO dob or "", shared keys)."""
+    """Ids of the ``limit`` best candidates; each candidate is (id, forenames, surname, ISO dob or "",
+    shared keys)."""
     if len(candidates) <= limit:
         return [c[0] for c in candidates]
     names = [canonical_name(c[1], c[2]) for c in candidates]

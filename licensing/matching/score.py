@@ -101,7 +101,8 @@ class MatchResult:
 
     @property
     def explanation(self) -> list[str]:
-        """One plain sentence per compared field, strongest evidence first (fields on one record only skipped)."""
+        """One plain sentence per compared field, strongest evidence first (fields on one record only
+        skipped)."""
         sentences = [e.text for e in self.evidence if e.level != "missing"]
         return sentences + ([self.guard] if self.guard else [])
 
@@ -245,7 +246,7 @@ class Scorer:
             if not identified:
                 guard = self._guard(names, dob, addr, (sur_f, fore_f, dob_f))
             elif dl not in _EXACT_DL and ni not in _EXACT_NI and dob not in _DOB_SAME and dob != "missing":
-                guard = "Review: an identifier and the date of birth both differ slightly: two typing slips, or two people"
+                guard = "Review: an identifier and the date of birth both differ slightly: two typing slips, or two people"  # noqa: E501
         if contradicts or guard:
             decision = REVIEW if probability >= settings.review_threshold or guard else NO_LINK
         elif probability >= settings.auto_link_threshold:
@@ -301,7 +302,8 @@ class Scorer:
 
     @staticmethod
     def _look_alike(names: NameComparison, dob: str) -> bool:
-        """Same date of birth and names that agree in part: an officer should look, whatever the probability."""
+        """Same date of birth and names that agree in part: an officer should look, whatever the
+        probability."""
         return (
             dob in _DOB_SAME
             and names.surname not in _NAME_NOT_AGREEING

@@ -323,7 +323,8 @@ class MatchSettings:
     common_value_frequency: float = 1 / 500  # at or above: the explanation says "common (1 in N)"
     rare_value_frequency: float = 1 / 5000  # below: the explanation says "rare"
     cluster_conflict_weight: float = -6.0  # a pair summing below this (bits) must not share a cluster
-    # Namesake guard: a pair that agrees on name and date of birth with no identifier or address agreeing links
+    # Namesake guard: a pair that agrees on name and date of birth with no identifier or address agreeing
+    # links
     # only if fewer than this many *other* people in the register are expected to share that full name and
     # date of birth (register size x surname, forename and birth-date frequencies). Otherwise: review.
     namesake_limit: float = 0.02

@@ -47,8 +47,9 @@ DECIDED_BY_PERSON = (LinkState.CONFIRMED, LinkState.REJECTED, LinkState.UNLINKED
 
 def match_settings() -> MatchSettings:
     cfg = current_app.config
-    return MatchSettings(auto_link_threshold=cfg["MATCH_AUTO_LINK_THRESHOLD"],
-                         review_threshold=cfg["MATCH_REVIEW_THRESHOLD"])
+    return MatchSettings(
+        auto_link_threshold=cfg["MATCH_AUTO_LINK_THRESHOLD"], review_threshold=cfg["MATCH_REVIEW_THRESHOLD"]
+    )
 
 
 def to_match_record(record: PersonRecord) -> MatchRecord:
@@ -84,22 +85,27 @@ def to_match_records(records: Iterable[PersonRecord]) -> dict[int, MatchRecord]:
         ):
             addresses[record_id].append((postcode, line1))
         for record_id, forenames, surname in db.session.execute(
-                select(PersonName.person_record_id, PersonName.forenames, PersonName.surname)
-                .where(PersonName.person_record_id.in_(ids)).order_by(PersonName.id)):
+            select(PersonName.person_record_id, PersonName.forenames, PersonName.surname)
+            .where(PersonName.person_record_id.in_(ids))
+            .order_by(PersonName.id)
+        ):
             names[record_id].append(f"{forenames} {surname}".strip())  # PersonName.full_name
-    return {r.id: MatchRecord(
-        record_id=str(r.id),
-        source=r.authority.code if r.authority else "",
-        forenames=r.forenames,
-        surname=r.surname,
-        other_names=tuple(names[r.id]),
-        date_of_birth=r.date_of_birth.isoformat() if r.date_of_birth else "",
-        sex=r.sex,
-        postcodes=tuple(postcode for postcode, _ in addresses[r.id]),
-        address_lines=tuple(line1 for _, line1 in addresses[r.id]),
-        national_insurance=r.national_insurance,
-        driving_licence_number=r.driving_licence_number,
-    ) for r in records}
+    return {
+        r.id: MatchRecord(
+            record_id=str(r.id),
+            source=r.authority.code if r.authority else "",
+            forenames=r.forenames,
+            surname=r.surname,
+            other_names=tuple(names[r.id]),
+            date_of_birth=r.date_of_birth.isoformat() if r.date_of_birth else "",
+            sex=r.sex,
+            postcodes=tuple(postcode for postcode, _ in addresses[r.id]),
+            address_lines=tuple(line1 for _, line1 in addresses[r.id]),
+            national_insurance=r.national_insurance,
+            driving_licence_number=r.driving_licence_number,
+        )
+        for r in records
+    }
 
 
 class DatabaseFrequencies:
@@ -121,18 +127,28 @@ class DatabaseFrequencies:
     def preload(self, *match_records: MatchRecord) -> DatabaseFrequencies:
         """Read every count these records' values need in one query (the values two records agree on are
         always values of either record)."""
-        wanted = list(dict.fromkeys((kind, term) for match_record in match_records
-                                    for kind, term in frequency_terms(match_record)
-                                    if kind != "total" and (kind, term) not in self._loaded))
+        wanted = list(
+            dict.fromkeys(
+                (kind, term)
+                for match_record in match_records
+                for kind, term in frequency_terms(match_record)
+                if kind != "total" and (kind, term) not in self._loaded
+            )
+        )
         counters = {
             "surname": self._counted.surnames,
             "forename": self._counted.forenames,
             "dob": self._counted.dobs,
         }
         if wanted:
-            found = dict(((k, t), c) for k, t, c in db.session.execute(
-                select(TermCount.kind, TermCount.term, TermCount.count).where(
-                    tuple_(TermCount.kind, TermCount.term).in_(wanted))))
+            found = dict(
+                ((k, t), c)
+                for k, t, c in db.session.execute(
+                    select(TermCount.kind, TermCount.term, TermCount.count).where(
+                        tuple_(TermCount.kind, TermCount.term).in_(wanted)
+                    )
+                )
+            )
             for kind, term in wanted:
                 counters[kind][term] = max(found.get((kind, term), 0) - self._own, 0)
                 self._loaded.add((kind, term))
@@ -179,8 +195,11 @@ def _bump_term_counts(terms: Iterable[tuple[str, str]], delta: int) -> None:
         from sqlalchemy.dialects.sqlite import insert
     for kind, term in terms:
         statement = insert(TermCount).values(kind=kind, term=term, count=max(delta, 0))
-        db.session.execute(statement.on_conflict_do_update(
-            index_elements=["kind", "term"], set_={"count": TermCount.count + delta}))
+        db.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["kind", "term"], set_={"count": TermCount.count + delta}
+            )
+        )
 
 
 def surname_keys(match_record: MatchRecord) -> set[str]:
@@ -224,7 +243,8 @@ def candidate_record_ids(
 def candidate_record_counts(
     keys: Iterable[str], *, exclude: int | None = None, limit: int = MAX_CANDIDATES
 ) -> list[tuple[int, int]]:
-    """(record id, keys shared) for records sharing any blocking key, most shared keys first: one indexed query.
+    """(record id, keys shared) for records sharing any blocking key, most shared keys first: one indexed
+    query.
 
     A key ending in ':' is a prefix (a partial search, say a name with no date of birth); it becomes a range
     scan on the same index, which needs the column's binary ("C") collation on PostgreSQL."""
@@ -245,10 +265,16 @@ def candidate_record_counts(
         if exclude is not None:
             query = query.where(BlockingKey.person_record_id != exclude)
         return [(record_id, 1) for record_id in list(dict.fromkeys(db.session.scalars(query)))[:limit]]
-    shared = func.count().label("shared")  # count(*): PostgreSQL can answer from the (key, record) index alone
-    query = (select(BlockingKey.person_record_id, shared).where(or_(*conditions))
-             .group_by(BlockingKey.person_record_id).order_by(shared.desc(), BlockingKey.person_record_id)
-             .limit(limit))
+    shared = func.count().label(
+        "shared"
+    )  # count(*): PostgreSQL can answer from the (key, record) index alone
+    query = (
+        select(BlockingKey.person_record_id, shared)
+        .where(or_(*conditions))
+        .group_by(BlockingKey.person_record_id)
+        .order_by(shared.desc(), BlockingKey.person_record_id)
+        .limit(limit)
+    )
     if exclude is not None:
         query = query.where(BlockingKey.person_record_id != exclude)
     return [(row[0], row[1]) for row in db.session.execute(query)]
@@ -265,10 +291,14 @@ def _existing_links(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], R
         return {}
     lows = {low for low, _ in wanted}
     highs = {high for _, high in wanted}
-    found = db.session.scalars(select(RecordLink).where(
-        RecordLink.record_a_id.in_(lows), RecordLink.record_b_id.in_(highs)))
-    return {(link.record_a_id, link.record_b_id): link for link in found
-            if (link.record_a_id, link.record_b_id) in wanted}
+    found = db.session.scalars(
+        select(RecordLink).where(RecordLink.record_a_id.in_(lows), RecordLink.record_b_id.in_(highs))
+    )
+    return {
+        (link.record_a_id, link.record_b_id): link
+        for link in found
+        if (link.record_a_id, link.record_b_id) in wanted
+    }
 
 
 def _evidence(result: MatchResult) -> list[dict]:
@@ -297,15 +327,23 @@ def link_new_record(
     candidate_ids = set(candidate_record_ids(blocking_keys(match_record), exclude=record.id))
     # Records it is already linked to automatically are re-scored even if a change means they share no key
     # now.
-    for a_id, b_id in db.session.execute(select(RecordLink.record_a_id, RecordLink.record_b_id).where(
+    for a_id, b_id in db.session.execute(
+        select(RecordLink.record_a_id, RecordLink.record_b_id).where(
             or_(RecordLink.record_a_id == record.id, RecordLink.record_b_id == record.id),
-            RecordLink.state == LinkState.AUTOMATIC)):
+            RecordLink.state == LinkState.AUTOMATIC,
+        )
+    ):
         candidate_ids.add(b_id if a_id == record.id else a_id)
     # Candidates, their engine records, name counts and existing links in a fixed number of queries, however
     # many.
-    candidates = to_match_records(db.session.scalars(
-        select(PersonRecord).where(PersonRecord.id.in_(candidate_ids)).order_by(PersonRecord.id)
-        .options(selectinload(PersonRecord.authority))).all())
+    candidates = to_match_records(
+        db.session.scalars(
+            select(PersonRecord)
+            .where(PersonRecord.id.in_(candidate_ids))
+            .order_by(PersonRecord.id)
+            .options(selectinload(PersonRecord.authority))
+        ).all()
+    )
     frequencies = DatabaseFrequencies(own_records=2).preload(match_record, *candidates.values())
     record_id = record.id  # plain values from here: a join expires every loaded object
     links = _existing_links([(record_id, other_id) for other_id in candidates])
@@ -342,8 +380,15 @@ def link_new_record(
         if state is LinkState.AUTOMATIC:
             if _join_identities(link, actor=actor, automatic=True):
                 outcome.linked.append(other_id)
-                audit(actor, "link.automatic", link, details={"records": [link.record_a_id, link.record_b_id],
-                                                              "score": round(result.probability, 6)})
+                audit(
+                    actor,
+                    "link.automatic",
+                    link,
+                    details={
+                        "records": [link.record_a_id, link.record_b_id],
+                        "score": round(result.probability, 6),
+                    },
+                )
             else:
                 outcome.queued.append(other_id)
         else:
@@ -417,8 +462,12 @@ def _join_identities(link: RecordLink, *, actor: User | None, automatic: bool) -
         return False
     keep, merged = (left, right) if left.id < right.id else (right, left)
     left_records, right_records = list(left.records), list(right.records)
-    db.session.execute(update(PersonRecord).where(PersonRecord.identity_id == merged.id)
-                       .values(identity_id=keep.id).execution_options(synchronize_session="fetch"))
+    db.session.execute(
+        update(PersonRecord)
+        .where(PersonRecord.identity_id == merged.id)
+        .values(identity_id=keep.id)
+        .execution_options(synchronize_session="fetch")
+    )
     merged.merged_into_id = keep.id
     db.session.execute(
         update(Identity).where(Identity.merged_into_id == merged.id).values(merged_into_id=keep.id)
@@ -447,9 +496,12 @@ def decide_link(link: RecordLink, *, confirm: bool, actor: User) -> None:
 def unlink_record(record: PersonRecord, *, actor: User, reason: str) -> Identity:
     """Take a record out of its identity: its joining links are marked unlinked and never re-made
     automatically."""
-    links = db.session.scalars(select(RecordLink).where(
-        or_(RecordLink.record_a_id == record.id, RecordLink.record_b_id == record.id),
-        RecordLink.state.in_([LinkState.AUTOMATIC, LinkState.CONFIRMED]))).all()
+    links = db.session.scalars(
+        select(RecordLink).where(
+            or_(RecordLink.record_a_id == record.id, RecordLink.record_b_id == record.id),
+            RecordLink.state.in_([LinkState.AUTOMATIC, LinkState.CONFIRMED]),
+        )
+    ).all()
     for link in links:
         link.state, link.set_by_id, link.set_at, link.review_reason = (
             LinkState.UNLINKED,
@@ -472,9 +524,13 @@ def _rebuild_identity(identity: Identity, *, actor: User | None) -> None:
     if len(records) < 2:
         return
     ids = {r.id for r in records}
-    joined = db.session.execute(select(RecordLink.record_a_id, RecordLink.record_b_id).where(
-        RecordLink.record_a_id.in_(ids), RecordLink.record_b_id.in_(ids),
-        RecordLink.state.in_([LinkState.AUTOMATIC, LinkState.CONFIRMED]))).all()
+    joined = db.session.execute(
+        select(RecordLink.record_a_id, RecordLink.record_b_id).where(
+            RecordLink.record_a_id.in_(ids),
+            RecordLink.record_b_id.in_(ids),
+            RecordLink.state.in_([LinkState.AUTOMATIC, LinkState.CONFIRMED]),
+        )
+    ).all()
     parent = {i: i for i in ids}
 
     def find(i: int) -> int:
@@ -502,10 +558,12 @@ def review_queue(*, viewer: User):
     police)."""
     query = select(RecordLink).where(RecordLink.state == LinkState.PENDING)
     if not viewer.is_police:
-        police_records = (select(PersonRecord.id).join(PersonRecord.authority)
-                          .where(Authority.kind == AuthorityKind.POLICE))
-        query = query.where(RecordLink.record_a_id.not_in(police_records),
-                            RecordLink.record_b_id.not_in(police_records))
+        police_records = (
+            select(PersonRecord.id).join(PersonRecord.authority).where(Authority.kind == AuthorityKind.POLICE)
+        )
+        query = query.where(
+            RecordLink.record_a_id.not_in(police_records), RecordLink.record_b_id.not_in(police_records)
+        )
     return query.order_by(RecordLink.score.desc(), RecordLink.id)
 
 
@@ -528,8 +586,12 @@ def rematch_all(
     started = dt.datetime.now()
     processed = 0
     while True:
-        ids = db.session.scalars(select(PersonRecord.id).where(PersonRecord.id > cursor.position)
-                                 .order_by(PersonRecord.id).limit(batch_size)).all()
+        ids = db.session.scalars(
+            select(PersonRecord.id)
+            .where(PersonRecord.id > cursor.position)
+            .order_by(PersonRecord.id)
+            .limit(batch_size)
+        ).all()
         if not ids:
             break
         for record_id in ids:

@@ -36,9 +36,12 @@ from licensing.people.models import PersonRecord
 from licensing.register.person_view import Flag, identities_with_history, identity_flags
 
 MAX_RESULTS = 25  # per page
-# Candidates scored in full per search: enough for any real query, few enough for well under 50 ms. They are the
-# best of up to FETCH_CANDIDATES records sharing a key, ranked by evidence (name similarity, date of birth, keys
-# shared), never by record id. Past the cap the officer is told and asked to add a date of birth, age or postcode.
+# Candidates scored in full per search: enough for any real query, few enough for well under 50 ms. They are
+# the
+# best of up to FETCH_CANDIDATES records sharing a key, ranked by evidence (name similarity, date of birth,
+# keys
+# shared), never by record id. Past the cap the officer is told and asked to add a date of birth, age or
+# postcode.
 MAX_SEARCH_CANDIDATES = 120
 FETCH_CANDIDATES = 500
 AGE_TOLERANCE_YEARS = 3
@@ -58,13 +61,15 @@ class SearchCriteria:
     @classmethod
     def from_form(cls, form) -> SearchCriteria:
         return cls(
-            forenames=form.forenames.data or "", surname=form.surname.data or "",
+            forenames=form.forenames.data or "",
+            surname=form.surname.data or "",
             date_of_birth=form.date_of_birth.data,
             approximate_age=int(form.approximate_age.data) if form.approximate_age.data else None,
             postcode=normalise_postcode(form.postcode.data or ""),
             national_insurance=normalise_ni(form.national_insurance.data or ""),
             driving_licence_number=normalise_dvla_number(form.driving_licence_number.data or ""),
-            reference_number=normalise_reference(form.reference_number.data or ""))
+            reference_number=normalise_reference(form.reference_number.data or ""),
+        )
 
     def as_terms(self) -> dict[str, str]:
         return {
@@ -74,13 +79,22 @@ class SearchCriteria:
     def as_match_record(self, birth_year: int | None = None) -> MatchRecord:
         dob = self.date_of_birth.isoformat() if self.date_of_birth else str(birth_year or "")
         return MatchRecord(
-            record_id="query", forenames=self.forenames, surname=self.surname, date_of_birth=dob,
+            record_id="query",
+            forenames=self.forenames,
+            surname=self.surname,
+            date_of_birth=dob,
             postcodes=(self.postcode,) if self.postcode else (),
-            national_insurance=self.national_insurance, driving_licence_number=self.driving_licence_number)
+            national_insurance=self.national_insurance,
+            driving_licence_number=self.driving_licence_number,
+        )
 
     def _surname_only_keys(self) -> set[str]:
         """One name part given, or forenames that are only initials ("M Khan"): search the surname alone."""
-        if self.surname and self.forenames and not all(len(w) == 1 for w in self.forenames.replace(".", " ").split()):
+        if (
+            self.surname
+            and self.forenames
+            and not all(len(w) == 1 for w in self.forenames.replace(".", " ").split())
+        ):
             return set()
         return surname_keys(MatchRecord("query", surname=self.surname or self.forenames))
 
@@ -122,13 +136,16 @@ def _exact_reference_matches(reference: str) -> dict[int, str]:
     lookup."""
     found: dict[int, str] = {}
     for (record_id,) in db.session.execute(
-            select(Licence.person_record_id).where(Licence.number == reference)).all():
+        select(Licence.person_record_id).where(Licence.number == reference)
+    ).all():
         found[record_id] = "licence number"
     for (record_id,) in db.session.execute(
-            select(Licence.person_record_id).where(Licence.vehicle_registration == reference)).all():
+        select(Licence.person_record_id).where(Licence.vehicle_registration == reference)
+    ).all():
         found.setdefault(record_id, "vehicle registration")
     for (record_id,) in db.session.execute(
-            select(Badge.person_record_id).where(Badge.number == reference)).all():
+        select(Badge.person_record_id).where(Badge.number == reference)
+    ).all():
         found.setdefault(record_id, "badge number")
     return found
 
@@ -138,12 +155,16 @@ def _exact_identifier_matches(criteria: SearchCriteria) -> dict[int, str]:
     if criteria.reference_number:
         found.update(_exact_reference_matches(criteria.reference_number))
     if criteria.national_insurance:
-        for record_id in db.session.scalars(select(PersonRecord.id).where(
-                PersonRecord.national_insurance == criteria.national_insurance)):
+        for record_id in db.session.scalars(
+            select(PersonRecord.id).where(PersonRecord.national_insurance == criteria.national_insurance)
+        ):
             found.setdefault(record_id, "NI number")
     if criteria.driving_licence_number:
-        for record_id in db.session.scalars(select(PersonRecord.id).where(
-                PersonRecord.driving_licence_number == criteria.driving_licence_number)):
+        for record_id in db.session.scalars(
+            select(PersonRecord.id).where(
+                PersonRecord.driving_licence_number == criteria.driving_licence_number
+            )
+        ):
             found.setdefault(record_id, "driving licence number")
     return found
 
@@ -151,13 +172,17 @@ def _exact_identifier_matches(criteria: SearchCriteria) -> dict[int, str]:
 def _age_fits(record: PersonRecord, age: int | None, today: dt.date) -> bool:
     if age is None or record.date_of_birth is None:
         return True
-    years = today.year - record.date_of_birth.year - ((today.month, today.day) < (record.date_of_birth.month,
-                                                                                   record.date_of_birth.day))
+    years = (
+        today.year
+        - record.date_of_birth.year
+        - ((today.month, today.day) < (record.date_of_birth.month, record.date_of_birth.day))
+    )
     return abs(years - age) <= AGE_TOLERANCE_YEARS
 
 
 class SearchResults(list):
-    """One page of ranked hits. `total` people matched in all; `narrow` is set when more candidates existed than
+    """One page of ranked hits. `total` people matched in all; `narrow` is set when more candidates existed
+    than
     were scored, so the officer is told rather than shown a silent cut."""
 
     narrow: bool = False
@@ -173,9 +198,9 @@ def _ranked_candidates(criteria: SearchCriteria, today: dt.date) -> tuple[list[i
         return [record_id for record_id, _ in counts], False
     shared = dict(counts)
     rows = db.session.execute(
-        select(PersonRecord.id, PersonRecord.forenames, PersonRecord.surname, PersonRecord.date_of_birth).where(
-            PersonRecord.id.in_(shared)
-        )
+        select(
+            PersonRecord.id, PersonRecord.forenames, PersonRecord.surname, PersonRecord.date_of_birth
+        ).where(PersonRecord.id.in_(shared))
     ).all()
     query_dob = criteria.date_of_birth.isoformat() if criteria.date_of_birth else ""
     candidates = [
@@ -193,7 +218,8 @@ def search_people(
 ) -> SearchResults:
     """Exact identifiers first, then identities ranked by the engine's match probability against the query.
 
-    Only records the viewer may see are searched or shown, a page of MAX_RESULTS at a time. An officer's search
+    Only records the viewer may see are searched or shown, a page of MAX_RESULTS at a time. An officer's
+    search
     carries their stated `reason`: it is audited here (DPA 2018 s.62), and the reason opens the found people's
     pages."""
     results = _ranked(criteria, viewer=viewer, today=today, page=page)
@@ -213,10 +239,14 @@ def _ranked(criteria: SearchCriteria, *, viewer: User, today: dt.date, page: int
     candidate_ids = set(found) | set(exact)
     if not candidate_ids:
         return SearchResults()
-    records = db.session.scalars(select(PersonRecord).where(PersonRecord.id.in_(candidate_ids))
-                                 .options(selectinload(PersonRecord.authority))).all()
-    records = [r for r in records
-               if can_see_record(viewer, r) and _age_fits(r, criteria.approximate_age, today)]
+    records = db.session.scalars(
+        select(PersonRecord)
+        .where(PersonRecord.id.in_(candidate_ids))
+        .options(selectinload(PersonRecord.authority))
+    ).all()
+    records = [
+        r for r in records if can_see_record(viewer, r) and _age_fits(r, criteria.approximate_age, today)
+    ]
     match_records = to_match_records(records)
     settings, frequencies = match_settings(), DatabaseFrequencies(own_records=1).preload(query)
     prepared_query = prepare(query)
@@ -230,10 +260,12 @@ def _ranked(criteria: SearchCriteria, *, viewer: User, today: dt.date, page: int
         kept = best.get(record.identity_id)
         if kept is None or (bool(exact_kind), score) > (bool(kept[0].exact), kept[0].score):
             best[record.identity_id] = (SearchHit(record.identity_id, score, "", exact_kind), match_record)
-    ranked_all = sorted(best.values(), key=lambda kept: (not kept[0].exact, -kept[0].score, kept[0].identity_id))
+    ranked_all = sorted(
+        best.values(), key=lambda kept: (not kept[0].exact, -kept[0].score, kept[0].identity_id)
+    )
     pages = max(1, -(-len(ranked_all) // MAX_RESULTS))
     page = min(max(1, page), pages)
-    shown = ranked_all[(page - 1) * MAX_RESULTS:page * MAX_RESULTS]
+    shown = ranked_all[(page - 1) * MAX_RESULTS : page * MAX_RESULTS]
     for hit, match_record in shown:
         sentences = score_pair(query, match_record, settings, frequencies).explanation
         if hit.exact:

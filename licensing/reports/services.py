@@ -16,13 +16,13 @@ from licensing.alerts.models import Alert, AlertKind
 from licensing.audit import record as audit
 from licensing.auth.models import Role, User
 from licensing.authorities.models import Authority, AuthorityKind
+from licensing.badges.services import SAFEGUARDING_VALID_MONTHS, STATUS_CHECK_FRESH_MONTHS
 from licensing.complaints.models import Complaint, ComplaintCategory
 from licensing.db import db
 from licensing.errors import RuleViolation
 from licensing.intelligence.models import IntelligenceItem, IntelligenceStatus
 from licensing.licences.models import Badge, BadgeStatus, BadgeType, DbsCertificate, Licence, LicenceStatus
 from licensing.licences.rules import add_months
-from licensing.badges.services import SAFEGUARDING_VALID_MONTHS, STATUS_CHECK_FRESH_MONTHS
 from licensing.people.models import Address, ApplicantCheck, LinkState, PersonRecord, RecordLink
 from licensing.reports.sql import (
     CHECK_IDENTITIES_SQL,

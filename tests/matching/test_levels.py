@@ -1,4 +1,5 @@
-"""Comparison levels for messy data, vetoes and guards, the one scoring path, and hard cases held at known pairs."""
+"""Comparison levels for messy data, vetoes and guards, the one scoring path, and hard cases held at known
+pairs."""
 
 import dataclasses
 import random
@@ -57,7 +58,8 @@ def test_initial_only_and_dropped_and_swapped_forms():
 
 @pytest.mark.parametrize("clan", ["Syed", "Chaudhry", "Sheikh", "Mirza"])
 def test_clan_names_are_kept_as_optional_tokens(clan):
-    """A clan or title name present on one record and absent on the other does not change the surname level."""
+    """A clan or title name present on one record and absent on the other does not change the surname
+    level."""
     with_clan = score_pair(
         rec("a", forenames=f"{clan} Imran", surname="Ali"), rec("b", forenames="Imran", surname="Ali")
     )
@@ -165,7 +167,8 @@ def test_namesake_guard_uses_term_frequencies_not_a_list():
 
 
 def test_the_app_case_goes_at_least_to_review_with_plain_words():
-    """Revoked in Wycombe with identifiers; added in Chiltern as Muhammad Hussein with the same DOB and nothing else."""
+    """Revoked in Wycombe with identifiers; added in Chiltern as Muhammad Hussein with the same DOB and
+    nothing else."""
     wycombe = rec(
         "w",
         forenames="Mohammed Tariq",
@@ -259,7 +262,7 @@ def test_changed_surname_after_marriage_links_only_with_confirming_evidence():
 
 
 def _population(n=300, seed=7):
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311  (synthetic test data)
     forenames = ["Muhammad Asif", "Mohd Asif", "Tariq", "Imran", "Sarah", "Yasmin", "Asif", "M"]
     surnames = ["Khan", "Hussain", "Hussein", "Akhtar", "Akther", "Jones", "Smith"]
     people = []
@@ -333,7 +336,13 @@ def test_candidates_are_ranked_by_evidence_before_the_cap_not_by_id():
     from licensing.matching import canonical_name, rank_candidates
 
     crowd = [(i, "Asif", "Khan", "1960-01-01", 1) for i in range(1, 200)]  # low ids, another birth date
-    target = (500, "Mohd Asif", "Khan", "1980-03-05", 1)  # highest id, spelt differently, the right birth date
+    target = (
+        500,
+        "Mohd Asif",
+        "Khan",
+        "1980-03-05",
+        1,
+    )  # highest id, spelt differently, the right birth date
     best = rank_candidates(canonical_name("Muhammad Asif", "Khan"), "1980-03-05", crowd + [target], limit=5)
     assert best[0] == 500 and len(best) == 5
     assert canonical_name("Khan", "Mohd Asif") == canonical_name("Muhammad Asif", "Khan")

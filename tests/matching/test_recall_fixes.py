@@ -222,7 +222,7 @@ def test_changed_surname_of_a_woman(description, a, b, decision):
 def test_changed_surname_same_in_batch_and_score_pair(tmp_path):
     from licensing.matching import match_file
 
-    header = "record_id,source,forenames,surname,date_of_birth,address_line,town,postcode,national_insurance,driving_licence_number"
+    header = "record_id,source,forenames,surname,date_of_birth,address_line,town,postcode,national_insurance,driving_licence_number"  # noqa: E501
     lines = [
         header,
         "a,AV,Yasmin,Awan,1982-08-05,12 High St,Wycombe,HP13 6AB,YA807917A,AWAN9858052Y99HK",

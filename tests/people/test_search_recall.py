@@ -1,4 +1,5 @@
-"""Search as an officer meets it: names whose tokens share a phonetic code, blank stored dates, changed surnames,
+"""Search as an officer meets it: names whose tokens share a phonetic code, blank stored dates, changed
+surnames,
 clan names, initials, ages, and a count of everyone who matched rather than a silent cut."""
 
 import datetime as dt
