@@ -1,7 +1,9 @@
 """Domain exceptions and generic error pages (no stack traces, SQL or secrets)."""
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
+
+from licensing.db import db
 
 
 class RuleViolation(Exception):
@@ -23,9 +25,26 @@ ERROR_TITLES = {
 }
 
 
+API_CODES = {
+    400: "bad_request", 401: "unauthorised", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+    409: "conflict", 413: "too_large", 429: "rate_limited", 500: "server_error",
+}
+
+
+def api_error(status: int, message: str, fields: dict | None = None):
+    """The API's one error shape: {"error": {"status", "code", "message", "fields"}}."""
+    body = {"status": status, "code": API_CODES.get(status, "error"), "message": message,
+            "fields": fields or {}}
+    return jsonify({"error": body}), status
+
+
 def init_app(app: Flask) -> None:
     def render_error(code: int):
-        return render_template("errors/error.html", code=code, title=ERROR_TITLES.get(code, ERROR_TITLES[500])), code
+        if request.path.startswith("/api/"):
+            return api_error(code, ERROR_TITLES.get(code, ERROR_TITLES[500]))
+        return render_template(
+            "errors/error.html", code=code, title=ERROR_TITLES.get(code, ERROR_TITLES[500])
+        ), code
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -37,7 +56,5 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
-        from licensing.db import db
-
         db.session.rollback()
         return render_error(500)

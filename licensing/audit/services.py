@@ -50,7 +50,9 @@ def filter_events(*, action: str = "", user_email: str = "", authority_code: str
     if date_from:
         query = query.where(AuditEvent.occurred_at >= dt.datetime.combine(date_from, dt.time.min))
     if date_to:
-        query = query.where(AuditEvent.occurred_at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min))
+        query = query.where(
+            AuditEvent.occurred_at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min)
+        )
     return query
 
 

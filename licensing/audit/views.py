@@ -47,6 +47,8 @@ def _filtered():
 def _filters_used() -> dict:
     return {k: v for k, v in request.args.items() if k != "page" and v}
 
+NAV_ITEMS: list = [("audit.events", "Audit trail", AUDIT_READERS)]
+
 
 @bp.get("/")
 @roles_required(*AUDIT_READERS)

@@ -24,19 +24,40 @@ ROLE_AUTHORITY_KINDS = {
     Role.POLICE_SPOC: {AuthorityKind.POLICE},
     Role.ADMINISTRATOR: set(AuthorityKind),
     Role.AUDITOR: set(AuthorityKind),
+    # Reports only: a manager sees their own district's figures; the county lead is hosted by the county
+    # council.
+    Role.LICENSING_MANAGER: {AuthorityKind.LICENSING},
+    Role.SAFEGUARDING_LEAD: {AuthorityKind.CLIENT_TRANSPORT},
 }
 
 MIN_PASSWORD_LENGTH = 12
-COMMON_PASSWORDS = frozenset({
-    "password", "password1", "password123", "password1234", "passw0rd", "123456789012", "qwertyuiop12", "letmein12345",
-    "iloveyou1234", "welcome12345", "administrator", "changeme1234", "1234567890ab", "qwerty123456",
-})
+COMMON_PASSWORDS = frozenset(
+    {
+        "password",
+        "password1",
+        "password123",
+        "password1234",
+        "passw0rd",
+        "123456789012",
+        "qwertyuiop12",
+        "letmein12345",
+        "iloveyou1234",
+        "welcome12345",
+        "administrator",
+        "changeme1234",
+        "1234567890ab",
+        "qwerty123456",
+    }
+)
 
 
 def password_hasher() -> PasswordHasher:
     cfg = current_app.config
-    return PasswordHasher(time_cost=cfg.get("ARGON2_TIME_COST", 3), memory_cost=cfg.get("ARGON2_MEMORY_COST", 65536),
-                          parallelism=cfg.get("ARGON2_PARALLELISM", 4))
+    return PasswordHasher(
+        time_cost=cfg.get("ARGON2_TIME_COST", 3),
+        memory_cost=cfg.get("ARGON2_MEMORY_COST", 65536),
+        parallelism=cfg.get("ARGON2_PARALLELISM", 4),
+    )
 
 
 def hash_password(password: str) -> str:
@@ -61,7 +82,8 @@ def _verify(password_hash: str, password: str) -> bool:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """Return the user if the password is right and the account usable; count failures and lock after too many."""
+    """Return the user if the password is right and the account usable; count failures and lock after too
+    many."""
     email = email.strip().lower()
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     now = utcnow()
@@ -95,7 +117,9 @@ def end_sessions(user: User) -> None:
     user.session_version += 1
 
 
-def create_user(*, email: str, name: str, authority: Authority, role: Role, password: str, actor: User | None) -> User:
+def create_user(
+    *, email: str, name: str, authority: Authority, role: Role, password: str, actor: User | None
+) -> User:
     """Add a user; the role must fit the authority (a police role belongs to a police force)."""
     email = email.strip().lower()
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
@@ -103,21 +127,32 @@ def create_user(*, email: str, name: str, authority: Authority, role: Role, pass
     if authority.kind not in ROLE_AUTHORITY_KINDS[role]:
         raise RuleViolation(f"A {role.label.lower()} must belong to a {_kind_names(role)}")
     check_password_policy(password)
-    user = User(email=email, name=name.strip(), authority=authority, role=role, password_hash=hash_password(password))
+    user = User(
+        email=email, name=name.strip(), authority=authority, role=role, password_hash=hash_password(password)
+    )
     db.session.add(user)
     db.session.flush()
-    record(actor, "user.created", user, details={"email": email, "role": role.value, "authority": authority.code})
+    record(
+        actor, "user.created", user, details={"email": email, "role": role.value, "authority": authority.code}
+    )
     return user
 
 
-def update_user(user: User, *, name: str, authority: Authority, role: Role, is_enabled: bool, actor: User) -> User:
+def update_user(
+    user: User, *, name: str, authority: Authority, role: Role, is_enabled: bool, actor: User
+) -> User:
     """Change a user's details; disabling ends their sessions at once."""
     if authority.kind not in ROLE_AUTHORITY_KINDS[role]:
         raise RuleViolation(f"A {role.label.lower()} must belong to a {_kind_names(role)}")
     if user.id == actor.id and (not is_enabled or role is not user.role):
         raise RuleViolation("You cannot disable your own account or change your own role")
     changes = {}
-    for field, value in (("name", name.strip()), ("authority_id", authority.id), ("role", role), ("is_enabled", is_enabled)):
+    for field, value in (
+        ("name", name.strip()),
+        ("authority_id", authority.id),
+        ("role", role),
+        ("is_enabled", is_enabled),
+    ):
         if getattr(user, field) != value:
             changes[field] = str(value)
             setattr(user, field, value)

@@ -1,6 +1,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from licensing.audit import record
 from licensing.auth.forms import SignInForm, SignOutForm
 from licensing.auth.models import User
 from licensing.auth.services import authenticate, end_sessions
@@ -46,7 +47,9 @@ def sign_in():
             session["signed_in_at"] = utcnow().timestamp()
             return redirect(url_for("main.home"))
         cfg = current_app.config
-        error = SIGN_IN_ERROR.format(n=cfg["LOGIN_MAX_FAILURES"], minutes=int(cfg["LOGIN_LOCKOUT"].total_seconds() // 60))
+        error = SIGN_IN_ERROR.format(
+            n=cfg["LOGIN_MAX_FAILURES"], minutes=int(cfg["LOGIN_LOCKOUT"].total_seconds() // 60)
+        )
     return render_template("auth/sign_in.html", form=form, error=error), (200 if error is None else 401)
 
 
@@ -55,8 +58,6 @@ def sign_in():
 def sign_out():
     form = SignOutForm()
     if form.validate_on_submit():
-        from licensing.audit import record
-
         end_sessions(current_user)
         record(current_user, "auth.signed_out", current_user)
         db.session.commit()

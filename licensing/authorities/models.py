@@ -1,20 +1,14 @@
-import enum
-
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from licensing.db import db, intpk, str_enum
+from licensing.enums import LabelledEnum
 
 
-class AuthorityKind(enum.StrEnum):
-    LICENSING = "licensing_authority"
-    CLIENT_TRANSPORT = "client_transport"
-    POLICE = "police"
-
-    @property
-    def label(self) -> str:
-        return {"licensing_authority": "Licensing authority", "client_transport": "Client transport",
-                "police": "Police force"}[self.value]
+class AuthorityKind(LabelledEnum):
+    LICENSING = "licensing_authority", "Licensing authority"
+    CLIENT_TRANSPORT = "client_transport", "Client transport"
+    POLICE = "police", "Police force"
 
 
 class Authority(db.Model):
@@ -31,7 +25,9 @@ class Authority(db.Model):
     contact_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
-    shared_mailbox: Mapped[str] = mapped_column(String(254), default="", server_default="")  # notification email
+    shared_mailbox: Mapped[str] = mapped_column(
+        String(254), default="", server_default=""
+    )  # notification email
     # Penalty points: a warning when a driver's points within the rolling period reach the threshold.
     penalty_points_period_months: Mapped[int] = mapped_column(default=36, server_default="36")
     penalty_points_threshold: Mapped[int] = mapped_column(default=12, server_default="12")

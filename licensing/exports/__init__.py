@@ -1,1 +1,1 @@
-"""Exports to CSV and Excel, with cells that a spreadsheet would run as formulas neutralised."""
+"""Exports: search results, chronologies and the admin lists as CSV and .xlsx, through one shared writer."""

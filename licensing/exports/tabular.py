@@ -1,46 +1,71 @@
-"""CSV and .xlsx bytes from headers and rows; a cell that a spreadsheet would treat as a formula is
-neutralised."""
+"""The one CSV/.xlsx writer: every cell that a spreadsheet could run as a formula is neutralised.
+
+OWASP's CSV-injection advice (ASVS 5.0 1.2.10, CWE-1236): a cell that begins with ``=``, ``+``, ``-``, ``@``,
+a tab, a carriage return or a NUL gets a leading apostrophe, so Excel, LibreOffice and Sheets show it as text.
+The value is otherwise kept exactly (``+44 7700 900123`` becomes ``'+44 7700 900123``, which reads back as the
+number written). RFC 4180 quoting comes from the stdlib csv module. In .xlsx every string is also stored as a
+text cell (``data_type = "s"``), as openpyxl otherwise makes any string starting with ``=`` a formula.
+Pure: no Flask or SQLAlchemy, so the matching engine's ``match-file`` can use it too.
+"""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-
-def neutralise(value: object) -> str:
-    """Text a spreadsheet shows as typed: a leading = + - @ tab or CR gets an apostrophe (OWASP CSV
-    injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
+MAX_SHEET_TITLE = 31
 
 
-def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """UTF-8 CSV with a byte-order mark, so Excel opens accented names correctly."""
+def neutralise(value: Any) -> Any:
+    """A string a spreadsheet could run as a formula gets a leading apostrophe; others pass."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def csv_bytes(headers: list[str], rows: Iterable[Sequence]) -> bytes:
+    """RFC 4180 CSV in UTF-8 with a BOM (so Excel reads accents), every cell neutralised."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow([neutralise(h) for h in headers])
-    writer.writerows([neutralise(cell) for cell in row] for row in rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([neutralise(_cell_text(h)) for h in headers])
+    for row in rows:
+        writer.writerow([neutralise(_cell_text(value)) for value in row])
+    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 
-def xlsx_bytes(
-    headers: Sequence[str], rows: Iterable[Sequence[object]], *, sheet_title: str = "Export"
-) -> bytes:
-    """An .xlsx workbook of text cells: never formulas, whatever a cell starts with."""
-    from openpyxl import Workbook
-
+def xlsx_bytes(headers: list[str], rows: Iterable[Sequence], *, sheet_title: str = "Export") -> bytes:
+    """An .xlsx workbook with one sheet; strings are neutralised and forced to text cells, never formulae."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = sheet_title[:31]
-    for r, row in enumerate([headers, *rows], start=1):
-        for c, value in enumerate(row, start=1):
-            cell = sheet.cell(row=r, column=c)
-            cell.value = "" if value is None else str(value)
-            cell.data_type = "s"  # after the value: openpyxl would otherwise infer a formula from "="
-            if cell.value.startswith(FORMULA_STARTS):
+    sheet.title = "".join(c for c in sheet_title if c not in "[]:*?/\\")[:MAX_SHEET_TITLE] or "Export"
+    for row_number, row in enumerate([headers, *rows], start=1):
+        for column, value in enumerate(row, start=1):
+            cell = sheet.cell(row=row_number, column=column)
+            if value is None:
+                continue
+            if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
+                cell.value = value
+                continue
+            # XML cannot hold most control characters (NUL and the like): they are dropped after neutralising.
+            text = ILLEGAL_CHARACTERS_RE.sub("", neutralise(_cell_text(value)))
+            cell.value = text
+            cell.data_type = "s"  # after the value: the setter infers "f" for a leading "="
+            if text.startswith("'"):
                 cell.quotePrefix = True
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -6,9 +6,7 @@ import datetime as dt
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from licensing.audit import record as audit
-from licensing.auth.models import Role
-from licensing.auth.permissions import roles_required
+from licensing.auth.permissions import POLICE, roles_required
 from licensing.db import db
 from licensing.errors import RuleViolation
 from licensing.intelligence.forms import (
@@ -21,23 +19,25 @@ from licensing.intelligence.forms import (
 )
 from licensing.intelligence.models import IntelligenceItem
 from licensing.intelligence.services import (
-    live_identity,
-    normalise_vrm,
-    police_search as find_licensed,
     record_item_viewed,
     responses_to,
-    reviews_due as items_due_for_review,
+    sharing_recipients,
     submit_intelligence,
     unshared_holders,
     update_intelligence,
     withdraw_intelligence,
 )
+from licensing.intelligence.services import (
+    reviews_due as items_due_for_review,
+)
+from licensing.licences.rules import normalise_vrm
 from licensing.people.access import grant_access, stated_reason, visible_records
-from licensing.people.search import SearchCriteria
+from licensing.people.services import resolve_identity
+from licensing.register.police_search import police_search as find_licensed
+from licensing.register.search import SearchCriteria
+from licensing.web import run_service
 
 bp = Blueprint("intelligence", __name__, url_prefix="/intelligence")
-
-POLICE = (Role.POLICE_SPOC,)
 
 # (endpoint, menu text, roles that see it) for the service navigation.
 NAV_ITEMS: list = [
@@ -59,15 +59,13 @@ def police_search():
     answers = None
     if form.validate_on_submit():
         criteria, vrm = SearchCriteria.from_form(form), normalise_vrm(form.vehicle_registration.data)
-        answers = find_licensed(criteria, vrm, viewer=current_user, today=dt.date.today())
-        ids = [answer.identity_id for answer in answers]
-        terms = criteria.as_terms() | ({"vehicle_registration": vrm} if vrm else {})
-        audit(current_user, "person.searched", reason=form.reason.data,
-              details={"terms": terms, "results": ids, "search": "licensed_or_badged"})
-        grant_access(current_user, ids, form.reason.data)
+        answers = find_licensed(
+            criteria, vrm, viewer=current_user, today=dt.date.today(), reason=form.reason.data
+        )
         db.session.commit()
-    return render_template("intelligence/search.html", form=form, answers=answers,
-                           title="Is this person licensed or badged?"), _form_status(form)
+    return render_template(
+        "intelligence/search.html", form=form, answers=answers, title="Is this person licensed or badged?"
+    ), _form_status(form)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -75,38 +73,55 @@ def police_search():
 def new_item():
     identity = None
     if request.args.get("identity_id"):
-        identity = live_identity(request.args.get("identity_id", type=int) or 0)
+        identity = resolve_identity(request.args.get("identity_id", type=int) or 0)
         if identity is None:
             abort(404)
-    form = IntelligenceForm() if identity else NewSubjectIntelligenceForm()
+    form_class = IntelligenceForm if identity else NewSubjectIntelligenceForm
+    form = form_class(recipients=sharing_recipients())
     valid = form.validate_on_submit()
     unshared = _warn_unshared(form, identity) if valid and identity is not None else []
     if valid and not form.errors:
         try:
-            item = submit_intelligence(form.to_input(), actor=current_user, today=dt.date.today(), identity=identity,
-                                       subject=None if identity else form.subject_input())
+            item = submit_intelligence(
+                form.to_input(),
+                actor=current_user,
+                today=dt.date.today(),
+                identity=identity,
+                subject=None if identity else form.subject_input(),
+            )
         except RuleViolation as error:
             db.session.rollback()
             form.force_reference.errors.append(str(error))
         else:
-            grant_access(current_user, [item.person.identity_id], f"Submitted intelligence {item.force_reference}")
+            grant_access(
+                current_user, [item.person.identity_id], f"Submitted intelligence {item.force_reference}"
+            )
             db.session.commit()
             flash(f"Intelligence {item.force_reference} submitted", "success")
             return redirect(url_for("intelligence.item", item_id=item.id))
     records = visible_records(identity, current_user) if identity else []
-    return render_template("intelligence/new_item.html", form=form, identity=identity, records=records,
-                           unshared=unshared, title="Submit intelligence"), _form_status(form)
+    return render_template(
+        "intelligence/new_item.html",
+        form=form,
+        identity=identity,
+        records=records,
+        unshared=unshared,
+        title="Submit intelligence",
+    ), _form_status(form)
 
 
 def _warn_unshared(form, identity) -> list:
-    """Before saving a handling code C item, warn when a current licence or badge holder is not a recipient."""
+    """Before saving a handling code C item, warn when a current licence or badge holder is not a
+    recipient."""
     unshared = unshared_holders(identity, form.to_input(), dt.date.today())
     if unshared and not form.save_without_holders.data:
         names = ", ".join(a.name for a in unshared)
         form.save_without_holders.errors = [
             *form.save_without_holders.errors,
-            f"{names} {'holds' if len(unshared) == 1 else 'hold'} a current licence or badge for this person: "
-            f"add {'it' if len(unshared) == 1 else 'them'} to the recipients, or confirm to save without"]
+            f"{names} {'holds' if len(unshared) == 1 else 'hold'} a current licence or badge for this "
+            f"person: "
+            f"add {'it' if len(unshared) == 1 else 'them'} to the recipients, or confirm to save without",
+        ]
     return unshared
 
 
@@ -130,12 +145,18 @@ def item(item_id: int):
         return redirect(url_for("intelligence.item", item_id=item.id))
     reason = stated_reason(current_user, identity_id)
     if reason is None or request.method == "POST":
-        return render_template("intelligence/reason.html", form=form, item_id=item.id,
-                               title="Why do you need to open this item?"), 400 if request.method == "POST" else 200
+        return render_template(
+            "intelligence/reason.html", form=form, item_id=item.id, title="Why do you need to open this item?"
+        ), 400 if request.method == "POST" else 200
     shown = record_item_viewed(item, actor=current_user, reason=reason)
     db.session.commit()
-    return render_template("intelligence/item.html", item=item, shown=shown, reason=reason,
-                           title=f"Intelligence {item.force_reference}")
+    return render_template(
+        "intelligence/item.html",
+        item=item,
+        shown=shown,
+        reason=reason,
+        title=f"Intelligence {item.force_reference}",
+    )
 
 
 @bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
@@ -144,22 +165,30 @@ def edit_item(item_id: int):
     item = _load_item(item_id, own=True)
     if stated_reason(current_user, item.person.identity_id) is None:
         return redirect(url_for("intelligence.item", item_id=item.id))
-    form = EditIntelligenceForm(data=EditIntelligenceForm.initial(item))
+    form = EditIntelligenceForm(data=EditIntelligenceForm.initial(item), recipients=sharing_recipients())
     valid = form.validate_on_submit()
     unshared = _warn_unshared(form, item.person.identity) if valid else []
     if valid and not form.errors:
-        try:
-            update_intelligence(item, form.to_input(), reason=form.change_reason.data, actor=current_user,
-                                today=dt.date.today())
-        except RuleViolation as error:
-            db.session.rollback()
-            form.change_reason.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"Intelligence {item.force_reference} updated", "success")
+        done, _ = run_service(
+            lambda: update_intelligence(
+                item,
+                form.to_input(),
+                reason=form.change_reason.data,
+                actor=current_user,
+                today=dt.date.today(),
+            ),
+            field=form.change_reason,
+            success=f"Intelligence {item.force_reference} updated",
+        )
+        if done:
             return redirect(url_for("intelligence.item", item_id=item.id))
-    return render_template("intelligence/edit_item.html", form=form, item=item, unshared=unshared,
-                           title=f"Update intelligence {item.force_reference}"), _form_status(form)
+    return render_template(
+        "intelligence/edit_item.html",
+        form=form,
+        item=item,
+        unshared=unshared,
+        title=f"Update intelligence {item.force_reference}",
+    ), _form_status(form)
 
 
 @bp.route("/<int:item_id>/withdraw", methods=["GET", "POST"])
@@ -170,33 +199,35 @@ def withdraw_item(item_id: int):
         return redirect(url_for("intelligence.item", item_id=item.id))
     form = WithdrawForm()
     if form.validate_on_submit():
-        try:
-            withdraw_intelligence(item, reason=form.reason.data, actor=current_user)
-        except RuleViolation as error:
-            db.session.rollback()
-            form.reason.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"Intelligence {item.force_reference} withdrawn", "success")
+        done, _ = run_service(
+            lambda: withdraw_intelligence(item, reason=form.reason.data, actor=current_user),
+            field=form.reason,
+            success=f"Intelligence {item.force_reference} withdrawn",
+        )
+        if done:
             return redirect(url_for("intelligence.item", item_id=item.id))
-    return render_template("intelligence/withdraw.html", form=form, item=item,
-                           title=f"Withdraw intelligence {item.force_reference}"), _form_status(form)
+    return render_template(
+        "intelligence/withdraw.html",
+        form=form,
+        item=item,
+        title=f"Withdraw intelligence {item.force_reference}",
+    ), _form_status(form)
 
 
 @bp.get("/responses")
 @roles_required(*POLICE)
 def responses():
-    found = responses_to(current_user.authority)
-    audit(current_user, "intelligence.responses_viewed", details={"items": [r.item.id for r in found]})
+    found = responses_to(current_user.authority, actor=current_user)
     db.session.commit()
-    return render_template("intelligence/responses.html", responses=found, title="Responses to police information")
+    return render_template(
+        "intelligence/responses.html", responses=found, title="Responses to police information"
+    )
 
 
 @bp.get("/reviews")
 @roles_required(*POLICE)
 def reviews_due():
     today = dt.date.today()
-    items = items_due_for_review(current_user.authority, today)
-    audit(current_user, "intelligence.reviews_listed", details={"items": [i.id for i in items]})
+    items = items_due_for_review(current_user.authority, today, actor=current_user)
     db.session.commit()
     return render_template("intelligence/reviews_due.html", items=items, today=today, title="Reviews due")

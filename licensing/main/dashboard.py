@@ -11,13 +11,14 @@ from licensing.alerts.models import Alert
 from licensing.alerts.services import alerts_raised_by, open_alerts
 from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role, User
+from licensing.auth.permissions import AUDIT_READERS
+from licensing.badges.dbs import dbs_checks_due
+from licensing.badges.services import badges_due
 from licensing.db import db, utcnow
-from licensing.requests.models import InformationRequest
 from licensing.intelligence.services import reviews_due
-from licensing.licences.dbs import dbs_checks_due
-from licensing.licences.services import badges_due
 from licensing.people.identity import match_settings, review_queue
 from licensing.people.review import QueueFilter, filtered_review_queue
+from licensing.requests.models import InformationRequest
 
 ALERTS_SHOWN = 20
 BADGES_DUE_DAYS = 60
@@ -41,9 +42,16 @@ class Dashboard:
 
     @property
     def nothing_to_do(self) -> bool:
-        return not (self.open_alert_count or self.requests_due or self.outgoing_overdue or self.review_mine_count
-                    or self.badges_expiring or self.dbs_checks_due or self.police_reviews_due
-                    or self.licensee_dbs_due)
+        return not (
+            self.open_alert_count
+            or self.requests_due
+            or self.outgoing_overdue
+            or self.review_mine_count
+            or self.badges_expiring
+            or self.dbs_checks_due
+            or self.police_reviews_due
+            or self.licensee_dbs_due
+        )
 
 
 def _count(query) -> int:
@@ -59,30 +67,60 @@ def build_dashboard(user: User, today: dt.date) -> Dashboard:
         board.open_alerts = list(db.session.scalars(alerts.limit(ALERTS_SHOWN)))
     if user.role in (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER):
         # Every unanswered incoming request, soonest due first: the 20-working-day clock runs for all of them.
-        board.requests_due = list(db.session.scalars(select(InformationRequest).where(
-            InformationRequest.to_authority_id == user.authority_id, InformationRequest.replied_on.is_(None))
-            .order_by(InformationRequest.due_on, InformationRequest.id)))
-        board.outgoing_overdue = list(db.session.scalars(select(InformationRequest).where(
-            InformationRequest.from_authority_id == user.authority_id, InformationRequest.replied_on.is_(None),
-            InformationRequest.due_on < today).order_by(InformationRequest.due_on)))
+        board.requests_due = list(
+            db.session.scalars(
+                select(InformationRequest)
+                .where(
+                    InformationRequest.to_authority_id == user.authority_id,
+                    InformationRequest.replied_on.is_(None),
+                )
+                .order_by(InformationRequest.due_on, InformationRequest.id)
+            )
+        )
+        board.outgoing_overdue = list(
+            db.session.scalars(
+                select(InformationRequest)
+                .where(
+                    InformationRequest.from_authority_id == user.authority_id,
+                    InformationRequest.replied_on.is_(None),
+                    InformationRequest.due_on < today,
+                )
+                .order_by(InformationRequest.due_on)
+            )
+        )
     if user.role in (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER, Role.POLICE_SPOC):
         board.review_count = _count(review_queue(viewer=user))
-        board.review_mine_count = _count(filtered_review_queue(user, QueueFilter(mine=True),
-                                                               settings=match_settings(), now=utcnow()))
+        board.review_mine_count = _count(
+            filtered_review_queue(user, QueueFilter(mine=True), settings=match_settings(), now=utcnow())
+        )
     if user.role is Role.TRANSPORT_OFFICER:
-        board.badges_expiring = _count(badges_due("expiring", user.authority_id, operator="",
-                                                  within_days=BADGES_DUE_DAYS, today=today))
-        board.dbs_checks_due = _count(badges_due("dbs", user.authority_id, operator="", within_days=0, today=today))
+        board.badges_expiring = _count(
+            badges_due("expiring", user.authority_id, operator="", within_days=BADGES_DUE_DAYS, today=today)
+        )
+        board.dbs_checks_due = _count(
+            badges_due("dbs", user.authority_id, operator="", within_days=0, today=today)
+        )
     if user.role is Role.LICENSING_OFFICER:
         board.licensee_dbs_due = dbs_checks_due(user.authority_id, today)
     if user.role is Role.POLICE_SPOC:
-        board.police_reviews_due = len(reviews_due(user.authority, today))
+        board.police_reviews_due = len(reviews_due(user.authority, today, actor=None))
     if user.role is Role.POLICE_SPOC:
-        board.acknowledged_responses = list(db.session.scalars(
-            alerts_raised_by(user.authority_id).where(Alert.acknowledged_at.is_not(None)).limit(5)))
+        board.acknowledged_responses = list(
+            db.session.scalars(
+                alerts_raised_by(user.authority_id).where(Alert.acknowledged_at.is_not(None)).limit(5)
+            )
+        )
     if user.role is Role.ADMINISTRATOR:
-        board.locked_users = db.session.scalar(select(func.count(User.id)).where(User.locked_until > utcnow())) or 0
-    if user.role in (Role.ADMINISTRATOR, Role.AUDITOR):
-        board.events_today = db.session.scalar(select(func.count(AuditEvent.id)).where(
-            AuditEvent.occurred_at >= dt.datetime.combine(today, dt.time.min))) or 0
+        board.locked_users = (
+            db.session.scalar(select(func.count(User.id)).where(User.locked_until > utcnow())) or 0
+        )
+    if user.role in AUDIT_READERS:
+        board.events_today = (
+            db.session.scalar(
+                select(func.count(AuditEvent.id)).where(
+                    AuditEvent.occurred_at >= dt.datetime.combine(today, dt.time.min)
+                )
+            )
+            or 0
+        )
     return board

@@ -1,8 +1,7 @@
 import datetime as dt
-import sys
 from dataclasses import dataclass
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from govuk_frontend_wtf.main import wtforms_errors
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
@@ -25,37 +24,35 @@ class NavItem:
 
 
 # The menu shows groups, so it fits one line for every role; a group's pages appear beneath it.
-GROUPS = {"people": "People", "operators": "People", "licences": "Badges", "intelligence": "Police information",
-          "requests": "Requests and alerts", "alerts": "Requests and alerts", "admin": "Administration",
-          "audit": "Administration", "main": "Home"}
+GROUPS = {
+    "people": "People",
+    "operators": "People",
+    "licences": "Badges",
+    "intelligence": "Police information",
+    "requests": "Requests and alerts",
+    "alerts": "Requests and alerts",
+    "admin": "Administration",
+    "audit": "Administration",
+    "imports": "Administration",
+    "exports": "Administration",
+    "api_tokens": "Administration",
+    "reports": "Reports",
+    "main": "Home",
+}
 
 
 def group_of(endpoint: str) -> str:
     return GROUPS.get(endpoint.partition(".")[0], "Home")
 
 
-SEARCHERS = (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER, Role.POLICE_SPOC)
-# (endpoint, menu text, roles); each area adds its own entries in its views module's NAV_ITEMS.
-NAV_ITEMS = [
-    ("people.search", "Search", SEARCHERS),
-    ("people.check_applicant", "Check an applicant", (Role.LICENSING_OFFICER,)),
-    ("people.new_record", "Add a person", SEARCHERS),
-    ("people.review_queue", "Review links", SEARCHERS),
-    ("admin.users", "Users", (Role.ADMINISTRATOR,)),
-    ("admin.authorities", "Authorities", (Role.ADMINISTRATOR,)),
-    ("audit.events", "Audit trail", (Role.ADMINISTRATOR, Role.AUDITOR)),
-]
-
-
 def navigation_for(role: Role) -> list[NavItem]:
-    """The menu each role sees; the routes check roles again on the server."""
-    from licensing import blueprints
-
-    entries = list(NAV_ITEMS)
-    for blueprint in blueprints():
-        entries += getattr(sys.modules[blueprint.import_name], "NAV_ITEMS", []) if blueprint.name != "main" else []
+    """The menu each role sees, from the entries each area's blueprint declares (NAV_ITEMS) and the factory
+    collects; the routes check roles again on the server."""
     return [NavItem(url_for("main.home"), "Home")] + [
-        NavItem(url_for(endpoint), text, endpoint) for endpoint, text, roles in entries if role in roles]
+        NavItem(url_for(endpoint), text, endpoint)
+        for endpoint, text, roles in current_app.extensions["navigation"]
+        if role in roles
+    ]
 
 
 @dataclass(frozen=True)
@@ -74,13 +71,20 @@ def navigation_groups(role: Role) -> list[NavGroup]:
 
 
 def back_link_for(role: Role, endpoint: str | None) -> dict | None:
-    """Pages below the top level go back to their group's first page (or home); menu pages need no back link."""
-    if endpoint is None or endpoint.startswith(("auth.", "static")) or endpoint in ("main.index", "main.home"):
+    """Pages below the top level go back to their group's first page (or home); menu pages need no back
+    link."""
+    if (
+        endpoint is None
+        or endpoint.startswith(("auth.", "static"))
+        or endpoint in ("main.index", "main.home")
+    ):
         return None
     items = navigation_for(role)
     if any(item.endpoint == endpoint for item in items):
         return None
-    group = next((g for g in navigation_groups(role) if g.text == group_of(endpoint) and g.text != "Home"), None)
+    group = next(
+        (g for g in navigation_groups(role) if g.text == group_of(endpoint) and g.text != "Home"), None
+    )
     if group is None:
         return {"href": url_for("main.home"), "text": "Back to home"}
     return {"href": group.href, "text": f"Back to {group.items[0].text.lower()}"}
@@ -88,7 +92,8 @@ def back_link_for(role: Role, endpoint: str | None) -> dict | None:
 
 @bp.app_template_global()
 def error_summary(form) -> dict:
-    """The GOV.UK error summary for a form; a date's error links to its day box, so the link lands on a field."""
+    """The GOV.UK error summary for a form; a date's error links to its day box, so the link lands on a
+    field."""
     params = wtforms_errors(form)
     for item in params["errorList"]:
         field = form._fields.get(item["href"].lstrip("#"))
@@ -108,9 +113,13 @@ def inject_navigation():
     def default_back_link():
         return back_link_for(current_user.role, request.endpoint) if current_user.is_authenticated else None
 
-    return {"navigation_items": navigation_items, "navigation_menu": navigation_menu,
-            "default_back_link": default_back_link, "current_group": group_of(request.endpoint or ""),
-            "today": dt.date.today()}
+    return {
+        "navigation_items": navigation_items,
+        "navigation_menu": navigation_menu,
+        "default_back_link": default_back_link,
+        "current_group": group_of(request.endpoint or ""),
+        "today": dt.date.today(),
+    }
 
 
 @bp.get("/")
@@ -128,5 +137,10 @@ def accessibility():
 @login_required
 def home():
     board = build_dashboard(current_user, dt.date.today())
-    return render_template("main/home.html", title="Home", items=navigation_for(current_user.role)[1:], board=board,
-                           today=dt.date.today())
+    return render_template(
+        "main/home.html",
+        title="Home",
+        items=navigation_for(current_user.role)[1:],
+        board=board,
+        today=dt.date.today(),
+    )

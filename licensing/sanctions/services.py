@@ -1,4 +1,5 @@
-"""Licensing decisions: grant, refuse, suspend, revoke, warn or add conditions, each with structured grounds."""
+"""Licensing decisions: grant, refuse, suspend, revoke, warn or add conditions, each with structured
+grounds."""
 
 from __future__ import annotations
 
@@ -31,10 +32,17 @@ class DecisionType(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"grant": "Grant or renew", "refusal": "Refuse", "refusal_to_renew": "Refuse to renew",
-                "suspension": "Suspend", "interim_suspension": "Interim suspension pending investigation",
-                "revocation": "Revoke", "warning": "Warn", "conditions": "Add conditions",
-                "penalty_points": "Penalty points"}[self.value]
+        return {
+            "grant": "Grant or renew",
+            "refusal": "Refuse",
+            "refusal_to_renew": "Refuse to renew",
+            "suspension": "Suspend",
+            "interim_suspension": "Interim suspension pending investigation",
+            "revocation": "Revoke",
+            "warning": "Warn",
+            "conditions": "Add conditions",
+            "penalty_points": "Penalty points",
+        }[self.value]
 
 
 # What each decision does to the licence it concerns.
@@ -66,8 +74,11 @@ class DecisionInput:
     points: int | None = None
 
 
-def record_decision(record: PersonRecord, data: DecisionInput, *, actor: User, today: dt.date) -> Sanction | Licence:
-    """Record the authority's decision on its own licensee; anything but a grant is a sanction that alerts every
+def record_decision(
+    record: PersonRecord, data: DecisionInput, *, actor: User, today: dt.date
+) -> Sanction | Licence:
+    """Record the authority's decision on its own licensee; anything but a grant is a sanction that
+    alerts every
     other authority holding a current licence or badge for the person."""
     if record.authority_id != actor.authority_id:
         raise RuleViolation("You can only record decisions on your own authority's records")
@@ -84,19 +95,36 @@ def record_decision(record: PersonRecord, data: DecisionInput, *, actor: User, t
         return _grant(record, data, actor=actor)
     if data.grounds is None:
         raise RuleViolation("Select the grounds for the decision")
-    if data.decision in (DecisionType.SUSPENSION, DecisionType.REVOCATION, DecisionType.REFUSAL_TO_RENEW,
-                         DecisionType.INTERIM_SUSPENSION) and licence is None:
+    if (
+        data.decision
+        in (
+            DecisionType.SUSPENSION,
+            DecisionType.REVOCATION,
+            DecisionType.REFUSAL_TO_RENEW,
+            DecisionType.INTERIM_SUSPENSION,
+        )
+        and licence is None
+    ):
         raise RuleViolation("Select the licence this decision concerns")
     if data.decision is DecisionType.CONDITIONS and not data.conditions:
         raise RuleViolation("Enter the conditions")
     if data.decision is DecisionType.PENALTY_POINTS and not data.points:
         raise RuleViolation("Enter the number of penalty points")
     sanction = Sanction(
-        person=record, authority_id=record.authority_id, licence=licence,
-        sanction_type=SanctionType(data.decision.value), grounds=data.grounds, decided_on=data.decided_on,
-        effective_on=data.effective_on, ends_on=data.ends_on, decision_maker=data.decision_maker,
-        narrative=data.narrative, appeal_outcome=data.appeal_outcome, recorded_by_id=actor.id,
-        points=data.points if data.decision is DecisionType.PENALTY_POINTS else None)
+        person=record,
+        authority_id=record.authority_id,
+        licence=licence,
+        sanction_type=SanctionType(data.decision.value),
+        grounds=data.grounds,
+        decided_on=data.decided_on,
+        effective_on=data.effective_on,
+        ends_on=data.ends_on,
+        decision_maker=data.decision_maker,
+        narrative=data.narrative,
+        appeal_outcome=data.appeal_outcome,
+        recorded_by_id=actor.id,
+        points=data.points if data.decision is DecisionType.PENALTY_POINTS else None,
+    )
     db.session.add(sanction)
     if licence is not None and data.decision in LICENCE_STATUS_AFTER:
         licence.status = LICENCE_STATUS_AFTER[data.decision]
@@ -107,9 +135,14 @@ def record_decision(record: PersonRecord, data: DecisionInput, *, actor: User, t
     if sanction.points:
         details["points"] = sanction.points
     audit(actor, "decision.recorded", sanction, details=details)
-    raise_alerts(record.identity, kind=AlertKind.DECISION, subject=sanction,
-                 summary=f"{sanction.sanction_type.label} by {record.authority.name} ({data.grounds.label.lower()})",
-                 raised_by=record.authority, today=today)
+    raise_alerts(
+        record.identity,
+        kind=AlertKind.DECISION,
+        subject=sanction,
+        summary=f"{sanction.sanction_type.label} by {record.authority.name} ({data.grounds.label.lower()})",
+        raised_by=record.authority,
+        today=today,
+    )
     return sanction
 
 
@@ -121,8 +154,13 @@ def _grant(record: PersonRecord, data: DecisionInput, *, actor: User) -> Licence
             raise RuleViolation("Select the licence to grant or give the new licence's type and number")
         if db.session.query(Licence.id).filter_by(authority_id=record.authority_id, number=number).first():
             raise RuleViolation(f"Licence number {number} is already in use")
-        licence = Licence(person=record, authority_id=record.authority_id, licence_type=data.new_licence_type,
-                          number=number, status=LicenceStatus.APPLIED)
+        licence = Licence(
+            person=record,
+            authority_id=record.authority_id,
+            licence_type=data.new_licence_type,
+            number=number,
+            status=LicenceStatus.APPLIED,
+        )
         db.session.add(licence)
     licence.status = LicenceStatus.GRANTED
     licence.issued_on = data.effective_on
@@ -147,10 +185,17 @@ class PointsTally:
 
 
 def penalty_points_tally(record: PersonRecord, today: dt.date) -> PointsTally:
-    """Points the record's authority has given this licensee within its rolling period (per-authority settings)."""
+    """Points the record's authority has given this licensee within its rolling period (per-authority
+    settings)."""
     authority = record.authority
     since = add_months(today, -authority.penalty_points_period_months)
-    points = sum(s.points or 0 for s in record.sanctions
-                 if s.sanction_type is SanctionType.PENALTY_POINTS and s.effective_on > since
-                 and s.appeal_outcome is not AppealOutcome.ALLOWED)
-    return PointsTally(points, authority.penalty_points_threshold, authority.penalty_points_period_months, since)
+    points = sum(
+        s.points or 0
+        for s in record.sanctions
+        if s.sanction_type is SanctionType.PENALTY_POINTS
+        and s.effective_on > since
+        and s.appeal_outcome is not AppealOutcome.ALLOWED
+    )
+    return PointsTally(
+        points, authority.penalty_points_threshold, authority.penalty_points_period_months, since
+    )

@@ -44,8 +44,9 @@ def test_search_without_a_reason_is_refused_and_not_run(app, login):
     assert response.status_code == 200
     assert "Enter the reason for this search" in response.get_data(as_text=True)
     with app.app_context():
-        assert not db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.action == "person.searched"))
+        assert not db.session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "person.searched")
+        )
 
 
 def test_auditor_lists_and_filters_events(app, login):
@@ -56,7 +57,9 @@ def test_auditor_lists_and_filters_events(app, login):
     assert "searched &#39;Khan&#39;" in page and "Application WDC/2026/0042" in page
     assert "1 event<" in page and officer.user_email not in page and "person.searched" not in page
     with app.app_context():
-        user_id = db.session.scalar(select(AuditEvent.user_id).where(AuditEvent.user_email == officer.user_email))
+        user_id = db.session.scalar(
+            select(AuditEvent.user_id).where(AuditEvent.user_email == officer.user_email)
+        )
     filtered = auditor.get(f"/audit/?kind=access&user={user_id}").get_data(as_text=True)
     table = filtered.split("<table")[1]
     assert "signed in" in table and "searched" not in table and "1 event<" in filtered

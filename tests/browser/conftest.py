@@ -1,4 +1,5 @@
-"""A live server on a free localhost port and Debian's Chromium driven by Playwright (never a downloaded browser)."""
+"""A live server on a free localhost port and Debian's Chromium driven by Playwright (never a downloaded
+browser)."""
 
 import threading
 from pathlib import Path
@@ -10,15 +11,25 @@ from tests.conftest import IN_CI
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture(scope="session")
 def chromium():
     if not CHROMIUM.exists():
         # In CI a missing browser fails the run; on a developer's machine its tests are skipped.
-        (pytest.fail if IN_CI else pytest.skip)("Debian's chromium is not installed (apt-get install chromium)")
+        (pytest.fail if IN_CI else pytest.skip)(
+            "Debian's chromium is not installed (apt-get install chromium)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -55,7 +66,9 @@ def page(chromium, live_server, request):
 def screenshot(page, name: str, request) -> Path:
     """Save the final screen of a journey as a test artifact."""
     ARTIFACTS.mkdir(exist_ok=True)
-    backend = request.node.callspec.params.get("database_url", "db") if hasattr(request.node, "callspec") else "db"
+    backend = (
+        request.node.callspec.params.get("database_url", "db") if hasattr(request.node, "callspec") else "db"
+    )
     path = ARTIFACTS / f"{name}-{backend}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
@@ -74,22 +87,26 @@ WIDTHS = (1280, 375)
 
 
 def _govuk_reveal(violation: dict, node: dict) -> bool:
-    """GOV.UK Frontend's conditional reveals put aria-expanded on the radio or checkbox that shows them, a pattern
+    """GOV.UK Frontend's conditional reveals put aria-expanded on the radio or checkbox that shows
+    them, a pattern
     GOV.UK has tested with assistive technology; axe reports it as not allowed on that role. Only that exact
     finding is set aside: any other attribute, or aria-expanded elsewhere, still fails."""
     if violation["id"] != "aria-allowed-attr":
         return False
     html = node.get("html", "")
     messages = " ".join(check["message"] for check in node.get("any", []) + node.get("all", []))
-    return ("govuk-radios__input" in html or "govuk-checkboxes__input" in html) and messages.count("aria-") == \
-        messages.count("aria-expanded") > 0
+    return ("govuk-radios__input" in html or "govuk-checkboxes__input" in html) and messages.count(
+        "aria-"
+    ) == messages.count("aria-expanded") > 0
 
 
 def audit_page(page, name: str, request) -> None:
     """At the page's current width: no sideways scrolling, no serious or critical axe-core violation, and a
     screenshot. axe is injected through DevTools, so the page's own CSP stays in force."""
     width = page.viewport_size["width"]
-    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     if overflow > 0:
         wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
             .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
@@ -97,23 +114,34 @@ def audit_page(page, name: str, request) -> None:
         screenshot(page, f"{name}-{width}-overflow", request)
         raise AssertionError(f"{name} at {width}px scrolls sideways by {overflow}px: {wide}")
     page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8") + "\n;void 0")
-    result = page.evaluate("() => axe.run(document, {runOnly: {type: 'tag', values: "
-                           "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})")
-    bad = [(v["id"], v["impact"], [n["target"] for n in nodes][:3]) for v in result["violations"]
-           if v["impact"] in ("serious", "critical") and (nodes := [n for n in v["nodes"] if not _govuk_reveal(v, n)])]
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
+    )
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in nodes][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+        and (nodes := [n for n in v["nodes"] if not _govuk_reveal(v, n)])
+    ]
     screenshot(page, f"{name}-{width}", request)
     assert not bad, f"{name} at {width}px: {bad}"
 
 
 def follow_error_links(page) -> list[str]:
     """Click every link in the error summary; each must move focus to its own field. Returns the targets."""
-    targets = page.locator(".govuk-error-summary__list a").evaluate_all("links => links.map(a => a.hash.slice(1))")
+    targets = page.locator(".govuk-error-summary__list a").evaluate_all(
+        "links => links.map(a => a.hash.slice(1))"
+    )
     assert targets, "no error summary links"
     # The form came back with 400, which Chromium logs as a failed load: expected here, not a page fault.
     page.console_errors[:] = [e for e in page.console_errors if "status of 400" not in e]
     for target in targets:
         page.locator(f'.govuk-error-summary__list a[href="#{target}"]').click()
-        landed = page.evaluate("""(id) => { const t = document.getElementById(id), a = document.activeElement;
-            return !!t && (a === t || t.contains(a) || a.id.startsWith(id)); }""", target)
+        landed = page.evaluate(
+            """(id) => { const t = document.getElementById(id), a = document.activeElement;
+            return !!t && (a === t || t.contains(a) || a.id.startsWith(id)); }""",
+            target,
+        )
         assert landed, f"the error link #{target} did not land on its field"
     return targets

@@ -1,4 +1,5 @@
-"""Checking a badge by number: status (expired computed from the date), holder, and what the register holds."""
+"""Checking a badge by number: status (expired computed from the date), holder, and what the register
+holds."""
 
 import datetime as dt
 
@@ -43,8 +44,13 @@ def test_anyone_who_might_be_asked_can_check_a_valid_badge(app, login, role):
 def test_check_shows_expired_for_a_past_expiry_even_when_the_status_says_valid(app, login):
     with app.app_context():
         record = make_person("BCC-CT")
-        make_badge(record, number="BCC000001", status=BadgeStatus.VALID, issued_on=TODAY - dt.timedelta(days=1200),
-                   expires_on=TODAY - dt.timedelta(days=1))
+        make_badge(
+            record,
+            number="BCC000001",
+            status=BadgeStatus.VALID,
+            issued_on=TODAY - dt.timedelta(days=1200),
+            expires_on=TODAY - dt.timedelta(days=1),
+        )
     page = login(Role.POLICE_SPOC).submit("/badges/check", {"number": "BCC000001"}).get_data(as_text=True)
     assert 'data-status="expired"' in page and 'data-status="valid"' not in page
     assert "It is not valid" in page
@@ -56,13 +62,17 @@ def test_check_shows_suspended_and_withdrawn(app, login, status):
     with app.app_context():
         make_badge(make_person("BCC-CT"), number="BCC000002", status=status,
                    status_reason="Police information received about the holder")
-    page = login(Role.TRANSPORT_OFFICER).submit("/badges/check", {"number": "BCC000002"}).get_data(as_text=True)
+    page = (
+        login(Role.TRANSPORT_OFFICER).submit("/badges/check", {"number": "BCC000002"}).get_data(as_text=True)
+    )
     assert f'data-status="{status.value}"' in page and "It is not valid" in page
     assert "Police information received" not in page  # the reason stays on the team's own badge page
 
 
 def test_unknown_badge_number_gives_a_clear_message_and_is_audited(app, login):
-    page = login(Role.LICENSING_OFFICER).submit("/badges/check", {"number": "ct999999"}).get_data(as_text=True)
+    page = (
+        login(Role.LICENSING_OFFICER).submit("/badges/check", {"number": "ct999999"}).get_data(as_text=True)
+    )
     assert "No badge with number CT999999" in page
     [event] = _checks(app)
     assert event.subject_id == "" and event.details == {"number": "CT999999", "found": False}
@@ -86,14 +96,20 @@ def test_bad_badge_numbers_get_a_clear_message_and_no_check(app, login, number, 
 
 def test_check_shows_the_registers_flags_for_a_holder_revoked_by_a_district(app, login):
     with app.app_context():
-        district = make_person("WDC", forenames="Imran", surname="Qureshi", date_of_birth=dt.date(1979, 3, 14))
+        district = make_person(
+            "WDC", forenames="Imran", surname="Qureshi", date_of_birth=dt.date(1979, 3, 14)
+        )
         make_licence(district, status="revoked")
         make_sanction(district, sanction_type="revocation")
         make_complaint(district)
-        county_record = make_person("BCC-CT", forenames="Imran", surname="Qureshi", date_of_birth=dt.date(1979, 3, 14))
+        county_record = make_person(
+            "BCC-CT", forenames="Imran", surname="Qureshi", date_of_birth=dt.date(1979, 3, 14)
+        )
         make_badge(county_record, number="BCC000555")
         police = make_person("TVP", forenames="Imran", surname="Qureshi")
-        make_intelligence(police, full_text="Informant X saw the subject at 2am", summary="Safeguarding concern")
+        make_intelligence(
+            police, full_text="Informant X saw the subject at 2am", summary="Safeguarding concern"
+        )
         identity_id = join_records(county_record, district, police)
     for role in (Role.TRANSPORT_OFFICER, Role.LICENSING_OFFICER):
         page = login(role).submit("/badges/check", {"number": "BCC000555"}).get_data(as_text=True)

@@ -27,5 +27,9 @@ def test_every_module_is_pure():
             root = name.split(".")[0]
             assert root not in FORBIDDEN_ROOTS, f"{path.name} imports {name}"
             if level == 0 and root == "licensing":
-                assert name.startswith("licensing.matching"), f"{path.name} imports {name}"
+                # The shared CSV writer is pure too (stdlib and openpyxl only): match-file neutralises
+                # through it.
+                assert name.startswith(("licensing.matching", "licensing.exports.tabular")), (
+                    f"{path.name} imports {name}"
+                )
             assert level <= 1, f"{path.name} reaches outside the package with a level-{level} import"

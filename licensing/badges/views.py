@@ -6,29 +6,26 @@ from wtforms import SelectChoice
 
 from licensing.audit import record as audit
 from licensing.auth.models import Role
-from licensing.auth.permissions import roles_required
-from licensing.db import db
-from licensing.errors import RuleViolation
-from licensing.licences import services
-from licensing.licences.forms import (
-    DbsCertificateForm,
+from licensing.auth.permissions import BADGE_CHECKERS, BADGE_ISSUERS, roles_required
+from licensing.badges import services
+from licensing.badges.dbs import record_dbs_certificate
+from licensing.badges.forms import (
     LIST_KINDS,
     BadgeCheckForm,
     BadgeListFilterForm,
     BadgeStatusForm,
+    DbsCertificateForm,
     IssueBadgeForm,
     RenewBadgeForm,
     checks_form_data,
 )
-from licensing.licences.dbs import record_dbs_certificate
+from licensing.db import db
+from licensing.errors import RuleViolation
 from licensing.licences.models import BadgeType
 from licensing.people.models import PersonRecord
 
+# Named "licences", as before badges had their own area, so URLs, endpoint names and templates stay stable.
 bp = Blueprint("licences", __name__)
-
-# Anyone who might be asked "is this badge good?" may check one; only the county team issues or changes badges.
-BADGE_CHECKERS = (Role.TRANSPORT_OFFICER, Role.LICENSING_OFFICER, Role.POLICE_SPOC)
-BADGE_ISSUERS = (Role.TRANSPORT_OFFICER,)
 
 # (endpoint, menu text, roles that see it) for the service navigation.
 NAV_ITEMS: list = [
@@ -46,8 +43,9 @@ def check_badge():
     if form.validate_on_submit():
         result = services.check_badge(form.number.data, actor=current_user, today=dt.date.today())
         db.session.commit()
-    return render_template("licences/check.html", form=form, result=result, today=dt.date.today(),
-                           title="Check a badge"), 400 if form.errors else 200
+    return render_template(
+        "licences/check.html", form=form, result=result, today=dt.date.today(), title="Check a badge"
+    ), 400 if form.errors else 200
 
 
 @bp.route("/badges/new", methods=["GET", "POST"])
@@ -58,20 +56,33 @@ def issue_badge():
     if form.validate_on_submit():
         try:
             badge = services.issue_badge(
-                holder=form.holder_choice(), badge_type=BadgeType(form.badge_type.data),
-                operator_name=form.operator_name.data, checks=form.checks(), reason=form.reason.data,
-                register_rationale=form.register_rationale.data or "", actor=current_user, today=dt.date.today())
+                holder=form.holder_choice(),
+                badge_type=BadgeType(form.badge_type.data),
+                operator_name=form.operator_name.data,
+                checks=form.checks(),
+                reason=form.reason.data,
+                register_rationale=form.register_rationale.data or "",
+                actor=current_user,
+                today=dt.date.today(),
+            )
         except RuleViolation as error:
             db.session.rollback()
-            flags = _show_rule_error(form, error, default_field="holder_reference" if form.holder.data == "existing"
-                                     else "new_reference")
+            flags = _show_rule_error(
+                form,
+                error,
+                default_field="holder_reference" if form.holder.data == "existing" else "new_reference",
+            )
         else:
             db.session.commit()
-            flash(f"Badge {badge.number} issued to {badge.person.full_name}, valid until "
-                  f"{badge.expires_on:%d %B %Y}", "success")
+            flash(
+                f"Badge {badge.number} issued to {badge.person.full_name}, valid until "
+                f"{badge.expires_on:%d %B %Y}",
+                "success",
+            )
             return redirect(url_for("licences.badge", badge_id=badge.id))
     return render_template("licences/issue.html", form=form, flags=flags, title="Issue a badge"), (
-        400 if form.errors else 200)
+        400 if form.errors else 200
+    )
 
 
 def _load_own_badge(badge_id: int):
@@ -88,8 +99,13 @@ def badge(badge_id: int):
     badge = _load_own_badge(badge_id)
     history = services.view_badge(badge, current_user)
     db.session.commit()
-    return render_template("licences/badge.html", badge=badge, history=history,
-                           status=services.effective_status(badge, dt.date.today()), title=f"Badge {badge.number}")
+    return render_template(
+        "licences/badge.html",
+        badge=badge,
+        history=history,
+        status=services.effective_status(badge, dt.date.today()),
+        title=f"Badge {badge.number}",
+    )
 
 
 @bp.route("/badges/<int:badge_id>/renew", methods=["GET", "POST"])
@@ -100,9 +116,14 @@ def renew_badge(badge_id: int):
     flags = services.register_flags(badge.person.identity, dt.date.today())
     if form.validate_on_submit():
         try:
-            services.renew_badge(badge, checks=form.checks(), reason=form.reason.data,
-                                 register_rationale=form.register_rationale.data or "", actor=current_user,
-                                 today=dt.date.today())
+            services.renew_badge(
+                badge,
+                checks=form.checks(),
+                reason=form.reason.data,
+                register_rationale=form.register_rationale.data or "",
+                actor=current_user,
+                today=dt.date.today(),
+            )
         except RuleViolation as error:
             db.session.rollback()
             flags = _show_rule_error(form, error, default_field="reason") or flags
@@ -110,8 +131,9 @@ def renew_badge(badge_id: int):
             db.session.commit()
             flash(f"Badge {badge.number} renewed until {badge.expires_on:%d %B %Y}", "success")
             return redirect(url_for("licences.badge", badge_id=badge.id))
-    return render_template("licences/renew.html", form=form, badge=badge, flags=flags,
-                           title=f"Renew badge {badge.number}"), 400 if form.errors else 200
+    return render_template(
+        "licences/renew.html", form=form, badge=badge, flags=flags, title=f"Renew badge {badge.number}"
+    ), 400 if form.errors else 200
 
 
 @bp.route("/badges/<int:badge_id>/status", methods=["GET", "POST"])
@@ -121,8 +143,13 @@ def change_badge_status(badge_id: int):
     form = BadgeStatusForm()
     if form.validate_on_submit():
         try:
-            services.change_badge_status(badge, action=form.action.data, reason=form.reason.data,
-                                         actor=current_user, today=dt.date.today())
+            services.change_badge_status(
+                badge,
+                action=form.action.data,
+                reason=form.reason.data,
+                actor=current_user,
+                today=dt.date.today(),
+            )
         except RuleViolation as error:
             db.session.rollback()
             _show_rule_error(form, error, default_field="action")
@@ -130,9 +157,13 @@ def change_badge_status(badge_id: int):
             db.session.commit()
             flash(f"Badge {badge.number} is now {badge.status.value}", "success")
             return redirect(url_for("licences.badge", badge_id=badge.id))
-    return render_template("licences/status.html", form=form, badge=badge,
-                           status=services.effective_status(badge, dt.date.today()),
-                           title=f"Suspend or withdraw badge {badge.number}"), 400 if form.errors else 200
+    return render_template(
+        "licences/status.html",
+        form=form,
+        badge=badge,
+        status=services.effective_status(badge, dt.date.today()),
+        title=f"Suspend or withdraw badge {badge.number}",
+    ), 400 if form.errors else 200
 
 
 @bp.get("/badges/due")
@@ -140,23 +171,42 @@ def change_badge_status(badge_id: int):
 def badge_lists():
     form = BadgeListFilterForm(request.args)
     form.operator.choices = [SelectChoice("", "Any operator")] + [
-        SelectChoice(name, name) for name in services.operators(current_user.authority_id)]
+        SelectChoice(name, name) for name in services.operators(current_user.authority_id)
+    ]
     kind, operator, days = "expiring", "", 60
     if request.args and form.validate():
         kind, operator, days = form.list.data or "expiring", form.operator.data or "", form.days.data or 60
-    query = services.badges_due(kind, current_user.authority_id, operator=operator, within_days=days,
-                                today=dt.date.today())
-    page = db.paginate(query, page=max(request.args.get("page", 1, type=int), 1),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    audit(current_user, "badges.listed", details={"list": kind, "operator": operator,
-                                                  "badges": [badge.id for badge in page.items]})
+    query = services.badges_due(
+        kind, current_user.authority_id, operator=operator, within_days=days, today=dt.date.today()
+    )
+    page = db.paginate(
+        query,
+        page=max(request.args.get("page", 1, type=int), 1),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    audit(
+        current_user,
+        "badges.listed",
+        details={"list": kind, "operator": operator, "badges": [badge.id for badge in page.items]},
+    )
     db.session.commit()
-    return render_template("licences/lists.html", form=form, page=page, kind=kind, days=days, operator=operator,
-                           kinds=LIST_KINDS, today=dt.date.today(), title=LIST_KINDS[kind]), 400 if form.errors else 200
+    return render_template(
+        "licences/lists.html",
+        form=form,
+        page=page,
+        kind=kind,
+        days=days,
+        operator=operator,
+        kinds=LIST_KINDS,
+        today=dt.date.today(),
+        title=LIST_KINDS[kind],
+    ), 400 if form.errors else 200
 
 
 def _show_rule_error(form, error: RuleViolation, *, default_field: str) -> list:
-    """Put a rule break next to the fields it concerns; returns the register's flags when that was the reason."""
+    """Put a rule break next to the fields it concerns; returns the register's flags when that was the
+    reason."""
     if isinstance(error, services.ChecksIncomplete):
         for name, message in error.problems:
             field = getattr(form, name)
@@ -188,4 +238,5 @@ def record_dbs(record_id: int):
             flash(f"DBS check recorded for {record.full_name}", "success")
             return redirect(url_for("people.person", identity_id=record.identity_id, _anchor="dbs"))
     return render_template("licences/dbs.html", form=form, record=record, title="Record a DBS check"), (
-        400 if form.errors else 200)
+        400 if form.errors else 200
+    )

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from licensing.audit import record as audit
 from licensing.auth.models import User
+from licensing.badges.services import NEW_INFORMATION, NO_NEW_INFORMATION, DbsInput, _record_dbs
 from licensing.db import db
 from licensing.errors import RuleViolation
 from licensing.licences.models import Badge, BadgeStatus, DbsCertificate, Licence
-from licensing.licences.services import NEW_INFORMATION, NO_NEW_INFORMATION, DbsInput, _record_dbs
 from licensing.people.models import PersonRecord
 
 DUE_WITHIN_DAYS = 30

@@ -1,0 +1,1 @@
+"""Bulk import: read, check every row, then apply all or nothing through one service."""

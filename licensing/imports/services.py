@@ -1,0 +1,579 @@
+"""The import service, the only writer of imported data: check every row, then apply all or nothing.
+
+The CLI and the web page both call `run_import`. It writes in the caller's transaction and never commits:
+the caller commits a real import, and rolls back a dry run, so the dry run's counts (links and review items
+included) are exactly what the import would do. A process killed part way leaves nothing, because nothing is
+committed until the end."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from licensing.audit import record as audit
+from licensing.auth.models import User
+from licensing.authorities.models import Authority
+from licensing.complaints.models import Complaint, ComplaintSource
+from licensing.db import db, utcnow
+from licensing.errors import RuleViolation
+from licensing.imports.columns import COLUMN_NAMES, FieldError, RowValues, check_row
+from licensing.imports.linking import link_records_batch
+from licensing.imports.models import ImportMapping
+from licensing.imports.reader import Table, read_table
+from licensing.licences.models import Badge, Licence
+from licensing.people.identity import link_new_record, to_match_record
+from licensing.people.models import Address, Identity, NameKind, PersonName, PersonRecord
+from licensing.sanctions.models import Sanction
+
+CHUNK = 500
+MAX_REPORTED_ERRORS = 1000
+
+
+@dataclass
+class ImportReport:
+    filename: str = ""
+    sha256: str = ""
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    invalid: int = 0
+    linked: int = 0
+    review: int = 0
+    errors: list[FieldError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    skipped_lines: list[int] = field(default_factory=list)
+    written: bool = False
+    actor_label: str = ""  # who ran it when no user did (the CLI)
+
+    def summary_line(self) -> str:
+        return (
+            f"import: created={self.created} updated={self.updated} unchanged={self.unchanged} "
+            f"invalid={self.invalid} linked={self.linked} review={self.review}"
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "filename": self.filename,
+            "sha256": self.sha256,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "invalid": self.invalid,
+            "linked": self.linked,
+            "review": self.review,
+            "written": self.written,
+            "ignored_columns": self.ignored_columns,
+            "skipped_lines": self.skipped_lines,
+            "errors": [
+                {"line": e.line, "column": e.column, "message": e.message}
+                for e in self.errors[:MAX_REPORTED_ERRORS]
+            ],
+        }
+
+
+@dataclass
+class Progress:
+    """Callbacks the CLI (tqdm) or a test passes in; the service never prints."""
+
+    start: Callable[[str, int], None] = lambda phase, total: None
+    advance: Callable[[int], None] = lambda n: None
+
+
+# ---- mappings --------------------
+
+
+def check_mapping(columns: dict) -> dict[str, str]:
+    """A mapping names register columns and the council's headings for them; anything else is refused."""
+    if not isinstance(columns, dict):
+        raise RuleViolation("A mapping is a JSON object of register column -> your heading")
+    clean = {}
+    for target, heading in columns.items():
+        if target not in COLUMN_NAMES:
+            raise RuleViolation(f"'{target}' is not an import column")
+        if not isinstance(heading, str) or not heading.strip() or len(heading) > 100:
+            raise RuleViolation(f"The heading for '{target}' must be text of 1 to 100 characters")
+        clean[target] = heading.strip()
+    lowered = [h.lower() for h in clean.values()]
+    if len(set(lowered)) != len(lowered):
+        raise RuleViolation("Two register columns are mapped to the same heading")
+    return clean
+
+
+def save_mapping(authority: Authority, name: str, columns: dict, *, actor: User | None) -> ImportMapping:
+    """Create or replace one authority's named mapping."""
+    name = (name or "").strip()
+    if not name or len(name) > 60:
+        raise RuleViolation("Give the mapping a name of 1 to 60 characters")
+    clean = check_mapping(columns)
+    mapping = find_mapping(authority, name) or ImportMapping(authority_id=authority.id, name=name)
+    mapping.columns = clean
+    mapping.created_by_id = actor.id if actor else None
+    db.session.add(mapping)
+    db.session.flush()
+    audit(
+        actor,
+        "import.mapping_saved",
+        mapping,
+        details={"authority": authority.code, "name": name, "columns": clean},
+    )
+    return mapping
+
+
+def find_mapping(authority: Authority, name: str) -> ImportMapping | None:
+    return db.session.scalar(
+        select(ImportMapping).where(ImportMapping.authority_id == authority.id, ImportMapping.name == name)
+    )
+
+
+def authority_mappings(authority: Authority) -> list[ImportMapping]:
+    return list(
+        db.session.scalars(
+            select(ImportMapping)
+            .where(ImportMapping.authority_id == authority.id)
+            .order_by(ImportMapping.name)
+        )
+    )
+
+
+def _column_positions(table: Table, columns: dict[str, str], report: ImportReport) -> dict[str, int]:
+    """Which cell of a row holds each register column; refuses a file without a usable header."""
+    headings = [h.lower() for h in table.headers]
+    duplicates = sorted({h for h in headings if h and headings.count(h) > 1})
+    if duplicates:
+        raise RuleViolation(f"Line 1: the heading '{duplicates[0]}' appears more than once")
+    positions = {}
+    for target in COLUMN_NAMES:
+        heading = columns.get(target, target).lower()
+        if heading in headings:
+            positions[target] = headings.index(heading)
+    missing = [c for c in ("local_reference", "surname") if c not in positions]
+    if missing:
+        if not positions:
+            raise RuleViolation(
+                "Line 1 is not a header row: the first line must name the columns "
+                "(local_reference, forenames, surname, ...) or match the chosen mapping"
+            )
+        wanted = [columns.get(c, c) for c in missing]
+        raise RuleViolation(f"Line 1: the header has no column {', '.join(repr(w) for w in wanted)}")
+    used = set(positions.values())
+    report.ignored_columns = [h for i, h in enumerate(table.headers) if i not in used and h]
+    return positions
+
+
+# ---- the import --------------------
+
+
+def run_import(
+    data: bytes,
+    filename: str,
+    authority: Authority,
+    *,
+    actor: User | None,
+    mapping: dict | None = None,
+    valid_rows_only: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    actor_label: str = "",
+) -> ImportReport:
+    """Check every row; unless a row is invalid (or valid rows only was asked), write and link them.
+
+    Raises ImportFileError or RuleViolation for a file that cannot be read at all. Never commits."""
+    progress = progress or Progress()
+    report = ImportReport(filename=filename, sha256=hashlib.sha256(data).hexdigest(), actor_label=actor_label)
+    table = read_table(data, filename)
+    positions = _column_positions(table, mapping or {}, report)
+    rows = _checked_rows(table, positions, report, progress)
+    rows, context = _check_against_register(rows, authority, report)
+    report.invalid = len({e.line for e in report.errors})
+    if report.errors and not valid_rows_only:
+        return report
+    report.skipped_lines = sorted({e.line for e in report.errors})
+    _apply(rows, authority, context=context, actor=actor, report=report, progress=progress)
+    if not dry_run:  # a dry run is rolled back by its caller, so it leaves no audit row either
+        audit(
+            actor,
+            "import.committed",
+            authority,
+            email=actor_label,
+            reason=f"Import of {filename}",
+            details={k: v for k, v in report.as_dict().items() if k != "errors"}
+            | {"valid_rows_only": valid_rows_only, "authority": authority.code},
+        )
+    report.written = not dry_run
+    return report
+
+
+def _checked_rows(
+    table: Table, positions: dict[str, int], report: ImportReport, progress: Progress
+) -> list[RowValues]:
+    rows: list[RowValues] = []
+    seen: dict[str, int] = {}
+    width = len(table.headers)
+    progress.start("checking", len(table.rows))
+    for line, cells in table.rows:
+        report.rows += 1
+        errors: list[FieldError] = []
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            errors.append(FieldError(line, "(row)", f"has {len(cells)} fields but the header names {width}"))
+        values = {name: (cells[i] if i < len(cells) else "") for name, i in positions.items()}
+        row, field_errors = check_row(line, values)
+        errors += field_errors
+        reference = row.get("local_reference")
+        if reference:
+            key = reference.upper()
+            if key in seen:
+                errors.append(
+                    FieldError(
+                        line,
+                        "local_reference",
+                        f"'{reference}' is also on line {seen[key]}: each person once per file",
+                    )
+                )
+            else:
+                seen[key] = line
+        if errors:
+            report.errors.extend(errors)
+        else:
+            rows.append(row)
+        progress.advance(1)
+    report.errors.sort(key=lambda e: (e.line, e.column))
+    return rows
+
+
+def _existing_records(authority: Authority, references: list[str]) -> dict[str, PersonRecord]:
+    found: dict[str, PersonRecord] = {}
+    for start in range(0, len(references), CHUNK):
+        chunk = references[start : start + CHUNK]
+        for record in db.session.scalars(
+            select(PersonRecord)
+            .where(PersonRecord.authority_id == authority.id, PersonRecord.authority_reference.in_(chunk))
+            .options(
+                selectinload(PersonRecord.addresses),
+                selectinload(PersonRecord.other_names),
+                selectinload(PersonRecord.licences),
+                selectinload(PersonRecord.badges),
+                selectinload(PersonRecord.sanctions),
+                selectinload(PersonRecord.complaints),
+            )
+        ):
+            found[record.authority_reference] = record
+    return found
+
+
+def _numbers_in_use(model, numbers: list[str], *, authority: Authority | None) -> dict[str, int]:
+    """number -> person_record_id for licences (per authority) or badges (register-wide)."""
+    found: dict[str, int] = {}
+    for start in range(0, len(numbers), CHUNK):
+        query = select(model.number, model.person_record_id).where(
+            model.number.in_(numbers[start : start + CHUNK])
+        )
+        if authority is not None:
+            query = query.where(model.authority_id == authority.id)
+        found.update(dict(db.session.execute(query).all()))
+    return found
+
+
+PERSON_FIELDS = (
+    "forenames",
+    "surname",
+    "date_of_birth",
+    "sex",
+    "phone",
+    "email",
+    "driving_licence_number",
+    "national_insurance",
+)
+
+
+def _previous_names(row: RowValues) -> list[tuple[str, str]]:
+    names = []
+    for full in (row.get("previous_names") or "").split(";"):
+        parts = full.strip().rsplit(" ", 1)
+        if parts[0]:
+            names.append((parts[0], parts[1]) if len(parts) == 2 else ("", parts[0]))
+    return names
+
+
+@dataclass
+class _Register:
+    existing: dict[str, PersonRecord]
+
+
+def _check_against_register(
+    rows: list[RowValues], authority: Authority, report: ImportReport
+) -> tuple[list[RowValues], _Register]:
+    """Licence numbers (per authority) and badge numbers (register-wide) must not belong to someone else."""
+    existing = _existing_records(authority, [r.get("local_reference") for r in rows])
+    owners = {
+        "licence_number": _numbers_in_use(
+            Licence, [r.get("licence_number") for r in rows if r.get("licence_number")], authority=authority
+        ),
+        "badge_number": _numbers_in_use(
+            Badge, [r.get("badge_number") for r in rows if r.get("badge_number")], authority=None
+        ),
+    }
+    in_file: dict[tuple[str, str], int] = {}
+    kept = []
+    for row in rows:
+        record = existing.get(row.get("local_reference"))
+        errors = []
+        for column, owner in owners.items():
+            number = row.get(column)
+            if not number:
+                continue
+            if number in owner and (record is None or owner[number] != record.id):
+                errors.append(FieldError(row.line, column, f"'{number}' already belongs to another person"))
+            elif (column, number) in in_file:
+                errors.append(
+                    FieldError(row.line, column, f"'{number}' is also on line {in_file[(column, number)]}")
+                )
+            else:
+                in_file[(column, number)] = row.line
+        if errors:
+            report.errors.extend(errors)
+        else:
+            kept.append(row)
+    report.errors.sort(key=lambda e: (e.line, e.column))
+    return kept, _Register(existing)
+
+
+def _apply(
+    rows: list[RowValues],
+    authority: Authority,
+    *,
+    context: _Register,
+    actor: User | None,
+    report: ImportReport,
+    progress: Progress,
+) -> None:
+    today = dt.date.today()
+    existing = context.existing
+    created: list[PersonRecord] = []
+    relink: list[tuple[PersonRecord, object]] = []
+    progress.start("writing", len(rows))
+    for done, row in enumerate(rows, start=1):
+        record = existing.get(row.get("local_reference"))
+        if record is None:
+            record = _new_record(row, authority)
+            _add_history(record, row, authority, actor=actor, today=today)
+            created.append(record)
+            report.created += 1
+        else:
+            previous = to_match_record(record)
+            person_changed = _update_person(record, row, today)
+            history_changed = _add_history(record, row, authority, actor=actor, today=today)
+            if person_changed:
+                relink.append((record, previous))
+            if person_changed or history_changed:
+                record.updated_at = (
+                    utcnow()
+                )  # a row update, so the version moves even for an address or licence
+                report.updated += 1
+                audit(
+                    actor,
+                    "person_record.updated",
+                    record,
+                    email=report.actor_label,
+                    details={"import": report.filename},
+                )
+            else:
+                report.unchanged += 1
+        if done % CHUNK == 0:
+            db.session.flush()
+        progress.advance(1)
+    db.session.flush()
+    for record in created:
+        audit(
+            actor,
+            "person_record.created",
+            record,
+            email=report.actor_label,
+            details={"authority": authority.code, "import": report.filename},
+        )
+    progress.start("linking", len(created) + len(relink))
+    outcome = link_records_batch(created, actor=actor, progress=None)
+    report.linked += len(outcome.linked)
+    report.review += len(outcome.queued)
+    progress.advance(len(created))
+    for (
+        record,
+        previous,
+    ) in relink:  # changed identifying details: the single-record path, as a form edit does
+        single = link_new_record(record, actor=actor, previous=previous)
+        report.linked += len(single.linked)
+        report.review += len(single.queued)
+        progress.advance(1)
+
+
+def _new_record(row: RowValues, authority: Authority) -> PersonRecord:
+    record = PersonRecord(
+        authority=authority,
+        identity=Identity(),
+        authority_reference=row.get("local_reference"),
+        **{name: row.get(name, None if name == "date_of_birth" else "") for name in PERSON_FIELDS},
+    )
+    if row.get("address_line") or row.get("postcode"):
+        record.addresses.append(
+            Address(
+                line1=row.get("address_line", ""), town=row.get("town", ""), postcode=row.get("postcode", "")
+            )
+        )
+    for forenames, surname in _previous_names(row):
+        record.other_names.append(PersonName(kind=NameKind.PREVIOUS, forenames=forenames, surname=surname))
+    db.session.add(record)
+    return record
+
+
+def _update_person(record: PersonRecord, row: RowValues, today: dt.date) -> bool:
+    changed = False
+    for name in PERSON_FIELDS:
+        value = row.get(name, None if name == "date_of_birth" else "")
+        if getattr(record, name) != value:
+            setattr(record, name, value)
+            changed = True
+    current = record.current_address
+    if (row.get("address_line") or row.get("postcode")) and (
+        current is None
+        or (current.line1, current.postcode) != (row.get("address_line", ""), row.get("postcode", ""))
+    ):
+        if current is not None and current.to_on is None:
+            current.to_on = today
+        record.addresses.append(
+            Address(
+                line1=row.get("address_line", ""),
+                town=row.get("town", ""),
+                postcode=row.get("postcode", ""),
+                from_on=today,
+            )
+        )
+        changed = True
+    known = {(n.forenames, n.surname) for n in record.other_names}
+    for forenames, surname in _previous_names(row):
+        if (forenames, surname) not in known:
+            record.other_names.append(
+                PersonName(kind=NameKind.PREVIOUS, forenames=forenames, surname=surname)
+            )
+            changed = True
+    return changed
+
+
+def _add_history(
+    record: PersonRecord, row: RowValues, authority: Authority, *, actor: User | None, today: dt.date
+) -> bool:
+    """Licence, badge, decision and complaint from the row: added once, updated if the file says otherwise."""
+    changed = False
+    licence = None
+    if row.get("licence_number"):
+        licence = next((lic for lic in record.licences if lic.number == row.get("licence_number")), None)
+        wanted = {
+            "licence_type": row.get("licence_type"),
+            "status": row.get("licence_status"),
+            "issued_on": row.get("licence_start"),
+            "expires_on": row.get("licence_expiry"),
+        }
+        if licence is None:
+            licence = Licence(authority_id=authority.id, number=row.get("licence_number"), **wanted)
+            record.licences.append(licence)
+            changed = True
+        elif any(getattr(licence, k) != v for k, v in wanted.items()):
+            for k, v in wanted.items():
+                setattr(licence, k, v)
+            changed = True
+    if row.get("badge_number"):
+        badge = next((b for b in record.badges if b.number == row.get("badge_number")), None)
+        wanted = {
+            "badge_type": row.get("badge_type"),
+            "status": row.get("badge_status"),
+            "issued_on": row.get("badge_start"),
+            "expires_on": row.get("badge_expiry"),
+            "operator_name": row.get("badge_operator"),
+        }
+        if badge is None:
+            record.badges.append(Badge(authority_id=authority.id, number=row.get("badge_number"), **wanted))
+            changed = True
+        elif any(getattr(badge, k) != v for k, v in wanted.items()):
+            for k, v in wanted.items():
+                setattr(badge, k, v)
+            changed = True
+    if row.get("decision_type"):
+        key = (row.get("decision_type"), row.get("decision_date"), row.get("decision_grounds"))
+        if not any((s.sanction_type, s.decided_on, s.grounds) == key for s in record.sanctions):
+            record.sanctions.append(
+                Sanction(
+                    authority_id=authority.id,
+                    licence=licence,
+                    sanction_type=key[0],
+                    decided_on=key[1],
+                    effective_on=key[1],
+                    grounds=key[2],
+                    decision_maker=f"Imported from {authority.code}"[:120],
+                    narrative=row.get("decision_narrative", ""),
+                    recorded_by_id=actor.id if actor else None,
+                )
+            )
+            changed = True
+    if row.get("complaint_date"):
+        key = (row.get("complaint_date"), row.get("complaint_category"))
+        if not any((c.received_on, c.category) == key for c in record.complaints):
+            record.complaints.append(
+                Complaint(
+                    authority_id=authority.id,
+                    received_on=key[0],
+                    category=key[1],
+                    source=row.get("complaint_source") or ComplaintSource.OTHER_AUTHORITY,
+                    narrative=row.get("complaint_narrative", ""),
+                    recorded_by_id=actor.id if actor else None,
+                )
+            )
+            changed = True
+    return changed
+
+
+class RowInvalid(RuleViolation):
+    """One record's fields are invalid; `errors` name each field."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{e.column}: {e.message}" for e in errors))
+
+
+class StaleRecord(RuleViolation):
+    """The record changed since the caller read it (optimistic locking)."""
+
+
+def import_record(
+    cells: dict[str, str],
+    authority: Authority,
+    *,
+    actor: User,
+    expected_version: int | None,
+) -> tuple[PersonRecord, ImportReport]:
+    """Create or update one record as a one-row import: the same checks, writes and linking as a file."""
+    report = ImportReport(filename="api")
+    row, errors = check_row(1, {k: v for k, v in cells.items() if k in COLUMN_NAMES})
+    if errors:
+        raise RowInvalid(errors)
+    rows, context = _check_against_register([row], authority, report)
+    if report.errors:
+        raise RowInvalid(report.errors)
+    existing = context.existing.get(row.get("local_reference"))
+    if existing is not None and expected_version is not None and existing.version_id != expected_version:
+        raise StaleRecord(
+            f"Record {existing.authority_reference} was changed by someone else "
+            f"(version {existing.version_id}, not {expected_version}): read it again"
+        )
+    _apply(rows, authority, context=context, actor=actor, report=report, progress=Progress())
+    record = existing or db.session.scalar(
+        select(PersonRecord).where(
+            PersonRecord.authority_id == authority.id,
+            PersonRecord.authority_reference == row.get("local_reference"),
+        )
+    )
+    return record, report

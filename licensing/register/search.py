@@ -1,0 +1,282 @@
+"""Search the register from any subset of what an officer holds; ranked identities with their evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from licensing.audit import record as audit
+from licensing.auth.models import User
+from licensing.db import db
+from licensing.licences.models import Badge, Licence
+from licensing.licences.rules import normalise_reference
+from licensing.matching import (
+    MatchRecord,
+    canonical_name,
+    match_probability,
+    pair_weight,
+    prepare,
+    query_keys,
+    rank_candidates,
+    score_pair,
+)
+from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
+from licensing.people.access import can_see_record, grant_access
+from licensing.people.identity import (
+    DatabaseFrequencies,
+    candidate_record_counts,
+    match_settings,
+    surname_keys,
+    to_match_records,
+)
+from licensing.people.models import PersonRecord
+from licensing.register.person_view import Flag, identities_with_history, identity_flags
+
+MAX_RESULTS = 25  # per page
+# Candidates scored in full per search: enough for any real query, few enough for well under 50 ms. They are
+# the
+# best of up to FETCH_CANDIDATES records sharing a key, ranked by evidence (name similarity, date of birth,
+# keys
+# shared), never by record id. Past the cap the officer is told and asked to add a date of birth, age or
+# postcode.
+MAX_SEARCH_CANDIDATES = 120
+FETCH_CANDIDATES = 500
+AGE_TOLERANCE_YEARS = 3
+
+
+@dataclass(frozen=True)
+class SearchCriteria:
+    forenames: str = ""
+    surname: str = ""
+    date_of_birth: dt.date | None = None
+    approximate_age: int | None = None
+    postcode: str = ""
+    national_insurance: str = ""
+    driving_licence_number: str = ""
+    reference_number: str = ""
+
+    @classmethod
+    def from_form(cls, form) -> SearchCriteria:
+        return cls(
+            forenames=form.forenames.data or "",
+            surname=form.surname.data or "",
+            date_of_birth=form.date_of_birth.data,
+            approximate_age=int(form.approximate_age.data) if form.approximate_age.data else None,
+            postcode=normalise_postcode(form.postcode.data or ""),
+            national_insurance=normalise_ni(form.national_insurance.data or ""),
+            driving_licence_number=normalise_dvla_number(form.driving_licence_number.data or ""),
+            reference_number=normalise_reference(form.reference_number.data or ""),
+        )
+
+    def as_terms(self) -> dict[str, str]:
+        return {
+            k: (v.isoformat() if isinstance(v, dt.date) else str(v)) for k, v in asdict(self).items() if v
+        }
+
+    def as_match_record(self, birth_year: int | None = None) -> MatchRecord:
+        dob = self.date_of_birth.isoformat() if self.date_of_birth else str(birth_year or "")
+        return MatchRecord(
+            record_id="query",
+            forenames=self.forenames,
+            surname=self.surname,
+            date_of_birth=dob,
+            postcodes=(self.postcode,) if self.postcode else (),
+            national_insurance=self.national_insurance,
+            driving_licence_number=self.driving_licence_number,
+        )
+
+    def _surname_only_keys(self) -> set[str]:
+        """One name part given, or forenames that are only initials ("M Khan"): search the surname alone."""
+        if (
+            self.surname
+            and self.forenames
+            and not all(len(w) == 1 for w in self.forenames.replace(".", " ").split())
+        ):
+            return set()
+        return surname_keys(MatchRecord("query", surname=self.surname or self.forenames))
+
+    def candidate_keys(self, today: dt.date) -> set[str]:
+        """Blocking keys for the query; a rough age becomes the few birth years it allows, which keeps a
+        common name's candidate set small."""
+        if self.date_of_birth or self.approximate_age is None:
+            keys = query_keys(self.as_match_record())
+            if not any(k.startswith("nm:") for k in keys):
+                keys |= self._surname_only_keys()
+            return keys
+        latest = today.year - self.approximate_age
+        years = range(latest - AGE_TOLERANCE_YEARS - 1, latest + AGE_TOLERANCE_YEARS + 1)
+        keys = set().union(*(query_keys(self.as_match_record(year)) for year in years))
+        if not any(k.startswith("nm:") for k in keys):
+            keys |= self._surname_only_keys()
+        return keys
+
+
+@dataclass
+class SearchHit:
+    identity_id: int
+    score: float
+    explanation: str  # the sentences joined with " · "
+    exact: str = ""
+    sentences: list[str] = field(default_factory=list)  # one plain sentence per field that was compared
+    records: list[PersonRecord] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def display_name(self) -> str:
+        return self.records[0].full_name if self.records else ""
+
+
+def _exact_reference_matches(reference: str) -> dict[int, str]:
+    """Records holding this licence or badge number or vehicle registration: exact, so they rank first.
+
+    Numbers are stored in capitals without spaces (see `normalise_reference`), so this is a plain index
+    lookup."""
+    found: dict[int, str] = {}
+    for (record_id,) in db.session.execute(
+        select(Licence.person_record_id).where(Licence.number == reference)
+    ).all():
+        found[record_id] = "licence number"
+    for (record_id,) in db.session.execute(
+        select(Licence.person_record_id).where(Licence.vehicle_registration == reference)
+    ).all():
+        found.setdefault(record_id, "vehicle registration")
+    for (record_id,) in db.session.execute(
+        select(Badge.person_record_id).where(Badge.number == reference)
+    ).all():
+        found.setdefault(record_id, "badge number")
+    return found
+
+
+def _exact_identifier_matches(criteria: SearchCriteria) -> dict[int, str]:
+    found: dict[int, str] = {}
+    if criteria.reference_number:
+        found.update(_exact_reference_matches(criteria.reference_number))
+    if criteria.national_insurance:
+        for record_id in db.session.scalars(
+            select(PersonRecord.id).where(PersonRecord.national_insurance == criteria.national_insurance)
+        ):
+            found.setdefault(record_id, "NI number")
+    if criteria.driving_licence_number:
+        for record_id in db.session.scalars(
+            select(PersonRecord.id).where(
+                PersonRecord.driving_licence_number == criteria.driving_licence_number
+            )
+        ):
+            found.setdefault(record_id, "driving licence number")
+    return found
+
+
+def _age_fits(record: PersonRecord, age: int | None, today: dt.date) -> bool:
+    if age is None or record.date_of_birth is None:
+        return True
+    years = (
+        today.year
+        - record.date_of_birth.year
+        - ((today.month, today.day) < (record.date_of_birth.month, record.date_of_birth.day))
+    )
+    return abs(years - age) <= AGE_TOLERANCE_YEARS
+
+
+class SearchResults(list):
+    """One page of ranked hits. `total` people matched in all; `narrow` is set when more candidates existed
+    than
+    were scored, so the officer is told rather than shown a silent cut."""
+
+    narrow: bool = False
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+
+
+def _ranked_candidates(criteria: SearchCriteria, today: dt.date) -> tuple[list[int], bool]:
+    """Ids worth scoring in full, best evidence first, and whether some were left out."""
+    counts = candidate_record_counts(criteria.candidate_keys(today), limit=FETCH_CANDIDATES)
+    if len(counts) <= MAX_SEARCH_CANDIDATES:
+        return [record_id for record_id, _ in counts], False
+    shared = dict(counts)
+    rows = db.session.execute(
+        select(
+            PersonRecord.id, PersonRecord.forenames, PersonRecord.surname, PersonRecord.date_of_birth
+        ).where(PersonRecord.id.in_(shared))
+    ).all()
+    query_dob = criteria.date_of_birth.isoformat() if criteria.date_of_birth else ""
+    candidates = [
+        (r.id, r.forenames, r.surname, r.date_of_birth.isoformat() if r.date_of_birth else "", shared[r.id])
+        for r in rows
+    ]
+    best = rank_candidates(
+        canonical_name(criteria.forenames, criteria.surname), query_dob, candidates, MAX_SEARCH_CANDIDATES
+    )
+    return best, True
+
+
+def search_people(
+    criteria: SearchCriteria, *, viewer: User, today: dt.date, reason: str | None = None, page: int = 1
+) -> SearchResults:
+    """Exact identifiers first, then identities ranked by the engine's match probability against the query.
+
+    Only records the viewer may see are searched or shown, a page of MAX_RESULTS at a time. An officer's
+    search
+    carries their stated `reason`: it is audited here (DPA 2018 s.62), and the reason opens the found people's
+    pages."""
+    results = _ranked(criteria, viewer=viewer, today=today, page=page)
+    if reason is not None:
+        ids = [hit.identity_id for hit in results]
+        audit(
+            viewer, "person.searched", reason=reason, details={"terms": criteria.as_terms(), "results": ids}
+        )
+        grant_access(viewer, ids, reason)
+    return results
+
+
+def _ranked(criteria: SearchCriteria, *, viewer: User, today: dt.date, page: int = 1) -> SearchResults:
+    exact = _exact_identifier_matches(criteria)
+    query = criteria.as_match_record()
+    found, narrow = _ranked_candidates(criteria, today)
+    candidate_ids = set(found) | set(exact)
+    if not candidate_ids:
+        return SearchResults()
+    records = db.session.scalars(
+        select(PersonRecord)
+        .where(PersonRecord.id.in_(candidate_ids))
+        .options(selectinload(PersonRecord.authority))
+    ).all()
+    records = [
+        r for r in records if can_see_record(viewer, r) and _age_fits(r, criteria.approximate_age, today)
+    ]
+    match_records = to_match_records(records)
+    settings, frequencies = match_settings(), DatabaseFrequencies(own_records=1).preload(query)
+    prepared_query = prepare(query)
+    best: dict[int, tuple[SearchHit, MatchRecord]] = {}
+    for record in records:
+        match_record = match_records[record.id]
+        # The weight alone ranks (the sum score_pair makes); worded evidence is built for shown hits only.
+        weight, _, _ = pair_weight(prepared_query, prepare(match_record), settings, frequencies)
+        exact_kind = exact.get(record.id, "")
+        score = 1.0 if exact_kind else match_probability(settings, weight)
+        kept = best.get(record.identity_id)
+        if kept is None or (bool(exact_kind), score) > (bool(kept[0].exact), kept[0].score):
+            best[record.identity_id] = (SearchHit(record.identity_id, score, "", exact_kind), match_record)
+    ranked_all = sorted(
+        best.values(), key=lambda kept: (not kept[0].exact, -kept[0].score, kept[0].identity_id)
+    )
+    pages = max(1, -(-len(ranked_all) // MAX_RESULTS))
+    page = min(max(1, page), pages)
+    shown = ranked_all[(page - 1) * MAX_RESULTS : page * MAX_RESULTS]
+    for hit, match_record in shown:
+        sentences = score_pair(query, match_record, settings, frequencies).explanation
+        if hit.exact:
+            sentences = [f"{hit.exact[:1].upper()}{hit.exact[1:]}: the same"] + sentences
+        hit.sentences = sentences
+        hit.explanation = " · ".join(sentences)
+    ranked = SearchResults(hit for hit, _ in shown)
+    ranked.narrow, ranked.total, ranked.page, ranked.pages = narrow, len(ranked_all), page, pages
+    identities = identities_with_history([h.identity_id for h in ranked])  # flags for the shown hits only
+    for hit in ranked:
+        identity = identities[hit.identity_id]
+        hit.records = [r for r in identity.records if can_see_record(viewer, r)]
+        hit.flags = identity_flags(identity, today, viewer=viewer)
+    return ranked
