@@ -38,6 +38,8 @@ class Config:
     # How long a stated reason to view one person lasts before it must be given again.
     PERSON_ACCESS_LIFETIME = timedelta(minutes=30)
     PAGE_SIZE = 25
+    # A search's reason opens at most this many of its results; the rest ask again (bounds access_grants).
+    ACCESS_GRANTS_PER_SEARCH = 50
 
     # Identity-matching thresholds (match probability), justified by bench/match_quality.py.
     MATCH_AUTO_LINK_THRESHOLD = 0.999

@@ -73,6 +73,19 @@ def alert_on_new_link(left: list[PersonRecord], right: list[PersonRecord], ident
     return alerts
 
 
+def alert_on_unlink(adverse: Iterable[Any], *, identity: Identity, record: PersonRecord, actor: User) -> list[Alert]:
+    """Tell each authority holding an adverse decision that a record was unlinked from that person."""
+    alerts = [Alert(authority_id=subject.authority_id, identity_id=identity.id, kind=AlertKind.DECISION,
+                    subject_type=subject.__tablename__, subject_id=subject.id,
+                    summary=f"Record {record.authority.code} {record.authority_reference} was unlinked from a person "
+                            f"holding your decision",
+                    raised_by_authority_id=actor.authority_id)
+              for subject in adverse if subject.authority_id != actor.authority_id]
+    db.session.add_all(alerts)
+    db.session.flush()
+    return alerts
+
+
 def open_alerts(authority_id: int) -> Select:
     return (select(Alert).where(Alert.authority_id == authority_id, Alert.acknowledged_at.is_(None))
             .order_by(Alert.created_at.desc(), Alert.id.desc()))

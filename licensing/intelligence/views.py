@@ -31,7 +31,7 @@ from licensing.intelligence.services import (
     update_intelligence,
     withdraw_intelligence,
 )
-from licensing.people.access import grant_access, stated_reason, visible_records
+from licensing.people.access import grant_access, request_grant_id, stated_reason, visible_records
 from licensing.people.search import SearchCriteria
 
 bp = Blueprint("intelligence", __name__, url_prefix="/intelligence")
@@ -110,10 +110,10 @@ def item(item_id: int):
     identity_id = item.person.identity_id
     form = ItemReasonForm()
     if form.validate_on_submit():
-        grant_access(current_user, [identity_id], form.reason.data)
+        grants = grant_access(current_user, [identity_id], form.reason.data)
         db.session.commit()
-        return redirect(url_for("intelligence.item", item_id=item.id))
-    reason = stated_reason(current_user, identity_id)
+        return redirect(url_for("intelligence.item", item_id=item.id, grant=grants[identity_id]))
+    reason = stated_reason(current_user, identity_id, request_grant_id())
     if reason is None or request.method == "POST":
         return render_template("intelligence/reason.html", form=form, item_id=item.id,
                                title="Why do you need to open this item?"), 400 if request.method == "POST" else 200

@@ -122,6 +122,10 @@ class UnlinkForm(FlaskForm):
     submit = SubmitField("Unlink record", widget=GovSubmitInput())
 
 
+class ApproveUnlinkForm(FlaskForm):
+    submit = SubmitField("Approve the unlink", widget=GovSubmitInput())
+
+
 class ApplicantCheckForm(SearchForm):
     """The application's details; the applicant reference doubles as the recorded reason for the search."""
 

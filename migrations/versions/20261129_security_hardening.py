@@ -1,0 +1,38 @@
+"""security hardening: unlink approvals
+
+Revision ID: security0001
+Revises: 6e678cc001c5
+Create Date: 2026-11-29 05:20:00
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "security0001"
+down_revision = "6e678cc001c5"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "unlink_requests",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("record_id", sa.Integer(), nullable=False),
+        sa.Column("requested_by_id", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.Text(), server_default="", nullable=False),
+        sa.Column("requested_at", sa.DateTime(), server_default=sa.func.current_timestamp(), nullable=False),
+        sa.Column("decided_by_id", sa.Integer(), nullable=True),
+        sa.Column("decided_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["record_id"], ["person_records.id"],
+                                name=op.f("fk_unlink_requests_record_id_person_records")),
+        sa.ForeignKeyConstraint(["requested_by_id"], ["users.id"], name=op.f("fk_unlink_requests_requested_by_id_users")),
+        sa.ForeignKeyConstraint(["decided_by_id"], ["users.id"], name=op.f("fk_unlink_requests_decided_by_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_unlink_requests")),
+    )
+    op.create_index(op.f("ix_unlink_requests_record_id"), "unlink_requests", ["record_id"], unique=False)
+
+
+def downgrade():
+    op.drop_index(op.f("ix_unlink_requests_record_id"), table_name="unlink_requests")
+    op.drop_table("unlink_requests")

@@ -1,0 +1,9 @@
+"""Routes added for issue 12 (security), for the role x route matrix."""
+
+from licensing.auth.models import Role
+
+SEARCHERS = frozenset({Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER, Role.POLICE_SPOC})
+
+ROUTE_ROLES = {
+    "people.approve_unlink": SEARCHERS,
+}
