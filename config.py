@@ -1,6 +1,7 @@
 """Configuration classes. Pick one with FLASK_CONFIG or pass it to create_app()."""
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,8 +16,19 @@ def _database_url() -> str:
     return url or f"sqlite:///{INSTANCE_DIR / 'licensing.db'}"
 
 
+def _instance_secret(name: str) -> str:
+    """A random secret kept in instance/ (git-ignored), made on first use: development never uses a known key."""
+    path = INSTANCE_DIR / name
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
@@ -45,11 +57,20 @@ class Config:
     MATCH_AUTO_LINK_THRESHOLD = 0.999
     MATCH_REVIEW_THRESHOLD = 0.5
 
+    # Behind a reverse proxy, how many proxies to trust for X-Forwarded-For/-Proto (0: none, the default).
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+    PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", "0"))
+    # Passwords refused outright (the demonstration password, in production).
+    REFUSED_PASSWORDS: tuple[str, ...] = ()
+
 
 class DevelopmentConfig(Config):
     # The dev server is plain http on 127.0.0.1, where browsers refuse Secure and __Host- cookies.
     SESSION_COOKIE_NAME = "session"
     SESSION_COOKIE_SECURE = False
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or _instance_secret("secret_key")
 
 
 class TestingConfig(Config):
@@ -66,6 +87,8 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     """Refuses to start without a real secret and a real database."""
+
+    REFUSED_PASSWORDS = ("register-demo-2026",)
 
     def __init__(self) -> None:
         if not os.environ.get("SECRET_KEY"):

@@ -1,6 +1,8 @@
 """Domain exceptions and generic error pages (no stack traces, SQL or secrets)."""
 
 from flask import Flask, render_template
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 
@@ -18,6 +20,7 @@ ERROR_TITLES = {
     404: "Page not found",
     405: "Sorry, there is a problem with the request",
     413: "The file is too large",
+    409: "Someone else changed this at the same time",
     429: "Too many requests",
     500: "Sorry, there is a problem with the service",
 }
@@ -34,6 +37,15 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(NotPermitted)
     def not_permitted(error: NotPermitted):
         return render_error(403)
+
+    @app.errorhandler(IntegrityError)
+    @app.errorhandler(StaleDataError)
+    def conflict(error):
+        """A race lost to a concurrent request (a duplicate reference, a stale save): nothing was saved."""
+        from licensing.db import db
+
+        db.session.rollback()
+        return render_error(409)
 
     @app.errorhandler(500)
     def server_error(error):

@@ -49,8 +49,8 @@ def filter_events(*, action: str = "", user_email: str = "", authority_code: str
         query = query.where(AuditEvent.subject_id == subject_id)
     if date_from:
         query = query.where(AuditEvent.occurred_at >= dt.datetime.combine(date_from, dt.time.min))
-    if date_to:
-        query = query.where(AuditEvent.occurred_at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min))
+    if date_to:  # up to the end of that day; date.max + 1 day would overflow (a 500 on 31/12/9999)
+        query = query.where(AuditEvent.occurred_at <= dt.datetime.combine(date_to, dt.time.max))
     return query
 
 

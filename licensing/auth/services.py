@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from zxcvbn import zxcvbn
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from licensing.audit import record
 from licensing.auth.models import Role, User
@@ -15,8 +18,9 @@ from licensing.authorities.models import Authority, AuthorityKind
 from licensing.db import db, utcnow
 from licensing.errors import RuleViolation
 
-# Compared against when the email is unknown, so a miss costs as long as a hit.
-_DUMMY_HASH_CACHE: dict[str, str] = {}
+# Compared against when the email is unknown or an attempt is refused, so every path costs one verification.
+# Computed once per set of hashing parameters (recomputing it made unknown emails twice as slow: finding 3).
+_DUMMY_HASHES: dict[tuple, str] = {}
 
 ROLE_AUTHORITY_KINDS = {
     Role.LICENSING_OFFICER: {AuthorityKind.LICENSING},
@@ -27,10 +31,8 @@ ROLE_AUTHORITY_KINDS = {
 }
 
 MIN_PASSWORD_LENGTH = 12
-COMMON_PASSWORDS = frozenset({
-    "password", "password1", "password123", "password1234", "passw0rd", "123456789012", "qwertyuiop12", "letmein12345",
-    "iloveyou1234", "welcome12345", "administrator", "changeme1234", "1234567890ab", "qwerty123456",
-})
+MAX_PASSWORD_LENGTH = 64
+MIN_PASSWORD_SCORE = 3  # zxcvbn's 0-4 guessability score
 
 
 def password_hasher() -> PasswordHasher:
@@ -43,14 +45,34 @@ def hash_password(password: str) -> str:
     return password_hasher().hash(password)
 
 
-def check_password_policy(password: str) -> None:
-    """Length over composition rules, and no well-known passwords (ASVS 6.2)."""
+def check_password_policy(password: str, *, email: str = "", name: str = "") -> None:
+    """ASVS 6.2: 12 to 64 characters, no composition rules, nothing from a breached-password list.
+
+    The list is the 30,000 most common passwords from public breaches that ships inside zxcvbn; zxcvbn's
+    score also refuses variants of them and of the user's own email or name. No rotation is ever forced."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise RuleViolation(f"Password must be at least {MIN_PASSWORD_LENGTH} characters")
-    if len(password) > 256:
-        raise RuleViolation("Password must be 256 characters or fewer")
-    if password.lower() in COMMON_PASSWORDS:
-        raise RuleViolation("Choose a password that is harder to guess")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise RuleViolation(f"Password must be {MAX_PASSWORD_LENGTH} characters or fewer")
+    if password in current_app.config["REFUSED_PASSWORDS"]:
+        raise RuleViolation("That password is published with the demonstration data: choose another")
+    if password.lower() in _breached_passwords():
+        raise RuleViolation("That password appears in lists of breached passwords: choose another")
+    if zxcvbn(password, user_inputs=[email, name, *email.split("@")])["score"] < MIN_PASSWORD_SCORE:
+        raise RuleViolation("Choose a password that is harder to guess, for example three or four unrelated words")
+
+
+@cache
+def _breached_passwords() -> frozenset[str]:
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def _dummy_hash() -> str:
+    hasher = password_hasher()
+    key = (hasher.time_cost, hasher.memory_cost, hasher.parallelism)
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = hasher.hash("not-a-real-password")
+    return _DUMMY_HASHES[key]
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -61,25 +83,33 @@ def _verify(password_hash: str, password: str) -> bool:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """Return the user if the password is right and the account usable; count failures and lock after too many."""
+    """Return the user if the password is right and the account usable; count failures and lock after too many.
+
+    Each attempt first reserves itself with one atomic UPDATE ... RETURNING, so parallel guesses can never get
+    more tries than LOGIN_MAX_FAILURES (finding 2); refused attempts still cost one hash verification."""
     email = email.strip().lower()
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     now = utcnow()
+    cfg = current_app.config
     if user is None:
-        dummy = _DUMMY_HASH_CACHE.setdefault("hash", hash_password("not-a-real-password"))
-        _verify(dummy, password)
+        _verify(_dummy_hash(), password)
         record(None, "auth.sign_in_failed", email=email, details={"why": "unknown user"})
         return None
-    if user.locked_until and user.locked_until > now:
-        _verify(user.password_hash, password)
+    # A lock that has run out is cleared before counting afresh.
+    db.session.execute(update(User).where(User.id == user.id, User.locked_until <= now)
+                       .values(locked_until=None, failed_login_count=0).execution_options(synchronize_session=False))
+    attempts, locked_until = db.session.execute(
+        update(User).where(User.id == user.id).values(failed_login_count=User.failed_login_count + 1)
+        .returning(User.failed_login_count, User.locked_until).execution_options(synchronize_session=False)).one()
+    db.session.refresh(user)
+    if (locked_until and locked_until > now) or attempts > cfg["LOGIN_MAX_FAILURES"]:
+        _verify(_dummy_hash(), password)
         record(user, "auth.sign_in_failed", user, details={"why": "locked"})
         return None
-    if not _verify(user.password_hash, password) or not user.is_enabled:
+    if not _verify(user.password_hash, password) or not user.is_enabled or password in cfg["REFUSED_PASSWORDS"]:
         why = "disabled" if user.is_enabled is False else "wrong password"
-        user.failed_login_count += 1
-        if user.failed_login_count >= current_app.config["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + current_app.config["LOGIN_LOCKOUT"]
-            user.failed_login_count = 0
+        if attempts >= cfg["LOGIN_MAX_FAILURES"]:
+            user.locked_until = now + cfg["LOGIN_LOCKOUT"]
             record(user, "auth.locked_out", user)
         record(user, "auth.sign_in_failed", user, details={"why": why})
         return None
@@ -102,7 +132,7 @@ def create_user(*, email: str, name: str, authority: Authority, role: Role, pass
         raise RuleViolation("A user with that email address already exists")
     if authority.kind not in ROLE_AUTHORITY_KINDS[role]:
         raise RuleViolation(f"A {role.label.lower()} must belong to a {_kind_names(role)}")
-    check_password_policy(password)
+    check_password_policy(password, email=email, name=name)
     user = User(email=email, name=name.strip(), authority=authority, role=role, password_hash=hash_password(password))
     db.session.add(user)
     db.session.flush()
@@ -131,6 +161,7 @@ def update_user(user: User, *, name: str, authority: Authority, role: Role, is_e
 
 
 def unlock_user(user: User, *, actor: User) -> None:
+    """An administrator lifts a lock-out early."""
     user.locked_until = None
     user.failed_login_count = 0
     record(actor, "user.unlocked", user)
