@@ -60,6 +60,22 @@ class Config:
     # Behind a reverse proxy, how many proxies to trust for X-Forwarded-For/-Proto (0: none, the default).
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
     PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", "0"))
+    # Rate limits (Flask-Limiter). Storage must be shared by all workers: a redis:// URL in production.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STORAGE_OPTIONS: dict = {}
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = False  # fail closed: no storage, no sign-in
+    RATELIMIT_FAIL_ON_FIRST_BREACH = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = False
+    RATELIMIT_KEY_PREFIX = "licensing"
+    RATELIMIT_DEFAULT: str | None = None
+    RATELIMIT_APPLICATION: str | None = None
+    SIGN_IN_RATE_LIMIT = "20 per minute; 200 per hour"  # per address and, separately, per account
+    BADGE_CHECK_RATE_LIMIT = "30 per minute; 300 per hour"  # per address and per account
+    TWO_FACTOR_RATE_LIMIT = "10 per 5 minutes"
+
     # Passwords refused outright (the demonstration password, in production).
     REFUSED_PASSWORDS: tuple[str, ...] = ()
 
@@ -83,6 +99,11 @@ class TestingConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     ARGON2_PARALLELISM = 1
+    # tests/conftest.py points this at the redis-server it starts; tests of the limits lower them.
+    RATELIMIT_STORAGE_URI = "memory://"
+    SIGN_IN_RATE_LIMIT = "10000 per minute"
+    BADGE_CHECK_RATE_LIMIT = "10000 per minute"
+    TWO_FACTOR_RATE_LIMIT = "10000 per minute"
 
 
 class ProductionConfig(Config):
@@ -97,3 +118,6 @@ class ProductionConfig(Config):
             raise RuntimeError("DATABASE_URL must be set in production")
         self.SECRET_KEY = os.environ["SECRET_KEY"]
         self.SQLALCHEMY_DATABASE_URI = _database_url()
+        if not os.environ.get("RATELIMIT_STORAGE_URI", "").startswith(("redis", "valkey", "memcached", "mongodb")):
+            raise RuntimeError("RATELIMIT_STORAGE_URI must name storage shared by every worker (redis://...)")
+        self.RATELIMIT_STORAGE_URI = os.environ["RATELIMIT_STORAGE_URI"]

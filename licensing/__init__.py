@@ -32,7 +32,7 @@ def create_app(config: str | type | object = "config.DevelopmentConfig", **overr
 
     from licensing import cli, errors, security
     from licensing.db import db
-    from licensing.extensions import csrf, login_manager, migrate
+    from licensing.extensions import csrf, limiter, login_manager, migrate
 
     app = Flask(__name__, template_folder=str(REPO_ROOT / "templates"), instance_path=str(REPO_ROOT / "instance"))
     if isinstance(config, str):
@@ -58,6 +58,7 @@ def create_app(config: str | type | object = "config.DevelopmentConfig", **overr
     migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     WTFormsHelpers(app)
 
     from licensing import models  # noqa: F401  (complete metadata for migrations)

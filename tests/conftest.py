@@ -5,8 +5,10 @@ import os
 import pwd
 import re
 import shutil
+import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -112,9 +114,65 @@ def database_url(request, tmp_path):
         admin.dispose()
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """A throwaway redis-server on a free loopback port, for rate limits shared by every worker; None if absent."""
+    import redis
+
+    executable = shutil.which("redis-server") or (
+        "/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None)
+    if executable is None:
+        if IN_CI:
+            pytest.fail("redis-server is not installed (apt-get install redis-server)")
+        yield None
+        return
+    port, folder = _free_port(), tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen([executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no", "--dir", str(folder)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            redis.Redis.from_url(url).ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise
+            time.sleep(0.05)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=5)
+
+
 @pytest.fixture
-def app(database_url):
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url)
+def redis_url(redis_server):
+    """The shared rate-limit storage, emptied for this test; tests of the limits themselves skip without it."""
+    if redis_server is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    import redis
+
+    redis.Redis.from_url(redis_server).flushdb()
+    return redis_server
+
+
+@pytest.fixture
+def app(database_url, redis_server):
+    if redis_server is not None:
+        import redis
+
+        redis.Redis.from_url(redis_server).flushdb()
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url,
+                     RATELIMIT_STORAGE_URI=redis_server or "memory://")
     app.test_client_class = RegisterClient
     yield app
     with app.app_context():

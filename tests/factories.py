@@ -98,3 +98,17 @@ def join_records(*records) -> int:
         record.identity_id = identity_id
     db.session.commit()
     return identity_id
+
+
+def make_badge_for_limits() -> str:
+    """A valid county badge on a new holder; returns its number."""
+    from licensing.licences.models import Badge, BadgeStatus, BadgeType
+
+    holder = make_person("BCC-CT")
+    n = next(_counter)
+    badge = Badge(person_record_id=holder.id, authority_id=holder.authority_id, badge_type=BadgeType.DRIVER,
+                  number=f"BCC{800000 + n}", operator_name="Limit Cars", status=BadgeStatus.VALID,
+                  issued_on=dt.date(2025, 1, 1), expires_on=dt.date(2099, 1, 1))
+    db.session.add(badge)
+    db.session.commit()
+    return badge.number

@@ -5,7 +5,7 @@ from licensing.auth.forms import SignInForm, SignOutForm
 from licensing.auth.models import User
 from licensing.auth.services import authenticate, end_sessions
 from licensing.db import db, utcnow
-from licensing.extensions import login_manager
+from licensing.extensions import account_key, limiter, login_manager
 
 bp = Blueprint("auth", __name__)
 
@@ -31,6 +31,8 @@ def load_user(user_id: str):
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"], key_func=account_key)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))

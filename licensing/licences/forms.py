@@ -27,7 +27,7 @@ from licensing.forms import CleanStringField, GovDate, clean_text, no_control_ch
 from licensing.licences.models import BadgeType
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni
 from licensing.licences.services import NEW_INFORMATION, NO_NEW_INFORMATION, BadgeChecks, DbsInput
-from licensing.people.forms import valid_dvla, valid_ni, valid_postcode
+from licensing.people.forms import ReasonField, valid_dvla, valid_ni, valid_postcode
 
 BADGE_NUMBER = Regexp(r"^[A-Za-z0-9 -]+$", message="Badge number must contain only letters, numbers and hyphens")
 
@@ -61,6 +61,9 @@ class BadgeCheckForm(FlaskForm):
                               validators=[DataRequired("Enter the badge number"),
                                           Length(max=30, message="Badge number must be 30 characters or fewer"),
                                           BADGE_NUMBER])
+    # The holder's name and flags are personal data: every check states why (DPA 2018 s.62), as searches do.
+    reason = ReasonField("Why are you checking this badge?",
+                         description="For example, the driver of a school route that starts today")
     submit = SubmitField("Check badge", widget=GovSubmitInput())
 
 
