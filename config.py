@@ -47,6 +47,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 3600
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT = timedelta(minutes=15)
+    SETUP_LINK_LIFETIME = timedelta(hours=72)
     # How long a stated reason to view one person lasts before it must be given again.
     PERSON_ACCESS_LIFETIME = timedelta(minutes=30)
     PAGE_SIZE = 25

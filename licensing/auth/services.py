@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -16,7 +18,7 @@ from licensing.audit import record
 from licensing.auth.models import Role, User
 from licensing.authorities.models import Authority, AuthorityKind
 from licensing.db import db, utcnow
-from licensing.errors import RuleViolation
+from licensing.errors import NotPermitted, RuleViolation
 
 # Compared against when the email is unknown or an attempt is refused, so every path costs one verification.
 # Computed once per set of hashing parameters (recomputing it made unknown emails twice as slow: finding 3).
@@ -106,8 +108,10 @@ def authenticate(email: str, password: str) -> User | None:
         _verify(_dummy_hash(), password)
         record(user, "auth.sign_in_failed", user, details={"why": "locked"})
         return None
-    if not _verify(user.password_hash, password) or not user.is_enabled or password in cfg["REFUSED_PASSWORDS"]:
-        why = "disabled" if user.is_enabled is False else "wrong password"
+    usable = user.is_enabled and not user.is_approval_pending
+    if not _verify(user.password_hash, password) or not usable or password in cfg["REFUSED_PASSWORDS"]:
+        why = ("disabled" if not user.is_enabled else "awaiting approval" if user.is_approval_pending
+               else "wrong password")
         if attempts >= cfg["LOGIN_MAX_FAILURES"]:
             user.locked_until = now + cfg["LOGIN_LOCKOUT"]
             record(user, "auth.locked_out", user)
@@ -125,19 +129,111 @@ def end_sessions(user: User) -> None:
     user.session_version += 1
 
 
-def create_user(*, email: str, name: str, authority: Authority, role: Role, password: str, actor: User | None) -> User:
-    """Add a user; the role must fit the authority (a police role belongs to a police force)."""
+def create_user(*, email: str, name: str, authority: Authority, role: Role, actor: User | None,
+                password: str | None = None) -> User:
+    """Add a user; the role must fit the authority (a police role belongs to a police force).
+
+    Without a password the account is unusable until its one-time set-up link is used (issue_setup_link); a
+    password given here (the CLI's first administrator) must be changed at first sign-in. A police account an
+    administrator creates waits for approval by the police point of contact or a second administrator."""
     email = email.strip().lower()
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
         raise RuleViolation("A user with that email address already exists")
     if authority.kind not in ROLE_AUTHORITY_KINDS[role]:
         raise RuleViolation(f"A {role.label.lower()} must belong to a {_kind_names(role)}")
-    check_password_policy(password, email=email, name=name)
-    user = User(email=email, name=name.strip(), authority=authority, role=role, password_hash=hash_password(password))
+    if password is not None:
+        check_password_policy(password, email=email, name=name)
+    user = User(email=email, name=name.strip(), authority=authority, role=role,
+                password_hash=hash_password(password) if password is not None else "",
+                must_change_password=password is not None)
     db.session.add(user)
     db.session.flush()
     record(actor, "user.created", user, details={"email": email, "role": role.value, "authority": authority.code})
+    if role is Role.POLICE_SPOC and actor is not None:
+        _request_police_approval(user, actor=actor)
     return user
+
+
+def _request_police_approval(user: User, *, actor: User) -> None:
+    """Police access is held until approved; the request shows on every police contact's home page."""
+    user.is_approval_pending = True
+    user.approval_requested_by_id = actor.id
+    end_sessions(user)
+    db.session.flush()
+    record(actor, "user.police_access_requested", user, details={"email": user.email})
+
+
+def pending_police_approvals(viewer: User) -> list[User]:
+    """Accounts waiting for police access that this viewer may approve."""
+    if viewer.role not in (Role.POLICE_SPOC, Role.ADMINISTRATOR):
+        return []
+    query = select(User).where(User.is_approval_pending.is_(True)).order_by(User.created_at, User.id)
+    return [user for user in db.session.scalars(query) if _may_approve(user, viewer)]
+
+
+def _may_approve(user: User, actor: User) -> bool:
+    if actor.id in (user.id, user.approval_requested_by_id):
+        return False
+    return actor.role is Role.POLICE_SPOC or actor.role is Role.ADMINISTRATOR
+
+
+def approve_police_access(user: User, *, actor: User) -> None:
+    """The police point of contact, or a second administrator, approves police access."""
+    if not user.is_approval_pending:
+        raise RuleViolation("This account is not waiting for approval")
+    if not _may_approve(user, actor):
+        raise NotPermitted("Police access needs the police point of contact or a second administrator")
+    user.is_approval_pending = False
+    db.session.flush()
+    record(actor, "user.police_access_approved", user, details={"requested_by": user.approval_requested_by_id})
+
+
+def issue_setup_link(user: User, *, actor: User | None) -> str:
+    """A fresh one-time set-up token (returned once, stored only as its hash); any older one stops working."""
+    token = secrets.token_urlsafe(32)
+    user.setup_token_hash = _token_hash(token)
+    user.setup_expires_at = utcnow() + current_app.config["SETUP_LINK_LIFETIME"]
+    db.session.flush()
+    record(actor, "user.setup_link_issued", user)
+    return token
+
+
+def user_for_setup_token(token: str) -> User | None:
+    if not token or len(token) > 100:
+        return None
+    user = db.session.scalar(select(User).where(User.setup_token_hash == _token_hash(token)))
+    if user is None or user.setup_expires_at is None or user.setup_expires_at < utcnow():
+        return None
+    return user
+
+
+def complete_setup(user: User, *, password: str) -> None:
+    """The user chooses their own password through the link, which then stops working."""
+    check_password_policy(password, email=user.email, name=user.name)
+    user.password_hash = hash_password(password)
+    user.setup_token_hash, user.setup_expires_at, user.must_change_password = "", None, False
+    user.failed_login_count, user.locked_until = 0, None
+    end_sessions(user)
+    db.session.flush()
+    record(user, "user.setup_completed", user)
+
+
+def change_password(user: User, *, current: str, new: str) -> None:
+    """A user changes their own password; every other session of theirs ends (ASVS 7.4.3)."""
+    if not _verify(user.password_hash, current):
+        raise RuleViolation("Your current password is not right")
+    if new == current:
+        raise RuleViolation("Choose a password different from your current one")
+    check_password_policy(new, email=user.email, name=user.name)
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    end_sessions(user)
+    db.session.flush()
+    record(user, "user.password_changed", user)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def update_user(user: User, *, name: str, authority: Authority, role: Role, is_enabled: bool, actor: User) -> User:
@@ -157,6 +253,8 @@ def update_user(user: User, *, name: str, authority: Authority, role: Role, is_e
         end_sessions(user)
     db.session.flush()
     record(actor, "user.updated", user, details=changes)
+    if "role" in changes and role is Role.POLICE_SPOC:
+        _request_police_approval(user, actor=actor)
     return user
 
 

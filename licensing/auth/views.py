@@ -1,10 +1,12 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from licensing.auth.forms import SignInForm, SignOutForm
+from licensing.auth.forms import ChangePasswordForm, SetUpForm, SignInForm, SignOutForm
 from licensing.auth.models import User
-from licensing.auth.services import authenticate, end_sessions
+from licensing.auth.services import (authenticate, change_password as change_own_password, complete_setup,
+                                     end_sessions, user_for_setup_token)
 from licensing.db import db, utcnow
+from licensing.errors import RuleViolation
 from licensing.extensions import account_key, limiter, login_manager
 
 bp = Blueprint("auth", __name__)
@@ -66,3 +68,57 @@ def sign_out():
         session.clear()
         flash("You have signed out", "success")
     return redirect(url_for("auth.sign_in"))
+
+
+# Endpoints a user who must change their password may still reach.
+PASSWORD_CHANGE_EXEMPT = {"auth.change_password", "auth.sign_out", "static", "favicon"}
+
+
+@bp.before_app_request
+def force_password_change():
+    """A password someone else chose is changed at first sign-in, before anything else."""
+    if (current_user.is_authenticated and current_user.must_change_password
+            and request.endpoint not in PASSWORD_CHANGE_EXEMPT):
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+@bp.route("/set-up/<token>", methods=["GET", "POST"])
+def set_up(token: str):
+    """A new user's one-time link: they choose their own password; nobody else ever knows it."""
+    user = user_for_setup_token(token)
+    if user is None:
+        abort(404)
+    form = SetUpForm()
+    if form.validate_on_submit():
+        try:
+            complete_setup(user, password=form.new_password.data)
+        except RuleViolation as error:
+            db.session.rollback()
+            form.new_password.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Your password is set: sign in with it", "success")
+            return redirect(url_for("auth.sign_in"))
+    return render_template("auth/password.html", form=form, title="Set up your account", user=user), (
+        400 if form.errors else 200)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_own_password(current_user, current=form.current_password.data, new=form.new_password.data)
+        except RuleViolation as error:
+            db.session.rollback()
+            form.new_password.errors.append(str(error))
+        else:
+            db.session.commit()
+            login_user(current_user)  # this session continues under the new session version; others end
+            session["signed_in_at"] = session.get("signed_in_at") or utcnow().timestamp()
+            flash("Your password has been changed. Any other sessions have been signed out.", "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/password.html", form=form, title="Change your password"), (
+        400 if form.errors else 200)

@@ -1,4 +1,4 @@
-"""security hardening: unlink approvals
+"""security hardening: unlink approvals, set-up links and police approvals
 
 Revision ID: security0001
 Revises: 6e678cc001c5
@@ -31,8 +31,21 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_unlink_requests")),
     )
     op.create_index(op.f("ix_unlink_requests_record_id"), "unlink_requests", ["record_id"], unique=False)
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(sa.Column("must_change_password", sa.Boolean(), server_default="0", nullable=False))
+        batch.add_column(sa.Column("setup_token_hash", sa.String(64), server_default="", nullable=False))
+        batch.add_column(sa.Column("setup_expires_at", sa.DateTime(), nullable=True))
+        batch.add_column(sa.Column("approval_requested_by_id", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("is_approval_pending", sa.Boolean(), server_default="0", nullable=False))
+        batch.create_foreign_key(op.f("fk_users_approval_requested_by_id_users"), "users",
+                                 ["approval_requested_by_id"], ["id"])
 
 
 def downgrade():
+    with op.batch_alter_table("users") as batch:
+        batch.drop_constraint(op.f("fk_users_approval_requested_by_id_users"), type_="foreignkey")
+        for column in ("is_approval_pending", "approval_requested_by_id", "setup_expires_at", "setup_token_hash",
+                       "must_change_password"):
+            batch.drop_column(column)
     op.drop_index(op.f("ix_unlink_requests_record_id"), table_name="unlink_requests")
     op.drop_table("unlink_requests")

@@ -6,4 +6,8 @@ SEARCHERS = frozenset({Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER, Role.POLI
 
 ROUTE_ROLES = {
     "people.approve_unlink": SEARCHERS,
+    "auth.change_password": frozenset(Role),
+    "admin.setup_link": frozenset({Role.ADMINISTRATOR}),
+    "admin.approvals": frozenset({Role.ADMINISTRATOR, Role.POLICE_SPOC}),
+    "admin.approve": frozenset({Role.ADMINISTRATOR, Role.POLICE_SPOC}),
 }
