@@ -29,6 +29,8 @@ def _instance_secret(name: str) -> str:
 
 class Config:
     SECRET_KEY: str | None = None
+    # Keys the audit hash chain; kept outside the database (environment or instance/), never in it.
+    AUDIT_HMAC_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
@@ -88,11 +90,13 @@ class DevelopmentConfig(Config):
 
     def __init__(self) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or _instance_secret("secret_key")
+        self.AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY") or _instance_secret("audit_hmac_key")
 
 
 class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
+    AUDIT_HMAC_KEY = "test-audit-key"
     SESSION_COOKIE_NAME = "session"
     SESSION_COOKIE_SECURE = False
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
@@ -117,6 +121,9 @@ class ProductionConfig(Config):
             raise RuntimeError("SECRET_KEY must be set in production")
         if not os.environ.get("DATABASE_URL"):
             raise RuntimeError("DATABASE_URL must be set in production")
+        if not os.environ.get("AUDIT_HMAC_KEY"):
+            raise RuntimeError("AUDIT_HMAC_KEY must be set in production (held outside the database)")
+        self.AUDIT_HMAC_KEY = os.environ["AUDIT_HMAC_KEY"]
         self.SECRET_KEY = os.environ["SECRET_KEY"]
         self.SQLALCHEMY_DATABASE_URI = _database_url()
         if not os.environ.get("RATELIMIT_STORAGE_URI", "").startswith(("redis", "valkey", "memcached", "mongodb")):

@@ -40,8 +40,9 @@ def create_app(config: str | type | object = "config.DevelopmentConfig", **overr
         config = getattr(__import__(module_name, fromlist=[class_name]), class_name)
     app.config.from_object(config() if isinstance(config, type) else config)
     app.config.update(overrides)
-    if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY is not set")
+    for key in ("SECRET_KEY", "AUDIT_HMAC_KEY"):
+        if not app.config.get(key):
+            raise RuntimeError(f"{key} is not set")
     app.url_map.converters["int"] = security.BoundedIntegerConverter
 
     app.jinja_loader = ChoiceLoader([

@@ -1,4 +1,4 @@
-"""security hardening: unlink approvals, set-up links and police approvals
+"""security hardening: unlink approvals, set-up links, police approvals, audit hash chain
 
 Revision ID: security0001
 Revises: 6e678cc001c5
@@ -41,7 +41,26 @@ def upgrade():
                                  ["approval_requested_by_id"], ["id"])
 
 
+    # Plain ADD COLUMN (no batch copy), so SQLite keeps the append-only triggers on audit_events.
+    op.add_column("audit_events", sa.Column("chain_seq", sa.Integer(), nullable=True))
+    op.add_column("audit_events", sa.Column("prev_hash", sa.String(64), server_default="", nullable=False))
+    op.add_column("audit_events", sa.Column("entry_hash", sa.String(64), server_default="", nullable=False))
+    op.create_index("ix_audit_events_chain_seq", "audit_events", ["chain_seq"], unique=True)
+    head = op.create_table(
+        "audit_chain_head",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("last_hash", sa.String(64), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_chain_head")),
+    )
+    op.bulk_insert(head, [{"id": 1, "seq": 0, "last_hash": ""}])
+
+
 def downgrade():
+    op.drop_table("audit_chain_head")
+    op.drop_index("ix_audit_events_chain_seq", table_name="audit_events")
+    for column in ("entry_hash", "prev_hash", "chain_seq"):
+        op.drop_column("audit_events", column)
     with op.batch_alter_table("users") as batch:
         batch.drop_constraint(op.f("fk_users_approval_requested_by_id_users"), type_="foreignkey")
         for column in ("is_approval_pending", "approval_requested_by_id", "setup_expires_at", "setup_token_hash",
