@@ -87,6 +87,7 @@ def test_demo_password_is_refused_in_production(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:1/0")
+    monkeypatch.setenv("AUDIT_HMAC_KEY", "y" * 40)
     app = create_app(ProductionConfig)
     with app.app_context(), pytest.raises(RuleViolation):
         check_password_policy("register-demo-2026")
