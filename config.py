@@ -79,6 +79,9 @@ class Config:
     BADGE_CHECK_RATE_LIMIT = "30 per minute; 300 per hour"  # per address and per account
     TWO_FACTOR_RATE_LIMIT = "10 per 5 minutes"
 
+    # `flask seed demo` (and so `make run`) prints the demo accounts' TOTP secrets: development and tests only.
+    SHOW_DEMO_TOTP_SECRETS = False
+
     # Passwords refused outright (the demonstration password, in production).
     REFUSED_PASSWORDS: tuple[str, ...] = ()
 
@@ -87,6 +90,7 @@ class DevelopmentConfig(Config):
     # The dev server is plain http on 127.0.0.1, where browsers refuse Secure and __Host- cookies.
     SESSION_COOKIE_NAME = "session"
     SESSION_COOKIE_SECURE = False
+    SHOW_DEMO_TOTP_SECRETS = True
 
     def __init__(self) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or _instance_secret("secret_key")
@@ -97,6 +101,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
     AUDIT_HMAC_KEY = "test-audit-key"
+    SHOW_DEMO_TOTP_SECRETS = True
     SESSION_COOKIE_NAME = "session"
     SESSION_COOKIE_SECURE = False
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}

@@ -8,6 +8,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 
+import pyotp
 from sqlalchemy import func, select
 
 from licensing.auth.models import Role, User
@@ -88,8 +89,9 @@ def load_demo(*, n_records: int = 3000, seed: int = 20261122, echo: Callable[[st
         authorities[code] = Authority(code=code, name=name, kind=kind)
         db.session.add(authorities[code])
     for email, name, role, code in DEMO_USERS:
+        # Demo accounts come enrolled in two-factor sign-in; `flask seed demo` prints each secret in development.
         db.session.add(User(email=email, name=name, role=role, authority=authorities[code],
-                            password_hash=hash_password(DEMO_PASSWORD)))
+                            password_hash=hash_password(DEMO_PASSWORD), totp_secret=pyotp.random_base32(32)))
     db.session.flush()
 
     population = generate_population(n_records, seed=seed)

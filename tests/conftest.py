@@ -222,6 +222,38 @@ def county(app):
         return make_county()
 
 
+def sign_in_fully(client, email: str, password: str):
+    """Password then, if it was right, the TOTP step; returns the last response (302 to /home on success)."""
+    client.fetch_csrf("/sign-in")
+    response = client.submit("/sign-in", {"email": email, "password": password})
+    location = response.headers.get("Location", "") if response.status_code == 302 else ""
+    if location.endswith(("/sign-in/two-factor", "/sign-in/enrol")):
+        sign_in_second_factor(client.application, client, email, location)
+        return client.get("/sign-in")  # signed in: redirects home, as a finished sign-in does
+    return response
+
+
+def sign_in_second_factor(app, client, email: str, location: str) -> None:
+    """The TOTP step of signing in, as a user's authenticator app would do it (enrolling first if need be)."""
+    import pyotp
+
+    from tests.factories import current_totp_code
+
+    if location.endswith("/sign-in/enrol"):
+        page = client.get("/sign-in/enrol").get_data(as_text=True)
+        secret = re.search(r'<code id="totp-secret">([A-Z2-7]+)</code>', page).group(1)
+        client.fetch_csrf("/sign-in/enrol")
+        response = client.submit("/sign-in/enrol", {"code": pyotp.TOTP(secret).now()})
+        assert response.status_code == 200 and "recovery-codes" in response.get_data(as_text=True)
+        return
+    assert location.endswith("/sign-in/two-factor"), location
+    with app.app_context():
+        code = current_totp_code(email)
+    client.fetch_csrf("/sign-in/two-factor")
+    response = client.submit("/sign-in/two-factor", {"code": code})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/home"), response.status_code
+
+
 @pytest.fixture
 def login(app, county):
     """login(role or user) -> a client signed in as a new user of that role (or as that user)."""
@@ -235,6 +267,7 @@ def login(app, county):
         client.fetch_csrf("/sign-in")
         response = client.submit("/sign-in", {"email": user_email, "password": PASSWORD})
         assert response.status_code == 302, response.get_data(as_text=True)
+        sign_in_second_factor(app, client, user_email, response.headers["Location"])
         client.fetch_csrf("/home")
         client.user_email = user_email
         return client

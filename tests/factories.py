@@ -3,6 +3,8 @@
 import datetime as dt
 import itertools
 
+import pyotp
+
 from sqlalchemy import select
 
 from licensing.auth.models import Role, User
@@ -42,6 +44,7 @@ def authority(code: str) -> Authority:
 def make_user(role: Role, authority: str | None = None, **overrides) -> User:
     n = next(_counter)
     overrides.setdefault("name", f"Test User {n}")
+    overrides.setdefault("totp_secret", pyotp.random_base32(32))  # enrolled; tests/conftest.py signs in with it
     user = User(email=f"user{n}@example.org", role=role,
                 authority=globals()["authority"](authority or DEFAULT_AUTHORITY[role]),
                 password_hash=hash_password(PASSWORD), **overrides)
@@ -112,3 +115,11 @@ def make_badge_for_limits() -> str:
     db.session.add(badge)
     db.session.commit()
     return badge.number
+
+
+def current_totp_code(email: str) -> str:
+    """The user's current code, with their used step cleared (a test helper may sign one user in repeatedly)."""
+    user = db.session.scalar(select(User).where(User.email == email))
+    user.totp_last_step = 0
+    db.session.commit()
+    return pyotp.TOTP(user.totp_secret).now()

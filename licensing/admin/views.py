@@ -4,6 +4,8 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from licensing.admin.forms import ApproveForm, AuthorityForm, EditUserForm, NewUserForm, SetUpLinkForm, UnlockForm
+from licensing.auth import two_factor as totp
+from licensing.auth.forms import ResetTwoFactorForm
 from licensing.auth.models import Role, User
 from licensing.auth.permissions import roles_required
 from licensing.auth.services import (approve_police_access, create_user, is_locked, issue_setup_link,
@@ -80,7 +82,7 @@ def edit_user(user_id: int):
             flash(f"User {user.email} updated", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user, unlock_form=UnlockForm(),
-                           setup_form=SetUpLinkForm(),
+                           setup_form=SetUpLinkForm(), reset_form=ResetTwoFactorForm(),
                            locked=is_locked(user), title=f"Edit {user.email}"), 400 if form.errors else 200
 
 
@@ -122,6 +124,22 @@ def approve(user_id: int):
             db.session.commit()
             flash(f"Police access approved for {user.email}", "success")
     return redirect(url_for("admin.approvals"))
+
+
+@bp.post("/users/<int:user_id>/reset-two-factor")
+@roles_required(Role.ADMINISTRATOR)
+def reset_two_factor(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    if ResetTwoFactorForm().validate_on_submit():
+        try:
+            totp.reset(user, actor=current_user)
+        except RuleViolation as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"Two-factor sign-in reset for {user.email}: they set it up again at their next sign-in", "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.post("/users/<int:user_id>/unlock")

@@ -38,3 +38,20 @@ class ChangePasswordForm(FlaskForm):
                                      validators=[DataRequired("Enter your current password"), Length(max=256)])
     new_password, confirm_password = _new_password_fields("New password")
     submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class TwoFactorForm(FlaskForm):
+    code = CleanStringField("Code from your authenticator app", widget=GovTextInput(),
+                            validators=[DataRequired("Enter the code"), Length(max=20)],
+                            description="6 digits, or one of your recovery codes")
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class EnrolForm(FlaskForm):
+    code = CleanStringField("Code from your authenticator app", widget=GovTextInput(),
+                            validators=[DataRequired("Enter the code"), Length(max=20)])
+    submit = SubmitField("Turn on two-factor sign-in", widget=GovSubmitInput())
+
+
+class ResetTwoFactorForm(FlaskForm):
+    submit = SubmitField("Reset two-factor sign-in", widget=GovSubmitInput())

@@ -52,6 +52,11 @@ class User(UserMixin, db.Model):
     # Police access waits for the police point of contact or a second administrator (issue 12, finding 5).
     approval_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     is_approval_pending: Mapped[bool_false]
+    # TOTP second factor (RFC 6238): the secret, the last time-step accepted (codes work once) and recovery codes
+    # (SHA-256 of high-entropy random codes, each removed when used).
+    totp_secret: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    totp_last_step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    recovery_code_hashes: Mapped[list] = mapped_column(default=list)
 
     authority: Mapped[Authority] = relationship()
     approval_requested_by: Mapped[User | None] = relationship(remote_side="User.id")
@@ -62,6 +67,10 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
+
+    @property
+    def has_two_factor(self) -> bool:
+        return bool(self.totp_secret)
 
     @property
     def is_police(self) -> bool:

@@ -37,6 +37,9 @@ def upgrade():
         batch.add_column(sa.Column("setup_expires_at", sa.DateTime(), nullable=True))
         batch.add_column(sa.Column("approval_requested_by_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("is_approval_pending", sa.Boolean(), server_default="0", nullable=False))
+        batch.add_column(sa.Column("totp_secret", sa.String(64), server_default="", nullable=False))
+        batch.add_column(sa.Column("totp_last_step", sa.Integer(), server_default="0", nullable=False))
+        batch.add_column(sa.Column("recovery_code_hashes", sa.JSON(), nullable=False, server_default="[]"))
         batch.create_foreign_key(op.f("fk_users_approval_requested_by_id_users"), "users",
                                  ["approval_requested_by_id"], ["id"])
 
@@ -63,7 +66,7 @@ def downgrade():
         op.drop_column("audit_events", column)
     with op.batch_alter_table("users") as batch:
         batch.drop_constraint(op.f("fk_users_approval_requested_by_id_users"), type_="foreignkey")
-        for column in ("is_approval_pending", "approval_requested_by_id", "setup_expires_at", "setup_token_hash",
+        for column in ("totp_secret", "totp_last_step", "recovery_code_hashes", "is_approval_pending", "approval_requested_by_id", "setup_expires_at", "setup_token_hash",
                        "must_change_password"):
             batch.drop_column(column)
     op.drop_index(op.f("ix_unlink_requests_record_id"), table_name="unlink_requests")

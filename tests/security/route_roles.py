@@ -10,4 +10,5 @@ ROUTE_ROLES = {
     "admin.setup_link": frozenset({Role.ADMINISTRATOR}),
     "admin.approvals": frozenset({Role.ADMINISTRATOR, Role.POLICE_SPOC}),
     "admin.approve": frozenset({Role.ADMINISTRATOR, Role.POLICE_SPOC}),
+    "admin.reset_two_factor": frozenset({Role.ADMINISTRATOR}),
 }

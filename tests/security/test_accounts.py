@@ -8,6 +8,7 @@ from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role, User
 from licensing.authorities.models import Authority
 from licensing.db import db
+from tests.conftest import sign_in_fully
 from tests.factories import PASSWORD, make_user
 
 
@@ -25,9 +26,8 @@ def _set_up(app, response, password="marble kettle orchid lantern"):
 
 
 def _can_sign_in(app, email, password):
-    client = app.test_client()
-    client.fetch_csrf()
-    return client.submit("/sign-in", {"email": email, "password": password}).status_code == 302
+    response = sign_in_fully(app.test_client(), email, password)
+    return response.status_code == 302 and response.headers["Location"].endswith("/home")
 
 
 def test_an_administrator_cannot_give_police_access_alone(app, login):
@@ -86,9 +86,7 @@ def test_a_password_chosen_by_someone_else_is_changed_at_first_sign_in(app, coun
                                  "--authority", "BCC-CT"], input="violet anchor pepper summit\n" * 2)
     assert result.exit_code == 0, result.output
     client = app.test_client()
-    client.fetch_csrf()
-    assert client.submit("/sign-in", {"email": "first@example.org",
-                                      "password": "violet anchor pepper summit"}).status_code == 302
+    assert sign_in_fully(client, "first@example.org", "violet anchor pepper summit").status_code == 302
     assert client.get("/admin/users").headers["Location"].endswith("/account/password")
     client.fetch_csrf("/account/password")
     new = "copper lagoon thistle engine"

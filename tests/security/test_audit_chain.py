@@ -87,6 +87,7 @@ def test_on_postgresql_the_app_role_cannot_change_audit_rows(app, login, runner,
     from sqlalchemy.exc import ProgrammingError
 
     from config import TestingConfig
+    from tests.conftest import sign_in_fully
     from licensing import create_app
 
     if not database_url.startswith("postgresql"):
@@ -104,9 +105,7 @@ def test_on_postgresql_the_app_role_cannot_change_audit_rows(app, login, runner,
     officer = login(Role.LICENSING_OFFICER)
     # The app, connected as the restricted role, still works and writes audit rows.
     client = as_app.test_client()
-    client.fetch_csrf("/sign-in")
-    assert client.submit("/sign-in", {"email": officer.user_email,
-                                      "password": "correct horse battery staple"}).status_code == 302
+    assert sign_in_fully(client, officer.user_email, "correct horse battery staple").status_code == 302
     client.fetch_csrf("/home")
     client.submit(f"/people/{identity_id}/reason", {"reason": "Renewal as app role"})
     client.get(f"/people/{identity_id}")

@@ -8,7 +8,7 @@ from licensing import create_app
 from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role
 from licensing.db import db
-from tests.conftest import RegisterClient
+from tests.conftest import RegisterClient, sign_in_fully
 from tests.factories import PASSWORD, make_badge_for_limits, make_user
 
 
@@ -52,7 +52,7 @@ def test_badge_checks_are_limited_per_account(app, county, database_url, redis_u
         number = make_badge_for_limits()
     limited = _limited_app(database_url, redis_url, BADGE_CHECK_RATE_LIMIT="2 per minute")
     client = limited.test_client()
-    assert _sign_in(client, email, PASSWORD).status_code == 302
+    assert sign_in_fully(client, email, PASSWORD).headers["Location"].endswith("/home")
     client.fetch_csrf("/badges/check")
     form = {"number": number, "reason": "School route 14 this morning"}
     statuses = [client.submit("/badges/check", form, environ_base={"REMOTE_ADDR": f"192.0.2.{i}"}).status_code
