@@ -10,6 +10,10 @@ class RuleViolation(Exception):
     """A business rule was broken; nothing was changed. The message is shown to the user."""
 
 
+class StaleSave(RuleViolation):
+    """The form was opened on an older version of the record than the one saved now."""
+
+
 class NotPermitted(Exception):
     """The acting user may not do this."""
 

@@ -3,7 +3,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import RadioField, SelectChoice, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from licensing.forms import CleanStringField, GovDate, clean_text, no_control_characters
+from licensing.forms import CleanStringField, GovDate, VersionField, clean_text, no_control_characters
 from licensing.matching import identifiers
 
 REASON_HINT = "Why you need this, for example the application or case reference. It is recorded with your search."
@@ -114,6 +114,7 @@ class ReviewDecisionForm(FlaskForm):
                           validators=[DataRequired("Select whether these records are the same person")],
                           choices=[SelectChoice("confirm", "Yes, the same person: link them"),
                                    SelectChoice("reject", "No, different people: never propose this pair again")])
+    version = VersionField()
     submit = SubmitField("Save decision", widget=GovSubmitInput())
 
 

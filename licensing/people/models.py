@@ -159,6 +159,9 @@ class RecordLink(db.Model):
     )
 
     id: Mapped[intpk]
+    # Optimistic locking: a save based on an older version is refused, never a silent overwrite (finding 9).
+    version_id: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version_id}
     record_a_id: Mapped[int] = mapped_column(ForeignKey("person_records.id"), index=True)
     record_b_id: Mapped[int] = mapped_column(ForeignKey("person_records.id"), index=True)
     score: Mapped[float] = mapped_column(Float)

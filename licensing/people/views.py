@@ -8,6 +8,7 @@ from licensing.auth.models import Role
 from licensing.auth.permissions import roles_required
 from licensing.db import db
 from licensing.errors import RuleViolation
+from licensing.forms import check_version
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni
 from licensing.people import identity
 from licensing.people.access import (SEARCHER_ROLES, can_see_record, grant_access, request_grant_id, stated_reason,
@@ -174,6 +175,7 @@ def review_pair(link_id: int):
     form = ReviewDecisionForm()
     if form.validate_on_submit():
         try:
+            check_version(link, form.version)
             identity.decide_link(link, confirm=form.decision.data == "confirm", actor=current_user)
         except RuleViolation as error:
             db.session.rollback()

@@ -13,6 +13,8 @@ down_revision = "6e678cc001c5"
 branch_labels = None
 depends_on = None
 
+VERSIONED = ("record_links", "information_requests", "intelligence_items", "licences", "badges", "alerts")
+
 
 def upgrade():
     op.create_table(
@@ -57,9 +59,13 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_chain_head")),
     )
     op.bulk_insert(head, [{"id": 1, "seq": 0, "last_hash": ""}])
+    for table in VERSIONED:
+        op.add_column(table, sa.Column("version_id", sa.Integer(), server_default="1", nullable=False))
 
 
 def downgrade():
+    for table in VERSIONED:
+        op.drop_column(table, "version_id")
     op.drop_table("audit_chain_head")
     op.drop_index("ix_audit_events_chain_seq", table_name="audit_events")
     for column in ("entry_hash", "prev_hash", "chain_seq"):
