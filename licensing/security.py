@@ -9,7 +9,6 @@ from werkzeug.routing import IntegerConverter
 
 from licensing.db import utcnow
 
-
 MAX_PAGE = 100_000
 
 

@@ -4,7 +4,6 @@ import datetime as dt
 import itertools
 
 import pyotp
-
 from sqlalchemy import select
 
 from licensing.auth.models import Role, User

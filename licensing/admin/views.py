@@ -3,13 +3,27 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from licensing.admin.forms import ApproveForm, AuthorityForm, EditUserForm, NewUserForm, SetUpLinkForm, UnlockForm
+from licensing.admin.forms import (
+    ApproveForm,
+    AuthorityForm,
+    EditUserForm,
+    NewUserForm,
+    SetUpLinkForm,
+    UnlockForm,
+)
 from licensing.auth import two_factor as totp
 from licensing.auth.forms import ResetTwoFactorForm
 from licensing.auth.models import Role, User
 from licensing.auth.permissions import roles_required
-from licensing.auth.services import (approve_police_access, create_user, is_locked, issue_setup_link,
-                                     pending_police_approvals, unlock_user, update_user)
+from licensing.auth.services import (
+    approve_police_access,
+    create_user,
+    is_locked,
+    issue_setup_link,
+    pending_police_approvals,
+    unlock_user,
+    update_user,
+)
 from licensing.authorities.models import Authority, AuthorityKind
 from licensing.authorities.services import all_authorities, create_authority
 from licensing.db import db

@@ -2,10 +2,17 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required, login_user, logout_user
 
 from licensing.auth import two_factor as totp
-from licensing.auth.forms import ChangePasswordForm, EnrolForm, SetUpForm, SignInForm, SignOutForm, TwoFactorForm
+from licensing.auth.forms import (
+    ChangePasswordForm,
+    EnrolForm,
+    SetUpForm,
+    SignInForm,
+    SignOutForm,
+    TwoFactorForm,
+)
 from licensing.auth.models import User
-from licensing.auth.services import (authenticate, change_password as change_own_password, complete_setup,
-                                     end_sessions, user_for_setup_token)
+from licensing.auth.services import authenticate, complete_setup, end_sessions, user_for_setup_token
+from licensing.auth.services import change_password as change_own_password
 from licensing.db import db, utcnow
 from licensing.errors import RuleViolation
 from licensing.extensions import account_key, limiter, login_manager

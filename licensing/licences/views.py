@@ -9,6 +9,7 @@ from licensing.auth.models import Role
 from licensing.auth.permissions import roles_required
 from licensing.db import db
 from licensing.errors import RuleViolation
+from licensing.extensions import account_key, limiter
 from licensing.licences import services
 from licensing.licences.forms import (
     LIST_KINDS,
@@ -19,7 +20,6 @@ from licensing.licences.forms import (
     RenewBadgeForm,
     checks_form_data,
 )
-from licensing.extensions import account_key, limiter
 from licensing.licences.models import BadgeType
 
 bp = Blueprint("licences", __name__)

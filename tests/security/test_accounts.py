@@ -17,12 +17,12 @@ def _authority_id(app, code):
         return db.session.scalar(select(Authority.id).where(Authority.code == code))
 
 
-def _set_up(app, response, password="marble kettle orchid lantern"):
+def _set_up(app, response, chosen="marble kettle orchid lantern"):
     path = re.search(r'<code id="setup-link">http://localhost(/set-up/[^<]+)</code>', response.get_data(as_text=True))
     client = app.test_client()
     client.fetch_csrf(path.group(1))
-    assert client.submit(path.group(1), {"new_password": password, "confirm_password": password}).status_code == 302
-    return password
+    assert client.submit(path.group(1), {"new_password": chosen, "confirm_password": chosen}).status_code == 302
+    return chosen
 
 
 def _can_sign_in(app, email, password):

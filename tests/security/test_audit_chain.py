@@ -87,8 +87,8 @@ def test_on_postgresql_the_app_role_cannot_change_audit_rows(app, login, runner,
     from sqlalchemy.exc import ProgrammingError
 
     from config import TestingConfig
-    from tests.conftest import sign_in_fully
     from licensing import create_app
+    from tests.conftest import sign_in_fully
 
     if not database_url.startswith("postgresql"):
         pytest.skip("database roles are a PostgreSQL feature")
