@@ -150,46 +150,53 @@ def main(argv: list[str] | None = None) -> None:
         redis = subprocess.Popen([redis_exe, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
                                   "--appendonly", "no", "--dir", scratch],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url, ARGON2_TIME_COST=1)
-        surnames, officers = _seed(app, args.clients)
-        port = _free_port()
-        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "load-bench-secret-" + "x" * 32,
-               "AUDIT_HMAC_KEY": TestingConfig.AUDIT_HMAC_KEY, "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{redis_port}/0"}
-        factory = ("licensing:create_app('config.TestingConfig', SQLALCHEMY_DATABASE_URI=%r, "
-                   "RATELIMIT_STORAGE_URI='redis://127.0.0.1:%d/0', TESTING=False, PROPAGATE_EXCEPTIONS=False)"
-                   % (url, redis_port))
-        gunicorn = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-b",
-                                     f"127.0.0.1:{port}", "--timeout", "60", factory], env=env,
-                                    stdout=subprocess.DEVNULL, stderr=open(Path(scratch) / "gunicorn.log", "w"))
         try:
-            base = f"http://127.0.0.1:{port}"
-            _wait_for(base + "/sign-in")
-            timings: list = []
-            lock, stop = threading.Lock(), threading.Event()
-            clients = [Officer(base, email, secret, timings, lock) for email, secret in officers]
-            threads = [threading.Thread(target=run_client, daemon=True,
-                                        args=(c, surnames, stop, args.pause, lambda: len(timings) < args.max_requests))
-                       for c in clients]
-            started = time.monotonic()
-            for thread in threads:
-                thread.start()
-            stop.wait(args.duration)
-            stop.set()
-            for thread in threads:
-                thread.join(60)
-            elapsed = time.monotonic() - started
+            _serve_and_load(args, url, redis_port, scratch)
         finally:
-            if os.environ.get("LOAD_BENCH_LOG"):
-                print((Path(scratch) / "gunicorn.log").read_text()[-3000:])
-            gunicorn.send_signal(signal.SIGTERM)
-            gunicorn.wait(30)
             redis.terminate()
             redis.wait(10)
-        _report(app, timings, clients, elapsed, args)
-        from licensing.db import db
 
-        with app.app_context():
-            db.engine.dispose()
+
+def _serve_and_load(args, url: str, redis_port: int, scratch: str) -> None:
+    """Seed, serve with gunicorn, run the clients and report; gunicorn is stopped whatever happens."""
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url, ARGON2_TIME_COST=1)
+    surnames, officers = _seed(app, args.clients)
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "load-bench-secret-" + "x" * 32,
+           "AUDIT_HMAC_KEY": TestingConfig.AUDIT_HMAC_KEY, "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{redis_port}/0"}
+    factory = ("licensing:create_app('config.TestingConfig', SQLALCHEMY_DATABASE_URI=%r, "
+               "RATELIMIT_STORAGE_URI='redis://127.0.0.1:%d/0', TESTING=False, PROPAGATE_EXCEPTIONS=False)"
+               % (url, redis_port))
+    gunicorn = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-b",
+                                 f"127.0.0.1:{port}", "--timeout", "60", factory], env=env,
+                                stdout=subprocess.DEVNULL, stderr=open(Path(scratch) / "gunicorn.log", "w"))
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_for(base + "/sign-in")
+        timings: list = []
+        lock, stop = threading.Lock(), threading.Event()
+        clients = [Officer(base, email, secret, timings, lock) for email, secret in officers]
+        threads = [threading.Thread(target=run_client, daemon=True,
+                                    args=(c, surnames, stop, args.pause, lambda: len(timings) < args.max_requests))
+                   for c in clients]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        stop.wait(args.duration)
+        stop.set()
+        for thread in threads:
+            thread.join(60)
+        elapsed = time.monotonic() - started
+    finally:
+        if os.environ.get("LOAD_BENCH_LOG"):
+            print((Path(scratch) / "gunicorn.log").read_text()[-3000:])
+        gunicorn.send_signal(signal.SIGTERM)
+        gunicorn.wait(30)
+    _report(app, timings, clients, elapsed, args)
+    from licensing.db import db
+
+    with app.app_context():
+        db.engine.dispose()
 
 
 def _seed(app, clients: int) -> tuple[list[str], list[tuple[str, str]]]:
