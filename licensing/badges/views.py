@@ -18,6 +18,7 @@ from licensing.badges.forms import (
 )
 from licensing.db import db
 from licensing.errors import RuleViolation
+from licensing.extensions import account_key, limiter
 from licensing.licences.models import BadgeType
 
 # Named "licences", as before badges had their own area, so URLs, endpoint names and templates stay stable.
@@ -33,11 +34,14 @@ NAV_ITEMS: list = [
 
 @bp.route("/badges/check", methods=["GET", "POST"])
 @roles_required(*BADGE_CHECKERS)
+@limiter.limit(lambda: current_app.config["BADGE_CHECK_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["BADGE_CHECK_RATE_LIMIT"], methods=["POST"], key_func=account_key)
 def check_badge():
     form = BadgeCheckForm()
     result = None
     if form.validate_on_submit():
-        result = services.check_badge(form.number.data, actor=current_user, today=dt.date.today())
+        result = services.check_badge(form.number.data, actor=current_user, today=dt.date.today(),
+                                      reason=form.reason.data)
         db.session.commit()
     return render_template("licences/check.html", form=form, result=result, today=dt.date.today(),
                            title="Check a badge"), 400 if form.errors else 200

@@ -3,7 +3,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubm
 from wtforms import RadioField, SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from licensing.forms import clean_text, no_control_characters
+from licensing.forms import VersionField, clean_text, no_control_characters
 from licensing.requests.models import RequestKind
 
 
@@ -40,4 +40,5 @@ class ReplyForm(FlaskForm):
         filters=[clean_text],
         validators=[DataRequired("Enter the reply"), Length(max=10000), no_control_characters],
     )
+    version = VersionField()
     submit = SubmitField("Send reply", widget=GovSubmitInput())

@@ -8,6 +8,7 @@ from licensing.auth.permissions import COUNCIL_OFFICERS, roles_required
 from licensing.authorities.models import Authority, AuthorityKind
 from licensing.db import db
 from licensing.errors import RuleViolation
+from licensing.forms import check_version
 from licensing.people.access import visible_records
 from licensing.people.models import Identity
 from licensing.requests.forms import ReplyForm, RequestForm
@@ -72,9 +73,11 @@ def detail(request_id: int):
         abort(404)
     form = ReplyForm()
     if form.validate_on_submit():
-        done, _ = run_service(lambda: reply_to_request(found, reply=form.reply.data, actor=current_user,
-                                                       today=dt.date.today()),
-                              field=form.reply, success="Reply sent")
+        def reply():
+            check_version(found, form.version)
+            return reply_to_request(found, reply=form.reply.data, actor=current_user, today=dt.date.today())
+
+        done, _ = run_service(reply, field=form.reply, success="Reply sent")
         if done:
             return redirect(url_for("requests.detail", request_id=found.id))
     return render_template("requests/detail.html", item=found, form=form, today=dt.date.today(),

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 def test_officer_confirms_a_review_queue_pair_and_the_person_view_merges(app, county, page, request):
     with app.app_context():
-        email = make_user(Role.LICENSING_OFFICER, authority="SBDC").email
+        email = make_user(Role.LICENSING_OFFICER, authority="CDC").email
         make_person(
             "WDC",
             forenames="Shahid",
