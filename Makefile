@@ -8,7 +8,7 @@ PORT ?= 5000
 STATIC := licensing/static/vendor
 PG_BIN := /usr/lib/postgresql/15/bin
 
-.PHONY: run test install assets system-deps db bench clean
+.PHONY: run test lint install assets system-deps db bench clean
 
 $(VENV)/.installed: setup.cfg
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -51,13 +51,19 @@ run: install assets db
 	@echo "Serving on http://127.0.0.1:$(PORT)"
 	FLASK_CONFIG=config.DevelopmentConfig $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: install assets system-deps
+# The shape is guarded: a lint error or a new import cycle fails `make test` (and so CI).
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
+
+test: lint install assets system-deps
 	$(PY) -m pytest
 
 bench: install
 	$(PY) bench/match_quality.py
 	$(PY) bench/match_file_throughput.py
 	$(PY) bench/search_latency.py
+	$(PY) bench/reports_latency.py
 
 clean:
 	rm -rf $(VENV) node_modules $(STATIC) instance .pytest_cache

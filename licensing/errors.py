@@ -5,6 +5,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from licensing.db import db
+
 
 class RuleViolation(Exception):
     """A business rule was broken; nothing was changed. The message is shown to the user."""
@@ -32,7 +34,9 @@ ERROR_TITLES = {
 
 def init_app(app: Flask) -> None:
     def render_error(code: int):
-        return render_template("errors/error.html", code=code, title=ERROR_TITLES.get(code, ERROR_TITLES[500])), code
+        return render_template(
+            "errors/error.html", code=code, title=ERROR_TITLES.get(code, ERROR_TITLES[500])
+        ), code
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -53,7 +57,5 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
-        from licensing.db import db
-
         db.session.rollback()
         return render_error(500)

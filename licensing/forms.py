@@ -34,7 +34,8 @@ class CleanStringField(StringField):
 
 
 class GovDate(DateField):
-    """A day/month/year date field; a hand-crafted POST with the wrong number of parts is an error, not a 500."""
+    """A day/month/year date field; a hand-crafted POST with the wrong number of parts is an error, not a
+    500."""
 
     widget = GovDateInput()
 

@@ -7,11 +7,45 @@ from licensing.authorities.models import Authority, AuthorityKind
 from licensing.complaints.models import Complaint
 from licensing.intelligence.models import IntelligenceItem
 from licensing.licences.models import Badge, DbsCertificate, Licence
-from licensing.people.models import (AccessGrant, Address, ApplicantCheck, BlockingKey, Identity, JobCursor, PersonName, PersonRecord,
-                                     RecordLink, TermCount)
+from licensing.people.models import (
+                                     AccessGrant,
+                                     Address,
+                                     ApplicantCheck,
+                                     BlockingKey,
+                                     Identity,
+                                     JobCursor,
+                                     PersonName,
+                                     PersonRecord,
+                                     RecordLink,
+                                     TermCount,
+)
+from licensing.reports.models import REPORT_INDEXES
 from licensing.requests.models import InformationRequest
 from licensing.sanctions.models import Sanction
 
-__all__ = ["AccessGrant", "Address", "Alert", "ApplicantCheck", "InformationRequest", "AuditEvent", "Authority", "AuthorityKind", "Badge", "BlockingKey", "Complaint",
-           "DbsCertificate", "Identity", "IntelligenceItem", "JobCursor", "TermCount", "Licence", "PersonName", "PersonRecord", "RecordLink",
-           "Role", "Sanction", "User"]
+__all__ = [
+    "AccessGrant",
+    "Address",
+    "Alert",
+    "ApplicantCheck",
+    "InformationRequest",
+    "AuditEvent",
+    "Authority",
+    "AuthorityKind",
+    "Badge",
+    "BlockingKey",
+    "Complaint",
+    "DbsCertificate",
+    "Identity",
+    "IntelligenceItem",
+    "JobCursor",
+    "TermCount",
+    "Licence",
+    "PersonName",
+    "PersonRecord",
+    "REPORT_INDEXES",
+    "RecordLink",
+    "Role",
+    "Sanction",
+    "User",
+]

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Iterable, Optional
 
 from seed import names as N
 
@@ -146,7 +146,7 @@ class SyntheticRecord:
     authority_code: str
     true_person_id: str
     name_group: str
-    hard_case: Optional[str]
+    hard_case: str | None
     forenames: str
     surname: str
     other_names: tuple
@@ -180,8 +180,8 @@ class SyntheticPerson:
     record_ids: tuple
     previous_surnames: tuple = ()
     previous_driving_licence_numbers: tuple = ()
-    hard_case: Optional[str] = None
-    hard_group: Optional[str] = None
+    hard_case: str | None = None
+    hard_group: str | None = None
     is_father_of: str = ""
     father_id: str = ""
 
@@ -256,7 +256,7 @@ class Population:
     def is_match(self, a_id: str, b_id: str) -> bool:
         return self.record(a_id).true_person_id == self.record(b_id).true_person_id
 
-    def pair_kind(self, a_id: str, b_id: str) -> Optional[str]:
+    def pair_kind(self, a_id: str, b_id: str) -> str | None:
         """Hard-case kind that makes this pair hard, or None.
 
         Same person: the hardest variation between the two records (a changed
@@ -282,7 +282,7 @@ class Population:
             return "same_name_same_dob" if pa.date_of_birth == pb.date_of_birth else "common_name"
         return None
 
-    def hard_case_of(self, pair: Iterable[str]) -> Optional[str]:
+    def hard_case_of(self, pair: Iterable[str]) -> str | None:
         a, b = tuple(pair)
         return self.pair_kind(a, b)
 
@@ -811,7 +811,7 @@ class _Builder:
             return True
         return False
 
-    def apply_forced(self, kind: str, st) -> Optional[str]:
+    def apply_forced(self, kind: str, st) -> str | None:
         """Apply the hard variation a forced person needs; returns its name."""
         if kind == "typo":
             order = ("name_typo", "dob_typo") if self.rnd() < 0.8 else ("dob_typo", "name_typo")

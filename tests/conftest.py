@@ -2,12 +2,10 @@
 
 import itertools
 import os
-import pwd
 import re
 import shutil
 import socket
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
@@ -17,50 +15,27 @@ from sqlalchemy import create_engine, text
 
 from config import TestingConfig
 from licensing import create_app
+from tests.postgres import PG_BIN, postgres_cluster, postgres_url
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 _database_numbers = itertools.count(1)
 
 
-def _as_postgres_user(cmd: list[str]) -> list[str]:
-    """initdb and postgres refuse to run as root, so drop to Debian's postgres user."""
-    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
-
-
-def _run(cmd: list[str]) -> None:
-    subprocess.run(cmd, check=True, capture_output=True)
-
-
 @pytest.fixture(scope="session")
 def postgres_server():
-    """A throwaway socket-only PostgreSQL cluster in a temporary directory; TEST_DATABASE_URL uses an external one."""
+    """A throwaway PostgreSQL cluster for the session (tests/postgres.py); TEST_DATABASE_URL uses an external
+    one."""
     external = os.environ.get("TEST_DATABASE_URL")
     if external:
         yield external.rsplit("/", 1)[0], external.rsplit("/", 1)[1].split("?")[0], ""
         return
     if not (PG_BIN / "initdb").exists():
         # In CI a missing PostgreSQL fails the run; on a developer's machine its tests are skipped.
-        (pytest.fail if IN_CI else pytest.skip)("PostgreSQL 15 is not installed (apt-get install postgresql-15)")
-    base = tempfile.mkdtemp(prefix="pgtest-")
-    if os.geteuid() == 0:
-        pg_user = pwd.getpwnam("postgres")
-        os.chown(base, pg_user.pw_uid, pg_user.pw_gid)
-    data = f"{base}/data"
-    _run(_as_postgres_user([str(PG_BIN / "initdb"), "-D", data, "-U", "app", "--auth=trust", "-E", "UTF8",
-                            "--locale=C.UTF-8", "--no-sync"]))
-    _run(_as_postgres_user([str(PG_BIN / "pg_ctl"), "-D", data, "-l", f"{base}/server.log", "-w", "-t", "30", "-o",
-                            f"-k {base} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
-                            f"-c full_page_writes=off -c max_connections=200", "start"]))
-    try:
+        (pytest.fail if IN_CI else pytest.skip)(
+            "PostgreSQL 15 is not installed (apt-get install postgresql-15)"
+        )
+    with postgres_cluster({"max_connections": "200"}) as base:
         yield base
-    finally:
-        _run(_as_postgres_user([str(PG_BIN / "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"]))
-        shutil.rmtree(base, ignore_errors=True)
-
-
-def postgres_url(server: str, database: str) -> str:
-    return f"postgresql+psycopg://app@/{database}?host={server}"
 
 
 def _migrate(url: str) -> None:
@@ -122,7 +97,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory):
-    """A throwaway redis-server on a free loopback port, for rate limits shared by every worker; None if absent."""
+    """A throwaway redis-server on a free loopback port, for rate limits shared by every worker; None if
+    absent."""
     import redis
 
     executable = shutil.which("redis-server") or (
@@ -156,7 +132,8 @@ def redis_server(tmp_path_factory):
 
 @pytest.fixture
 def redis_url(redis_server):
-    """The shared rate-limit storage, emptied for this test; tests of the limits themselves skip without it."""
+    """The shared rate-limit storage, emptied for this test; tests of the limits themselves skip without
+    it."""
     if redis_server is None:
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
     import redis
@@ -182,7 +159,9 @@ def app(database_url, redis_server):
         db.engine.dispose()
 
 
-CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+CSRF_PATTERN = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 
 
 class RegisterClient(FlaskClient):
@@ -251,7 +230,8 @@ def sign_in_second_factor(app, client, email: str, location: str) -> None:
         code = current_totp_code(email)
     client.fetch_csrf("/sign-in/two-factor")
     response = client.submit("/sign-in/two-factor", {"code": code})
-    assert response.status_code == 302 and response.headers["Location"].endswith("/home"), response.status_code
+    assert response.status_code == 302, response.status_code
+    assert response.headers["Location"].endswith("/home"), response.headers["Location"]
 
 
 @pytest.fixture

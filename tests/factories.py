@@ -24,7 +24,8 @@ COUNTY = [
 ]
 DEFAULT_AUTHORITY = {
     Role.LICENSING_OFFICER: "WDC", Role.TRANSPORT_OFFICER: "BCC-CT", Role.POLICE_SPOC: "TVP",
-    Role.ADMINISTRATOR: "BCC-CT", Role.AUDITOR: "BCC-CT",
+    Role.ADMINISTRATOR: "BCC-CT", Role.AUDITOR: "BCC-CT", Role.LICENSING_MANAGER: "WDC",
+    Role.SAFEGUARDING_LEAD: "BCC-CT",
 }
 
 
@@ -52,9 +53,19 @@ def make_user(role: Role, authority: str | None = None, **overrides) -> User:
     return user
 
 
-def make_person(authority_code: str = "WDC", *, forenames: str = "Test", surname: str | None = None,
-                date_of_birth: dt.date | None = dt.date(1980, 5, 17), postcode: str = "HP11 2BZ",
-                national_insurance: str = "", driving_licence_number: str = "", sex: str = "M", actor=None, **kw):
+def make_person(
+    authority_code: str = "WDC",
+    *,
+    forenames: str = "Test",
+    surname: str | None = None,
+    date_of_birth: dt.date | None = dt.date(1980, 5, 17),
+    postcode: str = "HP11 2BZ",
+    national_insurance: str = "",
+    driving_licence_number: str = "",
+    sex: str = "M",
+    actor=None,
+    **kw,
+):
     """A person record created through the same service the forms use, so linking runs."""
     from licensing.people.services import AddressInput, PersonRecordInput, create_person_record
 
@@ -69,9 +80,16 @@ def make_person(authority_code: str = "WDC", *, forenames: str = "Test", surname
     return record
 
 
-def make_intelligence(record, *, handling: str = "P", recipients: tuple[str, ...] = (), status: str = "intelligence",
-                      full_text: str = "Informant X saw the subject with a 14-year-old at 2am.",
-                      summary: str = "Police hold safeguarding information about this person.", conditions: str = ""):
+def make_intelligence(
+    record,
+    *,
+    handling: str = "P",
+    recipients: tuple[str, ...] = (),
+    status: str = "intelligence",
+    full_text: str = "Informant X saw the subject with a 14-year-old at 2am.",
+    summary: str = "Police hold safeguarding information about this person.",
+    conditions: str = "",
+):
     from licensing.intelligence.models import (
         HandlingCode,
         IntelligenceAssessment,
@@ -82,12 +100,21 @@ def make_intelligence(record, *, handling: str = "P", recipients: tuple[str, ...
     )
 
     item = IntelligenceItem(
-        person_record_id=record.id, authority=authority("TVP"), source_evaluation=SourceEvaluation.UNTESTED,
-        intelligence_assessment=IntelligenceAssessment.INDIRECT_CORROBORATED, handling_code=HandlingCode(handling),
-        handling_conditions=conditions, status=IntelligenceStatus(status),
-        category=IntelligenceCategory.CHILD_EXPLOITATION, force_reference=f"TVP/2026/{next(_counter):05d}",
-        full_text=full_text, sanitised_summary=summary, submitted_on=dt.date(2026, 10, 1),
-        review_on=dt.date(2027, 10, 1), recipients=[authority(code) for code in recipients])
+        person_record_id=record.id,
+        authority=authority("TVP"),
+        source_evaluation=SourceEvaluation.UNTESTED,
+        intelligence_assessment=IntelligenceAssessment.INDIRECT_CORROBORATED,
+        handling_code=HandlingCode(handling),
+        handling_conditions=conditions,
+        status=IntelligenceStatus(status),
+        category=IntelligenceCategory.CHILD_EXPLOITATION,
+        force_reference=f"TVP/2026/{next(_counter):05d}",
+        full_text=full_text,
+        sanitised_summary=summary,
+        submitted_on=dt.date(2026, 10, 1),
+        review_on=dt.date(2027, 10, 1),
+        recipients=[authority(code) for code in recipients],
+    )
     db.session.add(item)
     db.session.commit()
     return item

@@ -1,8 +1,9 @@
-"""`flask match-file` through the CLI: pairs out, structural faults stop it with the line, messy values warn."""
+"""`flask match-file` through the CLI: pairs out, structural faults stop it with the line, messy values
+warn."""
 
 import csv
 
-HEADER = "record_id,source,forenames,surname,date_of_birth,address_line,town,postcode,national_insurance,driving_licence_number\n"
+HEADER = "record_id,source,forenames,surname,date_of_birth,address_line,town,postcode,national_insurance,driving_licence_number\n"  # noqa: E501
 ROWS = [
     "r1,WDC,Muhammad Asif,Khan,1979-03-04,1 High St,High Wycombe,HP11 2BZ,JT123456A,KHAN9703049MA9AB",
     "r2,CDC,Mohd Asif,Khan,1979-04-03,9 Hill Rd,Amersham,HP6 5AB,JT123456A,",
@@ -47,3 +48,21 @@ def test_messy_values_are_counted_not_fatal(runner, tmp_path):
     result = runner.invoke(args=["match-file", source, str(tmp_path / "out.csv")])
     assert result.exit_code == 0
     assert "date_of_birth_not_iso: 1" in result.output and "national_insurance_invalid: 1" in result.output
+
+
+def test_review_file_holds_the_doubtful_pairs_and_the_summary_counts_both(runner, tmp_path):
+    rows = ROWS + [
+        # Same name and date of birth, nothing else to tell them apart: an officer decides.
+        "r6,WDC,Imran,Qureshi,1979-03-14,1 Mill Lane,Chesham,HP5 1AA,,",
+        "r7,CDC,Imran,Qureshi,1979-03-14,7 Oak Way,Marlow,SL7 2BB,,",
+    ]
+    source = _write(tmp_path / "in.csv", HEADER + "\n".join(rows) + "\n")
+    out, review = tmp_path / "out.csv", tmp_path / "review.csv"
+    result = runner.invoke(args=["match-file", source, str(out), "--review", str(review)])
+    assert result.exit_code == 0, result.output
+    linked = {(row["id_a"], row["id_b"]) for row in csv.DictReader(out.open())}
+    doubtful = list(csv.DictReader(review.open()))
+    assert linked == {("r1", "r2"), ("r3", "r4")}
+    assert [(row["id_a"], row["id_b"]) for row in doubtful] == [("r6", "r7")]
+    assert doubtful[0]["reason"].startswith("Review")
+    assert f"Auto-linked: 2 pairs. Sent to review: 1 pair (written to {review})." in result.output

@@ -16,9 +16,16 @@ from seed.demo import DEMO_PASSWORD, DEMO_USERS
 
 
 def _digest() -> str:
-    rows = db.session.execute(select(
-        PersonRecord.authority_reference, PersonRecord.forenames, PersonRecord.surname, PersonRecord.date_of_birth,
-        PersonRecord.national_insurance, PersonRecord.driving_licence_number).order_by(PersonRecord.id)).all()
+    rows = db.session.execute(
+        select(
+            PersonRecord.authority_reference,
+            PersonRecord.forenames,
+            PersonRecord.surname,
+            PersonRecord.date_of_birth,
+            PersonRecord.national_insurance,
+            PersonRecord.driving_licence_number,
+        ).order_by(PersonRecord.id)
+    ).all()
     licences = db.session.execute(select(Licence.number, Licence.status).order_by(Licence.id)).all()
     sanctions = db.session.execute(select(Sanction.sanction_type, Sanction.grounds, Sanction.decided_on)
                                    .order_by(Sanction.id)).all()
@@ -50,9 +57,9 @@ def test_seed_demo_if_empty_keeps_existing_data(app, runner):
 
 
 def test_same_seed_reproduces_the_same_register(app, runner, tmp_path):
-    from config import TestingConfig
     from flask_migrate import upgrade
 
+    from config import TestingConfig
     from licensing import create_app
 
     runner.invoke(args=["seed", "demo", "--records", "120", "--seed", "7"])

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovSubmitInput, GovTextInput
-from wtforms import BooleanField, SelectField, SelectChoice, SubmitField
+from wtforms import BooleanField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from licensing.auth.models import Role
@@ -12,16 +12,24 @@ KIND_CHOICES = [SelectChoice(kind.value, kind.label) for kind in AuthorityKind]
 
 
 class UserForm(FlaskForm):
-    name = CleanStringField("Full name", widget=GovTextInput(), validators=[DataRequired("Enter the name"), Length(max=120)])
+    name = CleanStringField(
+        "Full name", widget=GovTextInput(), validators=[DataRequired("Enter the name"), Length(max=120)]
+    )
     authority_id = SelectField("Authority", widget=GovSelect(), coerce=int)
     role = SelectField("Role", widget=GovSelect(), choices=ROLE_CHOICES)
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
 class NewUserForm(UserForm):
-    email = CleanStringField("Email address", widget=GovTextInput(),
-                             validators=[DataRequired("Enter the email address"), Length(max=254),
-                                         Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an email address like name@example.com")])
+    email = CleanStringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[
+            DataRequired("Enter the email address"),
+            Length(max=254),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an email address like name@example.com"),
+        ],
+    )
 
 
 class EditUserForm(UserForm):
@@ -41,9 +49,17 @@ class UnlockForm(FlaskForm):
 
 
 class AuthorityForm(FlaskForm):
-    code = CleanStringField("Code", widget=GovTextInput(),
-                            validators=[DataRequired("Enter a short code"), Length(max=20),
-                                        Regexp(r"^[A-Z0-9-]+$", message="Code must be capital letters, digits and hyphens")])
-    name = CleanStringField("Name", widget=GovTextInput(), validators=[DataRequired("Enter the name"), Length(max=120)])
+    code = CleanStringField(
+        "Code",
+        widget=GovTextInput(),
+        validators=[
+            DataRequired("Enter a short code"),
+            Length(max=20),
+            Regexp(r"^[A-Z0-9-]+$", message="Code must be capital letters, digits and hyphens"),
+        ],
+    )
+    name = CleanStringField(
+        "Name", widget=GovTextInput(), validators=[DataRequired("Enter the name"), Length(max=120)]
+    )
     kind = SelectField("Kind", widget=GovSelect(), choices=KIND_CHOICES)
     submit = SubmitField("Save", widget=GovSubmitInput())

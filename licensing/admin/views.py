@@ -14,7 +14,7 @@ from licensing.admin.forms import (
 from licensing.auth import two_factor as totp
 from licensing.auth.forms import ResetTwoFactorForm
 from licensing.auth.models import Role, User
-from licensing.auth.permissions import roles_required
+from licensing.auth.permissions import ADMINISTRATORS, roles_required
 from licensing.auth.services import (
     approve_police_access,
     create_user,
@@ -32,6 +32,8 @@ from licensing.errors import RuleViolation
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 NAV_ITEMS: list = [
+    ("admin.users", "Users", ADMINISTRATORS),
+    ("admin.authorities", "Authorities", ADMINISTRATORS),
     ("admin.approvals", "Police access approvals", (Role.ADMINISTRATOR, Role.POLICE_SPOC)),
     ("auth.change_password", "Change password", tuple(Role)),
 ]
@@ -51,7 +53,7 @@ def _authority_choices(form) -> None:
 
 
 @bp.get("/users")
-@roles_required(Role.ADMINISTRATOR)
+@roles_required(*ADMINISTRATORS)
 def users():
     page = db.paginate(select(User).order_by(User.email), page=request.args.get("page", 1, type=int),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
@@ -59,7 +61,7 @@ def users():
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@roles_required(Role.ADMINISTRATOR)
+@roles_required(*ADMINISTRATORS)
 def new_user():
     form = NewUserForm()
     _authority_choices(form)
@@ -79,15 +81,21 @@ def new_user():
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@roles_required(Role.ADMINISTRATOR)
+@roles_required(*ADMINISTRATORS)
 def edit_user(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = EditUserForm(obj=user)
     _authority_choices(form)
     if form.validate_on_submit():
         try:
-            update_user(user, name=form.name.data, authority=db.session.get(Authority, form.authority_id.data),
-                        role=Role(form.role.data), is_enabled=form.is_enabled.data, actor=current_user)
+            update_user(
+                user,
+                name=form.name.data,
+                authority=db.session.get(Authority, form.authority_id.data),
+                role=Role(form.role.data),
+                is_enabled=form.is_enabled.data,
+                actor=current_user,
+            )
         except RuleViolation as error:
             db.session.rollback()
             form.role.errors.append(str(error))
@@ -103,7 +111,8 @@ def edit_user(user_id: int):
 def _show_setup_link(user: User, token: str):
     """The link is shown once, to be sent to the user; only its hash is kept."""
     link = url_for("auth.set_up", token=token, _external=True)
-    return render_template("admin/setup_link.html", user=user, link=link, title=f"Set-up link for {user.email}")
+    return render_template("admin/setup_link.html", user=user, link=link,
+                           title=f"Set-up link for {user.email}")
 
 
 @bp.post("/users/<int:user_id>/setup-link")
@@ -152,12 +161,13 @@ def reset_two_factor(user_id: int):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(f"Two-factor sign-in reset for {user.email}: they set it up again at their next sign-in", "success")
+            flash(f"Two-factor sign-in reset for {user.email}: they set it up again at their next sign-in",
+                  "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.post("/users/<int:user_id>/unlock")
-@roles_required(Role.ADMINISTRATOR)
+@roles_required(*ADMINISTRATORS)
 def unlock(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     if UnlockForm().validate_on_submit():
@@ -168,18 +178,23 @@ def unlock(user_id: int):
 
 
 @bp.get("/authorities")
-@roles_required(Role.ADMINISTRATOR)
+@roles_required(*ADMINISTRATORS)
 def authorities():
     return render_template("admin/authorities.html", authorities=all_authorities(), title="Authorities")
 
 
 @bp.route("/authorities/new", methods=["GET", "POST"])
-@roles_required(Role.ADMINISTRATOR)
+@roles_required(*ADMINISTRATORS)
 def new_authority():
     form = AuthorityForm()
     if form.validate_on_submit():
         try:
-            create_authority(code=form.code.data, name=form.name.data, kind=AuthorityKind(form.kind.data), actor=current_user)
+            create_authority(
+                code=form.code.data,
+                name=form.name.data,
+                kind=AuthorityKind(form.kind.data),
+                actor=current_user,
+            )
         except RuleViolation as error:
             db.session.rollback()
             form.code.errors.append(str(error))
@@ -187,4 +202,6 @@ def new_authority():
             db.session.commit()
             flash(f"Authority {form.name.data} added", "success")
             return redirect(url_for("admin.authorities"))
-    return render_template("admin/authority_form.html", form=form, title="Add an authority"), 400 if form.errors else 200
+    return render_template(
+        "admin/authority_form.html", form=form, title="Add an authority"
+    ), 400 if form.errors else 200

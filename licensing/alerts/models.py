@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from licensing.db import created_at, db, intpk, str_enum, text
+from licensing.enums import LabelledEnum
 
 if TYPE_CHECKING:
     from licensing.auth.models import User
@@ -15,20 +15,16 @@ if TYPE_CHECKING:
     from licensing.people.models import Identity
 
 
-class AlertKind(enum.StrEnum):
-    DECISION = "decision"
-    COMPLAINT = "complaint"
-    POLICE_INFORMATION = "police_information"
-    NEW_LINK = "new_link"
-
-    @property
-    def label(self) -> str:
-        return {"decision": "Licensing decision", "complaint": "Sexual or safeguarding complaint",
-                "police_information": "Police information", "new_link": "New link to an adverse record"}[self.value]
+class AlertKind(LabelledEnum):
+    DECISION = "decision", "Licensing decision"
+    COMPLAINT = "complaint", "Sexual or safeguarding complaint"
+    POLICE_INFORMATION = "police_information", "Police information"
+    NEW_LINK = "new_link", "New link to an adverse record"
 
 
 class Alert(db.Model):
-    """Tells an authority that holds a current licence or badge for an identity that something was recorded."""
+    """Tells an authority that holds a current licence or badge for an identity that something was
+    recorded."""
 
     __tablename__ = "alerts"
     __table_args__ = (Index("ix_alerts_authority_open", "authority_id", "acknowledged_at"),)

@@ -1,4 +1,5 @@
-"""Alerts between authorities: whoever holds a current licence or badge for an identity hears of new concerns."""
+"""Alerts between authorities: whoever holds a current licence or badge for an identity hears of new
+concerns."""
 
 from __future__ import annotations
 
@@ -14,18 +15,17 @@ from licensing.auth.models import User
 from licensing.authorities.models import Authority
 from licensing.db import db, utcnow
 from licensing.errors import RuleViolation
-from licensing.intelligence.models import IntelligenceStatus
-from licensing.licences.models import BadgeStatus
+from licensing.intelligence.models import POLICE_MARKER, IntelligenceStatus
+from licensing.licences import is_current
 from licensing.people.models import Identity, PersonRecord
+from licensing.people.signals import adverse_unlinked, identities_joined
 
 
 def current_holders(records: Iterable[PersonRecord], today: dt.date) -> set[int]:
     """Authorities holding a current licence or a valid, unexpired badge on any of these records."""
     holders: set[int] = set()
     for record in records:
-        if any(licence.is_current(today) for licence in record.licences):
-            holders.add(record.authority_id)
-        if any(b.status is BadgeStatus.VALID and b.expires_on >= today for b in record.badges):
+        if any(is_current(held, today) for held in (*record.licences, *record.badges)):
             holders.add(record.authority_id)
     return holders
 
@@ -51,7 +51,7 @@ def adverse_items(records: Iterable[PersonRecord]) -> list[tuple[Any, str]]:
                   for s in record.sanctions if s.sanction_type.is_adverse]
         items += [(c, f"{c.category.label} complaint to {c.authority.name}")
                   for c in record.complaints if c.category.is_sexual_or_safeguarding]
-        items += [(i, "Police hold information: contact the point of contact")
+        items += [(i, POLICE_MARKER)
                   for i in record.intelligence_items if i.status is not IntelligenceStatus.WITHDRAWN]
     return items
 
@@ -64,26 +64,46 @@ def alert_on_new_link(left: list[PersonRecord], right: list[PersonRecord], ident
         holders = current_holders(holders_side, today)
         for subject, description in adverse_items(adverse_side):
             for authority_id in sorted(holders - {subject.authority_id}):
-                alerts.append(Alert(authority_id=authority_id, identity_id=identity.id, kind=AlertKind.NEW_LINK,
-                                    subject_type=subject.__tablename__, subject_id=subject.id,
-                                    summary=f"Newly linked record: {description}",
-                                    raised_by_authority_id=subject.authority_id))
+                alerts.append(
+                    Alert(
+                        authority_id=authority_id,
+                        identity_id=identity.id,
+                        kind=AlertKind.NEW_LINK,
+                        subject_type=subject.__tablename__,
+                        subject_id=subject.id,
+                        summary=f"Newly linked record: {description}",
+                        raised_by_authority_id=subject.authority_id,
+                    )
+                )
     db.session.add_all(alerts)
     db.session.flush()
     return alerts
 
 
-def alert_on_unlink(adverse: Iterable[Any], *, identity: Identity, record: PersonRecord, actor: User) -> list[Alert]:
+def alert_on_unlink(
+    adverse: Iterable[Any], *, identity: Identity, record: PersonRecord, actor: User
+) -> list[Alert]:
     """Tell each authority holding an adverse decision that a record was unlinked from that person."""
     alerts = [Alert(authority_id=subject.authority_id, identity_id=identity.id, kind=AlertKind.DECISION,
                     subject_type=subject.__tablename__, subject_id=subject.id,
-                    summary=f"Record {record.authority.code} {record.authority_reference} was unlinked from a person "
-                            f"holding your decision",
+                    summary=f"Record {record.authority.code} {record.authority_reference} was unlinked "
+                            f"from a person holding your decision",
                     raised_by_authority_id=actor.authority_id)
               for subject in adverse if subject.authority_id != actor.authority_id]
     db.session.add_all(alerts)
     db.session.flush()
     return alerts
+
+
+@adverse_unlinked.connect
+def _alert_on_unlink(identity: Identity, *, adverse: list, record: PersonRecord, actor: User) -> None:
+    alert_on_unlink(adverse, identity=identity, record=record, actor=actor)
+
+
+@identities_joined.connect
+def _alert_on_join(identity: Identity, *, left: list[PersonRecord], right: list[PersonRecord],
+                   today: dt.date) -> None:
+    alert_on_new_link(left, right, identity, today=today)
 
 
 def open_alerts(authority_id: int) -> Select:

@@ -13,9 +13,15 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     action = SelectField("Action", widget=GovSelect(), validators=[Optional()], validate_choice=True)
-    user_email = CleanStringField("User email", widget=GovTextInput(), validators=[Optional(), Length(max=254)])
-    authority_code = CleanStringField("Authority code", widget=GovTextInput(), validators=[Optional(), Length(max=20)])
-    subject_id = CleanStringField("Subject id", widget=GovTextInput(), validators=[Optional(), Length(max=40)])
+    user_email = CleanStringField(
+        "User email", widget=GovTextInput(), validators=[Optional(), Length(max=254)]
+    )
+    authority_code = CleanStringField(
+        "Authority code", widget=GovTextInput(), validators=[Optional(), Length(max=20)]
+    )
+    subject_id = CleanStringField(
+        "Subject id", widget=GovTextInput(), validators=[Optional(), Length(max=40)]
+    )
     date_from = GovDate("From", validators=[Optional()])
     date_to = GovDate("To", validators=[Optional()])
     submit = SubmitField("Filter", widget=GovSubmitInput())

@@ -21,7 +21,8 @@ def record(actor: User | None, action: str, subject: Any = None, *, reason: str 
            details: dict | None = None, email: str = "") -> AuditEvent:
     """Add one audit event in the caller's transaction, so it lands with the change it describes.
 
-    The time is the app server's clock, never a value from the request, and the event is sealed into the chain."""
+    The time is the app server's clock, never a value from the request, and the event is sealed into the
+    chain."""
     event = AuditEvent(
         occurred_at=utcnow(),
         user_id=actor.id if actor else None,

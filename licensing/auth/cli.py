@@ -22,7 +22,14 @@ def create_admin(email: str, name: str, authority_code: str, password: str) -> N
     if authority is None:
         raise click.ClickException(f"No authority with code {authority_code}")
     try:
-        create_user(email=email, name=name, authority=authority, role=Role.ADMINISTRATOR, password=password, actor=None)
+        create_user(
+            email=email,
+            name=name,
+            authority=authority,
+            role=Role.ADMINISTRATOR,
+            password=password,
+            actor=None,
+        )
     except RuleViolation as error:
         raise click.ClickException(str(error)) from error
     db.session.commit()

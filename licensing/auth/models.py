@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
@@ -9,23 +8,20 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from licensing.db import bool_false, created_at, db, intpk, str_enum
+from licensing.enums import LabelledEnum
 
 if TYPE_CHECKING:
     from licensing.authorities.models import Authority
 
 
-class Role(enum.StrEnum):
-    LICENSING_OFFICER = "licensing_officer"
-    TRANSPORT_OFFICER = "client_transport_officer"
-    POLICE_SPOC = "police_spoc"
-    ADMINISTRATOR = "administrator"
-    AUDITOR = "auditor"
-
-    @property
-    def label(self) -> str:
-        return {"licensing_officer": "Licensing officer", "client_transport_officer": "Client-transport officer",
-                "police_spoc": "Police point of contact", "administrator": "Administrator",
-                "auditor": "Auditor"}[self.value]
+class Role(LabelledEnum):
+    LICENSING_OFFICER = "licensing_officer", "Licensing officer"
+    TRANSPORT_OFFICER = "client_transport_officer", "Client-transport officer"
+    POLICE_SPOC = "police_spoc", "Police point of contact"
+    ADMINISTRATOR = "administrator", "Administrator"
+    AUDITOR = "auditor", "Auditor"
+    LICENSING_MANAGER = "licensing_manager", "Licensing manager"
+    SAFEGUARDING_LEAD = "county_safeguarding_lead", "County safeguarding lead"
 
 
 class User(UserMixin, db.Model):
@@ -52,7 +48,8 @@ class User(UserMixin, db.Model):
     # Police access waits for the police point of contact or a second administrator (issue 12, finding 5).
     approval_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     is_approval_pending: Mapped[bool_false]
-    # TOTP second factor (RFC 6238): the secret, the last time-step accepted (codes work once) and recovery codes
+    # TOTP second factor (RFC 6238): the secret, the last time-step accepted (codes work once) and recovery
+    # codes
     # (SHA-256 of high-entropy random codes, each removed when used).
     totp_secret: Mapped[str] = mapped_column(String(64), default="", server_default="")
     totp_last_step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -30,6 +30,10 @@ ROLE_AUTHORITY_KINDS = {
     Role.POLICE_SPOC: {AuthorityKind.POLICE},
     Role.ADMINISTRATOR: set(AuthorityKind),
     Role.AUDITOR: set(AuthorityKind),
+    # Reports only: a manager sees their own district's figures; the county lead is hosted by the county
+    # council.
+    Role.LICENSING_MANAGER: {AuthorityKind.LICENSING},
+    Role.SAFEGUARDING_LEAD: {AuthorityKind.CLIENT_TRANSPORT},
 }
 
 MIN_PASSWORD_LENGTH = 12
@@ -39,8 +43,11 @@ MIN_PASSWORD_SCORE = 3  # zxcvbn's 0-4 guessability score
 
 def password_hasher() -> PasswordHasher:
     cfg = current_app.config
-    return PasswordHasher(time_cost=cfg.get("ARGON2_TIME_COST", 3), memory_cost=cfg.get("ARGON2_MEMORY_COST", 65536),
-                          parallelism=cfg.get("ARGON2_PARALLELISM", 4))
+    return PasswordHasher(
+        time_cost=cfg.get("ARGON2_TIME_COST", 3),
+        memory_cost=cfg.get("ARGON2_MEMORY_COST", 65536),
+        parallelism=cfg.get("ARGON2_PARALLELISM", 4),
+    )
 
 
 def hash_password(password: str) -> str:
@@ -61,7 +68,9 @@ def check_password_policy(password: str, *, email: str = "", name: str = "") -> 
     if password.lower() in _breached_passwords():
         raise RuleViolation("That password appears in lists of breached passwords: choose another")
     if zxcvbn(password, user_inputs=[email, name, *email.split("@")])["score"] < MIN_PASSWORD_SCORE:
-        raise RuleViolation("Choose a password that is harder to guess, for example three or four unrelated words")
+        raise RuleViolation(
+            "Choose a password that is harder to guess, for example three or four unrelated words"
+        )
 
 
 @cache
@@ -85,7 +94,8 @@ def _verify(password_hash: str, password: str) -> bool:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """Return the user if the password is right and the account usable; count failures and lock after too many.
+    """Return the user if the password is right and the account usable; count failures and lock after too
+    many.
 
     Each attempt first reserves itself with one atomic UPDATE ... RETURNING, so parallel guesses can never get
     more tries than LOGIN_MAX_FAILURES (finding 2); refused attempts still cost one hash verification."""
@@ -99,10 +109,12 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     # A lock that has run out is cleared before counting afresh.
     db.session.execute(update(User).where(User.id == user.id, User.locked_until <= now)
-                       .values(locked_until=None, failed_login_count=0).execution_options(synchronize_session=False))
+                       .values(locked_until=None, failed_login_count=0)
+                       .execution_options(synchronize_session=False))
     attempts, locked_until = db.session.execute(
         update(User).where(User.id == user.id).values(failed_login_count=User.failed_login_count + 1)
-        .returning(User.failed_login_count, User.locked_until).execution_options(synchronize_session=False)).one()
+        .returning(User.failed_login_count, User.locked_until)
+        .execution_options(synchronize_session=False)).one()
     db.session.refresh(user)
     if (locked_until and locked_until > now) or attempts > cfg["LOGIN_MAX_FAILURES"]:
         _verify(_dummy_hash(), password)
@@ -148,7 +160,9 @@ def create_user(*, email: str, name: str, authority: Authority, role: Role, acto
                 must_change_password=password is not None)
     db.session.add(user)
     db.session.flush()
-    record(actor, "user.created", user, details={"email": email, "role": role.value, "authority": authority.code})
+    record(
+        actor, "user.created", user, details={"email": email, "role": role.value, "authority": authority.code}
+    )
     if role is Role.POLICE_SPOC and actor is not None:
         _request_police_approval(user, actor=actor)
     return user
@@ -185,7 +199,9 @@ def approve_police_access(user: User, *, actor: User) -> None:
         raise NotPermitted("Police access needs the police point of contact or a second administrator")
     user.is_approval_pending = False
     db.session.flush()
-    record(actor, "user.police_access_approved", user, details={"requested_by": user.approval_requested_by_id})
+    record(
+        actor, "user.police_access_approved", user, details={"requested_by": user.approval_requested_by_id}
+    )
 
 
 def issue_setup_link(user: User, *, actor: User | None) -> str:
@@ -236,14 +252,21 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def update_user(user: User, *, name: str, authority: Authority, role: Role, is_enabled: bool, actor: User) -> User:
+def update_user(
+    user: User, *, name: str, authority: Authority, role: Role, is_enabled: bool, actor: User
+) -> User:
     """Change a user's details; disabling ends their sessions at once."""
     if authority.kind not in ROLE_AUTHORITY_KINDS[role]:
         raise RuleViolation(f"A {role.label.lower()} must belong to a {_kind_names(role)}")
     if user.id == actor.id and (not is_enabled or role is not user.role):
         raise RuleViolation("You cannot disable your own account or change your own role")
     changes = {}
-    for field, value in (("name", name.strip()), ("authority_id", authority.id), ("role", role), ("is_enabled", is_enabled)):
+    for field, value in (
+        ("name", name.strip()),
+        ("authority_id", authority.id),
+        ("role", role),
+        ("is_enabled", is_enabled),
+    ):
         if getattr(user, field) != value:
             changes[field] = str(value)
             setattr(user, field, value)

@@ -1,6 +1,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from licensing.audit import record
 from licensing.auth import two_factor as totp
 from licensing.auth.forms import (
     ChangePasswordForm,
@@ -58,7 +59,9 @@ def sign_in():
             session["pending_since"] = utcnow().timestamp()
             return redirect(url_for("auth.two_factor" if user.has_two_factor else "auth.enrol"))
         cfg = current_app.config
-        error = SIGN_IN_ERROR.format(n=cfg["LOGIN_MAX_FAILURES"], minutes=int(cfg["LOGIN_LOCKOUT"].total_seconds() // 60))
+        error = SIGN_IN_ERROR.format(
+            n=cfg["LOGIN_MAX_FAILURES"], minutes=int(cfg["LOGIN_LOCKOUT"].total_seconds() // 60)
+        )
     return render_template("auth/sign_in.html", form=form, error=error), (200 if error is None else 401)
 
 
@@ -67,8 +70,6 @@ def sign_in():
 def sign_out():
     form = SignOutForm()
     if form.validate_on_submit():
-        from licensing.audit import record
-
         end_sessions(current_user)
         record(current_user, "auth.signed_out", current_user)
         db.session.commit()
@@ -156,7 +157,9 @@ def _two_factor_key() -> str:
 
 
 @bp.route("/sign-in/two-factor", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["TWO_FACTOR_RATE_LIMIT"], methods=["POST"], key_func=_two_factor_key)
+@limiter.limit(
+    lambda: current_app.config["TWO_FACTOR_RATE_LIMIT"], methods=["POST"], key_func=_two_factor_key
+)
 @limiter.limit(lambda: current_app.config["TWO_FACTOR_RATE_LIMIT"], methods=["POST"])
 def two_factor():
     user = _pending_user()
@@ -169,11 +172,15 @@ def two_factor():
         if ok:
             return _complete_sign_in(user)
         form.code.errors.append("That code is not right, or it has been used already. Wait for a new code.")
-    return render_template("auth/two_factor.html", form=form, title="Enter your code"), 400 if form.errors else 200
+    return render_template(
+        "auth/two_factor.html", form=form, title="Enter your code"
+    ), 400 if form.errors else 200
 
 
 @bp.route("/sign-in/enrol", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["TWO_FACTOR_RATE_LIMIT"], methods=["POST"], key_func=_two_factor_key)
+@limiter.limit(
+    lambda: current_app.config["TWO_FACTOR_RATE_LIMIT"], methods=["POST"], key_func=_two_factor_key
+)
 def enrol():
     """First sign-in: scan the QR code, confirm with one code, keep the recovery codes."""
     user = _pending_user()

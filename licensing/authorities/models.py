@@ -1,20 +1,15 @@
-import enum
 
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from licensing.db import db, intpk, str_enum
+from licensing.enums import LabelledEnum
 
 
-class AuthorityKind(enum.StrEnum):
-    LICENSING = "licensing_authority"
-    CLIENT_TRANSPORT = "client_transport"
-    POLICE = "police"
-
-    @property
-    def label(self) -> str:
-        return {"licensing_authority": "Licensing authority", "client_transport": "Client transport",
-                "police": "Police force"}[self.value]
+class AuthorityKind(LabelledEnum):
+    LICENSING = "licensing_authority", "Licensing authority"
+    CLIENT_TRANSPORT = "client_transport", "Client transport"
+    POLICE = "police", "Police force"
 
 
 class Authority(db.Model):

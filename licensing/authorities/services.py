@@ -1,12 +1,18 @@
 """Authorities are data: adding one needs no code change."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from sqlalchemy import func, or_, select
 
 from licensing.audit import record
-from licensing.auth.models import User
 from licensing.authorities.models import Authority, AuthorityKind
 from licensing.db import db
 from licensing.errors import RuleViolation
+
+if TYPE_CHECKING:
+    from licensing.auth.models import User
 
 
 def create_authority(*, code: str, name: str, kind: AuthorityKind, actor: User | None) -> Authority:

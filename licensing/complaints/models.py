@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from licensing.db import created_at, db, intpk, short_str, str_enum, text
+from licensing.enums import LabelledEnum
 from licensing.licences.rules import normalise_reference
 
 if TYPE_CHECKING:
@@ -16,19 +16,15 @@ if TYPE_CHECKING:
     from licensing.people.models import PersonRecord
 
 
-class ComplaintSource(enum.StrEnum):
+class ComplaintSource(LabelledEnum):
     PUBLIC = "public"
     OPERATOR = "operator"
     SCHOOL = "school"
     POLICE = "police"
     OTHER_AUTHORITY = "other_authority"
 
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
-
-class ComplaintCategory(enum.StrEnum):
+class ComplaintCategory(LabelledEnum):
     SEXUAL_HARASSMENT = "sexual_harassment"
     SAFEGUARDING = "safeguarding_concern"
     BEHAVIOUR = "behaviour"
@@ -36,10 +32,6 @@ class ComplaintCategory(enum.StrEnum):
     OVERCHARGING = "overcharging"
     RUDENESS = "rudeness"
     VEHICLE = "vehicle"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
     @property
     def is_sexual_or_safeguarding(self) -> bool:

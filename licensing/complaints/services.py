@@ -40,16 +40,34 @@ def record_complaint(record: PersonRecord, data: ComplaintInput, *, actor: User,
     if data.occurred_on and data.occurred_on > data.received_on:
         raise RuleViolation("The incident cannot be after the complaint was received")
     complaint = Complaint(
-        person=record, authority_id=record.authority_id, received_on=data.received_on, source=data.source,
-        category=data.category, occurred_on=data.occurred_on, place=data.place,
-        vehicle_registration=data.vehicle_registration, operator_name=data.operator_name,
-        narrative=data.narrative, substantiated=data.substantiated, outcome=data.outcome,
-        complainant_name=data.complainant_name, complainant_contact=data.complainant_contact, recorded_by_id=actor.id)
+        person=record,
+        authority_id=record.authority_id,
+        received_on=data.received_on,
+        source=data.source,
+        category=data.category,
+        occurred_on=data.occurred_on,
+        place=data.place,
+        vehicle_registration=data.vehicle_registration,
+        operator_name=data.operator_name,
+        narrative=data.narrative,
+        substantiated=data.substantiated,
+        outcome=data.outcome,
+        complainant_name=data.complainant_name,
+        complainant_contact=data.complainant_contact,
+        recorded_by_id=actor.id,
+    )
     db.session.add(complaint)
     db.session.flush()
-    audit(actor, "complaint.recorded", complaint, details={"record": record.id, "category": data.category.value})
+    audit(
+        actor, "complaint.recorded", complaint, details={"record": record.id, "category": data.category.value}
+    )
     if data.category.is_sexual_or_safeguarding:
-        raise_alerts(record.identity, kind=AlertKind.COMPLAINT, subject=complaint,
-                     summary=f"{data.category.label} complaint to {record.authority.name}", raised_by=record.authority,
-                     today=today)
+        raise_alerts(
+            record.identity,
+            kind=AlertKind.COMPLAINT,
+            subject=complaint,
+            summary=f"{data.category.label} complaint to {record.authority.name}",
+            raised_by=record.authority,
+            today=today,
+        )
     return complaint

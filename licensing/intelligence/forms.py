@@ -1,5 +1,5 @@
-"""The police point of contact's forms: the licensed-or-badged search, and submitting, updating and withdrawing
-graded intelligence. Forms check shape only; the rules that need the database live in services."""
+"""The police point of contact's forms: the licensed-or-badged search, and submitting, updating and
+withdrawing graded intelligence. Forms check shape only; the rules that need the database live in services."""
 
 import datetime as dt
 import re
@@ -15,6 +15,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectChoice, SelectMultipleField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
+from licensing.authorities.models import Authority
 from licensing.forms import CleanStringField, GovDate, clean_text, no_control_characters
 from licensing.intelligence.models import (
     HandlingCode,
@@ -27,10 +28,11 @@ from licensing.intelligence.models import (
 from licensing.intelligence.services import (
     IntelligenceInput,
     latest_review_date,
-    normalise_vrm,
-    sharing_recipients,
 )
+from licensing.licences.rules import normalise_vrm
+from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
 from licensing.people.forms import ReasonField, SearchForm, valid_dvla, valid_ni, valid_postcode
+from licensing.people.services import AddressInput, PersonRecordInput
 
 FORCE_REFERENCE = r"^[A-Za-z0-9][A-Za-z0-9/-]*$"
 VRM = re.compile(r"^[A-Z0-9]{2,8}$")
@@ -39,7 +41,8 @@ OTHER_BASIS = "other"
 
 
 class GovRadioField(RadioField):
-    """Radios where nothing chosen gives the field's own "Select ..." message rather than "Not a valid choice"."""
+    """Radios where nothing chosen gives the field's own "Select ..." message rather than "Not a valid
+    choice"."""
 
     def __init__(self, label, *, message: str, **kwargs):
         super().__init__(label, widget=GovRadioInput(), validators=[DataRequired(message)], **kwargs)
@@ -53,7 +56,9 @@ class LongTextField(TextAreaField):
     """Free text that is NFC-normalised, trimmed, free of control characters and length-limited."""
 
     def __init__(self, label, *, max_length: int, required: str | None = None, **kwargs):
-        validators = [DataRequired(required)] if required else []  # Optional() would skip the cross-field checks
+        validators = (
+            [DataRequired(required)] if required else []
+        )  # Optional() would skip the cross-field checks
         validators += [Length(max=max_length, message=f"{label} must be {max_length:,} characters or fewer"),
                        no_control_characters]
         super().__init__(label, widget=GovTextArea(), filters=[clean_text], validators=validators, **kwargs)
@@ -83,7 +88,8 @@ def valid_vrm(form, field) -> None:
 
 
 class PoliceSearchForm(SearchForm):
-    """The generic search plus a vehicle registration, for "is this person licensed or badged, and by whom"."""
+    """The generic search plus a vehicle registration, for "is this person licensed or badged, and by
+    whom"."""
 
     vehicle_registration = CleanStringField("Vehicle registration", widget=GovTextInput(),
                                             validators=[Optional(), Length(max=10), valid_vrm])
@@ -104,19 +110,32 @@ class IntelligenceForm(FlaskForm):
     handling_code = GovRadioField("Handling code", message="Select the handling code",
                                   description="Whether the sanitised summary may be shared",
                                   choices=[SelectChoice(h.value, h.label) for h in HandlingCode])
-    handling_conditions = LongTextField("Handling conditions", max_length=1000,
-                                        description="Required for handling code C. They travel with the item.")
-    category = GovRadioField("Category", message="Select the category", description="What the information is about",
-                             choices=[SelectChoice(c.value, c.label) for c in IntelligenceCategory])
+    handling_conditions = LongTextField(
+        "Handling conditions",
+        max_length=1000,
+        description="Required for handling code C. They travel with the item.",
+    )
+    category = GovRadioField(
+        "Category",
+        message="Select the category",
+        description="What the information is about",
+        choices=[SelectChoice(c.value, c.label) for c in IntelligenceCategory],
+    )
     status = GovRadioField("Status", message="Select the status", description="Where the case has got to",
                            choices=[SelectChoice(s.value, s.label) for s in IntelligenceStatus
                                     if s is not IntelligenceStatus.WITHDRAWN])
     force_reference = CleanStringField(
-        "Force reference", widget=GovTextInput(),
-        validators=[DataRequired("Enter the force reference"),
-                    Length(max=40, message="Force reference must be 40 characters or fewer"),
-                    Regexp(FORCE_REFERENCE, message="Force reference must be letters, numbers, slashes and hyphens, "
-                                                    "like TVP/2026/01234")])
+        "Force reference",
+        widget=GovTextInput(),
+        validators=[
+            DataRequired("Enter the force reference"),
+            Length(max=40, message="Force reference must be 40 characters or fewer"),
+            Regexp(
+                FORCE_REFERENCE,
+                message="Force reference must be letters, numbers, slashes and hyphens, like TVP/2026/01234",
+            ),
+        ],
+    )
     legal_basis = GovRadioField("Legal basis for sharing", message="Select the legal basis for sharing",
                                 description="The route by which the police share this information",
                                 choices=[*(SelectChoice(k, v) for k, v in LEGAL_BASES.items()),
@@ -124,24 +143,31 @@ class IntelligenceForm(FlaskForm):
     legal_basis_other = CleanStringField("Other legal basis", widget=GovTextInput(),
                                          description="Only if you chose other",
                                          validators=[Length(max=200)])
-    full_text = LongTextField("Full intelligence text", max_length=10000, required="Enter the full intelligence text",
-                              description="Seen only by police users.")
+    full_text = LongTextField(
+        "Full intelligence text",
+        max_length=10000,
+        required="Enter the full intelligence text",
+        description="Seen only by police users.",
+    )
     sanitised_summary = LongTextField(
         "Sanitised summary for sharing", max_length=2000, required="Enter the sanitised summary for sharing",
         description="Remove source details. Recipients see only this, when the handling code allows.")
     recipients = RecipientsField(
         "Recipients",
-        description="Authorities that may see the sanitised summary under handling code C. With handling code P "
-                    "every licensing authority and the client-transport team may see it.")
+        description="Authorities that may see the sanitised summary under handling code C. With handling code P "  # noqa: E501
+        "every licensing authority and the client-transport team may see it.",
+    )
     review_on = GovDate("Review date", validators=[InputRequired("Enter the review date")])
     submit = SubmitField("Submit intelligence", widget=GovSubmitInput())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, recipients: list[Authority], **kwargs):
+        """`recipients`: the authorities the item may be shared with (the view asks the service)."""
         super().__init__(*args, **kwargs)
-        self.recipients.choices = [SelectChoice(a.id, a.name) for a in sharing_recipients()]
+        self.recipients.choices = [SelectChoice(a.id, a.name) for a in recipients]
         self.today = dt.date.today()
-        self.review_on.description = (f"After today and no later than {latest_review_date(self.today):%d %m %Y}, "
-                                      "for example 27 3 2027")
+        self.review_on.description = (
+            f"After today and no later than {latest_review_date(self.today):%d %m %Y}, for example 27 3 2027"
+        )
 
     def validate_handling_conditions(self, field) -> None:
         if self.handling_code.data == HandlingCode.CONDITIONS.value and not field.data:
@@ -153,7 +179,9 @@ class IntelligenceForm(FlaskForm):
 
     def validate_sanitised_summary(self, field) -> None:
         if field.data and field.data == self.full_text.data:
-            raise ValidationError("The sanitised summary must not be the full text: remove the source details")
+            raise ValidationError(
+                "The sanitised summary must not be the full text: remove the source details"
+            )
 
     def validate_review_on(self, field) -> None:
         if field.data and not self.today < field.data <= latest_review_date(self.today):
@@ -177,22 +205,39 @@ class IntelligenceForm(FlaskForm):
 class NewSubjectIntelligenceForm(IntelligenceForm):
     """An item about someone not yet in the register: the subject becomes a police-only person record."""
 
-    subject_forenames = CleanStringField("Forenames", widget=GovTextInput(),
-                                         validators=[DataRequired("Enter the subject's forenames"), Length(max=100)])
-    subject_surname = CleanStringField("Surname", widget=GovTextInput(),
-                                       validators=[DataRequired("Enter the subject's surname"), Length(max=100)])
-    subject_date_of_birth = GovDate("Date of birth", validators=[InputRequired("Enter the subject's date of birth")])
-    subject_sex = RadioField("Sex (optional)", widget=GovRadioInput(), validators=[Optional()], description="If known",
-                             choices=[SelectChoice("M", "Male"), SelectChoice("F", "Female")])
+    subject_forenames = CleanStringField(
+        "Forenames",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the subject's forenames"), Length(max=100)],
+    )
+    subject_surname = CleanStringField(
+        "Surname",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the subject's surname"), Length(max=100)],
+    )
+    subject_date_of_birth = GovDate(
+        "Date of birth", validators=[InputRequired("Enter the subject's date of birth")]
+    )
+    subject_sex = RadioField(
+        "Sex (optional)",
+        widget=GovRadioInput(),
+        validators=[Optional()],
+        description="If known",
+        choices=[SelectChoice("M", "Male"), SelectChoice("F", "Female")],
+    )
     subject_address_line = CleanStringField("Address line 1 (optional)", widget=GovTextInput(),
                                             validators=[Length(max=120)])
-    subject_town = CleanStringField("Town (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
+    subject_town = CleanStringField(
+        "Town (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=100)]
+    )
     subject_postcode = CleanStringField("Postcode (optional)", widget=GovTextInput(),
                                         validators=[Optional(), valid_postcode])
-    subject_driving_licence_number = CleanStringField("DVLA driving licence number (optional)",
-                                                      widget=GovTextInput(), validators=[Optional(), valid_dvla])
-    subject_national_insurance = CleanStringField("National Insurance number (optional)", widget=GovTextInput(),
-                                                  validators=[Optional(), valid_ni])
+    subject_driving_licence_number = CleanStringField(
+        "DVLA driving licence number (optional)", widget=GovTextInput(), validators=[Optional(), valid_dvla]
+    )
+    subject_national_insurance = CleanStringField(
+        "National Insurance number (optional)", widget=GovTextInput(), validators=[Optional(), valid_ni]
+    )
 
     def validate_subject_date_of_birth(self, field) -> None:
         if field.data and not dt.date(1900, 1, 1) <= field.data <= self.today:
@@ -203,13 +248,16 @@ class NewSubjectIntelligenceForm(IntelligenceForm):
             raise ValidationError("Enter the first line of the address, or leave the postcode blank")
 
     def subject_input(self):
-        from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
-        from licensing.people.services import AddressInput, PersonRecordInput
-
         addresses = ()
         if self.subject_address_line.data:
-            addresses = (AddressInput(self.subject_address_line.data, self.subject_town.data or "",
-                                      normalise_postcode(self.subject_postcode.data or ""), from_on=self.today),)
+            addresses = (
+                AddressInput(
+                    self.subject_address_line.data,
+                    self.subject_town.data or "",
+                    normalise_postcode(self.subject_postcode.data or ""),
+                    from_on=self.today,
+                ),
+            )
         return PersonRecordInput(
             authority_reference=self.force_reference.data, forenames=self.subject_forenames.data,
             surname=self.subject_surname.data, date_of_birth=self.subject_date_of_birth.data,
@@ -221,9 +269,10 @@ class NewSubjectIntelligenceForm(IntelligenceForm):
 class EditIntelligenceForm(IntelligenceForm):
     """The same item fields, prefilled, plus why it changed (the review decision log)."""
 
-    change_reason = ReasonField("Reason for the change",
-                                description="For example: review outcome, charged on 3 March, or handling changed. "
-                                            "It is recorded.")
+    change_reason = ReasonField(
+        "Reason for the change",
+        description="For example: review outcome, charged on 3 March, or handling changed. It is recorded.",
+    )
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
     @staticmethod
@@ -232,11 +281,17 @@ class EditIntelligenceForm(IntelligenceForm):
         return {
             "source_evaluation": item.source_evaluation.value,
             "intelligence_assessment": item.intelligence_assessment.value,
-            "handling_code": item.handling_code.value, "handling_conditions": item.handling_conditions,
-            "category": item.category.value, "status": item.status.value, "force_reference": item.force_reference,
-            "legal_basis": basis, "legal_basis_other": item.legal_basis if basis == OTHER_BASIS else "",
-            "full_text": item.full_text, "sanitised_summary": item.sanitised_summary,
-            "recipients": [a.id for a in item.recipients], "review_on": item.review_on,
+            "handling_code": item.handling_code.value,
+            "handling_conditions": item.handling_conditions,
+            "category": item.category.value,
+            "status": item.status.value,
+            "force_reference": item.force_reference,
+            "legal_basis": basis,
+            "legal_basis_other": item.legal_basis if basis == OTHER_BASIS else "",
+            "full_text": item.full_text,
+            "sanitised_summary": item.sanitised_summary,
+            "recipients": [a.id for a in item.recipients],
+            "review_on": item.review_on,
         }
 
 

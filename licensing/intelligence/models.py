@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from licensing.db import created_at, db, intpk, str_enum, text
+from licensing.enums import LabelledEnum
 
 if TYPE_CHECKING:
     from licensing.auth.models import User
@@ -15,45 +15,37 @@ if TYPE_CHECKING:
     from licensing.people.models import PersonRecord
 
 
-class SourceEvaluation(enum.StrEnum):
+class SourceEvaluation(LabelledEnum):
     """3x5x2 source grade."""
 
-    RELIABLE = "1"
-    UNTESTED = "2"
-    NOT_RELIABLE = "3"
-
-    @property
-    def label(self) -> str:
-        return {"1": "1: reliable", "2": "2: untested", "3": "3: not reliable"}[self.value]
+    RELIABLE = "1", "1: reliable"
+    UNTESTED = "2", "2: untested"
+    NOT_RELIABLE = "3", "3: not reliable"
 
 
-class IntelligenceAssessment(enum.StrEnum):
+class IntelligenceAssessment(LabelledEnum):
     """3x5x2 information grade."""
 
-    KNOWN_DIRECTLY = "A"
-    INDIRECT_CORROBORATED = "B"
-    INDIRECT = "C"
-    NOT_KNOWN = "D"
-    SUSPECTED_FALSE = "E"
-
-    @property
-    def label(self) -> str:
-        return {"A": "A: known directly to the source", "B": "B: known indirectly but corroborated",
-                "C": "C: known indirectly", "D": "D: not known", "E": "E: suspected to be false"}[self.value]
+    KNOWN_DIRECTLY = "A", "A: known directly to the source"
+    INDIRECT_CORROBORATED = "B", "B: known indirectly but corroborated"
+    INDIRECT = "C", "C: known indirectly"
+    NOT_KNOWN = "D", "D: not known"
+    SUSPECTED_FALSE = "E", "E: suspected to be false"
 
 
-class HandlingCode(enum.StrEnum):
-    """3x5x2 handling code: P lawful sharing permitted; C permitted with conditions that travel with the item."""
+class HandlingCode(LabelledEnum):
+    """3x5x2 handling code: P lawful sharing permitted; C permitted with conditions that travel with the
+    item."""
 
-    PERMITTED = "P"
-    CONDITIONS = "C"
-
-    @property
-    def label(self) -> str:
-        return {"P": "P: lawful sharing permitted", "C": "C: sharing permitted with conditions"}[self.value]
+    PERMITTED = "P", "P: lawful sharing permitted"
+    CONDITIONS = "C", "C: sharing permitted with conditions"
 
 
-class IntelligenceStatus(enum.StrEnum):
+# What anyone not cleared for an item sees of it: on the person page, in flags and in alerts.
+POLICE_MARKER = "Police hold information: contact the point of contact"
+
+
+class IntelligenceStatus(LabelledEnum):
     INTELLIGENCE = "intelligence"
     ARRESTED = "arrested"
     CHARGED = "charged"
@@ -61,12 +53,8 @@ class IntelligenceStatus(enum.StrEnum):
     CONVICTED = "convicted"
     WITHDRAWN = "withdrawn"
 
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
-
-class IntelligenceCategory(enum.StrEnum):
+class IntelligenceCategory(LabelledEnum):
     SEXUAL_OFFENCES = "sexual_offences"
     CHILD_EXPLOITATION = "child_exploitation"
     VIOLENCE = "violence"
@@ -74,10 +62,6 @@ class IntelligenceCategory(enum.StrEnum):
     DISHONESTY = "dishonesty"
     ROAD_SAFETY = "road_safety"
     OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
 
 intelligence_recipients = Table(

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from licensing.alerts.models import Alert
+from licensing.alerts.models import Alert, AlertKind
+from licensing.alerts.services import alerts_raised_by, raise_alerts
 from licensing.audit import record as audit
 from licensing.authorities.models import Authority, AuthorityKind
-from licensing.complaints.models import Complaint
 from licensing.db import db
 from licensing.errors import RuleViolation
 from licensing.intelligence.models import (
+    POLICE_MARKER,
     HandlingCode,
     IntelligenceAssessment,
     IntelligenceCategory,
@@ -22,18 +23,13 @@ from licensing.intelligence.models import (
     IntelligenceStatus,
     SourceEvaluation,
 )
-from licensing.licences.models import Badge, BadgeStatus, Licence, LicenceStatus, LicenceType
-from licensing.licences.rules import add_months, normalise_reference
-from licensing.people.access import can_see_record
+from licensing.licences.rules import add_months
 from licensing.people.models import Identity, PersonRecord
+from licensing.people.services import PersonRecordInput, create_person_record
 from licensing.sanctions.models import Sanction
 
 if TYPE_CHECKING:
     from licensing.auth.models import User
-    from licensing.people.search import SearchCriteria
-    from licensing.people.services import PersonRecordInput
-
-POLICE_MARKER = "Police hold information: contact the point of contact"
 
 
 @dataclass(frozen=True)
@@ -53,7 +49,8 @@ class IntelligenceView:
 
 
 def view_intelligence(item: IntelligenceItem, viewer: User) -> IntelligenceView | None:
-    """Apply the handling rules: police see everything; others see the sanitised summary when the handling code
+    """Apply the handling rules: police see everything; others see the sanitised summary when the handling
+    code
     permits sharing with them (P, or C with their authority among the recipients, conditions attached), and
     otherwise only the marker. Withdrawn items are shown to police only."""
     if viewer.is_police:
@@ -65,9 +62,15 @@ def view_intelligence(item: IntelligenceItem, viewer: User) -> IntelligenceView 
     recipient_ids = {authority.id for authority in item.recipients}
     shareable = item.handling_code is HandlingCode.PERMITTED or viewer.authority_id in recipient_ids
     if shareable and item.sanitised_summary:
-        return IntelligenceView(item.id, "summary", item.sanitised_summary, conditions=item.handling_conditions,
-                                status=item.status.label, category=item.category.label,
-                                submitted_on=item.submitted_on.isoformat())
+        return IntelligenceView(
+            item.id,
+            "summary",
+            item.sanitised_summary,
+            conditions=item.handling_conditions,
+            status=item.status.label,
+            category=item.category.label,
+            submitted_on=item.submitted_on.isoformat(),
+        )
     return IntelligenceView(item.id, "marker", POLICE_MARKER)
 
 
@@ -75,7 +78,11 @@ def view_intelligence(item: IntelligenceItem, viewer: User) -> IntelligenceView 
 
 REVIEW_WITHIN_MONTHS = 12
 REVIEW_DUE_WINDOW_DAYS = 30
-TEXT_FIELDS = ("full_text", "sanitised_summary", "handling_conditions")  # audited as "changed", never by value
+TEXT_FIELDS = (
+    "full_text",
+    "sanitised_summary",
+    "handling_conditions",
+)  # audited as "changed", never by value
 
 
 @dataclass(frozen=True)
@@ -97,7 +104,8 @@ class IntelligenceInput:
 
 
 def sharing_recipients() -> list[Authority]:
-    """The authorities an item can be shared with: every active licensing authority and client-transport team."""
+    """The authorities an item can be shared with: every active licensing authority and client-transport
+    team."""
     return list(db.session.scalars(
         select(Authority).where(Authority.kind != AuthorityKind.POLICE, Authority.is_active.is_(True))
         .order_by(Authority.kind, Authority.name)))
@@ -110,7 +118,8 @@ def latest_review_date(today: dt.date) -> dt.date:
 def _check_item(data: IntelligenceInput, today: dt.date) -> list[Authority]:
     """The rules for any saved item; returns the recipient authorities.
 
-    Handling code C is only lawful with its conditions, which travel with the item. Only the sanitised summary is
+    Handling code C is only lawful with its conditions, which travel with the item. Only the sanitised
+    summary is
     ever shared, so it is required. The review date is set at every save, in the future and at most 12 months
     ahead, so shared police information is looked at again at least yearly (MoPI review; College of Policing,
     Police information and records management Code of Practice, 2023)."""
@@ -126,38 +135,32 @@ def _check_item(data: IntelligenceInput, today: dt.date) -> list[Authority]:
         raise RuleViolation(f"Review date must be after today and no later than "
                             f"{latest_review_date(today):%d %B %Y}")
     recipients = list(db.session.scalars(select(Authority).where(Authority.id.in_(data.recipient_ids))))
-    if len(recipients) != len(set(data.recipient_ids)) or any(a.is_police or not a.is_active for a in recipients):
+    if len(recipients) != len(set(data.recipient_ids)) or any(
+        a.is_police or not a.is_active for a in recipients
+    ):
         raise RuleViolation("Recipients must be licensing authorities or the client-transport team")
     return sorted(recipients, key=lambda a: a.id)
 
 
 def subject_record(identity: Identity, police: Authority) -> PersonRecord:
-    """The record an item about an identity hangs on: the force's own record of the person if it holds one, else
-    the identity's oldest record. Items are shown and alerted for the whole identity either way."""
+    """The record an item about an identity hangs on: the force's own record of the person if it holds one,
+    else the identity's oldest record. Items are shown and alerted for the whole identity either way."""
     own = [record for record in identity.records if record.authority_id == police.id]
     return (own or identity.records)[0]
 
 
-def live_identity(identity_id: int) -> Identity | None:
-    """The identity, following merges, or None."""
-    identity = db.session.get(Identity, identity_id)
-    seen: set[int] = set()
-    while identity is not None and identity.merged_into_id is not None and identity.id not in seen:
-        seen.add(identity.id)
-        identity = db.session.get(Identity, identity.merged_into_id)
-    return identity if identity is not None and identity.records else None
-
-
-def submit_intelligence(data: IntelligenceInput, *, actor: User, today: dt.date, identity: Identity | None = None,
-                        subject: PersonRecordInput | None = None) -> IntelligenceItem:
+def submit_intelligence(
+    data: IntelligenceInput,
+    *,
+    actor: User,
+    today: dt.date,
+    identity: Identity | None = None,
+    subject: PersonRecordInput | None = None,
+) -> IntelligenceItem:
     """Record a graded item about a person already in the register (`identity`) or a new subject (`subject`,
     recorded as a police-only person record at the actor's force so the engine links it now and later), then
-    alert every other authority holding a current licence or badge for the person. Alerts carry only the marker,
-    never the text or category, because some recipients may see only the marker."""
-    from licensing.alerts.models import AlertKind
-    from licensing.alerts.services import raise_alerts
-    from licensing.people.services import create_person_record
-
+    alert every other authority holding a current licence or badge for the person. Alerts carry only the
+    marker, never the text or category, because some recipients may see only the marker."""
     if not actor.is_police or not actor.authority.is_police:
         raise RuleViolation("Only a police point of contact may submit intelligence")
     if (identity is None) == (subject is None):
@@ -166,12 +169,25 @@ def submit_intelligence(data: IntelligenceInput, *, actor: User, today: dt.date,
     record = create_person_record(actor.authority, subject, actor=actor) if subject else subject_record(
         identity, actor.authority)
     item = IntelligenceItem(
-        person_record_id=record.id, authority_id=actor.authority_id, source_evaluation=data.source_evaluation,
-        intelligence_assessment=data.intelligence_assessment, handling_code=data.handling_code,
-        handling_conditions=data.handling_conditions.strip() if data.handling_code is HandlingCode.CONDITIONS else "",
-        status=data.status, category=data.category, force_reference=data.force_reference.strip(),
-        legal_basis=data.legal_basis.strip(), full_text=data.full_text, sanitised_summary=data.sanitised_summary,
-        submitted_by_id=actor.id, submitted_on=today, review_on=data.review_on, recipients=recipients)
+        person_record_id=record.id,
+        authority_id=actor.authority_id,
+        source_evaluation=data.source_evaluation,
+        intelligence_assessment=data.intelligence_assessment,
+        handling_code=data.handling_code,
+        handling_conditions=data.handling_conditions.strip()
+        if data.handling_code is HandlingCode.CONDITIONS
+        else "",
+        status=data.status,
+        category=data.category,
+        force_reference=data.force_reference.strip(),
+        legal_basis=data.legal_basis.strip(),
+        full_text=data.full_text,
+        sanitised_summary=data.sanitised_summary,
+        submitted_by_id=actor.id,
+        submitted_on=today,
+        review_on=data.review_on,
+        recipients=recipients,
+    )
     db.session.add(item)
     db.session.flush()
     target = db.session.get(Identity, record.identity_id)
@@ -189,10 +205,16 @@ def _comparable(item: IntelligenceItem) -> dict[str, object]:
     return {
         "source_evaluation": item.source_evaluation.value,
         "intelligence_assessment": item.intelligence_assessment.value,
-        "handling_code": item.handling_code.value, "handling_conditions": item.handling_conditions,
-        "status": item.status.value, "category": item.category.value, "force_reference": item.force_reference,
-        "legal_basis": item.legal_basis, "full_text": item.full_text, "sanitised_summary": item.sanitised_summary,
-        "recipients": sorted(a.code for a in item.recipients), "review_on": item.review_on.isoformat(),
+        "handling_code": item.handling_code.value,
+        "handling_conditions": item.handling_conditions,
+        "status": item.status.value,
+        "category": item.category.value,
+        "force_reference": item.force_reference,
+        "legal_basis": item.legal_basis,
+        "full_text": item.full_text,
+        "sanitised_summary": item.sanitised_summary,
+        "recipients": sorted(a.code for a in item.recipients),
+        "review_on": item.review_on.isoformat(),
     }
 
 
@@ -207,19 +229,25 @@ def update_intelligence(item: IntelligenceItem, data: IntelligenceInput, *, reas
                         today: dt.date) -> dict[str, object]:
     """Change an item as the case moves on, recording what changed and why (the review decision log).
 
-    The text fields are audited as changed, never by value, so the audit trail holds no police text. A change of
-    status alerts the current licence and badge holders again, with the marker only."""
-    from licensing.alerts.models import AlertKind
-    from licensing.alerts.services import raise_alerts
-
+    The text fields are audited as changed, never by value, so the audit trail holds no police text. A change
+    of status alerts the current licence and badge holders again, with the marker only."""
     _check_can_change(item, actor)
     recipients = _check_item(data, today)
     before = _comparable(item)
-    item.source_evaluation, item.intelligence_assessment = data.source_evaluation, data.intelligence_assessment
+    item.source_evaluation, item.intelligence_assessment = (
+        data.source_evaluation,
+        data.intelligence_assessment,
+    )
     item.handling_code, item.status, item.category = data.handling_code, data.status, data.category
-    item.handling_conditions = data.handling_conditions.strip() if data.handling_code is HandlingCode.CONDITIONS else ""
+    item.handling_conditions = (
+        data.handling_conditions.strip() if data.handling_code is HandlingCode.CONDITIONS else ""
+    )
     item.force_reference, item.legal_basis = data.force_reference.strip(), data.legal_basis.strip()
-    item.full_text, item.sanitised_summary, item.review_on = data.full_text, data.sanitised_summary, data.review_on
+    item.full_text, item.sanitised_summary, item.review_on = (
+        data.full_text,
+        data.sanitised_summary,
+        data.review_on,
+    )
     item.recipients = recipients
     after = _comparable(item)
     changes: dict[str, object] = {
@@ -233,12 +261,15 @@ def update_intelligence(item: IntelligenceItem, data: IntelligenceInput, *, reas
         alerted = [a.authority_id for a in raise_alerts(
             item.person.identity, kind=AlertKind.POLICE_INFORMATION, subject=item,
             summary=f"Updated: {POLICE_MARKER}", raised_by=actor.authority, today=today)]
-    audit(actor, "intelligence.updated", item, reason=reason, details={"changes": changes, "alerted": alerted})
+    audit(
+        actor, "intelligence.updated", item, reason=reason, details={"changes": changes, "alerted": alerted}
+    )
     return changes
 
 
 def withdraw_intelligence(item: IntelligenceItem, *, reason: str, actor: User) -> IntelligenceItem:
-    """Withdraw an item: from then on only the police see it (view_intelligence), and the reason is audited."""
+    """Withdraw an item: from then on only the police see it (view_intelligence), and the reason is
+    audited."""
     _check_can_change(item, actor)
     if not reason.strip():
         raise RuleViolation("Enter the reason for withdrawing the item")
@@ -253,111 +284,10 @@ def withdraw_intelligence(item: IntelligenceItem, *, reason: str, actor: User) -
 def record_item_viewed(item: IntelligenceItem, *, actor: User, reason: str) -> IntelligenceView:
     """The item as the viewer may see it, with the consultation audited (DPA 2018 s.62)."""
     shown = view_intelligence(item, actor)
-    audit(actor, "intelligence.viewed", item, reason=reason, details={"level": shown.level if shown else "none"})
+    audit(
+        actor, "intelligence.viewed", item, reason=reason, details={"level": shown.level if shown else "none"}
+    )
     return shown
-
-
-# --- "Is this person licensed or badged, and by whom?" ---
-
-
-# Vehicle registrations compare in upper case with no spaces (HN19 ABC == hn19abc), as they are stored.
-normalise_vrm = normalise_reference
-
-
-@dataclass
-class Holding:
-    """What one authority holds for the person now: in-force licences and badges (suspended ones included)."""
-
-    authority: Authority
-    licences: list[Licence] = field(default_factory=list)
-    badges: list[Badge] = field(default_factory=list)
-
-
-@dataclass
-class LicensedAnswer:
-    identity_id: int
-    found_by: list[str]
-    records: list[PersonRecord]
-    holdings: list[Holding]
-    flags: list = field(default_factory=list)
-    score: float | None = None
-
-    @property
-    def display_name(self) -> str:
-        return self.records[0].full_name if self.records else ""
-
-    @property
-    def is_licensed_or_badged(self) -> bool:
-        return bool(self.holdings)
-
-
-def in_force_licence(licence: Licence, today: dt.date) -> bool:
-    return licence.status in (LicenceStatus.GRANTED, LicenceStatus.SUSPENDED) and (
-        licence.expires_on is None or licence.expires_on >= today)
-
-
-def in_force_badge(badge: Badge, today: dt.date) -> bool:
-    return badge.status in (BadgeStatus.VALID, BadgeStatus.SUSPENDED) and badge.expires_on >= today
-
-
-def holdings(records: list[PersonRecord], today: dt.date) -> list[Holding]:
-    """Per authority, the licences and badges in force today; suspended ones are shown with their status."""
-    by_authority: dict[int, Holding] = {}
-    for record in records:
-        for licence in record.licences:
-            if in_force_licence(licence, today):
-                by_authority.setdefault(licence.authority_id, Holding(licence.authority)).licences.append(licence)
-        for badge in record.badges:
-            if in_force_badge(badge, today):
-                by_authority.setdefault(badge.authority_id, Holding(badge.authority)).badges.append(badge)
-    return sorted(by_authority.values(), key=lambda h: h.authority.name)
-
-
-def _vrm_matches(vrm: str) -> dict[int, list[str]]:
-    """Identities holding a vehicle licence for the registration, and identities named in complaints about it.
-
-    Registrations are stored normalised (capitals, no spaces), so this is a plain indexed comparison."""
-    found: dict[int, list[str]] = {}
-    rows = db.session.execute(
-        select(PersonRecord.identity_id, Licence.number, Authority.code)
-        .join(Licence, Licence.person_record_id == PersonRecord.id)
-        .join(Authority, Authority.id == Licence.authority_id)
-        .where(Licence.licence_type == LicenceType.VEHICLE, Licence.vehicle_registration == vrm)).all()
-    for identity_id, number, code in rows:
-        found.setdefault(identity_id, []).append(f"Vehicle licence {number} ({code}) for {vrm}")
-    rows = db.session.execute(
-        select(PersonRecord.identity_id, Complaint.received_on, Authority.code)
-        .join(Complaint, Complaint.person_record_id == PersonRecord.id)
-        .join(Authority, Authority.id == Complaint.authority_id).where(Complaint.vehicle_registration == vrm)).all()
-    for identity_id, received_on, code in rows:
-        found.setdefault(identity_id, []).append(f"Complaint to {code} on {received_on:%d %b %Y} naming {vrm}")
-    return found
-
-
-def police_search(criteria: SearchCriteria, vrm: str, *, viewer: User, today: dt.date) -> list[LicensedAnswer]:
-    """Answer "is this person licensed or badged, and by whom": people matching the partial details (ranked by
-    search_people) and people linked to a vehicle registration, each with what every authority holds now."""
-    from licensing.people.search import search_people
-    from licensing.people.services import identity_flags
-
-    answers: dict[int, LicensedAnswer] = {}
-    if criteria.as_terms():
-        for hit in search_people(criteria, viewer=viewer, today=today):
-            found_by = [f"Exact {hit.exact}"] if hit.exact else [f"Match {hit.score * 100:.1f}%: {hit.explanation}"]
-            answers[hit.identity_id] = LicensedAnswer(hit.identity_id, found_by, hit.records, [], score=hit.score)
-    if vrm:
-        for identity_id, reasons in _vrm_matches(vrm).items():
-            identity = live_identity(identity_id)
-            if identity is None:
-                continue
-            answer = answers.setdefault(identity.id, LicensedAnswer(
-                identity.id, [], [r for r in identity.records if can_see_record(viewer, r)], []))
-            answer.found_by.extend(reasons)
-    for answer in answers.values():
-        identity = db.session.get(Identity, answer.identity_id)
-        answer.holdings = holdings(answer.records, today)
-        answer.flags = identity_flags(identity, today)
-    return sorted(answers.values(), key=lambda a: (a.score is None, -(a.score or 0), a.identity_id))
 
 
 # --- What licensing did in response, and what is due for review. ---
@@ -371,30 +301,47 @@ class ItemResponse:
     decisions: list[Sanction]
 
 
-def responses_to(authority: Authority) -> list[ItemResponse]:
-    """For each of the force's items that alerted an authority: the alerts with their acknowledgements, and the
-    licensing decisions recorded on the same person on or after the day the item was submitted."""
-    from licensing.alerts.services import alerts_raised_by
-
+def responses_to(authority: Authority, *, actor: User) -> list[ItemResponse]:
+    """For each of the force's items that alerted an authority: the alerts with their acknowledgements, and
+    the licensing decisions recorded on the same person since the item was submitted. Audited."""
     alerts = db.session.scalars(alerts_raised_by(authority.id).where(
         Alert.subject_type == IntelligenceItem.__tablename__)).all()
     by_item: dict[int, list[Alert]] = {}
     for alert in alerts:
         by_item.setdefault(alert.subject_id, []).append(alert)
-    items = db.session.scalars(select(IntelligenceItem).where(IntelligenceItem.id.in_(by_item))
-                               .order_by(IntelligenceItem.submitted_on.desc(), IntelligenceItem.id.desc())).all()
+    items = db.session.scalars(
+        select(IntelligenceItem)
+        .where(IntelligenceItem.id.in_(by_item))
+        .order_by(IntelligenceItem.submitted_on.desc(), IntelligenceItem.id.desc())
+    ).all()
     responses = []
     for item in items:
         identity = item.person.identity
-        decisions = sorted((s for r in identity.records for s in r.sanctions if s.decided_on >= item.submitted_on),
-                           key=lambda s: (s.decided_on, s.id))
-        responses.append(ItemResponse(item, identity.id, sorted(by_item[item.id], key=lambda a: a.id), decisions))
+        decisions = sorted(
+            (s for r in identity.records for s in r.sanctions if s.decided_on >= item.submitted_on),
+            key=lambda s: (s.decided_on, s.id),
+        )
+        responses.append(
+            ItemResponse(item, identity.id, sorted(by_item[item.id], key=lambda a: a.id), decisions)
+        )
+    audit(actor, "intelligence.responses_viewed", details={"items": [r.item.id for r in responses]})
     return responses
 
 
-def reviews_due(authority: Authority, today: dt.date) -> list[IntelligenceItem]:
-    """The force's live items whose review date has passed or falls within 30 days, oldest first (MoPI review)."""
+def reviews_due(authority: Authority, today: dt.date, *, actor: User) -> list[IntelligenceItem]:
+    """The force's live items whose review date has passed or falls within 30 days, oldest first (MoPI
+    review). Audited."""
     horizon = today + dt.timedelta(days=REVIEW_DUE_WINDOW_DAYS)
-    return list(db.session.scalars(select(IntelligenceItem).where(
-        IntelligenceItem.authority_id == authority.id, IntelligenceItem.status != IntelligenceStatus.WITHDRAWN,
-        IntelligenceItem.review_on <= horizon).order_by(IntelligenceItem.review_on, IntelligenceItem.id)))
+    items = list(
+        db.session.scalars(
+            select(IntelligenceItem)
+            .where(
+                IntelligenceItem.authority_id == authority.id,
+                IntelligenceItem.status != IntelligenceStatus.WITHDRAWN,
+                IntelligenceItem.review_on <= horizon,
+            )
+            .order_by(IntelligenceItem.review_on, IntelligenceItem.id)
+        )
+    )
+    audit(actor, "intelligence.reviews_listed", details={"items": [i.id for i in items]})
+    return items

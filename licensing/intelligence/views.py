@@ -6,9 +6,7 @@ import datetime as dt
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from licensing.audit import record as audit
-from licensing.auth.models import Role
-from licensing.auth.permissions import roles_required
+from licensing.auth.permissions import POLICE, roles_required
 from licensing.db import db
 from licensing.errors import RuleViolation
 from licensing.intelligence.forms import (
@@ -21,22 +19,24 @@ from licensing.intelligence.forms import (
 )
 from licensing.intelligence.models import IntelligenceItem
 from licensing.intelligence.services import (
-    live_identity,
-    normalise_vrm,
-    police_search as find_licensed,
     record_item_viewed,
     responses_to,
-    reviews_due as items_due_for_review,
+    sharing_recipients,
     submit_intelligence,
     update_intelligence,
     withdraw_intelligence,
 )
+from licensing.intelligence.services import (
+    reviews_due as items_due_for_review,
+)
+from licensing.licences.rules import normalise_vrm
 from licensing.people.access import grant_access, request_grant_id, stated_reason, visible_records
-from licensing.people.search import SearchCriteria
+from licensing.people.services import resolve_identity
+from licensing.register.police_search import police_search as find_licensed
+from licensing.register.search import SearchCriteria
+from licensing.web import run_service
 
 bp = Blueprint("intelligence", __name__, url_prefix="/intelligence")
-
-POLICE = (Role.POLICE_SPOC,)
 
 # (endpoint, menu text, roles that see it) for the service navigation.
 NAV_ITEMS: list = [
@@ -58,12 +58,9 @@ def police_search():
     answers = None
     if form.validate_on_submit():
         criteria, vrm = SearchCriteria.from_form(form), normalise_vrm(form.vehicle_registration.data)
-        answers = find_licensed(criteria, vrm, viewer=current_user, today=dt.date.today())
-        ids = [answer.identity_id for answer in answers]
-        terms = criteria.as_terms() | ({"vehicle_registration": vrm} if vrm else {})
-        audit(current_user, "person.searched", reason=form.reason.data,
-              details={"terms": terms, "results": ids, "search": "licensed_or_badged"})
-        grant_access(current_user, ids, form.reason.data)
+        answers = find_licensed(
+            criteria, vrm, viewer=current_user, today=dt.date.today(), reason=form.reason.data
+        )
         db.session.commit()
     return render_template("intelligence/search.html", form=form, answers=answers,
                            title="Is this person licensed or badged?"), _form_status(form)
@@ -74,19 +71,27 @@ def police_search():
 def new_item():
     identity = None
     if request.args.get("identity_id"):
-        identity = live_identity(request.args.get("identity_id", type=int) or 0)
+        identity = resolve_identity(request.args.get("identity_id", type=int) or 0)
         if identity is None:
             abort(404)
-    form = IntelligenceForm() if identity else NewSubjectIntelligenceForm()
+    form_class = IntelligenceForm if identity else NewSubjectIntelligenceForm
+    form = form_class(recipients=sharing_recipients())
     if form.validate_on_submit():
         try:
-            item = submit_intelligence(form.to_input(), actor=current_user, today=dt.date.today(), identity=identity,
-                                       subject=None if identity else form.subject_input())
+            item = submit_intelligence(
+                form.to_input(),
+                actor=current_user,
+                today=dt.date.today(),
+                identity=identity,
+                subject=None if identity else form.subject_input(),
+            )
         except RuleViolation as error:
             db.session.rollback()
             form.force_reference.errors.append(str(error))
         else:
-            grant_access(current_user, [item.person.identity_id], f"Submitted intelligence {item.force_reference}")
+            grant_access(
+                current_user, [item.person.identity_id], f"Submitted intelligence {item.force_reference}"
+            )
             db.session.commit()
             flash(f"Intelligence {item.force_reference} submitted", "success")
             return redirect(url_for("intelligence.item", item_id=item.id))
@@ -115,8 +120,9 @@ def item(item_id: int):
         return redirect(url_for("intelligence.item", item_id=item.id, grant=grants[identity_id]))
     reason = stated_reason(current_user, identity_id, request_grant_id())
     if reason is None or request.method == "POST":
-        return render_template("intelligence/reason.html", form=form, item_id=item.id,
-                               title="Why do you need to open this item?"), 400 if request.method == "POST" else 200
+        return render_template(
+            "intelligence/reason.html", form=form, item_id=item.id, title="Why do you need to open this item?"
+        ), 400 if request.method == "POST" else 200
     shown = record_item_viewed(item, actor=current_user, reason=reason)
     db.session.commit()
     return render_template("intelligence/item.html", item=item, shown=shown, reason=reason,
@@ -129,17 +135,20 @@ def edit_item(item_id: int):
     item = _load_item(item_id, own=True)
     if stated_reason(current_user, item.person.identity_id) is None:
         return redirect(url_for("intelligence.item", item_id=item.id))
-    form = EditIntelligenceForm(data=EditIntelligenceForm.initial(item))
+    form = EditIntelligenceForm(data=EditIntelligenceForm.initial(item), recipients=sharing_recipients())
     if form.validate_on_submit():
-        try:
-            update_intelligence(item, form.to_input(), reason=form.change_reason.data, actor=current_user,
-                                today=dt.date.today())
-        except RuleViolation as error:
-            db.session.rollback()
-            form.change_reason.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"Intelligence {item.force_reference} updated", "success")
+        done, _ = run_service(
+            lambda: update_intelligence(
+                item,
+                form.to_input(),
+                reason=form.change_reason.data,
+                actor=current_user,
+                today=dt.date.today(),
+            ),
+            field=form.change_reason,
+            success=f"Intelligence {item.force_reference} updated",
+        )
+        if done:
             return redirect(url_for("intelligence.item", item_id=item.id))
     return render_template("intelligence/edit_item.html", form=form, item=item,
                            title=f"Update intelligence {item.force_reference}"), _form_status(form)
@@ -153,14 +162,12 @@ def withdraw_item(item_id: int):
         return redirect(url_for("intelligence.item", item_id=item.id))
     form = WithdrawForm()
     if form.validate_on_submit():
-        try:
-            withdraw_intelligence(item, reason=form.reason.data, actor=current_user)
-        except RuleViolation as error:
-            db.session.rollback()
-            form.reason.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"Intelligence {item.force_reference} withdrawn", "success")
+        done, _ = run_service(
+            lambda: withdraw_intelligence(item, reason=form.reason.data, actor=current_user),
+            field=form.reason,
+            success=f"Intelligence {item.force_reference} withdrawn",
+        )
+        if done:
             return redirect(url_for("intelligence.item", item_id=item.id))
     return render_template("intelligence/withdraw.html", form=form, item=item,
                            title=f"Withdraw intelligence {item.force_reference}"), _form_status(form)
@@ -169,17 +176,17 @@ def withdraw_item(item_id: int):
 @bp.get("/responses")
 @roles_required(*POLICE)
 def responses():
-    found = responses_to(current_user.authority)
-    audit(current_user, "intelligence.responses_viewed", details={"items": [r.item.id for r in found]})
+    found = responses_to(current_user.authority, actor=current_user)
     db.session.commit()
-    return render_template("intelligence/responses.html", responses=found, title="Responses to police information")
+    return render_template(
+        "intelligence/responses.html", responses=found, title="Responses to police information"
+    )
 
 
 @bp.get("/reviews")
 @roles_required(*POLICE)
 def reviews_due():
     today = dt.date.today()
-    items = items_due_for_review(current_user.authority, today)
-    audit(current_user, "intelligence.reviews_listed", details={"items": [i.id for i in items]})
+    items = items_due_for_review(current_user.authority, today, actor=current_user)
     db.session.commit()
     return render_template("intelligence/reviews_due.html", items=items, today=today, title="Reviews due")

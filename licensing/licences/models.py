@@ -8,23 +8,20 @@ from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from licensing.db import bool_false, created_at, db, intpk, short_str, str_enum, text
-from licensing.licences.rules import normalise_reference
+from licensing.enums import LabelledEnum
+from licensing.licences.rules import add_months, normalise_reference
 
 if TYPE_CHECKING:
     from licensing.authorities.models import Authority
     from licensing.people.models import PersonRecord
 
 
-class LicenceType(enum.StrEnum):
+class LicenceType(LabelledEnum):
     HACKNEY_CARRIAGE_DRIVER = "hackney_carriage_driver"
     PRIVATE_HIRE_DRIVER = "private_hire_driver"
     DUAL_DRIVER = "dual_driver"
     PRIVATE_HIRE_OPERATOR = "private_hire_operator"
     VEHICLE = "vehicle"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
 
 class LicenceStatus(enum.StrEnum):
@@ -63,20 +60,17 @@ class Licence(db.Model):
 
     @validates("number", "vehicle_registration")
     def _normalise_reference(self, key: str, value: str) -> str:
-        """Stored in capitals without spaces, so exact-number and registration searches are plain index lookups."""
+        """Stored in capitals without spaces, so exact-number and registration searches are plain index
+        lookups."""
         return normalise_reference(value)
 
     def is_current(self, today: dt.date) -> bool:
-        return self.status is LicenceStatus.GRANTED and (self.expires_on is None or self.expires_on >= today)
+        return is_current(self, today)
 
 
-class BadgeType(enum.StrEnum):
+class BadgeType(LabelledEnum):
     DRIVER = "driver"
     PASSENGER_ASSISTANT = "passenger_assistant"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
 
 class BadgeStatus(enum.StrEnum):
@@ -87,7 +81,8 @@ class BadgeStatus(enum.StrEnum):
 
 
 class DbsCertificate(db.Model):
-    """An enhanced DBS certificate with both barred lists; Update Service status checks are due every 6 months."""
+    """An enhanced DBS certificate with both barred lists; Update Service status checks are due every 6
+    months."""
 
     __tablename__ = "dbs_certificates"
 
@@ -103,13 +98,12 @@ class DbsCertificate(db.Model):
     person: Mapped[PersonRecord] = relationship(back_populates="dbs_certificates")
 
     def next_status_check_due(self) -> dt.date:
-        from licensing.licences.rules import add_months
-
         return add_months(self.last_status_check_on or self.issued_on, 6)
 
 
 class Badge(db.Model):
-    """A county client-transport ID badge for a driver or passenger assistant on school and social-care routes."""
+    """A county client-transport ID badge for a driver or passenger assistant on school and social-care
+    routes."""
 
     __tablename__ = "badges"
 
@@ -140,3 +134,15 @@ class Badge(db.Model):
     @validates("number")
     def _normalise_number(self, key: str, value: str) -> str:
         return normalise_reference(value)
+
+
+def is_current(held: Licence | Badge, today: dt.date, *, in_force: bool = False) -> bool:
+    """The one rule for "is this licence or badge current": granted (a badge: valid) and not past its expiry
+    date.
+
+    With `in_force`, a suspended one counts too: the holder still holds it, and it comes back when the
+    suspension ends (what the police ask about)."""
+    live = {LicenceStatus.GRANTED, BadgeStatus.VALID}
+    if in_force:
+        live |= {LicenceStatus.SUSPENDED, BadgeStatus.SUSPENDED}
+    return held.status in live and (held.expires_on is None or held.expires_on >= today)

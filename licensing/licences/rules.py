@@ -12,5 +12,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def normalise_reference(value: str) -> str:
-    """Licence and badge numbers and vehicle registrations are stored and searched in capitals without spaces."""
+    """Licence and badge numbers and vehicle registrations are stored and searched in capitals without
+    spaces."""
     return "".join((value or "").split()).upper()
+
+
+# Vehicle registrations compare in upper case with no spaces (HN19 ABC == hn19abc), as they are stored.
+normalise_vrm = normalise_reference

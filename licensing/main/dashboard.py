@@ -11,7 +11,9 @@ from licensing.alerts.models import Alert
 from licensing.alerts.services import alerts_raised_by, open_alerts
 from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role, User
+from licensing.auth.permissions import AUDIT_READERS, COUNCIL_OFFICERS, SEARCHERS
 from licensing.db import db, utcnow
+from licensing.people.identity import review_queue
 from licensing.requests.models import InformationRequest
 from licensing.requests.services import requests_due
 
@@ -34,25 +36,33 @@ def _count(query) -> int:
 
 def build_dashboard(user: User, today: dt.date) -> Dashboard:
     """Alerts to acknowledge, request clocks running out, and the review queue, as the user's role needs."""
-    from licensing.people.identity import review_queue
-
     board = Dashboard()
-    if user.role in (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER):
+    if user.role in COUNCIL_OFFICERS:
         alerts = open_alerts(user.authority_id)
         board.open_alert_count = _count(alerts)
         board.open_alerts = list(db.session.scalars(alerts.limit(5)))
         board.requests_due = list(db.session.scalars(requests_due(user.authority_id, today)))
-        board.outgoing_overdue = list(db.session.scalars(select(InformationRequest).where(
-            InformationRequest.from_authority_id == user.authority_id, InformationRequest.replied_on.is_(None),
-            InformationRequest.due_on < today).order_by(InformationRequest.due_on)))
-    if user.role in (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER, Role.POLICE_SPOC):
+        board.outgoing_overdue = list(
+            db.session.scalars(
+                select(InformationRequest)
+                .where(
+                    InformationRequest.from_authority_id == user.authority_id,
+                    InformationRequest.replied_on.is_(None),
+                    InformationRequest.due_on < today,
+                )
+                .order_by(InformationRequest.due_on)
+            )
+        )
+    if user.role in SEARCHERS:
         board.review_count = _count(review_queue(viewer=user))
     if user.role is Role.POLICE_SPOC:
         board.acknowledged_responses = list(db.session.scalars(
             alerts_raised_by(user.authority_id).where(Alert.acknowledged_at.is_not(None)).limit(5)))
     if user.role is Role.ADMINISTRATOR:
-        board.locked_users = db.session.scalar(select(func.count(User.id)).where(User.locked_until > utcnow())) or 0
-    if user.role in (Role.ADMINISTRATOR, Role.AUDITOR):
+        board.locked_users = (
+            db.session.scalar(select(func.count(User.id)).where(User.locked_until > utcnow())) or 0
+        )
+    if user.role in AUDIT_READERS:
         board.events_today = db.session.scalar(select(func.count(AuditEvent.id)).where(
             AuditEvent.occurred_at >= dt.datetime.combine(today, dt.time.min))) or 0
     return board

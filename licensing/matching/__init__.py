@@ -2,11 +2,10 @@
 
 identifiers (DVLA, NI, postcodes) -> normalise (names) -> blocking (candidate keys) ->
 compare (one level per field) -> score (Fellegi-Sunter weights, decision, explanation) ->
-cluster (identities without chaining) ; batch runs the lot over a CSV file.
+em (m and u estimated from the file or register being matched); batch runs the lot over a CSV file.
 """
 
 from .blocking import blocking_keys, link_keys, query_keys
-from .cluster import Cluster, find_clusters
 from .compare import compare_address, compare_dl, compare_dob, compare_names, compare_ni, compare_sex
 from .em import estimate_parameters_em
 from .frequencies import CountedFrequencies, NameFrequencies, UniformFrequencies
@@ -22,8 +21,17 @@ from .identifiers import (
     parse_dvla_number,
 )
 from .normalise import NameForm, clean_text, parse_full_name, parse_name
+from .rank import canonical_name, rank_candidates
 from .records import MatchRecord, PreparedRecord, prepare
-from .score import FieldEvidence, MatchResult, match_probability, pair_weight, score_pair, score_prepared
+from .score import (
+    FieldEvidence,
+    MatchResult,
+    Scorer,
+    match_probability,
+    pair_weight,
+    score_pair,
+    score_prepared,
+)
 from .settings import DEFAULT_LEVELS, Level, MatchSettings
 
 _BATCH_NAMES = ("BatchError", "BatchReport", "match_file")
@@ -37,10 +45,10 @@ def __getattr__(name: str):
         return getattr(batch, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 __all__ = [
     "BatchError",
     "BatchReport",
-    "Cluster",
     "CountedFrequencies",
     "DEFAULT_LEVELS",
     "DvlaNumber",
@@ -52,8 +60,10 @@ __all__ = [
     "NameForm",
     "NameFrequencies",
     "PreparedRecord",
+    "Scorer",
     "UniformFrequencies",
     "blocking_keys",
+    "canonical_name",
     "clean_text",
     "compare_address",
     "compare_dl",
@@ -63,7 +73,6 @@ __all__ = [
     "compare_sex",
     "dvla_consistent_with",
     "estimate_parameters_em",
-    "find_clusters",
     "is_valid_dvla_number",
     "is_valid_ni",
     "is_valid_postcode",
@@ -79,6 +88,7 @@ __all__ = [
     "parse_name",
     "prepare",
     "query_keys",
+    "rank_candidates",
     "score_pair",
     "score_prepared",
 ]

@@ -5,7 +5,13 @@
 
 Input: UTF-8 (a BOM is fine) with a header naming at least ``REQUIRED_COLUMNS`` in any order;
 ``driving_licence_number`` and ``sex`` are optional; other columns are ignored. Output:
-``id_a,id_b,score`` for each pair at the automatic-link threshold, ``id_a < id_b``, sorted.
+``id_a,id_b,score`` for each pair the engine links automatically, ``id_a < id_b``, sorted. With
+``review_path``, the pairs an officer should look at (between the review and auto-link thresholds, or
+held back by a guard or a veto) go to a second file with the same columns plus ``reason``.
+
+The m probabilities and the match rate are estimated from the file's own candidate pairs by EM
+(``estimate=True``; see ``em.py``), u stays as documented in ``settings.py``, and name and birth-date
+frequencies are counted from the file.
 
 Structural faults (missing column, ragged line, blank or duplicate record_id, no header, bytes
 that are not UTF-8, an oversized field) raise ``BatchError`` naming the line, and no output file
@@ -23,14 +29,15 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, TextIO
 
-from .blocking import link_keys
+from .blocking import batch_keys
+from .em import estimate_parameters_em
 from .frequencies import CountedFrequencies
 from .records import MatchRecord, PreparedRecord, is_iso_date, prepare
-from .score import DEFAULT_SETTINGS, LinkScorer, _probability
+from .score import DEFAULT_SETTINGS, LINK, Scorer, _probability
 from .settings import MatchSettings
 
 __all__ = ["BatchError", "BatchReport", "REQUIRED_COLUMNS", "match_file", "main"]
@@ -48,6 +55,8 @@ REQUIRED_COLUMNS = (
 )
 OPTIONAL_COLUMNS = ("driving_licence_number", "sex")
 MAX_BLOCK = 5000  # a key shared by more records than this is too common to be evidence
+_LOOSE_PREFIXES = frozenset({"nm:", "ad:"})
+MAX_LOOSE_BLOCK = 100  # the same for the looser keys (names with part of the date, a household, initials)
 
 _prepare = prepare.__wrapped__  # no LRU cache: a batch prepares each record exactly once
 
@@ -67,6 +76,9 @@ class BatchReport:
     records: int = 0
     candidate_pairs: int = 0
     links: int = 0
+    reviews: int = 0
+    review_path: str = ""
+    estimated_match_rate: float | None = None
     warnings: dict[str, int] = field(default_factory=dict)
     oversized_blocks: int = 0
     seconds: float = 0.0
@@ -79,8 +91,17 @@ class BatchReport:
         warned = ", ".join(f"{k}: {v}" for k, v in sorted(self.warnings.items())) or "none"
         return (
             f"{self.records} records, {self.candidate_pairs} pairs compared, {self.links} links "
-            f"in {self.seconds:.1f}s; warnings: {warned}"
+            f"in {self.seconds:.1f}s; warnings: {warned}\n{self.summary()}"
         )
+
+    def summary(self) -> str:
+        """The officer time a file will cost: how many pairs linked and how many wait for review."""
+        where = f" (written to {self.review_path})" if self.review_path else ""
+
+        def pairs(n: int) -> str:
+            return f"{n:,} pair" + ("" if n == 1 else "s")
+
+        return f"Auto-linked: {pairs(self.links)}. Sent to review: {pairs(self.reviews)}{where}."
 
 
 class _Progress:
@@ -165,7 +186,9 @@ def _read_records(path: Path, report: BatchReport, progress: _Progress) -> list[
                 if not record_id:
                     raise BatchError(line, "record_id is blank")
                 if record_id in first_line:
-                    raise BatchError(line, f"duplicate record_id {record_id!r} (first on line {first_line[record_id]})")
+                    raise BatchError(
+                        line, f"duplicate record_id {record_id!r} (first on line {first_line[record_id]})"
+                    )
                 first_line[record_id] = line
                 dob = row[i_dob].strip()
                 ni = row[i_ni].strip()
@@ -205,13 +228,22 @@ def _read_records(path: Path, report: BatchReport, progress: _Progress) -> list[
     return prepared
 
 
-def _build_blocks(prepared: list[PreparedRecord], report: BatchReport) -> tuple[list[tuple[int, ...]], dict[int, list[int]]]:
+def _build_blocks(
+    prepared: list[PreparedRecord], report: BatchReport, thorough: bool = False
+) -> tuple[list[tuple[int, ...]], dict[int, list[int]]]:
     """Key hashes per record, and hash -> record indices (ascending) for keys shared by 2+ records."""
     first: dict[int, int] = {}
     blocks: dict[int, list[int]] = {}
     record_keys: list[tuple[int, ...]] = []
+    loose: set[int] = set()
     for i, p in enumerate(prepared):
-        hashes = tuple({hash(k) for k in link_keys(p)})
+        keys = batch_keys(p, thorough=thorough)
+        hashed = {}
+        for k in keys:
+            h = hashed[k] = hash(k)
+            if k[:3] in _LOOSE_PREFIXES or k[:4] == "dbi:":
+                loose.add(h)
+        hashes = tuple(set(hashed.values()))
         record_keys.append(hashes)
         for h in hashes:
             block = blocks.get(h)
@@ -222,10 +254,19 @@ def _build_blocks(prepared: list[PreparedRecord], report: BatchReport) -> tuple[
             else:
                 first[h] = i
     del first
-    for h in [h for h, b in blocks.items() if len(b) > MAX_BLOCK]:
+    for h in [h for h, b in blocks.items() if len(b) > (MAX_LOOSE_BLOCK if h in loose else MAX_BLOCK)]:
         report.oversized_blocks += 1
         del blocks[h]
     return record_keys, blocks
+
+
+def _candidates(i: int, record_keys, blocks) -> set[int]:
+    candidates: set[int] = set()
+    for h in record_keys[i]:
+        block = blocks.get(h)
+        if block is not None:
+            candidates.update(block[bisect.bisect_right(block, i) :])
+    return candidates
 
 
 def _score_range(
@@ -238,33 +279,76 @@ def _score_range(
     stop: int,
     step: int,
     progress: _Progress,
-) -> tuple[list[tuple[int, int, float]], int]:
-    """Score every candidate pair (i, j>i) for i in range(start, stop, step); return links and pair count."""
-    needed = settings.weight_for_probability(settings.auto_link_threshold)
-    scorer = LinkScorer(settings, frequencies)
-    found: list[tuple[int, int, float]] = []
+) -> tuple[list[tuple[int, int, float, str]], int]:
+    """Score every candidate pair (i, j>i) for i in range(start, stop, step): links and reviews, pair count."""
+    assess = Scorer(settings, frequencies).assess
+    found: list[tuple[int, int, float, str]] = []
     compared = 0
     total = len(prepared)
     for i in range(start, stop, step):
-        keys = record_keys[i]
-        if not keys:
+        if not record_keys[i]:
             continue
-        candidates: set[int] = set()
-        for h in keys:
-            block = blocks.get(h)
-            if block is not None:
-                candidates.update(block[bisect.bisect_right(block, i):])
+        candidates = _candidates(i, record_keys, blocks)
         if not candidates:
             continue
         pa = prepared[i]
         compared += len(candidates)
         for j in candidates:
-            weight = scorer(pa, prepared[j])
-            if weight is not None and weight >= needed:
-                found.append((i, j, weight))
+            a = assess(pa, prepared[j])
+            if a.decision != "no_link":
+                found.append(
+                    (i, j, a.match_weight, "" if a.decision == LINK else (a.guard or _why_review(a)))
+                )
         if i % 2000 < step:
             progress.show("matching", i, total)
     return found, compared
+
+
+def _why_review(a) -> str:
+    if a.contradicts:
+        return "Review: an identifier contradicts the rest of the evidence"
+    if a.probability >= 0.5:
+        return f"Review: {a.probability:.1%} likely to be one person"
+    return "Review: the same date of birth and names that agree in part"
+
+
+def estimate_settings(
+    prepared, record_keys, blocks, settings: MatchSettings, frequencies, *, sample: int = 10_000
+) -> tuple[MatchSettings, float]:
+    """m by EM over the candidate pairs of up to ``sample`` records spread through the file, and the prior from
+    the estimated share of true pairs among all candidate pairs (u and the thresholds stay as set)."""
+    n = len(prepared)
+    step = max(1, n // sample)
+    assess = Scorer(settings, frequencies).assess
+    vectors = []
+    sampled_pairs = 0
+    for i in range(0, n, step):
+        for j in _candidates(i, record_keys, blocks):
+            vectors.append(assess(prepared[i], prepared[j]).levels)
+        sampled_pairs += 1
+    if len(vectors) < 200:
+        return settings, settings.prior  # too few pairs to estimate anything
+    estimated, rate = estimate_parameters_em(vectors, settings, iterations=20, start_match_rate=0.3)
+    # The prior is the share of all pairs in this file that are one person: the estimated share of true pairs
+    # among the sampled candidates, times candidates per pair. Never below the national default; never above
+    # 1 in 1,000, so a file of near-duplicates cannot make chance agreement look like identity.
+    all_pairs = n * (n - 1) / 2
+    prior = min(max(rate * len(vectors) * step / all_pairs, settings.prior), 1e-3)
+    return replace(_bounded(estimated, settings), prior=prior), rate
+
+
+def _bounded(estimated: MatchSettings, settings: MatchSettings, factor: float = 4.0) -> MatchSettings:
+    """EM's m values kept within a factor of the documented ones (2 bits either way), so an odd or small file
+    (one surname, one postcode) cannot turn a level's meaning round. Vetoes keep their m."""
+    changes = {}
+    for f, levels in settings.levels.items():
+        changes[f] = {}
+        for name, level in levels.items():
+            if level.veto or name == "missing":
+                continue
+            m = min(max(estimated.levels[f][name].m, level.m / factor), min(1.0, level.m * factor))
+            changes[f][name] = replace(level, m=m)
+    return settings.with_levels(**changes)
 
 
 def _score_parallel(prepared, record_keys, blocks, settings, frequencies, workers, progress):
@@ -279,7 +363,9 @@ def _score_parallel(prepared, record_keys, blocks, settings, frequencies, worker
         r, wr = ctx.Pipe(duplex=False)
 
         def child(w=w, wr=wr):
-            result = _score_range(prepared, record_keys, blocks, settings, frequencies, w, n, workers, _Progress(None))
+            result = _score_range(
+                prepared, record_keys, blocks, settings, frequencies, w, n, workers, _Progress(None)
+            )
             wr.send_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
             wr.close()
 
@@ -288,7 +374,9 @@ def _score_parallel(prepared, record_keys, blocks, settings, frequencies, worker
         wr.close()
         readers.append(r)
         procs.append(proc)
-    found, compared = _score_range(prepared, record_keys, blocks, settings, frequencies, 0, n, workers, progress)
+    found, compared = _score_range(
+        prepared, record_keys, blocks, settings, frequencies, 0, n, workers, progress
+    )
     for r, proc in zip(readers, procs):
         more, count = pickle.loads(r.recv_bytes())
         found.extend(more)
@@ -305,8 +393,12 @@ def match_file(
     settings: MatchSettings | None = None,
     progress: TextIO | None = sys.stderr,
     workers: int | None = None,
+    review_path: str | os.PathLike | None = None,
+    estimate: bool = True,
+    thorough: bool = False,
 ) -> BatchReport:
-    """Find every pair of records in one CSV that are the same person; write id_a,id_b,score."""
+    """Find every pair of records in one CSV that are the same person; write id_a,id_b,score (and the pairs
+    for review to ``review_path``)."""
     started = time.monotonic()
     settings = settings or DEFAULT_SETTINGS
     input_path, output_path = Path(input_path), Path(output_path)
@@ -326,7 +418,11 @@ def match_file(
         frequencies = CountedFrequencies()
         for p in prepared:
             frequencies.add_prepared(p)
-        record_keys, blocks = _build_blocks(prepared, report)
+        record_keys, blocks = _build_blocks(prepared, report, thorough)
+        if estimate:
+            settings, report.estimated_match_rate = estimate_settings(
+                prepared, record_keys, blocks, settings, frequencies
+            )
 
         if workers is None:
             # One process by default: measured at 1M records it was both faster (89 s against 99 s) and half the
@@ -334,9 +430,13 @@ def match_file(
             workers = 1
         if workers > 1 and sys.platform != "win32":
             gc.freeze()
-            found, compared = _score_parallel(prepared, record_keys, blocks, settings, frequencies, workers, bar)
+            found, compared = _score_parallel(
+                prepared, record_keys, blocks, settings, frequencies, workers, bar
+            )
         else:
-            found, compared = _score_range(prepared, record_keys, blocks, settings, frequencies, 0, len(prepared), 1, bar)
+            found, compared = _score_range(
+                prepared, record_keys, blocks, settings, frequencies, 0, len(prepared), 1, bar
+            )
     finally:
         gc.unfreeze()
         if gc_was_enabled:
@@ -345,43 +445,73 @@ def match_file(
     bar.end()
     report.candidate_pairs = compared
 
-    rows = []
-    for i, j, weight in found:
+    rows, reviews = [], []
+    for i, j, weight, reason in found:
         a, b = prepared[i].record.record_id, prepared[j].record.record_id
         if b < a:
             a, b = b, a
-        rows.append((a, b, _probability(settings, weight)))
+        (reviews if reason else rows).append((a, b, _probability(settings, weight), reason))
     rows.sort()
+    reviews.sort()
     report.links = len(rows)
+    report.reviews = len(reviews)
+    _write_pairs(output_path, rows, with_reason=False)
+    if review_path is not None:
+        report.review_path = str(review_path)
+        _write_pairs(Path(review_path), reviews, with_reason=True)
+    report.seconds = time.monotonic() - started
+    return report
 
-    output_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{output_path.name}.", suffix=".tmp", dir=output_path.parent)
+
+def _write_pairs(path: Path, rows, *, with_reason: bool) -> None:
+    """Write pairs to a temporary file renamed into place, so a failed run leaves no partial output."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out, lineterminator="\n")
-            writer.writerow(("id_a", "id_b", "score"))
-            writer.writerows((a, b, f"{score:.6f}") for a, b, score in rows)
-        os.replace(tmp_name, output_path)
+            writer.writerow(("id_a", "id_b", "score") + (("reason",) if with_reason else ()))
+            for a, b, score, reason in rows:
+                writer.writerow((a, b, f"{score:.6f}") + ((reason,) if with_reason else ()))
+        os.replace(tmp_name, path)
     except BaseException:
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)
         raise
-    report.seconds = time.monotonic() - started
-    return report
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point: python -m licensing.matching.batch INPUT.csv OUTPUT.csv."""
     import argparse
 
-    parser = argparse.ArgumentParser(description="Find every pair of records in a CSV that are the same person.")
+    parser = argparse.ArgumentParser(
+        description="Find every pair of records in a CSV that are the same person."
+    )
     parser.add_argument("input")
     parser.add_argument("output")
-    parser.add_argument("--workers", type=int, default=None, help="processes to use (default 1; more fork workers that share records copy-on-write)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="processes to use (default 1; more fork workers that share records copy-on-write)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--review", default=None, help="also write the pairs for an officer to review to this file"
+    )
+    parser.add_argument(
+        "--thorough", action="store_true", help="also block on two names and part of the birth date"
+    )
     args = parser.parse_args(argv)
     try:
-        report = match_file(args.input, args.output, progress=None if args.quiet else sys.stderr, workers=args.workers)
+        report = match_file(
+            args.input,
+            args.output,
+            progress=None if args.quiet else sys.stderr,
+            workers=args.workers,
+            review_path=args.review,
+            thorough=args.thorough,
+        )
     except (BatchError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

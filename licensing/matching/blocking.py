@@ -8,6 +8,8 @@ records sharing any key. Every key is at most 64 characters and starts with its 
     conflicts that prove two people are different.
 ``ni:<NI prefix and digits>``
     The suffix letter is left out (it is not part of the unique identifier).
+``id:<text>``
+    An identity number that is not a valid NI number (another scheme's, or mistyped), as text.
 ``dob:<yyyy>-<lo>-<hi>:<name code>:<initial>``
     Date of birth with day and month sorted (so a transposed date shares the key), the phonetic
     code of one name token and the initial of another (any order, so swapped names and initials
@@ -34,20 +36,22 @@ from .identifiers import is_valid_postcode
 from .normalise import phonetic
 from .records import MatchRecord, PreparedRecord, prepare
 
-__all__ = ["blocking_keys", "query_keys", "link_keys", "name_codes"]
+__all__ = ["batch_keys", "blocking_keys", "query_keys", "link_keys", "name_codes"]
 
 MAX_KEY_LENGTH = 64
 _MAX_CODES = 6
-_YEAR = re.compile(r"^\s*(\d{4})\b")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)")  # the first 19xx/20xx in text that is not a valid date
 _NI_SHAPE = re.compile(r"^[A-Z]{2}\d{6}$")
 
 
 def _form_tokens(p: PreparedRecord) -> list[list[tuple[str, str, bool]]]:
-    """Per name form: (phonetic code, initial, is_initial) for up to four tokens, honorifics left out."""
+    """Per name form: (phonetic code, initial, is_initial) for up to four tokens, honorifics left out.
+
+    Tokens are kept by position, not de-duplicated by code: John Jones (both "jan") and Ali Ali must still
+    give a name pair, or such a person could be found neither by name nor by date of birth."""
     forms = []
     for form in p.names:
         tokens: list[tuple[str, str, bool]] = []
-        seen: set[str] = set()
         # Honorific names are left out only while two other tokens remain: "Mohammed Mirza" must
         # still give a name pair, or two records of him could never meet on their birth date.
         keep_soft = len({t.canon for t in form.given + form.family if not t.soft}) < 2
@@ -55,10 +59,6 @@ def _form_tokens(p: PreparedRecord) -> list[list[tuple[str, str, bool]]]:
             if token.soft and not keep_soft:
                 continue
             code = "" if token.is_initial else phonetic(token.canon)
-            key = code or token.canon
-            if key in seen:
-                continue
-            seen.add(key)
             tokens.append((code, token.canon[:1], token.is_initial))
         forms.append(tokens[:4])
     return forms
@@ -75,7 +75,7 @@ def name_codes(p: PreparedRecord) -> list[str]:
 
 
 def _code_initial_pairs(p: PreparedRecord) -> set[str]:
-    """"<code>:<initial>" for each ordered pair of different tokens in one name form."""
+    """ "<code>:<initial>" for each ordered pair of different tokens in one name form."""
     pairs: set[str] = set()
     for tokens in _form_tokens(p):
         for i, (code, _, is_initial) in enumerate(tokens):
@@ -110,7 +110,7 @@ def _dob_part(p: PreparedRecord) -> str:
 def _year(p: PreparedRecord) -> str:
     if p.dob_iso:
         return p.dob[:4]
-    match = _YEAR.match(p.dob)
+    match = _YEAR.search(p.dob)
     if match and 1900 <= int(match.group(1)) <= 2100:
         return match.group(1)
     return ""
@@ -122,6 +122,8 @@ def _identifier_keys(p: PreparedRecord) -> list[str]:
         keys.append("dl:" + p.dl[:13])
     if _NI_SHAPE.match(p.ni_core):
         keys.append("ni:" + p.ni_core)
+    elif len(p.ni_core) >= 6:
+        keys.append("id:" + p.ni_core)  # an identity number that is not an NI number, compared as text
     return keys
 
 
@@ -153,6 +155,34 @@ def blocking_keys(record: MatchRecord | PreparedRecord) -> set[str]:
     return {k[:MAX_KEY_LENGTH] for k in keys}
 
 
+def batch_keys(p: PreparedRecord, *, thorough: bool = False) -> list[str]:
+    """Keys for matching a file: the link keys, the household (postcode and house number), and both initials with
+    the date of birth. ``thorough`` adds two names with part of the date, so a pair with a slip in the date of
+    birth and no identifier or shared house still meets (about twice the pairs; ``match_file`` drops an oversized
+    loose block)."""
+    keys = link_keys(p)
+    keys.extend(f"ad:{house}"[:MAX_KEY_LENGTH] for house in p.houses)  # one household: a small block
+    dob = _dob_part(p)
+    if dob:
+        # Both initials with the date: a pair whose every name token has a typo still meets.
+        for form in p.names:
+            if form.given and form.family:
+                keys.append(f"dbi:{dob}:{form.given[0].canon[:1]}{form.family[0].canon[:1]}"[:MAX_KEY_LENGTH])
+    if not thorough:
+        return keys
+    pairs = _form_code_pairs(p)
+    if p.dob_iso:
+        # Two names with the year and month, or with the year and day: a one-digit slip in the other part still
+        # meets, and a common name's block stays small at a million records (a whole birth year would not).
+        y, m, d = p.dob[0:4], p.dob[5:7], p.dob[8:10]
+        keys.extend(f"nm:{a}:{b}:{y}-{m}"[:MAX_KEY_LENGTH] for a, b in pairs)
+        keys.extend(f"nm:{a}:{b}:{y}--{d}"[:MAX_KEY_LENGTH] for a, b in pairs)
+    else:
+        year = _year(p) or "-"
+        keys.extend(f"nm:{a}:{b}:{year}"[:MAX_KEY_LENGTH] for a, b in pairs)
+    return keys
+
+
 def query_keys(record: MatchRecord | PreparedRecord) -> set[str]:
     """Keys for a search. A key ending in ':' is a prefix: match stored keys that start with it.
 
@@ -166,7 +196,18 @@ def query_keys(record: MatchRecord | PreparedRecord) -> set[str]:
     if not _year(p):
         keys = {k for k in keys if not k.startswith("nm:")}
         keys.update(f"nm:{x}:{y}:" for x, y in _form_code_pairs(p))
+    else:
+        # A stored record with no date of birth is scored as missing, never excluded by the query's.
+        keys.update(f"nm:{x}:{y}:-" for x, y in _form_code_pairs(p))
     dob = _dob_part(p)
+    if p.dob_iso:
+        # Forenames and date of birth with a surname of any initial: finds a changed surname (after marriage).
+        # Exact keys, one per initial, not a prefix: an index IN-list stays fast where OR-ed ranges do not.
+        for form in p.names:
+            for t in form.given:
+                if not t.is_initial and not t.soft:
+                    code = phonetic(t.canon)
+                    keys.update(f"{dob}:{code}:{initial}" for initial in "abcdefghijklmnopqrstuvwxyz")
     if dob and len(codes) == 1 and not _code_initial_pairs(p):
         keys.add(f"{dob}:{codes[0]}:")  # a one-word name: any partner token
     if not codes:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, JaroWinkler
+from rapidfuzz.fuzz import token_set_ratio
 
 from .identifiers import dvla_initials, dvla_surname_stem
 from .normalise import NameForm, Token
@@ -27,11 +28,13 @@ __all__ = [
 ]
 
 # Token agreement, best first. Integers so "worst of" is max().
-T_EXACT, T_VARIANT, T_DIMINUTIVE, T_FUZZY, T_INITIAL, T_NONE = range(6)
+T_EXACT, T_VARIANT, T_DIMINUTIVE, T_FUZZY, T_SIMILAR, T_ALIKE, T_INITIAL, T_NONE = range(8)
+JW_SIMILAR = 0.92  # Jaro-Winkler thresholds of the two "spelt alike" levels (as Splink's defaults)
+JW_ALIKE = 0.85
 
 
 def compare_dob(a: PreparedRecord, b: PreparedRecord) -> str:
-    """DOB level: exact / exact_text / transposed / typo / year_off / different / missing."""
+    """DOB level: exact / exact_text / transposed / typo / year_off / year_only / different / missing."""
     da, db = a.dob, b.dob
     if not da or not db:
         return "missing"
@@ -42,11 +45,13 @@ def compare_dob(a: PreparedRecord, b: PreparedRecord) -> str:
         yb, mb, ddb = db[0:4], db[5:7], db[8:10]
         if ya == yb and ma == ddb and dda == mb:
             return "transposed"
+        if ma == mb and dda == ddb:
+            # Same day and month, years apart: one year is a slip, more is a father and son (1950 / 1980
+            # differ by one digit, so this comes before the digit test).
+            return "year_off" if abs(int(ya) - int(yb)) == 1 else "different"
         if OSA.distance(a.dob_digits, b.dob_digits, score_cutoff=1) <= 1:
             return "typo"
-        if ma == mb and dda == ddb and abs(int(ya) - int(yb)) == 1:
-            return "year_off"
-        return "different"
+        return "year_only" if ya == yb else "different"
     # At least one side is raw text: compare the digits, so "19551192" ~ "1955-11-29" is a slip.
     if a.dob_digits and a.dob_digits == b.dob_digits:
         return "exact_text"
@@ -56,15 +61,17 @@ def compare_dob(a: PreparedRecord, b: PreparedRecord) -> str:
 
 
 def compare_ni(a: PreparedRecord, b: PreparedRecord) -> str:
-    """NI level: exact / typo / different (both valid: different people) / different_unverified / missing."""
+    """NI level: exact / typo (both valid) / text_exact / text_typo (not valid NI numbers, compared as text) /
+    different (both valid: different people) / different_unverified / missing."""
     na, nb = a.ni_core, b.ni_core
     if not na or not nb:
         return "missing"
+    both_valid = a.ni_valid and b.ni_valid
     if na == nb:
-        return "exact"
+        return "exact" if a.ni_valid else "text_exact"
     if OSA.distance(na, nb, score_cutoff=1) <= 1:
-        return "typo"
-    if a.ni_valid and b.ni_valid:
+        return "typo" if both_valid else "text_typo"
+    if both_valid:
         return "different"
     return "different_unverified"
 
@@ -126,17 +133,29 @@ def compare_sex(a: PreparedRecord, b: PreparedRecord) -> str:
     return "agree" if a.sex == b.sex else "differ"
 
 
+def _same_street(a: PreparedRecord, b: PreparedRecord) -> bool:
+    return bool(a.street and b.street) and token_set_ratio(a.street, b.street, score_cutoff=85) >= 85
+
+
 def compare_address(a: PreparedRecord, b: PreparedRecord) -> str:
-    """Address level over the whole address histories: same_address / postcode / sector / district / different."""
+    """Address level over the whole address histories: same_address / postcode / street / sector / district /
+    different. Postcodes that are not valid UK postcodes are compared as text."""
     pa, pb = a.postcodes, b.postcodes
     if not pa or not pb:
-        return "missing"
+        ta, tb = pa or a.postcode_texts, pb or b.postcode_texts
+        if not ta or not tb:
+            return "missing"
+        if not set(ta).isdisjoint(tb):
+            return "same_address" if _same_street(a, b) else "postcode"
+        return "street" if _same_street(a, b) else "different"
     if len(pa) == 1 and len(pb) == 1:
         x, y = pa[0], pb[0]
         if x == y:
             return "same_address" if a.houses and a.houses == b.houses else "postcode"
         if len(x) < 6 or len(y) < 6:
             return "different"
+        if x[:-4] == y[:-4] and _same_street(a, b):
+            return "street"  # "High Street" counts only within one postcode district
         if x[:-2] == y[:-2]:
             return "sector"
         return "district" if x[:-4] == y[:-4] else "different"
@@ -144,6 +163,8 @@ def compare_address(a: PreparedRecord, b: PreparedRecord) -> str:
         return "same_address"
     if not set(pa).isdisjoint(pb):
         return "postcode"
+    if _same_street(a, b) and not {p[:-4] for p in pa}.isdisjoint({p[:-4] for p in pb}):
+        return "street"
     if not {p[:-2] for p in pa}.isdisjoint({p[:-2] for p in pb}):
         return "sector"
     if not {p[:-4] for p in pa}.isdisjoint({p[:-4] for p in pb}):
@@ -167,7 +188,9 @@ def _squeezed(canon: str) -> str:
 
 
 def token_level(x: Token, y: Token) -> int:
-    """How two name tokens agree: exact, spelling variant, diminutive, fuzzy (typo), initial, none."""
+    """How two name tokens agree: exact, spelling variant, diminutive, one edit, Jaro-Winkler >= 0.92 or
+    >= 0.85, initial, none. Two different names that are both in the variant tables never agree loosely
+    (Hassan and Hussain may be twins)."""
     if x.raw == y.raw:
         return T_EXACT
     if x.canon == y.canon:
@@ -180,12 +203,23 @@ def token_level(x: Token, y: Token) -> int:
         return T_DIMINUTIVE
     if x.known and y.known:
         return T_NONE  # two recognised, different names (Mahmood vs Muhammad, Hassan vs Hussain)
+    if (
+        x.skeleton
+        and x.skeleton == y.skeleton
+        and len(x.canon) == len(y.canon)
+        and OSA.distance(x.canon, y.canon, score_cutoff=2) <= 2
+    ):
+        return T_VARIANT  # a spelling the tables lack, found by its key: Javed ~ Jawed, Akhtar ~ Akther
     shorter = min(len(x.canon), len(y.canon))
-    if shorter >= 5:
-        limit = 2 if shorter >= 9 else 1
-        if OSA.distance(x.canon, y.canon, score_cutoff=limit) <= limit:
-            return T_FUZZY
-    return T_NONE
+    if shorter < 5:
+        return T_NONE  # Asif and Atif, Amir and Amin: short names one letter apart are usually two names
+    limit = 2 if shorter >= 9 else 1
+    if OSA.distance(x.canon, y.canon, score_cutoff=limit) <= limit:
+        return T_FUZZY
+    jw = JaroWinkler.similarity(x.canon, y.canon, score_cutoff=JW_ALIKE)
+    if jw >= JW_SIMILAR:
+        return T_SIMILAR
+    return T_ALIKE if jw >= JW_ALIKE else T_NONE
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +230,15 @@ class TokenMatch:
     matched: tuple[tuple[Token, Token], ...]  # aligned pairs (shorter side first is not implied)
 
 
-_LIST_LEVEL = {T_EXACT: "exact", T_VARIANT: "variant", T_DIMINUTIVE: "diminutive", T_FUZZY: "fuzzy", T_INITIAL: "initials"}
+_LIST_LEVEL = {
+    T_EXACT: "exact",
+    T_VARIANT: "variant",
+    T_DIMINUTIVE: "diminutive",
+    T_FUZZY: "fuzzy",
+    T_SIMILAR: "similar",
+    T_ALIKE: "alike",
+    T_INITIAL: "initials",
+}
 
 
 def compare_tokens(left: tuple[Token, ...], right: tuple[Token, ...]) -> TokenMatch:
@@ -259,6 +301,8 @@ _SURNAME_FROM_LIST = {
     "diminutive": "variant",
     "subset": "partial",
     "fuzzy": "fuzzy",
+    "similar": "similar",
+    "alike": "alike",
     "initials": "different",
     "different": "different",
     "missing": "missing",
@@ -269,16 +313,22 @@ def _forename_tokens(pairs: tuple[tuple[Token, Token], ...]) -> tuple[str, ...]:
     return tuple(sorted({x.canon for x, _ in pairs if not x.is_initial}))
 
 
+_LOOSE_SURNAME = frozenset({"different", "partial", "fuzzy", "similar", "alike"})
+
+
 def _readings(x: NameForm, y: NameForm, weights: dict[str, dict[str, float]]):
     """Direct, swapped (surname given as a forename and vice versa) and whole-name readings."""
     sur = compare_tokens(x.family, y.family)
     fore = compare_tokens(x.given, y.given)
     s_level = _SURNAME_FROM_LIST[sur.level]
     yield s_level, fore.level, sur.matched, fore.matched
-    if x.given and y.given and x.family and y.family and s_level in ("different", "partial", "fuzzy"):
+    if x.given and y.given and x.family and y.family and s_level in _LOOSE_SURNAME:
         cross_sur = compare_tokens(x.family, y.given)
         cross_fore = compare_tokens(x.given, y.family)
-        if cross_sur.level in ("exact", "variant", "subset") and cross_fore.level not in ("different", "missing"):
+        if cross_sur.level in ("exact", "variant", "subset") and cross_fore.level not in (
+            "different",
+            "missing",
+        ):
             yield "reordered", cross_fore.level, cross_sur.matched, cross_fore.matched
         whole = compare_tokens(x.all_tokens, y.all_tokens)
         if whole.level in ("exact", "variant", "subset") and len(whole.matched) >= 2:
@@ -287,12 +337,24 @@ def _readings(x: NameForm, y: NameForm, weights: dict[str, dict[str, float]]):
             yield "reordered", "subset", s_pairs, f_pairs
 
 
-def compare_names(a: PreparedRecord, b: PreparedRecord, weights: dict[str, dict[str, float]]) -> NameComparison:
-    """Best surname + forenames reading over all name pairs, judged by the levels' base weights."""
-    key = (a.names_id, b.names_id, id(weights))
-    hit = _NAME_CACHE.get(key)
-    if hit is not None:
-        return hit
+def compare_names(
+    a: PreparedRecord, b: PreparedRecord, weights: dict[str, dict[str, float]]
+) -> NameComparison:
+    """Best surname + forenames reading over all name pairs, judged by the levels' base weights.
+
+    Not cached here: the scorer caches per settings object and pair of name ids (see ``score.Scorer``)."""
+    if a.names_id == b.names_id and len(a.names) == 1 and a.names[0].given and a.names[0].family:
+        x = a.names[0]  # the same name as written: nothing to align
+        return NameComparison(
+            "exact",
+            "exact",
+            x.surname_key,
+            _forename_tokens(tuple(zip(x.given, x.given, strict=True))),
+            x,
+            x,
+            tuple(zip(x.family, x.family, strict=True)),
+            tuple(zip(x.given, x.given, strict=True)),
+        )
     best = None
     best_score = -1e9
     sw, fw = weights["surname"], weights["forenames"]
@@ -304,32 +366,24 @@ def compare_names(a: PreparedRecord, b: PreparedRecord, weights: dict[str, dict[
                     best_score = score
                     best = (s_level, f_level, x, y, s_pairs, f_pairs)
     if best is None:
-        result = NameComparison("missing", "missing", "", (), None, None)
+        return NameComparison("missing", "missing", "", (), None, None)
+    s_level, f_level, x, y, s_pairs, f_pairs = best
+    if s_level in ("exact", "variant"):
+        s_key = x.surname_key
+    elif s_level in ("partial", "reordered"):
+        s_key = " ".join(sorted({p[0].canon for p in s_pairs}))
     else:
-        s_level, f_level, x, y, s_pairs, f_pairs = best
-        if s_level in ("exact", "variant"):
-            s_key = x.surname_key
-        elif s_level in ("partial", "reordered"):
-            s_key = " ".join(sorted({p[0].canon for p in s_pairs}))
-        else:
-            s_key = ""
-        result = NameComparison(
-            surname=s_level,
-            forenames=f_level,
-            surname_key=s_key,
-            forename_tokens=_forename_tokens(f_pairs),
-            left=x,
-            right=y,
-            surname_pairs=s_pairs,
-            forename_pairs=f_pairs,
-        )
-    if len(_NAME_CACHE) > 500_000:
-        _NAME_CACHE.clear()
-    _NAME_CACHE[key] = result
-    return result
-
-
-_NAME_CACHE: dict[tuple[int, int, int], NameComparison] = {}
+        s_key = ""
+    return NameComparison(
+        surname=s_level,
+        forenames=f_level,
+        surname_key=s_key,
+        forename_tokens=_forename_tokens(f_pairs),
+        left=x,
+        right=y,
+        surname_pairs=s_pairs,
+        forename_pairs=f_pairs,
+    )
 
 
 def initials_of(form: NameForm) -> str:

@@ -2,86 +2,93 @@
 
 As in Splink: u probabilities are kept fixed (they are better estimated from random pairs), and
 expectation-maximisation fits m per field level and the proportion of true matches among the
-candidate pairs. Use it on blocked candidate pairs from the register, then review the result
-before adopting it with ``MatchSettings.with_levels``.
+candidate pairs. ``match_file`` runs it on the file's own candidate pairs (``estimate=True``, the default), with
+each m kept within a factor of 4 of the documented default. A council re-estimates the register's values by
+exporting its records to the match-file CSV and running ``match_file`` (or this function on the candidate pairs'
+levels from ``Scorer.assess``), and reviews the result before adopting it with ``MatchSettings.with_levels``.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from .compare import compare_address, compare_dl, compare_dob, compare_names, compare_ni, compare_sex
 from .records import MatchRecord, prepare
+from .score import FIELDS, Scorer
 from .settings import Level, MatchSettings
 
 __all__ = ["comparison_levels", "estimate_parameters_em"]
 
+# Levels whose m stays as set: "missing" carries no information, and a veto's m is a judgement about
+# keying errors that a file with few such pairs cannot estimate.
+_FIXED = frozenset({"missing"})
+
 
 def comparison_levels(a: MatchRecord, b: MatchRecord, settings: MatchSettings) -> dict[str, str]:
     """The level each field lands in for one pair (the input EM works on)."""
-    pa, pb = prepare(a), prepare(b)
-    names = compare_names(pa, pb, settings.weights)
-    return {
-        "dl": compare_dl(pa, pb),
-        "ni": compare_ni(pa, pb),
-        "dob": compare_dob(pa, pb),
-        "surname": names.surname,
-        "forenames": names.forenames,
-        "sex": compare_sex(pa, pb),
-        "address": compare_address(pa, pb),
-    }
+    return dict(zip(FIELDS, Scorer(settings).assess(prepare(a), prepare(b)).levels, strict=True))
 
 
 def estimate_parameters_em(
-    pairs: Iterable[Mapping[str, str] | tuple[MatchRecord, MatchRecord]],
+    pairs: Iterable[Mapping[str, str] | tuple[MatchRecord, MatchRecord] | tuple[str, ...]],
     settings: MatchSettings | None = None,
     *,
     iterations: int = 25,
     start_match_rate: float = 0.1,
     floor: float = 1e-6,
+    fields: tuple[str, ...] = FIELDS,
 ) -> tuple[MatchSettings, float]:
     """Fit m per field level by EM over candidate pairs; return (new settings, estimated match rate).
 
-    ``pairs`` are either level dicts (from ``comparison_levels``) or record pairs. "missing" levels
-    carry no information and keep m = u = 1.
+    ``pairs`` are level dicts (from ``comparison_levels``), tuples of level names in ``FIELDS`` order, or
+    record pairs. Identical vectors are counted once with a multiplicity, so a million pairs cost little.
     """
     settings = settings or MatchSettings()
-    vectors = [
-        dict(p) if isinstance(p, Mapping) else comparison_levels(p[0], p[1], settings) for p in pairs
-    ]
+    vectors: Counter = Counter()
+    for p in pairs:
+        if isinstance(p, Mapping):
+            vectors[tuple(p.get(f, "missing") for f in FIELDS)] += 1
+        elif p and isinstance(p[0], MatchRecord):
+            vectors[tuple(comparison_levels(p[0], p[1], settings)[f] for f in FIELDS)] += 1
+        else:
+            vectors[tuple(p)] += 1
     if not vectors:
         return settings, start_match_rate
-    m = {f: {lv: level.m for lv, level in levels.items()} for f, levels in settings.levels.items()}
-    u = {f: {lv: level.u for lv, level in levels.items()} for f, levels in settings.levels.items()}
+    index = [FIELDS.index(f) for f in fields]
+    m = {f: {lv: level.m for lv, level in settings.levels[f].items()} for f in fields}
+    u = {f: {lv: level.u for lv, level in settings.levels[f].items()} for f in fields}
+    total = sum(vectors.values())
     rate = start_match_rate
     for _ in range(iterations):
-        totals = {f: {lv: 0.0 for lv in levels} for f, levels in m.items()}
+        totals = {f: dict.fromkeys(m[f], 0.0) for f in fields}
         weight_sum = 0.0
-        for vector in vectors:
-            log_m = math.log(rate)
-            log_u = math.log(1 - rate)
-            for f, lv in vector.items():
-                if lv == "missing" or f not in m:
+        for vector, count in vectors.items():
+            log_m, log_u = math.log(rate), math.log(1 - rate)
+            for f, i in zip(fields, index, strict=True):
+                lv = vector[i]
+                if lv in _FIXED:
                     continue
                 log_m += math.log(max(m[f][lv], floor))
                 log_u += math.log(max(u[f][lv], floor))
-            diff = max(-50.0, min(50.0, log_u - log_m))
-            posterior = 1.0 / (1.0 + math.exp(diff))
-            weight_sum += posterior
-            for f, lv in vector.items():
-                if lv != "missing" and f in totals:
-                    totals[f][lv] += posterior
-        rate = min(max(weight_sum / len(vectors), floor), 1 - floor)
+            posterior = 1.0 / (1.0 + math.exp(max(-50.0, min(50.0, log_u - log_m))))
+            weight_sum += posterior * count
+            for f, i in zip(fields, index, strict=True):
+                totals[f][vector[i]] += posterior * count
+        rate = min(max(weight_sum / total, floor), 1 - floor)
         for f, counts in totals.items():
-            informative = sum(v for lv, v in counts.items() if lv != "missing")
+            informative = sum(v for lv, v in counts.items() if lv not in _FIXED)
             if informative <= 0:
                 continue
             for lv, v in counts.items():
-                if lv != "missing":
+                if lv not in _FIXED:
                     m[f][lv] = max(v / informative, floor)
     changes = {
-        f: {lv: Level(m[f][lv], level.u, level.tf) for lv, level in levels.items() if lv != "missing"}
-        for f, levels in settings.levels.items()
+        f: {
+            lv: Level(m[f][lv], level.u, level.tf, level.text, level.veto, level.condition)
+            for lv, level in settings.levels[f].items()
+            if lv not in _FIXED
+        }
+        for f in fields
     }
     return settings.with_levels(**changes), rate

@@ -41,6 +41,7 @@ class UniformFrequencies:
     surname: float = 1 / 200
     forename: float = 1 / 300
     dob: float = 1 / 18_000
+    postcode: float = 2e-4
 
     def surname_frequency(self, surname_key: str) -> float:
         return self.surname
@@ -50,6 +51,9 @@ class UniformFrequencies:
 
     def dob_frequency(self, iso_dob: str) -> float:
         return self.dob
+
+    def postcode_frequency(self, postcode: str) -> float:
+        return self.postcode
 
 
 @dataclass(slots=True)
@@ -63,6 +67,7 @@ class CountedFrequencies:
     surnames: Counter = field(default_factory=Counter)
     forenames: Counter = field(default_factory=Counter)
     dobs: Counter = field(default_factory=Counter)
+    postcodes: Counter = field(default_factory=Counter)
     total: int = 0
     pseudo_count: float = 200.0
     baseline: UniformFrequencies = field(default_factory=UniformFrequencies)
@@ -88,6 +93,8 @@ class CountedFrequencies:
         self.forenames.update(forenames)
         if prepared.dob_iso:
             self.dobs[prepared.dob] += 1
+        postcodes = prepared.postcodes + prepared.postcode_texts
+        self.postcodes.update(postcodes if len(postcodes) < 2 else set(postcodes))
 
     def _smooth(self, count: int, base: float) -> float:
         return min(1.0, (count + self.pseudo_count * base) / (self.total + self.pseudo_count))
@@ -100,3 +107,9 @@ class CountedFrequencies:
 
     def dob_frequency(self, iso_dob: str) -> float:
         return self._smooth(self.dobs.get(iso_dob, 0), self.baseline.dob)
+
+    def postcode_frequency(self, postcode: str) -> float:
+        """Share of records with this postcode (optional in the protocol: an office address many records
+        give is no evidence that two of them are one person). The pair's own two records are not counted, so in a
+        small file a shared household postcode is not mistaken for a common one."""
+        return self._smooth(max(self.postcodes.get(postcode, 0) - 2, 0), self.baseline.postcode)

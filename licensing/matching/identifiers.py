@@ -50,21 +50,19 @@ _NI_SHAPE = re.compile(r"^[A-Z]{2}[0-9]{6}[A-D]?$")
 
 
 def normalise_ni(value: str) -> str:
-    """Return an NI number upper-cased with spaces and punctuation removed ("ab 12 34 56 c" -> "AB123456C")."""
+    """Return an NI number upper-cased with spaces and punctuation removed ("ab 12 34 56 c" ->
+    "AB123456C")."""
     return _squash(value)
 
 
 def is_valid_ni(value: str) -> bool:
-    """True when the value is a National Insurance number HMRC could have issued (prefix, 6 digits, suffix A-D)."""
+    """True when the value is a National Insurance number HMRC could have issued (prefix, 6 digits, suffix
+    A-D)."""
     ni = normalise_ni(value)
     if len(ni) != 9 or not _NI_SHAPE.match(ni):
         return False
     prefix = ni[:2]
-    return (
-        prefix[0] in _NI_FIRST
-        and prefix[1] in _NI_SECOND
-        and prefix not in _NI_BANNED_PREFIXES
-    )
+    return prefix[0] in _NI_FIRST and prefix[1] in _NI_SECOND and prefix not in _NI_BANNED_PREFIXES
 
 
 def ni_core(value: str) -> str:
@@ -244,7 +242,8 @@ def dvla_consistent_with(
     sex: str = "",
     forenames: str = "",
 ) -> list[str]:
-    """List how a licence number disagrees with a record's own surname, DOB, sex and initials (empty = consistent).
+    """List how a licence number disagrees with a record's own surname, DOB, sex and initials (empty =
+    consistent).
 
     Missing record values are not inconsistencies. A second initial is only checked when the record
     has a second forename, because middle names are often left off.

@@ -23,6 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 import jellyfish
 
@@ -46,115 +47,30 @@ def clean_text(value: str) -> str:
     if not value:
         return ""
     text = unicodedata.normalize("NFKD", value)
-    text = "".join(
-        ch
-        for ch in text
-        if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf"
-    )
+    text = "".join(ch for ch in text if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf")
     text = text.casefold().replace("'", "").replace("\u2019", "").replace("`", "")
     text = text.replace("ß", "ss").replace("ø", "o").replace("ł", "l").replace("đ", "d").replace("æ", "ae")
     return " ".join(_PUNCT_TO_SPACE.sub(" ", text).split())
 
 
+def _data(name: str) -> list[str]:
+    """Lines of a name table in ``licensing/matching/data`` (blank lines and # comments skipped)."""
+    text = resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
+    return [line.rstrip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
 # Words that are never part of a person's name.
-TITLES = frozenset(
-    """mr mrs ms miss mx dr prof professor sir dame lord lady rev revd reverend fr capt
-    haji hajji haj hajj alhaj alhajj alhaji hajee al-haj""".split()
-)
+TITLES = frozenset(w for line in _data("titles.txt") for w in line.split())
 
 # Honorific names: inherited or religious titles that are also used as names. Soft = ignorable
 # in comparisons when other tokens remain, because they appear, vanish and move between records.
-SOFT_TOKENS = frozenset(
-    """syed sayed sayyed sayyid saiyed seyed syd mirza mirxa sheikh shaikh sheik shaik shiekh
-    chaudhry chaudhary choudhry chaudhri choudhary chowdhury chaudry choudhury chowdhry ch""".split()
-)
-
-# Canonical spelling families (transliterations of the same Arabic/Urdu name, or the same
-# European name across languages). First word of each line is the canonical form.
-_VARIANT_FAMILIES = """
-muhammad mohammed mohammad mohamed muhammed mohamad mohd md muhd mhd muhamad muhammod mohammod
-  mohamud mohmed mohmmad muhamed mohummad mahomed mohammud mohamood muhammadh mohummed mohmad
-hussain hussein husain husein hossain hosain hussian husayn hussayn husen
-hassan hasan hasen
-ahmed ahmad ahmet ahmod ahamed ahmaad
-rahman rehman rahmaan rehmaan rahmann
-mahmood mehmood mahmud mahmoud mehmud mahmod mehmod mahmmod
-iqbal ikbal iqbaal iqbhal
-ali aly alee
-shah shaah
-khan khaan
-akhtar akhter akthar akhtaar
-aslam asslam
-asif aasif asaf
-arif aarif areef
-tariq tarik tarique tareq
-rashid rasheed rashed rachid
-hamid hameed hamed
-majid majeed majed
-zahid zaheed zahed
-khalid khaled khalied
-saeed said sayeed saeid saied
-yousaf yusuf yousuf yousef yusef yusif yosef yousif
-ibrahim ebrahim ibraheem ibrahem
-ismail ismael esmail ismial
-ishaq ishaque ishak
-farooq faruq farook farouk farooque faruk
-qureshi quraishi kureshi qureishi
-siddiqui siddique siddiqi siddiqui sidiqui
-rafiq rafique rafeeq
-shafiq shafique shafeeq
-tahir taher
-naveed navid naved
-imran imraan
-usman osman uthman othman
-umar omar omer
-zubair zubayr zubeir
-javed javaid javid jawaid
-pervez parvez parvaiz perveiz parvez
-mushtaq mustaq
-anwar anwer
-aziz azeez
-bashir basheer
-nazir nazeer
-nadeem nadim
-waseem wasim
-zafar zafer zaffar
-mansoor mansur mansour
-qasim kasim qasem kassim
-riaz riyaz
-ayub ayoub ayyub
-yaqub yaqoob yakub yacoub yaqoub
-haq haque huq hoque
-amin ameen
-karim kareem
-rahim raheem
-naeem naim
-sharif shareef sharief
-latif lateef
-habib habeeb
-hanif haneef
-raza reza
-fatima fatimah fatema
-ayesha aisha aysha ayisha aishah
-khadija khadijah khadeeja
-nasreen nasrin
-yasmin yasmeen
-shahid shaheed
-sajid sajed
-abbas abas
-mustafa mustapha mostafa
-abid abed
-alexander aleksander aleksandr alexandr oleksandr
-katherine catherine kathryn katharine
-stephen steven
-abdullah abdulla abdallah abdulah
-"""
+SOFT_TOKENS = frozenset(w for line in _data("honorifics.txt") for w in line.split())
 
 
-def _families(text: str) -> dict[str, str]:
+def _families(lines: list[str]) -> dict[str, str]:
     table: dict[str, str] = {}
     canonical = ""
-    for line in text.strip().splitlines():
+    for line in lines:
         words = line.split()
         if not words:
             continue
@@ -165,85 +81,11 @@ def _families(text: str) -> dict[str, str]:
     return table
 
 
-VARIANTS: dict[str, str] = _families(_VARIANT_FAMILIES)
+VARIANTS: dict[str, str] = _families(_data("variant_families.txt"))
 
-# Diminutive -> formal names it may stand for (safe pairs only; Alex may be Alexander or Alexandra).
-_DIMINUTIVES = """
-steve stephen
-stevie stephen
-jon john
-johnny john
-jonny john
-mike michael
-mick michael
-micky michael
-mikey michael
-dave david
-davy david
-bob robert
-bobby robert
-rob robert
-robbie robert
-bill william
-billy william
-will william
-willie william
-tom thomas
-tommy thomas
-jim james
-jimmy james
-jamie james
-chris christopher christine christina
-tony anthony
-andy andrew
-dan daniel
-danny daniel
-matt matthew
-nick nicholas
-nicky nicholas
-pete peter
-joe joseph
-joey joseph
-sam samuel samantha
-sammy samuel
-ben benjamin
-alex alexander alexandra
-kate katherine
-katie katherine
-kathy katherine
-cathy katherine
-cath katherine
-liz elizabeth
-lizzie elizabeth
-beth elizabeth
-betty elizabeth
-sue susan
-susie susan
-maggie margaret
-rich richard
-rick richard
-dick richard
-ed edward
-eddie edward
-ted edward
-charlie charles
-pat patrick patricia
-jenny jennifer
-debbie deborah
-becky rebecca
-vicky victoria
-piotr peter
-tomasz thomas
-pawel paul
-krzysztof christopher
-michal michael
-andrzej andrew
-jozef joseph
-marek mark
-"""
 
 DIMINUTIVES: dict[str, frozenset[str]] = {}
-for _line in _DIMINUTIVES.strip().splitlines():
+for _line in _data("diminutives.txt"):
     _short, *_formal = _line.split()
     DIMINUTIVES[_short] = frozenset(VARIANTS.get(f, f) for f in _formal)
 
@@ -251,8 +93,16 @@ for _line in _DIMINUTIVES.strip().splitlines():
 _ABD_PREFIXES = ("abdul", "abdur", "abdus", "abdal", "abdel", "abdil", "abdu", "abd")
 _JOIN_NEXT = frozenset(_ABD_PREFIXES) | {"abu", "abou", "al", "el"}
 _INFIXES = frozenset({"ul", "ur", "us", "ud", "ad", "al", "el"})
-_SUFFIXES = {"uddin": "din", "udin": "din", "uddeen": "din", "din": "din", "ullah": "allah",
-             "ulla": "allah", "allah": "allah", "ullha": "allah"}
+_SUFFIXES = {
+    "uddin": "din",
+    "udin": "din",
+    "uddeen": "din",
+    "din": "din",
+    "ullah": "allah",
+    "ulla": "allah",
+    "allah": "allah",
+    "ullha": "allah",
+}
 
 
 @lru_cache(maxsize=200_000)
@@ -276,7 +126,7 @@ def canonical_token(token: str) -> str:
     # A run-together compound: Abdurrehman -> abd+rahman, Salahuddin -> salah+din.
     fallback = ""
     for prefix in _ABD_PREFIXES:
-        rest = token[len(prefix):]
+        rest = token[len(prefix) :]
         if not token.startswith(prefix) or len(rest) < 3:
             continue
         if rest in VARIANTS:
@@ -329,6 +179,7 @@ class Token:
     formal: frozenset[str]  # canonical names this token may stand for (itself, or a diminutive's formals)
     soft: bool  # an honorific name that may be ignored
     known: bool  # in a variant family (so an unlike known name is a different name, not a typo)
+    skeleton: str = ""  # transliteration-aware consonant key (see ``skeleton``)
 
     @property
     def initial(self) -> str:
@@ -349,6 +200,7 @@ def _make_token(raw: str) -> Token:
         formal=frozenset(formal),
         soft=raw in SOFT_TOKENS,
         known=raw in VARIANTS or raw in DIMINUTIVES or "+" in canon,
+        skeleton=skeleton(canon),
     )
 
 
@@ -407,6 +259,42 @@ def split_full_name(full: str) -> tuple[str, str]:
     if len(words) <= 1:
         return "", " ".join(words)
     return " ".join(words[:-1]), words[-1]
+
+
+# Letters English spellings of Urdu, Arabic and Bengali names use interchangeably (Javed/Jawed, Akhtar/Akther,
+# Zain/Zayn, Qasim/Kasim): mapped to one letter before the vowels go.
+_SKELETON_PAIRS = (
+    ("kh", "k"),
+    ("gh", "g"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("ph", "f"),
+    ("sh", "s"),
+    ("q", "k"),
+    ("w", "v"),
+    ("z", "s"),
+    ("ck", "k"),
+    ("c", "k"),
+)
+
+
+@lru_cache(maxsize=300_000)
+def skeleton(canon: str) -> str:
+    """A South-Asian-aware phonetic key: first letter, then the consonants with interchangeable spellings merged
+    and doubled letters single. Javed and Jawed share "jvd"; Hassan and Hussain share "hsn", so the key alone
+    never decides (both are known names, and known names never agree loosely)."""
+    word = canon.replace("+", "")
+    if len(word) < 4 or not word.isascii() or not word.isalpha():
+        return ""
+    head, rest = word[0], word[1:]
+    for old, new in _SKELETON_PAIRS:
+        rest = rest.replace(old, new)
+    out = [head]
+    for ch in rest:
+        if ch in "aeiouyh" or ch == out[-1]:
+            continue
+        out.append(ch)
+    return "".join(out)
 
 
 @lru_cache(maxsize=300_000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import sys
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from .identifiers import (
     normalise_postcode,
     parse_dvla_number,
 )
-from .normalise import NameForm, parse_full_name, split_full_name
+from .normalise import NameForm, clean_text, parse_full_name, split_full_name
 
 __all__ = ["MatchRecord", "PreparedRecord", "prepare", "is_iso_date", "normalise_dob", "normalise_sex"]
 
@@ -95,7 +96,11 @@ def _intern(value: str) -> str:
     return sys.intern(value) if value else ""
 
 
+# Equal name tuples share an id so name comparisons can be cached. Ids come from a counter and are never
+# reused, so emptying the table when it is full only costs cache misses, never a wrong answer.
 _name_ids: dict[tuple[NameForm, ...], int] = {}
+_next_name_id = itertools.count()
+MAX_NAME_IDS = 2_000_000
 
 
 @dataclass(slots=True)
@@ -116,6 +121,8 @@ class PreparedRecord:
     dl_parsed: DvlaNumber | None
     postcodes: tuple[str, ...]  # valid postcodes only, normalised "HP13 6AB"
     houses: tuple[str, ...]  # "<postcode>|<house number>" for each address with a number
+    street: str = ""  # the latest first address line, cleaned, house number dropped
+    postcode_texts: tuple[str, ...] = ()  # postcodes that are not valid UK postcodes, as text
 
 
 def _names_of(record: MatchRecord) -> tuple[NameForm, ...]:
@@ -144,8 +151,12 @@ def _names_and_id(record: MatchRecord) -> tuple[tuple[NameForm, ...], int]:
     hit = _names_by_text.get(key)
     if hit is None:
         names = _names_of(record)
-        names_id = _name_ids.setdefault(names, len(_name_ids))
-        if len(_names_by_text) > 2_000_000:
+        names_id = _name_ids.get(names)
+        if names_id is None:
+            if len(_name_ids) >= MAX_NAME_IDS:
+                _name_ids.clear()
+            names_id = _name_ids[names] = next(_next_name_id)
+        if len(_names_by_text) >= MAX_NAME_IDS:
             _names_by_text.clear()
         hit = _names_by_text[key] = (names, names_id)
     return hit
@@ -165,19 +176,38 @@ def _postcode(raw: str) -> str:
     return _intern(pc) if pc and is_valid_postcode(pc) else ""
 
 
+@lru_cache(maxsize=262_144)
+def _street(line: str) -> str:
+    """A first address line without its house number, cleaned and interned ("12a High St" -> "high st")."""
+    text = line.lower().translate(_ASCII_PUNCT) if line.isascii() else clean_text(line)
+    return _intern(" ".join(w for w in text.split() if not w[:1].isdigit()))
+
+
+_ASCII_PUNCT = str.maketrans({ch: " " for ch in '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~'} | {"'": None})
+
+
 @lru_cache(maxsize=65_536)
 def prepare(record: MatchRecord) -> PreparedRecord:
     """Normalise a record's fields for comparison (cached: records are immutable)."""
     names, names_id = _names_and_id(record)
     dob, dob_iso, dob_digits = _dob_fields(record.date_of_birth)
     ni = normalise_ni(record.national_insurance)
+    if len(set(ni)) < 3:
+        ni = ""  # a placeholder ("000000", "NA", "X"): agreeing on it says nothing
     dl = normalise_dvla_number(record.driving_licence_number)
     postcodes = []
     houses = []
+    texts = []
     for i, raw in enumerate(record.postcodes):
         pc = _postcode(raw)
         if not pc:
-            continue  # an invalid postcode cannot be compared by sector or district
+            text = "".join(clean_text(raw).split())
+            if text:
+                texts.append(_intern(text))  # compared as text only: no sector or district
+                house = _house_number(record.address_lines[i]) if i < len(record.address_lines) else ""
+                if house:
+                    houses.append(f"{text}|{house}")
+            continue
         postcodes.append(pc)
         if i < len(record.address_lines):
             house = _house_number(record.address_lines[i])
@@ -198,4 +228,6 @@ def prepare(record: MatchRecord) -> PreparedRecord:
         dl_parsed=parse_dvla_number(dl, strict=False) if dl else None,
         postcodes=tuple(dict.fromkeys(postcodes)) if len(postcodes) > 1 else tuple(postcodes),
         houses=tuple(houses),
+        street=_street(record.address_lines[0]) if record.address_lines else "",
+        postcode_texts=tuple(texts),
     )

@@ -1,17 +1,26 @@
-"""Fellegi-Sunter scoring: sum each field's weight, adjust for how common the value is, decide.
+"""Fellegi-Sunter scoring: one path for search, linking and match-file.
 
-Decision policy (enforced here, whatever the weights say):
+``Scorer.assess`` puts a prepared pair into one level per field, sums the levels' weights (adjusted for how
+common the agreeing value is) and decides. ``score_prepared`` adds the plain-word explanation; the batch
+and search use ``assess`` alone. Decision policy, whatever the weights say:
 
-* Only strong evidence links automatically: an agreeing licence number, an agreeing NI number,
-  or an exact date of birth. Names alone, however well they agree, never link.
-* An exact date of birth without an agreeing identifier only counts as strong when both the
-  surname and the forenames agree at some level (not different, missing or initials only):
-  twins share a surname, a birth date and an address, and must not be merged automatically.
-* A woman's changed surname (``changed``: every known sex is F, forenames agree, surnames differ,
-  as after marriage) counts as agreeing for that rule; the probability must still reach the
-  threshold, which in practice needs a shared address or an identifier as well.
-* A pair with hard evidence of two different people (a different valid NI number, or licence
-  numbers DVLA issued to two people) is flagged ``contradicts`` and is never linked.
+* The calibrated match probability decides: at or above ``auto_link_threshold`` a pair links, at or above
+  ``review_threshold`` it goes to an officer.
+* Vetoes: a level marked ``veto`` (two different valid NI numbers, licence numbers DVLA issued to two
+  people) is hard evidence of two people; such a pair never links automatically (``contradicts``).
+* Guards send a pair that would link to review instead:
+  - nothing but names and an address agree (no date of birth or identifier evidence): a father and son
+    with one name at one address;
+  - forenames only alike (a typo, a Jaro-Winkler match, initials) with the same date of birth and no
+    agreeing identifier: twins are often named alike (Amir and Amin);
+  - a date of birth only nearly the same (a slip) with no identifier and no shared address (house);
+  - an identifier only one character off and a date of birth not the same: two slips at once, or two
+    people with close numbers;
+  - namesakes: names and date of birth agree with no agreeing identifier or address, and the register
+    holds enough people with that full name for a namesake born that day to be plausible (term
+    frequencies, ``MatchSettings.namesake_limit``).
+* A pair whose date of birth is the same and whose names agree in part (surname at some level, a
+  forename in common) goes at least to review: an officer cannot be told apart from it by the engine.
 """
 
 from __future__ import annotations
@@ -32,34 +41,49 @@ from .frequencies import NameFrequencies, UniformFrequencies
 from .records import MatchRecord, PreparedRecord, prepare
 from .settings import FIELD_LABELS, MatchSettings
 
-__all__ = ["FieldEvidence", "LinkScorer", "MatchResult", "score_pair", "score_prepared", "pair_weight", "DEFAULT_SETTINGS"]
+__all__ = [
+    "Assessment",
+    "DEFAULT_SETTINGS",
+    "FIELDS",
+    "FieldEvidence",
+    "LinkScorer",
+    "MatchResult",
+    "Scorer",
+    "match_probability",
+    "pair_weight",
+    "score_pair",
+    "score_prepared",
+]
 
 DEFAULT_SETTINGS = MatchSettings()
 
 LINK, REVIEW, NO_LINK = "link", "review", "no_link"
-_STRONG_DL = frozenset({"exact"})
-_STRONG_NI = frozenset({"exact"})
-_STRONG_DOB = frozenset({"exact", "exact_text"})
+FIELDS = ("dl", "ni", "dob", "surname", "forenames", "sex", "address")
+_IDENTIFIED_DL = frozenset({"exact", "check_differs", "typo", "cross_consistent"})
+_IDENTIFIED_NI = frozenset({"exact", "typo", "text_exact", "text_typo"})
+_EXACT_DL = frozenset({"exact", "check_differs"})
+_EXACT_NI = frozenset({"exact", "text_exact"})
+_DOB_SUPPORTS = frozenset({"exact", "exact_text", "transposed", "typo", "year_off"})
+_DOB_SAME = frozenset({"exact", "exact_text"})
+_ADDRESS_AGREES = frozenset({"same_address", "postcode"})
 _NAME_NOT_AGREEING = frozenset({"different", "missing", "initials"})
-
-
-def _is_strong(dl: str, ni: str, dob: str, names: NameComparison) -> bool:
-    """An agreeing identifier, or an exact DOB with both surname and forenames agreeing."""
-    if dl in _STRONG_DL or ni in _STRONG_NI:
-        return True
-    return dob in _STRONG_DOB and names.surname not in _NAME_NOT_AGREEING and names.forenames not in _NAME_NOT_AGREEING
-_CONTRADICT_DL = frozenset({"conflict_14th", "different"})
-_CONTRADICT_NI = frozenset({"different"})
+_FORENAMES_LOOSE = frozenset({"fuzzy", "similar", "alike", "initials", "different", "missing"})
+_FORENAMES_FOR_CHANGE = frozenset({"exact", "variant", "diminutive", "subset"})
 
 
 @dataclass(frozen=True, slots=True)
 class FieldEvidence:
-    """One field's contribution: its level, weight in bits, and a sentence for a licensing officer."""
+    """One field's contribution: its level, weight in bits, and a plain sentence for a licensing officer."""
 
     field: str
     level: str
     weight: float
-    text: str
+    text: str  # "Date of birth: the same (rare: 1 in 20,000)"
+
+    @property
+    def label(self) -> str:
+        """The field as an officer names it ("Date of birth")."""
+        return FIELD_LABELS.get(self.field, self.field)
 
 
 @dataclass(slots=True)
@@ -70,13 +94,20 @@ class MatchResult:
     match_weight: float  # sum of field weights in bits (log2 Bayes factors), prior not included
     evidence: list[FieldEvidence]
     decision: str  # "link" | "review" | "no_link"
-    contradicts: bool  # hard evidence of two different people
+    contradicts: bool  # hard evidence of two different people (a veto)
     conflicts: tuple[str, ...] = field(default=())  # reasons these two must not share a cluster
-    strong: bool = False  # an identifier or exact DOB agrees (required for "link")
+    strong: bool = False  # an identifier or the date of birth supports the pair
+    guard: str = ""  # why a pair the probability would link went to review instead
+
+    @property
+    def explanation(self) -> list[str]:
+        """One plain sentence per compared field, strongest evidence first (fields on one record only skipped)."""
+        sentences = [e.text for e in self.evidence if e.level != "missing"]
+        return sentences + ([self.guard] if self.guard else [])
 
     def summary(self) -> str:
-        """The evidence as one line: "surname: agrees, common (1 in 40) · DOB: day and month transposed"."""
-        return " · ".join(e.text for e in self.evidence if e.level != "missing")
+        """The explanation as one line, sentences separated by " · "."""
+        return " · ".join(self.explanation)
 
     def level(self, field_name: str) -> str:
         """The level a field landed in ("missing" if not compared)."""
@@ -110,20 +141,6 @@ def _tf_delta(settings: MatchSettings, field_name: str, frequency: float | None)
     return math.log2(u_avg / min(1.0, max(frequency, floor)))
 
 
-def _name_frequencies(names: NameComparison, frequencies: NameFrequencies | None) -> tuple[float | None, float | None]:
-    if frequencies is None:
-        return None, None
-    sur = frequencies.surname_frequency(names.surname_key) if names.surname_key else None
-    fore = None
-    if names.forename_tokens:
-        # The rarest agreeing token's frequency: conservative, since forename tokens are correlated.
-        fore = min(frequencies.forename_frequency(t) for t in names.forename_tokens)
-    return sur, fore
-
-
-_FORENAMES_FOR_CHANGE = frozenset({"exact", "variant", "diminutive", "subset"})
-
-
 def _both_female(pa: PreparedRecord, pb: PreparedRecord) -> bool:
     """True when every sex known for the pair (recorded, or encoded in a licence number) is F."""
     seen = False
@@ -136,129 +153,225 @@ def _both_female(pa: PreparedRecord, pb: PreparedRecord) -> bool:
     return seen
 
 
-def _with_sex(names: NameComparison, pa: PreparedRecord, pb: PreparedRecord) -> NameComparison:
-    """A woman's differing surname with agreeing forenames is the ``changed`` level (marriage)."""
-    if names.surname == "different" and names.forenames in _FORENAMES_FOR_CHANGE and _both_female(pa, pb):
-        return replace(names, surname="changed", surname_key="")
-    return names
+@dataclass(slots=True)
+class Assessment:
+    """Levels, weights and decision for one pair: everything but the words."""
+
+    levels: tuple[str, ...]  # one per FIELDS entry
+    weights: tuple[float, ...]
+    names: NameComparison
+    match_weight: float
+    probability: float
+    decision: str
+    contradicts: bool
+    strong: bool
+    guard: str
+    frequencies: tuple[float | None, float | None, float | None]  # surname, forenames, DOB
 
 
-def _field_levels(pa: PreparedRecord, pb: PreparedRecord, settings: MatchSettings):
-    w = settings.weights
-    names = _with_sex(compare_names(pa, pb, w), pa, pb)
-    return names, compare_dl(pa, pb), compare_ni(pa, pb), compare_dob(pa, pb), compare_sex(pa, pb), compare_address(pa, pb)
+class Scorer:
+    """The one scoring path. Holds the settings and frequencies for a run; name comparisons are cached on the
+    settings object, keyed by the two records' name ids (bounded)."""
 
-
-def _name_weights(names: NameComparison, settings: MatchSettings, frequencies: NameFrequencies | None):
-    """(surname weight, forename weight, surname frequency, forename frequency) with TF adjustment."""
-    levels = settings.levels
-    w = settings.weights
-    sur_f, fore_f = _name_frequencies(names, frequencies)
-    sur_w = w["surname"][names.surname]
-    if levels["surname"][names.surname].tf:
-        sur_w += _tf_delta(settings, "surname", sur_f)
-    fore_w = w["forenames"][names.forenames]
-    if levels["forenames"][names.forenames].tf:
-        fore_w += _tf_delta(settings, "forenames", fore_f)
-    return sur_w, fore_w, sur_f, fore_f
-
-
-def _weights(pa, pb, settings, frequencies, parts):
-    names, dl, ni, dob, sex, addr = parts
-    w = settings.weights
-    sur_w, fore_w, sur_f, fore_f = _name_weights(names, settings, frequencies)
-    dob_f = frequencies.dob_frequency(pa.dob) if (frequencies is not None and dob == "exact") else None
-    dob_w = w["dob"][dob] + (_tf_delta(settings, "dob", dob_f) if dob == "exact" else 0.0)
-    return (
-        w["dl"][dl],
-        w["ni"][ni],
-        dob_w,
-        sur_w,
-        fore_w,
-        w["sex"][sex],
-        w["address"][addr],
-    ), (sur_f, fore_f, dob_f)
-
-
-def pair_weight(
-    pa: PreparedRecord, pb: PreparedRecord, settings: MatchSettings, frequencies: NameFrequencies | None = None
-) -> tuple[float, bool, bool]:
-    """(match_weight, strong, contradicts) without building evidence objects."""
-    parts = _field_levels(pa, pb, settings)
-    weights, _ = _weights(pa, pb, settings, frequencies, parts)
-    names, dl, ni, dob, _, _ = parts
-    strong = _is_strong(dl, ni, dob, names)
-    contradicts = dl in _CONTRADICT_DL or ni in _CONTRADICT_NI
-    return sum(weights), strong, contradicts
-
-
-class LinkScorer:
-    """Batch fast path: the weight of a pair if it can link automatically, else None.
-
-    Same levels, weights and policy as ``score_prepared``; it stops as soon as the pair cannot
-    link (no strong evidence, or a contradiction) and caches name weights per pair of names.
-    """
-
-    def __init__(self, settings: MatchSettings, frequencies: NameFrequencies | None = None) -> None:
-        self.settings = settings
+    def __init__(
+        self, settings: MatchSettings | None = None, frequencies: NameFrequencies | None = None
+    ) -> None:
+        self.settings = settings or DEFAULT_SETTINGS
         self.frequencies = frequencies
-        self.w = settings.weights
-        self.name_cache: dict[tuple[int, int], tuple[float, bool, float | None]] = {}
-        w = self.w
-        self._changed_delta = w["surname"].get("changed", w["surname"]["different"]) - w["surname"]["different"]
-        self.dob_cache: dict[str, float] = {}
+        self.w = self.settings.weights
+        self._tf = {f: {k for k, lv in levels.items() if lv.tf} for f, levels in self.settings.levels.items()}
+        self._cache: dict = self.settings.name_cache  # type: ignore[attr-defined]
+        self._vetoes = {
+            f: {k for k, lv in levels.items() if lv.veto} for f, levels in self.settings.levels.items()
+        }
+        self._postcode_frequency = getattr(frequencies, "postcode_frequency", None)
 
-    def __call__(self, pa: PreparedRecord, pb: PreparedRecord) -> float | None:
-        w = self.w
-        dl = compare_dl(pa, pb)
-        if dl in _CONTRADICT_DL:
-            return None
-        ni = compare_ni(pa, pb)
-        if ni in _CONTRADICT_NI:
-            return None
-        dob = compare_dob(pa, pb)
-        identified = dl in _STRONG_DL or ni in _STRONG_NI
-        if not identified and dob not in _STRONG_DOB:
-            return None
+    def _names(self, pa: PreparedRecord, pb: PreparedRecord) -> NameComparison:
         key = (pa.names_id, pb.names_id)
-        cached = self.name_cache.get(key)
-        if cached is None:
-            names = compare_names(pa, pb, w)
-            sur_w, fore_w, _, _ = _name_weights(names, self.settings, self.frequencies)
-            agreeing = names.surname not in _NAME_NOT_AGREEING and names.forenames not in _NAME_NOT_AGREEING
-            # A differing surname that becomes "changed" if the pair turns out to be two women.
-            changeable = names.surname == "different" and names.forenames in _FORENAMES_FOR_CHANGE
-            cached = (sur_w + fore_w, agreeing, changeable)
-            if len(self.name_cache) > 2_000_000:
-                self.name_cache.clear()
-            self.name_cache[key] = cached
-        name_w, agreeing, changeable = cached
-        if changeable and _both_female(pa, pb):
-            name_w += self._changed_delta
-            agreeing = True
-        if not identified and not agreeing:
-            return None
+        names = self._cache.get(key)
+        if names is None:
+            if len(self._cache) >= self.settings.name_cache_size:
+                self._cache.clear()
+            names = self._cache[key] = compare_names(pa, pb, self.w)
+        if names.surname == "different" and names.forenames in _FORENAMES_FOR_CHANGE and _both_female(pa, pb):
+            names = replace(names, surname="changed", surname_key="")
+        return names
+
+    def _name_frequencies(self, names: NameComparison) -> tuple[float | None, float | None]:
+        freq = self.frequencies
+        if freq is None:
+            return None, None
+        sur = freq.surname_frequency(names.surname_key) if names.surname_key else None
+        fore = None
+        if names.forename_tokens:
+            # The rarest agreeing token's frequency: conservative, since forename tokens are correlated.
+            fore = min(freq.forename_frequency(t) for t in names.forename_tokens)
+        return sur, fore
+
+    def assess(self, pa: PreparedRecord, pb: PreparedRecord) -> Assessment:
+        """Levels, weights, probability and decision for a prepared pair."""
+        settings, w, tf = self.settings, self.w, self._tf
+        names = self._names(pa, pb)
+        dl, ni, dob = compare_dl(pa, pb), compare_ni(pa, pb), compare_dob(pa, pb)
+        sex, addr = compare_sex(pa, pb), compare_address(pa, pb)
+        sur_f, fore_f = self._name_frequencies(names)
+        sur_w = w["surname"][names.surname]
+        if names.surname in tf["surname"]:
+            sur_w += _tf_delta(settings, "surname", sur_f)
+        fore_w = w["forenames"][names.forenames]
+        if names.forenames in tf["forenames"]:
+            fore_w += _tf_delta(settings, "forenames", fore_f)
+        dob_f = None
         dob_w = w["dob"][dob]
         if dob == "exact" and self.frequencies is not None:
-            delta = self.dob_cache.get(pa.dob)
-            if delta is None:
-                delta = self.dob_cache[pa.dob] = _tf_delta(
-                    self.settings, "dob", self.frequencies.dob_frequency(pa.dob)
-                )
-            dob_w += delta
+            dob_f = self.frequencies.dob_frequency(pa.dob)
+            dob_w += _tf_delta(settings, "dob", dob_f)
+        addr_w = w["address"][addr]
+        if addr in _ADDRESS_AGREES and self._postcode_frequency is not None:
+            shared = set(pa.postcodes or pa.postcode_texts) & set(pb.postcodes or pb.postcode_texts)
+            if shared:
+                # Only ever down: a postcode many records give (an office, a depot) says little.
+                frequency = max(self._postcode_frequency(pc) for pc in shared)
+                addr_w += min(0.0, math.log2(settings.levels["address"][addr].u / max(frequency, 1e-9)))
+        levels = (dl, ni, dob, names.surname, names.forenames, sex, addr)
+        weights = (w["dl"][dl], w["ni"][ni], dob_w, sur_w, fore_w, w["sex"][sex], addr_w)
+        match_weight = sum(weights)
+        probability = _probability(settings, match_weight)
+        contradicts = dl in self._vetoes["dl"] or ni in self._vetoes["ni"]
+        identified = dl in _IDENTIFIED_DL or ni in _IDENTIFIED_NI
+        strong = identified or dob in _DOB_SUPPORTS
+        guard = ""
+        if probability >= settings.auto_link_threshold and not contradicts:
+            if not identified:
+                guard = self._guard(names, dob, addr, (sur_f, fore_f, dob_f))
+            elif dl not in _EXACT_DL and ni not in _EXACT_NI and dob not in _DOB_SAME and dob != "missing":
+                guard = "Review: an identifier and the date of birth both differ slightly: two typing slips, or two people"
+        if contradicts or guard:
+            decision = REVIEW if probability >= settings.review_threshold or guard else NO_LINK
+        elif probability >= settings.auto_link_threshold:
+            decision = LINK
+        elif probability >= settings.review_threshold or (
+            settings.review_look_alikes and self._look_alike(names, dob)
+        ):
+            decision = REVIEW
+        else:
+            decision = NO_LINK
+        return Assessment(
+            levels,
+            weights,
+            names,
+            match_weight,
+            probability,
+            decision,
+            contradicts,
+            strong,
+            guard,
+            (sur_f, fore_f, dob_f),
+        )
+
+    def _guard(self, names: NameComparison, dob: str, addr: str, freqs) -> str:
+        """Why a pair the probability would link must go to review instead ("" when it may link)."""
+        if dob not in _DOB_SUPPORTS:
+            return "Review: only names and an address agree, as for a father and son"
+        if dob not in _DOB_SAME and addr != "same_address":
+            return (
+                "Review: the date of birth differs slightly, and no identifier or shared address confirms it"
+            )
+        if dob in _DOB_SAME and names.forenames in _FORENAMES_LOOSE:
+            return "Review: the forenames differ or are only alike, as twins' names can be"
+        if (
+            dob in _DOB_SAME
+            and addr not in _ADDRESS_AGREES
+            and self._namesakes(names, freqs) >= self.settings.namesake_limit
+        ):
+            return "Review: a common name and date of birth, and nothing else to tell two people apart"
+        return ""
+
+    def _namesakes(self, names: NameComparison, freqs) -> float:
+        """Other people expected in the register with this full name and date of birth."""
+        levels = self.settings.levels
+        sur_f, fore_f, dob_f = freqs
+        size = getattr(self.frequencies, "total", 0) or self.settings.register_size
         return (
-            w["dl"][dl] + w["ni"][ni] + dob_w + name_w
-            + w["sex"][compare_sex(pa, pb)] + w["address"][compare_address(pa, pb)]
+            size
+            * (sur_f or levels["surname"]["exact"].u)
+            * (fore_f or levels["forenames"]["exact"].u)
+            * (dob_f or levels["dob"]["exact"].u)
+        )
+
+    @staticmethod
+    def _look_alike(names: NameComparison, dob: str) -> bool:
+        """Same date of birth and names that agree in part: an officer should look, whatever the probability."""
+        return (
+            dob in _DOB_SAME
+            and names.surname not in _NAME_NOT_AGREEING
+            and names.forenames not in ("different", "missing")
+        )
+
+    def result(self, pa: PreparedRecord, pb: PreparedRecord) -> MatchResult:
+        """assess plus the plain-word evidence."""
+        a = self.assess(pa, pb)
+        freq = self.frequencies
+        show = freq is not None and not isinstance(freq, UniformFrequencies)
+        sur_f, fore_f, dob_f = a.frequencies if show else (None, None, None)
+        evidence = [
+            FieldEvidence(
+                f,
+                lv,
+                round(wt, 3),
+                _sentence(
+                    self.settings,
+                    f,
+                    lv,
+                    pa,
+                    pb,
+                    a.names,
+                    {"surname": sur_f, "forenames": fore_f, "dob": dob_f},
+                ),
+            )
+            for f, lv, wt in zip(FIELDS, a.levels, a.weights, strict=True)
+        ]
+        # Strongest evidence first, so the explanation leads with what decided it.
+        evidence.sort(key=lambda e: (e.level == "missing", -abs(e.weight)))
+        dl, ni, dob, _, _, sex, _ = a.levels
+        conflicts = [e.text for e in evidence if e.level in self._vetoes.get(e.field, ())]
+        if sex == "differ":
+            conflicts.append(_sentence(self.settings, "sex", sex, pa, pb, a.names, {}))
+        if dob == "different" and pa.dob_iso and pb.dob_iso:
+            conflicts.append(_sentence(self.settings, "dob", dob, pa, pb, a.names, {}))
+        if dl == "cross_inconsistent":
+            conflicts.append(_sentence(self.settings, "dl", dl, pa, pb, a.names, {}))
+        if not conflicts and a.match_weight < self.settings.cluster_conflict_weight:
+            conflicts.append(f"The evidence is {-a.match_weight:.0f} bits against these being one person")
+        return MatchResult(
+            probability=a.probability,
+            match_weight=a.match_weight,
+            evidence=evidence,
+            decision=a.decision,
+            contradicts=a.contradicts,
+            conflicts=tuple(conflicts),
+            strong=a.strong,
+            guard=a.guard,
         )
 
 
-def decide(settings: MatchSettings, probability: float, strong: bool, contradicts: bool) -> str:
-    """Apply thresholds and the policy: link needs strong evidence and no contradiction."""
-    if probability >= settings.auto_link_threshold and strong and not contradicts:
-        return LINK
-    if probability >= settings.review_threshold:
-        return REVIEW
-    return NO_LINK
+class LinkScorer(Scorer):
+    """Batch use of the one path: (weight, decision) for a pair, or None when it goes nowhere."""
+
+    def __call__(self, pa: PreparedRecord, pb: PreparedRecord) -> tuple[float, str] | None:
+        a = self.assess(pa, pb)
+        return None if a.decision == NO_LINK else (a.match_weight, a.decision)
+
+
+def pair_weight(
+    pa: PreparedRecord,
+    pb: PreparedRecord,
+    settings: MatchSettings,
+    frequencies: NameFrequencies | None = None,
+) -> tuple[float, bool, bool]:
+    """(match_weight, strong, contradicts) without building evidence text."""
+    a = Scorer(settings, frequencies).assess(pa, pb)
+    return a.match_weight, a.strong, a.contradicts
 
 
 def score_pair(
@@ -278,53 +391,10 @@ def score_prepared(
     frequencies: NameFrequencies | None = None,
 ) -> MatchResult:
     """score_pair for records already prepared."""
-    parts = _field_levels(pa, pb, settings)
-    weights, (sur_f, fore_f, dob_f) = _weights(pa, pb, settings, frequencies, parts)
-    names, dl, ni, dob, sex, addr = parts
-    show_freq = frequencies is not None and not isinstance(frequencies, UniformFrequencies)
-    texts = (
-        _dl_text(dl),
-        _ni_text(ni),
-        _dob_text(dob, pa, pb, dob_f if show_freq else None, settings),
-        _surname_text(names, sur_f if show_freq else None, settings),
-        _forename_text(names, fore_f if show_freq else None, settings),
-        _sex_text(sex),
-        _address_text(addr, pa, pb),
-    )
-    fields = ("dl", "ni", "dob", "surname", "forenames", "sex", "address")
-    levels = (dl, ni, dob, names.surname, names.forenames, sex, addr)
-    evidence = [FieldEvidence(f, lv, round(wt, 3), tx) for f, lv, wt, tx in zip(fields, levels, weights, texts)]
-    # Strongest evidence first, so the summary leads with what decided it.
-    evidence.sort(key=lambda e: (e.level == "missing", -abs(e.weight)))
-    match_weight = sum(weights)
-    probability = _probability(settings, match_weight)
-    strong = _is_strong(dl, ni, dob, names)
-    contradicts = dl in _CONTRADICT_DL or ni in _CONTRADICT_NI
-    conflicts = []
-    if dl in _CONTRADICT_DL:
-        conflicts.append(_dl_text(dl))
-    if ni in _CONTRADICT_NI:
-        conflicts.append(_ni_text(ni))
-    if sex == "differ":
-        conflicts.append("sex: differs")
-    if dob == "different" and pa.dob_iso and pb.dob_iso:
-        conflicts.append(f"DOB: differs ({pa.dob} / {pb.dob})")
-    if dl == "cross_inconsistent":
-        conflicts.append(_dl_text(dl))
-    if not conflicts and match_weight < settings.cluster_conflict_weight:
-        conflicts.append(f"scores {match_weight:.1f} bits against each other")
-    return MatchResult(
-        probability=probability,
-        match_weight=match_weight,
-        evidence=evidence,
-        decision=decide(settings, probability, strong, contradicts),
-        contradicts=contradicts,
-        conflicts=tuple(conflicts),
-        strong=strong,
-    )
+    return Scorer(settings, frequencies).result(pa, pb)
 
 
-# --- explanation text -----------------------------------------------------------------------
+# --- explanation text: each level's own sentence, filled with the two values ---------------------
 
 
 def _freq_note(frequency: float | None, settings: MatchSettings) -> str:
@@ -332,9 +402,9 @@ def _freq_note(frequency: float | None, settings: MatchSettings) -> str:
         return ""
     one_in = max(1, round(1 / frequency))
     if frequency >= settings.common_value_frequency:
-        return f", common (1 in {one_in:,})"
+        return f" (common: 1 in {one_in:,})"
     if frequency < settings.rare_value_frequency:
-        return f", rare (1 in {one_in:,})"
+        return f" (rare: 1 in {one_in:,})"
     return f" (1 in {one_in:,})"
 
 
@@ -342,115 +412,62 @@ def _show(tokens) -> str:
     return " ".join(t.raw.title() for t in tokens)
 
 
-def _differing(pairs) -> tuple[str, str]:
-    left = [x for x, y in pairs if x.raw != y.raw]
-    right = [y for x, y in pairs if x.raw != y.raw]
-    return _show(left), _show(right)
+def _name_values(field_name: str, n: NameComparison) -> tuple[str, str]:
+    if n.left is None or n.right is None:
+        return "", ""
+    if n.surname == "reordered":
+        return n.left.display.title(), n.right.display.title()
+    pairs = n.surname_pairs if field_name == "surname" else n.forename_pairs
+    whole = (n.left.family, n.right.family) if field_name == "surname" else (n.left.given, n.right.given)
+    level = n.surname if field_name == "surname" else n.forenames
+    if level in ("variant", "diminutive", "fuzzy", "similar", "alike") and pairs:
+        left = [x for x, y in pairs if x.raw != y.raw]
+        right = [y for x, y in pairs if x.raw != y.raw]
+        if left:
+            return _show(left), _show(right)
+    return _show(whole[0]), _show(whole[1])
 
 
-def _surname_text(n: NameComparison, freq: float | None, settings: MatchSettings) -> str:
-    label = FIELD_LABELS["surname"]
-    x = _show(n.left.family) if n.left else ""
-    y = _show(n.right.family) if n.right else ""
-    level = n.surname
-    if level == "exact":
-        return f"{label}: agrees{_freq_note(freq, settings)}"
-    if level == "variant":
-        a, b = _differing(n.surname_pairs)
-        return f"{label}: {a or x} ~ {b or y} (spelling variant){_freq_note(freq, settings)}"
-    if level == "partial":
-        return f"{label}: {x} / {y} (part of the surname missing){_freq_note(freq, settings)}"
-    if level == "reordered":
-        return f"{label}: name order differs ({n.left.display.title()} / {n.right.display.title()}){_freq_note(freq, settings)}"
-    if level == "fuzzy":
-        return f"{label}: {x} ~ {y} (similar spelling)"
-    if level == "changed":
-        return f"{label}: differs ({x} / {y}), forenames agree: a woman's changed surname (marriage?)"
-    if level == "different":
-        return f"{label}: differs ({x} / {y})"
-    return f"{label}: missing"
+def _values(
+    field_name: str, pa: PreparedRecord, pb: PreparedRecord, names: NameComparison
+) -> tuple[str, str]:
+    if field_name in ("surname", "forenames"):
+        return _name_values(field_name, names)
+    if field_name == "dob":
+        return pa.dob, pb.dob
+    if field_name == "ni":
+        return pa.ni, pb.ni
+    if field_name == "dl":
+        return pa.dl, pb.dl
+    if field_name == "address":
+        shared = sorted(set(pa.postcodes) & set(pb.postcodes)) or sorted(
+            set(pa.postcode_texts) & set(pb.postcode_texts)
+        )
+        if shared:
+            return ", ".join(shared).upper(), ""
+        if (
+            pa.street
+            and pb.street
+            and not (pa.postcodes and pb.postcodes and pa.postcodes[0][:-2] == pb.postcodes[0][:-2])
+        ):
+            return pa.street.title(), pb.street.title()
+        return (pa.postcodes or pa.postcode_texts or ("",))[0].upper(), (
+            pb.postcodes or pb.postcode_texts or ("",)
+        )[0].upper()
+    return "", ""
 
 
-def _forename_text(n: NameComparison, freq: float | None, settings: MatchSettings) -> str:
-    label = FIELD_LABELS["forenames"]
-    x = _show(n.left.given) if n.left else ""
-    y = _show(n.right.given) if n.right else ""
-    level = n.forenames
-    if n.surname == "reordered" and level not in ("missing", "different"):
-        agreed = _show(x for x, _ in n.forename_pairs) or "-"
-        return f"{label}: {agreed} agrees in a different position (name order differs){_freq_note(freq, settings)}"
-    if level == "exact":
-        return f"{label}: agree{_freq_note(freq, settings)}"
-    if level == "variant":
-        a, b = _differing(n.forename_pairs)
-        if not a:
-            return f"{label}: {x} / {y} (same names, different order){_freq_note(freq, settings)}"
-        return f"{label}: {a} ~ {b} (spelling variant){_freq_note(freq, settings)}"
-    if level == "diminutive":
-        a, b = _differing(n.forename_pairs)
-        return f"{label}: {a} ~ {b} (short form){_freq_note(freq, settings)}"
-    if level == "subset":
-        return f"{label}: {x} / {y} (a name missing on one side){_freq_note(freq, settings)}"
-    if level == "fuzzy":
-        a, b = _differing(n.forename_pairs)
-        return f"{label}: {a} ~ {b} (similar spelling)"
-    if level == "initials":
-        return f"{label}: initials only ({x} / {y})"
-    if level == "different":
-        return f"{label}: differ ({x} / {y})"
-    return f"{label}: missing"
-
-
-def _dob_text(level: str, pa: PreparedRecord, pb: PreparedRecord, freq: float | None, settings: MatchSettings) -> str:
-    label = FIELD_LABELS["dob"]
-    return {
-        "exact": f"{label}: agrees{_freq_note(freq, settings)}",
-        "exact_text": f"{label}: same text ({pa.dob!r}, not a valid date)",
-        "transposed": f"{label}: day and month transposed",
-        "typo": f"{label}: one digit differs ({pa.dob} / {pb.dob})",
-        "year_off": f"{label}: year differs by one",
-        "different": f"{label}: differs ({pa.dob} / {pb.dob})",
-    }.get(level, f"{label}: missing")
-
-
-def _dl_text(level: str) -> str:
-    label = FIELD_LABELS["dl"]
-    return label + ": " + {
-        "exact": "agrees",
-        "check_differs": "agrees except the last two characters",
-        "typo": "one character differs (typo?)",
-        "name_change": "differs only in the surname part (name change?)",
-        "conflict_14th": "same name, birth date and initials but a different 14th character — different people",
-        "different": "differs — different people",
-        "different_unverified": "differs (at least one is not a valid number)",
-        "cross_consistent": "on one record only; fits the other record's surname, DOB and sex",
-        "cross_inconsistent": "on one record only; does not fit the other record's DOB or sex",
-        "cross_unclear": "on one record only",
-    }.get(level, "missing")
-
-
-def _ni_text(level: str) -> str:
-    label = FIELD_LABELS["ni"]
-    return label + ": " + {
-        "exact": "agrees",
-        "typo": "one character differs (typo?)",
-        "different": "differs — different people",
-        "different_unverified": "differs (at least one is not a valid number)",
-    }.get(level, "missing")
-
-
-def _sex_text(level: str) -> str:
-    return "sex: " + {"agree": "agrees", "differ": "differs"}.get(level, "missing")
-
-
-def _address_text(level: str, pa: PreparedRecord, pb: PreparedRecord) -> str:
-    label = FIELD_LABELS["address"]
-    if level in ("same_address", "postcode"):
-        shared = sorted(set(pa.postcodes) & set(pb.postcodes))
-        what = "same address" if level == "same_address" else "shared postcode"
-        return f"{label}: {what} {', '.join(shared)}"
-    return label + ": " + {
-        "sector": "same postcode sector",
-        "district": "same postcode district",
-        "different": "no shared postcode",
-    }.get(level, "missing")
+def _sentence(
+    settings: MatchSettings,
+    field_name: str,
+    level: str,
+    pa: PreparedRecord,
+    pb: PreparedRecord,
+    names: NameComparison,
+    freqs: dict,
+) -> str:
+    """The level's own sentence, filled in: "Surname: Hussein and Hussain are spellings of one name"."""
+    template = settings.levels[field_name][level].text or level.replace("_", " ")
+    a, b = _values(field_name, pa, pb, names)
+    note = _freq_note(freqs.get(field_name), settings)
+    return f"{FIELD_LABELS[field_name]}: {template.format(a=a, b=b, note=note)}"

@@ -6,8 +6,9 @@ probability of that level when the two records are the same person; ``u`` the pr
 they are two different people picked at random. The level's *match weight* is ``log2(m/u)``. The
 weights are added to the prior log-odds; the sum converts back to a probability.
 
-How the defaults were derived (no labelled register data was available; re-estimate with
-``estimate_parameters_em`` once reviewed links exist):
+How the defaults were derived (no labelled register data was available). ``match_file`` re-estimates m from
+the file being matched by EM (``em.py``, bounded to a factor of 4 either way) and the prior from the estimated
+share of true pairs; the register uses these documented values until a council adopts its own estimates:
 
 * **u** comes from how often unrelated people agree by chance. A birth date spread over about
   50 birth years gives 1/18,000 for an exact DOB. Surname and forename u are the average chance
@@ -40,9 +41,9 @@ How the defaults were derived (no labelled register data was available; re-estim
   deliberately national: at county scale it only makes automatic links harder.
 
 Decision thresholds: ``auto_link_threshold`` 0.999 means at most about one wrong automatic merge in
-a thousand links, on top of the hard rule that only an agreeing licence or NI number, or an exact
-date of birth, may link automatically. ``review_threshold`` 0.5 sends pairs that are more likely than
-not the same person to a licensing officer.
+a thousand links; vetoes and guards (``score.py``) hold back pairs the probability alone would link.
+``review_threshold`` 0.5 sends pairs that are more likely than not the same person to a licensing officer,
+and pairs with the same date of birth and names agreeing in part go to review whatever the odds.
 """
 
 from __future__ import annotations
@@ -55,11 +56,20 @@ __all__ = ["Level", "MatchSettings", "DEFAULT_LEVELS", "FIELD_LABELS"]
 
 @dataclass(frozen=True, slots=True)
 class Level:
-    """One comparison level: its m and u probabilities and whether term frequencies adjust it."""
+    """One comparison level: m and u, whether term frequencies adjust it, its explanation and any veto.
+
+    ``text`` is the plain sentence an officer reads when a pair lands here; ``{a}`` and ``{b}`` are the two
+    values as written and ``{note}`` how common the agreeing value is. ``condition`` says in words when a
+    pair lands here (the comparison functions in ``compare.py`` test the conditions, strongest first).
+    ``veto``: hard evidence of two different people, so the pair never links automatically.
+    """
 
     m: float
     u: float
     tf: bool = False  # agreement weighted by how common the value is
+    text: str = ""
+    veto: bool = False
+    condition: str = ""
 
     @property
     def weight(self) -> float:
@@ -67,84 +77,238 @@ class Level:
         return math.log2(self.m / self.u)
 
 
+# Field names are short keys in stored evidence; officers only ever see these labels.
 FIELD_LABELS = {
-    "dl": "licence no.",
-    "ni": "NI number",
-    "dob": "DOB",
-    "surname": "surname",
-    "forenames": "forenames",
-    "sex": "sex",
-    "address": "address",
+    "dl": "Driving licence number",
+    "ni": "National Insurance number",
+    "dob": "Date of birth",
+    "surname": "Surname",
+    "forenames": "Forenames",
+    "sex": "Sex",
+    "address": "Address",
 }
+
+_SAME = "the same{note}"
+_SLIP = "one character differs ({a} and {b}), probably a typing slip"
+_MISSING = "not on both records"
+L = Level
 
 # field -> level -> Level. Levels are listed from strongest agreement to strongest disagreement.
 DEFAULT_LEVELS: dict[str, dict[str, Level]] = {
     "dl": {
-        "exact": Level(0.92, 1e-8),
-        "check_differs": Level(0.01, 1e-7),  # first 14 agree: the check letters were mistyped
-        "typo": Level(0.02, 1e-6),  # one character wrong or two swapped
-        "name_change": Level(0.02, 0.02),  # only the surname part differs: neutral (new surname?)
-        "conflict_14th": Level(2e-6, 0.5),  # conditional u, see module docstring; contradicts
-        "different": Level(0.001, 0.999),  # both valid, not a typo: contradicts
-        "different_unverified": Level(0.05, 0.999),  # at least one invalid number
-        "cross_consistent": Level(0.9, 0.5),  # one number, consistent with the other's name/DOB/sex
-        "cross_inconsistent": Level(0.03, 0.9),  # one number, contradicts the other's DOB or sex
-        "cross_unclear": Level(1.0, 1.0),
-        "missing": Level(1.0, 1.0),
+        "exact": L(0.92, 1e-8, text="the same", condition="the same number"),
+        "check_differs": L(
+            0.01,
+            1e-7,
+            text="the same except the last two characters",
+            condition="first 14 characters agree: the check letters were mistyped",
+        ),
+        "typo": L(0.02, 1e-6, text=_SLIP, condition="one character wrong or two swapped"),
+        "name_change": L(
+            0.02,
+            0.02,
+            text="differs only in the surname part, as after a change of name",
+            condition="only the surname part differs: neutral",
+        ),
+        "conflict_14th": L(
+            2e-6,
+            0.5,
+            veto=True,
+            text="the same name, birth date and initials but a different 14th character: DVLA "
+            "issued these numbers to two different people",
+            condition="first 13 characters agree, the 14th differs (conditional u)",
+        ),
+        "different": L(
+            0.001,
+            0.999,
+            veto=True,
+            text="two different valid numbers: two different people",
+            condition="both valid, not a typo",
+        ),
+        "different_unverified": L(
+            0.05,
+            0.999,
+            text="differs ({a} and {b}); at least one is not a valid number",
+            condition="differ by more than one character, at least one invalid",
+        ),
+        "cross_consistent": L(
+            0.9,
+            0.5,
+            text="on one record only; it fits the other record's surname, date of birth and sex",
+            condition="one number, consistent with the other",
+        ),
+        "cross_inconsistent": L(
+            0.03,
+            0.9,
+            text="on one record only; it does not fit the other record's date of birth or sex",
+            condition="one number, contradicts the other",
+        ),
+        "cross_unclear": L(1.0, 1.0, text="on one record only", condition="one number, nothing to check"),
+        "missing": L(1.0, 1.0, text=_MISSING, condition="neither record has one"),
     },
     "ni": {
-        "exact": Level(0.90, 1e-7),
-        "typo": Level(0.02, 1e-5),
-        "different": Level(0.0001, 0.9999),  # both valid: contradicts (one number per person for life)
-        "different_unverified": Level(0.04, 0.99),
-        "missing": Level(1.0, 1.0),
+        "exact": L(0.90, 1e-7, text="the same", condition="the same valid number (suffix letter ignored)"),
+        "typo": L(0.02, 1e-5, text=_SLIP, condition="valid numbers one character apart"),
+        "text_exact": L(
+            0.85,
+            1e-5,
+            text="the same ({a}), though not a valid NI number",
+            condition="the same text, not a valid NI number",
+        ),
+        "text_typo": L(
+            0.05,
+            1e-4,
+            text=_SLIP + "; not a valid NI number",
+            condition="one character apart, at least one not a valid NI number",
+        ),
+        "different": L(
+            0.0001,
+            0.9999,
+            veto=True,
+            text="two different valid numbers: two different people",
+            condition="both valid and different: one number per person for life",
+        ),
+        "different_unverified": L(
+            0.04,
+            0.99,
+            text="differs ({a} and {b}); at least one is not a valid number",
+            condition="differ by more than one character, at least one invalid",
+        ),
+        "missing": L(1.0, 1.0, text=_MISSING),
     },
     "dob": {
-        "exact": Level(0.93, 1 / 18_000, tf=True),
-        "exact_text": Level(0.93, 1e-4),  # not a valid date, same text on both
-        "transposed": Level(0.01, 1 / 36_000),
-        "typo": Level(0.03, 25 / 18_000),
-        "year_off": Level(0.01, 2 / 18_000),
-        "different": Level(0.02, 0.998),
-        "missing": Level(1.0, 1.0),
+        "exact": L(0.93, 1 / 18_000, tf=True, text=_SAME, condition="the same date"),
+        "exact_text": L(
+            0.93,
+            1e-4,
+            text="the same text ({a}), not a valid date",
+            condition="not a valid date, same text on both",
+        ),
+        "transposed": L(
+            0.01,
+            1 / 36_000,
+            text="day and month transposed ({a} and {b})",
+            condition="same year, day and month swapped",
+        ),
+        "typo": L(
+            0.03,
+            25 / 18_000,
+            text="one digit differs ({a} and {b})",
+            condition="one digit wrong or two digits swapped",
+        ),
+        "year_off": L(0.01, 2 / 18_000, text="the same day and month, the year differs by one ({a} and {b})"),
+        "year_only": L(
+            0.02,
+            1 / 50,
+            text="only the year is the same ({a} and {b})",
+            condition="same year, day and month differ",
+        ),
+        "different": L(0.01, 0.978, text="differs ({a} and {b})"),
+        "missing": L(1.0, 1.0, text=_MISSING),
     },
     "surname": {
-        "exact": Level(0.85, 1 / 200, tf=True),
-        "variant": Level(0.06, 1 / 150, tf=True),
-        "partial": Level(0.03, 1 / 100, tf=True),  # one part of a compound surname missing
-        "reordered": Level(0.03, 1 / 150, tf=True),  # found among the other record's forenames
-        "fuzzy": Level(0.02, 1 / 100),
+        "exact": L(0.85, 1 / 200, tf=True, text=_SAME),
+        "variant": L(
+            0.06,
+            1 / 150,
+            tf=True,
+            text="{a} and {b} are spellings of one name{note}",
+            condition="one transliteration family, or doubled letters and a final h",
+        ),
+        "partial": L(
+            0.03,
+            1 / 100,
+            tf=True,
+            text="{a} and {b}: part of the surname is missing on one side{note}",
+            condition="one part of a compound surname missing",
+        ),
+        "reordered": L(
+            0.03,
+            1 / 150,
+            tf=True,
+            text="the name order differs ({a} and {b}){note}",
+            condition="found among the other record's forenames",
+        ),
+        "fuzzy": L(
+            0.03,
+            1 / 300,
+            text="{a} and {b} differ by one letter, probably a typing slip",
+            condition="one letter added, dropped, changed or two swapped",
+        ),
+        "similar": L(
+            0.02,
+            1 / 120,
+            text="{a} and {b} are spelt very alike",
+            condition="Jaro-Winkler similarity at least 0.92",
+        ),
+        "alike": L(0.01, 1 / 40, text="{a} and {b} are spelt alike", condition="Jaro-Winkler at least 0.85"),
         # Two women whose forenames agree but whose surnames differ: for women a differing surname
-        # is routine (marriage), so m is conditional on that (about 1 in 4 pairs of one woman's
-        # records), u as for "different". Also counts as agreeing for the exact-DOB rule.
-        "changed": Level(0.25, 0.97),
-        "different": Level(0.05, 0.97),
-        "missing": Level(1.0, 1.0),
+        # is routine (marriage), so m is conditional on that (about 1 in 4 pairs of one woman's records).
+        "changed": L(
+            0.25,
+            0.97,
+            text="{a} and {b} differ while the forenames agree: a woman's changed surname, as after marriage",
+            condition="every known sex is F, forenames agree, surnames differ",
+        ),
+        "different": L(0.04, 0.94, text="differs ({a} and {b})"),
+        "missing": L(1.0, 1.0, text=_MISSING),
     },
     "forenames": {
-        "exact": Level(0.70, 1 / 300, tf=True),
-        "variant": Level(0.10, 1 / 200, tf=True),
-        "diminutive": Level(0.03, 1 / 600, tf=True),
-        "subset": Level(0.08, 1 / 150, tf=True),  # a middle name, or a leading Muhammad, missing
-        "fuzzy": Level(0.03, 1 / 100),
-        "initials": Level(0.02, 1 / 30),
-        "different": Level(0.04, 0.95),
-        "missing": Level(1.0, 1.0),
+        "exact": L(0.70, 1 / 300, tf=True, text=_SAME),
+        "variant": L(
+            0.10,
+            1 / 200,
+            tf=True,
+            text="{a} and {b} are spellings of one name{note}",
+            condition="one transliteration family, or the same names in another order",
+        ),
+        "diminutive": L(0.03, 1 / 600, tf=True, text="{a} is a short form of {b}{note}"),
+        "subset": L(
+            0.08,
+            1 / 150,
+            tf=True,
+            text="{a} and {b}: a name is left out on one side{note}",
+            condition="a middle name, or a leading Muhammad, missing",
+        ),
+        "fuzzy": L(0.04, 1 / 300, text="{a} and {b} differ by one letter, probably a typing slip"),
+        "similar": L(
+            0.02,
+            1 / 120,
+            text="{a} and {b} are spelt very alike",
+            condition="Jaro-Winkler similarity at least 0.92",
+        ),
+        "alike": L(0.01, 1 / 40, text="{a} and {b} are spelt alike", condition="Jaro-Winkler at least 0.85"),
+        "initials": L(0.02, 1 / 30, text="only initials to compare ({a} and {b}); they agree"),
+        "different": L(0.04, 0.93, text="differ ({a} and {b})"),
+        "missing": L(1.0, 1.0, text=_MISSING),
     },
     "sex": {
-        "agree": Level(0.98, 0.5),
-        "differ": Level(0.01, 0.5),
-        "missing": Level(1.0, 1.0),
+        "agree": L(0.98, 0.5, text="the same"),
+        "differ": L(0.01, 0.5, text="differs"),
+        "missing": L(1.0, 1.0, text=_MISSING),
     },
     "address": {
-        "same_address": Level(0.30, 5e-5),  # shared postcode and house number in the histories
-        "postcode": Level(0.35, 2e-4),  # shared postcode in the histories
-        "sector": Level(0.10, 0.01),
-        "district": Level(0.10, 0.05),
-        "different": Level(0.25, 0.94),
-        "missing": Level(1.0, 1.0),
+        "same_address": L(
+            0.30,
+            5e-5,
+            text="the same address ({a})",
+            condition="a shared postcode and house number in the address histories",
+        ),
+        "postcode": L(0.35, 2e-4, text="the same postcode ({a})", condition="a shared postcode"),
+        "street": L(
+            0.10,
+            1e-3,
+            text="the same street ({a}) with a different or unreadable postcode",
+            condition="first address lines alike, in one postcode district or with postcodes that are not "
+            "valid UK postcodes",
+        ),
+        "sector": L(0.10, 0.01, text="the same postcode sector ({a} and {b})"),
+        "district": L(0.10, 0.05, text="the same postcode district ({a} and {b})"),
+        "different": L(0.15, 0.94, text="no address in common"),
+        "missing": L(1.0, 1.0, text=_MISSING),
     },
 }
+del L
 
 
 @dataclass(frozen=True, eq=False)
@@ -159,6 +323,13 @@ class MatchSettings:
     common_value_frequency: float = 1 / 500  # at or above: the explanation says "common (1 in N)"
     rare_value_frequency: float = 1 / 5000  # below: the explanation says "rare"
     cluster_conflict_weight: float = -6.0  # a pair summing below this (bits) must not share a cluster
+    # Namesake guard: a pair that agrees on name and date of birth with no identifier or address agreeing links
+    # only if fewer than this many *other* people in the register are expected to share that full name and
+    # date of birth (register size x surname, forename and birth-date frequencies). Otherwise: review.
+    namesake_limit: float = 0.02
+    review_look_alikes: bool = True  # same date of birth and names agreeing in part: review whatever the odds
+    register_size: int = 1_000_000  # used for the guard when the frequencies do not say how many records
+    name_cache_size: int = 500_000  # pairs of names whose comparison one settings object remembers
 
     def __post_init__(self) -> None:
         if not 0 < self.prior < 1:
@@ -168,6 +339,9 @@ class MatchSettings:
         # Cached weights: the hot path looks up floats, not Level objects.
         weights = {f: {k: lvl.weight for k, lvl in lv.items()} for f, lv in self.levels.items()}
         object.__setattr__(self, "_weights", weights)
+        # Name comparisons depend only on these weights, so the cache lives and dies with this object.
+        object.__setattr__(self, "name_cache", {})
+        object.__setattr__(self, "_prior_weight", math.log2(self.prior / (1 - self.prior)))
 
     @property
     def weights(self) -> dict[str, dict[str, float]]:
@@ -177,7 +351,7 @@ class MatchSettings:
     @property
     def prior_weight(self) -> float:
         """log2 of the prior odds."""
-        return math.log2(self.prior / (1 - self.prior))
+        return self._prior_weight  # type: ignore[attr-defined]
 
     def with_levels(self, **changes: dict[str, Level]) -> MatchSettings:
         """A copy with some fields' levels replaced (e.g. after EM estimation)."""

@@ -6,20 +6,26 @@ from flask import current_app, request
 from sqlalchemy import delete, select
 
 from licensing.auth.models import Role, User
+from licensing.auth.permissions import SEARCHERS
 from licensing.authorities.models import AuthorityKind
 from licensing.db import db, utcnow
 from licensing.people.models import AccessGrant, Identity, PersonRecord
-
-SEARCHER_ROLES = (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER, Role.POLICE_SPOC)
 
 
 def can_see_record(viewer: User, record: PersonRecord) -> bool:
     """Police see every record; other searchers never see the police's own subject records."""
     if viewer.role is Role.POLICE_SPOC:
         return True
-    if viewer.role in SEARCHER_ROLES:
+    if viewer.role in SEARCHERS:
         return record.authority.kind is not AuthorityKind.POLICE
     return False
+
+
+def own_record(record_id: int, viewer: User) -> PersonRecord | None:
+    """The record if the viewer's own authority holds it, else None: another authority's records are not
+    editable."""
+    record = db.session.get(PersonRecord, record_id)
+    return record if record is not None and record.authority_id == viewer.authority_id else None
 
 
 def visible_records(identity: Identity, viewer: User) -> list[PersonRecord]:

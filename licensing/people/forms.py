@@ -6,15 +6,24 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from licensing.forms import CleanStringField, GovDate, VersionField, clean_text, no_control_characters
 from licensing.matching import identifiers
 
-REASON_HINT = "Why you need this, for example the application or case reference. It is recorded with your search."
+REASON_HINT = (
+    "Why you need this, for example the application or case reference. It is recorded with your search."
+)
 
 
 class ReasonField(TextAreaField):
     def __init__(self, label="Reason", **kwargs):
-        super().__init__(label, widget=GovTextArea(), filters=[clean_text],
-                         validators=[DataRequired("Enter the reason for this search or view"),
-                                     Length(min=5, max=300, message="Reason must be between 5 and 300 characters"),
-                                     no_control_characters], **kwargs)
+        super().__init__(
+            label,
+            widget=GovTextArea(),
+            filters=[clean_text],
+            validators=[
+                DataRequired("Enter the reason for this search or view"),
+                Length(min=5, max=300, message="Reason must be between 5 and 300 characters"),
+                no_control_characters,
+            ],
+            **kwargs,
+        )
 
 
 def valid_postcode(form, field) -> None:
@@ -29,8 +38,10 @@ def valid_ni(form, field) -> None:
 
 def valid_dvla(form, field) -> None:
     if field.data and not identifiers.is_valid_dvla_number(field.data):
-        raise ValidationError("Enter a DVLA driving licence number in the correct format: 16 letters and numbers, "
-                              "like MORGA753116SM9IJ")
+        raise ValidationError(
+            "Enter a DVLA driving licence number in the correct format: 16 letters and numbers, "
+            "like MORGA753116SM9IJ"
+        )
 
 
 class SearchForm(FlaskForm):
@@ -46,13 +57,24 @@ class SearchForm(FlaskForm):
                                           validators=[Optional(), valid_ni])
     driving_licence_number = CleanStringField("Driving licence number", widget=GovTextInput(),
                                               validators=[Optional(), valid_dvla])
-    reference_number = CleanStringField("Licence, badge or vehicle registration number", widget=GovTextInput(),
-                                        validators=[Optional(), Length(max=30)])
+    reference_number = CleanStringField(
+        "Licence, badge or vehicle registration number",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=30)],
+    )
     reason = ReasonField(description=REASON_HINT)
     submit = SubmitField("Search", widget=GovSubmitInput())
 
-    SEARCH_FIELDS = ("forenames", "surname", "date_of_birth", "approximate_age", "postcode", "national_insurance",
-                     "driving_licence_number", "reference_number")
+    SEARCH_FIELDS = (
+        "forenames",
+        "surname",
+        "date_of_birth",
+        "approximate_age",
+        "postcode",
+        "national_insurance",
+        "driving_licence_number",
+        "reference_number",
+    )
 
     def validate_approximate_age(self, field) -> None:
         if field.data and (not field.data.isdigit() or not 16 <= int(field.data) <= 100):
@@ -85,13 +107,20 @@ class PersonRecordForm(FlaskForm):
     date_of_birth = GovDate("Date of birth", validators=[InputRequired("Enter the date of birth")])
     sex = RadioField("Sex", widget=GovRadioInput(), validators=[DataRequired("Select the sex")],
                      choices=[SelectChoice("M", "Male"), SelectChoice("F", "Female")])
-    address_line = CleanStringField("Address line 1", widget=GovTextInput(),
-                                    validators=[DataRequired("Enter the first line of the address"), Length(max=120)])
+    address_line = CleanStringField(
+        "Address line 1",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the first line of the address"), Length(max=120)],
+    )
     town = CleanStringField("Town", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
     postcode = CleanStringField("Postcode", widget=GovTextInput(),
                                 validators=[DataRequired("Enter the postcode"), valid_postcode])
-    phone = CleanStringField("Phone (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=20)])
-    email = CleanStringField("Email (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=254)])
+    phone = CleanStringField(
+        "Phone (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=20)]
+    )
+    email = CleanStringField(
+        "Email (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=254)]
+    )
     driving_licence_number = CleanStringField("DVLA driving licence number", widget=GovTextInput(),
                                               validators=[Optional(), valid_dvla])
     national_insurance = CleanStringField("National Insurance number", widget=GovTextInput(),
@@ -110,10 +139,15 @@ class PersonRecordForm(FlaskForm):
 
 
 class ReviewDecisionForm(FlaskForm):
-    decision = RadioField("Are these records the same person?", widget=GovRadioInput(),
-                          validators=[DataRequired("Select whether these records are the same person")],
-                          choices=[SelectChoice("confirm", "Yes, the same person: link them"),
-                                   SelectChoice("reject", "No, different people: never propose this pair again")])
+    decision = RadioField(
+        "Are these records the same person?",
+        widget=GovRadioInput(),
+        validators=[DataRequired("Select whether these records are the same person")],
+        choices=[
+            SelectChoice("confirm", "Yes, the same person: link them"),
+            SelectChoice("reject", "No, different people: never propose this pair again"),
+        ],
+    )
     version = VersionField()
     submit = SubmitField("Save decision", widget=GovSubmitInput())
 
@@ -138,13 +172,26 @@ class ApplicantCheckForm(SearchForm):
 
 
 class CheckOutcomeForm(FlaskForm):
-    findings = TextAreaField("What the register showed", widget=GovTextArea(), filters=[clean_text],
-                             validators=[DataRequired("Enter what the register showed, or that nothing was found"),
-                                         Length(max=5000), no_control_characters])
-    nr3s_outcome = RadioField("NR3S search", widget=GovRadioInput(), validators=[DataRequired("Select the NR3S outcome")],
-                              choices=[SelectChoice("no_match", "Searched: no match"),
-                                       SelectChoice("match_found", "Searched: match found"),
-                                       SelectChoice("not_searched", "Not searched")])
+    findings = TextAreaField(
+        "What the register showed",
+        widget=GovTextArea(),
+        filters=[clean_text],
+        validators=[
+            DataRequired("Enter what the register showed, or that nothing was found"),
+            Length(max=5000),
+            no_control_characters,
+        ],
+    )
+    nr3s_outcome = RadioField(
+        "NR3S search",
+        widget=GovRadioInput(),
+        validators=[DataRequired("Select the NR3S outcome")],
+        choices=[
+            SelectChoice("no_match", "Searched: no match"),
+            SelectChoice("match_found", "Searched: match found"),
+            SelectChoice("not_searched", "Not searched"),
+        ],
+    )
     nr3s_reference = CleanStringField("NR3S reference (if a match was found)", widget=GovTextInput(),
                                       validators=[Optional(), Length(max=100)])
     submit = SubmitField("Record the check", widget=GovSubmitInput())

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import and_, delete, func, or_, select, tuple_, update
+from sqlalchemy.orm import selectinload
 
-from licensing.alerts.services import adverse_items, alert_on_new_link, alert_on_unlink
 from licensing.audit import record as audit
 from licensing.auth.models import User
 from licensing.authorities.models import Authority, AuthorityKind
@@ -20,16 +20,27 @@ from licensing.db import db, utcnow
 from licensing.errors import NotPermitted, RuleViolation
 from licensing.matching import (
     CountedFrequencies,
-    prepare,
     MatchRecord,
     MatchResult,
     MatchSettings,
     blocking_keys,
+    prepare,
     score_pair,
 )
-from licensing.matching.normalise import phonetic
-from licensing.people.models import (BlockingKey, Identity, JobCursor, LinkState, PersonRecord, RecordLink, TermCount,
-                                     UnlinkRequest)
+from licensing.matching.normalise import parse_name, phonetic
+from licensing.people.models import (
+    Address,
+    BlockingKey,
+    Identity,
+    JobCursor,
+    LinkState,
+    PersonName,
+    PersonRecord,
+    RecordLink,
+    TermCount,
+    UnlinkRequest,
+)
+from licensing.people.signals import adverse_unlinked, identities_joined
 
 MAX_CANDIDATES = 400
 DECIDED_BY_PERSON = (LinkState.CONFIRMED, LinkState.REJECTED, LinkState.UNLINKED)
@@ -58,6 +69,40 @@ def to_match_record(record: PersonRecord) -> MatchRecord:
     )
 
 
+def to_match_records(records: Iterable[PersonRecord]) -> dict[int, MatchRecord]:
+    """to_match_record for many records at once (search and linking): their addresses and other names come
+    from two column-only
+    queries, in the relationships' order, instead of one ORM object per row (most of a search's time)."""
+    records = list(records)
+    ids = [r.id for r in records]
+    addresses: dict[int, list[tuple[str, str]]] = {i: [] for i in ids}
+    names: dict[int, list[str]] = {i: [] for i in ids}
+    if ids:
+        for record_id, postcode, line1 in db.session.execute(
+            select(Address.person_record_id, Address.postcode, Address.line1)
+            .where(Address.person_record_id.in_(ids))
+            .order_by(Address.from_on.desc().nulls_last(), Address.id.desc())
+        ):
+            addresses[record_id].append((postcode, line1))
+        for record_id, forenames, surname in db.session.execute(
+                select(PersonName.person_record_id, PersonName.forenames, PersonName.surname)
+                .where(PersonName.person_record_id.in_(ids)).order_by(PersonName.id)):
+            names[record_id].append(f"{forenames} {surname}".strip())  # PersonName.full_name
+    return {r.id: MatchRecord(
+        record_id=str(r.id),
+        source=r.authority.code if r.authority else "",
+        forenames=r.forenames,
+        surname=r.surname,
+        other_names=tuple(names[r.id]),
+        date_of_birth=r.date_of_birth.isoformat() if r.date_of_birth else "",
+        sex=r.sex,
+        postcodes=tuple(postcode for postcode, _ in addresses[r.id]),
+        address_lines=tuple(line1 for _, line1 in addresses[r.id]),
+        national_insurance=r.national_insurance,
+        driving_licence_number=r.driving_licence_number,
+    ) for r in records}
+
+
 class DatabaseFrequencies:
     """NameFrequencies from the term_counts table, read lazily and memoised for one operation only.
 
@@ -69,14 +114,22 @@ class DatabaseFrequencies:
         self._own = own_records
         self._counted = CountedFrequencies(pseudo_count=pseudo_count)
         self._loaded: set[tuple[str, str]] = set()
-        total = db.session.scalar(select(TermCount.count).where(TermCount.kind == "total", TermCount.term == ""))
+        total = db.session.scalar(
+            select(TermCount.count).where(TermCount.kind == "total", TermCount.term == "")
+        )
         self._counted.total = max((total or 0) - own_records, 0)
 
-    def preload(self, match_record: MatchRecord) -> DatabaseFrequencies:
-        """Read every count this record's values need in one query (the values two records agree on are always
-        values of either record)."""
-        wanted = [(kind, term) for kind, term in frequency_terms(match_record) if kind != "total"]
-        counters = {"surname": self._counted.surnames, "forename": self._counted.forenames, "dob": self._counted.dobs}
+    def preload(self, *match_records: MatchRecord) -> DatabaseFrequencies:
+        """Read every count these records' values need in one query (the values two records agree on are
+        always values of either record)."""
+        wanted = list(dict.fromkeys((kind, term) for match_record in match_records
+                                    for kind, term in frequency_terms(match_record)
+                                    if kind != "total" and (kind, term) not in self._loaded))
+        counters = {
+            "surname": self._counted.surnames,
+            "forename": self._counted.forenames,
+            "dob": self._counted.dobs,
+        }
         if wanted:
             found = dict(((k, t), c) for k, t, c in db.session.execute(
                 select(TermCount.kind, TermCount.term, TermCount.count).where(
@@ -88,7 +141,9 @@ class DatabaseFrequencies:
 
     def _count(self, kind: str, term: str, counter) -> None:
         if (kind, term) not in self._loaded:
-            count = db.session.scalar(select(TermCount.count).where(TermCount.kind == kind, TermCount.term == term))
+            count = db.session.scalar(
+                select(TermCount.count).where(TermCount.kind == kind, TermCount.term == term)
+            )
             counter[term] = max((count or 0) - self._own, 0)
             self._loaded.add((kind, term))
 
@@ -130,11 +185,14 @@ def _bump_term_counts(terms: Iterable[tuple[str, str]], delta: int) -> None:
 
 
 def surname_keys(match_record: MatchRecord) -> set[str]:
-    """"sn:<phonetic surname>" keys, so an officer can search on a surname alone (the engine's keys always pair
-    two name parts). Stored only: a surname alone never proposes a link."""
+    """ "sn:<phonetic surname>" keys, so an officer can search on a surname alone (the engine's keys always
+    pair two name parts). Stored only: a surname alone never proposes a link."""
     keys = set()
     for form in prepare(match_record).names:
-        keys.update(f"sn:{phonetic(t.canon)}" for t in form.family if not t.soft and not t.is_initial)
+        keys.update(f"sn:{phonetic(t.canon)}" for t in form.family if not t.is_initial)
+    # Clan and title names (Syed, Chaudhry, Sheikh, Mirza) are surnames for many: keep them searchable even
+    # where the comparison treats them as optional.
+    keys.update(f"sn:{phonetic(t.canon)}" for t in parse_name(match_record.surname) if not t.is_initial)
     return {k[:64] for k in keys if len(k) > 3}
 
 
@@ -149,14 +207,25 @@ def index_record(record: PersonRecord, *, previous: MatchRecord | None = None) -
     if previous is not None:
         _bump_term_counts(frequency_terms(previous), -1)
     db.session.execute(delete(BlockingKey).where(BlockingKey.person_record_id == record.id))
-    db.session.add_all(BlockingKey(person_record_id=record.id, key=key) for key in sorted(record_keys(match_record)))
+    db.session.add_all(
+        BlockingKey(person_record_id=record.id, key=key) for key in sorted(record_keys(match_record))
+    )
     _bump_term_counts(frequency_terms(match_record), +1)
     db.session.flush()
     return match_record
 
 
-def candidate_record_ids(keys: Iterable[str], *, exclude: int | None = None, limit: int = MAX_CANDIDATES) -> list[int]:
-    """Records sharing any blocking key, most shared keys first: one indexed query.
+def candidate_record_ids(
+    keys: Iterable[str], *, exclude: int | None = None, limit: int = MAX_CANDIDATES
+) -> list[int]:
+    """Records sharing any blocking key, most shared keys first: one indexed query."""
+    return [record_id for record_id, _ in candidate_record_counts(keys, exclude=exclude, limit=limit)]
+
+
+def candidate_record_counts(
+    keys: Iterable[str], *, exclude: int | None = None, limit: int = MAX_CANDIDATES
+) -> list[tuple[int, int]]:
+    """(record id, keys shared) for records sharing any blocking key, most shared keys first: one indexed query.
 
     A key ending in ':' is a prefix (a partial search, say a name with no date of birth); it becomes a range
     scan on the same index, which needs the column's binary ("C") collation on PostgreSQL."""
@@ -164,36 +233,50 @@ def candidate_record_ids(keys: Iterable[str], *, exclude: int | None = None, lim
     exact = [k[:64] for k in keys if not k.endswith(":")]
     prefixes = [k for k in keys if k.endswith(":")]
     conditions = [BlockingKey.key.in_(exact)] if exact else []
-    conditions += [and_(BlockingKey.key >= prefix, BlockingKey.key < prefix[:-1] + ";") for prefix in prefixes]
+    conditions += [
+        and_(BlockingKey.key >= prefix, BlockingKey.key < prefix[:-1] + ";") for prefix in prefixes
+    ]
     if not conditions:
         return []
     if len(keys) == 1:
-        # One key: every record shares exactly one key, so there is nothing to rank and the index scan can stop
+        # One key: every record shares exactly one key, so there is nothing to rank and the index scan can
+        # stop
         # after `limit` rows instead of counting a common name's whole block.
         query = select(BlockingKey.person_record_id).where(conditions[0]).limit(limit + 1)
         if exclude is not None:
             query = query.where(BlockingKey.person_record_id != exclude)
-        return list(dict.fromkeys(db.session.scalars(query)))[:limit]
+        return [(record_id, 1) for record_id in list(dict.fromkeys(db.session.scalars(query)))[:limit]]
     shared = func.count().label("shared")  # count(*): PostgreSQL can answer from the (key, record) index alone
     query = (select(BlockingKey.person_record_id, shared).where(or_(*conditions))
              .group_by(BlockingKey.person_record_id).order_by(shared.desc(), BlockingKey.person_record_id)
              .limit(limit))
     if exclude is not None:
         query = query.where(BlockingKey.person_record_id != exclude)
-    return [row[0] for row in db.session.execute(query)]
+    return [(row[0], row[1]) for row in db.session.execute(query)]
 
 
 def _ordered(a_id: int, b_id: int) -> tuple[int, int]:
     return (a_id, b_id) if a_id < b_id else (b_id, a_id)
 
 
-def _existing_link(a_id: int, b_id: int) -> RecordLink | None:
-    low, high = _ordered(a_id, b_id)
-    return db.session.scalar(select(RecordLink).where(RecordLink.record_a_id == low, RecordLink.record_b_id == high))
+def _existing_links(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], RecordLink]:
+    """The stored links between these pairs of records, keyed by (lower id, higher id): one query."""
+    wanted = {_ordered(a, b) for a, b in pairs}
+    if not wanted:
+        return {}
+    lows = {low for low, _ in wanted}
+    highs = {high for _, high in wanted}
+    found = db.session.scalars(select(RecordLink).where(
+        RecordLink.record_a_id.in_(lows), RecordLink.record_b_id.in_(highs)))
+    return {(link.record_a_id, link.record_b_id): link for link in found
+            if (link.record_a_id, link.record_b_id) in wanted}
 
 
 def _evidence(result: MatchResult) -> list[dict]:
-    return [{"field": e.field, "level": e.level, "weight": round(e.weight, 2), "text": e.text} for e in result.evidence]
+    return [
+        {"field": e.field, "label": e.label, "level": e.level, "weight": round(e.weight, 2), "text": e.text}
+        for e in result.evidence
+    ]
 
 
 @dataclass
@@ -202,31 +285,47 @@ class LinkOutcome:
     queued: list[int] = field(default_factory=list)
 
 
-def link_new_record(record: PersonRecord, *, actor: User | None, previous: MatchRecord | None = None) -> LinkOutcome:
+def link_new_record(
+    record: PersonRecord, *, actor: User | None, previous: MatchRecord | None = None
+) -> LinkOutcome:
     """Score the record against its candidates: strong pairs link automatically, doubtful pairs go to review.
 
     Pairs a person has confirmed, rejected or unlinked are never re-proposed or overridden."""
     match_record = index_record(record, previous=previous)
     settings = match_settings()
-    frequencies = DatabaseFrequencies(own_records=2).preload(match_record)
     outcome = LinkOutcome()
     demoted: list[RecordLink] = []
     candidate_ids = set(candidate_record_ids(blocking_keys(match_record), exclude=record.id))
-    # Records it is already linked to automatically are re-scored even if a change means they share no key now.
+    # Records it is already linked to automatically are re-scored even if a change means they share no key
+    # now.
     for a_id, b_id in db.session.execute(select(RecordLink.record_a_id, RecordLink.record_b_id).where(
             or_(RecordLink.record_a_id == record.id, RecordLink.record_b_id == record.id),
             RecordLink.state == LinkState.AUTOMATIC)):
         candidate_ids.add(b_id if a_id == record.id else a_id)
-    candidates = db.session.scalars(select(PersonRecord).where(PersonRecord.id.in_(candidate_ids))).all()
-    for other in candidates:
-        existing = _existing_link(record.id, other.id)
+    # Candidates, their engine records, name counts and existing links in a fixed number of queries, however
+    # many.
+    candidates = to_match_records(db.session.scalars(
+        select(PersonRecord).where(PersonRecord.id.in_(candidate_ids)).order_by(PersonRecord.id)
+        .options(selectinload(PersonRecord.authority))).all())
+    frequencies = DatabaseFrequencies(own_records=2).preload(match_record, *candidates.values())
+    record_id = record.id  # plain values from here: a join expires every loaded object
+    links = _existing_links([(record_id, other_id) for other_id in candidates])
+    for other_id, other in candidates.items():
+        existing = links.get(_ordered(record_id, other_id))
         if existing is not None and existing.state in DECIDED_BY_PERSON:
             continue
-        result = score_pair(match_record, to_match_record(other), settings, frequencies)
+        result = score_pair(match_record, other, settings, frequencies)
         if existing is not None and existing.state is LinkState.AUTOMATIC and result.decision != "link":
             # A changed record no longer carries the evidence that linked it: a person decides now.
-            existing.state, existing.score, existing.summary = LinkState.PENDING, result.probability, result.summary()
-            existing.evidence, existing.review_reason = _evidence(result), "The record changed: the link is no longer certain"
+            existing.state, existing.score, existing.summary = (
+                LinkState.PENDING,
+                result.probability,
+                result.summary(),
+            )
+            existing.evidence, existing.review_reason = (
+                _evidence(result),
+                "The record changed: the link is no longer certain",
+            )
             demoted.append(existing)
             continue
         if result.decision == "no_link":
@@ -234,42 +333,69 @@ def link_new_record(record: PersonRecord, *, actor: User | None, previous: Match
                 db.session.delete(existing)
             continue
         state = LinkState.AUTOMATIC if result.decision == "link" else LinkState.PENDING
-        link = existing or RecordLink(record_a_id=min(record.id, other.id), record_b_id=max(record.id, other.id))
+        link = existing or RecordLink(
+            record_a_id=min(record_id, other_id), record_b_id=max(record_id, other_id)
+        )
         link.score, link.evidence, link.summary = result.probability, _evidence(result), result.summary()
         link.state, link.set_by_id, link.set_at, link.review_reason = state, None, utcnow(), ""
         db.session.add(link)
         db.session.flush()
         if state is LinkState.AUTOMATIC:
             if _join_identities(link, actor=actor, automatic=True):
-                outcome.linked.append(other.id)
+                outcome.linked.append(other_id)
                 audit(actor, "link.automatic", link, details={"records": [link.record_a_id, link.record_b_id],
                                                               "score": round(result.probability, 6)})
             else:
-                outcome.queued.append(other.id)
+                outcome.queued.append(other_id)
         else:
-            outcome.queued.append(other.id)
-            audit(actor, "link.queued_for_review", link, details={"records": [link.record_a_id, link.record_b_id],
-                                                                  "score": round(result.probability, 6)})
+            outcome.queued.append(other_id)
+            audit(
+                actor,
+                "link.queued_for_review",
+                link,
+                details={
+                    "records": [link.record_a_id, link.record_b_id],
+                    "score": round(result.probability, 6),
+                },
+            )
     if demoted:
         db.session.flush()
         for link in demoted:
-            audit(actor, "link.demoted_for_review", link, details={"records": [link.record_a_id, link.record_b_id]})
+            audit(
+                actor,
+                "link.demoted_for_review",
+                link,
+                details={"records": [link.record_a_id, link.record_b_id]},
+            )
         _rebuild_identity(record.identity, actor=actor)
     return outcome
 
 
 def _contradiction(left: Identity, right: Identity) -> str:
-    """Why joining two identities would put clearly different people together, or '' if it would not."""
+    """Why joining two identities would put clearly different people together, or '' if it would not.
+
+    Every pair across the two is checked, with the records, counts and links read in a fixed number of
+    queries."""
     settings = match_settings()
-    frequencies = DatabaseFrequencies(own_records=2)
-    for a in left.records:
-        for b in right.records:
-            link = _existing_link(a.id, b.id)
+    records = db.session.scalars(
+        select(PersonRecord)
+        .where(PersonRecord.identity_id.in_([left.id, right.id]))
+        .order_by(PersonRecord.id)
+        .options(selectinload(PersonRecord.authority))
+    ).all()
+    engine_records = to_match_records(records)
+    frequencies = DatabaseFrequencies(own_records=2).preload(*engine_records.values())
+    left_ids = [r.id for r in records if r.identity_id == left.id]
+    right_ids = [r.id for r in records if r.identity_id == right.id]
+    links = _existing_links([(a, b) for a in left_ids for b in right_ids])
+    for a_id in left_ids:
+        for b_id in right_ids:
+            link = links.get(_ordered(a_id, b_id))
             if link is not None and link.state in (LinkState.REJECTED, LinkState.UNLINKED):
-                return f"records {a.id} and {b.id} were judged different people"
-            result = score_pair(to_match_record(a), to_match_record(b), settings, frequencies)
+                return f"records {a_id} and {b_id} were judged different people"
+            result = score_pair(engine_records[a_id], engine_records[b_id], settings, frequencies)
             if result.conflicts:
-                return f"records {a.id} and {b.id} conflict: {'; '.join(result.conflicts)}"
+                return f"records {a_id} and {b_id} conflict: {'; '.join(result.conflicts)}"
     return ""
 
 
@@ -284,7 +410,10 @@ def _join_identities(link: RecordLink, *, actor: User | None, automatic: bool) -
     if reason:
         if not automatic:
             raise RuleViolation(f"Confirming this pair would join people who are clearly different: {reason}")
-        link.state, link.review_reason = LinkState.PENDING, f"Would join a cluster that contradicts itself: {reason}"
+        link.state, link.review_reason = (
+            LinkState.PENDING,
+            f"Would join a cluster that contradicts itself: {reason}",
+        )
         audit(actor, "link.chain_blocked", link, details={"reason": reason})
         return False
     keep, merged = (left, right) if left.id < right.id else (right, left)
@@ -292,11 +421,13 @@ def _join_identities(link: RecordLink, *, actor: User | None, automatic: bool) -
     db.session.execute(update(PersonRecord).where(PersonRecord.identity_id == merged.id)
                        .values(identity_id=keep.id).execution_options(synchronize_session="fetch"))
     merged.merged_into_id = keep.id
-    db.session.execute(update(Identity).where(Identity.merged_into_id == merged.id).values(merged_into_id=keep.id))
+    db.session.execute(
+        update(Identity).where(Identity.merged_into_id == merged.id).values(merged_into_id=keep.id)
+    )
     db.session.flush()
     db.session.expire_all()
     audit(actor, "identity.merged", keep, details={"merged": merged.id, "link": link.id})
-    alert_on_new_link(left_records, right_records, keep, today=dt.date.today())
+    identities_joined.send(keep, left=left_records, right=right_records, today=dt.date.today())
     return True
 
 
@@ -334,11 +465,14 @@ def may_unlink(record: PersonRecord, actor: User) -> bool:
 
 
 def unlink_separates_adverse(record: PersonRecord) -> list:
-    """Adverse items that an unlink would separate from the person (on the record or on the rest of its identity)."""
+    """Adverse decisions that an unlink would separate from the person (on the record or on the rest of its
+    identity)."""
     others = [r for r in record.identity.records if r.id != record.id]
     if not others:
         return []
-    return [subject for subject, _ in adverse_items([record, *others]) if subject.__tablename__ == "sanctions"]
+    return [
+        sanction for r in (record, *others) for sanction in r.sanctions if sanction.sanction_type.is_adverse
+    ]
 
 
 def pending_unlink(record: PersonRecord) -> UnlinkRequest | None:
@@ -347,7 +481,8 @@ def pending_unlink(record: PersonRecord) -> UnlinkRequest | None:
 
 
 def request_unlink(record: PersonRecord, *, actor: User, reason: str) -> Identity | UnlinkRequest:
-    """Unlink at once, or, when an adverse decision would be separated from the person, ask a second officer."""
+    """Unlink at once, or, when an adverse decision would be separated from the person, ask a second
+    officer."""
     if not may_unlink(record, actor):
         raise NotPermitted("Only an authority holding one of the linked records may unlink it")
     if not unlink_separates_adverse(record):
@@ -362,7 +497,8 @@ def request_unlink(record: PersonRecord, *, actor: User, reason: str) -> Identit
 
 
 def approve_unlink(record: PersonRecord, *, actor: User) -> Identity:
-    """A second officer (not the requester) approves a pending unlink; holders of the adverse records are alerted."""
+    """A second officer (not the requester) approves a pending unlink; holders of the adverse records are
+    alerted."""
     pending = pending_unlink(record)
     if pending is None:
         raise RuleViolation("No unlink of this record is waiting for approval")
@@ -373,17 +509,24 @@ def approve_unlink(record: PersonRecord, *, actor: User) -> Identity:
     adverse = unlink_separates_adverse(record)
     pending.decided_by_id, pending.decided_at = actor.id, utcnow()
     old_identity = record.identity
-    alert_on_unlink(adverse, identity=old_identity, record=record, actor=actor)
+    # The alerts area listens: each authority holding one of the adverse decisions hears of the unlink.
+    adverse_unlinked.send(old_identity, adverse=adverse, record=record, actor=actor)
     audit(actor, "link.unlink_approved", record, reason=pending.reason,
           details={"request": pending.id, "requested_by": pending.requested_by_id})
     return unlink_record(record, actor=actor, reason=pending.reason)
 
 
 def unlink_record(record: PersonRecord, *, actor: User, reason: str) -> Identity:
-    """Take a record out of its identity: its joining links are marked unlinked and never re-made automatically."""
+    """Take a record out of its identity: its joining links are marked unlinked and never re-made
+    automatically."""
     links = _joining_links(record)
     for link in links:
-        link.state, link.set_by_id, link.set_at, link.review_reason = LinkState.UNLINKED, actor.id, utcnow(), reason
+        link.state, link.set_by_id, link.set_at, link.review_reason = (
+            LinkState.UNLINKED,
+            actor.id,
+            utcnow(),
+            reason,
+        )
     old_identity = record.identity
     record.identity = Identity()
     db.session.flush()
@@ -393,7 +536,8 @@ def unlink_record(record: PersonRecord, *, actor: User, reason: str) -> Identity
 
 
 def _rebuild_identity(identity: Identity, *, actor: User | None) -> None:
-    """After an unlink, split records no longer joined by an automatic or confirmed link into their own identities."""
+    """After an unlink, split records no longer joined by an automatic or confirmed link into their own
+    identities."""
     records = list(identity.records)
     if len(records) < 2:
         return
@@ -424,7 +568,8 @@ def _rebuild_identity(identity: Identity, *, actor: User | None) -> None:
 
 
 def review_queue(*, viewer: User):
-    """Pending pairs the viewer may decide (their authority holds one side) and see both sides of, strongest first."""
+    """Pending pairs the viewer may decide (their authority holds one side) and see both sides of, strongest
+    first."""
     own_records = select(PersonRecord.id).where(PersonRecord.authority_id == viewer.authority_id)
     query = select(RecordLink).where(RecordLink.state == LinkState.PENDING,
                                      or_(RecordLink.record_a_id.in_(own_records),
@@ -437,15 +582,22 @@ def review_queue(*, viewer: User):
     return query.order_by(RecordLink.score.desc(), RecordLink.id)
 
 
-def rematch_all(*, batch_size: int = 500, restart: bool = False,
-                echo: Callable[[str], None] = print, progress: Callable[[int, int], None] | None = None) -> int:
+def rematch_all(
+    *,
+    batch_size: int = 500,
+    restart: bool = False,
+    echo: Callable[[str], None] = print,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     """Re-link every record in id order, committing per batch and recording the position, so it can resume."""
     cursor = db.session.get(JobCursor, "rematch") or JobCursor(name="rematch", position=0)
     db.session.add(cursor)
     if restart:
         cursor.position = 0
     total = db.session.scalar(select(func.count(PersonRecord.id))) or 0
-    done = db.session.scalar(select(func.count(PersonRecord.id)).where(PersonRecord.id <= cursor.position)) or 0
+    done = (
+        db.session.scalar(select(func.count(PersonRecord.id)).where(PersonRecord.id <= cursor.position)) or 0
+    )
     started = dt.datetime.now()
     processed = 0
     while True:

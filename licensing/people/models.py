@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from licensing.db import created_at, db, intpk, short_str, str_enum, text, utcnow
+from licensing.enums import LabelledEnum
 
 if TYPE_CHECKING:
     from licensing.auth.models import User
@@ -62,12 +63,16 @@ class PersonRecord(db.Model):
         back_populates="person", cascade="all, delete-orphan",
         # Newest first, the same on every database: undated addresses last, then the latest added.
         order_by="(Address.from_on.desc().nulls_last(), Address.id.desc())")
-    blocking_keys: Mapped[list[BlockingKey]] = relationship(back_populates="person", cascade="all, delete-orphan")
+    blocking_keys: Mapped[list[BlockingKey]] = relationship(
+        back_populates="person", cascade="all, delete-orphan"
+    )
     licences: Mapped[list[Licence]] = relationship(back_populates="person", order_by="Licence.id")
     badges: Mapped[list[Badge]] = relationship(back_populates="person", order_by="Badge.id")
     dbs_certificates: Mapped[list[DbsCertificate]] = relationship(back_populates="person")
     sanctions: Mapped[list[Sanction]] = relationship(back_populates="person", order_by="Sanction.decided_on")
-    complaints: Mapped[list[Complaint]] = relationship(back_populates="person", order_by="Complaint.received_on")
+    complaints: Mapped[list[Complaint]] = relationship(
+        back_populates="person", order_by="Complaint.received_on"
+    )
     intelligence_items: Mapped[list[IntelligenceItem]] = relationship(back_populates="person")
 
     @property
@@ -228,19 +233,15 @@ class JobCursor(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class Nr3sOutcome(enum.StrEnum):
-    NO_MATCH = "no_match"
-    MATCH_FOUND = "match_found"
-    NOT_SEARCHED = "not_searched"
-
-    @property
-    def label(self) -> str:
-        return {"no_match": "Searched: no match", "match_found": "Searched: match found",
-                "not_searched": "Not searched"}[self.value]
+class Nr3sOutcome(LabelledEnum):
+    NO_MATCH = "no_match", "Searched: no match"
+    MATCH_FOUND = "match_found", "Searched: match found"
+    NOT_SEARCHED = "not_searched", "Not searched"
 
 
 class ApplicantCheck(db.Model):
-    """A licensing officer's record that an applicant was checked before a grant or renewal, and what was found."""
+    """A licensing officer's record that an applicant was checked before a grant or renewal, and what was
+    found."""
 
     __tablename__ = "applicant_checks"
 

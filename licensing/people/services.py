@@ -1,28 +1,17 @@
-"""Person records: creating them, and the whole-identity view with its flags."""
+"""Person records: creating and correcting one authority's record of a person, then linking it."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from dataclasses import dataclass
 
 from licensing.audit import record as audit
 from licensing.auth.models import User
 from licensing.authorities.models import Authority
-from licensing.complaints.models import Complaint
 from licensing.db import db
 from licensing.errors import RuleViolation
-from licensing.intelligence.models import IntelligenceStatus
-from licensing.intelligence.services import IntelligenceView, view_intelligence
-from licensing.licences.models import Badge, BadgeStatus, DbsCertificate, Licence
-from licensing.licences.rules import add_months
-from licensing.people.access import visible_records
+from licensing.people.identity import link_new_record, to_match_record
 from licensing.people.models import Address, Identity, NameKind, PersonName, PersonRecord
-from licensing.sanctions.models import Sanction
-
-SEXUAL_COMPLAINT_WINDOW_MONTHS = 24
 
 
 @dataclass(frozen=True)
@@ -52,10 +41,10 @@ class PersonRecordInput:
     aliases: tuple[tuple[str, str], ...] = ()
 
 
-def create_person_record(authority: Authority, data: PersonRecordInput, *, actor: User | None) -> PersonRecord:
+def create_person_record(
+    authority: Authority, data: PersonRecordInput, *, actor: User | None
+) -> PersonRecord:
     """Add one authority's record of a person as a new identity, then let the engine link it."""
-    from licensing.people.identity import link_new_record
-
     if not data.forenames.strip() and not data.surname.strip():
         raise RuleViolation("Enter the person's name")
     reference = data.authority_reference.strip()
@@ -64,13 +53,24 @@ def create_person_record(authority: Authority, data: PersonRecordInput, *, actor
         raise RuleViolation(f"{authority.name} already has a record with reference {reference}")
     identity = Identity()
     record = PersonRecord(
-        authority=authority, identity=identity, authority_reference=reference, forenames=data.forenames.strip(),
-        surname=data.surname.strip(), date_of_birth=data.date_of_birth, sex=data.sex, phone=data.phone,
-        email=data.email.lower(), driving_licence_number=data.driving_licence_number,
+        authority=authority,
+        identity=identity,
+        authority_reference=reference,
+        forenames=data.forenames.strip(),
+        surname=data.surname.strip(),
+        date_of_birth=data.date_of_birth,
+        sex=data.sex,
+        phone=data.phone,
+        email=data.email.lower(),
+        driving_licence_number=data.driving_licence_number,
         national_insurance=data.national_insurance,
-        addresses=[Address(line1=a.line1, line2=a.line2, town=a.town, postcode=a.postcode, from_on=a.from_on)
-                   for a in data.addresses],
-        other_names=[PersonName(kind=NameKind.PREVIOUS, forenames=f, surname=s) for f, s in data.previous_names]
+        addresses=[
+            Address(line1=a.line1, line2=a.line2, town=a.town, postcode=a.postcode, from_on=a.from_on)
+            for a in data.addresses
+        ],
+        other_names=[
+            PersonName(kind=NameKind.PREVIOUS, forenames=f, surname=s) for f, s in data.previous_names
+        ]
         + [PersonName(kind=NameKind.ALIAS, forenames=f, surname=s) for f, s in data.aliases],
     )
     db.session.add(record)
@@ -81,9 +81,8 @@ def create_person_record(authority: Authority, data: PersonRecordInput, *, actor
 
 
 def update_person_record(record: PersonRecord, data: PersonRecordInput, *, actor: User) -> PersonRecord:
-    """Correct or update an authority's own record; a new address joins the history, and the record is re-linked."""
-    from licensing.people.identity import link_new_record, to_match_record
-
+    """Correct or update an authority's own record; a new address joins the history, and the record is
+    re-linked."""
     if record.authority_id != actor.authority_id:
         raise RuleViolation("You can only change your own authority's records")
     if not data.forenames.strip() and not data.surname.strip():
@@ -102,13 +101,22 @@ def update_person_record(record: PersonRecord, data: PersonRecordInput, *, actor
         if current is None or (new.line1, new.postcode) != (current.line1, current.postcode):
             if current is not None and current.to_on is None:
                 current.to_on = new.from_on
-            record.addresses.append(Address(line1=new.line1, line2=new.line2, town=new.town, postcode=new.postcode,
-                                            from_on=new.from_on))
+            record.addresses.append(
+                Address(
+                    line1=new.line1,
+                    line2=new.line2,
+                    town=new.town,
+                    postcode=new.postcode,
+                    from_on=new.from_on,
+                )
+            )
             changes["address"] = new.postcode
     known = {(n.forenames, n.surname) for n in record.other_names}
     for forenames, surname in data.previous_names:
         if (forenames, surname) not in known:
-            record.other_names.append(PersonName(kind=NameKind.PREVIOUS, forenames=forenames, surname=surname))
+            record.other_names.append(
+                PersonName(kind=NameKind.PREVIOUS, forenames=forenames, surname=surname)
+            )
             changes["previous_name"] = f"{forenames} {surname}"
     if not changes:
         return record
@@ -118,144 +126,12 @@ def update_person_record(record: PersonRecord, data: PersonRecordInput, *, actor
     return record
 
 
-@dataclass(frozen=True)
-class Flag:
-    code: str
-    text: str
-
-
-@dataclass(frozen=True)
-class ComplaintView:
-    complaint: Complaint
-    shows_complainant: bool
-
-
-@dataclass(frozen=True)
-class ChronologyEntry:
-    on: dt.date
-    authority: str
-    kind: str
-    text: str
-
-
-@dataclass
-class PersonView:
-    """Everything the viewer may see about one identity, gathered from every authority."""
-
-    identity: Identity
-    records: list[PersonRecord]
-    licences: list[Licence] = field(default_factory=list)
-    badges: list[Badge] = field(default_factory=list)
-    dbs_certificates: list[DbsCertificate] = field(default_factory=list)
-    sanctions: list[Sanction] = field(default_factory=list)
-    complaints: list[ComplaintView] = field(default_factory=list)
-    intelligence: list[IntelligenceView] = field(default_factory=list)
-    flags: list[Flag] = field(default_factory=list)
-    chronology: list[ChronologyEntry] = field(default_factory=list)
-
-    @property
-    def display_name(self) -> str:
-        return self.records[0].full_name if self.records else "Unknown"
-
-    def shown_ids(self) -> dict[str, list[int]]:
-        """What the page showed, for the audit event."""
-        return {"records": [r.id for r in self.records], "intelligence": [i.item_id for i in self.intelligence]}
-
-
-def build_person_view(identity: Identity, viewer: User, today: dt.date) -> PersonView:
-    """Gather the identity's records the viewer may see; flags are computed from the whole identity."""
-    records = visible_records(identity, viewer)
-    view = PersonView(identity=identity, records=records)
-    for record in records:
-        view.licences.extend(record.licences)
-        view.badges.extend(record.badges)
-        view.dbs_certificates.extend(record.dbs_certificates)
-        view.sanctions.extend(record.sanctions)
-        view.complaints.extend(ComplaintView(c, c.authority_id == viewer.authority_id) for c in record.complaints)
-    for record in identity.records:
-        for item in record.intelligence_items:
-            shown = view_intelligence(item, viewer)
-            if shown is not None:
-                view.intelligence.append(shown)
-    view.sanctions.sort(key=lambda s: s.decided_on, reverse=True)
-    view.complaints.sort(key=lambda c: c.complaint.received_on, reverse=True)
-    view.flags = identity_flags(identity, today)
-    view.chronology = _chronology(view)
-    return view
-
-
-def _chronology(view: PersonView) -> list[ChronologyEntry]:
-    """One timeline across every authority, newest first, from what the viewer may see."""
-    entries = []
-    for lic in view.licences:
-        if lic.issued_on:
-            entries.append(ChronologyEntry(lic.issued_on, lic.authority.name, "Licence",
-                                           f"{lic.licence_type.label} {lic.number} issued (now {lic.status.value})"))
-    for badge in view.badges:
-        entries.append(ChronologyEntry(badge.issued_on, badge.authority.name, "Badge",
-                                       f"{badge.badge_type.label} badge {badge.number} issued (now {badge.status.value})"))
-    for s in view.sanctions:
-        entries.append(ChronologyEntry(s.decided_on, s.authority.name, "Decision",
-                                       f"{s.sanction_type.label}: {s.grounds.label.lower()}"))
-    for cv in view.complaints:
-        c = cv.complaint
-        entries.append(ChronologyEntry(c.received_on, c.authority.name, "Complaint", c.category.label))
-    for cert in view.dbs_certificates:
-        entries.append(ChronologyEntry(cert.issued_on, "", "DBS", f"Enhanced certificate {cert.certificate_number}"))
-    for item in view.intelligence:
-        if item.submitted_on:
-            entries.append(ChronologyEntry(dt.date.fromisoformat(item.submitted_on), "Police", "Police information",
-                                           item.category or "Police hold information"))
-    return sorted(entries, key=lambda e: e.on, reverse=True)
-
-
-def identities_with_history(identity_ids: list[int]) -> dict[int, Identity]:
-    """Identities with every record and everything identity_flags reads, in a fixed number of queries."""
-    if not identity_ids:
-        return {}
-    return {i.id: i for i in db.session.scalars(
-        select(Identity).where(Identity.id.in_(identity_ids)).options(
-            selectinload(Identity.records).options(
-                selectinload(PersonRecord.authority), selectinload(PersonRecord.addresses),
-                selectinload(PersonRecord.sanctions), selectinload(PersonRecord.complaints),
-                selectinload(PersonRecord.intelligence_items), selectinload(PersonRecord.dbs_certificates),
-                selectinload(PersonRecord.badges), selectinload(PersonRecord.licences))))}
-
-
-def identity_flags(identity: Identity, today: dt.date) -> list[Flag]:
-    """Flags from the whole identity, not from one authority's part of it."""
-    records = identity.records
-    sanctions = [s for r in records for s in r.sanctions]
-    flags: list[Flag] = []
-    adverse = [s for s in sanctions if s.sanction_type.is_adverse]
-    if adverse:
-        kinds = ", ".join(sorted({f"{s.sanction_type.label.lower()} ({s.authority.code})" for s in adverse}))
-        flags.append(Flag("adverse_decision", f"Refused, suspended or revoked: {kinds}"))
-    window_start = add_months(today, -SEXUAL_COMPLAINT_WINDOW_MONTHS)
-    serious = [c for r in records for c in r.complaints
-               if c.category.is_sexual_or_safeguarding and c.received_on >= window_start]
-    if len(serious) >= 2:
-        authorities = len({c.authority_id for c in serious})
-        flags.append(Flag("complaint_pattern", f"{len(serious)} sexual or safeguarding complaints in 24 months "
-                                               f"across {authorities} authorit{'y' if authorities == 1 else 'ies'}"))
-    if any(i.status is not IntelligenceStatus.WITHDRAWN for r in records for i in r.intelligence_items):
-        flags.append(Flag("police_information", "Police hold information: contact the point of contact"))
-    certificates = sorted((c for r in records for c in r.dbs_certificates), key=lambda c: c.issued_on)
-    needs_dbs = any(b.status is BadgeStatus.VALID for r in records for b in r.badges) or any(
-        lic.is_current(today) for r in records for lic in r.licences)
-    if certificates and needs_dbs:
-        latest = certificates[-1]
-        if not latest.update_service_subscribed:
-            flags.append(Flag("dbs_lapsed", "DBS Update Service subscription lapsed"))
-        elif latest.next_status_check_due() < today:
-            flags.append(Flag("dbs_overdue", f"DBS status check overdue since {latest.next_status_check_due():%d %B %Y}"))
-    standing = [s for s in sanctions if s.stands_on(today)]
-    for record in records:
-        for licence in record.licences:
-            against = [s for s in standing if s.authority_id != licence.authority_id]
-            if licence.is_current(today) and against:
-                flags.append(Flag("licensed_despite_decision",
-                                  f"Licensed by {licence.authority.name} while a decision by "
-                                  f"{against[0].authority.name} stands"))
-                break
-    return flags
+def resolve_identity(identity_id: int) -> Identity | None:
+    """The identity, following merges to the one it now lives in; None if there is none or it holds no
+    records."""
+    identity = db.session.get(Identity, identity_id)
+    seen: set[int] = set()
+    while identity is not None and identity.merged_into_id is not None and identity.id not in seen:
+        seen.add(identity.id)
+        identity = db.session.get(Identity, identity.merged_into_id)
+    return identity if identity is not None and identity.records else None

@@ -4,40 +4,74 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from licensing.audit import record as audit
-from licensing.auth.models import Role
-from licensing.auth.permissions import roles_required
+from licensing.auth.permissions import LICENSING_OFFICERS, SEARCHERS, roles_required
 from licensing.db import db
 from licensing.errors import RuleViolation
 from licensing.forms import check_version
-from licensing.matching.identifiers import normalise_dvla_number, normalise_ni
+from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
 from licensing.people import identity
-from licensing.people.access import (SEARCHER_ROLES, can_see_record, grant_access, request_grant_id, stated_reason,
-                                     visible_records)
-from licensing.people.checks import check_candidates, complete_check, start_check
-from licensing.people.forms import (ApplicantCheckForm, ApproveUnlinkForm, CheckOutcomeForm, PersonRecordForm, ReasonForm, ReviewDecisionForm,
-                                    SearchForm, UnlinkForm)
-from licensing.people.models import ApplicantCheck, Identity, Nr3sOutcome, PersonRecord, RecordLink, UnlinkRequest
-from licensing.people.search import SearchCriteria, search_people
-from licensing.people.services import (AddressInput, PersonRecordInput, build_person_view, create_person_record,
-                                       update_person_record)
+from licensing.people.access import (
+    can_see_record,
+    grant_access,
+    request_grant_id,
+    stated_reason,
+    visible_records,
+)
+from licensing.people.forms import (
+    ApplicantCheckForm,
+    ApproveUnlinkForm,
+    CheckOutcomeForm,
+    PersonRecordForm,
+    ReasonForm,
+    ReviewDecisionForm,
+    SearchForm,
+    UnlinkForm,
+)
+from licensing.people.models import (
+    ApplicantCheck,
+    Identity,
+    Nr3sOutcome,
+    PersonRecord,
+    RecordLink,
+    UnlinkRequest,
+)
+from licensing.people.services import (
+    AddressInput,
+    PersonRecordInput,
+    create_person_record,
+    update_person_record,
+)
+from licensing.register.checks import check_candidates, complete_check, start_check
+from licensing.register.person_view import build_person_view
+from licensing.register.search import SearchCriteria, search_people
+from licensing.web import run_service
 
 bp = Blueprint("people", __name__)
 
+# (endpoint, menu text, roles that see it) for the service navigation.
+NAV_ITEMS: list = [
+    ("people.check_applicant", "Check an applicant", LICENSING_OFFICERS),
+    ("people.search", "Search", SEARCHERS),
+    ("people.new_record", "Add a person", SEARCHERS),
+    ("people.review_queue", "Review links", SEARCHERS),
+]
+
 
 @bp.route("/search", methods=["GET", "POST"])
-@roles_required(*SEARCHER_ROLES)
+@roles_required(*SEARCHERS)
 def search():
     form = SearchForm()
     hits = None
     grants: dict[int, int] = {}
     if form.validate_on_submit():
         criteria = SearchCriteria.from_form(form)
-        hits = search_people(criteria, viewer=current_user, today=dt.date.today())
-        audit(current_user, "person.searched", reason=form.reason.data,
-              details={"terms": criteria.as_terms(), "results": [hit.identity_id for hit in hits]})
-        grants = grant_access(current_user, [hit.identity_id for hit in hits], form.reason.data)
+        # search_people audits the search with its reason and grants it for the people found (one row each).
+        hits = search_people(criteria, viewer=current_user, today=dt.date.today(), reason=form.reason.data)
+        grants = hits.grants or {}
         db.session.commit()
-    return render_template("people/search.html", form=form, hits=hits, grants=grants, title="Search the register")
+    return render_template(
+        "people/search.html", form=form, hits=hits, grants=grants, title="Search the register"
+    )
 
 
 def _load_visible_identity(identity_id: int) -> Identity:
@@ -53,15 +87,14 @@ def _load_visible_identity(identity_id: int) -> Identity:
 
 
 @bp.get("/people/<int:identity_id>")
-@roles_required(*SEARCHER_ROLES)
+@roles_required(*SEARCHERS)
 def person(identity_id: int):
     person_identity = _load_visible_identity(identity_id)
     reason = stated_reason(current_user, person_identity.id, request_grant_id())
     if reason is None:
         return render_template("people/reason.html", form=ReasonForm(), identity_id=person_identity.id,
                                title="Why do you need to see this person?")
-    view = build_person_view(person_identity, current_user, dt.date.today())
-    audit(current_user, "person.viewed", person_identity, reason=reason, details=view.shown_ids())
+    view = build_person_view(person_identity, current_user, dt.date.today(), reason=reason)
     db.session.commit()
     pending = [(r, p) for r in view.records if (p := identity.pending_unlink(r)) is not None]
     return render_template("people/person.html", view=view, reason=reason, title=view.display_name,
@@ -69,7 +102,7 @@ def person(identity_id: int):
 
 
 @bp.post("/people/<int:identity_id>/reason")
-@roles_required(*SEARCHER_ROLES)
+@roles_required(*SEARCHERS)
 def give_reason(identity_id: int):
     person_identity = _load_visible_identity(identity_id)
     form = ReasonForm()
@@ -78,12 +111,13 @@ def give_reason(identity_id: int):
                                title="Why do you need to see this person?"), 400
     grants = grant_access(current_user, [person_identity.id], form.reason.data)
     db.session.commit()
-    return redirect(url_for("people.person", identity_id=person_identity.id, grant=grants[person_identity.id]))
-
+    return redirect(
+        url_for("people.person", identity_id=person_identity.id, grant=grants[person_identity.id])
+    )
 
 
 @bp.route("/records/new", methods=["GET", "POST"])
-@roles_required(Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER, Role.POLICE_SPOC)
+@roles_required(*SEARCHERS)
 def new_record():
     form = PersonRecordForm()
     if form.validate_on_submit():
@@ -94,7 +128,9 @@ def new_record():
             db.session.rollback()
             form.authority_reference.errors.append(str(error))
         else:
-            grants = grant_access(current_user, [record.identity_id], f"Recorded {record.authority_reference}")
+            grants = grant_access(
+                current_user, [record.identity_id], f"Recorded {record.authority_reference}"
+            )
             db.session.commit()
             flash(f"Record {record.authority_reference} saved", "success")
             return redirect(url_for("people.person", identity_id=record.identity_id,
@@ -104,7 +140,7 @@ def new_record():
 
 
 @bp.route("/records/<int:record_id>/edit", methods=["GET", "POST"])
-@roles_required(*SEARCHER_ROLES)
+@roles_required(*SEARCHERS)
 def edit_record(record_id: int):
     record = db.session.get(PersonRecord, record_id)
     if record is None or record.authority_id != current_user.authority_id:
@@ -116,7 +152,9 @@ def edit_record(record_id: int):
     del form.authority_reference
     if form.validate_on_submit():
         try:
-            update_person_record(record, _record_input(form, reference=record.authority_reference), actor=current_user)
+            update_person_record(
+                record, _record_input(form, reference=record.authority_reference), actor=current_user
+            )
         except RuleViolation as error:
             db.session.rollback()
             form.forenames.errors.append(str(error))
@@ -126,25 +164,36 @@ def edit_record(record_id: int):
             flash(f"Record {record.authority_reference} updated", "success")
             return redirect(url_for("people.person", identity_id=record.identity_id,
                                     grant=grants[record.identity_id]))
-    return render_template("people/edit_record.html", form=form, record=record, title="Change a person record"), (
-        400 if form.errors else 200)
+    return render_template(
+        "people/edit_record.html", form=form, record=record, title="Change a person record"
+    ), (400 if form.errors else 200)
 
 
 def _record_input(form, *, reference: str) -> PersonRecordInput:
     previous = tuple(_split_name(form.previous_name.data)) if form.previous_name.data else ()
     return PersonRecordInput(
-        authority_reference=reference, forenames=form.forenames.data, surname=form.surname.data,
-        date_of_birth=form.date_of_birth.data, sex=form.sex.data, phone=form.phone.data or "",
-        email=form.email.data or "", driving_licence_number=normalise_dvla_number(form.driving_licence_number.data or ""),
+        authority_reference=reference,
+        forenames=form.forenames.data,
+        surname=form.surname.data,
+        date_of_birth=form.date_of_birth.data,
+        sex=form.sex.data,
+        phone=form.phone.data or "",
+        email=form.email.data or "",
+        driving_licence_number=normalise_dvla_number(form.driving_licence_number.data or ""),
         national_insurance=normalise_ni(form.national_insurance.data or ""),
-        addresses=(AddressInput(form.address_line.data, form.town.data or "", _postcode(form.postcode.data),
-                                from_on=dt.date.today()),),
-        previous_names=previous)
+        addresses=(
+            AddressInput(
+                form.address_line.data,
+                form.town.data or "",
+                _postcode(form.postcode.data),
+                from_on=dt.date.today(),
+            ),
+        ),
+        previous_names=previous,
+    )
 
 
 def _postcode(value: str) -> str:
-    from licensing.matching.identifiers import normalise_postcode
-
     return normalise_postcode(value)
 
 
@@ -154,7 +203,7 @@ def _split_name(full_name: str) -> list[tuple[str, str]]:
 
 
 @bp.get("/review")
-@roles_required(*SEARCHER_ROLES)
+@roles_required(*SEARCHERS)
 def review_queue():
     page = db.paginate(identity.review_queue(viewer=current_user), page=request.args.get("page", 1, type=int),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
@@ -163,13 +212,15 @@ def review_queue():
 
 def _load_visible_link(link_id: int) -> RecordLink:
     link = db.session.get(RecordLink, link_id)
-    if link is None or not (can_see_record(current_user, link.record_a) and can_see_record(current_user, link.record_b)):
+    if link is None or not (
+        can_see_record(current_user, link.record_a) and can_see_record(current_user, link.record_b)
+    ):
         abort(404)
     return link
 
 
 @bp.route("/review/<int:link_id>", methods=["GET", "POST"])
-@roles_required(*SEARCHER_ROLES)
+@roles_required(*SEARCHERS)
 def review_pair(link_id: int):
     link = _load_visible_link(link_id)
     form = ReviewDecisionForm()
@@ -182,18 +233,23 @@ def review_pair(link_id: int):
             form.decision.errors.append(str(error))
         else:
             db.session.commit()
-            flash("Records linked" if form.decision.data == "confirm" else "Pair rejected: it will not be proposed again",
-                  "success")
+            flash(
+                "Records linked"
+                if form.decision.data == "confirm"
+                else "Pair rejected: it will not be proposed again",
+                "success",
+            )
             return redirect(url_for("people.review_queue"))
     audit(current_user, "person.compared", link, reason=f"Review queue: proposed link {link.id}",
           details={"records": [link.record_a_id, link.record_b_id]})
     db.session.commit()
-    return render_template("people/review_pair.html", link=link, form=form, title="Are these the same person?"), (
-        400 if form.errors else 200)
+    return render_template(
+        "people/review_pair.html", link=link, form=form, title="Are these the same person?"
+    ), (400 if form.errors else 200)
 
 
 @bp.post("/records/<int:record_id>/unlink")
-@roles_required(*SEARCHER_ROLES)
+@roles_required(*SEARCHERS)
 def unlink(record_id: int):
     record = db.session.get(PersonRecord, record_id)
     if record is None or not can_see_record(current_user, record):
@@ -211,15 +267,15 @@ def unlink(record_id: int):
         return redirect(url_for("people.person", identity_id=old_identity_id))
     db.session.commit()
     if isinstance(outcome, UnlinkRequest):
-        flash(f"Record {record.authority_reference} carries an adverse decision: a second officer must approve "
-              "the unlink", "success")
+        flash(f"Record {record.authority_reference} carries an adverse decision: a second officer must "
+              "approve the unlink", "success")
     else:
         flash(f"Record {record.authority_reference} unlinked", "success")
     return redirect(url_for("people.person", identity_id=old_identity_id))
 
 
 @bp.post("/records/<int:record_id>/unlink/approve")
-@roles_required(*SEARCHER_ROLES)
+@roles_required(*SEARCHERS)
 def approve_unlink(record_id: int):
     record = db.session.get(PersonRecord, record_id)
     if record is None or not can_see_record(current_user, record):
@@ -239,45 +295,52 @@ def approve_unlink(record_id: int):
 
 
 @bp.route("/check", methods=["GET", "POST"])
-@roles_required(Role.LICENSING_OFFICER)
+@roles_required(*LICENSING_OFFICERS)
 def check_applicant():
     form = ApplicantCheckForm()
     if form.validate_on_submit():
         criteria = SearchCriteria.from_form(form)
         reason = f"Applicant check {form.applicant_reference.data}"
-        hits = search_people(criteria, viewer=current_user, today=dt.date.today())
-        audit(current_user, "person.searched", reason=reason,
-              details={"terms": criteria.as_terms(), "results": [hit.identity_id for hit in hits]})
-        grant_access(current_user, [hit.identity_id for hit in hits], reason)
-        check = start_check(applicant_reference=form.applicant_reference.data, criteria=criteria.as_terms(),
-                            identity_ids=[{"id": h.identity_id, "score": round(h.score, 6), "explanation": h.explanation,
-                                           "exact": h.exact} for h in hits], actor=current_user)
+        hits = search_people(criteria, viewer=current_user, today=dt.date.today(), reason=reason)
+        check = start_check(
+            applicant_reference=form.applicant_reference.data,
+            criteria=criteria.as_terms(),
+            identity_ids=[
+                {
+                    "id": h.identity_id,
+                    "score": round(h.score, 6),
+                    "explanation": h.explanation,
+                    "exact": h.exact,
+                }
+                for h in hits
+            ],
+            actor=current_user,
+        )
         db.session.commit()
         return redirect(url_for("people.applicant_check", check_id=check.id))
-    return render_template("people/check.html", form=form, title="Check an applicant"), 400 if form.errors else 200
+    return render_template(
+        "people/check.html", form=form, title="Check an applicant"
+    ), 400 if form.errors else 200
 
 
 @bp.route("/checks/<int:check_id>", methods=["GET", "POST"])
-@roles_required(Role.LICENSING_OFFICER)
+@roles_required(*LICENSING_OFFICERS)
 def applicant_check(check_id: int):
     check = db.session.get(ApplicantCheck, check_id)
     if check is None or check.authority_id != current_user.authority_id:
         abort(404)
     form = CheckOutcomeForm()
     if form.validate_on_submit():
-        try:
-            complete_check(check, findings=form.findings.data, nr3s_outcome=Nr3sOutcome(form.nr3s_outcome.data),
-                           nr3s_reference=form.nr3s_reference.data or "", actor=current_user)
-        except RuleViolation as error:
-            db.session.rollback()
-            form.nr3s_reference.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("Check recorded", "success")
+        done, _ = run_service(lambda: complete_check(
+                check,
+                findings=form.findings.data,
+                nr3s_outcome=Nr3sOutcome(form.nr3s_outcome.data),
+                nr3s_reference=form.nr3s_reference.data or "",
+                actor=current_user,
+            ), field=form.nr3s_reference, success="Check recorded")
+        if done:
             return redirect(url_for("people.applicant_check", check_id=check.id))
     candidates = check_candidates(check, viewer=current_user, today=dt.date.today())
-    audit(current_user, "applicant_check.viewed", check, reason=f"Applicant check {check.applicant_reference}",
-          details={"identities": [c["id"] for c in candidates]})
     db.session.commit()
     return render_template("people/check_result.html", check=check, candidates=candidates, form=form,
                            title=f"Check {check.applicant_reference}"), 400 if form.errors else 200

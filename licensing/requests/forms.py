@@ -8,19 +8,37 @@ from licensing.requests.models import RequestKind
 
 
 class RequestForm(FlaskForm):
-    kind = RadioField("What are you sending?", widget=GovRadioInput(), validators=[DataRequired("Select what you are sending")],
-                      choices=[SelectChoice(RequestKind.INFORMATION_REQUEST.value,
-                                            "A request for the details behind their decision or complaint (reply due in 20 working days)"),
-                               SelectChoice(RequestKind.OUT_OF_AREA_REFERRAL.value,
-                                            "An out-of-area referral of concerns about their licensee (within 10 working days)")])
+    kind = RadioField(
+        "What are you sending?",
+        widget=GovRadioInput(),
+        validators=[DataRequired("Select what you are sending")],
+        choices=[
+            SelectChoice(
+                RequestKind.INFORMATION_REQUEST.value,
+                "A request for the details behind their decision or complaint (reply due in 20 working days)",
+            ),
+            SelectChoice(
+                RequestKind.OUT_OF_AREA_REFERRAL.value,
+                "An out-of-area referral of concerns about their licensee (within 10 working days)",
+            ),
+        ],
+    )
     to_authority_id = SelectField("To", widget=GovSelect(), coerce=int)
-    details = TextAreaField("Details", widget=GovTextArea(), filters=[clean_text],
-                            validators=[DataRequired("Enter the details"), Length(max=5000), no_control_characters])
+    details = TextAreaField(
+        "Details",
+        widget=GovTextArea(),
+        filters=[clean_text],
+        validators=[DataRequired("Enter the details"), Length(max=5000), no_control_characters],
+    )
     submit = SubmitField("Send", widget=GovSubmitInput())
 
 
 class ReplyForm(FlaskForm):
-    reply = TextAreaField("Your reply", widget=GovTextArea(), filters=[clean_text],
-                          validators=[DataRequired("Enter the reply"), Length(max=10000), no_control_characters])
+    reply = TextAreaField(
+        "Your reply",
+        widget=GovTextArea(),
+        filters=[clean_text],
+        validators=[DataRequired("Enter the reply"), Length(max=10000), no_control_characters],
+    )
     version = VersionField()
     submit = SubmitField("Send reply", widget=GovSubmitInput())

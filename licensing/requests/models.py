@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from licensing.db import created_at, db, intpk, str_enum, text
+from licensing.enums import LabelledEnum
 
 if TYPE_CHECKING:
     from licensing.auth.models import User
@@ -15,17 +15,12 @@ if TYPE_CHECKING:
     from licensing.people.models import Identity
 
 
-class RequestKind(enum.StrEnum):
+class RequestKind(LabelledEnum):
     """NR3S-style request for the details behind a decision (reply due in 20 working days), or an out-of-area
     referral of concerns about another authority's licensee (2022 Act s.5: within 10 working days)."""
 
-    INFORMATION_REQUEST = "information_request"
-    OUT_OF_AREA_REFERRAL = "out_of_area_referral"
-
-    @property
-    def label(self) -> str:
-        return {"information_request": "Request for information",
-                "out_of_area_referral": "Out-of-area referral"}[self.value]
+    INFORMATION_REQUEST = "information_request", "Request for information"
+    OUT_OF_AREA_REFERRAL = "out_of_area_referral", "Out-of-area referral"
 
     @property
     def working_days(self) -> int:

@@ -27,9 +27,17 @@ def send_request(identity: Identity, *, kind: RequestKind, to_authority: Authori
     if to_authority.id not in {r.authority_id for r in identity.records}:
         raise RuleViolation(f"{to_authority.name} holds no record of this person")
     request = InformationRequest(
-        kind=kind, identity_id=identity.id, from_authority_id=actor.authority_id, to_authority_id=to_authority.id,
-        subject_type=subject_type, subject_id=subject_id, details=details, requested_by_id=actor.id, sent_on=today,
-        due_on=add_working_days(today, kind.working_days))
+        kind=kind,
+        identity_id=identity.id,
+        from_authority_id=actor.authority_id,
+        to_authority_id=to_authority.id,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        details=details,
+        requested_by_id=actor.id,
+        sent_on=today,
+        due_on=add_working_days(today, kind.working_days),
+    )
     db.session.add(request)
     db.session.flush()
     audit(actor, f"request.sent.{kind.value}", request,
@@ -37,7 +45,9 @@ def send_request(identity: Identity, *, kind: RequestKind, to_authority: Authori
     return request
 
 
-def reply_to_request(request: InformationRequest, *, reply: str, actor: User, today: dt.date) -> InformationRequest:
+def reply_to_request(
+    request: InformationRequest, *, reply: str, actor: User, today: dt.date
+) -> InformationRequest:
     """The receiving authority attaches its reply, which stops the clock."""
     if request.to_authority_id != actor.authority_id:
         raise RuleViolation("Only the authority the request was sent to can reply")
@@ -58,6 +68,12 @@ def requests_for(authority_id: int) -> Select:
 
 def requests_due(authority_id: int, today: dt.date, *, within_days: int = 5) -> Select:
     """Unanswered requests the authority must reply to, due within a few days or overdue."""
-    return select(InformationRequest).where(
-        InformationRequest.to_authority_id == authority_id, InformationRequest.replied_on.is_(None),
-        InformationRequest.due_on <= today + dt.timedelta(days=within_days)).order_by(InformationRequest.due_on)
+    return (
+        select(InformationRequest)
+        .where(
+            InformationRequest.to_authority_id == authority_id,
+            InformationRequest.replied_on.is_(None),
+            InformationRequest.due_on <= today + dt.timedelta(days=within_days),
+        )
+        .order_by(InformationRequest.due_on)
+    )

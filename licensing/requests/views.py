@@ -4,8 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from licensing.auth.models import Role
-from licensing.auth.permissions import roles_required
+from licensing.auth.permissions import COUNCIL_OFFICERS, roles_required
 from licensing.authorities.models import Authority, AuthorityKind
 from licensing.db import db
 from licensing.errors import RuleViolation
@@ -15,15 +14,15 @@ from licensing.people.models import Identity
 from licensing.requests.forms import ReplyForm, RequestForm
 from licensing.requests.models import InformationRequest, RequestKind
 from licensing.requests.services import reply_to_request, requests_for, send_request
+from licensing.web import run_service
 
 bp = Blueprint("requests", __name__)
 
-COUNCIL_ROLES = (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER)
-NAV_ITEMS = [("requests.index", "Requests", COUNCIL_ROLES)]
+NAV_ITEMS = [("requests.index", "Requests", COUNCIL_OFFICERS)]
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
-@roles_required(*COUNCIL_ROLES)
+@roles_required(*COUNCIL_OFFICERS)
 def new_request():
     identity = db.session.get(Identity, request.args.get("identity_id", 0, type=int))
     records = visible_records(identity, current_user) if identity else []
@@ -31,8 +30,11 @@ def new_request():
         abort(404)
     form = RequestForm()
     authority_ids = {r.authority_id for r in records} - {current_user.authority_id}
-    form.to_authority_id.choices = [SelectChoice(r.authority.id, r.authority.name) for r in records
-                                    if r.authority_id in authority_ids and r.authority.kind is not AuthorityKind.POLICE]
+    form.to_authority_id.choices = [
+        SelectChoice(r.authority.id, r.authority.name)
+        for r in records
+        if r.authority_id in authority_ids and r.authority.kind is not AuthorityKind.POLICE
+    ]
     form.to_authority_id.choices = list({c.value: c for c in form.to_authority_id.choices}.values())
     if form.validate_on_submit():
         try:
@@ -44,37 +46,39 @@ def new_request():
             form.to_authority_id.errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"{sent.kind.label} sent to {sent.to_authority.name}: reply due by {sent.due_on:%d %B %Y}", "success")
+            flash(
+                f"{sent.kind.label} sent to {sent.to_authority.name}: reply due by {sent.due_on:%d %B %Y}",
+                "success",
+            )
             return redirect(url_for("requests.detail", request_id=sent.id))
     return render_template("requests/new.html", form=form, identity=identity, records=records,
                            title="Contact another authority"), 400 if form.errors else 200
 
 
 @bp.get("/requests")
-@roles_required(*COUNCIL_ROLES)
+@roles_required(*COUNCIL_OFFICERS)
 def index():
     page = db.paginate(requests_for(current_user.authority_id), page=request.args.get("page", 1, type=int),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("requests/index.html", page=page, today=dt.date.today(), title="Requests and referrals")
+    return render_template(
+        "requests/index.html", page=page, today=dt.date.today(), title="Requests and referrals"
+    )
 
 
 @bp.route("/requests/<int:request_id>", methods=["GET", "POST"])
-@roles_required(*COUNCIL_ROLES)
+@roles_required(*COUNCIL_OFFICERS)
 def detail(request_id: int):
     found = db.session.get(InformationRequest, request_id)
     if found is None or current_user.authority_id not in (found.from_authority_id, found.to_authority_id):
         abort(404)
     form = ReplyForm()
     if form.validate_on_submit():
-        try:
+        def reply():
             check_version(found, form.version)
-            reply_to_request(found, reply=form.reply.data, actor=current_user, today=dt.date.today())
-        except RuleViolation as error:
-            db.session.rollback()
-            form.reply.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("Reply sent", "success")
+            return reply_to_request(found, reply=form.reply.data, actor=current_user, today=dt.date.today())
+
+        done, _ = run_service(reply, field=form.reply, success="Reply sent")
+        if done:
             return redirect(url_for("requests.detail", request_id=found.id))
     return render_template("requests/detail.html", item=found, form=form, today=dt.date.today(),
                            title=found.kind.label), 400 if form.errors else 200

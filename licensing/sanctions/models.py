@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from licensing.db import created_at, db, intpk, str_enum, text
+from licensing.enums import LabelledEnum
 
 if TYPE_CHECKING:
     from licensing.auth.models import User
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from licensing.people.models import PersonRecord
 
 
-class SanctionType(enum.StrEnum):
+class SanctionType(LabelledEnum):
     REFUSAL = "refusal"
     REFUSAL_TO_RENEW = "refusal_to_renew"
     SUSPENSION = "suspension"
@@ -25,10 +25,6 @@ class SanctionType(enum.StrEnum):
     WARNING = "warning"
     PENALTY_POINTS = "penalty_points"
     CONDITIONS = "conditions"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
     @property
     def is_adverse(self) -> bool:
@@ -40,7 +36,7 @@ ADVERSE_SANCTIONS = frozenset({SanctionType.REFUSAL, SanctionType.REFUSAL_TO_REN
                                SanctionType.INTERIM_SUSPENSION, SanctionType.REVOCATION})
 
 
-class GroundsCategory(enum.StrEnum):
+class GroundsCategory(LabelledEnum):
     SEXUAL_MISCONDUCT = "sexual_misconduct"
     HARASSMENT = "harassment"
     VIOLENCE = "violence"
@@ -50,22 +46,13 @@ class GroundsCategory(enum.StrEnum):
     ROAD_SAFETY = "road_safety"
     OTHER = "other"
 
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
-
-class AppealOutcome(enum.StrEnum):
-    NONE = "none"
-    PENDING = "pending"
-    UPHELD = "upheld"
-    ALLOWED = "allowed"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        return {"none": "No appeal", "pending": "Appeal pending", "upheld": "Decision upheld on appeal",
-                "allowed": "Appeal allowed", "withdrawn": "Appeal withdrawn"}[self.value]
+class AppealOutcome(LabelledEnum):
+    NONE = "none", "No appeal"
+    PENDING = "pending", "Appeal pending"
+    UPHELD = "upheld", "Decision upheld on appeal"
+    ALLOWED = "allowed", "Appeal allowed"
+    WITHDRAWN = "withdrawn", "Appeal withdrawn"
 
 
 class Sanction(db.Model):

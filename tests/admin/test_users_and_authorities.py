@@ -85,10 +85,20 @@ def test_duplicate_email_is_refused(app, login):
 
 def test_mass_assignment_fields_are_ignored(app, login):
     admin = login(Role.ADMINISTRATOR)
-    admin.submit("/admin/users/new", {
-        "email": "m@example.org", "name": "M", "authority_id": _authority_id(app, "WDC"), "role": "licensing_officer",
-        "password": "a perfectly long passphrase", "is_enabled": "0", "failed_login_count": "99",
-        "session_version": "7", "id": "1"})
+    admin.submit(
+        "/admin/users/new",
+        {
+            "email": "m@example.org",
+            "name": "M",
+            "authority_id": _authority_id(app, "WDC"),
+            "role": "licensing_officer",
+            "password": "a perfectly long passphrase",
+            "is_enabled": "0",
+            "failed_login_count": "99",
+            "session_version": "7",
+            "id": "1",
+        },
+    )
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "m@example.org"))
         assert user.is_enabled and user.failed_login_count == 0 and user.session_version == 1 and user.id != 1
@@ -100,7 +110,9 @@ def test_admin_cannot_disable_themselves(app, login):
         me = db.session.scalar(select(User).where(User.email == admin.user_email))
         form = {"name": me.name, "authority_id": me.authority_id, "role": "administrator"}
     response = admin.submit(f"/admin/users/{me.id}", form)
-    assert response.status_code == 400 and "cannot disable your own account" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "cannot disable your own account" in response.get_data(
+        as_text=True
+    )
 
 
 def test_authorities_are_data_an_admin_can_add(app, login):
@@ -111,5 +123,7 @@ def test_authorities_are_data_an_admin_can_add(app, login):
     assert "Milton Keynes City Council" in admin.get("/admin/authorities").get_data(as_text=True)
     again = admin.submit("/admin/authorities/new", {"code": "MKC", "name": "Other", "kind": "police"})
     assert again.status_code == 400 and "already exists" in again.get_data(as_text=True)
-    bad = admin.submit("/admin/authorities/new", {"code": "mk c!", "name": "X", "kind": "licensing_authority"})
+    bad = admin.submit(
+        "/admin/authorities/new", {"code": "mk c!", "name": "X", "kind": "licensing_authority"}
+    )
     assert bad.status_code == 400 and "capital letters" in bad.get_data(as_text=True)

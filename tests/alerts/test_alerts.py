@@ -30,7 +30,10 @@ def test_alert_shows_on_home_and_is_acknowledged_with_the_action_taken(app, logi
     transport.submit(f"/alerts/{alert_id}/acknowledge", {"action_taken": "Badge suspended pending review"})
     with app.app_context():
         alert = db.session.get(Alert, alert_id)
-        assert alert.action_taken == "Badge suspended pending review" and alert.acknowledged_by.role is Role.TRANSPORT_OFFICER
+        assert (
+            alert.action_taken == "Badge suspended pending review"
+            and alert.acknowledged_by.role is Role.TRANSPORT_OFFICER
+        )
         assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "alert.acknowledged"))
     assert "unacknowledged" not in transport.get("/home").get_data(as_text=True)
 

@@ -55,7 +55,9 @@ def test_auditor_lists_and_filters_events(app, login):
     page = auditor.get("/audit/?action=person.searched").get_data(as_text=True)
     assert "person.searched" in page and officer.user_email in page and "Application WDC/2026/0042" in page
     assert "1 events" in page
-    filtered = auditor.get(f"/audit/?action=auth.signed_in&user_email={officer.user_email}").get_data(as_text=True)
+    filtered = auditor.get(f"/audit/?action=auth.signed_in&user_email={officer.user_email}").get_data(
+        as_text=True
+    )
     table = filtered.split("<table")[1]
     assert "auth.signed_in" in table and "person.searched" not in table and "1 events" in table
 

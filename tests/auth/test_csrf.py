@@ -28,5 +28,7 @@ def test_admin_form_without_csrf_token_changes_nothing(app, login):
 
 def test_forged_csrf_token_is_rejected(app, login):
     officer = login(Role.LICENSING_OFFICER)
-    response = officer.post("/search", data={"csrf_token": "forged", "surname": "Khan", "reason": "Case 123 check"})
+    response = officer.post(
+        "/search", data={"csrf_token": "forged", "surname": "Khan", "reason": "Case 123 check"}
+    )
     assert response.status_code == 400

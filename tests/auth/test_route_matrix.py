@@ -1,4 +1,5 @@
-"""Every route x every role: allowed, 403, or a redirect to sign-in. A new route without an entry here fails."""
+"""Every route x every role: allowed, 403, or a redirect to sign-in. A new route without an entry here
+fails."""
 
 import pytest
 from sqlalchemy import select
@@ -61,7 +62,9 @@ EXPECTED = _area_expectations()
 
 def test_every_route_is_in_the_matrix(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    assert endpoints - PUBLIC == set(EXPECTED), "add each new route with the roles allowed (CORE_ROUTES or tests/<area>/route_roles.py)"
+    assert endpoints - PUBLIC == set(EXPECTED), (
+        "add each new route with the roles allowed (CORE_ROUTES or tests/<area>/route_roles.py)"
+    )
 
 
 def _sample_ids(record, other) -> dict[str, int]:
@@ -74,17 +77,40 @@ def _sample_ids(record, other) -> dict[str, int]:
     from licensing.requests.models import InformationRequest, RequestKind
 
     officer = make_user(LO)
-    check = ApplicantCheck(authority_id=record.authority_id, checked_by_id=officer.id, applicant_reference="A1",
-                           nr3s_outcome=Nr3sOutcome.NOT_SEARCHED)
-    request = InformationRequest(kind=RequestKind.INFORMATION_REQUEST, identity_id=record.identity_id,
-                                 from_authority_id=other.authority_id, to_authority_id=record.authority_id,
-                                 requested_by_id=officer.id, sent_on=dt.date(2026, 1, 5), due_on=dt.date(2026, 2, 2))
-    alert = Alert(authority_id=record.authority_id, identity_id=record.identity_id, kind=AlertKind.DECISION,
-                  subject_type="person_records", subject_id=record.id, raised_by_authority_id=other.authority_id)
+    check = ApplicantCheck(
+        authority_id=record.authority_id,
+        checked_by_id=officer.id,
+        applicant_reference="A1",
+        nr3s_outcome=Nr3sOutcome.NOT_SEARCHED,
+    )
+    request = InformationRequest(
+        kind=RequestKind.INFORMATION_REQUEST,
+        identity_id=record.identity_id,
+        from_authority_id=other.authority_id,
+        to_authority_id=record.authority_id,
+        requested_by_id=officer.id,
+        sent_on=dt.date(2026, 1, 5),
+        due_on=dt.date(2026, 2, 2),
+    )
+    alert = Alert(
+        authority_id=record.authority_id,
+        identity_id=record.identity_id,
+        kind=AlertKind.DECISION,
+        subject_type="person_records",
+        subject_id=record.id,
+        raised_by_authority_id=other.authority_id,
+    )
     badge_holder = make_person("BCC-CT")
-    badge = Badge(person_record_id=badge_holder.id, authority_id=badge_holder.authority_id, badge_type=BadgeType.DRIVER,
-                  number="BCC900001", operator_name="Matrix Cars", status=BadgeStatus.VALID,
-                  issued_on=dt.date(2025, 1, 1), expires_on=dt.date(2028, 1, 1))
+    badge = Badge(
+        person_record_id=badge_holder.id,
+        authority_id=badge_holder.authority_id,
+        badge_type=BadgeType.DRIVER,
+        number="BCC900001",
+        operator_name="Matrix Cars",
+        status=BadgeStatus.VALID,
+        issued_on=dt.date(2025, 1, 1),
+        expires_on=dt.date(2028, 1, 1),
+    )
     item = make_intelligence(make_person("TVP"))
     db.session.add_all([check, request, alert, badge])
     db.session.commit()
@@ -99,13 +125,20 @@ def _urls(app):
         other = make_person("CDC")
         link = db.session.scalar(select(RecordLink).where(RecordLink.record_a_id == record.id,
                                                           RecordLink.record_b_id == other.id))
-        link = link or RecordLink(record_a_id=record.id, record_b_id=other.id, score=0.7, evidence=[], summary="")
+        link = link or RecordLink(
+            record_a_id=record.id, record_b_id=other.id, score=0.7, evidence=[], summary=""
+        )
         link.state = LinkState.PENDING
         db.session.add(link)
         db.session.commit()
         user_id = db.session.scalar(select(User.id)) or make_user(AD).id
-        values = {"identity_id": record.identity_id, "user_id": user_id, "record_id": record.id, "link_id": link.id,
-                  **_sample_ids(record, other)}
+        values = {
+            "identity_id": record.identity_id,
+            "user_id": user_id,
+            "record_id": record.id,
+            "link_id": link.id,
+            **_sample_ids(record, other),
+        }
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC:
             continue

@@ -36,7 +36,9 @@ def test_wrong_password_and_unknown_user_get_the_same_generic_message(app, clien
     assert message in wrong.get_data(as_text=True) and message in unknown.get_data(as_text=True)
     assert client.get("/home").status_code == 302
     with app.app_context():
-        failures = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "auth.sign_in_failed")).all()
+        failures = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "auth.sign_in_failed")
+        ).all()
         assert {e.user_email for e in failures} == {email, "nobody@example.org"}
 
 

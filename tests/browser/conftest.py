@@ -1,4 +1,5 @@
-"""A live server on a free localhost port and Debian's Chromium driven by Playwright (never a downloaded browser)."""
+"""A live server on a free localhost port and Debian's Chromium driven by Playwright (never a downloaded
+browser)."""
 
 import re
 import threading
@@ -19,7 +20,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 def chromium():
     if not CHROMIUM.exists():
         # In CI a missing browser fails the run; on a developer's machine its tests are skipped.
-        (pytest.fail if IN_CI else pytest.skip)("Debian's chromium is not installed (apt-get install chromium)")
+        (pytest.fail if IN_CI else pytest.skip)(
+            "Debian's chromium is not installed (apt-get install chromium)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -61,7 +64,9 @@ def page(chromium, live_server, request):
 def screenshot(page, name: str, request) -> Path:
     """Save the final screen of a journey as a test artifact."""
     ARTIFACTS.mkdir(exist_ok=True)
-    backend = request.node.callspec.params.get("database_url", "db") if hasattr(request.node, "callspec") else "db"
+    backend = (
+        request.node.callspec.params.get("database_url", "db") if hasattr(request.node, "callspec") else "db"
+    )
     path = ARTIFACTS / f"{name}-{backend}.png"
     page.screenshot(path=str(path), full_page=True)
     return path

@@ -15,18 +15,33 @@ TODAY = dt.date.today()
 DVLA = "AKHTA802205N99XY"
 
 
-def test_transport_officer_checks_a_badge_whose_holder_was_just_revoked_elsewhere(app, county, chromium, live_server,
-                                                                                  request):
+def test_transport_officer_checks_a_badge_whose_holder_was_just_revoked_elsewhere(
+    app, county, chromium, live_server, request
+):
     with app.app_context():
         wycombe_officer = make_user(Role.LICENSING_OFFICER, authority="WDC", name="Wendy Carter").email
         transport_officer = make_user(Role.TRANSPORT_OFFICER, name="Tom Reeve").email
         driver = _licensed("WDC", "WDC-PH-0303", forenames="Naveed", surname="Akhtar",
                            date_of_birth=dt.date(1980, 2, 20), driving_licence_number=DVLA)
-        holder = make_person("BCC-CT", forenames="Naveed", surname="Akhtar", date_of_birth=dt.date(1980, 2, 20),
-                             driving_licence_number=DVLA)
-        db.session.add(Badge(person=holder, authority=authority("BCC-CT"), badge_type=BadgeType.DRIVER,
-                             number="BCC-004512", operator_name="Castle Cars", status=BadgeStatus.VALID,
-                             issued_on=TODAY - dt.timedelta(days=200), expires_on=TODAY + dt.timedelta(days=800)))
+        holder = make_person(
+            "BCC-CT",
+            forenames="Naveed",
+            surname="Akhtar",
+            date_of_birth=dt.date(1980, 2, 20),
+            driving_licence_number=DVLA,
+        )
+        db.session.add(
+            Badge(
+                person=holder,
+                authority=authority("BCC-CT"),
+                badge_type=BadgeType.DRIVER,
+                number="BCC-004512",
+                operator_name="Castle Cars",
+                status=BadgeStatus.VALID,
+                issued_on=TODAY - dt.timedelta(days=200),
+                expires_on=TODAY + dt.timedelta(days=800),
+            )
+        )
         db.session.commit()
         assert holder.identity_id == driver.identity_id
         identity_id = driver.identity_id
@@ -41,7 +56,9 @@ def test_transport_officer_checks_a_badge_whose_holder_was_just_revoked_elsewher
     officer.get_by_role("button", name="Continue").click()
     officer.get_by_role("link", name="Record a decision").click()
     officer.get_by_label("Revoke").check()
-    officer.get_by_label("Licence it concerns").select_option(label="Private hire driver WDC-PH-0303 (granted)")
+    officer.get_by_label("Licence it concerns").select_option(
+        label="Private hire driver WDC-PH-0303 (granted)"
+    )
     officer.get_by_label("Sexual misconduct").check()
     for prefix in ("decided_on", "effective_on"):
         officer.locator(f"#{prefix}-day").fill(str(TODAY.day))

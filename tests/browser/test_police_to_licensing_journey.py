@@ -16,9 +16,17 @@ DVLA = "KHAN9703049MA9AB"
 
 def _licensed(code, number, **person):
     record = make_person(code, **person)
-    db.session.add(Licence(person=record, authority=authority(code), licence_type=LicenceType.PRIVATE_HIRE_DRIVER,
-                           number=number, status=LicenceStatus.GRANTED, issued_on=TODAY - dt.timedelta(days=300),
-                           expires_on=TODAY + dt.timedelta(days=60)))
+    db.session.add(
+        Licence(
+            person=record,
+            authority=authority(code),
+            licence_type=LicenceType.PRIVATE_HIRE_DRIVER,
+            number=number,
+            status=LicenceStatus.GRANTED,
+            issued_on=TODAY - dt.timedelta(days=300),
+            expires_on=TODAY + dt.timedelta(days=60),
+        )
+    )
     db.session.commit()
     return record
 
@@ -28,10 +36,24 @@ def test_spoc_submits_intelligence_and_another_district_sees_the_flag_and_the_al
     with app.app_context():
         spoc = make_user(Role.POLICE_SPOC, name="DC Priya Nair").email
         chiltern_officer = make_user(Role.LICENSING_OFFICER, authority="CDC", name="Colin Hart").email
-        _licensed("WDC", "WDC-PH-0101", forenames="Muhammad Asif", surname="Khan", date_of_birth=dt.date(1979, 3, 4),
-                  driving_licence_number=DVLA, national_insurance="JT402917C")
-        renewal = _licensed("CDC", "CDC-PH-0202", forenames="Mohd Asif", surname="Khan",
-                            date_of_birth=dt.date(1979, 4, 3), driving_licence_number=DVLA, postcode="HP5 2JU")
+        _licensed(
+            "WDC",
+            "WDC-PH-0101",
+            forenames="Muhammad Asif",
+            surname="Khan",
+            date_of_birth=dt.date(1979, 3, 4),
+            driving_licence_number=DVLA,
+            national_insurance="JT402917C",
+        )
+        renewal = _licensed(
+            "CDC",
+            "CDC-PH-0202",
+            forenames="Mohd Asif",
+            surname="Khan",
+            date_of_birth=dt.date(1979, 4, 3),
+            driving_licence_number=DVLA,
+            postcode="HP5 2JU",
+        )
         identity_id = renewal.identity_id
 
     errors: list[str] = []
@@ -53,7 +75,9 @@ def test_spoc_submits_intelligence_and_another_district_sees_the_flag_and_the_al
     police.get_by_label("Intelligence", exact=True).check()
     police.get_by_label("Force reference").fill("TVP/2026/04417")
     police.get_by_label("Common Law Police Disclosure").check()
-    police.get_by_label("Full intelligence text").fill("Source saw the subject giving a 14-year-old lifts at night.")
+    police.get_by_label("Full intelligence text").fill(
+        "Source saw the subject giving a 14-year-old lifts at night."
+    )
     police.get_by_label("Sanitised summary for sharing").fill("Police hold safeguarding information relevant "
                                                               "to carrying children.")
     review = TODAY + dt.timedelta(days=90)
@@ -81,7 +105,9 @@ def test_spoc_submits_intelligence_and_another_district_sees_the_flag_and_the_al
     expect(page.get_by_role("link", name="Muhammad Asif Khan")).to_be_visible()
     expect(page.locator('[data-flag="police_information"]')).to_be_visible()
     page.get_by_role("link", name="Muhammad Asif Khan").click()
-    expect(page.get_by_text("Police hold safeguarding information relevant to carrying children.")).to_be_visible()
+    expect(
+        page.get_by_text("Police hold safeguarding information relevant to carrying children.")
+    ).to_be_visible()
     expect(page.get_by_text("giving a 14-year-old lifts")).to_have_count(0)
     page.goto(f"{live_server}/alerts")
     expect(page.locator(".govuk-summary-card").first).to_contain_text("Police information")

@@ -13,11 +13,20 @@ TODAY = dt.date.today()
 
 
 def _complaint(**change):
-    return {"received_on": _d(TODAY - dt.timedelta(days=2)), "source": "school", "category": "safeguarding_concern",
-            "occurred_on": _d(TODAY - dt.timedelta(days=3)), "place": "Outside Hilltop School",
-            "vehicle_registration": "ab12 cde", "operator_name": "Castle Cars",
-            "narrative": "Driver messaged a pupil on social media.", "substantiated": "",
-            "complainant_name": "Head teacher", "complainant_contact": "07700 900123", **change}
+    return {
+        "received_on": _d(TODAY - dt.timedelta(days=2)),
+        "source": "school",
+        "category": "safeguarding_concern",
+        "occurred_on": _d(TODAY - dt.timedelta(days=3)),
+        "place": "Outside Hilltop School",
+        "vehicle_registration": "ab12 cde",
+        "operator_name": "Castle Cars",
+        "narrative": "Driver messaged a pupil on social media.",
+        "substantiated": "",
+        "complainant_name": "Head teacher",
+        "complainant_contact": "07700 900123",
+        **change,
+    }
 
 
 def test_safeguarding_complaint_alerts_other_holders_and_hides_the_complainant_elsewhere(app, login):

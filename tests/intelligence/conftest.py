@@ -9,7 +9,8 @@ from tests.intelligence.factories import make_licence
 
 @pytest.fixture
 def driver(app, county):
-    """A man licensed as a private hire driver by Wycombe, whose Chiltern licence has expired: one identity."""
+    """A man licensed as a private hire driver by Wycombe, whose Chiltern licence has expired: one
+    identity."""
     with app.app_context():
         wdc = make_person("WDC", forenames="Tariq", surname="Mehmood")
         make_licence(wdc)

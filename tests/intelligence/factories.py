@@ -1,4 +1,5 @@
-"""Licences, badges, complaints and decisions for the intelligence tests: add, flush, commit (caller's app context)."""
+"""Licences, badges, complaints and decisions for the intelligence tests: add, flush, commit (caller's app
+context)."""
 
 import datetime as dt
 import itertools
@@ -32,7 +33,9 @@ def make_licence(record, *, licence_type: LicenceType = LicenceType.PRIVATE_HIRE
     return licence
 
 
-def make_badge(record, *, status: BadgeStatus = BadgeStatus.VALID, operator: str = "Chiltern School Runs Ltd") -> Badge:
+def make_badge(
+    record, *, status: BadgeStatus = BadgeStatus.VALID, operator: str = "Chiltern School Runs Ltd"
+) -> Badge:
     today = dt.date.today()
     badge = Badge(person_record_id=record.id, authority=authority("BCC-CT"), badge_type=BadgeType.DRIVER,
                   number=f"CT-{next(_counter):05d}", operator_name=operator, status=status,
@@ -52,10 +55,19 @@ def make_complaint(record, *, vehicle_registration: str = "") -> Complaint:
     return complaint
 
 
-def make_sanction(record, *, decided_on: dt.date, sanction_type: SanctionType = SanctionType.INTERIM_SUSPENSION):
-    sanction = Sanction(person_record_id=record.id, authority_id=record.authority_id, sanction_type=sanction_type,
-                        grounds=GroundsCategory.SAFEGUARDING, decided_on=decided_on, effective_on=decided_on,
-                        decision_maker="Licensing Manager", narrative="Suspended pending police investigation.")
+def make_sanction(
+    record, *, decided_on: dt.date, sanction_type: SanctionType = SanctionType.INTERIM_SUSPENSION
+):
+    sanction = Sanction(
+        person_record_id=record.id,
+        authority_id=record.authority_id,
+        sanction_type=sanction_type,
+        grounds=GroundsCategory.SAFEGUARDING,
+        decided_on=decided_on,
+        effective_on=decided_on,
+        decision_maker="Licensing Manager",
+        narrative="Suspended pending police investigation.",
+    )
     db.session.add(sanction)
     db.session.commit()
     return sanction
@@ -65,10 +77,17 @@ def item_form(**overrides) -> dict:
     """A valid submission of the intelligence form, as a browser posts it."""
     review = add_months(dt.date.today(), 6)
     data = {
-        "source_evaluation": "2", "intelligence_assessment": "B", "handling_code": "P", "handling_conditions": "",
-        "category": "child_exploitation", "status": "arrested", "force_reference": "TVP/2026/00042",
-        "legal_basis": "clpd", "legal_basis_other": "",
-        "full_text": FULL, "sanitised_summary": SUMMARY,
+        "source_evaluation": "2",
+        "intelligence_assessment": "B",
+        "handling_code": "P",
+        "handling_conditions": "",
+        "category": "child_exploitation",
+        "status": "arrested",
+        "force_reference": "TVP/2026/00042",
+        "legal_basis": "clpd",
+        "legal_basis_other": "",
+        "full_text": FULL,
+        "sanitised_summary": SUMMARY,
         "review_on": [str(review.day), str(review.month), str(review.year)],
     }
     data.update(overrides)

@@ -1,4 +1,5 @@
-"""The intelligence area's routes for the role x route matrix: every one is for the police point of contact only."""
+"""The intelligence area's routes for the role x route matrix: every one is for the police point of contact
+only."""
 
 from licensing.auth.models import Role
 

@@ -22,15 +22,25 @@ def item_id(app, county):
 @pytest.mark.parametrize("role, authority", OTHERS)
 def test_non_police_users_cannot_open_change_or_submit_items(app, login, item_id, role, authority):
     client = login(role, authority)
-    for url in (f"/intelligence/{item_id}", f"/intelligence/{item_id}/edit", f"/intelligence/{item_id}/withdraw",
-                "/intelligence/new", "/intelligence/search", "/intelligence/responses", "/intelligence/reviews",
-                f"/intelligence/{item_id + 1}"):
+    for url in (
+        f"/intelligence/{item_id}",
+        f"/intelligence/{item_id}/edit",
+        f"/intelligence/{item_id}/withdraw",
+        "/intelligence/new",
+        "/intelligence/search",
+        "/intelligence/responses",
+        "/intelligence/reviews",
+        f"/intelligence/{item_id + 1}",
+    ):
         response = client.get(url)
         assert response.status_code == 403, url
         assert SECRET not in response.get_data(as_text=True)
     posted = client.submit("/intelligence/new", item_form())
     assert posted.status_code == 403
-    assert client.submit(f"/intelligence/{item_id}/withdraw", {"reason": "Trying to withdraw"}).status_code == 403
+    assert (
+        client.submit(f"/intelligence/{item_id}/withdraw", {"reason": "Trying to withdraw"}).status_code
+        == 403
+    )
     assert item_count(app) == 1
     with app.app_context():
         from licensing.intelligence.models import IntelligenceItem, IntelligenceStatus
@@ -38,8 +48,16 @@ def test_non_police_users_cannot_open_change_or_submit_items(app, login, item_id
         assert db.session.get(IntelligenceItem, item_id).status is IntelligenceStatus.INTELLIGENCE
 
 
-@pytest.mark.parametrize("url", ["/intelligence/999999", "/intelligence/999999/edit", "/intelligence/999999/withdraw",
-                                 "/intelligence/new?identity_id=999999", "/intelligence/new?identity_id=abc"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/intelligence/999999",
+        "/intelligence/999999/edit",
+        "/intelligence/999999/withdraw",
+        "/intelligence/new?identity_id=999999",
+        "/intelligence/new?identity_id=abc",
+    ],
+)
 def test_police_get_404_for_what_does_not_exist(login, county, url):
     assert login(Role.POLICE_SPOC).get(url).status_code == 404
 

@@ -50,12 +50,17 @@ def test_partial_details_show_every_authority_s_licences_and_badges(app, login, 
         make_badge(badge_record, operator="Chiltern School Runs Ltd")
         identity_id = join_records(wdc, badge_record)
     police = login(Role.POLICE_SPOC)
-    page = police.submit("/intelligence/search", {"forenames": "Zubair", "surname": "Akhtar",
-                                                  "reason": "Safeguarding referral MASH/2026/8"}).get_data(as_text=True)
+    page = police.submit(
+        "/intelligence/search",
+        {"forenames": "Zubair", "surname": "Akhtar", "reason": "Safeguarding referral MASH/2026/8"},
+    ).get_data(as_text=True)
     assert "1 person found" in page and "Licensed or badged" in page
     assert "Wycombe District Council" in page and "Hackney carriage driver" in page
     assert "Revoked" not in page  # only what is in force
-    assert "Buckinghamshire County Council Client Transport" in page and "Operator: Chiltern School Runs Ltd" in page
+    assert (
+        "Buckinghamshire County Council Client Transport" in page
+        and "Operator: Chiltern School Runs Ltd" in page
+    )
     with app.app_context():
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "person.searched")).one()
         assert event.details["results"] == [identity_id]
@@ -68,7 +73,10 @@ def test_bad_searches_get_clear_messages_and_are_not_run(app, login, county):
         ({"vehicle_registration": "HN19ABC"}, "Enter the reason"),
         ({"reason": "Incident 43/2026"}, "Enter at least one detail"),
         ({"vehicle_registration": "HN-19!", "reason": "Incident 43/2026"}, "Enter a vehicle registration"),
-        ({"vehicle_registration": "HN19\x00ABC", "reason": "Incident 43/2026"}, "must not contain control characters"),
+        (
+            {"vehicle_registration": "HN19\x00ABC", "reason": "Incident 43/2026"},
+            "must not contain control characters",
+        ),
         ({"surname": "Khan", "reason": "Incident\x00 43"}, "must not contain control characters"),
     ]
     for data, message in cases:
@@ -80,7 +88,9 @@ def test_bad_searches_get_clear_messages_and_are_not_run(app, login, county):
 
 def test_hostile_search_terms_are_literal_and_escaped(app, login, county):
     police = login(Role.POLICE_SPOC)
-    response = police.submit("/intelligence/search", {"surname": "<script>alert(1)</script>%_'; DROP TABLE x;--",
-                                                      "reason": "Incident 43/2026 {{7*7}}"})
+    response = police.submit(
+        "/intelligence/search",
+        {"surname": "<script>alert(1)</script>%_'; DROP TABLE x;--", "reason": "Incident 43/2026 {{7*7}}"},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "0 people found" in page and "<script>alert(1)" not in page

@@ -22,7 +22,9 @@ def test_acknowledgements_and_decisions_in_response_are_shown(app, login, driver
     with app.app_context():
         officer = make_user(Role.LICENSING_OFFICER, "WDC", name="Priya Sharma")
         alert = db.session.scalars(select(Alert)).one()
-        acknowledge_alert(alert, action_taken="Interim suspension while the police investigate", actor=officer)
+        acknowledge_alert(
+            alert, action_taken="Interim suspension while the police investigate", actor=officer
+        )
         wdc_record = db.session.get(Identity, driver).records[0]
         make_sanction(wdc_record, decided_on=dt.date.today())
         make_sanction(wdc_record, decided_on=dt.date.today() - dt.timedelta(days=400),
@@ -65,7 +67,9 @@ def test_items_due_for_review_within_30_days_or_overdue(app, login, county):
     assert due["later"] not in page and due["withdrawn"] not in page
     assert page.index(due["overdue"]) < page.index(due["soon"]) and "(overdue)" in page
     with app.app_context():
-        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "intelligence.reviews_listed")).one()
+        event = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "intelligence.reviews_listed")
+        ).one()
         assert len(event.details["items"]) == 2
         assert db.session.scalar(select(IntelligenceItem.id).where(
             IntelligenceItem.force_reference == due["overdue"])) in event.details["items"]

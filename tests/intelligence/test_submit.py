@@ -1,4 +1,5 @@
-"""Submitting graded intelligence: about a person in the register or a new subject; alerts carry only the marker."""
+"""Submitting graded intelligence: about a person in the register or a new subject; alerts carry only the
+marker."""
 
 import datetime as dt
 
@@ -26,13 +27,17 @@ def test_submitting_on_a_wycombe_driver_alerts_wycombe_only(app, login, driver):
     with app.app_context():
         item = only_item(app)
         assert item.person.identity_id == driver and item.grading == "2BP"
-        assert item.status is IntelligenceStatus.ARRESTED and item.legal_basis == "Common Law Police Disclosure"
+        assert (
+            item.status is IntelligenceStatus.ARRESTED and item.legal_basis == "Common Law Police Disclosure"
+        )
         assert item.submitted_by.authority.code == "TVP" and item.authority.code == "TVP"
         alerts = db.session.scalars(select(Alert)).all()
         assert [a.authority.code for a in alerts] == ["WDC"]  # CDC's licence has expired
         assert alerts[0].kind is AlertKind.POLICE_INFORMATION and alerts[0].summary == MARKER
         assert alerts[0].subject_type == "intelligence_items" and alerts[0].subject_id == item.id
-        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "intelligence.submitted")).one()
+        event = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "intelligence.submitted")
+        ).one()
         assert event.subject_id == str(item.id) and event.details["identity"] == driver
         assert event.details["alerted"] == [authority("WDC").id]
         assert FULL not in str(event.details) and SUMMARY not in str(event.details)
@@ -42,7 +47,9 @@ def test_handling_decides_what_officers_elsewhere_see(app, login, driver):
     police = login(Role.POLICE_SPOC)
     with app.app_context():
         wdc = authority("WDC").id
-    form = item_form(handling_code="C", handling_conditions="Not to be disclosed to the subject", recipients=[wdc])
+    form = item_form(
+        handling_code="C", handling_conditions="Not to be disclosed to the subject", recipients=[wdc]
+    )
     assert police.submit(f"/intelligence/new?identity_id={driver}", form).status_code == 302
 
     def person_page(client):
@@ -64,13 +71,22 @@ def test_a_new_subject_becomes_a_police_only_record_linked_to_the_licensed_drive
         make_licence(wdc)
         wdc_identity = wdc.identity_id
     police = login(Role.POLICE_SPOC)
-    subject = {"subject_forenames": "Asif", "subject_surname": "Khan", "subject_date_of_birth": ["14", "3", "1979"],
-               "subject_sex": "M", "subject_address_line": "12 Desborough Road", "subject_postcode": "hp11 2bz",
-               "subject_driving_licence_number": dvla, "subject_national_insurance": "JT 12 34 56 A"}
+    subject = {
+        "subject_forenames": "Asif",
+        "subject_surname": "Khan",
+        "subject_date_of_birth": ["14", "3", "1979"],
+        "subject_sex": "M",
+        "subject_address_line": "12 Desborough Road",
+        "subject_postcode": "hp11 2bz",
+        "subject_driving_licence_number": dvla,
+        "subject_national_insurance": "JT 12 34 56 A",
+    }
     response = police.submit("/intelligence/new", {**item_form(force_reference="TVP/2026/00077"), **subject})
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
-        record = db.session.scalars(select(PersonRecord).where(PersonRecord.authority_id == authority("TVP").id)).one()
+        record = db.session.scalars(
+            select(PersonRecord).where(PersonRecord.authority_id == authority("TVP").id)
+        ).one()
         assert record.authority_reference == "TVP/2026/00077" and record.addresses[0].postcode == "HP11 2BZ"
         assert record.identity_id == wdc_identity  # the engine linked it on the DVLA and NI numbers
         assert only_item(app).person_record_id == record.id
@@ -86,7 +102,11 @@ def test_a_new_subject_becomes_a_police_only_record_linked_to_the_licensed_drive
 
 def test_a_new_subject_nobody_holds_raises_no_alert(app, login, county):
     police = login(Role.POLICE_SPOC)
-    subject = {"subject_forenames": "Kamran", "subject_surname": "Zaidi", "subject_date_of_birth": ["2", "7", "1990"]}
+    subject = {
+        "subject_forenames": "Kamran",
+        "subject_surname": "Zaidi",
+        "subject_date_of_birth": ["2", "7", "1990"],
+    }
     assert police.submit("/intelligence/new", {**item_form(), **subject}).status_code == 302
     with app.app_context():
         assert only_item(app).person.authority.code == "TVP"
@@ -117,7 +137,10 @@ def _bad_cases(app):
         ({"recipients": [police_id]}, "Select recipients from the list"),
         ({"recipients": ["abc"]}, "Select recipients from the list"),
         ({"review_on": [str(past.day), str(past.month), str(past.year)]}, "Review date must be after today"),
-        ({"review_on": [str(too_far.day), str(too_far.month), str(too_far.year)]}, "Review date must be after today"),
+        (
+            {"review_on": [str(too_far.day), str(too_far.month), str(too_far.year)]},
+            "Review date must be after today",
+        ),
         ({"review_on": ["1", "2027"]}, "Review date must be a real date"),
         ({"review_on": ["5"]}, "Review date must be a real date"),
         ({"review_on": ["1", "1", "1", "2027"]}, "Review date must be a real date"),
@@ -140,12 +163,18 @@ def test_bad_input_gets_a_clear_message_and_saves_nothing(app, login, driver):
     assert item_count(app) == 0
     with app.app_context():
         assert db.session.scalars(select(Alert)).all() == []
-        assert not db.session.scalars(select(AuditEvent).where(AuditEvent.action == "intelligence.submitted")).all()
+        assert not db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "intelligence.submitted")
+        ).all()
 
 
 def test_new_subject_details_are_checked_too(app, login, county):
     police = login(Role.POLICE_SPOC)
-    good = {"subject_forenames": "Kamran", "subject_surname": "Zaidi", "subject_date_of_birth": ["2", "7", "1990"]}
+    good = {
+        "subject_forenames": "Kamran",
+        "subject_surname": "Zaidi",
+        "subject_date_of_birth": ["2", "7", "1990"],
+    }
     cases = [
         ({"subject_surname": ""}, "Enter the subject&#39;s surname"),
         ({"subject_date_of_birth": ["2", "1990"]}, "Date of birth must be a real date"),
@@ -165,9 +194,17 @@ def test_new_subject_details_are_checked_too(app, login, county):
 def test_hostile_text_is_stored_as_typed_and_rendered_escaped(app, login, driver):
     police = login(Role.POLICE_SPOC)
     hostile = "<script>alert(1)</script>\"><img src=x onerror=alert(1)>{{7*7}}"
-    response = police.submit(f"/intelligence/new?identity_id={driver}", item_form(
-        full_text=hostile, sanitised_summary="O'Neill said <b>hi</b>", handling_code="C", handling_conditions=hostile,
-        legal_basis="other", legal_basis_other="<i>MASH</i> referral"))
+    response = police.submit(
+        f"/intelligence/new?identity_id={driver}",
+        item_form(
+            full_text=hostile,
+            sanitised_summary="O'Neill said <b>hi</b>",
+            handling_code="C",
+            handling_conditions=hostile,
+            legal_basis="other",
+            legal_basis_other="<i>MASH</i> referral",
+        ),
+    )
     page = police.get(response.headers["Location"]).get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
     assert "<img src=x" not in page and "49" not in page.split("Full text")[1]

@@ -44,7 +44,10 @@ def test_status_and_summary_change_is_audited_with_what_changed(app, submitted):
         assert item.status is IntelligenceStatus.CHARGED and item.review_on == new_review
         assert item.sanitised_summary == "Police hold information: charged with an offence."
         alerts = db.session.scalars(select(Alert).order_by(Alert.id)).all()
-        assert [a.authority.code for a in alerts] == ["WDC", "WDC"]  # the status change alerts the holder again
+        assert [a.authority.code for a in alerts] == [
+            "WDC",
+            "WDC",
+        ]  # the status change alerts the holder again
         assert alerts[1].summary == f"Updated: {MARKER}"
     (event,) = _events(app, "intelligence.updated")
     assert event.reason == "Charged 20 November; review brought forward"
@@ -95,7 +98,9 @@ def test_withdrawing_hides_the_item_from_everyone_but_the_police(app, login, dri
 
     again = police.submit(f"/intelligence/{item_id}/withdraw", {"reason": "Second attempt"})
     assert again.status_code == 400 and "has been withdrawn" in again.get_data(as_text=True)
-    edit = police.submit(f"/intelligence/{item_id}/edit", {**item_form(status="charged"), "change_reason": "Reopen"})
+    edit = police.submit(
+        f"/intelligence/{item_id}/edit", {**item_form(status="charged"), "change_reason": "Reopen"}
+    )
     assert edit.status_code == 400 and "has been withdrawn" in edit.get_data(as_text=True)
     assert len(_events(app, "intelligence.withdrawn")) == 1 and _events(app, "intelligence.updated") == []
 
@@ -105,7 +110,9 @@ def test_changing_an_item_needs_a_stated_reason_for_the_person(app, login, submi
     other_spoc = login(Role.POLICE_SPOC)
     for url in (f"/intelligence/{item_id}/edit", f"/intelligence/{item_id}/withdraw"):
         response = other_spoc.get(url)
-        assert response.status_code == 302 and response.headers["Location"].endswith(f"/intelligence/{item_id}")
+        assert response.status_code == 302 and response.headers["Location"].endswith(
+            f"/intelligence/{item_id}"
+        )
     other_spoc.submit(f"/intelligence/{item_id}/withdraw", {"reason": "No reason given first"})
     with app.app_context():
         assert db.session.get(IntelligenceItem, item_id).status is IntelligenceStatus.ARRESTED

@@ -1,4 +1,5 @@
-"""Only police see intelligence text; others see the sanitised summary where handling allows, else a marker."""
+"""Only police see intelligence text; others see the sanitised summary where handling allows, else a
+marker."""
 
 import pytest
 
@@ -37,8 +38,9 @@ def _page(client, identity_id):
     (Role.LICENSING_OFFICER, "CDC", "C", ("WDC",), MARKER),
     (Role.TRANSPORT_OFFICER, None, "C", ("WDC",), MARKER),
 ])
-def test_intelligence_visibility_by_role_and_handling_code(login, subject, role, authority, handling, recipients,
-                                                           expected):
+def test_intelligence_visibility_by_role_and_handling_code(
+    login, subject, role, authority, handling, recipients, expected
+):
     identity_id = subject(handling=handling, recipients=recipients)
     page = _page(login(role, authority), identity_id)
     assert expected in page

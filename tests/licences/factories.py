@@ -22,11 +22,15 @@ def make_badge(record, *, number: str | None = None, status: BadgeStatus = Badge
     issued_on = issued_on or TODAY - dt.timedelta(days=100)
     certificate = None
     if with_dbs:
-        certificate = DbsCertificate(person=record, certificate_number=f"{next(_numbers):012d}",
-                                     issued_on=dbs_issued_on or issued_on - dt.timedelta(days=30),
-                                     barred_lists_checked=True, update_service_subscribed=update_service_subscribed,
-                                     last_status_check_on=last_status_check_on,
-                                     last_status_result="no new information" if last_status_check_on else "")
+        certificate = DbsCertificate(
+            person=record,
+            certificate_number=f"{next(_numbers):012d}",
+            issued_on=dbs_issued_on or issued_on - dt.timedelta(days=30),
+            barred_lists_checked=True,
+            update_service_subscribed=update_service_subscribed,
+            last_status_check_on=last_status_check_on,
+            last_status_result="no new information" if last_status_check_on else "",
+        )
         db.session.add(certificate)
     badge = Badge(person=record, authority=authority("BCC-CT"), badge_type=badge_type,
                   number=number or f"BCC{next(_numbers):06d}", operator_name=operator_name, status=status,
@@ -46,9 +50,16 @@ def make_sanction(record, *, sanction_type: str = "revocation", grounds: str = "
     from licensing.sanctions.models import GroundsCategory, Sanction, SanctionType
 
     decided_on = decided_on or TODAY - dt.timedelta(days=200)
-    sanction = Sanction(person=record, authority=record.authority, sanction_type=SanctionType(sanction_type),
-                        grounds=GroundsCategory(grounds), decided_on=decided_on, effective_on=decided_on,
-                        decision_maker="Licensing sub-committee", narrative="Three similar harassment complaints")
+    sanction = Sanction(
+        person=record,
+        authority=record.authority,
+        sanction_type=SanctionType(sanction_type),
+        grounds=GroundsCategory(grounds),
+        decided_on=decided_on,
+        effective_on=decided_on,
+        decision_maker="Licensing sub-committee",
+        narrative="Three similar harassment complaints",
+    )
     db.session.add(sanction)
     db.session.commit()
     return sanction
@@ -69,10 +80,16 @@ def make_licence(record, *, status: str = "revoked", number: str | None = None):
 def make_complaint(record, *, category: str = "sexual_harassment", received_on: dt.date | None = None):
     from licensing.complaints.models import Complaint, ComplaintCategory, ComplaintSource
 
-    complaint = Complaint(person=record, authority=record.authority,
-                          received_on=received_on or TODAY - dt.timedelta(days=60),
-                          source=ComplaintSource.SCHOOL, category=ComplaintCategory(category),
-                          narrative="Passenger reported inappropriate remarks", outcome="", complainant_name="C Smith")
+    complaint = Complaint(
+        person=record,
+        authority=record.authority,
+        received_on=received_on or TODAY - dt.timedelta(days=60),
+        source=ComplaintSource.SCHOOL,
+        category=ComplaintCategory(category),
+        narrative="Passenger reported inappropriate remarks",
+        outcome="",
+        complainant_name="C Smith",
+    )
     db.session.add(complaint)
     db.session.commit()
     return complaint

@@ -1,4 +1,5 @@
-"""Issuing, renewing, suspending and withdrawing badges: the checks rule, the register warning, reasons and audit."""
+"""Issuing, renewing, suspending and withdrawing badges: the checks rule, the register warning, reasons and
+audit."""
 
 import datetime as dt
 
@@ -45,7 +46,9 @@ def _count(app, model) -> int:
 
 def _events(app, action: str) -> list[AuditEvent]:
     with app.app_context():
-        return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
+        return list(
+            db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id))
+        )
 
 
 @pytest.fixture
@@ -72,7 +75,10 @@ def test_transport_officer_issues_a_badge_to_a_holder_on_their_records(app, logi
         number = badge.number
     [event] = _events(app, "badge.issued")
     assert event.reason == CHECKS["reason"] and event.details["number"] == number
-    assert event.details["dbs_certificate"] == "001234567890" and event.details["register_flags_considered"] == []
+    assert (
+        event.details["dbs_certificate"] == "001234567890"
+        and event.details["register_flags_considered"] == []
+    )
     page = officer.get(response.headers["Location"]).get_data(as_text=True)
     assert number in page and "Route 14, Highcrest Academy contract" in page and 'id="history"' in page
 
@@ -86,14 +92,26 @@ def test_holder_can_be_named_by_record_number(app, login, holder):
 
 def test_a_new_holder_is_recorded_at_the_county_in_the_same_step(app, login, county):
     officer = login(Role.TRANSPORT_OFFICER)
-    data = {**CHECKS, "holder": "new", "new_reference": "CT-H-0100", "new_forenames": "Bilal", "new_surname": "Iqbal",
-            "new_date_of_birth": ["2", "9", "1988"], "new_sex": "M", "new_address_line": "4 Totteridge Lane",
-            "new_town": "High Wycombe", "new_postcode": "hp13 7qb", "badge_type": "passenger_assistant",
-            "operator_name": "Wycombe Cabs"}
+    data = {
+        **CHECKS,
+        "holder": "new",
+        "new_reference": "CT-H-0100",
+        "new_forenames": "Bilal",
+        "new_surname": "Iqbal",
+        "new_date_of_birth": ["2", "9", "1988"],
+        "new_sex": "M",
+        "new_address_line": "4 Totteridge Lane",
+        "new_town": "High Wycombe",
+        "new_postcode": "hp13 7qb",
+        "badge_type": "passenger_assistant",
+        "operator_name": "Wycombe Cabs",
+    }
     response = officer.submit("/badges/new", data)
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
-        record = db.session.scalar(select(PersonRecord).where(PersonRecord.authority_reference == "CT-H-0100"))
+        record = db.session.scalar(
+            select(PersonRecord).where(PersonRecord.authority_reference == "CT-H-0100")
+        )
         assert record.authority.code == "BCC-CT" and record.full_name == "Bilal Iqbal"
         assert record.addresses[0].postcode == "HP13 7QB"
         assert [b.badge_type.value for b in record.badges] == ["passenger_assistant"]
@@ -101,8 +119,9 @@ def test_a_new_holder_is_recorded_at_the_county_in_the_same_step(app, login, cou
 
 
 def test_new_holder_details_are_required_when_the_holder_is_new(app, login, county):
-    response = login(Role.TRANSPORT_OFFICER).submit("/badges/new", {**CHECKS, "holder": "new", "badge_type": "driver",
-                                                                    "operator_name": "Wycombe Cabs"})
+    response = login(Role.TRANSPORT_OFFICER).submit(
+        "/badges/new", {**CHECKS, "holder": "new", "badge_type": "driver", "operator_name": "Wycombe Cabs"}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Enter the holder&#39;s surname" in page and "Enter the holder&#39;s postcode" in page
@@ -126,15 +145,31 @@ BAD_INPUT = [
     ({"second_reference_on": ["", "", ""]}, "Enter the date of the second character reference"),
     ({"english_test_passed_on": ["", "", ""]}, "Enter the date of the English test"),
     ({"safeguarding_training_on": ["", "", ""]}, "Enter the date of the safeguarding training"),
-    ({"safeguarding_training_on": _date(add_months(TODAY, -37))}, "Safeguarding training was more than 3 years ago"),
+    (
+        {"safeguarding_training_on": _date(add_months(TODAY, -37))},
+        "Safeguarding training was more than 3 years ago",
+    ),
     ({"barred_lists_checked": ""}, "must include both barred lists"),
-    ({"dbs_issued_on": _date(add_months(TODAY, -40)), "update_service_subscribed": ""},
-     "more than 3 years old and not on the Update Service"),
-    ({"dbs_issued_on": _date(add_months(TODAY, -40))}, "record an Update Service status check from the last 6 months"),
-    ({"dbs_issued_on": _date(add_months(TODAY, -40)), "last_status_check_on": _date(add_months(TODAY, -7)),
-      "last_status_result": "no new information"}, "record an Update Service status check from the last 6 months"),
-    ({"last_status_check_on": _ago(5), "last_status_result": "new information"},
-     "a new enhanced DBS certificate is needed"),
+    (
+        {"dbs_issued_on": _date(add_months(TODAY, -40)), "update_service_subscribed": ""},
+        "more than 3 years old and not on the Update Service",
+    ),
+    (
+        {"dbs_issued_on": _date(add_months(TODAY, -40))},
+        "record an Update Service status check from the last 6 months",
+    ),
+    (
+        {
+            "dbs_issued_on": _date(add_months(TODAY, -40)),
+            "last_status_check_on": _date(add_months(TODAY, -7)),
+            "last_status_result": "no new information",
+        },
+        "record an Update Service status check from the last 6 months",
+    ),
+    (
+        {"last_status_check_on": _ago(5), "last_status_result": "new information"},
+        "a new enhanced DBS certificate is needed",
+    ),
     ({"last_status_check_on": _ago(5)}, "Select the result of the last status check"),
     ({"last_status_check_on": _ago(90)}, "cannot be before the DBS certificate was issued"),
     ({"operator_name": ""}, "Enter the operator"),
@@ -157,7 +192,9 @@ def test_bad_or_missing_checks_are_refused_and_nothing_changes(app, login, holde
     assert _count(app, Badge) == 0 and _count(app, DbsCertificate) == 0 and _events(app, "badge.issued") == []
 
 
-def test_an_old_certificate_on_the_update_service_with_a_recent_clear_status_check_is_accepted(app, login, holder):
+def test_an_old_certificate_on_the_update_service_with_a_recent_clear_status_check_is_accepted(
+    app, login, holder
+):
     data = _issue_data(holder["reference"], dbs_issued_on=_date(add_months(TODAY, -50)),
                        last_status_check_on=_ago(30), last_status_result="no new information")
     assert login(Role.TRANSPORT_OFFICER).submit("/badges/new", data).status_code == 302
@@ -169,8 +206,12 @@ def test_an_old_certificate_on_the_update_service_with_a_recent_clear_status_che
 
 def test_hostile_text_is_stored_literally_and_shown_escaped(app, login, holder):
     officer = login(Role.TRANSPORT_OFFICER)
-    response = officer.submit("/badges/new", _issue_data(holder["reference"], operator_name="<script>alert(1)</script>",
-                                                         reason="{{7*7}} <b>route</b>"))
+    response = officer.submit(
+        "/badges/new",
+        _issue_data(
+            holder["reference"], operator_name="<script>alert(1)</script>", reason="{{7*7}} <b>route</b>"
+        ),
+    )
     assert response.status_code == 302
     page = officer.get(response.headers["Location"]).get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
@@ -192,11 +233,15 @@ def test_a_record_of_another_authority_cannot_be_given_a_badge(app, login, count
 
 def test_the_registers_information_must_be_acknowledged_before_issuing(app, login, county):
     with app.app_context():
-        county_record = make_person("BCC-CT", forenames="Imran", surname="Qureshi", authority_reference="CT-H-7")
+        county_record = make_person(
+            "BCC-CT", forenames="Imran", surname="Qureshi", authority_reference="CT-H-7"
+        )
         district = make_person("WDC", forenames="Imran", surname="Qureshi")
         make_licence(district, status="revoked")
         make_sanction(district)
-        make_intelligence(make_person("TVP"), full_text="Informant X saw the subject", summary="Safeguarding concern")
+        make_intelligence(
+            make_person("TVP"), full_text="Informant X saw the subject", summary="Safeguarding concern"
+        )
         police = db.session.scalar(select(PersonRecord).where(PersonRecord.authority.has(code="TVP")))
         join_records(county_record, district, police)
     officer = login(Role.TRANSPORT_OFFICER)
@@ -217,7 +262,9 @@ def test_a_second_valid_badge_of_the_same_type_is_refused(app, login, holder):
     with app.app_context():
         make_badge(db.session.get(PersonRecord, holder["id"]), number="BCC000010")
     response = login(Role.TRANSPORT_OFFICER).submit("/badges/new", _issue_data(holder["reference"]))
-    assert response.status_code == 400 and "already holds driver badge BCC000010" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "already holds driver badge BCC000010" in response.get_data(
+        as_text=True
+    )
     assert _count(app, Badge) == 1
 
 
@@ -230,7 +277,9 @@ def test_only_transport_officers_issue_badges(app, login, holder, role):
     assert [e.details for e in _events(app, "access.denied")] == [{"view": "issue_badge"}] * 2
 
 
-# -- Suspend, withdraw, reinstate ---------------------------------------------------------------------------------
+# -- Suspend, withdraw, reinstate
+# ---------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def badge_id(app, holder):
@@ -245,7 +294,9 @@ def _badge(app, badge_id):
         return badge
 
 
-def test_suspending_and_withdrawing_record_reasons_audit_and_alert_licence_holders(app, login, holder, badge_id):
+def test_suspending_and_withdrawing_record_reasons_audit_and_alert_licence_holders(
+    app, login, holder, badge_id
+):
     with app.app_context():
         district = make_person("WDC")
         make_licence(district, status="granted")
@@ -259,14 +310,18 @@ def test_suspending_and_withdrawing_record_reasons_audit_and_alert_licence_holde
     [event] = _events(app, "badge.suspended")
     assert event.reason == badge.status_reason and event.details == {"number": "BCC000020", "from": "valid",
                                                                      "to": "suspended"}
-    response = officer.submit(f"/badges/{badge_id}/status", {"action": "withdraw", "reason": "Concern substantiated"})
+    response = officer.submit(
+        f"/badges/{badge_id}/status", {"action": "withdraw", "reason": "Concern substantiated"}
+    )
     assert response.status_code == 302
     assert _badge(app, badge_id).status is BadgeStatus.WITHDRAWN
     [event] = _events(app, "badge.withdrawn")
     assert event.reason == "Concern substantiated" and event.details["from"] == "suspended"
     with app.app_context():
         alerts = db.session.scalars(select(Alert).order_by(Alert.id)).all()
-        assert [(a.authority.code, a.subject_type, a.subject_id) for a in alerts] == [("WDC", "badges", badge_id)] * 2
+        assert [(a.authority.code, a.subject_type, a.subject_id) for a in alerts] == [
+            ("WDC", "badges", badge_id)
+        ] * 2
         assert "suspended" in alerts[0].summary and "safeguarding" not in alerts[0].summary
     page = officer.get(f"/badges/{badge_id}").get_data(as_text=True)
     assert "School raised a safeguarding concern, ref S/14" in page and "Concern substantiated" in page
@@ -290,17 +345,25 @@ def test_status_changes_need_a_valid_action_and_reason(app, login, badge_id, dat
 def test_a_withdrawn_badge_cannot_be_suspended_or_renewed(app, login, badge_id):
     officer = login(Role.TRANSPORT_OFFICER)
     officer.submit(f"/badges/{badge_id}/status", {"action": "withdraw", "reason": "Left the operator"})
-    response = officer.submit(f"/badges/{badge_id}/status", {"action": "suspend", "reason": "Another concern"})
-    assert response.status_code == 400 and "is withdrawn: it cannot be suspended" in response.get_data(as_text=True)
+    response = officer.submit(
+        f"/badges/{badge_id}/status", {"action": "suspend", "reason": "Another concern"}
+    )
+    assert response.status_code == 400 and "is withdrawn: it cannot be suspended" in response.get_data(
+        as_text=True
+    )
     response = officer.submit(f"/badges/{badge_id}/renew", {**CHECKS})
-    assert response.status_code == 400 and "was withdrawn and cannot be renewed" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "was withdrawn and cannot be renewed" in response.get_data(
+        as_text=True
+    )
     assert _badge(app, badge_id).status is BadgeStatus.WITHDRAWN and len(_events(app, "badge.withdrawn")) == 1
 
 
 def test_a_suspension_can_be_lifted_with_a_reason(app, login, badge_id):
     officer = login(Role.TRANSPORT_OFFICER)
     officer.submit(f"/badges/{badge_id}/status", {"action": "suspend", "reason": "Investigation opened"})
-    response = officer.submit(f"/badges/{badge_id}/status", {"action": "reinstate", "reason": "No case to answer"})
+    response = officer.submit(
+        f"/badges/{badge_id}/status", {"action": "reinstate", "reason": "No case to answer"}
+    )
     assert response.status_code == 302
     badge = _badge(app, badge_id)
     assert badge.status is BadgeStatus.VALID and badge.status_reason == "No case to answer"
@@ -314,7 +377,10 @@ def test_a_transport_officer_of_another_county_cannot_open_or_change_the_badge(a
         db.session.commit()
     other = login(Role.TRANSPORT_OFFICER, "OCC-CT")
     assert other.get(f"/badges/{badge_id}").status_code == 404
-    assert other.submit(f"/badges/{badge_id}/status", {"action": "withdraw", "reason": "Not ours"}).status_code == 404
+    assert (
+        other.submit(f"/badges/{badge_id}/status", {"action": "withdraw", "reason": "Not ours"}).status_code
+        == 404
+    )
     assert other.submit(f"/badges/{badge_id}/renew", {**CHECKS}).status_code == 404
     badge = _badge(app, badge_id)
     assert badge.status is BadgeStatus.VALID and badge.status_reason == ""
@@ -340,7 +406,9 @@ def test_unknown_badge_ids_give_404(login, county):
     assert officer.get("/badges/abc").status_code == 404
 
 
-# -- Renewal ------------------------------------------------------------------------------------------------------
+# -- Renewal
+# ------------------------------------------------------------------------------------------------------
+
 
 def _renewal_badge(app, holder, **kwargs) -> int:
     with app.app_context():
@@ -378,10 +446,15 @@ def test_renewal_with_an_expired_check_is_refused(app, login, holder):
     before = _badge(app, badge_id)
     response = login(Role.TRANSPORT_OFFICER).submit(
         f"/badges/{badge_id}/renew", {**CHECKS, "safeguarding_training_on": _date(add_months(TODAY, -40))})
-    assert response.status_code == 400 and "Safeguarding training was more than 3 years ago" in response.get_data(
-        as_text=True)
+    assert (
+        response.status_code == 400
+        and "Safeguarding training was more than 3 years ago" in response.get_data(as_text=True)
+    )
     after = _badge(app, badge_id)
-    assert after.expires_on == before.expires_on and after.safeguarding_training_on == before.safeguarding_training_on
+    assert (
+        after.expires_on == before.expires_on
+        and after.safeguarding_training_on == before.safeguarding_training_on
+    )
     assert _events(app, "badge.renewed") == []
 
 
@@ -410,5 +483,7 @@ def test_renewal_shows_the_registers_information_and_needs_it_considered(app, lo
     response = officer.submit(f"/badges/{badge_id}/renew", CHECKS)
     assert response.status_code == 400 and "Read it, then tick" in response.get_data(as_text=True)
     assert _events(app, "badge.renewed") == []
-    assert officer.submit(f"/badges/{badge_id}/renew", {**CHECKS, "register_considered": "y"}).status_code == 302
+    assert (
+        officer.submit(f"/badges/{badge_id}/renew", {**CHECKS, "register_considered": "y"}).status_code == 302
+    )
     assert _events(app, "badge.renewed")[0].details["register_flags_considered"] == ["police_information"]

@@ -1,4 +1,5 @@
-"""Checking a badge by number: status (expired computed from the date), holder, and what the register holds."""
+"""Checking a badge by number: status (expired computed from the date), holder, and what the register
+holds."""
 
 import datetime as dt
 
@@ -43,9 +44,18 @@ def test_anyone_who_might_be_asked_can_check_a_valid_badge(app, login, role):
 def test_check_shows_expired_for_a_past_expiry_even_when_the_status_says_valid(app, login):
     with app.app_context():
         record = make_person("BCC-CT")
-        make_badge(record, number="BCC000001", status=BadgeStatus.VALID, issued_on=TODAY - dt.timedelta(days=1200),
-                   expires_on=TODAY - dt.timedelta(days=1))
-    page = login(Role.POLICE_SPOC).submit("/badges/check", {"number": "BCC000001", "reason": "School route check"}).get_data(as_text=True)
+        make_badge(
+            record,
+            number="BCC000001",
+            status=BadgeStatus.VALID,
+            issued_on=TODAY - dt.timedelta(days=1200),
+            expires_on=TODAY - dt.timedelta(days=1),
+        )
+    page = (
+        login(Role.POLICE_SPOC)
+        .submit("/badges/check", {"number": "BCC000001", "reason": "School route check"})
+        .get_data(as_text=True)
+    )
     assert 'data-status="expired"' in page and 'data-status="valid"' not in page
     assert "It is not valid" in page
     assert _checks(app)[0].details["status"] == "expired"
@@ -56,13 +66,21 @@ def test_check_shows_suspended_and_withdrawn(app, login, status):
     with app.app_context():
         make_badge(make_person("BCC-CT"), number="BCC000002", status=status,
                    status_reason="Police information received about the holder")
-    page = login(Role.TRANSPORT_OFFICER).submit("/badges/check", {"number": "BCC000002", "reason": "School route check"}).get_data(as_text=True)
+    page = (
+        login(Role.TRANSPORT_OFFICER)
+        .submit("/badges/check", {"number": "BCC000002", "reason": "School route check"})
+        .get_data(as_text=True)
+    )
     assert f'data-status="{status.value}"' in page and "It is not valid" in page
     assert "Police information received" not in page  # the reason stays on the team's own badge page
 
 
 def test_unknown_badge_number_gives_a_clear_message_and_is_audited(app, login):
-    page = login(Role.LICENSING_OFFICER).submit("/badges/check", {"number": "ct999999", "reason": "School route check"}).get_data(as_text=True)
+    page = (
+        login(Role.LICENSING_OFFICER)
+        .submit("/badges/check", {"number": "ct999999", "reason": "School route check"})
+        .get_data(as_text=True)
+    )
     assert "No badge with number CT999999" in page
     [event] = _checks(app)
     assert event.subject_id == "" and event.details == {"number": "CT999999", "found": False}
@@ -77,7 +95,9 @@ def test_unknown_badge_number_gives_a_clear_message_and_is_audited(app, login):
     ("' OR 1=1 --", "only letters, numbers and hyphens"),
 ])
 def test_bad_badge_numbers_get_a_clear_message_and_no_check(app, login, number, message):
-    response = login(Role.TRANSPORT_OFFICER).submit("/badges/check", {"number": number, "reason": "School route check"})
+    response = login(Role.TRANSPORT_OFFICER).submit(
+        "/badges/check", {"number": number, "reason": "School route check"}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and message in page
     assert "<script>alert(1)</script>" not in page
@@ -86,17 +106,24 @@ def test_bad_badge_numbers_get_a_clear_message_and_no_check(app, login, number, 
 
 def test_check_shows_the_registers_flags_for_a_holder_revoked_by_a_district(app, login):
     with app.app_context():
-        district = make_person("WDC", forenames="Imran", surname="Qureshi", date_of_birth=dt.date(1979, 3, 14))
+        district = make_person(
+            "WDC", forenames="Imran", surname="Qureshi", date_of_birth=dt.date(1979, 3, 14)
+        )
         make_licence(district, status="revoked")
         make_sanction(district, sanction_type="revocation")
         make_complaint(district)
-        county_record = make_person("BCC-CT", forenames="Imran", surname="Qureshi", date_of_birth=dt.date(1979, 3, 14))
+        county_record = make_person(
+            "BCC-CT", forenames="Imran", surname="Qureshi", date_of_birth=dt.date(1979, 3, 14)
+        )
         make_badge(county_record, number="BCC000555")
         police = make_person("TVP", forenames="Imran", surname="Qureshi")
-        make_intelligence(police, full_text="Informant X saw the subject at 2am", summary="Safeguarding concern")
+        make_intelligence(
+            police, full_text="Informant X saw the subject at 2am", summary="Safeguarding concern"
+        )
         identity_id = join_records(county_record, district, police)
     for role in (Role.TRANSPORT_OFFICER, Role.LICENSING_OFFICER):
-        page = login(role).submit("/badges/check", {"number": "BCC000555", "reason": "School route check"}).get_data(as_text=True)
+        form = {"number": "BCC000555", "reason": "School route check"}
+        page = login(role).submit("/badges/check", form).get_data(as_text=True)
         assert 'data-flag="adverse_decision"' in page and "revocation (WDC)" in page
         assert 'data-flag="police_information"' in page
         assert "Police hold information: contact the point of contact" in page
@@ -114,7 +141,8 @@ def test_admins_and_auditors_cannot_check_a_badge(app, login):
     for role in (Role.ADMINISTRATOR, Role.AUDITOR):
         client = login(role)
         assert client.get("/badges/check").status_code == 403
-        assert client.submit("/badges/check", {"number": "BCC000003", "reason": "School route check"}).status_code == 403
+        form = {"number": "BCC000003", "reason": "School route check"}
+        assert client.submit("/badges/check", form).status_code == 403
     assert _checks(app) == []
     with app.app_context():
         denied = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "access.denied")).all()

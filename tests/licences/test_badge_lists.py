@@ -4,10 +4,10 @@ import datetime as dt
 import re
 
 from licensing.auth.models import Role
+from licensing.badges.services import latest_start_for
 from licensing.db import db
 from licensing.licences.models import BadgeStatus
 from licensing.licences.rules import add_months
-from licensing.licences.services import latest_start_for
 from tests.factories import make_person
 from tests.licences.factories import TODAY, make_badge
 
@@ -49,7 +49,12 @@ def test_dbs_status_checks_due_within_30_days_or_overdue(app, login, county):
     _make(app, "DBSOVER", last_status_check_on=add_months(TODAY, -7))
     _make(app, "DBSSOON", last_status_check_on=add_months(TODAY, -6) + dt.timedelta(days=20))
     _make(app, "DBSFINE", last_status_check_on=add_months(TODAY, -2))
-    _make(app, "DBSNEVER", dbs_issued_on=TODAY - dt.timedelta(days=300), issued_on=TODAY - dt.timedelta(days=200))
+    _make(
+        app,
+        "DBSNEVER",
+        dbs_issued_on=TODAY - dt.timedelta(days=300),
+        issued_on=TODAY - dt.timedelta(days=200),
+    )
     _make(app, "DBSNONE", with_dbs=False)
     _make(app, "DBSSUSP", last_status_check_on=add_months(TODAY, -9), status=BadgeStatus.SUSPENDED)
     page = login(Role.TRANSPORT_OFFICER).get("/badges/due?list=dbs").get_data(as_text=True)
@@ -110,4 +115,6 @@ def test_latest_start_for_matches_add_months_on_every_day():
         for offset in range(0, 800):
             cutoff = dt.date(2027, 1, 1) + dt.timedelta(days=offset)
             latest = latest_start_for(cutoff, months)
-            assert add_months(latest, months) <= cutoff < add_months(latest + dt.timedelta(days=1), months), cutoff
+            assert add_months(latest, months) <= cutoff < add_months(latest + dt.timedelta(days=1), months), (
+                cutoff
+            )

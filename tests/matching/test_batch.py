@@ -80,7 +80,11 @@ def test_command_line_module(tmp_path):
     out = tmp_path / "out.csv"
     proc = subprocess.run(
         [sys.executable, "-m", "licensing.matching.batch", str(src), str(out)],
-        cwd=REPO, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=120,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     assert [(a, b) for a, b, _ in read_output(out)] == EXPECTED
@@ -92,7 +96,11 @@ def test_command_line_reports_structural_error_and_writes_nothing(tmp_path):
     out = tmp_path / "out.csv"
     proc = subprocess.run(
         [sys.executable, "-m", "licensing.matching.batch", str(src), str(out)],
-        cwd=REPO, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=120,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=120,
     )
     assert proc.returncode == 2
     assert "line 3" in proc.stderr and "duplicate record_id" in proc.stderr
@@ -103,21 +111,34 @@ def test_command_line_reports_structural_error_and_writes_nothing(tmp_path):
     "description, content, line, words",
     [
         ("empty file", b"", 1, "empty"),
-        ("header missing a column",
-         b"record_id,source,forenames,surname,date_of_birth,address_line,town,postcode\n1,AV,A,B,,,,\n", 1,
-         "national_insurance"),
+        (
+            "header missing a column",
+            b"record_id,source,forenames,surname,date_of_birth,address_line,town,postcode\n1,AV,A,B,,,,\n",
+            1,
+            "national_insurance",
+        ),
         ("too few fields", (HEADER + "\n1,AV,A,B,,,,,\n2,AV,A,B,,,,\n").encode(), 3, "expected 9 fields"),
         ("too many fields", (HEADER + "\n1,AV,A,B,,,,,\n2,AV,A,B,,,,,,extra\n").encode(), 3, "found 10"),
         ("blank record_id", (HEADER + "\n1,AV,A,B,,,,,\n ,AV,A,B,,,,,\n").encode(), 3, "record_id is blank"),
-        ("duplicate record_id", (HEADER + "\n1,AV,A,B,,,,,\n2,AV,A,B,,,,,\n1,AV,C,D,,,,,\n").encode(), 4,
-         "first on line 2"),
+        (
+            "duplicate record_id",
+            (HEADER + "\n1,AV,A,B,,,,,\n2,AV,A,B,,,,,\n1,AV,C,D,,,,,\n").encode(),
+            4,
+            "first on line 2",
+        ),
         ("not UTF-8", (HEADER + "\n1,AV,A,B,,,,,\n2,AV,Jos\xe9,B,,,,,\n").encode("latin-1"), 3, "CSV UTF-8"),
-        ("field over the csv limit", (HEADER + "\n1,AV,A,B,,,,,\n2,AV,\"" + "x" * 200_000 + "\",B,,,,,\n").encode(),
-         3, "field larger"),
+        (
+            "field over the csv limit",
+            (HEADER + '\n1,AV,A,B,,,,,\n2,AV,"' + "x" * 200_000 + '",B,,,,,\n').encode(),
+            3,
+            "field larger",
+        ),
         ("duplicate column", (HEADER + ",surname\n1,AV,A,B,,,,,,B\n").encode(), 1, "appears twice"),
     ],
 )
-def test_structural_faults_stop_with_the_line_and_write_no_output(tmp_path, description, content, line, words):
+def test_structural_faults_stop_with_the_line_and_write_no_output(
+    tmp_path, description, content, line, words
+):
     src = tmp_path / "in.csv"
     src.write_bytes(content)
     out = tmp_path / "out.csv"

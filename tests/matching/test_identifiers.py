@@ -29,8 +29,14 @@ from licensing.matching.identifiers import (
 def test_parse_dvla_number_reads_every_part(number, stem, year_units, month, day, sex, initials, arbitrary):
     parsed = parse_dvla_number(number)
     assert parsed is not None
-    assert (parsed.surname_stem, parsed.year_units, parsed.month, parsed.day, parsed.sex, parsed.initials) == (
-        stem, year_units, month, day, sex, initials)
+    assert (
+        parsed.surname_stem,
+        parsed.year_units,
+        parsed.month,
+        parsed.day,
+        parsed.sex,
+        parsed.initials,
+    ) == (stem, year_units, month, day, sex, initials)
     assert parsed.arbitrary == arbitrary
     assert is_valid_dvla_number(number)
 
@@ -70,8 +76,16 @@ def test_29_february_allowed_when_some_century_is_a_leap_year():
 
 @pytest.mark.parametrize(
     "surname, stem",
-    [("Morgan", "MORGA"), ("Khan", "KHAN9"), ("Ali", "ALI99"), ("MacDonald", "MCDON"), ("McDonald", "MCDON"),
-     ("O'Brien", "OBRIE"), ("Smith-Jones", "SMITH"), ("Núñez", "NUNEZ")],
+    [
+        ("Morgan", "MORGA"),
+        ("Khan", "KHAN9"),
+        ("Ali", "ALI99"),
+        ("MacDonald", "MCDON"),
+        ("McDonald", "MCDON"),
+        ("O'Brien", "OBRIE"),
+        ("Smith-Jones", "SMITH"),
+        ("Núñez", "NUNEZ"),
+    ],
 )
 def test_dvla_surname_stem(surname, stem):
     assert dvla_surname_stem(surname) == stem
@@ -119,10 +133,24 @@ def test_normalise_ni():
 @pytest.mark.parametrize(
     "value, valid",
     [
-        ("HP13 6AB", True), ("hp136ab", True), ("SW1A 1AA", True), ("M1 1AE", True), ("B33 8TH", True),
-        ("CR2 6XH", True), ("DN55 1PT", True), ("W1A 0AX", True), ("EC1A 1BB", True), ("GIR 0AA", True),
-        ("HP13", False), ("HP13 6A", False), ("QP13 6AB", False), ("HP13 6CB", False), ("1P13 6AB", False),
-        ("HP13 6ABX", False), ("", False), ("V1 1AA", False),
+        ("HP13 6AB", True),
+        ("hp136ab", True),
+        ("SW1A 1AA", True),
+        ("M1 1AE", True),
+        ("B33 8TH", True),
+        ("CR2 6XH", True),
+        ("DN55 1PT", True),
+        ("W1A 0AX", True),
+        ("EC1A 1BB", True),
+        ("GIR 0AA", True),
+        ("HP13", False),
+        ("HP13 6A", False),
+        ("QP13 6AB", False),
+        ("HP13 6CB", False),
+        ("1P13 6AB", False),
+        ("HP13 6ABX", False),
+        ("", False),
+        ("V1 1AA", False),
     ],
 )
 def test_is_valid_postcode(value, valid):

@@ -2,8 +2,13 @@
 
 import pytest
 
-from licensing.matching.compare import compare_tokens, token_level, T_DIMINUTIVE, T_NONE
-from licensing.matching.normalise import clean_text, parse_name, phonetic, split_full_name
+from licensing.matching.compare import T_DIMINUTIVE, T_NONE, compare_tokens, token_level
+from licensing.matching.normalise import (
+    clean_text,
+    parse_name,
+    phonetic,
+    split_full_name,
+)
 
 
 def canon(text):
@@ -13,7 +18,21 @@ def canon(text):
 @pytest.mark.parametrize(
     "family, spellings",
     [
-        ("muhammad", ["Muhammad", "Mohammed", "Mohammad", "Mohamed", "Muhammed", "Mohamad", "Mohd", "Md", "Muhd", "MOHD."]),
+        (
+            "muhammad",
+            [
+                "Muhammad",
+                "Mohammed",
+                "Mohammad",
+                "Mohamed",
+                "Muhammed",
+                "Mohamad",
+                "Mohd",
+                "Md",
+                "Muhd",
+                "MOHD.",
+            ],
+        ),
         ("hussain", ["Hussain", "Hussein", "Husain", "Hossain"]),
         ("ahmed", ["Ahmed", "Ahmad"]),
         ("rahman", ["Rehman", "Rahman"]),
@@ -30,7 +49,13 @@ def test_spelling_variants_share_a_canonical_form(family, spellings):
 
 @pytest.mark.parametrize(
     "left, right",
-    [("Mahmood", "Muhammad"), ("Mehmood", "Mohammed"), ("Hassan", "Hussain"), ("Asif", "Atif"), ("Zahid", "Sajid")],
+    [
+        ("Mahmood", "Muhammad"),
+        ("Mehmood", "Mohammed"),
+        ("Hassan", "Hussain"),
+        ("Asif", "Atif"),
+        ("Zahid", "Sajid"),
+    ],
 )
 def test_different_names_are_not_matched(left, right):
     a, b = parse_name(left)[0], parse_name(right)[0]
@@ -45,9 +70,21 @@ def test_mahmood_and_muhammad_do_not_share_a_phonetic_code():
 
 @pytest.mark.parametrize(
     "short, formal",
-    [("Steve", "Stephen"), ("Steve", "Steven"), ("Jon", "John"), ("Mike", "Michael"), ("Dave", "David"),
-     ("Bob", "Robert"), ("Bill", "William"), ("Liz", "Elizabeth"), ("Kate", "Catherine"), ("Sue", "Susan"),
-     ("Tony", "Anthony"), ("Alex", "Alexander"), ("Alex", "Alexandra")],
+    [
+        ("Steve", "Stephen"),
+        ("Steve", "Steven"),
+        ("Jon", "John"),
+        ("Mike", "Michael"),
+        ("Dave", "David"),
+        ("Bob", "Robert"),
+        ("Bill", "William"),
+        ("Liz", "Elizabeth"),
+        ("Kate", "Catherine"),
+        ("Sue", "Susan"),
+        ("Tony", "Anthony"),
+        ("Alex", "Alexander"),
+        ("Alex", "Alexandra"),
+    ],
 )
 def test_diminutives(short, formal):
     assert token_level(parse_name(short)[0], parse_name(formal)[0]) == T_DIMINUTIVE
@@ -85,7 +122,9 @@ def test_parse_name(text, expected):
 def test_honorifics_are_soft_and_may_be_dropped():
     tokens = parse_name("Syed Asif")
     assert [t.soft for t in tokens] == [True, False]
-    match = compare_tokens(tuple(t for t in parse_name("Syed Mohd Asif") if not t.soft), parse_name("Muhammad Asif"))
+    match = compare_tokens(
+        tuple(t for t in parse_name("Syed Mohd Asif") if not t.soft), parse_name("Muhammad Asif")
+    )
     assert match.level == "variant"
 
 

@@ -18,11 +18,19 @@ def test_officer_checks_an_applicant_and_records_the_nr3s_search(app, login):
     assert response.status_code == 302
     page = officer.get(response.headers["Location"]).get_data(as_text=True)
     assert "Muhammad Asif Khan" in page and "Wycombe District Council" in page
-    response = officer.submit(response.headers["Location"], {"findings": "Licensed at Wycombe, nothing adverse",
-                                                             "nr3s_outcome": "match_found", "nr3s_reference": ""})
+    response = officer.submit(
+        response.headers["Location"],
+        {
+            "findings": "Licensed at Wycombe, nothing adverse",
+            "nr3s_outcome": "match_found",
+            "nr3s_reference": "",
+        },
+    )
     assert response.status_code == 400 and "Enter the NR3S reference" in response.get_data(as_text=True)
     check_url = f"/checks/{db_id(app)}"
-    officer.submit(check_url, {"findings": "Licensed at Wycombe, nothing adverse", "nr3s_outcome": "no_match"})
+    officer.submit(
+        check_url, {"findings": "Licensed at Wycombe, nothing adverse", "nr3s_outcome": "no_match"}
+    )
     with app.app_context():
         check = db.session.scalar(select(ApplicantCheck))
         assert check.nr3s_outcome is Nr3sOutcome.NO_MATCH and check.applicant_reference == "CDC/PH/2026/0042"

@@ -13,7 +13,9 @@ from tests.factories import make_person
 
 def _link(a_id, b_id):
     low, high = sorted((a_id, b_id))
-    return db.session.scalar(select(RecordLink).where(RecordLink.record_a_id == low, RecordLink.record_b_id == high))
+    return db.session.scalar(
+        select(RecordLink).where(RecordLink.record_a_id == low, RecordLink.record_b_id == high)
+    )
 
 
 def _identity(record_id):
@@ -22,11 +24,23 @@ def _identity(record_id):
 
 def test_spelling_variant_with_transposed_dob_and_same_licence_links_automatically(app, county):
     with app.app_context():
-        wycombe = make_person("WDC", forenames="Muhammad Asif", surname="Khan", date_of_birth=dt.date(1979, 3, 4),
-                              driving_licence_number="KHAN9703049MA9AB", national_insurance="JT123456A",
-                              postcode="HP11 2BZ")
-        chiltern = make_person("CDC", forenames="Mohd. Asif", surname="Khan", date_of_birth=dt.date(1979, 4, 3),
-                               driving_licence_number="KHAN9703049MA9AB", postcode="HP6 5AB")
+        wycombe = make_person(
+            "WDC",
+            forenames="Muhammad Asif",
+            surname="Khan",
+            date_of_birth=dt.date(1979, 3, 4),
+            driving_licence_number="KHAN9703049MA9AB",
+            national_insurance="JT123456A",
+            postcode="HP11 2BZ",
+        )
+        chiltern = make_person(
+            "CDC",
+            forenames="Mohd. Asif",
+            surname="Khan",
+            date_of_birth=dt.date(1979, 4, 3),
+            driving_licence_number="KHAN9703049MA9AB",
+            postcode="HP6 5AB",
+        )
         assert _identity(wycombe.id) == _identity(chiltern.id)
         link = _link(wycombe.id, chiltern.id)
         assert link.state is LinkState.AUTOMATIC and link.score >= 0.999
@@ -46,7 +60,9 @@ def test_two_men_with_the_same_name_and_birth_date_but_different_ni_are_never_me
 
 
 def _doubtful_pair():
-    a = make_person("WDC", forenames="Shahid", surname="Rafiq", date_of_birth=dt.date(1975, 6, 12), postcode="HP13 6AA")
+    a = make_person(
+        "WDC", forenames="Shahid", surname="Rafiq", date_of_birth=dt.date(1975, 6, 12), postcode="HP13 6AA"
+    )
     b = make_person("CDC", forenames="Shahid", surname="Rafique", date_of_birth=dt.date(1975, 6, 12),
                     postcode="HP5 1AB")
     return a.id, b.id
@@ -169,8 +185,16 @@ def test_changing_a_record_relinks_it_and_a_contradiction_sends_the_link_back_to
         a_id, b_id = a.id, b.id
         assert _identity(a_id) == _identity(b_id)
     officer = login(Role.LICENSING_OFFICER, "CDC")
-    form = {"forenames": "Waqar", "surname": "Anwar", "date_of_birth": ["8", "8", "1982"], "sex": "M",
-            "address_line": "3 New Road", "town": "Amersham", "postcode": "HP7 0AA", "national_insurance": "NP555555B"}
+    form = {
+        "forenames": "Waqar",
+        "surname": "Anwar",
+        "date_of_birth": ["8", "8", "1982"],
+        "sex": "M",
+        "address_line": "3 New Road",
+        "town": "Amersham",
+        "postcode": "HP7 0AA",
+        "national_insurance": "NP555555B",
+    }
     assert officer.submit(f"/records/{b_id}/edit", form).status_code == 302
     with app.app_context():
         record = db.session.get(PersonRecord, b_id)
@@ -192,26 +216,60 @@ def test_a_new_link_joining_a_badge_holder_to_a_revocation_alerts_the_holder(app
     from tests.factories import authority
 
     with app.app_context():
-        revoked = make_person("WDC", forenames="Abid", surname="Rafiq", driving_licence_number="RAFIQ709099A99ZZ",
-                              date_of_birth=dt.date(1979, 9, 9))
-        db.session.add(Sanction(person=revoked, authority=authority("WDC"), sanction_type=SanctionType.REVOCATION,
-                                grounds=GroundsCategory.SAFEGUARDING, decided_on=dt.date(2026, 1, 5),
-                                effective_on=dt.date(2026, 1, 5), decision_maker="Sub-committee", narrative="x"))
+        revoked = make_person(
+            "WDC",
+            forenames="Abid",
+            surname="Rafiq",
+            driving_licence_number="RAFIQ709099A99ZZ",
+            date_of_birth=dt.date(1979, 9, 9),
+        )
+        db.session.add(
+            Sanction(
+                person=revoked,
+                authority=authority("WDC"),
+                sanction_type=SanctionType.REVOCATION,
+                grounds=GroundsCategory.SAFEGUARDING,
+                decided_on=dt.date(2026, 1, 5),
+                effective_on=dt.date(2026, 1, 5),
+                decision_maker="Sub-committee",
+                narrative="x",
+            )
+        )
         db.session.commit()
         holder = make_person("BCC-CT", forenames="Abid", surname="Rafiq", date_of_birth=dt.date(1979, 9, 8))
-        db.session.add(Badge(person=holder, authority=authority("BCC-CT"), badge_type=BadgeType.DRIVER,
-                             number="BCC-NL-1", operator_name="Castle Cars", status=BadgeStatus.VALID,
-                             issued_on=dt.date(2026, 1, 1), expires_on=dt.date.today() + dt.timedelta(days=300)))
+        db.session.add(
+            Badge(
+                person=holder,
+                authority=authority("BCC-CT"),
+                badge_type=BadgeType.DRIVER,
+                number="BCC-NL-1",
+                operator_name="Castle Cars",
+                status=BadgeStatus.VALID,
+                issued_on=dt.date(2026, 1, 1),
+                expires_on=dt.date.today() + dt.timedelta(days=300),
+            )
+        )
         db.session.commit()
-        assert _identity(holder.id) != _identity(revoked.id)  # a mistyped birth date and no identifier: not linked
+        assert _identity(holder.id) != _identity(
+            revoked.id
+        )  # a mistyped birth date and no identifier: not linked
         from licensing.people.services import AddressInput, PersonRecordInput, update_person_record
         from tests.factories import make_user
 
         officer = make_user(Role.TRANSPORT_OFFICER)
-        update_person_record(holder, PersonRecordInput(
-            authority_reference=holder.authority_reference, forenames="Abid", surname="Rafiq",
-            date_of_birth=dt.date(1979, 9, 9), sex="M", driving_licence_number="RAFIQ709099A99ZZ",
-            addresses=(AddressInput(holder.addresses[0].line1, "", holder.addresses[0].postcode),)), actor=officer)
+        update_person_record(
+            holder,
+            PersonRecordInput(
+                authority_reference=holder.authority_reference,
+                forenames="Abid",
+                surname="Rafiq",
+                date_of_birth=dt.date(1979, 9, 9),
+                sex="M",
+                driving_licence_number="RAFIQ709099A99ZZ",
+                addresses=(AddressInput(holder.addresses[0].line1, "", holder.addresses[0].postcode),),
+            ),
+            actor=officer,
+        )
         db.session.commit()
         assert _identity(holder.id) == _identity(revoked.id)
         alert = db.session.scalar(select(Alert))

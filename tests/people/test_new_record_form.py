@@ -7,9 +7,16 @@ from licensing.db import db
 from licensing.people.models import PersonRecord
 
 VALID = {
-    "authority_reference": "WDC-D-009001", "forenames": "Asif", "surname": "Khan", "date_of_birth": ["14", "3", "1979"],
-    "sex": "M", "address_line": "12 Desborough Road", "town": "High Wycombe", "postcode": "hp11 2bz",
-    "driving_licence_number": "KHAN9703149A99AB", "national_insurance": "jt 12 34 56 a",
+    "authority_reference": "WDC-D-009001",
+    "forenames": "Asif",
+    "surname": "Khan",
+    "date_of_birth": ["14", "3", "1979"],
+    "sex": "M",
+    "address_line": "12 Desborough Road",
+    "town": "High Wycombe",
+    "postcode": "hp11 2bz",
+    "driving_licence_number": "KHAN9703149A99AB",
+    "national_insurance": "jt 12 34 56 a",
 }
 
 

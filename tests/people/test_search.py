@@ -41,8 +41,15 @@ def test_exact_licence_number_goes_first(app, login):
     with app.app_context():
         holder = make_person("SBDC", forenames="Kashif", surname="Butt", date_of_birth=dt.date(1983, 1, 5))
         make_person("SBDC", forenames="Kashif", surname="Butt", date_of_birth=dt.date(1983, 1, 6))
-        db.session.add(Licence(person=holder, authority=authority("SBDC"), licence_type=LicenceType.PRIVATE_HIRE_DRIVER,
-                               number="SBDC-PH-7781", status=LicenceStatus.GRANTED))
+        db.session.add(
+            Licence(
+                person=holder,
+                authority=authority("SBDC"),
+                licence_type=LicenceType.PRIVATE_HIRE_DRIVER,
+                number="SBDC-PH-7781",
+                status=LicenceStatus.GRANTED,
+            )
+        )
         db.session.commit()
     page = _results(login(Role.TRANSPORT_OFFICER), reference_number="sbdc-ph-7781")
     assert "Exact licence number" in page and page.count("Kashif Butt</a>") == 1
@@ -88,7 +95,7 @@ def test_a_surname_alone_finds_people(app, login):
 
 
 def test_a_common_name_alone_asks_the_officer_to_narrow_the_search(app, login, monkeypatch):
-    from licensing.people import search
+    from licensing.register import search
 
     monkeypatch.setattr(search, "MAX_SEARCH_CANDIDATES", 3)
     with app.app_context():

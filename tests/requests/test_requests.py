@@ -45,7 +45,12 @@ def test_information_request_runs_on_a_20_working_day_clock_and_the_reply_is_att
     wycombe = login(Role.LICENSING_OFFICER, "WDC")
     assert "Request for information" in wycombe.get("/requests").get_data(as_text=True)
     assert wycombe.submit(f"/requests/{request_id}", {"reply": ""}).status_code == 400
-    assert wycombe.submit(f"/requests/{request_id}", {"reply": "Suspended for 3 months: road safety."}).status_code == 302
+    assert (
+        wycombe.submit(
+            f"/requests/{request_id}", {"reply": "Suspended for 3 months: road safety."}
+        ).status_code
+        == 302
+    )
     with app.app_context():
         replied = db.session.get(InformationRequest, request_id)
         assert replied.replied_on == dt.date.today() and "road safety" in replied.reply
@@ -59,11 +64,16 @@ def test_out_of_area_referral_is_due_in_10_working_days_and_shows_overdue(app, l
         from tests.factories import authority, make_user
 
         officer = make_user(Role.LICENSING_OFFICER, authority="CDC")
-        referral = InformationRequest(kind="out_of_area_referral", identity_id=identity_id,
-                                      from_authority_id=authority("CDC").id, to_authority_id=authority("WDC").id,
-                                      details="Concern", requested_by_id=officer.id,
-                                      sent_on=dt.date.today() - dt.timedelta(days=30),
-                                      due_on=add_working_days(dt.date.today() - dt.timedelta(days=30), 10))
+        referral = InformationRequest(
+            kind="out_of_area_referral",
+            identity_id=identity_id,
+            from_authority_id=authority("CDC").id,
+            to_authority_id=authority("WDC").id,
+            details="Concern",
+            requested_by_id=officer.id,
+            sent_on=dt.date.today() - dt.timedelta(days=30),
+            due_on=add_working_days(dt.date.today() - dt.timedelta(days=30), 10),
+        )
         db.session.add(referral)
         db.session.commit()
     home = login(Role.LICENSING_OFFICER, "WDC").get("/home").get_data(as_text=True)
@@ -78,8 +88,10 @@ def test_request_to_an_authority_without_a_record_or_to_self_is_refused(app, log
         sbdc, cdc = authority("SBDC").id, authority("CDC").id
     officer = login(Role.LICENSING_OFFICER, "CDC")
     for target in (sbdc, cdc, 99999):
-        response = officer.submit(f"/requests/new?identity_id={identity_id}",
-                                  {"kind": "information_request", "to_authority_id": str(target), "details": "x"})
+        response = officer.submit(
+            f"/requests/new?identity_id={identity_id}",
+            {"kind": "information_request", "to_authority_id": str(target), "details": "x"},
+        )
         assert response.status_code == 400
     assert officer.get("/requests/new?identity_id=99999").status_code == 404
     with app.app_context():

@@ -31,9 +31,18 @@ def _licensed(code: str, number: str, **person):
 
 def _badged(**person):
     record = make_person("BCC-CT", **person)
-    db.session.add(Badge(person=record, authority=authority("BCC-CT"), badge_type=BadgeType.DRIVER, number="BCC777001",
-                         operator_name="Castle Cars", status=BadgeStatus.VALID, issued_on=TODAY - dt.timedelta(days=30),
-                         expires_on=TODAY + dt.timedelta(days=1000)))
+    db.session.add(
+        Badge(
+            person=record,
+            authority=authority("BCC-CT"),
+            badge_type=BadgeType.DRIVER,
+            number="BCC777001",
+            operator_name="Castle Cars",
+            status=BadgeStatus.VALID,
+            issued_on=TODAY - dt.timedelta(days=30),
+            expires_on=TODAY + dt.timedelta(days=1000),
+        )
+    )
     db.session.commit()
     return record
 
@@ -58,7 +67,10 @@ def test_revocation_sets_the_licence_status_and_alerts_every_other_holder(app, l
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
         sanction = db.session.scalar(select(Sanction))
-        assert sanction.sanction_type is SanctionType.REVOCATION and sanction.grounds.value == "sexual_misconduct"
+        assert (
+            sanction.sanction_type is SanctionType.REVOCATION
+            and sanction.grounds.value == "sexual_misconduct"
+        )
         assert db.session.get(Licence, licence_id).status is LicenceStatus.REVOKED
         alerts = db.session.scalars(select(Alert)).all()
         assert {a.authority.code for a in alerts} == {"CDC", "BCC-CT"}
@@ -70,10 +82,20 @@ def test_grant_of_a_new_licence(app, login):
     with app.app_context():
         record_id = make_person("WDC", forenames="Bilal", surname="Aslam").id
     officer = login(Role.LICENSING_OFFICER, "WDC")
-    response = officer.submit(f"/records/{record_id}/decision", {
-        "decision": "grant", "licence_id": "0", "new_licence_type": "dual_driver", "new_licence_number": "WDC-DD-5000",
-        "decided_on": _d(TODAY), "effective_on": _d(TODAY), "decision_maker": "Licensing Manager",
-        "narrative": "Fit and proper: checks complete.", "appeal_outcome": "none"})
+    response = officer.submit(
+        f"/records/{record_id}/decision",
+        {
+            "decision": "grant",
+            "licence_id": "0",
+            "new_licence_type": "dual_driver",
+            "new_licence_number": "WDC-DD-5000",
+            "decided_on": _d(TODAY),
+            "effective_on": _d(TODAY),
+            "decision_maker": "Licensing Manager",
+            "narrative": "Fit and proper: checks complete.",
+            "appeal_outcome": "none",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         licence = db.session.scalar(select(Licence))

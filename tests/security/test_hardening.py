@@ -94,7 +94,7 @@ def test_demo_password_is_refused_in_production(monkeypatch):
 
 
 def test_development_makes_a_random_secret_key_in_instance(monkeypatch, tmp_path):
-    import config
+    from licensing import config
 
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setattr(config, "INSTANCE_DIR", tmp_path)

@@ -11,11 +11,26 @@ from datetime import date
 import pytest
 
 from seed import names as N
-from seed.benchmark import (HARD_PAIRS_HEADER, RECORDS_HEADER, TRUTH_HEADER, main,
-                            write_benchmark, write_records_csv, write_truth_csv)
-from seed.population import (AUTHORITIES, DEFAULT_SEED, HARD_CASE_KINDS, MATCH_KINDS,
-                             NON_MATCH_KINDS, dvla_prefix, dvla_surname_stem,
-                             generate_population, is_valid_ni)
+from seed.benchmark import (
+    HARD_PAIRS_HEADER,
+    RECORDS_HEADER,
+    TRUTH_HEADER,
+    main,
+    write_benchmark,
+    write_records_csv,
+    write_truth_csv,
+)
+from seed.population import (
+    AUTHORITIES,
+    DEFAULT_SEED,
+    HARD_CASE_KINDS,
+    MATCH_KINDS,
+    NON_MATCH_KINDS,
+    dvla_prefix,
+    dvla_surname_stem,
+    generate_population,
+    is_valid_ni,
+)
 
 N_DEMO = 3000
 GUARANTEED_RECORDS_PER_KIND = 30
@@ -71,7 +86,7 @@ def test_exact_record_count_and_unique_ids(pop):
     assert all(pop.record(i).record_id == i for i in ids[:50])
     refs = [r.authority_reference for r in pop.records]
     assert len(set(refs)) == N_DEMO
-    assert all(ref.startswith(r.authority_code + "-") for ref, r in zip(refs, pop.records))
+    assert all(ref.startswith(r.authority_code + "-") for ref, r in zip(refs, pop.records, strict=False))
 
 
 @pytest.mark.parametrize("n", [0, 1, 7, 150])
@@ -135,7 +150,7 @@ def test_dvla_numbers_valid_and_consistent(pop):
     seen = {}
     for p in pop.people:
         assert _dvla_ok(p.driving_licence_number, p.surname, p.date_of_birth, p.sex, p.forenames), p
-        for old_sn, old in zip(p.previous_surnames, p.previous_driving_licence_numbers):
+        for old_sn, old in zip(p.previous_surnames, p.previous_driving_licence_numbers, strict=False):
             assert _dvla_ok(old, old_sn, p.date_of_birth, p.sex, p.forenames)
         for d in (p.driving_licence_number,) + p.previous_driving_licence_numbers:
             assert d not in seen
@@ -301,7 +316,7 @@ def test_benchmark_files(pop, tmp_path):
         rows = list(csv.DictReader(fh))
     assert len(rows) == len(pop.records)
     messy = 0
-    for row, rec in zip(rows, pop.records):
+    for row, rec in zip(rows, pop.records, strict=False):
         assert row["record_id"] == rec.record_id
         assert row["source"] == rec.authority_code
         assert row["driving_licence_number"] == rec.driving_licence_number

@@ -8,21 +8,39 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from licensing.audit import record as audit
 from licensing.auth.models import User
 from licensing.db import db
 from licensing.licences.models import Badge, Licence
 from licensing.licences.rules import normalise_reference
-from licensing.matching import MatchRecord, match_probability, pair_weight, prepare, query_keys, score_pair
+from licensing.matching import (
+    MatchRecord,
+    canonical_name,
+    match_probability,
+    pair_weight,
+    prepare,
+    query_keys,
+    rank_candidates,
+    score_pair,
+)
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
-from licensing.people.access import can_see_record
-from licensing.people.identity import DatabaseFrequencies, candidate_record_ids, match_settings, surname_keys
-from licensing.people.models import Address, PersonName, PersonRecord
-from licensing.people.services import Flag, identities_with_history, identity_flags
+from licensing.people.access import can_see_record, grant_access
+from licensing.people.identity import (
+    DatabaseFrequencies,
+    candidate_record_counts,
+    match_settings,
+    surname_keys,
+    to_match_records,
+)
+from licensing.people.models import PersonRecord
+from licensing.register.person_view import Flag, identities_with_history, identity_flags
 
-MAX_RESULTS = 25
-# Candidates scored per search: enough for any real query, few enough for well under 50 ms. A common name with
-# nothing else reaches the cap, and the officer is asked to add a date of birth, age or postcode.
+MAX_RESULTS = 25  # per page
+# Candidates scored in full per search: enough for any real query, few enough for well under 50 ms. They are the
+# best of up to FETCH_CANDIDATES records sharing a key, ranked by evidence (name similarity, date of birth, keys
+# shared), never by record id. Past the cap the officer is told and asked to add a date of birth, age or postcode.
 MAX_SEARCH_CANDIDATES = 120
+FETCH_CANDIDATES = 500
 AGE_TOLERANCE_YEARS = 3
 
 
@@ -49,7 +67,9 @@ class SearchCriteria:
             reference_number=normalise_reference(form.reference_number.data or ""))
 
     def as_terms(self) -> dict[str, str]:
-        return {k: (v.isoformat() if isinstance(v, dt.date) else str(v)) for k, v in asdict(self).items() if v}
+        return {
+            k: (v.isoformat() if isinstance(v, dt.date) else str(v)) for k, v in asdict(self).items() if v
+        }
 
     def as_match_record(self, birth_year: int | None = None) -> MatchRecord:
         dob = self.date_of_birth.isoformat() if self.date_of_birth else str(birth_year or "")
@@ -59,8 +79,8 @@ class SearchCriteria:
             national_insurance=self.national_insurance, driving_licence_number=self.driving_licence_number)
 
     def _surname_only_keys(self) -> set[str]:
-        """One name part given: search it as a surname (whichever box it was typed in)."""
-        if self.surname and self.forenames:
+        """One name part given, or forenames that are only initials ("M Khan"): search the surname alone."""
+        if self.surname and self.forenames and not all(len(w) == 1 for w in self.forenames.replace(".", " ").split()):
             return set()
         return surname_keys(MatchRecord("query", surname=self.surname or self.forenames))
 
@@ -69,20 +89,24 @@ class SearchCriteria:
         common name's candidate set small."""
         if self.date_of_birth or self.approximate_age is None:
             keys = query_keys(self.as_match_record())
-            if not any(k.startswith(("nm:", "dob", "pc:")) for k in keys):
+            if not any(k.startswith("nm:") for k in keys):
                 keys |= self._surname_only_keys()
             return keys
         latest = today.year - self.approximate_age
         years = range(latest - AGE_TOLERANCE_YEARS - 1, latest + AGE_TOLERANCE_YEARS + 1)
-        return set().union(*(query_keys(self.as_match_record(year)) for year in years))
+        keys = set().union(*(query_keys(self.as_match_record(year)) for year in years))
+        if not any(k.startswith("nm:") for k in keys):
+            keys |= self._surname_only_keys()
+        return keys
 
 
 @dataclass
 class SearchHit:
     identity_id: int
     score: float
-    explanation: str
+    explanation: str  # the sentences joined with " · "
     exact: str = ""
+    sentences: list[str] = field(default_factory=list)  # one plain sentence per field that was compared
     records: list[PersonRecord] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
 
@@ -94,11 +118,11 @@ class SearchHit:
 def _exact_reference_matches(reference: str) -> dict[int, str]:
     """Records holding this licence or badge number or vehicle registration: exact, so they rank first.
 
-    Numbers are stored in capitals without spaces (see `normalise_reference`), so this is a plain index lookup."""
+    Numbers are stored in capitals without spaces (see `normalise_reference`), so this is a plain index
+    lookup."""
     found: dict[int, str] = {}
-    for record_id, kind in db.session.execute(
-            select(Licence.person_record_id, Licence.licence_type).where(
-                Licence.number == reference)).all():
+    for (record_id,) in db.session.execute(
+            select(Licence.person_record_id).where(Licence.number == reference)).all():
         found[record_id] = "licence number"
     for (record_id,) in db.session.execute(
             select(Licence.person_record_id).where(Licence.vehicle_registration == reference)).all():
@@ -132,49 +156,62 @@ def _age_fits(record: PersonRecord, age: int | None, today: dt.date) -> bool:
     return abs(years - age) <= AGE_TOLERANCE_YEARS
 
 
-def _match_records(records: list[PersonRecord]) -> dict[int, MatchRecord]:
-    """to_match_record for many records at once: their addresses and other names come from two column-only
-    queries, in the relationships' order, instead of one ORM object per row (most of a search's time)."""
-    ids = [r.id for r in records]
-    addresses: dict[int, list[tuple[str, str]]] = {i: [] for i in ids}
-    names: dict[int, list[str]] = {i: [] for i in ids}
-    if ids:
-        for record_id, postcode, line1 in db.session.execute(
-                select(Address.person_record_id, Address.postcode, Address.line1)
-                .where(Address.person_record_id.in_(ids)).order_by(Address.from_on.desc().nulls_last(), Address.id.desc())):
-            addresses[record_id].append((postcode, line1))
-        for record_id, forenames, surname in db.session.execute(
-                select(PersonName.person_record_id, PersonName.forenames, PersonName.surname)
-                .where(PersonName.person_record_id.in_(ids)).order_by(PersonName.id)):
-            names[record_id].append(f"{forenames} {surname}".strip())  # PersonName.full_name
-    return {r.id: MatchRecord(
-        record_id=str(r.id),
-        source=r.authority.code if r.authority else "",
-        forenames=r.forenames,
-        surname=r.surname,
-        other_names=tuple(names[r.id]),
-        date_of_birth=r.date_of_birth.isoformat() if r.date_of_birth else "",
-        sex=r.sex,
-        postcodes=tuple(postcode for postcode, _ in addresses[r.id]),
-        address_lines=tuple(line1 for _, line1 in addresses[r.id]),
-        national_insurance=r.national_insurance,
-        driving_licence_number=r.driving_licence_number,
-    ) for r in records}
-
-
 class SearchResults(list):
-    """Ranked hits; `narrow` is set when more candidates existed than were scored."""
+    """One page of ranked hits. `total` people matched in all; `narrow` is set when more candidates existed than
+    were scored, so the officer is told rather than shown a silent cut."""
 
     narrow: bool = False
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+    # identity id -> the access grant the search's reason made, so each link to a person carries its own reason.
+    grants: dict[int, int] | None = None
 
 
-def search_people(criteria: SearchCriteria, *, viewer: User, today: dt.date) -> SearchResults:
+def _ranked_candidates(criteria: SearchCriteria, today: dt.date) -> tuple[list[int], bool]:
+    """Ids worth scoring in full, best evidence first, and whether some were left out."""
+    counts = candidate_record_counts(criteria.candidate_keys(today), limit=FETCH_CANDIDATES)
+    if len(counts) <= MAX_SEARCH_CANDIDATES:
+        return [record_id for record_id, _ in counts], False
+    shared = dict(counts)
+    rows = db.session.execute(
+        select(PersonRecord.id, PersonRecord.forenames, PersonRecord.surname, PersonRecord.date_of_birth).where(
+            PersonRecord.id.in_(shared)
+        )
+    ).all()
+    query_dob = criteria.date_of_birth.isoformat() if criteria.date_of_birth else ""
+    candidates = [
+        (r.id, r.forenames, r.surname, r.date_of_birth.isoformat() if r.date_of_birth else "", shared[r.id])
+        for r in rows
+    ]
+    best = rank_candidates(
+        canonical_name(criteria.forenames, criteria.surname), query_dob, candidates, MAX_SEARCH_CANDIDATES
+    )
+    return best, True
+
+
+def search_people(
+    criteria: SearchCriteria, *, viewer: User, today: dt.date, reason: str | None = None, page: int = 1
+) -> SearchResults:
     """Exact identifiers first, then identities ranked by the engine's match probability against the query.
 
-    Only records the viewer may see are searched or shown."""
+    Only records the viewer may see are searched or shown, a page of MAX_RESULTS at a time. An officer's search
+    carries their stated `reason`: it is audited here (DPA 2018 s.62), and the reason opens the found people's
+    pages."""
+    results = _ranked(criteria, viewer=viewer, today=today, page=page)
+    if reason is not None:
+        ids = [hit.identity_id for hit in results]
+        audit(
+            viewer, "person.searched", reason=reason, details={"terms": criteria.as_terms(), "results": ids}
+        )
+        results.grants = grant_access(viewer, ids, reason)
+    return results
+
+
+def _ranked(criteria: SearchCriteria, *, viewer: User, today: dt.date, page: int = 1) -> SearchResults:
     exact = _exact_identifier_matches(criteria)
     query = criteria.as_match_record()
-    found = candidate_record_ids(criteria.candidate_keys(today), limit=MAX_SEARCH_CANDIDATES)
+    found, narrow = _ranked_candidates(criteria, today)
     candidate_ids = set(found) | set(exact)
     if not candidate_ids:
         return SearchResults()
@@ -182,7 +219,7 @@ def search_people(criteria: SearchCriteria, *, viewer: User, today: dt.date) -> 
                                  .options(selectinload(PersonRecord.authority))).all()
     records = [r for r in records
                if can_see_record(viewer, r) and _age_fits(r, criteria.approximate_age, today)]
-    match_records = _match_records(records)
+    match_records = to_match_records(records)
     settings, frequencies = match_settings(), DatabaseFrequencies(own_records=1).preload(query)
     prepared_query = prepare(query)
     best: dict[int, tuple[SearchHit, MatchRecord]] = {}
@@ -195,12 +232,18 @@ def search_people(criteria: SearchCriteria, *, viewer: User, today: dt.date) -> 
         kept = best.get(record.identity_id)
         if kept is None or (bool(exact_kind), score) > (bool(kept[0].exact), kept[0].score):
             best[record.identity_id] = (SearchHit(record.identity_id, score, "", exact_kind), match_record)
-    shown = sorted(best.values(), key=lambda kept: (not kept[0].exact, -kept[0].score, kept[0].identity_id))
-    for hit, match_record in shown[:MAX_RESULTS]:
-        summary = score_pair(query, match_record, settings, frequencies).summary()
-        hit.explanation = f"{hit.exact}: agrees · {summary}" if hit.exact else summary
-    ranked = SearchResults(hit for hit, _ in shown[:MAX_RESULTS])
-    ranked.narrow = len(found) >= MAX_SEARCH_CANDIDATES
+    ranked_all = sorted(best.values(), key=lambda kept: (not kept[0].exact, -kept[0].score, kept[0].identity_id))
+    pages = max(1, -(-len(ranked_all) // MAX_RESULTS))
+    page = min(max(1, page), pages)
+    shown = ranked_all[(page - 1) * MAX_RESULTS:page * MAX_RESULTS]
+    for hit, match_record in shown:
+        sentences = score_pair(query, match_record, settings, frequencies).explanation
+        if hit.exact:
+            sentences = [f"{hit.exact[:1].upper()}{hit.exact[1:]}: the same"] + sentences
+        hit.sentences = sentences
+        hit.explanation = " · ".join(sentences)
+    ranked = SearchResults(hit for hit, _ in shown)
+    ranked.narrow, ranked.total, ranked.page, ranked.pages = narrow, len(ranked_all), page, pages
     identities = identities_with_history([h.identity_id for h in ranked])  # flags for the shown hits only
     for hit in ranked:
         identity = identities[hit.identity_id]

@@ -6,14 +6,24 @@ from licensing.audit import record as audit
 from licensing.auth.models import User
 from licensing.db import db
 from licensing.errors import RuleViolation
+from licensing.people.access import visible_records
 from licensing.people.models import ApplicantCheck, Nr3sOutcome
+from licensing.people.services import resolve_identity
+from licensing.register.person_view import identities_with_history, identity_flags
 
 
-def start_check(*, applicant_reference: str, criteria: dict, identity_ids: list[int], actor: User) -> ApplicantCheck:
+def start_check(
+    *, applicant_reference: str, criteria: dict, identity_ids: list[int], actor: User
+) -> ApplicantCheck:
     """Record that the applicant was checked against the register and which identities came back."""
-    check = ApplicantCheck(authority_id=actor.authority_id, checked_by_id=actor.id,
-                           applicant_reference=applicant_reference, criteria=criteria, identity_ids=identity_ids,
-                           nr3s_outcome=Nr3sOutcome.NOT_SEARCHED)
+    check = ApplicantCheck(
+        authority_id=actor.authority_id,
+        checked_by_id=actor.id,
+        applicant_reference=applicant_reference,
+        criteria=criteria,
+        identity_ids=identity_ids,
+        nr3s_outcome=Nr3sOutcome.NOT_SEARCHED,
+    )
     db.session.add(check)
     db.session.flush()
     audit(actor, "applicant.checked", check, reason=f"Applicant check {applicant_reference}",
@@ -23,7 +33,8 @@ def start_check(*, applicant_reference: str, criteria: dict, identity_ids: list[
 
 def complete_check(check: ApplicantCheck, *, findings: str, nr3s_outcome: Nr3sOutcome, nr3s_reference: str,
                    actor: User) -> ApplicantCheck:
-    """Record what was found and the NR3S search, which the 2022 Act requires before every grant or renewal."""
+    """Record what was found and the NR3S search, which the 2022 Act requires before every grant or
+    renewal."""
     if check.authority_id != actor.authority_id:
         raise RuleViolation("This check belongs to another authority")
     if nr3s_outcome is Nr3sOutcome.MATCH_FOUND and not nr3s_reference:
@@ -35,21 +46,16 @@ def complete_check(check: ApplicantCheck, *, findings: str, nr3s_outcome: Nr3sOu
 
 
 def check_candidates(check: ApplicantCheck, *, viewer: User, today) -> list[dict]:
-    """The identities the check found, with their evidence and the register's flags as they stand now."""
-    from licensing.people.access import visible_records
-    from licensing.people.models import Identity
-    from licensing.people.services import identities_with_history, identity_flags
-
-    def current_id(identity_id: int) -> int:
-        """Identities merged since the check lead to the one they were merged into."""
-        merged_into = db.session.get(Identity, identity_id).merged_into_id
-        return identity_id if merged_into is None else current_id(merged_into)
-
-    hits = [{**hit, "id": current_id(hit["id"])} for hit in check.identity_ids]
+    """The identities the check found, with their evidence and the register's flags as they stand now; showing
+    them is audited."""
+    # Identities merged since the check lead to the one they were merged into.
+    hits = [{**hit, "id": resolve_identity(hit["id"]).id} for hit in check.identity_ids]
     identities = identities_with_history([hit["id"] for hit in hits])
     found = []
     for hit in hits:
         records = visible_records(identities[hit["id"]], viewer)
         if records:
             found.append({**hit, "records": records, "flags": identity_flags(identities[hit["id"]], today)})
+    audit(viewer, "applicant_check.viewed", check, reason=f"Applicant check {check.applicant_reference}",
+          details={"identities": [c["id"] for c in found]})
     return found

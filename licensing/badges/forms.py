@@ -11,7 +11,15 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, IntegerField, RadioField, SelectChoice, SelectField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import (
     AnyOf,
     DataRequired,
@@ -23,13 +31,22 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from licensing.badges.services import (
+    NEW_INFORMATION,
+    NO_NEW_INFORMATION,
+    BadgeChecks,
+    DbsInput,
+    ExistingHolder,
+)
 from licensing.forms import CleanStringField, GovDate, clean_text, no_control_characters
 from licensing.licences.models import BadgeType
-from licensing.matching.identifiers import normalise_dvla_number, normalise_ni
-from licensing.licences.services import NEW_INFORMATION, NO_NEW_INFORMATION, BadgeChecks, DbsInput
+from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
 from licensing.people.forms import ReasonField, valid_dvla, valid_ni, valid_postcode
+from licensing.people.services import AddressInput, PersonRecordInput
 
-BADGE_NUMBER = Regexp(r"^[A-Za-z0-9 -]+$", message="Badge number must contain only letters, numbers and hyphens")
+BADGE_NUMBER = Regexp(
+    r"^[A-Za-z0-9 -]+$", message="Badge number must contain only letters, numbers and hyphens"
+)
 
 
 def not_in_future(form, field) -> None:
@@ -48,19 +65,31 @@ def past_date(label: str, description: str = "") -> GovDate:
 
 class ChangeReasonField(TextAreaField):
     def __init__(self, label="Reason", **kwargs):
-        super().__init__(label, widget=GovTextArea(), filters=[clean_text],
-                         validators=[DataRequired("Enter the reason"),
-                                     Length(min=5, max=500, message="Reason must be between 5 and 500 characters"),
-                                     no_control_characters], **kwargs)
+        super().__init__(
+            label,
+            widget=GovTextArea(),
+            filters=[clean_text],
+            validators=[
+                DataRequired("Enter the reason"),
+                Length(min=5, max=500, message="Reason must be between 5 and 500 characters"),
+                no_control_characters,
+            ],
+            **kwargs,
+        )
 
 
 class BadgeCheckForm(FlaskForm):
     """The badge number travels in the POST body, so it never sits in a URL or a log of URLs."""
 
-    number = CleanStringField("Badge number", widget=GovTextInput(),
-                              validators=[DataRequired("Enter the badge number"),
-                                          Length(max=30, message="Badge number must be 30 characters or fewer"),
-                                          BADGE_NUMBER])
+    number = CleanStringField(
+        "Badge number",
+        widget=GovTextInput(),
+        validators=[
+            DataRequired("Enter the badge number"),
+            Length(max=30, message="Badge number must be 30 characters or fewer"),
+            BADGE_NUMBER,
+        ],
+    )
     # The holder's name and flags are personal data: every check states why (DPA 2018 s.62), as searches do.
     reason = ReasonField("Why are you checking this badge?",
                          description="For example, the driver of a school route that starts today")
@@ -71,9 +100,15 @@ class BadgeChecksForm(FlaskForm):
     """DBS, references, English test and safeguarding training: the checks every issue and renewal needs."""
 
     dbs_certificate_number = CleanStringField(
-        "DBS certificate number", widget=GovTextInput(),
-        validators=[DataRequired("Enter the DBS certificate number"),
-                    Regexp(r"^\d{12}$", message="DBS certificate number must be exactly 12 digits, like 001234567890")])
+        "DBS certificate number",
+        widget=GovTextInput(),
+        validators=[
+            DataRequired("Enter the DBS certificate number"),
+            Regexp(
+                r"^\d{12}$", message="DBS certificate number must be exactly 12 digits, like 001234567890"
+            ),
+        ],
+    )
     dbs_issued_on = GovDate("Date the DBS certificate was issued",
                             validators=[InputRequired("Enter the date the DBS certificate was issued"),
                                         not_in_future, not_before_1950])
@@ -84,16 +119,26 @@ class BadgeChecksForm(FlaskForm):
     last_status_check_on = past_date("Date of the last Update Service status check",
                                      "Leave blank if none has been done")
     last_status_result = RadioField(
-        "Result of the last status check", widget=GovRadioInput(), validate_choice=False,
-        validators=[Optional(), AnyOf([NO_NEW_INFORMATION, NEW_INFORMATION], message="Select a status check result")],
-        choices=[SelectChoice(NO_NEW_INFORMATION, "No new information"),
-                 SelectChoice(NEW_INFORMATION, "New information")])
+        "Result of the last status check",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        validators=[
+            Optional(),
+            AnyOf([NO_NEW_INFORMATION, NEW_INFORMATION], message="Select a status check result"),
+        ],
+        choices=[
+            SelectChoice(NO_NEW_INFORMATION, "No new information"),
+            SelectChoice(NEW_INFORMATION, "New information"),
+        ],
+    )
     first_reference_on = past_date("Date the first character reference was received")
     second_reference_on = past_date("Date the second character reference was received")
     english_test_passed_on = past_date("Date the English test was passed")
     safeguarding_training_on = past_date("Date of safeguarding training")
     reason = ChangeReasonField(description="For example the route, school or contract. It is recorded.")
-    register_considered = BooleanField("I have considered the register\u2019s information", widget=GovCheckboxInput())
+    register_considered = BooleanField(
+        "I have considered the register\u2019s information", widget=GovCheckboxInput()
+    )
 
     def validate_last_status_check_on(self, field) -> None:
         if field.data and self.dbs_issued_on.data and field.data < self.dbs_issued_on.data:
@@ -101,15 +146,19 @@ class BadgeChecksForm(FlaskForm):
 
     def checks(self) -> BadgeChecks:
         return BadgeChecks(
-            dbs=DbsInput(certificate_number=self.dbs_certificate_number.data or "",
-                         issued_on=self.dbs_issued_on.data,
-                         barred_lists_checked=bool(self.barred_lists_checked.data),
-                         update_service_subscribed=bool(self.update_service_subscribed.data),
-                         last_status_check_on=self.last_status_check_on.data,
-                         last_status_result=self.last_status_result.data or ""),
-            first_reference_on=self.first_reference_on.data, second_reference_on=self.second_reference_on.data,
+            dbs=DbsInput(
+                certificate_number=self.dbs_certificate_number.data or "",
+                issued_on=self.dbs_issued_on.data,
+                barred_lists_checked=bool(self.barred_lists_checked.data),
+                update_service_subscribed=bool(self.update_service_subscribed.data),
+                last_status_check_on=self.last_status_check_on.data,
+                last_status_result=self.last_status_result.data or "",
+            ),
+            first_reference_on=self.first_reference_on.data,
+            second_reference_on=self.second_reference_on.data,
             english_test_passed_on=self.english_test_passed_on.data,
-            safeguarding_training_on=self.safeguarding_training_on.data)
+            safeguarding_training_on=self.safeguarding_training_on.data,
+        )
 
 
 HOLDER_EXISTING, HOLDER_NEW = "existing", "new"
@@ -125,16 +174,29 @@ NEW_HOLDER_REQUIRED = {
 
 
 class IssueBadgeForm(BadgeChecksForm):
-    holder = RadioField("Who is the badge for?", widget=GovRadioInput(), validate_choice=False,
-                        validators=[DataRequired("Select whether the holder is already on your records"),
-                                    AnyOf([HOLDER_EXISTING, HOLDER_NEW], message="Select who the badge is for")],
-                        choices=[SelectChoice(HOLDER_EXISTING, "Someone already on our records"),
-                                 SelectChoice(HOLDER_NEW, "A new person")])
-    holder_reference = CleanStringField("Your reference or record number for the holder", widget=GovTextInput(),
-                                        validators=[Optional(), Length(max=40)])
+    holder = RadioField(
+        "Who is the badge for?",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        validators=[
+            DataRequired("Select whether the holder is already on your records"),
+            AnyOf([HOLDER_EXISTING, HOLDER_NEW], message="Select who the badge is for"),
+        ],
+        choices=[
+            SelectChoice(HOLDER_EXISTING, "Someone already on our records"),
+            SelectChoice(HOLDER_NEW, "A new person"),
+        ],
+    )
+    holder_reference = CleanStringField(
+        "Your reference or record number for the holder",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=40)],
+    )
     new_reference = CleanStringField("Your reference for the new holder", widget=GovTextInput(),
                                      validators=[Optional(), Length(max=40)])
-    new_forenames = CleanStringField("Forenames", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
+    new_forenames = CleanStringField(
+        "Forenames", widget=GovTextInput(), validators=[Optional(), Length(max=100)]
+    )
     new_surname = CleanStringField("Surname", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
     new_date_of_birth = GovDate("Date of birth", validators=[Optional(), not_in_future])
     new_sex = RadioField("Sex", widget=GovRadioInput(), validate_choice=False,
@@ -143,9 +205,12 @@ class IssueBadgeForm(BadgeChecksForm):
     new_address_line = CleanStringField("Address line 1", widget=GovTextInput(),
                                         validators=[Optional(), Length(max=120)])
     new_town = CleanStringField("Town", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
-    new_postcode = CleanStringField("Postcode", widget=GovTextInput(), validators=[Optional(), valid_postcode])
-    new_driving_licence_number = CleanStringField("DVLA driving licence number (optional)", widget=GovTextInput(),
-                                                  validators=[Optional(), valid_dvla])
+    new_postcode = CleanStringField(
+        "Postcode", widget=GovTextInput(), validators=[Optional(), valid_postcode]
+    )
+    new_driving_licence_number = CleanStringField(
+        "DVLA driving licence number (optional)", widget=GovTextInput(), validators=[Optional(), valid_dvla]
+    )
     new_national_insurance = CleanStringField("National Insurance number (optional)", widget=GovTextInput(),
                                               validators=[Optional(), valid_ni])
     badge_type = RadioField("Badge type", widget=GovRadioInput(), validate_choice=False,
@@ -164,8 +229,10 @@ class IssueBadgeForm(BadgeChecksForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if self.holder.data == HOLDER_EXISTING and not self.holder_reference.data:
-            self.holder_reference.errors = [*self.holder_reference.errors, "Enter your reference or record number "
-                                                                           "for the holder"]
+            self.holder_reference.errors = [
+                *self.holder_reference.errors,
+                "Enter your reference or record number for the holder",
+            ]
             valid = False
         if self.holder.data == HOLDER_NEW:
             for name, message in NEW_HOLDER_REQUIRED.items():
@@ -176,9 +243,6 @@ class IssueBadgeForm(BadgeChecksForm):
         return valid
 
     def new_holder(self):
-        from licensing.matching.identifiers import normalise_postcode
-        from licensing.people.services import AddressInput, PersonRecordInput
-
         return PersonRecordInput(
             authority_reference=self.new_reference.data, forenames=self.new_forenames.data,
             surname=self.new_surname.data, date_of_birth=self.new_date_of_birth.data, sex=self.new_sex.data,
@@ -188,8 +252,6 @@ class IssueBadgeForm(BadgeChecksForm):
                                     normalise_postcode(self.new_postcode.data), from_on=dt.date.today()),))
 
     def holder_choice(self):
-        from licensing.licences.services import ExistingHolder
-
         return ExistingHolder(self.holder_reference.data) if self.holder.data == HOLDER_EXISTING \
             else self.new_holder()
 
@@ -223,10 +285,18 @@ class BadgeListFilterForm(FlaskForm):
 
     list = SelectField("List", widget=GovSelect(), validators=[Optional()], validate_choice=True,
                        choices=[SelectChoice(k, v) for k, v in LIST_KINDS.items()], default="expiring")
-    operator = SelectField("Operator", widget=GovSelect(), validators=[Optional()], validate_choice=True, default="")
-    days = IntegerField("Expiring within (days)", widget=GovTextInput(), default=60,
-                        validators=[Optional(), NumberRange(min=1, max=730,
-                                                            message="Days must be a whole number from 1 to 730")])
+    operator = SelectField(
+        "Operator", widget=GovSelect(), validators=[Optional()], validate_choice=True, default=""
+    )
+    days = IntegerField(
+        "Expiring within (days)",
+        widget=GovTextInput(),
+        default=60,
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=730, message="Days must be a whole number from 1 to 730"),
+        ],
+    )
     submit = SubmitField("Show", widget=GovSubmitInput())
 
 

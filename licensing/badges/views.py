@@ -5,13 +5,9 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from licensing.audit import record as audit
-from licensing.auth.models import Role
-from licensing.auth.permissions import roles_required
-from licensing.db import db
-from licensing.errors import RuleViolation
-from licensing.extensions import account_key, limiter
-from licensing.licences import services
-from licensing.licences.forms import (
+from licensing.auth.permissions import BADGE_CHECKERS, BADGE_ISSUERS, roles_required
+from licensing.badges import services
+from licensing.badges.forms import (
     LIST_KINDS,
     BadgeCheckForm,
     BadgeListFilterForm,
@@ -20,13 +16,13 @@ from licensing.licences.forms import (
     RenewBadgeForm,
     checks_form_data,
 )
+from licensing.db import db
+from licensing.errors import RuleViolation
+from licensing.extensions import account_key, limiter
 from licensing.licences.models import BadgeType
 
+# Named "licences", as before badges had their own area, so URLs, endpoint names and templates stay stable.
 bp = Blueprint("licences", __name__)
-
-# Anyone who might be asked "is this badge good?" may check one; only the county team issues or changes badges.
-BADGE_CHECKERS = (Role.TRANSPORT_OFFICER, Role.LICENSING_OFFICER, Role.POLICE_SPOC)
-BADGE_ISSUERS = (Role.TRANSPORT_OFFICER,)
 
 # (endpoint, menu text, roles that see it) for the service navigation.
 NAV_ITEMS: list = [
@@ -64,8 +60,11 @@ def issue_badge():
                 register_considered=form.register_considered.data, actor=current_user, today=dt.date.today())
         except RuleViolation as error:
             db.session.rollback()
-            flags = _show_rule_error(form, error, default_field="holder_reference" if form.holder.data == "existing"
-                                     else "new_reference")
+            flags = _show_rule_error(
+                form,
+                error,
+                default_field="holder_reference" if form.holder.data == "existing" else "new_reference",
+            )
         else:
             db.session.commit()
             flash(f"Badge {badge.number} issued to {badge.person.full_name}, valid until "
@@ -89,8 +88,13 @@ def badge(badge_id: int):
     badge = _load_own_badge(badge_id)
     history = services.view_badge(badge, current_user)
     db.session.commit()
-    return render_template("licences/badge.html", badge=badge, history=history,
-                           status=services.effective_status(badge, dt.date.today()), title=f"Badge {badge.number}")
+    return render_template(
+        "licences/badge.html",
+        badge=badge,
+        history=history,
+        status=services.effective_status(badge, dt.date.today()),
+        title=f"Badge {badge.number}",
+    )
 
 
 @bp.route("/badges/<int:badge_id>/renew", methods=["GET", "POST"])
@@ -152,12 +156,22 @@ def badge_lists():
     audit(current_user, "badges.listed", details={"list": kind, "operator": operator,
                                                   "badges": [badge.id for badge in page.items]})
     db.session.commit()
-    return render_template("licences/lists.html", form=form, page=page, kind=kind, days=days, operator=operator,
-                           kinds=LIST_KINDS, today=dt.date.today(), title=LIST_KINDS[kind]), 400 if form.errors else 200
+    return render_template(
+        "licences/lists.html",
+        form=form,
+        page=page,
+        kind=kind,
+        days=days,
+        operator=operator,
+        kinds=LIST_KINDS,
+        today=dt.date.today(),
+        title=LIST_KINDS[kind],
+    ), 400 if form.errors else 200
 
 
 def _show_rule_error(form, error: RuleViolation, *, default_field: str) -> list:
-    """Put a rule break next to the fields it concerns; returns the register's flags when that was the reason."""
+    """Put a rule break next to the fields it concerns; returns the register's flags when that was the
+    reason."""
     if isinstance(error, services.ChecksIncomplete):
         for name, message in error.problems:
             field = getattr(form, name)

@@ -1,0 +1,22 @@
+"""Indexes the oversight reports need on other areas' tables, so each figure is an index range scan by date.
+
+They are declared here, next to the queries that use them, rather than in each area's models."""
+
+from sqlalchemy import Index
+
+from licensing.alerts.models import Alert
+from licensing.complaints.models import Complaint
+from licensing.intelligence.models import IntelligenceItem
+from licensing.people.models import ApplicantCheck, RecordLink
+from licensing.sanctions.models import Sanction
+
+REPORT_INDEXES = (
+    Index("ix_sanctions_decided_on", Sanction.decided_on),
+    Index("ix_complaints_received_on", Complaint.received_on),
+    Index("ix_complaints_category_received_on", Complaint.category, Complaint.received_on),
+    Index("ix_alerts_created_at", Alert.created_at),
+    Index("ix_record_links_set_at", RecordLink.set_at),
+    Index("ix_record_links_state_created_at", RecordLink.state, RecordLink.created_at),
+    Index("ix_applicant_checks_checked_at", ApplicantCheck.checked_at),
+    Index("ix_intelligence_items_submitted_on", IntelligenceItem.submitted_on),
+)

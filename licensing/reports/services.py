@@ -1,0 +1,1061 @@
+"""County oversight reports: aggregate queries over the register for a period, compared with the one before.
+
+Every figure is one GROUP BY or COUNT in the database, never a loop over rows, so the reports stay fast on a
+national-size register. Figures are counts; small ones are suppressed by `suppression` before anyone sees
+them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import DateTime, Integer, and_, case, distinct, exists, func, literal, or_, select, text
+from sqlalchemy.orm import aliased
+
+from licensing.alerts.models import Alert, AlertKind
+from licensing.audit import record as audit
+from licensing.auth.models import Role, User
+from licensing.authorities.models import Authority, AuthorityKind
+from licensing.complaints.models import Complaint, ComplaintCategory
+from licensing.db import db
+from licensing.errors import RuleViolation
+from licensing.intelligence.models import IntelligenceItem, IntelligenceStatus
+from licensing.licences.models import Badge, BadgeStatus, BadgeType, DbsCertificate, Licence, LicenceStatus
+from licensing.licences.rules import add_months
+from licensing.badges.services import SAFEGUARDING_VALID_MONTHS, STATUS_CHECK_FRESH_MONTHS
+from licensing.people.models import Address, ApplicantCheck, LinkState, PersonRecord, RecordLink
+from licensing.reports.sql import (
+    CHECK_IDENTITIES_SQL,
+    days_before,
+    days_between,
+    postcode_district,
+    year_month,
+)
+from licensing.reports.suppression import THRESHOLD, Cell, suppress_grid
+from licensing.requests.models import InformationRequest, RequestKind
+from licensing.sanctions.models import ADVERSE_SANCTIONS, GroundsCategory, Sanction, SanctionType
+
+# An alert should be acknowledged within two days of being raised (the county's service standard; the same
+# 48 hours licensees have to self-report an arrest or charge).
+ALERT_TARGET_DAYS = 2
+PATTERN_WINDOW_DAYS = 730  # 24 months, as the register's complaint-pattern flag
+SERIOUS_COMPLAINTS = (ComplaintCategory.SEXUAL_HARASSMENT, ComplaintCategory.SAFEGUARDING)
+REPORT_ROLES = (Role.LICENSING_MANAGER, Role.SAFEGUARDING_LEAD, Role.ADMINISTRATOR, Role.AUDITOR)
+COUNTYWIDE_ROLES = (Role.SAFEGUARDING_LEAD, Role.ADMINISTRATOR, Role.AUDITOR)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A run of whole days, start and end included."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        """The period of the same length just before this one."""
+        end = self.start - dt.timedelta(days=1)
+        return Period(end - dt.timedelta(days=self.days - 1), end)
+
+    @property
+    def after_end(self) -> dt.datetime:
+        return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min)
+
+    @property
+    def at_start(self) -> dt.datetime:
+        return dt.datetime.combine(self.start, dt.time.min)
+
+    def label(self) -> str:
+        return f"{self.start:%d %b %Y} to {self.end:%d %b %Y}"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """One authority's figures, or the whole county when authority_id is None."""
+
+    authority_id: int | None
+    name: str
+
+    @property
+    def countywide(self) -> bool:
+        return self.authority_id is None
+
+
+@dataclass
+class Table:
+    """Counts by row and column; totals are added here so suppression can protect the cells behind them."""
+
+    key: str
+    title: str
+    row_header: str
+    columns: list[str]
+    rows: list[tuple[str, list[int]]]
+    total_row: bool = False
+    total_column: bool = False
+    chart: str = ""  # "bars" | "line" | "map" | ""
+    note: str = ""
+    link: tuple[str, dict] | None = None  # the list behind the figures, shown only to users who may open it
+    measures: list[tuple[str, str, str]] = field(
+        default_factory=list
+    )  # (label, this period, previous period)
+
+    def grid(self) -> tuple[list[str], list[str], list[list[int]]]:
+        """Row labels, column labels and the counts with their totals."""
+        labels = [label for label, _ in self.rows]
+        columns = list(self.columns)
+        grid = [list(values) for _, values in self.rows]
+        if self.total_column:
+            columns.append("Total")
+            grid = [row + [sum(row)] for row in grid]
+        if self.total_row and grid:
+            labels.append("Total")
+            grid.append([sum(column) for column in zip(*grid, strict=True)])
+        return labels, columns, grid
+
+    def suppressed(self) -> SuppressedTable:
+        labels, columns, grid = self.grid()
+        cells = suppress_grid(grid, total_row=self.total_row, total_column=self.total_column) if grid else []
+        return SuppressedTable(self, labels, columns, cells)
+
+
+@dataclass
+class SuppressedTable:
+    table: Table
+    row_labels: list[str]
+    columns: list[str]
+    cells: list[list[Cell]]
+
+    def rows(self) -> list[tuple[str, list[Cell]]]:
+        return list(zip(self.row_labels, self.cells, strict=True))
+
+    def as_rows(self) -> list[list[str]]:
+        """Plain text rows for export: suppressed cells carry their words, never their values."""
+        return [
+            [label, *[cell.text if cell.hidden else cell.value for cell in cells]]
+            for label, cells in self.rows()
+        ]
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    tables: list[Table]
+
+
+# -- Who sees what -------------------------------------------------------------------------------------------
+
+
+def scopes_for(user: User) -> list[Scope]:
+    """The scopes a user may report on: a licensing manager their own authority; the county lead,
+    administrators
+    and auditors the county and every licensing authority and the county team."""
+    if user.role is Role.LICENSING_MANAGER:
+        return [Scope(user.authority_id, user.authority.name)]
+    if user.role not in COUNTYWIDE_ROLES:
+        return []
+    authorities = db.session.scalars(
+        select(Authority).where(Authority.kind != AuthorityKind.POLICE).order_by(Authority.name)
+    ).all()
+    return [Scope(None, "The county (all authorities)")] + [Scope(a.id, a.name) for a in authorities]
+
+
+def default_period(today: dt.date) -> Period:
+    """The last full 3 months: three calendar months ending yesterday."""
+    end = today - dt.timedelta(days=1)
+    return Period(add_months(end, -3) + dt.timedelta(days=1), end)
+
+
+# -- Shared query pieces -------------------------------------------------------------------------------------
+
+
+def _count(query) -> int:
+    return db.session.scalar(query) or 0
+
+
+def _in_period(column, period: Period, *, datetimes: bool = False):
+    if datetimes:
+        return and_(column >= period.at_start, column < period.after_end)
+    return column.between(period.start, period.end)
+
+
+def _scoped(column, scope: Scope):
+    return literal(True) if scope.countywide else column == scope.authority_id
+
+
+def _grouped(query) -> dict:
+    return {key: count for key, count in db.session.execute(query).all()}
+
+
+def _grouped_pairs(query) -> dict:
+    return {(first, second): count for first, second, count in db.session.execute(query).all()}
+
+
+def _mean_days(values_query) -> str:
+    """The mean number of days, or withheld when fewer than `threshold` cases would make it identifying."""
+    total, n = db.session.execute(
+        select(func.sum(values_query.c.days), func.count(values_query.c.days))
+    ).one()
+    return _mean_text(float(total or 0), n)
+
+
+def _periods(period: Period) -> tuple[Period, Period]:
+    return period, period.previous()
+
+
+# -- 1. Applicant checks -------------------------------------------------------------------------------------
+
+
+def _check_identities():
+    dialect = db.session.get_bind().dialect.name
+    return (
+        text(CHECK_IDENTITIES_SQL[dialect])
+        .columns(check_id=Integer, authority_id=Integer, checked_at=DateTime, identity_id=Integer)
+        .subquery("found")
+    )
+
+
+def _found_elsewhere(found, kind: str):
+    """Whether the identity a check found had, by the day of the check, a decision, a pattern of serious
+    complaints or police information recorded by someone other than the checking authority."""
+    record = aliased(PersonRecord)
+    if kind == "decision":
+        return exists(
+            select(Sanction.id)
+            .join(record, Sanction.person_record_id == record.id)
+            .where(
+                record.identity_id == found.c.identity_id,
+                Sanction.authority_id != found.c.authority_id,
+                Sanction.sanction_type.in_(ADVERSE_SANCTIONS),
+                Sanction.decided_on <= func.date(found.c.checked_at),
+            )
+        )
+    if kind == "complaint_pattern":
+        serious = (
+            select(func.count(Complaint.id))
+            .join(record, Complaint.person_record_id == record.id)
+            .where(
+                record.identity_id == found.c.identity_id,
+                Complaint.authority_id != found.c.authority_id,
+                Complaint.category.in_(SERIOUS_COMPLAINTS),
+                Complaint.received_on <= func.date(found.c.checked_at),
+                Complaint.received_on >= days_before(found.c.checked_at, PATTERN_WINDOW_DAYS),
+            )
+            .scalar_subquery()
+        )
+        return serious >= 2
+    return exists(
+        select(IntelligenceItem.id)
+        .join(record, IntelligenceItem.person_record_id == record.id)
+        .where(
+            record.identity_id == found.c.identity_id,
+            IntelligenceItem.status != IntelligenceStatus.WITHDRAWN,
+            IntelligenceItem.submitted_on <= func.date(found.c.checked_at),
+        )
+    )
+
+
+def applicant_checks(scope: Scope, period: Period) -> Table:
+    """Checks before a grant or renewal, and how many found something recorded elsewhere, by kind."""
+    kinds = [
+        ("decision", "Found a refusal, suspension or revocation elsewhere"),
+        ("complaint_pattern", "Found a pattern of sexual or safeguarding complaints elsewhere"),
+        ("police", "Found police information"),
+    ]
+    rows = [
+        (
+            "Applicants checked",
+            [
+                _count(
+                    select(func.count(ApplicantCheck.id)).where(
+                        _in_period(ApplicantCheck.checked_at, p, datetimes=True),
+                        _scoped(ApplicantCheck.authority_id, scope),
+                    )
+                )
+                for p in _periods(period)
+            ],
+        )
+    ]
+    found = _check_identities()
+    for kind, label in kinds:
+        rows.append(
+            (
+                label,
+                [
+                    _count(
+                        select(func.count(distinct(found.c.check_id))).where(
+                            _in_period(found.c.checked_at, p, datetimes=True),
+                            _scoped(found.c.authority_id, scope),
+                            _found_elsewhere(found, kind),
+                        )
+                    )
+                    for p in _periods(period)
+                ],
+            )
+        )
+    return Table(
+        "applicant_checks",
+        "Applicant checks before a grant or renewal",
+        "Checks",
+        ["This period", "Previous period"],
+        rows,
+        chart="bars",
+        note="A check can find more than one kind of record, so the rows do not add up.",
+        link=("audit.events", {"action": "applicant.checked"}),
+    )
+
+
+# -- 2. Decisions --------------------------------------------------------------------------------------------
+
+
+def _by_enum(model_column, members, where_for) -> list[tuple[str, list[int]]]:
+    counts = [
+        _grouped(select(model_column, func.count()).where(*where_for(p)).group_by(model_column))
+        for p in where_for.periods
+    ]
+    return [(member.label, [c.get(member, 0) for c in counts]) for member in members]
+
+
+class _Where:
+    """The filter for one period, remembering both periods."""
+
+    def __init__(self, period: Period, build):
+        self.periods = _periods(period)
+        self._build = build
+
+    def __call__(self, period: Period):
+        return self._build(period)
+
+
+def decisions(scope: Scope, period: Period) -> list[Table]:
+    """Decisions by type and by grounds, and the time from the latest complaint to the decision."""
+    where = _Where(
+        period, lambda p: (_in_period(Sanction.decided_on, p), _scoped(Sanction.authority_id, scope))
+    )
+    by_type = Table(
+        "decisions_by_type",
+        "Decisions by type",
+        "Decision",
+        ["This period", "Previous period"],
+        _by_enum(Sanction.sanction_type, list(SanctionType), where),
+        total_row=True,
+        chart="bars",
+    )
+    adverse = _Where(period, lambda p: (*where(p), Sanction.sanction_type.in_(ADVERSE_SANCTIONS)))
+    by_grounds = Table(
+        "decisions_by_grounds",
+        "Refusals, suspensions and revocations by grounds",
+        "Grounds",
+        ["This period", "Previous period"],
+        _by_enum(Sanction.grounds, list(GroundsCategory), adverse),
+        total_row=True,
+        chart="bars",
+    )
+    buckets = [
+        ("Within 30 days", 0, 30),
+        ("31 to 90 days", 31, 90),
+        ("91 to 180 days", 91, 180),
+        ("More than 180 days", 181, PATTERN_WINDOW_DAYS + 1),
+    ]
+    waits = [_complaint_to_decision(scope, p, buckets) for p in _periods(period)]
+    by_grounds.measures = [
+        (
+            "Time from the latest complaint to the decision (mean)",
+            *[_mean_text(total, n) for _, total, n in waits],
+        )
+    ]
+    timing = Table(
+        "complaint_to_decision",
+        "Time from the latest complaint to the decision",
+        "Time taken",
+        ["This period", "Previous period"],
+        [(label, [counts.get(label, 0) for counts, _, _ in waits]) for label, _, _ in buckets],
+        total_row=True,
+        chart="bars",
+        note="Decisions with a complaint about the same person in the 24 months before; "
+        "the clock starts at the latest such complaint.",
+    )
+    return [by_type, by_grounds, timing]
+
+
+def _complaint_to_decision(scope: Scope, period: Period, buckets) -> tuple[dict[str, int], float, int]:
+    """Per decision in the period, the days since the latest complaint about the same person in the 24 months
+    before, counted by bucket in one query; with the sum and number of such decisions for the mean."""
+    decided_record, complained_record = aliased(PersonRecord), aliased(PersonRecord)
+    latest = (
+        select(func.max(Complaint.received_on))
+        .join(complained_record, Complaint.person_record_id == complained_record.id)
+        .where(
+            complained_record.identity_id == decided_record.identity_id,
+            Complaint.received_on <= Sanction.decided_on,
+            Complaint.received_on >= days_before(Sanction.decided_on, PATTERN_WINDOW_DAYS),
+        )
+        .scalar_subquery()
+    )
+    inner = (
+        select(Sanction.decided_on.label("decided_on"), latest.label("latest"))
+        .join(decided_record, Sanction.person_record_id == decided_record.id)
+        .where(_in_period(Sanction.decided_on, period), _scoped(Sanction.authority_id, scope))
+        .subquery()
+    )
+    waits = (
+        select(days_between(inner.c.decided_on, inner.c.latest).label("days"))
+        .where(inner.c.latest.is_not(None))
+        .subquery()
+    )
+    bucket = case(*[(waits.c.days.between(low, high), label) for label, low, high in buckets], else_="")
+    counts, total, n = {}, 0.0, 0
+    for label, count, days in db.session.execute(
+        select(bucket, func.count(), func.sum(waits.c.days)).group_by(bucket)
+    ).all():
+        counts[label] = count
+        total, n = total + float(days or 0), n + count
+    return counts, total, n
+
+
+def _mean_text(total: float, n: int) -> str:
+    """A mean in days, withheld when fewer than 5 cases would make it identifying."""
+    if not n:
+        return "none"
+    if n < THRESHOLD:
+        return "withheld (fewer than 5 cases)"
+    return f"{total / n:.1f} days"
+
+
+# -- 3. Complaints -------------------------------------------------------------------------------------------
+
+
+def complaints(scope: Scope, period: Period) -> list[Table]:
+    """Complaints by category and outcome, cross-authority patterns, and where the licensees live."""
+    where = _Where(
+        period, lambda p: (_in_period(Complaint.received_on, p), _scoped(Complaint.authority_id, scope))
+    )
+    by_category = Table(
+        "complaints_by_category",
+        "Complaints by category",
+        "Category",
+        ["This period", "Previous period"],
+        _by_enum(Complaint.category, list(ComplaintCategory), where),
+        total_row=True,
+        chart="bars",
+    )
+    outcome = case(
+        (Complaint.substantiated.is_(True), "substantiated"),
+        (Complaint.substantiated.is_(False), "not_substantiated"),
+        else_="open",
+    )
+    counts = [
+        _grouped(select(outcome, func.count()).where(*where(p)).group_by(outcome)) for p in where.periods
+    ]
+    by_outcome = Table(
+        "complaints_by_outcome",
+        "Complaints by outcome",
+        "Outcome",
+        ["This period", "Previous period"],
+        [
+            (label, [c.get(key, 0) for c in counts])
+            for key, label in (
+                ("substantiated", "Substantiated"),
+                ("not_substantiated", "Not substantiated"),
+                ("open", "Not yet decided"),
+            )
+        ],
+        total_row=True,
+    )
+    patterns = Table(
+        "cross_authority_patterns",
+        "Cross-authority complaint patterns",
+        "Pattern",
+        ["This period", "Previous period"],
+        [
+            (
+                "People with sexual or safeguarding complaints to 2 or more authorities in 24 months",
+                [_cross_authority_patterns(scope, p) for p in _periods(period)],
+            )
+        ],
+        note="Counted when at least one of the complaints arrived in the period.",
+    )
+    return [by_category, by_outcome, patterns, hot_spots(scope, period)]
+
+
+def _cross_authority_patterns(scope: Scope, period: Period) -> int:
+    window_start = period.end - dt.timedelta(days=PATTERN_WINDOW_DAYS)
+    per_identity = (
+        select(PersonRecord.identity_id)
+        .join(Complaint, Complaint.person_record_id == PersonRecord.id)
+        .where(
+            Complaint.category.in_(SERIOUS_COMPLAINTS),
+            Complaint.received_on.between(window_start, period.end),
+        )
+        .group_by(PersonRecord.identity_id)
+        .having(
+            func.count(Complaint.id) >= 2,
+            func.count(distinct(Complaint.authority_id)) >= 2,
+            func.max(Complaint.received_on) >= period.start,
+        )
+    )
+    if not scope.countywide:
+        per_identity = per_identity.having(
+            func.sum(case((Complaint.authority_id == scope.authority_id, 1), else_=0)) > 0
+        )
+    return _count(select(func.count()).select_from(per_identity.subquery()))
+
+
+def hot_spots(scope: Scope, period: Period) -> Table:
+    """Complaints by the postcode district of the licensee's current address (complaints carry no
+    postcode)."""
+    current_postcode = (
+        select(Address.postcode)
+        .where(Address.person_record_id == Complaint.person_record_id)
+        .order_by(Address.from_on.desc().nulls_last(), Address.id.desc())
+        .limit(1)
+        .correlate(Complaint)
+        .scalar_subquery()
+    )
+    counts = []
+    for p in _periods(period):
+        inner = (
+            select(current_postcode.label("postcode"))
+            .where(_in_period(Complaint.received_on, p), _scoped(Complaint.authority_id, scope))
+            .subquery()
+        )
+        district = func.coalesce(postcode_district(inner.c.postcode), "")
+        counts.append(_grouped(select(district, func.count()).group_by(district)))
+    districts = sorted({d for c in counts for d in c}, key=_district_order)
+    return Table(
+        "complaint_hot_spots",
+        "Complaint hot spots by postcode district",
+        "Postcode district",
+        ["This period", "Previous period"],
+        [(d or "No address", [c.get(d, 0) for c in counts]) for d in districts],
+        total_row=True,
+        chart="map",
+        note="By the postcode district of the licensee's current address.",
+    )
+
+
+def _district_order(district: str) -> tuple[str, int, str]:
+    letters = "".join(ch for ch in district if ch.isalpha())[:2]
+    digits = "".join(ch for ch in district[len(letters) :] if ch.isdigit())
+    return (letters or "~", int(digits) if digits else 0, district)
+
+
+# -- 4. Police items and 5. alerts ---------------------------------------------------------------------------
+
+
+def _acted_on():
+    record = aliased(PersonRecord)
+    return exists(
+        select(Sanction.id)
+        .join(record, Sanction.person_record_id == record.id)
+        .where(
+            record.identity_id == Alert.identity_id,
+            Sanction.authority_id == Alert.authority_id,
+            Sanction.decided_on >= func.date(Alert.created_at),
+        )
+    )
+
+
+def police_items(scope: Scope, period: Period) -> Table:
+    """Police information: items recorded, alerts it raised, how many were acknowledged and acted on."""
+    police = _Where(
+        period,
+        lambda p: (
+            Alert.kind == AlertKind.POLICE_INFORMATION,
+            _in_period(Alert.created_at, p, datetimes=True),
+            _scoped(Alert.authority_id, scope),
+        ),
+    )
+    rows = []
+    if scope.countywide:
+        rows.append(
+            (
+                "Police items recorded",
+                [
+                    _count(
+                        select(func.count(IntelligenceItem.id)).where(
+                            _in_period(IntelligenceItem.submitted_on, p)
+                        )
+                    )
+                    for p in police.periods
+                ],
+            )
+        )
+    rows += [
+        (
+            "Alerts received about police items",
+            [_count(select(func.count(Alert.id)).where(*police(p))) for p in police.periods],
+        ),
+        (
+            "Acknowledged",
+            [
+                _count(select(func.count(Alert.id)).where(*police(p), Alert.acknowledged_at.is_not(None)))
+                for p in police.periods
+            ],
+        ),
+        (
+            "Acted on (a decision recorded since)",
+            [_count(select(func.count(Alert.id)).where(*police(p), _acted_on())) for p in police.periods],
+        ),
+    ]
+    table = Table(
+        "police_items",
+        "Police information received, acknowledged and acted on",
+        "Police items",
+        ["This period", "Previous period"],
+        rows,
+        chart="bars",
+        note="Acted on: the receiving authority recorded a decision about the person on or after the alert.",
+        link=("alerts.inbox", {}),
+    )
+    table.measures = [
+        (
+            "Time to acknowledge (mean)",
+            *[
+                _mean_days(
+                    select(days_between(Alert.acknowledged_at, Alert.created_at).label("days"))
+                    .where(*police(p), Alert.acknowledged_at.is_not(None))
+                    .subquery()
+                )
+                for p in police.periods
+            ],
+        )
+    ]
+    return table
+
+
+def alerts_within_target(scope: Scope, period: Period, *, today: dt.date) -> Table:
+    """Alerts raised in the period by kind: acknowledged within the target, late, or not yet acknowledged."""
+    waited = days_between(Alert.acknowledged_at, Alert.created_at)
+    state = case(
+        (Alert.acknowledged_at.is_(None), "open"), (waited <= ALERT_TARGET_DAYS, "on_time"), else_="late"
+    )
+    counts = _grouped_pairs(
+        select(Alert.kind, state, func.count())
+        .where(_in_period(Alert.created_at, period, datetimes=True), _scoped(Alert.authority_id, scope))
+        .group_by(Alert.kind, state)
+    )
+    rows = [
+        (kind.label, [counts.get((kind, s), 0) for s in ("on_time", "late", "open")]) for kind in AlertKind
+    ]
+    return Table(
+        "alerts_within_target",
+        f"Alerts acknowledged within {ALERT_TARGET_DAYS} days",
+        "Alert",
+        [f"Within {ALERT_TARGET_DAYS} days", "Later", "Not acknowledged"],
+        rows,
+        total_row=True,
+        total_column=True,
+        chart="bars",
+        link=("alerts.inbox", {}),
+        note="Alerts raised in this period only.",
+    )
+
+
+# -- 6. Requests between authorities -------------------------------------------------------------------------
+
+
+def requests_answered(scope: Scope, period: Period, *, today: dt.date) -> Table:
+    """Information requests (20 working days) and out-of-area referrals (10) sent in the period, by whether
+    the
+    receiving authority answered by the due date."""
+    as_of = min(today, period.end)
+    state = case(
+        (
+            and_(
+                InformationRequest.replied_on.is_not(None),
+                InformationRequest.replied_on <= InformationRequest.due_on,
+            ),
+            "on_time",
+        ),
+        (InformationRequest.replied_on.is_not(None), "late"),
+        (InformationRequest.due_on < as_of, "overdue"),
+        else_="open",
+    )
+    counts = _grouped_pairs(
+        select(InformationRequest.kind, state, func.count())
+        .where(
+            _in_period(InformationRequest.sent_on, period), _scoped(InformationRequest.to_authority_id, scope)
+        )
+        .group_by(InformationRequest.kind, state)
+    )
+    rows = [
+        (
+            f"{kind.label} ({kind.working_days} working days)",
+            [counts.get((kind, s), 0) for s in ("on_time", "late", "overdue", "open")],
+        )
+        for kind in RequestKind
+    ]
+    return Table(
+        "requests_answered",
+        "Requests answered within their working days",
+        "Request",
+        ["Answered in time", "Answered late", "Unanswered, overdue", "Unanswered, not yet due"],
+        rows,
+        total_row=True,
+        total_column=True,
+        chart="bars",
+        link=("requests.index", {}),
+        note="Requests sent in this period, counted for the authority that must answer.",
+    )
+
+
+# -- 7. DBS and 8. training ----------------------------------------------------------------------------------
+
+
+def _valid_badge_on(day: dt.date):
+    return and_(
+        Badge.issued_on <= day,
+        Badge.expires_on >= day,
+        Badge.status.in_((BadgeStatus.VALID, BadgeStatus.SUSPENDED)),
+    )
+
+
+def _current_licence_on(day: dt.date):
+    return and_(
+        Licence.issued_on <= day,
+        or_(Licence.expires_on.is_(None), Licence.expires_on >= day),
+        Licence.status.in_((LicenceStatus.GRANTED, LicenceStatus.SUSPENDED)),
+    )
+
+
+def dbs_checks(scope: Scope, period: Period) -> Table:
+    """At the end of each period, the DBS certificates behind badges valid then: Update Service status checks
+    made within 6 months, overdue, or not on the Update Service."""
+    columns = []
+    for p in _periods(period):
+        day = p.end
+        base = func.coalesce(DbsCertificate.last_status_check_on, DbsCertificate.issued_on)
+        state = case(
+            (DbsCertificate.update_service_subscribed.is_(False), "not_subscribed"),
+            (base > day, "later"),
+            (base > add_months(day, -STATUS_CHECK_FRESH_MONTHS), "on_time"),
+            else_="overdue",
+        )
+        columns.append(
+            _grouped(
+                select(state, func.count(Badge.id))
+                .join(DbsCertificate, DbsCertificate.id == Badge.dbs_certificate_id)
+                .where(_valid_badge_on(day), _scoped(Badge.authority_id, scope))
+                .group_by(state)
+            )
+        )
+    rows = [
+        (label, [c.get(key, 0) for c in columns])
+        for key, label in (
+            ("on_time", "Status check within 6 months"),
+            ("overdue", "Status check overdue"),
+            ("not_subscribed", "Not on the Update Service"),
+            ("later", "Checked since (earlier check not kept)"),
+        )
+    ]
+    return Table(
+        "dbs_checks",
+        "DBS Update Service checks on time (badge holders)",
+        "Badges",
+        ["End of this period", "End of previous period"],
+        rows,
+        total_row=True,
+        chart="bars",
+        note="Badges valid at the end of each period, by their DBS certificate. Licences do not yet name "
+        "the certificate they rest on, so licensed drivers are not counted here. Only the latest "
+        "status check is kept, so a certificate checked after a period's end is shown apart.",
+    )
+
+
+def training_coverage(scope: Scope, period: Period) -> Table:
+    """Valid badges at the period's end whose holder has safeguarding training from the last 3 years."""
+    day = period.end
+    trained_since = add_months(day, -SAFEGUARDING_VALID_MONTHS)
+    state = case(
+        (Badge.safeguarding_training_on.is_(None), "none"),
+        (Badge.safeguarding_training_on.between(trained_since, day), "current"),
+        (Badge.safeguarding_training_on > day, "current"),
+        else_="lapsed",
+    )
+    counts = _grouped_pairs(
+        select(Badge.badge_type, state, func.count())
+        .where(_valid_badge_on(day), _scoped(Badge.authority_id, scope))
+        .group_by(Badge.badge_type, state)
+    )
+    rows = [
+        (f"{kind.label} badges", [counts.get((kind, s), 0) for s in ("current", "lapsed", "none")])
+        for kind in BadgeType
+    ]
+    return Table(
+        "training_coverage",
+        "Safeguarding training coverage (badge holders)",
+        "Badge holders",
+        ["Trained in the last 3 years", "Training out of date", "No training recorded"],
+        rows,
+        total_row=True,
+        total_column=True,
+        chart="bars",
+        link=("licences.badge_lists", {}),
+        note="At the end of the period. The register records training for badge holders only; licensed "
+        "drivers' training is not yet recorded.",
+    )
+
+
+# -- 9. Identity matching ------------------------------------------------------------------------------------
+
+
+def _links_in_scope(scope: Scope):
+    if scope.countywide:
+        return literal(True)
+
+    def held_here(column):
+        return exists(
+            select(PersonRecord.id).where(
+                PersonRecord.id == column, PersonRecord.authority_id == scope.authority_id
+            )
+        )
+
+    return or_(held_here(RecordLink.record_a_id), held_here(RecordLink.record_b_id))
+
+
+def matching_health(scope: Scope, period: Period, *, today: dt.date) -> list[Table]:
+    """Links made, confirmed and rejected in the period; the review queue now; records with an identifier."""
+    counts = [
+        _grouped(
+            select(RecordLink.state, func.count())
+            .where(_in_period(RecordLink.set_at, p, datetimes=True), _links_in_scope(scope))
+            .group_by(RecordLink.state)
+        )
+        for p in _periods(period)
+    ]
+    decisions_table = Table(
+        "matching_decisions",
+        "Identity links",
+        "Links",
+        ["This period", "Previous period"],
+        [
+            ("Linked automatically", [c.get(LinkState.AUTOMATIC, 0) for c in counts]),
+            ("Confirmed by a person", [c.get(LinkState.CONFIRMED, 0) for c in counts]),
+            ("Rejected by a person", [c.get(LinkState.REJECTED, 0) for c in counts]),
+            ("Unlinked", [c.get(LinkState.UNLINKED, 0) for c in counts]),
+        ],
+        chart="bars",
+        note="By the date each link was last decided.",
+        link=("people.review_queue", {}),
+    )
+    age = days_between(literal(dt.datetime.combine(today, dt.time.min)), RecordLink.created_at)
+    bucket = case((age < 7, "week"), (age <= 30, "month"), else_="older")
+    queue = _grouped(
+        select(bucket, func.count())
+        .where(RecordLink.state == LinkState.PENDING, _links_in_scope(scope))
+        .group_by(bucket)
+    )
+    queue_table = Table(
+        "review_queue",
+        "Review queue today, by age",
+        "Waiting for review",
+        ["Pairs"],
+        [
+            ("Less than a week", [queue.get("week", 0)]),
+            ("1 week to 30 days", [queue.get("month", 0)]),
+            ("More than 30 days", [queue.get("older", 0)]),
+        ],
+        total_row=True,
+        link=("people.review_queue", {}),
+    )
+    oldest = db.session.scalar(
+        select(func.min(RecordLink.created_at)).where(
+            RecordLink.state == LinkState.PENDING, _links_in_scope(scope)
+        )
+    )
+    queue_table.measures = [
+        ("Oldest pair waiting", f"{max((today - oldest.date()).days, 0)} days" if oldest else "none", "")
+    ]
+    # Two index-only counts: all records per authority, and those with neither identifier (few, and found
+    # through the identifier indexes), so no pass over every row's columns is needed.
+    totals = _grouped(
+        select(PersonRecord.authority_id, func.count())
+        .where(_scoped(PersonRecord.authority_id, scope))
+        .group_by(PersonRecord.authority_id)
+    )
+    without = _grouped(
+        select(PersonRecord.authority_id, func.count())
+        .where(
+            _scoped(PersonRecord.authority_id, scope),
+            PersonRecord.driving_licence_number == "",
+            PersonRecord.national_insurance == "",
+        )
+        .group_by(PersonRecord.authority_id)
+    )
+    names = dict(
+        db.session.execute(select(Authority.id, Authority.name).where(Authority.id.in_(list(totals)))).all()
+    )
+    per_authority = sorted((names[a], total, total - without.get(a, 0)) for a, total in totals.items())
+    identifiers = Table(
+        "comparable_identifiers",
+        "Records with a comparable identifier",
+        "Authority",
+        ["With a driving licence or NI number", "Without"],
+        [(name, [int(with_id), int(total) - int(with_id)]) for name, total, with_id in per_authority],
+        total_row=True,
+        total_column=True,
+        chart="bars",
+        note="A driving licence or National Insurance number lets the engine link records with "
+        "confidence; names and dates of birth alone are weak evidence.",
+    )
+    identifiers.measures = [
+        (
+            f"Share with an identifier: {name}",
+            f"{100 * int(with_id) / int(total):.1f}%" if total >= THRESHOLD else "withheld",
+            "",
+        )
+        for name, total, with_id in per_authority
+    ]
+    return [decisions_table, queue_table, identifiers]
+
+
+# -- Trends and comparisons by authority ---------------------------------------------------------------------
+
+
+def monthly_trend(scope: Scope, period: Period) -> Table:
+    """Decisions and complaints per month over the 12 months to the period's end."""
+    start = add_months(period.end, -12) + dt.timedelta(days=1)
+    window = Period(start, period.end)
+    decided = _grouped(
+        select(year_month(Sanction.decided_on), func.count())
+        .where(
+            _in_period(Sanction.decided_on, window),
+            _scoped(Sanction.authority_id, scope),
+            Sanction.sanction_type.in_(ADVERSE_SANCTIONS),
+        )
+        .group_by(year_month(Sanction.decided_on))
+    )
+    received = _grouped(
+        select(year_month(Complaint.received_on), func.count())
+        .where(_in_period(Complaint.received_on, window), _scoped(Complaint.authority_id, scope))
+        .group_by(year_month(Complaint.received_on))
+    )
+    months = [add_months(dt.date(start.year, start.month, 1), i).strftime("%Y-%m") for i in range(13)]
+    months = [m for m in months if m <= period.end.strftime("%Y-%m")][-12:]
+    return Table(
+        "monthly_trend",
+        "Refusals, suspensions and revocations, and complaints, by month",
+        "Month",
+        ["Decisions", "Complaints"],
+        [(m, [decided.get(m, 0), received.get(m, 0)]) for m in months],
+        total_row=True,
+        chart="line",
+    )
+
+
+def by_authority(period: Period) -> Table:
+    """Countywide only: adverse decisions and complaints per licensing authority, this period and the last."""
+    authorities = db.session.execute(
+        select(Authority.id, Authority.name)
+        .where(Authority.kind == AuthorityKind.LICENSING)
+        .order_by(Authority.name)
+    ).all()
+    columns = []
+    for p in _periods(period):
+        columns.append(
+            _grouped(
+                select(Sanction.authority_id, func.count())
+                .where(_in_period(Sanction.decided_on, p), Sanction.sanction_type.in_(ADVERSE_SANCTIONS))
+                .group_by(Sanction.authority_id)
+            )
+        )
+    for p in _periods(period):
+        columns.append(
+            _grouped(
+                select(Complaint.authority_id, func.count())
+                .where(_in_period(Complaint.received_on, p))
+                .group_by(Complaint.authority_id)
+            )
+        )
+    return Table(
+        "by_authority",
+        "Decisions and complaints by authority",
+        "Authority",
+        [
+            "Decisions, this period",
+            "Decisions, previous period",
+            "Complaints, this period",
+            "Complaints, previous period",
+        ],
+        [(name, [c.get(authority_id, 0) for c in columns]) for authority_id, name in authorities],
+        total_row=True,
+        chart="bars",
+    )
+
+
+# -- The whole report ----------------------------------------------------------------------------------------
+
+
+def build_report(scope: Scope, period: Period, *, today: dt.date) -> list[Section]:
+    """Every report section for the scope and period, with the previous period alongside."""
+    overview = [monthly_trend(scope, period)] + ([by_authority(period)] if scope.countywide else [])
+    return [
+        Section("overview", "Trends", overview),
+        Section("checks", "Applicant checks", [applicant_checks(scope, period)]),
+        Section("decisions", "Decisions", decisions(scope, period)),
+        Section("complaints", "Complaints", complaints(scope, period)),
+        Section(
+            "police",
+            "Police information and alerts",
+            [police_items(scope, period), alerts_within_target(scope, period, today=today)],
+        ),
+        Section("requests", "Requests between authorities", [requests_answered(scope, period, today=today)]),
+        Section(
+            "dbs",
+            "DBS and safeguarding training",
+            [dbs_checks(scope, period), training_coverage(scope, period)],
+        ),
+        Section("matching", "Identity matching", matching_health(scope, period, today=today)),
+    ]
+
+
+def record_report_viewed(
+    actor: User, scope: Scope, period: Period, *, action: str = "report.viewed", details: dict | None = None
+) -> None:
+    """Audit a report view, print or export: who looked at which scope and period."""
+    audit(
+        actor,
+        action,
+        details={
+            "scope": scope.name,
+            "authority_id": scope.authority_id,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            **(details or {}),
+        },
+    )
+
+
+MAX_PERIOD_DAYS = 3 * 366
+
+
+def choose_report(
+    user: User, *, scope_value: str, start: dt.date | None, end: dt.date | None, today: dt.date
+) -> tuple[Scope, Period]:
+    """The scope and period asked for, if the user may see that scope; RuleViolation otherwise."""
+    scopes = scopes_for(user)
+    if not scopes:
+        raise RuleViolation(
+            "Reports are for licensing managers, the county safeguarding lead, administrators and auditors"
+        )
+    by_value = {scope_value_of(s): s for s in scopes}
+    scope = by_value.get(scope_value or scope_value_of(scopes[0]))
+    if scope is None:
+        raise RuleViolation("Choose an authority you may report on")
+    if start is None and end is None:
+        return scope, default_period(today)
+    if start is None or end is None:
+        raise RuleViolation("Enter both dates of the period")
+    if start > end:
+        raise RuleViolation("The period must start before it ends")
+    if (end - start).days >= MAX_PERIOD_DAYS:
+        raise RuleViolation("Choose a period of 3 years or less")
+    return scope, Period(start, end)
+
+
+def scope_value_of(scope: Scope) -> str:
+    return "county" if scope.countywide else str(scope.authority_id)

@@ -1,0 +1,76 @@
+"""Search as an officer meets it: names whose tokens share a phonetic code, blank stored dates, changed surnames,
+clan names, initials, ages, and a count of everyone who matched rather than a silent cut."""
+
+import datetime as dt
+
+import pytest
+
+from licensing.auth.models import Role
+from tests.factories import make_person
+
+REASON = {"reason": "Application CDC/2026/0101"}
+
+
+def _results(client, **fields):
+    response = client.submit("/search", {**REASON, **fields})
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "forenames, surname",
+    [("John", "Jones"), ("Hassan", "Hussain"), ("Ahmed", "Ahmad"), ("Mohamed", "Mohamed"), ("Ali", "Ali")],
+)
+def test_names_whose_tokens_share_a_phonetic_code_are_found(app, login, forenames, surname):
+    with app.app_context():
+        make_person("WDC", forenames=forenames, surname=surname, date_of_birth=dt.date(1981, 7, 14))
+    officer = login(Role.LICENSING_OFFICER, "CDC")
+    assert f"{forenames} {surname}" in _results(
+        officer, forenames=forenames, surname=surname, date_of_birth=["14", "7", "1981"]
+    )
+    assert f"{forenames} {surname}" in _results(officer, forenames=forenames, surname=surname)
+
+
+def test_a_stored_record_with_no_date_of_birth_is_found_when_the_officer_types_one(app, login):
+    with app.app_context():
+        make_person("WDC", forenames="Kamran", surname="Sadiq", date_of_birth=None)
+    page = _results(
+        login(Role.LICENSING_OFFICER), forenames="Kamran", surname="Sadiq", date_of_birth=["2", "2", "1984"]
+    )
+    assert "Kamran Sadiq" in page
+
+
+def test_a_changed_surname_is_found_by_forenames_and_date_of_birth(app, login):
+    with app.app_context():
+        make_person("WDC", forenames="Yasmin", surname="Begum", sex="F", date_of_birth=dt.date(1982, 8, 5))
+    page = _results(
+        login(Role.LICENSING_OFFICER), forenames="Yasmin", surname="Khan", date_of_birth=["5", "8", "1982"]
+    )
+    assert "Yasmin Begum" in page
+
+
+@pytest.mark.parametrize("clan", ["Syed", "Chaudhry", "Sheikh", "Mirza"])
+def test_a_clan_name_searched_alone_finds_the_people_who_carry_it(app, login, clan):
+    with app.app_context():
+        make_person("WDC", forenames="Imran", surname=clan, date_of_birth=dt.date(1979, 1, 2))
+    assert f"Imran {clan}" in _results(login(Role.LICENSING_OFFICER), surname=clan)
+
+
+def test_an_initial_and_a_surname_find_the_person(app, login):
+    with app.app_context():
+        make_person("WDC", forenames="Mohammed", surname="Khan", date_of_birth=dt.date(1979, 1, 2))
+    assert "Mohammed Khan" in _results(login(Role.LICENSING_OFFICER), forenames="M", surname="Khan")
+
+
+def test_an_impossible_age_is_refused(app, login):
+    page = _results(login(Role.LICENSING_OFFICER), surname="Khan", approximate_age="200")
+    assert "Approximate age must be a whole number between 16 and 100" in page
+
+
+def test_more_than_a_page_of_matches_says_how_many(app, login):
+    with app.app_context():
+        for day in range(1, 31):
+            make_person("WDC", forenames="Zubair", surname="Awan", date_of_birth=dt.date(1970, 1, day))
+    page = _results(login(Role.LICENSING_OFFICER), forenames="Zubair", surname="Awan")
+    assert "30 people found" in page and "page 1 of 2" in page
+    assert page.count("Zubair Awan</a>") == 25
