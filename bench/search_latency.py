@@ -54,7 +54,7 @@ from bench.bulk_load import (  # noqa: E402
 from config import TestingConfig  # noqa: E402
 from licensing import create_app  # noqa: E402
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode  # noqa: E402
-from licensing.people.search import SearchCriteria, search_people  # noqa: E402
+from licensing.register.search import SearchCriteria, search_people  # noqa: E402
 from seed.population import generate_population  # noqa: E402
 
 KINDS = (

@@ -60,9 +60,7 @@ class Config:
     # A search's reason opens at most this many of its results; the rest ask again (bounds access_grants).
     ACCESS_GRANTS_PER_SEARCH = 50
 
-    # Flask-Limiter: shared storage (Redis) in production so every worker counts together.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_HEADERS_ENABLED = True
+    # The JSON API's own limit and token lifetime (its storage is RATELIMIT_STORAGE_URI below).
     API_RATE_LIMIT = "300 per minute"
     API_TOKEN_DAYS = 90
 
