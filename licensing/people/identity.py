@@ -71,9 +71,8 @@ def to_match_record(record: PersonRecord) -> MatchRecord:
 
 
 def to_match_records(records: Iterable[PersonRecord]) -> dict[int, MatchRecord]:
-    """to_match_record for many records at once (search and linking): their addresses and other names come
-    from two column-only
-    queries, in the relationships' order, instead of one ORM object per row (most of a search's time)."""
+    """to_match_record for many records at once (search, linking and imports): their addresses and other names
+    come from two column-only queries, in the relationships' order, instead of one ORM object per row."""
     records = list(records)
     ids = [r.id for r in records]
     addresses: dict[int, list[tuple[str, str]]] = {i: [] for i in ids}
