@@ -29,11 +29,12 @@ $(STATIC)/app.css: node_modules/.package-lock.json assets/app.scss
 
 assets: $(STATIC)/app.css
 
-# PostgreSQL 15 and Chromium come from Debian's packages; install them when missing and we are root.
+# PostgreSQL 15, Chromium and redis-server come from Debian's packages; install them when missing and we are root.
 system-deps:
 	@missing=""; \
 	test -x $(PG_BIN)/initdb || missing="$$missing postgresql-15"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	test -x /usr/bin/redis-server || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing$$missing from Debian"; \

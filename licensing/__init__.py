@@ -60,6 +60,10 @@ def create_app(config: str | type | object | None = None, **overrides) -> Flask:
         config = getattr(importlib.import_module(module_name), class_name)
     app.config.from_object(config() if isinstance(config, type) else config)
     app.config.update(overrides)
+    for key in ("SECRET_KEY", "AUDIT_HMAC_KEY"):
+        if not app.config.get(key):
+            raise RuntimeError(f"{key} is not set")
+    app.url_map.converters["int"] = security.BoundedIntegerConverter
 
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(str(REPO_ROOT / "templates")),

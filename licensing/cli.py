@@ -6,7 +6,9 @@ import importlib.util
 from flask import Flask
 
 from licensing.api.cli import api_tokens_cli
+from licensing.audit.cli import audit_cli
 from licensing.auth.cli import users_cli
+from licensing.backup.cli import backup_cli
 from licensing.exports.cli import export_register_command
 from licensing.imports.cli import import_records_command
 from licensing.matching.cli import match_file_command
@@ -16,6 +18,8 @@ from licensing.people.cli import people_cli
 def init_app(app: Flask) -> None:
     for command in (
         users_cli,
+        audit_cli,
+        backup_cli,
         people_cli,
         match_file_command,
         import_records_command,

@@ -1,6 +1,8 @@
 """Domain exceptions and generic error pages (no stack traces, SQL or secrets)."""
 
 from flask import Flask, jsonify, render_template, request
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from licensing.db import db
@@ -8,6 +10,10 @@ from licensing.db import db
 
 class RuleViolation(Exception):
     """A business rule was broken; nothing was changed. The message is shown to the user."""
+
+
+class StaleSave(RuleViolation):
+    """The form was opened on an older version of the record than the one saved now."""
 
 
 class NotPermitted(Exception):
@@ -20,6 +26,7 @@ ERROR_TITLES = {
     404: "Page not found",
     405: "Sorry, there is a problem with the request",
     413: "The file is too large",
+    409: "Someone else changed this at the same time",
     429: "Too many requests",
     500: "Sorry, there is a problem with the service",
 }
@@ -53,6 +60,15 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(NotPermitted)
     def not_permitted(error: NotPermitted):
         return render_error(403)
+
+    @app.errorhandler(IntegrityError)
+    @app.errorhandler(StaleDataError)
+    def conflict(error):
+        """A race lost to a concurrent request (a duplicate reference, a stale save): nothing was saved."""
+        from licensing.db import db
+
+        db.session.rollback()
+        return render_error(409)
 
     @app.errorhandler(500)
     def server_error(error):

@@ -3,7 +3,7 @@
 import unicodedata
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import DateField, StringField
+from wtforms import DateField, HiddenField, StringField
 from wtforms.validators import ValidationError
 
 # Bidirectional overrides and zero-width characters hide or reorder text; never store them in names.
@@ -66,3 +66,19 @@ class GovDate(DateField):
             super().process_formdata([" ".join(parts)])
         except ValueError as error:
             raise ValueError(f"{self.label.text} must be a real date") from error
+
+
+class VersionField(HiddenField):
+    """The version of the record the form was opened on, so a save over someone else's change is refused."""
+
+    def __init__(self, label="", **kwargs):
+        super().__init__(label, **kwargs)
+
+
+def check_version(record, field: VersionField) -> None:
+    """Refuse a save made from an older version of the record (optimistic locking, ASVS 2.3.4)."""
+    from licensing.errors import StaleSave
+
+    if field.data and field.data != str(record.version_id):
+        raise StaleSave("Someone else changed this since you opened it, so nothing was saved. "
+                        "Reload the page to see their change, then try again.")

@@ -2,13 +2,32 @@
 
 import secrets
 
-from flask import Flask, Response, g, request, session
+from flask import Flask, Response, abort, g, request, session
 from flask_login import current_user, logout_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from licensing.db import utcnow
 
+MAX_PAGE = 100_000
+
 
 def init_app(app: Flask) -> None:
+    if app.config.get("PROXY_FIX_X_FOR") or app.config.get("PROXY_FIX_X_PROTO"):
+        # Audit rows and rate limits then see the client's address, not the proxy's (ASVS 15.3.4).
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=app.config["PROXY_FIX_X_PROTO"]
+        )
+
+    @app.before_request
+    def refuse_bad_page_numbers():
+        """?page= must be a modest positive number: a huge one overflowed the database's OFFSET (a 500)."""
+        value = request.args.get("page")
+        if value is not None and not (
+            value.isdigit() and 1 <= int(value[:7]) <= MAX_PAGE and len(value) <= 6
+        ):
+            abort(400, "Page numbers must be whole numbers from 1 to 100,000")
+
     @app.before_request
     def enforce_session_lifetime():
         g.csp_nonce = secrets.token_urlsafe(16)
@@ -36,6 +55,10 @@ def init_app(app: Flask) -> None:
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        response.headers["Permissions-Policy"] = (
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+        )
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         if not request.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"
         return response
@@ -43,3 +66,13 @@ def init_app(app: Flask) -> None:
     @app.get("/favicon.ico")
     def favicon():
         return Response(status=204)
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """<int:...> ids up to 2**31 - 1: a larger one is a 404, not an integer the database cannot hold (a 500)."""  # noqa: E501
+
+    max = 2**31 - 1
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", self.max)
+        super().__init__(map, *args, **kwargs)

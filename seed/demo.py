@@ -8,6 +8,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 
+import pyotp
 from sqlalchemy import func, select
 
 from licensing.auth.models import Role, User
@@ -64,8 +65,16 @@ DEMO_USERS = [
     ("safeguarding.lead@example.org", "Helen Ward", Role.SAFEGUARDING_LEAD, "BCC-CT"),
 ]
 
-OPERATORS = ["Chiltern Cars Ltd", "Wycombe Taxis", "Vale Private Hire", "Beacon Travel", "Amersham Executive",
-             "Castle Cars", "Gerrards Cross Cabs", "Marlow Minibus Co"]
+OPERATORS = [
+    "Chiltern Cars Ltd",
+    "Wycombe Taxis",
+    "Vale Private Hire",
+    "Beacon Travel",
+    "Amersham Executive",
+    "Castle Cars",
+    "Gerrards Cross Cabs",
+    "Marlow Minibus Co",
+]
 SANCTION_NARRATIVES = {
     GroundsCategory.SEXUAL_MISCONDUCT: "Inappropriate sexual comments to a lone female passenger; pattern across complaints.",  # noqa: E501
     GroundsCategory.HARASSMENT: "Repeated unwanted contact with a passenger after a journey.",
@@ -98,8 +107,18 @@ def load_demo(*, n_records: int = 3000, seed: int = 20261122, echo: Callable[[st
         authorities[code] = Authority(code=code, name=name, kind=kind)
         db.session.add(authorities[code])
     for email, name, role, code in DEMO_USERS:
-        db.session.add(User(email=email, name=name, role=role, authority=authorities[code],
-                            password_hash=hash_password(DEMO_PASSWORD)))
+        # Demo accounts come enrolled in two-factor sign-in; `flask seed demo` prints each secret in
+        # development.
+        db.session.add(
+            User(
+                email=email,
+                name=name,
+                role=role,
+                authority=authorities[code],
+                password_hash=hash_password(DEMO_PASSWORD),
+                totp_secret=pyotp.random_base32(32),
+            )
+        )
     db.session.flush()
 
     population = generate_population(n_records, seed=seed)
@@ -164,9 +183,17 @@ def _date_between(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
 def _licensing_history(record: PersonRecord, rng: random.Random) -> None:
     issued = _date_between(rng, dt.date(2021, 1, 1), dt.date(2026, 6, 1))
     roll = rng.random()
-    status = (LicenceStatus.GRANTED if roll < 0.80 else LicenceStatus.REVOKED if roll < 0.86
-              else LicenceStatus.SUSPENDED if roll < 0.90 else LicenceStatus.REFUSED if roll < 0.95
-              else LicenceStatus.EXPIRED)
+    status = (
+        LicenceStatus.GRANTED
+        if roll < 0.80
+        else LicenceStatus.REVOKED
+        if roll < 0.86
+        else LicenceStatus.SUSPENDED
+        if roll < 0.90
+        else LicenceStatus.REFUSED
+        if roll < 0.95
+        else LicenceStatus.EXPIRED
+    )
     licence_type = rng.choice(
         [LicenceType.PRIVATE_HIRE_DRIVER] * 3 + [LicenceType.DUAL_DRIVER, LicenceType.HACKNEY_CARRIAGE_DRIVER]
     )
@@ -276,8 +303,15 @@ def _badge_history(record: PersonRecord, role_hint: str, rng: random.Random) -> 
     )
     expires = add_months(issued, 36)
     roll = rng.random()
-    status = (BadgeStatus.EXPIRED if expires < DEMO_TODAY else BadgeStatus.VALID if roll < 0.9
-              else BadgeStatus.SUSPENDED if roll < 0.95 else BadgeStatus.WITHDRAWN)
+    status = (
+        BadgeStatus.EXPIRED
+        if expires < DEMO_TODAY
+        else BadgeStatus.VALID
+        if roll < 0.9
+        else BadgeStatus.SUSPENDED
+        if roll < 0.95
+        else BadgeStatus.WITHDRAWN
+    )
     db.session.add(certificate)
     db.session.add(
         Badge(
@@ -334,8 +368,10 @@ def _intelligence(record: PersonRecord, authorities: dict[str, Authority], rng: 
 
 def _vrm(rng: random.Random) -> str:
     letters = "ABCDEFGHJKLMNOPRSTUVWXYZ"
-    return (f"{rng.choice(letters)}{rng.choice(letters)}{rng.randrange(51, 75)}"
-            f"{rng.choice(letters)}{rng.choice(letters)}{rng.choice(letters)}")
+    return (
+        f"{rng.choice(letters)}{rng.choice(letters)}{rng.randrange(51, 75)}"
+        f"{rng.choice(letters)}{rng.choice(letters)}{rng.choice(letters)}"
+    )
 
 
 def _add_story(authorities: dict[str, Authority]) -> None:

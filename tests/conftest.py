@@ -4,6 +4,9 @@ import itertools
 import os
 import re
 import shutil
+import socket
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -86,9 +89,67 @@ def database_url(request, tmp_path):
         admin.dispose()
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """A throwaway redis-server on a free loopback port, for rate limits shared by every worker; None if
+    absent."""
+    import redis
+
+    executable = shutil.which("redis-server") or (
+        "/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None)
+    if executable is None:
+        if IN_CI:
+            pytest.fail("redis-server is not installed (apt-get install redis-server)")
+        yield None
+        return
+    port, folder = _free_port(), tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen([executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no", "--dir", str(folder)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            redis.Redis.from_url(url).ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise
+            time.sleep(0.05)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=5)
+
+
 @pytest.fixture
-def app(database_url):
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url)
+def redis_url(redis_server):
+    """The shared rate-limit storage, emptied for this test; tests of the limits themselves skip without
+    it."""
+    if redis_server is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    import redis
+
+    redis.Redis.from_url(redis_server).flushdb()
+    return redis_server
+
+
+@pytest.fixture
+def app(database_url, redis_server):
+    if redis_server is not None:
+        import redis
+
+        redis.Redis.from_url(redis_server).flushdb()
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url,
+                     RATELIMIT_STORAGE_URI=redis_server or "memory://")
     app.test_client_class = RegisterClient
     yield app
     with app.app_context():
@@ -140,6 +201,39 @@ def county(app):
         return make_county()
 
 
+def sign_in_fully(client, email: str, password: str):
+    """Password then, if it was right, the TOTP step; returns the last response (302 to /home on success)."""
+    client.fetch_csrf("/sign-in")
+    response = client.submit("/sign-in", {"email": email, "password": password})
+    location = response.headers.get("Location", "") if response.status_code == 302 else ""
+    if location.endswith(("/sign-in/two-factor", "/sign-in/enrol")):
+        sign_in_second_factor(client.application, client, email, location)
+        return client.get("/sign-in")  # signed in: redirects home, as a finished sign-in does
+    return response
+
+
+def sign_in_second_factor(app, client, email: str, location: str) -> None:
+    """The TOTP step of signing in, as a user's authenticator app would do it (enrolling first if need be)."""
+    import pyotp
+
+    from tests.factories import current_totp_code
+
+    if location.endswith("/sign-in/enrol"):
+        page = client.get("/sign-in/enrol").get_data(as_text=True)
+        secret = re.search(r'<code id="totp-secret">([A-Z2-7]+)</code>', page).group(1)
+        client.fetch_csrf("/sign-in/enrol")
+        response = client.submit("/sign-in/enrol", {"code": pyotp.TOTP(secret).now()})
+        assert response.status_code == 200 and "recovery-codes" in response.get_data(as_text=True)
+        return
+    assert location.endswith("/sign-in/two-factor"), location
+    with app.app_context():
+        code = current_totp_code(email)
+    client.fetch_csrf("/sign-in/two-factor")
+    response = client.submit("/sign-in/two-factor", {"code": code})
+    assert response.status_code == 302, response.status_code
+    assert response.headers["Location"].endswith("/home"), response.headers["Location"]
+
+
 @pytest.fixture
 def login(app, county):
     """login(role or user) -> a client signed in as a new user of that role (or as that user)."""
@@ -153,6 +247,7 @@ def login(app, county):
         client.fetch_csrf("/sign-in")
         response = client.submit("/sign-in", {"email": user_email, "password": PASSWORD})
         assert response.status_code == 302, response.get_data(as_text=True)
+        sign_in_second_factor(app, client, user_email, response.headers["Location"])
         client.fetch_csrf("/home")
         client.user_email = user_email
         return client

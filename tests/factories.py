@@ -3,6 +3,7 @@
 import datetime as dt
 import itertools
 
+import pyotp
 from sqlalchemy import select
 
 from licensing.auth.models import Role, User
@@ -22,8 +23,12 @@ COUNTY = [
     ("TVP", "Thames Valley Police", AuthorityKind.POLICE),
 ]
 DEFAULT_AUTHORITY = {
-    Role.LICENSING_OFFICER: "WDC", Role.TRANSPORT_OFFICER: "BCC-CT", Role.POLICE_SPOC: "TVP",
-    Role.ADMINISTRATOR: "BCC-CT", Role.AUDITOR: "BCC-CT", Role.LICENSING_MANAGER: "WDC",
+    Role.LICENSING_OFFICER: "WDC",
+    Role.TRANSPORT_OFFICER: "BCC-CT",
+    Role.POLICE_SPOC: "TVP",
+    Role.ADMINISTRATOR: "BCC-CT",
+    Role.AUDITOR: "BCC-CT",
+    Role.LICENSING_MANAGER: "WDC",
     Role.SAFEGUARDING_LEAD: "BCC-CT",
 }
 
@@ -43,9 +48,16 @@ def authority(code: str) -> Authority:
 def make_user(role: Role, authority: str | None = None, **overrides) -> User:
     n = next(_counter)
     overrides.setdefault("name", f"Test User {n}")
-    user = User(email=f"user{n}@example.org", role=role,
-                authority=globals()["authority"](authority or DEFAULT_AUTHORITY[role]),
-                password_hash=hash_password(PASSWORD), **overrides)
+    overrides.setdefault(
+        "totp_secret", pyotp.random_base32(32)
+    )  # enrolled; tests/conftest.py signs in with it
+    user = User(
+        email=f"user{n}@example.org",
+        role=role,
+        authority=globals()["authority"](authority or DEFAULT_AUTHORITY[role]),
+        password_hash=hash_password(PASSWORD),
+        **overrides,
+    )
     db.session.add(user)
     db.session.commit()
     return user
@@ -69,10 +81,16 @@ def make_person(
 
     n = next(_counter)
     data = PersonRecordInput(
-        authority_reference=kw.pop("authority_reference", f"{authority_code}-{n:05d}"), forenames=forenames,
-        surname=surname if surname is not None else f"Surname{n}", date_of_birth=date_of_birth, sex=sex,
-        national_insurance=national_insurance, driving_licence_number=driving_licence_number,
-        addresses=(AddressInput(kw.pop("address_line", f"{n} High Street"), "High Wycombe", postcode),), **kw)
+        authority_reference=kw.pop("authority_reference", f"{authority_code}-{n:05d}"),
+        forenames=forenames,
+        surname=surname if surname is not None else f"Surname{n}",
+        date_of_birth=date_of_birth,
+        sex=sex,
+        national_insurance=national_insurance,
+        driving_licence_number=driving_licence_number,
+        addresses=(AddressInput(kw.pop("address_line", f"{n} High Street"), "High Wycombe", postcode),),
+        **kw,
+    )
     record = create_person_record(authority(authority_code), data, actor=actor)
     db.session.commit()
     return record
@@ -125,3 +143,32 @@ def join_records(*records) -> int:
         record.identity_id = identity_id
     db.session.commit()
     return identity_id
+
+
+def make_badge_for_limits() -> str:
+    """A valid county badge on a new holder; returns its number."""
+    from licensing.licences.models import Badge, BadgeStatus, BadgeType
+
+    holder = make_person("BCC-CT")
+    n = next(_counter)
+    badge = Badge(
+        person_record_id=holder.id,
+        authority_id=holder.authority_id,
+        badge_type=BadgeType.DRIVER,
+        number=f"BCC{800000 + n}",
+        operator_name="Limit Cars",
+        status=BadgeStatus.VALID,
+        issued_on=dt.date(2025, 1, 1),
+        expires_on=dt.date(2099, 1, 1),
+    )
+    db.session.add(badge)
+    db.session.commit()
+    return badge.number
+
+
+def current_totp_code(email: str) -> str:
+    """The user's current code, with their used step cleared (a test helper may sign one user in repeatedly)."""  # noqa: E501
+    user = db.session.scalar(select(User).where(User.email == email))
+    user.totp_last_step = 0
+    db.session.commit()
+    return pyotp.TOTP(user.totp_secret).now()

@@ -1,12 +1,6 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
-    GovPasswordInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextInput,
-)
-from wtforms import BooleanField, IntegerField, PasswordField, SelectChoice, SelectField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovSubmitInput, GovTextInput
+from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from licensing.auth.models import Role
@@ -36,15 +30,18 @@ class NewUserForm(UserForm):
             Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an email address like name@example.com"),
         ],
     )
-    password = PasswordField(
-        "Initial password",
-        widget=GovPasswordInput(),
-        validators=[DataRequired("Enter an initial password"), Length(max=256)],
-    )
 
 
 class EditUserForm(UserForm):
     is_enabled = BooleanField("Account enabled", widget=GovCheckboxInput())
+
+
+class SetUpLinkForm(FlaskForm):
+    submit = SubmitField("Make a new set-up link", widget=GovSubmitInput())
+
+
+class ApproveForm(FlaskForm):
+    submit = SubmitField("Approve police access", widget=GovSubmitInput())
 
 
 class UnlockForm(FlaskForm):

@@ -3,10 +3,28 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from licensing.admin.forms import AuthorityForm, AuthoritySettingsForm, EditUserForm, NewUserForm, UnlockForm
+from licensing.admin.forms import (
+    ApproveForm,
+    AuthorityForm,
+    AuthoritySettingsForm,
+    EditUserForm,
+    NewUserForm,
+    SetUpLinkForm,
+    UnlockForm,
+)
+from licensing.auth import two_factor as totp
+from licensing.auth.forms import ResetTwoFactorForm
 from licensing.auth.models import Role, User
 from licensing.auth.permissions import ADMINISTRATORS, roles_required
-from licensing.auth.services import create_user, is_locked, unlock_user, update_user
+from licensing.auth.services import (
+    approve_police_access,
+    create_user,
+    is_locked,
+    issue_setup_link,
+    pending_police_approvals,
+    unlock_user,
+    update_user,
+)
 from licensing.authorities.models import Authority, AuthorityKind
 from licensing.authorities.services import (
     SETTINGS,
@@ -22,7 +40,18 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 NAV_ITEMS: list = [
     ("admin.users", "Users", ADMINISTRATORS),
     ("admin.authorities", "Authorities", ADMINISTRATORS),
+    ("admin.approvals", "Police access approvals", (Role.ADMINISTRATOR, Role.POLICE_SPOC)),
+    ("auth.change_password", "Change password", tuple(Role)),
 ]
+
+
+@bp.app_context_processor
+def inject_police_approvals():
+    """The police contact hears of every police account waiting for approval on their home page."""
+    def police_approvals_waiting() -> int:
+        return len(pending_police_approvals(current_user)) if current_user.is_authenticated else 0
+
+    return {"police_approvals_waiting": police_approvals_waiting}
 
 
 def _authority_choices(form) -> None:
@@ -48,21 +77,16 @@ def new_user():
     _authority_choices(form)
     if form.validate_on_submit():
         try:
-            create_user(
-                email=form.email.data,
-                name=form.name.data,
-                authority=db.session.get(Authority, form.authority_id.data),
-                role=Role(form.role.data),
-                password=form.password.data,
-                actor=current_user,
-            )
+            user = create_user(email=form.email.data, name=form.name.data,
+                               authority=db.session.get(Authority, form.authority_id.data),
+                               role=Role(form.role.data), actor=current_user)
+            token = issue_setup_link(user, actor=current_user)
         except RuleViolation as error:
             db.session.rollback()
             form.email.errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"User {form.email.data} created", "success")
-            return redirect(url_for("admin.users"))
+            return _show_setup_link(user, token)
     return render_template("admin/user_form.html", form=form, title="Add a user"), 400 if form.errors else 200
 
 
@@ -89,14 +113,67 @@ def edit_user(user_id: int):
             db.session.commit()
             flash(f"User {user.email} updated", "success")
             return redirect(url_for("admin.users"))
-    return render_template(
-        "admin/user_form.html",
-        form=form,
-        user=user,
-        unlock_form=UnlockForm(),
-        locked=is_locked(user),
-        title=f"Edit {user.email}",
-    ), 400 if form.errors else 200
+    return render_template("admin/user_form.html", form=form, user=user, unlock_form=UnlockForm(),
+                           setup_form=SetUpLinkForm(), reset_form=ResetTwoFactorForm(),
+                           locked=is_locked(user), title=f"Edit {user.email}"), 400 if form.errors else 200
+
+
+def _show_setup_link(user: User, token: str):
+    """The link is shown once, to be sent to the user; only its hash is kept."""
+    link = url_for("auth.set_up", token=token, _external=True)
+    return render_template("admin/setup_link.html", user=user, link=link,
+                           title=f"Set-up link for {user.email}")
+
+
+@bp.post("/users/<int:user_id>/setup-link")
+@roles_required(Role.ADMINISTRATOR)
+def setup_link(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    if not SetUpLinkForm().validate_on_submit():
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    token = issue_setup_link(user, actor=current_user)
+    db.session.commit()
+    return _show_setup_link(user, token)
+
+
+@bp.get("/approvals")
+@roles_required(Role.ADMINISTRATOR, Role.POLICE_SPOC)
+def approvals():
+    return render_template("admin/approvals.html", waiting=pending_police_approvals(current_user),
+                           form=ApproveForm(), title="Police access approvals")
+
+
+@bp.post("/users/<int:user_id>/approve")
+@roles_required(Role.ADMINISTRATOR, Role.POLICE_SPOC)
+def approve(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    if ApproveForm().validate_on_submit():
+        try:
+            approve_police_access(user, actor=current_user)
+        except RuleViolation as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"Police access approved for {user.email}", "success")
+    return redirect(url_for("admin.approvals"))
+
+
+@bp.post("/users/<int:user_id>/reset-two-factor")
+@roles_required(Role.ADMINISTRATOR)
+def reset_two_factor(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    if ResetTwoFactorForm().validate_on_submit():
+        try:
+            totp.reset(user, actor=current_user)
+        except RuleViolation as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"Two-factor sign-in reset for {user.email}: they set it up again at their next sign-in",
+                  "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.post("/users/<int:user_id>/unlock")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from licensing.db import created_at, db, intpk, str_enum, text
@@ -30,6 +30,9 @@ class Alert(db.Model):
     __table_args__ = (Index("ix_alerts_authority_open", "authority_id", "acknowledged_at"),)
 
     id: Mapped[intpk]
+    # Optimistic locking: a save based on an older version is refused, never a silent overwrite (finding 9).
+    version_id: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version_id}
     authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"))
     identity_id: Mapped[int] = mapped_column(ForeignKey("identities.id"), index=True)
     kind: Mapped[AlertKind] = mapped_column(str_enum(AlertKind))

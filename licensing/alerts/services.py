@@ -18,7 +18,7 @@ from licensing.errors import RuleViolation
 from licensing.intelligence.models import POLICE_MARKER, IntelligenceStatus
 from licensing.licences import is_current
 from licensing.people.models import Identity, PersonRecord
-from licensing.people.signals import identities_joined
+from licensing.people.signals import adverse_unlinked, identities_joined
 
 
 def current_holders(records: Iterable[PersonRecord], today: dt.date) -> set[int]:
@@ -78,6 +78,26 @@ def alert_on_new_link(left: list[PersonRecord], right: list[PersonRecord], ident
     db.session.add_all(alerts)
     db.session.flush()
     return alerts
+
+
+def alert_on_unlink(
+    adverse: Iterable[Any], *, identity: Identity, record: PersonRecord, actor: User
+) -> list[Alert]:
+    """Tell each authority holding an adverse decision that a record was unlinked from that person."""
+    alerts = [Alert(authority_id=subject.authority_id, identity_id=identity.id, kind=AlertKind.DECISION,
+                    subject_type=subject.__tablename__, subject_id=subject.id,
+                    summary=f"Record {record.authority.code} {record.authority_reference} was unlinked "
+                            f"from a person holding your decision",
+                    raised_by_authority_id=actor.authority_id)
+              for subject in adverse if subject.authority_id != actor.authority_id]
+    db.session.add_all(alerts)
+    db.session.flush()
+    return alerts
+
+
+@adverse_unlinked.connect
+def _alert_on_unlink(identity: Identity, *, adverse: list, record: PersonRecord, actor: User) -> None:
+    alert_on_unlink(adverse, identity=identity, record=record, actor=actor)
 
 
 @identities_joined.connect

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, event
+from sqlalchemy import DDL, ForeignKey, Index, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from licensing.db import db, intpk, text, utcnow
@@ -12,7 +12,8 @@ class AuditEvent(db.Model):
     """Who did what, when and why. Append-only: the ORM refuses changes and database triggers back that up."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_action_at", "action", "occurred_at"),)
+    __table_args__ = (Index("ix_audit_events_action_at", "action", "occurred_at"),
+                      Index("ix_audit_events_chain_seq", "chain_seq", unique=True))
 
     id: Mapped[intpk]
     occurred_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
@@ -26,6 +27,28 @@ class AuditEvent(db.Model):
     reason: Mapped[text]
     details: Mapped[dict] = mapped_column(default=dict)
     ip_address: Mapped[str] = mapped_column(String(45), default="")
+    # Tamper evidence: each event's HMAC covers its content and the previous event's HMAC (audit/chain.py).
+    chain_seq: Mapped[int | None] = mapped_column(Integer)
+    prev_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    entry_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+
+
+class AuditChainHead(db.Model):
+    """One row: the last chained event. Updating it first serialises writers, so the chain never forks."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+# create_all() (tests, benches) gets the head row the migration inserts, so the first event can be chained.
+event.listen(
+    AuditChainHead.__table__,
+    "after_create",
+    DDL("INSERT INTO audit_chain_head (id, seq, last_hash) VALUES (1, 0, '')"),
+)
 
 
 class AuditImmutable(Exception):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import TYPE_CHECKING, Any
 
 from flask import has_request_context, request
 from sqlalchemy import Select, select
 
+from licensing.audit.chain import seal
 from licensing.audit.models import AuditEvent
-from licensing.db import db
+from licensing.db import db, utcnow
 
 if TYPE_CHECKING:
     from licensing.auth.models import User
@@ -17,8 +19,12 @@ if TYPE_CHECKING:
 
 def record(actor: User | None, action: str, subject: Any = None, *, reason: str = "",
            details: dict | None = None, email: str = "") -> AuditEvent:
-    """Add one audit event in the caller's transaction, so it lands with the change it describes."""
+    """Add one audit event in the caller's transaction, so it lands with the change it describes.
+
+    The time is the app server's clock, never a value from the request, and the event is sealed into the
+    chain."""
     event = AuditEvent(
+        occurred_at=utcnow(),
         user_id=actor.id if actor else None,
         user_email=actor.email if actor else email,
         role=actor.role.value if actor else "",
@@ -27,9 +33,11 @@ def record(actor: User | None, action: str, subject: Any = None, *, reason: str 
         subject_type=getattr(subject, "__tablename__", "") if subject is not None else "",
         subject_id=str(subject.id) if subject is not None else "",
         reason=reason,
-        details=details or {},
+        # Stored as it reads back (JSON), so the HMAC computed now matches the one verify computes later.
+        details=json.loads(json.dumps(details or {}, default=str)),
         ip_address=request.remote_addr or "" if has_request_context() else "",
     )
+    seal(event)
     db.session.add(event)
     db.session.flush()
     return event
@@ -49,10 +57,8 @@ def filter_events(*, action: str = "", user_email: str = "", authority_code: str
         query = query.where(AuditEvent.subject_id == subject_id)
     if date_from:
         query = query.where(AuditEvent.occurred_at >= dt.datetime.combine(date_from, dt.time.min))
-    if date_to:
-        query = query.where(
-            AuditEvent.occurred_at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min)
-        )
+    if date_to:  # up to the end of that day; date.max + 1 day would overflow (a 500 on 31/12/9999)
+        query = query.where(AuditEvent.occurred_at <= dt.datetime.combine(date_to, dt.time.max))
     return query
 
 

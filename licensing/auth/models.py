@@ -7,7 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from licensing.db import created_at, db, intpk, str_enum
+from licensing.db import bool_false, created_at, db, intpk, str_enum
 from licensing.enums import LabelledEnum
 
 if TYPE_CHECKING:
@@ -40,15 +40,34 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     last_login_at: Mapped[dt.datetime | None]
     created_at: Mapped[created_at]
+    # A password someone else chose (the CLI's first administrator) must be changed at first sign-in.
+    must_change_password: Mapped[bool_false]
+    # One-time set-up link: only its SHA-256 is stored; the link itself is shown once to the administrator.
+    setup_token_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    setup_expires_at: Mapped[dt.datetime | None]
+    # Police access waits for the police point of contact or a second administrator (issue 12, finding 5).
+    approval_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    is_approval_pending: Mapped[bool_false]
+    # TOTP second factor (RFC 6238): the secret, the last time-step accepted (codes work once) and recovery
+    # codes
+    # (SHA-256 of high-entropy random codes, each removed when used).
+    totp_secret: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    totp_last_step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    recovery_code_hashes: Mapped[list] = mapped_column(default=list)
 
     authority: Mapped[Authority] = relationship()
+    approval_requested_by: Mapped[User | None] = relationship(remote_side="User.id")
 
     @property
     def is_active(self) -> bool:
-        return self.is_enabled
+        return self.is_enabled and not self.is_approval_pending
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
+
+    @property
+    def has_two_factor(self) -> bool:
+        return bool(self.totp_secret)
 
     @property
     def is_police(self) -> bool:

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from zxcvbn import zxcvbn
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from licensing.audit import record
 from licensing.auth.models import Role, User
 from licensing.authorities.models import Authority, AuthorityKind
 from licensing.db import db, utcnow
-from licensing.errors import RuleViolation
+from licensing.errors import NotPermitted, RuleViolation
 
-# Compared against when the email is unknown, so a miss costs as long as a hit.
-_DUMMY_HASH_CACHE: dict[str, str] = {}
+# Compared against when the email is unknown or an attempt is refused, so every path costs one verification.
+# Computed once per set of hashing parameters (recomputing it made unknown emails twice as slow: finding 3).
+_DUMMY_HASHES: dict[tuple, str] = {}
 
 ROLE_AUTHORITY_KINDS = {
     Role.LICENSING_OFFICER: {AuthorityKind.LICENSING},
@@ -31,24 +37,8 @@ ROLE_AUTHORITY_KINDS = {
 }
 
 MIN_PASSWORD_LENGTH = 12
-COMMON_PASSWORDS = frozenset(
-    {
-        "password",
-        "password1",
-        "password123",
-        "password1234",
-        "passw0rd",
-        "123456789012",
-        "qwertyuiop12",
-        "letmein12345",
-        "iloveyou1234",
-        "welcome12345",
-        "administrator",
-        "changeme1234",
-        "1234567890ab",
-        "qwerty123456",
-    }
-)
+MAX_PASSWORD_LENGTH = 64
+MIN_PASSWORD_SCORE = 3  # zxcvbn's 0-4 guessability score
 
 
 def password_hasher() -> PasswordHasher:
@@ -64,14 +54,36 @@ def hash_password(password: str) -> str:
     return password_hasher().hash(password)
 
 
-def check_password_policy(password: str) -> None:
-    """Length over composition rules, and no well-known passwords (ASVS 6.2)."""
+def check_password_policy(password: str, *, email: str = "", name: str = "") -> None:
+    """ASVS 6.2: 12 to 64 characters, no composition rules, nothing from a breached-password list.
+
+    The list is the 30,000 most common passwords from public breaches that ships inside zxcvbn; zxcvbn's
+    score also refuses variants of them and of the user's own email or name. No rotation is ever forced."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise RuleViolation(f"Password must be at least {MIN_PASSWORD_LENGTH} characters")
-    if len(password) > 256:
-        raise RuleViolation("Password must be 256 characters or fewer")
-    if password.lower() in COMMON_PASSWORDS:
-        raise RuleViolation("Choose a password that is harder to guess")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise RuleViolation(f"Password must be {MAX_PASSWORD_LENGTH} characters or fewer")
+    if password in current_app.config["REFUSED_PASSWORDS"]:
+        raise RuleViolation("That password is published with the demonstration data: choose another")
+    if password.lower() in _breached_passwords():
+        raise RuleViolation("That password appears in lists of breached passwords: choose another")
+    if zxcvbn(password, user_inputs=[email, name, *email.split("@")])["score"] < MIN_PASSWORD_SCORE:
+        raise RuleViolation(
+            "Choose a password that is harder to guess, for example three or four unrelated words"
+        )
+
+
+@cache
+def _breached_passwords() -> frozenset[str]:
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def _dummy_hash() -> str:
+    hasher = password_hasher()
+    key = (hasher.time_cost, hasher.memory_cost, hasher.parallelism)
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = hasher.hash("not-a-real-password")
+    return _DUMMY_HASHES[key]
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -83,25 +95,37 @@ def _verify(password_hash: str, password: str) -> bool:
 
 def authenticate(email: str, password: str) -> User | None:
     """Return the user if the password is right and the account usable; count failures and lock after too
-    many."""
+    many.
+
+    Each attempt first reserves itself with one atomic UPDATE ... RETURNING, so parallel guesses can never get
+    more tries than LOGIN_MAX_FAILURES (finding 2); refused attempts still cost one hash verification."""
     email = email.strip().lower()
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     now = utcnow()
+    cfg = current_app.config
     if user is None:
-        dummy = _DUMMY_HASH_CACHE.setdefault("hash", hash_password("not-a-real-password"))
-        _verify(dummy, password)
+        _verify(_dummy_hash(), password)
         record(None, "auth.sign_in_failed", email=email, details={"why": "unknown user"})
         return None
-    if user.locked_until and user.locked_until > now:
-        _verify(user.password_hash, password)
+    # A lock that has run out is cleared before counting afresh.
+    db.session.execute(update(User).where(User.id == user.id, User.locked_until <= now)
+                       .values(locked_until=None, failed_login_count=0)
+                       .execution_options(synchronize_session=False))
+    attempts, locked_until = db.session.execute(
+        update(User).where(User.id == user.id).values(failed_login_count=User.failed_login_count + 1)
+        .returning(User.failed_login_count, User.locked_until)
+        .execution_options(synchronize_session=False)).one()
+    db.session.refresh(user)
+    if (locked_until and locked_until > now) or attempts > cfg["LOGIN_MAX_FAILURES"]:
+        _verify(_dummy_hash(), password)
         record(user, "auth.sign_in_failed", user, details={"why": "locked"})
         return None
-    if not _verify(user.password_hash, password) or not user.is_enabled:
-        why = "disabled" if user.is_enabled is False else "wrong password"
-        user.failed_login_count += 1
-        if user.failed_login_count >= current_app.config["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + current_app.config["LOGIN_LOCKOUT"]
-            user.failed_login_count = 0
+    usable = user.is_enabled and not user.is_approval_pending
+    if not _verify(user.password_hash, password) or not usable or password in cfg["REFUSED_PASSWORDS"]:
+        why = ("disabled" if not user.is_enabled else "awaiting approval" if user.is_approval_pending
+               else "wrong password")
+        if attempts >= cfg["LOGIN_MAX_FAILURES"]:
+            user.locked_until = now + cfg["LOGIN_LOCKOUT"]
             record(user, "auth.locked_out", user)
         record(user, "auth.sign_in_failed", user, details={"why": why})
         return None
@@ -117,25 +141,115 @@ def end_sessions(user: User) -> None:
     user.session_version += 1
 
 
-def create_user(
-    *, email: str, name: str, authority: Authority, role: Role, password: str, actor: User | None
-) -> User:
-    """Add a user; the role must fit the authority (a police role belongs to a police force)."""
+def create_user(*, email: str, name: str, authority: Authority, role: Role, actor: User | None,
+                password: str | None = None) -> User:
+    """Add a user; the role must fit the authority (a police role belongs to a police force).
+
+    Without a password the account is unusable until its one-time set-up link is used (issue_setup_link); a
+    password given here (the CLI's first administrator) must be changed at first sign-in. A police account an
+    administrator creates waits for approval by the police point of contact or a second administrator."""
     email = email.strip().lower()
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
         raise RuleViolation("A user with that email address already exists")
     if authority.kind not in ROLE_AUTHORITY_KINDS[role]:
         raise RuleViolation(f"A {role.label.lower()} must belong to a {_kind_names(role)}")
-    check_password_policy(password)
-    user = User(
-        email=email, name=name.strip(), authority=authority, role=role, password_hash=hash_password(password)
-    )
+    if password is not None:
+        check_password_policy(password, email=email, name=name)
+    user = User(email=email, name=name.strip(), authority=authority, role=role,
+                password_hash=hash_password(password) if password is not None else "",
+                must_change_password=password is not None)
     db.session.add(user)
     db.session.flush()
     record(
         actor, "user.created", user, details={"email": email, "role": role.value, "authority": authority.code}
     )
+    if role is Role.POLICE_SPOC and actor is not None:
+        _request_police_approval(user, actor=actor)
     return user
+
+
+def _request_police_approval(user: User, *, actor: User) -> None:
+    """Police access is held until approved; the request shows on every police contact's home page."""
+    user.is_approval_pending = True
+    user.approval_requested_by_id = actor.id
+    end_sessions(user)
+    db.session.flush()
+    record(actor, "user.police_access_requested", user, details={"email": user.email})
+
+
+def pending_police_approvals(viewer: User) -> list[User]:
+    """Accounts waiting for police access that this viewer may approve."""
+    if viewer.role not in (Role.POLICE_SPOC, Role.ADMINISTRATOR):
+        return []
+    query = select(User).where(User.is_approval_pending.is_(True)).order_by(User.created_at, User.id)
+    return [user for user in db.session.scalars(query) if _may_approve(user, viewer)]
+
+
+def _may_approve(user: User, actor: User) -> bool:
+    if actor.id in (user.id, user.approval_requested_by_id):
+        return False
+    return actor.role is Role.POLICE_SPOC or actor.role is Role.ADMINISTRATOR
+
+
+def approve_police_access(user: User, *, actor: User) -> None:
+    """The police point of contact, or a second administrator, approves police access."""
+    if not user.is_approval_pending:
+        raise RuleViolation("This account is not waiting for approval")
+    if not _may_approve(user, actor):
+        raise NotPermitted("Police access needs the police point of contact or a second administrator")
+    user.is_approval_pending = False
+    db.session.flush()
+    record(
+        actor, "user.police_access_approved", user, details={"requested_by": user.approval_requested_by_id}
+    )
+
+
+def issue_setup_link(user: User, *, actor: User | None) -> str:
+    """A fresh one-time set-up token (returned once, stored only as its hash); any older one stops working."""
+    token = secrets.token_urlsafe(32)
+    user.setup_token_hash = _token_hash(token)
+    user.setup_expires_at = utcnow() + current_app.config["SETUP_LINK_LIFETIME"]
+    db.session.flush()
+    record(actor, "user.setup_link_issued", user)
+    return token
+
+
+def user_for_setup_token(token: str) -> User | None:
+    if not token or len(token) > 100:
+        return None
+    user = db.session.scalar(select(User).where(User.setup_token_hash == _token_hash(token)))
+    if user is None or user.setup_expires_at is None or user.setup_expires_at < utcnow():
+        return None
+    return user
+
+
+def complete_setup(user: User, *, password: str) -> None:
+    """The user chooses their own password through the link, which then stops working."""
+    check_password_policy(password, email=user.email, name=user.name)
+    user.password_hash = hash_password(password)
+    user.setup_token_hash, user.setup_expires_at, user.must_change_password = "", None, False
+    user.failed_login_count, user.locked_until = 0, None
+    end_sessions(user)
+    db.session.flush()
+    record(user, "user.setup_completed", user)
+
+
+def change_password(user: User, *, current: str, new: str) -> None:
+    """A user changes their own password; every other session of theirs ends (ASVS 7.4.3)."""
+    if not _verify(user.password_hash, current):
+        raise RuleViolation("Your current password is not right")
+    if new == current:
+        raise RuleViolation("Choose a password different from your current one")
+    check_password_policy(new, email=user.email, name=user.name)
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    end_sessions(user)
+    db.session.flush()
+    record(user, "user.password_changed", user)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def update_user(
@@ -162,10 +276,13 @@ def update_user(
         end_sessions(user)
     db.session.flush()
     record(actor, "user.updated", user, details=changes)
+    if "role" in changes and role is Role.POLICE_SPOC:
+        _request_police_approval(user, actor=actor)
     return user
 
 
 def unlock_user(user: User, *, actor: User) -> None:
+    """An administrator lifts a lock-out early."""
     user.locked_until = None
     user.failed_login_count = 0
     record(actor, "user.unlocked", user)

@@ -41,7 +41,7 @@ from licensing.badges.services import (
 from licensing.forms import CleanStringField, GovDate, clean_text, no_control_characters
 from licensing.licences.models import BadgeType
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
-from licensing.people.forms import valid_dvla, valid_ni, valid_postcode
+from licensing.people.forms import ReasonField, valid_dvla, valid_ni, valid_postcode
 from licensing.people.services import AddressInput, PersonRecordInput
 
 BADGE_NUMBER = Regexp(
@@ -90,6 +90,9 @@ class BadgeCheckForm(FlaskForm):
             BADGE_NUMBER,
         ],
     )
+    # The holder's name and flags are personal data: every check states why (DPA 2018 s.62), as searches do.
+    reason = ReasonField("Why are you checking this badge?",
+                         description="For example, the driver of a school route that starts today")
     submit = SubmitField("Check badge", widget=GovSubmitInput())
 
 

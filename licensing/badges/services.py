@@ -292,7 +292,7 @@ class BadgeCheckResult:
         return self.badge.person.identity_id if self.badge else None
 
 
-def check_badge(number: str, *, actor: User, today: dt.date) -> BadgeCheckResult:
+def check_badge(number: str, *, actor: User, today: dt.date, reason: str = "") -> BadgeCheckResult:
     """Look a badge up by number, with what the register holds about its holder anywhere; every check is
     audited.
 
@@ -300,7 +300,7 @@ def check_badge(number: str, *, actor: User, today: dt.date) -> BadgeCheckResult
     wanted = normalise_badge_number(number)
     badge = db.session.scalar(select(Badge).where(Badge.number == wanted)) if wanted else None
     if badge is None:
-        audit(actor, "badge.checked", details={"number": wanted, "found": False})
+        audit(actor, "badge.checked", reason=reason, details={"number": wanted, "found": False})
         return BadgeCheckResult(number=wanted)
     identity = badge.person.identity
     flags = tuple(identity_flags(identity, today))
@@ -313,18 +313,9 @@ def check_badge(number: str, *, actor: User, today: dt.date) -> BadgeCheckResult
         complaints=len(complaints),
         complaint_authorities=tuple(sorted({c.authority.code for c in complaints})),
     )
-    audit(
-        actor,
-        "badge.checked",
-        badge,
-        details={
-            "number": badge.number,
-            "found": True,
-            "status": result.status.value,
-            "flags": [flag.code for flag in flags],
-            "identity": identity.id,
-        },
-    )
+    audit(actor, "badge.checked", badge, reason=reason, details={
+        "number": badge.number, "found": True, "status": result.status.value,
+        "flags": [flag.code for flag in flags], "identity": identity.id})
     return result
 
 

@@ -21,6 +21,7 @@ from licensing.badges.forms import (
 )
 from licensing.db import db
 from licensing.errors import RuleViolation
+from licensing.extensions import account_key, limiter
 from licensing.licences.models import BadgeType
 from licensing.people.models import PersonRecord
 
@@ -37,11 +38,14 @@ NAV_ITEMS: list = [
 
 @bp.route("/badges/check", methods=["GET", "POST"])
 @roles_required(*BADGE_CHECKERS)
+@limiter.limit(lambda: current_app.config["BADGE_CHECK_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["BADGE_CHECK_RATE_LIMIT"], methods=["POST"], key_func=account_key)
 def check_badge():
     form = BadgeCheckForm()
     result = None
     if form.validate_on_submit():
-        result = services.check_badge(form.number.data, actor=current_user, today=dt.date.today())
+        result = services.check_badge(form.number.data, actor=current_user, today=dt.date.today(),
+                                      reason=form.reason.data)
         db.session.commit()
     return render_template(
         "licences/check.html", form=form, result=result, today=dt.date.today(), title="Check a badge"

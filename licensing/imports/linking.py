@@ -30,13 +30,12 @@ from licensing.people.identity import (
     match_settings,
     record_keys,
     to_match_record,
+    to_match_records,
 )
 from licensing.people.models import (
-    Address,
     BlockingKey,
     Identity,
     LinkState,
-    PersonName,
     PersonRecord,
     RecordLink,
     TermCount,
@@ -110,37 +109,10 @@ class _SnapshotFrequencies:
 
 
 def _bulk_match_records(ids: list[int]) -> dict[int, MatchRecord]:
-    """to_match_record for stored records, from column-only queries (no ORM object per row)."""
+    """to_match_record for stored records, a chunk at a time, through the loader search and linking use."""
     found: dict[int, MatchRecord] = {}
     for chunk in _chunks(sorted(ids)):
-        addresses: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        names: dict[int, list[str]] = defaultdict(list)
-        for record_id, postcode, line1 in db.session.execute(
-            select(Address.person_record_id, Address.postcode, Address.line1)
-            .where(Address.person_record_id.in_(chunk))
-            .order_by(Address.from_on.desc().nulls_last(), Address.id.desc())
-        ):
-            addresses[record_id].append((postcode, line1))
-        for record_id, forenames, surname in db.session.execute(
-            select(PersonName.person_record_id, PersonName.forenames, PersonName.surname)
-            .where(PersonName.person_record_id.in_(chunk))
-            .order_by(PersonName.id)
-        ):
-            names[record_id].append(f"{forenames} {surname}".strip())
-        for r in db.session.scalars(select(PersonRecord).where(PersonRecord.id.in_(chunk))):
-            found[r.id] = MatchRecord(
-                record_id=str(r.id),
-                source=r.authority.code if r.authority else "",
-                forenames=r.forenames,
-                surname=r.surname,
-                other_names=tuple(names[r.id]),
-                date_of_birth=r.date_of_birth.isoformat() if r.date_of_birth else "",
-                sex=r.sex,
-                postcodes=tuple(p for p, _ in addresses[r.id]),
-                address_lines=tuple(a for _, a in addresses[r.id]),
-                national_insurance=r.national_insurance,
-                driving_licence_number=r.driving_licence_number,
-            )
+        found.update(to_match_records(db.session.scalars(select(PersonRecord).where(PersonRecord.id.in_(chunk)))))
     return found
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from licensing.db import created_at, db, intpk, str_enum, text
@@ -78,6 +78,9 @@ class IntelligenceItem(db.Model):
     __tablename__ = "intelligence_items"
 
     id: Mapped[intpk]
+    # Optimistic locking: a save based on an older version is refused, never a silent overwrite (finding 9).
+    version_id: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version_id}
     person_record_id: Mapped[int] = mapped_column(ForeignKey("person_records.id"), index=True)
     authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
     source_evaluation: Mapped[SourceEvaluation] = mapped_column(str_enum(SourceEvaluation))

@@ -31,7 +31,7 @@ from licensing.intelligence.services import (
     reviews_due as items_due_for_review,
 )
 from licensing.licences.rules import normalise_vrm
-from licensing.people.access import grant_access, stated_reason, visible_records
+from licensing.people.access import grant_access, request_grant_id, stated_reason, visible_records
 from licensing.people.services import resolve_identity
 from licensing.register.police_search import police_search as find_licensed
 from licensing.register.search import SearchCriteria
@@ -140,10 +140,10 @@ def item(item_id: int):
     identity_id = item.person.identity_id
     form = ItemReasonForm()
     if form.validate_on_submit():
-        grant_access(current_user, [identity_id], form.reason.data)
+        grants = grant_access(current_user, [identity_id], form.reason.data)
         db.session.commit()
-        return redirect(url_for("intelligence.item", item_id=item.id))
-    reason = stated_reason(current_user, identity_id)
+        return redirect(url_for("intelligence.item", item_id=item.id, grant=grants[identity_id]))
+    reason = stated_reason(current_user, identity_id, request_grant_id())
     if reason is None or request.method == "POST":
         return render_template(
             "intelligence/reason.html", form=form, item_id=item.id, title="Why do you need to open this item?"

@@ -4,7 +4,7 @@ import datetime as dt
 import enum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from licensing.db import bool_false, created_at, db, intpk, short_str, str_enum, text
@@ -41,6 +41,9 @@ class Licence(db.Model):
     __table_args__ = (UniqueConstraint("authority_id", "number"),)
 
     id: Mapped[intpk]
+    # Optimistic locking: a save based on an older version is refused, never a silent overwrite (finding 9).
+    version_id: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version_id}
     person_record_id: Mapped[int] = mapped_column(ForeignKey("person_records.id"), index=True)
     authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
     licence_type: Mapped[LicenceType] = mapped_column(str_enum(LicenceType))
@@ -105,6 +108,9 @@ class Badge(db.Model):
     __tablename__ = "badges"
 
     id: Mapped[intpk]
+    # Optimistic locking: a save based on an older version is refused, never a silent overwrite (finding 9).
+    version_id: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version_id}
     person_record_id: Mapped[int] = mapped_column(ForeignKey("person_records.id"), index=True)
     authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
     badge_type: Mapped[BadgeType] = mapped_column(str_enum(BadgeType))

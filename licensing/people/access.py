@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import current_app
-from sqlalchemy import select
+from flask import current_app, request
+from sqlalchemy import delete, select
 
 from licensing.auth.models import Role, User
 from licensing.auth.permissions import SEARCHERS
@@ -32,19 +32,47 @@ def visible_records(identity: Identity, viewer: User) -> list[PersonRecord]:
     return [record for record in identity.records if can_see_record(viewer, record)]
 
 
-def grant_access(viewer: User, identity_ids: list[int], reason: str) -> None:
-    """Remember the viewer's stated reason for these identities (a search's reason covers its results)."""
+def grant_access(viewer: User, identity_ids: list[int], reason: str) -> dict[int, int]:
+    """Record the viewer's stated reason for these identities (a search's reason covers its first results).
+
+    Returns identity id -> grant id, so each link to a person carries its own reason with the request.
+    The viewer's expired grants are deleted here, which keeps the table bounded by what is live."""
     now = utcnow()
-    db.session.add_all(AccessGrant(user_id=viewer.id, identity_id=identity_id, reason=reason, granted_at=now)
-                       for identity_id in dict.fromkeys(identity_ids))
+    db.session.execute(
+        delete(AccessGrant).where(
+            AccessGrant.user_id == viewer.id,
+            AccessGrant.granted_at < now - current_app.config["PERSON_ACCESS_LIFETIME"],
+        )
+    )
+    wanted = list(dict.fromkeys(identity_ids))[: current_app.config["ACCESS_GRANTS_PER_SEARCH"]]
+    grants = [
+        AccessGrant(user_id=viewer.id, identity_id=identity_id, reason=reason, granted_at=now)
+        for identity_id in wanted
+    ]
+    db.session.add_all(grants)
     db.session.flush()
+    return {grant.identity_id: grant.id for grant in grants}
 
 
-def stated_reason(viewer: User, identity_id: int) -> str | None:
-    """The reason the viewer gave for this identity within the access lifetime, if any."""
+def stated_reason(viewer: User, identity_id: int, grant_id: int | None = None) -> str | None:
+    """The reason this request carries (its grant id), or the one live reason the viewer gave for the
+    identity.
+
+    Without a grant id, two different live reasons are ambiguous: the viewer is asked again rather than the
+    audit row guessing which one applied."""
     since = utcnow() - current_app.config["PERSON_ACCESS_LIFETIME"]
-    return db.session.scalar(
-        select(AccessGrant.reason)
-        .where(AccessGrant.user_id == viewer.id, AccessGrant.identity_id == identity_id,
-               AccessGrant.granted_at >= since)
-        .order_by(AccessGrant.granted_at.desc()).limit(1))
+    live = select(AccessGrant.reason).where(
+        AccessGrant.user_id == viewer.id,
+        AccessGrant.identity_id == identity_id,
+        AccessGrant.granted_at >= since,
+    )
+    if grant_id is not None:
+        return db.session.scalar(live.where(AccessGrant.id == grant_id))
+    reasons = set(db.session.scalars(live.limit(20)))
+    return reasons.pop() if len(reasons) == 1 else None
+
+
+def request_grant_id() -> int | None:
+    """The stated reason this request carries (?grant=); a malformed or huge value is simply no reason."""
+    value = request.args.get("grant", "")
+    return int(value) if value.isdigit() and len(value) < 12 else None

@@ -3,7 +3,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import RadioField, SelectChoice, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from licensing.forms import CleanStringField, GovDate, clean_text, no_control_characters
+from licensing.forms import CleanStringField, GovDate, VersionField, clean_text, no_control_characters
 from licensing.matching import identifiers
 
 REASON_HINT = (
@@ -148,12 +148,17 @@ class ReviewDecisionForm(FlaskForm):
             SelectChoice("reject", "No, different people: never propose this pair again"),
         ],
     )
+    version = VersionField()
     submit = SubmitField("Save decision", widget=GovSubmitInput())
 
 
 class UnlinkForm(FlaskForm):
     reason = ReasonField("Why this record is not the same person")
     submit = SubmitField("Unlink record", widget=GovSubmitInput())
+
+
+class ApproveUnlinkForm(FlaskForm):
+    submit = SubmitField("Approve the unlink", widget=GovSubmitInput())
 
 
 class ApplicantCheckForm(SearchForm):

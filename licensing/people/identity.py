@@ -17,7 +17,7 @@ from licensing.audit import record as audit
 from licensing.auth.models import User
 from licensing.authorities.models import Authority, AuthorityKind
 from licensing.db import db, utcnow
-from licensing.errors import RuleViolation
+from licensing.errors import NotPermitted, RuleViolation
 from licensing.matching import (
     CountedFrequencies,
     MatchRecord,
@@ -38,8 +38,9 @@ from licensing.people.models import (
     PersonRecord,
     RecordLink,
     TermCount,
+    UnlinkRequest,
 )
-from licensing.people.signals import identities_joined
+from licensing.people.signals import adverse_unlinked, identities_joined
 
 MAX_CANDIDATES = 400
 DECIDED_BY_PERSON = (LinkState.CONFIRMED, LinkState.REJECTED, LinkState.UNLINKED)
@@ -70,9 +71,8 @@ def to_match_record(record: PersonRecord) -> MatchRecord:
 
 
 def to_match_records(records: Iterable[PersonRecord]) -> dict[int, MatchRecord]:
-    """to_match_record for many records at once (search and linking): their addresses and other names come
-    from two column-only
-    queries, in the relationships' order, instead of one ORM object per row (most of a search's time)."""
+    """to_match_record for many records at once (search, linking and imports): their addresses and other names
+    come from two column-only queries, in the relationships' order, instead of one ORM object per row."""
     records = list(records)
     ids = [r.id for r in records]
     addresses: dict[int, list[tuple[str, str]]] = {i: [] for i in ids}
@@ -480,7 +480,12 @@ def _join_identities(link: RecordLink, *, actor: User | None, automatic: bool) -
 
 
 def decide_link(link: RecordLink, *, confirm: bool, actor: User) -> None:
-    """A reviewer confirms or rejects a pair; a rejection is remembered and never proposed again."""
+    """A reviewer confirms or rejects a pair; a rejection is remembered and never proposed again.
+
+    Only an officer of an authority holding one of the two records may decide, so no one rewrites who is
+    who for records that are not theirs."""
+    if actor.authority_id not in (link.record_a.authority_id, link.record_b.authority_id):
+        raise NotPermitted("Only an authority holding one of the two records may decide this pair")
     if link.state is not LinkState.PENDING:
         raise RuleViolation("This pair has already been decided")
     if confirm:
@@ -493,15 +498,76 @@ def decide_link(link: RecordLink, *, confirm: bool, actor: User) -> None:
     db.session.flush()
 
 
+def _joining_links(record: PersonRecord) -> list[RecordLink]:
+    return list(db.session.scalars(select(RecordLink).where(
+        or_(RecordLink.record_a_id == record.id, RecordLink.record_b_id == record.id),
+        RecordLink.state.in_([LinkState.AUTOMATIC, LinkState.CONFIRMED]))))
+
+
+def may_unlink(record: PersonRecord, actor: User) -> bool:
+    """An officer may unlink a record their authority holds, or one joined directly to a record it holds."""
+    if record.authority_id == actor.authority_id:
+        return True
+    return any(actor.authority_id in (link.record_a.authority_id, link.record_b.authority_id)
+               for link in _joining_links(record))
+
+
+def unlink_separates_adverse(record: PersonRecord) -> list:
+    """Adverse decisions that an unlink would separate from the person (on the record or on the rest of its
+    identity)."""
+    others = [r for r in record.identity.records if r.id != record.id]
+    if not others:
+        return []
+    return [
+        sanction for r in (record, *others) for sanction in r.sanctions if sanction.sanction_type.is_adverse
+    ]
+
+
+def pending_unlink(record: PersonRecord) -> UnlinkRequest | None:
+    return db.session.scalar(select(UnlinkRequest).where(UnlinkRequest.record_id == record.id,
+                                                         UnlinkRequest.decided_at.is_(None)))
+
+
+def request_unlink(record: PersonRecord, *, actor: User, reason: str) -> Identity | UnlinkRequest:
+    """Unlink at once, or, when an adverse decision would be separated from the person, ask a second
+    officer."""
+    if not may_unlink(record, actor):
+        raise NotPermitted("Only an authority holding one of the linked records may unlink it")
+    if not unlink_separates_adverse(record):
+        return unlink_record(record, actor=actor, reason=reason)
+    if pending_unlink(record) is not None:
+        raise RuleViolation("An unlink of this record is already waiting for a second officer")
+    pending = UnlinkRequest(record_id=record.id, requested_by_id=actor.id, reason=reason)
+    db.session.add(pending)
+    db.session.flush()
+    audit(actor, "link.unlink_requested", record, reason=reason, details={"request": pending.id})
+    return pending
+
+
+def approve_unlink(record: PersonRecord, *, actor: User) -> Identity:
+    """A second officer (not the requester) approves a pending unlink; holders of the adverse records are
+    alerted."""
+    pending = pending_unlink(record)
+    if pending is None:
+        raise RuleViolation("No unlink of this record is waiting for approval")
+    if not may_unlink(record, actor):
+        raise NotPermitted("Only an authority holding one of the linked records may approve this unlink")
+    if pending.requested_by_id == actor.id:
+        raise RuleViolation("A second officer must approve this unlink")
+    adverse = unlink_separates_adverse(record)
+    pending.decided_by_id, pending.decided_at = actor.id, utcnow()
+    old_identity = record.identity
+    # The alerts area listens: each authority holding one of the adverse decisions hears of the unlink.
+    adverse_unlinked.send(old_identity, adverse=adverse, record=record, actor=actor)
+    audit(actor, "link.unlink_approved", record, reason=pending.reason,
+          details={"request": pending.id, "requested_by": pending.requested_by_id})
+    return unlink_record(record, actor=actor, reason=pending.reason)
+
+
 def unlink_record(record: PersonRecord, *, actor: User, reason: str) -> Identity:
     """Take a record out of its identity: its joining links are marked unlinked and never re-made
     automatically."""
-    links = db.session.scalars(
-        select(RecordLink).where(
-            or_(RecordLink.record_a_id == record.id, RecordLink.record_b_id == record.id),
-            RecordLink.state.in_([LinkState.AUTOMATIC, LinkState.CONFIRMED]),
-        )
-    ).all()
+    links = _joining_links(record)
     for link in links:
         link.state, link.set_by_id, link.set_at, link.review_reason = (
             LinkState.UNLINKED,
@@ -554,9 +620,12 @@ def _rebuild_identity(identity: Identity, *, actor: User | None) -> None:
 
 
 def review_queue(*, viewer: User):
-    """Pending pairs the viewer may see both sides of, strongest first (police-held records only for
-    police)."""
-    query = select(RecordLink).where(RecordLink.state == LinkState.PENDING)
+    """Pending pairs the viewer may decide (their authority holds one side) and see both sides of, strongest
+    first."""
+    own_records = select(PersonRecord.id).where(PersonRecord.authority_id == viewer.authority_id)
+    query = select(RecordLink).where(RecordLink.state == LinkState.PENDING,
+                                     or_(RecordLink.record_a_id.in_(own_records),
+                                         RecordLink.record_b_id.in_(own_records)))
     if not viewer.is_police:
         police_records = (
             select(PersonRecord.id).join(PersonRecord.authority).where(Authority.kind == AuthorityKind.POLICE)

@@ -164,6 +164,9 @@ class RecordLink(db.Model):
     )
 
     id: Mapped[intpk]
+    # Optimistic locking: a save based on an older version is refused, never a silent overwrite (finding 9).
+    version_id: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version_id}
     record_a_id: Mapped[int] = mapped_column(ForeignKey("person_records.id"), index=True)
     record_b_id: Mapped[int] = mapped_column(ForeignKey("person_records.id"), index=True)
     score: Mapped[float] = mapped_column(Float)
@@ -178,6 +181,24 @@ class RecordLink(db.Model):
     record_a: Mapped[PersonRecord] = relationship(foreign_keys=[record_a_id])
     record_b: Mapped[PersonRecord] = relationship(foreign_keys=[record_b_id])
     set_by: Mapped[User | None] = relationship()
+
+
+class UnlinkRequest(db.Model):
+    """An unlink that would separate an adverse decision from a person: it waits for a second officer."""
+
+    __tablename__ = "unlink_requests"
+
+    id: Mapped[intpk]
+    record_id: Mapped[int] = mapped_column(ForeignKey("person_records.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[text]
+    requested_at: Mapped[created_at]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime | None]
+
+    record: Mapped[PersonRecord] = relationship()
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
+
 
 class AccessGrant(db.Model):
     """A user's stated reason to view one identity, valid for a short time after it was given."""

@@ -7,12 +7,20 @@ from licensing.audit import record as audit
 from licensing.auth.permissions import LICENSING_OFFICERS, SEARCHERS, roles_required
 from licensing.db import db, utcnow
 from licensing.errors import RuleViolation
+from licensing.forms import check_version
 from licensing.matching.bands import BandKind, match_band
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
 from licensing.people import identity
-from licensing.people.access import can_see_record, grant_access, stated_reason, visible_records
+from licensing.people.access import (
+    can_see_record,
+    grant_access,
+    request_grant_id,
+    stated_reason,
+    visible_records,
+)
 from licensing.people.forms import (
     ApplicantCheckForm,
+    ApproveUnlinkForm,
     CheckOutcomeForm,
     PersonRecordForm,
     ReasonForm,
@@ -20,7 +28,14 @@ from licensing.people.forms import (
     SearchForm,
     UnlinkForm,
 )
-from licensing.people.models import ApplicantCheck, Identity, Nr3sOutcome, PersonRecord, RecordLink
+from licensing.people.models import (
+    ApplicantCheck,
+    Identity,
+    Nr3sOutcome,
+    PersonRecord,
+    RecordLink,
+    UnlinkRequest,
+)
 from licensing.people.review import AGE_CHOICES, QueueFilter, filtered_review_queue, waited
 from licensing.people.services import (
     AddressInput,
@@ -49,11 +64,16 @@ NAV_ITEMS: list = [
 def search():
     form = SearchForm()
     hits = None
+    grants: dict[int, int] = {}
     if form.validate_on_submit():
         criteria = SearchCriteria.from_form(form)
+        # search_people audits the search with its reason and grants it for the people found (one row each).
         hits = search_people(criteria, viewer=current_user, today=dt.date.today(), reason=form.reason.data)
+        grants = hits.grants or {}
         db.session.commit()
-    return render_template("people/search.html", form=form, hits=hits, title="Search the register")
+    return render_template(
+        "people/search.html", form=form, hits=hits, grants=grants, title="Search the register"
+    )
 
 
 def _load_visible_identity(identity_id: int) -> Identity:
@@ -72,14 +92,15 @@ def _load_visible_identity(identity_id: int) -> Identity:
 @roles_required(*SEARCHERS)
 def person(identity_id: int):
     person_identity = _load_visible_identity(identity_id)
-    reason = stated_reason(current_user, person_identity.id)
+    reason = stated_reason(current_user, person_identity.id, request_grant_id())
     if reason is None:
         return render_template("people/reason.html", form=ReasonForm(), identity_id=person_identity.id,
                                title="Why do you need to see this person?")
     view = build_person_view(person_identity, current_user, dt.date.today(), reason=reason)
     db.session.commit()
+    pending = [(r, p) for r in view.records if (p := identity.pending_unlink(r)) is not None]
     return render_template("people/person.html", view=view, reason=reason, title=view.display_name,
-                           unlink_form=UnlinkForm())
+                           unlink_form=UnlinkForm(), pending_unlinks=pending)
 
 
 @bp.post("/people/<int:identity_id>/reason")
@@ -90,9 +111,11 @@ def give_reason(identity_id: int):
     if not form.validate_on_submit():
         return render_template("people/reason.html", form=form, identity_id=person_identity.id,
                                title="Why do you need to see this person?"), 400
-    grant_access(current_user, [person_identity.id], form.reason.data)
+    grants = grant_access(current_user, [person_identity.id], form.reason.data)
     db.session.commit()
-    return redirect(url_for("people.person", identity_id=person_identity.id))
+    return redirect(
+        url_for("people.person", identity_id=person_identity.id, grant=grants[person_identity.id])
+    )
 
 
 @bp.route("/records/new", methods=["GET", "POST"])
@@ -107,10 +130,13 @@ def new_record():
             db.session.rollback()
             form.authority_reference.errors.append(str(error))
         else:
-            grant_access(current_user, [record.identity_id], f"Recorded {record.authority_reference}")
+            grants = grant_access(
+                current_user, [record.identity_id], f"Recorded {record.authority_reference}"
+            )
             db.session.commit()
             flash(f"Record {record.authority_reference} saved", "success")
-            return redirect(url_for("people.person", identity_id=record.identity_id))
+            return redirect(url_for("people.person", identity_id=record.identity_id,
+                                    grant=grants[record.identity_id]))
     return render_template("people/new_record.html", form=form, title="Add a person record"), (
         400 if form.errors else 200)
 
@@ -135,10 +161,11 @@ def edit_record(record_id: int):
             db.session.rollback()
             form.forenames.errors.append(str(error))
         else:
-            grant_access(current_user, [record.identity_id], f"Updated {record.authority_reference}")
+            grants = grant_access(current_user, [record.identity_id], f"Updated {record.authority_reference}")
             db.session.commit()
             flash(f"Record {record.authority_reference} updated", "success")
-            return redirect(url_for("people.person", identity_id=record.identity_id))
+            return redirect(url_for("people.person", identity_id=record.identity_id,
+                                    grant=grants[record.identity_id]))
     return render_template(
         "people/edit_record.html", form=form, record=record, title="Change a person record"
     ), (400 if form.errors else 200)
@@ -215,6 +242,7 @@ def review_pair(link_id: int):
     form = ReviewDecisionForm()
     if form.validate_on_submit():
         try:
+            check_version(link, form.version)
             identity.decide_link(link, confirm=form.decision.data == "confirm", actor=current_user)
         except RuleViolation as error:
             db.session.rollback()
@@ -247,9 +275,38 @@ def unlink(record_id: int):
         flash("Enter why the record is not the same person to unlink it", "error")
         return redirect(url_for("people.person", identity_id=record.identity_id))
     old_identity_id = record.identity_id
-    identity.unlink_record(record, actor=current_user, reason=form.reason.data)
+    try:
+        outcome = identity.request_unlink(record, actor=current_user, reason=form.reason.data)
+    except RuleViolation as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("people.person", identity_id=old_identity_id))
     db.session.commit()
-    flash(f"Record {record.authority_reference} unlinked", "success")
+    if isinstance(outcome, UnlinkRequest):
+        flash(f"Record {record.authority_reference} carries an adverse decision: a second officer must "
+              "approve the unlink", "success")
+    else:
+        flash(f"Record {record.authority_reference} unlinked", "success")
+    return redirect(url_for("people.person", identity_id=old_identity_id))
+
+
+@bp.post("/records/<int:record_id>/unlink/approve")
+@roles_required(*SEARCHERS)
+def approve_unlink(record_id: int):
+    record = db.session.get(PersonRecord, record_id)
+    if record is None or not can_see_record(current_user, record):
+        abort(404)
+    form = ApproveUnlinkForm()
+    old_identity_id = record.identity_id
+    if form.validate_on_submit():
+        try:
+            identity.approve_unlink(record, actor=current_user)
+        except RuleViolation as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"Record {record.authority_reference} unlinked", "success")
     return redirect(url_for("people.person", identity_id=old_identity_id))
 
 

@@ -189,6 +189,9 @@ class SearchResults(list):
     total: int = 0
     page: int = 1
     pages: int = 1
+    # identity id -> the access grant the search's reason made, so each link to a person carries its own
+    # reason.
+    grants: dict[int, int] | None = None
 
 
 def _ranked_candidates(criteria: SearchCriteria, today: dt.date) -> tuple[list[int], bool]:
@@ -228,7 +231,7 @@ def search_people(
         audit(
             viewer, "person.searched", reason=reason, details={"terms": criteria.as_terms(), "results": ids}
         )
-        grant_access(viewer, ids, reason)
+        results.grants = grant_access(viewer, ids, reason)
     return results
 
 

@@ -10,7 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from licensing.forms import clean_text, no_control_characters
+from licensing.forms import VersionField, clean_text, no_control_characters
 from licensing.requests.models import RequestKind
 
 
@@ -52,4 +52,5 @@ class ReplyForm(FlaskForm):
         widget=GovFileInput(),
         description="A PDF, a Word document (.docx), or a PNG or JPEG image, smaller than 4 MB",
     )
+    version = VersionField()
     submit = SubmitField("Send reply", widget=GovSubmitInput())

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from licensing.db import created_at, db, intpk, str_enum, text
@@ -33,6 +33,9 @@ class InformationRequest(db.Model):
     __tablename__ = "information_requests"
 
     id: Mapped[intpk]
+    # Optimistic locking: a save based on an older version is refused, never a silent overwrite (finding 9).
+    version_id: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version_id}
     kind: Mapped[RequestKind] = mapped_column(str_enum(RequestKind))
     identity_id: Mapped[int] = mapped_column(ForeignKey("identities.id"), index=True)
     from_authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)

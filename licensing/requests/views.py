@@ -11,6 +11,7 @@ from licensing.auth.permissions import COUNCIL_OFFICERS, roles_required
 from licensing.authorities.models import Authority, AuthorityKind
 from licensing.db import db
 from licensing.errors import RuleViolation
+from licensing.forms import check_version
 from licensing.people.access import visible_records
 from licensing.people.models import Identity
 from licensing.requests import attachments
@@ -77,6 +78,7 @@ def detail(request_id: int):
     form = ReplyForm()
     if form.validate_on_submit():
         try:
+            check_version(found, form.version)
             reply_to_request(found, reply=form.reply.data, actor=current_user, today=dt.date.today())
             upload = form.document.data
             if upload and upload.filename:

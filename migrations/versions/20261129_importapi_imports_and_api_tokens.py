@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'importapi0001'
-down_revision = "reports0001"
+down_revision = "merge0001"
 branch_labels = None
 depends_on = None
 

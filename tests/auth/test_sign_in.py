@@ -5,12 +5,12 @@ from sqlalchemy import select
 from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role, User
 from licensing.db import db
+from tests.conftest import sign_in_fully
 from tests.factories import PASSWORD, make_user
 
 
 def _sign_in(client, email, password):
-    client.fetch_csrf("/sign-in")
-    return client.submit("/sign-in", {"email": email, "password": password})
+    return sign_in_fully(client, email, password)
 
 
 def test_demo_style_user_can_sign_in_and_reach_home(app, client, county):

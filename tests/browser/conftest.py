@@ -1,6 +1,7 @@
 """A live server on a free localhost port and Debian's Chromium driven by Playwright (never a downloaded
 browser)."""
 
+import re
 import threading
 from pathlib import Path
 
@@ -38,8 +39,13 @@ def chromium():
         browser.close()
 
 
+# The app behind the live server, so sign_in() can do the TOTP step as the user's authenticator app would.
+_served: dict = {}
+
+
 @pytest.fixture
 def live_server(app):
+    _served["app"] = app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -75,10 +81,26 @@ def screenshot(page, name: str, request) -> Path:
 
 
 def sign_in(page, email: str, password: str) -> None:
+    """Password, then the code from the user's authenticator (enrolling with the QR page's key if need be)."""
+    import pyotp
+
+    from tests.factories import current_totp_code
+
     page.goto(f"{page.base_url}/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r".*/sign-in/(two-factor|enrol)$"))
+    if page.url.endswith("/enrol"):
+        code = pyotp.TOTP(page.locator("#totp-secret").inner_text()).now()
+        page.get_by_label("Code from your authenticator app").fill(code)
+        page.get_by_role("button", name="Turn on two-factor sign-in").click()
+        page.get_by_role("link", name="Continue").click()
+    else:
+        with _served["app"].app_context():
+            code = current_totp_code(email)
+        page.get_by_label("Code from your authenticator app").fill(code)
+        page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/home")
 
 

@@ -83,6 +83,7 @@ def test_transport_officer_checks_a_badge_whose_holder_was_just_revoked_elsewher
     expect(page.get_by_text("1 unacknowledged alert")).to_be_visible()
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Badges").click()
     page.get_by_label("Badge number").fill("bcc-004512")
+    page.get_by_label("Why are you checking this badge?").fill("Driver of school route 14 this morning")
     page.get_by_role("button", name="Check badge").click()
     main = page.locator("#main-content")
     expect(main).to_contain_text("Naveed Akhtar")

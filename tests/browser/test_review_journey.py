@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 def test_officer_confirms_a_review_queue_pair_and_the_person_view_merges(app, county, page, request):
     with app.app_context():
-        email = make_user(Role.LICENSING_OFFICER, authority="SBDC").email
+        email = make_user(Role.LICENSING_OFFICER, authority="CDC").email
         make_person(
             "WDC",
             forenames="Shahid",
@@ -31,7 +31,7 @@ def test_officer_confirms_a_review_queue_pair_and_the_person_view_merges(app, co
     page.get_by_role("link", name="1 proposed link to review").click()
     page.get_by_role("link", name="Shahid Rafiq / Shahid Rafique").click()
     expect(page.get_by_role("heading", name="Are these the same person?")).to_be_visible()
-    expect(page.get_by_text("(spelling variant)").first).to_be_visible()
+    expect(page.get_by_text("are spellings of one name").first).to_be_visible()
     page.get_by_label("Yes, the same person: link them").check()
     page.get_by_role("button", name="Save decision").click()
     expect(page.get_by_text("Records linked")).to_be_visible()

@@ -128,14 +128,14 @@ def test_demo_county_exported_under_other_headings_imports_through_a_mapping(
     with second_app.app_context():
         make_county()
     second_app.test_client_class = app.test_client_class
+    from tests.conftest import sign_in_fully
     from tests.factories import PASSWORD, make_user
 
     for code, role in (("WDC", Role.LICENSING_OFFICER), ("BCC-CT", Role.ADMINISTRATOR)):
         with second_app.app_context():
             email = make_user(role, authority=code).email
         client = second_app.test_client()
-        client.fetch_csrf("/sign-in")
-        client.submit("/sign-in", {"email": email, "password": PASSWORD})
+        sign_in_fully(client, email, PASSWORD)
         client.fetch_csrf("/imports/mappings")
         saved = client.submit("/imports/mappings", {"name": "Legacy", "columns": json.dumps(OTHER_HEADINGS)})
         assert saved.status_code == 302, saved.get_data(as_text=True)

@@ -28,7 +28,7 @@ def test_anyone_who_might_be_asked_can_check_a_valid_badge(app, login, role):
                            expires_on=TODAY + dt.timedelta(days=400))
         badge_id, expires, identity_id = badge.id, badge.expires_on, record.identity_id
     checker = login(role)
-    response = checker.submit("/badges/check", {"number": " bcc 000777 "})
+    response = checker.submit("/badges/check", {"number": " bcc 000777 ", "reason": "School route check"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'data-status="valid"' in page and "Tariq Mahmood" in page and "Marlow Executive Travel" in page
@@ -51,7 +51,11 @@ def test_check_shows_expired_for_a_past_expiry_even_when_the_status_says_valid(a
             issued_on=TODAY - dt.timedelta(days=1200),
             expires_on=TODAY - dt.timedelta(days=1),
         )
-    page = login(Role.POLICE_SPOC).submit("/badges/check", {"number": "BCC000001"}).get_data(as_text=True)
+    page = (
+        login(Role.POLICE_SPOC)
+        .submit("/badges/check", {"number": "BCC000001", "reason": "School route check"})
+        .get_data(as_text=True)
+    )
     assert 'data-status="expired"' in page and 'data-status="valid"' not in page
     assert "It is not valid" in page
     assert _checks(app)[0].details["status"] == "expired"
@@ -63,7 +67,9 @@ def test_check_shows_suspended_and_withdrawn(app, login, status):
         make_badge(make_person("BCC-CT"), number="BCC000002", status=status,
                    status_reason="Police information received about the holder")
     page = (
-        login(Role.TRANSPORT_OFFICER).submit("/badges/check", {"number": "BCC000002"}).get_data(as_text=True)
+        login(Role.TRANSPORT_OFFICER)
+        .submit("/badges/check", {"number": "BCC000002", "reason": "School route check"})
+        .get_data(as_text=True)
     )
     assert f'data-status="{status.value}"' in page and "It is not valid" in page
     assert "Police information received" not in page  # the reason stays on the team's own badge page
@@ -71,7 +77,9 @@ def test_check_shows_suspended_and_withdrawn(app, login, status):
 
 def test_unknown_badge_number_gives_a_clear_message_and_is_audited(app, login):
     page = (
-        login(Role.LICENSING_OFFICER).submit("/badges/check", {"number": "ct999999"}).get_data(as_text=True)
+        login(Role.LICENSING_OFFICER)
+        .submit("/badges/check", {"number": "ct999999", "reason": "School route check"})
+        .get_data(as_text=True)
     )
     assert "No badge with number CT999999" in page
     [event] = _checks(app)
@@ -87,7 +95,9 @@ def test_unknown_badge_number_gives_a_clear_message_and_is_audited(app, login):
     ("' OR 1=1 --", "only letters, numbers and hyphens"),
 ])
 def test_bad_badge_numbers_get_a_clear_message_and_no_check(app, login, number, message):
-    response = login(Role.TRANSPORT_OFFICER).submit("/badges/check", {"number": number})
+    response = login(Role.TRANSPORT_OFFICER).submit(
+        "/badges/check", {"number": number, "reason": "School route check"}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and message in page
     assert "<script>alert(1)</script>" not in page
@@ -112,7 +122,8 @@ def test_check_shows_the_registers_flags_for_a_holder_revoked_by_a_district(app,
         )
         identity_id = join_records(county_record, district, police)
     for role in (Role.TRANSPORT_OFFICER, Role.LICENSING_OFFICER):
-        page = login(role).submit("/badges/check", {"number": "BCC000555"}).get_data(as_text=True)
+        form = {"number": "BCC000555", "reason": "School route check"}
+        page = login(role).submit("/badges/check", form).get_data(as_text=True)
         assert 'data-flag="adverse_decision"' in page and "Revoked by Wycombe District Council on " in page
         assert 'data-flag="police_information"' in page
         assert "Police hold information: contact the point of contact" in page
@@ -130,7 +141,8 @@ def test_admins_and_auditors_cannot_check_a_badge(app, login):
     for role in (Role.ADMINISTRATOR, Role.AUDITOR):
         client = login(role)
         assert client.get("/badges/check").status_code == 403
-        assert client.submit("/badges/check", {"number": "BCC000003"}).status_code == 403
+        form = {"number": "BCC000003", "reason": "School route check"}
+        assert client.submit("/badges/check", form).status_code == 403
     assert _checks(app) == []
     with app.app_context():
         denied = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "access.denied")).all()

@@ -74,7 +74,7 @@ def test_doubtful_pair_goes_to_the_review_queue_and_a_confirmation_merges_the_pe
         link = _link(a_id, b_id)
         assert link.state is LinkState.PENDING and _identity(a_id) != _identity(b_id)
         link_id = link.id
-    officer = login(Role.LICENSING_OFFICER, "SBDC")
+    officer = login(Role.LICENSING_OFFICER, "CDC")
     queue = officer.get("/review").get_data(as_text=True)
     assert "Shahid Rafiq / Shahid Rafique" in queue
     pair_page = officer.get(f"/review/{link_id}").get_data(as_text=True)

@@ -1,0 +1,113 @@
+"""The audit hash chain: HMAC-SHA256 over each event and the one before it, keyed outside the database.
+
+Whoever can write to the database but lacks AUDIT_HMAC_KEY cannot insert, back-date, change or delete an event
+without `flask audit verify` naming the first broken one."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from licensing.audit.models import AuditChainHead, AuditEvent
+from licensing.db import db
+
+HEAD_ID = 1
+
+
+def _key() -> bytes:
+    return current_app.config["AUDIT_HMAC_KEY"].encode()
+
+
+def entry_hash(event: AuditEvent) -> str:
+    """The HMAC of the event's content, its place in the chain and the previous event's HMAC."""
+    content = {
+        "seq": event.chain_seq,
+        "prev": event.prev_hash,
+        "at": event.occurred_at.isoformat(timespec="microseconds"),
+        "user_id": event.user_id,
+        "email": event.user_email,
+        "role": event.role,
+        "authority": event.authority_code,
+        "action": event.action,
+        "subject_type": event.subject_type,
+        "subject_id": event.subject_id,
+        "reason": event.reason,
+        "details": event.details,
+        "ip": event.ip_address,
+    }
+    message = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hmac.new(_key(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def seal(event: AuditEvent) -> None:
+    """Give a new event its place in the chain; the head row stays locked until the caller's commit."""
+    seq, previous = db.session.execute(
+        update(AuditChainHead)
+        .where(AuditChainHead.id == HEAD_ID)
+        .values(seq=AuditChainHead.seq + 1)
+        .returning(AuditChainHead.seq, AuditChainHead.last_hash)
+        .execution_options(synchronize_session=False)
+    ).one()
+    event.chain_seq, event.prev_hash = seq, previous
+    event.entry_hash = entry_hash(event)
+    db.session.execute(
+        update(AuditChainHead)
+        .where(AuditChainHead.id == HEAD_ID)
+        .values(last_hash=event.entry_hash)
+        .execution_options(synchronize_session=False)
+    )
+
+
+@dataclass
+class Verification:
+    checked: int
+    unchained: int
+    broken_event_id: int | None = None
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+def verify(batch_size: int = 2000, progress: Callable[[int], None] | None = None) -> Verification:
+    """Walk the chain in order; stop at the first event whose HMAC, link or sequence does not hold."""
+    unchained = (
+        db.session.scalar(select(db.func.count(AuditEvent.id)).where(AuditEvent.chain_seq.is_(None))) or 0
+    )
+    expected_seq, previous, checked, after = 1, "", 0, 0
+    while True:
+        events = db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.chain_seq > after)
+            .order_by(AuditEvent.chain_seq)
+            .limit(batch_size)
+        ).all()
+        if not events:
+            break
+        for event in events:
+            if event.chain_seq != expected_seq:
+                return Verification(
+                    checked, unchained, event.id, f"event {expected_seq} in the chain is missing"
+                )
+            if event.prev_hash != previous:
+                return Verification(checked, unchained, event.id, "it does not follow the event before it")
+            if not hmac.compare_digest(event.entry_hash, entry_hash(event)):
+                return Verification(checked, unchained, event.id, "its content does not match its HMAC")
+            previous, expected_seq, checked = event.entry_hash, expected_seq + 1, checked + 1
+        after = events[-1].chain_seq
+        db.session.expunge_all()
+        if progress:
+            progress(checked)
+    head = db.session.get(AuditChainHead, HEAD_ID)
+    if head is not None and (head.seq != checked or head.last_hash != previous):
+        return Verification(
+            checked, unchained, None, f"the chain's last {head.seq - checked} event(s) are missing"
+        )
+    return Verification(checked, unchained)
