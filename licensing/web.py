@@ -11,17 +11,18 @@ from licensing.errors import RuleViolation
 
 def run_service(action: Callable[[], Any], *, field: Any = None,
                 success: str | Callable[[Any], str] = "") -> tuple[bool, Any]:
-    """Call one service. A broken rule rolls everything back and shows its message on the form `field` (or as
-    a flash); otherwise the change is committed and `success` (text, or a function of the result) is flashed.
-    Returns (done, the service's result)."""
+    """Call one service. A broken rule rolls everything back and shows its message on the form `field` (or on
+    the field that `field(message)` picks, or as a flash); otherwise the change is committed and `success`
+    (text, or a function of the result) is flashed. Returns (done, the service's result)."""
     try:
         result = action()
     except RuleViolation as error:
         db.session.rollback()
-        if field is None:
+        target = field(str(error)) if callable(field) else field
+        if target is None:
             flash(str(error), "error")
         else:
-            field.errors.append(str(error))
+            target.errors.append(str(error))
         return False, None
     db.session.commit()
     if success:

@@ -36,7 +36,8 @@ from licensing.people.models import Identity, PersonRecord
 from licensing.people.services import resolve_identity
 from licensing.register.person_view import build_person_view
 from licensing.register.search import SearchCriteria, search_people
-from licensing.sanctions.services import DecisionInput, DecisionType, record_decision
+from licensing.sanctions.models import SanctionType
+from licensing.sanctions.services import GRANT, DecisionInput, record_decision
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens only: no cookie is read here, so there is nothing to forge
@@ -484,7 +485,7 @@ def post_decision(user: User, reference: str, data: s.DecisionIn):
     decision = record_decision(
         record,
         DecisionInput(
-            decision=DecisionType(data.decision),
+            decision=GRANT if data.decision == GRANT else SanctionType(data.decision),
             decided_on=data.decided_on,
             effective_on=data.effective_on,
             decision_maker=data.decision_maker,

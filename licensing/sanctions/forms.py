@@ -11,8 +11,20 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from licensing.forms import CleanStringField, GovDate, clean_text, no_control_characters
 from licensing.licences.models import LicenceType
-from licensing.sanctions.models import AppealOutcome, GroundsCategory
-from licensing.sanctions.services import DecisionType
+from licensing.sanctions.models import AppealOutcome, GroundsCategory, SanctionType
+
+# The decision form's choices, worded as what the authority does; every choice but a grant is a sanction.
+DECISION_CHOICES = [
+    SelectChoice("grant", "Grant or renew"),
+    SelectChoice(SanctionType.REFUSAL.value, "Refuse"),
+    SelectChoice(SanctionType.REFUSAL_TO_RENEW.value, "Refuse to renew"),
+    SelectChoice(SanctionType.SUSPENSION.value, "Suspend"),
+    SelectChoice(SanctionType.INTERIM_SUSPENSION.value, "Interim suspension pending investigation"),
+    SelectChoice(SanctionType.REVOCATION.value, "Revoke"),
+    SelectChoice(SanctionType.WARNING.value, "Warn"),
+    SelectChoice(SanctionType.CONDITIONS.value, "Add conditions"),
+    SelectChoice(SanctionType.PENALTY_POINTS.value, "Penalty points"),
+]
 
 
 class DecisionForm(FlaskForm):
@@ -20,7 +32,7 @@ class DecisionForm(FlaskForm):
         "Decision",
         widget=GovRadioInput(),
         validators=[DataRequired("Select the decision")],
-        choices=[SelectChoice(d.value, d.label) for d in DecisionType],
+        choices=DECISION_CHOICES,
     )
     licence_id = SelectField("Licence it concerns", widget=GovSelect(), coerce=int, validate_choice=True)
     new_licence_type = SelectField(
@@ -86,7 +98,7 @@ class DecisionForm(FlaskForm):
         valid = super().validate(extra_validators)
         decision = self.decision.data
         needs = {
-            "grounds": decision and decision != DecisionType.GRANT.value,
+            "grounds": decision and decision != "grant",
             "licence_id": decision in ("suspension", "interim_suspension", "revocation", "refusal_to_renew"),
             "conditions": decision == "conditions",
             "points": decision == "penalty_points",

@@ -6,12 +6,12 @@ from wtforms import SelectChoice
 
 from licensing.auth.permissions import LICENSING_OFFICERS, roles_required
 from licensing.db import db
-from licensing.errors import RuleViolation
 from licensing.licences.models import Licence, LicenceType
 from licensing.people.access import own_record
 from licensing.sanctions.forms import DecisionForm
-from licensing.sanctions.models import AppealOutcome, GroundsCategory
-from licensing.sanctions.services import DecisionInput, DecisionType, penalty_points_tally, record_decision
+from licensing.sanctions.models import AppealOutcome, GroundsCategory, SanctionType
+from licensing.sanctions.services import GRANT, DecisionInput, penalty_points_tally, record_decision
+from licensing.web import run_service
 
 # Which field a rule the service enforces is about, so its error links to that field.
 RULE_FIELDS = (
@@ -39,7 +39,7 @@ def record_decision_view(record_id: int):
     ]
     today = dt.date.today()
     if form.validate_on_submit():
-        decision = DecisionType(form.decision.data)
+        decision = GRANT if form.decision.data == GRANT else SanctionType(form.decision.data)
         data = DecisionInput(
             decision=decision,
             decided_on=form.decided_on.data,
@@ -49,7 +49,7 @@ def record_decision_view(record_id: int):
             narrative=form.narrative.data,
             points=form.points.data,
             conditions=(
-                form.grant_conditions.data if decision is DecisionType.GRANT else form.conditions.data
+                form.grant_conditions.data if decision == GRANT else form.conditions.data
             )
             or "",
             grounds=GroundsCategory(form.grounds.data) if form.grounds.data else None,
@@ -58,22 +58,19 @@ def record_decision_view(record_id: int):
             new_licence_number=form.new_licence_number.data or "",
             appeal_outcome=AppealOutcome(form.appeal_outcome.data),
         )
-        try:
-            record_decision(record, data, actor=current_user, today=today)
-        except RuleViolation as error:
-            db.session.rollback()
-            message = str(error)
+
+        def field_for(message: str):
             name = next((field for words, field in RULE_FIELDS if words in message.lower()), "decision")
-            getattr(form, name).errors.append(message)
-        else:
-            db.session.commit()
-            flash(f"Decision recorded for {record.full_name}", "success")
+            return getattr(form, name)
+
+        done, _ = run_service(lambda: record_decision(record, data, actor=current_user, today=today),
+                              field=field_for, success=f"Decision recorded for {record.full_name}")
+        if done:
             tally = penalty_points_tally(record, today)
-            if decision is DecisionType.PENALTY_POINTS and tally.reached:
+            if decision is SanctionType.PENALTY_POINTS and tally.reached:
                 flash(
                     f"{record.full_name} now has {tally.points} penalty points in {tally.period_months} "
-                    f"months: "
-                    f"at or over {record.authority.name}'s threshold of {tally.threshold}",
+                    f"months: at or over {record.authority.name}'s threshold of {tally.threshold}",
                     "warning",
                 )
             return redirect(url_for("people.person", identity_id=record.identity_id))

@@ -14,8 +14,8 @@ LO, TO, PS, AD, AU = (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER, Role.POLIC
 EVERYONE = frozenset(Role)
 SEARCHERS = frozenset({LO, TO, PS})
 
-PUBLIC = {"static", "favicon", "auth.sign_in", "main.index", "main.accessibility", "auth.set_up", "auth.two_factor",
-          "auth.enrol"}
+PUBLIC = {"static", "favicon", "auth.sign_in", "main.index", "main.accessibility", "auth.set_up",
+          "auth.two_factor", "auth.enrol"}
 # endpoint -> roles allowed; anything else signed in gets 403, anonymous users are sent to sign in.
 CORE_ROUTES = {
     "auth.sign_out": EVERYONE,
