@@ -33,7 +33,7 @@ GROUPS = {
     "alerts": "Requests and alerts",
     "admin": "Administration",
     "audit": "Administration",
-    "imports": "Administration",
+    "imports": "People",  # officers import their own records
     "exports": "Administration",
     "api_tokens": "Administration",
     "reports": "Reports",

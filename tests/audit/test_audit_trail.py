@@ -60,9 +60,17 @@ def test_auditor_lists_and_filters_events(app, login):
         user_id = db.session.scalar(
             select(AuditEvent.user_id).where(AuditEvent.user_email == officer.user_email)
         )
+        access_events = db.session.scalar(
+            select(func.count()).select_from(AuditEvent).where(
+                AuditEvent.user_id == user_id,
+                AuditEvent.action.startswith("auth.") | AuditEvent.action.startswith("access."),
+            )
+        )
+    assert access_events == 2  # the password, then the second factor
     filtered = auditor.get(f"/audit/?kind=access&user={user_id}").get_data(as_text=True)
     table = filtered.split("<table")[1]
-    assert "signed in" in table and "searched" not in table and "1 event<" in filtered
+    assert "signed in" in table and "passed two-factor sign-in" in table and "searched" not in table
+    assert "2 events<" in filtered
 
 
 def test_audit_events_cannot_be_changed_through_the_app(app, login):

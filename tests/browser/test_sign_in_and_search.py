@@ -14,6 +14,7 @@ def test_officer_signs_in_searches_and_opens_a_person(app, county, page, request
         make_person("WDC", forenames="Mohammed Asif", surname="Khan", national_insurance="JT123456A")
     sign_in(page, email, PASSWORD)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="People").click()
+    page.get_by_role("navigation", name="People").get_by_role("link", name="Search").click()
     page.get_by_role("button", name="Search").click()
     expect(page.locator(".govuk-error-summary")).to_be_focused()  # GOV.UK Frontend JS ran under the CSP
     page.get_by_label("Surname").fill("Khan")

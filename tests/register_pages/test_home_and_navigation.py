@@ -49,7 +49,8 @@ def test_every_incoming_request_is_on_the_home_page_with_its_due_date(app, login
 def test_the_menu_is_grouped_for_every_role_and_shows_the_groups_pages(app, login):
     expected = {
         Role.TRANSPORT_OFFICER: ["Home", "People", "Requests and alerts", "Badges"],
-        Role.POLICE_SPOC: ["Home", "People", "Police information", "Badges"],
+        # the police contact approves new police accounts (issue 12), under Administration
+        Role.POLICE_SPOC: ["Home", "People", "Police information", "Badges", "Administration"],
         Role.LICENSING_OFFICER: ["Home", "People", "Requests and alerts", "Badges"],
     }
     for role, groups in expected.items():

@@ -53,28 +53,31 @@ def _setup(app):
 def test_queue_shows_bands_and_waiting_time_oldest_first(app, login):
     ids, possible_percentage, _ = _setup(app)
     page, order = _queue(login(Role.LICENSING_OFFICER, "WDC"))
-    assert order[:3] == [ids["mine_old_possible"], ids["mine_mid_weak"], ids["other_new_strong"]]
-    assert 'data-band="possible"' in page and 'data-band="strong"' in page and 'data-band="weak"' in page
+    # Only pairs the officer's authority may decide (one side is its record), oldest first.
+    assert order == [ids["mine_old_possible"], ids["mine_mid_weak"]]
+    assert 'data-band="possible"' in page and 'data-band="weak"' in page and 'data-band="strong"' not in page
     assert possible_percentage in page  # the only pair whose probability means something
     assert page.count("%)") == 1
-    assert "40 days" in page and "10 days" in page and "2 days" in page
+    assert "40 days" in page and "10 days" in page
+    page, order = _queue(login(Role.LICENSING_OFFICER, "CDC"))
+    assert order == [ids["mine_old_possible"], ids["other_new_strong"]]
+    assert 'data-band="strong"' in page and "2 days" in page
 
 
 def test_queue_filters_by_my_authority_age_and_band(app, login):
     ids, _, _ = _setup(app)
-    client = login(Role.LICENSING_OFFICER, "WDC")
-    assert _queue(client, "?mine=yes")[1] == [ids["mine_old_possible"], ids["mine_mid_weak"]]
+    client = login(Role.LICENSING_OFFICER, "CDC")
+    assert _queue(client, "?mine=yes")[1] == [ids["mine_old_possible"], ids["other_new_strong"]]
     assert _queue(client, "?older_than=30")[1] == [ids["mine_old_possible"]]
-    assert _queue(client, "?older_than=7&mine=yes")[1] == [ids["mine_old_possible"], ids["mine_mid_weak"]]
+    assert _queue(client, "?older_than=1&mine=yes")[1] == [ids["mine_old_possible"], ids["other_new_strong"]]
     assert _queue(client, "?band=strong")[1] == [ids["other_new_strong"]]
-    assert _queue(client, "?band=weak")[1] == [ids["mine_mid_weak"]]
-    assert _queue(client, "?sort=strongest")[1] == [
-        ids["other_new_strong"],
-        ids["mine_old_possible"],
-        ids["mine_mid_weak"],
-    ]
+    assert _queue(client, "?band=weak")[1] == []
+    assert _queue(client, "?sort=strongest")[1] == [ids["other_new_strong"], ids["mine_old_possible"]]
+    wycombe = login(Role.LICENSING_OFFICER, "WDC")
+    assert _queue(wycombe, "?band=weak")[1] == [ids["mine_mid_weak"]]
+    assert _queue(wycombe, "?sort=strongest")[1] == [ids["mine_old_possible"], ids["mine_mid_weak"]]
     page, order = _queue(client, "?band=nonsense&older_than=abc")
-    assert len(order) == 3
+    assert len(order) == 2
 
 
 def test_review_pair_shows_no_percentage_for_a_contradicted_pair(app, login):
