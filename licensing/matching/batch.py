@@ -5,7 +5,9 @@
 
 Input: UTF-8 (a BOM is fine) with a header naming at least ``REQUIRED_COLUMNS`` in any order;
 ``driving_licence_number`` and ``sex`` are optional; other columns are ignored. Output:
-``id_a,id_b,score`` for each pair the engine links automatically, ``id_a < id_b``, sorted. With
+``id_a,id_b,score`` for each pair the engine links automatically, ``id_a < id_b``, sorted. The links are
+joined into people (``clusters=True``): if A links to B and B to C, A and C are written too, unless some pair
+across the two groups contradicts (see ``_clusters``). With
 ``review_path``, the pairs an officer should look at (between the review and auto-link thresholds, or
 held back by a guard or a veto) go to a second file with the same columns plus ``reason``.
 
@@ -59,6 +61,7 @@ OPTIONAL_COLUMNS = ("driving_licence_number", "sex")
 MAX_BLOCK = 5000  # a key shared by more records than this is too common to be evidence
 _LOOSE_PREFIXES = frozenset({"nm:", "ad:"})
 MAX_LOOSE_BLOCK = 100  # the same for the looser keys (names with part of the date, a household, initials)
+MAX_CLUSTER = 50  # links never join more records than this into one person (a chain of slips would run on)
 
 _prepare = prepare.__wrapped__  # no LRU cache: a batch prepares each record exactly once
 
@@ -78,6 +81,7 @@ class BatchReport:
     records: int = 0
     candidate_pairs: int = 0
     links: int = 0
+    implied_links: int = 0  # of ``links``: pairs joined through other links into one person
     reviews: int = 0
     review_path: str = ""
     estimated_match_rate: float | None = None
@@ -93,7 +97,7 @@ class BatchReport:
         warned = ", ".join(f"{k}: {v}" for k, v in sorted(self.warnings.items())) or "none"
         return (
             f"{self.records} records, {self.candidate_pairs} pairs compared, {self.links} links "
-            f"in {self.seconds:.1f}s; warnings: {warned}\n{self.summary()}"
+            f"({self.implied_links} of them through other links) in {self.seconds:.1f}s; warnings: {warned}\n{self.summary()}"
         )
 
     def summary(self) -> str:
@@ -355,6 +359,63 @@ def _bounded(estimated: MatchSettings, settings: MatchSettings, factor: float = 
     return settings.with_levels(**changes)
 
 
+def _clusters(
+    found: list[tuple[int, int, float, str]],
+    prepared: list[PreparedRecord],
+    settings: MatchSettings,
+    frequencies: CountedFrequencies,
+    max_cluster: int = MAX_CLUSTER,
+) -> tuple[list[tuple[int, int, float, str]], int]:
+    """Join the automatic links into people (connected components) and return every pair inside one as a link.
+
+    Links are taken strongest first (Kruskal), so a pair implied through others gets the weight of the weakest
+    link joining them. Two groups are not joined when any pair across them is evidence of two people (a veto,
+    or a summed weight below ``cluster_conflict_weight``) or when the person would exceed ``max_cluster``
+    records; the link itself is still written. Review pairs that end inside one person are dropped."""
+    assess = Scorer(settings, frequencies).assess
+    parent = list(range(len(prepared)))
+    members: dict[int, list[int]] = {}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    links = sorted((f for f in found if not f[3]), key=lambda f: -f[2])
+    direct = {(i, j) if i < j else (j, i) for i, j, _, _ in links}
+    out = list(links)
+    implied = 0
+    for i, j, weight, _ in links:
+        ri, rj = find(i), find(j)
+        if ri == rj:
+            continue
+        a, b = members.get(ri, [ri]), members.get(rj, [rj])
+        if len(a) + len(b) > max_cluster:
+            continue
+        if len(a) * len(b) > 1 and any(
+            _conflicting(assess(prepared[x], prepared[y]), settings) for x in a for y in b
+        ):
+            continue
+        for x in a:
+            for y in b:
+                pair = (x, y) if x < y else (y, x)
+                if pair not in direct:
+                    out.append((pair[0], pair[1], weight, ""))
+                    implied += 1
+        parent[ri] = rj
+        members[rj] = a + b
+        members.pop(ri, None)
+    for f in found:
+        if f[3] and find(f[0]) != find(f[1]):
+            out.append(f)
+    return out, implied
+
+
+def _conflicting(a, settings: MatchSettings) -> bool:
+    return a.contradicts or a.match_weight < settings.cluster_conflict_weight
+
+
 def _score_parallel(prepared, record_keys, blocks, settings, frequencies, workers, progress):
     """Fork workers that share the prepared records copy-on-write; each takes every n-th record."""
     import multiprocessing as mp
@@ -400,6 +461,7 @@ def match_file(
     review_path: str | os.PathLike | None = None,
     estimate: bool = True,
     thorough: bool = False,
+    clusters: bool = True,
 ) -> BatchReport:
     """Find every pair of records in one CSV that are the same person; write id_a,id_b,score (and the pairs
     for review to ``review_path``)."""
@@ -451,6 +513,8 @@ def match_file(
     bar.end()
     report.candidate_pairs = compared
 
+    if clusters:
+        found, report.implied_links = _clusters(found, prepared, settings, frequencies)
     rows, reviews = [], []
     for i, j, weight, reason in found:
         a, b = prepared[i].record.record_id, prepared[j].record.record_id
@@ -510,6 +574,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--thorough", action="store_true", help="also block on two names and part of the birth date"
     )
+    parser.add_argument(
+        "--pairs-only", action="store_true", help="write only pairs linked directly, not joined into people"
+    )
     args = parser.parse_args(argv)
     try:
         report = match_file(
@@ -519,6 +586,7 @@ def main(argv: list[str] | None = None) -> int:
             workers=args.workers,
             review_path=args.review,
             thorough=args.thorough,
+            clusters=not args.pairs_only,
         )
     except (BatchError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
