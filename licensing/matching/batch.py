@@ -30,6 +30,7 @@ import os
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -38,10 +39,10 @@ from typing import IO, TextIO
 from licensing.exports.tabular import neutralise
 
 from .blocking import batch_keys
-from .em import estimate_parameters_em
+from .em import estimate_parameters_em, exact_agreement_u, posteriors
 from .frequencies import CountedFrequencies
 from .records import MatchRecord, PreparedRecord, is_iso_date, prepare
-from .score import DEFAULT_SETTINGS, LINK, Scorer, _probability
+from .score import DEFAULT_SETTINGS, FIELDS, LINK, Scorer, _probability
 from .settings import MatchSettings
 
 __all__ = ["BatchError", "BatchReport", "REQUIRED_COLUMNS", "match_file", "main"]
@@ -97,7 +98,8 @@ class BatchReport:
         warned = ", ".join(f"{k}: {v}" for k, v in sorted(self.warnings.items())) or "none"
         return (
             f"{self.records} records, {self.candidate_pairs} pairs compared, {self.links} links "
-            f"({self.implied_links} of them through other links) in {self.seconds:.1f}s; warnings: {warned}\n{self.summary()}"
+            f"({self.implied_links} of them through other links) in {self.seconds:.1f}s; "
+            f"warnings: {warned}\n{self.summary()}"
         )
 
     def summary(self) -> str:
@@ -342,7 +344,24 @@ def estimate_settings(
     # 1 in 1,000, so a file of near-duplicates cannot make chance agreement look like identity.
     all_pairs = n * (n - 1) / 2
     prior = min(max(rate * len(vectors) * step / all_pairs, settings.prior), 1e-3)
-    return replace(_bounded(estimated, settings), prior=prior), rate
+    bounded = _bounded(estimated, settings)
+    return replace(_identifier_u(prepared, vectors, bounded, rate, all_pairs), prior=prior), rate
+
+
+def _identifier_u(prepared, vectors, settings: MatchSettings, rate: float, all_pairs: float) -> MatchSettings:
+    """u of "the same NI number" (valid, or compared as text) counted from the file: how many pairs share a
+    number, less those the candidate pairs say are one person. A scheme where family members share a number
+    shows it here; one where nobody does earns its full weight. Kept within 8 bits of the documented u."""
+    ni = FIELDS.index("ni")
+    changes = {}
+    for level, valid in (("exact", True), ("text_exact", False)):
+        counts = Counter(p.ni_core for p in prepared if p.ni_core and p.ni_valid is valid)
+        at_level = [v for v in vectors if v[ni] == level]
+        share = sum(posteriors(at_level, settings, rate)) / len(at_level) if at_level else 1.0
+        default = settings.levels["ni"][level]
+        u = exact_agreement_u(counts.values(), share, all_pairs)
+        changes[level] = replace(default, u=min(max(u, default.u / 256), min(1.0, default.u * 256)))
+    return settings.with_levels(ni=changes)
 
 
 def _bounded(estimated: MatchSettings, settings: MatchSettings, factor: float = 4.0) -> MatchSettings:
