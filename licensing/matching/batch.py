@@ -60,7 +60,7 @@ REQUIRED_COLUMNS = (
 )
 OPTIONAL_COLUMNS = ("driving_licence_number", "sex")
 MAX_BLOCK = 5000  # a key shared by more records than this is too common to be evidence
-_LOOSE_PREFIXES = frozenset({"nm:", "ad:"})
+_LOOSE_PREFIXES = frozenset({"nm:", "ad:", "dbi:", "dbn:", "idd:"})
 MAX_LOOSE_BLOCK = 100  # the same for the looser keys (names with part of the date, a household, initials)
 MAX_CLUSTER = 50  # links never join more records than this into one person (a chain of slips would run on)
 
@@ -249,7 +249,7 @@ def _build_blocks(
         hashed = {}
         for k in keys:
             h = hashed[k] = hash(k)
-            if k[:3] in _LOOSE_PREFIXES or k[:4] == "dbi:":
+            if k[:3] in _LOOSE_PREFIXES or k[:4] in _LOOSE_PREFIXES:
                 loose.add(h)
         hashes = tuple(set(hashed.values()))
         record_keys.append(hashes)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from licensing.matching import MatchRecord, score_pair
+from licensing.matching import MatchRecord, Scorer, prepare, score_pair
 from licensing.matching.batch import (
     BatchReport,
     _build_blocks,
@@ -15,6 +15,7 @@ from licensing.matching.batch import (
     estimate_settings,
     match_file,
 )
+from licensing.matching.blocking import batch_keys
 from licensing.matching.em import exact_agreement_u, posteriors
 from licensing.matching.frequencies import CountedFrequencies
 from licensing.matching.score import DEFAULT_SETTINGS, FIELDS
@@ -121,3 +122,66 @@ def test_the_u_of_an_identity_number_is_counted_from_the_file(tmp_path):
     unique = _people(600, lambda i: f"{7000000 + i * 37}")
     n = len(unique)
     assert _estimated_u(tmp_path, unique) == pytest.approx(3 / (n * (n - 1) / 2))  # nobody shares by chance
+
+
+# --- the twins guard tells a slip nobody else writes from a name other people carry -------------------
+
+
+def _scorer_with(names: list[str]) -> Scorer:
+    others = [rec(f"o{i}", name, f"Other{i}", f"19{50 + i}-01-01") for i, name in enumerate(names)]
+    return Scorer(DEFAULT_SETTINGS, CountedFrequencies.from_records(others))
+
+
+def test_a_forename_slip_nobody_else_writes_links():
+    scorer = _scorer_with(["Catherine"] * 4 + ["Ruth"] * 20)
+    a = prepare(rec("a", "Cathwrine", "Graue", "1970-09-17", **HOME))
+    b = prepare(rec("b", "Catherine", "Graue", "1970-09-17", **HOME))
+    result = scorer.result(a, b)
+    assert result.level("forenames") == "fuzzy"
+    assert result.decision == "link"
+
+
+def test_twins_whose_names_other_people_carry_go_to_review():
+    scorer = _scorer_with(["Justin"] * 4 + ["Dustin"] * 4 + ["Ruth"] * 20)
+    a = prepare(rec("a", "Justin", "Graue", "1970-09-17", **HOME))
+    b = prepare(rec("b", "Dustin", "Graue", "1970-09-17", **HOME))
+    result = scorer.result(a, b)
+    assert result.level("forenames") == "fuzzy"
+    assert result.decision == "review"
+    assert "twins" in result.guard
+
+
+# --- two slips (identifier and birth date) with both names agreeing --------------------------------
+
+
+def test_two_slips_with_both_names_agreeing_link():
+    a = rec("a", "Domenique", "Paterson", "1916-10-17", national_insurance="4975843", **HOME)
+    b = rec("b", "Domenique", "Paterson", "1916-01-17", national_insurance="4957843", **HOME)
+    result = score_pair(a, b)
+    assert (result.level("ni"), result.level("dob")) == ("text_typo", "typo")
+    assert result.decision == "link"
+
+
+def test_two_slips_with_different_forenames_go_to_review():
+    a = rec("a", "Domenique", "Paterson", "1916-10-17", national_insurance="4975843", **HOME)
+    b = rec("b", "Dominic", "Paterson", "1916-01-17", national_insurance="4957843", **HOME)
+    result = score_pair(a, b)
+    assert result.decision != "link"
+
+
+# --- blocking: a replaced name, or an identifier with a slip, still meets --------------------------
+
+
+def test_batch_keys_meet_on_one_name_with_the_birth_date():
+    a = prepare(rec("a", "Georgia", "Petersen", "1970-03-24"))
+    b = prepare(rec("b", "Georgia", "Maynard", "1970-03-24"))
+    assert set(batch_keys(a)) & set(batch_keys(b))
+
+
+@pytest.mark.parametrize(
+    "left, right", [("4178304", "4173804"), ("6692321", "6692221"), ("AB123456", "AB123465")]
+)
+def test_batch_keys_meet_on_an_identifier_with_one_slip(left, right):
+    a = prepare(rec("a", "Joshua", "Cupo", "", national_insurance=left))
+    b = prepare(rec("b", "Jon", "Dolan", "", national_insurance=right))
+    assert {k for k in batch_keys(a) if k.startswith("idd:")} & set(batch_keys(b))
