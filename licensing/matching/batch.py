@@ -30,11 +30,14 @@ import os
 import sys
 import tempfile
 import time
+from array import array
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, TextIO
+
+import numpy as np
 
 from licensing.exports.tabular import neutralise
 
@@ -238,49 +241,51 @@ def _read_records(path: Path, report: BatchReport, progress: _Progress) -> list[
 
 def _build_blocks(
     prepared: list[PreparedRecord], report: BatchReport, thorough: bool = False
-) -> tuple[list[tuple[int, ...]], dict[int, list[int]]]:
-    """Key hashes per record, and hash -> record indices (ascending) for keys shared by 2+ records."""
-    first: dict[int, int] = {}
-    blocks: dict[int, list[int]] = {}
-    record_keys: list[tuple[int, ...]] = []
-    loose: set[int] = set()
+) -> tuple[list[tuple[int, ...]], list[list[int]]]:
+    """Blocks (record indices, ascending) of keys shared by 2+ records, and each record's block numbers.
+
+    Every (key hash, record) is gathered into flat arrays and grouped by sorting, so the many keys only one
+    record holds (identifier slips, a name with the date) cost 13 bytes each, not a dictionary entry."""
+    hashes, owners, loose = array("q"), array("i"), array("b")
     for i, p in enumerate(prepared):
-        keys = batch_keys(p, thorough=thorough)
-        hashed = {}
-        for k in keys:
-            h = hashed[k] = hash(k)
-            if k[:3] in _LOOSE_PREFIXES or k[:4] in _LOOSE_PREFIXES:
-                loose.add(h)
-        hashes = tuple(set(hashed.values()))
-        record_keys.append(hashes)
-        for h in hashes:
-            block = blocks.get(h)
-            if block is not None:
-                block.append(i)
-            elif h in first:
-                blocks[h] = [first.pop(h), i]
-            else:
-                first[h] = i
-    del first
-    for h in [h for h, b in blocks.items() if len(b) > (MAX_LOOSE_BLOCK if h in loose else MAX_BLOCK)]:
-        report.oversized_blocks += 1
-        del blocks[h]
-    return record_keys, blocks
+        for k in set(batch_keys(p, thorough=thorough)):
+            hashes.append(hash(k))
+            owners.append(i)
+            loose.append(k[:3] in _LOOSE_PREFIXES or k[:4] in _LOOSE_PREFIXES)
+    h = np.frombuffer(hashes, dtype=np.int64)
+    order = np.argsort(h, kind="stable")  # stable: owners stay ascending within a block
+    h = h[order]
+    o = np.frombuffer(owners, dtype=np.int32)[order]
+    lo = np.frombuffer(loose, dtype=np.int8)[order]
+    del hashes, owners, loose, order
+    starts = np.flatnonzero(np.concatenate(([True], h[1:] != h[:-1]))) if len(h) else np.zeros(0, np.int64)
+    sizes = np.diff(np.append(starts, len(h)))
+    is_loose = np.maximum.reduceat(lo, starts) > 0 if len(h) else np.zeros(0, bool)
+    cap = np.where(is_loose, MAX_LOOSE_BLOCK, MAX_BLOCK)
+    report.oversized_blocks = int((sizes > cap).sum())
+    keep = np.flatnonzero((sizes >= 2) & (sizes <= cap))
+    blocks: list[list[int]] = []
+    members: list[list[int]] = [[] for _ in prepared]
+    for b, (start, size) in enumerate(zip(starts[keep].tolist(), sizes[keep].tolist(), strict=True)):
+        block = o[start : start + size].tolist()
+        blocks.append(block)
+        for i in block:
+            members[i].append(b)
+    return [tuple(m) for m in members], blocks
 
 
 def _candidates(i: int, record_keys, blocks) -> set[int]:
     candidates: set[int] = set()
-    for h in record_keys[i]:
-        block = blocks.get(h)
-        if block is not None:
-            candidates.update(block[bisect.bisect_right(block, i) :])
+    for b in record_keys[i]:
+        block = blocks[b]
+        candidates.update(block[bisect.bisect_right(block, i) :])
     return candidates
 
 
 def _score_range(
     prepared: list[PreparedRecord],
     record_keys: list[tuple[int, ...]],
-    blocks: dict[int, list[int]],
+    blocks: list[list[int]],
     settings: MatchSettings,
     frequencies: CountedFrequencies,
     start: int,
