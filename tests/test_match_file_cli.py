@@ -66,3 +66,21 @@ def test_review_file_holds_the_doubtful_pairs_and_the_summary_counts_both(runner
     assert [(row["id_a"], row["id_b"]) for row in doubtful] == [("r6", "r7")]
     assert doubtful[0]["reason"].startswith("Review")
     assert f"Auto-linked: 2 pairs. Sent to review: 1 pair (written to {review})." in result.output
+
+
+def test_pairs_joined_through_another_record_are_written_unless_pairs_only(runner, tmp_path):
+    # r6 shares r1's licence number; r2 shares r1's NI number; r2 and r6 share neither
+    r6 = "r6,SBDC,Muhammad,Khan,1979-03-04,,,,,KHAN9703049MA9AB"
+    source = _write(tmp_path / "in.csv", HEADER + "\n".join(ROWS[:2] + [r6]) + "\n")
+    joined, direct = tmp_path / "joined.csv", tmp_path / "direct.csv"
+    result = runner.invoke(args=["match-file", source, str(joined)])
+    assert result.exit_code == 0, result.output
+    assert "1 of them through other links" in result.output
+    result = runner.invoke(args=["match-file", source, str(direct), "--pairs-only"])
+    assert result.exit_code == 0, result.output
+    pairs = {(row["id_a"], row["id_b"]) for row in csv.DictReader(joined.open())}
+    assert pairs == {("r1", "r2"), ("r1", "r6"), ("r2", "r6")}
+    assert {(row["id_a"], row["id_b"]) for row in csv.DictReader(direct.open())} == {
+        ("r1", "r2"),
+        ("r1", "r6"),
+    }

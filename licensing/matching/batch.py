@@ -5,7 +5,9 @@
 
 Input: UTF-8 (a BOM is fine) with a header naming at least ``REQUIRED_COLUMNS`` in any order;
 ``driving_licence_number`` and ``sex`` are optional; other columns are ignored. Output:
-``id_a,id_b,score`` for each pair the engine links automatically, ``id_a < id_b``, sorted. With
+``id_a,id_b,score`` for each pair the engine links automatically, ``id_a < id_b``, sorted. The links are
+joined into people (``clusters=True``): if A links to B and B to C, A and C are written too, unless some pair
+across the two groups contradicts (see ``_clusters``). With
 ``review_path``, the pairs an officer should look at (between the review and auto-link thresholds, or
 held back by a guard or a veto) go to a second file with the same columns plus ``reason``.
 
@@ -28,18 +30,22 @@ import os
 import sys
 import tempfile
 import time
+from array import array
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, TextIO
 
+import numpy as np
+
 from licensing.exports.tabular import neutralise
 
 from .blocking import batch_keys
-from .em import estimate_parameters_em
+from .em import estimate_parameters_em, exact_agreement_u, posteriors
 from .frequencies import CountedFrequencies
 from .records import MatchRecord, PreparedRecord, is_iso_date, prepare
-from .score import DEFAULT_SETTINGS, LINK, Scorer, _probability
+from .score import DEFAULT_SETTINGS, FIELDS, LINK, Scorer, _probability
 from .settings import MatchSettings
 
 __all__ = ["BatchError", "BatchReport", "REQUIRED_COLUMNS", "match_file", "main"]
@@ -57,8 +63,9 @@ REQUIRED_COLUMNS = (
 )
 OPTIONAL_COLUMNS = ("driving_licence_number", "sex")
 MAX_BLOCK = 5000  # a key shared by more records than this is too common to be evidence
-_LOOSE_PREFIXES = frozenset({"nm:", "ad:"})
+_LOOSE_PREFIXES = frozenset({"nm:", "ad:", "dbi:", "dbn:", "idd:"})
 MAX_LOOSE_BLOCK = 100  # the same for the looser keys (names with part of the date, a household, initials)
+MAX_CLUSTER = 50  # links never join more records than this into one person (a chain of slips would run on)
 
 _prepare = prepare.__wrapped__  # no LRU cache: a batch prepares each record exactly once
 
@@ -78,6 +85,7 @@ class BatchReport:
     records: int = 0
     candidate_pairs: int = 0
     links: int = 0
+    implied_links: int = 0  # of ``links``: pairs joined through other links into one person
     reviews: int = 0
     review_path: str = ""
     estimated_match_rate: float | None = None
@@ -93,7 +101,8 @@ class BatchReport:
         warned = ", ".join(f"{k}: {v}" for k, v in sorted(self.warnings.items())) or "none"
         return (
             f"{self.records} records, {self.candidate_pairs} pairs compared, {self.links} links "
-            f"in {self.seconds:.1f}s; warnings: {warned}\n{self.summary()}"
+            f"({self.implied_links} of them through other links) in {self.seconds:.1f}s; "
+            f"warnings: {warned}\n{self.summary()}"
         )
 
     def summary(self) -> str:
@@ -232,49 +241,51 @@ def _read_records(path: Path, report: BatchReport, progress: _Progress) -> list[
 
 def _build_blocks(
     prepared: list[PreparedRecord], report: BatchReport, thorough: bool = False
-) -> tuple[list[tuple[int, ...]], dict[int, list[int]]]:
-    """Key hashes per record, and hash -> record indices (ascending) for keys shared by 2+ records."""
-    first: dict[int, int] = {}
-    blocks: dict[int, list[int]] = {}
-    record_keys: list[tuple[int, ...]] = []
-    loose: set[int] = set()
+) -> tuple[list[tuple[int, ...]], list[list[int]]]:
+    """Blocks (record indices, ascending) of keys shared by 2+ records, and each record's block numbers.
+
+    Every (key hash, record) is gathered into flat arrays and grouped by sorting, so the many keys only one
+    record holds (identifier slips, a name with the date) cost 13 bytes each, not a dictionary entry."""
+    hashes, owners, loose = array("q"), array("i"), array("b")
     for i, p in enumerate(prepared):
-        keys = batch_keys(p, thorough=thorough)
-        hashed = {}
-        for k in keys:
-            h = hashed[k] = hash(k)
-            if k[:3] in _LOOSE_PREFIXES or k[:4] == "dbi:":
-                loose.add(h)
-        hashes = tuple(set(hashed.values()))
-        record_keys.append(hashes)
-        for h in hashes:
-            block = blocks.get(h)
-            if block is not None:
-                block.append(i)
-            elif h in first:
-                blocks[h] = [first.pop(h), i]
-            else:
-                first[h] = i
-    del first
-    for h in [h for h, b in blocks.items() if len(b) > (MAX_LOOSE_BLOCK if h in loose else MAX_BLOCK)]:
-        report.oversized_blocks += 1
-        del blocks[h]
-    return record_keys, blocks
+        for k in set(batch_keys(p, thorough=thorough)):
+            hashes.append(hash(k))
+            owners.append(i)
+            loose.append(k[:3] in _LOOSE_PREFIXES or k[:4] in _LOOSE_PREFIXES)
+    h = np.frombuffer(hashes, dtype=np.int64)
+    order = np.argsort(h, kind="stable")  # stable: owners stay ascending within a block
+    h = h[order]
+    o = np.frombuffer(owners, dtype=np.int32)[order]
+    lo = np.frombuffer(loose, dtype=np.int8)[order]
+    del hashes, owners, loose, order
+    starts = np.flatnonzero(np.concatenate(([True], h[1:] != h[:-1]))) if len(h) else np.zeros(0, np.int64)
+    sizes = np.diff(np.append(starts, len(h)))
+    is_loose = np.maximum.reduceat(lo, starts) > 0 if len(h) else np.zeros(0, bool)
+    cap = np.where(is_loose, MAX_LOOSE_BLOCK, MAX_BLOCK)
+    report.oversized_blocks = int((sizes > cap).sum())
+    keep = np.flatnonzero((sizes >= 2) & (sizes <= cap))
+    blocks: list[list[int]] = []
+    members: list[list[int]] = [[] for _ in prepared]
+    for b, (start, size) in enumerate(zip(starts[keep].tolist(), sizes[keep].tolist(), strict=True)):
+        block = o[start : start + size].tolist()
+        blocks.append(block)
+        for i in block:
+            members[i].append(b)
+    return [tuple(m) for m in members], blocks
 
 
 def _candidates(i: int, record_keys, blocks) -> set[int]:
     candidates: set[int] = set()
-    for h in record_keys[i]:
-        block = blocks.get(h)
-        if block is not None:
-            candidates.update(block[bisect.bisect_right(block, i) :])
+    for b in record_keys[i]:
+        block = blocks[b]
+        candidates.update(block[bisect.bisect_right(block, i) :])
     return candidates
 
 
 def _score_range(
     prepared: list[PreparedRecord],
     record_keys: list[tuple[int, ...]],
-    blocks: dict[int, list[int]],
+    blocks: list[list[int]],
     settings: MatchSettings,
     frequencies: CountedFrequencies,
     start: int,
@@ -338,7 +349,24 @@ def estimate_settings(
     # 1 in 1,000, so a file of near-duplicates cannot make chance agreement look like identity.
     all_pairs = n * (n - 1) / 2
     prior = min(max(rate * len(vectors) * step / all_pairs, settings.prior), 1e-3)
-    return replace(_bounded(estimated, settings), prior=prior), rate
+    bounded = _bounded(estimated, settings)
+    return replace(_identifier_u(prepared, vectors, bounded, rate, all_pairs), prior=prior), rate
+
+
+def _identifier_u(prepared, vectors, settings: MatchSettings, rate: float, all_pairs: float) -> MatchSettings:
+    """u of "the same NI number" (valid, or compared as text) counted from the file: how many pairs share a
+    number, less those the candidate pairs say are one person. A scheme where family members share a number
+    shows it here; one where nobody does earns its full weight. Kept within 8 bits of the documented u."""
+    ni = FIELDS.index("ni")
+    changes = {}
+    for level, valid in (("exact", True), ("text_exact", False)):
+        counts = Counter(p.ni_core for p in prepared if p.ni_core and p.ni_valid is valid)
+        at_level = [v for v in vectors if v[ni] == level]
+        share = sum(posteriors(at_level, settings, rate)) / len(at_level) if at_level else 1.0
+        default = settings.levels["ni"][level]
+        u = exact_agreement_u(counts.values(), share, all_pairs)
+        changes[level] = replace(default, u=min(max(u, default.u / 256), min(1.0, default.u * 256)))
+    return settings.with_levels(ni=changes)
 
 
 def _bounded(estimated: MatchSettings, settings: MatchSettings, factor: float = 4.0) -> MatchSettings:
@@ -353,6 +381,63 @@ def _bounded(estimated: MatchSettings, settings: MatchSettings, factor: float = 
             m = min(max(estimated.levels[f][name].m, level.m / factor), min(1.0, level.m * factor))
             changes[f][name] = replace(level, m=m)
     return settings.with_levels(**changes)
+
+
+def _clusters(
+    found: list[tuple[int, int, float, str]],
+    prepared: list[PreparedRecord],
+    settings: MatchSettings,
+    frequencies: CountedFrequencies,
+    max_cluster: int = MAX_CLUSTER,
+) -> tuple[list[tuple[int, int, float, str]], int]:
+    """Join the automatic links into people (connected components) and return every pair inside one as a link.
+
+    Links are taken strongest first (Kruskal), so a pair implied through others gets the weight of the weakest
+    link joining them. Two groups are not joined when any pair across them is evidence of two people (a veto,
+    or a summed weight below ``cluster_conflict_weight``) or when the person would exceed ``max_cluster``
+    records; the link itself is still written. Review pairs that end inside one person are dropped."""
+    assess = Scorer(settings, frequencies).assess
+    parent = list(range(len(prepared)))
+    members: dict[int, list[int]] = {}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    links = sorted((f for f in found if not f[3]), key=lambda f: -f[2])
+    direct = {(i, j) if i < j else (j, i) for i, j, _, _ in links}
+    out = list(links)
+    implied = 0
+    for i, j, weight, _ in links:
+        ri, rj = find(i), find(j)
+        if ri == rj:
+            continue
+        a, b = members.get(ri, [ri]), members.get(rj, [rj])
+        if len(a) + len(b) > max_cluster:
+            continue
+        if len(a) * len(b) > 1 and any(
+            _conflicting(assess(prepared[x], prepared[y]), settings) for x in a for y in b
+        ):
+            continue
+        for x in a:
+            for y in b:
+                pair = (x, y) if x < y else (y, x)
+                if pair not in direct:
+                    out.append((pair[0], pair[1], weight, ""))
+                    implied += 1
+        parent[ri] = rj
+        members[rj] = a + b
+        members.pop(ri, None)
+    for f in found:
+        if f[3] and find(f[0]) != find(f[1]):
+            out.append(f)
+    return out, implied
+
+
+def _conflicting(a, settings: MatchSettings) -> bool:
+    return a.contradicts or a.match_weight < settings.cluster_conflict_weight
 
 
 def _score_parallel(prepared, record_keys, blocks, settings, frequencies, workers, progress):
@@ -400,6 +485,7 @@ def match_file(
     review_path: str | os.PathLike | None = None,
     estimate: bool = True,
     thorough: bool = False,
+    clusters: bool = True,
 ) -> BatchReport:
     """Find every pair of records in one CSV that are the same person; write id_a,id_b,score (and the pairs
     for review to ``review_path``)."""
@@ -451,6 +537,8 @@ def match_file(
     bar.end()
     report.candidate_pairs = compared
 
+    if clusters:
+        found, report.implied_links = _clusters(found, prepared, settings, frequencies)
     rows, reviews = [], []
     for i, j, weight, reason in found:
         a, b = prepared[i].record.record_id, prepared[j].record.record_id
@@ -510,6 +598,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--thorough", action="store_true", help="also block on two names and part of the birth date"
     )
+    parser.add_argument(
+        "--pairs-only", action="store_true", help="write only pairs linked directly, not joined into people"
+    )
     args = parser.parse_args(argv)
     try:
         report = match_file(
@@ -519,6 +610,7 @@ def main(argv: list[str] | None = None) -> int:
             workers=args.workers,
             review_path=args.review,
             thorough=args.thorough,
+            clusters=not args.pairs_only,
         )
     except (BatchError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)

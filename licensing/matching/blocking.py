@@ -170,6 +170,13 @@ def batch_keys(p: PreparedRecord, *, thorough: bool = False) -> list[str]:
         for form in p.names:
             if form.given and form.family:
                 keys.append(f"dbi:{dob}:{form.given[0].canon[:1]}{form.family[0].canon[:1]}"[:MAX_KEY_LENGTH])
+        # One name with the date: a pair with the other name replaced (a new surname, a different forename).
+        keys.extend(f"dbn:{dob}:{code}"[:MAX_KEY_LENGTH] for code in name_codes(p)[:3])
+    core = p.ni_core
+    if len(core) >= 6:
+        # The identifier with one character left out, each place in turn: one wrong or two swapped characters
+        # still meet (a deletion neighbourhood).
+        keys.extend({f"idd:{core[:k]}{core[k + 1 :]}" for k in range(len(core))})
     if not thorough:
         return keys
     pairs = _form_code_pairs(p)

@@ -24,11 +24,23 @@ from licensing.matching.batch import BatchError, match_file
     is_flag=True,
     help="Also compare records that share two names and part of the date of birth (more pairs, slower).",
 )
-def match_file_command(input_csv: str, output_csv: str, review_csv: str | None, thorough: bool) -> None:
+@click.option(
+    "--pairs-only",
+    is_flag=True,
+    help="Write only pairs linked directly, not every pair of records joined into one person.",
+)
+def match_file_command(
+    input_csv: str, output_csv: str, review_csv: str | None, thorough: bool, pairs_only: bool
+) -> None:
     """Write every pair of records in INPUT_CSV that belong to the same person to OUTPUT_CSV."""
     try:
         report = match_file(
-            input_csv, output_csv, progress=sys.stderr, review_path=review_csv, thorough=thorough
+            input_csv,
+            output_csv,
+            progress=sys.stderr,
+            review_path=review_csv,
+            thorough=thorough,
+            clusters=not pairs_only,
         )
     except BatchError as error:
         raise click.ClickException(str(error)) from error

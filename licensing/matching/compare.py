@@ -314,6 +314,8 @@ def _forename_tokens(pairs: tuple[tuple[Token, Token], ...]) -> tuple[str, ...]:
 
 
 _LOOSE_SURNAME = frozenset({"different", "partial", "fuzzy", "similar", "alike"})
+_FIRM = frozenset({"exact", "variant", "subset"})
+_SLIPPED = frozenset({"variant", "diminutive", "fuzzy", "similar", "alike"})
 
 
 def _readings(x: NameForm, y: NameForm, weights: dict[str, dict[str, float]]):
@@ -325,11 +327,12 @@ def _readings(x: NameForm, y: NameForm, weights: dict[str, dict[str, float]]):
     if x.given and y.given and x.family and y.family and s_level in _LOOSE_SURNAME:
         cross_sur = compare_tokens(x.family, y.given)
         cross_fore = compare_tokens(x.given, y.family)
-        if cross_sur.level in ("exact", "variant", "subset") and cross_fore.level not in (
-            "different",
-            "missing",
-        ):
+        if cross_sur.level in _FIRM and cross_fore.level not in ("different", "missing"):
             yield "reordered", cross_fore.level, cross_sur.matched, cross_fore.matched
+        elif cross_fore.level in _FIRM and cross_sur.level in _SLIPPED:
+            # Swapped, and the name now in the forenames field has the slip: "Challenor, Nathqn" and
+            # "Nathan Challenor". The firm side is the surname evidence, the slipped side the forenames'.
+            yield "reordered", cross_sur.level, cross_fore.matched, cross_sur.matched
         whole = compare_tokens(x.all_tokens, y.all_tokens)
         if whole.level in ("exact", "variant", "subset") and len(whole.matched) >= 2:
             s_pairs = tuple(p for p in whole.matched if p[0] in x.family)

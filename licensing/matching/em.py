@@ -18,7 +18,7 @@ from .records import MatchRecord, prepare
 from .score import FIELDS, Scorer
 from .settings import Level, MatchSettings
 
-__all__ = ["comparison_levels", "estimate_parameters_em"]
+__all__ = ["comparison_levels", "estimate_parameters_em", "exact_agreement_u", "posteriors"]
 
 # Levels whose m stays as set: "missing" carries no information, and a veto's m is a judgement about
 # keying errors that a file with few such pairs cannot estimate.
@@ -92,3 +92,25 @@ def estimate_parameters_em(
         for f in fields
     }
     return settings.with_levels(**changes), rate
+
+
+def posteriors(vectors: Iterable[tuple[str, ...]], settings: MatchSettings, rate: float) -> list[float]:
+    """P(one person) for level vectors (``FIELDS`` order) among pairs whose match share is ``rate``."""
+    w = settings.weights
+    base = math.log2(rate / (1 - rate))
+    out = []
+    for vector in vectors:
+        log_odds = base + sum(w[f][lv] for f, lv in zip(FIELDS, vector, strict=True))
+        out.append(1.0 / (1.0 + 2.0 ** -max(-60.0, min(60.0, log_odds))))
+    return out
+
+
+def exact_agreement_u(
+    counts: Iterable[int], match_share: float, all_pairs: float, *, chance_floor: float = 3.0
+) -> float:
+    """u for "the same value" counted in the file: the pairs that share a value, less the share judged to be
+    one person, over all pairs. Never below ``chance_floor`` pairs (3: the 95% bound when none is seen), so a
+    file where no two people happen to share an identifier still leaves room for one that does."""
+    agreeing = sum(c * (c - 1) / 2 for c in counts if c > 1)
+    chance = max(agreeing * (1.0 - match_share), chance_floor)
+    return min(1.0, chance / max(all_pairs, 1.0))

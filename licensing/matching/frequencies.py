@@ -108,6 +108,11 @@ class CountedFrequencies:
     def dob_frequency(self, iso_dob: str) -> float:
         return self._smooth(self.dobs.get(iso_dob, 0), self.baseline.dob)
 
+    def forename_count(self, token: str) -> int:
+        """How many records carry this canonical forename token (optional in the protocol: it tells a slip
+        nobody else writes from a name other people carry)."""
+        return self.forenames.get(token, 0)
+
     def postcode_frequency(self, postcode: str) -> float:
         """Share of records with this postcode (optional in the protocol: an office address many records
         give is no evidence that two of them are one person). The pair's own two records are not counted,

@@ -69,6 +69,7 @@ _ADDRESS_AGREES = frozenset({"same_address", "postcode"})
 _NAME_NOT_AGREEING = frozenset({"different", "missing", "initials"})
 _FORENAMES_LOOSE = frozenset({"fuzzy", "similar", "alike", "initials", "different", "missing"})
 _FORENAMES_FOR_CHANGE = frozenset({"exact", "variant", "diminutive", "subset"})
+_NAME_FIRM = frozenset({"exact", "variant", "diminutive"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,7 +246,16 @@ class Scorer:
         if probability >= settings.auto_link_threshold and not contradicts:
             if not identified:
                 guard = self._guard(names, dob, addr, (sur_f, fore_f, dob_f))
-            elif dl not in _EXACT_DL and ni not in _EXACT_NI and dob not in _DOB_SAME and dob != "missing":
+            elif (
+                dl not in _EXACT_DL
+                and ni not in _EXACT_NI
+                and dob not in _DOB_SAME
+                and dob != "missing"
+                and not (dob == "typo" and names.surname in _NAME_FIRM and names.forenames in _NAME_FIRM)
+            ):
+                # One digit wrong in each, with both names agreeing, is what two slips by one clerk look like.
+                # A transposed or otherwise moved date with a close number stays with an officer: numbers are
+                # issued in sequence, so two namesakes at one address can hold numbers one digit apart.
                 guard = "Review: an identifier and the date of birth both differ slightly: two typing slips, or two people"  # noqa: E501
         if contradicts or guard:
             decision = REVIEW if probability >= settings.review_threshold or guard else NO_LINK
@@ -278,7 +288,7 @@ class Scorer:
             return (
                 "Review: the date of birth differs slightly, and no identifier or shared address confirms it"
             )
-        if dob in _DOB_SAME and names.forenames in _FORENAMES_LOOSE:
+        if dob in _DOB_SAME and names.forenames in _FORENAMES_LOOSE and not self._slip(names):
             return "Review: the forenames differ or are only alike, as twins' names can be"
         if (
             dob in _DOB_SAME
@@ -287,6 +297,20 @@ class Scorer:
         ):
             return "Review: a common name and date of birth, and nothing else to tell two people apart"
         return ""
+
+    def _slip(self, names: NameComparison) -> bool:
+        """Forenames one letter apart where one spelling is carried by no other record and the other by
+        several: a typing slip (Cathwrine for Catherine), not a twin's name, which other people carry too.
+        Needs counts from the file or register (``forename_count``); without them the twins guard stands."""
+        count = getattr(self.frequencies, "forename_count", None)
+        if names.forenames != "fuzzy" or count is None:
+            return False
+        slipped = [(x, y) for x, y in names.forename_pairs if x.canon != y.canon]
+        for x, y in slipped:
+            lo, hi = sorted((count(x.canon), count(y.canon)))
+            if lo > 1 or hi < 3:
+                return False
+        return bool(slipped)
 
     def _namesakes(self, names: NameComparison, freqs) -> float:
         """Other people expected in the register with this full name and date of birth."""
