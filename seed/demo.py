@@ -34,8 +34,9 @@ from licensing.licences.models import (
     LicenceType,
 )
 from licensing.licences.rules import add_months
+from licensing.people.inputs import AddressInput, PersonRecordInput
 from licensing.people.models import PersonRecord
-from licensing.people.services import AddressInput, PersonRecordInput, create_person_record
+from licensing.people.services import create_person_record
 from licensing.sanctions.models import AppealOutcome, GroundsCategory, Sanction, SanctionType
 from seed.population import generate_population
 

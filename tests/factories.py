@@ -77,7 +77,8 @@ def make_person(
     **kw,
 ):
     """A person record created through the same service the forms use, so linking runs."""
-    from licensing.people.services import AddressInput, PersonRecordInput, create_person_record
+    from licensing.people.inputs import AddressInput, PersonRecordInput
+    from licensing.people.services import create_person_record
 
     n = next(_counter)
     data = PersonRecordInput(

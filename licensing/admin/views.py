@@ -33,7 +33,7 @@ from licensing.authorities.services import (
     update_authority_settings,
 )
 from licensing.db import db
-from licensing.errors import RuleViolation
+from licensing.web import run_service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -76,17 +76,15 @@ def new_user():
     form = NewUserForm()
     _authority_choices(form)
     if form.validate_on_submit():
-        try:
+        def add_user():
             user = create_user(email=form.email.data, name=form.name.data,
                                authority=db.session.get(Authority, form.authority_id.data),
                                role=Role(form.role.data), actor=current_user)
-            token = issue_setup_link(user, actor=current_user)
-        except RuleViolation as error:
-            db.session.rollback()
-            form.email.errors.append(str(error))
-        else:
-            db.session.commit()
-            return _show_setup_link(user, token)
+            return user, issue_setup_link(user, actor=current_user)
+
+        done, result = run_service(add_user, field=form.email)
+        if done:
+            return _show_setup_link(*result)
     return render_template("admin/user_form.html", form=form, title="Add a user"), 400 if form.errors else 200
 
 
@@ -97,21 +95,13 @@ def edit_user(user_id: int):
     form = EditUserForm(obj=user)
     _authority_choices(form)
     if form.validate_on_submit():
-        try:
-            update_user(
-                user,
-                name=form.name.data,
-                authority=db.session.get(Authority, form.authority_id.data),
-                role=Role(form.role.data),
-                is_enabled=form.is_enabled.data,
-                actor=current_user,
-            )
-        except RuleViolation as error:
-            db.session.rollback()
-            form.role.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"User {user.email} updated", "success")
+        done, _ = run_service(
+            lambda: update_user(user, name=form.name.data,
+                                authority=db.session.get(Authority, form.authority_id.data),
+                                role=Role(form.role.data), is_enabled=form.is_enabled.data,
+                                actor=current_user),
+            field=form.role, success=f"User {user.email} updated")
+        if done:
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user, unlock_form=UnlockForm(),
                            setup_form=SetUpLinkForm(), reset_form=ResetTwoFactorForm(),
@@ -148,14 +138,8 @@ def approvals():
 def approve(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     if ApproveForm().validate_on_submit():
-        try:
-            approve_police_access(user, actor=current_user)
-        except RuleViolation as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(f"Police access approved for {user.email}", "success")
+        run_service(lambda: approve_police_access(user, actor=current_user),
+                    success=f"Police access approved for {user.email}")
     return redirect(url_for("admin.approvals"))
 
 
@@ -164,15 +148,9 @@ def approve(user_id: int):
 def reset_two_factor(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     if ResetTwoFactorForm().validate_on_submit():
-        try:
-            totp.reset(user, actor=current_user)
-        except RuleViolation as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(f"Two-factor sign-in reset for {user.email}: they set it up again at their next sign-in",
-                  "success")
+        run_service(lambda: totp.reset(user, actor=current_user),
+                    success=f"Two-factor sign-in reset for {user.email}: they set it up again at their next "
+                            "sign-in")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
@@ -198,19 +176,11 @@ def authorities():
 def new_authority():
     form = AuthorityForm()
     if form.validate_on_submit():
-        try:
-            create_authority(
-                code=form.code.data,
-                name=form.name.data,
-                kind=AuthorityKind(form.kind.data),
-                actor=current_user,
-            )
-        except RuleViolation as error:
-            db.session.rollback()
-            form.code.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"Authority {form.name.data} added", "success")
+        done, _ = run_service(
+            lambda: create_authority(code=form.code.data, name=form.name.data,
+                                     kind=AuthorityKind(form.kind.data), actor=current_user),
+            field=form.code, success=f"Authority {form.name.data} added")
+        if done:
             return redirect(url_for("admin.authorities"))
     return render_template(
         "admin/authority_form.html", form=form, title="Add an authority"

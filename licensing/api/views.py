@@ -28,7 +28,8 @@ from licensing.db import db
 from licensing.errors import RuleViolation, api_error
 from licensing.extensions import csrf, limiter
 from licensing.imports.services import RowInvalid, StaleRecord, import_record
-from licensing.intelligence.services import IntelligenceInput, submit_intelligence
+from licensing.intelligence.inputs import IntelligenceInput
+from licensing.intelligence.services import submit_intelligence
 from licensing.licences.models import Licence
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
 from licensing.people.access import grant_access, stated_reason, visible_records
@@ -221,14 +222,7 @@ def search(user: User, data: s.SearchRequest):
             400, "Enter at least one detail to search for", {"surname": ["Enter at least one detail"]}
         )
     page, per_page = _pagination()
-    hits = search_people(criteria, viewer=user, today=dt.date.today())
-    audit(
-        user,
-        "person.searched",
-        reason=data.reason,
-        details={"terms": criteria.as_terms(), "results": [h.identity_id for h in hits], "via": "api"},
-    )
-    grant_access(user, [h.identity_id for h in hits], data.reason)
+    hits = search_people(criteria, viewer=user, today=dt.date.today(), reason=data.reason, via="api")
     db.session.commit()
     shown = hits[(page - 1) * per_page : page * per_page]
     return s.SearchResponse(
@@ -280,8 +274,7 @@ def get_identity(user: User, identity_id: int):
     reason = given or stated_reason(user, identity.id)
     if not reason:
         raise ApiError(400, "Give the reason you need this person", {"X-Reason": ["Required"]})
-    view = build_person_view(identity, user, dt.date.today())
-    audit(user, "person.viewed", identity, reason=reason, details=view.shown_ids() | {"via": "api"})
+    view = build_person_view(identity, user, dt.date.today(), reason=reason, via="api")
     db.session.commit()
     return s.IdentityResponse(
         identity_id=identity.id,

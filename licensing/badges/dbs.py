@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from licensing.audit import record as audit
 from licensing.auth.models import User
-from licensing.badges.services import NEW_INFORMATION, NO_NEW_INFORMATION, DbsInput, _record_dbs
+from licensing.badges.inputs import NEW_INFORMATION, NO_NEW_INFORMATION, DbsInput
+from licensing.badges.services import _record_dbs
 from licensing.db import db
 from licensing.errors import RuleViolation
 from licensing.licences.models import Badge, BadgeStatus, DbsCertificate, Licence

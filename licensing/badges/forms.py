@@ -31,7 +31,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from licensing.badges.services import (
+from licensing.badges.inputs import (
     NEW_INFORMATION,
     NO_NEW_INFORMATION,
     BadgeChecks,
@@ -42,7 +42,7 @@ from licensing.forms import CleanStringField, GovDate, clean_text, no_control_ch
 from licensing.licences.models import BadgeType
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
 from licensing.people.forms import ReasonField, valid_dvla, valid_ni, valid_postcode
-from licensing.people.services import AddressInput, PersonRecordInput
+from licensing.people.inputs import AddressInput, PersonRecordInput
 
 BADGE_NUMBER = Regexp(
     r"^[A-Za-z0-9 -]+$", message="Badge number must contain only letters, numbers and hyphens"

@@ -23,13 +23,21 @@ from licensing.audit import record as audit
 from licensing.audit.models import AuditEvent
 from licensing.auth.models import User
 from licensing.authorities.models import Authority, AuthorityKind
+from licensing.badges.inputs import (
+    NEW_INFORMATION,
+    NO_NEW_INFORMATION,
+    BadgeChecks,
+    DbsInput,
+    ExistingHolder,
+)
 from licensing.db import db
 from licensing.errors import NotPermitted, RuleViolation
 from licensing.licences import is_current
 from licensing.licences.models import Badge, BadgeStatus, BadgeType, DbsCertificate
 from licensing.licences.rules import add_months, normalise_reference
+from licensing.people.inputs import PersonRecordInput
 from licensing.people.models import Identity, PersonRecord
-from licensing.people.services import PersonRecordInput, create_person_record
+from licensing.people.services import create_person_record
 from licensing.register.person_view import Flag, identity_flags
 
 BADGE_VALIDITY_MONTHS = 36
@@ -39,8 +47,6 @@ SAFEGUARDING_VALID_MONTHS = 36
 RENEWAL_OPENS_DAYS = 90
 DBS_DUE_WINDOW_DAYS = 30
 SAFEGUARDING_DUE_WINDOW_DAYS = 60
-NO_NEW_INFORMATION = "no new information"
-NEW_INFORMATION = "new information"
 # Flags about what other authorities and the police hold; DBS flags are covered by the badge's own checks.
 REGISTER_FLAG_CODES = frozenset(
     {"adverse_decision", "complaint_pattern", "police_information", "licensed_despite_decision"}
@@ -68,56 +74,6 @@ class RegisterInformation(RuleViolation):
             "The register holds information about this person. Read it, then explain why the badge "
             f"should be issued despite it (at least {RATIONALE_MIN_CHARS} characters)"
         )
-
-
-@dataclass(frozen=True)
-class DbsInput:
-    certificate_number: str
-    issued_on: dt.date | None
-    barred_lists_checked: bool
-    update_service_subscribed: bool
-    last_status_check_on: dt.date | None = None
-    last_status_result: str = ""
-
-
-@dataclass(frozen=True)
-class BadgeChecks:
-    dbs: DbsInput
-    first_reference_on: dt.date | None
-    second_reference_on: dt.date | None
-    english_test_passed_on: dt.date | None
-    safeguarding_training_on: dt.date | None
-
-    @classmethod
-    def of_badge(cls, badge: Badge) -> BadgeChecks:
-        """The checks a badge was issued or last renewed on."""
-        cert = badge.dbs_certificate
-        dbs = (
-            DbsInput(
-                cert.certificate_number,
-                cert.issued_on,
-                cert.barred_lists_checked,
-                cert.update_service_subscribed,
-                cert.last_status_check_on,
-                cert.last_status_result,
-            )
-            if cert
-            else DbsInput("", None, False, False)
-        )
-        return cls(
-            dbs,
-            badge.first_reference_on,
-            badge.second_reference_on,
-            badge.english_test_passed_on,
-            badge.safeguarding_training_on,
-        )
-
-
-@dataclass(frozen=True)
-class ExistingHolder:
-    """A person record the officer's team already holds, named by its reference or its record number."""
-
-    reference: str
 
 
 # -- Rules
@@ -736,3 +692,13 @@ def badges_due(kind: str, authority_id: int, *, operator: str, within_days: int,
     if kind == "safeguarding":
         return safeguarding_due(authority_id, operator=operator, today=today)
     return expiring_badges(authority_id, within_days=within_days, operator=operator, today=today)
+
+
+def badge_list_page(kind: str, *, actor: User, operator: str, within_days: int, today: dt.date, page: int,
+                    per_page: int):
+    """One page of a working list of the actor's team, audited with the badges it showed."""
+    query = badges_due(kind, actor.authority_id, operator=operator, within_days=within_days, today=today)
+    shown = db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False)
+    audit(actor, "badges.listed", details={"list": kind, "operator": operator,
+                                           "badges": [badge.id for badge in shown.items]})
+    return shown

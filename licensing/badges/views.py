@@ -4,7 +4,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from licensing.audit import record as audit
 from licensing.auth.models import Role
 from licensing.auth.permissions import BADGE_CHECKERS, BADGE_ISSUERS, roles_required
 from licensing.badges import services
@@ -24,6 +23,7 @@ from licensing.errors import RuleViolation
 from licensing.extensions import account_key, limiter
 from licensing.licences.models import BadgeType
 from licensing.people.models import PersonRecord
+from licensing.web import run_service
 
 # Named "licences", as before badges had their own area, so URLs, endpoint names and templates stay stable.
 bp = Blueprint("licences", __name__)
@@ -180,20 +180,9 @@ def badge_lists():
     kind, operator, days = "expiring", "", 60
     if request.args and form.validate():
         kind, operator, days = form.list.data or "expiring", form.operator.data or "", form.days.data or 60
-    query = services.badges_due(
-        kind, current_user.authority_id, operator=operator, within_days=days, today=dt.date.today()
-    )
-    page = db.paginate(
-        query,
-        page=max(request.args.get("page", 1, type=int), 1),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
-    audit(
-        current_user,
-        "badges.listed",
-        details={"list": kind, "operator": operator, "badges": [badge.id for badge in page.items]},
-    )
+    page = services.badge_list_page(kind, actor=current_user, operator=operator, within_days=days,
+                                    today=dt.date.today(), page=request.args.get("page", 1, type=int),
+                                    per_page=current_app.config["PAGE_SIZE"])
     db.session.commit()
     return render_template(
         "licences/lists.html",
@@ -232,14 +221,10 @@ def record_dbs(record_id: int):
         abort(404)
     form = DbsCertificateForm()
     if form.validate_on_submit():
-        try:
-            record_dbs_certificate(record, form.dbs(), actor=current_user, today=dt.date.today())
-        except RuleViolation as error:
-            db.session.rollback()
-            form.dbs_certificate_number.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"DBS check recorded for {record.full_name}", "success")
+        done, _ = run_service(
+            lambda: record_dbs_certificate(record, form.dbs(), actor=current_user, today=dt.date.today()),
+            field=form.dbs_certificate_number, success=f"DBS check recorded for {record.full_name}")
+        if done:
             return redirect(url_for("people.person", identity_id=record.identity_id, _anchor="dbs"))
     return render_template("licences/dbs.html", form=form, record=record, title="Record a DBS check"), (
         400 if form.errors else 200

@@ -5,7 +5,6 @@ import datetime as dt
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from licensing.audit import record as audit
 from licensing.auth.models import Role
 from licensing.auth.permissions import SEARCHERS as SEARCHER_ROLES
 from licensing.auth.permissions import roles_required
@@ -78,8 +77,8 @@ def print_chronology(identity_id: int):
     reason = stated_reason(current_user, identity.id)
     if reason is None:
         return redirect(url_for("people.person", identity_id=identity.id))
-    view = build_person_view(identity, current_user, dt.date.today())
-    audit(current_user, "person.printed", identity, reason=reason, details=view.shown_ids())
+    view = build_person_view(identity, current_user, dt.date.today(), reason=reason,
+                             audit_as="person.printed")
     db.session.commit()
     return render_template(
         "exports/chronology_print.html",

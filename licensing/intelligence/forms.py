@@ -18,6 +18,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from licensing.authorities.models import Authority
 from licensing.forms import CleanStringField, GovDate, clean_text, no_control_characters
+from licensing.intelligence.inputs import (
+    IntelligenceInput,
+    latest_review_date,
+)
 from licensing.intelligence.models import (
     HandlingCode,
     IntelligenceAssessment,
@@ -26,14 +30,10 @@ from licensing.intelligence.models import (
     IntelligenceStatus,
     SourceEvaluation,
 )
-from licensing.intelligence.services import (
-    IntelligenceInput,
-    latest_review_date,
-)
 from licensing.licences.rules import normalise_vrm
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
 from licensing.people.forms import ReasonField, SearchForm, valid_dvla, valid_ni, valid_postcode
-from licensing.people.services import AddressInput, PersonRecordInput
+from licensing.people.inputs import AddressInput, PersonRecordInput
 
 FORCE_REFERENCE = r"^[A-Za-z0-9][A-Za-z0-9/-]*$"
 VRM = re.compile(r"^[A-Z0-9]{2,8}$")

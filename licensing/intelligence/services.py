@@ -14,18 +14,16 @@ from licensing.audit import record as audit
 from licensing.authorities.models import Authority, AuthorityKind
 from licensing.db import db
 from licensing.errors import RuleViolation
+from licensing.intelligence.inputs import IntelligenceInput, latest_review_date
 from licensing.intelligence.models import (
     POLICE_MARKER,
     HandlingCode,
-    IntelligenceAssessment,
-    IntelligenceCategory,
     IntelligenceItem,
     IntelligenceStatus,
-    SourceEvaluation,
 )
-from licensing.licences.rules import add_months
+from licensing.people.inputs import PersonRecordInput
 from licensing.people.models import Identity, PersonRecord
-from licensing.people.services import PersonRecordInput, create_person_record
+from licensing.people.services import create_person_record
 from licensing.sanctions.models import Sanction
 
 if TYPE_CHECKING:
@@ -92,31 +90,12 @@ def view_intelligence(item: IntelligenceItem, viewer: User) -> IntelligenceView 
 
 # --- The police point of contact's work: submit, update, withdraw, search, responses and reviews. ---
 
-REVIEW_WITHIN_MONTHS = 12
 REVIEW_DUE_WINDOW_DAYS = 30
 TEXT_FIELDS = (
     "full_text",
     "sanitised_summary",
     "handling_conditions",
 )  # audited as "changed", never by value
-
-
-@dataclass(frozen=True)
-class IntelligenceInput:
-    """One item's graded content as the point of contact enters it; shapes are checked by the form first."""
-
-    source_evaluation: SourceEvaluation
-    intelligence_assessment: IntelligenceAssessment
-    handling_code: HandlingCode
-    handling_conditions: str
-    status: IntelligenceStatus
-    category: IntelligenceCategory
-    force_reference: str
-    legal_basis: str
-    full_text: str
-    sanitised_summary: str
-    recipient_ids: tuple[int, ...]
-    review_on: dt.date
 
 
 def sharing_recipients() -> list[Authority]:
@@ -129,10 +108,6 @@ def sharing_recipients() -> list[Authority]:
             .order_by(Authority.kind, Authority.name)
         )
     )
-
-
-def latest_review_date(today: dt.date) -> dt.date:
-    return add_months(today, REVIEW_WITHIN_MONTHS)
 
 
 def _check_item(data: IntelligenceInput, today: dt.date) -> list[Authority]:

@@ -3,12 +3,11 @@ intelligence, what licensing did in response, and reviews due. Every route is po
 
 import datetime as dt
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from licensing.auth.permissions import POLICE, roles_required
 from licensing.db import db
-from licensing.errors import RuleViolation
 from licensing.intelligence.forms import (
     EditIntelligenceForm,
     IntelligenceForm,
@@ -81,23 +80,17 @@ def new_item():
     valid = form.validate_on_submit()
     unshared = _warn_unshared(form, identity) if valid and identity is not None else []
     if valid and not form.errors:
-        try:
-            item = submit_intelligence(
-                form.to_input(),
-                actor=current_user,
-                today=dt.date.today(),
-                identity=identity,
-                subject=None if identity else form.subject_input(),
-            )
-        except RuleViolation as error:
-            db.session.rollback()
-            form.force_reference.errors.append(str(error))
-        else:
-            grant_access(
-                current_user, [item.person.identity_id], f"Submitted intelligence {item.force_reference}"
-            )
-            db.session.commit()
-            flash(f"Intelligence {item.force_reference} submitted", "success")
+        def submit():
+            item = submit_intelligence(form.to_input(), actor=current_user, today=dt.date.today(),
+                                       identity=identity, subject=None if identity else form.subject_input())
+            # the point of contact may open what they just submitted
+            grant_access(current_user, [item.person.identity_id],
+                         f"Submitted intelligence {item.force_reference}")
+            return item
+
+        done, item = run_service(submit, field=form.force_reference,
+                                 success=lambda item: f"Intelligence {item.force_reference} submitted")
+        if done:
             return redirect(url_for("intelligence.item", item_id=item.id))
     records = visible_records(identity, current_user) if identity else []
     return render_template(

@@ -84,3 +84,16 @@ def search_operators(term: str) -> Select:
         .where(or_(Operator.name.ilike(f"%{term}%"), Operator.id.in_(working), Operator.licence_id.in_(own)))
         .order_by(Operator.name, Operator.id)
     )
+
+
+def operator_search_page(term: str, *, actor: User, page: int, per_page: int):
+    """One page of operators found by a term, audited with what it showed."""
+    shown = db.paginate(search_operators(term), page=max(page, 1), per_page=per_page, error_out=False)
+    audit(actor, "operator.searched", details={"term": term, "results": [o.id for o in shown.items]})
+    return shown
+
+
+def view_operator(operator: Operator, *, actor: User) -> Operator:
+    """An officer opens an operator's record: audited."""
+    audit(actor, "operator.viewed", operator)
+    return operator

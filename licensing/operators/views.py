@@ -1,17 +1,20 @@
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from licensing.audit import record as audit
 from licensing.auth.models import Role
-from licensing.auth.permissions import roles_required
+from licensing.auth.permissions import SEARCHERS, roles_required
 from licensing.db import db
-from licensing.errors import RuleViolation
 from licensing.operators.forms import OperatorForm, OperatorSearchForm, WorkingLicenceForm
 from licensing.operators.models import Operator
-from licensing.operators.services import add_working_licence, create_operator, search_operators
+from licensing.operators.services import (
+    add_working_licence,
+    create_operator,
+    operator_search_page,
+    view_operator,
+)
+from licensing.web import run_service
 
 bp = Blueprint("operators", __name__, url_prefix="/operators")
-SEARCHERS = (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER, Role.POLICE_SPOC)
 NAV_ITEMS = [("operators.index", "Operators", SEARCHERS)]
 
 
@@ -21,17 +24,9 @@ def index():
     form = OperatorSearchForm(request.args)
     page = None
     if request.args and form.validate():
-        page = db.paginate(
-            search_operators(form.q.data),
-            page=max(request.args.get("page", 1, type=int), 1),
-            per_page=current_app.config["PAGE_SIZE"],
-            error_out=False,
-        )
-        audit(
-            current_user,
-            "operator.searched",
-            details={"term": form.q.data, "results": [o.id for o in page.items]},
-        )
+        page = operator_search_page(form.q.data, actor=current_user,
+                                    page=request.args.get("page", 1, type=int),
+                                    per_page=current_app.config["PAGE_SIZE"])
         db.session.commit()
     return render_template("operators/index.html", form=form, page=page, title="Operators"), (
         400 if form.errors else 200
@@ -43,16 +38,12 @@ def index():
 def new():
     form = OperatorForm()
     if form.validate_on_submit():
-        try:
-            operator = create_operator(
-                name=form.name.data, licence_number=form.licence_number.data or "", actor=current_user
-            )
-        except RuleViolation as error:
-            db.session.rollback()
-            (form.licence_number if "licence" in str(error).lower() else form.name).errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"Operator {operator.name} added", "success")
+        done, operator = run_service(
+            lambda: create_operator(name=form.name.data, licence_number=form.licence_number.data or "",
+                                    actor=current_user),
+            field=lambda message: form.licence_number if "licence" in message.lower() else form.name,
+            success=lambda created: f"Operator {created.name} added")
+        if done:
             return redirect(url_for("operators.detail", operator_id=operator.id))
     return render_template(
         "operators/new.html", form=form, title="Add an operator"
@@ -71,16 +62,14 @@ def detail(operator_id: int):
         ):
             abort(403)
         if form.validate_on_submit():
-            try:
-                licence = add_working_licence(operator, form.number.data, actor=current_user)
-            except RuleViolation as error:
-                db.session.rollback()
-                form.number.errors.append(str(error))
-            else:
-                db.session.commit()
-                flash(f"Licence {licence.number} added to {operator.name}", "success")
+            done, _ = run_service(
+                lambda: add_working_licence(operator, form.number.data, actor=current_user),
+                field=form.number,
+                success=lambda licence: f"Licence {licence.number} added to {operator.name}",
+            )
+            if done:
                 return redirect(url_for("operators.detail", operator_id=operator.id))
-    audit(current_user, "operator.viewed", operator)
+    view_operator(operator, actor=current_user)
     db.session.commit()
     return render_template("operators/detail.html", operator=operator, form=form, title=operator.name), (
         400 if form.errors else 200

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, or_
 from sqlalchemy.orm import aliased
 
+from licensing.audit import record as audit
 from licensing.auth.models import User
 from licensing.matching.bands import BandKind
 from licensing.matching.settings import MatchSettings
@@ -58,4 +59,11 @@ def waited(since: dt.datetime, now: dt.datetime) -> str:
     return "less than a day" if days < 1 else f"{days} day{'s' if days != 1 else ''}"
 
 
-__all__ = ["AGE_CHOICES", "QueueFilter", "filtered_review_queue", "waited"]
+def compare_pair(link: RecordLink, *, actor: User) -> RecordLink:
+    """An officer opens a proposed pair side by side: audited, as a view of both people."""
+    audit(actor, "person.compared", link, reason=f"Review queue: proposed link {link.id}",
+          details={"records": [link.record_a_id, link.record_b_id]})
+    return link
+
+
+__all__ = ["AGE_CHOICES", "QueueFilter", "filtered_review_queue", "waited", "compare_pair"]

@@ -3,7 +3,6 @@ import datetime as dt
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from licensing.audit import record as audit
 from licensing.auth.permissions import LICENSING_OFFICERS, SEARCHERS, roles_required
 from licensing.db import db, utcnow
 from licensing.errors import RuleViolation
@@ -28,6 +27,7 @@ from licensing.people.forms import (
     SearchForm,
     UnlinkForm,
 )
+from licensing.people.inputs import AddressInput, PersonRecordInput
 from licensing.people.models import (
     ApplicantCheck,
     Identity,
@@ -36,13 +36,8 @@ from licensing.people.models import (
     RecordLink,
     UnlinkRequest,
 )
-from licensing.people.review import AGE_CHOICES, QueueFilter, filtered_review_queue, waited
-from licensing.people.services import (
-    AddressInput,
-    PersonRecordInput,
-    create_person_record,
-    update_person_record,
-)
+from licensing.people.review import AGE_CHOICES, QueueFilter, compare_pair, filtered_review_queue, waited
+from licensing.people.services import create_person_record, update_person_record
 from licensing.register.checks import check_candidates, complete_check, start_check
 from licensing.register.person_view import build_person_view
 from licensing.register.search import SearchCriteria, search_people
@@ -124,19 +119,18 @@ def new_record():
     form = PersonRecordForm()
     if form.validate_on_submit():
         data = _record_input(form, reference=form.authority_reference.data)
-        try:
+        def create():
             record = create_person_record(current_user.authority, data, actor=current_user)
-        except RuleViolation as error:
-            db.session.rollback()
-            form.authority_reference.errors.append(str(error))
-        else:
-            grants = grant_access(
-                current_user, [record.identity_id], f"Recorded {record.authority_reference}"
-            )
-            db.session.commit()
-            flash(f"Record {record.authority_reference} saved", "success")
-            return redirect(url_for("people.person", identity_id=record.identity_id,
-                                    grant=grants[record.identity_id]))
+            # the officer may open the record they just made, under that reason
+            grants = grant_access(current_user, [record.identity_id],
+                                  f"Recorded {record.authority_reference}")
+            return record, grants[record.identity_id]
+
+        done, result = run_service(create, field=form.authority_reference,
+                                   success=lambda result: f"Record {result[0].authority_reference} saved")
+        if done:
+            record, grant = result
+            return redirect(url_for("people.person", identity_id=record.identity_id, grant=grant))
     return render_template("people/new_record.html", form=form, title="Add a person record"), (
         400 if form.errors else 200)
 
@@ -153,17 +147,14 @@ def edit_record(record_id: int):
                                               "postcode": current.postcode if current else ""})
     del form.authority_reference
     if form.validate_on_submit():
-        try:
-            update_person_record(
-                record, _record_input(form, reference=record.authority_reference), actor=current_user
-            )
-        except RuleViolation as error:
-            db.session.rollback()
-            form.forenames.errors.append(str(error))
-        else:
-            grants = grant_access(current_user, [record.identity_id], f"Updated {record.authority_reference}")
-            db.session.commit()
-            flash(f"Record {record.authority_reference} updated", "success")
+        def update():
+            update_person_record(record, _record_input(form, reference=record.authority_reference),
+                                 actor=current_user)
+            return grant_access(current_user, [record.identity_id], f"Updated {record.authority_reference}")
+
+        done, grants = run_service(update, field=form.forenames,
+                                   success=f"Record {record.authority_reference} updated")
+        if done:
             return redirect(url_for("people.person", identity_id=record.identity_id,
                                     grant=grants[record.identity_id]))
     return render_template(
@@ -241,23 +232,16 @@ def review_pair(link_id: int):
     link = _load_visible_link(link_id)
     form = ReviewDecisionForm()
     if form.validate_on_submit():
-        try:
+        def decide():
             check_version(link, form.version)
             identity.decide_link(link, confirm=form.decision.data == "confirm", actor=current_user)
-        except RuleViolation as error:
-            db.session.rollback()
-            form.decision.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(
-                "Records linked"
-                if form.decision.data == "confirm"
-                else "Pair rejected: it will not be proposed again",
-                "success",
-            )
+
+        done, _ = run_service(decide, field=form.decision,
+                              success="Records linked" if form.decision.data == "confirm"
+                              else "Pair rejected: it will not be proposed again")
+        if done:
             return redirect(url_for("people.review_queue"))
-    audit(current_user, "person.compared", link, reason=f"Review queue: proposed link {link.id}",
-          details={"records": [link.record_a_id, link.record_b_id]})
+    compare_pair(link, actor=current_user)
     db.session.commit()
     return render_template(
         "people/review_pair.html", link=link, form=form, title="Are these the same person?"
@@ -299,14 +283,8 @@ def approve_unlink(record_id: int):
     form = ApproveUnlinkForm()
     old_identity_id = record.identity_id
     if form.validate_on_submit():
-        try:
-            identity.approve_unlink(record, actor=current_user)
-        except RuleViolation as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(f"Record {record.authority_reference} unlinked", "success")
+        run_service(lambda: identity.approve_unlink(record, actor=current_user),
+                    success=f"Record {record.authority_reference} unlinked")
     return redirect(url_for("people.person", identity_id=old_identity_id))
 
 

@@ -78,12 +78,13 @@ class PersonView:
 
 
 def build_person_view(
-    identity: Identity, viewer: User, today: dt.date, *, reason: str | None = None
+    identity: Identity, viewer: User, today: dt.date, *, reason: str | None = None, via: str = "",
+    audit_as: str = "person.viewed",
 ) -> PersonView:
     """Gather the identity's records the viewer may see; flags are computed from the whole identity.
 
     Showing it to an officer carries their stated `reason`, and the view is audited here with what it
-    showed."""
+    showed (`audit_as` names a printed view; `via` the channel, such as the API)."""
     records = visible_records(identity, viewer)
     view = PersonView(identity=identity, records=records)
     for record in records:
@@ -104,7 +105,8 @@ def build_person_view(
     view.flags = identity_flags(identity, today, viewer=viewer)
     view.chronology = _chronology(view)
     if reason is not None:
-        audit(viewer, "person.viewed", identity, reason=reason, details=view.shown_ids())
+        details = view.shown_ids() | ({"via": via} if via else {})
+        audit(viewer, audit_as, identity, reason=reason, details=details)
     return view
 
 

@@ -217,20 +217,19 @@ def _ranked_candidates(criteria: SearchCriteria, today: dt.date) -> tuple[list[i
 
 
 def search_people(
-    criteria: SearchCriteria, *, viewer: User, today: dt.date, reason: str | None = None, page: int = 1
+    criteria: SearchCriteria, *, viewer: User, today: dt.date, reason: str | None = None, page: int = 1,
+    via: str = "",
 ) -> SearchResults:
     """Exact identifiers first, then identities ranked by the engine's match probability against the query.
 
     Only records the viewer may see are searched or shown, a page of MAX_RESULTS at a time. An officer's
-    search
-    carries their stated `reason`: it is audited here (DPA 2018 s.62), and the reason opens the found people's
-    pages."""
+    search carries their stated `reason`: it is audited here (DPA 2018 s.62), with the channel it came `via`
+    (the API), and the reason opens the found people's pages."""
     results = _ranked(criteria, viewer=viewer, today=today, page=page)
     if reason is not None:
         ids = [hit.identity_id for hit in results]
-        audit(
-            viewer, "person.searched", reason=reason, details={"terms": criteria.as_terms(), "results": ids}
-        )
+        details = {"terms": criteria.as_terms(), "results": ids} | ({"via": via} if via else {})
+        audit(viewer, "person.searched", reason=reason, details=details)
         results.grants = grant_access(viewer, ids, reason)
     return results
 

@@ -116,7 +116,9 @@ def attach(
     return attachment
 
 
-def read(attachment: Attachment, storage: Path) -> bytes:
+def read(attachment: Attachment, storage: Path, *, actor: User) -> bytes:
+    """A document's bytes for an officer of either authority on the request: audited."""
+    audit(actor, "attachment.downloaded", attachment.request, details={"attachment": attachment.id})
     return (storage / attachment.storage_key).read_bytes()
 
 

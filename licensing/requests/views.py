@@ -1,16 +1,14 @@
 import datetime as dt
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from licensing.audit import record as audit
 from licensing.auth.permissions import COUNCIL_OFFICERS, roles_required
 from licensing.authorities.models import Authority, AuthorityKind
 from licensing.db import db
-from licensing.errors import RuleViolation
 from licensing.forms import check_version
 from licensing.people.access import visible_records
 from licensing.people.models import Identity
@@ -19,6 +17,7 @@ from licensing.requests.attachments import Attachment, attach
 from licensing.requests.forms import ReplyForm, RequestForm
 from licensing.requests.models import InformationRequest, RequestKind
 from licensing.requests.services import reply_to_request, requests_for, send_request
+from licensing.web import run_service
 
 bp = Blueprint("requests", __name__)
 
@@ -41,19 +40,14 @@ def new_request():
     ]
     form.to_authority_id.choices = list({c.value: c for c in form.to_authority_id.choices}.values())
     if form.validate_on_submit():
-        try:
-            sent = send_request(identity, kind=RequestKind(form.kind.data),
-                                to_authority=db.session.get(Authority, form.to_authority_id.data),
-                                details=form.details.data, actor=current_user, today=dt.date.today())
-        except RuleViolation as error:
-            db.session.rollback()
-            form.to_authority_id.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(
-                f"{sent.kind.label} sent to {sent.to_authority.name}: reply due by {sent.due_on:%d %B %Y}",
-                "success",
-            )
+        done, sent = run_service(
+            lambda: send_request(identity, kind=RequestKind(form.kind.data),
+                                 to_authority=db.session.get(Authority, form.to_authority_id.data),
+                                 details=form.details.data, actor=current_user, today=dt.date.today()),
+            field=form.to_authority_id,
+            success=lambda sent: f"{sent.kind.label} sent to {sent.to_authority.name}: reply due by "
+                                 f"{sent.due_on:%d %B %Y}")
+        if done:
             return redirect(url_for("requests.detail", request_id=sent.id))
     return render_template("requests/new.html", form=form, identity=identity, records=records,
                            title="Contact another authority"), 400 if form.errors else 200
@@ -77,19 +71,17 @@ def detail(request_id: int):
         abort(404)
     form = ReplyForm()
     if form.validate_on_submit():
-        try:
+        def reply():
             check_version(found, form.version)
             reply_to_request(found, reply=form.reply.data, actor=current_user, today=dt.date.today())
             upload = form.document.data
             if upload and upload.filename:
                 attach(found, filename=upload.filename, data=upload.read(attachments.MAX_BYTES + 1),
                        actor=current_user, storage=_storage())
-        except RuleViolation as error:
-            db.session.rollback()
-            (form.document if "file" in str(error) else form.reply).errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("Reply sent", "success")
+
+        done, _ = run_service(reply, field=lambda message: form.document if "file" in message else form.reply,
+                              success="Reply sent")
+        if done:
             return redirect(url_for("requests.detail", request_id=found.id))
     documents = db.session.scalars(select(Attachment).where(Attachment.request_id == found.id)
                                    .order_by(Attachment.id)).all()
@@ -110,8 +102,8 @@ def document(request_id: int, attachment_id: int):
     if found is None or item is None or item.request_id != found.id or current_user.authority_id not in (
             found.from_authority_id, found.to_authority_id):
         abort(404)
-    audit(current_user, "attachment.downloaded", found, details={"attachment": item.id})
+    data = attachments.read(item, _storage(), actor=current_user)
     db.session.commit()
-    return Response(attachments.read(item, _storage()), mimetype=item.content_type, headers={
+    return Response(data, mimetype=item.content_type, headers={
         "Content-Disposition": f'attachment; filename="{item.filename}"', "X-Content-Type-Options": "nosniff",
         "Cache-Control": "no-store", "Content-Security-Policy": "default-src 'none'; sandbox"})

@@ -6,8 +6,9 @@ from sqlalchemy import select
 
 from licensing.db import db
 from licensing.imports.services import run_import
+from licensing.people.inputs import AddressInput, PersonRecordInput
 from licensing.people.models import PersonRecord, RecordLink
-from licensing.people.services import AddressInput, PersonRecordInput, create_person_record
+from licensing.people.services import create_person_record
 from tests.factories import authority, make_county, make_person
 from tests.imports.helpers import csv_file
 

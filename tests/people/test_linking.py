@@ -253,7 +253,8 @@ def test_a_new_link_joining_a_badge_holder_to_a_revocation_alerts_the_holder(app
         assert _identity(holder.id) != _identity(
             revoked.id
         )  # a mistyped birth date and no identifier: not linked
-        from licensing.people.services import AddressInput, PersonRecordInput, update_person_record
+        from licensing.people.inputs import AddressInput, PersonRecordInput
+        from licensing.people.services import update_person_record
         from tests.factories import make_user
 
         officer = make_user(Role.TRANSPORT_OFFICER)

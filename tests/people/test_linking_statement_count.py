@@ -5,8 +5,9 @@ import datetime as dt
 from sqlalchemy import event, select
 
 from licensing.db import db
+from licensing.people.inputs import AddressInput, PersonRecordInput
 from licensing.people.models import LinkState, PersonRecord, RecordLink
-from licensing.people.services import AddressInput, PersonRecordInput, create_person_record
+from licensing.people.services import create_person_record
 from tests.factories import authority, make_person
 
 
