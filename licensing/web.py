@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import flash
+from wtforms import Field
 
 from licensing.db import db
 from licensing.errors import RuleViolation
@@ -18,7 +19,7 @@ def run_service(action: Callable[[], Any], *, field: Any = None,
         result = action()
     except RuleViolation as error:
         db.session.rollback()
-        target = field(str(error)) if callable(field) else field
+        target = field if field is None or isinstance(field, Field) else field(str(error))
         if target is None:
             flash(str(error), "error")
         else:
