@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
-from sqlalchemy import select
+from sqlalchemy import select, union
 from sqlalchemy.orm import selectinload
 
 from licensing.audit import record as audit
 from licensing.auth.models import User
+from licensing.complaints.models import Complaint
 from licensing.db import db
-from licensing.licences.models import Badge, Licence
+from licensing.intelligence.models import IntelligenceItem
+from licensing.licences.models import Badge, DbsCertificate, Licence
 from licensing.licences.rules import normalise_reference
 from licensing.matching import (
     MatchRecord,
@@ -31,9 +33,11 @@ from licensing.people.identity import (
     match_settings,
     surname_keys,
     to_match_records,
+    typo_keys,
 )
 from licensing.people.models import PersonRecord
 from licensing.register.person_view import Flag, identities_with_history, identity_flags
+from licensing.sanctions.models import Sanction
 
 MAX_RESULTS = 25  # per page
 # Candidates scored in full per search: enough for any real query, few enough for well under 50 ms. They are
@@ -98,20 +102,36 @@ class SearchCriteria:
             return set()
         return surname_keys(MatchRecord("query", surname=self.surname or self.forenames))
 
+    def _typo_keys(self) -> set[str]:
+        """Without a date of birth, keys that still meet a name with a typo: a token (or it less one letter)
+        with another token's initial, or failing a second token the surname alone."""
+        if self.date_of_birth or not (self.forenames or self.surname):
+            return set()
+        paired = {k for k in typo_keys(self.as_match_record()) if k.startswith("fz:")}
+        if paired:
+            return paired
+        alone = typo_keys(MatchRecord("query", surname=self.surname or self.forenames))
+        return {k for k in alone if k.startswith("sf:")}
+
     def candidate_keys(self, today: dt.date) -> set[str]:
         """Blocking keys for the query; a rough age becomes the few birth years it allows, which keeps a
         common name's candidate set small."""
         if self.date_of_birth or self.approximate_age is None:
             keys = query_keys(self.as_match_record())
+            if self.date_of_birth and self.forenames and self.surname:
+                # The names may have been typed the other way round and the surname changed since (Ward
+                # Amanda for Amanda Robinson): the forename-and-date keys then come from the typed surname.
+                swapped = replace(self, forenames=self.surname, surname=self.forenames)
+                keys |= query_keys(swapped.as_match_record())
             if not any(k.startswith("nm:") for k in keys):
                 keys |= self._surname_only_keys()
-            return keys
+            return keys | self._typo_keys()
         latest = today.year - self.approximate_age
         years = range(latest - AGE_TOLERANCE_YEARS - 1, latest + AGE_TOLERANCE_YEARS + 1)
         keys = set().union(*(query_keys(self.as_match_record(year)) for year in years))
         if not any(k.startswith("nm:") for k in keys):
             keys |= self._surname_only_keys()
-        return keys
+        return keys | self._typo_keys()
 
 
 @dataclass
@@ -228,9 +248,8 @@ def search_people(
     results = _ranked(criteria, viewer=viewer, today=today, page=page)
     if reason is not None:
         ids = [hit.identity_id for hit in results]
-        audit(
-            viewer, "person.searched", reason=reason, details={"terms": criteria.as_terms(), "results": ids}
-        )
+        details = {"terms": criteria.as_terms(), "page": results.page, "results": ids}
+        audit(viewer, "person.searched", reason=reason, details=details)
         results.grants = grant_access(viewer, ids, reason)
     return results
 
@@ -277,9 +296,37 @@ def _ranked(criteria: SearchCriteria, *, viewer: User, today: dt.date, page: int
         hit.explanation = " · ".join(sentences)
     ranked = SearchResults(hit for hit, _ in shown)
     ranked.narrow, ranked.total, ranked.page, ranked.pages = narrow, len(ranked_all), page, pages
-    identities = identities_with_history([h.identity_id for h in ranked])  # flags for the shown hits only
-    for hit in ranked:
-        identity = identities[hit.identity_id]
-        hit.records = [r for r in identity.records if can_see_record(viewer, r)]
-        hit.flags = identity_flags(identity, today)
+    _add_records_and_flags(ranked, viewer=viewer, today=today)
     return ranked
+
+
+def _add_records_and_flags(hits: list[SearchHit], *, viewer: User, today: dt.date) -> None:
+    """The shown hits' records, and flags for those whose identity holds any history: most hold none, and
+    loading every history table for them was most of a search's time."""
+    identity_ids = [h.identity_id for h in hits]
+    if not identity_ids:
+        return
+    records = db.session.scalars(
+        select(PersonRecord)
+        .where(PersonRecord.identity_id.in_(identity_ids))
+        .options(selectinload(PersonRecord.authority), selectinload(PersonRecord.addresses))
+        .order_by(PersonRecord.id)
+    ).all()
+    by_identity: dict[int, list[PersonRecord]] = {}
+    for record in records:
+        by_identity.setdefault(record.identity_id, []).append(record)
+    record_ids = [r.id for r in records]
+    held = set(db.session.scalars(
+        union(
+            *(
+                select(model.person_record_id).where(model.person_record_id.in_(record_ids))
+                for model in (Sanction, Complaint, IntelligenceItem, DbsCertificate)
+            )
+        )
+    ))
+    with_history = {r.identity_id for r in records if r.id in held}
+    identities = identities_with_history(sorted(with_history))
+    for hit in hits:
+        hit.records = [r for r in by_identity.get(hit.identity_id, []) if can_see_record(viewer, r)]
+        identity = identities.get(hit.identity_id)
+        hit.flags = identity_flags(identity, today) if identity is not None else []
