@@ -102,7 +102,7 @@ class SearchCriteria:
             return set()
         return surname_keys(MatchRecord("query", surname=self.surname or self.forenames))
 
-    def _typo_keys(self) -> set[str]:
+    def typo_search_keys(self) -> set[str]:
         """Without a date of birth, keys that still meet a name with a typo: a token (or it less one letter)
         with another token's initial, or failing a second token the surname alone."""
         if self.date_of_birth or not (self.forenames or self.surname):
@@ -123,15 +123,26 @@ class SearchCriteria:
                 # Amanda for Amanda Robinson): the forename-and-date keys then come from the typed surname.
                 swapped = replace(self, forenames=self.surname, surname=self.forenames)
                 keys |= query_keys(swapped.as_match_record())
+            if self.date_of_birth:
+                # A slip in the birth year (1964 for 1965, 1956 for 1966): the same two names a year or a
+                # decade away. Exact keys, so cheap even for a common name.
+                year = str(self.date_of_birth.year)
+                near = (-10, -1, 1, 10)
+                keys |= {
+                    f"{k[: -len(year)]}{int(year) + d}"
+                    for k in keys
+                    if k.startswith("nm:") and k.endswith(year)
+                    for d in near
+                }
             if not any(k.startswith("nm:") for k in keys):
                 keys |= self._surname_only_keys()
-            return keys | self._typo_keys()
+            return keys
         latest = today.year - self.approximate_age
         years = range(latest - AGE_TOLERANCE_YEARS - 1, latest + AGE_TOLERANCE_YEARS + 1)
         keys = set().union(*(query_keys(self.as_match_record(year)) for year in years))
         if not any(k.startswith("nm:") for k in keys):
             keys |= self._surname_only_keys()
-        return keys | self._typo_keys()
+        return keys
 
 
 @dataclass
@@ -217,6 +228,14 @@ class SearchResults(list):
 def _ranked_candidates(criteria: SearchCriteria, today: dt.date) -> tuple[list[int], bool]:
     """Ids worth scoring in full, best evidence first, and whether some were left out."""
     counts = candidate_record_counts(criteria.candidate_keys(today), limit=FETCH_CANDIDATES)
+    typo = criteria.typo_search_keys() if len(counts) < MAX_SEARCH_CANDIDATES else set()
+    if typo:
+        # Few found: a typo in a name is likelier than a rare name, so look again one letter apart. A common
+        # name already fills the candidates, and its typo keys would count thousands of rows for nothing.
+        shared = dict(counts)
+        for record_id, n in candidate_record_counts(typo, limit=FETCH_CANDIDATES):
+            shared[record_id] = shared.get(record_id, 0) + n
+        counts = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:FETCH_CANDIDATES]
     if len(counts) <= MAX_SEARCH_CANDIDATES:
         return [record_id for record_id, _ in counts], False
     shared = dict(counts)
@@ -316,14 +335,16 @@ def _add_records_and_flags(hits: list[SearchHit], *, viewer: User, today: dt.dat
     for record in records:
         by_identity.setdefault(record.identity_id, []).append(record)
     record_ids = [r.id for r in records]
-    held = set(db.session.scalars(
-        union(
-            *(
-                select(model.person_record_id).where(model.person_record_id.in_(record_ids))
-                for model in (Sanction, Complaint, IntelligenceItem, DbsCertificate)
+    held = set(
+        db.session.scalars(
+            union(
+                *(
+                    select(model.person_record_id).where(model.person_record_id.in_(record_ids))
+                    for model in (Sanction, Complaint, IntelligenceItem, DbsCertificate)
+                )
             )
         )
-    ))
+    )
     with_history = {r.identity_id for r in records if r.id in held}
     identities = identities_with_history(sorted(with_history))
     for hit in hits:

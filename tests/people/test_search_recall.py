@@ -131,3 +131,15 @@ def test_swapped_names_with_a_changed_surname_are_found_by_the_date_of_birth(app
         login(Role.LICENSING_OFFICER), forenames="Ward", surname="Amanda", date_of_birth=["12", "12", "1971"]
     )
     assert "Amanda Robinson</a>" in page
+
+
+def test_a_slip_in_the_birth_year_still_finds_the_person(app, login):
+    with app.app_context():
+        make_person("WDC", forenames="Shakeel Ahmed", surname="Khan", date_of_birth=dt.date(1965, 2, 21))
+    page = _results(
+        login(Role.LICENSING_OFFICER),
+        forenames="Shakeel Ahmed",
+        surname="Khan",
+        date_of_birth=["21", "2", "1964"],
+    )
+    assert "Shakeel Ahmed Khan</a>" in page
