@@ -214,9 +214,37 @@ def surname_keys(match_record: MatchRecord) -> set[str]:
     return {k[:64] for k in keys if len(k) > 3}
 
 
+def _one_deletion(token: str) -> set[str]:
+    """The token and every form of it with one letter left out: two tokens one typo apart (a letter dropped,
+    added, changed, or two swapped) always share one of these."""
+    return {token} | {token[:i] + token[i + 1 :] for i in range(len(token))}
+
+
+def typo_keys(match_record: MatchRecord) -> set[str]:
+    """Search keys that survive a typo in a name, for searches without a date of birth.
+
+    "fz:<token, or it less one letter>:<initial of another token of that name>" (any order, so swapped names
+    meet) and "sf:<surname token, or it less one letter>" for a surname alone. Phonetic codes miss typos such
+    as Wrcght, Sutlani or Jakvb; these do not. Stored only: they never propose a link."""
+    keys: set[str] = set()
+    for form in prepare(match_record).names:
+        # The first forename and the surname tokens: middle names would add keys without adding recall.
+        tokens = [*form.given[:1], *form.family]
+        for i, token in enumerate(tokens):
+            word = token.canon.replace("+", "")
+            if token.is_initial or len(word) < 3:
+                continue
+            near = _one_deletion(word)
+            initials = {other.canon[:1] for j, other in enumerate(tokens) if j != i and other.canon}
+            keys.update(f"fz:{variant}:{initial}" for variant in near for initial in initials)
+            if token in form.family:
+                keys.update(f"sf:{variant}" for variant in near)
+    return {k[:64] for k in keys}
+
+
 def record_keys(match_record: MatchRecord) -> set[str]:
-    """Every key stored for a record: the engine's blocking keys plus the surname-only search keys."""
-    return blocking_keys(match_record) | surname_keys(match_record)
+    """Every key stored for a record: the engine's blocking keys plus the search-only keys."""
+    return blocking_keys(match_record) | surname_keys(match_record) | typo_keys(match_record)
 
 
 def index_record(record: PersonRecord, *, previous: MatchRecord | None = None) -> MatchRecord:

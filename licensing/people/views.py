@@ -63,7 +63,11 @@ def search():
     if form.validate_on_submit():
         criteria = SearchCriteria.from_form(form)
         # search_people audits the search with its reason and grants it for the people found (one row each).
-        hits = search_people(criteria, viewer=current_user, today=dt.date.today(), reason=form.reason.data)
+        # The next and previous page buttons post the same form (terms and reason) with a page number.
+        page = request.form.get("page", 1, type=int)
+        hits = search_people(
+            criteria, viewer=current_user, today=dt.date.today(), reason=form.reason.data, page=page
+        )
         grants = hits.grants or {}
         db.session.commit()
     return render_template(

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
-from sqlalchemy import select
+from sqlalchemy import select, union
 from sqlalchemy.orm import selectinload
 
 from licensing.audit import record as audit
 from licensing.auth.models import User
+from licensing.complaints.models import Complaint
 from licensing.db import db
-from licensing.licences.models import Badge, Licence
+from licensing.intelligence.models import IntelligenceItem
+from licensing.licences.models import Badge, DbsCertificate, Licence
 from licensing.licences.rules import normalise_reference
 from licensing.matching import (
     MatchRecord,
@@ -31,9 +33,11 @@ from licensing.people.identity import (
     match_settings,
     surname_keys,
     to_match_records,
+    typo_keys,
 )
 from licensing.people.models import PersonRecord
 from licensing.register.person_view import Flag, identities_with_history, identity_flags
+from licensing.sanctions.models import Sanction
 
 MAX_RESULTS = 25  # per page
 # Candidates scored in full per search: enough for any real query, few enough for well under 50 ms. They are
@@ -98,11 +102,38 @@ class SearchCriteria:
             return set()
         return surname_keys(MatchRecord("query", surname=self.surname or self.forenames))
 
+    def typo_search_keys(self) -> set[str]:
+        """Without a date of birth, keys that still meet a name with a typo: a token (or it less one letter)
+        with another token's initial, or failing a second token the surname alone."""
+        if self.date_of_birth or not (self.forenames or self.surname):
+            return set()
+        paired = {k for k in typo_keys(self.as_match_record()) if k.startswith("fz:")}
+        if paired:
+            return paired
+        alone = typo_keys(MatchRecord("query", surname=self.surname or self.forenames))
+        return {k for k in alone if k.startswith("sf:")}
+
     def candidate_keys(self, today: dt.date) -> set[str]:
         """Blocking keys for the query; a rough age becomes the few birth years it allows, which keeps a
         common name's candidate set small."""
         if self.date_of_birth or self.approximate_age is None:
             keys = query_keys(self.as_match_record())
+            if self.date_of_birth and self.forenames and self.surname:
+                # The names may have been typed the other way round and the surname changed since (Ward
+                # Amanda for Amanda Robinson): the forename-and-date keys then come from the typed surname.
+                swapped = replace(self, forenames=self.surname, surname=self.forenames)
+                keys |= query_keys(swapped.as_match_record())
+            if self.date_of_birth:
+                # A slip in the birth year (1964 for 1965, 1956 for 1966): the same two names a year or a
+                # decade away. Exact keys, so cheap even for a common name.
+                year = str(self.date_of_birth.year)
+                near = (-10, -1, 1, 10)
+                keys |= {
+                    f"{k[: -len(year)]}{int(year) + d}"
+                    for k in keys
+                    if k.startswith("nm:") and k.endswith(year)
+                    for d in near
+                }
             if not any(k.startswith("nm:") for k in keys):
                 keys |= self._surname_only_keys()
             return keys
@@ -197,6 +228,14 @@ class SearchResults(list):
 def _ranked_candidates(criteria: SearchCriteria, today: dt.date) -> tuple[list[int], bool]:
     """Ids worth scoring in full, best evidence first, and whether some were left out."""
     counts = candidate_record_counts(criteria.candidate_keys(today), limit=FETCH_CANDIDATES)
+    typo = criteria.typo_search_keys() if len(counts) < MAX_SEARCH_CANDIDATES else set()
+    if typo:
+        # Few found: a typo in a name is likelier than a rare name, so look again one letter apart. A common
+        # name already fills the candidates, and its typo keys would count thousands of rows for nothing.
+        shared = dict(counts)
+        for record_id, n in candidate_record_counts(typo, limit=FETCH_CANDIDATES):
+            shared[record_id] = shared.get(record_id, 0) + n
+        counts = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:FETCH_CANDIDATES]
     if len(counts) <= MAX_SEARCH_CANDIDATES:
         return [record_id for record_id, _ in counts], False
     shared = dict(counts)
@@ -228,7 +267,8 @@ def search_people(
     results = _ranked(criteria, viewer=viewer, today=today, page=page)
     if reason is not None:
         ids = [hit.identity_id for hit in results]
-        details = {"terms": criteria.as_terms(), "results": ids} | ({"via": via} if via else {})
+        details = {"terms": criteria.as_terms(), "page": results.page, "results": ids} | (
+            {"via": via} if via else {})
         audit(viewer, "person.searched", reason=reason, details=details)
         results.grants = grant_access(viewer, ids, reason)
     return results
@@ -276,9 +316,39 @@ def _ranked(criteria: SearchCriteria, *, viewer: User, today: dt.date, page: int
         hit.explanation = " · ".join(sentences)
     ranked = SearchResults(hit for hit, _ in shown)
     ranked.narrow, ranked.total, ranked.page, ranked.pages = narrow, len(ranked_all), page, pages
-    identities = identities_with_history([h.identity_id for h in ranked])  # flags for the shown hits only
-    for hit in ranked:
-        identity = identities[hit.identity_id]
-        hit.records = [r for r in identity.records if can_see_record(viewer, r)]
-        hit.flags = identity_flags(identity, today, viewer=viewer)
+    _add_records_and_flags(ranked, viewer=viewer, today=today)
     return ranked
+
+
+def _add_records_and_flags(hits: list[SearchHit], *, viewer: User, today: dt.date) -> None:
+    """The shown hits' records, and flags for those whose identity holds any history: most hold none, and
+    loading every history table for them was most of a search's time."""
+    identity_ids = [h.identity_id for h in hits]
+    if not identity_ids:
+        return
+    records = db.session.scalars(
+        select(PersonRecord)
+        .where(PersonRecord.identity_id.in_(identity_ids))
+        .options(selectinload(PersonRecord.authority), selectinload(PersonRecord.addresses))
+        .order_by(PersonRecord.id)
+    ).all()
+    by_identity: dict[int, list[PersonRecord]] = {}
+    for record in records:
+        by_identity.setdefault(record.identity_id, []).append(record)
+    record_ids = [r.id for r in records]
+    held = set(
+        db.session.scalars(
+            union(
+                *(
+                    select(model.person_record_id).where(model.person_record_id.in_(record_ids))
+                    for model in (Sanction, Complaint, IntelligenceItem, DbsCertificate)
+                )
+            )
+        )
+    )
+    with_history = {r.identity_id for r in records if r.id in held}
+    identities = identities_with_history(sorted(with_history))
+    for hit in hits:
+        hit.records = [r for r in by_identity.get(hit.identity_id, []) if can_see_record(viewer, r)]
+        identity = identities.get(hit.identity_id)
+        hit.flags = identity_flags(identity, today, viewer=viewer) if identity is not None else []

@@ -5,8 +5,11 @@ clan names, initials, ages, and a count of everyone who matched rather than a si
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
+from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role
+from licensing.db import db
 from tests.factories import make_person
 
 REASON = {"reason": "Application CDC/2026/0101"}
@@ -75,3 +78,68 @@ def test_more_than_a_page_of_matches_says_how_many(app, login):
     page = _results(login(Role.LICENSING_OFFICER), forenames="Zubair", surname="Awan")
     assert "30 people found" in page and "page 1 of 2" in page
     assert page.count("Zubair Awan</a>") == 25
+
+
+def test_the_next_page_shows_the_next_people_and_is_audited_with_the_reason(app, login):
+    with app.app_context():
+        people = [
+            make_person("WDC", forenames="Zubair", surname="Awan", date_of_birth=dt.date(1970, 1, day))
+            for day in range(1, 31)
+        ]
+        ids = [p.identity_id for p in people]
+    officer = login(Role.LICENSING_OFFICER)
+    first = _results(officer, forenames="Zubair", surname="Awan")
+    assert 'name="page" value="2" rel="next"' in first and 'rel="prev"' not in first
+    second = _results(officer, forenames="Zubair", surname="Awan", page="2")
+    assert "30 people found" in second and "page 2 of 2" in second
+    assert second.count("Zubair Awan</a>") == 5 and 'name="page" value="1" rel="prev"' in second
+    assert 'rel="next"' not in second
+    with app.app_context():
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "person.searched").order_by(AuditEvent.id)
+        ).all()
+        assert [e.details["page"] for e in events] == [1, 2]
+        assert all(e.reason == REASON["reason"] for e in events)
+        assert events[1].details["terms"] == {"forenames": "Zubair", "surname": "Awan"}
+        # The two pages together show every one of the 30, each once.
+        assert sorted(events[0].details["results"] + events[1].details["results"]) == sorted(ids)
+
+
+@pytest.mark.parametrize(
+    "stored, typed",
+    [
+        (("Wali", "Sultani"), {"forenames": "Wali", "surname": "Sutlani"}),  # two letters swapped
+        (("Jakub", "Lewandowski"), {"forenames": "Jakvb", "surname": "Lewandowski"}),  # a letter changed
+        (("John", "Wright"), {"forenames": "Wright", "surname": "Jon"}),  # swapped order and a letter dropped
+        (("Nicholas", "Edwards"), {"surname": "Edards"}),  # a surname alone, a letter dropped
+    ],
+)
+def test_a_name_with_a_typo_is_found_without_a_date_of_birth(app, login, stored, typed):
+    with app.app_context():
+        make_person("WDC", forenames=stored[0], surname=stored[1], date_of_birth=dt.date(1975, 6, 3))
+        make_person("WDC", forenames="Tariq", surname="Mahmood", date_of_birth=dt.date(1975, 6, 3))
+    page = _results(login(Role.LICENSING_OFFICER), **typed)
+    assert f"{stored[0]} {stored[1]}</a>" in page and "Tariq Mahmood" not in page
+
+
+def test_swapped_names_with_a_changed_surname_are_found_by_the_date_of_birth(app, login):
+    with app.app_context():
+        make_person(
+            "WDC", forenames="Amanda", surname="Robinson", sex="F", date_of_birth=dt.date(1971, 12, 12)
+        )
+    page = _results(
+        login(Role.LICENSING_OFFICER), forenames="Ward", surname="Amanda", date_of_birth=["12", "12", "1971"]
+    )
+    assert "Amanda Robinson</a>" in page
+
+
+def test_a_slip_in_the_birth_year_still_finds_the_person(app, login):
+    with app.app_context():
+        make_person("WDC", forenames="Shakeel Ahmed", surname="Khan", date_of_birth=dt.date(1965, 2, 21))
+    page = _results(
+        login(Role.LICENSING_OFFICER),
+        forenames="Shakeel Ahmed",
+        surname="Khan",
+        date_of_birth=["21", "2", "1964"],
+    )
+    assert "Shakeel Ahmed Khan</a>" in page
