@@ -155,9 +155,12 @@ def _check_text(name: str, raw: str) -> str:
         raise ValueError(
             f"is too long ({len(raw):,} characters; at most {MAX_LENGTH.get(name, NARRATIVE_LIMIT)})"
         )
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in raw):
-        raise ValueError("contains control characters")
-    text = clean_text(raw)
+    if raw.isascii() and raw.isprintable():  # most cells: nothing to normalise or strip but spaces
+        text = raw.strip()
+    else:
+        if any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in raw):
+            raise ValueError("contains control characters")
+        text = clean_text(raw)
     if name == "phone" and PHONE.match(text):
         return text
     if text.startswith(FORMULA_START) or raw.lstrip(" ").startswith(("\t", "\r")):
@@ -171,6 +174,8 @@ def check_row(line: int, cells: dict[str, str]) -> tuple[RowValues, list[FieldEr
     """Checked values for one row, or the errors naming its line and columns."""
     row, errors = RowValues(line), []
     for name, raw in cells.items():
+        if not raw:
+            continue
         try:
             text = _check_text(name, raw)
             if not text:

@@ -107,7 +107,8 @@ def test_duplicate_reference_and_too_many_fields(app, runner, county, tmp_path):
     data += b"REF00009,Al,Smith,01/01/1980,M,1 Road,Town,HP11 2BZ,,,,,,,,,EXTRA\r\n"
     result = _run(runner, tmp_path, data)
     assert result.exit_code == 1
-    assert "line 3, column local_reference: 'REF00001' is also on line 2" in result.output
+    # a repeated reference is the same person's next row, so another person's details under it are refused
+    assert "line 3, column surname: differs from line 2, the same person's first row" in result.output
     assert "line 4, column (row): has 17 fields but the header names 16" in result.output
     with app.app_context():
         assert _count(PersonRecord) == 0
