@@ -110,9 +110,21 @@ class RowValues:
         return self.values.get(name, default)
 
 
+NUMERIC_DATE = re.compile(r"^(?:(\d{4})-(\d{2})-(\d{2})|(\d{2})([/-])(\d{2})\5(\d{4}))$")
+
+
 def parse_date(text: str) -> dt.date:
     if ISO_DATETIME.match(text):
         text = text[:10]
+    parts = NUMERIC_DATE.match(text)
+    if parts:  # the common spellings without strptime, which dominates a large file's checking
+        year, month, day = (parts[1], parts[2], parts[3]) if parts[1] else (parts[7], parts[6], parts[4])
+        try:
+            day = dt.date(int(year), int(month), int(day))
+        except ValueError:
+            day = None
+        if day is not None and 1900 <= day.year <= 2100:
+            return day
     for fmt in DATE_FORMATS:
         try:
             day = dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a calendar date, no time zone)

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, insert, or_, select, tuple_, update
+from sqlalchemy import bindparam, func, insert, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from licensing.alerts.services import alert_on_new_link
@@ -51,6 +51,23 @@ class BatchOutcome:
     queued: list[tuple[int, int]] = field(default_factory=list)
 
 
+def insert_returning_ids(table, rows: list[dict]) -> list[int]:
+    """Insert rows in one executemany and return their new ids, in the rows' order.
+
+    PostgreSQL: RETURNING sorted by parameter order (SQLAlchemy's insertmanyvalues, batched). SQLite has no
+    sentinel for that and would insert row by row, so there the rows go in without RETURNING: the
+    transaction holds SQLite's only write lock and each new rowid is the maximum plus one, so the rows' ids
+    are the len(rows) ids up to the new maximum."""
+    if not rows:
+        return []
+    if db.session.get_bind().dialect.name != "sqlite":
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(db.session.scalars(statement, rows))
+    db.session.execute(insert(table), rows)
+    last = db.session.scalar(select(func.max(table.c.id)))
+    return list(range(last - len(rows) + 1, last + 1))
+
+
 def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -61,7 +78,13 @@ class _RunningCounts:
 
     def __init__(self, terms: set[tuple[str, str]]) -> None:
         self.base: dict[tuple[str, str], int] = {}
-        wanted = sorted(terms | {("total", "")})
+        self.added: Counter = Counter()
+        self.preload(terms | {("total", "")})
+
+    def preload(self, terms: set[tuple[str, str]]) -> None:
+        """Read these terms' counts in one query per chunk; a term nobody has yet counts 0."""
+        wanted = sorted(t for t in terms if t not in self.base)
+        self.base.update(dict.fromkeys(wanted, 0))
         for chunk in _chunks(wanted):
             for kind, term, count in db.session.execute(
                 select(TermCount.kind, TermCount.term, TermCount.count).where(
@@ -69,7 +92,6 @@ class _RunningCounts:
                 )
             ):
                 self.base[(kind, term)] = count
-        self.added: Counter = Counter()
 
     def count(self, kind: str, term: str) -> int:
         key = (kind, term)
@@ -178,6 +200,7 @@ def link_records_batch(
         candidate_lists.append(sorted(chosen))
         outside.update(rid for rid in chosen if rid not in position)
     known = _bulk_match_records(list(outside))
+    counts.preload({t for m in known.values() for t in frequency_terms(m)})
     known.update(zip(ids, match_records, strict=True))
 
     decided: list[_Decision] = []
@@ -243,8 +266,9 @@ def _join_in_order(
         ):
             members[identity_id].add(record_id)
             identity_of[record_id] = identity_id
-    missing = [rid for rid in identity_of if rid not in known]
-    known.update(_bulk_match_records(missing))
+    missing = _bulk_match_records([rid for rid in identity_of if rid not in known])
+    counts.preload({t for m in missing.values() for t in frequency_terms(m)})
+    known.update(missing)
     judged_apart: set[tuple[int, int]] = set()
     for chunk in _chunks(sorted(identity_of)):
         judged_apart.update(
@@ -311,9 +335,7 @@ def _write_links(decided: list[_Decision], merges: list[_Merge], *, actor: User 
         }
         for d in decided
     ]
-    link_ids = db.session.scalars(
-        insert(links).returning(links.c.id, sort_by_parameter_order=True), rows
-    ).all()
+    link_ids = insert_returning_ids(links, rows)
     for decision, link_id in zip(decided, link_ids, strict=True):
         decision.link_id = link_id
     root: dict[int, int] = {}

@@ -22,7 +22,7 @@ from licensing.complaints.models import Complaint, ComplaintSource
 from licensing.db import db, utcnow
 from licensing.errors import RuleViolation
 from licensing.imports.columns import COLUMN_NAMES, FieldError, RowValues, check_row
-from licensing.imports.linking import link_records_batch
+from licensing.imports.linking import insert_returning_ids, link_records_batch
 from licensing.imports.models import ImportMapping
 from licensing.imports.reader import Table, read_table
 from licensing.licences.models import Badge, Licence
@@ -454,14 +454,10 @@ def _insert_new(
         return []
     now = utcnow()
     persons = [_person_values(rows) for rows in people]
-    identities = Identity.__table__
-    identity_ids = db.session.scalars(
-        insert(identities).returning(identities.c.id, sort_by_parameter_order=True),
-        [{"created_at": now, "merged_into_id": None} for _ in persons],
-    ).all()
-    records = PersonRecord.__table__
-    record_ids = db.session.scalars(
-        insert(records).returning(records.c.id, sort_by_parameter_order=True),
+    fresh = {"created_at": now, "merged_into_id": None}
+    identity_ids = insert_returning_ids(Identity.__table__, [fresh] * len(people))
+    record_ids = insert_returning_ids(
+        PersonRecord.__table__,
         [
             {
                 "authority_id": authority.id,
@@ -474,7 +470,7 @@ def _insert_new(
             }
             for person, identity_id in zip(persons, identity_ids, strict=True)
         ],
-    ).all()
+    )
     addresses, names, licences, badges = [], [], [], []
     for record_id, person in zip(record_ids, persons, strict=True):
         if person.get("address_line") or person.get("postcode"):
@@ -501,8 +497,7 @@ def _insert_new(
             db.session.execute(insert(table), values)
     licence_id: dict[tuple[int, str], int] = {}
     if licences:
-        table = Licence.__table__
-        ids = db.session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), licences)
+        ids = insert_returning_ids(Licence.__table__, licences)
         licence_id = {(v["person_record_id"], v["number"]): i for v, i in zip(licences, ids, strict=True)}
     sanctions, complaints = [], []
     for record_id, rows in zip(record_ids, people, strict=True):
