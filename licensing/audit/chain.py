@@ -64,8 +64,8 @@ def seal(event: AuditEvent) -> None:
     )
 
 
-def seal_many(events: list[AuditEvent]) -> None:
-    """Chain many new events in order with one move of the head (a bulk import's per-record events)."""
+def seal_many(events: list) -> None:
+    """Chain many new events (AuditEvents or objects with their attributes) in order, moving the head once."""
     if not events:
         return
     last, previous = db.session.execute(
