@@ -23,7 +23,7 @@ from licensing.auth.models import User
 from licensing.complaints.models import Complaint
 from licensing.db import db, utcnow
 from licensing.intelligence.models import IntelligenceItem
-from licensing.matching import CountedFrequencies, MatchRecord, blocking_keys, score_pair
+from licensing.matching import CountedFrequencies, MatchRecord, Scorer, blocking_keys, prepare, score_pair
 from licensing.people.identity import (
     MAX_CANDIDATES,
     _evidence,
@@ -204,11 +204,16 @@ def link_records_batch(
     known.update(zip(ids, match_records, strict=True))
 
     decided: list[_Decision] = []
+    prepared = {rid: prepare(m) for rid, m in known.items()}
     for i, record_id in enumerate(ids):
         counts.added.update(terms[i])
-        frequencies = _SnapshotFrequencies(counts)
+        scorer = Scorer(settings, _SnapshotFrequencies(counts))
+        mine = prepared[record_id]
         for other in candidate_lists[i]:
-            result = score_pair(match_records[i], known[other], settings, frequencies)
+            # The decision alone first: most candidates do not link, and need no evidence text.
+            if scorer.assess(mine, prepared[other]).decision == "no_link":
+                continue
+            result = scorer.result(mine, prepared[other])
             if result.decision != "no_link":
                 state = LinkState.AUTOMATIC if result.decision == "link" else LinkState.PENDING
                 decided.append(_Decision(record_id, other, result, state))
