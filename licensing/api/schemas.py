@@ -166,6 +166,14 @@ class IdentityResponse(Strict):
     chronology: list[ChronologyEntry]
 
 
+class BadgeCheckRequest(Strict):
+    number: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=30, pattern=r"^[^\x00-\x1f\x7f]*$"),
+    ]
+    reason: Reason  # required, like the web check: every badge check is audited with why it was made
+
+
 class BadgeCheckResponse(Strict):
     number: str
     found: bool

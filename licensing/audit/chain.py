@@ -64,6 +64,28 @@ def seal(event: AuditEvent) -> None:
     )
 
 
+def seal_many(events: list) -> None:
+    """Chain many new events (AuditEvents or objects with their attributes) in order, moving the head once."""
+    if not events:
+        return
+    last, previous = db.session.execute(
+        update(AuditChainHead)
+        .where(AuditChainHead.id == HEAD_ID)
+        .values(seq=AuditChainHead.seq + len(events))
+        .returning(AuditChainHead.seq, AuditChainHead.last_hash)
+        .execution_options(synchronize_session=False)
+    ).one()
+    for seq, event in enumerate(events, start=last - len(events) + 1):
+        event.chain_seq, event.prev_hash = seq, previous
+        event.entry_hash = previous = entry_hash(event)
+    db.session.execute(
+        update(AuditChainHead)
+        .where(AuditChainHead.id == HEAD_ID)
+        .values(last_hash=previous)
+        .execution_options(synchronize_session=False)
+    )
+
+
 @dataclass
 class Verification:
     checked: int

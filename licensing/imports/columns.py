@@ -110,9 +110,21 @@ class RowValues:
         return self.values.get(name, default)
 
 
+NUMERIC_DATE = re.compile(r"^(?:(\d{4})-(\d{2})-(\d{2})|(\d{2})([/-])(\d{2})\5(\d{4}))$")
+
+
 def parse_date(text: str) -> dt.date:
     if ISO_DATETIME.match(text):
         text = text[:10]
+    parts = NUMERIC_DATE.match(text)
+    if parts:  # the common spellings without strptime, which dominates a large file's checking
+        year, month, day = (parts[1], parts[2], parts[3]) if parts[1] else (parts[7], parts[6], parts[4])
+        try:
+            day = dt.date(int(year), int(month), int(day))
+        except ValueError:
+            day = None
+        if day is not None and 1900 <= day.year <= 2100:
+            return day
     for fmt in DATE_FORMATS:
         try:
             day = dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a calendar date, no time zone)
@@ -155,9 +167,12 @@ def _check_text(name: str, raw: str) -> str:
         raise ValueError(
             f"is too long ({len(raw):,} characters; at most {MAX_LENGTH.get(name, NARRATIVE_LIMIT)})"
         )
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in raw):
-        raise ValueError("contains control characters")
-    text = clean_text(raw)
+    if raw.isascii() and raw.isprintable():  # most cells: nothing to normalise or strip but spaces
+        text = raw.strip()
+    else:
+        if any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in raw):
+            raise ValueError("contains control characters")
+        text = clean_text(raw)
     if name == "phone" and PHONE.match(text):
         return text
     if text.startswith(FORMULA_START) or raw.lstrip(" ").startswith(("\t", "\r")):
@@ -171,6 +186,8 @@ def check_row(line: int, cells: dict[str, str]) -> tuple[RowValues, list[FieldEr
     """Checked values for one row, or the errors naming its line and columns."""
     row, errors = RowValues(line), []
     for name, raw in cells.items():
+        if not raw:
+            continue
         try:
             text = _check_text(name, raw)
             if not text:

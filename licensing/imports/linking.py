@@ -14,22 +14,22 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, insert, or_, select, tuple_, update
+from sqlalchemy import bindparam, func, insert, or_, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from licensing.alerts.services import alert_on_new_link
-from licensing.audit import record as audit
+from licensing.audit.services import record_many
 from licensing.auth.models import User
 from licensing.complaints.models import Complaint
 from licensing.db import db, utcnow
 from licensing.intelligence.models import IntelligenceItem
-from licensing.matching import CountedFrequencies, MatchRecord, blocking_keys, score_pair
+from licensing.matching import CountedFrequencies, MatchRecord, Scorer, blocking_keys, prepare, score_pair
 from licensing.people.identity import (
     MAX_CANDIDATES,
     _evidence,
     frequency_terms,
     match_settings,
-    record_keys,
-    to_match_record,
+    surname_keys,
     to_match_records,
 )
 from licensing.people.models import (
@@ -51,6 +51,23 @@ class BatchOutcome:
     queued: list[tuple[int, int]] = field(default_factory=list)
 
 
+def insert_returning_ids(table, rows: list[dict]) -> list[int]:
+    """Insert rows in one executemany and return their new ids, in the rows' order.
+
+    PostgreSQL: RETURNING sorted by parameter order (SQLAlchemy's insertmanyvalues, batched). SQLite has no
+    sentinel for that and would insert row by row, so there the rows go in without RETURNING: the
+    transaction holds SQLite's only write lock and each new rowid is the maximum plus one, so the rows' ids
+    are the len(rows) ids up to the new maximum."""
+    if not rows:
+        return []
+    if db.session.get_bind().dialect.name != "sqlite":
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(db.session.scalars(statement, rows))
+    db.session.execute(insert(table), rows)
+    last = db.session.scalar(select(func.max(table.c.id)))
+    return list(range(last - len(rows) + 1, last + 1))
+
+
 def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -61,7 +78,13 @@ class _RunningCounts:
 
     def __init__(self, terms: set[tuple[str, str]]) -> None:
         self.base: dict[tuple[str, str], int] = {}
-        wanted = sorted(terms | {("total", "")})
+        self.added: Counter = Counter()
+        self.preload(terms | {("total", "")})
+
+    def preload(self, terms: set[tuple[str, str]]) -> None:
+        """Read these terms' counts in one query per chunk; a term nobody has yet counts 0."""
+        wanted = sorted(t for t in terms if t not in self.base)
+        self.base.update(dict.fromkeys(wanted, 0))
         for chunk in _chunks(wanted):
             for kind, term, count in db.session.execute(
                 select(TermCount.kind, TermCount.term, TermCount.count).where(
@@ -69,7 +92,6 @@ class _RunningCounts:
                 )
             ):
                 self.base[(kind, term)] = count
-        self.added: Counter = Counter()
 
     def count(self, kind: str, term: str) -> int:
         key = (kind, term)
@@ -121,13 +143,10 @@ def _upsert_term_counts(deltas: Counter) -> None:
     if not deltas:
         return
     dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    statement = dialect_insert(TermCount)
+    table = TermCount.__table__
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     statement = statement.on_conflict_do_update(
-        index_elements=["kind", "term"], set_={"count": TermCount.count + statement.excluded.count}
+        index_elements=["kind", "term"], set_={"count": table.c.count + statement.excluded.count}
     )
     rows = [{"kind": k, "term": t, "count": n} for (k, t), n in sorted(deltas.items())]
     for chunk in _chunks(rows, 2000):
@@ -135,26 +154,31 @@ def _upsert_term_counts(deltas: Counter) -> None:
 
 
 def link_records_batch(
-    records: list[PersonRecord], *, actor: User | None, progress: Callable[[int], None] | None = None
+    entries: list[tuple[int, MatchRecord]],
+    *,
+    actor: User | None,
+    email: str = "",
+    progress: Callable[[int], None] | None = None,
 ) -> BatchOutcome:
-    """Index and link new records in order, deciding every pair as link_new_record would."""
+    """Index and link new records (id, engine record) in order, deciding every pair as link_new_record would.
+
+    A fixed number of statements per batch, however many records: keys, counts, candidates, candidate
+    records, links and their audit events each go in one (chunked) statement."""
     outcome = BatchOutcome()
-    if not records:
+    if not entries:
         return outcome
     settings = match_settings()
-    match_records = [to_match_record(r) for r in records]
+    ids = [record_id for record_id, _ in entries]
+    match_records = [m for _, m in entries]
     terms = [frequency_terms(m) for m in match_records]
     keys = [blocking_keys(m) for m in match_records]
-    stored = [record_keys(m) for m in match_records]
     key_rows = [
-        {"person_record_id": r.id, "key": k}
-        for r, ks in zip(records, stored, strict=True)
-        for k in sorted(ks)
+        {"person_record_id": record_id, "key": k}
+        for (record_id, m), engine_keys in zip(entries, keys, strict=True)
+        for k in sorted(engine_keys | surname_keys(m))
     ]
-    if (
-        key_rows
-    ):  # a record with too little to block on has no keys (an empty executemany is an invalid INSERT)
-        db.session.execute(insert(BlockingKey), key_rows)
+    if key_rows:  # a record with too little to block on has no keys (an empty executemany is invalid)
+        db.session.execute(insert(BlockingKey.__table__), key_rows)
     counts = _RunningCounts({t for ts in terms for t in ts})
     all_keys = sorted({k[:64] for ks in keys for k in ks})
     holders: dict[str, list[int]] = defaultdict(list)
@@ -163,73 +187,76 @@ def link_records_batch(
             select(BlockingKey.key, BlockingKey.person_record_id).where(BlockingKey.key.in_(chunk))
         ):
             holders[key].append(record_id)
-    position = {r.id: i for i, r in enumerate(records)}
+    position = {record_id: i for i, record_id in enumerate(ids)}
     candidate_lists: list[list[int]] = []
     outside: set[int] = set()
-    for i, record in enumerate(records):
+    for i, record_id in enumerate(ids):
         shared: Counter = Counter()
         for key in keys[i]:
             for other in holders.get(key[:64], ()):
-                if other != record.id and position.get(other, -1) < i:
+                if other != record_id and position.get(other, -1) < i:
                     shared[other] += 1
         chosen = sorted(shared, key=lambda rid: (-shared[rid], rid))[:MAX_CANDIDATES]
         candidate_lists.append(sorted(chosen))
         outside.update(rid for rid in chosen if rid not in position)
     known = _bulk_match_records(list(outside))
-    known.update({r.id: m for r, m in zip(records, match_records, strict=True)})
+    counts.preload({t for m in known.values() for t in frequency_terms(m)})
+    known.update(zip(ids, match_records, strict=True))
 
-    decided: list[tuple[int, int, object]] = []
-    for i, record in enumerate(records):
+    decided: list[_Decision] = []
+    prepared = {rid: prepare(m) for rid, m in known.items()}
+    for i, record_id in enumerate(ids):
         counts.added.update(terms[i])
-        frequencies = _SnapshotFrequencies(counts)
+        scorer = Scorer(settings, _SnapshotFrequencies(counts))
+        mine = prepared[record_id]
         for other in candidate_lists[i]:
-            result = score_pair(match_records[i], known[other], settings, frequencies)
+            # The decision alone first: most candidates do not link, and need no evidence text.
+            if scorer.assess(mine, prepared[other]).decision == "no_link":
+                continue
+            result = scorer.result(mine, prepared[other])
             if result.decision != "no_link":
-                decided.append((record.id, other, result))
+                state = LinkState.AUTOMATIC if result.decision == "link" else LinkState.PENDING
+                decided.append(_Decision(record_id, other, result, state))
         if progress:
             progress(i + 1)
-
-    now = utcnow()
-    links = []
-    for record_id, other, result in decided:
-        state = LinkState.AUTOMATIC if result.decision == "link" else LinkState.PENDING
-        links.append(
-            RecordLink(
-                record_a_id=min(record_id, other),
-                record_b_id=max(record_id, other),
-                score=result.probability,
-                evidence=_evidence(result),
-                summary=result.summary(),
-                state=state,
-                set_by_id=None,
-                set_at=now,
-                review_reason="",
-            )
-        )
-    db.session.add_all(links)
-    db.session.flush()
-    _join_in_order(decided, links, known, counts, actor=actor, outcome=outcome)
+    merges = _join_in_order(decided, known, counts, outcome=outcome)
+    _write_links(decided, merges, actor=actor, email=email)
     _upsert_term_counts(Counter(t for ts in terms for t in ts))
-    db.session.flush()
     return outcome
 
 
+@dataclass
+class _Decision:
+    record_id: int
+    other: int
+    result: object
+    state: LinkState
+    review_reason: str = ""
+    link_id: int = 0
+
+    @property
+    def pair(self) -> tuple[int, int]:
+        return min(self.record_id, self.other), max(self.record_id, self.other)
+
+
+@dataclass
+class _Merge:
+    keep: int
+    merged: int
+    decision: _Decision
+    left: list[int]
+    right: list[int]
+
+
 def _join_in_order(
-    decided,
-    links: list[RecordLink],
-    known: dict[int, MatchRecord],
-    counts: _RunningCounts,
-    *,
-    actor: User | None,
-    outcome: BatchOutcome,
-) -> None:
+    decided: list[_Decision], known: dict[int, MatchRecord], counts: _RunningCounts, *, outcome: BatchOutcome
+) -> list[_Merge]:
     """The single path's `_join_identities` for every link in order, on identities held in memory.
 
     Merging keeps the lower identity id; a join that would put two contradicting records (a rejected or
-    unlinked pair, or conflicting identifiers) into one identity leaves the link pending, as on a form. The
-    records' new identities are written in bulk at the end, then the same audit events and alerts follow."""
+    unlinked pair, or conflicting identifiers) into one identity leaves the link pending, as on a form."""
     settings = match_settings()
-    involved = {rid for record_id, other, _ in decided for rid in (record_id, other)}
+    involved = {rid for d in decided if d.state is LinkState.AUTOMATIC for rid in (d.record_id, d.other)}
     identity_of: dict[int, int] = {}
     for chunk in _chunks(sorted(involved)):
         identity_of.update(
@@ -244,11 +271,11 @@ def _join_in_order(
         ):
             members[identity_id].add(record_id)
             identity_of[record_id] = identity_id
-    missing = [rid for rid in identity_of if rid not in known]
-    known.update(_bulk_match_records(missing))
+    missing = _bulk_match_records([rid for rid in identity_of if rid not in known])
+    counts.preload({t for m in missing.values() for t in frequency_terms(m)})
+    known.update(missing)
     judged_apart: set[tuple[int, int]] = set()
-    everyone = sorted(identity_of)
-    for chunk in _chunks(everyone):
+    for chunk in _chunks(sorted(identity_of)):
         judged_apart.update(
             db.session.execute(
                 select(RecordLink.record_a_id, RecordLink.record_b_id).where(
@@ -258,68 +285,106 @@ def _join_in_order(
             ).all()
         )
     frequencies = _SnapshotFrequencies(counts)
-    merges: list[tuple[int, int, RecordLink, list[int], list[int]]] = []
-    for (record_id, other, result), link in zip(decided, links, strict=True):
-        details = {"records": [link.record_a_id, link.record_b_id], "score": round(result.probability, 6)}
-        if link.state is not LinkState.AUTOMATIC:
-            outcome.queued.append((record_id, other))
-            audit(actor, "link.queued_for_review", link, details=details)
+    merges: list[_Merge] = []
+    for decision in decided:
+        if decision.state is not LinkState.AUTOMATIC:
+            outcome.queued.append((decision.record_id, decision.other))
             continue
-        left, right = identity_of[link.record_a_id], identity_of[link.record_b_id]
+        record_a, record_b = decision.pair
+        left, right = identity_of[record_a], identity_of[record_b]
         if left != right:
             reason = _contradiction(
                 sorted(members[left]), sorted(members[right]), known, judged_apart, settings, frequencies
             )
             if reason:
-                link.state, link.review_reason = (
-                    LinkState.PENDING,
-                    f"Would join a cluster that contradicts itself: {reason}",
-                )
-                audit(actor, "link.chain_blocked", link, details={"reason": reason})
-                outcome.queued.append((record_id, other))
+                decision.state = LinkState.PENDING
+                decision.review_reason = f"Would join a cluster that contradicts itself: {reason}"
+                outcome.queued.append((decision.record_id, decision.other))
                 continue
             keep, merged = min(left, right), max(left, right)
-            merges.append((keep, merged, link, sorted(members[left]), sorted(members[right])))
+            merges.append(_Merge(keep, merged, decision, sorted(members[left]), sorted(members[right])))
             for rid in members.pop(merged):
                 identity_of[rid] = keep
                 members[keep].add(rid)
-        outcome.linked.append((record_id, other))
-        audit(actor, "link.automatic", link, details=details)
+        outcome.linked.append((decision.record_id, decision.other))
+    if merges:
+        moved = {rid: identity_of[rid] for m in merges for rid in m.left + m.right}
+        db.session.execute(
+            update(PersonRecord.__table__)
+            .where(PersonRecord.__table__.c.id == bindparam("rid"))
+            .values(identity_id=bindparam("iid")),
+            [{"rid": r, "iid": i} for r, i in sorted(moved.items())],
+        )
+    return merges
+
+
+def _write_links(decided: list[_Decision], merges: list[_Merge], *, actor: User | None, email: str) -> None:
+    """Insert the links, merge identities, and audit every link and merge, each in one bulk statement."""
+    if not decided:
+        return
+    now = utcnow()
+    links = RecordLink.__table__
+    rows = [
+        {
+            "record_a_id": d.pair[0],
+            "record_b_id": d.pair[1],
+            "score": d.result.probability,
+            "evidence": _evidence(d.result),
+            "summary": d.result.summary(),
+            "state": d.state,
+            "review_reason": d.review_reason,
+            "set_by_id": None,
+            "set_at": now,
+            "created_at": now,
+            "version_id": 1,
+        }
+        for d in decided
+    ]
+    link_ids = insert_returning_ids(links, rows)
+    for decision, link_id in zip(decided, link_ids, strict=True):
+        decision.link_id = link_id
+    root: dict[int, int] = {}
+    if merges:
+        root = {m.merged: m.keep for m in merges}
+        for merged in root:
+            while root.get(root[merged]) is not None and root[merged] != merged:
+                root[merged] = root[root[merged]]
+        identities = Identity.__table__  # Core: the session is expired once below, not synchronised per row
+        pairs = [{"merged": merged, "keep": keep} for merged, keep in sorted(root.items())]
+        for column in (identities.c.id, identities.c.merged_into_id):
+            statement = update(identities).where(column == bindparam("merged"))
+            db.session.execute(statement.values(merged_into_id=bindparam("keep")), pairs)
+    merge_of = {id(m.decision): m for m in merges}
+    entries: list[tuple[str, str, str, dict]] = []
+    for d in decided:
+        details = {"records": list(d.pair), "score": round(d.result.probability, 6)}
+        if d.state is LinkState.PENDING and d.review_reason:
+            entries.append(("link.chain_blocked", "record_links", str(d.link_id),
+                            {"reason": d.review_reason.split(": ", 1)[-1]}))
+            continue
+        if d.state is LinkState.PENDING:
+            entries.append(("link.queued_for_review", "record_links", str(d.link_id), details))
+            continue
+        entries.append(("link.automatic", "record_links", str(d.link_id), details))
+        merge = merge_of.get(id(d))
+        if merge is not None:
+            entries.append(("identity.merged", "identities", str(merge.keep),
+                            {"merged": merge.merged, "link": d.link_id}))
+    record_many(actor, entries, email=email)
     if not merges:
         return
-    moved = {rid: identity_of[rid] for _, merged, _, left, right in merges for rid in left + right}
-    db.session.flush()
-    db.session.execute(
-        update(PersonRecord.__table__)
-        .where(PersonRecord.__table__.c.id == bindparam("rid"))
-        .values(identity_id=bindparam("iid")),
-        [{"rid": r, "iid": i} for r, i in sorted(moved.items())],
-    )
-    root = {merged: keep for keep, merged, *_ in merges}
-    for merged in root:
-        while root.get(root[merged]) is not None and root[merged] != merged:
-            root[merged] = root[root[merged]]
-    identities = Identity.__table__  # Core: the session is expired once below, not synchronised per statement
-    pairs = [{"merged": merged, "keep": keep} for merged, keep in sorted(root.items())]
-    for column in (identities.c.id, identities.c.merged_into_id):
-        statement = update(identities).where(column == bindparam("merged"))
-        db.session.execute(statement.values(merged_into_id=bindparam("keep")), pairs)
-    db.session.flush()
-    db.session.expire_all()  # once, not once per join
-    with_history = _records_with_history(set(moved))
+    db.session.expire_all()  # once, not once per join: records' identities changed underneath the session
+    moved = {rid for m in merges for rid in m.left + m.right}
+    with_history = _records_with_history(moved)
+    if not with_history:
+        return
     today = dt.date.today()
-    for keep, merged, link, left, right in merges:
-        audit(
-            actor,
-            "identity.merged",
-            db.session.get(Identity, keep),
-            details={"merged": merged, "link": link.id},
-        )
-        if with_history & set(left + right):
+    for m in merges:
+        if with_history & set(m.left + m.right):
             alert_on_new_link(
-                [db.session.get(PersonRecord, r) for r in left],
-                [db.session.get(PersonRecord, r) for r in right],
-                db.session.get(Identity, root.get(keep, keep)),
+                [db.session.get(PersonRecord, r) for r in m.left],
+                [db.session.get(PersonRecord, r) for r in m.right],
+                db.session.get(Identity, root.get(m.keep, m.keep)),
                 today=today,
             )
 

@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 from licensing.audit import record as audit
@@ -22,10 +22,11 @@ from licensing.complaints.models import Complaint, ComplaintSource
 from licensing.db import db, utcnow
 from licensing.errors import RuleViolation
 from licensing.imports.columns import COLUMN_NAMES, FieldError, RowValues, check_row
-from licensing.imports.linking import link_records_batch
+from licensing.imports.linking import insert_returning_ids, link_records_batch
 from licensing.imports.models import ImportMapping
 from licensing.imports.reader import Table, read_table
 from licensing.licences.models import Badge, Licence
+from licensing.matching import MatchRecord
 from licensing.people.identity import link_new_record, to_match_record
 from licensing.people.models import Address, Identity, NameKind, PersonName, PersonRecord
 from licensing.sanctions.models import Sanction
@@ -213,8 +214,10 @@ def run_import(
 def _checked_rows(
     table: Table, positions: dict[str, int], report: ImportReport, progress: Progress
 ) -> list[RowValues]:
+    """Checked rows in file order. A person may take several rows (one per licence, badge, decision or
+    complaint): the rows share a local_reference, and each person column is blank or the same as before."""
     rows: list[RowValues] = []
-    seen: dict[str, int] = {}
+    first: dict[str, RowValues] = {}
     width = len(table.headers)
     progress.start("checking", len(table.rows))
     for line, cells in table.rows:
@@ -226,18 +229,13 @@ def _checked_rows(
         row, field_errors = check_row(line, values)
         errors += field_errors
         reference = row.get("local_reference")
-        if reference:
+        if reference and not errors:
             key = reference.upper()
-            if key in seen:
-                errors.append(
-                    FieldError(
-                        line,
-                        "local_reference",
-                        f"'{reference}' is also on line {seen[key]}: each person once per file",
-                    )
-                )
+            earlier = first.get(key)
+            if earlier is None:
+                first[key] = row
             else:
-                seen[key] = line
+                errors += _disagreements(earlier, row)
         if errors:
             report.errors.extend(errors)
         else:
@@ -245,6 +243,20 @@ def _checked_rows(
         progress.advance(1)
     report.errors.sort(key=lambda e: (e.line, e.column))
     return rows
+
+
+def _disagreements(earlier: RowValues, row: RowValues) -> list[FieldError]:
+    """A person's later row must not contradict its first: each person column blank or the same."""
+    errors = []
+    if row.get("local_reference") != earlier.get("local_reference"):
+        errors.append(FieldError(row.line, "local_reference", f"'{row.get('local_reference')}' is written "
+                                 f"differently on line {earlier.line}: spell one person's reference one way"))
+    for name in PERSON_COLUMNS:
+        value = row.get(name)
+        if value is not None and value != earlier.get(name):
+            errors.append(FieldError(row.line, name, f"differs from line {earlier.line}, the same person's "
+                                     "first row: leave it blank or repeat it"))
+    return errors
 
 
 def _existing_records(authority: Authority, references: list[str]) -> dict[str, PersonRecord]:
@@ -280,6 +292,20 @@ def _numbers_in_use(model, numbers: list[str], *, authority: Authority | None) -
     return found
 
 
+PERSON_COLUMNS = (
+    "forenames",
+    "surname",
+    "date_of_birth",
+    "sex",
+    "address_line",
+    "town",
+    "postcode",
+    "national_insurance",
+    "driving_licence_number",
+    "phone",
+    "email",
+    "previous_names",
+)
 PERSON_FIELDS = (
     "forenames",
     "surname",
@@ -353,82 +379,224 @@ def _apply(
     report: ImportReport,
     progress: Progress,
 ) -> None:
+    """Write the checked rows a chunk of people at a time: new people by bulk insert and batch linking,
+    people already held through the ORM (their changes are few), then re-link those whose details changed."""
     today = dt.date.today()
     existing = context.existing
-    created: list[PersonRecord] = []
+    people: dict[str, list[RowValues]] = {}
+    for row in rows:
+        people.setdefault(row.get("local_reference"), []).append(row)
     relink: list[tuple[PersonRecord, object]] = []
     progress.start("writing", len(rows))
-    for done, row in enumerate(rows, start=1):
-        record = existing.get(row.get("local_reference"))
-        if record is None:
-            record = _new_record(row, authority)
-            _add_history(record, row, authority, actor=actor, today=today)
-            created.append(record)
-            report.created += 1
-        else:
+    groups = list(people.items())
+    for start in range(0, len(groups), CHUNK):
+        new: list[list[RowValues]] = []
+        for reference, person_rows in groups[start : start + CHUNK]:
+            record = existing.get(reference)
+            if record is None:
+                new.append(person_rows)
+                continue
             previous = to_match_record(record)
-            person_changed = _update_person(record, row, today)
-            history_changed = _add_history(record, row, authority, actor=actor, today=today)
+            person_changed = _update_person(record, _person_values(person_rows), today)
+            history_changed = False
+            for row in person_rows:
+                history_changed |= _add_history(record, row, authority, actor=actor, today=today)
             if person_changed:
                 relink.append((record, previous))
             if person_changed or history_changed:
-                record.updated_at = (
-                    utcnow()
-                )  # a row update, so the version moves even for an address or licence
+                record.updated_at = utcnow()  # a row update, so the version moves even for a licence alone
                 report.updated += 1
-                audit(
-                    actor,
-                    "person_record.updated",
-                    record,
-                    email=report.actor_label,
-                    details={"import": report.filename},
-                )
+                audit(actor, "person_record.updated", record, email=report.actor_label,
+                      details={"import": report.filename})
             else:
                 report.unchanged += 1
-        if done % CHUNK == 0:
-            db.session.flush()
-        progress.advance(1)
-    db.session.flush()
-    for record in created:
-        audit(
-            actor,
-            "person_record.created",
-            record,
-            email=report.actor_label,
-            details={"authority": authority.code, "import": report.filename},
-        )
-    progress.start("linking", len(created) + len(relink))
-    outcome = link_records_batch(created, actor=actor, progress=None)
-    report.linked += len(outcome.linked)
-    report.review += len(outcome.queued)
-    progress.advance(len(created))
-    for (
-        record,
-        previous,
-    ) in relink:  # changed identifying details: the single-record path, as a form edit does
+        db.session.flush()
+        created = _insert_new(new, authority, actor=actor, report=report)
+        outcome = link_records_batch(created, actor=actor, email=report.actor_label)
+        report.created += len(created)
+        report.linked += len(outcome.linked)
+        report.review += len(outcome.queued)
+        progress.advance(sum(len(g) for _, g in groups[start : start + CHUNK]))
+    progress.start("re-linking changed records", len(relink))
+    for record, previous in relink:  # changed identifying details: the single-record path, as a form edit
         single = link_new_record(record, actor=actor, previous=previous)
         report.linked += len(single.linked)
         report.review += len(single.queued)
         progress.advance(1)
 
 
-def _new_record(row: RowValues, authority: Authority) -> PersonRecord:
-    record = PersonRecord(
-        authority=authority,
-        identity=Identity(),
-        authority_reference=row.get("local_reference"),
-        **{name: row.get(name, None if name == "date_of_birth" else "") for name in PERSON_FIELDS},
+def _person_values(person_rows: list[RowValues]) -> RowValues:
+    """The person's columns from their rows (checked to agree), on the first row's line."""
+    values: dict = {}
+    for row in person_rows:
+        for name, value in row.values.items():
+            values.setdefault(name, value)
+    return RowValues(person_rows[0].line, values)
+
+
+def _runs(pairs: list[tuple[int, int]]) -> list[list[int]]:
+    """(line, id) pairs as [first line, last line, first id] runs where both count up together."""
+    runs: list[list[int]] = []
+    for line, record_id in pairs:
+        if runs and line == runs[-1][1] + 1 and record_id == runs[-1][2] + line - runs[-1][0]:
+            runs[-1][1] = line
+        else:
+            runs.append([line, line, record_id])
+    return runs
+
+
+def _insert_new(
+    people: list[list[RowValues]], authority: Authority, *, actor: User | None, report: ImportReport
+) -> list[tuple[int, MatchRecord]]:
+    """Insert new people and everything their rows hold with one executemany per table, and one audit event
+    naming every record created (file line -> record id); returns (id, engine record) to link."""
+    if not people:
+        return []
+    now = utcnow()
+    persons = [_person_values(rows) for rows in people]
+    fresh = {"created_at": now, "merged_into_id": None}
+    identity_ids = insert_returning_ids(Identity.__table__, [fresh] * len(people))
+    record_ids = insert_returning_ids(
+        PersonRecord.__table__,
+        [
+            {
+                "authority_id": authority.id,
+                "identity_id": identity_id,
+                "authority_reference": person.get("local_reference"),
+                **{name: person.get(name, None if name == "date_of_birth" else "") for name in PERSON_FIELDS},
+                "created_at": now,
+                "updated_at": now,
+                "version_id": 1,
+            }
+            for person, identity_id in zip(persons, identity_ids, strict=True)
+        ],
     )
-    if row.get("address_line") or row.get("postcode"):
-        record.addresses.append(
-            Address(
-                line1=row.get("address_line", ""), town=row.get("town", ""), postcode=row.get("postcode", "")
-            )
-        )
-    for forenames, surname in _previous_names(row):
-        record.other_names.append(PersonName(kind=NameKind.PREVIOUS, forenames=forenames, surname=surname))
-    db.session.add(record)
-    return record
+    addresses, names, licences, badges = [], [], [], []
+    for record_id, person in zip(record_ids, persons, strict=True):
+        if person.get("address_line") or person.get("postcode"):
+            addresses.append({"person_record_id": record_id, "line1": person.get("address_line", ""),
+                              "line2": "", "town": person.get("town", ""),
+                              "postcode": person.get("postcode", ""), "from_on": None, "to_on": None})
+        for forenames, surname in _previous_names(person):
+            names.append({"person_record_id": record_id, "kind": NameKind.PREVIOUS, "forenames": forenames,
+                          "surname": surname})
+    for record_id, rows in zip(record_ids, people, strict=True):
+        for row in rows:
+            if row.get("licence_number"):
+                licences.append({"person_record_id": record_id, "authority_id": authority.id,
+                                 "number": row.get("licence_number"), **_licence_values(row),
+                                 "conditions": "", "vehicle_registration": "", "created_at": now,
+                                 "version_id": 1})
+            if row.get("badge_number"):
+                badges.append({"person_record_id": record_id, "authority_id": authority.id,
+                               "number": row.get("badge_number"), **_badge_values(row), "status_reason": "",
+                               "created_at": now, "version_id": 1})
+    for table, values in ((Address.__table__, addresses), (PersonName.__table__, names),
+                          (Badge.__table__, badges)):
+        if values:
+            db.session.execute(insert(table), values)
+    licence_id: dict[tuple[int, str], int] = {}
+    if licences:
+        ids = insert_returning_ids(Licence.__table__, licences)
+        licence_id = {(v["person_record_id"], v["number"]): i for v, i in zip(licences, ids, strict=True)}
+    sanctions, complaints = [], []
+    for record_id, rows in zip(record_ids, people, strict=True):
+        decisions, received = set(), set()
+        for row in rows:
+            key = (row.get("decision_type"), row.get("decision_date"), row.get("decision_grounds"))
+            if key[0] and key not in decisions:
+                decisions.add(key)
+                sanctions.append(
+                    {"person_record_id": record_id, "authority_id": authority.id,
+                     "licence_id": licence_id.get((record_id, row.get("licence_number"))),
+                     **_decision_values(row, authority, actor), "ends_on": None, "created_at": now}
+                )
+            key = (row.get("complaint_date"), row.get("complaint_category"))
+            if key[0] and key not in received:
+                received.add(key)
+                complaints.append({"person_record_id": record_id, "authority_id": authority.id,
+                                   **_complaint_values(row, actor), "created_at": now})
+    for table, values in ((Sanction.__table__, sanctions), (Complaint.__table__, complaints)):
+        if values:
+            db.session.execute(insert(table), values)
+    audit(
+        actor,
+        "import.records_created",
+        authority,
+        email=report.actor_label,
+        reason=f"Import of {report.filename}",
+        details={
+            "import": report.filename,
+            "authority": authority.code,
+            "count": len(record_ids),
+            "records": _runs([(p.line, i) for p, i in zip(persons, record_ids, strict=True)]),
+            "runs": "[first line, last line, first id]: line n made record first id + n - first line",
+        },
+    )
+    return [
+        (record_id, _match_record(record_id, person, authority))
+        for record_id, person in zip(record_ids, persons, strict=True)
+    ]
+
+
+def _match_record(record_id: int, person: RowValues, authority: Authority) -> MatchRecord:
+    """to_match_record of the record _insert_new writes for this person, without reading it back."""
+    has_address = bool(person.get("address_line") or person.get("postcode"))
+    birth = person.get("date_of_birth")
+    return MatchRecord(
+        record_id=str(record_id),
+        source=authority.code,
+        forenames=person.get("forenames", ""),
+        surname=person.get("surname", ""),
+        other_names=tuple(f"{f} {s}".strip() for f, s in _previous_names(person)),
+        date_of_birth=birth.isoformat() if birth else "",
+        sex=person.get("sex", ""),
+        postcodes=(person.get("postcode", ""),) if has_address else (),
+        address_lines=(person.get("address_line", ""),) if has_address else (),
+        national_insurance=person.get("national_insurance", ""),
+        driving_licence_number=person.get("driving_licence_number", ""),
+    )
+
+
+def _licence_values(row: RowValues) -> dict:
+    return {
+        "licence_type": row.get("licence_type"),
+        "status": row.get("licence_status"),
+        "issued_on": row.get("licence_start"),
+        "expires_on": row.get("licence_expiry"),
+    }
+
+
+def _badge_values(row: RowValues) -> dict:
+    return {
+        "badge_type": row.get("badge_type"),
+        "status": row.get("badge_status"),
+        "issued_on": row.get("badge_start"),
+        "expires_on": row.get("badge_expiry"),
+        "operator_name": row.get("badge_operator"),
+    }
+
+
+def _decision_values(row: RowValues, authority: Authority, actor: User | None) -> dict:
+    return {
+        "sanction_type": row.get("decision_type"),
+        "decided_on": row.get("decision_date"),
+        "effective_on": row.get("decision_date"),
+        "grounds": row.get("decision_grounds"),
+        "decision_maker": f"Imported from {authority.code}"[:120],
+        "narrative": row.get("decision_narrative", ""),
+        "recorded_by_id": actor.id if actor else None,
+    }
+
+
+def _complaint_values(row: RowValues, actor: User | None) -> dict:
+    return {
+        "received_on": row.get("complaint_date"),
+        "category": row.get("complaint_category"),
+        "source": row.get("complaint_source") or ComplaintSource.OTHER_AUTHORITY,
+        "narrative": row.get("complaint_narrative", ""),
+        "recorded_by_id": actor.id if actor else None,
+    }
 
 
 def _update_person(record: PersonRecord, row: RowValues, today: dt.date) -> bool:
@@ -467,17 +635,12 @@ def _update_person(record: PersonRecord, row: RowValues, today: dt.date) -> bool
 def _add_history(
     record: PersonRecord, row: RowValues, authority: Authority, *, actor: User | None, today: dt.date
 ) -> bool:
-    """Licence, badge, decision and complaint from the row: added once, updated if the file says otherwise."""
+    """One row's licence, badge, decision and complaint: added once, updated if the file says otherwise."""
     changed = False
     licence = None
     if row.get("licence_number"):
         licence = next((lic for lic in record.licences if lic.number == row.get("licence_number")), None)
-        wanted = {
-            "licence_type": row.get("licence_type"),
-            "status": row.get("licence_status"),
-            "issued_on": row.get("licence_start"),
-            "expires_on": row.get("licence_expiry"),
-        }
+        wanted = _licence_values(row)
         if licence is None:
             licence = Licence(authority_id=authority.id, number=row.get("licence_number"), **wanted)
             record.licences.append(licence)
@@ -488,13 +651,7 @@ def _add_history(
             changed = True
     if row.get("badge_number"):
         badge = next((b for b in record.badges if b.number == row.get("badge_number")), None)
-        wanted = {
-            "badge_type": row.get("badge_type"),
-            "status": row.get("badge_status"),
-            "issued_on": row.get("badge_start"),
-            "expires_on": row.get("badge_expiry"),
-            "operator_name": row.get("badge_operator"),
-        }
+        wanted = _badge_values(row)
         if badge is None:
             record.badges.append(Badge(authority_id=authority.id, number=row.get("badge_number"), **wanted))
             changed = True
@@ -507,15 +664,7 @@ def _add_history(
         if not any((s.sanction_type, s.decided_on, s.grounds) == key for s in record.sanctions):
             record.sanctions.append(
                 Sanction(
-                    authority_id=authority.id,
-                    licence=licence,
-                    sanction_type=key[0],
-                    decided_on=key[1],
-                    effective_on=key[1],
-                    grounds=key[2],
-                    decision_maker=f"Imported from {authority.code}"[:120],
-                    narrative=row.get("decision_narrative", ""),
-                    recorded_by_id=actor.id if actor else None,
+                    authority_id=authority.id, licence=licence, **_decision_values(row, authority, actor)
                 )
             )
             changed = True
@@ -523,14 +672,7 @@ def _add_history(
         key = (row.get("complaint_date"), row.get("complaint_category"))
         if not any((c.received_on, c.category) == key for c in record.complaints):
             record.complaints.append(
-                Complaint(
-                    authority_id=authority.id,
-                    received_on=key[0],
-                    category=key[1],
-                    source=row.get("complaint_source") or ComplaintSource.OTHER_AUTHORITY,
-                    narrative=row.get("complaint_narrative", ""),
-                    recorded_by_id=actor.id if actor else None,
-                )
+                Complaint(authority_id=authority.id, **_complaint_values(row, actor))
             )
             changed = True
     return changed

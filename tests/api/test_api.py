@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
 from licensing import create_app
@@ -87,15 +88,17 @@ def test_identity_follows_the_person_page_rules(app, api):
         }
 
 
-def test_badge_check(app, api):
+def test_badge_check_states_a_reason_and_audits_it(app, api):
     with app.app_context():
         make_badge(make_person("BCC-CT", surname="Badgeholder"), number="BCC123456")
     checker = api(Role.TRANSPORT_OFFICER)
-    found = checker.get("/api/v1/badges/bcc 123456").get_json()
+    found = checker.post("/api/v1/badges/check", json={"number": "bcc 123456", "reason": "School run check"})
+    found = found.get_json()
     assert (
         found["found"] is True and found["status"] == "valid" and found["holder_name"].endswith("Badgeholder")
     )
-    assert checker.get("/api/v1/badges/NOPE1").get_json() == {
+    missing = checker.post("/api/v1/badges/check", json={"number": "NOPE1", "reason": "Roadside check"})
+    assert missing.get_json() == {
         "number": "NOPE1",
         "found": False,
         "status": None,
@@ -104,6 +107,33 @@ def test_badge_check(app, api):
         "flags": [],
         "complaints": 0,
     }
+    with app.app_context():
+        assert [(e.reason, e.details["found"]) for e in _events("badge.checked")] == [
+            ("School run check", True),
+            ("Roadside check", False),
+        ]
+
+
+@pytest.mark.parametrize("body", [{"number": "BCC123456"}, {"number": "BCC123456", "reason": "  "},
+                                  {"number": "BCC123456", "reason": "x" * 301}])
+def test_badge_check_without_a_reason_is_400_with_field_errors_and_not_audited(app, api, body):
+    with app.app_context():
+        make_badge(make_person("BCC-CT", surname="Badgeholder"), number="BCC123456")
+    response = api(Role.TRANSPORT_OFFICER).post("/api/v1/badges/check", json=body)
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["status"] == 400 and "reason" in error["fields"]
+    with app.app_context():
+        assert _events("badge.checked") == []
+
+
+def test_openapi_requires_the_badge_checks_reason(app, api):
+    document = api(Role.TRANSPORT_OFFICER).get("/api/v1/openapi.json").get_json()
+    operation = document["paths"]["/api/v1/badges/check"]["post"]
+    ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    schema = document["components"]["schemas"][ref]
+    assert set(schema["required"]) == {"number", "reason"}
+    assert schema["properties"]["reason"]["minLength"] == 5
 
 
 RECORD = {

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from licensing.audit.models import AuditEvent
 from licensing.db import db
 from licensing.licences.models import Licence
-from licensing.people.models import PersonRecord
+from licensing.people.models import PersonRecord, RecordLink
 from tests.imports.helpers import csv_file, person_row, xlsx_file
 
 
@@ -107,7 +107,8 @@ def test_duplicate_reference_and_too_many_fields(app, runner, county, tmp_path):
     data += b"REF00009,Al,Smith,01/01/1980,M,1 Road,Town,HP11 2BZ,,,,,,,,,EXTRA\r\n"
     result = _run(runner, tmp_path, data)
     assert result.exit_code == 1
-    assert "line 3, column local_reference: 'REF00001' is also on line 2" in result.output
+    # a repeated reference is the same person's next row, so another person's details under it are refused
+    assert "line 3, column surname: differs from line 2, the same person's first row" in result.output
     assert "line 4, column (row): has 17 fields but the header names 16" in result.output
     with app.app_context():
         assert _count(PersonRecord) == 0
@@ -162,3 +163,24 @@ def test_a_record_too_sparse_to_block_on_still_imports(app, runner, county, tmp_
     result = _run(runner, tmp_path, csv_file([{"local_reference": "SPARSE1", "surname": "0"}]))
     assert result.exit_code == 0, result.output
     assert result.output.strip().splitlines()[-1].startswith("import: created=1")
+
+
+LINK_ACTIONS = ["link.automatic", "link.queued_for_review", "link.chain_blocked"]
+
+
+def test_bulk_audit_events_keep_the_chain_and_name_every_link(app, runner, county, tmp_path):
+    rows = [person_row(n, national_insurance="JK123456A" if n < 3 else "") for n in range(1, 6)]
+    result = _run(runner, tmp_path, csv_file(rows))
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        links = db.session.scalars(select(RecordLink)).all()
+        assert links, "the shared NI number must make matching act"
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action.in_(LINK_ACTIONS))
+        ).all()
+        assert sorted(int(e.subject_id) for e in events) == sorted(link.id for link in links)
+        assert all(e.user_email.startswith("cli:") for e in events)
+        created = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "import.records_created"))
+        assert created.details["count"] == 5
+    verified = runner.invoke(args=["audit", "verify"])
+    assert verified.exit_code == 0 and "Audit chain verified" in verified.output

@@ -37,7 +37,7 @@ def _writing(url: str, database_path: Path | None) -> bool:
 
 def test_sigkill_mid_import_leaves_no_trace(app, county, tmp_path, database_url):
     path = tmp_path / "big.csv"
-    path.write_bytes(csv_file([person_row(n) for n in range(1, 4001)]))
+    path.write_bytes(csv_file([person_row(n) for n in range(1, 8001)]))
     with app.app_context():
         before = (
             db.session.scalar(select(func.count()).select_from(TermCount)),

@@ -1,22 +1,23 @@
 """Rows a second and peak memory of ``import-records`` on SQLite and PostgreSQL.
 
-    .venv/bin/python bench/import_throughput.py                          # 5,000 and 20,000 rows, both
-    .venv/bin/python bench/import_throughput.py --sizes 5000 100000 --databases sqlite
+    .venv/bin/python bench/import_speed.py                          # 5,000 and 20,000 rows, both databases
+    .venv/bin/python bench/import_speed.py --sizes 5000 100000 --databases sqlite
 
 For each (database, size): a synthetic county file (``seed.population``, fixed seed, every record written as
 one council's register with the import's columns and a licence each) is imported with the real command,
 ``flask --app licensing import-records FILE --authority WDC``, in a fresh child process into a new,
 database, so the figures include reading, checking, writing, batch linking and the commit. Wall time is
-measured around the child; peak memory is the child's ``getrusage`` max RSS. PostgreSQL is a throwaway
-socket-only cluster started here (as tests/conftest.py does); pass ``--postgres-url`` to use your own.
+measured around the child; CPU and peak memory are the child's ``getrusage`` (user + system, max RSS).
+PostgreSQL is a throwaway socket-only cluster from tests/postgres.py, as the suite uses; pass
+``--postgres-url`` to use your own.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import os
-import pwd
 import resource
 import shutil
 import subprocess
@@ -30,8 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from licensing.imports.columns import COLUMN_NAMES  # noqa: E402
 from seed.population import generate_population  # noqa: E402
-
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+from tests.postgres import postgres_cluster, postgres_url  # noqa: E402
 
 
 def write_file(path: Path, rows: int) -> None:
@@ -61,55 +61,6 @@ def write_file(path: Path, rows: int) -> None:
                 "licence_expiry": "2028-01-01",
             }
             writer.writerow([row.get(c, "") for c in COLUMN_NAMES])
-
-
-def _as_postgres(cmd: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
-
-
-def start_postgres() -> tuple[str, str]:
-    base = tempfile.mkdtemp(prefix="pgbench-")
-    if os.geteuid() == 0:
-        user = pwd.getpwnam("postgres")
-        os.chown(base, user.pw_uid, user.pw_gid)
-    run = lambda cmd: subprocess.run(_as_postgres(cmd), check=True, capture_output=True)  # noqa: E731
-    run(
-        [
-            str(PG_BIN / "initdb"),
-            "-D",
-            f"{base}/data",
-            "-U",
-            "app",
-            "--auth=trust",
-            "-E",
-            "UTF8",
-            "--locale=C.UTF-8",
-            "--no-sync",
-        ]
-    )
-    run(
-        [
-            str(PG_BIN / "pg_ctl"),
-            "-D",
-            f"{base}/data",
-            "-l",
-            f"{base}/log",
-            "-w",
-            "-o",
-            f"-k {base} -c listen_addresses='' -c fsync=off -c synchronous_commit=off",
-            "start",
-        ]
-    )
-    return base, f"postgresql+psycopg://app@/postgres?host={base}"
-
-
-def stop_postgres(base: str) -> None:
-    subprocess.run(
-        _as_postgres([str(PG_BIN / "pg_ctl"), "-D", f"{base}/data", "-m", "immediate", "-w", "stop"]),
-        check=False,
-        capture_output=True,
-    )
-    shutil.rmtree(base, ignore_errors=True)
 
 
 def prepare_database(url: str) -> None:
@@ -162,41 +113,38 @@ def main() -> None:
     parser.add_argument("--postgres-url", default="")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="import-bench-"))
-    pg_base = None
-    try:
-        for size in args.sizes:
-            path = work / f"register-{size}.csv"
-            write_file(path, size)
-            for database in args.databases:
-                if database == "sqlite":
-                    url = f"sqlite:///{work / f'bench-{size}.db'}"
-                else:
-                    if not args.postgres_url and pg_base is None:
-                        pg_base, admin_url = start_postgres()
-                    admin = args.postgres_url or admin_url
-                    name = f"bench_{size}_{int(time.time())}"
-                    subprocess.run(
-                        [
-                            sys.executable,
-                            "-c",
-                            "import sqlalchemy as sa; e = sa.create_engine("
-                            f"{admin!r}, isolation_level='AUTOCOMMIT'); "
-                            f"e.connect().execute(sa.text('CREATE DATABASE {name}'))",
-                        ],
-                        check=True,
-                    )
-                    url = admin.replace("/postgres?", f"/{name}?")
-                prepare_database(url)
-                seconds, peak_mb, cpu, last = measure(url, path)
-                print(
-                    f"{database:<10} {size:>9,} rows  {seconds:7.1f} s wall ({size / seconds:6,.0f} rows/s)  "
-                    f"{cpu:6.1f} s CPU ({size / cpu:6,.0f} rows/s)  peak RSS {peak_mb:6,.0f} MB  ({last})",
-                    flush=True,
-                )
-    finally:
-        if pg_base:
-            stop_postgres(pg_base)
-        shutil.rmtree(work, ignore_errors=True)
+    with contextlib.ExitStack() as stack:
+        admin = args.postgres_url
+        if "postgresql" in args.databases and not admin:
+            admin = postgres_url(stack.enter_context(postgres_cluster(prefix="pgbench-")), "postgres")
+        try:
+            for size in args.sizes:
+                path = work / f"register-{size}.csv"
+                write_file(path, size)
+                for database in args.databases:
+                    if database == "sqlite":
+                        url = f"sqlite:///{work / f'bench-{size}.db'}"
+                    else:
+                        name = f"bench_{size}_{int(time.time())}"
+                        subprocess.run(
+                            [
+                                sys.executable,
+                                "-c",
+                                "import sqlalchemy as sa; e = sa.create_engine("
+                                f"{admin!r}, isolation_level='AUTOCOMMIT'); "
+                                f"e.connect().execute(sa.text('CREATE DATABASE {name}'))",
+                            ],
+                            check=True,
+                        )
+                        url = admin.replace("/postgres?", f"/{name}?")
+                    prepare_database(url)
+                    seconds, peak_mb, cpu, last = measure(url, path)
+                    wall = f"{seconds:7.1f} s wall ({size / seconds:6,.0f} rows/s)"
+                    used = f"{cpu:6.1f} s CPU ({size / cpu:6,.0f} rows/s)"
+                    memory = f"peak RSS {peak_mb:6,.0f} MB"
+                    print(f"{database:<10} {size:>9,} rows  {wall}  {used}  {memory}  ({last})", flush=True)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
