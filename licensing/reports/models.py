@@ -7,7 +7,7 @@ from sqlalchemy import Index
 from licensing.alerts.models import Alert
 from licensing.complaints.models import Complaint
 from licensing.intelligence.models import IntelligenceItem
-from licensing.people.models import ApplicantCheck, RecordLink
+from licensing.people.models import ApplicantCheck, Identity, RecordLink
 from licensing.sanctions.models import Sanction
 
 REPORT_INDEXES = (
@@ -19,4 +19,6 @@ REPORT_INDEXES = (
     Index("ix_record_links_state_created_at", RecordLink.state, RecordLink.created_at),
     Index("ix_applicant_checks_checked_at", ApplicantCheck.checked_at),
     Index("ix_intelligence_items_submitted_on", IntelligenceItem.submitted_on),
+    # Merged identities are few; the reports follow them in one recursive query from this index.
+    Index("ix_identities_merged_into_id", Identity.merged_into_id),
 )

@@ -45,6 +45,7 @@ class DecisionInput:
     ends_on: dt.date | None = None
     conditions: str = ""
     appeal_outcome: AppealOutcome = AppealOutcome.NONE
+    safeguarding_training_on: dt.date | None = None
 
 
 def record_decision(
@@ -66,7 +67,8 @@ def record_decision(
     if data.decision == GRANT:
         return grant_licence(record, licence=licence, new_licence_type=data.new_licence_type,
                              new_licence_number=data.new_licence_number, effective_on=data.effective_on,
-                             conditions=data.conditions, actor=actor)
+                             conditions=data.conditions, actor=actor,
+                             safeguarding_training_on=data.safeguarding_training_on)
     if data.grounds is None:
         raise RuleViolation("Select the grounds for the decision")
     if data.decision in (SanctionType.SUSPENSION, SanctionType.REVOCATION, SanctionType.REFUSAL_TO_RENEW,
