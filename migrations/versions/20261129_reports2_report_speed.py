@@ -17,6 +17,17 @@ depends_on = None
 # (name, table, columns); kept in step with licensing/reports/models.py REPORT_INDEXES.
 INDEXES = [
     ('ix_identities_merged_into_id', 'identities', ['merged_into_id']),
+    ('ix_complaints_report', 'complaints',
+     ['received_on', 'authority_id', 'category', 'substantiated', 'person_record_id']),
+    ('ix_complaints_person_received', 'complaints', ['person_record_id', 'received_on']),
+    ('ix_sanctions_report', 'sanctions',
+     ['decided_on', 'authority_id', 'sanction_type', 'grounds', 'person_record_id']),
+    ('ix_addresses_current', 'addresses', ['person_record_id', 'from_on', 'id', 'postcode']),
+    ('ix_licences_report_training', 'licences',
+     ['licence_type', 'status', 'expires_on', 'issued_on', 'safeguarding_training_on', 'authority_id']),
+    ('ix_badges_report', 'badges',
+     ['status', 'expires_on', 'issued_on', 'badge_type', 'safeguarding_training_on', 'authority_id',
+      'dbs_certificate_id']),
 ]
 
 
