@@ -240,13 +240,16 @@ class _QueryLog:
         seen, lines = set(), []
         dialect = self._engine.dialect.name
         for elapsed, statement, parameters, report in sorted(self.entries, key=lambda e: -e[0]):
-            if statement in seen or len(seen) >= limit:
+            query = statement.lstrip().upper().startswith(("SELECT", "WITH"))
+            if statement in seen or len(seen) >= limit or not query:
                 continue
             seen.add(statement)
             prefix = "EXPLAIN QUERY PLAN " if dialect == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
             raw = self._engine.raw_connection()
             try:
                 cursor = raw.cursor()
+                if dialect == "postgresql":
+                    cursor.execute("SET jit = off")  # as the reports' own transactions (tune_session)
                 cursor.execute(prefix + statement, parameters)
                 plan = [" | ".join(str(v) for v in row) for row in cursor.fetchall()]
             finally:
@@ -261,6 +264,7 @@ def time_reports(url: str, runs: int, *, explain: int = 0, charts: bool = True):
 
     from licensing.authorities.models import Authority
     from licensing.db import db
+    from licensing.reports import services as r
     from licensing.reports.presentation import present
     from licensing.reports.services import Period, Scope, build_report
 
@@ -283,6 +287,7 @@ def time_reports(url: str, runs: int, *, explain: int = 0, charts: bool = True):
                         if log:
                             log.report = f"{name}, {scope.name}, {label}"
                         started = time.perf_counter()
+                        r.tune_session()
                         assert report(scope, period)
                         if run:  # the first run warms the caches
                             times.append(time.perf_counter() - started)
