@@ -53,6 +53,8 @@ class Licence(db.Model):
     expires_on: Mapped[dt.date | None]
     conditions: Mapped[text]
     vehicle_registration: Mapped[str] = mapped_column(String(8), default="", server_default="", index=True)
+    # A driver's latest safeguarding training, recorded at grant or renewal (as a badge holder's is).
+    safeguarding_training_on: Mapped[dt.date | None]
     created_at: Mapped[created_at]
 
     person: Mapped[PersonRecord] = relationship(back_populates="licences")

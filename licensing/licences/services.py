@@ -16,7 +16,8 @@ DRIVER_LICENCE_YEARS = 3
 
 
 def grant_licence(record: PersonRecord, *, licence: Licence | None, new_licence_type: LicenceType | None,
-                  new_licence_number: str, effective_on: dt.date, conditions: str, actor: User) -> Licence:
+                  new_licence_number: str, effective_on: dt.date, conditions: str, actor: User,
+                  safeguarding_training_on: dt.date | None = None) -> Licence:
     """Grant or renew a licence on the authority's own record, for 3 years from the day it takes effect (a new
     licence needs its type and a number unused in the authority)."""
     if record.authority_id != actor.authority_id:
@@ -37,6 +38,11 @@ def grant_licence(record: PersonRecord, *, licence: Licence | None, new_licence_
     licence.expires_on = add_months(effective_on, 12 * DRIVER_LICENCE_YEARS)
     if conditions:
         licence.conditions = conditions
+    if safeguarding_training_on is not None:
+        licence.safeguarding_training_on = safeguarding_training_on
     db.session.flush()
-    audit(actor, "licence.granted", licence, details={"record": record.id, "number": licence.number})
+    details = {"record": record.id, "number": licence.number}
+    if safeguarding_training_on is not None:
+        details["safeguarding_training_on"] = safeguarding_training_on.isoformat()
+    audit(actor, "licence.granted", licence, details=details)
     return licence

@@ -7,7 +7,8 @@ from sqlalchemy import Index
 from licensing.alerts.models import Alert
 from licensing.complaints.models import Complaint
 from licensing.intelligence.models import IntelligenceItem
-from licensing.people.models import ApplicantCheck, RecordLink
+from licensing.licences.models import Badge, Licence
+from licensing.people.models import Address, ApplicantCheck, Identity, RecordLink
 from licensing.sanctions.models import Sanction
 
 REPORT_INDEXES = (
@@ -19,4 +20,44 @@ REPORT_INDEXES = (
     Index("ix_record_links_state_created_at", RecordLink.state, RecordLink.created_at),
     Index("ix_applicant_checks_checked_at", ApplicantCheck.checked_at),
     Index("ix_intelligence_items_submitted_on", IntelligenceItem.submitted_on),
+    # Merged identities are few; the reports follow them in one recursive query from this index.
+    Index("ix_identities_merged_into_id", Identity.merged_into_id),
+    # Covering indexes: each report query reads only index entries, never the wide rows behind them.
+    Index(
+        "ix_complaints_report",
+        Complaint.received_on,
+        Complaint.authority_id,
+        Complaint.category,
+        Complaint.substantiated,
+        Complaint.person_record_id,
+    ),
+    Index("ix_complaints_person_received", Complaint.person_record_id, Complaint.received_on),
+    Index(
+        "ix_sanctions_report",
+        Sanction.decided_on,
+        Sanction.authority_id,
+        Sanction.sanction_type,
+        Sanction.grounds,
+        Sanction.person_record_id,
+    ),
+    Index("ix_addresses_current", Address.person_record_id, Address.from_on, Address.id, Address.postcode),
+    Index(
+        "ix_licences_report_training",
+        Licence.licence_type,
+        Licence.status,
+        Licence.expires_on,
+        Licence.issued_on,
+        Licence.safeguarding_training_on,
+        Licence.authority_id,
+    ),
+    Index(
+        "ix_badges_report",
+        Badge.status,
+        Badge.expires_on,
+        Badge.issued_on,
+        Badge.badge_type,
+        Badge.safeguarding_training_on,
+        Badge.authority_id,
+        Badge.dbs_certificate_id,
+    ),
 )

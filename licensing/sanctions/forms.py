@@ -55,6 +55,8 @@ class DecisionForm(FlaskForm):
         "Date effective", validators=[InputRequired("Enter the date the decision takes effect")]
     )
     ends_on = GovDate("Suspension ends (optional)", validators=[Optional()])
+    safeguarding_training_on = GovDate("Date of the driver's safeguarding training (when granting)",
+                                       validators=[Optional()])
     decision_maker = CleanStringField(
         "Decision-maker",
         widget=GovTextInput(),

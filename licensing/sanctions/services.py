@@ -47,6 +47,7 @@ class DecisionInput:
     conditions: str = ""
     appeal_outcome: AppealOutcome = AppealOutcome.NONE
     points: int | None = None
+    safeguarding_training_on: dt.date | None = None
 
 
 def record_decision(
@@ -68,7 +69,8 @@ def record_decision(
     if data.decision == GRANT:
         return grant_licence(record, licence=licence, new_licence_type=data.new_licence_type,
                              new_licence_number=data.new_licence_number, effective_on=data.effective_on,
-                             conditions=data.conditions, actor=actor)
+                             conditions=data.conditions, actor=actor,
+                             safeguarding_training_on=data.safeguarding_training_on)
     if data.grounds is None:
         raise RuleViolation("Select the grounds for the decision")
     if data.decision in (SanctionType.SUSPENSION, SanctionType.REVOCATION, SanctionType.REFUSAL_TO_RENEW,

@@ -57,6 +57,7 @@ def record_decision_view(record_id: int):
             new_licence_type=LicenceType(form.new_licence_type.data) if form.new_licence_type.data else None,
             new_licence_number=form.new_licence_number.data or "",
             appeal_outcome=AppealOutcome(form.appeal_outcome.data),
+            safeguarding_training_on=form.safeguarding_training_on.data,
         )
 
         def field_for(message: str):

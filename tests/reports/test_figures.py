@@ -13,7 +13,15 @@ from licensing.authorities.models import Authority, AuthorityKind
 from licensing.complaints.models import Complaint, ComplaintCategory
 from licensing.db import db
 from licensing.intelligence.models import IntelligenceItem, IntelligenceStatus
-from licensing.licences.models import Badge, BadgeStatus, BadgeType, DbsCertificate
+from licensing.licences.models import (
+    Badge,
+    BadgeStatus,
+    BadgeType,
+    DbsCertificate,
+    Licence,
+    LicenceStatus,
+    LicenceType,
+)
 from licensing.licences.rules import add_months
 from licensing.people.models import ApplicantCheck, LinkState, Nr3sOutcome, PersonRecord, RecordLink
 from licensing.reports.services import Period, Scope, build_report
@@ -25,6 +33,7 @@ from tests.factories import make_person, make_user
 PERIOD = Period(dt.date(2026, 5, 1), dt.date(2026, 10, 31))
 PREVIOUS = Period(dt.date(2025, 10, 31), dt.date(2026, 4, 30))
 TODAY = dt.date(2026, 11, 1)
+DRIVER_TYPES = (LicenceType.HACKNEY_CARRIAGE_DRIVER, LicenceType.PRIVATE_HIRE_DRIVER, LicenceType.DUAL_DRIVER)
 SERIOUS = {ComplaintCategory.SEXUAL_HARASSMENT, ComplaintCategory.SAFEGUARDING}
 ADVERSE = {
     SanctionType.REFUSAL,
@@ -130,6 +139,12 @@ def _build_county():
                 reply="Reply" if replied else "",
             )
         )
+    # Safeguarding training on the demo's driver licences: recent, lapsed (over 3 years before the period's
+    # end) or not recorded.
+    for index, licence in enumerate(
+        db.session.scalars(select(Licence).where(Licence.licence_type.in_(DRIVER_TYPES)).order_by(Licence.id))
+    ):
+        licence.safeguarding_training_on = [dt.date(2025, 3, 1), dt.date(2023, 10, 30), None][index % 3]
     # Link decisions on known dates between fresh records of Wycombe and Chiltern.
     for index in range(9):
         left = make_person("WDC", surname=f"Linkleft{index}")
@@ -506,6 +521,27 @@ def _expected(scope_id, authorities):
         )
         for k in BadgeType
     ]
+    # Driver licences in force at the period's end, by their holder's training, counted per licence.
+    licences = [
+        licence
+        for licence in db.session.scalars(select(Licence))
+        if licence.licence_type in DRIVER_TYPES
+        and licence.status in (LicenceStatus.GRANTED, LicenceStatus.SUSPENDED)
+        and licence.issued_on is not None
+        and licence.issued_on <= day
+        and (licence.expires_on is None or licence.expires_on >= day)
+        and mine(licence.authority_id)
+    ]
+    expected["training_coverage"] += [
+        (
+            f"{k.label} licences",
+            [
+                len([x for x in licences if x.licence_type is k and training(x) == s])
+                for s in ("current", "lapsed", "none")
+            ],
+        )
+        for k in DRIVER_TYPES
+    ]
 
     links = db.session.scalars(select(RecordLink)).all()
     in_scope = [
@@ -596,4 +632,6 @@ def test_every_figure_matches_the_rows_countywide_and_for_one_authority(app):
             "complaint_hot_spots",
         ):
             assert sum(sum(values) for _, values in county[key]), key
+        licence_rows = [values for label, values in county["training_coverage"] if label.endswith("licences")]
+        assert all(sum(column) for column in zip(*licence_rows, strict=True))
         assert all(values[0] for _, values in county["applicant_checks"][:2])
