@@ -23,6 +23,7 @@ from licensing.people.models import (
 )
 from licensing.reports.models import REPORT_INDEXES
 from licensing.requests.models import InformationRequest
+from licensing.retention.models import RetentionDecision
 from licensing.sanctions.models import Sanction
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "PersonRecord",
     "REPORT_INDEXES",
     "RecordLink",
+    "RetentionDecision",
     "Role",
     "Sanction",
     "User",

@@ -22,6 +22,8 @@ class Authority(db.Model):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[AuthorityKind] = mapped_column(str_enum(AuthorityKind))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # The authority's own retention policy for complaints, in years; None uses RETENTION_COMPLAINT_YEARS.
+    complaint_retention_years: Mapped[int | None]
 
     @property
     def is_police(self) -> bool:
