@@ -1,9 +1,15 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
-from wtforms import RadioField, SelectChoice, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import RadioField, SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from licensing.forms import GovDate, clean_text, no_control_characters
+from licensing.forms import CleanStringField, GovDate, clean_text, no_control_characters
 from licensing.people.forms import ReasonField
 from licensing.retention.models import RetentionOutcome
 
@@ -42,6 +48,11 @@ SUBJECT_ACCESS_FORMATS = [SelectChoice("html", "Printable page"), SelectChoice("
 
 class SubjectAccessForm(FlaskForm):
     """A subject access request is a disclosure to the data subject: the reason names the request."""
+
+    authority = SelectField("Authority holding a record of the person", widget=GovSelect(),
+                            validators=[DataRequired("Choose the authority")], validate_choice=True)
+    reference = CleanStringField("That authority's reference for the person", widget=GovTextInput(),
+                                 validators=[DataRequired("Enter the reference"), Length(max=40)])
 
     file_format = RadioField("Format", widget=GovRadioInput(), choices=SUBJECT_ACCESS_FORMATS, default="html",
                              validators=[DataRequired("Choose a format")])

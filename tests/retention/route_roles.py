@@ -8,3 +8,4 @@ ROUTE_ROLES = {
     "retention.review": REVIEWERS,
     "retention.decide": REVIEWERS,
 }
+ROUTE_ROLES["retention.subject_access_request"] = frozenset({Role.ADMINISTRATOR})
