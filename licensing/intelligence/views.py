@@ -9,6 +9,7 @@ from flask_login import current_user
 from licensing.auth.permissions import POLICE, roles_required
 from licensing.db import db
 from licensing.errors import RuleViolation
+from licensing.forms import check_version
 from licensing.intelligence.forms import (
     EditIntelligenceForm,
     IntelligenceForm,
@@ -137,17 +138,18 @@ def edit_item(item_id: int):
         return redirect(url_for("intelligence.item", item_id=item.id))
     form = EditIntelligenceForm(data=EditIntelligenceForm.initial(item), recipients=sharing_recipients())
     if form.validate_on_submit():
-        done, _ = run_service(
-            lambda: update_intelligence(
+        def update():
+            check_version(item, form.version)
+            return update_intelligence(
                 item,
                 form.to_input(),
                 reason=form.change_reason.data,
                 actor=current_user,
                 today=dt.date.today(),
-            ),
-            field=form.change_reason,
-            success=f"Intelligence {item.force_reference} updated",
-        )
+            )
+
+        done, _ = run_service(update, field=form.change_reason,
+                              success=f"Intelligence {item.force_reference} updated")
         if done:
             return redirect(url_for("intelligence.item", item_id=item.id))
     return render_template("intelligence/edit_item.html", form=form, item=item,

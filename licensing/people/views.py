@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from licensing.audit import record as audit
 from licensing.auth.permissions import LICENSING_OFFICERS, SEARCHERS, roles_required
+from licensing.auth.services import claim_form_token
 from licensing.db import db
 from licensing.errors import RuleViolation
 from licensing.forms import check_version
@@ -123,6 +124,7 @@ def new_record():
     if form.validate_on_submit():
         data = _record_input(form, reference=form.authority_reference.data)
         try:
+            claim_form_token(form.form_token.data, actor=current_user)
             record = create_person_record(current_user.authority, data, actor=current_user)
         except RuleViolation as error:
             db.session.rollback()
@@ -152,6 +154,7 @@ def edit_record(record_id: int):
     del form.authority_reference
     if form.validate_on_submit():
         try:
+            check_version(record, form.version)
             update_person_record(
                 record, _record_input(form, reference=record.authority_reference), actor=current_user
             )

@@ -43,6 +43,7 @@ def record_decision_view(record_id: int):
         done, _ = run_service(
             lambda: record_decision(record, data, actor=current_user, today=dt.date.today()),
             field=form.decision,
+            once=form.form_token,
             success=f"Decision recorded for {record.full_name}",
         )
         if done:

@@ -1,4 +1,4 @@
-"""retention decisions and each authority's complaint retention policy
+"""retention decisions, each authority's complaint retention policy, and create forms' one-time tokens
 
 Revision ID: security20001
 Revises: importapi0001
@@ -36,11 +36,24 @@ def upgrade():
     )
     with op.batch_alter_table("retention_decisions", schema=None) as batch_op:
         batch_op.create_index("ix_retention_decisions_item", ["item_type", "item_id", "review_on"], unique=False)
+    op.create_table(
+        "form_submissions",
+        sa.Column("token", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("submitted_at", sa.DateTime(), server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_form_submissions_user_id_users")),
+        sa.PrimaryKeyConstraint("token", name=op.f("pk_form_submissions")),
+    )
+    with op.batch_alter_table("form_submissions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_form_submissions_user_id"), ["user_id"], unique=False)
     with op.batch_alter_table("authorities", schema=None) as batch_op:
         batch_op.add_column(sa.Column("complaint_retention_years", sa.Integer(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("form_submissions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_form_submissions_user_id"))
+    op.drop_table("form_submissions")
     with op.batch_alter_table("authorities", schema=None) as batch_op:
         batch_op.drop_column("complaint_retention_years")
     with op.batch_alter_table("retention_decisions", schema=None) as batch_op:
