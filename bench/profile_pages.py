@@ -19,9 +19,11 @@ import re
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 import pyotp  # noqa: E402
 from sqlalchemy import event, func, select  # noqa: E402
@@ -36,11 +38,15 @@ PERSON_LINK = re.compile(r'href="(/people/\d+\?grant=\d+)"')
 
 
 class Statements:
+    """Counts statements sent to the database, by their first line, so repeated (N+1) shapes stand out."""
+
     def __init__(self) -> None:
         self.count = 0
+        self.shapes: Counter = Counter()
 
-    def __call__(self, *args) -> None:
+    def __call__(self, conn, cursor, statement, *args) -> None:
         self.count += 1
+        self.shapes[" ".join(statement.split())[:150]] += 1
 
 
 def _csrf(client, path: str) -> str:
@@ -71,7 +77,7 @@ def _signed_in(app):
 
 def _measure(name: str, request, repeat: int, statements: Statements) -> None:
     request()  # warm caches and the first-request work
-    statements.count = 0
+    statements.count, statements.shapes = 0, Counter()
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
@@ -80,9 +86,14 @@ def _measure(name: str, request, repeat: int, statements: Statements) -> None:
     profiler.disable()
     elapsed = (time.perf_counter() - started) / repeat
     print(f"\n== {name}: {elapsed * 1000:.1f} ms per request, {statements.count / repeat:.1f} SQL statements")
-    out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(18)
-    print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[-2600:])
+    for shape, count in statements.shapes.most_common(6):
+        print(f"  {count / repeat:5.1f} x  {shape}")
+    for order, pattern in (("cumulative", r"licensing/|templates/"), ("tottime", "")):
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(pattern, 14)
+        lines = [line for line in out.getvalue().splitlines() if re.match(r"\s*\d", line)]
+        print(f"  -- top by {order}{' (the app only)' if pattern else ''}:")
+        print("\n".join("  " + line.replace(str(ROOT), "") for line in lines[:14]))
 
 
 def run(url: str, records: int, repeat: int) -> None:
