@@ -330,3 +330,14 @@ def test_retaining_a_police_item_moves_its_review_date(app, login):
     with app.app_context():
         assert db.session.get(IntelligenceItem, item_id).review_on == new_date
     assert f"intelligence_items/{item_id}" not in police.get("/retention/").get_data(as_text=True)
+
+
+def test_an_authority_sets_its_complaint_policy_from_the_command_line(app, runner, county):
+    result = runner.invoke(args=["retention", "complaint-policy", "WDC", "3"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert authority("WDC").complaint_retention_years == 3
+    assert runner.invoke(args=["retention", "complaint-policy", "WDC"]).exit_code == 0
+    assert runner.invoke(args=["retention", "complaint-policy", "NOPE", "3"]).exit_code != 0
+    with app.app_context():
+        assert authority("WDC").complaint_retention_years is None
