@@ -378,7 +378,7 @@ def _report(app, timings, clients, elapsed, args) -> None:
         )
         own_reason = db.session.scalar(
             select(func.count(AuditEvent.id)).where(
-                AuditEvent.action == "person.viewed", AuditEvent.reason.like("Load bench check load%")
+                AuditEvent.action == "person.viewed", AuditEvent.reason.like("Load bench check %")
             )
         )
         result = verify()
