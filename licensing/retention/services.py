@@ -252,6 +252,7 @@ def dispose(item_type: ItemType, item, *, rationale: str, actor: User, today: dt
         item.recipients = []
     db.session.delete(item)
     db.session.flush()
+    db.session.expire(record)  # its collections may still hold the deleted item
     relinked: list[int] = []
     if _has_nothing_left(record):
         for table, count in _erase_record(record, actor=actor, relinked=relinked).items():
