@@ -5,10 +5,12 @@
 Starts a throwaway PostgreSQL 15 cluster (socket only) and a redis-server (127.0.0.1), migrates, seeds the
 synthetic demo county, creates one officer per client (with a TOTP secret, so each signs in with two factors),
 then serves the app with `gunicorn -w 4 -b 127.0.0.1:PORT`. Each client signs in and loops: search with a
-reason, open a result's person page, and every fifth action add a person record (police clients submit
-intelligence instead). Prints throughput, p50/p95 latency per action and overall, and the error count; then
-checks that every accepted write is in the database, that every person view has an audit row with its own
-reason, and that `audit verify` passes. `--pause 0` measures capacity. Everything is removed at the end.
+reason, open a result's person page, and every fifth action add a person record (one client in ten is the
+police point of contact, who submits a graded intelligence item on the person found instead). Prints
+throughput, p50/p95 latency per action and overall, and the error count; then checks that every accepted
+write (records and police items) is in the database with its own audit event, that every person view has an
+audit row with its own reason, and that `audit verify` passes. `--pause 0` measures capacity. A run lasts at
+most 90 s of load (`--duration` is capped). Everything is removed at the end.
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ from licensing import create_app  # noqa: E402
 
 PASSWORD = "load bench passphrase 2026"
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
-PERSON_LINK = re.compile(r'href="(/people/\d+\?grant=\d+)"')
+PERSON_LINK = re.compile(r'href="(/people/(\d+)\?grant=\d+)"')
+MAX_DURATION = 90.0
 
 
 def _free_port() -> int:
@@ -74,6 +77,8 @@ class Officer:
         jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
         self.writes: list[str] = []
+        self.police_items: list[str] = []
+        self.is_police = email.startswith("police")
 
     def request(self, action: str, path: str, form: dict | None = None) -> tuple[int, str, str]:
         data = urllib.parse.urlencode(form, doseq=True).encode() if form is not None else None
@@ -106,7 +111,7 @@ class Officer:
             "sign_in", "/sign-in/two-factor", {"csrf_token": token, "code": pyotp.TOTP(self.secret).now()}
         )
 
-    def search(self, surname: str, n: int) -> list[str]:
+    def search(self, surname: str, n: int) -> list[tuple[str, str]]:
         token = self.csrf("/search")
         status, body, _ = self.request(
             "search",
@@ -114,6 +119,21 @@ class Officer:
             {"csrf_token": token, "surname": surname, "reason": f"Load bench check {self.email} {n}"},
         )
         return PERSON_LINK.findall(body) if status == 200 else []
+
+    def submit_intelligence(self, identity_id: str, n: int) -> None:
+        """A police item on the person just found, as the point of contact's form posts it."""
+        path = f"/intelligence/new?identity_id={identity_id}"
+        reference = f"TVP/LOAD/{self.email.split('@')[0]}-{n}"
+        review = time.gmtime(time.time() + 120 * 86400)
+        form = {
+            "csrf_token": self.csrf(path), "source_evaluation": "2", "intelligence_assessment": "B",
+            "handling_code": "P", "handling_conditions": "", "category": "other", "status": "intelligence",
+            "force_reference": reference, "legal_basis": "clpd", "legal_basis_other": "",
+            "full_text": f"Load bench police text {n}", "sanitised_summary": "Police hold information.",
+            "review_on": [str(review.tm_mday), str(review.tm_mon), str(review.tm_year)],
+        }
+        if self.request("police_write", path, form)[0] == 302:
+            self.police_items.append(reference)
 
     def add_record(self, n: int) -> None:
         reference = f"LOAD/{self.email.split('@')[0]}/{n}"
@@ -139,9 +159,13 @@ def run_client(officer: Officer, surnames: list[str], stop: threading.Event, pau
         n += 1
         links = officer.search(surnames[n % len(surnames)], n)
         if links:
-            officer.request("person_view", links[0])
+            officer.request("person_view", links[0][0])
         if n % 5 == 0:
-            officer.add_record(n)
+            if officer.is_police:
+                if links:
+                    officer.submit_intelligence(links[0][1], n)
+            else:
+                officer.add_record(n)
         if pause:
             stop.wait(pause)
 
@@ -160,6 +184,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-requests", type=int, default=20_000)
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args(argv)
+    args.duration = min(args.duration, MAX_DURATION)
 
     redis_exe = shutil.which("redis-server") or "/usr/bin/redis-server"
     with (
@@ -275,21 +300,24 @@ def _seed(app, clients: int) -> tuple[list[str], list[tuple[str, str]]]:
     assert result.exit_code == 0, result.output  # noqa: S101
     with app.app_context():
         wdc = db.session.scalar(select(Authority).where(Authority.code == "WDC"))
+        police = db.session.scalar(select(Authority).where(Authority.code == "TVP"))
         digest = hash_password(PASSWORD)
         officers = []
         for i in range(clients):
             secret = pyotp.random_base32(32)
+            is_police = i % 10 == 9  # one client in ten is the police point of contact
+            email = f"{'police' if is_police else 'load'}{i}@example.org"
             db.session.add(
                 User(
-                    email=f"load{i}@example.org",
+                    email=email,
                     name=f"Load Officer {i}",
-                    authority=wdc,
-                    role=Role.LICENSING_OFFICER,
+                    authority=police if is_police else wdc,
+                    role=Role.POLICE_SPOC if is_police else Role.LICENSING_OFFICER,
                     password_hash=digest,
                     totp_secret=secret,
                 )
             )
-            officers.append((f"load{i}@example.org", secret))
+            officers.append((email, secret))
         db.session.commit()
         surnames = sorted({s for (s,) in db.session.execute(select(PersonRecord.surname).limit(200))})
     return surnames, officers
@@ -301,9 +329,10 @@ def _report(app, timings, clients, elapsed, args) -> None:
     from licensing.audit.chain import verify
     from licensing.audit.models import AuditEvent
     from licensing.db import db
+    from licensing.intelligence.models import IntelligenceItem
     from licensing.people.models import PersonRecord
 
-    actions = [t for t in timings if t[0] in ("search", "person_view", "write")]
+    actions = [t for t in timings if t[0] in ("search", "person_view", "write", "police_write")]
     errors = [t for t in timings if t[2] >= 500]
     print(
         f"{args.clients} clients, pause {args.pause}s, {args.workers} gunicorn workers, PostgreSQL, {elapsed:.0f}s"  # noqa: E501
@@ -312,7 +341,7 @@ def _report(app, timings, clients, elapsed, args) -> None:
         f"actions: {len(actions)} ({len(actions) / elapsed:.1f}/s); requests: {len(timings)} "
         f"({len(timings) / elapsed:.1f}/s); server errors: {len(errors)}"
     )
-    for action in ("search", "person_view", "write", "sign_in"):
+    for action in ("search", "person_view", "write", "police_write", "sign_in"):
         values = [t[1] * 1000 for t in timings if t[0] == action]
         if values:
             print(
@@ -334,18 +363,34 @@ def _report(app, timings, clients, elapsed, args) -> None:
                 )
             )
         )
+        stored_ids = set(db.session.scalars(select(PersonRecord.id).where(
+            PersonRecord.authority_reference.like("LOAD/%"))))
+        created_events = {int(s) for s in db.session.scalars(select(AuditEvent.subject_id).where(
+            AuditEvent.action == "person_record.created", AuditEvent.subject_type == "person_records"))}
+        police_refs = [ref for c in clients for ref in c.police_items]
+        stored_items = dict(db.session.execute(
+            select(IntelligenceItem.force_reference, IntelligenceItem.id).where(
+                IntelligenceItem.force_reference.like("TVP/LOAD/%"))).all())
+        item_events = {int(s) for s in db.session.scalars(select(AuditEvent.subject_id).where(
+            AuditEvent.action == "intelligence.submitted"))}
         views = db.session.scalar(
             select(func.count(AuditEvent.id)).where(AuditEvent.action == "person.viewed")
         )
         own_reason = db.session.scalar(
             select(func.count(AuditEvent.id)).where(
-                AuditEvent.action == "person.viewed", AuditEvent.reason.like("Load bench check load%")
+                AuditEvent.action == "person.viewed", AuditEvent.reason.like("Load bench check %")
             )
         )
         result = verify()
     answered = sum(1 for t in timings if t[0] == "person_view" and t[2] == 200)
     print(
         f"writes accepted {len(accepted)}, stored {len(stored & set(accepted))}, lost {len(set(accepted) - stored)}"  # noqa: E501
+    )
+    print(f"  records stored without their audit event: {len(stored_ids - created_events)}")
+    print(
+        f"police items accepted {len(police_refs)}, stored {len(set(police_refs) & set(stored_items))}, "
+        f"lost {len(set(police_refs) - set(stored_items))}, without their audit event "
+        f"{len(set(stored_items.values()) - item_events)}"
     )
     print(f"person views answered {answered}, audited {views}, with a search reason {own_reason}")
     print(

@@ -49,6 +49,7 @@ def create_app(config: str | type | object | None = None, **overrides) -> Flask:
     from licensing.people import views as people
     from licensing.reports import views as reports
     from licensing.requests import views as requests
+    from licensing.retention import views as retention
     from licensing.sanctions import views as sanctions
 
     app = Flask(
@@ -100,6 +101,7 @@ def create_app(config: str | type | object | None = None, **overrides) -> Flask:
         reports,
         admin,
         audit,
+        retention,
         imports,
         exports,
         api,

@@ -13,6 +13,7 @@ from licensing.exports.cli import export_register_command
 from licensing.imports.cli import import_records_command
 from licensing.matching.cli import match_file_command
 from licensing.people.cli import people_cli
+from licensing.retention.cli import retention_cli
 
 
 def init_app(app: Flask) -> None:
@@ -25,6 +26,7 @@ def init_app(app: Flask) -> None:
         import_records_command,
         export_register_command,
         api_tokens_cli,
+        retention_cli,
     ):
         app.cli.add_command(command)
     for spec in app.config.get("DEV_COMMANDS", ()):

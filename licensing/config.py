@@ -64,6 +64,15 @@ class Config:
     API_RATE_LIMIT = "300 per minute"
     API_TOKEN_DAYS = 90
 
+    # Retention rules (licensing/retention): NR3S-style decisions 11 years from the decision; licensing files
+    # (licences, badges) 7 years after they end; complaints by each authority's policy
+    # (authorities.complaint_retention_years), else this default; police items at their MoPI review date.
+    RETENTION_DECISION_YEARS = 11
+    RETENTION_LICENSING_FILE_YEARS = 7
+    RETENTION_COMPLAINT_YEARS = 6
+    # A retained council record comes back for review within this many years (police items: 12 months).
+    RETENTION_MAX_RETAIN_YEARS = 5
+
     # Identity-matching thresholds (match probability), justified by bench/match_quality.py.
     MATCH_AUTO_LINK_THRESHOLD = 0.999
     MATCH_REVIEW_THRESHOLD = 0.5

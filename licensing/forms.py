@@ -1,10 +1,11 @@
 """Form fields shared by every area: GOV.UK widgets with safe handling of hostile input."""
 
+import secrets
 import unicodedata
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import DateField, HiddenField, StringField
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 # Bidirectional overrides and zero-width characters hide or reorder text; never store them in names.
 INVISIBLE_CHARS = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u202a", "\u202b", "\u202c", "\u202d",
@@ -66,6 +67,19 @@ class GovDate(DateField):
             super().process_formdata([" ".join(parts)])
         except ValueError as error:
             raise ValueError(f"{self.label.text} must be a real date") from error
+
+
+def _new_form_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class FormTokenField(HiddenField):
+    """A create form's one-time token (made when the form is shown), so sending it twice makes one record."""
+
+    def __init__(self, label="", **kwargs):
+        kwargs.setdefault("default", _new_form_token)
+        checks = [Optional(), Length(max=64), Regexp(r"^[A-Za-z0-9_-]+$")]
+        super().__init__(label, validators=checks, **kwargs)
 
 
 class VersionField(HiddenField):

@@ -25,6 +25,7 @@ from licensing.people.models import (
 from licensing.reports.models import REPORT_INDEXES
 from licensing.requests.attachments import Attachment  # noqa: F401
 from licensing.requests.models import InformationRequest
+from licensing.retention.models import RetentionDecision
 from licensing.sanctions.models import Sanction
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "PersonRecord",
     "REPORT_INDEXES",
     "RecordLink",
+    "RetentionDecision",
     "Role",
     "Sanction",
     "User",

@@ -4,18 +4,23 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import flash
+from flask_login import current_user
 from wtforms import Field
 
+from licensing.auth.services import claim_form_token
 from licensing.db import db
 from licensing.errors import RuleViolation
 
 
 def run_service(action: Callable[[], Any], *, field: Any = None,
-                success: str | Callable[[Any], str] = "") -> tuple[bool, Any]:
+                success: str | Callable[[Any], str] = "", once: Any = None) -> tuple[bool, Any]:
     """Call one service. A broken rule rolls everything back and shows its message on the form `field` (or on
     the field that `field(message)` picks, or as a flash); otherwise the change is committed and `success`
-    (text, or a function of the result) is flashed. Returns (done, the service's result)."""
+    (text, or a function of the result) is flashed. `once` is a create form's one-time token field, taken in
+    the same transaction so a form sent twice makes one record. Returns (done, the service's result)."""
     try:
+        if once is not None:  # a create form's one-time token field: taken with the change, or refused
+            claim_form_token(once.data, actor=current_user)
         result = action()
     except RuleViolation as error:
         db.session.rollback()

@@ -24,6 +24,17 @@ class Role(LabelledEnum):
     SAFEGUARDING_LEAD = "county_safeguarding_lead", "County safeguarding lead"
 
 
+class FormSubmission(db.Model):
+    """A create form's one-time token, stored when the form is first accepted: a double submission (a
+    double click, a resend, a second worker) finds it taken and makes no second record (finding 9)."""
+
+    __tablename__ = "form_submissions"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    submitted_at: Mapped[created_at]
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 

@@ -10,12 +10,13 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from licensing.audit import record
-from licensing.auth.models import Role, User
+from licensing.auth.models import FormSubmission, Role, User
 from licensing.authorities.models import Authority, AuthorityKind
 from licensing.db import db, utcnow
 from licensing.errors import NotPermitted, RuleViolation
@@ -294,3 +295,24 @@ def _kind_names(role: Role) -> str:
 
 def is_locked(user: User, now: dt.datetime | None = None) -> bool:
     return bool(user.locked_until and user.locked_until > (now or utcnow()))
+
+
+FORM_TOKEN_LIFETIME = dt.timedelta(days=1)
+ALREADY_SENT = ("This form was already sent, so nothing more was saved. "
+                "Check the record before adding it again.")
+
+
+def claim_form_token(token: str | None, *, actor: User) -> None:
+    """Take a create form's one-time token in the caller's transaction; a token already taken (a double
+    submission, even from another worker) is a RuleViolation, so the second record is never made.
+
+    Tokens older than a day are deleted here, which keeps the table bounded."""
+    if not token:
+        return
+    stale = utcnow() - FORM_TOKEN_LIFETIME
+    db.session.execute(delete(FormSubmission).where(FormSubmission.submitted_at < stale))
+    try:
+        with db.session.begin_nested():
+            db.session.add(FormSubmission(token=token, user_id=actor.id, submitted_at=utcnow()))
+    except IntegrityError as error:
+        raise RuleViolation(ALREADY_SENT) from error

@@ -31,6 +31,8 @@ class Authority(db.Model):
     # Penalty points: a warning when a driver's points within the rolling period reach the threshold.
     penalty_points_period_months: Mapped[int] = mapped_column(default=36, server_default="36")
     penalty_points_threshold: Mapped[int] = mapped_column(default=12, server_default="12")
+    # The authority's own retention policy for complaints, in years; None uses RETENTION_COMPLAINT_YEARS.
+    complaint_retention_years: Mapped[int | None]
 
     @property
     def is_police(self) -> bool:

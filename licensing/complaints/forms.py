@@ -10,10 +10,11 @@ from wtforms import RadioField, SelectChoice, SelectField, SubmitField, TextArea
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from licensing.complaints.models import ComplaintCategory, ComplaintSource
-from licensing.forms import CleanStringField, GovDate, clean_text, no_control_characters
+from licensing.forms import CleanStringField, FormTokenField, GovDate, clean_text, no_control_characters
 
 
 class ComplaintForm(FlaskForm):
+    form_token = FormTokenField()
     received_on = GovDate(
         "Date received", validators=[InputRequired("Enter the date the complaint was received")]
     )

@@ -36,6 +36,7 @@ def new_complaint(record_id: int):
         done, _ = run_service(
             lambda: record_complaint(record, data, actor=current_user, today=dt.date.today()),
             field=form.received_on,
+            once=form.form_token,
             success=f"Complaint recorded against {record.full_name}",
         )
         if done:

@@ -17,7 +17,7 @@ from wtforms import BooleanField, RadioField, SelectChoice, SelectMultipleField,
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from licensing.authorities.models import Authority
-from licensing.forms import CleanStringField, GovDate, clean_text, no_control_characters
+from licensing.forms import CleanStringField, GovDate, VersionField, clean_text, no_control_characters
 from licensing.intelligence.inputs import (
     IntelligenceInput,
     latest_review_date,
@@ -313,6 +313,8 @@ class NewSubjectIntelligenceForm(IntelligenceForm):
 
 class EditIntelligenceForm(IntelligenceForm):
     """The same item fields, prefilled, plus why it changed (the review decision log)."""
+
+    version = VersionField()
 
     change_reason = ReasonField(
         "Reason for the change",

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from licensing.auth.permissions import POLICE, roles_required
 from licensing.db import db
+from licensing.forms import check_version
 from licensing.intelligence.forms import (
     EditIntelligenceForm,
     IntelligenceForm,
@@ -162,17 +163,18 @@ def edit_item(item_id: int):
     valid = form.validate_on_submit()
     unshared = _warn_unshared(form, item.person.identity) if valid else []
     if valid and not form.errors:
-        done, _ = run_service(
-            lambda: update_intelligence(
+        def update():
+            check_version(item, form.version)
+            return update_intelligence(
                 item,
                 form.to_input(),
                 reason=form.change_reason.data,
                 actor=current_user,
                 today=dt.date.today(),
-            ),
-            field=form.change_reason,
-            success=f"Intelligence {item.force_reference} updated",
-        )
+            )
+
+        done, _ = run_service(update, field=form.change_reason,
+                              success=f"Intelligence {item.force_reference} updated")
         if done:
             return redirect(url_for("intelligence.item", item_id=item.id))
     return render_template(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, request
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from licensing.auth.models import Role, User
 from licensing.auth.permissions import SEARCHERS
@@ -45,13 +45,13 @@ def grant_access(viewer: User, identity_ids: list[int], reason: str) -> dict[int
         )
     )
     wanted = list(dict.fromkeys(identity_ids))[: current_app.config["ACCESS_GRANTS_PER_SEARCH"]]
-    grants = [
-        AccessGrant(user_id=viewer.id, identity_id=identity_id, reason=reason, granted_at=now)
-        for identity_id in wanted
-    ]
-    db.session.add_all(grants)
-    db.session.flush()
-    return {grant.identity_id: grant.id for grant in grants}
+    if not wanted:
+        return {}
+    # One multi-row INSERT ... RETURNING, not a statement per person found.
+    rows = [{"user_id": viewer.id, "identity_id": i, "reason": reason, "granted_at": now} for i in wanted]
+    returning = insert(AccessGrant).returning(
+        AccessGrant.identity_id, AccessGrant.id, sort_by_parameter_order=True)
+    return {identity_id: grant_id for identity_id, grant_id in db.session.execute(returning, rows)}
 
 
 def stated_reason(viewer: User, identity_id: int, grant_id: int | None = None) -> str | None:

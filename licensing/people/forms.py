@@ -3,7 +3,14 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import RadioField, SelectChoice, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from licensing.forms import CleanStringField, GovDate, VersionField, clean_text, no_control_characters
+from licensing.forms import (
+    CleanStringField,
+    FormTokenField,
+    GovDate,
+    VersionField,
+    clean_text,
+    no_control_characters,
+)
 from licensing.matching import identifiers
 
 REASON_HINT = (
@@ -94,7 +101,10 @@ class ReasonForm(FlaskForm):
 
 
 class PersonRecordForm(FlaskForm):
-    """A new person record at the officer's own authority."""
+    """A new person record at the officer's own authority (and, with its version, a change to one)."""
+
+    form_token = FormTokenField()
+    version = VersionField()
 
     authority_reference = CleanStringField("Your reference", widget=GovTextInput(),
                                            validators=[DataRequired("Enter your reference"), Length(max=40)])

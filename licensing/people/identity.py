@@ -29,6 +29,7 @@ from licensing.matching import (
 )
 from licensing.matching.normalise import parse_name, phonetic
 from licensing.people.models import (
+    AccessGrant,
     Address,
     BlockingKey,
     Identity,
@@ -708,3 +709,47 @@ def rematch_all(
     db.session.commit()
     echo(f"Re-linked {processed} records.")
     return processed
+
+
+@dataclass
+class Erasure:
+    identity_id: int
+    identity_emptied: bool
+    relinked: list[int] = field(default_factory=list)
+
+
+def erase_record(record: PersonRecord, *, actor: User | None) -> Erasure:
+    """Delete a person record with its names, addresses, keys and links (retention disposal), then split and
+    re-link what remains of its identity. The areas' rows about the record must already be gone."""
+    identity_id, record_id = record.identity_id, record.id
+    _bump_term_counts(frequency_terms(to_match_record(record)), -1)
+    db.session.execute(delete(UnlinkRequest).where(UnlinkRequest.record_id == record_id))
+    db.session.execute(delete(RecordLink).where(
+        or_(RecordLink.record_a_id == record_id, RecordLink.record_b_id == record_id)))
+    db.session.delete(record)
+    db.session.flush()
+    db.session.expire_all()
+    remaining = list(db.session.scalars(
+        select(PersonRecord).where(PersonRecord.identity_id == identity_id).order_by(PersonRecord.id)))
+    if not remaining:
+        return Erasure(identity_id, identity_emptied=True)
+    _rebuild_identity(db.session.get(Identity, identity_id), actor=actor)
+    relinked = [r.id for r in remaining]
+    for other_id in relinked:
+        other = db.session.get(PersonRecord, other_id)
+        link_new_record(other, actor=actor, previous=to_match_record(other))
+    return Erasure(identity_id, identity_emptied=False, relinked=relinked)
+
+
+def identity_family(identity_id: int) -> list[int]:
+    """The identity and every identity once merged into it (old alerts and requests may name those)."""
+    merged = db.session.scalars(select(Identity.id).where(Identity.merged_into_id == identity_id))
+    return [identity_id, *merged]
+
+
+def erase_identities(identity_ids: list[int]) -> None:
+    """Delete identities left with no records, and the stated reasons given for them."""
+    db.session.execute(delete(AccessGrant).where(AccessGrant.identity_id.in_(identity_ids)))
+    db.session.execute(update(Identity).where(Identity.id.in_(identity_ids)).values(merged_into_id=None))
+    db.session.execute(delete(Identity).where(Identity.id.in_(identity_ids)))
+    db.session.flush()

@@ -69,10 +69,12 @@ def search():
             criteria, viewer=current_user, today=dt.date.today(), reason=form.reason.data, page=page
         )
         grants = hits.grants or {}
-        db.session.commit()
-    return render_template(
+    page = render_template(
         "people/search.html", form=form, hits=hits, grants=grants, title="Search the register"
     )
+    # Commit after rendering: a commit expires every loaded record, and the page would load each one again.
+    db.session.commit()
+    return page
 
 
 def _load_visible_identity(identity_id: int) -> Identity:
@@ -96,10 +98,11 @@ def person(identity_id: int):
         return render_template("people/reason.html", form=ReasonForm(), identity_id=person_identity.id,
                                title="Why do you need to see this person?")
     view = build_person_view(person_identity, current_user, dt.date.today(), reason=reason)
-    db.session.commit()
     pending = [(r, p) for r in view.records if (p := identity.pending_unlink(r)) is not None]
-    return render_template("people/person.html", view=view, reason=reason, title=view.display_name,
+    page = render_template("people/person.html", view=view, reason=reason, title=view.display_name,
                            unlink_form=UnlinkForm(), pending_unlinks=pending)
+    db.session.commit()  # after rendering, so the page reads what is loaded rather than reloading it
+    return page
 
 
 @bp.post("/people/<int:identity_id>/reason")
@@ -130,7 +133,7 @@ def new_record():
                                   f"Recorded {record.authority_reference}")
             return record, grants[record.identity_id]
 
-        done, result = run_service(create, field=form.authority_reference,
+        done, result = run_service(create, field=form.authority_reference, once=form.form_token,
                                    success=lambda result: f"Record {result[0].authority_reference} saved")
         if done:
             record, grant = result
@@ -152,6 +155,7 @@ def edit_record(record_id: int):
     del form.authority_reference
     if form.validate_on_submit():
         def update():
+            check_version(record, form.version)
             update_person_record(record, _record_input(form, reference=record.authority_reference),
                                  actor=current_user)
             return grant_access(current_user, [record.identity_id], f"Updated {record.authority_reference}")

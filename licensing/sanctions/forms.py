@@ -9,7 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import IntegerField, RadioField, SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from licensing.forms import CleanStringField, GovDate, clean_text, no_control_characters
+from licensing.forms import CleanStringField, FormTokenField, GovDate, clean_text, no_control_characters
 from licensing.licences.models import LicenceType
 from licensing.sanctions.models import AppealOutcome, GroundsCategory, SanctionType
 
@@ -28,6 +28,7 @@ DECISION_CHOICES = [
 
 
 class DecisionForm(FlaskForm):
+    form_token = FormTokenField()
     decision = RadioField(
         "Decision",
         widget=GovRadioInput(),

@@ -65,7 +65,8 @@ def record_decision_view(record_id: int):
             return getattr(form, name)
 
         done, _ = run_service(lambda: record_decision(record, data, actor=current_user, today=today),
-                              field=field_for, success=f"Decision recorded for {record.full_name}")
+                              field=field_for, once=form.form_token,
+                              success=f"Decision recorded for {record.full_name}")
         if done:
             tally = penalty_points_tally(record, today)
             if decision is SanctionType.PENALTY_POINTS and tally.reached:

@@ -1,7 +1,7 @@
 """driver licences record safeguarding training; covering indexes so every report answers in under a second
 
 Revision ID: reports20001
-Revises: importapi0001
+Revises: merge_daily0001
 Create Date: 2026-11-29 09:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'reports20001'
-down_revision = 'importapi0001'
+down_revision = "merge_daily0001"
 branch_labels = None
 depends_on = None
 

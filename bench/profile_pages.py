@@ -1,0 +1,141 @@
+"""Profile the search page and the person page: SQL statements per request, wall time, and cProfile's top
+functions.
+
+    python bench/profile_pages.py [--records 1000] [--repeat 20] [--database postgresql|sqlite]
+
+Builds a throwaway database (a socket-only PostgreSQL 15 cluster, or a SQLite file), migrates it, seeds the
+synthetic demo county, signs one licensing officer in with both factors through the test client, then
+requests each page `--repeat` times under cProfile, counting the statements sent to the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import io
+import pstats
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import pyotp  # noqa: E402
+from sqlalchemy import event, func, select  # noqa: E402
+
+from bench.bulk_load import create_postgres_database, migrate, postgres_cluster  # noqa: E402
+from config import TestingConfig  # noqa: E402
+from licensing import create_app  # noqa: E402
+
+PASSWORD = "profile bench passphrase 2026"
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+PERSON_LINK = re.compile(r'href="(/people/\d+\?grant=\d+)"')
+
+
+class Statements:
+    """Counts statements sent to the database, by their first line, so repeated (N+1) shapes stand out."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.shapes: Counter = Counter()
+
+    def __call__(self, conn, cursor, statement, *args) -> None:
+        self.count += 1
+        self.shapes[" ".join(statement.split())[:150]] += 1
+
+
+def _csrf(client, path: str) -> str:
+    match = CSRF.search(client.get(path).get_data(as_text=True))
+    return match.group(1) or match.group(2)
+
+
+def _signed_in(app):
+    from licensing.auth.models import Role, User
+    from licensing.auth.services import hash_password
+    from licensing.authorities.models import Authority
+    from licensing.db import db
+
+    secret = pyotp.random_base32(32)
+    with app.app_context():
+        wdc = db.session.scalar(select(Authority).where(Authority.code == "WDC"))
+        db.session.add(User(email="profile@example.org", name="Profile Officer", authority=wdc,
+                            role=Role.LICENSING_OFFICER, password_hash=hash_password(PASSWORD),
+                            totp_secret=secret))
+        db.session.commit()
+    client = app.test_client()
+    client.post("/sign-in", data={"csrf_token": _csrf(client, "/sign-in"), "email": "profile@example.org",
+                                  "password": PASSWORD})
+    client.post("/sign-in/two-factor", data={"csrf_token": _csrf(client, "/sign-in/two-factor"),
+                                             "code": pyotp.TOTP(secret).now()})
+    return client
+
+
+def _measure(name: str, request, repeat: int, statements: Statements) -> None:
+    request()  # warm caches and the first-request work
+    statements.count, statements.shapes = 0, Counter()
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    for _ in range(repeat):
+        request()
+    profiler.disable()
+    elapsed = (time.perf_counter() - started) / repeat
+    print(f"\n== {name}: {elapsed * 1000:.1f} ms per request, {statements.count / repeat:.1f} SQL statements")
+    for shape, count in statements.shapes.most_common(6):
+        print(f"  {count / repeat:5.1f} x  {shape}")
+    for order, pattern in (("cumulative", r"licensing/|templates/"), ("tottime", "")):
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(pattern, 14)
+        lines = [line for line in out.getvalue().splitlines() if re.match(r"\s*\d", line)]
+        print(f"  -- top by {order}{' (the app only)' if pattern else ''}:")
+        print("\n".join("  " + line.replace(str(ROOT), "") for line in lines[:14]))
+
+
+def run(url: str, records: int, repeat: int) -> None:
+    from licensing.db import db
+    from licensing.people.models import PersonRecord
+
+    migrate(url)
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url, RATELIMIT_STORAGE_URI="memory://")
+    result = app.test_cli_runner().invoke(args=["seed", "demo", "--records", str(records)])
+    assert result.exit_code == 0, result.output  # noqa: S101
+    client = _signed_in(app)
+    statements = Statements()
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", statements)
+        surname = db.session.scalar(select(PersonRecord.surname).group_by(PersonRecord.surname)
+                                    .order_by(func.count().desc()).limit(1))
+    token = _csrf(client, "/search")
+    form = {"csrf_token": token, "surname": surname, "reason": "Profiling the search page"}
+    page = client.post("/search", data=form).get_data(as_text=True)
+    link = PERSON_LINK.search(page).group(1)
+    print(f"{records} demo records; searching the commonest surname ({surname}): "
+          f"{len(PERSON_LINK.findall(page))} people listed")
+    _measure("search page (POST /search)", lambda: client.post("/search", data=form), repeat, statements)
+    _measure("person page (GET /people/<id>)", lambda: client.get(link), repeat, statements)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
+    args = parser.parse_args(argv)
+    if args.database == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="profile-") as folder:
+            run(f"sqlite:///{folder}/profile.db", args.records, args.repeat)
+        return
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(postgres_cluster({"max_connections": "50"}))
+        run(create_postgres_database(server, "profile"), args.records, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
