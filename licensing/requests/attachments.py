@@ -10,8 +10,9 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from flask import current_app
+from sqlalchemy import ForeignKey, Select, String, delete, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from licensing.audit import record as audit
 from licensing.db import created_at, db, intpk
@@ -122,4 +123,37 @@ def read(attachment: Attachment, storage: Path, *, actor: User) -> bytes:
     return (storage / attachment.storage_key).read_bytes()
 
 
-__all__ = ["Attachment", "attach", "detect_type", "read", "safe_filename", "MAX_BYTES"]
+def storage_dir() -> Path:
+    """Outside the web root: the instance folder unless ATTACHMENT_DIR says otherwise."""
+    return Path(current_app.config.get("ATTACHMENT_DIR") or Path(current_app.instance_path) / "attachments")
+
+
+def erase_for_requests(request_ids: Select) -> int:
+    """Delete the documents attached to these requests (retention disposal); their files are removed once the
+    deletion is committed, so a rolled-back disposal loses nothing."""
+    rows = db.session.execute(
+        select(Attachment.id, Attachment.storage_key).where(Attachment.request_id.in_(request_ids))).all()
+    if rows:
+        db.session.execute(delete(Attachment).where(Attachment.id.in_([row.id for row in rows])))
+        db.session.info.setdefault("erase_files", []).extend(row.storage_key for row in rows)
+    return len(rows)
+
+
+@event.listens_for(Session, "after_commit")
+def _remove_erased_files(session: Session) -> None:
+    keys = session.info.pop("erase_files", [])
+    if keys:
+        storage = storage_dir()
+        for key in keys:
+            (storage / key).unlink(missing_ok=True)
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_files_on_rollback(session: Session) -> None:
+    session.info.pop("erase_files", None)
+
+
+__all__ = [
+    "Attachment", "attach", "detect_type", "erase_for_requests", "read", "safe_filename", "storage_dir",
+    "MAX_BYTES",
+]

@@ -90,8 +90,7 @@ def detail(request_id: int):
 
 
 def _storage() -> Path:
-    """Outside the web root: the instance folder unless ATTACHMENT_DIR says otherwise."""
-    return Path(current_app.config.get("ATTACHMENT_DIR") or Path(current_app.instance_path) / "attachments")
+    return attachments.storage_dir()
 
 
 @bp.get("/requests/<int:request_id>/documents/<int:attachment_id>")

@@ -27,6 +27,7 @@ from licensing.licences.models import Badge, BadgeStatus, DbsCertificate, Licenc
 from licensing.licences.rules import add_months
 from licensing.people.identity import erase_identities, erase_record, identity_family
 from licensing.people.models import PersonRecord
+from licensing.requests.attachments import erase_for_requests
 from licensing.requests.models import InformationRequest
 from licensing.retention.models import ItemType, RetentionDecision, RetentionOutcome
 from licensing.sanctions.models import Sanction
@@ -235,9 +236,10 @@ def _delete_references(subject_type: str, subject_ids: list[int]) -> dict[str, i
     """Alerts and requests about disposed items say what they were: they go with them."""
     alerts = db.session.execute(delete(Alert).where(Alert.subject_type == subject_type,
                                                     Alert.subject_id.in_(subject_ids)))
-    requests = db.session.execute(delete(InformationRequest).where(
-        InformationRequest.subject_type == subject_type, InformationRequest.subject_id.in_(subject_ids)))
-    return {"alerts": alerts.rowcount, "information_requests": requests.rowcount}
+    about = (InformationRequest.subject_type == subject_type, InformationRequest.subject_id.in_(subject_ids))
+    documents = erase_for_requests(select(InformationRequest.id).where(*about))
+    requests = db.session.execute(delete(InformationRequest).where(*about))
+    return {"alerts": alerts.rowcount, "information_requests": requests.rowcount, "attachments": documents}
 
 
 def dispose(item_type: ItemType, item, *, rationale: str, actor: User, today: dt.date) -> RetentionDecision:
@@ -280,6 +282,8 @@ def _erase_record(record: PersonRecord, *, actor: User, relinked: list[int]) -> 
     if outcome.identity_emptied:
         family = identity_family(outcome.identity_id)
         alerts = db.session.execute(delete(Alert).where(Alert.identity_id.in_(family)))
+        erased["attachments"] = erase_for_requests(
+            select(InformationRequest.id).where(InformationRequest.identity_id.in_(family)))
         requests = db.session.execute(delete(InformationRequest).where(
             InformationRequest.identity_id.in_(family)))
         erased["alerts"], erased["information_requests"] = alerts.rowcount, requests.rowcount

@@ -15,6 +15,8 @@ from licensing.db import db
 from licensing.intelligence.models import IntelligenceItem, intelligence_recipients
 from licensing.licences.models import Licence, LicenceStatus, LicenceType
 from licensing.people.models import AccessGrant, Address, BlockingKey, Identity, PersonRecord, RecordLink
+from licensing.requests.attachments import Attachment, attach, storage_dir
+from licensing.requests.models import InformationRequest, RequestKind
 from licensing.retention.models import RetentionDecision
 from licensing.sanctions.models import GroundsCategory, Sanction, SanctionType
 from tests.factories import authority, make_intelligence, make_person, make_user
@@ -181,8 +183,19 @@ def test_disposing_the_last_record_deletes_the_identity_and_what_pointed_at_it(a
                 summary="New link",
             )
         )
+        asker = make_user(Role.LICENSING_OFFICER, authority="CDC")
+        about = InformationRequest(kind=RequestKind.INFORMATION_REQUEST, identity_id=identity_id,
+                                   from_authority_id=authority("CDC").id, to_authority_id=record.authority_id,
+                                   requested_by_id=asker.id, sent_on=dt.date(2016, 3, 1),
+                                   due_on=dt.date(2016, 3, 29))
+        db.session.add(about)
+        db.session.flush()
+        document = attach(about, filename="reply.pdf", data=b"%PDF-1.4 synthetic", actor=asker,
+                          storage=storage_dir())
+        document_file = storage_dir() / document.storage_key
         db.session.commit()
         record_id, licence_id = record.id, licence.id
+    assert document_file.exists()
     manager = login(Role.LICENSING_MANAGER, "WDC")
     assert f"/retention/licences/{licence_id}" in manager.get("/retention/").get_data(as_text=True)
     response = _decide(
@@ -195,9 +208,13 @@ def test_disposing_the_last_record_deletes_the_identity_and_what_pointed_at_it(a
         assert db.session.get(Identity, identity_id) is None
         assert db.session.scalar(select(func.count()).select_from(AccessGrant)) == 0
         assert db.session.scalar(select(func.count()).select_from(Alert)) == 0
+        assert db.session.scalar(select(func.count()).select_from(InformationRequest)) == 0
+        assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0
         tombstone = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "retention.disposed"))
         assert tombstone.details["erased"]["identities"] == 1
+        assert tombstone.details["erased"]["attachments"] == 1
         assert "Qureshi" not in json.dumps(tombstone.details)
+    assert not document_file.exists()  # the document's file went with the committed disposal
     _verify_chain(runner)
 
 
