@@ -8,7 +8,8 @@ from pathlib import Path
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parent
 
 
 def default_config() -> str:
@@ -53,7 +54,7 @@ def create_app(config: str | type | object | None = None, **overrides) -> Flask:
     from licensing.sanctions import views as sanctions
 
     app = Flask(
-        __name__, template_folder=str(REPO_ROOT / "templates"), instance_path=str(REPO_ROOT / "instance")
+        __name__, template_folder=str(PACKAGE_DIR / "templates"), instance_path=str(REPO_ROOT / "instance")
     )
     config = default_config() if config is None else config
     if isinstance(config, str):
@@ -67,7 +68,7 @@ def create_app(config: str | type | object | None = None, **overrides) -> Flask:
     app.url_map.converters["int"] = security.BoundedIntegerConverter
 
     app.jinja_loader = ChoiceLoader([
-        FileSystemLoader(str(REPO_ROOT / "templates")),
+        FileSystemLoader(str(PACKAGE_DIR / "templates")),
         PrefixLoader({
             "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
             "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
@@ -78,7 +79,7 @@ def create_app(config: str | type | object | None = None, **overrides) -> Flask:
 
     db.init_app(app)
     migrate.init_app(
-        app, db, directory=str(REPO_ROOT / "migrations"), render_as_batch=True, compare_type=True
+        app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True, compare_type=True
     )
     login_manager.init_app(app)
     csrf.init_app(app)
