@@ -62,6 +62,7 @@ VERBS = {
     "identity.merged": "merged two identities",
     "import.committed": "imported a file of records",
     "import.mapping_saved": "saved an import mapping",
+    "import.records_created": "imported records from a file",
     "intelligence.responses_viewed": "looked at responses to police information",
     "intelligence.reviews_listed": "listed police information due for review",
     "intelligence.submitted": "submitted police information",
@@ -93,6 +94,10 @@ VERBS = {
     "report.viewed": "looked at a report",
     "request.replied": "replied to an information request",
     "request.sent": "sent an information request",
+    "retention.disposed": "disposed of a record past its retention date",
+    "retention.listed": "listed records due for retention review",
+    "retention.retained": "kept a record past its retention date",
+    "subject_access.disclosed": "disclosed what the register holds about a person to them",
     "user.created": "added a user account",
     "user.password_changed": "changed a password",
     "user.police_access_approved": "approved police access for a user",
@@ -134,7 +139,8 @@ KINDS = {
     "requests": ("Requests and alerts", ("request.", "alert.", "attachment.added")),
     "exports": ("Exports, imports and reports", ("export.", "import.", "report.")),
     "access": ("Sign-in and access", ("auth.", "access.")),
-    "administration": ("Administration and audit", ("user.", "authority.", "audit.", "api_token.")),
+    "administration": ("Administration and audit",
+                       ("user.", "authority.", "audit.", "api_token.", "retention.", "subject_access.")),
 }
 
 SEARCH_TERM_ORDER = (
