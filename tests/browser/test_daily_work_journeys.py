@@ -8,6 +8,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from licensing.auth.models import Role
 from licensing.db import db
@@ -195,3 +196,44 @@ def test_auditor_reads_sentences_and_admin_sets_the_point_of_contact(app, county
     page.get_by_role("button", name="Save").click()
     assert follow_error_links(page) == ["contact_phone"]
     audit_page(page, "authority-settings-errors", request)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_replies_with_documents_dbs_for_drivers_operators_alerts_and_transport_complaints(
+    app, county, page, request, width
+):
+    """The gaps the daily work filled, on a phone and a desktop: a reply with a document, a licensed driver's
+    DBS check, operators, the alerts inbox with the point of contact, and a complaint from the county team."""
+    data = _register(app)
+    with app.app_context():
+        request_id = db.session.scalar(select(InformationRequest.id))
+        transport = make_user(Role.TRANSPORT_OFFICER, name="Tom Reeve").email
+        badge_holder = make_person("BCC-CT", forenames="Aaliyah", surname="Begum").id
+        db.session.commit()
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, data["officer"], PASSWORD)
+
+    page.goto(f"{page.base_url}/requests/{request_id}")
+    page.get_by_label("Reply").fill("Our licensing file is attached.")
+    page.get_by_label("Attach a document (optional)").set_input_files(
+        {"name": "licensing-file.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 synthetic file"})
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.get_by_text("Reply sent")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("licensing-file"))).to_be_visible()
+    audit_page(page, "request-reply-with-document", request)
+
+    page.goto(f"{page.base_url}/records/{data['record']}/dbs")  # a licensed driver, not a badge holder
+    expect(page.get_by_role("heading", level=1)).to_contain_text("DBS")
+    audit_page(page, "dbs-for-a-licensed-driver", request)
+
+    page.goto(f"{page.base_url}/operators/?q=Cars")
+    audit_page(page, "operators-search", request)
+
+    page.goto(f"{page.base_url}/alerts")
+    audit_page(page, "alerts-inbox", request)
+    _sign_out(page)
+
+    sign_in(page, transport, PASSWORD)
+    page.goto(f"{page.base_url}/records/{badge_holder}/complaints/new")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    audit_page(page, "complaint-by-the-county-team", request)
