@@ -16,7 +16,7 @@ from licensing.intelligence.services import reviews_due
 from licensing.people.access import stated_reason, visible_records
 from licensing.people.models import Identity
 from licensing.register.person_view import build_person_view
-from licensing.register.search import SearchCriteria, search_people
+from licensing.register.search import SearchCriteria, search_every_page
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 
@@ -39,7 +39,7 @@ def search():
     if not form.validate_on_submit():
         return render_template("people/search.html", form=form, hits=None, title="Search the register"), 400
     criteria = SearchCriteria.from_form(form)
-    hits = search_people(criteria, viewer=current_user, today=dt.date.today())
+    hits = search_every_page(criteria, viewer=current_user, today=dt.date.today())
     export = services.export_search(
         hits, criteria.as_terms(), form.file_format.data, actor=current_user, reason=form.reason.data
     )

@@ -274,6 +274,15 @@ def search_people(
     return results
 
 
+def search_every_page(criteria: SearchCriteria, *, viewer: User, today: dt.date) -> list[SearchHit]:
+    """Every hit the search pages would show, in rank order (an export holds all of them, not page 1)."""
+    first = _ranked(criteria, viewer=viewer, today=today, page=1)
+    hits = list(first)
+    for page in range(2, (first.pages or 1) + 1):
+        hits.extend(_ranked(criteria, viewer=viewer, today=today, page=page))
+    return hits
+
+
 def _ranked(criteria: SearchCriteria, *, viewer: User, today: dt.date, page: int = 1) -> SearchResults:
     exact = _exact_identifier_matches(criteria)
     query = criteria.as_match_record()

@@ -62,6 +62,17 @@ def test_search_export_shows_what_the_search_page_shows(app, login):
         )
 
 
+def test_search_export_holds_every_page_of_results(app, login):
+    with app.app_context():
+        for day in range(1, 31):
+            make_person("WDC", forenames="Zubair", surname="Awan", date_of_birth=dt.date(1970, 1, day))
+    criteria = {"forenames": "Zubair", "surname": "Awan", "reason": REASON, "file_format": "csv"}
+    rows = _rows(login(Role.LICENSING_OFFICER, "WDC").submit("/exports/search", criteria))[1:]
+    assert len(rows) == 30 and len({r[1] for r in rows}) == 30  # all 30 people, each once, not page 1's 25
+    with app.app_context():
+        assert len(_events("export.search")[0].details["results"]) == 30
+
+
 def test_search_export_needs_a_reason(app, login):
     officer = login(Role.LICENSING_OFFICER, "WDC")
     response = officer.submit("/exports/search", {"surname": "Export", "file_format": "csv"})
