@@ -23,10 +23,11 @@ from licensing.auth.models import User
 from licensing.complaints.models import Complaint
 from licensing.db import db, utcnow
 from licensing.intelligence.models import IntelligenceItem
-from licensing.matching import CountedFrequencies, MatchRecord, Scorer, blocking_keys, prepare, score_pair
+from licensing.matching import CountedFrequencies, MatchRecord, Scorer, blocking_keys, prepare
 from licensing.people.identity import (
     MAX_CANDIDATES,
     _evidence,
+    first_contradiction,
     frequency_terms,
     match_settings,
     surname_keys,
@@ -293,7 +294,7 @@ def _join_in_order(
         record_a, record_b = decision.pair
         left, right = identity_of[record_a], identity_of[record_b]
         if left != right:
-            reason = _contradiction(
+            reason = first_contradiction(
                 sorted(members[left]), sorted(members[right]), known, judged_apart, settings, frequencies
             )
             if reason:
@@ -387,20 +388,6 @@ def _write_links(decided: list[_Decision], merges: list[_Merge], *, actor: User 
                 db.session.get(Identity, root.get(m.keep, m.keep)),
                 today=today,
             )
-
-
-def _contradiction(
-    left: list[int], right: list[int], known: dict[int, MatchRecord], judged_apart: set, settings, frequencies
-) -> str:
-    """As people.identity._contradiction, from records already in memory."""
-    for a in left:
-        for b in right:
-            if (min(a, b), max(a, b)) in judged_apart:
-                return f"records {a} and {b} were judged different people"
-            result = score_pair(known[a], known[b], settings, frequencies)
-            if result.conflicts:
-                return f"records {a} and {b} conflict: {'; '.join(result.conflicts)}"
-    return ""
 
 
 def _records_with_history(ids: set[int]) -> set[int]:

@@ -461,14 +461,22 @@ def _contradiction(left: Identity, right: Identity) -> str:
     left_ids = [r.id for r in records if r.identity_id == left.id]
     right_ids = [r.id for r in records if r.identity_id == right.id]
     links = _existing_links([(a, b) for a in left_ids for b in right_ids])
-    for a_id in left_ids:
-        for b_id in right_ids:
-            link = links.get(_ordered(a_id, b_id))
-            if link is not None and link.state in (LinkState.REJECTED, LinkState.UNLINKED):
-                return f"records {a_id} and {b_id} were judged different people"
-            result = score_pair(engine_records[a_id], engine_records[b_id], settings, frequencies)
+    judged_apart = {pair for pair, link in links.items()
+                    if link.state in (LinkState.REJECTED, LinkState.UNLINKED)}
+    return first_contradiction(left_ids, right_ids, engine_records, judged_apart, settings, frequencies)
+
+
+def first_contradiction(left: list[int], right: list[int], known: dict[int, MatchRecord], judged_apart: set,
+                        settings: MatchSettings, frequencies) -> str:
+    """The rule for joining two groups of records: no pair across them judged apart by an officer, and none
+    whose evidence conflicts (a veto). Returns why not, or ''. Shared by single and batch linking."""
+    for a in left:
+        for b in right:
+            if _ordered(a, b) in judged_apart:
+                return f"records {a} and {b} were judged different people"
+            result = score_pair(known[a], known[b], settings, frequencies)
             if result.conflicts:
-                return f"records {a_id} and {b_id} conflict: {'; '.join(result.conflicts)}"
+                return f"records {a} and {b} conflict: {'; '.join(result.conflicts)}"
     return ""
 
 
