@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, text
 
 from config import TestingConfig
 from licensing import create_app
+from tests.factories import arranged
 from tests.postgres import PG_BIN, postgres_cluster, postgres_url
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -197,7 +198,7 @@ def county(app):
     """The six demo authorities, keyed by code."""
     from tests.factories import make_county
 
-    with app.app_context():
+    with arranged(app):
         return make_county()
 
 
@@ -226,7 +227,7 @@ def sign_in_second_factor(app, client, email: str, location: str) -> None:
         assert response.status_code == 200 and "recovery-codes" in response.get_data(as_text=True)
         return
     assert location.endswith("/sign-in/two-factor"), location
-    with app.app_context():
+    with arranged(app):
         code = current_totp_code(email)
     client.fetch_csrf("/sign-in/two-factor")
     response = client.submit("/sign-in/two-factor", {"code": code})
@@ -241,7 +242,7 @@ def login(app, county):
 
     def _login(role=None, authority: str | None = None, *, user_email: str | None = None) -> RegisterClient:
         if user_email is None:
-            with app.app_context():
+            with arranged(app):
                 user_email = make_user(role, authority=authority).email
         client = app.test_client()
         client.fetch_csrf("/sign-in")

@@ -1,7 +1,9 @@
-"""Plain factory functions: counter-based unique values, add and flush (commit is the caller's)."""
+"""Plain factory functions: unique values from a counter; they add and flush, the test commits (arranged)."""
 
 import datetime as dt
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pyotp
 from sqlalchemy import select
@@ -33,11 +35,24 @@ DEFAULT_AUTHORITY = {
 }
 
 
+@contextmanager
+def arranged(app) -> Iterator[None]:
+    """An app context for arranging a test; what the block adds is committed when it ends without error.
+
+    Objects stay readable after the block (no expiry on this commit), as a test reads their ids later.
+    """
+    with app.app_context():
+        yield
+        session = db.session()
+        session.expire_on_commit = False
+        session.commit()
+
+
 def make_county() -> dict[str, int]:
     for code, name, kind in COUNTY:
         if not db.session.scalar(select(Authority.id).where(Authority.code == code)):
             db.session.add(Authority(code=code, name=name, kind=kind))
-    db.session.commit()
+    db.session.flush()
     return {a.code: a.id for a in db.session.scalars(select(Authority))}
 
 
@@ -59,7 +74,7 @@ def make_user(role: Role, authority: str | None = None, **overrides) -> User:
         **overrides,
     )
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -93,7 +108,7 @@ def make_person(
         **kw,
     )
     record = create_person_record(authority(authority_code), data, actor=actor)
-    db.session.commit()
+    db.session.flush()
     return record
 
 
@@ -133,7 +148,7 @@ def make_intelligence(
         recipients=[authority(code) for code in recipients],
     )
     db.session.add(item)
-    db.session.commit()
+    db.session.flush()
     return item
 
 
@@ -142,7 +157,7 @@ def join_records(*records) -> int:
     identity_id = records[0].identity_id
     for record in records[1:]:
         record.identity_id = identity_id
-    db.session.commit()
+    db.session.flush()
     return identity_id
 
 
@@ -163,7 +178,7 @@ def make_badge_for_limits() -> str:
         expires_on=dt.date(2099, 1, 1),
     )
     db.session.add(badge)
-    db.session.commit()
+    db.session.flush()
     return badge.number
 
 
@@ -171,5 +186,5 @@ def current_totp_code(email: str) -> str:
     """The user's current code, with their used step cleared (a test helper may sign one user in repeatedly)."""  # noqa: E501
     user = db.session.scalar(select(User).where(User.email == email))
     user.totp_last_step = 0
-    db.session.commit()
+    db.session.flush()
     return pyotp.TOTP(user.totp_secret).now()

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -44,9 +44,8 @@ def check_badge():
     form = BadgeCheckForm()
     result = None
     if form.validate_on_submit():
-        result = services.check_badge(form.number.data, actor=current_user, today=dt.date.today(),
-                                      reason=form.reason.data)
-        db.session.commit()
+        _, result = run_service(lambda: services.check_badge(
+            form.number.data, actor=current_user, today=dt.date.today(), reason=form.reason.data))
     return render_template(
         "licences/check.html", form=form, result=result, today=dt.date.today(), title="Check a badge"
     ), 400 if form.errors else 200
@@ -58,8 +57,8 @@ def issue_badge():
     form = IssueBadgeForm()
     flags = []
     if form.validate_on_submit():
-        try:
-            badge = services.issue_badge(
+        done, outcome = run_service(
+            lambda: services.issue_badge(
                 holder=form.holder_choice(),
                 badge_type=BadgeType(form.badge_type.data),
                 operator_name=form.operator_name.data,
@@ -68,22 +67,16 @@ def issue_badge():
                 register_rationale=form.register_rationale.data or "",
                 actor=current_user,
                 today=dt.date.today(),
-            )
-        except RuleViolation as error:
-            db.session.rollback()
-            flags = _show_rule_error(
-                form,
-                error,
-                default_field="holder_reference" if form.holder.data == "existing" else "new_reference",
-            )
-        else:
-            db.session.commit()
-            flash(
-                f"Badge {badge.number} issued to {badge.person.full_name}, valid until "
-                f"{badge.expires_on:%d %B %Y}",
-                "success",
-            )
-            return redirect(url_for("licences.badge", badge_id=badge.id))
+            ),
+            on_error=lambda error: _show_rule_error(
+                form, error,
+                default_field="holder_reference" if form.holder.data == "existing" else "new_reference"),
+            success=lambda badge: (f"Badge {badge.number} issued to {badge.person.full_name}, valid until "
+                                   f"{badge.expires_on:%d %B %Y}"),
+        )
+        if done:
+            return redirect(url_for("licences.badge", badge_id=outcome.id))
+        flags = outcome
     return render_template("licences/issue.html", form=form, flags=flags, title="Issue a badge"), (
         400 if form.errors else 200
     )
@@ -119,22 +112,21 @@ def renew_badge(badge_id: int):
     form = RenewBadgeForm() if request.method == "POST" else RenewBadgeForm(data=checks_form_data(badge))
     flags = services.register_flags(badge.person.identity, dt.date.today())
     if form.validate_on_submit():
-        try:
-            services.renew_badge(
+        done, outcome = run_service(
+            lambda: services.renew_badge(
                 badge,
                 checks=form.checks(),
                 reason=form.reason.data,
                 register_rationale=form.register_rationale.data or "",
                 actor=current_user,
                 today=dt.date.today(),
-            )
-        except RuleViolation as error:
-            db.session.rollback()
-            flags = _show_rule_error(form, error, default_field="reason") or flags
-        else:
-            db.session.commit()
-            flash(f"Badge {badge.number} renewed until {badge.expires_on:%d %B %Y}", "success")
+            ),
+            on_error=lambda error: _show_rule_error(form, error, default_field="reason"),
+            success=lambda _: f"Badge {badge.number} renewed until {badge.expires_on:%d %B %Y}",
+        )
+        if done:
             return redirect(url_for("licences.badge", badge_id=badge.id))
+        flags = outcome or flags
     return render_template(
         "licences/renew.html", form=form, badge=badge, flags=flags, title=f"Renew badge {badge.number}"
     ), 400 if form.errors else 200
@@ -146,20 +138,18 @@ def change_badge_status(badge_id: int):
     badge = _load_own_badge(badge_id)
     form = BadgeStatusForm()
     if form.validate_on_submit():
-        try:
-            services.change_badge_status(
+        done, _ = run_service(
+            lambda: services.change_badge_status(
                 badge,
                 action=form.action.data,
                 reason=form.reason.data,
                 actor=current_user,
                 today=dt.date.today(),
-            )
-        except RuleViolation as error:
-            db.session.rollback()
-            _show_rule_error(form, error, default_field="action")
-        else:
-            db.session.commit()
-            flash(f"Badge {badge.number} is now {badge.status.value}", "success")
+            ),
+            on_error=lambda error: _show_rule_error(form, error, default_field="action"),
+            success=lambda _: f"Badge {badge.number} is now {badge.status.value}",
+        )
+        if done:
             return redirect(url_for("licences.badge", badge_id=badge.id))
     return render_template(
         "licences/status.html",

@@ -4,12 +4,12 @@ from licensing.alerts.models import Alert
 from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role
 from licensing.db import db
-from tests.factories import join_records
+from tests.factories import arranged, join_records
 from tests.sanctions.test_decisions import _badged, _licensed, _revocation
 
 
 def _revoked_elsewhere(app, login):
-    with app.app_context():
+    with arranged(app):
         wycombe, licence = _licensed("WDC", "WDC-PH-8001", forenames="Rizwan", surname="Sadiq")
         identity_id = join_records(wycombe, _badged(forenames="Rizwan", surname="Sadiq"))
         record_id, licence_id = wycombe.id, licence.id

@@ -2,7 +2,7 @@ import pytest
 
 from licensing.api.tokens import create_token
 from licensing.db import db
-from tests.factories import make_user
+from tests.factories import arranged, make_user
 
 
 class ApiClient:
@@ -29,7 +29,7 @@ def api(app, county):
     """api(role, authority=None) -> an ApiClient with a fresh token for a new user of that role."""
 
     def _api(role, authority: str | None = None) -> ApiClient:
-        with app.app_context():
+        with arranged(app):
             user = make_user(role, authority=authority)
             plain, _ = create_token(user, "test system", actor=None)
             db.session.commit()

@@ -12,7 +12,7 @@ from licensing.auth.models import Role
 from licensing.db import db
 from licensing.intelligence.models import IntelligenceItem
 from licensing.people.models import PersonRecord
-from tests.factories import authority, join_records, make_intelligence, make_person
+from tests.factories import arranged, authority, join_records, make_intelligence, make_person
 from tests.licences.factories import make_badge, make_complaint
 
 REASON = {"reason": "Licence application 2026/77"}
@@ -23,7 +23,7 @@ def _events(action):
 
 
 def test_search_needs_a_reason_and_returns_ranked_identities_the_caller_may_see(app, api):
-    with app.app_context():
+    with arranged(app):
         council = make_person("WDC", forenames="Apia", surname="Searchable", authority_reference="WDC-API")
         police = make_person("TVP", forenames="Apia", surname="Searchable", authority_reference="TVP-API")
         join_records(council, police)
@@ -49,7 +49,7 @@ def test_search_needs_a_reason_and_returns_ranked_identities_the_caller_may_see(
 
 
 def test_identity_follows_the_person_page_rules(app, api):
-    with app.app_context():
+    with arranged(app):
         council = make_person("WDC", surname="Identityview")
         police = make_person("TVP", surname="Identityview")
         identity_id = join_records(council, police)
@@ -89,7 +89,7 @@ def test_identity_follows_the_person_page_rules(app, api):
 
 
 def test_badge_check_states_a_reason_and_audits_it(app, api):
-    with app.app_context():
+    with arranged(app):
         make_badge(make_person("BCC-CT", surname="Badgeholder"), number="BCC123456")
     checker = api(Role.TRANSPORT_OFFICER)
     found = checker.post("/api/v1/badges/check", json={"number": "bcc 123456", "reason": "School run check"})
@@ -117,7 +117,7 @@ def test_badge_check_states_a_reason_and_audits_it(app, api):
 @pytest.mark.parametrize("body", [{"number": "BCC123456"}, {"number": "BCC123456", "reason": "  "},
                                   {"number": "BCC123456", "reason": "x" * 301}])
 def test_badge_check_without_a_reason_is_400_with_field_errors_and_not_audited(app, api, body):
-    with app.app_context():
+    with arranged(app):
         make_badge(make_person("BCC-CT", surname="Badgeholder"), number="BCC123456")
     response = api(Role.TRANSPORT_OFFICER).post("/api/v1/badges/check", json=body)
     assert response.status_code == 400
@@ -156,7 +156,7 @@ RECORD = {
 
 
 def test_put_record_creates_updates_links_and_refuses_stale_versions(app, api):
-    with app.app_context():
+    with arranged(app):
         make_person(
             "CDC",
             forenames="Rhys",
@@ -188,7 +188,7 @@ def test_put_record_creates_updates_links_and_refuses_stale_versions(app, api):
 
 
 def test_decision_on_own_record_only(app, api):
-    with app.app_context():
+    with arranged(app):
         make_person("WDC", authority_reference="WDC-DEC")
         make_person("CDC", authority_reference="CDC-DEC")
     officer = api(Role.LICENSING_OFFICER, "WDC")
@@ -211,7 +211,7 @@ def test_decision_on_own_record_only(app, api):
 
 
 def test_police_submit_intelligence(app, api):
-    with app.app_context():
+    with arranged(app):
         identity_id = make_person("WDC", surname="Subject").identity_id
     item = {
         "identity_id": identity_id,
@@ -241,7 +241,7 @@ def test_police_submit_intelligence(app, api):
 
 
 def test_alerts_paginate_and_acknowledge_once(app, api):
-    with app.app_context():
+    with arranged(app):
         record = make_person("WDC")
         ids = []
         for n in range(3):

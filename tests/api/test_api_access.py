@@ -11,7 +11,7 @@ from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role
 from licensing.db import db
 from tests.api.route_roles import ROUTE_ROLES
-from tests.factories import make_user
+from tests.factories import arranged, make_user
 
 
 def _api_urls(app):
@@ -56,7 +56,7 @@ def test_api_role_matrix(app, api, role):
 
 
 def test_cli_prints_the_token_alone_on_its_last_line_and_stores_only_a_hash(app, runner, county):
-    with app.app_context():
+    with arranged(app):
         email = make_user(Role.LICENSING_OFFICER).email
     result = runner.invoke(args=["api-tokens", "create", "--email", email, "--label", "Uniform"])
     assert result.exit_code == 0, result.output
@@ -96,7 +96,7 @@ def test_revoked_expired_and_disabled_tokens_stop_working(app, api):
 
 
 def test_admin_page_shows_a_new_token_once_and_revokes_it(app, login, county):
-    with app.app_context():
+    with arranged(app):
         officer = make_user(Role.LICENSING_OFFICER)
         officer_id = officer.id
     admin = login(Role.ADMINISTRATOR)

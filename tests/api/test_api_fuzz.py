@@ -14,7 +14,7 @@ from licensing import create_app
 from licensing.api.tokens import create_token
 from licensing.auth.models import Role
 from licensing.db import db
-from tests.factories import make_county, make_person, make_user
+from tests.factories import arranged, make_county, make_person, make_user
 
 _folder = tempfile.TemporaryDirectory(prefix="api-fuzz-")
 app = create_app(
@@ -22,7 +22,7 @@ app = create_app(
     SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(_folder.name) / 'fuzz.db'}",
     API_RATE_LIMIT="100000 per minute",
 )
-with app.app_context():
+with arranged(app):
     db.create_all()
     make_county()
     make_person("WDC", authority_reference="X1")

@@ -5,7 +5,7 @@ from sqlalchemy import func, select, text
 from licensing.audit.models import AuditEvent, AuditImmutable
 from licensing.auth.models import Role
 from licensing.db import db
-from tests.factories import make_person
+from tests.factories import arranged, make_person
 
 
 def _search(client, **fields):
@@ -13,7 +13,7 @@ def _search(client, **fields):
 
 
 def test_search_writes_one_event_with_terms_results_and_reason(app, login):
-    with app.app_context():
+    with arranged(app):
         record = make_person("WDC", forenames="Zahid", surname="Iqbal", national_insurance="JT123456A")
         identity_id = record.identity_id
     officer = login(Role.LICENSING_OFFICER, "CDC")

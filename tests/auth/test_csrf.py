@@ -2,11 +2,11 @@ from sqlalchemy import func, select
 
 from licensing.auth.models import Role, User
 from licensing.db import db
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, arranged, make_user
 
 
 def test_sign_in_without_csrf_token_is_rejected(app, client, county):
-    with app.app_context():
+    with arranged(app):
         email = make_user(Role.LICENSING_OFFICER).email
     response = client.post("/sign-in", data={"email": email, "password": PASSWORD})
     assert response.status_code == 400

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from licensing.auth.models import Role, User
 from licensing.db import db
 from licensing.people.models import LinkState, RecordLink
-from tests.factories import make_intelligence, make_person, make_user
+from tests.factories import arranged, make_intelligence, make_person, make_user
 
 LO, TO, PS, AD, AU = (Role.LICENSING_OFFICER, Role.TRANSPORT_OFFICER, Role.POLICE_SPOC, Role.ADMINISTRATOR,
                       Role.AUDITOR)
@@ -121,7 +121,7 @@ def _sample_ids(record, other) -> dict[str, int]:
 
 def _urls(app):
     """One concrete URL and method per rule, with ids of real objects."""
-    with app.app_context():
+    with arranged(app):
         record = make_person("WDC")
         other = make_person("CDC")
         link = db.session.scalar(select(RecordLink).where(RecordLink.record_a_id == record.id,
@@ -148,7 +148,7 @@ def _urls(app):
 
 @pytest.mark.parametrize("role", list(Role))
 def test_role_route_matrix(app, login, role):
-    with app.app_context():
+    with arranged(app):
         make_user(AD)  # so a user id exists for the admin routes
     client = login(role)
     for endpoint, method, url in _urls(app):

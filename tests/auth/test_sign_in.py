@@ -6,7 +6,7 @@ from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role, User
 from licensing.db import db
 from tests.conftest import sign_in_fully
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, arranged, make_user
 
 
 def _sign_in(client, email, password):
@@ -14,7 +14,7 @@ def _sign_in(client, email, password):
 
 
 def test_demo_style_user_can_sign_in_and_reach_home(app, client, county):
-    with app.app_context():
+    with arranged(app):
         user = make_user(Role.LICENSING_OFFICER, name="Wendy Carter")
         email = user.email
     response = _sign_in(client, email, PASSWORD)
@@ -27,7 +27,7 @@ def test_demo_style_user_can_sign_in_and_reach_home(app, client, county):
 
 
 def test_wrong_password_and_unknown_user_get_the_same_generic_message(app, client, county):
-    with app.app_context():
+    with arranged(app):
         email = make_user(Role.POLICE_SPOC).email
     wrong = _sign_in(client, email, "not the password at all")
     unknown = _sign_in(client, "nobody@example.org", "not the password at all")
@@ -43,7 +43,7 @@ def test_wrong_password_and_unknown_user_get_the_same_generic_message(app, clien
 
 
 def test_account_locks_after_five_failures_even_for_the_right_password(app, client, county):
-    with app.app_context():
+    with arranged(app):
         email = make_user(Role.LICENSING_OFFICER).email
     for _ in range(5):
         assert _sign_in(client, email, "wrong-password-guess").status_code == 401
@@ -55,7 +55,7 @@ def test_account_locks_after_five_failures_even_for_the_right_password(app, clie
 
 
 def test_admin_can_unlock_a_locked_account(app, county, login):
-    with app.app_context():
+    with arranged(app):
         email = make_user(Role.LICENSING_OFFICER).email
     client = app.test_client()
     for _ in range(5):
@@ -68,7 +68,7 @@ def test_admin_can_unlock_a_locked_account(app, county, login):
 
 
 def test_disabled_user_cannot_sign_in(app, client, county):
-    with app.app_context():
+    with arranged(app):
         email = make_user(Role.AUDITOR, is_enabled=False).email
     assert _sign_in(client, email, PASSWORD).status_code == 401
 
@@ -102,7 +102,7 @@ def test_session_cookie_flags_in_production_config():
 
 
 def test_session_cookie_is_httponly_and_samesite(app, client, county):
-    with app.app_context():
+    with arranged(app):
         email = make_user(Role.AUDITOR).email
     response = _sign_in(client, email, PASSWORD)
     cookie_header = response.headers["Set-Cookie"]
@@ -110,7 +110,7 @@ def test_session_cookie_is_httponly_and_samesite(app, client, county):
 
 
 def test_passwords_are_stored_as_argon2id(app, county):
-    with app.app_context():
+    with arranged(app):
         assert make_user(Role.AUDITOR).password_hash.startswith("$argon2id$")
 
 

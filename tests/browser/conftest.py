@@ -9,6 +9,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import IN_CI
+from tests.factories import arranged
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -97,7 +98,7 @@ def sign_in(page, email: str, password: str) -> None:
         page.get_by_role("button", name="Turn on two-factor sign-in").click()
         page.get_by_role("link", name="Continue").click()
     else:
-        with _served["app"].app_context():
+        with arranged(_served["app"]):
             code = current_totp_code(email)
         page.get_by_label("Code from your authenticator app").fill(code)
         page.get_by_role("button", name="Continue").click()

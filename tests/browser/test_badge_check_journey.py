@@ -8,7 +8,7 @@ from licensing.db import db
 from licensing.licences.models import Badge, BadgeStatus, BadgeType
 from tests.browser.conftest import screenshot, sign_in
 from tests.browser.test_police_to_licensing_journey import _licensed
-from tests.factories import PASSWORD, authority, make_person, make_user
+from tests.factories import PASSWORD, arranged, authority, make_person, make_user
 
 pytestmark = pytest.mark.browser
 TODAY = dt.date.today()
@@ -18,7 +18,7 @@ DVLA = "AKHTA802205N99XY"
 def test_transport_officer_checks_a_badge_whose_holder_was_just_revoked_elsewhere(
     app, county, chromium, live_server, request
 ):
-    with app.app_context():
+    with arranged(app):
         wycombe_officer = make_user(Role.LICENSING_OFFICER, authority="WDC", name="Wendy Carter").email
         transport_officer = make_user(Role.TRANSPORT_OFFICER, name="Tom Reeve").email
         driver = _licensed(

@@ -17,7 +17,15 @@ from licensing.requests.models import InformationRequest, RequestKind
 from licensing.sanctions.models import GroundsCategory, Sanction, SanctionType
 from tests.browser.conftest import WIDTHS, audit_page, follow_error_links, sign_in
 from tests.browser.test_police_to_licensing_journey import _licensed
-from tests.factories import PASSWORD, authority, join_records, make_intelligence, make_person, make_user
+from tests.factories import (
+    PASSWORD,
+    arranged,
+    authority,
+    join_records,
+    make_intelligence,
+    make_person,
+    make_user,
+)
 
 pytestmark = pytest.mark.browser
 TODAY = dt.date.today()
@@ -26,7 +34,7 @@ TODAY = dt.date.today()
 def _register(app) -> dict:
     """A Chiltern driver whom Wycombe revoked for safeguarding, with police information Chiltern may not read,
     a pair waiting for review and a request waiting for a reply."""
-    with app.app_context():
+    with arranged(app):
         force = authority("TVP")
         force.contact_name, force.contact_phone, force.contact_email = (
             "PS Dana Whitfield",
@@ -142,7 +150,7 @@ def test_licensing_officer_daily_work(app, county, page, request, width):
 @pytest.mark.parametrize("width", WIDTHS)
 def test_police_and_transport_forms_reveal_what_each_choice_needs(app, county, page, request, width):
     data = _register(app)
-    with app.app_context():
+    with arranged(app):
         spoc = make_user(Role.POLICE_SPOC, name="DC Priya Nair").email
         transport = make_user(Role.TRANSPORT_OFFICER, name="Tom Reeve").email
     page.set_viewport_size({"width": width, "height": 900})
@@ -171,7 +179,7 @@ def test_police_and_transport_forms_reveal_what_each_choice_needs(app, county, p
 @pytest.mark.parametrize("width", WIDTHS)
 def test_auditor_reads_sentences_and_admin_sets_the_point_of_contact(app, county, page, request, width):
     data = _register(app)
-    with app.app_context():
+    with arranged(app):
         auditor = make_user(Role.AUDITOR, name="Ada Lovell").email
         admin = make_user(Role.ADMINISTRATOR, name="Sam Admin").email
         force_id = authority("TVP").id
@@ -205,7 +213,7 @@ def test_replies_with_documents_dbs_for_drivers_operators_alerts_and_transport_c
     """The gaps the daily work filled, on a phone and a desktop: a reply with a document, a licensed driver's
     DBS check, operators, the alerts inbox with the point of contact, and a complaint from the county team."""
     data = _register(app)
-    with app.app_context():
+    with arranged(app):
         request_id = db.session.scalar(select(InformationRequest.id))
         transport = make_user(Role.TRANSPORT_OFFICER, name="Tom Reeve").email
         badge_holder = make_person("BCC-CT", forenames="Aaliyah", surname="Begum").id

@@ -9,14 +9,14 @@ from licensing.auth.models import Role
 from licensing.db import db
 from licensing.people.models import PersonRecord
 from tests.browser.conftest import screenshot, sign_in
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, arranged, make_user
 from tests.imports.helpers import csv_file, person_row
 
 pytestmark = pytest.mark.browser
 
 
 def test_officer_imports_a_register_through_the_page(app, county, page, request, tmp_path):
-    with app.app_context():
+    with arranged(app):
         email = make_user(Role.LICENSING_OFFICER, authority="WDC", name="Ina Porter").email
     bad = tmp_path / "wycombe-register.csv"
     bad.write_bytes(csv_file([person_row(1), person_row(2, date_of_birth="31/02/1980"), person_row(3)]))

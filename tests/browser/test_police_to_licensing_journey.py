@@ -7,7 +7,7 @@ from licensing.auth.models import Role
 from licensing.db import db
 from licensing.licences.models import Licence, LicenceStatus, LicenceType
 from tests.browser.conftest import screenshot, sign_in
-from tests.factories import PASSWORD, authority, make_person, make_user
+from tests.factories import PASSWORD, arranged, authority, make_person, make_user
 
 pytestmark = pytest.mark.browser
 TODAY = dt.date.today()
@@ -33,7 +33,7 @@ def _licensed(code, number, **person):
 
 def test_spoc_submits_intelligence_and_another_district_sees_the_flag_and_the_alert(app, county, chromium,
                                                                                      live_server, request):
-    with app.app_context():
+    with arranged(app):
         spoc = make_user(Role.POLICE_SPOC, name="DC Priya Nair").email
         chiltern_officer = make_user(Role.LICENSING_OFFICER, authority="CDC", name="Colin Hart").email
         _licensed(

@@ -5,13 +5,13 @@ from licensing.auth.models import Role
 from licensing.db import db
 from seed.demo import load_demo
 from tests.browser.conftest import screenshot, sign_in
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, arranged, make_user
 
 pytestmark = pytest.mark.browser
 
 
 def test_safeguarding_lead_opens_the_dashboard_with_its_charts(app, page, request):
-    with app.app_context():
+    with arranged(app):
         load_demo(n_records=300, echo=lambda _: None)
         email = make_user(Role.SAFEGUARDING_LEAD).email
         db.session.commit()

@@ -8,13 +8,13 @@ from licensing.auth.models import Role
 from licensing.db import db
 from licensing.people.models import LinkState, RecordLink
 from tests.browser.conftest import screenshot, sign_in
-from tests.factories import PASSWORD, make_person, make_user
+from tests.factories import PASSWORD, arranged, make_person, make_user
 
 pytestmark = pytest.mark.browser
 
 
 def test_officer_confirms_a_review_queue_pair_and_the_person_view_merges(app, county, page, request):
-    with app.app_context():
+    with arranged(app):
         email = make_user(Role.LICENSING_OFFICER, authority="CDC").email
         make_person(
             "WDC",

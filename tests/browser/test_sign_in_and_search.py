@@ -3,13 +3,13 @@ from playwright.sync_api import expect
 
 from licensing.auth.models import Role
 from tests.browser.conftest import screenshot, sign_in
-from tests.factories import PASSWORD, make_person, make_user
+from tests.factories import PASSWORD, arranged, make_person, make_user
 
 pytestmark = pytest.mark.browser
 
 
 def test_officer_signs_in_searches_and_opens_a_person(app, county, page, request):
-    with app.app_context():
+    with arranged(app):
         email = make_user(Role.LICENSING_OFFICER, authority="CDC").email
         make_person("WDC", forenames="Mohammed Asif", surname="Khan", national_insurance="JT123456A")
     sign_in(page, email, PASSWORD)

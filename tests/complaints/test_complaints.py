@@ -6,7 +6,7 @@ from licensing.alerts.models import Alert
 from licensing.auth.models import Role
 from licensing.complaints.models import Complaint
 from licensing.db import db
-from tests.factories import join_records, make_person
+from tests.factories import arranged, join_records, make_person
 from tests.sanctions.test_decisions import _badged, _d, _licensed
 
 TODAY = dt.date.today()
@@ -30,7 +30,7 @@ def _complaint(**change):
 
 
 def test_safeguarding_complaint_alerts_other_holders_and_hides_the_complainant_elsewhere(app, login):
-    with app.app_context():
+    with arranged(app):
         wycombe, _ = _licensed("WDC", "WDC-PH-7001", forenames="Zafar", surname="Iqbal")
         badge = _badged(forenames="Zafar", surname="Iqbal")
         identity_id = join_records(wycombe, badge)
@@ -51,7 +51,7 @@ def test_safeguarding_complaint_alerts_other_holders_and_hides_the_complainant_e
 
 
 def test_minor_complaint_raises_no_alert(app, login):
-    with app.app_context():
+    with arranged(app):
         wycombe, _ = _licensed("WDC", "WDC-PH-7002")
         join_records(wycombe, _badged())
         record_id = wycombe.id
@@ -63,7 +63,7 @@ def test_minor_complaint_raises_no_alert(app, login):
 
 
 def test_two_sexual_or_safeguarding_complaints_in_24_months_across_authorities_flag_the_person(app, login):
-    with app.app_context():
+    with arranged(app):
         wycombe, _ = _licensed("WDC", "WDC-PH-7003", forenames="Khalid", surname="Shah")
         chiltern, _ = _licensed("CDC", "CDC-PH-7004", forenames="Khalid", surname="Shah")
         identity_id = join_records(wycombe, chiltern)
@@ -78,7 +78,7 @@ def test_two_sexual_or_safeguarding_complaints_in_24_months_across_authorities_f
 
 
 def test_bad_complaint_input_changes_nothing(app, login):
-    with app.app_context():
+    with arranged(app):
         record_id = make_person("WDC").id
     officer = login(Role.LICENSING_OFFICER, "WDC")
     cases = [

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role
 from licensing.db import db
-from tests.factories import join_records, make_intelligence, make_person
+from tests.factories import arranged, join_records, make_intelligence, make_person
 from tests.licences.factories import make_badge, make_complaint, make_sanction
 
 REASON = "Sub-committee pack for case 2026/041"
@@ -26,7 +26,7 @@ def _events(action: str) -> list[AuditEvent]:
 
 
 def _person_with_police_record(app):
-    with app.app_context():
+    with arranged(app):
         council = make_person(
             "WDC", forenames='=HYPERLINK("http://evil")', surname="Export", authority_reference="WDC-EXP"
         )
@@ -63,7 +63,7 @@ def test_search_export_shows_what_the_search_page_shows(app, login):
 
 
 def test_search_export_holds_every_page_of_results(app, login):
-    with app.app_context():
+    with arranged(app):
         for day in range(1, 31):
             make_person("WDC", forenames="Zubair", surname="Awan", date_of_birth=dt.date(1970, 1, day))
     criteria = {"forenames": "Zubair", "surname": "Awan", "reason": REASON, "file_format": "csv"}
@@ -103,7 +103,7 @@ def test_chronology_export_never_holds_intelligence_text_or_another_authoritys_c
 
 
 def test_chronology_export_without_police_information_is_not_marked(app, login):
-    with app.app_context():
+    with arranged(app):
         identity_id = make_person("WDC", surname="Plain").identity_id
     officer = login(Role.LICENSING_OFFICER, "WDC")
     officer.submit(f"/people/{identity_id}/reason", {"reason": "Licence application 78"})
@@ -124,7 +124,7 @@ def test_printable_chronology_is_marked_when_police_information_shows(app, login
     assert "Page" not in page or "counter(page)" not in page  # page numbers come from the stylesheet
     with app.app_context():
         assert _events("person.printed")[0].reason == "Sub-committee hearing 12"
-    with app.app_context():
+    with arranged(app):
         plain = make_person("WDC", surname="Plainer").identity_id
     officer.submit(f"/people/{plain}/reason", {"reason": "Sub-committee hearing 13"})
     assert 'id="marking"' not in officer.get(f"/exports/people/{plain}/chronology/print").get_data(
@@ -141,7 +141,7 @@ def test_print_stylesheet_numbers_pages():
 
 def test_badge_list_export_is_the_whole_list_as_xlsx(app, login):
     today = dt.date.today()
-    with app.app_context():
+    with arranged(app):
         for n in range(3):
             holder = make_person("BCC-CT", forenames=f"@Holder{n}")
             make_badge(
@@ -168,7 +168,7 @@ def test_badge_list_export_is_the_whole_list_as_xlsx(app, login):
 
 
 def test_intelligence_reviews_export_is_police_only_and_marked(app, login):
-    with app.app_context():
+    with arranged(app):
         item = make_intelligence(make_person("TVP"))
         item.review_on = dt.date.today()
         db.session.commit()

@@ -9,7 +9,7 @@ from licensing.imports.services import run_import
 from licensing.people.inputs import AddressInput, PersonRecordInput
 from licensing.people.models import PersonRecord, RecordLink
 from licensing.people.services import create_person_record
-from tests.factories import authority, make_county, make_person
+from tests.factories import arranged, authority, make_county, make_person
 from tests.imports.helpers import csv_file
 
 PEOPLE = [
@@ -71,7 +71,7 @@ def _decisions() -> tuple[set, list]:
 
 
 def test_batch_and_single_record_paths_decide_the_same(app, second_app):
-    with app.app_context():  # one at a time, through the form's service
+    with arranged(app):  # one at a time, through the form's service
         _stored_people()
         for ref, forenames, surname, dob, postcode, ni, dl in PEOPLE:
             create_person_record(
@@ -90,7 +90,7 @@ def test_batch_and_single_record_paths_decide_the_same(app, second_app):
             )
         db.session.commit()
         single = _decisions()
-    with second_app.app_context():  # all at once, through the import
+    with arranged(second_app):  # all at once, through the import
         _stored_people()
         rows = [
             {

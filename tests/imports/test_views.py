@@ -13,7 +13,7 @@ from licensing.imports.models import ImportMapping
 from licensing.licences.models import Badge, Licence
 from licensing.people.models import PersonRecord
 from seed.demo import load_demo
-from tests.factories import make_county
+from tests.factories import arranged, make_county
 from tests.imports.helpers import csv_file, person_row
 
 OTHER_HEADINGS = {
@@ -125,14 +125,14 @@ def test_demo_county_exported_under_other_headings_imports_through_a_mapping(
         assert result.exit_code == 0, result.output
         files[code] = out.read_bytes()
     assert "Last Name" in (files["WDC"].decode("utf-8-sig") if file_format == "csv" else "Last Name")
-    with second_app.app_context():
+    with arranged(second_app):
         make_county()
     second_app.test_client_class = app.test_client_class
     from tests.conftest import sign_in_fully
     from tests.factories import PASSWORD, make_user
 
     for code, role in (("WDC", Role.LICENSING_OFFICER), ("BCC-CT", Role.ADMINISTRATOR)):
-        with second_app.app_context():
+        with arranged(second_app):
             email = make_user(role, authority=code).email
         client = second_app.test_client()
         sign_in_fully(client, email, PASSWORD)

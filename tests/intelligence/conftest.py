@@ -3,7 +3,7 @@
 import pytest
 
 from licensing.licences.models import LicenceStatus
-from tests.factories import join_records, make_person
+from tests.factories import arranged, join_records, make_person
 from tests.intelligence.factories import make_licence
 
 
@@ -11,7 +11,7 @@ from tests.intelligence.factories import make_licence
 def driver(app, county):
     """A man licensed as a private hire driver by Wycombe, whose Chiltern licence has expired: one
     identity."""
-    with app.app_context():
+    with arranged(app):
         wdc = make_person("WDC", forenames="Tariq", surname="Mehmood")
         make_licence(wdc)
         cdc = make_person("CDC", forenames="Tariq", surname="Mehmood")

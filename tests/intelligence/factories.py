@@ -1,4 +1,4 @@
-"""Licences, badges, complaints and decisions for the intelligence tests: add, flush, commit (caller's app
+"""Licences, badges, complaints and decisions for the intelligence tests: add and flush (the caller's app
 context)."""
 
 import datetime as dt
@@ -29,7 +29,7 @@ def make_licence(record, *, licence_type: LicenceType = LicenceType.PRIVATE_HIRE
                       issued_on=add_months(today, -6), expires_on=expires_on or add_months(today, 6),
                       vehicle_registration=vehicle_registration)
     db.session.add(licence)
-    db.session.commit()
+    db.session.flush()
     return licence
 
 
@@ -41,7 +41,7 @@ def make_badge(
                   number=f"CT-{next(_counter):05d}", operator_name=operator, status=status,
                   issued_on=add_months(today, -12), expires_on=add_months(today, 24))
     db.session.add(badge)
-    db.session.commit()
+    db.session.flush()
     return badge
 
 
@@ -51,7 +51,7 @@ def make_complaint(record, *, vehicle_registration: str = "") -> Complaint:
                           category=ComplaintCategory.BEHAVIOUR, vehicle_registration=vehicle_registration,
                           narrative="Driver shouted at a passenger.", complainant_name="A Complainant")
     db.session.add(complaint)
-    db.session.commit()
+    db.session.flush()
     return complaint
 
 
@@ -69,7 +69,7 @@ def make_sanction(
         narrative="Suspended pending police investigation.",
     )
     db.session.add(sanction)
-    db.session.commit()
+    db.session.flush()
     return sanction
 
 

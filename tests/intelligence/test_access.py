@@ -4,7 +4,7 @@ import pytest
 
 from licensing.auth.models import Role
 from licensing.db import db
-from tests.factories import make_intelligence, make_person
+from tests.factories import arranged, make_intelligence, make_person
 from tests.intelligence.factories import item_count, item_form
 
 OTHERS = [(Role.LICENSING_OFFICER, "WDC"), (Role.TRANSPORT_OFFICER, None), (Role.ADMINISTRATOR, None),
@@ -14,7 +14,7 @@ SECRET = "Informant X saw the subject with a 14-year-old at 2am."
 
 @pytest.fixture
 def item_id(app, county):
-    with app.app_context():
+    with arranged(app):
         record = make_person("TVP", forenames="Kamran", surname="Zaidi")
         return make_intelligence(record, full_text=SECRET).id
 

@@ -7,12 +7,12 @@ from licensing.auth.models import Role
 from licensing.db import db
 from licensing.licences.models import LicenceStatus, LicenceType
 from licensing.people.models import AccessGrant
-from tests.factories import join_records, make_person
+from tests.factories import arranged, join_records, make_person
 from tests.intelligence.factories import make_badge, make_complaint, make_licence
 
 
 def test_a_vehicle_registration_finds_the_vehicle_licence_holder_and_complaints(app, login, county):
-    with app.app_context():
+    with arranged(app):
         owner = make_person("SBDC", forenames="Bilal", surname="Rashid")
         vehicle = make_licence(owner, licence_type=LicenceType.VEHICLE, vehicle_registration="HN19ABC")
         driver = make_person("AVDC", forenames="Yasir", surname="Farooq", date_of_birth=None)
@@ -42,7 +42,7 @@ def test_a_vehicle_registration_finds_the_vehicle_licence_holder_and_complaints(
 
 
 def test_partial_details_show_every_authority_s_licences_and_badges(app, login, county):
-    with app.app_context():
+    with arranged(app):
         wdc = make_person("WDC", forenames="Zubair", surname="Akhtar")
         make_licence(wdc, licence_type=LicenceType.HACKNEY_CARRIAGE_DRIVER)
         make_licence(wdc, status=LicenceStatus.REVOKED)

@@ -12,14 +12,14 @@ from licensing.db import db
 from licensing.intelligence.models import IntelligenceItem
 from licensing.people.models import Identity
 from licensing.sanctions.models import SanctionType
-from tests.factories import make_intelligence, make_person, make_user
+from tests.factories import arranged, make_intelligence, make_person, make_user
 from tests.intelligence.factories import item_form, make_sanction, only_item
 
 
 def test_acknowledgements_and_decisions_in_response_are_shown(app, login, driver):
     police = login(Role.POLICE_SPOC)
     assert police.submit(f"/intelligence/new?identity_id={driver}", item_form()).status_code == 302
-    with app.app_context():
+    with arranged(app):
         officer = make_user(Role.LICENSING_OFFICER, "WDC", name="Priya Sharma")
         alert = db.session.scalars(select(Alert)).one()
         acknowledge_alert(
@@ -51,7 +51,7 @@ def test_an_unacknowledged_alert_is_shown_as_such(app, login, driver):
 
 def test_items_due_for_review_within_30_days_or_overdue(app, login, county):
     today = dt.date.today()
-    with app.app_context():
+    with arranged(app):
         record = make_person("TVP", forenames="Kamran", surname="Zaidi")
         due = {}
         for label, review_on, status in [("overdue", today - dt.timedelta(days=3), "intelligence"),

@@ -12,7 +12,7 @@ from licensing.db import db
 from licensing.intelligence.models import HandlingCode, IntelligenceStatus
 from licensing.licences.rules import add_months
 from licensing.people.models import PersonRecord
-from tests.factories import authority, make_person
+from tests.factories import arranged, authority, make_person
 from tests.intelligence.factories import FULL, MARKER, SUMMARY, item_count, item_form, make_licence, only_item
 
 
@@ -65,7 +65,7 @@ def test_handling_decides_what_officers_elsewhere_see(app, login, driver):
 
 def test_a_new_subject_becomes_a_police_only_record_linked_to_the_licensed_driver(app, login, county):
     dvla = "KHAN9703149A99AB"
-    with app.app_context():
+    with arranged(app):
         wdc = make_person(
             "WDC",
             forenames="Asif",

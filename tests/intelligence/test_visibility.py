@@ -4,7 +4,7 @@ marker."""
 import pytest
 
 from licensing.auth.models import Role
-from tests.factories import join_records, make_intelligence, make_person
+from tests.factories import arranged, join_records, make_intelligence, make_person
 
 FULL = "Informant X saw the subject with a 14-year-old at 2am."
 SUMMARY = "Police hold safeguarding information about this person."
@@ -16,7 +16,7 @@ def subject(app, county):
     """A Wycombe driver whose police record carries one intelligence item, built per test by `handling`."""
 
     def build(**intel):
-        with app.app_context():
+        with arranged(app):
             driver = make_person("WDC", forenames="Tariq", surname="Mehmood")
             police = make_person("TVP", forenames="Tariq", surname="Mehmood")
             make_intelligence(police, **intel)

@@ -41,7 +41,7 @@ def make_badge(record, *, number: str | None = None, status: BadgeStatus = Badge
                   safeguarding_training_on=safeguarding_training_on or issued_on - dt.timedelta(days=10),
                   status_reason=status_reason)
     db.session.add(badge)
-    db.session.commit()
+    db.session.flush()
     return badge
 
 
@@ -61,7 +61,7 @@ def make_sanction(record, *, sanction_type: str = "revocation", grounds: str = "
         narrative="Three similar harassment complaints",
     )
     db.session.add(sanction)
-    db.session.commit()
+    db.session.flush()
     return sanction
 
 
@@ -73,7 +73,7 @@ def make_licence(record, *, status: str = "revoked", number: str | None = None):
                       issued_on=TODAY - dt.timedelta(days=900), expires_on=TODAY + dt.timedelta(days=200),
                       conditions="")
     db.session.add(licence)
-    db.session.commit()
+    db.session.flush()
     return licence
 
 
@@ -91,5 +91,5 @@ def make_complaint(record, *, category: str = "sexual_harassment", received_on: 
         complainant_name="C Smith",
     )
     db.session.add(complaint)
-    db.session.commit()
+    db.session.flush()
     return complaint

@@ -14,7 +14,7 @@ from licensing.db import db
 from licensing.licences.models import Badge, BadgeStatus, DbsCertificate
 from licensing.licences.rules import add_months
 from licensing.people.models import PersonRecord
-from tests.factories import join_records, make_intelligence, make_person
+from tests.factories import arranged, join_records, make_intelligence, make_person
 from tests.licences.factories import TODAY, make_badge, make_licence, make_sanction
 
 
@@ -64,7 +64,7 @@ def _events(app, action: str) -> list[AuditEvent]:
 
 @pytest.fixture
 def holder(app, county):
-    with app.app_context():
+    with arranged(app):
         record = make_person("BCC-CT", forenames="Shazia", surname="Bibi", authority_reference="CT-H-0042")
         return {"id": record.id, "reference": record.authority_reference, "identity_id": record.identity_id}
 
@@ -236,7 +236,7 @@ def test_hostile_text_is_stored_literally_and_shown_escaped(app, login, holder):
 
 
 def test_a_record_of_another_authority_cannot_be_given_a_badge(app, login, county):
-    with app.app_context():
+    with arranged(app):
         district = make_person("WDC", authority_reference="WDC-D-1")
         district_id = district.id
     officer = login(Role.TRANSPORT_OFFICER)
@@ -247,7 +247,7 @@ def test_a_record_of_another_authority_cannot_be_given_a_badge(app, login, count
 
 
 def test_the_registers_information_must_be_acknowledged_before_issuing(app, login, county):
-    with app.app_context():
+    with arranged(app):
         county_record = make_person(
             "BCC-CT", forenames="Imran", surname="Qureshi", authority_reference="CT-H-7"
         )
@@ -292,7 +292,7 @@ def test_the_registers_information_must_be_acknowledged_before_issuing(app, logi
 
 
 def test_a_second_valid_badge_of_the_same_type_is_refused(app, login, holder):
-    with app.app_context():
+    with arranged(app):
         make_badge(db.session.get(PersonRecord, holder["id"]), number="BCC000010")
     response = login(Role.TRANSPORT_OFFICER).submit("/badges/new", _issue_data(holder["reference"]))
     assert response.status_code == 400 and "already holds driver badge BCC000010" in response.get_data(
@@ -316,7 +316,7 @@ def test_only_transport_officers_issue_badges(app, login, holder, role):
 
 @pytest.fixture
 def badge_id(app, holder):
-    with app.app_context():
+    with arranged(app):
         return make_badge(db.session.get(PersonRecord, holder["id"]), number="BCC000020").id
 
 
@@ -330,7 +330,7 @@ def _badge(app, badge_id):
 def test_suspending_and_withdrawing_record_reasons_audit_and_alert_licence_holders(
     app, login, holder, badge_id
 ):
-    with app.app_context():
+    with arranged(app):
         district = make_person("WDC")
         make_licence(district, status="granted")
         join_records(db.session.get(PersonRecord, holder["id"]), district)
@@ -455,7 +455,7 @@ def test_unknown_badge_ids_give_404(login, county):
 
 
 def _renewal_badge(app, holder, **kwargs) -> int:
-    with app.app_context():
+    with arranged(app):
         issued = kwargs.pop("issued_on", add_months(TODAY, -35))
         return make_badge(
             db.session.get(PersonRecord, holder["id"]), number="BCC000030", issued_on=issued, **kwargs
@@ -519,7 +519,7 @@ def test_a_suspended_badge_cannot_be_renewed(app, login, holder):
 
 def test_renewal_shows_the_registers_information_and_needs_it_considered(app, login, holder):
     badge_id = _renewal_badge(app, holder)
-    with app.app_context():
+    with arranged(app):
         police = make_person("TVP")
         make_intelligence(police)
         join_records(db.session.get(PersonRecord, holder["id"]), police)

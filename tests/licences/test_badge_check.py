@@ -10,7 +10,7 @@ from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role
 from licensing.db import db
 from licensing.licences.models import BadgeStatus
-from tests.factories import join_records, make_intelligence, make_person
+from tests.factories import arranged, join_records, make_intelligence, make_person
 from tests.licences.factories import TODAY, make_badge, make_complaint, make_licence, make_sanction
 
 
@@ -22,7 +22,7 @@ def _checks(app):
 
 @pytest.mark.parametrize("role", [Role.TRANSPORT_OFFICER, Role.LICENSING_OFFICER, Role.POLICE_SPOC])
 def test_anyone_who_might_be_asked_can_check_a_valid_badge(app, login, role):
-    with app.app_context():
+    with arranged(app):
         record = make_person("BCC-CT", forenames="Tariq", surname="Mahmood")
         badge = make_badge(record, number="BCC000777", operator_name="Marlow Executive Travel",
                            expires_on=TODAY + dt.timedelta(days=400))
@@ -42,7 +42,7 @@ def test_anyone_who_might_be_asked_can_check_a_valid_badge(app, login, role):
 
 
 def test_check_shows_expired_for_a_past_expiry_even_when_the_status_says_valid(app, login):
-    with app.app_context():
+    with arranged(app):
         record = make_person("BCC-CT")
         make_badge(
             record,
@@ -63,7 +63,7 @@ def test_check_shows_expired_for_a_past_expiry_even_when_the_status_says_valid(a
 
 @pytest.mark.parametrize("status", [BadgeStatus.SUSPENDED, BadgeStatus.WITHDRAWN])
 def test_check_shows_suspended_and_withdrawn(app, login, status):
-    with app.app_context():
+    with arranged(app):
         make_badge(make_person("BCC-CT"), number="BCC000002", status=status,
                    status_reason="Police information received about the holder")
     page = (
@@ -105,7 +105,7 @@ def test_bad_badge_numbers_get_a_clear_message_and_no_check(app, login, number, 
 
 
 def test_check_shows_the_registers_flags_for_a_holder_revoked_by_a_district(app, login):
-    with app.app_context():
+    with arranged(app):
         district = make_person(
             "WDC", forenames="Imran", surname="Qureshi", date_of_birth=dt.date(1979, 3, 14)
         )
@@ -136,7 +136,7 @@ def test_check_shows_the_registers_flags_for_a_holder_revoked_by_a_district(app,
 
 
 def test_admins_and_auditors_cannot_check_a_badge(app, login):
-    with app.app_context():
+    with arranged(app):
         make_badge(make_person("BCC-CT"), number="BCC000003")
     for role in (Role.ADMINISTRATOR, Role.AUDITOR):
         client = login(role)

@@ -8,7 +8,7 @@ from licensing.badges.services import latest_start_for
 from licensing.db import db
 from licensing.licences.models import BadgeStatus
 from licensing.licences.rules import add_months
-from tests.factories import make_person
+from tests.factories import arranged, make_person
 from tests.licences.factories import TODAY, make_badge
 
 
@@ -17,7 +17,7 @@ def _numbers(page: str) -> list[str]:
 
 
 def _make(app, number: str, **kwargs) -> None:
-    with app.app_context():
+    with arranged(app):
         make_badge(make_person("BCC-CT"), number=number, **kwargs)
 
 

@@ -5,11 +5,11 @@ from sqlalchemy import select
 from licensing.auth.models import Role
 from licensing.db import db
 from licensing.people.models import ApplicantCheck, Nr3sOutcome
-from tests.factories import make_person
+from tests.factories import arranged, make_person
 
 
 def test_officer_checks_an_applicant_and_records_the_nr3s_search(app, login):
-    with app.app_context():
+    with arranged(app):
         make_person("WDC", forenames="Muhammad Asif", surname="Khan", date_of_birth=dt.date(1979, 3, 4),
                     national_insurance="JT123456A")
     officer = login(Role.LICENSING_OFFICER, "CDC")

@@ -8,7 +8,7 @@ from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role
 from licensing.db import db
 from licensing.people.models import JobCursor, LinkState, PersonRecord, RecordLink
-from tests.factories import make_person
+from tests.factories import arranged, make_person
 
 
 def _link(a_id, b_id):
@@ -23,7 +23,7 @@ def _identity(record_id):
 
 
 def test_spelling_variant_with_transposed_dob_and_same_licence_links_automatically(app, county):
-    with app.app_context():
+    with arranged(app):
         wycombe = make_person(
             "WDC",
             forenames="Muhammad Asif",
@@ -49,7 +49,7 @@ def test_spelling_variant_with_transposed_dob_and_same_licence_links_automatical
 
 
 def test_two_men_with_the_same_name_and_birth_date_but_different_ni_are_never_merged(app, county):
-    with app.app_context():
+    with arranged(app):
         first = make_person("WDC", forenames="Mohammed", surname="Khan", date_of_birth=dt.date(1980, 1, 1),
                             national_insurance="JT123456A", driving_licence_number="KHAN9801010M99AB")
         second = make_person("AVDC", forenames="Mohammed", surname="Khan", date_of_birth=dt.date(1980, 1, 1),
@@ -69,7 +69,7 @@ def _doubtful_pair():
 
 
 def test_doubtful_pair_goes_to_the_review_queue_and_a_confirmation_merges_the_person_view(app, login):
-    with app.app_context():
+    with arranged(app):
         a_id, b_id = _doubtful_pair()
         link = _link(a_id, b_id)
         assert link.state is LinkState.PENDING and _identity(a_id) != _identity(b_id)
@@ -91,7 +91,7 @@ def test_doubtful_pair_goes_to_the_review_queue_and_a_confirmation_merges_the_pe
 
 
 def test_rejected_pair_is_remembered_and_never_proposed_again(app, login, runner):
-    with app.app_context():
+    with arranged(app):
         a_id, b_id = _doubtful_pair()
         link_id = _link(a_id, b_id).id
     officer = login(Role.LICENSING_OFFICER)
@@ -105,7 +105,7 @@ def test_rejected_pair_is_remembered_and_never_proposed_again(app, login, runner
 
 
 def test_confirmed_pair_is_not_undone_by_a_later_automatic_run(app, login, runner):
-    with app.app_context():
+    with arranged(app):
         a_id, b_id = _doubtful_pair()
         link_id = _link(a_id, b_id).id
     login(Role.LICENSING_OFFICER).submit(f"/review/{link_id}", {"decision": "confirm"})
@@ -115,7 +115,7 @@ def test_confirmed_pair_is_not_undone_by_a_later_automatic_run(app, login, runne
 
 
 def test_review_decision_needs_a_choice_and_bad_input_changes_nothing(app, login):
-    with app.app_context():
+    with arranged(app):
         a_id, b_id = _doubtful_pair()
         link_id = _link(a_id, b_id).id
     officer = login(Role.LICENSING_OFFICER)
@@ -128,7 +128,7 @@ def test_review_decision_needs_a_choice_and_bad_input_changes_nothing(app, login
 
 def test_no_chaining_through_a_weak_middle_record(app, county):
     """A~B share an NI number, B~C share a licence number, but A and C have different NI numbers."""
-    with app.app_context():
+    with arranged(app):
         a = make_person("WDC", forenames="Imran", surname="Hussain", date_of_birth=dt.date(1985, 2, 20),
                         national_insurance="JT111111A")
         c = make_person("AVDC", forenames="Imran", surname="Hussain", date_of_birth=dt.date(1985, 2, 20),
@@ -144,7 +144,7 @@ def test_no_chaining_through_a_weak_middle_record(app, county):
 
 
 def test_unlinking_a_record_splits_it_off_and_it_stays_apart(app, login, runner):
-    with app.app_context():
+    with arranged(app):
         a = make_person("WDC", forenames="Naveed", surname="Akhtar", national_insurance="JT333333C",
                         date_of_birth=dt.date(1990, 7, 7))
         b = make_person("CDC", forenames="Naveed", surname="Akhtar", national_insurance="JT333333C",
@@ -165,7 +165,7 @@ def test_unlinking_a_record_splits_it_off_and_it_stays_apart(app, login, runner)
 
 
 def test_rematch_resumes_from_where_it_stopped(app, county, runner):
-    with app.app_context():
+    with arranged(app):
         ids = [make_person("WDC", forenames=f"Person{i}", surname="Rematch").id for i in range(4)]
         db.session.add(JobCursor(name="rematch", position=ids[1]))
         db.session.commit()
@@ -177,7 +177,7 @@ def test_rematch_resumes_from_where_it_stopped(app, county, runner):
 
 
 def test_changing_a_record_relinks_it_and_a_contradiction_sends_the_link_back_to_review(app, login):
-    with app.app_context():
+    with arranged(app):
         a = make_person("WDC", forenames="Waqar", surname="Anwar", date_of_birth=dt.date(1982, 8, 8),
                         national_insurance="JT444444A", postcode="HP11 2BZ")
         b = make_person("CDC", forenames="Waqar", surname="Anwar", date_of_birth=dt.date(1982, 8, 8),
@@ -215,7 +215,7 @@ def test_a_new_link_joining_a_badge_holder_to_a_revocation_alerts_the_holder(app
     from licensing.sanctions.models import GroundsCategory, Sanction, SanctionType
     from tests.factories import authority
 
-    with app.app_context():
+    with arranged(app):
         revoked = make_person(
             "WDC",
             forenames="Abid",

@@ -8,7 +8,7 @@ from licensing.db import db
 from licensing.people.inputs import AddressInput, PersonRecordInput
 from licensing.people.models import LinkState, PersonRecord, RecordLink
 from licensing.people.services import create_person_record
-from tests.factories import authority, make_person
+from tests.factories import arranged, authority, make_person
 
 
 def _statements_to_link_among(
@@ -50,7 +50,7 @@ def _statements_to_link_among(
 
 
 def test_linking_among_thirty_same_name_candidates_runs_as_many_statements_as_among_three(app, county):
-    with app.app_context():
+    with arranged(app):
         among_three, states_three = _statements_to_link_among(3, "Jaswinder", "Sandhu", "JS750601A")
         among_thirty, states_thirty = _statements_to_link_among(30, "Harjinder", "Dhillon", "JH750601A")
     assert states_three == states_thirty == [LinkState.AUTOMATIC]

@@ -7,11 +7,11 @@ from sqlalchemy import select
 from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role
 from licensing.db import db
-from tests.factories import make_person
+from tests.factories import arranged, make_person
 
 
 def test_person_page_asks_for_a_reason_first_and_shows_nothing(app, login):
-    with app.app_context():
+    with arranged(app):
         record = make_person("WDC", forenames="Imran", surname="Qureshi")
         identity_id = record.identity_id
     officer = login(Role.LICENSING_OFFICER, "CDC")
@@ -23,7 +23,7 @@ def test_person_page_asks_for_a_reason_first_and_shows_nothing(app, login):
 
 
 def test_blank_reason_is_refused(app, login):
-    with app.app_context():
+    with arranged(app):
         identity_id = make_person("WDC").identity_id
     officer = login(Role.LICENSING_OFFICER)
     response = officer.submit(f"/people/{identity_id}/reason", {"reason": "  "})
@@ -32,7 +32,7 @@ def test_blank_reason_is_refused(app, login):
 
 
 def test_view_with_reason_is_audited_with_what_was_shown(app, login):
-    with app.app_context():
+    with arranged(app):
         record = make_person("WDC", forenames="Imran", surname="Qureshi")
         identity_id, record_id = record.identity_id, record.id
     officer = login(Role.LICENSING_OFFICER, "CDC")
@@ -49,7 +49,7 @@ def test_view_with_reason_is_audited_with_what_was_shown(app, login):
 
 
 def test_police_subject_records_are_invisible_to_council_officers(app, login):
-    with app.app_context():
+    with arranged(app):
         identity_id = make_person("TVP", forenames="Kamran", surname="Zaidi").identity_id
     officer = login(Role.LICENSING_OFFICER)
     assert officer.get(f"/people/{identity_id}").status_code == 404

@@ -5,7 +5,7 @@ import datetime as dt
 from licensing.auth.models import Role
 from licensing.db import db
 from licensing.licences.models import Licence, LicenceStatus, LicenceType
-from tests.factories import authority, make_person
+from tests.factories import arranged, authority, make_person
 
 REASON = {"reason": "Application CDC/2026/0099"}
 
@@ -20,7 +20,7 @@ def _results(client, **fields):
 
 
 def test_name_variant_with_transposed_dob_is_found_with_its_evidence(app, login):
-    with app.app_context():
+    with arranged(app):
         make_person("WDC", forenames="Muhammad Asif", surname="Khan", date_of_birth=dt.date(1979, 3, 4))
         make_person("WDC", forenames="Tariq", surname="Mahmood", date_of_birth=dt.date(1979, 4, 3))
     page = _results(login(Role.LICENSING_OFFICER, "CDC"), forenames="Mohd Asif", surname="Khan",
@@ -30,7 +30,7 @@ def test_name_variant_with_transposed_dob_is_found_with_its_evidence(app, login)
 
 
 def test_swapped_name_order_is_found(app, login):
-    with app.app_context():
+    with arranged(app):
         make_person("AVDC", forenames="Hussain", surname="Zahid", date_of_birth=dt.date(1988, 9, 21))
     page = _results(login(Role.LICENSING_OFFICER), forenames="Zahid", surname="Hussain",
                     date_of_birth=["21", "9", "1988"])
@@ -38,7 +38,7 @@ def test_swapped_name_order_is_found(app, login):
 
 
 def test_exact_licence_number_goes_first(app, login):
-    with app.app_context():
+    with arranged(app):
         holder = make_person("SBDC", forenames="Kashif", surname="Butt", date_of_birth=dt.date(1983, 1, 5))
         make_person("SBDC", forenames="Kashif", surname="Butt", date_of_birth=dt.date(1983, 1, 6))
         db.session.add(
@@ -57,7 +57,7 @@ def test_exact_licence_number_goes_first(app, login):
 
 def test_name_with_approximate_age_narrows_a_common_name(app, login):
     today = dt.date.today()
-    with app.app_context():
+    with arranged(app):
         make_person("WDC", forenames="Mohammed", surname="Ali", date_of_birth=dt.date(today.year - 40, 2, 2))
         make_person("CDC", forenames="Muhammad", surname="Ali", date_of_birth=dt.date(today.year - 60, 2, 2))
     page = _results(login(Role.LICENSING_OFFICER), forenames="Mohammed", surname="Ali", approximate_age="41")
@@ -65,7 +65,7 @@ def test_name_with_approximate_age_narrows_a_common_name(app, login):
 
 
 def test_police_only_records_never_appear_in_council_searches(app, login):
-    with app.app_context():
+    with arranged(app):
         make_person("TVP", forenames="Kamran", surname="Zaidi", national_insurance="JT777777A")
     assert "Kamran Zaidi" not in _results(login(Role.LICENSING_OFFICER), national_insurance="JT777777A")
     assert "Kamran Zaidi" in _results(login(Role.POLICE_SPOC), national_insurance="JT777777A")
@@ -86,7 +86,7 @@ def test_hostile_search_terms_are_literal(app, login):
 
 
 def test_a_surname_alone_finds_people(app, login):
-    with app.app_context():
+    with arranged(app):
         make_person("WDC", forenames="Tariq", surname="Mehmood", date_of_birth=dt.date(1970, 1, 9))
         make_person("CDC", forenames="Tariq", surname="Mahmood", date_of_birth=dt.date(1971, 1, 9))
         make_person("CDC", forenames="Tariq", surname="Muhammad", date_of_birth=dt.date(1972, 1, 9))
@@ -98,7 +98,7 @@ def test_a_common_name_alone_asks_the_officer_to_narrow_the_search(app, login, m
     from licensing.register import search
 
     monkeypatch.setattr(search, "MAX_SEARCH_CANDIDATES", 3)
-    with app.app_context():
+    with arranged(app):
         for year in range(1970, 1975):
             make_person("WDC", forenames="Mohammed", surname="Khan", date_of_birth=dt.date(year, 1, 9))
     page = _results(login(Role.LICENSING_OFFICER), forenames="Muhammad", surname="Khan")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role
 from licensing.db import db
-from tests.factories import make_person
+from tests.factories import arranged, make_person
 
 REASON = {"reason": "Application CDC/2026/0101"}
 
@@ -26,7 +26,7 @@ def _results(client, **fields):
     [("John", "Jones"), ("Hassan", "Hussain"), ("Ahmed", "Ahmad"), ("Mohamed", "Mohamed"), ("Ali", "Ali")],
 )
 def test_names_whose_tokens_share_a_phonetic_code_are_found(app, login, forenames, surname):
-    with app.app_context():
+    with arranged(app):
         make_person("WDC", forenames=forenames, surname=surname, date_of_birth=dt.date(1981, 7, 14))
     officer = login(Role.LICENSING_OFFICER, "CDC")
     assert f"{forenames} {surname}" in _results(
@@ -36,7 +36,7 @@ def test_names_whose_tokens_share_a_phonetic_code_are_found(app, login, forename
 
 
 def test_a_stored_record_with_no_date_of_birth_is_found_when_the_officer_types_one(app, login):
-    with app.app_context():
+    with arranged(app):
         make_person("WDC", forenames="Kamran", surname="Sadiq", date_of_birth=None)
     page = _results(
         login(Role.LICENSING_OFFICER), forenames="Kamran", surname="Sadiq", date_of_birth=["2", "2", "1984"]
@@ -45,7 +45,7 @@ def test_a_stored_record_with_no_date_of_birth_is_found_when_the_officer_types_o
 
 
 def test_a_changed_surname_is_found_by_forenames_and_date_of_birth(app, login):
-    with app.app_context():
+    with arranged(app):
         make_person("WDC", forenames="Yasmin", surname="Begum", sex="F", date_of_birth=dt.date(1982, 8, 5))
     page = _results(
         login(Role.LICENSING_OFFICER), forenames="Yasmin", surname="Khan", date_of_birth=["5", "8", "1982"]
@@ -55,13 +55,13 @@ def test_a_changed_surname_is_found_by_forenames_and_date_of_birth(app, login):
 
 @pytest.mark.parametrize("clan", ["Syed", "Chaudhry", "Sheikh", "Mirza"])
 def test_a_clan_name_searched_alone_finds_the_people_who_carry_it(app, login, clan):
-    with app.app_context():
+    with arranged(app):
         make_person("WDC", forenames="Imran", surname=clan, date_of_birth=dt.date(1979, 1, 2))
     assert f"Imran {clan}" in _results(login(Role.LICENSING_OFFICER), surname=clan)
 
 
 def test_an_initial_and_a_surname_find_the_person(app, login):
-    with app.app_context():
+    with arranged(app):
         make_person("WDC", forenames="Mohammed", surname="Khan", date_of_birth=dt.date(1979, 1, 2))
     assert "Mohammed Khan" in _results(login(Role.LICENSING_OFFICER), forenames="M", surname="Khan")
 
@@ -72,7 +72,7 @@ def test_an_impossible_age_is_refused(app, login):
 
 
 def test_more_than_a_page_of_matches_says_how_many(app, login):
-    with app.app_context():
+    with arranged(app):
         for day in range(1, 31):
             make_person("WDC", forenames="Zubair", surname="Awan", date_of_birth=dt.date(1970, 1, day))
     page = _results(login(Role.LICENSING_OFFICER), forenames="Zubair", surname="Awan")
@@ -81,7 +81,7 @@ def test_more_than_a_page_of_matches_says_how_many(app, login):
 
 
 def test_the_next_page_shows_the_next_people_and_is_audited_with_the_reason(app, login):
-    with app.app_context():
+    with arranged(app):
         people = [
             make_person("WDC", forenames="Zubair", surname="Awan", date_of_birth=dt.date(1970, 1, day))
             for day in range(1, 31)
@@ -115,7 +115,7 @@ def test_the_next_page_shows_the_next_people_and_is_audited_with_the_reason(app,
     ],
 )
 def test_a_name_with_a_typo_is_found_without_a_date_of_birth(app, login, stored, typed):
-    with app.app_context():
+    with arranged(app):
         make_person("WDC", forenames=stored[0], surname=stored[1], date_of_birth=dt.date(1975, 6, 3))
         make_person("WDC", forenames="Tariq", surname="Mahmood", date_of_birth=dt.date(1975, 6, 3))
     page = _results(login(Role.LICENSING_OFFICER), **typed)
@@ -123,7 +123,7 @@ def test_a_name_with_a_typo_is_found_without_a_date_of_birth(app, login, stored,
 
 
 def test_swapped_names_with_a_changed_surname_are_found_by_the_date_of_birth(app, login):
-    with app.app_context():
+    with arranged(app):
         make_person(
             "WDC", forenames="Amanda", surname="Robinson", sex="F", date_of_birth=dt.date(1971, 12, 12)
         )
@@ -134,7 +134,7 @@ def test_swapped_names_with_a_changed_surname_are_found_by_the_date_of_birth(app
 
 
 def test_a_slip_in_the_birth_year_still_finds_the_person(app, login):
-    with app.app_context():
+    with arranged(app):
         make_person("WDC", forenames="Shakeel Ahmed", surname="Khan", date_of_birth=dt.date(1965, 2, 21))
     page = _results(
         login(Role.LICENSING_OFFICER),

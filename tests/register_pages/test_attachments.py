@@ -17,7 +17,7 @@ from licensing.db import db
 from licensing.requests.attachments import MAX_BYTES, Attachment
 from licensing.requests.models import InformationRequest
 from tests.conftest import RegisterClient
-from tests.factories import authority, join_records, make_person
+from tests.factories import arranged, authority, join_records, make_person
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -43,7 +43,7 @@ def app(database_url, tmp_path):
 
 
 def _request(app, login) -> int:
-    with app.app_context():
+    with arranged(app):
         identity_id = join_records(
             make_person("WDC", forenames="Amjad", surname="Bashir"),
             make_person("CDC", forenames="Amjad", surname="Bashir"),

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role, User
 from licensing.db import db
-from tests.factories import make_person
+from tests.factories import arranged, make_person
 
 
 def _view(client, identity_id: int, reason: str) -> None:
@@ -20,7 +20,7 @@ def _view(client, identity_id: int, reason: str) -> None:
 
 
 def test_events_read_as_sentences_with_names_and_no_codes_json_or_emails(app, login):
-    with app.app_context():
+    with arranged(app):
         identity_id = make_person("WDC", forenames="Yasir", surname="Hussain").identity_id
     officer = login(Role.LICENSING_OFFICER, "CDC")
     officer.submit(
@@ -39,7 +39,7 @@ def test_events_read_as_sentences_with_names_and_no_codes_json_or_emails(app, lo
 
 
 def test_filters_by_user_authority_person_kind_and_date_and_pages(app, login):
-    with app.app_context():
+    with arranged(app):
         hussain = make_person("WDC", forenames="Yasir", surname="Hussain").identity_id
         khan = make_person("WDC", forenames="Amir", surname="Khan").identity_id
     wycombe, chiltern = login(Role.LICENSING_OFFICER, "WDC"), login(Role.LICENSING_OFFICER, "CDC")
@@ -73,7 +73,7 @@ def test_filters_by_user_authority_person_kind_and_date_and_pages(app, login):
 
 
 def test_auditors_export_the_filtered_events_as_csv(app, login):
-    with app.app_context():
+    with arranged(app):
         identity_id = make_person("WDC", forenames="Yasir", surname="=HYPERLINK(1)").identity_id
     officer = login(Role.LICENSING_OFFICER, "WDC")
     _view(officer, identity_id, "Renewal WDC/2026/7")

@@ -13,7 +13,7 @@ from licensing.complaints.models import Complaint
 from licensing.db import db
 from licensing.licences.models import DbsCertificate
 from licensing.licences.rules import add_months
-from tests.factories import join_records, make_person
+from tests.factories import arranged, join_records, make_person
 from tests.intelligence.factories import make_badge
 from tests.sanctions.test_decisions import _d, _licensed
 
@@ -77,7 +77,7 @@ def test_dbs_for_another_authoritys_record_is_refused(app, login):
 
 
 def test_the_transport_team_records_a_complaint_that_alerts_the_licensing_authority(app, login):
-    with app.app_context():
+    with arranged(app):
         holder = make_person("BCC-CT", forenames="Rizwan", surname="Akram")
         make_badge(holder)
         driver, _ = _licensed("WDC", "WDC-PH-6301", forenames="Rizwan", surname="Akram")

@@ -17,7 +17,7 @@ from licensing.auth.models import Role
 from licensing.db import db
 from licensing.requests.models import InformationRequest
 from tests.conftest import RegisterClient
-from tests.factories import authority, join_records, make_intelligence, make_person
+from tests.factories import arranged, authority, join_records, make_intelligence, make_person
 from tests.sanctions.test_decisions import _licensed, _revocation
 
 
@@ -77,7 +77,7 @@ def _set_mailboxes(**boxes):
 
 def test_an_alert_is_emailed_with_a_reference_and_a_link_only(app, login, smtp):
     _, collector = smtp
-    with app.app_context():
+    with arranged(app):
         _set_mailboxes(WDC="licensing@wycombe.example.org", CDC="licensing@chiltern.example.org")
         chiltern, licence = _licensed("CDC", "CDC-PH-7701", forenames="Shahid", surname="Mirza")
         wycombe, _ = _licensed("WDC", "WDC-PH-7702", forenames="Shahid", surname="Mirza")
@@ -114,7 +114,7 @@ def test_police_information_email_never_carries_the_text(app, login, smtp):
 
 def test_requests_and_replies_are_emailed_to_each_side(app, login, smtp):
     _, collector = smtp
-    with app.app_context():
+    with arranged(app):
         _set_mailboxes(WDC="licensing@wycombe.example.org", CDC="licensing@chiltern.example.org")
         identity_id = join_records(
             make_person("WDC", forenames="Amjad", surname="Bashir"),
@@ -154,7 +154,7 @@ def test_requests_and_replies_are_emailed_to_each_side(app, login, smtp):
 
 def test_no_mailbox_no_email_and_a_rolled_back_change_sends_nothing(app, login, smtp):
     _, collector = smtp
-    with app.app_context():
+    with arranged(app):
         record = make_person("WDC")
         make_intelligence(make_person("TVP"))
         db.session.add(

@@ -12,7 +12,7 @@ from licensing.authorities.models import Authority
 from licensing.db import db
 from licensing.licences.models import Licence, LicenceStatus
 from licensing.sanctions.models import Sanction
-from tests.factories import authority, join_records, make_intelligence, make_person
+from tests.factories import arranged, authority, join_records, make_intelligence, make_person
 from tests.sanctions.test_decisions import _d, _licensed, _revocation
 
 TODAY = dt.date.today()
@@ -34,7 +34,7 @@ def _flag(page: str, code: str) -> str:
 
 
 def test_a_revocation_flag_says_who_when_and_on_what_grounds_and_links_to_the_decision(app, login):
-    with app.app_context():
+    with arranged(app):
         wycombe, licence = _licensed("WDC", "WDC-PH-8101", forenames="Imran", surname="Hussein")
         chiltern, _ = _licensed("CDC", "CDC-PH-8102", forenames="Imran", surname="Hussein")
         identity_id = join_records(wycombe, chiltern)
@@ -110,7 +110,7 @@ def _police_subject(handling: str, recipients: tuple[str, ...]) -> int:
 
 
 def test_the_marker_is_not_shown_above_a_summary_the_viewer_may_read(app, login):
-    with app.app_context():
+    with arranged(app):
         identity_id = _police_subject("C", ("WDC",))
     page = _person_page(login(Role.LICENSING_OFFICER, "WDC"), identity_id)
     assert "contact the point of contact" not in page
@@ -120,7 +120,7 @@ def test_the_marker_is_not_shown_above_a_summary_the_viewer_may_read(app, login)
 
 
 def test_where_the_summary_is_withheld_the_marker_gives_the_contact_held_as_authority_data(app, login):
-    with app.app_context():
+    with arranged(app):
         identity_id = _police_subject("C", ("WDC",))
     admin = login(Role.ADMINISTRATOR)
     with app.app_context():
@@ -181,7 +181,7 @@ def test_authority_settings_reject_bad_values_with_each_error_on_its_field(app, 
 def test_police_alerts_name_the_point_of_contact(app, login):
     from licensing.alerts.models import Alert, AlertKind
 
-    with app.app_context():
+    with arranged(app):
         force = authority("TVP")
         force.contact_name, force.contact_phone, force.contact_email = (
             "DC Priya Natt",
@@ -208,7 +208,7 @@ def test_police_alerts_name_the_point_of_contact(app, login):
 
 
 def test_search_results_show_the_marker_only_to_those_who_cannot_read_the_summary(app, login):
-    with app.app_context():
+    with arranged(app):
         _police_subject("C", ("WDC",))
 
     def flags(client) -> str:

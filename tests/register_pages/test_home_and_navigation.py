@@ -7,7 +7,7 @@ import re
 from licensing.auth.models import Role
 from licensing.db import db
 from licensing.requests.models import InformationRequest, RequestKind
-from tests.factories import authority, make_person, make_user
+from tests.factories import arranged, authority, make_person, make_user
 
 TODAY = dt.date.today()
 
@@ -21,7 +21,7 @@ def _menu(page: str) -> list[str]:
 
 
 def test_every_incoming_request_is_on_the_home_page_with_its_due_date(app, login):
-    with app.app_context():
+    with arranged(app):
         record = make_person("WDC", forenames="Faisal", surname="Rana")
         asker = make_user(Role.LICENSING_OFFICER, "CDC")
         dues = [TODAY + dt.timedelta(days=d) for d in (-2, 4, 19)]
@@ -62,7 +62,7 @@ def test_the_menu_is_grouped_for_every_role_and_shows_the_groups_pages(app, logi
 
 
 def test_pages_below_the_top_level_have_a_back_link(app, login):
-    with app.app_context():
+    with arranged(app):
         record = make_person("WDC", forenames="Nadia", surname="Bashir")
         identity_id, record_id = record.identity_id, record.id
     officer = login(Role.LICENSING_OFFICER, "WDC")

@@ -10,7 +10,7 @@ from licensing.auth.models import Role
 from licensing.db import db
 from licensing.licences.models import LicenceStatus, LicenceType
 from licensing.operators.models import Operator
-from tests.factories import make_person
+from tests.factories import arranged, make_person
 from tests.intelligence.factories import make_licence
 
 
@@ -21,7 +21,7 @@ def _found(client, term: str) -> list[str]:
 
 
 def test_an_officer_adds_an_operator_with_drivers_and_vehicles_and_anyone_finds_it(app, login):
-    with app.app_context():
+    with arranged(app):
         owner = make_person("WDC", forenames="Tahir", surname="Malik")
         operator_licence = make_licence(owner, licence_type=LicenceType.PRIVATE_HIRE_OPERATOR).number
         driver = make_person("WDC", forenames="Usman", surname="Raza")
@@ -60,7 +60,7 @@ def test_an_officer_adds_an_operator_with_drivers_and_vehicles_and_anyone_finds_
 
 
 def test_operator_form_errors_sit_on_their_fields(app, login):
-    with app.app_context():
+    with arranged(app):
         driver_licence = make_licence(make_person("WDC")).number
     officer = login(Role.LICENSING_OFFICER, "WDC")
     response = officer.submit("/operators/new", {"name": "", "licence_number": "x!"})

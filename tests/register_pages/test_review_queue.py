@@ -9,7 +9,7 @@ from licensing.db import db, utcnow
 from licensing.matching.bands import match_band
 from licensing.people.identity import match_settings
 from licensing.people.models import LinkState, RecordLink
-from tests.factories import make_person
+from tests.factories import arranged, make_person
 
 
 def _pair(code_a: str, code_b: str, score: float, age_days: int, name: str) -> int:
@@ -37,7 +37,7 @@ def _queue(client, query: str = "") -> tuple[str, list[int]]:
 
 
 def _setup(app):
-    with app.app_context():
+    with arranged(app):
         settings = match_settings()
         strong = settings.auto_link_threshold
         possible = (settings.review_threshold + settings.auto_link_threshold) / 2

@@ -28,7 +28,7 @@ from licensing.reports.services import Period, Scope, build_report
 from licensing.requests.models import InformationRequest, RequestKind
 from licensing.sanctions.models import GroundsCategory, Sanction, SanctionType
 from seed.demo import load_demo
-from tests.factories import make_person, make_user
+from tests.factories import arranged, make_person, make_user
 
 PERIOD = Period(dt.date(2026, 5, 1), dt.date(2026, 10, 31))
 PREVIOUS = Period(dt.date(2025, 10, 31), dt.date(2026, 4, 30))
@@ -609,7 +609,7 @@ def _report_rows(scope):
 
 
 def test_every_figure_matches_the_rows_countywide_and_for_one_authority(app):
-    with app.app_context():
+    with arranged(app):
         authorities = _build_county()
         for scope in (Scope(None, "County"), Scope(authorities["WDC"].id, "Wycombe")):
             tables, actual = _report_rows(scope)

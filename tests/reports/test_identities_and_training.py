@@ -18,7 +18,7 @@ from licensing.people.models import ApplicantCheck, Identity, LinkState, Nr3sOut
 from licensing.people.services import resolve_identity
 from licensing.reports.services import Period, Scope, build_report
 from licensing.sanctions.models import AppealOutcome, GroundsCategory, Sanction, SanctionType
-from tests.factories import authority, make_person, make_user
+from tests.factories import arranged, authority, make_person, make_user
 
 PERIOD = Period(dt.date(2026, 5, 1), dt.date(2026, 10, 31))
 TODAY = dt.date(2026, 11, 1)
@@ -78,7 +78,7 @@ def _expected_merged_figures():
 
 
 def test_checks_and_alerts_about_a_since_merged_identity_count_against_the_surviving_one(app, login):
-    with app.app_context():
+    with arranged(app):
         # Created first, so its identity is the one that survives the merge.
         kept = make_person("AVDC", forenames="Shahid", surname="Rafiq", date_of_birth=dt.date(1975, 6, 12),
                            postcode="HP13 6AA")
@@ -163,7 +163,7 @@ def _grant(officer, record_id: int, number: str, training: dt.date | None):
 
 
 def test_training_recorded_at_grant_counts_in_licensed_drivers_coverage(app, login):
-    with app.app_context():
+    with arranged(app):
         ids = [make_person("WDC", forenames=f"Driver{n}").id for n in range(3)]
     officer = login(Role.LICENSING_OFFICER, "WDC")
     _grant(officer, ids[0], "WDC-DD-7001", dt.date(2026, 5, 20))

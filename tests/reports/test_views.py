@@ -15,7 +15,7 @@ from licensing.auth.models import Role, User
 from licensing.authorities.models import Authority, AuthorityKind
 from licensing.db import db
 from licensing.sanctions.models import AppealOutcome, GroundsCategory, Sanction, SanctionType
-from tests.factories import authority, make_person
+from tests.factories import arranged, authority, make_person
 
 # 1 May to 31 October 2026, in the form's day/month/year parts.
 PERIOD_ARGS = "start=1&start=5&start=2026&end=31&end=10&end=2026"
@@ -30,7 +30,7 @@ LEAD, MANAGER, ADMIN, AUDITOR = (
 def _decisions(app, code="WDC"):
     """20 revocations at one authority in the period: 3 for sexual misconduct, 10 for violence, 7 harassment.
     Showing 10, 7 and the total 20 would give away the 3, so a second cell must be withheld."""
-    with app.app_context():
+    with arranged(app):
         where = authority(code)
         for index, grounds in enumerate(
             [GroundsCategory.SEXUAL_MISCONDUCT] * 3
@@ -104,7 +104,7 @@ def test_licensing_manager_sees_only_their_own_authority(app, login, county):
 
 @pytest.mark.parametrize("role", [MANAGER, LEAD])
 def test_report_readers_never_reach_a_person_or_a_search(app, login, role):
-    with app.app_context():
+    with arranged(app):
         record = make_person("WDC", forenames="Hidden", surname="Person")
         identity_id, record_id = record.identity_id, record.id
     reader = login(role)

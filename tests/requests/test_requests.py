@@ -6,7 +6,7 @@ from licensing.auth.models import Role
 from licensing.db import db
 from licensing.requests.models import InformationRequest
 from licensing.requests.working_days import add_working_days
-from tests.factories import join_records, make_person
+from tests.factories import arranged, join_records, make_person
 
 
 def test_working_days_skip_weekends_and_england_bank_holidays():
@@ -20,7 +20,7 @@ def test_working_days_skip_weekends_and_england_bank_holidays():
 
 
 def _pair(app):
-    with app.app_context():
+    with arranged(app):
         wycombe = make_person("WDC", forenames="Amjad", surname="Bashir")
         chiltern = make_person("CDC", forenames="Amjad", surname="Bashir")
         return join_records(wycombe, chiltern)
@@ -60,7 +60,7 @@ def test_information_request_runs_on_a_20_working_day_clock_and_the_reply_is_att
 
 def test_out_of_area_referral_is_due_in_10_working_days_and_shows_overdue(app, login):
     identity_id = _pair(app)
-    with app.app_context():
+    with arranged(app):
         from tests.factories import authority, make_user
 
         officer = make_user(Role.LICENSING_OFFICER, authority="CDC")

@@ -19,7 +19,7 @@ from licensing.requests.attachments import Attachment, attach, storage_dir
 from licensing.requests.models import InformationRequest, RequestKind
 from licensing.retention.models import RetentionDecision
 from licensing.sanctions.models import GroundsCategory, Sanction, SanctionType
-from tests.factories import authority, make_intelligence, make_person, make_user
+from tests.factories import arranged, authority, make_intelligence, make_person, make_user
 
 TODAY = dt.date.today()
 RATIONALE = "Past the eleven-year rule; no live proceedings depend on it."
@@ -95,7 +95,7 @@ def _verify_chain(runner):
 
 
 def test_disposing_a_decision_deletes_the_record_and_relinks_what_remains(app, login, runner):
-    with app.app_context():
+    with arranged(app):
         old = _person("WDC")
         middle, other = _person("CDC"), _person("AVDC")
         identity_id = old.identity_id
@@ -166,7 +166,7 @@ def test_disposing_a_decision_deletes_the_record_and_relinks_what_remains(app, l
 
 
 def test_disposing_the_last_record_deletes_the_identity_and_what_pointed_at_it(app, login, runner):
-    with app.app_context():
+    with arranged(app):
         record = make_person("WDC", forenames="Imran", surname="Qureshi")
         licence = _licence(record, dt.date(2016, 4, 30))
         identity_id = record.identity_id
@@ -219,7 +219,7 @@ def test_disposing_the_last_record_deletes_the_identity_and_what_pointed_at_it(a
 
 
 def test_retaining_sets_a_new_review_date_with_a_rationale(app, login):
-    with app.app_context():
+    with arranged(app):
         licence = _licence(make_person("WDC"), dt.date(2015, 6, 30))
         licence_id = licence.id
     manager = login(Role.LICENSING_MANAGER, "WDC")
@@ -262,7 +262,7 @@ def test_retaining_sets_a_new_review_date_with_a_rationale(app, login):
 
 
 def test_items_not_due_are_not_listed_and_cannot_be_disposed(app, login):
-    with app.app_context():
+    with arranged(app):
         record = make_person("WDC")
         recent = _sanction(record, TODAY - dt.timedelta(days=365 * 3))
         held = _licence(make_person("WDC"), TODAY + dt.timedelta(days=30), status=LicenceStatus.GRANTED)
@@ -279,7 +279,7 @@ def test_items_not_due_are_not_listed_and_cannot_be_disposed(app, login):
 
 
 def test_complaints_follow_each_authoritys_own_policy(app, login):
-    with app.app_context():
+    with arranged(app):
         authority("WDC").complaint_retention_years = 2
         db.session.commit()
         short = _complaint(make_person("WDC"), TODAY - dt.timedelta(days=365 * 3))
@@ -291,7 +291,7 @@ def test_complaints_follow_each_authoritys_own_policy(app, login):
 
 
 def test_reviewers_see_only_their_own_items_and_police_items_only_police(app, login, runner):
-    with app.app_context():
+    with arranged(app):
         wdc = _licence(make_person("WDC"), dt.date(2014, 1, 31))
         subject = make_person("TVP", forenames="Kamran", surname="Aslam")
         item = make_intelligence(subject, recipients=("WDC",))
@@ -327,7 +327,7 @@ def test_reviewers_see_only_their_own_items_and_police_items_only_police(app, lo
 
 
 def test_retaining_a_police_item_moves_its_review_date(app, login):
-    with app.app_context():
+    with arranged(app):
         item = make_intelligence(make_person("TVP"))
         item.review_on = TODAY - dt.timedelta(days=3)
         db.session.commit()

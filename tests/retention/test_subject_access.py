@@ -15,13 +15,13 @@ from licensing.complaints.models import Complaint, ComplaintCategory, ComplaintS
 from licensing.db import db
 from licensing.people.models import Identity
 from licensing.sanctions.models import GroundsCategory, Sanction, SanctionType
-from tests.factories import join_records, make_intelligence, make_person, make_user
+from tests.factories import arranged, join_records, make_intelligence, make_person, make_user
 
 URL = "/retention/subject-access"
 
 
 def _identity(app):
-    with app.app_context():
+    with arranged(app):
         wdc = make_person("WDC", forenames="Farhan", surname="Siddiqui", authority_reference="WDC-SAR-1")
         cdc = make_person("CDC", forenames="Farhan", surname="Siddiqui")
         police = make_person("TVP", forenames="Farhan", surname="Siddiqui", authority_reference="TVP-SUBJ-9")

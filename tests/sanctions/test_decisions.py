@@ -10,7 +10,7 @@ from licensing.auth.models import Role
 from licensing.db import db
 from licensing.licences.models import Badge, BadgeStatus, BadgeType, Licence, LicenceStatus, LicenceType
 from licensing.sanctions.models import Sanction, SanctionType
-from tests.factories import authority, join_records, make_person
+from tests.factories import arranged, authority, join_records, make_person
 
 TODAY = dt.date.today()
 
@@ -55,7 +55,7 @@ def _revocation(licence_id: int) -> dict:
 
 
 def test_revocation_sets_the_licence_status_and_alerts_every_other_holder(app, login):
-    with app.app_context():
+    with arranged(app):
         wycombe, licence = _licensed("WDC", "WDC-PH-1001", forenames="Arshad", surname="Malik")
         chiltern, _ = _licensed("CDC", "CDC-PH-2002", forenames="Arshad", surname="Malik")
         county_badge = _badged(forenames="Arshad", surname="Malik")
@@ -79,7 +79,7 @@ def test_revocation_sets_the_licence_status_and_alerts_every_other_holder(app, l
 
 
 def test_grant_of_a_new_licence(app, login):
-    with app.app_context():
+    with arranged(app):
         record_id = make_person("WDC", forenames="Bilal", surname="Aslam").id
     officer = login(Role.LICENSING_OFFICER, "WDC")
     response = officer.submit(
@@ -105,7 +105,7 @@ def test_grant_of_a_new_licence(app, login):
 
 
 def test_bad_decision_input_changes_nothing(app, login):
-    with app.app_context():
+    with arranged(app):
         record, licence = _licensed("WDC", "WDC-PH-3003")
         record_id, licence_id = record.id, licence.id
     officer = login(Role.LICENSING_OFFICER, "WDC")
@@ -132,7 +132,7 @@ def test_bad_decision_input_changes_nothing(app, login):
 
 
 def test_officer_cannot_record_a_decision_on_another_authoritys_record(app, login):
-    with app.app_context():
+    with arranged(app):
         record, licence = _licensed("CDC", "CDC-PH-4004")
         record_id, licence_id = record.id, licence.id
     officer = login(Role.LICENSING_OFFICER, "WDC")
@@ -144,7 +144,7 @@ def test_officer_cannot_record_a_decision_on_another_authoritys_record(app, logi
 
 
 def test_flags_come_from_the_whole_identity(app, login):
-    with app.app_context():
+    with arranged(app):
         wycombe, licence = _licensed("WDC", "WDC-PH-6006", forenames="Sajid", surname="Raja")
         chiltern, _ = _licensed("CDC", "CDC-PH-6007", forenames="Sajid", surname="Raja")
         identity_id = join_records(wycombe, chiltern)

@@ -9,7 +9,7 @@ from licensing.auth.models import Role, User
 from licensing.authorities.models import Authority
 from licensing.db import db
 from tests.conftest import sign_in_fully
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, arranged, make_user
 
 
 def _authority_id(app, code):
@@ -71,7 +71,7 @@ def test_an_administrator_cannot_give_police_access_alone(app, login):
 
 
 def test_promoting_to_police_needs_a_second_administrator(app, login):
-    with app.app_context():
+    with arranged(app):
         officer = make_user(Role.LICENSING_OFFICER, authority="WDC")
         officer_id, email = officer.id, officer.email
     first = login(Role.ADMINISTRATOR)

@@ -7,11 +7,11 @@ from sqlalchemy import select, text
 from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role
 from licensing.db import db
-from tests.factories import make_person
+from tests.factories import arranged, make_person
 
 
 def _some_events(app, login):
-    with app.app_context():
+    with arranged(app):
         identity_id = make_person("WDC").identity_id
     officer = login(Role.LICENSING_OFFICER)
     officer.submit(f"/people/{identity_id}/reason", {"reason": "Renewal WDC/2026/5"})
@@ -107,7 +107,7 @@ def test_on_postgresql_the_app_role_cannot_change_audit_rows(app, login, runner,
     app_url = database_url.replace("postgresql+psycopg://app@", "postgresql+psycopg://licensing_app@")
     as_app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=app_url)
     as_app.test_client_class = app.test_client_class
-    with app.app_context():
+    with arranged(app):
         identity_id = make_person("WDC").identity_id
     officer = login(Role.LICENSING_OFFICER)
     # The app, connected as the restricted role, still works and writes audit rows.

@@ -7,7 +7,7 @@ from sqlalchemy import text
 from licensing.auth.models import Role
 from licensing.backup.services import table_checksums
 from licensing.db import db
-from tests.factories import make_person
+from tests.factories import arranged, make_person
 
 
 def _destroy(engine):
@@ -21,7 +21,7 @@ def _destroy(engine):
 
 
 def test_backup_destroy_restore_gives_back_every_row(app, login, runner, tmp_path):
-    with app.app_context():
+    with arranged(app):
         identity_id = make_person("WDC", forenames="Zoë", surname="O'Neill").identity_id
     officer = login(Role.LICENSING_OFFICER)
     officer.submit(f"/people/{identity_id}/reason", {"reason": "Renewal WDC/2026/88"})

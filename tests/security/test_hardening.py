@@ -15,7 +15,7 @@ from licensing.auth.services import check_password_policy
 from licensing.db import db
 from licensing.errors import RuleViolation
 from licensing.people.models import AccessGrant
-from tests.factories import PASSWORD, make_person, make_user
+from tests.factories import PASSWORD, arranged, make_person, make_user
 
 
 def _sign_in(client, email, password):
@@ -24,7 +24,7 @@ def _sign_in(client, email, password):
 
 
 def test_parallel_wrong_passwords_never_get_more_tries_than_the_limit(app, county):
-    with app.app_context():
+    with arranged(app):
         email = make_user(Role.LICENSING_OFFICER).email
     clients = [app.test_client() for _ in range(20)]
     for client in clients:
@@ -55,7 +55,7 @@ def test_parallel_wrong_passwords_never_get_more_tries_than_the_limit(app, count
 
 
 def test_unknown_and_known_email_cost_the_same(app, county):
-    with app.app_context():
+    with arranged(app):
         email = make_user(Role.LICENSING_OFFICER).email
     client = app.test_client()
     _sign_in(client, "warm-up@example.org", "not the password")
@@ -155,7 +155,7 @@ def test_duplicate_reference_race_is_a_409_not_a_500(app, login):
     from licensing.people import services
 
     officer = login(Role.LICENSING_OFFICER)
-    with app.app_context():
+    with arranged(app):
         make_person("WDC", authority_reference="WDC/RACE/1")
     original = services.db.session.query
 
@@ -198,7 +198,7 @@ def test_duplicate_reference_race_is_a_409_not_a_500(app, login):
 
 
 def test_each_person_view_logs_the_reason_its_request_carries(app, login):
-    with app.app_context():
+    with arranged(app):
         identity_id = make_person("WDC").identity_id
     officer = login(Role.LICENSING_OFFICER)
     first = officer.submit(f"/people/{identity_id}/reason", {"reason": "Renewal WDC/1"}).headers["Location"]
@@ -220,7 +220,7 @@ def test_each_person_view_logs_the_reason_its_request_carries(app, login):
 
 
 def test_a_grant_of_another_user_or_person_opens_nothing(app, login):
-    with app.app_context():
+    with arranged(app):
         one = make_person("WDC").identity_id
         other = make_person(
             "CDC", forenames="Zara", date_of_birth=dt.date(1999, 1, 2), postcode="HP5 1AB"
@@ -237,7 +237,7 @@ def test_a_grant_of_another_user_or_person_opens_nothing(app, login):
 
 
 def test_stated_reasons_are_bounded(app, login):
-    with app.app_context():
+    with arranged(app):
         ids = [make_person("WDC").identity_id for _ in range(3)]
         user = make_user(Role.LICENSING_OFFICER)
         old = dt.datetime(2020, 1, 1)

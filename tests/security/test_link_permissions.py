@@ -10,7 +10,7 @@ from licensing.auth.models import Role
 from licensing.db import db
 from licensing.people.models import LinkState, PersonRecord, RecordLink, UnlinkRequest
 from licensing.sanctions.models import GroundsCategory, Sanction, SanctionType
-from tests.factories import make_person
+from tests.factories import arranged, make_person
 
 
 def _pair(first="WDC", second="CDC"):
@@ -51,7 +51,7 @@ def _identity(record_id):
 
 
 def test_officer_of_a_third_authority_cannot_confirm_or_reject_a_pair(app, login):
-    with app.app_context():
+    with arranged(app):
         _, _, link_id = _pair()
     outsider = login(Role.LICENSING_OFFICER, "SBDC")
     assert "Shahid" not in outsider.get("/review").get_data(as_text=True)
@@ -68,7 +68,7 @@ def test_officer_of_a_third_authority_cannot_confirm_or_reject_a_pair(app, login
 
 
 def test_officer_with_no_record_on_the_person_cannot_unlink(app, login):
-    with app.app_context():
+    with arranged(app):
         a_id, b_id = _linked()
     for outsider in (
         login(Role.LICENSING_OFFICER, "SBDC"),
@@ -82,7 +82,7 @@ def test_officer_with_no_record_on_the_person_cannot_unlink(app, login):
 
 
 def test_unlinking_an_adverse_record_needs_a_second_officer_and_alerts_its_holder(app, login):
-    with app.app_context():
+    with arranged(app):
         a_id, b_id = _linked()
         db.session.add(
             Sanction(

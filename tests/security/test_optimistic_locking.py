@@ -12,13 +12,13 @@ from licensing.auth.models import Role
 from licensing.db import db
 from licensing.people.models import LinkState, RecordLink
 from licensing.requests.models import InformationRequest
-from tests.factories import authority, make_person, make_user
+from tests.factories import arranged, authority, make_person, make_user
 
 STALE = "Someone else changed this since you opened it"
 
 
 def _request(app):
-    with app.app_context():
+    with arranged(app):
         a = make_person(
             "WDC",
             forenames="Naveed",
@@ -70,7 +70,7 @@ def test_two_replies_opened_together_cannot_both_land(app, login):
 
 
 def test_two_rejections_opened_together_are_one_decision(app, login):
-    with app.app_context():
+    with arranged(app):
         a = make_person(
             "WDC",
             forenames="Shahid",

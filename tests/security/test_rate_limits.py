@@ -9,7 +9,7 @@ from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role
 from licensing.db import db
 from tests.conftest import RegisterClient, sign_in_fully
-from tests.factories import PASSWORD, make_badge_for_limits, make_user
+from tests.factories import PASSWORD, arranged, make_badge_for_limits, make_user
 
 
 def _limited_app(database_url, redis_url, **limits):
@@ -45,7 +45,7 @@ def test_sign_in_is_limited_per_address(app, database_url, redis_url):
 
 
 def test_sign_in_is_limited_per_account_across_addresses(app, county, database_url, redis_url):
-    with app.app_context():
+    with arranged(app):
         email = make_user(Role.LICENSING_OFFICER).email
     limited = _limited_app(database_url, redis_url, SIGN_IN_RATE_LIMIT="2 per minute", LOGIN_MAX_FAILURES=100)
     client = limited.test_client()
@@ -55,7 +55,7 @@ def test_sign_in_is_limited_per_account_across_addresses(app, county, database_u
 
 
 def test_badge_checks_are_limited_per_account(app, county, database_url, redis_url):
-    with app.app_context():
+    with arranged(app):
         email = make_user(Role.TRANSPORT_OFFICER).email
         number = make_badge_for_limits()
     limited = _limited_app(database_url, redis_url, BADGE_CHECK_RATE_LIMIT="2 per minute")
@@ -72,7 +72,7 @@ def test_badge_checks_are_limited_per_account(app, county, database_url, redis_u
 
 
 def test_badge_check_needs_a_reason_and_records_it(app, login):
-    with app.app_context():
+    with arranged(app):
         number = make_badge_for_limits()
     officer = login(Role.LICENSING_OFFICER)
     refused = officer.submit("/badges/check", {"number": number})

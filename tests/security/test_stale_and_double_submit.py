@@ -13,7 +13,7 @@ from licensing.db import db
 from licensing.intelligence.models import IntelligenceItem
 from licensing.people.models import PersonRecord
 from licensing.sanctions.models import Sanction
-from tests.factories import make_person
+from tests.factories import arranged, make_person
 from tests.intelligence.factories import item_form
 
 STALE = "Someone else changed this since you opened it"
@@ -39,7 +39,7 @@ def _count(app, model) -> int:
 
 
 def test_a_complaint_sent_twice_is_recorded_once(app, login):
-    with app.app_context():
+    with arranged(app):
         record_id = make_person("WDC").id
     officer = login(Role.LICENSING_OFFICER, "WDC")
     path = f"/records/{record_id}/complaints/new"
@@ -62,7 +62,7 @@ def test_a_complaint_sent_twice_is_recorded_once(app, login):
 
 
 def test_a_decision_sent_twice_is_recorded_once(app, login):
-    with app.app_context():
+    with arranged(app):
         record_id = make_person("WDC").id
     officer = login(Role.LICENSING_OFFICER, "WDC")
     path = f"/records/{record_id}/decision"
@@ -109,7 +109,7 @@ def test_a_new_record_sent_twice_is_made_once(app, login):
 
 
 def test_a_stale_person_record_edit_is_refused(app, login):
-    with app.app_context():
+    with arranged(app):
         record = make_person("WDC", forenames="Bilal", surname="Anwar", date_of_birth=dt.date(1988, 8, 8))
         record_id = record.id
     first, second = login(Role.LICENSING_OFFICER, "WDC"), login(Role.LICENSING_OFFICER, "WDC")
@@ -135,7 +135,7 @@ def test_a_stale_person_record_edit_is_refused(app, login):
 
 
 def test_a_stale_police_item_edit_is_refused(app, login):
-    with app.app_context():
+    with arranged(app):
         identity_id = make_person("WDC", forenames="Omar", surname="Latif").identity_id
     first = login(Role.POLICE_SPOC)
     assert first.submit(f"/intelligence/new?identity_id={identity_id}", item_form()).status_code == 302

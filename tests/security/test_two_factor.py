@@ -12,7 +12,7 @@ from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role, User
 from licensing.db import db
 from tests.conftest import RegisterClient, sign_in_fully
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, arranged, make_user
 
 
 def _password_step(client, email, password=PASSWORD):
@@ -27,7 +27,7 @@ def _secret(app, email):
 
 @pytest.mark.parametrize("role", list(Role))
 def test_every_role_needs_the_second_factor(app, county, role):
-    with app.app_context():
+    with arranged(app):
         email = make_user(role).email
     client = app.test_client()
     response = _password_step(client, email)
@@ -41,7 +41,7 @@ def test_every_role_needs_the_second_factor(app, county, role):
 
 
 def test_a_code_works_once(app, county):
-    with app.app_context():
+    with arranged(app):
         email = make_user(Role.LICENSING_OFFICER).email
     code = pyotp.TOTP(_secret(app, email)).now()
     first, second = app.test_client(), app.test_client()
@@ -63,7 +63,7 @@ def test_wrong_codes_are_rate_limited(app, county, database_url, redis_url):
         TWO_FACTOR_RATE_LIMIT="3 per 5 minutes",
     )
     limited.test_client_class = RegisterClient
-    with app.app_context():
+    with arranged(app):
         email = make_user(Role.POLICE_SPOC).email
     client = limited.test_client()
     _password_step(client, email)
@@ -75,7 +75,7 @@ def test_wrong_codes_are_rate_limited(app, county, database_url, redis_url):
 
 
 def test_first_sign_in_enrols_with_a_qr_code_and_recovery_codes_work_once(app, county):
-    with app.app_context():
+    with arranged(app):
         email = make_user(Role.TRANSPORT_OFFICER, totp_secret="").email
     client = app.test_client()
     assert _password_step(client, email).headers["Location"].endswith("/sign-in/enrol")
@@ -102,7 +102,7 @@ def test_first_sign_in_enrols_with_a_qr_code_and_recovery_codes_work_once(app, c
 
 
 def test_administrator_reset_is_audited_and_the_user_enrols_again(app, login):
-    with app.app_context():
+    with arranged(app):
         user = make_user(Role.LICENSING_OFFICER)
         user_id, email = user.id, user.email
     officer = login(user_email=email)
