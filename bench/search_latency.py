@@ -429,6 +429,7 @@ def run(
     dump: Path | None,
     out: Path | None,
     profile: Path | None = None,
+    keep: Path | None = None,
 ) -> str:
     sections: list[str] = []
     dumps: dict[str, list[dict]] = {}
@@ -450,22 +451,28 @@ def run(
             names = [f"{r.forenames} {r.surname}".lower() for r in population.records]
             scans, scan_found = time_scans(names, queries)
             for database in databases:
+                reused = False
                 if database == "sqlite":
-                    path = tmp / f"register-{size}.db"
+                    path = (keep or tmp) / f"register-{size}-seed{seed}.db"
                     url = f"sqlite:///{path}"
+                    # A kept file is reused as it is: build it once (a million records take minutes).
+                    reused = keep is not None and path.exists()
                 else:
                     url = create_postgres_database(server, f"register_{size}")
-                migrate(url)
-                print(f"[{database} {size:,}] loading...", flush=True)
-                report = bulk_load(url, size, population=population, echo=lambda m: print(m, flush=True))
-                if database == "postgresql":
-                    analyze_started = time.perf_counter()
-                    _analyze(url)
-                    print(f"  VACUUM, ANALYZE {time.perf_counter() - analyze_started:.1f}s", flush=True)
-                load = (
-                    f"loaded in {report.seconds_load:.0f}s ({report.blocking_keys:,} blocking keys, "
-                    f"{report.licences + report.badges:,} licences and badges)"
-                )
+                if reused:
+                    load = "reused a kept database file"
+                else:
+                    migrate(url)
+                    print(f"[{database} {size:,}] loading...", flush=True)
+                    report = bulk_load(url, size, population=population, echo=lambda m: print(m, flush=True))
+                    if database == "postgresql":
+                        analyze_started = time.perf_counter()
+                        _analyze(url)
+                        print(f"  VACUUM, ANALYZE {time.perf_counter() - analyze_started:.1f}s", flush=True)
+                    load = (
+                        f"loaded in {report.seconds_load:.0f}s ({report.blocking_keys:,} blocking keys, "
+                        f"{report.licences + report.badges:,} licences and badges)"
+                    )
                 before = os.getloadavg()[0]
                 timings, recall, hits = time_searches(
                     url, queries, warmup, profile.with_suffix(f".{database}-{size}.prof") if profile else None
@@ -476,7 +483,7 @@ def run(
                 print(section, flush=True)
                 sections.append(section)
                 if database == "sqlite":
-                    for suffix in ("", "-wal", "-shm"):
+                    for suffix in ("", "-wal", "-shm") if keep is None else ():
                         Path(f"{path}{suffix}").unlink(missing_ok=True)
                 else:
                     from sqlalchemy import create_engine, text
@@ -510,6 +517,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"results file (default {RESULTS})")
     parser.add_argument("--no-out", action="store_true", help="do not write the results file")
     parser.add_argument("--profile", type=Path, help="cProfile timed searches to PROFILE.<db>-<size>.prof")
+    parser.add_argument(
+        "--keep", type=Path, help="SQLite: keep each database in this directory and reuse it on the next run"
+    )
     args = parser.parse_args(argv)
     # Turn kill (SIGTERM) into an exception, so the temporary directories and the server are still removed.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
@@ -526,6 +536,7 @@ def main(argv: list[str] | None = None) -> None:
         args.dump_hits,
         None if args.no_out else args.out,
         args.profile,
+        args.keep,
     )
     print("\n" + "=" * 100 + "\n" + summary, end="")
 
