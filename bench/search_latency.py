@@ -1,5 +1,9 @@
 """Search recall and latency at register scale: python bench/search_latency.py [--sizes ...]
-[--databases ...] [--queries N] [--profile PREFIX].
+[--databases ...] [--queries N] [--profile PREFIX] [--keep DIR].
+
+``--keep DIR`` keeps each SQLite database in DIR and reuses it on the next run (a million records take many
+minutes to build); PostgreSQL is always loaded afresh. Beside wall times, each run prints this process's CPU
+time per query (the machine may be shared; the PostgreSQL server's own CPU is not counted).
 
 For each size and database: bulk-load the seed population (bench/bulk_load.py; every record its own
 identity) into a freshly migrated SQLite file or a throwaway PostgreSQL 15 cluster, ANALYZE (PostgreSQL), warm
@@ -131,6 +135,7 @@ def _namesakes(by: dict, kind: str, criteria: SearchCriteria, target: int) -> in
 
 
 _TRUE_PERSON: dict[int, str] = {}
+SCAN_CPU_MS: list[float] = []  # CPU time per brute-force scan, beside its wall time
 
 
 def build_queries(population, count: int, seed: int) -> list[Query]:
@@ -272,9 +277,10 @@ def time_scans(names: list[str], queries: list[Query]) -> tuple[dict[str, list[f
         query = f"{q.criteria.forenames} {q.criteria.surname}".strip().lower()
         if not query:
             continue
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         best = process.extract(query, names, scorer=fuzz.ratio, limit=10)
         timings[q.kind].append((time.perf_counter() - started) * 1000)
+        SCAN_CPU_MS.append((time.process_time() - cpu_started) * 1000)
         found[q.kind].append(int(any(index + 1 == q.target for _, _, index in best)))
     return timings, found
 
@@ -303,6 +309,7 @@ def time_searches(url: str, queries: list[Query], warmup: list[Query], profile: 
     timings: dict[str, list[float]] = {kind: [] for kind in KINDS}
     recall: dict[tuple[str, str], list[int]] = {}
     hits_out: list[dict] = []
+    cpu_ms: list[float] = []  # this process's CPU time per timed query (not the PostgreSQL server's)
     profiler = None
     with app.app_context():
         for phase, batch in (("warmup", warmup), ("timed", queries)):
@@ -315,14 +322,16 @@ def time_searches(url: str, queries: list[Query], warmup: list[Query], profile: 
                 viewer = db.session.scalar(select(User).where(User.email == VIEWER_EMAIL))
                 if profiler:
                     profiler.enable()
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 hits = search_people(q.criteria, viewer=viewer, today=TODAY)
                 elapsed = (time.perf_counter() - started) * 1000
+                cpu = (time.process_time() - cpu_started) * 1000
                 if profiler:
                     profiler.disable()
                 if phase != "timed":
                     continue
                 timings[q.kind].append(elapsed)
+                cpu_ms.append(cpu)
                 found = _found(
                     q,
                     hits,
@@ -345,7 +354,7 @@ def time_searches(url: str, queries: list[Query], warmup: list[Query], profile: 
         db.engine.dispose()
     if profiler is not None:
         profiler.dump_stats(str(profile))
-    return timings, recall, hits_out
+    return timings, recall, hits_out, cpu_ms
 
 
 def _analyze(url: str) -> None:
@@ -429,6 +438,7 @@ def run(
     dump: Path | None,
     out: Path | None,
     profile: Path | None = None,
+    keep: Path | None = None,
 ) -> str:
     sections: list[str] = []
     dumps: dict[str, list[dict]] = {}
@@ -448,35 +458,53 @@ def run(
             queries = build_queries(population, n_queries, seed=seed + size)
             warmup = build_queries(population, max(20, n_queries // 4), seed=seed + size + 1)
             names = [f"{r.forenames} {r.surname}".lower() for r in population.records]
+            SCAN_CPU_MS.clear()
             scans, scan_found = time_scans(names, queries)
+            print(f"  scan CPU per query p50 {_percentile(SCAN_CPU_MS, 50):.1f} ms", flush=True)
             for database in databases:
+                reused = False
                 if database == "sqlite":
-                    path = tmp / f"register-{size}.db"
+                    path = (keep or tmp) / f"register-{size}-seed{seed}.db"
                     url = f"sqlite:///{path}"
+                    # A kept file is reused as it is: build it once (a million records take minutes).
+                    # A file whose load was cut short has no marker and is loaded again.
+                    reused = keep is not None and path.with_suffix(".loaded").exists()
+                    if keep is not None and not reused:
+                        for suffix in ("", "-wal", "-shm"):
+                            Path(f"{path}{suffix}").unlink(missing_ok=True)
                 else:
                     url = create_postgres_database(server, f"register_{size}")
-                migrate(url)
-                print(f"[{database} {size:,}] loading...", flush=True)
-                report = bulk_load(url, size, population=population, echo=lambda m: print(m, flush=True))
-                if database == "postgresql":
-                    analyze_started = time.perf_counter()
-                    _analyze(url)
-                    print(f"  VACUUM, ANALYZE {time.perf_counter() - analyze_started:.1f}s", flush=True)
-                load = (
-                    f"loaded in {report.seconds_load:.0f}s ({report.blocking_keys:,} blocking keys, "
-                    f"{report.licences + report.badges:,} licences and badges)"
-                )
+                if reused:
+                    load = "reused a kept database file"
+                else:
+                    migrate(url)
+                    print(f"[{database} {size:,}] loading...", flush=True)
+                    report = bulk_load(url, size, population=population, echo=lambda m: print(m, flush=True))
+                    if database == "sqlite" and keep is not None:
+                        path.with_suffix(".loaded").touch()
+                    if database == "postgresql":
+                        analyze_started = time.perf_counter()
+                        _analyze(url)
+                        print(f"  VACUUM, ANALYZE {time.perf_counter() - analyze_started:.1f}s", flush=True)
+                    load = (
+                        f"loaded in {report.seconds_load:.0f}s ({report.blocking_keys:,} blocking keys, "
+                        f"{report.licences + report.badges:,} licences and badges)"
+                    )
                 before = os.getloadavg()[0]
-                timings, recall, hits = time_searches(
+                timings, recall, hits, cpu_ms = time_searches(
                     url, queries, warmup, profile.with_suffix(f".{database}-{size}.prof") if profile else None
                 )
                 dumps[f"{database}-{size}"] = hits
-                load += f"; load average {before:.1f} before the queries, {os.getloadavg()[0]:.1f} after"
+                load += (
+                    f"; load average {before:.1f} before the queries, {os.getloadavg()[0]:.1f} after; "
+                    f"process CPU per query p50 {_percentile(cpu_ms, 50):.1f} ms, "
+                    f"p95 {_percentile(cpu_ms, 95):.1f} ms"
+                )
                 section = format_table(database, size, timings, load, recall, scans, scan_found)
                 print(section, flush=True)
                 sections.append(section)
                 if database == "sqlite":
-                    for suffix in ("", "-wal", "-shm"):
+                    for suffix in ("", "-wal", "-shm") if keep is None else ():
                         Path(f"{path}{suffix}").unlink(missing_ok=True)
                 else:
                     from sqlalchemy import create_engine, text
@@ -510,6 +538,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"results file (default {RESULTS})")
     parser.add_argument("--no-out", action="store_true", help="do not write the results file")
     parser.add_argument("--profile", type=Path, help="cProfile timed searches to PROFILE.<db>-<size>.prof")
+    parser.add_argument(
+        "--keep", type=Path, help="SQLite: keep each database in this directory and reuse it on the next run"
+    )
     args = parser.parse_args(argv)
     # Turn kill (SIGTERM) into an exception, so the temporary directories and the server are still removed.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
@@ -526,6 +557,7 @@ def main(argv: list[str] | None = None) -> None:
         args.dump_hits,
         None if args.no_out else args.out,
         args.profile,
+        args.keep,
     )
     print("\n" + "=" * 100 + "\n" + summary, end="")
 

@@ -143,3 +143,37 @@ def test_a_slip_in_the_birth_year_still_finds_the_person(app, login):
         date_of_birth=["21", "2", "1964"],
     )
     assert "Shakeel Ahmed Khan</a>" in page
+
+
+def test_namesakes_the_engine_scores_alike_are_ordered_by_the_spelling_typed(app, login):
+    with app.app_context():
+        # Created first, so an order by identity would put this spelling first.
+        make_person("WDC", forenames="Mohammad Ali", surname="Iqbal", date_of_birth=dt.date(1971, 9, 8))
+        make_person("CDC", forenames="Muhammad Ali", surname="Iqbal", date_of_birth=dt.date(1966, 3, 2))
+    page = _results(login(Role.LICENSING_OFFICER), forenames="Muhamamd Ali", surname="Iqbal")
+    assert page.index("Muhammad Ali Iqbal</a>") < page.index("Mohammad Ali Iqbal</a>")
+
+
+def test_namesakes_the_engine_scores_alike_are_ordered_by_the_age_typed(app, login):
+    year = dt.date.today().year
+    with app.app_context():
+        # Both within the age tolerance; the one created first is three years off the typed age.
+        older = make_person("WDC", forenames="Tahir", surname="Ali", date_of_birth=dt.date(year - 47, 1, 5))
+        nearer = make_person("WDC", forenames="Tahir", surname="Ali", date_of_birth=dt.date(year - 45, 1, 5))
+        ids = [older.identity_id, nearer.identity_id]
+    _results(login(Role.LICENSING_OFFICER), forenames="Tahir", surname="Ali", approximate_age="44")
+    with app.app_context():
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "person.searched")).one()
+        assert event.details["results"] == [ids[1], ids[0]]
+
+
+def test_another_last_digit_of_the_birth_year_still_finds_the_person(app, login):
+    with app.app_context():
+        make_person("WDC", forenames="Muhammad Atif", surname="Aslam", date_of_birth=dt.date(1973, 12, 23))
+    page = _results(
+        login(Role.LICENSING_OFFICER),
+        forenames="Muhammad Atif",
+        surname="Aslam",
+        date_of_birth=["23", "12", "1977"],
+    )
+    assert "Muhammad Atif Aslam</a>" in page
