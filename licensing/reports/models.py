@@ -7,7 +7,7 @@ from sqlalchemy import Index
 from licensing.alerts.models import Alert
 from licensing.complaints.models import Complaint
 from licensing.intelligence.models import IntelligenceItem
-from licensing.licences.models import Badge, Licence
+from licensing.licences.models import Badge, DbsCertificate, Licence
 from licensing.people.models import Address, ApplicantCheck, Identity, RecordLink
 from licensing.sanctions.models import Sanction
 
@@ -59,5 +59,33 @@ REPORT_INDEXES = (
         Badge.safeguarding_training_on,
         Badge.authority_id,
         Badge.dbs_certificate_id,
+    ),
+    # The same led by the authority, so one authority's report reads only its own entries.
+    Index(
+        "ix_licences_report_training_authority",
+        Licence.authority_id,
+        Licence.licence_type,
+        Licence.status,
+        Licence.expires_on,
+        Licence.issued_on,
+        Licence.safeguarding_training_on,
+    ),
+    Index(
+        "ix_badges_report_authority",
+        Badge.authority_id,
+        Badge.status,
+        Badge.expires_on,
+        Badge.issued_on,
+        Badge.badge_type,
+        Badge.safeguarding_training_on,
+        Badge.dbs_certificate_id,
+    ),
+    # What the DBS figure reads of each valid badge's certificate, found by id without reading the row.
+    Index(
+        "ix_dbs_certificates_report",
+        DbsCertificate.id,
+        DbsCertificate.update_service_subscribed,
+        DbsCertificate.last_status_check_on,
+        DbsCertificate.issued_on,
     ),
 )

@@ -200,3 +200,41 @@ def test_training_recorded_at_grant_counts_in_licensed_drivers_coverage(app, log
             0,
             0,
         ]
+
+
+def test_driver_licences_without_an_expiry_date_count_as_in_force_and_expired_ones_do_not(app, county):
+    """The training figure counts licences with no expiry and those expiring on or after the period's end
+    in two separate queries; both kinds, and neither expired nor not-yet-issued licences, are checked."""
+    with app.app_context():
+        record = make_person("WDC", forenames="Openended")
+        since = add_months(PERIOD.end, -36)
+        rows = [  # (number, issued, expires, status, training)
+            ("WDC-PH-1", dt.date(2024, 1, 1), None, LicenceStatus.GRANTED, dt.date(2025, 1, 1)),
+            ("WDC-PH-2", dt.date(2024, 1, 1), None, LicenceStatus.SUSPENDED, None),
+            ("WDC-PH-3", dt.date(2024, 1, 1), PERIOD.end, LicenceStatus.GRANTED, dt.date(2022, 1, 1)),
+            ("WDC-PH-4", dt.date(2023, 1, 1), PERIOD.end - dt.timedelta(days=1), LicenceStatus.GRANTED, None),
+            ("WDC-PH-5", PERIOD.end + dt.timedelta(days=1), None, LicenceStatus.GRANTED, None),
+            ("WDC-PH-6", dt.date(2024, 1, 1), None, LicenceStatus.REVOKED, None),
+        ]
+        for number, issued, expires, status, training in rows:
+            db.session.add(
+                Licence(person_record_id=record.id, authority_id=record.authority_id,
+                        licence_type=LicenceType.PRIVATE_HIRE_DRIVER, number=number, status=status,
+                        issued_on=issued, expires_on=expires, conditions="",
+                        safeguarding_training_on=training)
+            )
+        db.session.commit()
+        in_force = [
+            row for row in rows
+            if row[3] in (LicenceStatus.GRANTED, LicenceStatus.SUSPENDED)
+            and row[1] <= PERIOD.end
+            and (row[2] is None or row[2] >= PERIOD.end)
+        ]
+        expected = [
+            len([r for r in in_force if r[4] and r[4] >= since]),
+            len([r for r in in_force if r[4] and r[4] < since]),
+            len([r for r in in_force if r[4] is None]),
+        ]
+        assert expected == [1, 1, 1]
+        for scope in (Scope(None, "County"), Scope(authority("WDC").id, "Wycombe")):
+            assert _rows(scope, "training_coverage")["Private hire driver licences"] == expected
