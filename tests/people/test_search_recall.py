@@ -146,7 +146,7 @@ def test_a_slip_in_the_birth_year_still_finds_the_person(app, login):
 
 
 def test_namesakes_the_engine_scores_alike_are_ordered_by_the_spelling_typed(app, login):
-    with app.app_context():
+    with arranged(app):
         # Created first, so an order by identity would put this spelling first.
         make_person("WDC", forenames="Mohammad Ali", surname="Iqbal", date_of_birth=dt.date(1971, 9, 8))
         make_person("CDC", forenames="Muhammad Ali", surname="Iqbal", date_of_birth=dt.date(1966, 3, 2))
@@ -156,7 +156,7 @@ def test_namesakes_the_engine_scores_alike_are_ordered_by_the_spelling_typed(app
 
 def test_namesakes_the_engine_scores_alike_are_ordered_by_the_age_typed(app, login):
     year = dt.date.today().year
-    with app.app_context():
+    with arranged(app):
         # Both within the age tolerance; the one created first is three years off the typed age.
         older = make_person("WDC", forenames="Tahir", surname="Ali", date_of_birth=dt.date(year - 47, 1, 5))
         nearer = make_person("WDC", forenames="Tahir", surname="Ali", date_of_birth=dt.date(year - 45, 1, 5))
@@ -168,7 +168,7 @@ def test_namesakes_the_engine_scores_alike_are_ordered_by_the_age_typed(app, log
 
 
 def test_another_last_digit_of_the_birth_year_still_finds_the_person(app, login):
-    with app.app_context():
+    with arranged(app):
         make_person("WDC", forenames="Muhammad Atif", surname="Aslam", date_of_birth=dt.date(1973, 12, 23))
     page = _results(
         login(Role.LICENSING_OFFICER),

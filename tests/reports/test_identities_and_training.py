@@ -205,7 +205,7 @@ def test_training_recorded_at_grant_counts_in_licensed_drivers_coverage(app, log
 def test_driver_licences_without_an_expiry_date_count_as_in_force_and_expired_ones_do_not(app, county):
     """The training figure counts licences with no expiry and those expiring on or after the period's end
     in two separate queries; both kinds, and neither expired nor not-yet-issued licences, are checked."""
-    with app.app_context():
+    with arranged(app):
         record = make_person("WDC", forenames="Openended")
         since = add_months(PERIOD.end, -36)
         rows = [  # (number, issued, expires, status, training)
