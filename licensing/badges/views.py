@@ -6,6 +6,7 @@ from wtforms import SelectChoice
 
 from licensing.auth.models import Role
 from licensing.auth.permissions import BADGE_CHECKERS, BADGE_ISSUERS, roles_required
+from licensing.auth.services import claim_form_token
 from licensing.badges import services
 from licensing.badges.dbs import record_dbs_certificate
 from licensing.badges.forms import (
@@ -21,6 +22,7 @@ from licensing.badges.forms import (
 from licensing.db import db
 from licensing.errors import RuleViolation
 from licensing.extensions import account_key, limiter
+from licensing.forms import check_version
 from licensing.licences.models import BadgeType
 from licensing.people.models import PersonRecord
 from licensing.web import run_service
@@ -59,6 +61,7 @@ def issue_badge():
     flags = []
     if form.validate_on_submit():
         try:
+            claim_form_token(form.form_token.data, actor=current_user)  # a form sent twice issues one badge
             badge = services.issue_badge(
                 holder=form.holder_choice(),
                 badge_type=BadgeType(form.badge_type.data),
@@ -120,6 +123,7 @@ def renew_badge(badge_id: int):
     flags = services.register_flags(badge.person.identity, dt.date.today())
     if form.validate_on_submit():
         try:
+            check_version(badge, form.version)
             services.renew_badge(
                 badge,
                 checks=form.checks(),
@@ -147,6 +151,7 @@ def change_badge_status(badge_id: int):
     form = BadgeStatusForm()
     if form.validate_on_submit():
         try:
+            check_version(badge, form.version)
             services.change_badge_status(
                 badge,
                 action=form.action.data,
