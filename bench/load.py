@@ -43,6 +43,7 @@ from licensing import create_app  # noqa: E402
 
 PASSWORD = "load bench passphrase 2026"
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+FORM_TOKEN = re.compile(r'name="form_token" type="hidden" value="([^"]+)"|name="form_token" value="([^"]+)"')
 PERSON_LINK = re.compile(r'href="(/people/(\d+)\?grant=\d+)"')
 MAX_DURATION = 90.0
 
@@ -97,8 +98,17 @@ class Officer:
         return status, body, location
 
     def csrf(self, path: str) -> str:
-        match = CSRF.search(self.request("form", path)[1])
-        return match.group(1) or match.group(2)
+        return self.tokens(path)["csrf_token"]
+
+    def tokens(self, path: str) -> dict:
+        """The form's CSRF token and, on a create form, its one-time token (regexes, no HTML parsing)."""
+        body = self.request("form", path)[1]
+        found = {}
+        for name, pattern in (("csrf_token", CSRF), ("form_token", FORM_TOKEN)):
+            match = pattern.search(body)
+            if match:
+                found[name] = match.group(1) or match.group(2)
+        return found
 
     def sign_in(self) -> None:
         self.request(
@@ -126,7 +136,7 @@ class Officer:
         reference = f"TVP/LOAD/{self.email.split('@')[0]}-{n}"
         review = time.gmtime(time.time() + 120 * 86400)
         form = {
-            "csrf_token": self.csrf(path), "source_evaluation": "2", "intelligence_assessment": "B",
+            **self.tokens(path), "source_evaluation": "2", "intelligence_assessment": "B",
             "handling_code": "P", "handling_conditions": "", "category": "other", "status": "intelligence",
             "force_reference": reference, "legal_basis": "clpd", "legal_basis_other": "",
             "full_text": f"Load bench police text {n}", "sanitised_summary": "Police hold information.",
@@ -138,7 +148,7 @@ class Officer:
     def add_record(self, n: int) -> None:
         reference = f"LOAD/{self.email.split('@')[0]}/{n}"
         form = {
-            "csrf_token": self.csrf("/records/new"),
+            **self.tokens("/records/new"),
             "authority_reference": reference,
             "forenames": "Load",
             "surname": f"Bench{n}",
@@ -170,6 +180,29 @@ def run_client(officer: Officer, surnames: list[str], stop: threading.Event, pau
             stop.wait(pause)
 
 
+def _tree_cpu_seconds(root: int) -> float:
+    """User plus system CPU seconds of a process and its live descendants, from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    times: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, parent = int(entry), int(fields[1])
+        children.setdefault(parent, []).append(pid)
+        times[pid] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += times.get(pid, 0.0)
+        todo.extend(children.get(pid, []))
+    return total
+
+
 def _percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else 0.0
@@ -192,6 +225,7 @@ def main(argv: list[str] | None = None) -> None:
         tempfile.TemporaryDirectory(prefix="loadbench-") as scratch,
     ):
         url = create_postgres_database(server, "loadbench")
+        args.postgres_pid = int(Path(server, "data", "postmaster.pid").read_text().split()[0])
         migrate(url)
         redis_port = _free_port()
         redis = subprocess.Popen(
@@ -267,6 +301,8 @@ def _serve_and_load(args, url: str, redis_port: int, scratch: str) -> None:
             for c in clients
         ]
         started = time.monotonic()
+        server_cpu, database_cpu = _tree_cpu_seconds(gunicorn.pid), _tree_cpu_seconds(args.postgres_pid)
+        client_cpu = time.process_time()
         for thread in threads:
             thread.start()
         stop.wait(args.duration)
@@ -274,6 +310,8 @@ def _serve_and_load(args, url: str, redis_port: int, scratch: str) -> None:
         for thread in threads:
             thread.join(60)
         elapsed = time.monotonic() - started
+        args.cpu = (_tree_cpu_seconds(gunicorn.pid) - server_cpu,
+                    _tree_cpu_seconds(args.postgres_pid) - database_cpu, time.process_time() - client_cpu)
     finally:
         if os.environ.get("LOAD_BENCH_LOG"):
             print((Path(scratch) / "gunicorn.log").read_text()[-3000:])
@@ -340,6 +378,12 @@ def _report(app, timings, clients, elapsed, args) -> None:
     print(
         f"actions: {len(actions)} ({len(actions) / elapsed:.1f}/s); requests: {len(timings)} "
         f"({len(timings) / elapsed:.1f}/s); server errors: {len(errors)}"
+    )
+    server, database, client = args.cpu
+    print(
+        f"CPU seconds during the load: gunicorn {server:.1f}, PostgreSQL {database:.1f}, "
+        f"load client {client:.1f} (of {2 * elapsed:.0f} on 2 cores); "
+        f"{1000 * server / max(1, len(timings)):.1f} ms gunicorn CPU a request"
     )
     for action in ("search", "person_view", "write", "police_write", "sign_in"):
         values = [t[1] * 1000 for t in timings if t[0] == action]

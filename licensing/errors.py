@@ -15,6 +15,9 @@ class RuleViolation(Exception):
 class StaleSave(RuleViolation):
     """The form was opened on an older version of the record than the one saved now."""
 
+    MESSAGE = ("Someone else changed this since you opened it, so nothing was saved. "
+               "Reload the page to see their change, then try again.")
+
 
 class NotPermitted(Exception):
     """The acting user may not do this."""

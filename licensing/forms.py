@@ -94,5 +94,4 @@ def check_version(record, field: VersionField) -> None:
     from licensing.errors import StaleSave
 
     if field.data and field.data != str(record.version_id):
-        raise StaleSave("Someone else changed this since you opened it, so nothing was saved. "
-                        "Reload the page to see their change, then try again.")
+        raise StaleSave(StaleSave.MESSAGE)

@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from licensing.auth.models import Role
 from licensing.authorities.models import AuthorityKind
-from licensing.forms import CleanStringField
+from licensing.forms import CleanStringField, VersionField
 
 ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
 KIND_CHOICES = [SelectChoice(kind.value, kind.label) for kind in AuthorityKind]
@@ -33,6 +33,7 @@ class NewUserForm(UserForm):
 
 
 class EditUserForm(UserForm):
+    version = VersionField()
     is_enabled = BooleanField("Account enabled", widget=GovCheckboxInput())
 
 

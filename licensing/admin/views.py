@@ -33,6 +33,7 @@ from licensing.authorities.services import (
     update_authority_settings,
 )
 from licensing.db import db
+from licensing.forms import check_version
 from licensing.web import run_service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -95,12 +96,13 @@ def edit_user(user_id: int):
     form = EditUserForm(obj=user)
     _authority_choices(form)
     if form.validate_on_submit():
-        done, _ = run_service(
-            lambda: update_user(user, name=form.name.data,
-                                authority=db.session.get(Authority, form.authority_id.data),
-                                role=Role(form.role.data), is_enabled=form.is_enabled.data,
-                                actor=current_user),
-            field=form.role, success=f"User {user.email} updated")
+        def update():
+            check_version(user, form.version)
+            return update_user(user, name=form.name.data,
+                               authority=db.session.get(Authority, form.authority_id.data),
+                               role=Role(form.role.data), is_enabled=form.is_enabled.data, actor=current_user)
+
+        done, _ = run_service(update, field=form.role, success=f"User {user.email} updated")
         if done:
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user, unlock_form=UnlockForm(),

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
+from sqlalchemy import event as sa_event
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session, SessionTransaction
 
 from licensing.audit.models import AuditChainHead, AuditEvent
 from licensing.db import db
@@ -45,30 +47,13 @@ def entry_hash(event: AuditEvent) -> str:
     return hmac.new(_key(), message.encode(), hashlib.sha256).hexdigest()
 
 
-def seal(event: AuditEvent) -> None:
-    """Give a new event its place in the chain; the head row stays locked until the caller's commit."""
-    seq, previous = db.session.execute(
-        update(AuditChainHead)
-        .where(AuditChainHead.id == HEAD_ID)
-        .values(seq=AuditChainHead.seq + 1)
-        .returning(AuditChainHead.seq, AuditChainHead.last_hash)
-        .execution_options(synchronize_session=False)
-    ).one()
-    event.chain_seq, event.prev_hash = seq, previous
-    event.entry_hash = entry_hash(event)
-    db.session.execute(
-        update(AuditChainHead)
-        .where(AuditChainHead.id == HEAD_ID)
-        .values(last_hash=event.entry_hash)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def seal_many(events: list) -> None:
-    """Chain many new events (AuditEvents or objects with their attributes) in order, moving the head once."""
+def seal_many(events: list, session: Session | None = None) -> None:
+    """Chain many new events (AuditEvents or objects with their attributes) in order, moving the head once.
+    The head row stays locked until the caller's commit."""
     if not events:
         return
-    last, previous = db.session.execute(
+    session = session or db.session
+    last, previous = session.execute(
         update(AuditChainHead)
         .where(AuditChainHead.id == HEAD_ID)
         .values(seq=AuditChainHead.seq + len(events))
@@ -78,12 +63,61 @@ def seal_many(events: list) -> None:
     for seq, event in enumerate(events, start=last - len(events) + 1):
         event.chain_seq, event.prev_hash = seq, previous
         event.entry_hash = previous = entry_hash(event)
-    db.session.execute(
+    session.execute(
         update(AuditChainHead)
         .where(AuditChainHead.id == HEAD_ID)
         .values(last_hash=previous)
         .execution_options(synchronize_session=False)
     )
+
+
+# Events recorded in a transaction wait in session.info until its commit. Taking the head when the event is
+# recorded would hold the one row every request writes for the rest of the request (the search's ranking, the
+# page's rendering), serialising every search and view; taken in before_commit, it is held only for the
+# head's UPDATEs, the INSERT and the COMMIT. The events are still sealed and inserted in the commit of the
+# change they describe, or not at all.
+PENDING = "audit_events_to_seal"
+
+
+def defer_seal(session: Session, new_event: AuditEvent) -> None:
+    """Queue a new event to be sealed and inserted when `session` commits (dropped if it rolls back)."""
+    session.info.setdefault(PENDING, []).append((new_event, session.get_nested_transaction()))
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _seal_pending(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint's release: the events wait for the real commit
+        return
+    pending = session.info.pop(PENDING, None)
+    if pending:
+        events = [queued for queued, _ in pending]
+        seal_many(events, session)
+        session.add_all(events)  # flushed by the commit that follows
+
+
+@sa_event.listens_for(Session, "after_soft_rollback")
+def _drop_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
+    pending = session.info.get(PENDING)
+    if not pending:
+        return
+    if not previous_transaction.nested:
+        session.info.pop(PENDING, None)
+        return
+    session.info[PENDING] = [(e, t) for e, t in pending if not _within(t, previous_transaction)]
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _forget_pending(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost transaction ended without a commit (closed, rolled back)
+        session.info.pop(PENDING, None)
+
+
+def _within(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 @dataclass

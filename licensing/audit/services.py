@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from flask import has_request_context, request
 from sqlalchemy import Select, insert, select
 
-from licensing.audit.chain import seal, seal_many
+from licensing.audit.chain import defer_seal, seal_many
 from licensing.audit.models import AuditEvent
 from licensing.db import db, utcnow
 
@@ -22,8 +22,9 @@ def record(actor: User | None, action: str, subject: Any = None, *, reason: str 
            details: dict | None = None, email: str = "") -> AuditEvent:
     """Add one audit event in the caller's transaction, so it lands with the change it describes.
 
-    The time is the app server's clock, never a value from the request, and the event is sealed into the
-    chain."""
+    The time is the app server's clock, never a value from the request. The event is sealed into the chain
+    and inserted when the transaction commits (audit/chain.py), so the chain's head is locked only for the
+    commit, not for the rest of the request."""
     event = AuditEvent(
         occurred_at=utcnow(),
         user_id=actor.id if actor else None,
@@ -38,9 +39,7 @@ def record(actor: User | None, action: str, subject: Any = None, *, reason: str 
         details=json.loads(json.dumps(details or {}, default=str)),
         ip_address=request.remote_addr or "" if has_request_context() else "",
     )
-    seal(event)
-    db.session.add(event)
-    db.session.flush()
+    defer_seal(db.session(), event)
     return event
 
 

@@ -49,6 +49,8 @@ class User(UserMixin, db.Model):
     locked_until: Mapped[dt.datetime | None]
     # Bumped at sign-out, disabling or a password change, so every older session cookie stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Bumped only by an administrator's edit (not by sign-ins), so a stale edit is refused (finding 9).
+    version_id: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     last_login_at: Mapped[dt.datetime | None]
     created_at: Mapped[created_at]
     # A password someone else chose (the CLI's first administrator) must be changed at first sign-in.

@@ -19,7 +19,7 @@ from licensing.audit import record
 from licensing.auth.models import FormSubmission, Role, User
 from licensing.authorities.models import Authority, AuthorityKind
 from licensing.db import db, utcnow
-from licensing.errors import NotPermitted, RuleViolation
+from licensing.errors import NotPermitted, RuleViolation, StaleSave
 
 # Compared against when the email is unknown or an attempt is refused, so every path costs one verification.
 # Computed once per set of hashing parameters (recomputing it made unknown emails twice as slow: finding 3).
@@ -261,6 +261,15 @@ def update_user(
         raise RuleViolation(f"A {role.label.lower()} must belong to a {_kind_names(role)}")
     if user.id == actor.id and (not is_enabled or role is not user.role):
         raise RuleViolation("You cannot disable your own account or change your own role")
+    # Compare-and-bump in one statement: of two edits opened on the same version, only one lands.
+    bumped = db.session.execute(
+        update(User)
+        .where(User.id == user.id, User.version_id == user.version_id)
+        .values(version_id=User.version_id + 1)
+        .execution_options(synchronize_session="fetch")
+    )
+    if bumped.rowcount != 1:
+        raise StaleSave(StaleSave.MESSAGE)
     changes = {}
     for field, value in (
         ("name", name.strip()),

@@ -38,7 +38,14 @@ from licensing.badges.inputs import (
     DbsInput,
     ExistingHolder,
 )
-from licensing.forms import CleanStringField, GovDate, clean_text, no_control_characters
+from licensing.forms import (
+    CleanStringField,
+    FormTokenField,
+    GovDate,
+    VersionField,
+    clean_text,
+    no_control_characters,
+)
 from licensing.licences.models import BadgeType
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
 from licensing.people.forms import ReasonField, valid_dvla, valid_ni, valid_postcode
@@ -187,6 +194,7 @@ NEW_HOLDER_REQUIRED = {
 
 
 class IssueBadgeForm(BadgeChecksForm):
+    form_token = FormTokenField()
     holder = RadioField(
         "Who is the badge for?",
         widget=GovRadioInput(),
@@ -298,10 +306,12 @@ class IssueBadgeForm(BadgeChecksForm):
 
 
 class RenewBadgeForm(BadgeChecksForm):
+    version = VersionField()
     submit = SubmitField("Renew badge", widget=GovSubmitInput())
 
 
 class BadgeStatusForm(FlaskForm):
+    version = VersionField()
     action = RadioField(
         "What do you want to do?",
         widget=GovRadioInput(),

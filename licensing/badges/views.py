@@ -21,6 +21,7 @@ from licensing.badges.forms import (
 from licensing.db import db
 from licensing.errors import RuleViolation
 from licensing.extensions import account_key, limiter
+from licensing.forms import check_version
 from licensing.licences.models import BadgeType
 from licensing.people.models import PersonRecord
 from licensing.web import run_service
@@ -71,6 +72,7 @@ def issue_badge():
             on_error=lambda error: _show_rule_error(
                 form, error,
                 default_field="holder_reference" if form.holder.data == "existing" else "new_reference"),
+            once=form.form_token,  # a form sent twice issues one badge
             success=lambda badge: (f"Badge {badge.number} issued to {badge.person.full_name}, valid until "
                                    f"{badge.expires_on:%d %B %Y}"),
         )
@@ -112,15 +114,19 @@ def renew_badge(badge_id: int):
     form = RenewBadgeForm() if request.method == "POST" else RenewBadgeForm(data=checks_form_data(badge))
     flags = services.register_flags(badge.person.identity, dt.date.today())
     if form.validate_on_submit():
-        done, outcome = run_service(
-            lambda: services.renew_badge(
+        def renew():
+            check_version(badge, form.version)
+            return services.renew_badge(
                 badge,
                 checks=form.checks(),
                 reason=form.reason.data,
                 register_rationale=form.register_rationale.data or "",
                 actor=current_user,
                 today=dt.date.today(),
-            ),
+            )
+
+        done, outcome = run_service(
+            renew,
             on_error=lambda error: _show_rule_error(form, error, default_field="reason"),
             success=lambda _: f"Badge {badge.number} renewed until {badge.expires_on:%d %B %Y}",
         )
@@ -138,14 +144,18 @@ def change_badge_status(badge_id: int):
     badge = _load_own_badge(badge_id)
     form = BadgeStatusForm()
     if form.validate_on_submit():
-        done, _ = run_service(
-            lambda: services.change_badge_status(
+        def change_status():
+            check_version(badge, form.version)
+            return services.change_badge_status(
                 badge,
                 action=form.action.data,
                 reason=form.reason.data,
                 actor=current_user,
                 today=dt.date.today(),
-            ),
+            )
+
+        done, _ = run_service(
+            change_status,
             on_error=lambda error: _show_rule_error(form, error, default_field="action"),
             success=lambda _: f"Badge {badge.number} is now {badge.status.value}",
         )

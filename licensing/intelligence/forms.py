@@ -17,7 +17,14 @@ from wtforms import BooleanField, RadioField, SelectChoice, SelectMultipleField,
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from licensing.authorities.models import Authority
-from licensing.forms import CleanStringField, GovDate, VersionField, clean_text, no_control_characters
+from licensing.forms import (
+    CleanStringField,
+    FormTokenField,
+    GovDate,
+    VersionField,
+    clean_text,
+    no_control_characters,
+)
 from licensing.intelligence.inputs import (
     IntelligenceInput,
     latest_review_date,
@@ -103,6 +110,8 @@ class PoliceSearchForm(SearchForm):
 
 class IntelligenceForm(FlaskForm):
     """One graded item (3x5x2): grades, handling, status, category, references, texts, recipients, review."""
+
+    form_token = FormTokenField()
 
     source_evaluation = GovRadioField(
         "Source evaluation",
@@ -314,6 +323,7 @@ class NewSubjectIntelligenceForm(IntelligenceForm):
 class EditIntelligenceForm(IntelligenceForm):
     """The same item fields, prefilled, plus why it changed (the review decision log)."""
 
+    form_token = None  # an edit is guarded by its version instead
     version = VersionField()
 
     change_reason = ReasonField(

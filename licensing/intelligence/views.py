@@ -89,7 +89,7 @@ def new_item():
                          f"Submitted intelligence {item.force_reference}")
             return item
 
-        done, item = run_service(submit, field=form.force_reference,
+        done, item = run_service(submit, field=form.force_reference, once=form.form_token,
                                  success=lambda item: f"Intelligence {item.force_reference} submitted")
         if done:
             return redirect(url_for("intelligence.item", item_id=item.id))

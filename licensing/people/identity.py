@@ -565,6 +565,15 @@ def pending_unlink(record: PersonRecord) -> UnlinkRequest | None:
                                                          UnlinkRequest.decided_at.is_(None)))
 
 
+def pending_unlinks(records: list[PersonRecord]) -> dict[int, UnlinkRequest]:
+    """Record id -> its undecided unlink request, for a page of records in one query."""
+    if not records:
+        return {}
+    waiting = db.session.scalars(select(UnlinkRequest).where(
+        UnlinkRequest.record_id.in_([r.id for r in records]), UnlinkRequest.decided_at.is_(None)))
+    return {request.record_id: request for request in waiting}
+
+
 def request_unlink(record: PersonRecord, *, actor: User, reason: str) -> Identity | UnlinkRequest:
     """Unlink at once, or, when an adverse decision would be separated from the person, ask a second
     officer."""

@@ -2,6 +2,7 @@ import datetime as dt
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from licensing.auth.permissions import LICENSING_OFFICERS, SEARCHERS, roles_required
 from licensing.db import db, utcnow
@@ -79,7 +80,9 @@ def search():
 
 def _load_visible_identity(identity_id: int) -> Identity:
     """404 for an identity that does not exist or holds nothing this viewer may see."""
-    found = db.session.get(Identity, identity_id)
+    # Records and their authorities in two queries, not one per record's authority, to decide what is visible.
+    found = db.session.get(Identity, identity_id,
+                           options=[selectinload(Identity.records).selectinload(PersonRecord.authority)])
     if found is None:
         abort(404)
     if found.merged_into_id is not None:
@@ -98,7 +101,8 @@ def person(identity_id: int):
         return render_template("people/reason.html", form=ReasonForm(), identity_id=person_identity.id,
                                title="Why do you need to see this person?")
     view = build_person_view(person_identity, current_user, dt.date.today(), reason=reason)
-    pending = [(r, p) for r in view.records if (p := identity.pending_unlink(r)) is not None]
+    waiting = identity.pending_unlinks(view.records)
+    pending = [(r, waiting[r.id]) for r in view.records if r.id in waiting]
     page = render_template("people/person.html", view=view, reason=reason, title=view.display_name,
                            unlink_form=UnlinkForm(), pending_unlinks=pending)
     db.session.commit()  # after rendering, so the page reads what is loaded rather than reloading it

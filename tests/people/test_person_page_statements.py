@@ -1,0 +1,51 @@
+"""The person page loads each kind of thing once for the whole identity, so its SQL statement count does not
+grow with the number of records linked to the person (it was one query a kind for each record)."""
+
+import datetime as dt
+
+from sqlalchemy import event
+
+from licensing.auth.models import Role
+from licensing.db import db
+from tests.factories import arranged, join_records, make_person
+from tests.licences.factories import make_licence, make_sanction
+
+COUNCILS = ("WDC", "CDC", "SBDC", "BCC-CT")
+
+
+def _identity_with(records: int, surname: str) -> int:
+    made = [make_person(code, forenames="Tariq", surname=surname, date_of_birth=dt.date(1979, 4, 4))
+            for code in COUNCILS[:records]]
+    for record in made:
+        make_licence(record, status="granted")
+        make_sanction(record, sanction_type="warning", grounds="road_safety")
+    db.session.commit()
+    return join_records(*made)
+
+
+def _statements_for_page(app, client, identity_id: int) -> tuple[int, str]:
+    granted = client.submit(f"/people/{identity_id}/reason", {"reason": "Renewal WDC/2026/7"})
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        page = client.get(granted.headers["Location"])
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert page.status_code == 200
+    return len(statements), page.get_data(as_text=True)
+
+
+def test_the_person_page_runs_as_many_statements_for_four_records_as_for_two(app, login):
+    with arranged(app):
+        two, four = _identity_with(2, "Hussain"), _identity_with(4, "Hameed")
+    officer = login(Role.LICENSING_OFFICER, "WDC")
+    for_two, page_two = _statements_for_page(app, officer, two)
+    for_four, page_four = _statements_for_page(app, officer, four)
+    assert page_two.count("Tariq Hussain") >= 1 and page_four.count("Tariq Hameed") >= 1
+    assert for_four == for_two
