@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from licensing.audit import record
 from licensing.audit.chain import defer_seal, verify
 from licensing.audit.models import AuditEvent
-from licensing.auth.models import Role
+from licensing.auth.models import Role, User
 from licensing.db import db, utcnow
 from tests.factories import arranged, make_person, make_user
 
@@ -42,7 +42,9 @@ def test_an_open_request_with_an_event_does_not_block_another_from_committing_it
 
 def test_a_rolled_back_transaction_leaves_no_event_and_the_next_commit_does_not_revive_it(app, county):
     with arranged(app):
-        officer = make_user(Role.LICENSING_OFFICER, authority="WDC")
+        officer_id = make_user(Role.LICENSING_OFFICER, authority="WDC").id
+    with app.app_context():
+        officer = db.session.get(User, officer_id)
         record(officer, "sanction.recorded", reason="Then a rule broke")
         db.session.rollback()
         record(officer, "person.searched", reason="Renewal WDC/2026/5")

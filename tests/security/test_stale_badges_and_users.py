@@ -205,9 +205,11 @@ def test_a_sign_in_does_not_make_an_open_user_edit_stale(app, login):
 def test_a_concurrent_user_edit_at_the_database_is_refused(app, county):
     """The version is compared and bumped in one UPDATE: an edit read before a rival commit fails."""
     with arranged(app):
-        target = make_user(Role.LICENSING_OFFICER, authority="WDC")
-        admin = make_user(Role.ADMINISTRATOR)
-        mine = db.session.get(User, target.id)
+        target_id = make_user(Role.LICENSING_OFFICER, authority="WDC").id
+        admin_id = make_user(Role.ADMINISTRATOR).id
+    with app.app_context():
+        admin = db.session.get(User, admin_id)
+        target = mine = db.session.get(User, target_id)
         assert mine.version_id == 1
         with Session(db.engine) as rival:
             rival.execute(update(User).where(User.id == target.id).values(version_id=2, name="Rival name"))
