@@ -31,7 +31,8 @@ from licensing.people.identity import link_new_record, to_match_record
 from licensing.people.models import Address, Identity, NameKind, PersonName, PersonRecord
 from licensing.sanctions.models import Sanction
 
-CHUNK = 500
+CHUNK = 500  # keys per IN (...) query
+WRITE_CHUNK = 5000  # people written and linked together: fewer re-reads of shared candidates
 MAX_REPORTED_ERRORS = 1000
 
 
@@ -389,9 +390,9 @@ def _apply(
     relink: list[tuple[PersonRecord, object]] = []
     progress.start("writing", len(rows))
     groups = list(people.items())
-    for start in range(0, len(groups), CHUNK):
+    for start in range(0, len(groups), WRITE_CHUNK):
         new: list[list[RowValues]] = []
-        for reference, person_rows in groups[start : start + CHUNK]:
+        for reference, person_rows in groups[start : start + WRITE_CHUNK]:
             record = existing.get(reference)
             if record is None:
                 new.append(person_rows)
@@ -416,7 +417,7 @@ def _apply(
         report.created += len(created)
         report.linked += len(outcome.linked)
         report.review += len(outcome.queued)
-        progress.advance(sum(len(g) for _, g in groups[start : start + CHUNK]))
+        progress.advance(sum(len(g) for _, g in groups[start : start + WRITE_CHUNK]))
     progress.start("re-linking changed records", len(relink))
     for record, previous in relink:  # changed identifying details: the single-record path, as a form edit
         single = link_new_record(record, actor=actor, previous=previous)
