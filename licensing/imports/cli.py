@@ -28,7 +28,7 @@ class _Bar:
 
     def start(self, phase: str, total: int) -> None:
         self.close()
-        self.bar = tqdm(total=total, desc=phase, unit="row", file=sys.stderr, disable=None)
+        self.bar = tqdm(total=total or None, desc=phase, unit="row", file=sys.stderr, disable=None)
 
     def advance(self, n: int) -> None:
         if self.bar is not None:
@@ -77,7 +77,7 @@ def import_records_command(
     click.echo(f"import: reading {path.name} for {authority_code}", err=True)
     try:
         report = run_import(
-            path.read_bytes(),
+            path,  # streamed, never read whole
             path.name,
             authority,
             actor=None,
