@@ -2,6 +2,7 @@
 
 import io
 import json
+import time
 
 from sqlalchemy import func, select, text
 
@@ -112,3 +113,19 @@ def test_a_job_that_finds_the_register_changed_writes_nothing_and_says_why(app, 
     assert _records(app) == 1
     page = officer.get(location).get_data(as_text=True)
     assert "The import was not written" in page and REFRESH not in page
+
+
+def test_by_default_the_page_starts_a_thread_and_refreshes_until_it_is_done(app, login, tmp_path):
+    app.config["IMPORT_WORKER"] = "thread"  # the production setting
+    app.instance_path = str(tmp_path)
+    officer = login(Role.LICENSING_OFFICER, "WDC")
+    location = _upload(officer, csv_file([person_row(n) for n in range(1, 4)]))
+    assert officer.submit(location + "/commit", {}).status_code == 302
+    deadline = time.monotonic() + 120
+    page = officer.get(location).get_data(as_text=True)
+    while "Import committed" not in page and time.monotonic() < deadline:
+        assert "Import in progress" in page and REFRESH in page
+        time.sleep(0.2)
+        page = officer.get(location).get_data(as_text=True)
+    assert "Import committed" in page and REFRESH not in page
+    assert _records(app) == 3
