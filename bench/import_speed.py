@@ -72,7 +72,9 @@ def prepare_database(url: str) -> None:
         f"app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI={url!r})\n"
         "with app.app_context():\n    upgrade()\n    make_county()\n"
     )
-    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True)
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"preparing {url} failed: {done.stderr[-3000:]}")
 
 
 def measure(url: str, path: Path) -> tuple[float, float, float, str]:

@@ -10,7 +10,7 @@ from licensing.audit.cli import audit_cli
 from licensing.auth.cli import users_cli
 from licensing.backup.cli import backup_cli
 from licensing.exports.cli import export_register_command
-from licensing.imports.cli import import_records_command
+from licensing.imports.cli import import_records_command, imports_cli
 from licensing.matching.cli import match_file_command
 from licensing.people.cli import people_cli
 from licensing.retention.cli import retention_cli
@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
         people_cli,
         match_file_command,
         import_records_command,
+        imports_cli,
         export_register_command,
         api_tokens_cli,
         retention_cli,

@@ -49,6 +49,9 @@ class Config:
     # Absolute timeout: a sign-in lasts at most this long, however active.
     SESSION_ABSOLUTE_LIFETIME = timedelta(hours=10)
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    # Who runs an import committed on the page: "thread" (one per job, in the web process), "inline" (in the
+    # request, for tests) or "queue" (left for `flask imports work`).
+    IMPORT_WORKER = "thread"
 
     WTF_CSRF_TIME_LIMIT = 3600
     LOGIN_MAX_FAILURES = 5
@@ -134,6 +137,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    IMPORT_WORKER = "inline"
     SECRET_KEY = "test-secret"  # noqa: S105  (tests only)
     AUDIT_HMAC_KEY = "test-audit-key"
     SHOW_DEMO_TOTP_SECRETS = True

@@ -14,6 +14,7 @@ from tqdm import tqdm
 from licensing.authorities.models import Authority
 from licensing.db import db
 from licensing.errors import RuleViolation
+from licensing.imports import worker
 from licensing.imports.reader import ImportFileError
 from licensing.imports.services import Progress, find_mapping, run_import
 
@@ -28,7 +29,7 @@ class _Bar:
 
     def start(self, phase: str, total: int) -> None:
         self.close()
-        self.bar = tqdm(total=total, desc=phase, unit="row", file=sys.stderr, disable=None)
+        self.bar = tqdm(total=total or None, desc=phase, unit="row", file=sys.stderr, disable=None)
 
     def advance(self, n: int) -> None:
         if self.bar is not None:
@@ -77,7 +78,7 @@ def import_records_command(
     click.echo(f"import: reading {path.name} for {authority_code}", err=True)
     try:
         report = run_import(
-            path.read_bytes(),
+            path,  # streamed, never read whole
             path.name,
             authority,
             actor=None,
@@ -107,3 +108,17 @@ def import_records_command(
     if report.skipped_lines:
         click.echo(f"Skipped invalid lines: {', '.join(map(str, report.skipped_lines))}")
     click.echo(report.summary_line())
+
+
+@click.group("imports")
+def imports_cli() -> None:
+    """Import jobs queued on the import page."""
+
+
+@imports_cli.command("work")
+@with_appcontext
+def work_command() -> None:
+    """Run every queued import, oldest first; prints each one's outcome."""
+    for upload in worker.run_queued():
+        outcome = worker.summary(upload.report) if upload.status == "done" else f"failed: {upload.failure}"
+        click.echo(f"upload {upload.id} {upload.filename}: {outcome}")

@@ -23,7 +23,14 @@ from licensing.auth.models import User
 from licensing.complaints.models import Complaint
 from licensing.db import db, utcnow
 from licensing.intelligence.models import IntelligenceItem
-from licensing.matching import CountedFrequencies, MatchRecord, Scorer, blocking_keys, prepare
+from licensing.matching import (
+    CountedFrequencies,
+    MatchRecord,
+    PreparedRecord,
+    Scorer,
+    blocking_keys,
+    prepare,
+)
 from licensing.people.identity import (
     MAX_CANDIDATES,
     _evidence,
@@ -170,13 +177,13 @@ def link_records_batch(
         return outcome
     settings = match_settings()
     ids = [record_id for record_id, _ in entries]
-    match_records = [m for _, m in entries]
-    terms = [frequency_terms(m) for m in match_records]
-    keys = [blocking_keys(m) for m in match_records]
+    prepared = {record_id: prepare(m) for record_id, m in entries}  # once per record: keys, counts, scores
+    terms = [frequency_terms(prepared[record_id]) for record_id in ids]
+    keys = [blocking_keys(prepared[record_id]) for record_id in ids]
     key_rows = [
         {"person_record_id": record_id, "key": k}
-        for (record_id, m), engine_keys in zip(entries, keys, strict=True)
-        for k in sorted(engine_keys | surname_keys(m))
+        for record_id, engine_keys in zip(ids, keys, strict=True)
+        for k in sorted(engine_keys | surname_keys(prepared[record_id]))
     ]
     if key_rows:  # a record with too little to block on has no keys (an empty executemany is invalid)
         db.session.execute(insert(BlockingKey.__table__), key_rows)
@@ -201,11 +208,11 @@ def link_records_batch(
         candidate_lists.append(sorted(chosen))
         outside.update(rid for rid in chosen if rid not in position)
     known = _bulk_match_records(list(outside))
-    counts.preload({t for m in known.values() for t in frequency_terms(m)})
-    known.update(zip(ids, match_records, strict=True))
+    prepared.update((rid, prepare(m)) for rid, m in known.items())
+    counts.preload({t for rid in known for t in frequency_terms(prepared[rid])})
+    known.update(entries)
 
     decided: list[_Decision] = []
-    prepared = {rid: prepare(m) for rid, m in known.items()}
     for i, record_id in enumerate(ids):
         counts.added.update(terms[i])
         scorer = Scorer(settings, _SnapshotFrequencies(counts))
@@ -220,7 +227,7 @@ def link_records_batch(
                 decided.append(_Decision(record_id, other, result, state))
         if progress:
             progress(i + 1)
-    merges = _join_in_order(decided, known, counts, outcome=outcome)
+    merges = _join_in_order(decided, known, prepared, counts, outcome=outcome)
     _write_links(decided, merges, actor=actor, email=email)
     _upsert_term_counts(Counter(t for ts in terms for t in ts))
     return outcome
@@ -250,7 +257,12 @@ class _Merge:
 
 
 def _join_in_order(
-    decided: list[_Decision], known: dict[int, MatchRecord], counts: _RunningCounts, *, outcome: BatchOutcome
+    decided: list[_Decision],
+    known: dict[int, MatchRecord],
+    prepared: dict[int, PreparedRecord],
+    counts: _RunningCounts,
+    *,
+    outcome: BatchOutcome,
 ) -> list[_Merge]:
     """The single path's `_join_identities` for every link in order, on identities held in memory.
 
@@ -273,7 +285,8 @@ def _join_in_order(
             members[identity_id].add(record_id)
             identity_of[record_id] = identity_id
     missing = _bulk_match_records([rid for rid in identity_of if rid not in known])
-    counts.preload({t for m in missing.values() for t in frequency_terms(m)})
+    prepared.update((rid, prepare(m)) for rid, m in missing.items())
+    counts.preload({t for rid in missing for t in frequency_terms(prepared[rid])})
     known.update(missing)
     judged_apart: set[tuple[int, int]] = set()
     for chunk in _chunks(sorted(identity_of)):
@@ -295,7 +308,7 @@ def _join_in_order(
         left, right = identity_of[record_a], identity_of[record_b]
         if left != right:
             reason = first_contradiction(
-                sorted(members[left]), sorted(members[right]), known, judged_apart, settings, frequencies
+                sorted(members[left]), sorted(members[right]), prepared, judged_apart, settings, frequencies
             )
             if reason:
                 decision.state = LinkState.PENDING

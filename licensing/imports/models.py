@@ -45,6 +45,12 @@ class ImportUpload(db.Model):
     report: Mapped[dict] = mapped_column(default=dict)
     committed_at: Mapped[dt.datetime | None]
     created_at: Mapped[created_at]
+    # The import job run outside the request: "" (dry run only), queued, running, done or failed. Progress
+    # while running is written outside the import's transaction (licensing/imports/worker.py).
+    status: Mapped[str] = mapped_column(String(12), default="", server_default="")
+    rows_done: Mapped[int] = mapped_column(default=0, server_default="0")
+    rows_total: Mapped[int] = mapped_column(default=0, server_default="0")
+    failure: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     authority: Mapped[Authority] = relationship()
     uploaded_by: Mapped[User | None] = relationship()

@@ -8,9 +8,10 @@ committed until the end."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
@@ -24,14 +25,15 @@ from licensing.errors import RuleViolation
 from licensing.imports.columns import COLUMN_NAMES, FieldError, RowValues, check_row
 from licensing.imports.linking import insert_returning_ids, link_records_batch
 from licensing.imports.models import ImportMapping
-from licensing.imports.reader import Table, read_table
+from licensing.imports.reader import Table, open_table
 from licensing.licences.models import Badge, Licence
 from licensing.matching import MatchRecord
 from licensing.people.identity import link_new_record, to_match_record
 from licensing.people.models import Address, Identity, NameKind, PersonName, PersonRecord
 from licensing.sanctions.models import Sanction
 
-CHUNK = 500
+CHUNK = 500  # keys per IN (...) query
+WRITE_CHUNK = 5000  # people written and linked together: fewer re-reads of shared candidates
 MAX_REPORTED_ERRORS = 1000
 
 
@@ -172,7 +174,7 @@ def _column_positions(table: Table, columns: dict[str, str], report: ImportRepor
 
 
 def run_import(
-    data: bytes,
+    data: bytes | Path,
     filename: str,
     authority: Authority,
     *,
@@ -185,18 +187,23 @@ def run_import(
 ) -> ImportReport:
     """Check every row; unless a row is invalid (or valid rows only was asked), write and link them.
 
-    Raises ImportFileError or RuleViolation for a file that cannot be read at all. Never commits."""
+    The file (bytes, or a path so it is never held whole) is read twice as a stream: a checking pass keeps
+    only each person's reference, first row and row count, then a writing pass writes a chunk of people at
+    a time. Raises ImportFileError or RuleViolation for a file that cannot be read at all. Never commits."""
     progress = progress or Progress()
-    report = ImportReport(filename=filename, sha256=hashlib.sha256(data).hexdigest(), actor_label=actor_label)
-    table = read_table(data, filename)
+    report = ImportReport(filename=filename, actor_label=actor_label)
+    table = open_table(data, filename)
+    report.sha256 = table.sha256
     positions = _column_positions(table, mapping or {}, report)
-    rows = _checked_rows(table, positions, report, progress)
-    rows, context = _check_against_register(rows, authority, report)
+    progress.start("checking", 0)
+    plan = _check(_checked_rows(table, positions, report, progress), authority, report)
     report.invalid = len({e.line for e in report.errors})
     if report.errors and not valid_rows_only:
         return report
     report.skipped_lines = sorted({e.line for e in report.errors})
-    _apply(rows, authority, context=context, actor=actor, report=report, progress=progress)
+    progress.start("writing", plan.kept)
+    people = _people(_rewritten_rows(table, positions, set(report.skipped_lines)), plan)
+    _apply(people, authority, plan=plan, actor=actor, report=report, progress=progress)
     if not dry_run:  # a dry run is rolled back by its caller, so it leaves no audit row either
         audit(
             actor,
@@ -213,50 +220,144 @@ def run_import(
 
 def _checked_rows(
     table: Table, positions: dict[str, int], report: ImportReport, progress: Progress
-) -> list[RowValues]:
-    """Checked rows in file order. A person may take several rows (one per licence, badge, decision or
-    complaint): the rows share a local_reference, and each person column is blank or the same as before."""
-    rows: list[RowValues] = []
-    first: dict[str, RowValues] = {}
+) -> Iterator[tuple[RowValues, list[FieldError]]]:
+    """Each row checked on its own, in file order, with its errors."""
     width = len(table.headers)
-    progress.start("checking", len(table.rows))
-    for line, cells in table.rows:
+    for line, cells in table.rows():
         report.rows += 1
         errors: list[FieldError] = []
         if len(cells) > width and any(c.strip() for c in cells[width:]):
             errors.append(FieldError(line, "(row)", f"has {len(cells)} fields but the header names {width}"))
         values = {name: (cells[i] if i < len(cells) else "") for name, i in positions.items()}
         row, field_errors = check_row(line, values)
-        errors += field_errors
+        progress.advance(1)
+        yield row, errors + field_errors
+
+
+def _rewritten_rows(table: Table, positions: dict[str, int], skipped: set[int]) -> Iterator[RowValues]:
+    """The writing pass: the rows the checking pass kept, checked again as they are read (not held)."""
+    for line, cells in table.rows():
+        if line not in skipped:
+            values = {name: (cells[i] if i < len(cells) else "") for name, i in positions.items()}
+            yield check_row(line, values)[0]
+
+
+@dataclass
+class _Plan:
+    """What the checking pass keeps: per person, not per row, and no row's values beyond a signature."""
+
+    record_ids: dict[str, int] = field(default_factory=dict)  # local_reference -> existing record id
+    rows_left: dict[str, int] = field(default_factory=dict)  # local_reference -> kept rows
+    kept: int = 0
+
+
+NUMBER_COLUMNS = ("licence_number", "badge_number")
+
+
+def _signature(row: RowValues) -> str:
+    return "\x1f".join(repr(row.get(name)) for name in PERSON_COLUMNS)
+
+
+def _check(
+    rows: Iterable[tuple[RowValues, list[FieldError]]], authority: Authority, report: ImportReport
+) -> _Plan:
+    """Errors of each row, of a person's rows that disagree, and of licence and badge numbers that are
+    someone else's (licences per authority, badges register-wide) or repeated in the file. A person may take
+    several rows (one per licence, badge, decision or complaint): the rows share a local_reference, and each
+    person column is blank or the same as before."""
+    first: dict[str, tuple[int, str, str]] = {}  # KEY -> (line, reference as written, signature)
+    counted: Counter = Counter()
+    numbers: list[tuple[int, str, str, str]] = []  # (line, reference, column, number) of rows valid so far
+    for row, errors in rows:
         reference = row.get("local_reference")
         if reference and not errors:
             key = reference.upper()
             earlier = first.get(key)
             if earlier is None:
-                first[key] = row
+                first[key] = (row.line, reference, _signature(row))
             else:
                 errors += _disagreements(earlier, row)
         if errors:
             report.errors.extend(errors)
+            continue
+        counted[reference] += 1
+        numbers += [(row.line, reference, c, row.get(c)) for c in NUMBER_COLUMNS if row.get(c)]
+    plan = _Plan(record_ids=_existing_ids(authority, {reference for _, reference, _ in first.values()}))
+    owners = {
+        "licence_number": _numbers_in_use(
+            Licence, [n for _, _, c, n in numbers if c == "licence_number"], authority=authority
+        ),
+        "badge_number": _numbers_in_use(
+            Badge, [n for _, _, c, n in numbers if c == "badge_number"], authority=None
+        ),
+    }
+    in_file: dict[tuple[str, str], int] = {}
+    dropped: dict[int, str] = {}
+    for line, reference, column, number in numbers:
+        record_id = plan.record_ids.get(reference)
+        owner = owners[column]
+        if number in owner and owner[number] != record_id:
+            report.errors.append(FieldError(line, column, f"'{number}' already belongs to another person"))
+            dropped[line] = reference
+        elif (column, number) in in_file:
+            earlier = in_file[(column, number)]
+            report.errors.append(FieldError(line, column, f"'{number}' is also on line {earlier}"))
+            dropped[line] = reference
         else:
-            rows.append(row)
-        progress.advance(1)
+            in_file[(column, number)] = line
+    for reference in dropped.values():
+        counted[reference] -= 1
+    plan.rows_left = {reference: n for reference, n in counted.items() if n}
+    plan.kept = sum(plan.rows_left.values())
     report.errors.sort(key=lambda e: (e.line, e.column))
-    return rows
+    return plan
 
 
-def _disagreements(earlier: RowValues, row: RowValues) -> list[FieldError]:
+def _people(rows: Iterable[RowValues], plan: _Plan) -> Iterator[tuple[str, list[RowValues]]]:
+    """Each person's rows, people in the order of their first row, as soon as their last row is read: only
+    people whose rows are still to come are held."""
+    left = dict(plan.rows_left)
+    waiting: dict[str, list[RowValues]] = {}  # insertion order is first-row order
+    for row in rows:
+        reference = row.get("local_reference")
+        waiting.setdefault(reference, []).append(row)
+        left[reference] -= 1
+        while waiting:
+            head = next(iter(waiting))
+            if left[head]:
+                break
+            yield head, waiting.pop(head)
+
+
+def _disagreements(earlier: tuple[int, str, str], row: RowValues) -> list[FieldError]:
     """A person's later row must not contradict its first: each person column blank or the same."""
+    line, reference, signature = earlier
     errors = []
-    if row.get("local_reference") != earlier.get("local_reference"):
+    if row.get("local_reference") != reference:
         errors.append(FieldError(row.line, "local_reference", f"'{row.get('local_reference')}' is written "
-                                 f"differently on line {earlier.line}: spell one person's reference one way"))
-    for name in PERSON_COLUMNS:
+                                 f"differently on line {line}: spell one person's reference one way"))
+    for name, first_value in zip(PERSON_COLUMNS, signature.split("\x1f"), strict=True):
         value = row.get(name)
-        if value is not None and value != earlier.get(name):
-            errors.append(FieldError(row.line, name, f"differs from line {earlier.line}, the same person's "
+        if value is not None and repr(value) != first_value:
+            errors.append(FieldError(row.line, name, f"differs from line {line}, the same person's "
                                      "first row: leave it blank or repeat it"))
     return errors
+
+
+def _existing_ids(authority: Authority, references: set[str]) -> dict[str, int]:
+    """local_reference -> record id of the file's people the authority already holds (two columns only)."""
+    found: dict[str, int] = {}
+    wanted = sorted(references)
+    for start in range(0, len(wanted), CHUNK):
+        found.update(
+            db.session.execute(
+                select(PersonRecord.authority_reference, PersonRecord.id).where(
+                    PersonRecord.authority_id == authority.id,
+                    PersonRecord.authority_reference.in_(wanted[start : start + CHUNK]),
+                )
+            ).all()
+        )
+    return found
 
 
 def _existing_records(authority: Authority, references: list[str]) -> dict[str, PersonRecord]:
@@ -327,71 +428,24 @@ def _previous_names(row: RowValues) -> list[tuple[str, str]]:
     return names
 
 
-@dataclass
-class _Register:
-    existing: dict[str, PersonRecord]
-
-
-def _check_against_register(
-    rows: list[RowValues], authority: Authority, report: ImportReport
-) -> tuple[list[RowValues], _Register]:
-    """Licence numbers (per authority) and badge numbers (register-wide) must not belong to someone else."""
-    existing = _existing_records(authority, [r.get("local_reference") for r in rows])
-    owners = {
-        "licence_number": _numbers_in_use(
-            Licence, [r.get("licence_number") for r in rows if r.get("licence_number")], authority=authority
-        ),
-        "badge_number": _numbers_in_use(
-            Badge, [r.get("badge_number") for r in rows if r.get("badge_number")], authority=None
-        ),
-    }
-    in_file: dict[tuple[str, str], int] = {}
-    kept = []
-    for row in rows:
-        record = existing.get(row.get("local_reference"))
-        errors = []
-        for column, owner in owners.items():
-            number = row.get(column)
-            if not number:
-                continue
-            if number in owner and (record is None or owner[number] != record.id):
-                errors.append(FieldError(row.line, column, f"'{number}' already belongs to another person"))
-            elif (column, number) in in_file:
-                errors.append(
-                    FieldError(row.line, column, f"'{number}' is also on line {in_file[(column, number)]}")
-                )
-            else:
-                in_file[(column, number)] = row.line
-        if errors:
-            report.errors.extend(errors)
-        else:
-            kept.append(row)
-    report.errors.sort(key=lambda e: (e.line, e.column))
-    return kept, _Register(existing)
-
-
 def _apply(
-    rows: list[RowValues],
+    people: Iterable[tuple[str, list[RowValues]]],
     authority: Authority,
     *,
-    context: _Register,
+    plan: _Plan,
     actor: User | None,
     report: ImportReport,
     progress: Progress,
 ) -> None:
-    """Write the checked rows a chunk of people at a time: new people by bulk insert and batch linking,
-    people already held through the ORM (their changes are few), then re-link those whose details changed."""
+    """Write the checked people a chunk at a time: new people by bulk insert and batch linking, people
+    already held through the ORM (their changes are few), then re-link those whose details changed."""
     today = dt.date.today()
-    existing = context.existing
-    people: dict[str, list[RowValues]] = {}
-    for row in rows:
-        people.setdefault(row.get("local_reference"), []).append(row)
     relink: list[tuple[PersonRecord, object]] = []
-    progress.start("writing", len(rows))
-    groups = list(people.items())
-    for start in range(0, len(groups), CHUNK):
+    for chunk in _batches(people, WRITE_CHUNK):
+        held = [reference for reference, _ in chunk if reference in plan.record_ids]
+        existing = _existing_records(authority, held) if held else {}
         new: list[list[RowValues]] = []
-        for reference, person_rows in groups[start : start + CHUNK]:
+        for reference, person_rows in chunk:
             record = existing.get(reference)
             if record is None:
                 new.append(person_rows)
@@ -416,13 +470,24 @@ def _apply(
         report.created += len(created)
         report.linked += len(outcome.linked)
         report.review += len(outcome.queued)
-        progress.advance(sum(len(g) for _, g in groups[start : start + CHUNK]))
+        progress.advance(sum(len(rows) for _, rows in chunk))
     progress.start("re-linking changed records", len(relink))
     for record, previous in relink:  # changed identifying details: the single-record path, as a form edit
         single = link_new_record(record, actor=actor, previous=previous)
         report.linked += len(single.linked)
         report.review += len(single.queued)
         progress.advance(1)
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _person_values(person_rows: list[RowValues]) -> RowValues:
@@ -702,20 +767,23 @@ def import_record(
     row, errors = check_row(1, {k: v for k, v in cells.items() if k in COLUMN_NAMES})
     if errors:
         raise RowInvalid(errors)
-    rows, context = _check_against_register([row], authority, report)
+    plan = _check([(row, [])], authority, report)
     if report.errors:
         raise RowInvalid(report.errors)
-    existing = context.existing.get(row.get("local_reference"))
+    reference = row.get("local_reference")
+    existing = None
+    if reference in plan.record_ids:
+        existing = _existing_records(authority, [reference])[reference]
     if existing is not None and expected_version is not None and existing.version_id != expected_version:
         raise StaleRecord(
             f"Record {existing.authority_reference} was changed by someone else "
             f"(version {existing.version_id}, not {expected_version}): read it again"
         )
-    _apply(rows, authority, context=context, actor=actor, report=report, progress=Progress())
+    _apply([(reference, [row])], authority, plan=plan, actor=actor, report=report, progress=Progress())
     record = existing or db.session.scalar(
         select(PersonRecord).where(
             PersonRecord.authority_id == authority.id,
-            PersonRecord.authority_reference == row.get("local_reference"),
+            PersonRecord.authority_reference == reference,
         )
     )
     return record, report

@@ -3,7 +3,7 @@
 import hashlib
 import json
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -11,8 +11,9 @@ from wtforms import SelectChoice
 from licensing.auth.models import Role
 from licensing.auth.permissions import roles_required
 from licensing.authorities.models import Authority, AuthorityKind
-from licensing.db import db, utcnow
+from licensing.db import db
 from licensing.errors import RuleViolation
+from licensing.imports import worker
 from licensing.imports.columns import COLUMNS
 from licensing.imports.forms import CommitForm, MappingForm, UploadForm
 from licensing.imports.models import ImportMapping, ImportUpload
@@ -104,6 +105,7 @@ def upload_report(upload_id: int):
     return render_template(
         "imports/report.html",
         upload=found,
+        job=worker.progress_of(found),
         report=found.report,
         form=CommitForm(),
         title="Import: dry-run report",
@@ -113,23 +115,25 @@ def upload_report(upload_id: int):
 @bp.post("/<int:upload_id>/commit")
 @roles_required(*IMPORTERS)
 def commit(upload_id: int):
+    """Queue the import and start it outside this request; the report page shows its progress."""
     found = _own_upload(upload_id)
     form = CommitForm()
-    if not form.validate_on_submit() or found.committed_at is not None:
-        flash("This import has already been committed" if found.committed_at else "Try again", "error")
+    if not form.validate_on_submit():
+        flash("Try again", "error")
         return redirect(url_for("imports.upload_report", upload_id=found.id))
-    report = _run(found, dry_run=False)
-    if report.errors and not found.report.get("valid_rows_only"):
-        db.session.rollback()
-        flash(
-            "The register changed since the dry run and some rows are now invalid: nothing was imported",
-            "error",
-        )
+    try:
+        worker.queue(found)
+    except RuleViolation as error:
+        flash(str(error), "error")
         return redirect(url_for("imports.upload_report", upload_id=found.id))
-    found.report = report.as_dict() | {"valid_rows_only": found.report.get("valid_rows_only", False)}
-    found.committed_at = utcnow()
     db.session.commit()
-    flash(report.summary_line(), "success")
+    worker.start(current_app._get_current_object(), found.id)
+    db.session.expire_all()
+    found = _own_upload(upload_id)
+    if found.status == "done":
+        flash(worker.summary(found.report), "success")
+    elif found.status == "failed":
+        flash(found.failure, "error")
     return redirect(url_for("imports.upload_report", upload_id=found.id))
 
 

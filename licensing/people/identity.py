@@ -23,9 +23,11 @@ from licensing.matching import (
     MatchRecord,
     MatchResult,
     MatchSettings,
+    PreparedRecord,
     blocking_keys,
     prepare,
     score_pair,
+    score_prepared,
 )
 from licensing.matching.normalise import parse_name, phonetic
 from licensing.people.models import (
@@ -176,10 +178,10 @@ class DatabaseFrequencies:
         return self._counted.dob_frequency(iso_dob)
 
 
-def frequency_terms(match_record: MatchRecord) -> list[tuple[str, str]]:
+def frequency_terms(match_record: MatchRecord | PreparedRecord) -> list[tuple[str, str]]:
     """The (kind, term) pairs one record adds to the name and birth-date counts."""
     counted = CountedFrequencies()
-    counted.add(match_record)
+    counted.add_prepared(match_record if isinstance(match_record, PreparedRecord) else prepare(match_record))
     terms = [("total", "")]
     terms += [("surname", t[:64]) for t in counted.surnames]
     terms += [("forename", t[:64]) for t in counted.forenames]
@@ -203,15 +205,16 @@ def _bump_term_counts(terms: Iterable[tuple[str, str]], delta: int) -> None:
         )
 
 
-def surname_keys(match_record: MatchRecord) -> set[str]:
+def surname_keys(match_record: MatchRecord | PreparedRecord) -> set[str]:
     """ "sn:<phonetic surname>" keys, so an officer can search on a surname alone (the engine's keys always
     pair two name parts). Stored only: a surname alone never proposes a link."""
     keys = set()
-    for form in prepare(match_record).names:
+    prepared = match_record if isinstance(match_record, PreparedRecord) else prepare(match_record)
+    for form in prepared.names:
         keys.update(f"sn:{phonetic(t.canon)}" for t in form.family if not t.is_initial)
     # Clan and title names (Syed, Chaudhry, Sheikh, Mirza) are surnames for many: keep them searchable even
     # where the comparison treats them as optional.
-    keys.update(f"sn:{phonetic(t.canon)}" for t in parse_name(match_record.surname) if not t.is_initial)
+    keys.update(f"sn:{phonetic(t.canon)}" for t in parse_name(prepared.record.surname) if not t.is_initial)
     return {k[:64] for k in keys if len(k) > 3}
 
 
@@ -466,15 +469,17 @@ def _contradiction(left: Identity, right: Identity) -> str:
     return first_contradiction(left_ids, right_ids, engine_records, judged_apart, settings, frequencies)
 
 
-def first_contradiction(left: list[int], right: list[int], known: dict[int, MatchRecord], judged_apart: set,
-                        settings: MatchSettings, frequencies) -> str:
+def first_contradiction(left: list[int], right: list[int], known: dict[int, MatchRecord | PreparedRecord],
+                        judged_apart: set, settings: MatchSettings, frequencies) -> str:
     """The rule for joining two groups of records: no pair across them judged apart by an officer, and none
     whose evidence conflicts (a veto). Returns why not, or ''. Shared by single and batch linking."""
+    prepared = {rid: known[rid] if isinstance(known[rid], PreparedRecord) else prepare(known[rid])
+                for rid in (*left, *right)}
     for a in left:
         for b in right:
             if _ordered(a, b) in judged_apart:
                 return f"records {a} and {b} were judged different people"
-            result = score_pair(known[a], known[b], settings, frequencies)
+            result = score_prepared(prepared[a], prepared[b], settings, frequencies)
             if result.conflicts:
                 return f"records {a} and {b} conflict: {'; '.join(result.conflicts)}"
     return ""
