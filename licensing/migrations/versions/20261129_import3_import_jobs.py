@@ -1,7 +1,7 @@
 """import jobs: an upload's status and progress, so a long import runs outside the request
 
 Revision ID: import30001
-Revises: security20001
+Revises: load30001
 Create Date: 2026-11-29 12:30:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "import30001"
-down_revision = "security20001"
+down_revision = "load30001"
 branch_labels = None
 depends_on = None
 
