@@ -1,4 +1,5 @@
-"""The import's batch linking decides exactly as the single-record path does on the same records."""
+"""The import's batch linking decides exactly as the single-record path does on the same records, and stores
+the same search keys."""
 
 import datetime as dt
 
@@ -7,7 +8,7 @@ from sqlalchemy import select
 from licensing.db import db
 from licensing.imports.services import run_import
 from licensing.people.inputs import AddressInput, PersonRecordInput
-from licensing.people.models import PersonRecord, RecordLink
+from licensing.people.models import BlockingKey, PersonRecord, RecordLink
 from licensing.people.services import create_person_record
 from tests.factories import arranged, authority, make_county, make_person
 from tests.imports.helpers import csv_file
@@ -70,6 +71,13 @@ def _decisions() -> tuple[set, list]:
     return links, sorted(sorted(g) for g in groups.values())
 
 
+def _keys() -> set[tuple[str, str]]:
+    """Every stored (reference, search key): what search can find a record by."""
+    return set(db.session.execute(
+        select(PersonRecord.authority_reference, BlockingKey.key).join(
+            BlockingKey, BlockingKey.person_record_id == PersonRecord.id)).all())
+
+
 def test_batch_and_single_record_paths_decide_the_same(app, second_app):
     with arranged(app):  # one at a time, through the form's service
         _stored_people()
@@ -89,7 +97,7 @@ def test_batch_and_single_record_paths_decide_the_same(app, second_app):
                 actor=None,
             )
         db.session.commit()
-        single = _decisions()
+        single, single_keys = _decisions(), _keys()
     with arranged(second_app):  # all at once, through the import
         _stored_people()
         rows = [
@@ -109,9 +117,11 @@ def test_batch_and_single_record_paths_decide_the_same(app, second_app):
         ]
         report = run_import(csv_file(rows), "batch.csv", authority("WDC"), actor=None)
         db.session.commit()
-        batch = _decisions()
+        batch, batch_keys = _decisions(), _keys()
     assert report.created == len(PEOPLE)
     states = {state for *_, state, _ in single[0]}
     assert {"automatic", "pending_review"} <= states, "the sample must exercise both kinds of decision"
     assert batch == single
+    assert any(key.startswith("fz:") for _, key in single_keys), "the typo-tolerant search keys are stored"
+    assert batch_keys == single_keys
     assert report.linked >= 1 and report.review >= 1
