@@ -134,7 +134,9 @@ def main(argv=None) -> int:
         t1 = time.perf_counter()
         proc = subprocess.Popen(
             [sys.executable, "-c", _CHILD, str(records_csv), str(out_csv), str(args.workers), str(ROOT)],
-            stdout=subprocess.PIPE, env=env, text=True,
+            stdout=subprocess.PIPE,
+            env=env,
+            text=True,
         )
         sampler = _Sampler(proc.pid)
         sampler.start()
@@ -179,8 +181,11 @@ def main(argv=None) -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     source = f"--input {args.input}" if args.input else f"--records {args.records}"
-    out.write_text(f"# bench/match_file_throughput.py {source} "
-                   f"({time.strftime('%Y-%m-%d %H:%M')})\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    out.write_text(
+        f"# bench/match_file_throughput.py {source} "
+        f"({time.strftime('%Y-%m-%d %H:%M')})\n" + "\n".join(lines) + "\n",
+        encoding="utf-8",
+    )
     return 0
 
 
