@@ -23,7 +23,6 @@ date like 19551192, an invalid NI number) are kept as text, compared as text, an
 
 from __future__ import annotations
 
-import bisect
 import csv
 import gc
 import os
@@ -65,6 +64,8 @@ OPTIONAL_COLUMNS = ("driving_licence_number", "sex")
 MAX_BLOCK = 5000  # a key shared by more records than this is too common to be evidence
 _LOOSE_PREFIXES = frozenset({"nm:", "ad:", "dbi:", "dbn:", "idd:"})
 MAX_LOOSE_BLOCK = 100  # the same for the looser keys (names with part of the date, a household, initials)
+_PAIR_CHUNK = 4_000_000  # pairs expanded at once from blocks of one size
+_SCORE_CHUNK = 100_000  # pairs turned into Python ints at once while scoring
 MAX_CLUSTER = 50  # links never join more records than this into one person (a chain of slips would run on)
 
 _prepare = prepare.__wrapped__  # no LRU cache: a batch prepares each record exactly once
@@ -239,82 +240,99 @@ def _read_records(path: Path, report: BatchReport, progress: _Progress) -> list[
     return prepared
 
 
-def _build_blocks(
-    prepared: list[PreparedRecord], report: BatchReport, thorough: bool = False
-) -> tuple[list[tuple[int, ...]], list[list[int]]]:
-    """Blocks (record indices, ascending) of keys shared by 2+ records, and each record's block numbers.
+def _is_loose(key: str) -> bool:
+    return key[:3] in _LOOSE_PREFIXES or key[:4] in _LOOSE_PREFIXES
 
-    Every (key hash, record) is gathered into flat arrays and grouped by sorting, so the many keys only one
-    record holds (identifier slips, a name with the date) cost 13 bytes each, not a dictionary entry."""
-    hashes, owners, loose = array("q"), array("i"), array("b")
-    for i, p in enumerate(prepared):
-        for k in set(batch_keys(p, thorough=thorough)):
-            hashes.append(hash(k))
-            owners.append(i)
-            loose.append(k[:3] in _LOOSE_PREFIXES or k[:4] in _LOOSE_PREFIXES)
+
+def _block_pairs(hashes: array, owners: array, cap: int, report: BatchReport) -> list[np.ndarray]:
+    """Pair codes (i * 2**32 + j, i < j) of every block of 2..cap records sharing a key hash.
+
+    Keys are grouped by sorting their hashes; blocks of one size are expanded together through numpy's
+    upper-triangle indices, so no Python object is made per block member."""
     h = np.frombuffer(hashes, dtype=np.int64)
+    if not len(h):
+        return []
     order = np.argsort(h, kind="stable")  # stable: owners stay ascending within a block
     h = h[order]
-    o = np.frombuffer(owners, dtype=np.int32)[order]
-    lo = np.frombuffer(loose, dtype=np.int8)[order]
-    del hashes, owners, loose, order
-    starts = np.flatnonzero(np.concatenate(([True], h[1:] != h[:-1]))) if len(h) else np.zeros(0, np.int64)
+    o = np.frombuffer(owners, dtype=np.int32)[order].astype(np.int64)
+    del order
+    starts = np.flatnonzero(np.concatenate(([True], h[1:] != h[:-1])))
     sizes = np.diff(np.append(starts, len(h)))
-    is_loose = np.maximum.reduceat(lo, starts) > 0 if len(h) else np.zeros(0, bool)
-    cap = np.where(is_loose, MAX_LOOSE_BLOCK, MAX_BLOCK)
-    report.oversized_blocks = int((sizes > cap).sum())
-    keep = np.flatnonzero((sizes >= 2) & (sizes <= cap))
-    blocks: list[list[int]] = []
-    members: list[list[int]] = [[] for _ in prepared]
-    for b, (start, size) in enumerate(zip(starts[keep].tolist(), sizes[keep].tolist(), strict=True)):
-        block = o[start : start + size].tolist()
-        blocks.append(block)
-        for i in block:
-            members[i].append(b)
-    return [tuple(m) for m in members], blocks
+    del h
+    report.oversized_blocks += int((sizes > cap).sum())
+    keep = (sizes >= 2) & (sizes <= cap)
+    starts, sizes = starts[keep], sizes[keep]
+    out = []
+    for size in np.unique(sizes).tolist():
+        a, b = np.triu_indices(size, 1)
+        block_starts = starts[sizes == size]
+        chunk = max(1, _PAIR_CHUNK // len(a))  # bound the memory of one expansion
+        for c in range(0, len(block_starts), chunk):
+            members = o[block_starts[c : c + chunk, None] + np.arange(size)]
+            left, right = members[:, a].ravel(), members[:, b].ravel()
+            distinct = left != right  # two keys of one record with the same hash
+            out.append((left[distinct] << 32) | right[distinct])
+    return out
 
 
-def _candidates(i: int, record_keys, blocks) -> set[int]:
-    candidates: set[int] = set()
-    for b in record_keys[i]:
-        block = blocks[b]
-        candidates.update(block[bisect.bisect_right(block, i) :])
-    return candidates
+def _candidate_pairs(
+    prepared: list[PreparedRecord], report: BatchReport, thorough: bool = False
+) -> np.ndarray:
+    """Every pair of records sharing a blocking key, as sorted unique codes i * 2**32 + j with i < j.
+
+    Every (key hash, record) is gathered into flat arrays (the many keys only one record holds cost 12 bytes
+    each, not a dictionary entry); the looser keys (names with part of the date, a household, initials) are
+    kept apart because a smaller block of them is already too common to be evidence."""
+    strict_h, strict_o, loose_h, loose_o = array("q"), array("i"), array("q"), array("i")
+    for i, p in enumerate(prepared):
+        for k in set(batch_keys(p, thorough=thorough)):
+            if _is_loose(k):
+                loose_h.append(hash(k))
+                loose_o.append(i)
+            else:
+                strict_h.append(hash(k))
+                strict_o.append(i)
+    report.oversized_blocks = 0
+    parts = _block_pairs(strict_h, strict_o, MAX_BLOCK, report)
+    del strict_h, strict_o
+    parts += _block_pairs(loose_h, loose_o, MAX_LOOSE_BLOCK, report)
+    if not parts:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(np.concatenate(parts))
+
+
+def _split(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return codes >> 32, codes & 0xFFFFFFFF
 
 
 def _score_range(
     prepared: list[PreparedRecord],
-    record_keys: list[tuple[int, ...]],
-    blocks: list[list[int]],
+    pairs: np.ndarray,
     settings: MatchSettings,
     frequencies: CountedFrequencies,
-    start: int,
-    stop: int,
-    step: int,
+    part: int,
+    parts: int,
     progress: _Progress,
 ) -> tuple[list[tuple[int, int, float, str]], int]:
-    """Score every candidate pair (i, j>i) for i in range(start, stop, step): links and reviews, pair
+    """Score the candidate pairs whose first record is ``part`` modulo ``parts``: links and reviews, pair
     count."""
     assess = Scorer(settings, frequencies).assess
     found: list[tuple[int, int, float, str]] = []
     compared = 0
-    total = len(prepared)
-    for i in range(start, stop, step):
-        if not record_keys[i]:
-            continue
-        candidates = _candidates(i, record_keys, blocks)
-        if not candidates:
-            continue
-        pa = prepared[i]
-        compared += len(candidates)
-        for j in candidates:
-            a = assess(pa, prepared[j])
+    total = len(pairs)
+    for start in range(0, total, _SCORE_CHUNK):
+        left, right = _split(pairs[start : start + _SCORE_CHUNK])
+        if parts > 1:
+            mine = left % parts == part
+            left, right = left[mine], right[mine]
+        compared += len(left)
+        for i, j in zip(left.tolist(), right.tolist(), strict=True):
+            a = assess(prepared[i], prepared[j])
             if a.decision != "no_link":
                 found.append(
                     (i, j, a.match_weight, "" if a.decision == LINK else (a.guard or _why_review(a)))
                 )
-        if i % 2000 < step:
-            progress.show("matching", i, total)
+        progress.show("matching", min(start + _SCORE_CHUNK, total), total)
     return found, compared
 
 
@@ -327,7 +345,7 @@ def _why_review(a) -> str:
 
 
 def estimate_settings(
-    prepared, record_keys, blocks, settings: MatchSettings, frequencies, *, sample: int = 10_000
+    prepared, pairs: np.ndarray, settings: MatchSettings, frequencies, *, sample: int = 10_000
 ) -> tuple[MatchSettings, float]:
     """m by EM over the candidate pairs of up to ``sample`` records spread through the file, and the prior
     from
@@ -335,12 +353,13 @@ def estimate_settings(
     n = len(prepared)
     step = max(1, n // sample)
     assess = Scorer(settings, frequencies).assess
-    vectors = []
-    sampled_pairs = 0
-    for i in range(0, n, step):
-        for j in _candidates(i, record_keys, blocks):
-            vectors.append(assess(prepared[i], prepared[j]).levels)
-        sampled_pairs += 1
+    left, right = _split(pairs)
+    sampled = left % step == 0
+    vectors = [
+        assess(prepared[i], prepared[j]).levels
+        for i, j in zip(left[sampled].tolist(), right[sampled].tolist(), strict=True)
+    ]
+    del left, right, sampled
     if len(vectors) < 200:
         return settings, settings.prior  # too few pairs to estimate anything
     estimated, rate = estimate_parameters_em(vectors, settings, iterations=20, start_match_rate=0.3)
@@ -369,9 +388,10 @@ def _identifier_u(prepared, vectors, settings: MatchSettings, rate: float, all_p
     return settings.with_levels(ni=changes)
 
 
-def _bounded(estimated: MatchSettings, settings: MatchSettings, factor: float = 4.0) -> MatchSettings:
-    """EM's m values kept within a factor of the documented ones (2 bits either way), so an odd or small file
-    (one surname, one postcode) cannot turn a level's meaning round. Vetoes keep their m."""
+def _bounded(estimated: MatchSettings, settings: MatchSettings, factor: float = 8.0) -> MatchSettings:
+    """EM's m values kept within a factor of 8 of the documented ones (3 bits either way), so an odd or small
+    file (one surname, one postcode) cannot turn a level's meaning round. Vetoes keep their m. A factor of 4
+    held FEBRL's heavily corrupted files at the bound on most disagreement levels."""
     changes = {}
     for f, levels in settings.levels.items():
         changes[f] = {}
@@ -440,21 +460,18 @@ def _conflicting(a, settings: MatchSettings) -> bool:
     return a.contradicts or a.match_weight < settings.cluster_conflict_weight
 
 
-def _score_parallel(prepared, record_keys, blocks, settings, frequencies, workers, progress):
+def _score_parallel(prepared, pairs, settings, frequencies, workers, progress):
     """Fork workers that share the prepared records copy-on-write; each takes every n-th record."""
     import multiprocessing as mp
     import pickle
 
-    n = len(prepared)
     ctx = mp.get_context("fork")
     readers, procs = [], []
     for w in range(1, workers):
         r, wr = ctx.Pipe(duplex=False)
 
         def child(w=w, wr=wr):
-            result = _score_range(
-                prepared, record_keys, blocks, settings, frequencies, w, n, workers, _Progress(None)
-            )
+            result = _score_range(prepared, pairs, settings, frequencies, w, workers, _Progress(None))
             wr.send_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
             wr.close()
 
@@ -463,9 +480,7 @@ def _score_parallel(prepared, record_keys, blocks, settings, frequencies, worker
         wr.close()
         readers.append(r)
         procs.append(proc)
-    found, compared = _score_range(
-        prepared, record_keys, blocks, settings, frequencies, 0, n, workers, progress
-    )
+    found, compared = _score_range(prepared, pairs, settings, frequencies, 0, workers, progress)
     for r, proc in zip(readers, procs, strict=True):
         more, count = pickle.loads(r.recv_bytes())  # noqa: S301  (our own forked worker)
         found.extend(more)
@@ -508,11 +523,9 @@ def match_file(
         frequencies = CountedFrequencies()
         for p in prepared:
             frequencies.add_prepared(p)
-        record_keys, blocks = _build_blocks(prepared, report, thorough)
+        pairs = _candidate_pairs(prepared, report, thorough)
         if estimate:
-            settings, report.estimated_match_rate = estimate_settings(
-                prepared, record_keys, blocks, settings, frequencies
-            )
+            settings, report.estimated_match_rate = estimate_settings(prepared, pairs, settings, frequencies)
 
         if workers is None:
             # One process by default: measured at 1M records it was both faster (89 s against 99 s) and half
@@ -522,18 +535,15 @@ def match_file(
             workers = 1
         if workers > 1 and sys.platform != "win32":
             gc.freeze()
-            found, compared = _score_parallel(
-                prepared, record_keys, blocks, settings, frequencies, workers, bar
-            )
+            found, compared = _score_parallel(prepared, pairs, settings, frequencies, workers, bar)
         else:
-            found, compared = _score_range(
-                prepared, record_keys, blocks, settings, frequencies, 0, len(prepared), 1, bar
-            )
+            found, compared = _score_range(prepared, pairs, settings, frequencies, 0, 1, bar)
     finally:
         gc.unfreeze()
         if gc_was_enabled:
             gc.enable()
-    bar.show("matching", len(prepared), len(prepared), force=True)
+    bar.show("matching", len(pairs), len(pairs), force=True)
+    del pairs
     bar.end()
     report.candidate_pairs = compared
 

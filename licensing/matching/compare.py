@@ -24,6 +24,7 @@ __all__ = [
     "compare_ni",
     "compare_sex",
     "compare_tokens",
+    "learned_variant",
     "token_level",
 ]
 
@@ -220,6 +221,18 @@ def token_level(x: Token, y: Token) -> int:
     if jw >= JW_SIMILAR:
         return T_SIMILAR
     return T_ALIKE if jw >= JW_ALIKE else T_NONE
+
+
+def learned_variant(x: Token, y: Token) -> bool:
+    """Two spellings joined only by the spelling key (Javed ~ Jawed, but also Javed ~ Jawad): no table or
+    doubled letter says they are one name, so two such forenames can still be twins' names."""
+    return (
+        x.canon != y.canon
+        and bool(x.skeleton)
+        and x.skeleton == y.skeleton
+        and x.formal.isdisjoint(y.formal)
+        and _squeezed(x.canon) != _squeezed(y.canon)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 As in Splink: u probabilities are kept fixed (they are better estimated from random pairs), and expectation-
 maximisation fits m per field level and the proportion of true matches among the candidate pairs.
 ``match_file`` runs it on the file's own candidate pairs (``estimate=True``, the default), with each m kept
-within a factor of 4 of the documented default. A council re-estimates the register's values by exporting its
+within a factor of 8 of the documented default. A council re-estimates the register's values by exporting its
 records to the match-file CSV and running ``match_file`` (or this function on the candidate pairs' levels from
 ``Scorer.assess``), and reviews the result before adopting it with ``MatchSettings.with_levels``.
 """

@@ -36,6 +36,7 @@ from .compare import (
     compare_names,
     compare_ni,
     compare_sex,
+    learned_variant,
 )
 from .frequencies import NameFrequencies, UniformFrequencies
 from .records import MatchRecord, PreparedRecord, prepare
@@ -290,6 +291,13 @@ class Scorer:
             )
         if dob in _DOB_SAME and names.forenames in _FORENAMES_LOOSE and not self._slip(names):
             return "Review: the forenames differ or are only alike, as twins' names can be"
+        if dob in _DOB_SAME and any(
+            learned_variant(x, y) and not self._slipped(x, y) for x, y in names.forename_pairs
+        ):
+            return (
+                "Review: the forenames are alike only by their sound (no table joins them), "
+                "as twins' names can be"
+            )
         if (
             dob in _DOB_SAME
             and addr not in _ADDRESS_AGREES
@@ -306,11 +314,15 @@ class Scorer:
         if names.forenames != "fuzzy" or count is None:
             return False
         slipped = [(x, y) for x, y in names.forename_pairs if x.canon != y.canon]
-        for x, y in slipped:
-            lo, hi = sorted((count(x.canon), count(y.canon)))
-            if lo > 1 or hi < 3:
-                return False
-        return bool(slipped)
+        return bool(slipped) and all(self._slipped(x, y) for x, y in slipped)
+
+    def _slipped(self, x, y) -> bool:
+        """One spelling carried by no other record and the other by several (False without counts)."""
+        count = getattr(self.frequencies, "forename_count", None)
+        if count is None:
+            return False
+        lo, hi = sorted((count(x.canon), count(y.canon)))
+        return lo <= 1 and hi >= 3
 
     def _namesakes(self, names: NameComparison, freqs) -> float:
         """Other people expected in the register with this full name and date of birth."""

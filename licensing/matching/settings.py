@@ -7,7 +7,7 @@ they are two different people picked at random. The level's *match weight* is ``
 weights are added to the prior log-odds; the sum converts back to a probability.
 
 How the defaults were derived (no labelled register data was available). ``match_file`` re-estimates m from
-the file being matched by EM (``em.py``, bounded to a factor of 4 either way) and the prior from the estimated
+the file being matched by EM (``em.py``, bounded to a factor of 8 either way) and the prior from the estimated
 share of true pairs; the register uses these documented values until a council adopts its own estimates:
 
 * **u** comes from how often unrelated people agree by chance. A birth date spread over about

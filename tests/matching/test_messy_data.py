@@ -9,7 +9,7 @@ import pytest
 from licensing.matching import MatchRecord, Scorer, prepare, score_pair
 from licensing.matching.batch import (
     BatchReport,
-    _build_blocks,
+    _candidate_pairs,
     _Progress,
     _read_records,
     estimate_settings,
@@ -113,8 +113,8 @@ def _estimated_u(tmp_path: Path, rows: list[str]) -> float:
     src.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
     report = BatchReport()
     prepared = _read_records(src, report, _Progress(None))
-    keys, blocks = _build_blocks(prepared, report)
-    settings, _ = estimate_settings(prepared, keys, blocks, DEFAULT_SETTINGS, CountedFrequencies())
+    pairs = _candidate_pairs(prepared, report)
+    settings, _ = estimate_settings(prepared, pairs, DEFAULT_SETTINGS, CountedFrequencies())
     return settings.levels["ni"]["text_exact"].u
 
 
