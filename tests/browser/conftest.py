@@ -153,6 +153,8 @@ def audit_page(page, name: str, request) -> None:
 
 def follow_error_links(page) -> list[str]:
     """Click every link in the error summary; each must move focus to its own field. Returns the targets."""
+    # The click that sent the form returns before the answer arrives: wait for the page it brings back.
+    page.locator(".govuk-error-summary__list a").first.wait_for(state="attached", timeout=15_000)
     targets = page.locator(".govuk-error-summary__list a").evaluate_all(
         "links => links.map(a => a.hash.slice(1))"
     )
