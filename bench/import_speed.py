@@ -68,9 +68,10 @@ def prepare_database(url: str) -> None:
     code = (
         "from config import TestingConfig\nfrom licensing import create_app\n"
         "from flask_migrate import upgrade\n"
-        "from tests.factories import make_county\n"
+        "from tests.factories import arranged, make_county\n"
         f"app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI={url!r})\n"
-        "with app.app_context():\n    upgrade()\n    make_county()\n"
+        "with app.app_context():\n    upgrade()\n"
+        "with arranged(app):\n    make_county()\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     if done.returncode:
