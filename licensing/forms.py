@@ -7,6 +7,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import DateField, HiddenField, StringField
 from wtforms.validators import Length, Optional, Regexp, ValidationError
 
+from licensing.errors import StaleSave
+
 # Bidirectional overrides and zero-width characters hide or reorder text; never store them in names.
 INVISIBLE_CHARS = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u202a", "\u202b", "\u202c", "\u202d",
                    "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f"}
@@ -91,7 +93,5 @@ class VersionField(HiddenField):
 
 def check_version(record, field: VersionField) -> None:
     """Refuse a save made from an older version of the record (optimistic locking, ASVS 2.3.4)."""
-    from licensing.errors import StaleSave
-
     if field.data and field.data != str(record.version_id):
         raise StaleSave(StaleSave.MESSAGE)

@@ -181,11 +181,10 @@ def link_records_batch(
     prepared = {record_id: prepare(m) for record_id, m in entries}  # once per record: keys, counts, scores
     terms = [frequency_terms(prepared[record_id]) for record_id in ids]
     keys = [blocking_keys(prepared[record_id]) for record_id in ids]
-    originals = dict(entries)
     key_rows = [  # what index_record stores on the form path, so search finds imported records alike
         {"person_record_id": record_id, "key": k}
         for record_id, engine_keys in zip(ids, keys, strict=True)
-        for k in sorted(engine_keys | surname_keys(prepared[record_id]) | typo_keys(originals[record_id]))
+        for k in sorted(engine_keys | surname_keys(prepared[record_id]) | typo_keys(prepared[record_id]))
     ]
     if key_rows:  # a record with too little to block on has no keys (an empty executemany is invalid)
         db.session.execute(insert(BlockingKey.__table__), key_rows)

@@ -43,7 +43,7 @@ from licensing.exports.tabular import neutralise
 from .blocking import batch_keys
 from .em import estimate_parameters_em, exact_agreement_u, posteriors
 from .frequencies import CountedFrequencies
-from .records import MatchRecord, PreparedRecord, is_iso_date, prepare
+from .records import MatchRecord, PreparedRecord, is_iso_date, prepare_uncached
 from .score import DEFAULT_SETTINGS, FIELDS, LINK, Scorer, _probability
 from .settings import MatchSettings
 
@@ -68,7 +68,7 @@ _PAIR_CHUNK = 4_000_000  # pairs expanded at once from blocks of one size
 _SCORE_CHUNK = 100_000  # pairs turned into Python ints at once while scoring
 MAX_CLUSTER = 50  # links never join more records than this into one person (a chain of slips would run on)
 
-_prepare = prepare.__wrapped__  # no LRU cache: a batch prepares each record exactly once
+_prepare = prepare_uncached  # no LRU cache: a batch prepares each record exactly once
 
 
 class BatchError(Exception):

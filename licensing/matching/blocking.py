@@ -142,7 +142,7 @@ def link_keys(p: PreparedRecord) -> list[str]:
 
 def blocking_keys(record: MatchRecord | PreparedRecord) -> set[str]:
     """All keys to store for a record (works for partial records too: whatever fields exist)."""
-    p = record if isinstance(record, PreparedRecord) else prepare(record)
+    p = prepare(record)
     keys = set(link_keys(p))
     year = _year(p) or "-"
     for x, y in _form_code_pairs(p):
@@ -200,7 +200,7 @@ def query_keys(record: MatchRecord | PreparedRecord) -> set[str]:
     birth year matches any year ("nm:<a>:<b>:"), a DOB without a name any name ("dob:...:"), a
     postcode without a name anyone there ("pc:<postcode>:").
     """
-    p = record if isinstance(record, PreparedRecord) else prepare(record)
+    p = prepare(record)
     keys = blocking_keys(p)
     codes = name_codes(p)
     if not _year(p):

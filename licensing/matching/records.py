@@ -20,7 +20,10 @@ from .identifiers import (
 )
 from .normalise import NameForm, clean_text, parse_full_name, split_full_name
 
-__all__ = ["MatchRecord", "PreparedRecord", "prepare", "is_iso_date", "normalise_dob", "normalise_sex"]
+__all__ = [
+    "MatchRecord", "PreparedRecord", "prepare", "prepare_uncached",
+    "is_iso_date", "normalise_dob", "normalise_sex",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,9 +189,14 @@ def _street(line: str) -> str:
 _ASCII_PUNCT = str.maketrans({ch: " " for ch in '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~'} | {"'": None})
 
 
-@lru_cache(maxsize=65_536)
-def prepare(record: MatchRecord) -> PreparedRecord:
-    """Normalise a record's fields for comparison (cached: records are immutable)."""
+def prepare(record: MatchRecord | PreparedRecord) -> PreparedRecord:
+    """A record's fields normalised for comparison (cached: records are immutable); a record already
+    prepared is returned as it is."""
+    return record if isinstance(record, PreparedRecord) else _cached_prepare(record)
+
+
+def prepare_uncached(record: MatchRecord) -> PreparedRecord:
+    """Normalise a record's fields for comparison, without the cache (a batch prepares each record once)."""
     names, names_id = _names_and_id(record)
     dob, dob_iso, dob_digits = _dob_fields(record.date_of_birth)
     ni = normalise_ni(record.national_insurance)
@@ -231,3 +239,6 @@ def prepare(record: MatchRecord) -> PreparedRecord:
         street=_street(record.address_lines[0]) if record.address_lines else "",
         postcode_texts=tuple(texts),
     )
+
+
+_cached_prepare = lru_cache(maxsize=65_536)(prepare_uncached)

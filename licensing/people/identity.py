@@ -181,7 +181,7 @@ class DatabaseFrequencies:
 def frequency_terms(match_record: MatchRecord | PreparedRecord) -> list[tuple[str, str]]:
     """The (kind, term) pairs one record adds to the name and birth-date counts."""
     counted = CountedFrequencies()
-    counted.add_prepared(match_record if isinstance(match_record, PreparedRecord) else prepare(match_record))
+    counted.add_prepared(prepare(match_record))
     terms = [("total", "")]
     terms += [("surname", t[:64]) for t in counted.surnames]
     terms += [("forename", t[:64]) for t in counted.forenames]
@@ -209,7 +209,7 @@ def surname_keys(match_record: MatchRecord | PreparedRecord) -> set[str]:
     """ "sn:<phonetic surname>" keys, so an officer can search on a surname alone (the engine's keys always
     pair two name parts). Stored only: a surname alone never proposes a link."""
     keys = set()
-    prepared = match_record if isinstance(match_record, PreparedRecord) else prepare(match_record)
+    prepared = prepare(match_record)
     for form in prepared.names:
         keys.update(f"sn:{phonetic(t.canon)}" for t in form.family if not t.is_initial)
     # Clan and title names (Syed, Chaudhry, Sheikh, Mirza) are surnames for many: keep them searchable even
@@ -224,7 +224,7 @@ def _one_deletion(token: str) -> set[str]:
     return {token} | {token[:i] + token[i + 1 :] for i in range(len(token))}
 
 
-def typo_keys(match_record: MatchRecord) -> set[str]:
+def typo_keys(match_record: MatchRecord | PreparedRecord) -> set[str]:
     """Search keys that survive a typo in a name, for searches without a date of birth.
 
     "fz:<token, or it less one letter>:<initial of another token of that name>" (any order, so swapped names
@@ -473,8 +473,7 @@ def first_contradiction(left: list[int], right: list[int], known: dict[int, Matc
                         judged_apart: set, settings: MatchSettings, frequencies) -> str:
     """The rule for joining two groups of records: no pair across them judged apart by an officer, and none
     whose evidence conflicts (a veto). Returns why not, or ''. Shared by single and batch linking."""
-    prepared = {rid: known[rid] if isinstance(known[rid], PreparedRecord) else prepare(known[rid])
-                for rid in (*left, *right)}
+    prepared = {rid: prepare(known[rid]) for rid in (*left, *right)}
     for a in left:
         for b in right:
             if _ordered(a, b) in judged_apart:
@@ -566,8 +565,8 @@ def unlink_separates_adverse(record: PersonRecord) -> list:
 
 
 def pending_unlink(record: PersonRecord) -> UnlinkRequest | None:
-    return db.session.scalar(select(UnlinkRequest).where(UnlinkRequest.record_id == record.id,
-                                                         UnlinkRequest.decided_at.is_(None)))
+    """The record's undecided unlink request, if any."""
+    return pending_unlinks([record]).get(record.id)
 
 
 def pending_unlinks(records: list[PersonRecord]) -> dict[int, UnlinkRequest]:

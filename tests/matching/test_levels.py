@@ -326,7 +326,7 @@ def test_name_ids_are_never_reused_after_the_table_is_emptied(monkeypatch):
     records_module._names_by_text.clear()
     ids = {}
     for i in range(10):
-        p = records_module.prepare.__wrapped__(R(str(i), forenames=f"Name{i}", surname="Test"))
+        p = records_module.prepare_uncached(R(str(i), forenames=f"Name{i}", surname="Test"))
         ids[p.names_id] = i
     assert len(ids) == 10  # ten different names, ten different ids, though the table held three at most
     assert len(records_module._name_ids) <= 3
