@@ -16,7 +16,7 @@ from licensing.db import db
 from licensing.errors import RuleViolation
 from licensing.imports import worker
 from licensing.imports.reader import ImportFileError
-from licensing.imports.services import Progress, find_mapping, run_import
+from licensing.imports.services import Progress, find_mapping, run_import, summary_line
 
 EXIT_WRITTEN, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -120,5 +120,5 @@ def imports_cli() -> None:
 def work_command() -> None:
     """Run every queued import, oldest first; prints each one's outcome."""
     for upload in worker.run_queued():
-        outcome = worker.summary(upload.report) if upload.status == "done" else f"failed: {upload.failure}"
+        outcome = summary_line(upload.report) if upload.status == "done" else f"failed: {upload.failure}"
         click.echo(f"upload {upload.id} {upload.filename}: {outcome}")

@@ -37,6 +37,14 @@ WRITE_CHUNK = 5000  # people written and linked together: fewer re-reads of shar
 MAX_REPORTED_ERRORS = 1000
 
 
+SUMMARY_COUNTS = ("created", "updated", "unchanged", "invalid", "linked", "review")
+
+
+def summary_line(counts: dict) -> str:
+    """The CLI's machine-readable last line, from a report or the figures an import job stored."""
+    return "import: " + " ".join(f"{name}={counts.get(name, 0)}" for name in SUMMARY_COUNTS)
+
+
 @dataclass
 class ImportReport:
     filename: str = ""
@@ -55,10 +63,7 @@ class ImportReport:
     actor_label: str = ""  # who ran it when no user did (the CLI)
 
     def summary_line(self) -> str:
-        return (
-            f"import: created={self.created} updated={self.updated} unchanged={self.unchanged} "
-            f"invalid={self.invalid} linked={self.linked} review={self.review}"
-        )
+        return summary_line(self.as_dict())
 
     def as_dict(self) -> dict:
         return {

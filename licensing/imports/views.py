@@ -18,7 +18,13 @@ from licensing.imports.columns import COLUMNS
 from licensing.imports.forms import CommitForm, MappingForm, UploadForm
 from licensing.imports.models import ImportMapping, ImportUpload
 from licensing.imports.reader import ImportFileError
-from licensing.imports.services import authority_mappings, find_mapping, run_import, save_mapping
+from licensing.imports.services import (
+    authority_mappings,
+    find_mapping,
+    run_import,
+    save_mapping,
+    summary_line,
+)
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 IMPORTERS = (Role.ADMINISTRATOR, Role.LICENSING_OFFICER)
@@ -131,7 +137,7 @@ def commit(upload_id: int):
     db.session.expire_all()
     found = _own_upload(upload_id)
     if found.status == "done":
-        flash(worker.summary(found.report), "success")
+        flash(summary_line(found.report), "success")
     elif found.status == "failed":
         flash(found.failure, "error")
     return redirect(url_for("imports.upload_report", upload_id=found.id))

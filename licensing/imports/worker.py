@@ -83,14 +83,6 @@ def progress_of(upload: ImportUpload) -> dict:
     return figures
 
 
-def summary(report: dict) -> str:
-    return (
-        f"import: created={report.get('created', 0)} updated={report.get('updated', 0)} "
-        f"unchanged={report.get('unchanged', 0)} invalid={report.get('invalid', 0)} "
-        f"linked={report.get('linked', 0)} review={report.get('review', 0)}"
-    )
-
-
 def queue(upload: ImportUpload) -> None:
     """Mark the upload's import as waiting for a worker; the caller commits."""
     if upload.committed_at is not None or upload.status not in ("", "failed"):
