@@ -77,14 +77,14 @@ def load(name: str):
     return frames, truth
 
 
-def run(name: str, thorough: bool = False) -> dict:
+def run(name: str, thorough: bool = False, settings=None) -> dict:
     """Match one FEBRL set; return its figures."""
     frames, truth = load(name)
     with tempfile.TemporaryDirectory(prefix=f"{name}_") as tmp:
         src, out, review = Path(tmp) / "in.csv", Path(tmp) / "links.csv", Path(tmp) / "review.csv"
         _write(frames, src)
         started = time.perf_counter()
-        report = match_file(src, out, progress=None, review_path=review, thorough=thorough)
+        report = match_file(src, out, settings=settings, progress=None, review_path=review, thorough=thorough)
         seconds = time.perf_counter() - started
         links, reviews = _pairs(out), _pairs(review)
     tp, fp = len(links & truth), len(links - truth)

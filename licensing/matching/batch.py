@@ -41,7 +41,7 @@ import numpy as np
 from licensing.exports.tabular import neutralise
 
 from .blocking import batch_keys
-from .em import estimate_parameters_em, exact_agreement_u, posteriors
+from .em import estimate_parameters_em, exact_agreement_u, near_agreement_pairs, posteriors
 from .frequencies import CountedFrequencies
 from .records import MatchRecord, PreparedRecord, is_iso_date, prepare_uncached
 from .score import DEFAULT_SETTINGS, FIELDS, LINK, Scorer, _probability
@@ -385,6 +385,17 @@ def _identifier_u(prepared, vectors, settings: MatchSettings, rate: float, all_p
         default = settings.levels["ni"][level]
         u = exact_agreement_u(counts.values(), share, all_pairs)
         changes[level] = replace(default, u=min(max(u, default.u / 256), min(1.0, default.u * 256)))
+    # "One character apart, at least one not a valid NI number": how often records with two different birth
+    # dates (two people) hold such numbers one edit apart. A 7-digit scheme leaves few; a sequential one many.
+    holders: dict[str, list[str]] = {}
+    for p in prepared:
+        if p.ni_core and p.dob_iso:
+            holders.setdefault(p.ni_core, []).append(p.dob)
+    near = near_agreement_pairs(holders, {p.ni_core for p in prepared if p.ni_core and not p.ni_valid})
+    if near is not None:
+        default = settings.levels["ni"]["text_typo"]
+        u = max(near, 3.0) / max(all_pairs, 1.0)
+        changes["text_typo"] = replace(default, u=min(max(u, default.u / 16), min(1.0, default.u * 256)))
     return settings.with_levels(ni=changes)
 
 

