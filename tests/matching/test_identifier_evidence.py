@@ -6,7 +6,7 @@ import csv
 from dataclasses import replace
 from pathlib import Path
 
-from licensing.matching import MatchRecord, score_pair
+from licensing.matching import MatchRecord, Scorer, prepare, score_pair
 from licensing.matching.batch import (
     BatchReport,
     _candidate_pairs,
@@ -131,3 +131,42 @@ def test_a_father_and_son_with_numbers_one_edit_apart_but_different_forenames_do
     father = rec("f", "Finlay", "White", "1938-01-21", national_insurance="1233821")
     son = rec("s", "Callum", "White", "1970-03-09", national_insurance="1233871")
     assert score_pair(father, son).decision != "link"
+
+
+# --- the twins guard: a slip repeated across a file is still a slip -----------------------------------------
+
+
+FILE_PRIOR = replace(DEFAULT_SETTINGS, prior=1e-4)  # as match_file estimates it for a file with duplicates
+
+
+def _scorer_with(names: list[str]) -> Scorer:
+    others = [rec(f"o{i}", name, f"Other{i}", f"19{50 + i % 50}-01-01") for i, name in enumerate(names)]
+    return Scorer(FILE_PRIOR, CountedFrequencies.from_records(others))
+
+
+def test_a_forename_slip_a_few_records_repeat_links_when_the_right_spelling_is_twenty_times_as_common():
+    a = prepare(rec("a", "Joshau", "Donkin", "1975-05-09"))
+    b = prepare(rec("b", "Joshua", "Donkin", "1975-05-09"))
+    result = _scorer_with(["Joshau"] * 3 + ["Joshua"] * 80 + ["Ruth"] * 400).result(a, b)
+    assert result.level("forenames") in ("fuzzy", "variant")
+    assert result.decision == "link", result.guard
+    # The same two spellings when the rarer is carried by more than a twentieth as many: twins' names.
+    result = _scorer_with(["Joshau"] * 10 + ["Joshua"] * 80 + ["Ruth"] * 400).result(a, b)
+    assert result.probability >= FILE_PRIOR.auto_link_threshold
+    assert result.decision == "review"
+
+
+def test_twins_whose_names_are_one_letter_apart_and_each_common_go_to_review():
+    # Micaela and Michaela, Justin and Dustin: the rarer name is carried by more than a twentieth as many
+    # records as the other, so it is a name in its own right.
+    for left, right, names in (
+        ("Micaela", "Michaela", ["Micaela"] * 5 + ["Michaela"] * 60),
+        ("Justin", "Dustin", ["Justin"] * 30 + ["Dustin"] * 30),
+    ):
+        scorer = _scorer_with(names + ["Ruth"] * 400)
+        a = prepare(rec("a", left, "Thrussell", "1975-05-09"))
+        b = prepare(rec("b", right, "Thrussell", "1975-05-09"))
+        result = scorer.result(a, b)
+        assert result.probability >= FILE_PRIOR.auto_link_threshold
+        assert result.decision == "review"
+        assert "twins" in result.guard
