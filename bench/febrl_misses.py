@@ -43,6 +43,31 @@ def pattern(a) -> str:
     return f"no_link ({lv['dob']}, fore {lv['forenames']}, sur {lv['surname']}, ni {lv['ni']})"
 
 
+_ID_AGREES = frozenset({"exact", "typo", "text_exact", "text_typo", "check_differs", "cross_consistent"})
+_FIRM = frozenset({"exact", "variant", "diminutive", "subset"})
+
+
+def shape(a) -> str:
+    """Twin-shaped (same DOB, forenames not firm), father/son-shaped (DOB moved or missing), or other; with
+    what the identifiers say."""
+    lv = dict(zip(FIELDS, a.levels, strict=True))
+    same_dob = lv["dob"] in ("exact", "exact_text")
+    if same_dob and lv["forenames"] not in _FIRM:
+        kind = "twin-shaped (same DOB, forenames different/missing/only alike)"
+    elif not same_dob and lv["dob"] not in ("typo", "transposed"):
+        kind = "father/son-shaped (DOB differs or missing)"
+    else:
+        kind = "other (DOB same or a slip, forenames firm)"
+    ids = (lv["ni"], lv["dl"])
+    if any(i in _ID_AGREES for i in ids):
+        said = "an identifier agrees"
+    elif any(i.startswith("different") for i in ids):
+        said = "the identifier differs"
+    else:
+        said = "no identifier on both"
+    return f"{kind}; {said}"
+
+
 def analyse(name: str, examples: int) -> list[str]:
     frames, truth = febrl.load(name)
     with tempfile.TemporaryDirectory(prefix=f"{name}_") as tmp:
@@ -81,6 +106,13 @@ def analyse(name: str, examples: int) -> list[str]:
                     f"          {rid}: {r['forenames']!r} {r['surname']!r} {r['date_of_birth']} "
                     f"id={r['national_insurance']!r} {r['address_line']!r} {r['town']!r} {r['postcode']}"
                 )
+    lines.append("-- shapes: DOB same or moved, forenames firm or not, identifier agrees/differs/absent --")
+    shape_counts: Counter = Counter()
+    for items in ex.values():
+        for _a, _b, a in items:
+            shape_counts[shape(a)] += 1
+    for key, c in sorted(shape_counts.items(), key=lambda kv: -kv[1]):
+        lines.append(f"{c:>4}  {key}")
     lines.append("-- by (DOB, forenames, identifier) level --")
     shapes: Counter = Counter()
     for items in ex.values():
