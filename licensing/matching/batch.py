@@ -12,8 +12,10 @@ across the two groups contradicts (see ``_clusters``). With
 held back by a guard or a veto) go to a second file with the same columns plus ``reason``.
 
 The m probabilities and the match rate are estimated from the file's own candidate pairs by EM
-(``estimate=True``; see ``em.py``), u stays as documented in ``settings.py``, and name and birth-date
-frequencies are counted from the file.
+(``estimate=True``; see ``em.py``), u stays as documented in ``settings.py`` except for identity numbers
+(how often two records share a number, and how often two people's numbers of another scheme are one edit
+apart, are counted from the file: ``_identifier_u``), and name and birth-date frequencies are counted from the
+file.
 
 Structural faults (missing column, ragged line, blank or duplicate record_id, no header, bytes
 that are not UTF-8, an oversized field) raise ``BatchError`` naming the line, and no output file
