@@ -124,29 +124,36 @@ def exact_agreement_u(
     return min(1.0, chance / max(all_pairs, 1.0))
 
 
+def _one_deletion_keys(value: str) -> set[str]:
+    return {value} | {value[:i] + value[i + 1 :] for i in range(len(value))}
+
+
 def near_agreement_pairs(
     holders: Mapping[str, Sequence[str]], counted: Container[str] | None = None, *, max_values: int = 200_000
 ) -> int | None:
     """Pairs of records whose values are one edit apart (a character changed, added, dropped, or two swapped)
     and whose tags differ (e.g. two birth dates: two people, so the closeness is chance). ``holders`` maps
-    each value to its records' tags. Near values are found through shared one-deletion keys and checked with
-    OSA; with ``counted``, only pairs where at least one value is in it. None when there are more than
-    ``max_values`` distinct values (the caller keeps its default)."""
+    each value to its records' tags. With ``counted``, only pairs where at least one value is in it: only
+    those values' one-deletion keys are indexed, and every value probes the index (checked with OSA). None
+    when there are more than ``max_values`` distinct values (the caller keeps its default)."""
     if len(holders) > max_values:
         return None
-    buckets: dict[str, list[str]] = defaultdict(list)
+    index: dict[str, list[str]] = defaultdict(list)
     for value in holders:
-        for key in {value} | {value[:i] + value[i + 1 :] for i in range(len(value))}:
-            buckets[key].append(value)
+        if counted is None or value in counted:
+            for key in _one_deletion_keys(value):
+                index[key].append(value)
+    if not index:
+        return 0
     seen: set[tuple[str, str]] = set()
     pairs = 0
-    for values in buckets.values():
-        for i, x in enumerate(values):
-            for y in values[i + 1 :]:
+    for x in holders:
+        for key in _one_deletion_keys(x):
+            for y in index.get(key, ()):
                 pair = (x, y) if x < y else (y, x)
-                if pair in seen or OSA.distance(x, y, score_cutoff=1) > 1:
+                if x == y or pair in seen:
                     continue
                 seen.add(pair)
-                if counted is None or x in counted or y in counted:
+                if OSA.distance(x, y, score_cutoff=1) <= 1:
                     pairs += sum(1 for a in holders[x] for b in holders[y] if a != b)
     return pairs
