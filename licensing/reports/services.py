@@ -32,12 +32,12 @@ from licensing.licences.models import (
     LicenceType,
 )
 from licensing.licences.rules import add_months
-from licensing.people.models import Address, ApplicantCheck, Identity, LinkState, PersonRecord, RecordLink
+from licensing.people.models import ApplicantCheck, Identity, LinkState, PersonRecord, RecordLink
+from licensing.reports.models import ReportComplaint, ReportDecision
 from licensing.reports.sql import (
     CHECK_IDENTITIES_SQL,
     days_before,
     days_between,
-    postcode_district,
     year_month,
 )
 from licensing.reports.suppression import THRESHOLD, Cell, suppress_grid
@@ -49,6 +49,9 @@ from licensing.sanctions.models import ADVERSE_SANCTIONS, GroundsCategory, Sanct
 ALERT_TARGET_DAYS = 2
 PATTERN_WINDOW_DAYS = 730  # 24 months, as the register's complaint-pattern flag
 SERIOUS_COMPLAINTS = (ComplaintCategory.SEXUAL_HARASSMENT, ComplaintCategory.SAFEGUARDING)
+# As the summary tables store them (plain strings).
+SERIOUS_VALUES = tuple(c.value for c in SERIOUS_COMPLAINTS)
+ADVERSE_VALUES = tuple(sorted(t.value for t in ADVERSE_SANCTIONS))
 REPORT_ROLES = (Role.LICENSING_MANAGER, Role.SAFEGUARDING_LEAD, Role.ADMINISTRATOR, Role.AUDITOR)
 COUNTYWIDE_ROLES = (Role.SAFEGUARDING_LEAD, Role.ADMINISTRATOR, Role.AUDITOR)
 
@@ -266,27 +269,25 @@ def _found_elsewhere(found, kind: str):
     """Whether the identity a check found had, by the day of the check, a decision, a pattern of serious
     complaints or police information recorded by someone other than the checking authority."""
     record = aliased(PersonRecord)
+    # Decisions and complaints by identity come from the summary tables, which carry it (one index probe).
     if kind == "decision":
         return exists(
-            select(Sanction.id)
-            .join(record, Sanction.person_record_id == record.id)
-            .where(
-                record.identity_id == found.c.identity_id,
-                Sanction.authority_id != found.c.authority_id,
-                Sanction.sanction_type.in_(ADVERSE_SANCTIONS),
-                Sanction.decided_on <= func.date(found.c.checked_at),
+            select(ReportDecision.sanction_id).where(
+                ReportDecision.identity_id == found.c.identity_id,
+                ReportDecision.authority_id != found.c.authority_id,
+                ReportDecision.sanction_type.in_(ADVERSE_VALUES),
+                ReportDecision.decided_on <= func.date(found.c.checked_at),
             )
         )
     if kind == "complaint_pattern":
         serious = (
-            select(func.count(Complaint.id))
-            .join(record, Complaint.person_record_id == record.id)
+            select(func.count())
             .where(
-                record.identity_id == found.c.identity_id,
-                Complaint.authority_id != found.c.authority_id,
-                Complaint.category.in_(SERIOUS_COMPLAINTS),
-                Complaint.received_on <= func.date(found.c.checked_at),
-                Complaint.received_on >= days_before(found.c.checked_at, PATTERN_WINDOW_DAYS),
+                ReportComplaint.identity_id == found.c.identity_id,
+                ReportComplaint.authority_id != found.c.authority_id,
+                ReportComplaint.category.in_(SERIOUS_VALUES),
+                ReportComplaint.received_on <= func.date(found.c.checked_at),
+                ReportComplaint.received_on >= days_before(found.c.checked_at, PATTERN_WINDOW_DAYS),
             )
             .scalar_subquery()
         )
@@ -447,28 +448,23 @@ def decisions(scope: Scope, period: Period) -> list[Table]:
 def _complaint_to_decision(scope: Scope, period: Period, buckets) -> tuple[dict[str, int], float, int]:
     """Per decision in the period, the days since the latest complaint about the same person in the 24 months
     before, counted by bucket in one query; with the sum and number of such decisions for the mean."""
-    decided_record, complained_record = aliased(PersonRecord), aliased(PersonRecord)
-    decided_identity = (
-        select(decided_record.identity_id)
-        .where(decided_record.id == Sanction.person_record_id)
-        .correlate(Sanction)
-        .scalar_subquery()
-    )
+    # The summary tables carry each decision's and complaint's identity: one index probe per decision.
+    decision, complaint = ReportDecision, ReportComplaint
     latest = (
-        select(func.max(Complaint.received_on))
-        .join(complained_record, Complaint.person_record_id == complained_record.id)
+        select(func.max(complaint.received_on))
         .where(
-            complained_record.identity_id == decided_identity,
-            Complaint.received_on <= Sanction.decided_on,
-            Complaint.received_on >= days_before(Sanction.decided_on, PATTERN_WINDOW_DAYS),
+            complaint.identity_id == decision.identity_id,
+            complaint.received_on <= decision.decided_on,
+            complaint.received_on >= days_before(decision.decided_on, PATTERN_WINDOW_DAYS),
         )
+        .correlate(decision)
         .scalar_subquery()
     )
     # OFFSET 0 keeps this a subquery, so PostgreSQL works out each decision's latest complaint once rather
     # than once per bucket in the CASE below.
     inner = (
-        select(Sanction.decided_on.label("decided_on"), latest.label("latest"))
-        .where(_in_period(Sanction.decided_on, period), _scoped(Sanction.authority_id, scope))
+        select(decision.decided_on.label("decided_on"), latest.label("latest"))
+        .where(_in_period(decision.decided_on, period), _scoped(decision.authority_id, scope))
         .offset(0)
         .subquery()
     )
@@ -557,49 +553,42 @@ def complaints(scope: Scope, period: Period) -> list[Table]:
 
 def _cross_authority_patterns(scope: Scope, period: Period) -> int:
     window_start = period.end - dt.timedelta(days=PATTERN_WINDOW_DAYS)
+    # The summary table carries each complaint's identity: one pass over its index, no join.
+    complaint = ReportComplaint
     per_identity = (
-        select(PersonRecord.identity_id)
-        .join(Complaint, Complaint.person_record_id == PersonRecord.id)
+        select(complaint.identity_id)
         .where(
-            Complaint.category.in_(SERIOUS_COMPLAINTS),
-            Complaint.received_on.between(window_start, period.end),
+            complaint.category.in_(SERIOUS_VALUES),
+            complaint.received_on.between(window_start, period.end),
         )
-        .group_by(PersonRecord.identity_id)
+        .group_by(complaint.identity_id)
         .having(
-            func.count(Complaint.id) >= 2,
-            func.count(distinct(Complaint.authority_id)) >= 2,
-            func.max(Complaint.received_on) >= period.start,
+            func.count() >= 2,
+            func.count(distinct(complaint.authority_id)) >= 2,
+            func.max(complaint.received_on) >= period.start,
         )
     )
     if not scope.countywide:
         per_identity = per_identity.having(
-            func.sum(case((Complaint.authority_id == scope.authority_id, 1), else_=0)) > 0
+            func.sum(case((complaint.authority_id == scope.authority_id, 1), else_=0)) > 0
         )
-    # A primary-key lookup per serious complaint: PostgreSQL otherwise hashed every person record.
-    with _index_lookups():
-        return _count(select(func.count()).select_from(per_identity.subquery()))
+    return _count(select(func.count()).select_from(per_identity.subquery()))
 
 
 def hot_spots(scope: Scope, period: Period) -> Table:
     """Complaints by the postcode district of the licensee's current address (complaints carry no
     postcode)."""
-    current_postcode = (
-        select(Address.postcode)
-        .where(Address.person_record_id == Complaint.person_record_id)
-        .order_by(Address.from_on.desc().nulls_last(), Address.id.desc())
-        .limit(1)
-        .correlate(Complaint)
-        .scalar_subquery()
-    )
-    counts = []
-    for p in _periods(period):
-        inner = (
-            select(current_postcode.label("postcode"))
-            .where(_in_period(Complaint.received_on, p), _scoped(Complaint.authority_id, scope))
-            .subquery()
+    # The summary table carries the district of each complaint's licensee's current address, kept up to date
+    # by triggers on addresses: one pass over its index instead of an address lookup per complaint.
+    district = func.coalesce(ReportComplaint.district, "")
+    counts = [
+        _grouped(
+            select(district, func.count())
+            .where(_in_period(ReportComplaint.received_on, p), _scoped(ReportComplaint.authority_id, scope))
+            .group_by(district)
         )
-        district = func.coalesce(postcode_district(inner.c.postcode), "")
-        counts.append(_grouped(select(district, func.count()).group_by(district)))
+        for p in _periods(period)
+    ]
     districts = sorted({d for c in counts for d in c}, key=_district_order)
     return Table(
         "complaint_hot_spots",
@@ -624,14 +613,11 @@ def _district_order(district: str) -> tuple[str, int, str]:
 
 def _acted_on(survivors):
     """The alert's person (followed through any later merge) has a decision by the alerted authority since."""
-    record = aliased(PersonRecord)
     return exists(
-        select(Sanction.id)
-        .join(record, Sanction.person_record_id == record.id)
-        .where(
-            record.identity_id == func.coalesce(survivors.c.survivor_id, Alert.identity_id),
-            Sanction.authority_id == Alert.authority_id,
-            Sanction.decided_on >= func.date(Alert.created_at),
+        select(ReportDecision.sanction_id).where(
+            ReportDecision.identity_id == func.coalesce(survivors.c.survivor_id, Alert.identity_id),
+            ReportDecision.authority_id == Alert.authority_id,
+            ReportDecision.decided_on >= func.date(Alert.created_at),
         )
     )
 
