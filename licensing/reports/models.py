@@ -143,3 +143,33 @@ class ReportDecision(db.Model):
         Index("ix_report_decisions_period", "decided_on", "authority_id", "identity_id"),
         Index("ix_report_decisions_identity", "identity_id", "decided_on", "sanction_type", "authority_id"),
     )
+
+
+class ReportBadge(db.Model):
+    """A badge as the DBS and training figures count it, with what they read of its DBS certificate."""
+
+    __tablename__ = "report_badges"
+
+    badge_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    authority_id: Mapped[int]
+    badge_type: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(40))
+    issued_on: Mapped[dt.date]
+    expires_on: Mapped[dt.date]
+    training_on: Mapped[dt.date | None]
+    dbs_certificate_id: Mapped[int | None] = mapped_column(index=True)
+    dbs_subscribed: Mapped[bool | None]
+    dbs_checked_on: Mapped[dt.date | None]  # the latest status check, else the certificate's issue date
+
+    __table_args__ = (
+        Index(
+            "ix_report_badges_valid",
+            "status", "expires_on", "issued_on", "authority_id", "badge_type", "training_on",
+            "dbs_subscribed", "dbs_checked_on",
+        ),
+        Index(
+            "ix_report_badges_authority",
+            "authority_id", "status", "expires_on", "issued_on", "badge_type", "training_on",
+            "dbs_subscribed", "dbs_checked_on",
+        ),
+    )
