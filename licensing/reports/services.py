@@ -345,22 +345,20 @@ def _applicant_checks(scope: Scope, period: Period) -> Table:
         )
     ]
     found = _check_identities()
-    for kind, label in kinds:
-        rows.append(
-            (
-                label,
-                [
-                    _count(
-                        select(func.count(distinct(found.c.check_id))).where(
-                            _in_period(found.c.checked_at, p, datetimes=True),
-                            _scoped(found.c.authority_id, scope),
-                            _found_elsewhere(found, kind),
-                        )
-                    )
-                    for p in _periods(period)
-                ],
-            )
-        )
+    # Every kind in one pass over each period's checks (the found identities are expanded once, not 3 times).
+    per_period = [
+        db.session.execute(
+            select(
+                *[
+                    func.count(distinct(case((_found_elsewhere(found, kind), found.c.check_id))))
+                    for kind, _ in kinds
+                ]
+            ).where(_in_period(found.c.checked_at, p, datetimes=True), _scoped(found.c.authority_id, scope))
+        ).one()
+        for p in _periods(period)
+    ]
+    for index, (_kind, label) in enumerate(kinds):
+        rows.append((label, [int(counts[index] or 0) for counts in per_period]))
     return Table(
         "applicant_checks",
         "Applicant checks before a grant or renewal",
