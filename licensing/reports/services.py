@@ -1,8 +1,10 @@
 """County oversight reports: aggregate queries over the register for a period, compared with the one before.
 
 Every figure is one GROUP BY or COUNT in the database, never a loop over rows, so the reports stay fast on a
-national-size register. Figures are counts; small ones are suppressed by `suppression` before anyone sees
-them."""
+national-size register. What a figure would otherwise join for on every view (a complaint's or decision's
+identity, a complaint's current postcode district, a badge's DBS certificate) comes from the summary tables
+in `models`, kept up to date by database triggers. Figures are counts; small ones are suppressed by
+`suppression` before anyone sees them."""
 
 from __future__ import annotations
 
