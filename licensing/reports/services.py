@@ -821,7 +821,8 @@ def _dbs_checks(scope: Scope, period: Period) -> Table:
                 states,
                 _valid_badge_on(day),
                 _scoped(ReportBadge.authority_id, scope),
-                ReportBadge.dbs_certificate_id.is_not(None),
+                # Set exactly when the badge has a certificate (never NULL there), and in the covering index.
+                ReportBadge.dbs_subscribed.is_not(None),
             )
         )
     rows = [
