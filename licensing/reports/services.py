@@ -877,30 +877,27 @@ def training_coverage(scope: Scope, period: Period) -> Table:
     """Badges valid and driver licences current at the period's end, by whether the holder has safeguarding
     training from the last 3 years."""
     day = period.end
-    states = _training_states(ReportBadge.training_on, day)
-    badges = _tally(
-        {
-            (kind, s): and_(ReportBadge.badge_type == kind.value, condition)
-            for kind in BadgeType
-            for s, condition in states.items()
-        },
-        _valid_badge_on(day),
-        _scoped(ReportBadge.authority_id, scope),
-    )
-    states = _training_states(Licence.safeguarding_training_on, day)
-    licences: dict = {}
-    for open_ended in (False, True):
-        for key, count in _tally(
-            {
-                (kind, s): and_(Licence.licence_type == kind, condition)
-                for kind in DRIVER_LICENCES
-                for s, condition in states.items()
-            },
-            Licence.licence_type.in_(DRIVER_LICENCES),
-            _current_licence_on(day, open_ended=open_ended),
-            _scoped(Licence.authority_id, scope),
+    # One query per badge or licence type, each a range of the covering index with three sums: nine CASEs per
+    # row over every badge or licence in force made SQLite spend 0.5 s of CPU on this figure at 1,000,000.
+    badges: dict = {}
+    for kind in BadgeType:
+        for s, count in _tally(
+            _training_states(ReportBadge.training_on, day),
+            ReportBadge.badge_type == kind.value,
+            _valid_badge_on(day),
+            _scoped(ReportBadge.authority_id, scope),
         ).items():
-            licences[key] = licences.get(key, 0) + count
+            badges[(kind, s)] = count
+    licences: dict = {}
+    for kind in DRIVER_LICENCES:
+        for open_ended in (False, True):
+            for s, count in _tally(
+                _training_states(Licence.safeguarding_training_on, day),
+                Licence.licence_type == kind,
+                _current_licence_on(day, open_ended=open_ended),
+                _scoped(Licence.authority_id, scope),
+            ).items():
+                licences[(kind, s)] = licences.get((kind, s), 0) + count
     states = ("current", "lapsed", "none")
     rows = [(f"{kind.label} badges", [badges.get((kind, s), 0) for s in states]) for kind in BadgeType]
     rows += [
