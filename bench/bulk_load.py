@@ -139,13 +139,44 @@ def _keys_for_slice(bounds: tuple[int, int]) -> tuple[int, list[list[str]], Coun
     return start, keys, terms
 
 
-def _iter_keys(n: int, workers: int) -> Iterator[tuple[int, list[list[str]], Counter]]:
-    slices = [(s, min(s + CHUNK, n)) for s in range(0, n, CHUNK)]
+KEY_TIMEOUT = 900  # seconds for one chunk's keys: a stuck worker fails the load instead of hanging it
+
+
+def _worker_init() -> None:
+    # A forked worker inherits the parent's Python SIGTERM handler (reports_latency.py installs one), which
+    # turns the SIGTERM of Pool.terminate() into an exception the worker may never get to run: die instead.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def _key_pool(n: int, workers: int) -> Iterator[object]:
+    """The key workers, forked before the app opens connections or starts threads (the rate limiter's
+    in-memory storage runs a timer thread): a fork while another thread holds a lock left a worker waiting
+    on a futex for ever and the 1M SQLite load hung. They are closed and joined, never terminated, once
+    every chunk has been read."""
     if workers <= 1 or n <= 2 * CHUNK:
+        yield None
+        return
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init)
+    try:
+        yield pool
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+
+
+def _iter_keys(n: int, pool) -> Iterator[tuple[int, list[list[str]], Counter]]:
+    slices = [(s, min(s + CHUNK, n)) for s in range(0, n, CHUNK)]
+    if pool is None:
         yield from map(_keys_for_slice, slices)
         return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield from pool.imap(_keys_for_slice, slices)
+    results = pool.imap(_keys_for_slice, slices)
+    for _ in slices:
+        yield results.next(timeout=KEY_TIMEOUT)
 
 
 @dataclass
@@ -451,8 +482,13 @@ def bulk_load(url: str, n_records: int, *, seed: int = DEFAULT_SEED, workers: in
     generated = time.perf_counter()
     echo(f"  generated {len(records):,} synthetic records in {generated - started:.1f}s")
 
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url)
-    with app.app_context():
+    _RECORDS = records
+    workers = workers or min(2, os.cpu_count() or 1)
+    app = None
+    with contextlib.ExitStack() as stack:
+        pool = stack.enter_context(_key_pool(len(records), workers))
+        app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url)
+        stack.enter_context(app.app_context())
         if db.session.scalar(select(func.count(PersonRecord.id))):
             raise RuntimeError("bulk_load needs an empty register")
         auth = _authorities_and_viewer()
@@ -460,10 +496,8 @@ def bulk_load(url: str, n_records: int, *, seed: int = DEFAULT_SEED, workers: in
         raw = db.engine.raw_connection()
         try:
             writer = (_PostgresWriter if db.engine.dialect.name == "postgresql" else _SqliteWriter)(raw)
-            _RECORDS = records
             counters, sink, terms, ts = _Counters(), RowSink(), Counter(), LOAD_TIMESTAMP
-            workers = workers or min(2, os.cpu_count() or 1)
-            for start, keys, chunk_terms in _iter_keys(len(records), workers):
+            for start, keys, chunk_terms in _iter_keys(len(records), pool):
                 for offset, record_keys in enumerate(keys):
                     index = start + offset
                     _rows_for_record(index + 1, records[index], record_keys, auth, counters, sink, ts)

@@ -13,6 +13,7 @@ from licensing.exports.cli import export_register_command
 from licensing.imports.cli import import_records_command, imports_cli
 from licensing.matching.cli import match_file_command
 from licensing.people.cli import people_cli
+from licensing.reports.cli import reports_cli
 from licensing.retention.cli import retention_cli
 
 
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
         export_register_command,
         api_tokens_cli,
         retention_cli,
+        reports_cli,
     ):
         app.cli.add_command(command)
     for spec in app.config.get("DEV_COMMANDS", ()):

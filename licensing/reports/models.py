@@ -1,11 +1,16 @@
-"""Indexes the oversight reports need on other areas' tables, so each figure is an index range scan by date.
+"""Indexes the oversight reports need on other areas' tables, so each figure is an index range scan by date;
+and the reports' own summary tables.
 
-They are declared here, next to the queries that use them, rather than in each area's models."""
+The indexes are declared here, next to the queries that use them, rather than in each area's models."""
 
-from sqlalchemy import Index
+import datetime as dt
+
+from sqlalchemy import Index, String
+from sqlalchemy.orm import Mapped, mapped_column
 
 from licensing.alerts.models import Alert
 from licensing.complaints.models import Complaint
+from licensing.db import db
 from licensing.intelligence.models import IntelligenceItem
 from licensing.licences.models import Badge, DbsCertificate, Licence
 from licensing.people.models import Address, ApplicantCheck, Identity, RecordLink
@@ -89,3 +94,82 @@ REPORT_INDEXES = (
         DbsCertificate.issued_on,
     ),
 )
+
+
+# -- Summary tables ------------------------------------------------------------------------------------------
+# One row per complaint and per decision with what the reports would otherwise join for on every view: the
+# identity of the person record (cross-authority patterns, complaint-to-decision times, checks) and the
+# postcode district of its current address (hot spots). Database triggers (migration reports50001, for
+# SQLite and PostgreSQL) keep them in step with every write to complaints, sanctions, person_records'
+# identity_id and addresses, whichever path makes it; `flask reports rebuild` recomputes them from the rows.
+# No foreign keys: a row goes in the same statement as the row it sums up, by trigger.
+
+
+class ReportComplaint(db.Model):
+    """A complaint as the reports count it."""
+
+    __tablename__ = "report_complaints"
+
+    complaint_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    authority_id: Mapped[int]
+    received_on: Mapped[dt.date]
+    category: Mapped[str] = mapped_column(String(40))
+    substantiated: Mapped[bool | None]
+    person_record_id: Mapped[int] = mapped_column(index=True)
+    identity_id: Mapped[int | None]
+    district: Mapped[str | None] = mapped_column(String(8))
+
+    __table_args__ = (
+        Index("ix_report_complaints_period", "received_on", "authority_id", "district"),
+        Index("ix_report_complaints_serious", "category", "received_on", "identity_id", "authority_id"),
+        Index("ix_report_complaints_identity", "identity_id", "received_on", "category", "authority_id"),
+    )
+
+
+class ReportDecision(db.Model):
+    """A decision (sanction) as the reports count it."""
+
+    __tablename__ = "report_decisions"
+
+    sanction_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    authority_id: Mapped[int]
+    decided_on: Mapped[dt.date]
+    sanction_type: Mapped[str] = mapped_column(String(40))
+    grounds: Mapped[str] = mapped_column(String(40))
+    person_record_id: Mapped[int] = mapped_column(index=True)
+    identity_id: Mapped[int | None]
+
+    __table_args__ = (
+        Index("ix_report_decisions_period", "decided_on", "authority_id", "identity_id"),
+        Index("ix_report_decisions_identity", "identity_id", "decided_on", "sanction_type", "authority_id"),
+    )
+
+
+class ReportBadge(db.Model):
+    """A badge as the DBS and training figures count it, with what they read of its DBS certificate."""
+
+    __tablename__ = "report_badges"
+
+    badge_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    authority_id: Mapped[int]
+    badge_type: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(40))
+    issued_on: Mapped[dt.date]
+    expires_on: Mapped[dt.date]
+    training_on: Mapped[dt.date | None]
+    dbs_certificate_id: Mapped[int | None] = mapped_column(index=True)
+    dbs_subscribed: Mapped[bool | None]
+    dbs_checked_on: Mapped[dt.date | None]  # the latest status check, else the certificate's issue date
+
+    __table_args__ = (
+        Index(
+            "ix_report_badges_valid",
+            "status", "expires_on", "issued_on", "authority_id", "badge_type", "training_on",
+            "dbs_subscribed", "dbs_checked_on",
+        ),
+        Index(
+            "ix_report_badges_authority",
+            "authority_id", "status", "expires_on", "issued_on", "badge_type", "training_on",
+            "dbs_subscribed", "dbs_checked_on",
+        ),
+    )
