@@ -30,6 +30,7 @@ def create_app(config: str | type | object | None = None, **overrides) -> Flask:
         errors,
         models,  # noqa: F401  (every area's models: complete metadata for migrations)
         notify,
+        rendering,
         security,
     )
     from licensing.admin import views as admin
@@ -85,6 +86,7 @@ def create_app(config: str | type | object | None = None, **overrides) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     WTFormsHelpers(app)
+    rendering.init_app(app)
 
     # Each area's blueprint declares its menu entries (NAV_ITEMS); the menu lists them in this order.
     app.extensions["navigation"] = []

@@ -1,0 +1,38 @@
+"""Cheaper rendering of GOV.UK form fields. Each field's template is rendered directly, not through Flask's
+render_template, which ran every context processor and signal once per field (a search form has a dozen).
+An empty field with no error renders the same HTML every time, so that HTML is kept and reused: the GOV.UK
+macros were most of a form page's time. A field holding what someone typed is always rendered afresh, so no
+search term or reason is kept in memory."""
+
+import json
+
+from flask import Flask, current_app
+from govuk_frontend_wtf.gov_form_base import GovFormBase
+from markupsafe import Markup
+
+MAX_KEPT = 2048  # distinct empty fields (form x field x params): the app has a few hundred
+_kept: dict[str, Markup] = {}
+
+
+def _render_field(self: GovFormBase, params: dict) -> Markup:
+    # The widget templates read only `params` (checked for govuk-frontend-wtf 3.2): the output is the same.
+    return Markup(current_app.jinja_env.get_template(self.template).render(params=params))  # noqa: S704
+
+
+def _call_field(self: GovFormBase, field, **kwargs) -> Markup:
+    params = self.map_gov_params(field, **kwargs)
+    typed = any(value not in (None, "") for value in getattr(field, "raw_data", None) or ())
+    if typed or field.data not in (None, "", [], ()) or field.errors:
+        return self.render(params)
+    key = json.dumps([self.template, params], sort_keys=True, default=repr)
+    html = _kept.get(key)
+    if html is None:
+        if len(_kept) >= MAX_KEPT:
+            _kept.clear()
+        html = _kept[key] = self.render(params)
+    return html
+
+
+def init_app(app: Flask) -> None:
+    GovFormBase.render = _render_field
+    GovFormBase.__call__ = _call_field
