@@ -57,6 +57,7 @@ def create_app(config: str | type | object | None = None, **overrides) -> Flask:
     app = Flask(
         __name__, template_folder=str(PACKAGE_DIR / "templates"), instance_path=str(REPO_ROOT / "instance")
     )
+    rendering.use_environment(app)
     config = default_config() if config is None else config
     if isinstance(config, str):
         module_name, class_name = config.rsplit(".", 1)

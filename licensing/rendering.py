@@ -5,8 +5,10 @@ macros were most of a form page's time. A field holding what someone typed is al
 search term or reason is kept in memory."""
 
 import json
+from collections import ChainMap
 
 from flask import Flask, current_app
+from flask.templating import Environment
 from govuk_frontend_wtf.gov_form_base import GovFormBase
 from markupsafe import Markup
 
@@ -31,6 +33,25 @@ def _call_field(self: GovFormBase, field, **kwargs) -> Markup:
             _kept.clear()
         html = _kept[key] = self.render(params)
     return html
+
+
+class _TemplateGlobals(ChainMap):
+    """A template's globals over the environment's (what Jinja builds), whose keys() is a plain set: every
+    `{% from ... import %}` takes the difference of two key sets, and through ChainMap's view that was a
+    Python-level lookup per key, a sixth of a form page's time (the GOV.UK macros import in every call)."""
+
+    def keys(self):  # type: ignore[override]
+        return set().union(*self.maps)
+
+
+class RegisterEnvironment(Environment):
+    def make_globals(self, d):
+        return _TemplateGlobals({} if d is None else d, self.globals)
+
+
+def use_environment(app: Flask) -> None:
+    """Before anything reads app.jinja_env (it is built on first use)."""
+    app.jinja_environment = RegisterEnvironment
 
 
 def init_app(app: Flask) -> None:
