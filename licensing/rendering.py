@@ -1,15 +1,17 @@
 """Cheaper rendering of GOV.UK form fields. Each field's template is rendered directly, not through Flask's
 render_template, which ran every context processor and signal once per field (a search form has a dozen).
-An empty field with no error renders the same HTML every time, so that HTML is kept and reused: the GOV.UK
-macros were most of a form page's time. A field holding what someone typed is always rendered afresh, so no
-search term or reason is kept in memory."""
+A field that is empty (or a choice showing one of its options) with no error renders the same HTML every
+time, so that HTML is kept and reused: the GOV.UK macros were most of a form page's time. A text field holding
+what someone typed, or text loaded from a record, is always rendered afresh: no search term, reason or name
+is kept in memory."""
 
 import json
 from collections import ChainMap
 
 from flask import Flask, current_app
 from flask.templating import Environment
-from govuk_frontend_wtf.gov_form_base import GovFormBase
+from govuk_frontend_wtf.gov_form_base import GovFormBase, GovIterableBase
+from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from markupsafe import Markup
 
 MAX_KEPT = 2048  # distinct empty fields (form x field x params): the app has a few hundred
@@ -24,7 +26,9 @@ def _render_field(self: GovFormBase, params: dict) -> Markup:
 def _call_field(self: GovFormBase, field, **kwargs) -> Markup:
     params = self.map_gov_params(field, **kwargs)
     typed = any(value not in (None, "") for value in getattr(field, "raw_data", None) or ())
-    if typed or field.data not in (None, "", [], ()) or field.errors:
+    # A choice's data is one of the form's own values (a default such as CSV), never free text.
+    holds_text = not isinstance(self, GovIterableBase | GovSelect) and field.data not in (None, "", [], ())
+    if typed or holds_text or field.errors:
         return self.render(params)
     key = json.dumps([self.template, params], sort_keys=True, default=repr)
     html = _kept.get(key)
