@@ -162,8 +162,10 @@ class Officer:
             self.writes.append(reference)
 
 
-def run_client(officer: Officer, surnames: list[str], stop: threading.Event, pause: float, budget) -> None:
+def run_client(officer: Officer, surnames: list[str], stop: threading.Event, pause: float, budget,
+               signed_in=lambda: None) -> None:
     officer.sign_in()
+    signed_in()
     n = 0
     while not stop.is_set() and budget():
         n += 1
@@ -292,11 +294,21 @@ def _serve_and_load(args, url: str, redis_port: int, scratch: str) -> None:
         timings: list = []
         lock, stop = threading.Lock(), threading.Event()
         clients = [Officer(base, email, secret, timings, lock) for email, secret in officers]
+        # The steady phase starts when the last client has signed in: its CPU per request is the figure that
+        # compares across runs (sign-in is a tenth of a short run's requests, and costs more than a page).
+        steady: dict = {"waiting": len(clients)}
+
+        def signed_in() -> None:
+            with lock:
+                steady["waiting"] -= 1
+                if steady["waiting"] == 0:
+                    steady.update(at=time.monotonic(), requests=len(timings),
+                                  cpu=_tree_cpu_seconds(gunicorn.pid))
         threads = [
             threading.Thread(
                 target=run_client,
                 daemon=True,
-                args=(c, surnames, stop, args.pause, lambda: len(timings) < args.max_requests),
+                args=(c, surnames, stop, args.pause, lambda: len(timings) < args.max_requests, signed_in),
             )
             for c in clients
         ]
@@ -310,7 +322,12 @@ def _serve_and_load(args, url: str, redis_port: int, scratch: str) -> None:
         for thread in threads:
             thread.join(60)
         elapsed = time.monotonic() - started
-        args.cpu = (_tree_cpu_seconds(gunicorn.pid) - server_cpu,
+        ended_cpu, ended_requests = _tree_cpu_seconds(gunicorn.pid), len(timings)
+        args.steady = None
+        if "at" in steady:
+            args.steady = (time.monotonic() - steady["at"], ended_requests - steady["requests"],
+                           ended_cpu - steady["cpu"])
+        args.cpu = (ended_cpu - server_cpu,
                     _tree_cpu_seconds(args.postgres_pid) - database_cpu, time.process_time() - client_cpu)
     finally:
         if os.environ.get("LOAD_BENCH_LOG"):
@@ -385,6 +402,13 @@ def _report(app, timings, clients, elapsed, args) -> None:
         f"load client {client:.1f} (of {2 * elapsed:.0f} on 2 cores); "
         f"{1000 * server / max(1, len(timings)):.1f} ms gunicorn CPU a request"
     )
+    if args.steady:
+        seconds, requests, cpu = args.steady
+        print(
+            f"after every client signed in: {requests} requests in {seconds:.0f}s "
+            f"({requests / seconds:.1f}/s), gunicorn CPU {cpu:.1f} s; "
+            f"{1000 * cpu / max(1, requests):.1f} ms gunicorn CPU a request"
+        )
     for action in ("search", "person_view", "write", "police_write", "sign_in"):
         values = [t[1] * 1000 for t in timings if t[0] == action]
         if values:

@@ -30,6 +30,7 @@ def create_app(config: str | type | object | None = None, **overrides) -> Flask:
         errors,
         models,  # noqa: F401  (every area's models: complete metadata for migrations)
         notify,
+        rendering,
         security,
     )
     from licensing.admin import views as admin
@@ -56,6 +57,7 @@ def create_app(config: str | type | object | None = None, **overrides) -> Flask:
     app = Flask(
         __name__, template_folder=str(PACKAGE_DIR / "templates"), instance_path=str(REPO_ROOT / "instance")
     )
+    rendering.use_environment(app)
     config = default_config() if config is None else config
     if isinstance(config, str):
         module_name, class_name = config.rsplit(".", 1)
@@ -85,6 +87,7 @@ def create_app(config: str | type | object | None = None, **overrides) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     WTFormsHelpers(app)
+    rendering.init_app(app)
 
     # Each area's blueprint declares its menu entries (NAV_ITEMS); the menu lists them in this order.
     app.extensions["navigation"] = []

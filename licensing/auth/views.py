@@ -1,5 +1,6 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from licensing.audit import record
 from licensing.auth import two_factor as totp
@@ -35,7 +36,8 @@ def load_user(user_id: str):
     ident, _, version = user_id.partition(":")
     if not ident.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(ident))
+    # With the authority in the same query: every page's header names it.
+    user = db.session.get(User, int(ident), options=[joinedload(User.authority)])
     if user is None or not user.is_enabled or user.session_version != int(version):
         return None
     return user

@@ -47,12 +47,17 @@ def group_of(endpoint: str) -> str:
 
 def navigation_for(role: Role) -> list[NavItem]:
     """The menu each role sees, from the entries each area's blueprint declares (NAV_ITEMS) and the factory
-    collects; the routes check roles again on the server."""
-    return [NavItem(url_for("main.home"), "Home")] + [
-        NavItem(url_for(endpoint), text, endpoint)
-        for endpoint, text, roles in current_app.extensions["navigation"]
-        if role in roles
-    ]
+    collects; the routes check roles again on the server. Built once per role (and mount point): every page
+    draws the menu, and building it took some thirty url_for calls."""
+    cache = current_app.extensions.setdefault("navigation_by_role", {})
+    key = (role, request.script_root)
+    if key not in cache:
+        cache[key] = [NavItem(url_for("main.home"), "Home")] + [
+            NavItem(url_for(endpoint), text, endpoint)
+            for endpoint, text, roles in current_app.extensions["navigation"]
+            if role in roles
+        ]
+    return cache[key]
 
 
 @dataclass(frozen=True)
@@ -64,10 +69,14 @@ class NavGroup:
 
 def navigation_groups(role: Role) -> list[NavGroup]:
     """The role's menu items gathered into groups, in first-seen order; each group links to its first page."""
-    groups: dict[str, list[NavItem]] = {}
-    for item in navigation_for(role):
-        groups.setdefault(item.group, []).append(item)
-    return [NavGroup(name, items[0].href, items) for name, items in groups.items()]
+    cache = current_app.extensions.setdefault("navigation_groups_by_role", {})
+    key = (role, request.script_root)
+    if key not in cache:
+        groups: dict[str, list[NavItem]] = {}
+        for item in navigation_for(role):
+            groups.setdefault(item.group, []).append(item)
+        cache[key] = [NavGroup(name, items[0].href, items) for name, items in groups.items()]
+    return cache[key]
 
 
 def back_link_for(role: Role, endpoint: str | None) -> dict | None:
