@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import and_, delete, func, or_, select, tuple_, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from licensing.audit import record as audit
@@ -148,7 +148,13 @@ class DatabaseFrequencies:
                 ((k, t), c)
                 for k, t, c in db.session.execute(
                     select(TermCount.kind, TermCount.term, TermCount.count).where(
-                        tuple_(TermCount.kind, TermCount.term).in_(wanted)
+                        # One IN list per kind: SQLite scans the whole table for a (kind, term) row-value IN.
+                        or_(
+                            *(
+                                and_(TermCount.kind == kind, TermCount.term.in_(terms))
+                                for kind, terms in _by_kind(wanted).items()
+                            )
+                        )
                     )
                 )
             )
@@ -176,6 +182,13 @@ class DatabaseFrequencies:
     def dob_frequency(self, iso_dob: str) -> float:
         self._count("dob", iso_dob, self._counted.dobs)
         return self._counted.dob_frequency(iso_dob)
+
+
+def _by_kind(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for kind, term in pairs:
+        grouped.setdefault(kind, []).append(term)
+    return grouped
 
 
 def frequency_terms(match_record: MatchRecord | PreparedRecord) -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import select, union
+from sqlalchemy import func, select, union
 from sqlalchemy.orm import selectinload
 
 from licensing.audit import record as audit
@@ -19,16 +19,17 @@ from licensing.licences.models import Badge, DbsCertificate, Licence
 from licensing.licences.rules import normalise_reference
 from licensing.matching import (
     MatchRecord,
+    MatchSettings,
+    Scorer,
     canonical_name,
     match_probability,
-    pair_weight,
     prepare,
     query_keys,
     rank_candidates,
     score_pair,
 )
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
-from licensing.people.access import can_see_record, grant_access
+from licensing.people.access import can_see_record, grant_access, hidden_records
 from licensing.people.identity import (
     DatabaseFrequencies,
     candidate_record_counts,
@@ -37,7 +38,7 @@ from licensing.people.identity import (
     to_match_records,
     typo_keys,
 )
-from licensing.people.models import PersonRecord
+from licensing.people.models import BlockingKey, PersonRecord
 from licensing.register.person_view import Flag, identities_with_history, identity_flags
 from licensing.sanctions.models import Sanction
 
@@ -103,6 +104,15 @@ class SearchCriteria:
         ):
             return set()
         return surname_keys(MatchRecord("query", surname=self.surname or self.forenames))
+
+    def listing_keys(self) -> set[str]:
+        """A surname and nothing else: the surname keys under which every holder is listed, page by page
+        (there is no other evidence to rank them by, so none is left out)."""
+        if self.forenames or not self.surname or self.date_of_birth or self.approximate_age is not None:
+            return set()
+        if self.postcode or self.national_insurance or self.driving_licence_number or self.reference_number:
+            return set()
+        return self._surname_only_keys()
 
     def typo_search_keys(self) -> set[str]:
         """Without a date of birth, keys that still meet a name with a typo: a token (or it less one letter)
@@ -277,10 +287,13 @@ def search_people(
 
 
 def search_every_page(criteria: SearchCriteria, *, viewer: User, today: dt.date) -> list[SearchHit]:
-    """Every hit the search pages would show, in rank order (an export holds all of them, not page 1)."""
+    """Every hit the search pages would show, in rank order (an export holds all of them, not page 1), up to
+    the pages that the scored candidates fill: a surname alone lists thousands, and an export is not a way
+    to copy the register in bulk."""
     first = _ranked(criteria, viewer=viewer, today=today, page=1)
     hits = list(first)
-    for page in range(2, (first.pages or 1) + 1):
+    last = min(first.pages or 1, -(-MAX_SEARCH_CANDIDATES // MAX_RESULTS) + 1)
+    for page in range(2, last + 1):
         hits.extend(_ranked(criteria, viewer=viewer, today=today, page=page))
     return hits
 
@@ -302,10 +315,10 @@ class _Candidate:
     authority: Authority | None = None
 
 
-def _candidates(ids: set[int]) -> list[_Candidate]:
+def _candidates(condition) -> list[_Candidate]:
     """The candidates' scoring columns in one query, and their authorities (a handful) in another."""
     columns = [getattr(PersonRecord, f.name) for f in fields(_Candidate) if f.name != "authority"]
-    rows = db.session.execute(select(*columns).where(PersonRecord.id.in_(ids))).all()
+    rows = db.session.execute(select(*columns).where(condition)).all()
     authorities = {
         a.id: a
         for a in db.session.scalars(select(Authority).where(Authority.id.in_({r.authority_id for r in rows})))
@@ -314,26 +327,64 @@ def _candidates(ids: set[int]) -> list[_Candidate]:
 
 
 def _ranked(criteria: SearchCriteria, *, viewer: User, today: dt.date, page: int = 1) -> SearchResults:
+    listing = criteria.listing_keys()
+    if listing:
+        listed = _surname_listing(criteria, listing, viewer=viewer, today=today, page=page)
+        if listed is not None:
+            return listed
     exact = _exact_identifier_matches(criteria)
-    query = criteria.as_match_record()
     found, narrow = _ranked_candidates(criteria, today)
     candidate_ids = set(found) | set(exact)
     if not candidate_ids:
         return SearchResults()
     records = [
         r
-        for r in _candidates(candidate_ids)
+        for r in _candidates(PersonRecord.id.in_(candidate_ids))
         if can_see_record(viewer, r) and _age_fits(r, criteria.approximate_age, today)
     ]
+    scoring = _Scoring.of(criteria)
+    scored = _score(criteria, scoring, records, exact, today)
+    ranked_all = sorted(scored.values(), key=lambda k: k[2])
+    pages = max(1, -(-len(ranked_all) // MAX_RESULTS))
+    page = min(max(1, page), pages)
+    ranked = _shown(scoring, ranked_all[(page - 1) * MAX_RESULTS : page * MAX_RESULTS], viewer, today)
+    ranked.narrow, ranked.total, ranked.page, ranked.pages = narrow, len(ranked_all), page, pages
+    return ranked
+
+
+@dataclass
+class _Scoring:
+    """What one search scores with: the query, the settings and the term counts, read once per search."""
+
+    query: MatchRecord
+    settings: MatchSettings
+    frequencies: DatabaseFrequencies
+
+    @classmethod
+    def of(cls, criteria: SearchCriteria) -> _Scoring:
+        query = criteria.as_match_record()
+        return cls(query, match_settings(), DatabaseFrequencies(own_records=1).preload(query))
+
+
+def _score(
+    criteria: SearchCriteria,
+    scoring: _Scoring,
+    records: list[_Candidate],
+    exact: dict[int, str],
+    today: dt.date,
+) -> dict[int, tuple[SearchHit, MatchRecord, tuple]]:
+    """Per identity, its best record's hit (scored by the engine's weight alone), match record and rank."""
     match_records = to_match_records(records)
-    settings, frequencies = match_settings(), DatabaseFrequencies(own_records=1).preload(query)
-    prepared_query = prepare(query)
+    settings = scoring.settings
+    # One Scorer for the whole block: building one per pair (as pair_weight does) was half of its cost.
+    scorer = Scorer(settings, scoring.frequencies)
+    prepared_query = prepare(scoring.query)
     closeness = _closeness(criteria, records, today)
     best: dict[int, tuple[SearchHit, MatchRecord, tuple]] = {}
     for record in records:
         match_record = match_records[record.id]
         # The weight alone ranks (the sum score_pair makes); worded evidence is built for shown hits only.
-        weight, _, _ = pair_weight(prepared_query, prepare(match_record), settings, frequencies)
+        weight = scorer.assess(prepared_query, prepare(match_record)).match_weight
         exact_kind = exact.get(record.id, "")
         score = 1.0 if exact_kind else match_probability(settings, weight)
         # Equal probabilities (namesakes of one frequency class) are ordered by how closely the name is
@@ -343,19 +394,75 @@ def _ranked(criteria: SearchCriteria, *, viewer: User, today: dt.date, page: int
         if kept is None or rank < kept[2]:
             hit = SearchHit(record.identity_id, score, "", exact_kind)
             best[record.identity_id] = (hit, match_record, rank)
-    ranked_all = [(hit, match_record) for hit, match_record, _ in sorted(best.values(), key=lambda k: k[2])]
-    pages = max(1, -(-len(ranked_all) // MAX_RESULTS))
-    page = min(max(1, page), pages)
-    shown = ranked_all[(page - 1) * MAX_RESULTS : page * MAX_RESULTS]
-    for hit, match_record in shown:
-        sentences = score_pair(query, match_record, settings, frequencies).explanation
+    return best
+
+
+def _shown(
+    scoring: _Scoring, shown: list[tuple[SearchHit, MatchRecord, tuple]], viewer: User, today: dt.date
+) -> SearchResults:
+    """One page of hits in the order given, with worded evidence, records and flags."""
+    for hit, match_record, _ in shown:
+        sentences = score_pair(scoring.query, match_record, scoring.settings, scoring.frequencies).explanation
         if hit.exact:
             sentences = [f"{hit.exact[:1].upper()}{hit.exact[1:]}: the same"] + sentences
         hit.sentences = sentences
         hit.explanation = " · ".join(sentences)
-    ranked = SearchResults(hit for hit, _ in shown)
-    ranked.narrow, ranked.total, ranked.page, ranked.pages = narrow, len(ranked_all), page, pages
+    ranked = SearchResults(hit for hit, _, _ in shown)
     _add_records_and_flags(ranked, viewer=viewer, today=today)
+    return ranked
+
+
+def _surname_listing(
+    criteria: SearchCriteria, keys: set[str], *, viewer: User, today: dt.date, page: int
+) -> SearchResults | None:
+    """Every person the viewer may see who holds the surname (or a spelling of it), a page at a time, in the
+    order their records joined the register: a surname alone holds no evidence to rank its holders by.
+
+    Counted and paged on the key index itself, so a surname held by a hundred thousand costs a few index
+    reads per page, and only the page shown is scored. A person with several records holding the surname is
+    shown once, at the first of them (that page then shows fewer). None for a surname held by fewer than
+    MAX_SEARCH_CANDIDATES: the ranked search, which also looks one typo away, lists them all."""
+    holders = select(BlockingKey.person_record_id).where(BlockingKey.key.in_(keys))
+    hidden = hidden_records(viewer)
+    if hidden is not None:
+        holders = holders.where(BlockingKey.person_record_id.not_in(hidden))
+    if len(keys) > 1:
+        holders = holders.distinct()
+    total = db.session.scalar(select(func.count()).select_from(holders.subquery())) or 0
+    if total < MAX_SEARCH_CANDIDATES:
+        return None
+    pages = -(-total // MAX_RESULTS)
+    page = min(max(1, page), pages)
+    on_page = list(
+        db.session.scalars(
+            holders.order_by(BlockingKey.person_record_id)
+            .limit(MAX_RESULTS)
+            .offset((page - 1) * MAX_RESULTS)
+        )
+    )
+    records = [
+        r
+        for r in _candidates(
+            PersonRecord.identity_id.in_(
+                select(PersonRecord.identity_id).where(PersonRecord.id.in_(on_page)).scalar_subquery()
+            )
+        )
+        if can_see_record(viewer, r)
+    ]
+    # Each identity goes on the page of its first record that holds the surname.
+    first_holder: dict[int, int] = {}
+    holding = set(
+        db.session.scalars(holders.where(BlockingKey.person_record_id.in_([r.id for r in records])))
+    )
+    for record in sorted(records, key=lambda r: r.id):
+        if record.id in holding:
+            first_holder.setdefault(record.identity_id, record.id)
+    ids = [first for first in dict.fromkeys(r.identity_id for r in sorted(records, key=lambda r: r.id))]
+    ids = [i for i in ids if first_holder.get(i) in on_page]
+    scoring = _Scoring.of(criteria)
+    scored = _score(criteria, scoring, records, {}, today)
+    ranked = _shown(scoring, [scored[i] for i in ids], viewer, today)
+    ranked.total, ranked.page, ranked.pages = total, page, pages
     return ranked
 
 

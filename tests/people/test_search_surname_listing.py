@@ -1,0 +1,77 @@
+"""A surname alone lists every holder the officer may see, page by page, counted without the hidden ones."""
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from licensing.audit.models import AuditEvent
+from licensing.auth.models import Role
+from licensing.db import db
+from tests.factories import arranged, join_records, make_person
+
+REASON = {"reason": "Application CDC/2026/0101"}
+
+
+def _results(client, **fields):
+    response = client.submit("/search", {**REASON, **fields})
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_a_common_surname_alone_pages_through_every_holder_the_officer_may_see(app, login, monkeypatch):
+    from licensing.register import search
+
+    # Past this many holders the surname is listed from the key index rather than scored in full.
+    monkeypatch.setattr(search, "MAX_SEARCH_CANDIDATES", 5)
+    with arranged(app):
+        people = [
+            make_person("WDC", forenames=f"Zubair{letter}", surname="Awan", date_of_birth=dt.date(1970, 1, 1))
+            for letter in "abcdefghijklmnopqrstuvwxyz"
+        ]
+        twice = make_person("CDC", forenames="Zubaira", surname="Awan", date_of_birth=dt.date(1970, 1, 1))
+        join_records(people[0], twice)  # one person, two records: listed once
+        make_person("TVP", forenames="Kamran", surname="Awan", date_of_birth=dt.date(1980, 1, 1))
+        ids = sorted({p.identity_id for p in people})
+    officer = login(Role.LICENSING_OFFICER)
+    first = _results(officer, surname="Awan")
+    second = _results(officer, surname="Awan", page="2")
+    assert "page 1 of 2" in first and "page 2 of 2" in second
+    assert "Kamran Awan" not in first + second  # a police subject record is neither shown nor counted
+    assert "Many people in the register match" not in first  # nothing is held back
+    with app.app_context():
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "person.searched").order_by(AuditEvent.id)
+        ).all()
+        assert [e.details["page"] for e in events] == [1, 2]
+        assert all(e.reason == REASON["reason"] for e in events)
+        shown = events[0].details["results"] + events[1].details["results"]
+        assert sorted(shown) == ids and len(shown) == len(set(shown))
+
+
+
+def test_the_police_see_their_own_subjects_in_the_listing(app, login, monkeypatch):
+    from licensing.register import search
+
+    monkeypatch.setattr(search, "MAX_SEARCH_CANDIDATES", 2)
+    with arranged(app):
+        for letter in "abc":
+            make_person("WDC", forenames=f"Zubair{letter}", surname="Awan", date_of_birth=dt.date(1970, 1, 1))
+        make_person("TVP", forenames="Kamran", surname="Awan", date_of_birth=dt.date(1980, 1, 1))
+    assert "3 people found" in _results(login(Role.LICENSING_OFFICER), surname="Awan")
+    police = _results(login(Role.POLICE_SPOC), surname="Awan")
+    assert "4 people found" in police and "Kamran Awan</a>" in police
+
+
+def test_an_export_of_a_surname_listing_stops_at_the_scored_candidates(app, login, monkeypatch):
+    from licensing.register import search
+
+    # Three scored candidates, two to a page: the export stops after the third page (six of the nine).
+    monkeypatch.setattr(search, "MAX_SEARCH_CANDIDATES", 3)
+    monkeypatch.setattr(search, "MAX_RESULTS", 2)
+    with arranged(app):
+        for letter in "abcdefghi":
+            make_person("WDC", forenames=f"Zubair{letter}", surname="Awan", date_of_birth=dt.date(1970, 1, 1))
+    criteria = {"surname": "Awan", "reason": REASON["reason"], "file_format": "csv"}
+    response = login(Role.LICENSING_OFFICER, "WDC").submit("/exports/search", criteria)
+    assert response.status_code == 200
+    assert len(response.get_data(as_text=True).strip().splitlines()) == 1 + 6
