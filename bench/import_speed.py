@@ -7,7 +7,8 @@ For each (database, size): a synthetic county file (``seed.population``, fixed s
 one council's register with the import's columns and a licence each) is imported with the real command,
 ``flask --app licensing import-records FILE --authority WDC``, in a fresh child process into a new,
 database, so the figures include reading, checking, writing, batch linking and the commit. Wall time is
-measured around the child; CPU and peak memory are the child's ``getrusage`` (user + system, max RSS).
+measured around the child; CPU and peak memory are the child's ``getrusage`` (user + system, max RSS); the
+load average before and after says how busy the machine was.
 PostgreSQL is a throwaway socket-only cluster from tests/postgres.py, as the suite uses; pass
 ``--postgres-url`` to use your own.
 """
@@ -114,6 +115,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 20000])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--postgres-url", default="")
+    parser.add_argument("--files", default="", help="keep the synthetic files here and reuse them")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="import-bench-"))
     with contextlib.ExitStack() as stack:
@@ -122,8 +124,9 @@ def main() -> None:
             admin = postgres_url(stack.enter_context(postgres_cluster(prefix="pgbench-")), "postgres")
         try:
             for size in args.sizes:
-                path = work / f"register-{size}.csv"
-                write_file(path, size)
+                path = Path(args.files or work) / f"register-{size}.csv"
+                if not path.exists():
+                    write_file(path, size)
                 for database in args.databases:
                     if database == "sqlite":
                         url = f"sqlite:///{work / f'bench-{size}.db'}"
@@ -141,11 +144,14 @@ def main() -> None:
                         )
                         url = admin.replace("/postgres?", f"/{name}?")
                     prepare_database(url)
+                    load_before = os.getloadavg()[0]
                     seconds, peak_mb, cpu, last = measure(url, path)
+                    load = f"load {load_before:.1f}->{os.getloadavg()[0]:.1f}"
                     wall = f"{seconds:7.1f} s wall ({size / seconds:6,.0f} rows/s)"
                     used = f"{cpu:6.1f} s CPU ({size / cpu:6,.0f} rows/s)"
                     memory = f"peak RSS {peak_mb:6,.0f} MB"
-                    print(f"{database:<10} {size:>9,} rows  {wall}  {used}  {memory}  ({last})", flush=True)
+                    figures = f"{wall}  {used}  {memory}  {load}"
+                    print(f"{database:<10} {size:>9,} rows  {figures}  ({last})", flush=True)
         finally:
             shutil.rmtree(work, ignore_errors=True)
 

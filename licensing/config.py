@@ -52,6 +52,10 @@ class Config:
     # Who runs an import committed on the page: "thread" (one per job, in the web process), "inline" (in the
     # request, for tests) or "queue" (left for `flask imports work`).
     IMPORT_WORKER = "thread"
+    # A running import job marks itself alive this often; one silent for the timeout (its process died, and
+    # its transaction with it) is queued again by the next worker.
+    IMPORT_HEARTBEAT_SECONDS = 10
+    IMPORT_JOB_TIMEOUT_SECONDS = 120
 
     WTF_CSRF_TIME_LIMIT = 3600
     LOGIN_MAX_FAILURES = 5

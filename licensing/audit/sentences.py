@@ -63,6 +63,7 @@ VERBS = {
     "import.committed": "imported a file of records",
     "import.mapping_saved": "saved an import mapping",
     "import.records_created": "imported records from a file",
+    "import.requeued": "queued an import again after its worker stopped",
     "intelligence.responses_viewed": "looked at responses to police information",
     "intelligence.reviews_listed": "listed police information due for review",
     "intelligence.submitted": "submitted police information",

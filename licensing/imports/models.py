@@ -51,6 +51,8 @@ class ImportUpload(db.Model):
     rows_done: Mapped[int] = mapped_column(default=0, server_default="0")
     rows_total: Mapped[int] = mapped_column(default=0, server_default="0")
     failure: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # The running job's heartbeat: a job whose heartbeat stops (its process died) is queued again.
+    updated_at: Mapped[dt.datetime | None]
 
     authority: Mapped[Authority] = relationship()
     uploaded_by: Mapped[User | None] = relationship()
