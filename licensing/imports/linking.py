@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, func, insert, or_, select, tuple_, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from licensing.alerts.services import alert_on_new_link
@@ -38,6 +38,7 @@ from licensing.people.identity import (
     frequency_terms,
     match_settings,
     surname_keys,
+    term_counts,
     to_match_records,
     typo_keys,
 )
@@ -118,12 +119,7 @@ class _RunningCounts:
         wanted = sorted(t for t in terms if t not in self.base)
         self.base.update(dict.fromkeys(wanted, 0))
         for chunk in _chunks(wanted):
-            for kind, term, count in db.session.execute(
-                select(TermCount.kind, TermCount.term, TermCount.count).where(
-                    tuple_(TermCount.kind, TermCount.term).in_(chunk)
-                )
-            ):
-                self.base[(kind, term)] = count
+            self.base.update(term_counts(chunk))
 
     def count(self, kind: str, term: str) -> int:
         key = (kind, term)

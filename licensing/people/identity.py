@@ -144,20 +144,7 @@ class DatabaseFrequencies:
             "dob": self._counted.dobs,
         }
         if wanted:
-            found = dict(
-                ((k, t), c)
-                for k, t, c in db.session.execute(
-                    select(TermCount.kind, TermCount.term, TermCount.count).where(
-                        # One IN list per kind: SQLite scans the whole table for a (kind, term) row-value IN.
-                        or_(
-                            *(
-                                and_(TermCount.kind == kind, TermCount.term.in_(terms))
-                                for kind, terms in _by_kind(wanted).items()
-                            )
-                        )
-                    )
-                )
-            )
+            found = term_counts(wanted)
             for kind, term in wanted:
                 counters[kind][term] = max(found.get((kind, term), 0) - self._own, 0)
                 self._loaded.add((kind, term))
@@ -184,11 +171,20 @@ class DatabaseFrequencies:
         return self._counted.dob_frequency(iso_dob)
 
 
-def _by_kind(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+def term_counts(pairs: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The stored counts of these (kind, term) pairs, in one query; a pair nobody holds is left out."""
     grouped: dict[str, list[str]] = {}
     for kind, term in pairs:
         grouped.setdefault(kind, []).append(term)
-    return grouped
+    if not grouped:
+        return {}
+    rows = db.session.execute(
+        select(TermCount.kind, TermCount.term, TermCount.count).where(
+            # One IN list per kind: SQLite scans the whole table for a (kind, term) row-value IN.
+            or_(*(and_(TermCount.kind == kind, TermCount.term.in_(terms)) for kind, terms in grouped.items()))
+        )
+    )
+    return {(kind, term): count for kind, term, count in rows}
 
 
 def frequency_terms(match_record: MatchRecord | PreparedRecord) -> list[tuple[str, str]]:

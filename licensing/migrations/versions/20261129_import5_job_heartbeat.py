@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "import50001"
-down_revision = "import30001"
+down_revision = "reports50001"
 branch_labels = None
 depends_on = None
 
