@@ -170,7 +170,13 @@ def batch_keys(p: PreparedRecord, *, thorough: bool = False) -> list[str]:
         for form in p.names:
             if form.given and form.family:
                 keys.append(f"dbi:{dob}:{form.given[0].canon[:1]}{form.family[0].canon[:1]}"[:MAX_KEY_LENGTH])
+        # The forenames with the date: a new surname (after marriage) still meets, whatever the surname.
+        for form in p.names:
+            given = sorted({phonetic(t.canon) for t in form.given if not t.is_initial and not t.soft})
+            if given:
+                keys.append(f"dbf:{dob}:{'.'.join(given)}"[:MAX_KEY_LENGTH])
         # One name with the date: a pair with the other name replaced (a new surname, a different forename).
+        # match_file keeps these only for names that are not common in the file (see batch.MAX_DBN_SHARE).
         keys.extend(f"dbn:{dob}:{code}"[:MAX_KEY_LENGTH] for code in name_codes(p)[:3])
     core = p.ni_core
     if len(core) >= 6:
