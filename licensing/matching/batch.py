@@ -64,10 +64,11 @@ OPTIONAL_COLUMNS = ("driving_licence_number", "sex")
 MAX_BLOCK = 5000  # a key shared by more records than this is too common to be evidence
 _LOOSE_PREFIXES = frozenset({"nm:", "ad:", "dbi:", "dbf:", "dbn:", "idd:"})
 MAX_LOOSE_BLOCK = 100  # the same for the looser keys (names with part of the date, a household, initials)
-# "dbn:" (the date of birth with one name) is kept only for a name carried by at most this share of the
-# file's records, or this many: a common name (Khan, Mohammed) with a birth date makes blocks that grow with
-# the square of the file (at 1,000,000 records they gave 6.3 of 7.0 million pairs and no link). A new surname
-# still meets on "dbf:" (the forenames with the date).
+# "dbn:" (the date of birth with one name) and "dbi:" (with both initials) are kept only for a name or pair of
+# initials carried by at most this share of the file's records, or this many: a common name (Khan, Mohammed)
+# with a birth date makes blocks that grow with the square of the file (at 1,000,000 records "dbn:" gave 6.3
+# of 7.0 million pairs and no link). A new surname still meets on "dbf:" (the forenames with the date).
+_DATE_NAME_PREFIXES = frozenset({"dbn:", "dbi:"})
 MAX_DBN_SHARE = 1 / 200
 MIN_DBN_LIMIT = 2000
 _PAIR_CHUNK = 4_000_000  # pairs expanded at once from blocks of one size
@@ -293,10 +294,10 @@ def _candidate_pairs(
     name_h, name_o, name_code = array("q"), array("i"), array("q")
     for i, p in enumerate(prepared):
         for k in set(batch_keys(p, thorough=thorough)):
-            if k.startswith("dbn:"):
+            if k[:4] in _DATE_NAME_PREFIXES:
                 name_h.append(hash(k))
                 name_o.append(i)
-                name_code.append(hash(k.rpartition(":")[2]))
+                name_code.append(hash(k[:4] + k.rpartition(":")[2]))  # "dbn:khn", "dbi:mk"
             elif _is_loose(k):
                 loose_h.append(hash(k))
                 loose_o.append(i)
@@ -317,7 +318,7 @@ def _candidate_pairs(
 
 
 def dbn_limit(records: int) -> int:
-    """How many records of a file may carry a name for "dbn:" (the name with the birth date) to be kept."""
+    """How many records of a file may carry a name (or initials) for its "dbn:" ("dbi:") keys to be kept."""
     return max(MIN_DBN_LIMIT, int(records * MAX_DBN_SHARE))
 
 

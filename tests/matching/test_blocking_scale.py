@@ -84,3 +84,15 @@ def test_the_forenames_key_joins_a_changed_surname_only():
 @pytest.mark.parametrize("records, limit", [(1_000, 2000), (1_000_000, 5000)])
 def test_the_limit_is_a_share_of_the_file_with_a_floor(records, limit):
     assert batch.dbn_limit(records) == limit
+
+
+def test_initials_with_a_birth_date_pair_records_only_while_the_initials_are_under_the_limit(
+    tmp_path, monkeypatch
+):
+    # Every token spelt differently, only the initials and the birth date in common ("dbi:" ik).
+    records = [
+        rec("a", "Imran", "Khan", "1980-03-05", "HP10 1AA"),
+        rec("b", "Ibrar", "Kazmi", "1980-03-05", "SL1 1AA"),
+    ]
+    assert pairs_found(tmp_path, monkeypatch, records, limit=2) == {("a", "b")}
+    assert pairs_found(tmp_path, monkeypatch, records, limit=1) == set()
