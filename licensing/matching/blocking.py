@@ -156,12 +156,10 @@ def blocking_keys(record: MatchRecord | PreparedRecord) -> set[str]:
 
 
 def batch_keys(p: PreparedRecord, *, thorough: bool = False) -> list[str]:
-    """Keys for matching a file: the link keys, the household (postcode and house number), and both
-    initials with
-    the date of birth. ``thorough`` adds two names with part of the date, so a pair with a slip in the date of
-    birth and no identifier or shared house still meets (about twice the pairs; ``match_file`` drops an
-    oversized
-    loose block)."""
+    """Keys for matching a file: the link keys, the household (postcode and house number), and the date of
+    birth with both initials, with the forenames, and with each name. ``thorough`` adds two names with part of
+    the date, so a pair with a slip in the date of birth and no identifier or shared house still meets (about
+    twice the pairs; ``match_file`` drops an oversized loose block, and common names' dbn:/dbi: keys)."""
     keys = link_keys(p)
     keys.extend(f"ad:{house}"[:MAX_KEY_LENGTH] for house in p.houses)  # one household: a small block
     dob = _dob_part(p)
