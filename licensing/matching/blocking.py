@@ -156,12 +156,10 @@ def blocking_keys(record: MatchRecord | PreparedRecord) -> set[str]:
 
 
 def batch_keys(p: PreparedRecord, *, thorough: bool = False) -> list[str]:
-    """Keys for matching a file: the link keys, the household (postcode and house number), and both
-    initials with
-    the date of birth. ``thorough`` adds two names with part of the date, so a pair with a slip in the date of
-    birth and no identifier or shared house still meets (about twice the pairs; ``match_file`` drops an
-    oversized
-    loose block)."""
+    """Keys for matching a file: the link keys, the household (postcode and house number), and the date of
+    birth with both initials, with the forenames, and with each name. ``thorough`` adds two names with part of
+    the date, so a pair with a slip in the date of birth and no identifier or shared house still meets (about
+    twice the pairs; ``match_file`` drops an oversized loose block, and common names' dbn:/dbi: keys)."""
     keys = link_keys(p)
     keys.extend(f"ad:{house}"[:MAX_KEY_LENGTH] for house in p.houses)  # one household: a small block
     dob = _dob_part(p)
@@ -170,7 +168,13 @@ def batch_keys(p: PreparedRecord, *, thorough: bool = False) -> list[str]:
         for form in p.names:
             if form.given and form.family:
                 keys.append(f"dbi:{dob}:{form.given[0].canon[:1]}{form.family[0].canon[:1]}"[:MAX_KEY_LENGTH])
+        # The forenames with the date: a new surname (after marriage) still meets, whatever the surname.
+        for form in p.names:
+            given = sorted({phonetic(t.canon) for t in form.given if not t.is_initial and not t.soft})
+            if given:
+                keys.append(f"dbf:{dob}:{'.'.join(given)}"[:MAX_KEY_LENGTH])
         # One name with the date: a pair with the other name replaced (a new surname, a different forename).
+        # match_file keeps these only for names that are not common in the file (see batch.MAX_DBN_SHARE).
         keys.extend(f"dbn:{dob}:{code}"[:MAX_KEY_LENGTH] for code in name_codes(p)[:3])
     core = p.ni_core
     if len(core) >= 6:

@@ -1,0 +1,98 @@
+"""match_file's candidate pairs at scale: a common name with a birth date is not a block, a new surname still
+meets on the forenames with the date."""
+
+from pathlib import Path
+
+import pytest
+
+from licensing.matching import batch, match_file
+from licensing.matching.blocking import batch_keys
+from licensing.matching.records import MatchRecord, prepare
+
+HEADER = "record_id,source,forenames,surname,date_of_birth,address_line,town,postcode,national_insurance"
+
+
+def rec(record_id, forenames, surname, dob, postcode=""):
+    return MatchRecord(
+        record_id,
+        forenames=forenames,
+        surname=surname,
+        date_of_birth=dob,
+        postcodes=(postcode,) if postcode else (),
+        address_lines=("1 High St",) if postcode else (),
+    )
+
+
+# Four Khans born on one day, each with another forename and postcode: only "dbn:" (Khan with the date) joins
+# them. Fatima's two records, one with her married surname: only the forenames with the date join them.
+KHANS = [
+    rec(f"k{i}", name, "Khan", "1980-03-05", f"HP{i + 1}0 1AA")
+    for i, name in enumerate(["Imran", "Tariq", "Bilal", "Zubair"])
+]
+FATIMA = [
+    rec("f1", "Fatima", "Khan", "1977-09-14", "SL6 8SN"),
+    rec("f2", "Fatima", "Ahmed", "1977-09-14", "HP17 2PZ"),
+]
+
+
+def pairs_found(tmp_path: Path, monkeypatch, records, limit: int) -> set[tuple[str, str]]:
+    """The candidate pairs match_file compares, through its own file path (every pair to review)."""
+    monkeypatch.setattr(batch, "MIN_DBN_LIMIT", limit)
+    monkeypatch.setattr(batch, "MAX_DBN_SHARE", 0.0)
+    rows = [HEADER] + [
+        f"{r.record_id},S,{r.forenames},{r.surname},{r.date_of_birth},1 High St,Town,{r.postcodes[0]},"
+        for r in records
+    ]
+    source = tmp_path / "in.csv"
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    seen = []
+    real = batch._score_range
+
+    def spy(prepared, pairs, *args):
+        left, right = batch._split(pairs)
+        seen.extend(
+            (prepared[i].record.record_id, prepared[j].record.record_id)
+            for i, j in zip(left.tolist(), right.tolist(), strict=True)
+        )
+        return real(prepared, pairs, *args)
+
+    monkeypatch.setattr(batch, "_score_range", spy)
+    report = match_file(source, tmp_path / "out.csv", progress=None, estimate=False)
+    assert report.candidate_pairs == len(seen)
+    return set(seen)
+
+
+def test_a_name_with_a_birth_date_pairs_records_while_the_name_is_under_the_limit(tmp_path, monkeypatch):
+    khan_pairs = {(a.record_id, b.record_id) for i, a in enumerate(KHANS) for b in KHANS[i + 1 :]}
+    assert pairs_found(tmp_path, monkeypatch, KHANS + FATIMA, limit=10) == khan_pairs | {("f1", "f2")}
+
+
+def test_a_common_name_with_a_birth_date_makes_no_pairs_but_a_new_surname_still_meets(tmp_path, monkeypatch):
+    # Khan is on five records, Fatima on two: both over a limit of 1, so no "dbn:" key is kept.
+    assert pairs_found(tmp_path, monkeypatch, KHANS + FATIMA, limit=1) == {("f1", "f2")}
+
+
+def test_the_forenames_key_joins_a_changed_surname_only():
+    a, b = (prepare(r) for r in FATIMA)
+    assert {k for k in set(batch_keys(a)) & set(batch_keys(b)) if not k.startswith("dbn:")} == {
+        k for k in batch_keys(a) if k.startswith("dbf:")
+    }
+    other = prepare(rec("c", "Fatima Noor", "Khan", "1977-09-14"))
+    assert not {k for k in batch_keys(a) if k.startswith("dbf:")} & set(batch_keys(other))
+
+
+@pytest.mark.parametrize("records, limit", [(1_000, 2000), (1_000_000, 5000)])
+def test_the_limit_is_a_share_of_the_file_with_a_floor(records, limit):
+    assert batch.dbn_limit(records) == limit
+
+
+def test_initials_with_a_birth_date_pair_records_only_while_the_initials_are_under_the_limit(
+    tmp_path, monkeypatch
+):
+    # Every token spelt differently, only the initials and the birth date in common ("dbi:" ik).
+    records = [
+        rec("a", "Imran", "Khan", "1980-03-05", "HP10 1AA"),
+        rec("b", "Ibrar", "Kazmi", "1980-03-05", "SL1 1AA"),
+    ]
+    assert pairs_found(tmp_path, monkeypatch, records, limit=2) == {("a", "b")}
+    assert pairs_found(tmp_path, monkeypatch, records, limit=1) == set()
