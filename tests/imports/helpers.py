@@ -1,9 +1,14 @@
-"""Build import files the way councils' systems write them."""
+"""Build import files the way councils' systems write them, and stop an import process mid-write."""
 
 import csv
 import io
+import signal
+import subprocess
+import time
+from pathlib import Path
 
 from openpyxl import Workbook
+from sqlalchemy import create_engine, text
 
 HEADER = [
     "local_reference",
@@ -68,3 +73,41 @@ def xlsx_file(rows: list[dict], header: list[str] | None = None) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _writing(url: str, database_path: Path | None) -> bool:
+    """True once the import's transaction has written something (and so holds uncommitted rows)."""
+    if database_path is not None:
+        return Path(f"{database_path}-journal").exists() or Path(f"{database_path}-wal").exists()
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return bool(
+                conn.execute(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity"
+                        " WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
+                    )
+                ).scalar()
+            )
+    finally:
+        engine.dispose()
+
+
+def sigkill_while_writing(process: subprocess.Popen, database_url: str, *, writing_for: float = 0.3) -> None:
+    """SIGKILL `process` once its import's transaction has been writing for `writing_for` seconds."""
+    sqlite_path = Path(database_url.removeprefix("sqlite:///")) if database_url.startswith("sqlite") else None
+    try:
+        deadline, since = time.monotonic() + 180, None
+        while since is None or time.monotonic() - since < writing_for:  # writing for a while, not just begun
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "the import never started writing"
+            since = (since or time.monotonic()) if _writing(database_url, sqlite_path) else None
+            time.sleep(0.05)
+        assert process.poll() is None, "the import finished before it could be killed: use a bigger file"
+        process.send_signal(signal.SIGKILL)
+        assert process.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()

@@ -1,7 +1,6 @@
 """A job whose worker dies (SIGKILL) is queued again once its heartbeat is stale, and then runs once."""
 
 import io
-import signal
 import subprocess
 import sys
 import time
@@ -15,8 +14,7 @@ from licensing.db import db
 from licensing.imports.models import ImportUpload
 from licensing.licences.models import Licence
 from licensing.people.models import PersonRecord
-from tests.imports.helpers import csv_file, person_row
-from tests.imports.test_killed_import import _writing
+from tests.imports.helpers import csv_file, person_row, sigkill_while_writing
 
 REPO = Path(__file__).resolve().parents[2]
 ROWS = 1200
@@ -47,27 +45,13 @@ def _count(app, model) -> int:
 
 def _kill_while_writing(app, database_url: str, instance: Path) -> None:
     """Start `flask imports work` in its own process and SIGKILL it while its import's transaction is open."""
-    sqlite_path = Path(database_url.removeprefix("sqlite:///")) if database_url.startswith("sqlite") else None
     process = subprocess.Popen(
         [sys.executable, "-c", WORKER, database_url, str(instance)],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    try:
-        deadline, since = time.monotonic() + 180, None
-        while since is None or time.monotonic() - since < 0.5:  # writing for a while, not just the claim
-            assert process.poll() is None, process.communicate()
-            assert time.monotonic() < deadline, "the job never started writing"
-            since = (since or time.monotonic()) if _writing(database_url, sqlite_path) else None
-            time.sleep(0.05)
-        assert process.poll() is None, "the job finished before it could be killed: use a bigger file"
-        process.send_signal(signal.SIGKILL)
-        assert process.wait(timeout=30) == -signal.SIGKILL
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.communicate()
+    sigkill_while_writing(process, database_url, writing_for=0.5)
 
 
 def test_a_killed_workers_job_is_requeued_and_run_once(app, login, tmp_path, database_url):
