@@ -102,6 +102,41 @@ class _Sampler(threading.Thread):
             self.stop.wait(self.interval)
 
 
+def _quality(links_csv: Path, truth_csv: Path, hard_csv: Path) -> list[str]:
+    """The auto-links scored against seed.benchmark's ground truth, and its labelled look-alike pairs."""
+    import csv
+    from collections import Counter
+
+    with truth_csv.open(newline="") as fh:
+        person = {row["record_id"]: row["person_id"] for row in csv.DictReader(fh)}
+    true_pairs = sum(n * (n - 1) // 2 for n in Counter(person.values()).values())
+    with links_csv.open(newline="") as fh:
+        linked = {tuple(sorted((row["id_a"], row["id_b"]))) for row in csv.DictReader(fh)}
+    right = sum(person[a] == person[b] for a, b in linked)
+    precision, recall = right / max(len(linked), 1), right / max(true_pairs, 1)
+    f1 = 2 * precision * recall / max(precision + recall, 1e-12)
+    lines = [
+        f"quality against truth.csv: links {len(linked):,}, false {len(linked) - right:,}, precision "
+        f"{precision:.5f}, recall {recall:.5f} of {true_pairs:,} true pairs, F1 {f1:.5f}"
+    ]
+    if hard_csv.exists():
+        found: Counter = Counter()
+        with hard_csv.open(newline="") as fh:
+            for row in csv.DictReader(fh):
+                pair = tuple(sorted((row["id_a"], row["id_b"])))
+                found[(row["kind"], row["is_match"] == "1", pair in linked)] += 1
+        for kind in sorted({k for k, _, _ in found}):
+            same, apart = found[(kind, True, True)] + found[(kind, True, False)], found[(kind, False, True)]
+            if same:
+                lines.append(f"  {kind:<20} linked {found[(kind, True, True)]:,} of {same:,} true pairs")
+            if found[(kind, False, True)] + found[(kind, False, False)]:
+                lines.append(
+                    f"  {kind:<20} false links {apart:,} of "
+                    f"{found[(kind, False, True)] + found[(kind, False, False)]:,} look-alike pairs"
+                )
+    return lines
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Time match_file on seed.benchmark records.")
     parser.add_argument("--records", type=int, default=1_000_000)
@@ -151,6 +186,8 @@ def main(argv=None) -> int:
             print(f"match_file failed with exit code {proc.returncode}", file=sys.stderr)
             return 1
         child = json.loads(stdout.strip().splitlines()[-1])
+        truth = records_csv.with_name("truth.csv")
+        quality = _quality(out_csv, truth, records_csv.with_name("hard_pairs.csv")) if truth.exists() else []
 
     n = child["records"]
     gb = 1024 * 1024
@@ -176,6 +213,7 @@ def main(argv=None) -> int:
         f"targets: under 60 s -> wall {'met' if wall < 60 else 'NOT met'}, CPU "
         f"{'met' if cpu < 60 else 'NOT met'}; under 2 GB peak (PSS) -> "
         f"{'met' if sampler.peak_pss < 2 * gb else 'NOT met'}",
+        *quality,
     ]
     print("\n".join(lines))
     out = Path(args.out)
