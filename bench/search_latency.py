@@ -2,8 +2,10 @@
 [--databases ...] [--queries N] [--profile PREFIX] [--keep DIR].
 
 ``--keep DIR`` keeps each SQLite database in DIR and reuses it on the next run (a million records take many
-minutes to build); PostgreSQL is always loaded afresh. Beside wall times, each run prints this process's CPU
-time per query (the machine may be shared; the PostgreSQL server's own CPU is not counted).
+minutes to build); PostgreSQL is then kept too, in a cluster in DIR/pg (bench/kept_postgres.py), and loaded by
+copying the kept SQLite file of the same size when there is one. Without it PostgreSQL is loaded afresh.
+Beside wall times, each run prints this process's CPU time per query (the machine may be shared; the
+PostgreSQL server's own CPU is not counted).
 
 For each size and database: bulk-load the seed population (bench/bulk_load.py; every record its own
 identity) into a freshly migrated SQLite file or a throwaway PostgreSQL 15 cluster, ANALYZE (PostgreSQL), warm
@@ -59,6 +61,7 @@ from bench.bulk_load import (  # noqa: E402
     postgres_cluster,
     postgres_url,
 )
+from bench.kept_postgres import copy_from_sqlite, kept_cluster  # noqa: E402
 from config import TestingConfig  # noqa: E402
 from licensing import create_app  # noqa: E402
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode  # noqa: E402
@@ -463,7 +466,8 @@ def run(
     )
     print(header, flush=True)
     with contextlib.ExitStack() as stack:
-        server = stack.enter_context(postgres_cluster()) if "postgresql" in databases else None
+        cluster = kept_cluster(keep) if keep is not None else postgres_cluster()
+        server = stack.enter_context(cluster) if "postgresql" in databases else None
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="searchbench-")))
         for size in sizes:
             started = time.perf_counter()
@@ -487,9 +491,21 @@ def run(
                         for suffix in ("", "-wal", "-shm"):
                             Path(f"{path}{suffix}").unlink(missing_ok=True)
                 else:
-                    url = create_postgres_database(server, f"register_{size}")
+                    marker = (keep or tmp) / f"register_{size}.loaded"
+                    reused = keep is not None and marker.exists()
+                    url = (postgres_url(server, f"register_{size}") if reused
+                           else create_postgres_database(server, f"register_{size}"))
+                    kept_sqlite = (keep or tmp) / f"register-{size}-seed{seed}.loaded"
                 if reused:
-                    load = "reused a kept database file"
+                    load = f"reused a kept {'database file' if database == 'sqlite' else 'database'}"
+                elif database == "postgresql" and keep is not None and kept_sqlite.exists():
+                    migrate(url)
+                    print(f"[{database} {size:,}] copying the kept SQLite register...", flush=True)
+                    copy_started = time.perf_counter()
+                    copy_from_sqlite(kept_sqlite.with_suffix(".db"), url, echo=lambda m: print(m, flush=True))
+                    _analyze(url)
+                    marker.touch()
+                    load = f"copied from the kept SQLite file in {time.perf_counter() - copy_started:.0f}s"
                 else:
                     migrate(url)
                     print(f"[{database} {size:,}] loading...", flush=True)
@@ -500,6 +516,8 @@ def run(
                         analyze_started = time.perf_counter()
                         _analyze(url)
                         print(f"  VACUUM, ANALYZE {time.perf_counter() - analyze_started:.1f}s", flush=True)
+                        if keep is not None:
+                            marker.touch()
                     load = (
                         f"loaded in {report.seconds_load:.0f}s ({report.blocking_keys:,} blocking keys, "
                         f"{report.licences + report.badges:,} licences and badges)"
@@ -520,7 +538,7 @@ def run(
                 if database == "sqlite":
                     for suffix in ("", "-wal", "-shm") if keep is None else ():
                         Path(f"{path}{suffix}").unlink(missing_ok=True)
-                else:
+                elif keep is None:
                     from sqlalchemy import create_engine, text
 
                     admin = create_engine(postgres_url(server, "postgres"), isolation_level="AUTOCOMMIT")
