@@ -23,12 +23,15 @@ def can_see_record(viewer: User, record: PersonRecord) -> bool:
 
 def hidden_records(viewer: User):
     """The ids of records `can_see_record` hides from this searcher, as a query (None: they see every one),
-    for counting and paging in the database. Led by the authority, so it reads only the police's records."""
+    for counting and paging in the database. Led by the authority, so it reads only the police's records.
+
+    The police authorities' ids are read first and written into the query: a plan that knows them reads the
+    (authority_id, id) index alone, where a subquery on authorities scanned every record on PostgreSQL."""
     if viewer.role is Role.POLICE_SPOC:
         return None
     if viewer.role not in SEARCHERS:
         return select(PersonRecord.id)
-    police = select(Authority.id).where(Authority.kind == AuthorityKind.POLICE)
+    police = list(db.session.scalars(select(Authority.id).where(Authority.kind == AuthorityKind.POLICE)))
     return select(PersonRecord.id).where(PersonRecord.authority_id.in_(police))
 
 

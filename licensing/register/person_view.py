@@ -173,11 +173,17 @@ def _chronology(view: PersonView) -> list[ChronologyEntry]:
     return sorted(entries, key=lambda e: e.on, reverse=True)
 
 
-def identities_with_history(identity_ids: list[int], *, refresh: bool = False) -> dict[int, Identity]:
+def identities_with_history(
+    identity_ids: list[int], *, refresh: bool = False, flags_only: bool = False
+) -> dict[int, Identity]:
     """Identities with every record and everything identity_flags reads, in a fixed number of queries
-    (`refresh` also fills identities already loaded, whose collections would otherwise load one by one)."""
+    (`refresh` also fills identities already loaded, whose collections would otherwise load one by one;
+    `flags_only` leaves out the records' authorities and addresses, which the flags do not read)."""
     if not identity_ids:
         return {}
+    page_only = (
+        () if flags_only else (selectinload(PersonRecord.authority), selectinload(PersonRecord.addresses))
+    )
     return {
         i.id: i
         for i in db.session.scalars(
@@ -186,8 +192,7 @@ def identities_with_history(identity_ids: list[int], *, refresh: bool = False) -
             .where(Identity.id.in_(identity_ids))
             .options(
                 selectinload(Identity.records).options(
-                    selectinload(PersonRecord.authority),
-                    selectinload(PersonRecord.addresses),
+                    *page_only,
                     selectinload(PersonRecord.sanctions),
                     selectinload(PersonRecord.complaints),
                     selectinload(PersonRecord.intelligence_items).options(

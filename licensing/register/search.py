@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import func, select, union
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from licensing.audit import record as audit
 from licensing.auth.models import User
@@ -486,34 +486,36 @@ def _closeness(criteria: SearchCriteria, records: list[_Candidate], today: dt.da
     return out
 
 
+# Whether a record holds anything identity_flags reads beyond its licences and badges (which flag nothing
+# without a DBS certificate or a standing decision).
+_HOLDS_HISTORY = or_(
+    *(
+        select(model.id).where(model.person_record_id == PersonRecord.id).exists()
+        for model in (Sanction, Complaint, IntelligenceItem, DbsCertificate)
+    )
+)
+
+
 def _add_records_and_flags(hits: list[SearchHit], *, viewer: User, today: dt.date) -> None:
-    """The shown hits' records, and flags for those whose identity holds any history: most hold none, and
+    """The shown hits' records in two statements (the records with their authorities and whether each holds
+    any history, then their addresses), and flags for the identities that hold history: most hold none, and
     loading every history table for them was most of a search's time."""
     identity_ids = [h.identity_id for h in hits]
     if not identity_ids:
         return
-    records = db.session.scalars(
-        select(PersonRecord)
+    rows = db.session.execute(
+        select(PersonRecord, _HOLDS_HISTORY)
         .where(PersonRecord.identity_id.in_(identity_ids))
-        .options(selectinload(PersonRecord.authority), selectinload(PersonRecord.addresses))
+        .options(joinedload(PersonRecord.authority), selectinload(PersonRecord.addresses))
         .order_by(PersonRecord.id)
     ).all()
     by_identity: dict[int, list[PersonRecord]] = {}
-    for record in records:
+    with_history: set[int] = set()
+    for record, holds_history in rows:
         by_identity.setdefault(record.identity_id, []).append(record)
-    record_ids = [r.id for r in records]
-    held = set(
-        db.session.scalars(
-            union(
-                *(
-                    select(model.person_record_id).where(model.person_record_id.in_(record_ids))
-                    for model in (Sanction, Complaint, IntelligenceItem, DbsCertificate)
-                )
-            )
-        )
-    )
-    with_history = {r.identity_id for r in records if r.id in held}
-    identities = identities_with_history(sorted(with_history))
+        if holds_history:
+            with_history.add(record.identity_id)
+    identities = identities_with_history(sorted(with_history), flags_only=True)
     for hit in hits:
         hit.records = [r for r in by_identity.get(hit.identity_id, []) if can_see_record(viewer, r)]
         identity = identities.get(hit.identity_id)

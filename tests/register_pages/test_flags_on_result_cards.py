@@ -1,0 +1,94 @@
+"""The search page's result cards carry each person's flags from every kind of history held by any of their
+records, and loading them costs the same few statements however many of the people shown hold history."""
+
+import datetime as dt
+import re
+
+from sqlalchemy import event
+
+from licensing.auth.models import Role
+from licensing.db import db
+from tests.factories import arranged, join_records, make_intelligence, make_person
+from tests.licences.factories import make_badge, make_complaint, make_licence, make_sanction
+
+REASON = "Renewal check 2026/4411"
+
+
+def _cards(page: str) -> dict[int, str]:
+    """identity id -> the text of its result card."""
+    cards = page.split('<div class="govuk-summary-card">')[1:]
+    return {int(re.search(r'href="/people/(\d+)', card).group(1)): card for card in cards}
+
+
+def _person(surname: str, forenames: str):
+    """One person with a record at Wycombe and one at Chiltern; history is added to the Chiltern one."""
+    wycombe = make_person("WDC", forenames=forenames, surname=surname, date_of_birth=dt.date(1975, 3, 9))
+    chiltern = make_person("CDC", forenames=forenames, surname=surname, date_of_birth=dt.date(1975, 3, 9))
+    join_records(wycombe, chiltern)
+    return chiltern
+
+
+def test_each_kind_of_history_on_another_authoritys_record_flags_the_card(app, login):
+    with arranged(app):
+        sanctioned = _person("Quarrington", "Abel")
+        make_sanction(sanctioned, sanction_type="revocation", grounds="safeguarding")
+        complained = _person("Quarrington", "Basil")
+        make_complaint(complained)
+        make_complaint(complained, received_on=dt.date.today() - dt.timedelta(days=30))
+        lapsed = _person("Quarrington", "Cyril")
+        make_badge(lapsed, update_service_subscribed=False)
+        police = _person("Quarrington", "Dermot")
+        make_intelligence(police)
+        plain = _person("Quarrington", "Edwin")
+        make_licence(plain, status="granted")
+        hidden = make_person("TVP", forenames="Fergus", surname="Quarrington",
+                             date_of_birth=dt.date(1975, 3, 9))
+        ids = {name: r.identity_id for name, r in
+               (("abel", sanctioned), ("basil", complained), ("cyril", lapsed), ("dermot", police),
+                ("edwin", plain))}
+        hidden_id = hidden.identity_id
+    page = login(Role.LICENSING_OFFICER, "WDC").submit(
+        "/search", {"reason": REASON, "surname": "Quarrington"}).get_data(as_text=True)
+    cards = _cards(page)
+    assert set(cards) == set(ids.values()) and hidden_id not in cards
+    assert "Revoked by Chiltern District Council on " in cards[ids["abel"]]
+    assert "2 sexual or safeguarding complaints in 24 months across 1 authority" in cards[ids["basil"]]
+    assert "DBS Update Service subscription lapsed" in cards[ids["cyril"]]
+    assert "Police information shared with you" in cards[ids["dermot"]]
+    assert "app-flag-list" not in cards[ids["edwin"]]
+    for card in cards.values():  # both records, each with its authority and postcode
+        assert "Wycombe District Council: " in card and "Chiltern District Council: " in card
+        assert "HP11 2BZ" in card
+
+
+def _reads(app, client, surname: str) -> list[str]:
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT"):  # reads: the grants and audit row are writes
+            seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        page = client.submit("/search", {"reason": REASON, "surname": surname}).get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(_cards(page)) >= 2
+    return seen
+
+
+def test_flags_for_more_people_cost_no_more_reads(app, login):
+    with arranged(app):
+        for forenames in ("Abel", "Basil"):
+            make_sanction(_person("Quennell", forenames))
+            make_sanction(_person("Quilliam", forenames))
+        for forenames in ("Cyril", "Dermot", "Edwin", "Fergus"):
+            record = _person("Quilliam", forenames)
+            make_complaint(record)
+            make_badge(record, update_service_subscribed=False)
+    officer = login(Role.LICENSING_OFFICER, "WDC")
+    two = _reads(app, officer, "Quennell")
+    six = _reads(app, officer, "Quilliam")
+    assert len(six) == len(two)
