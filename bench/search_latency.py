@@ -1,5 +1,5 @@
 """Search recall and latency at register scale: python bench/search_latency.py [--sizes ...]
-[--databases ...] [--queries N] [--profile PREFIX] [--keep DIR].
+[--databases ...] [--queries N] [--kinds K,...] [--misses FILE] [--profile PREFIX] [--keep DIR].
 
 ``--keep DIR`` keeps each SQLite database in DIR and reuses it on the next run (a million records take many
 minutes to build); PostgreSQL is always loaded afresh. Beside wall times, each run prints this process's CPU
@@ -16,7 +16,18 @@ bench/results/search_latency.txt. Temporary files and the server are removed at 
 A name-bearing query is written as one record of a person has it (spelling, order, date of birth) and must
 find another record of that person; identifier and postcode queries use the target record's own value. Pairs
 with a changed surname are left out of the kinds with no date of birth (a name alone cannot find a married
-name). Kinds:
+name). ``--queries N`` queries of each kind (default 100: one query is one point of recall), each kind drawn
+from its own seeded generator, so a kind's queries are the same whatever N and ``--kinds``.
+
+recall@10: the target record is among the hits for the first 10 people. bulk_load leaves every record its own
+identity, where the register links a person's records into one, so the person's other records (the query is
+written as one of them, which ranks first) do not push the target down. "Answerable" recall is over the
+queries that fewer than 10 other people fit as well as the target does: those holding the typed name or the
+target record's name (canonical tokens, so spellings of one name are one; any order; within the age for
+name_age), or the same birth date for dob_only. ``--misses FILE`` writes each missed query with the target's
+rank, whether it was a candidate at all, and the hits above it with the engine's worded evidence.
+
+Kinds:
   name_only          forenames + surname
   name_dob           forenames + surname + date of birth
   swap_only          the names the other way round

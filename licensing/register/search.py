@@ -52,6 +52,7 @@ MAX_SEARCH_CANDIDATES = 120
 FETCH_CANDIDATES = 500
 AGE_TOLERANCE_YEARS = 3
 TYPO_EVIDENCE = 0.2
+SWAP_PENALTY = 4.0  # match weight (log2 odds) taken off a score made with the names the other way round
 RARITY_SCALE = 10_000_000  # above any key's holder count, so every shared key weighs something
 
 
@@ -466,11 +467,13 @@ def _score(
         # The weight alone ranks (the sum score_pair makes); worded evidence is built for shown hits only.
         prepared = prepare(match_record)
         weight = scorer.assess(prepared_query, prepared).match_weight
-        # Names typed the other way round compare field by field only when exact; with a typo or a middle name
-        # as well (Baker Jhn for John Baker), the swapped query is the fair comparison. The better one counts.
+        # Names typed the other way round are matched by the engine only when exact; with a typo or a
+        # spelling as well (Baker Jhn for John Baker) the swapped query is the fair comparison. It pays
+        # SWAP_PENALTY: the engine rates a multi-word swapped surname as unseen (rare), which would otherwise
+        # put a partial match above the name exactly as typed.
         swapped = False
         if prepared_swapped is not None:
-            other = scorer.assess(prepared_swapped, prepared).match_weight
+            other = scorer.assess(prepared_swapped, prepared).match_weight - SWAP_PENALTY
             swapped = other > weight
             weight = max(weight, other)
         exact_kind = exact.get(record.id, "")
