@@ -183,6 +183,9 @@ def build_queries(population, count: int, seed: int, kinds: tuple[str, ...] = KI
         name, so those pairs are left out of the kinds with no date (name + DOB finds them)."""
         return "changed_surname" not in (*a.variations, *b.variations, a.hard_case, b.hard_case)
 
+    def swapped(a, b) -> bool:
+        return "name_order_swap" in (*a.variations, *b.variations)
+
     def pair(group: str, condition=lambda a, b: True) -> tuple:
         for _ in range(10_000):
             ids = rng.choice(multi[group])
@@ -243,7 +246,9 @@ def build_queries(population, count: int, seed: int, kinds: tuple[str, ...] = KI
                     target = rng.choice(clan) + 1  # a clan name as the surname: never a dropped title
                     surname = records[target - 1].surname
                 else:
-                    a, target = pair(group, same_surname)
+                    # Neither record with its names the other way round: Robert King written as King Robert
+                    # holds no surname Robert, and a surname alone cannot find him from it.
+                    a, target = pair(group, lambda a, b: same_surname(a, b) and not swapped(a, b))
                     surname = a.surname
                 criteria = SearchCriteria(surname=surname)
             elif kind == "name_age":
