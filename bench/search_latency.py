@@ -1,5 +1,5 @@
 """Search recall and latency at register scale: python bench/search_latency.py [--sizes ...]
-[--databases ...] [--queries N] [--profile PREFIX] [--keep DIR].
+[--databases ...] [--queries N] [--kinds K,...] [--misses FILE] [--profile PREFIX] [--keep DIR].
 
 ``--keep DIR`` keeps each SQLite database in DIR and reuses it on the next run (a million records take many
 minutes to build); PostgreSQL is then kept too, in a cluster in DIR/pg (bench/kept_postgres.py), and loaded by
@@ -18,7 +18,18 @@ bench/results/search_latency.txt. Temporary files and the server are removed at 
 A name-bearing query is written as one record of a person has it (spelling, order, date of birth) and must
 find another record of that person; identifier and postcode queries use the target record's own value. Pairs
 with a changed surname are left out of the kinds with no date of birth (a name alone cannot find a married
-name). Kinds:
+name). ``--queries N`` queries of each kind (default 100: one query is one point of recall), each kind drawn
+from its own seeded generator, so a kind's queries are the same whatever N and ``--kinds``.
+
+recall@10: the target record is among the hits for the first 10 people. bulk_load leaves every record its own
+identity, where the register links a person's records into one, so the person's other records (the query is
+written as one of them, which ranks first) do not push the target down. "Answerable" recall is over the
+queries that fewer than 10 other people fit as well as the target does: those holding the typed name or the
+target record's name (canonical tokens, so spellings of one name are one; any order; within the age for
+name_age), or the same birth date for dob_only. ``--misses FILE`` writes each missed query with the target's
+rank, whether it was a candidate at all, and the hits above it with the engine's worded evidence.
+
+Kinds:
   name_only          forenames + surname
   name_dob           forenames + surname + date of birth
   swap_only          the names the other way round
@@ -64,6 +75,7 @@ from bench.bulk_load import (  # noqa: E402
 from bench.kept_postgres import copy_from_sqlite, kept_cluster  # noqa: E402
 from config import TestingConfig  # noqa: E402
 from licensing import create_app  # noqa: E402
+from licensing.matching import canonical_name  # noqa: E402
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode  # noqa: E402
 from licensing.register.search import SearchCriteria, search_people  # noqa: E402
 from seed.population import generate_population  # noqa: E402
@@ -106,7 +118,9 @@ class Query:
 # Queries
 # ----------------------------------------------------------------------------------------------------
 def _name_key(forenames: str, surname: str) -> str:
-    return " ".join(sorted(f"{forenames} {surname}".lower().split()))
+    """A name as the engine can tell it apart: canonical tokens (spellings of one name made one, so Mohd,
+    Muhammad and Mohammed are the same), in any order."""
+    return canonical_name(forenames, surname)
 
 
 def _people_by_name_and_date(records) -> dict:
@@ -121,12 +135,15 @@ def _people_by_name_and_date(records) -> dict:
     return by
 
 
-def _namesakes(by: dict, kind: str, criteria: SearchCriteria, target: int) -> int:
-    """Other people whose records fit the query exactly as written: with 10 or more, no ranking can put the
-    target in the top 10 but by chance (a common name with no date, or a shared birth date alone)."""
+def _namesakes(by: dict, kind: str, criteria: SearchCriteria, target: int, target_name: str = "") -> int:
+    """Other people no ranking can tell from the target by what was typed: those holding the typed name, and
+    those holding the target record's own name (they fit the query exactly as well as the target does). With
+    10 or more, only chance puts the target in the top 10 (a common name with no date, or a birth date
+    alone)."""
     person = _TRUE_PERSON[target]
     if kind in ("name_only", "swap_only", "name_age"):
-        holders = by["name"].get(_name_key(criteria.forenames, criteria.surname), {})
+        holders = dict(by["name"].get(_name_key(criteria.forenames, criteria.surname), {}))
+        holders.update(by["name"].get(target_name, {}))
         if kind == "name_age":
             year = TODAY.year - (criteria.approximate_age or 0)
             holders = {p: d for p, d in holders.items() if abs(d.year - year) <= 5}
@@ -141,11 +158,11 @@ _TRUE_PERSON: dict[int, str] = {}
 SCAN_CPU_MS: list[float] = []  # CPU time per brute-force scan, beside its wall time
 
 
-def build_queries(population, count: int, seed: int) -> list[Query]:
-    """A fixed, shuffled mix of the query kinds. Name-bearing queries are written as in one record of a person
-    (record A: its spelling, name order, date of birth as that record has them) and must find *another* record
-    of the same person (B); identifier and postcode queries use B's own value, as an officer holding it would.
-    Half of each kind is drawn from South Asian names, half from the others."""
+def build_queries(population, count: int, seed: int, kinds: tuple[str, ...] = KINDS) -> list[Query]:
+    """A fixed, shuffled mix of the query kinds, `count` of each. Name-bearing queries are written as in one
+    record of a person (record A: its spelling, name order, date of birth as that record has them) and must
+    find *another* record of the same person (B); identifier and postcode queries use B's own value, as an
+    officer holding it would. Half of each kind is drawn from South Asian names, half from the others."""
     rng = random.Random(seed)
     records = population.records
     _TRUE_PERSON.update({i + 1: r.true_person_id for i, r in enumerate(records)})
@@ -161,13 +178,16 @@ def build_queries(population, count: int, seed: int) -> list[Query]:
         if set(r.surname.split()) & set(CLAN_NAMES) and r.authority_code != "TVP"
     ]
     people_by = _people_by_name_and_date(records)
-    per_kind = max(2, round(count / len(KINDS)))
+    per_kind = max(2, count)
     queries: list[Query] = []
 
     def same_surname(a, b) -> bool:
         """Neither record carries a changed surname: a name without a date of birth cannot find a married
         name, so those pairs are left out of the kinds with no date (name + DOB finds them)."""
         return "changed_surname" not in (*a.variations, *b.variations, a.hard_case, b.hard_case)
+
+    def swapped(a, b) -> bool:
+        return "name_order_swap" in (*a.variations, *b.variations)
 
     def pair(group: str, condition=lambda a, b: True) -> tuple:
         for _ in range(10_000):
@@ -179,6 +199,10 @@ def build_queries(population, count: int, seed: int) -> list[Query]:
         raise RuntimeError(f"no pair for {group}")
 
     for kind in KINDS:
+        if kind not in kinds:
+            continue
+        # One generator per kind: a kind's first N queries are the same whatever N and whichever kinds run.
+        rng = random.Random(f"{seed}-{kind}")
         for n in range(per_kind):
             group = "south_asian" if n % 2 == 0 else "other"
             if kind == "name_only":
@@ -225,7 +249,9 @@ def build_queries(population, count: int, seed: int) -> list[Query]:
                     target = rng.choice(clan) + 1  # a clan name as the surname: never a dropped title
                     surname = records[target - 1].surname
                 else:
-                    a, target = pair(group, same_surname)
+                    # Neither record with its names the other way round: Robert King written as King Robert
+                    # holds no surname Robert, and a surname alone cannot find him from it.
+                    a, target = pair(group, lambda a, b: same_surname(a, b) and not swapped(a, b))
                     surname = a.surname
                 criteria = SearchCriteria(surname=surname)
             elif kind == "name_age":
@@ -252,9 +278,21 @@ def build_queries(population, count: int, seed: int) -> list[Query]:
                 )
                 criteria = SearchCriteria(reference_number=number.upper())
             queries.append(
-                Query(kind, criteria, target, group, _namesakes(people_by, kind, criteria, target))
+                Query(
+                    kind,
+                    criteria,
+                    target,
+                    group,
+                    _namesakes(
+                        people_by,
+                        kind,
+                        criteria,
+                        target,
+                        _name_key(records[target - 1].forenames, records[target - 1].surname),
+                    ),
+                )
             )
-    rng.shuffle(queries)
+    random.Random(seed).shuffle(queries)
     return queries
 
 
@@ -281,21 +319,40 @@ def time_scans(names: list[str], queries: list[Query]) -> tuple[dict[str, list[f
         if not query:
             continue
         started, cpu_started = time.perf_counter(), time.process_time()
-        best = process.extract(query, names, scorer=fuzz.ratio, limit=10)
+        best = process.extract(query, names, scorer=fuzz.ratio, limit=25)
         timings[q.kind].append((time.perf_counter() - started) * 1000)
         SCAN_CPU_MS.append((time.process_time() - cpu_started) * 1000)
-        found[q.kind].append(int(any(index + 1 == q.target for _, _, index in best)))
+        # Counted as the search is: the target among the first 10 people (see _found).
+        person, above = _TRUE_PERSON[q.target], set()
+        for _, _, index in best:
+            if index + 1 == q.target:
+                break
+            if _TRUE_PERSON[index + 1] != person:
+                above.add(_TRUE_PERSON[index + 1])
+        found[q.kind].append(int(any(index + 1 == q.target for _, _, index in best) and len(above) < 10))
     return timings, found
 
 
 def _found(q: Query, hits, search) -> int:
-    """1 if the target is where the officer sees it: the top 10, or for PAGED_RECALL kinds any page.
+    """1 if the target is where the officer sees it: among the first 10 people, or for PAGED_RECALL kinds
+    on any page.
+
+    bulk_load leaves every record its own identity, where the register links a person's records into one:
+    so the target's place counts the other people ranked above it, not its own person's other records (the
+    query is written as one of them, which ranks first).
 
     A long listing (a surname alone held by thousands) is in record order, and here every record is its own
     identity, so its pages are searched by halving instead of one by one; a page counts only if it shows the
     target, so an order that is not monotone can only under-count."""
     if q.kind not in PAGED_RECALL:
-        return int(q.target in [h.identity_id for h in hits[:10]])
+        person = _TRUE_PERSON[q.target]
+        above: set[str] = set()
+        for hit in hits:
+            if hit.identity_id == q.target:
+                return int(len(above) < 10)
+            if _TRUE_PERSON.get(hit.identity_id) != person:
+                above.add(_TRUE_PERSON.get(hit.identity_id, str(hit.identity_id)))
+        return 0
     if q.target in [h.identity_id for h in hits]:
         return 1
     if hits.pages <= 10:
@@ -315,8 +372,56 @@ def _found(q: Query, hits, search) -> int:
     return 0
 
 
-def time_searches(url: str, queries: list[Query], warmup: list[Query], profile: Path | None = None):
-    """Milliseconds per query by kind, recall (1/0 per query) by kind and name group, and the hits."""
+def _describe(record) -> str:
+    dob = record.date_of_birth.isoformat() if record.date_of_birth else "no DOB"
+    person = _TRUE_PERSON.get(record.id, "?")
+    return f"#{record.id} {record.forenames} {record.surname} ({dob}; person {person})"
+
+
+def _miss(q: Query, hits, viewer) -> str:
+    """A missed query for reading: what was typed, the target, whether it was a candidate at all, its rank
+    (paging on up to 8 pages), and the hits above it with the engine's worded evidence."""
+    from licensing.db import db
+    from licensing.people.models import PersonRecord
+    from licensing.register.search import _ranked_candidates
+
+    target = db.session.get(PersonRecord, q.target)
+    candidates, narrow = _ranked_candidates(q.criteria, TODAY)
+    rank, page, shown = None, 1, list(hits)
+    while rank is None and shown and page <= 8:
+        ids = [h.identity_id for h in shown]
+        if q.target in ids:
+            rank = (page - 1) * 25 + ids.index(q.target) + 1
+            break
+        page += 1
+        if page > hits.pages:
+            break
+        shown = list(search_people(q.criteria, viewer=viewer, today=TODAY, page=page))
+    lines = [
+        f"{q.kind} [{q.group}, {q.namesakes} namesakes] typed {q.criteria.as_terms()}",
+        f"  target {_describe(target)}: {'a' if q.target in candidates else 'NOT a'} candidate "
+        f"({len(candidates)} scored{', capped' if narrow else ''}), rank {rank or '-'} of {hits.total}",
+    ]
+    for position, hit in enumerate(hits[:10], 1):
+        record = hit.records[0] if hit.records else None
+        same = record is not None and _TRUE_PERSON.get(record.id) == _TRUE_PERSON.get(q.target)
+        lines.append(
+            f"  {position:>2}. {_describe(record) if record else hit.identity_id}"
+            f"{' SAME PERSON' if same else ''}"
+            f" p={hit.score:.4f}: {hit.explanation}"
+        )
+    return "\n".join(lines)
+
+
+def time_searches(
+    url: str,
+    queries: list[Query],
+    warmup: list[Query],
+    profile: Path | None = None,
+    misses: list | None = None,
+):
+    """Milliseconds per query by kind, recall (1/0 per query) by kind and name group, and the hits; each
+    missed query described into `misses` when given."""
     from sqlalchemy import select
 
     from licensing.auth.models import User
@@ -357,6 +462,8 @@ def time_searches(url: str, queries: list[Query], warmup: list[Query], profile: 
                 recall.setdefault((q.kind, q.group), []).append(found)
                 if q.namesakes < 10:
                     recall.setdefault((q.kind, "answerable"), []).append(found)
+                if not found and misses is not None:
+                    misses.append(_miss(q, hits, viewer))
                 hits_out.append(
                     {
                         "kind": q.kind,
@@ -441,8 +548,12 @@ def format_table(
     )
     lines.append(
         "  (* recall counted on any page; SA = South Asian names; scan = rapidfuzz.process.extract, "
-        "scorer ratio, limit 10, over every full name;\n   answerable = queries that fewer than 10 other "
-        "people fit exactly as written, and recall@10 over those)"
+        "scorer ratio, limit 25, over every full name, its recall counted alike;\n"
+        "   recall@10 = the target record is among the hits for the first 10 people (a person's other "
+        "records, each its own identity here, do not push it down);\n"
+        "   answerable = queries that fewer than 10 other people fit as well as the target does (holding the "
+        "typed name or the target record's name, up to spellings of one name, in any order, within the age "
+        "for name_age; the same birth date for dob_only), and recall@10 over those)"
     )
     return "\n".join(lines)
 
@@ -450,18 +561,20 @@ def format_table(
 def run(
     sizes: list[int],
     databases: list[str],
-    n_queries: int,
+    per_kind: int,
     seed: int,
     dump: Path | None,
     out: Path | None,
     profile: Path | None = None,
     keep: Path | None = None,
+    kinds: tuple[str, ...] = KINDS,
+    misses_out: Path | None = None,
 ) -> str:
     sections: list[str] = []
     dumps: dict[str, list[dict]] = {}
     header = (
         f"search_people recall and latency (bench/search_latency.py), {time.strftime('%Y-%m-%d %H:%M')}, "
-        f"{n_queries} timed queries per run after {max(20, n_queries // 4)} untimed warm-up queries, "
+        f"{per_kind} timed queries per kind after {max(2, per_kind // 10)} untimed warm-up queries per kind, "
         f"licensing officer, today={TODAY}, seed population (seed/population.py, seed {seed})"
     )
     print(header, flush=True)
@@ -473,8 +586,8 @@ def run(
             started = time.perf_counter()
             population = generate_population(size, seed=seed)
             print(f"\n{size:,} records generated in {time.perf_counter() - started:.1f}s", flush=True)
-            queries = build_queries(population, n_queries, seed=seed + size)
-            warmup = build_queries(population, max(20, n_queries // 4), seed=seed + size + 1)
+            queries = build_queries(population, per_kind, seed=seed + size, kinds=kinds)
+            warmup = build_queries(population, max(2, per_kind // 10), seed=seed + size + 1, kinds=kinds)
             names = [f"{r.forenames} {r.surname}".lower() for r in population.records]
             SCAN_CPU_MS.clear()
             scans, scan_found = time_scans(names, queries)
@@ -523,9 +636,18 @@ def run(
                         f"{report.licences + report.badges:,} licences and badges)"
                     )
                 before = os.getloadavg()[0]
+                misses: list[str] | None = [] if misses_out is not None else None
                 timings, recall, hits, cpu_ms = time_searches(
-                    url, queries, warmup, profile.with_suffix(f".{database}-{size}.prof") if profile else None
+                    url,
+                    queries,
+                    warmup,
+                    profile.with_suffix(f".{database}-{size}.prof") if profile else None,
+                    misses,
                 )
+                if misses_out is not None:
+                    with misses_out.open("a") as f:
+                        f.write(f"===== {database} {size:,}: {len(misses or [])} missed\n\n")
+                        f.write("\n\n".join(misses or []) + "\n\n")
                 dumps[f"{database}-{size}"] = hits
                 load += (
                     f"; load average {before:.1f} before the queries, {os.getloadavg()[0]:.1f} after; "
@@ -562,7 +684,18 @@ def main(argv: list[str] | None = None) -> None:
         help="comma-separated register sizes (default 5000,100000,1000000)",
     )
     parser.add_argument("--databases", default="sqlite,postgresql", help="sqlite, postgresql or both")
-    parser.add_argument("--queries", type=int, default=200, help="timed queries per run (default 200)")
+    parser.add_argument(
+        "--queries",
+        type=int,
+        default=100,
+        help="timed queries per query kind (default 100: one query is 1 point of recall)",
+    )
+    parser.add_argument("--kinds", default=",".join(KINDS), help="comma-separated query kinds (default all)")
+    parser.add_argument(
+        "--misses",
+        type=Path,
+        help="append each missed query, its target's rank and the hits above it to this file",
+    )
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument(
         "--dump-hits", type=Path, help="write every query's hits as JSON (to compare code changes)"
@@ -590,6 +723,8 @@ def main(argv: list[str] | None = None) -> None:
         None if args.no_out else args.out,
         args.profile,
         args.keep,
+        tuple(k for k in args.kinds.split(",") if k),
+        args.misses,
     )
     print("\n" + "=" * 100 + "\n" + summary, end="")
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from licensing.audit import record as audit
@@ -25,14 +26,12 @@ from licensing.matching import (
     match_probability,
     prepare,
     query_keys,
-    rank_candidates,
     score_pair,
 )
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
 from licensing.people.access import can_see_record, grant_access, hidden_records
 from licensing.people.identity import (
     DatabaseFrequencies,
-    candidate_record_counts,
     match_settings,
     surname_keys,
     to_match_records,
@@ -52,6 +51,9 @@ MAX_RESULTS = 25  # per page
 MAX_SEARCH_CANDIDATES = 120
 FETCH_CANDIDATES = 500
 AGE_TOLERANCE_YEARS = 3
+TYPO_EVIDENCE = 0.2
+SWAP_PENALTY = 4.0  # match weight (log2 odds) taken off a score made with the names the other way round
+RARITY_SCALE = 10_000_000  # above any key's holder count, so every shared key weighs something
 
 
 @dataclass(frozen=True)
@@ -237,16 +239,71 @@ class SearchResults(list):
     grants: dict[int, int] | None = None
 
 
+def _key_condition(key: str):
+    """A stored key equal to `key`, or for a prefix (ending in ':') starting with it: a range on the index."""
+    if key.endswith(":"):
+        return and_(BlockingKey.key >= key, BlockingKey.key < key[:-1] + ";")
+    return BlockingKey.key == key[:64]
+
+
+def _key_weights(keys: set[str]) -> dict[str, float]:
+    """Per key the query shares with any record, how much sharing it says: log(RARITY_SCALE / holders), so a
+    key held by a few records (a rare name pair, a name with its birth year) outweighs one held by thousands
+    (Mohammed Khan with no year). Keys nobody holds are left out."""
+    exact = [k for k in keys if not k.endswith(":")]
+    holders: dict[str, int] = {}
+    if exact:
+        holders.update(
+            db.session.execute(
+                select(BlockingKey.key, func.count())
+                .where(BlockingKey.key.in_([k[:64] for k in exact]))
+                .group_by(BlockingKey.key)
+            ).all()
+        )
+    for prefix in (k for k in keys if k.endswith(":")):
+        holders[prefix] = db.session.scalar(select(func.count()).where(_key_condition(prefix))) or 0
+    return {k: math.log(RARITY_SCALE / n) for k, n in holders.items() if n}
+
+
+def _evidence_counts(keys: set[str], limit: int) -> list[tuple[int, float]]:
+    """(record id, evidence) for the `limit` records with the most evidence: the summed rarity weights of the
+    query's keys each holds, computed in the database before any cap (not the lowest record ids among a
+    common name's thousands)."""
+    weights = _key_weights(keys)
+    if not weights:
+        return []
+    if len(weights) == 1:
+        # One key: every holder has the same evidence, so the index scan stops after `limit` rows instead of
+        # counting a common name's whole block.
+        (key,) = weights
+        query = select(BlockingKey.person_record_id).where(_key_condition(key)).limit(limit + 1)
+        ids = list(dict.fromkeys(db.session.scalars(query)))[:limit]
+        return [(record_id, weights[key]) for record_id in ids]
+    evidence = func.sum(
+        case(*((_key_condition(k), literal(round(w, 4))) for k, w in weights.items()), else_=literal(0.0))
+    ).label("evidence")
+    rows = db.session.execute(
+        select(BlockingKey.person_record_id, evidence)
+        .where(or_(*(_key_condition(k) for k in weights)))
+        .group_by(BlockingKey.person_record_id)
+        .order_by(evidence.desc(), BlockingKey.person_record_id)
+        .limit(limit)
+    ).all()
+    return [(row[0], float(row[1])) for row in rows]
+
+
 def _ranked_candidates(criteria: SearchCriteria, today: dt.date) -> tuple[list[int], bool]:
     """Ids worth scoring in full, best evidence first, and whether some were left out."""
-    counts = candidate_record_counts(criteria.candidate_keys(today), limit=FETCH_CANDIDATES)
+    counts = _evidence_counts(criteria.candidate_keys(today), FETCH_CANDIDATES)
     typo = criteria.typo_search_keys() if len(counts) < MAX_SEARCH_CANDIDATES else set()
     if typo:
         # Few found: a typo in a name is likelier than a rare name, so look again one letter apart. A common
         # name already fills the candidates, and its typo keys would count thousands of rows for nothing.
+        # A name one letter apart is weaker evidence than the name as typed, and one record holds many typo
+        # keys (each deletion is one): they count a fifth, so they add candidates but outrank no exact one.
         shared = dict(counts)
-        for record_id, n in candidate_record_counts(typo, limit=FETCH_CANDIDATES):
-            shared[record_id] = shared.get(record_id, 0) + n
+        for record_id, n in _evidence_counts(typo, FETCH_CANDIDATES):
+            shared[record_id] = shared.get(record_id, 0) + TYPO_EVIDENCE * n
         counts = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:FETCH_CANDIDATES]
     if len(counts) <= MAX_SEARCH_CANDIDATES:
         return [record_id for record_id, _ in counts], False
@@ -256,15 +313,30 @@ def _ranked_candidates(criteria: SearchCriteria, today: dt.date) -> tuple[list[i
             PersonRecord.id, PersonRecord.forenames, PersonRecord.surname, PersonRecord.date_of_birth
         ).where(PersonRecord.id.in_(shared))
     ).all()
+    # Out of the typed age: dropped before the cap, not after it (they would only take places).
+    rows = [r for r in rows if _age_fits(r, criteria.approximate_age, today)]
+    if len(rows) <= MAX_SEARCH_CANDIDATES:
+        return sorted((r.id for r in rows), key=lambda i: (-shared[i], i)), len(counts) >= FETCH_CANDIDATES
     query_dob = criteria.date_of_birth.isoformat() if criteria.date_of_birth else ""
-    candidates = [
-        (r.id, r.forenames, r.surname, r.date_of_birth.isoformat() if r.date_of_birth else "", shared[r.id])
-        for r in rows
-    ]
-    best = rank_candidates(
-        canonical_name(criteria.forenames, criteria.surname), query_dob, candidates, MAX_SEARCH_CANDIDATES
-    )
-    return best, True
+    query_name = canonical_name(criteria.forenames, criteria.surname)
+    names = [canonical_name(r.forenames, r.surname) for r in rows]
+    # Token sets, so swapped order and a dropped middle name compare whole; token_sort breaks a subset's tie
+    # (Saleem Ashraf for Mohd Saleem Ashraf above Mohammed Ashraf).
+    if query_name and names:
+        by_set = process.cdist([query_name], names, scorer=fuzz.token_set_ratio, workers=1)[0]
+        by_sort = process.cdist([query_name], names, scorer=fuzz.token_sort_ratio, workers=1)[0]
+    else:
+        by_set = by_sort = [0.0] * len(rows)
+    most = max(shared.values()) or 1.0
+    scored = []
+    for r, set_sim, sort_sim in zip(rows, by_set, by_sort, strict=True):
+        dob = r.date_of_birth.isoformat() if r.date_of_birth else ""
+        same_year = query_dob and dob[:4] == query_dob[:4]
+        dob_points = 60 if query_dob and dob == query_dob else 15 if same_year else 0
+        evidence = 40 * shared[r.id] / most
+        scored.append((-(float(set_sim) + 0.5 * float(sort_sim) + dob_points + evidence), r.id))
+    scored.sort()
+    return [record_id for _, record_id in scored[:MAX_SEARCH_CANDIDATES]], True
 
 
 def search_people(
@@ -359,11 +431,19 @@ class _Scoring:
     query: MatchRecord
     settings: MatchSettings
     frequencies: DatabaseFrequencies
+    # The names the other way round, when both were typed; and the identities it scored best, whose evidence
+    # is worded against it.
+    swapped: MatchRecord | None = None
+    swapped_best: set[int] = field(default_factory=set)
 
     @classmethod
     def of(cls, criteria: SearchCriteria) -> _Scoring:
         query = criteria.as_match_record()
-        return cls(query, match_settings(), DatabaseFrequencies(own_records=1).preload(query))
+        swapped = None
+        if criteria.forenames and criteria.surname:
+            swapped = replace(query, forenames=criteria.surname, surname=criteria.forenames)
+        frequencies = DatabaseFrequencies(own_records=1).preload(*(q for q in (query, swapped) if q))
+        return cls(query, match_settings(), frequencies, swapped)
 
 
 def _score(
@@ -379,12 +459,23 @@ def _score(
     # One Scorer for the whole block: building one per pair (as pair_weight does) was half of its cost.
     scorer = Scorer(settings, scoring.frequencies)
     prepared_query = prepare(scoring.query)
+    prepared_swapped = prepare(scoring.swapped) if scoring.swapped is not None else None
     closeness = _closeness(criteria, records, today)
     best: dict[int, tuple[SearchHit, MatchRecord, tuple]] = {}
     for record in records:
         match_record = match_records[record.id]
         # The weight alone ranks (the sum score_pair makes); worded evidence is built for shown hits only.
-        weight = scorer.assess(prepared_query, prepare(match_record)).match_weight
+        prepared = prepare(match_record)
+        weight = scorer.assess(prepared_query, prepared).match_weight
+        # Names typed the other way round are matched by the engine only when exact; with a typo or a
+        # spelling as well (Baker Jhn for John Baker) the swapped query is the fair comparison. It pays
+        # SWAP_PENALTY: the engine rates a multi-word swapped surname as unseen (rare), which would otherwise
+        # put a partial match above the name exactly as typed.
+        swapped = False
+        if prepared_swapped is not None:
+            other = scorer.assess(prepared_swapped, prepared).match_weight - SWAP_PENALTY
+            swapped = other > weight
+            weight = max(weight, other)
         exact_kind = exact.get(record.id, "")
         score = 1.0 if exact_kind else match_probability(settings, weight)
         # Equal probabilities (namesakes of one frequency class) are ordered by how closely the name is
@@ -394,6 +485,10 @@ def _score(
         if kept is None or rank < kept[2]:
             hit = SearchHit(record.identity_id, score, "", exact_kind)
             best[record.identity_id] = (hit, match_record, rank)
+            if swapped:
+                scoring.swapped_best.add(record.identity_id)
+            else:
+                scoring.swapped_best.discard(record.identity_id)
     return best
 
 
@@ -402,7 +497,8 @@ def _shown(
 ) -> SearchResults:
     """One page of hits in the order given, with worded evidence, records and flags."""
     for hit, match_record, _ in shown:
-        sentences = score_pair(scoring.query, match_record, scoring.settings, scoring.frequencies).explanation
+        query = scoring.swapped if hit.identity_id in scoring.swapped_best else scoring.query
+        sentences = score_pair(query, match_record, scoring.settings, scoring.frequencies).explanation
         if hit.exact:
             sentences = [f"{hit.exact[:1].upper()}{hit.exact[1:]}: the same"] + sentences
         hit.sentences = sentences
