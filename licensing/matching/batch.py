@@ -42,7 +42,7 @@ import numpy as np
 
 from licensing.exports.tabular import neutralise
 
-from .blocking import batch_keys
+from .blocking import BatchKeys, batch_keys
 from .em import estimate_parameters_em, exact_agreement_u, near_agreement_pairs, posteriors
 from .frequencies import CountedFrequencies
 from .records import MatchRecord, PreparedRecord, is_iso_date, prepare_uncached
@@ -294,18 +294,37 @@ def _candidate_pairs(
     kept apart because a smaller block of them is already too common to be evidence."""
     strict_h, strict_o, loose_h, loose_o = array("q"), array("i"), array("q"), array("i")
     name_h, name_o, name_code = array("q"), array("i"), array("q")
-    for i, p in enumerate(prepared):
-        for k in set(batch_keys(p, thorough=thorough)):
-            if k[:4] in _DATE_NAME_PREFIXES:
-                name_h.append(hash(k))
-                name_o.append(i)
-                name_code.append(hash(k[:4] + k.rpartition(":")[2]))  # "dbn:khn", "dbi:mk"
-            elif _is_loose(k):
-                loose_h.append(hash(k))
-                loose_o.append(i)
-            else:
-                strict_h.append(hash(k))
-                strict_o.append(i)
+    if thorough:
+        for i, p in enumerate(prepared):
+            for k in set(batch_keys(p, thorough=True)):
+                if k[:4] in _DATE_NAME_PREFIXES:
+                    name_h.append(hash(k))
+                    name_o.append(i)
+                    name_code.append(hash(k[:4] + k.rpartition(":")[2]))  # "dbn:khn", "dbi:mk"
+                elif _is_loose(k):
+                    loose_h.append(hash(k))
+                    loose_o.append(i)
+                else:
+                    strict_h.append(hash(k))
+                    strict_o.append(i)
+    else:
+        # The same keys sorted by kind where they are made (BatchKeys.grouped), so nothing is tested per key.
+        grouped = BatchKeys().grouped
+        for i, p in enumerate(prepared):
+            strict, loose, named = grouped(p)
+            if len(strict) > 1:
+                strict = set(strict)
+            strict_h.extend(map(hash, strict))
+            strict_o.extend([i] * len(strict))
+            if len(loose) > 1:
+                loose = set(loose)
+            loose_h.extend(map(hash, loose))
+            loose_o.extend([i] * len(loose))
+            if named:
+                named = set(named)
+                name_h.extend(map(hash, named))
+                name_o.extend([i] * len(named))
+                name_code.extend(hash(k[:4] + k.rpartition(":")[2]) for k in named)
     report.oversized_blocks = 0
     parts = _block_pairs(strict_h, strict_o, MAX_BLOCK, report)
     del strict_h, strict_o
@@ -354,7 +373,7 @@ def _score_range(
 ) -> tuple[list[tuple[int, int, float, str]], int]:
     """Score the candidate pairs whose first record is ``part`` modulo ``parts``: links and reviews, pair
     count."""
-    assess = Scorer(settings, frequencies).assess
+    decide = Scorer(settings, frequencies).decide
     found: list[tuple[int, int, float, str]] = []
     compared = 0
     total = len(pairs)
@@ -365,8 +384,8 @@ def _score_range(
             left, right = left[mine], right[mine]
         compared += len(left)
         for i, j in zip(left.tolist(), right.tolist(), strict=True):
-            a = assess(prepared[i], prepared[j])
-            if a.decision != "no_link":
+            a = decide(prepared[i], prepared[j])
+            if a is not None and a.decision != "no_link":
                 found.append(
                     (i, j, a.match_weight, "" if a.decision == LINK else (a.guard or _why_review(a)))
                 )
@@ -570,8 +589,7 @@ def match_file(
         prepared = _read_records(input_path, report, bar)
         report.records = len(prepared)
         frequencies = CountedFrequencies()
-        for p in prepared:
-            frequencies.add_prepared(p)
+        frequencies.add_all(prepared)
         pairs = _candidate_pairs(prepared, report, thorough)
         if estimate:
             settings, report.estimated_match_rate = estimate_settings(prepared, pairs, settings, frequencies)
