@@ -45,7 +45,7 @@ from licensing.exports.tabular import neutralise
 from .blocking import BatchKeys, batch_keys
 from .em import estimate_parameters_em, exact_agreement_u, near_agreement_pairs, posteriors
 from .frequencies import CountedFrequencies
-from .records import MatchRecord, PreparedRecord, is_iso_date, prepare_uncached
+from .records import MatchRecord, PreparedRecord, prepare_uncached
 from .score import DEFAULT_SETTINGS, FIELDS, LINK, Scorer, _probability
 from .settings import MatchSettings
 
@@ -230,7 +230,7 @@ def _read_records(path: Path, report: BatchReport, progress: _Progress) -> list[
                 p = _prepare(record)
                 if dob and not p.dob_iso:
                     report.warn("date_of_birth_not_iso")
-                elif dob and not is_iso_date(dob):
+                elif dob and p.dob != dob:  # read as a date, but not written as yyyy-mm-dd
                     report.warn("date_of_birth_reformatted")  # e.g. 13/10/1966, read as 1966-10-13
                 if ni and not p.ni_valid:
                     report.warn("national_insurance_invalid")
