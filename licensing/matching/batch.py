@@ -326,6 +326,7 @@ def _candidate_pairs(
                 name_h.extend(map(hash, named))
                 name_o.extend([i] * len(named))
                 name_code.extend(hash(k[:4] + k.rpartition(":")[2]) for k in named)
+        del grouped  # the per-name parts are not needed while the blocks are expanded
     report.oversized_blocks = 0
     parts = _block_pairs(strict_h, strict_o, MAX_BLOCK, report)
     del strict_h, strict_o

@@ -30,6 +30,7 @@ Muhammad share a code, but Mahmood does not.
 from __future__ import annotations
 
 import re
+import sys
 from itertools import combinations
 
 from .identifiers import is_valid_postcode
@@ -202,10 +203,10 @@ class BatchKeys:
     name (``PreparedRecord.names_id``), since a file repeats its names many times; the keys are the same."""
 
     def __init__(self) -> None:
-        self._by_names: dict[int, tuple[list[str], list[str], list[str], list[str]]] = {}
+        self._by_names: dict[int, tuple[tuple[str, ...], ...]] = {}
         self._dobs: dict[tuple[str, bool], str] = {}
 
-    def _name_parts(self, p: PreparedRecord) -> tuple[list[str], list[str], list[str], list[str]]:
+    def _name_parts(self, p: PreparedRecord) -> tuple[tuple[str, ...], ...]:
         parts = self._by_names.get(p.names_id)
         if parts is None:
             initials = [
@@ -216,7 +217,11 @@ class BatchKeys:
                 given = sorted({phonetic(t.canon) for t in form.given if not t.is_initial and not t.soft})
                 if given:
                     forenames.append(".".join(given))
-            parts = (list(_code_initial_pairs(p)), initials, forenames, name_codes(p)[:3])
+            # Tuples of interned strings: "khn:m" is one object for every name that gives it.
+            parts = tuple(
+                tuple(map(sys.intern, part))
+                for part in (_code_initial_pairs(p), initials, forenames, name_codes(p)[:3])
+            )
             self._by_names[p.names_id] = parts
         return parts
 
