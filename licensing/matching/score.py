@@ -238,7 +238,8 @@ class Scorer:
     def decide(self, pa: PreparedRecord, pb: PreparedRecord) -> Assessment | None:
         """``assess``, or None when the pair is no_link whatever its names say (the batch's many candidate
         pairs with a differing date of birth and nothing else in common): the names, the costly part, are
-        then not compared. Decisions are those of ``assess``."""
+        then not compared. Decisions are those of ``assess``: a new rule that sends a pair below the review
+        threshold to review (as ``_look_alike`` does) must be excluded here too."""
         dl, ni, dob = compare_dl(pa, pb), compare_ni(pa, pb), compare_dob(pa, pb)
         sex, addr = compare_sex(pa, pb), compare_address(pa, pb)
         settings, w = self.settings, self.w
