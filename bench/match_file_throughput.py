@@ -53,7 +53,8 @@ kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(json.dumps({"records": report.records, "pairs": report.candidate_pairs, "links": report.links,
                   "seconds_in_match_file": seconds, "cpu_seconds": time.process_time() - c0,
                   "maxrss_self_kb": me, "maxrss_largest_worker_kb": kids,
-                  "warnings": report.warnings, "oversized_blocks": report.oversized_blocks}))
+                  "warnings": report.warnings, "oversized_blocks": report.oversized_blocks,
+                  "phase_cpu": report.phase_cpu}))
 """
 
 
@@ -210,6 +211,8 @@ def main(argv=None) -> int:
         f"oversized blocks skipped {child['oversized_blocks']}; warnings "
         + (", ".join(f"{k}: {v:,}" for k, v in sorted(child["warnings"].items())) or "none"),
         f"CPU seconds in the child by time.process_time(): {child['cpu_seconds']:.1f}",
+        "CPU seconds per phase (match_file process): "
+        + ", ".join(f"{k} {v:.1f}" for k, v in child.get("phase_cpu", {}).items()),
         f"targets: under 60 s -> wall {'met' if wall < 60 else 'NOT met'}, CPU "
         f"{'met' if cpu < 60 else 'NOT met'}; under 2 GB peak (PSS) -> "
         f"{'met' if sampler.peak_pss < 2 * gb else 'NOT met'}",

@@ -30,13 +30,14 @@ Muhammad share a code, but Mahmood does not.
 from __future__ import annotations
 
 import re
+import sys
 from itertools import combinations
 
 from .identifiers import is_valid_postcode
 from .normalise import phonetic
 from .records import MatchRecord, PreparedRecord, prepare
 
-__all__ = ["batch_keys", "blocking_keys", "query_keys", "link_keys", "name_codes"]
+__all__ = ["BatchKeys", "batch_keys", "blocking_keys", "query_keys", "link_keys", "name_codes"]
 
 MAX_KEY_LENGTH = 64
 _MAX_CODES = 6
@@ -195,6 +196,61 @@ def batch_keys(p: PreparedRecord, *, thorough: bool = False) -> list[str]:
         year = _year(p) or "-"
         keys.extend(f"nm:{a}:{b}:{year}"[:MAX_KEY_LENGTH] for a, b in pairs)
     return keys
+
+
+class BatchKeys:
+    """``batch_keys`` (not thorough) for a whole file: the name-derived parts are worked out once per distinct
+    name (``PreparedRecord.names_id``), since a file repeats its names many times; the keys are the same."""
+
+    def __init__(self) -> None:
+        self._by_names: dict[int, tuple[tuple[str, ...], ...]] = {}
+        self._dobs: dict[tuple[str, bool], str] = {}
+
+    def _name_parts(self, p: PreparedRecord) -> tuple[tuple[str, ...], ...]:
+        parts = self._by_names.get(p.names_id)
+        if parts is None:
+            initials = [
+                f"{f.given[0].canon[:1]}{f.family[0].canon[:1]}" for f in p.names if f.given and f.family
+            ]
+            forenames = []
+            for form in p.names:
+                given = sorted({phonetic(t.canon) for t in form.given if not t.is_initial and not t.soft})
+                if given:
+                    forenames.append(".".join(given))
+            # Tuples of interned strings: "khn:m" is one object for every name that gives it.
+            parts = tuple(
+                tuple(map(sys.intern, part))
+                for part in (_code_initial_pairs(p), initials, forenames, name_codes(p)[:3])
+            )
+            self._by_names[p.names_id] = parts
+        return parts
+
+    def grouped(self, p: PreparedRecord) -> tuple[list[str], list[str], list[str]]:
+        """The record's keys in three lists: exact keys (identifiers, the date with two names), looser keys
+        (a household, the forenames with the date, a number with one character left out) and the date with
+        one name or both initials ("dbn:", "dbi:"), which ``match_file`` keeps only for names not common in
+        the file."""
+        strict = _identifier_keys(p)
+        loose = [f"ad:{house}"[:MAX_KEY_LENGTH] for house in p.houses]
+        named = []
+        dob = self._dobs.get((p.dob, p.dob_iso))
+        if dob is None:
+            dob = self._dobs[(p.dob, p.dob_iso)] = _dob_part(p)
+        if dob:
+            pairs, initials, forenames, codes = self._name_parts(p)
+            strict.extend(f"{dob}:{pair}" for pair in pairs)
+            named.extend(f"dbi:{dob}:{i}"[:MAX_KEY_LENGTH] for i in initials)
+            loose.extend(f"dbf:{dob}:{g}"[:MAX_KEY_LENGTH] for g in forenames)
+            named.extend(f"dbn:{dob}:{code}"[:MAX_KEY_LENGTH] for code in codes)
+        core = p.ni_core
+        if len(core) >= 6:
+            loose.extend({f"idd:{core[:k]}{core[k + 1 :]}" for k in range(len(core))})
+        return strict, loose, named
+
+    def __call__(self, p: PreparedRecord) -> list[str]:
+        """The record's keys, as ``batch_keys(p)`` gives them (order aside)."""
+        strict, loose, named = self.grouped(p)
+        return strict + loose + named
 
 
 def query_keys(record: MatchRecord | PreparedRecord) -> set[str]:

@@ -96,6 +96,29 @@ class CountedFrequencies:
         postcodes = prepared.postcodes + prepared.postcode_texts
         self.postcodes.update(postcodes if len(postcodes) < 2 else set(postcodes))
 
+    def add_all(self, prepared: Iterable[PreparedRecord]) -> None:
+        """Count many prepared records, as ``add_prepared`` one by one would: each distinct name and postcode
+        list is taken apart once (a file repeats its names many times)."""
+        names: dict[int, tuple] = {}
+        name_counts: Counter = Counter()
+        places: Counter = Counter()
+        for p in prepared:
+            self.total += 1
+            name_counts[p.names_id] += 1
+            names[p.names_id] = p.names
+            if p.dob_iso:
+                self.dobs[p.dob] += 1
+            places[p.postcodes + p.postcode_texts] += 1
+        for names_id, count in name_counts.items():
+            forms = names[names_id]
+            for key in {n.surname_key for n in forms if n.family}:
+                self.surnames[key] += count
+            for token in {t.canon for n in forms for t in n.given if not t.is_initial}:
+                self.forenames[token] += count
+        for postcodes, count in places.items():
+            for pc in postcodes if len(postcodes) < 2 else set(postcodes):
+                self.postcodes[pc] += count
+
     def _smooth(self, count: int, base: float) -> float:
         return min(1.0, (count + self.pseudo_count * base) / (self.total + self.pseudo_count))
 

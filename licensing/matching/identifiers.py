@@ -58,7 +58,11 @@ def normalise_ni(value: str) -> str:
 def is_valid_ni(value: str) -> bool:
     """True when the value is a National Insurance number HMRC could have issued (prefix, 6 digits, suffix
     A-D)."""
-    ni = normalise_ni(value)
+    return valid_normalised_ni(normalise_ni(value))
+
+
+def valid_normalised_ni(ni: str) -> bool:
+    """is_valid_ni for a value already through ``normalise_ni`` (not normalised twice)."""
     if len(ni) != 9 or not _NI_SHAPE.match(ni):
         return False
     prefix = ni[:2]
@@ -175,7 +179,11 @@ def parse_dvla_number(value: str, strict: bool = True) -> DvlaNumber | None:
     in the two check characters: the first 14 characters, which carry the identity evidence
     (surname stem, birth date, sex, initials and DVLA's tie-break digit), are checked as strictly.
     """
-    dl = normalise_dvla_number(value)
+    return parse_normalised_dvla_number(normalise_dvla_number(value), strict)
+
+
+def parse_normalised_dvla_number(dl: str, strict: bool = True) -> DvlaNumber | None:
+    """parse_dvla_number for a value already through ``normalise_dvla_number`` (not normalised twice)."""
     if len(dl) != 16 or not (_DVLA_SHAPE if strict else _DVLA_SHAPE_LENIENT).match(dl):
         return None
     stem = dl[:5]

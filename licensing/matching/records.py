@@ -11,12 +11,12 @@ from functools import lru_cache
 
 from .identifiers import (
     DvlaNumber,
-    is_valid_ni,
     is_valid_postcode,
     normalise_dvla_number,
     normalise_ni,
     normalise_postcode,
-    parse_dvla_number,
+    parse_normalised_dvla_number,
+    valid_normalised_ni,
 )
 from .normalise import NameForm, clean_text, parse_full_name, split_full_name
 
@@ -231,9 +231,9 @@ def prepare_uncached(record: MatchRecord) -> PreparedRecord:
         sex=normalise_sex(record.sex),
         ni=ni,
         ni_core=ni[:8] if len(ni) >= 8 else ni,
-        ni_valid=is_valid_ni(ni),
+        ni_valid=valid_normalised_ni(ni),
         dl=dl,
-        dl_parsed=parse_dvla_number(dl, strict=False) if dl else None,
+        dl_parsed=parse_normalised_dvla_number(dl, strict=False) if dl else None,
         postcodes=tuple(dict.fromkeys(postcodes)) if len(postcodes) > 1 else tuple(postcodes),
         houses=tuple(houses),
         street=_street(record.address_lines[0]) if record.address_lines else "",

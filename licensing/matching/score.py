@@ -193,6 +193,18 @@ class Scorer:
         # match_file counts how often two people's numbers of another scheme are one edit apart (batch.py);
         # only a count below the documented u lifts the two-slips guard for them.
         self._near_numbers_rare = self.settings.levels["ni"]["text_typo"].u < _TEXT_TYPO_U
+        # The most two names can add (best level of each, at the largest term-frequency lift): a pair whose
+        # other fields leave it below review even with this cannot be anything but no_link (``decide``).
+        self._names_most = self._most("surname") + self._most("forenames")
+
+    def _most(self, field_name: str) -> float:
+        settings = self.settings
+        u = settings.levels[field_name]["exact"].u
+        lift = math.log2(u / min(settings.tf_minimum_u, u))
+        return max(
+            self.w[field_name][k] + (lift if k in self._tf[field_name] else 0.0)
+            for k in settings.levels[field_name]
+        )
 
     def _names(self, pa: PreparedRecord, pb: PreparedRecord) -> NameComparison:
         key = (pa.names_id, pb.names_id)
@@ -218,10 +230,35 @@ class Scorer:
 
     def assess(self, pa: PreparedRecord, pb: PreparedRecord) -> Assessment:
         """Levels, weights, probability and decision for a prepared pair."""
-        settings, w, tf = self.settings, self.w, self._tf
-        names = self._names(pa, pb)
+        return self._assess(
+            pa, pb, compare_dl(pa, pb), compare_ni(pa, pb), compare_dob(pa, pb), compare_sex(pa, pb),
+            compare_address(pa, pb),
+        )
+
+    def decide(self, pa: PreparedRecord, pb: PreparedRecord) -> Assessment | None:
+        """``assess``, or None when the pair is no_link whatever its names say (the batch's many candidate
+        pairs with a differing date of birth and nothing else in common): the names, the costly part, are
+        then not compared. Decisions are those of ``assess``: a new rule that sends a pair below the review
+        threshold to review (as ``_look_alike`` does) must be excluded here too."""
         dl, ni, dob = compare_dl(pa, pb), compare_ni(pa, pb), compare_dob(pa, pb)
         sex, addr = compare_sex(pa, pb), compare_address(pa, pb)
+        settings, w = self.settings, self.w
+        contradicts = dl in self._vetoes["dl"] or ni in self._vetoes["ni"]
+        if contradicts or not (settings.review_look_alikes and dob in _DOB_SAME):
+            dob_w = w["dob"][dob]
+            if dob == "exact" and self.frequencies is not None:
+                dob_w += _tf_delta(settings, "dob", self.frequencies.dob_frequency(pa.dob))
+            # The address weight is only ever lowered by its postcode's frequency, so its level's is a bound.
+            most = w["dl"][dl] + w["ni"][ni] + dob_w + w["sex"][sex] + w["address"][addr] + self._names_most
+            if _probability(settings, most + 1e-6) < settings.review_threshold:
+                return None
+        return self._assess(pa, pb, dl, ni, dob, sex, addr)
+
+    def _assess(
+        self, pa: PreparedRecord, pb: PreparedRecord, dl: str, ni: str, dob: str, sex: str, addr: str
+    ) -> Assessment:
+        settings, w, tf = self.settings, self.w, self._tf
+        names = self._names(pa, pb)
         sur_f, fore_f = self._name_frequencies(names)
         sur_w = w["surname"][names.surname]
         if names.surname in tf["surname"]:

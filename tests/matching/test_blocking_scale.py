@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from licensing.matching import batch, match_file
+from licensing.matching import batch, blocking, match_file
 from licensing.matching.blocking import batch_keys
 from licensing.matching.records import MatchRecord, prepare
 
@@ -96,3 +96,27 @@ def test_initials_with_a_birth_date_pair_records_only_while_the_initials_are_und
     ]
     assert pairs_found(tmp_path, monkeypatch, records, limit=2) == {("a", "b")}
     assert pairs_found(tmp_path, monkeypatch, records, limit=1) == set()
+
+
+def test_batch_keys_worked_out_once_per_name_are_the_keys_of_batch_keys():
+    """match_file's key maker (name parts cached per distinct name) gives each record exactly its keys."""
+    records = KHANS + FATIMA + [
+        MatchRecord("a", forenames="Mohammed Tariq", surname="Hussain", date_of_birth="1970-12-01",
+                    national_insurance="AB123456C", driving_licence_number="HUSSA712010MT9AB",
+                    postcodes=("HP13 6AB", "SL6 8SN"), address_lines=("12 High St", "3a Mill Lane")),
+        MatchRecord("b", forenames="M T", surname="Hussein", date_of_birth="01/12/1970", sex="M",
+                    other_names=("Tariq Hussain", "Syed Tariq Mirza")),
+        MatchRecord("c", forenames="John", surname="Jones", date_of_birth="19551192",
+                    national_insurance="X12"),
+        MatchRecord("d", forenames="Ali", surname="Ali", date_of_birth="1966-02-30",
+                    national_insurance="1234567"),
+        MatchRecord("e", forenames="Abdul Rahman", surname="Syed", date_of_birth="", postcodes=("ZZ9 9ZZ",),
+                    address_lines=("Flat 2",)),
+        MatchRecord("f", forenames="", surname="Khan", date_of_birth="1980-03-05"),
+    ]
+    make = blocking.BatchKeys()
+    for _ in range(2):  # the second pass answers from the per-name cache
+        for r in records:
+            p = prepare(r)
+            keys = make(p)
+            assert sorted(set(keys)) == sorted(set(batch_keys(p))), r.record_id

@@ -304,6 +304,29 @@ def test_fast_path_and_full_path_agree_on_the_same_pairs():
     assert decisions == {"link", "review", "no_link"}
 
 
+def test_decide_skips_only_pairs_that_assess_would_not_link_or_review():
+    """The batch's early out (names not compared) never changes a decision, with or without counts."""
+    people = [prepare(r) for r in _population()]
+    frequencies = CountedFrequencies.from_records(p.record for p in people)
+    skipped = 0
+    for freq in (frequencies, None):
+        scorer = Scorer(MatchSettings(), freq)
+        for i, a in enumerate(people):
+            for b in people[i + 1 : i + 40]:
+                full = scorer.assess(a, b)
+                quick = scorer.decide(a, b)
+                if quick is None:
+                    skipped += 1
+                    assert full.decision == "no_link"
+                else:
+                    assert (quick.decision, quick.match_weight, quick.levels) == (
+                        full.decision,
+                        full.match_weight,
+                        full.levels,
+                    )
+    assert skipped > 100
+
+
 def test_alternating_settings_never_serve_a_stale_name_comparison():
     people = [prepare(r) for r in _population(60)]
     loose = MatchSettings()
