@@ -53,6 +53,8 @@ CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_t
 FORM_TOKEN = re.compile(r'name="form_token" type="hidden" value="([^"]+)"|name="form_token" value="([^"]+)"')
 PERSON_LINK = re.compile(r'href="(/people/(\d+)\?grant=\d+)"')
 MAX_DURATION = 90.0
+FORENAMES = ("Aaron", "Bilal", "Connor", "Dawid", "Emeka", "Farid", "Gareth", "Hamza", "Imran", "Jamal")
+STREETS = ("High Street", "Queen Street", "London Road", "Desborough Road", "Totteridge Lane", "Oxford Road")
 
 
 def _free_port() -> int:
@@ -169,17 +171,24 @@ class Officer:
             self.police_items.append(reference)
 
     def add_record(self, n: int) -> None:
+        """A new, distinct synthetic person. (Until round 6 every write was "Load Bench<n>", born 1 Feb 1980
+        at HP11 2BZ: each was a review candidate of every earlier one, so the k-th write queued k links and
+        k audit events, and writes slowed as the run went on.)"""
         reference = f"LOAD/{self.email.split('@')[0]}/{n}"
+        made = random.Random(reference)  # noqa: S311  (synthetic data, repeatable)
         form = {
             **self.tokens("/records/new", "record_form"),
             "authority_reference": reference,
-            "forenames": "Load",
-            "surname": f"Bench{n}",
-            "date_of_birth": ["1", "2", "1980"],
+            "forenames": made.choice(FORENAMES),
+            "surname": "".join(made.choice("bcdfghklmnprstvz") + made.choice("aeiou")
+                               for _ in range(4)).title(),
+            "date_of_birth": [str(made.randint(1, 28)), str(made.randint(1, 12)),
+                              str(made.randint(1950, 2002))],
             "sex": "M",
-            "address_line": f"{n} High Street",
+            "address_line": f"{made.randint(1, 300)} {made.choice(STREETS)}",
             "town": "High Wycombe",
-            "postcode": "HP11 2BZ",
+            "postcode": f"HP{made.randint(10, 15)} {made.randint(1, 9)}{made.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+                        f"{made.choice('ABDEFGHJLNPQRSTUWXYZ')}",
         }
         if self.request("write", "/records/new", form)[0] == 302:
             self.writes.append(reference)
@@ -199,7 +208,9 @@ def run_client(officer: Officer, surnames: list[str], stop: threading.Event, pau
     """Sign in, then search / view / (every fifth) write until stopped; a failure is recorded, not fatal."""
     errors = [] if errors is None else errors
     stop.wait(random.uniform(0, pause))  # noqa: S311  (arrivals spread over the first pause)
-    n, signed = 0, False
+    # Each client starts at its own place in the cycle, so writes come in their share (one search in five)
+    # from the first seconds rather than only after every client's fifth search.
+    n, signed = random.randrange(5), False  # noqa: S311
     while not stop.is_set() and budget():
         try:
             if not signed:
