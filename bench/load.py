@@ -170,15 +170,11 @@ class Officer:
         if self.request("police_write", path, form)[0] == 302:
             self.police_items.append(reference)
 
-    def add_record(self, n: int) -> None:
-        """A new, distinct synthetic person. (Until round 6 every write was "Load Bench<n>", born 1 Feb 1980
-        at HP11 2BZ: each was a review candidate of every earlier one, so the k-th write queued k links and
-        k audit events, and writes slowed as the run went on.)"""
-        reference = f"LOAD/{self.email.split('@')[0]}/{n}"
-        made = random.Random(reference)  # noqa: S311  (synthetic data, repeatable)
-        form = {
-            **self.tokens("/records/new", "record_form"),
-            "authority_reference": reference,
+    @staticmethod
+    def new_person(seed: str) -> dict:
+        """The form fields of a distinct synthetic person, repeatable from `seed`."""
+        made = random.Random(seed)  # noqa: S311  (synthetic data, repeatable)
+        return {
             "forenames": made.choice(FORENAMES),
             "surname": "".join(made.choice("bcdfghklmnprstvz") + made.choice("aeiou")
                                for _ in range(4)).title(),
@@ -190,6 +186,14 @@ class Officer:
             "postcode": f"HP{made.randint(10, 15)} {made.randint(1, 9)}{made.choice('ABDEFGHJLNPQRSTUWXYZ')}"
                         f"{made.choice('ABDEFGHJLNPQRSTUWXYZ')}",
         }
+
+    def add_record(self, n: int) -> None:
+        """A new, distinct synthetic person. (Until round 6 every write was "Load Bench<n>", born 1 Feb 1980
+        at HP11 2BZ: each was a review candidate of every earlier one, so the k-th write queued k links and
+        k audit events, and writes slowed as the run went on.)"""
+        reference = f"LOAD/{self.email.split('@')[0]}/{n}"
+        form = {**self.tokens("/records/new", "record_form"), "authority_reference": reference,
+                **self.new_person(reference)}
         if self.request("write", "/records/new", form)[0] == 302:
             self.writes.append(reference)
 

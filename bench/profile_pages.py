@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 import pyotp  # noqa: E402
 from sqlalchemy import event, func, select  # noqa: E402
 
+from bench import load  # noqa: E402
 from bench.bulk_load import create_postgres_database, migrate, postgres_cluster  # noqa: E402
 from config import TestingConfig  # noqa: E402
 from licensing import create_app  # noqa: E402
@@ -189,9 +190,7 @@ def run(url: str, records: int, repeat: int) -> None:
         tokens = {name: (m.group(1) or m.group(2)) for name, m in
                   (("csrf_token", CSRF.search(body)), ("form_token", FORM_TOKEN.search(body))) if m}
         response = client.post("/records/new", data={
-            **tokens, "authority_reference": f"PROFILE/{n}", "forenames": "Load", "surname": f"Bench{n}",
-            "date_of_birth": ["1", "2", "1980"], "sex": "M",
-            "address_line": f"{n} High Street", "town": "High Wycombe", "postcode": "HP11 2BZ"})
+            **tokens, "authority_reference": f"PROFILE/{n}", **load.Officer.new_person(f"PROFILE/{n}")})
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]  # noqa: S101
 
     _measure("add a person (GET + POST /records/new)", add_record, repeat, statements)
