@@ -100,8 +100,9 @@ def _load_visible_identity(identity_id: int, *, history: bool = False) -> Identi
 @bp.get("/people/<int:identity_id>")
 @roles_required(*SEARCHERS)
 def person(identity_id: int):
-    person_identity = _load_visible_identity(identity_id, history=True)
-    reason = stated_reason(current_user, person_identity.id, request_grant_id())
+    # The reason first (it needs only the id), so the reason form does not load the person's whole history.
+    reason = stated_reason(current_user, identity_id, request_grant_id())
+    person_identity = _load_visible_identity(identity_id, history=reason is not None)
     if reason is None:
         return render_template("people/reason.html", form=ReasonForm(), identity_id=person_identity.id,
                                title="Why do you need to see this person?")
