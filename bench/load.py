@@ -1,16 +1,21 @@
-"""Load test: gunicorn with 4 workers on PostgreSQL, on loopback only, bounded in time and requests.
+"""Load test: gunicorn with 4 workers on PostgreSQL, on loopback only, bounded in time (and in requests).
 
     python bench/load.py [--clients 50] [--pause 2.0] [--duration 60] [--records 300] [--max-requests 20000]
 
 Starts a throwaway PostgreSQL 15 cluster (socket only) and a redis-server (127.0.0.1), migrates, seeds the
 synthetic demo county, creates one officer per client (with a TOTP secret, so each signs in with two factors),
 then serves the app with `gunicorn -w 4 -b 127.0.0.1:PORT`. Each client signs in and loops: search with a
-reason, open a result's person page, and every fifth action add a person record (one client in ten is the
-police point of contact, who submits a graded intelligence item on the person found instead). Prints
-throughput, p50/p95 latency per action and overall, and the error count; then checks that every accepted
-write (records and police items) is in the database with its own audit event, that every person view has an
-audit row with its own reason, and that `audit verify` passes. `--pause 0` measures capacity. A run lasts at
-most 90 s of load (`--duration` is capped). Everything is removed at the end.
+reason (from the results page it is on, whose form carries the CSRF token), open a result's person page, and
+every fifth search open the add-a-person form and add a record (one client in ten is the police point of
+contact, who submits a graded intelligence item on the person found instead). Every page load is an action,
+and each client thinks `--pause` seconds after every one (a closed loop: 50 clients pausing 2 s offer about
+50 / (2 s + latency) = 25 actions a second); clients start spread over the first pause. The run ends after
+`--duration` seconds (at most 90); `--max-requests` is only a safety bound. A client whose request fails
+(timeout, refused, a page without its form) records a client error and carries on. Prints offered and
+achieved rates, p50/p95/p99 latency per action and overall, every non-2xx/3xx status, and the CPU each
+process used; then checks that every accepted write (records and police items) is in the database with its
+own audit event, that every person view has an audit row with its own reason, and that `audit verify` passes.
+`--pause 0` measures capacity. Everything is removed at the end.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import argparse
 import http.cookiejar
 import os
+import random
 import re
 import shutil
 import signal
@@ -31,6 +37,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -46,6 +53,8 @@ CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_t
 FORM_TOKEN = re.compile(r'name="form_token" type="hidden" value="([^"]+)"|name="form_token" value="([^"]+)"')
 PERSON_LINK = re.compile(r'href="(/people/(\d+)\?grant=\d+)"')
 MAX_DURATION = 90.0
+FORENAMES = ("Aaron", "Bilal", "Connor", "Dawid", "Emeka", "Farid", "Gareth", "Hamza", "Imran", "Jamal")
+STREETS = ("High Street", "Queen Street", "London Road", "Desborough Road", "Totteridge Lane", "Oxford Road")
 
 
 def _free_port() -> int:
@@ -70,16 +79,24 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-class Officer:
-    """One simulated user with a cookie jar; records (action, seconds, status) for each request."""
+class ClientError(Exception):
+    """A page came back without what the client needs next (its form, its token)."""
 
-    def __init__(self, base: str, email: str, secret: str, timings: list, lock: threading.Lock) -> None:
+
+class Officer:
+    """One simulated user with a cookie jar; records (action, seconds, status, started) for each request and
+    thinks `pause` seconds after each page load."""
+
+    def __init__(self, base: str, email: str, secret: str, timings: list, lock: threading.Lock,
+                 stop: threading.Event | None = None, pause: float = 0.0) -> None:
         self.base, self.email, self.secret, self.timings, self.lock = base, email, secret, timings, lock
+        self.stop, self.pause = stop or threading.Event(), pause
         jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
         self.writes: list[str] = []
         self.police_items: list[str] = []
         self.is_police = email.startswith("police")
+        self.search_token = ""  # the CSRF token of the search form on the page this officer is looking at
 
     def request(self, action: str, path: str, form: dict | None = None) -> tuple[int, str, str]:
         data = urllib.parse.urlencode(form, doseq=True).encode() if form is not None else None
@@ -93,41 +110,49 @@ class Officer:
                 error.read().decode(errors="replace"),
                 error.headers.get("Location", ""),
             )
+        except OSError:  # timed out, refused or reset: counted, and the client carries on
+            status, body, location = 0, "", ""
         with self.lock:
-            self.timings.append((action, time.perf_counter() - started, status))
+            self.timings.append((action, time.perf_counter() - started, status, started))
+        if self.pause:
+            self.stop.wait(self.pause)  # think time after every page load
         return status, body, location
 
-    def csrf(self, path: str) -> str:
-        return self.tokens(path)["csrf_token"]
+    def csrf(self, path: str, action: str = "form") -> str:
+        return self.tokens(path, action)["csrf_token"]
 
-    def tokens(self, path: str) -> dict:
+    def tokens(self, path: str, action: str = "form") -> dict:
         """The form's CSRF token and, on a create form, its one-time token (regexes, no HTML parsing)."""
-        body = self.request("form", path)[1]
-        found = {}
-        for name, pattern in (("csrf_token", CSRF), ("form_token", FORM_TOKEN)):
-            match = pattern.search(body)
-            if match:
-                found[name] = match.group(1) or match.group(2)
+        body = self.request(action, path)[1]
+        found = _tokens(body)
+        if "csrf_token" not in found:
+            raise ClientError(f"{path} came back without its form")
         return found
 
     def sign_in(self) -> None:
         self.request(
             "sign_in",
             "/sign-in",
-            {"csrf_token": self.csrf("/sign-in"), "email": self.email, "password": PASSWORD},
+            {"csrf_token": self.csrf("/sign-in", "sign_in"), "email": self.email, "password": PASSWORD},
         )
-        token = self.csrf("/sign-in/two-factor")
-        self.request(
+        token = self.csrf("/sign-in/two-factor", "sign_in")
+        status, _, location = self.request(
             "sign_in", "/sign-in/two-factor", {"csrf_token": token, "code": pyotp.TOTP(self.secret).now()}
         )
+        if status != 302 or "/sign-in" in location:
+            raise ClientError(f"sign-in refused ({status} to {location or 'nowhere'})")
+        self.search_token = ""
 
     def search(self, surname: str, n: int) -> list[tuple[str, str]]:
-        token = self.csrf("/search")
+        if not self.search_token:  # first search, or after a page without the form: open the search page
+            self.search_token = self.csrf("/search", "search_form")
         status, body, _ = self.request(
             "search",
             "/search",
-            {"csrf_token": token, "surname": surname, "reason": f"Load bench check {self.email} {n}"},
+            {"csrf_token": self.search_token, "surname": surname,
+             "reason": f"Load bench check {self.email} {n}"},
         )
+        self.search_token = _tokens(body).get("csrf_token", "") if status == 200 else ""
         return PERSON_LINK.findall(body) if status == 200 else []
 
     def submit_intelligence(self, identity_id: str, n: int) -> None:
@@ -136,7 +161,7 @@ class Officer:
         reference = f"TVP/LOAD/{self.email.split('@')[0]}-{n}"
         review = time.gmtime(time.time() + 120 * 86400)
         form = {
-            **self.tokens(path), "source_evaluation": "2", "intelligence_assessment": "B",
+            **self.tokens(path, "police_form"), "source_evaluation": "2", "intelligence_assessment": "B",
             "handling_code": "P", "handling_conditions": "", "category": "other", "status": "intelligence",
             "force_reference": reference, "legal_basis": "clpd", "legal_basis_other": "",
             "full_text": f"Load bench police text {n}", "sanitised_summary": "Police hold information.",
@@ -145,41 +170,72 @@ class Officer:
         if self.request("police_write", path, form)[0] == 302:
             self.police_items.append(reference)
 
-    def add_record(self, n: int) -> None:
-        reference = f"LOAD/{self.email.split('@')[0]}/{n}"
-        form = {
-            **self.tokens("/records/new"),
-            "authority_reference": reference,
-            "forenames": "Load",
-            "surname": f"Bench{n}",
-            "date_of_birth": ["1", "2", "1980"],
+    @staticmethod
+    def new_person(seed: str) -> dict:
+        """The form fields of a distinct synthetic person, repeatable from `seed`."""
+        made = random.Random(seed)  # noqa: S311  (synthetic data, repeatable)
+        return {
+            "forenames": made.choice(FORENAMES),
+            "surname": "".join(made.choice("bcdfghklmnprstvz") + made.choice("aeiou")
+                               for _ in range(4)).title(),
+            "date_of_birth": [str(made.randint(1, 28)), str(made.randint(1, 12)),
+                              str(made.randint(1950, 2002))],
             "sex": "M",
-            "address_line": f"{n} High Street",
+            "address_line": f"{made.randint(1, 300)} {made.choice(STREETS)}",
             "town": "High Wycombe",
-            "postcode": "HP11 2BZ",
+            "postcode": f"HP{made.randint(10, 15)} {made.randint(1, 9)}{made.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+                        f"{made.choice('ABDEFGHJLNPQRSTUWXYZ')}",
         }
+
+    def add_record(self, n: int) -> None:
+        """A new, distinct synthetic person. (Until round 6 every write was "Load Bench<n>", born 1 Feb 1980
+        at HP11 2BZ: each was a review candidate of every earlier one, so the k-th write queued k links and
+        k audit events, and writes slowed as the run went on.)"""
+        reference = f"LOAD/{self.email.split('@')[0]}/{n}"
+        form = {**self.tokens("/records/new", "record_form"), "authority_reference": reference,
+                **self.new_person(reference)}
         if self.request("write", "/records/new", form)[0] == 302:
             self.writes.append(reference)
 
 
+def _tokens(body: str) -> dict:
+    found = {}
+    for name, pattern in (("csrf_token", CSRF), ("form_token", FORM_TOKEN)):
+        match = pattern.search(body)
+        if match:
+            found[name] = match.group(1) or match.group(2)
+    return found
+
+
 def run_client(officer: Officer, surnames: list[str], stop: threading.Event, pause: float, budget,
-               signed_in=lambda: None) -> None:
-    officer.sign_in()
-    signed_in()
-    n = 0
+               signed_in=lambda: None, errors: list | None = None) -> None:
+    """Sign in, then search / view / (every fifth) write until stopped; a failure is recorded, not fatal."""
+    errors = [] if errors is None else errors
+    stop.wait(random.uniform(0, pause))  # noqa: S311  (arrivals spread over the first pause)
+    # Each client starts at its own place in the cycle, so writes come in their share (one search in five)
+    # from the first seconds rather than only after every client's fifth search.
+    n, signed = random.randrange(5), False  # noqa: S311
     while not stop.is_set() and budget():
-        n += 1
-        links = officer.search(surnames[n % len(surnames)], n)
-        if links:
-            officer.request("person_view", links[0][0])
-        if n % 5 == 0:
-            if officer.is_police:
-                if links:
-                    officer.submit_intelligence(links[0][1], n)
-            else:
-                officer.add_record(n)
-        if pause:
-            stop.wait(pause)
+        try:
+            if not signed:
+                officer.sign_in()
+                signed = True
+                signed_in()
+                continue
+            n += 1
+            links = officer.search(surnames[n % len(surnames)], n)
+            if links and not stop.is_set():
+                officer.request("person_view", links[0][0])
+            if n % 5 == 0 and not stop.is_set():
+                if officer.is_police:
+                    if links:
+                        officer.submit_intelligence(links[0][1], n)
+                else:
+                    officer.add_record(n)
+        except ClientError as error:
+            errors.append(str(error))
+            officer.search_token = ""
+            stop.wait(max(pause, 0.5))
 
 
 def _tree_cpu_seconds(root: int) -> float:
@@ -205,6 +261,18 @@ def _tree_cpu_seconds(root: int) -> float:
     return total
 
 
+def _quantiles(values: list[float]) -> str:
+    return (f"p50 {statistics.median(values):6.0f} ms   p95 {_percentile(values, 95):6.0f} ms   "
+            f"p99 {_percentile(values, 99):6.0f} ms")
+
+
+def _machine_cpu_seconds() -> float:
+    """CPU seconds every process on the machine has used (busy time from /proc/stat, Linux)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def _percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else 0.0
@@ -218,6 +286,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--records", type=int, default=300)
     parser.add_argument("--max-requests", type=int, default=20_000)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads a worker (>1: gthread)")
     args = parser.parse_args(argv)
     args.duration = min(args.duration, MAX_DURATION)
 
@@ -278,6 +347,8 @@ def _serve_and_load(args, url: str, redis_port: int, scratch: str) -> None:
             "gunicorn",
             "-w",
             str(args.workers),
+            "--threads",
+            str(args.threads),
             "-b",
             f"127.0.0.1:{port}",
             "--timeout",
@@ -293,7 +364,9 @@ def _serve_and_load(args, url: str, redis_port: int, scratch: str) -> None:
         _wait_for(base + "/sign-in")
         timings: list = []
         lock, stop = threading.Lock(), threading.Event()
-        clients = [Officer(base, email, secret, timings, lock) for email, secret in officers]
+        clients = [Officer(base, email, secret, timings, lock, stop, args.pause)
+                   for email, secret in officers]
+        args.client_errors = []
         # The steady phase starts when the last client has signed in: its CPU per request is the figure that
         # compares across runs (sign-in is a tenth of a short run's requests, and costs more than a page).
         steady: dict = {"waiting": len(clients)}
@@ -308,16 +381,19 @@ def _serve_and_load(args, url: str, redis_port: int, scratch: str) -> None:
             threading.Thread(
                 target=run_client,
                 daemon=True,
-                args=(c, surnames, stop, args.pause, lambda: len(timings) < args.max_requests, signed_in),
+                args=(c, surnames, stop, args.pause, lambda: len(timings) < args.max_requests, signed_in,
+                      args.client_errors),
             )
             for c in clients
         ]
         started = time.monotonic()
         server_cpu, database_cpu = _tree_cpu_seconds(gunicorn.pid), _tree_cpu_seconds(args.postgres_pid)
-        client_cpu = time.process_time()
+        client_cpu, machine, load_before = time.process_time(), _machine_cpu_seconds(), os.getloadavg()[0]
         for thread in threads:
             thread.start()
-        stop.wait(args.duration)
+        while not stop.wait(1.0) and len(timings) < args.max_requests:
+            if time.monotonic() - started >= args.duration:
+                stop.set()
         stop.set()
         for thread in threads:
             thread.join(60)
@@ -329,6 +405,7 @@ def _serve_and_load(args, url: str, redis_port: int, scratch: str) -> None:
                            ended_cpu - steady["cpu"])
         args.cpu = (ended_cpu - server_cpu,
                     _tree_cpu_seconds(args.postgres_pid) - database_cpu, time.process_time() - client_cpu)
+        args.machine = (_machine_cpu_seconds() - machine, load_before, os.getloadavg()[0])
     finally:
         if os.environ.get("LOAD_BENCH_LOG"):
             print((Path(scratch) / "gunicorn.log").read_text()[-3000:])
@@ -387,19 +464,33 @@ def _report(app, timings, clients, elapsed, args) -> None:
     from licensing.intelligence.models import IntelligenceItem
     from licensing.people.models import PersonRecord
 
-    actions = [t for t in timings if t[0] in ("search", "person_view", "write", "police_write")]
+    pages = [t for t in timings if t[0] != "sign_in"]
     errors = [t for t in timings if t[2] >= 500]
+    others = Counter(t[2] for t in timings if not 200 <= t[2] < 400 and t[2] < 500)
     print(
-        f"{args.clients} clients, pause {args.pause}s, {args.workers} gunicorn workers, PostgreSQL, {elapsed:.0f}s"  # noqa: E501
+        f"{args.clients} clients, pause {args.pause}s after every page load, {args.workers} gunicorn workers"
+        f" x {args.threads} thread(s), PostgreSQL, {elapsed:.0f}s"
     )
+    # Offered: what the clients' think time alone would send, and what a closed loop of them sends at the
+    # latencies seen; achieved: what the server answered.
+    mean = statistics.fmean(t[1] for t in pages) if pages else 0.0
+    offered = f"{args.clients / (args.pause + mean):.1f}/s at the mean latency ({1000 * mean:.0f} ms)"
+    if args.pause:
+        offered = f"at most {args.clients / args.pause:.1f}/s from think time alone, {offered}"
+    print(f"actions (page loads after sign-in) offered: {offered}")
     print(
-        f"actions: {len(actions)} ({len(actions) / elapsed:.1f}/s); requests: {len(timings)} "
-        f"({len(timings) / elapsed:.1f}/s); server errors: {len(errors)}"
+        f"achieved: {len(pages)} actions ({len(pages) / elapsed:.1f}/s) and {len(timings)} requests "
+        f"with sign-in "
+        f"({len(timings) / elapsed:.1f}/s); server errors: {len(errors)}; other non-2xx/3xx statuses: "
+        f"{dict(others) or 'none'} (0 = timed out or refused); client errors: {len(args.client_errors)}"
+        + (f" ({Counter(args.client_errors).most_common(3)})" if args.client_errors else "")
     )
     server, database, client = args.cpu
+    busy, load_before, load_after = args.machine
     print(
         f"CPU seconds during the load: gunicorn {server:.1f}, PostgreSQL {database:.1f}, "
-        f"load client {client:.1f} (of {2 * elapsed:.0f} on 2 cores); "
+        f"load client {client:.1f}, everything else on the machine {busy - server - database - client:.1f} "
+        f"(of {2 * elapsed:.0f} on 2 cores; load average {load_before:.1f} before, {load_after:.1f} after); "
         f"{1000 * server / max(1, len(timings)):.1f} ms gunicorn CPU a request"
     )
     if args.steady:
@@ -409,19 +500,16 @@ def _report(app, timings, clients, elapsed, args) -> None:
             f"({requests / seconds:.1f}/s), gunicorn CPU {cpu:.1f} s; "
             f"{1000 * cpu / max(1, requests):.1f} ms gunicorn CPU a request"
         )
-    for action in ("search", "person_view", "write", "police_write", "sign_in"):
+    names = ("search_form", "search", "person_view", "record_form", "write", "police_form", "police_write",
+             "sign_in")
+    for action in names:
         values = [t[1] * 1000 for t in timings if t[0] == action]
         if values:
-            print(
-                f"  {action:<12} n={len(values):<6} p50 {statistics.median(values):7.0f} ms   "
-                f"p95 {_percentile(values, 95):7.0f} ms"
-            )
-    overall = [t[1] * 1000 for t in actions]
+            print(f"  {action:<12} n={len(values):<6} " + _quantiles(values))
+    overall = [t[1] * 1000 for t in pages]
     if overall:
-        print(
-            f"  {'all actions':<12} n={len(overall):<6} p50 {statistics.median(overall):7.0f} ms   "
-            f"p95 {_percentile(overall, 95):7.0f} ms"
-        )
+        print(f"  {'all actions':<12} n={len(overall):<6} " + _quantiles(overall)
+              + f"   over 300 ms: {sum(v > 300 for v in overall) / len(overall):.1%}")
     accepted = [ref for c in clients for ref in c.writes]
     with app.app_context():
         stored = set(

@@ -28,12 +28,14 @@ sys.path.insert(0, str(ROOT))
 import pyotp  # noqa: E402
 from sqlalchemy import event, func, select  # noqa: E402
 
+from bench import load  # noqa: E402
 from bench.bulk_load import create_postgres_database, migrate, postgres_cluster  # noqa: E402
 from config import TestingConfig  # noqa: E402
 from licensing import create_app  # noqa: E402
 
 PASSWORD = "profile bench passphrase 2026"
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+FORM_TOKEN = re.compile(r'name="form_token" type="hidden" value="([^"]+)"|name="form_token" value="([^"]+)"')
 PERSON_LINK = re.compile(r'href="(/people/\d+\?grant=\d+)"')
 
 
@@ -179,6 +181,19 @@ def run(url: str, records: int, repeat: int) -> None:
     _measure("search form (GET /search)", lambda: client.get("/search"), repeat, statements)
     _measure("search page (POST /search)", lambda: client.post("/search", data=form), repeat, statements)
     _measure("person page (GET /people/<id>)", lambda: client.get(link), repeat, statements)
+    written = iter(range(10**6))
+
+    def add_record():
+        """The load bench's write: open the add-a-person form (its tokens), post a new record."""
+        n = next(written)
+        body = client.get("/records/new").get_data(as_text=True)
+        tokens = {name: (m.group(1) or m.group(2)) for name, m in
+                  (("csrf_token", CSRF.search(body)), ("form_token", FORM_TOKEN.search(body))) if m}
+        response = client.post("/records/new", data={
+            **tokens, "authority_reference": f"PROFILE/{n}", **load.Officer.new_person(f"PROFILE/{n}")})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]  # noqa: S101
+
+    _measure("add a person (GET + POST /records/new)", add_record, repeat, statements)
     with app.app_context():
         db.engine.dispose()
 

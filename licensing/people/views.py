@@ -40,7 +40,7 @@ from licensing.people.models import (
 from licensing.people.review import AGE_CHOICES, QueueFilter, compare_pair, filtered_review_queue, waited
 from licensing.people.services import create_person_record, update_person_record
 from licensing.register.checks import check_candidates, complete_check, start_check
-from licensing.register.person_view import build_person_view
+from licensing.register.person_view import build_person_view, identities_with_history
 from licensing.register.search import SearchCriteria, search_people
 from licensing.web import run_service
 
@@ -78,11 +78,16 @@ def search():
     return page
 
 
-def _load_visible_identity(identity_id: int) -> Identity:
-    """404 for an identity that does not exist or holds nothing this viewer may see."""
-    # Records and their authorities in two queries, not one per record's authority, to decide what is visible.
-    found = db.session.get(Identity, identity_id,
-                           options=[selectinload(Identity.records).selectinload(PersonRecord.authority)])
+def _load_visible_identity(identity_id: int, *, history: bool = False) -> Identity:
+    """404 for an identity that does not exist or holds nothing this viewer may see (`history`: load with it
+    everything the person page reads, once, rather than the records here and all of it again there)."""
+    if history:
+        found = identities_with_history([identity_id]).get(identity_id)
+    else:
+        # Records and their authorities in two queries, not one per record's authority, to decide what is
+        # visible.
+        found = db.session.get(Identity, identity_id,
+                               options=[selectinload(Identity.records).selectinload(PersonRecord.authority)])
     if found is None:
         abort(404)
     if found.merged_into_id is not None:
@@ -95,8 +100,9 @@ def _load_visible_identity(identity_id: int) -> Identity:
 @bp.get("/people/<int:identity_id>")
 @roles_required(*SEARCHERS)
 def person(identity_id: int):
-    person_identity = _load_visible_identity(identity_id)
-    reason = stated_reason(current_user, person_identity.id, request_grant_id())
+    # The reason first (it needs only the id), so the reason form does not load the person's whole history.
+    reason = stated_reason(current_user, identity_id, request_grant_id())
+    person_identity = _load_visible_identity(identity_id, history=reason is not None)
     if reason is None:
         return render_template("people/reason.html", form=ReasonForm(), identity_id=person_identity.id,
                                title="Why do you need to see this person?")

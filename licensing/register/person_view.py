@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import selectinload
 
 from licensing.audit import record as audit
@@ -85,8 +85,10 @@ def build_person_view(
 
     Showing it to an officer carries their stated `reason`, and the view is audited here with what it
     showed (`audit_as` names a printed view; `via` the channel, such as the API)."""
-    # Everything below reads, loaded in one query a collection rather than one a collection for each record.
-    identities_with_history([identity.id], refresh=True)
+    # Everything below reads, loaded in one query a collection rather than one a collection for each record
+    # (unless the caller loaded it so already, in this transaction: the person page does).
+    if not _history_loaded(identity):
+        identities_with_history([identity.id], refresh=True)
     records = visible_records(identity, viewer)
     view = PersonView(identity=identity, records=records)
     for record in records:
@@ -205,6 +207,24 @@ def identities_with_history(
             )
         )
     }
+
+
+# What identities_with_history loads on each record; the person page skips reloading when all of it is there.
+HISTORY = frozenset({"authority", "addresses", "sanctions", "complaints", "intelligence_items",
+                     "dbs_certificates", "badges", "licences"})
+
+
+def _history_loaded(identity: Identity) -> bool:
+    """True when the identity's records and all that identity_flags reads are loaded (no lazy loads)."""
+    if "records" in inspect(identity).unloaded:
+        return False
+    for record in identity.records:
+        if HISTORY & inspect(record).unloaded:
+            return False
+        for item in record.intelligence_items:
+            if {"recipients", "authority"} & inspect(item).unloaded:
+                return False
+    return True
 
 
 def _on(day: dt.date) -> str:

@@ -49,3 +49,54 @@ def test_the_person_page_runs_as_many_statements_for_four_records_as_for_two(app
     for_four, page_four = _statements_for_page(app, officer, four)
     assert page_two.count("Tariq Hussain") >= 1 and page_four.count("Tariq Hameed") >= 1
     assert for_four == for_two
+
+
+def _statements_of_page(app, client, identity_id: int) -> list[str]:
+    granted = client.submit(f"/people/{identity_id}/reason", {"reason": "Renewal WDC/2026/8"})
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(" ".join(statement.split()))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        page = client.get(granted.headers["Location"])
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert page.status_code == 200 and "Tariq Hosseini" in page.get_data(as_text=True)
+    return statements
+
+
+def test_the_person_page_loads_the_identity_and_its_records_once(app, login):
+    with arranged(app):
+        person = _identity_with(3, "Hosseini")
+    officer = login(Role.LICENSING_OFFICER, "WDC")
+    statements = _statements_of_page(app, officer, person)
+    identity_loads = [s for s in statements if s.startswith("SELECT identities.")]
+    record_loads = [s for s in statements if s.startswith("SELECT person_records.")]
+    assert len(identity_loads) == 1, identity_loads
+    assert len(record_loads) == 1, record_loads
+
+
+def test_the_reason_form_does_not_load_the_persons_history(app, login):
+    with arranged(app):
+        person = _identity_with(2, "Haddad")
+    officer = login(Role.LICENSING_OFFICER, "WDC")
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(" ".join(statement.split()))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        page = officer.get(f"/people/{person}")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert page.status_code == 200
+    assert "Why do you need to see this person?" in page.get_data(as_text=True)
+    assert "Tariq Haddad" not in page.get_data(as_text=True)
+    assert not [s for s in statements if s.startswith(("SELECT sanctions.", "SELECT licences."))], statements
