@@ -942,6 +942,24 @@ def _links_in_scope(scope: Scope):
     return or_(ReportLink.authority_a == scope.authority_id, ReportLink.authority_b == scope.authority_id)
 
 
+def _without_identifier(scope: Scope) -> dict[int, int]:
+    """Records with neither identifier, by authority, from their partial index. SQLite is told to use it: its
+    statistics take the driving licence index to find one record per value, and it then read 55,000
+    records with no licence number (0.17 s at 1,000,000 records, against under 1 ms)."""
+    indexed = " INDEXED BY ix_person_records_no_identifier" if _dialect() == "sqlite" else ""
+    scoped = "" if scope.countywide else " AND authority_id = :authority_id"
+    query = text(
+        f"SELECT authority_id, count(*) FROM person_records{indexed} "  # noqa: S608  (constants only)
+        f"WHERE {NO_IDENTIFIER_SQL}{scoped} GROUP BY authority_id"
+    )
+    params = {} if scope.countywide else {"authority_id": scope.authority_id}
+    return {key: count for key, count in db.session.execute(query, params).all()}
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
 def matching_health(scope: Scope, period: Period, *, today: dt.date) -> list[Table]:
     """Links made, confirmed and rejected in the period; the review queue now; records with an identifier."""
     counts = [
@@ -997,11 +1015,7 @@ def matching_health(scope: Scope, period: Period, *, today: dt.date) -> list[Tab
         .where(_scoped(PersonRecord.authority_id, scope))
         .group_by(PersonRecord.authority_id)
     )
-    without = _grouped(
-        select(PersonRecord.authority_id, func.count())
-        .where(_scoped(PersonRecord.authority_id, scope), text(NO_IDENTIFIER_SQL))
-        .group_by(PersonRecord.authority_id)
-    )
+    without = _without_identifier(scope)
     names = dict(
         db.session.execute(select(Authority.id, Authority.name).where(Authority.id.in_(list(totals)))).all()
     )
