@@ -6,7 +6,9 @@ and in proportion to the register: decisions (1 record in 20), complaints (1 in 
 police record), DBS certificates (every badge and licence holder), alerts (1 in 40), requests (1 in 80),
 applicant checks (1 in 50) and link decisions (1 in 30). ANALYZE, then time ``build_report`` (every section,
 the previous period included) for the county and for one district over the last 3 and 12 months, each in a
-fresh session as in a web request, after one untimed warm-up. Prints median and max per report, and the
+fresh session as in a web request, after one untimed warm-up; then the HTTP GET of the dashboard page as the
+county safeguarding lead (test client; a bench user of that role is added to the register once), with its
+charts drawn afresh and from the cache (--no-page skips it). Prints median and max per report, and the
 median CPU time (this process plus, on PostgreSQL, the session's server backend: on a shared machine wall time
 mostly measures the wait for a core), and writes bench/results/reports_latency.txt (--runs N sets the number
 of timed runs). A kept register (--sqlite-file, --postgres-url) is migrated to the head and analysed on reuse.
