@@ -5,7 +5,7 @@ The indexes are declared here, next to the queries that use them, rather than in
 
 import datetime as dt
 
-from sqlalchemy import Index, String
+from sqlalchemy import Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from licensing.alerts.models import Alert
@@ -13,8 +13,11 @@ from licensing.complaints.models import Complaint
 from licensing.db import db
 from licensing.intelligence.models import IntelligenceItem
 from licensing.licences.models import Badge, DbsCertificate, Licence
-from licensing.people.models import Address, ApplicantCheck, Identity, RecordLink
+from licensing.people.models import Address, ApplicantCheck, Identity, PersonRecord, RecordLink
 from licensing.sanctions.models import Sanction
+
+# Literal, not bound, so both databases match the partial index below to the query.
+NO_IDENTIFIER_SQL = "driving_licence_number = '' AND national_insurance = ''"
 
 REPORT_INDEXES = (
     Index("ix_sanctions_decided_on", Sanction.decided_on),
@@ -84,6 +87,13 @@ REPORT_INDEXES = (
         Badge.badge_type,
         Badge.safeguarding_training_on,
         Badge.dbs_certificate_id,
+    ),
+    # The few records with neither identifier, by authority (the matching figures' share with an identifier).
+    Index(
+        "ix_person_records_no_identifier",
+        PersonRecord.authority_id,
+        sqlite_where=text(NO_IDENTIFIER_SQL),
+        postgresql_where=text(NO_IDENTIFIER_SQL),
     ),
     # What the DBS figure reads of each valid badge's certificate, found by id without reading the row.
     Index(
@@ -172,4 +182,58 @@ class ReportBadge(db.Model):
             "authority_id", "status", "expires_on", "issued_on", "badge_type", "training_on",
             "dbs_subscribed", "dbs_checked_on",
         ),
+    )
+
+
+# Stock figures (what is in force on a day) count groups, not rows: one row per distinct combination of what
+# the DBS and training figures read, with how many badges or licences share it. Triggers (migration
+# reports60001) add and take away 1 on every write to licences and report_badges. Keys are never NULL, so
+# the unique index can merge them: a missing date is stored as one of these.
+NO_DATE = dt.date(1, 1, 1)  # no training, no DBS check
+OPEN_ENDED = dt.date(9999, 12, 31)  # a licence without an expiry date
+NO_CERTIFICATE = -1  # dbs_state: -1 no certificate, 0 not on the Update Service, 1 subscribed
+STOCK_KEY = (
+    "holding", "kind", "status", "expires_on", "issued_on", "authority_id", "training_on", "dbs_state",
+    "dbs_checked_on",
+)
+
+
+class ReportStock(db.Model):
+    """How many badges or licences share one combination of type, status, dates and DBS state."""
+
+    __tablename__ = "report_stock"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    holding: Mapped[str] = mapped_column(String(10))  # "badge" or "licence"
+    kind: Mapped[str] = mapped_column(String(40))  # the badge or licence type
+    status: Mapped[str] = mapped_column(String(40))
+    expires_on: Mapped[dt.date]
+    issued_on: Mapped[dt.date]
+    authority_id: Mapped[int]
+    training_on: Mapped[dt.date]
+    dbs_state: Mapped[int]
+    dbs_checked_on: Mapped[dt.date]
+    n: Mapped[int]
+
+    __table_args__ = (Index("ix_report_stock_key", *STOCK_KEY, unique=True),)
+
+
+class ReportLink(db.Model):
+    """A record link with the authorities holding its two records, so one authority's matching figures are a
+    range of an index rather than two record lookups per link."""
+
+    __tablename__ = "report_links"
+
+    link_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    state: Mapped[str] = mapped_column(String(20))
+    set_at: Mapped[dt.datetime]
+    created_at: Mapped[dt.datetime]
+    record_a_id: Mapped[int] = mapped_column(index=True)
+    record_b_id: Mapped[int] = mapped_column(index=True)
+    authority_a: Mapped[int | None]
+    authority_b: Mapped[int | None]
+
+    __table_args__ = (
+        Index("ix_report_links_set_at", "set_at", "state", "authority_a", "authority_b"),
+        Index("ix_report_links_queue", "state", "created_at", "authority_a", "authority_b"),
     )

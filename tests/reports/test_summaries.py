@@ -5,15 +5,23 @@ through the ORM, never by the summaries' own SQL."""
 
 import datetime as dt
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from licensing.api.tokens import create_token
 from licensing.auth.models import Role
 from licensing.complaints.models import Complaint
 from licensing.db import db
-from licensing.licences.models import Badge
-from licensing.people.models import PersonRecord
-from licensing.reports.models import ReportBadge, ReportComplaint, ReportDecision
+from licensing.licences.models import Badge, Licence
+from licensing.people.models import PersonRecord, RecordLink
+from licensing.reports.models import (
+    NO_DATE,
+    OPEN_ENDED,
+    ReportBadge,
+    ReportComplaint,
+    ReportDecision,
+    ReportLink,
+    ReportStock,
+)
 from licensing.sanctions.models import Sanction
 from seed.demo import load_demo
 from tests.complaints.test_complaints import _complaint as complaint_form
@@ -84,12 +92,55 @@ def _summaries() -> tuple[set, set, set]:
     return complaints, decisions, badges
 
 
+def _expected_stock_and_links() -> tuple[dict, set]:
+    """Badges and licences counted by group, and each link with its records' authorities, from the rows."""
+    stock: dict = {}
+
+    def add(key):
+        stock[key] = stock.get(key, 0) + 1
+
+    for licence in db.session.scalars(select(Licence)):
+        add(("licence", licence.licence_type.value, licence.status.value, licence.expires_on or OPEN_ENDED,
+             licence.issued_on or OPEN_ENDED, licence.authority_id,
+             licence.safeguarding_training_on or NO_DATE, -1, NO_DATE))
+    for badge in db.session.scalars(select(Badge)):
+        certificate = badge.dbs_certificate
+        dbs = (
+            (int(certificate.update_service_subscribed),
+             certificate.last_status_check_on or certificate.issued_on)
+            if certificate else (-1, NO_DATE)
+        )
+        add(("badge", badge.badge_type.value, badge.status.value, badge.expires_on, badge.issued_on,
+             badge.authority_id, badge.safeguarding_training_on or NO_DATE, *dbs))
+    links = {
+        (link.id, link.state.value, link.set_at, link.created_at, link.record_a_id, link.record_b_id,
+         link.record_a.authority_id, link.record_b.authority_id)
+        for link in db.session.scalars(select(RecordLink))
+    }
+    return stock, links
+
+
+def _held_stock_and_links() -> tuple[dict, set]:
+    stock = {
+        (r.holding, r.kind, r.status, r.expires_on, r.issued_on, r.authority_id, r.training_on, r.dbs_state,
+         r.dbs_checked_on): r.n
+        for r in db.session.scalars(select(ReportStock))
+    }
+    links = {
+        (r.link_id, r.state, r.set_at, r.created_at, r.record_a_id, r.record_b_id, r.authority_a,
+         r.authority_b)
+        for r in db.session.scalars(select(ReportLink))
+    }
+    return stock, links
+
+
 def _assert_in_step(app) -> tuple[set, set, set]:
     with app.app_context():
         expected, held = _expected(), _summaries()
         assert held[0] == expected[0]
         assert held[1] == expected[1]
         assert held[2] == expected[2]
+        assert _held_stock_and_links() == _expected_stock_and_links()
         return held
 
 
@@ -99,6 +150,29 @@ def test_the_demo_seed_fills_the_summaries(app):
     complaints, decisions, badges = _assert_in_step(app)
     assert len(complaints) > 5 and len(decisions) > 5 and len(badges) > 5
     assert len({c[7] for c in complaints}) > 3  # several postcode districts
+    with app.app_context():
+        stock, links = _held_stock_and_links()
+        assert {key[0] for key in stock} == {"badge", "licence"} and links
+        licences = db.session.scalar(select(func.count()).select_from(Licence))
+        assert sum(stock.values()) == licences + len(badges)
+
+
+def test_a_record_moved_to_another_authority_moves_its_links(app, county):
+    with arranged(app):
+        a = make_person("WDC", forenames="Imran", surname="Qureshi", national_insurance="JT121212C",
+                        date_of_birth=dt.date(1985, 2, 2))
+        b = make_person("CDC", forenames="Imran", surname="Qureshi", national_insurance="JT121212C",
+                        date_of_birth=dt.date(1985, 2, 2))
+        a_id, b_id = a.id, b.id
+    with app.app_context():
+        link = db.session.scalar(select(ReportLink).where(ReportLink.record_b_id.in_((a_id, b_id))))
+        assert link is not None
+    with arranged(app):
+        db.session.get(PersonRecord, b_id).authority_id = db.session.get(PersonRecord, a_id).authority_id
+    _assert_in_step(app)
+    with app.app_context():
+        moved = db.session.scalar(select(ReportLink).where(ReportLink.record_b_id.in_((a_id, b_id))))
+        assert moved.authority_a == moved.authority_b
 
 
 def test_web_forms_api_import_unlink_and_disposal_keep_the_summaries_in_step(app, login, runner, tmp_path):
@@ -201,7 +275,10 @@ def test_rebuild_recomputes_the_summaries_from_the_rows(app, runner):
         db.session.execute(text("DELETE FROM report_decisions"))
         db.session.execute(text("UPDATE report_badges SET dbs_subscribed = NULL, status = 'x'"))
         db.session.execute(text("UPDATE report_complaints SET district = 'XX1', identity_id = NULL"))
+        db.session.execute(text("UPDATE report_stock SET n = n + 3"))
+        db.session.execute(text("DELETE FROM report_links"))
         db.session.commit()
+        assert _held_stock_and_links() != _expected_stock_and_links()
         assert _summaries() != _expected()
     result = runner.invoke(args=["reports", "rebuild"])
     assert result.exit_code == 0, result.output
@@ -209,3 +286,7 @@ def test_rebuild_recomputes_the_summaries_from_the_rows(app, runner):
     assert f"report_complaints {len(complaints):,} rows" in result.output
     assert f"report_badges {len(badges):,} rows" in result.output
     assert f"report_decisions {len(decisions):,} rows" in result.output and decisions
+    with app.app_context():
+        stock, links = _held_stock_and_links()
+    assert f"report_stock {len(stock):,} rows" in result.output
+    assert f"report_links {len(links):,} rows" in result.output and links

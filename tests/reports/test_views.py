@@ -231,3 +231,23 @@ def test_admin_gives_the_new_roles_only_to_fitting_authorities(app, login, count
     with app.app_context():
         assert db.session.scalar(select(User).where(User.email == "manager@example.org")).role is MANAGER
         assert db.session.scalar(select(User).where(User.email == "lead@example.org")) is None
+
+
+@pytest.mark.parametrize("role", [ADMIN, AUDITOR])
+def test_administrators_and_auditors_see_every_report(app, login, county, role):
+    _decisions(app, "CDC")
+    reader = login(role)
+    html = reader.get(f"/reports/?{PERIOD_ARGS}").get_data(as_text=True)
+    assert "Reports: The county (all authorities)" in html
+    assert _table(html, "decisions_by_grounds")["Total"][0] == "20"
+    with app.app_context():
+        scopes = db.session.execute(
+            select(Authority.id, Authority.name).where(Authority.kind != AuthorityKind.POLICE)
+        ).all()
+    for authority_id, name in scopes:
+        html = reader.get(f"/reports/?scope={authority_id}&{PERIOD_ARGS}").get_data(as_text=True)
+        assert f"Reports: {name}" in html and "Choose an authority you may report on" not in html
+        total = _table(html, "decisions_by_grounds")["Total"][0]
+        assert total == ("20" if authority_id == county["CDC"] else "0")
+    viewed = _events(app, "report.viewed")
+    assert len(viewed) == len(scopes) + 1 and {e.user_email for e in viewed} == {reader.user_email}
