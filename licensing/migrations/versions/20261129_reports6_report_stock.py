@@ -9,7 +9,7 @@ both in step on SQLite and PostgreSQL; `flask reports rebuild` recomputes them. 
 records with neither identifier (issue 10, round 6).
 
 Revision ID: reports60001
-Revises: import50001
+Revises: searchspeed60001
 Create Date: 2026-11-29 17:45:00
 
 """
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "reports60001"
-down_revision = "import50001"
+down_revision = "searchspeed60001"
 branch_labels = None
 depends_on = None
 
