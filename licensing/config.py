@@ -83,6 +83,9 @@ class Config:
     # Identity-matching thresholds (match probability), justified by bench/match_quality.py.
     MATCH_AUTO_LINK_THRESHOLD = 0.999
     MATCH_REVIEW_THRESHOLD = 0.5
+    # A loose blocking key (two names with the birth year, a postcode with a name) held by more records
+    # than this fetches no link candidates: that common, it is not evidence (people.identity.linking_keys).
+    MATCH_MAX_KEY_HOLDERS = 100
 
     # Notification email to authorities' shared mailboxes (Flask-Mailman over SMTP);
     # links start with SERVICE_URL.

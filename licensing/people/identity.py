@@ -46,6 +46,10 @@ from licensing.people.models import (
 from licensing.people.signals import adverse_unlinked, identities_joined
 
 MAX_CANDIDATES = 400
+# A loose key (two names with the birth year, a postcode with a name) held by more records than
+# MATCH_MAX_KEY_HOLDERS is too common to be evidence, as in match-file's blocking (matching.batch
+# MAX_LOOSE_BLOCK): it fetches no candidates. Identifier keys and the date of birth with a name always do.
+LIMITED_KEY_PREFIXES = ("nm:", "pc:")
 DECIDED_BY_PERSON = (LinkState.CONFIRMED, LinkState.REJECTED, LinkState.UNLINKED)
 
 
@@ -274,6 +278,43 @@ def index_record(record: PersonRecord, *, previous: MatchRecord | None = None) -
     return match_record
 
 
+def key_holder_limit() -> int:
+    """How many records may hold a loose key for it to fetch candidates (config MATCH_MAX_KEY_HOLDERS)."""
+    return int(current_app.config["MATCH_MAX_KEY_HOLDERS"])
+
+
+def limited_keys(keys: Iterable[str]) -> list[str]:
+    """The keys whose commonness decides whether they fetch candidates, as stored (64 characters)."""
+    return sorted({k[:64] for k in keys if k.startswith(LIMITED_KEY_PREFIXES)})
+
+
+def key_holder_counts(keys: Iterable[str], *, limit: int) -> dict[str, int]:
+    """How many stored records hold each key, counted only up to limit + 1: one statement of bounded index
+    scans, so a common key costs no more than a rare one."""
+    keys = sorted(set(keys))
+    counts: dict[str, int] = {}
+    for start in range(0, len(keys), 200):
+        chunk = keys[start : start + 200]
+        columns = [
+            select(func.count())
+            .select_from(select(BlockingKey.id).where(BlockingKey.key == key).limit(limit + 1).subquery())
+            .scalar_subquery()
+            for key in chunk
+        ]
+        counts.update(zip(chunk, db.session.execute(select(*columns)).one(), strict=True))
+    return counts
+
+
+def linking_keys(keys: Iterable[str]) -> set[str]:
+    """The keys that fetch a record's link candidates: every key but a loose one that too many records hold.
+
+    The one home of the rule for forms and imports (imports.linking applies it to a batch in order)."""
+    keys = {k[:64] for k in keys}
+    limit = key_holder_limit()
+    common = {k for k, n in key_holder_counts(limited_keys(keys), limit=limit).items() if n > limit}
+    return keys - common
+
+
 def candidate_record_ids(
     keys: Iterable[str], *, exclude: int | None = None, limit: int = MAX_CANDIDATES
 ) -> list[int]:
@@ -365,7 +406,7 @@ def link_new_record(
     settings = match_settings()
     outcome = LinkOutcome()
     demoted: list[RecordLink] = []
-    candidate_ids = set(candidate_record_ids(blocking_keys(match_record), exclude=record.id))
+    candidate_ids = set(candidate_record_ids(linking_keys(blocking_keys(match_record)), exclude=record.id))
     # Records it is already linked to automatically are re-scored even if a change means they share no key
     # now.
     for a_id, b_id in db.session.execute(
