@@ -40,9 +40,9 @@ from licensing.people.identity import (
     key_holder_limit,
     limited_keys,
     match_settings,
+    stored_match_records,
     surname_keys,
     term_counts,
-    to_match_records,
     typo_keys,
 )
 from licensing.people.models import (
@@ -162,10 +162,10 @@ class _SnapshotFrequencies:
 
 
 def _bulk_match_records(ids: list[int]) -> dict[int, MatchRecord]:
-    """to_match_record for stored records, a chunk at a time, through the loader search and linking use."""
+    """to_match_record for stored records, a chunk at a time, read as rows."""
     found: dict[int, MatchRecord] = {}
     for chunk in _chunks(sorted(ids)):
-        found.update(to_match_records(db.session.scalars(select(PersonRecord).where(PersonRecord.id.in_(chunk)))))
+        found.update(stored_match_records(chunk))
     return found
 
 

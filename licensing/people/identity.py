@@ -77,11 +77,8 @@ def to_match_record(record: PersonRecord) -> MatchRecord:
     )
 
 
-def to_match_records(records: Iterable[PersonRecord]) -> dict[int, MatchRecord]:
-    """to_match_record for many records at once (search, linking and imports): their addresses and other names
-    come from two column-only queries, in the relationships' order, instead of one ORM object per row."""
-    records = list(records)
-    ids = [r.id for r in records]
+def _addresses_and_names(ids: list[int]) -> tuple[dict[int, list[tuple[str, str]]], dict[int, list[str]]]:
+    """Records' (postcode, line1) and other full names, in the relationships' order: two column queries."""
     addresses: dict[int, list[tuple[str, str]]] = {i: [] for i in ids}
     names: dict[int, list[str]] = {i: [] for i in ids}
     if ids:
@@ -97,22 +94,64 @@ def to_match_records(records: Iterable[PersonRecord]) -> dict[int, MatchRecord]:
             .order_by(PersonName.id)
         ):
             names[record_id].append(f"{forenames} {surname}".strip())  # PersonName.full_name
+    return addresses, names
+
+
+def _match_record(record_id: int, source: str, values, addresses, names) -> MatchRecord:
+    forenames, surname, date_of_birth, sex, national_insurance, driving_licence_number = values
+    return MatchRecord(
+        record_id=str(record_id),
+        source=source,
+        forenames=forenames,
+        surname=surname,
+        other_names=tuple(names[record_id]),
+        date_of_birth=date_of_birth.isoformat() if date_of_birth else "",
+        sex=sex,
+        postcodes=tuple(postcode for postcode, _ in addresses[record_id]),
+        address_lines=tuple(line1 for _, line1 in addresses[record_id]),
+        national_insurance=national_insurance,
+        driving_licence_number=driving_licence_number,
+    )
+
+
+def to_match_records(records: Iterable[PersonRecord]) -> dict[int, MatchRecord]:
+    """to_match_record for many records at once (search, linking and imports): their addresses and other names
+    come from two column-only queries, in the relationships' order, instead of one ORM object per row."""
+    records = list(records)
+    addresses, names = _addresses_and_names([r.id for r in records])
     return {
-        r.id: MatchRecord(
-            record_id=str(r.id),
-            source=r.authority.code if r.authority else "",
-            forenames=r.forenames,
-            surname=r.surname,
-            other_names=tuple(names[r.id]),
-            date_of_birth=r.date_of_birth.isoformat() if r.date_of_birth else "",
-            sex=r.sex,
-            postcodes=tuple(postcode for postcode, _ in addresses[r.id]),
-            address_lines=tuple(line1 for _, line1 in addresses[r.id]),
-            national_insurance=r.national_insurance,
-            driving_licence_number=r.driving_licence_number,
+        r.id: _match_record(
+            r.id,
+            r.authority.code if r.authority else "",
+            (r.forenames, r.surname, r.date_of_birth, r.sex, r.national_insurance, r.driving_licence_number),
+            addresses,
+            names,
         )
         for r in records
     }
+
+
+def stored_match_records(ids: Iterable[int]) -> dict[int, MatchRecord]:
+    """to_match_records for stored records by id, read as plain rows (no ORM object): three queries."""
+    ids = sorted(set(ids))
+    addresses, names = _addresses_and_names(ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            PersonRecord.id,
+            Authority.code,
+            PersonRecord.forenames,
+            PersonRecord.surname,
+            PersonRecord.date_of_birth,
+            PersonRecord.sex,
+            PersonRecord.national_insurance,
+            PersonRecord.driving_licence_number,
+        )
+        .outerjoin(Authority, Authority.id == PersonRecord.authority_id)
+        .where(PersonRecord.id.in_(ids))
+    )
+    return {row[0]: _match_record(row[0], row[1] or "", row[2:], addresses, names) for row in rows}
 
 
 class DatabaseFrequencies:
@@ -418,14 +457,7 @@ def link_new_record(
         candidate_ids.add(b_id if a_id == record.id else a_id)
     # Candidates, their engine records, name counts and existing links in a fixed number of queries, however
     # many.
-    candidates = to_match_records(
-        db.session.scalars(
-            select(PersonRecord)
-            .where(PersonRecord.id.in_(candidate_ids))
-            .order_by(PersonRecord.id)
-            .options(selectinload(PersonRecord.authority))
-        ).all()
-    )
+    candidates = dict(sorted(stored_match_records(candidate_ids).items()))
     frequencies = DatabaseFrequencies(own_records=2).preload(match_record, *candidates.values())
     record_id = record.id  # plain values from here: a join expires every loaded object
     links = _existing_links([(record_id, other_id) for other_id in candidates])
