@@ -6,11 +6,12 @@ indexed query on SQLite and PostgreSQL alike and no process holds state that can
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import TextClause, and_, delete, func, or_, select, text, update
 from sqlalchemy.orm import selectinload
 
 from licensing.audit import record as audit
@@ -327,20 +328,24 @@ def limited_keys(keys: Iterable[str]) -> list[str]:
     return sorted({k[:64] for k in keys if k.startswith(LIMITED_KEY_PREFIXES)})
 
 
+@functools.lru_cache(maxsize=8)
+def _bounded_counts_sql(size: int) -> TextClause:
+    """One row of `size` counts, each an index scan of one key that stops after :n rows."""
+    scan = "SELECT person_record_id FROM blocking_keys WHERE key = :k{i} LIMIT :n"
+    columns = ", ".join(f"(SELECT count(*) FROM ({scan.format(i=i)}) AS c{i})" for i in range(size))  # noqa: S608
+    return text(f"SELECT {columns}")  # noqa: S608 (numbered placeholders, no values)
+
+
 def key_holder_counts(keys: Iterable[str], *, limit: int) -> dict[str, int]:
     """How many stored records hold each key, counted only up to limit + 1: one statement of bounded index
-    scans, so a common key costs no more than a rare one."""
+    scans a chunk of keys, so a common key costs no more than a rare one."""
     keys = sorted(set(keys))
     counts: dict[str, int] = {}
-    for start in range(0, len(keys), 200):
-        chunk = keys[start : start + 200]
-        columns = [
-            select(func.count())
-            .select_from(select(BlockingKey.id).where(BlockingKey.key == key).limit(limit + 1).subquery())
-            .scalar_subquery()
-            for key in chunk
-        ]
-        counts.update(zip(chunk, db.session.execute(select(*columns)).one(), strict=True))
+    for start in range(0, len(keys), 100):
+        chunk = keys[start : start + 100]
+        parameters = {f"k{i}": key for i, key in enumerate(chunk)} | {"n": limit + 1}
+        row = db.session.execute(_bounded_counts_sql(len(chunk)), parameters).one()
+        counts.update(zip(chunk, row, strict=True))
     return counts
 
 
