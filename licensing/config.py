@@ -85,7 +85,10 @@ class Config:
     MATCH_REVIEW_THRESHOLD = 0.5
     # A loose blocking key (two names with the birth year, a postcode with a name) held by more records
     # than this fetches no link candidates: that common, it is not evidence (people.identity.linking_keys).
-    MATCH_MAX_KEY_HOLDERS = 100
+    # Such keys can only propose review items (an automatic link needs an identifier or the exact date of
+    # birth, whose keys are always used). At 1,000,000 synthetic records the two-names-and-year blocks give
+    # 95 million pairs uncapped, 19 million capped at 100 and 5 million at 20 (bench/results/import_round6).
+    MATCH_MAX_KEY_HOLDERS = 20
 
     # Notification email to authorities' shared mailboxes (Flask-Mailman over SMTP);
     # links start with SERVICE_URL.
