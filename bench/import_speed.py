@@ -7,7 +7,7 @@ For each (database, size): a synthetic county file (``seed.population``, fixed s
 one council's register with the import's columns and a licence each) is imported with the real command,
 ``flask --app licensing import-records FILE --authority WDC``, in a fresh child process into a new,
 database, so the figures include reading, checking, writing, batch linking and the commit. Wall time is
-measured around the child; CPU and peak memory are the child's ``getrusage`` (user + system, max RSS); the
+measured around the child; CPU and peak memory are the child's own (os.wait4: user + system, max RSS); the
 load average before and after says how busy the machine was.
 PostgreSQL is a throwaway socket-only cluster from tests/postgres.py, as the suite uses; pass
 ``--postgres-url`` to use your own.
@@ -19,7 +19,6 @@ import argparse
 import contextlib
 import csv
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -80,34 +79,26 @@ def prepare_database(url: str) -> None:
 
 
 def measure(url: str, path: Path) -> tuple[float, float, float, str]:
+    """Wall seconds, peak RSS (MB), CPU seconds and the last output line of one import in a child process.
+
+    The child is reaped with os.wait4, so CPU and peak RSS are that child's own (RUSAGE_CHILDREN's max RSS
+    would be the largest of every child so far)."""
     env = {**os.environ, "DATABASE_URL": url}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.monotonic()
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "flask",
-            "--app",
-            "licensing",
-            "import-records",
-            str(path),
-            "--authority",
-            "WDC",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    seconds = time.monotonic() - started
-    if result.returncode != 0:
-        raise SystemExit(
-            f"import failed ({result.returncode}): {result.stdout[-2000:]} {result.stderr[-2000:]}"
-        )
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    return seconds, after.ru_maxrss / 1024, cpu, result.stdout.strip().splitlines()[-1]
+    command = [sys.executable, "-m", "flask", "--app", "licensing", "import-records", str(path)]
+    command += ["--authority", "WDC"]
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.monotonic()
+        child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=err, text=True)  # noqa: S603
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.monotonic() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if child.returncode != 0:
+        raise SystemExit(f"import failed ({child.returncode}): {stdout[-2000:]} {stderr[-2000:]}")
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, usage.ru_maxrss / 1024, cpu, stdout.strip().splitlines()[-1]
 
 
 def main() -> None:

@@ -83,6 +83,12 @@ class Config:
     # Identity-matching thresholds (match probability), justified by bench/match_quality.py.
     MATCH_AUTO_LINK_THRESHOLD = 0.999
     MATCH_REVIEW_THRESHOLD = 0.5
+    # A loose blocking key (two names with the birth year, a postcode with a name) held by more records
+    # than this fetches no link candidates: that common, it is not evidence (people.identity.linking_keys).
+    # Such keys can only propose review items (an automatic link needs an identifier or the exact date of
+    # birth, whose keys are always used). At 1,000,000 synthetic records the two-names-and-year blocks give
+    # 95 million pairs uncapped, 19 million capped at 100 and 5 million at 20 (bench/results/import_round6).
+    MATCH_MAX_KEY_HOLDERS = 20
 
     # Notification email to authorities' shared mailboxes (Flask-Mailman over SMTP);
     # links start with SERVICE_URL.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -182,6 +183,45 @@ def _check_text(name: str, raw: str) -> str:
     return text
 
 
+def _checked_value(name: str, raw: str):
+    """One cell's checked value (None for a blank one), or ValueError."""
+    text = _check_text(name, raw)
+    if not text:
+        return None
+    if name in PARSERS:
+        value = PARSERS[name](text)
+    elif name == "postcode":
+        if not is_valid_postcode(text):
+            raise ValueError("is not a real UK postcode")
+        value = normalise_postcode(text)
+    elif name == "national_insurance":
+        if not is_valid_ni(text):
+            raise ValueError("is not a valid National Insurance number (like AB123456C)")
+        value = normalise_ni(text)
+    elif name == "driving_licence_number":
+        if not is_valid_dvla_number(text):
+            raise ValueError("is not a valid DVLA driving licence number (16 letters and numbers)")
+        value = normalise_dvla_number(text)
+    elif name == "sex":
+        if text.upper() not in ("M", "F"):
+            raise ValueError("must be M or F")
+        value = text.upper()
+    elif name in ("licence_number", "badge_number"):
+        value = normalise_reference(text)
+    elif name == "email":
+        if "@" not in text or " " in text:
+            raise ValueError("is not an email address")
+        value = text.lower()
+    else:
+        value = text
+    return value
+
+
+# A pure function of the cell: the many repeated short cells of a large file (dates, towns, names, licence
+# types) are checked once. Long cells (narratives) are not kept.
+_checked_short_value = functools.lru_cache(maxsize=1 << 16)(_checked_value)
+
+
 def check_row(line: int, cells: dict[str, str]) -> tuple[RowValues, list[FieldError]]:
     """Checked values for one row, or the errors naming its line and columns."""
     row, errors = RowValues(line), []
@@ -189,39 +229,12 @@ def check_row(line: int, cells: dict[str, str]) -> tuple[RowValues, list[FieldEr
         if not raw:
             continue
         try:
-            text = _check_text(name, raw)
-            if not text:
-                continue
-            if name in PARSERS:
-                value = PARSERS[name](text)
-            elif name == "postcode":
-                if not is_valid_postcode(text):
-                    raise ValueError("is not a real UK postcode")
-                value = normalise_postcode(text)
-            elif name == "national_insurance":
-                if not is_valid_ni(text):
-                    raise ValueError("is not a valid National Insurance number (like AB123456C)")
-                value = normalise_ni(text)
-            elif name == "driving_licence_number":
-                if not is_valid_dvla_number(text):
-                    raise ValueError("is not a valid DVLA driving licence number (16 letters and numbers)")
-                value = normalise_dvla_number(text)
-            elif name == "sex":
-                if text.upper() not in ("M", "F"):
-                    raise ValueError("must be M or F")
-                value = text.upper()
-            elif name in ("licence_number", "badge_number"):
-                value = normalise_reference(text)
-            elif name == "email":
-                if "@" not in text or " " in text:
-                    raise ValueError("is not an email address")
-                value = text.lower()
-            else:
-                value = text
+            value = _checked_short_value(name, raw) if len(raw) <= 64 else _checked_value(name, raw)
         except ValueError as error:
             errors.append(FieldError(line, name, f"'{_shown(raw)}' {error}"))
             continue
-        row.values[name] = value
+        if value is not None:
+            row.values[name] = value
     for name in REQUIRED:
         if name not in row.values and not any(e.column == name for e in errors):
             errors.append(FieldError(line, name, "is required"))

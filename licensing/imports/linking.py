@@ -36,10 +36,13 @@ from licensing.people.identity import (
     _evidence,
     first_contradiction,
     frequency_terms,
+    key_holder_counts,
+    key_holder_limit,
+    limited_keys,
     match_settings,
+    stored_match_records,
     surname_keys,
     term_counts,
-    to_match_records,
     typo_keys,
 )
 from licensing.people.models import (
@@ -159,10 +162,10 @@ class _SnapshotFrequencies:
 
 
 def _bulk_match_records(ids: list[int]) -> dict[int, MatchRecord]:
-    """to_match_record for stored records, a chunk at a time, through the loader search and linking use."""
+    """to_match_record for stored records, a chunk at a time, read as rows."""
     found: dict[int, MatchRecord] = {}
     for chunk in _chunks(sorted(ids)):
-        found.update(to_match_records(db.session.scalars(select(PersonRecord).where(PersonRecord.id.in_(chunk)))))
+        found.update(stored_match_records(chunk))
     return found
 
 
@@ -204,9 +207,15 @@ def link_records_batch(
         for record_id, engine_keys in zip(ids, keys, strict=True)
         for k in sorted(engine_keys | surname_keys(prepared[record_id]) | typo_keys(prepared[record_id]))
     ]
+    keys = [{k[:64] for k in engine_keys} for engine_keys in keys]  # as stored and looked up
+    # The single path's rule (identity.linking_keys) for each record in turn: a loose key is used while the
+    # records holding it, counted as they stand once that record is saved, are at most `limit`.
+    limit = key_holder_limit()
+    stored = key_holder_counts(limited_keys(k for ks in keys for k in ks), limit=limit)  # before this batch
+    key_rows.sort(key=lambda row: row[1])  # in index order: each index page is visited once, not per row
     copy_rows(BlockingKey.__table__, ("person_record_id", "key"), key_rows)
     counts = _RunningCounts({t for ts in terms for t in ts})
-    all_keys = sorted({k[:64] for ks in keys for k in ks})
+    all_keys = sorted({k for ks in keys for k in ks if stored.get(k, 0) <= limit})
     holders: dict[str, list[int]] = defaultdict(list)
     for chunk in _chunks(all_keys):
         for key, record_id in db.session.execute(
@@ -216,10 +225,15 @@ def link_records_batch(
     position = {record_id: i for i, record_id in enumerate(ids)}
     candidate_lists: list[list[int]] = []
     outside: set[int] = set()
+    held_in_batch: Counter = Counter()  # a loose key's holders among the batch's records so far
     for i, record_id in enumerate(ids):
         shared: Counter = Counter()
         for key in keys[i]:
-            for other in holders.get(key[:64], ()):
+            if key in stored:
+                held_in_batch[key] += 1
+                if stored[key] + held_in_batch[key] > limit:
+                    continue
+            for other in holders.get(key, ()):
                 if other != record_id and position.get(other, -1) < i:
                     shared[other] += 1
         chosen = sorted(shared, key=lambda rid: (-shared[rid], rid))[:MAX_CANDIDATES]

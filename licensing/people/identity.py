@@ -6,11 +6,12 @@ indexed query on SQLite and PostgreSQL alike and no process holds state that can
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import TextClause, and_, delete, func, or_, select, text, update
 from sqlalchemy.orm import selectinload
 
 from licensing.audit import record as audit
@@ -46,6 +47,10 @@ from licensing.people.models import (
 from licensing.people.signals import adverse_unlinked, identities_joined
 
 MAX_CANDIDATES = 400
+# A loose key (two names with the birth year, a postcode with a name) held by more records than
+# MATCH_MAX_KEY_HOLDERS is too common to be evidence, as in match-file's blocking (matching.batch
+# MAX_LOOSE_BLOCK): it fetches no candidates. Identifier keys and the date of birth with a name always do.
+LIMITED_KEY_PREFIXES = ("nm:", "pc:")
 DECIDED_BY_PERSON = (LinkState.CONFIRMED, LinkState.REJECTED, LinkState.UNLINKED)
 
 
@@ -73,11 +78,8 @@ def to_match_record(record: PersonRecord) -> MatchRecord:
     )
 
 
-def to_match_records(records: Iterable[PersonRecord]) -> dict[int, MatchRecord]:
-    """to_match_record for many records at once (search, linking and imports): their addresses and other names
-    come from two column-only queries, in the relationships' order, instead of one ORM object per row."""
-    records = list(records)
-    ids = [r.id for r in records]
+def _addresses_and_names(ids: list[int]) -> tuple[dict[int, list[tuple[str, str]]], dict[int, list[str]]]:
+    """Records' (postcode, line1) and other full names, in the relationships' order: two column queries."""
     addresses: dict[int, list[tuple[str, str]]] = {i: [] for i in ids}
     names: dict[int, list[str]] = {i: [] for i in ids}
     if ids:
@@ -93,22 +95,64 @@ def to_match_records(records: Iterable[PersonRecord]) -> dict[int, MatchRecord]:
             .order_by(PersonName.id)
         ):
             names[record_id].append(f"{forenames} {surname}".strip())  # PersonName.full_name
+    return addresses, names
+
+
+def _match_record(record_id: int, source: str, values, addresses, names) -> MatchRecord:
+    forenames, surname, date_of_birth, sex, national_insurance, driving_licence_number = values
+    return MatchRecord(
+        record_id=str(record_id),
+        source=source,
+        forenames=forenames,
+        surname=surname,
+        other_names=tuple(names[record_id]),
+        date_of_birth=date_of_birth.isoformat() if date_of_birth else "",
+        sex=sex,
+        postcodes=tuple(postcode for postcode, _ in addresses[record_id]),
+        address_lines=tuple(line1 for _, line1 in addresses[record_id]),
+        national_insurance=national_insurance,
+        driving_licence_number=driving_licence_number,
+    )
+
+
+def to_match_records(records: Iterable[PersonRecord]) -> dict[int, MatchRecord]:
+    """to_match_record for many records at once (search, linking and imports): their addresses and other names
+    come from two column-only queries, in the relationships' order, instead of one ORM object per row."""
+    records = list(records)
+    addresses, names = _addresses_and_names([r.id for r in records])
     return {
-        r.id: MatchRecord(
-            record_id=str(r.id),
-            source=r.authority.code if r.authority else "",
-            forenames=r.forenames,
-            surname=r.surname,
-            other_names=tuple(names[r.id]),
-            date_of_birth=r.date_of_birth.isoformat() if r.date_of_birth else "",
-            sex=r.sex,
-            postcodes=tuple(postcode for postcode, _ in addresses[r.id]),
-            address_lines=tuple(line1 for _, line1 in addresses[r.id]),
-            national_insurance=r.national_insurance,
-            driving_licence_number=r.driving_licence_number,
+        r.id: _match_record(
+            r.id,
+            r.authority.code if r.authority else "",
+            (r.forenames, r.surname, r.date_of_birth, r.sex, r.national_insurance, r.driving_licence_number),
+            addresses,
+            names,
         )
         for r in records
     }
+
+
+def stored_match_records(ids: Iterable[int]) -> dict[int, MatchRecord]:
+    """to_match_records for stored records by id, read as plain rows (no ORM object): three queries."""
+    ids = sorted(set(ids))
+    addresses, names = _addresses_and_names(ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            PersonRecord.id,
+            Authority.code,
+            PersonRecord.forenames,
+            PersonRecord.surname,
+            PersonRecord.date_of_birth,
+            PersonRecord.sex,
+            PersonRecord.national_insurance,
+            PersonRecord.driving_licence_number,
+        )
+        .outerjoin(Authority, Authority.id == PersonRecord.authority_id)
+        .where(PersonRecord.id.in_(ids))
+    )
+    return {row[0]: _match_record(row[0], row[1] or "", row[2:], addresses, names) for row in rows}
 
 
 class DatabaseFrequencies:
@@ -274,6 +318,47 @@ def index_record(record: PersonRecord, *, previous: MatchRecord | None = None) -
     return match_record
 
 
+def key_holder_limit() -> int:
+    """How many records may hold a loose key for it to fetch candidates (config MATCH_MAX_KEY_HOLDERS)."""
+    return int(current_app.config["MATCH_MAX_KEY_HOLDERS"])
+
+
+def limited_keys(keys: Iterable[str]) -> list[str]:
+    """The keys whose commonness decides whether they fetch candidates, as stored (64 characters)."""
+    return sorted({k[:64] for k in keys if k.startswith(LIMITED_KEY_PREFIXES)})
+
+
+@functools.lru_cache(maxsize=8)
+def _bounded_counts_sql(size: int) -> TextClause:
+    """One row of `size` counts, each an index scan of one key that stops after :n rows."""
+    scan = "SELECT person_record_id FROM blocking_keys WHERE key = :k{i} LIMIT :n"
+    columns = ", ".join(f"(SELECT count(*) FROM ({scan.format(i=i)}) AS c{i})" for i in range(size))  # noqa: S608
+    return text(f"SELECT {columns}")  # noqa: S608 (numbered placeholders, no values)
+
+
+def key_holder_counts(keys: Iterable[str], *, limit: int) -> dict[str, int]:
+    """How many stored records hold each key, counted only up to limit + 1: one statement of bounded index
+    scans a chunk of keys, so a common key costs no more than a rare one."""
+    keys = sorted(set(keys))
+    counts: dict[str, int] = {}
+    for start in range(0, len(keys), 100):
+        chunk = keys[start : start + 100]
+        parameters = {f"k{i}": key for i, key in enumerate(chunk)} | {"n": limit + 1}
+        row = db.session.execute(_bounded_counts_sql(len(chunk)), parameters).one()
+        counts.update(zip(chunk, row, strict=True))
+    return counts
+
+
+def linking_keys(keys: Iterable[str]) -> set[str]:
+    """The keys that fetch a record's link candidates: every key but a loose one that too many records hold.
+
+    The one home of the rule for forms and imports (imports.linking applies it to a batch in order)."""
+    keys = {k[:64] for k in keys}
+    limit = key_holder_limit()
+    common = {k for k, n in key_holder_counts(limited_keys(keys), limit=limit).items() if n > limit}
+    return keys - common
+
+
 def candidate_record_ids(
     keys: Iterable[str], *, exclude: int | None = None, limit: int = MAX_CANDIDATES
 ) -> list[int]:
@@ -365,7 +450,7 @@ def link_new_record(
     settings = match_settings()
     outcome = LinkOutcome()
     demoted: list[RecordLink] = []
-    candidate_ids = set(candidate_record_ids(blocking_keys(match_record), exclude=record.id))
+    candidate_ids = set(candidate_record_ids(linking_keys(blocking_keys(match_record)), exclude=record.id))
     # Records it is already linked to automatically are re-scored even if a change means they share no key
     # now.
     for a_id, b_id in db.session.execute(
@@ -377,14 +462,7 @@ def link_new_record(
         candidate_ids.add(b_id if a_id == record.id else a_id)
     # Candidates, their engine records, name counts and existing links in a fixed number of queries, however
     # many.
-    candidates = to_match_records(
-        db.session.scalars(
-            select(PersonRecord)
-            .where(PersonRecord.id.in_(candidate_ids))
-            .order_by(PersonRecord.id)
-            .options(selectinload(PersonRecord.authority))
-        ).all()
-    )
+    candidates = dict(sorted(stored_match_records(candidate_ids).items()))
     frequencies = DatabaseFrequencies(own_records=2).preload(match_record, *candidates.values())
     record_id = record.id  # plain values from here: a join expires every loaded object
     links = _existing_links([(record_id, other_id) for other_id in candidates])

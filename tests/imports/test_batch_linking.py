@@ -3,7 +3,7 @@ the same search keys."""
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from licensing.db import db
 from licensing.imports.services import run_import
@@ -27,6 +27,22 @@ PEOPLE = [
     ("B10", "Sarah", "O'Neill", "1985-03-14", "HP11 1AB", "", ""),
     ("B11", "Sara", "ONeill", "1985-03-14", "HP11 1AB", "", ""),
     ("B12", "Zoë", "Brown", "2001-12-25", "HP14 4EE", "", ""),
+]
+
+
+# Many "Mohammed Khan"s born in 1975 at one postcode: with the limit at 3, their two-names-and-year key and
+# their postcode-and-name key become too common to fetch candidates part way through the list.
+COMMON = [
+    *[
+        (f"K{n:02d}", "Mohammed", "Khan", f"1975-{n:02d}-{n + 10:02d}", "HP13 6AA", "", "")
+        for n in range(1, 9)
+    ],
+    ("K20", "Muhammad", "Khan", "1975-01-11", "HP13 6AA", "", ""),  # K01's variant: same DOB
+    ("K21", "Mohammed", "Khan", "1975-12-25", "HP13 6AA", "JK654321B", ""),
+    ("K22", "Mohd", "Khan", "1975-12-26", "HP22 5XY", "JK654321B", ""),  # K21's variant: same NI
+    # Look-alikes: the same name and date of birth, different identifiers and addresses.
+    ("K30", "Imran", "Khan", "1980-02-02", "HP11 2AA", "AB123456C", "KHAN9802020I99AB"),
+    ("K31", "Imran", "Khan", "1980-02-02", "HP19 8ZZ", "CE654321A", "KHAN9802020I98CD"),
 ]
 
 
@@ -78,44 +94,52 @@ def _keys() -> set[tuple[str, str]]:
             BlockingKey, BlockingKey.person_record_id == PersonRecord.id)).all())
 
 
+def _by_form(people) -> None:
+    for ref, forenames, surname, dob, postcode, ni, dl in people:
+        create_person_record(
+            authority("WDC"),
+            PersonRecordInput(
+                authority_reference=ref,
+                forenames=forenames,
+                surname=surname,
+                date_of_birth=dt.date.fromisoformat(dob),
+                sex="M",
+                national_insurance=ni,
+                driving_licence_number=dl,
+                addresses=(AddressInput(f"{ref} Road", "Town", postcode),),
+            ),
+            actor=None,
+        )
+
+
+def _by_import(people):
+    rows = [
+        {
+            "local_reference": ref,
+            "forenames": forenames,
+            "surname": surname,
+            "date_of_birth": dob,
+            "sex": "M",
+            "address_line": f"{ref} Road",
+            "town": "Town",
+            "postcode": postcode,
+            "national_insurance": ni,
+            "driving_licence_number": dl,
+        }
+        for ref, forenames, surname, dob, postcode, ni, dl in people
+    ]
+    return run_import(csv_file(rows), "batch.csv", authority("WDC"), actor=None)
+
+
 def test_batch_and_single_record_paths_decide_the_same(app, second_app):
     with arranged(app):  # one at a time, through the form's service
         _stored_people()
-        for ref, forenames, surname, dob, postcode, ni, dl in PEOPLE:
-            create_person_record(
-                authority("WDC"),
-                PersonRecordInput(
-                    authority_reference=ref,
-                    forenames=forenames,
-                    surname=surname,
-                    date_of_birth=dt.date.fromisoformat(dob),
-                    sex="M",
-                    national_insurance=ni,
-                    driving_licence_number=dl,
-                    addresses=(AddressInput(f"{ref} Road", "Town", postcode),),
-                ),
-                actor=None,
-            )
+        _by_form(PEOPLE)
         db.session.commit()
         single, single_keys = _decisions(), _keys()
     with arranged(second_app):  # all at once, through the import
         _stored_people()
-        rows = [
-            {
-                "local_reference": ref,
-                "forenames": forenames,
-                "surname": surname,
-                "date_of_birth": dob,
-                "sex": "M",
-                "address_line": f"{ref} Road",
-                "town": "Town",
-                "postcode": postcode,
-                "national_insurance": ni,
-                "driving_licence_number": dl,
-            }
-            for ref, forenames, surname, dob, postcode, ni, dl in PEOPLE
-        ]
-        report = run_import(csv_file(rows), "batch.csv", authority("WDC"), actor=None)
+        report = _by_import(PEOPLE)
         db.session.commit()
         batch, batch_keys = _decisions(), _keys()
     assert report.created == len(PEOPLE)
@@ -125,3 +149,49 @@ def test_batch_and_single_record_paths_decide_the_same(app, second_app):
     assert any(key.startswith("fz:") for _, key in single_keys), "the typo-tolerant search keys are stored"
     assert batch_keys == single_keys
     assert report.linked >= 1 and report.review >= 1
+
+
+def _holders(key: str) -> int:
+    return db.session.scalar(select(func.count()).select_from(BlockingKey).where(BlockingKey.key == key))
+
+
+def test_a_common_name_still_meets_its_variants_and_both_paths_agree(app, second_app):
+    for each in (app, second_app):
+        each.config["MATCH_MAX_KEY_HOLDERS"] = 3
+    with arranged(app):
+        make_county()
+        _by_form(COMMON)
+        db.session.commit()
+        single = _decisions()
+        loose = db.session.scalars(
+            select(BlockingKey.key).where(BlockingKey.key.like("nm:%")).group_by(BlockingKey.key)
+        ).all()
+        assert max(_holders(key) for key in loose) > 3, "the limit must bind for this test to mean anything"
+    with arranged(second_app):
+        make_county()
+        report = _by_import(COMMON)
+        db.session.commit()
+        batch = _decisions()
+    assert report.created == len(COMMON)
+    assert batch == single
+    links = {(a, b): state for a, b, state, _ in single[0]}
+    # The variants meet through the date of birth with a name, and through the NI number.
+    assert links.get(("K01", "K20")) in {"automatic", "pending_review"}
+    assert links.get(("K21", "K22")) == "automatic"
+    # The look-alikes are never joined automatically.
+    assert links.get(("K30", "K31")) in {None, "pending_review"}
+    assert not any(sorted(group) == ["K30", "K31"] or {"K30", "K31"} <= set(group) for group in single[1])
+    # Past the limit, the two-names-and-year key fetches nobody: the last Mohammed Khans born in 1975
+    # meet none of the earlier ones they share only that key and the postcode with.
+    assert ("K07", "K08") not in links and ("K01", "K08") not in links
+
+
+def test_without_the_limit_the_common_key_still_proposes(app):
+    """The other side of the rule: under the limit, the two-names-and-year key does fetch candidates."""
+    app.config["MATCH_MAX_KEY_HOLDERS"] = 100
+    with arranged(app):
+        make_county()
+        _by_form(COMMON)
+        db.session.commit()
+        links = {(a, b) for a, b, *_ in _decisions()[0]}
+    assert ("K07", "K08") in links or ("K01", "K08") in links
