@@ -85,6 +85,19 @@ def migrate(url: str) -> None:
         db.engine.dispose()
 
 
+
+def vacuum_analyze(url: str) -> None:
+    """Fresh planner statistics and visibility map for a PostgreSQL register loaded in bulk or migrated."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        # VACUUM on its own first: a database-wide VACUUM ANALYZE was seen to leave the visibility map unset,
+        # which rules out index-only scans of blocking_keys (autovacuum would set it on a live server).
+        conn.execute(text("VACUUM"))
+        conn.execute(text("ANALYZE"))
+    engine.dispose()
+
 # ----------------------------------------------------------------------------------------------------
 # Rows from the synthetic population
 # ----------------------------------------------------------------------------------------------------

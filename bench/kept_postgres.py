@@ -31,6 +31,7 @@ from bench.bulk_load import (  # noqa: E402
     create_postgres_database,
     migrate,
     postgres_url,
+    vacuum_analyze,
 )
 from config import TestingConfig  # noqa: E402
 from licensing import create_app  # noqa: E402
@@ -99,16 +100,6 @@ def copy_from_sqlite(sqlite_path: Path, url: str, echo=print) -> int:
     return records
 
 
-def analyze(url: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        # VACUUM on its own first: it sets the visibility map, which index-only scans of blocking_keys need.
-        conn.execute(text("VACUUM"))
-        conn.execute(text("ANALYZE"))
-    engine.dispose()
-
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -125,7 +116,7 @@ def main(argv: list[str] | None = None) -> None:
         migrate(url)
         started = time.perf_counter()
         copy_from_sqlite(args.from_sqlite, url, echo=lambda m: print(m, flush=True))
-        analyze(url)
+        vacuum_analyze(url)
         (args.dir / f"{name}.loaded").touch()
         print(f"{name}: {size:,} records copied and analysed in {time.perf_counter() - started:.0f}s; "
               f"{postgres_url(server, name)} while the cluster runs", flush=True)

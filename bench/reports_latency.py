@@ -29,7 +29,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.bulk_load import bulk_load, create_postgres_database, migrate, postgres_cluster  # noqa: E402
+from bench.bulk_load import (  # noqa: E402
+    bulk_load,
+    create_postgres_database,
+    migrate,
+    postgres_cluster,
+    vacuum_analyze,
+)
 from config import TestingConfig  # noqa: E402
 from licensing import create_app  # noqa: E402
 from seed.population import DEFAULT_SEED, generate_population  # noqa: E402
@@ -459,15 +465,6 @@ def _activity_counts(url: str) -> dict[str, int]:
     return counts
 
 
-def _analyze(url: str) -> None:
-    """Fresh planner statistics, for indexes a later migration added to a kept register."""
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("ANALYZE"))
-    engine.dispose()
-
 
 def prepare(url: str, size: int, population) -> dict[str, int]:
     """Migrate, bulk-load and add the activity, unless the database already holds this register."""
@@ -475,7 +472,7 @@ def prepare(url: str, size: int, population) -> dict[str, int]:
     if held == size:
         print(f"  reusing the register of {held:,} records at {url}; migrating it to the head", flush=True)
         migrate(url)
-        _analyze(url)
+        vacuum_analyze(url)
         return _activity_counts(url)
     if held:
         raise SystemExit(f"{url} holds {held:,} records, not {size:,}")
@@ -501,7 +498,7 @@ def rebuild_summaries(url: str) -> None:
         print(f"  summaries rebuilt in {time.perf_counter() - started:.1f}s: {counts}", flush=True)
         db.session.remove()
         db.engine.dispose()
-    _analyze(url)
+    vacuum_analyze(url)
 
 
 def main(argv: list[str] | None = None) -> None:

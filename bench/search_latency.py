@@ -71,6 +71,7 @@ from bench.bulk_load import (  # noqa: E402
     migrate,
     postgres_cluster,
     postgres_url,
+    vacuum_analyze,
 )
 from bench.kept_postgres import copy_from_sqlite, kept_cluster  # noqa: E402
 from config import TestingConfig  # noqa: E402
@@ -481,18 +482,6 @@ def time_searches(
     return timings, recall, hits_out, cpu_ms
 
 
-def _analyze(url: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        # Separately: a database-wide VACUUM ANALYZE was seen to leave the visibility map unset here, which
-        # rules
-        # out index-only scans of blocking_keys (autovacuum would set it on a live server).
-        conn.execute(text("VACUUM"))
-        conn.execute(text("ANALYZE"))
-    engine.dispose()
-
 
 def _rate(values: list[int]) -> str:
     return f"{sum(values) / len(values):.3f}" if values else "-"
@@ -616,7 +605,7 @@ def run(
                     print(f"[{database} {size:,}] copying the kept SQLite register...", flush=True)
                     copy_started = time.perf_counter()
                     copy_from_sqlite(kept_sqlite.with_suffix(".db"), url, echo=lambda m: print(m, flush=True))
-                    _analyze(url)
+                    vacuum_analyze(url)
                     marker.touch()
                     load = f"copied from the kept SQLite file in {time.perf_counter() - copy_started:.0f}s"
                 else:
@@ -627,7 +616,7 @@ def run(
                         path.with_suffix(".loaded").touch()
                     if database == "postgresql":
                         analyze_started = time.perf_counter()
-                        _analyze(url)
+                        vacuum_analyze(url)
                         print(f"  VACUUM, ANALYZE {time.perf_counter() - analyze_started:.1f}s", flush=True)
                         if keep is not None:
                             marker.touch()
