@@ -1,6 +1,7 @@
 """The person page loads each kind of thing once for the whole identity, so its SQL statement count does not
 grow with the number of records linked to the person (it was one query a kind for each record)."""
 
+import contextlib
 import datetime as dt
 
 from sqlalchemy import event
@@ -11,6 +12,23 @@ from tests.factories import arranged, join_records, make_person
 from tests.licences.factories import make_licence, make_sanction
 
 COUNCILS = ("WDC", "CDC", "SBDC", "BCC-CT")
+
+
+@contextlib.contextmanager
+def _recorded_statements(app):
+    """Every SQL statement run inside the block, whitespace collapsed."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(" ".join(statement.split()))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 def _identity_with(records: int, surname: str) -> int:
@@ -25,18 +43,8 @@ def _identity_with(records: int, surname: str) -> int:
 
 def _statements_for_page(app, client, identity_id: int) -> tuple[int, str]:
     granted = client.submit(f"/people/{identity_id}/reason", {"reason": "Renewal WDC/2026/7"})
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with _recorded_statements(app) as statements:
         page = client.get(granted.headers["Location"])
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert page.status_code == 200
     return len(statements), page.get_data(as_text=True)
 
@@ -53,18 +61,8 @@ def test_the_person_page_runs_as_many_statements_for_four_records_as_for_two(app
 
 def _statements_of_page(app, client, identity_id: int) -> list[str]:
     granted = client.submit(f"/people/{identity_id}/reason", {"reason": "Renewal WDC/2026/8"})
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(" ".join(statement.split()))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with _recorded_statements(app) as statements:
         page = client.get(granted.headers["Location"])
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert page.status_code == 200 and "Tariq Hosseini" in page.get_data(as_text=True)
     return statements
 
@@ -84,18 +82,8 @@ def test_the_reason_form_does_not_load_the_persons_history(app, login):
     with arranged(app):
         person = _identity_with(2, "Haddad")
     officer = login(Role.LICENSING_OFFICER, "WDC")
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(" ".join(statement.split()))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with _recorded_statements(app) as statements:
         page = officer.get(f"/people/{person}")
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert page.status_code == 200
     assert "Why do you need to see this person?" in page.get_data(as_text=True)
     assert "Tariq Haddad" not in page.get_data(as_text=True)
