@@ -59,7 +59,8 @@ def init_app(app: Flask) -> None:
             "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
         )
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        if not request.path.startswith("/static/"):
+        # A view may let the user's own browser keep a response (report charts: aggregate figures only).
+        if not request.path.startswith("/static/") and not response.cache_control.private:
             response.headers["Cache-Control"] = "no-store"
         return response
 

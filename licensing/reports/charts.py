@@ -1,9 +1,8 @@
 """Charts drawn on the server as SVG with matplotlib, so they read without JavaScript.
 
 The app's Content-Security-Policy allows no inline styles, and matplotlib writes its colours as style
-attributes
-and a <style> element. The SVG is rewritten to use SVG presentation attributes instead, which CSP does not
-govern, so the chart can sit inline in the page."""
+attributes and a <style> element. The SVG is rewritten to use SVG presentation attributes instead, which CSP
+does not govern, so the chart draws the same as an image of its own (reports.chart) or inline."""
 
 from __future__ import annotations
 
@@ -145,7 +144,8 @@ def district_map(title: str, labels: list[str], cells: list[list[Cell]]) -> str:
         y = areas.index(area)
         if cell.hidden:
             axes.scatter([number], [y], s=60, facecolors="none", edgecolors=COLOURS[4])
-            axes.annotate(f"{label}\n<5", (number, y), ha="center", va="center", fontsize=6)
+            shown = "<5" if cell.state == "primary" else "withheld"  # withheld: 0 or 5 and more, not <5
+            axes.annotate(f"{label}\n{shown}", (number, y), ha="center", va="center", fontsize=6)
         elif cell.value:
             axes.scatter([number], [y], s=60 + cell.value * 40, color=COLOURS[1], alpha=0.7)
             axes.annotate(f"{label}\n{cell.value}", (number, y), ha="center", va="center", fontsize=6)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import DateTime, Integer, and_, case, distinct, exists, func, literal, or_, select, text
@@ -501,7 +502,7 @@ def _mean_text(total: float, n: int) -> str:
 
 
 def complaints(scope: Scope, period: Period) -> list[Table]:
-    """Complaints by category and outcome, cross-authority patterns, and where the licensees live."""
+    """Complaints by category and outcome, and cross-authority patterns (where licensees live: hot_spots)."""
     where = _Where(
         period, lambda p: (_in_period(Complaint.received_on, p), _scoped(Complaint.authority_id, scope))
     )
@@ -553,7 +554,7 @@ def complaints(scope: Scope, period: Period) -> list[Table]:
         ],
         note="Counted when at least one of the complaints arrived in the period.",
     )
-    return [by_category, by_outcome, patterns, hot_spots(scope, period)]
+    return [by_category, by_outcome, patterns]
 
 
 def _cross_authority_patterns(scope: Scope, period: Period) -> int:
@@ -1127,28 +1128,90 @@ def tune_session() -> None:
         db.session.execute(text("SET LOCAL jit = off"))
 
 
+@dataclass(frozen=True)
+class Area:
+    """One report area: the function that computes its tables and their keys, so that one table (a chart's)
+    is computed with its own area's queries and no others."""
+
+    section: str
+    keys: tuple[str, ...]
+    compute: Callable[[Scope, Period, dt.date], list[Table]]
+    countywide_only: bool = False
+
+
+SECTIONS = [
+    ("overview", "Trends"),
+    ("checks", "Applicant checks"),
+    ("decisions", "Decisions"),
+    ("complaints", "Complaints"),
+    ("police", "Police information and alerts"),
+    ("requests", "Requests between authorities"),
+    ("dbs", "DBS and safeguarding training"),
+    ("matching", "Identity matching"),
+]
+# In the page's order within each section.
+AREAS = [
+    Area("overview", ("monthly_trend",), lambda scope, period, today: [monthly_trend(scope, period)]),
+    Area(
+        "overview",
+        ("by_authority",),
+        lambda scope, period, today: [by_authority(period)],
+        countywide_only=True,
+    ),
+    Area("checks", ("applicant_checks",), lambda scope, period, today: [applicant_checks(scope, period)]),
+    Area(
+        "decisions",
+        ("decisions_by_type", "decisions_by_grounds", "complaint_to_decision"),
+        lambda scope, period, today: decisions(scope, period),
+    ),
+    Area(
+        "complaints",
+        ("complaints_by_category", "complaints_by_outcome", "cross_authority_patterns"),
+        lambda scope, period, today: complaints(scope, period),
+    ),
+    Area("complaints", ("complaint_hot_spots",), lambda scope, period, today: [hot_spots(scope, period)]),
+    Area("police", ("police_items",), lambda scope, period, today: [police_items(scope, period)]),
+    Area(
+        "police",
+        ("alerts_within_target",),
+        lambda scope, period, today: [alerts_within_target(scope, period, today=today)],
+    ),
+    Area(
+        "requests",
+        ("requests_answered",),
+        lambda scope, period, today: [requests_answered(scope, period, today=today)],
+    ),
+    Area("dbs", ("dbs_checks",), lambda scope, period, today: [dbs_checks(scope, period)]),
+    Area("dbs", ("training_coverage",), lambda scope, period, today: [training_coverage(scope, period)]),
+    Area(
+        "matching",
+        ("matching_decisions", "review_queue", "comparable_identifiers"),
+        lambda scope, period, today: matching_health(scope, period, today=today),
+    ),
+]
+
+
+def _areas_for(scope: Scope) -> list[Area]:
+    return [area for area in AREAS if scope.countywide or not area.countywide_only]
+
+
 def build_report(scope: Scope, period: Period, *, today: dt.date) -> list[Section]:
     """Every report section for the scope and period, with the previous period alongside."""
     tune_session()
-    overview = [monthly_trend(scope, period)] + ([by_authority(period)] if scope.countywide else [])
-    return [
-        Section("overview", "Trends", overview),
-        Section("checks", "Applicant checks", [applicant_checks(scope, period)]),
-        Section("decisions", "Decisions", decisions(scope, period)),
-        Section("complaints", "Complaints", complaints(scope, period)),
-        Section(
-            "police",
-            "Police information and alerts",
-            [police_items(scope, period), alerts_within_target(scope, period, today=today)],
-        ),
-        Section("requests", "Requests between authorities", [requests_answered(scope, period, today=today)]),
-        Section(
-            "dbs",
-            "DBS and safeguarding training",
-            [dbs_checks(scope, period), training_coverage(scope, period)],
-        ),
-        Section("matching", "Identity matching", matching_health(scope, period, today=today)),
-    ]
+    tables: dict[str, list[Table]] = {key: [] for key, _ in SECTIONS}
+    for area in _areas_for(scope):
+        tables[area.section] += area.compute(scope, period, today)
+    return [Section(key, title, tables[key]) for key, title in SECTIONS]
+
+
+def report_table(key: str, scope: Scope, period: Period, *, today: dt.date) -> Table | None:
+    """One table of the report (for its chart), computed with only its own area's queries; None when the
+    scope has no such table."""
+    area = next((area for area in _areas_for(scope) if key in area.keys), None)
+    if area is None:
+        return None
+    tune_session()
+    return next(table for table in area.compute(scope, period, today) if table.key == key)
 
 
 def record_report_viewed(

@@ -15,22 +15,27 @@ def test_safeguarding_lead_opens_the_dashboard_with_its_charts(app, page, reques
         load_demo(n_records=300, echo=lambda _: None)
         email = make_user(Role.SAFEGUARDING_LEAD).email
         db.session.commit()
-    page.set_default_timeout(
-        60000
-    )  # the server draws a dozen charts per report, slowly on a shared CI machine
+    page.set_default_timeout(60000)  # each chart is drawn by its own request, slowly on a shared CI machine
     sign_in(page, email, PASSWORD)
     page.get_by_role("link", name="Reports", exact=True).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reports: The county (all authorities)")
-    charts = page.locator("svg.app-chart")
-    assert charts.count() >= 8
-    # Each chart is an image with a name, drawn with colours (so its styles survived the CSP), beside its
-    # data.
+    charts = page.locator("img.app-chart")
+    assert charts.count() >= 10
+    # Every chart image arrives and renders (an SVG the browser could not draw has no natural width).
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('img.app-chart')].every(i => i.complete && i.naturalWidth > 0)"
+    )
+    widths = charts.evaluate_all("images => images.map(i => i.naturalWidth)")
+    assert len(widths) == charts.count() and min(widths) > 0
+    # Each chart is an image with a name beside its data, drawn with colours as attributes (the CSP allows no
+    # inline styles).
     grounds = page.locator("#decisions_by_grounds").locator("xpath=..")
-    expect(
-        grounds.get_by_role("img", name="Refusals, suspensions and revocations by grounds")
-    ).to_be_visible()
+    image = grounds.get_by_role("img", name="Refusals, suspensions and revocations by grounds")
+    expect(image).to_be_visible()
     expect(grounds.get_by_role("table")).to_contain_text("Sexual misconduct")
-    assert page.locator("svg.app-chart [fill='#1d70b8']").count() > 0
+    chart = page.request.get(page.base_url + image.get_attribute("src"))
+    assert chart.ok and chart.headers["content-type"].startswith("image/svg+xml")
+    assert 'fill="#1d70b8"' in chart.text() and "style=" not in chart.text()
     expect(page.get_by_role("img", name="Complaint hot spots by postcode district")).to_be_visible()
     # The lead reads figures, never a person: no link leads to a person's record or a search.
     hrefs = page.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
@@ -40,3 +45,6 @@ def test_safeguarding_lead_opens_the_dashboard_with_its_charts(app, page, reques
     page.get_by_role("button", name="Show report").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reports: Wycombe District Council")
     expect(page.get_by_role("img", name="Decisions by type")).to_be_visible()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('img.app-chart')].every(i => i.complete && i.naturalWidth > 0)"
+    )

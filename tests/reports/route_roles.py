@@ -8,4 +8,5 @@ ROUTE_ROLES = {
     "reports.dashboard": READERS,
     "reports.printable": READERS,
     "reports.export": READERS,
+    "reports.chart": READERS,
 }

@@ -64,6 +64,18 @@ def _table(html: str, key: str) -> dict[str, list[str]]:
     return rows
 
 
+def _chart(client, html: str, key: str) -> str:
+    """The chart beside one table, fetched from the image URL the page gives it (checked to be our SVG)."""
+    block = html.split(f'id="{key}"', 1)[1].split('class="app-report-table', 1)[0]
+    [src] = re.findall(r'<img class="app-chart" src="([^"]+)"', block)
+    response = client.get(src.replace("&amp;", "&"))
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    svg = response.get_data(as_text=True)
+    assert svg.startswith("<svg ") and 'xmlns="http://www.w3.org/2000/svg"' in svg
+    assert " style=" not in svg and "<style" not in svg  # CSP: no inline styles
+    return svg
+
+
 def _events(app, action):
     with app.app_context():
         return db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)).all()
@@ -80,8 +92,16 @@ def test_safeguarding_lead_sees_the_county_with_small_counts_suppressed_and_tota
     assert grounds["Sexual misconduct"][0] == "fewer than 5"
     assert grounds["Violence"][0] == "10" and grounds["Total"][0] == "20"
     assert grounds["Harassment"][0] == "withheld"  # else 20 - 10 - 7 = 3
-    assert html.count('<svg role="img" class="app-chart"') >= 10
+    # Each chart is an image of its own, named by its table's title; the page holds no inline SVG or styles.
+    assert html.count('<img class="app-chart" src="/reports/chart/') >= 10 and "<svg" not in html
+    assert 'alt="Refusals, suspensions and revocations by grounds"' in html
     assert ' style="' not in html.split("<main", 1)[1] and "<style" not in html  # CSP: no inline styles
+    svg = _chart(lead, html, "decisions_by_grounds")
+    assert "<title>Refusals, suspensions and revocations by grounds</title>" in svg
+    for label in ("Sexual misconduct", "Violence", "Harassment"):
+        assert f">{label}</text>" in svg
+    assert ">Total</text>" not in svg  # drawn without the totals
+    assert svg.count("&lt;5</text>") == 1 and svg.count("withheld</text>") == 1  # marked, not drawn
     [event] = _events(app, "report.viewed")
     assert event.user_email == lead.user_email and event.details["scope"] == "The county (all authorities)"
     assert (event.details["start"], event.details["end"]) == ("2026-05-01", "2026-10-31")
