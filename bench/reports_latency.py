@@ -587,7 +587,8 @@ def main(argv: list[str] | None = None) -> None:
         f"Report latency (bench/reports_latency.py), {time.strftime('%Y-%m-%d %H:%M')}: median and max of "
         f"{args.runs} runs after a warm-up, each report area with its previous period, in a fresh session; "
         f"CPU s is the median CPU time of this process plus, on PostgreSQL, the session's server backend "
-        f"(not its parallel workers); "
+        f"(for page and chart requests: every backend of the register's database; not parallel workers); "
+        f"charts drawn afresh for every request; "
         f"load average at the start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (a shared machine)"
     )
     print(header, flush=True)

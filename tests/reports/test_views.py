@@ -213,6 +213,9 @@ def test_printable_page_for_board_papers_is_audited(app, login):
     ):
         assert f">{title}</h2>" in html
     assert _table(html, "decisions_by_grounds")["Sexual misconduct"][0] == "fewer than 5"
+    # The same charts as the dashboard, as images (loaded with the page, so they print), and no links.
+    assert "&lt;5</text>" in _chart(auditor, html, "decisions_by_grounds")
+    assert "See the list behind these figures" not in html
     [event] = _events(app, "report.printed")
     assert event.role == "auditor"
 
