@@ -134,35 +134,45 @@ def line_chart(title: str, labels: list[str], series: list[str], cells: list[lis
 
 
 def district_map(title: str, labels: list[str], cells: list[list[Cell]]) -> str:
-    """A grid of postcode districts (area letters down, district number across), bubbles sized by the
-    count."""
+    """A grid of postcode districts (area letters down, each area's districts in number order across), each a
+    bubble whose area is its count relative to the largest, so a county of thousands reads like a village."""
     figure, axes = _figure(7, 3)
     areas = sorted({_area(label) for label in labels})
+    across: dict[str, int] = {}
+    shown_x, shown_y, sizes, hidden_x, hidden_y = [], [], [], [], []
+    largest = max((row[0].value for row in cells if not row[0].hidden), default=0) or 1
     for label, row in zip(labels, cells, strict=True):
-        area, number = _area(label), _number(label)
-        cell = row[0]
-        y = areas.index(area)
+        area, cell = _area(label), row[0]
+        x, y = across.get(area, 0), areas.index(area)
+        across[area] = x + 1
         if cell.hidden:
-            axes.scatter([number], [y], s=60, facecolors="none", edgecolors=COLOURS[4])
-            shown = "<5" if cell.state == "primary" else "withheld"  # withheld: 0 or 5 and more, not <5
-            axes.annotate(f"{label}\n{shown}", (number, y), ha="center", va="center", fontsize=6)
+            hidden_x.append(x)
+            hidden_y.append(y)
+            text = "<5" if cell.state == "primary" else "withheld"  # withheld: 0 or 5 and more, not <5
         elif cell.value:
-            axes.scatter([number], [y], s=60 + cell.value * 40, color=COLOURS[1], alpha=0.7)
-            axes.annotate(f"{label}\n{cell.value}", (number, y), ha="center", va="center", fontsize=6)
+            shown_x.append(x)
+            shown_y.append(y)
+            sizes.append(40 + 560 * cell.value / largest)
+            text = f"{cell.value}"
+        else:
+            continue
+        axes.annotate(f"{label}\n{text}", (x, y), ha="center", va="center", fontsize=6)
+    # One collection per kind of bubble: a call per district cost a tenth of a second on a county's map.
+    if shown_x:
+        axes.scatter(shown_x, shown_y, s=sizes, color=COLOURS[1], alpha=0.6, linewidths=0)
+    if hidden_x:
+        axes.scatter(hidden_x, hidden_y, s=40, facecolors="none", edgecolors=COLOURS[4])
     axes.set_yticks(range(len(areas)), labels=areas)
-    axes.set_xlabel("District number")
-    figure.subplots_adjust(left=0.08, right=0.98, top=0.95, bottom=0.15)
-    axes.margins(0.15)
+    axes.set_xticks([])
+    axes.set_xlim(-0.6, max(across.values(), default=1) - 0.4)
+    axes.set_ylim(-0.6, len(areas) - 0.4)
+    axes.set_xlabel("Districts in number order (bubble area: complaints, against the largest)")
+    figure.subplots_adjust(left=0.08, right=0.98, top=0.95, bottom=0.12)
     return _render(figure, title)
 
 
 def _area(district: str) -> str:
     return "".join(ch for ch in district if ch.isalpha())[:2] or "?"
-
-
-def _number(district: str) -> int:
-    digits = "".join(ch for ch in district[len(_area(district)) :] if ch.isdigit())
-    return int(digits) if digits else 0
 
 
 def _wrap(label: str, width: int = 32) -> str:
