@@ -318,12 +318,11 @@ def _evidence_counts(
         return []
     if len(weights) == 1:
         # One key: every holder has the same evidence, so the index scan stops after `limit` rows instead of
-        # counting a common name's whole block.
+        # counting a common name's whole block. In index order, as before: the first holders of the key.
         ((key, weight),) = weights.items()
         ranked = (
             select(BlockingKey.person_record_id.label("rid"), literal(round(weight, 4)).label("evidence"))
             .where(_key_condition(key))
-            .order_by(BlockingKey.person_record_id)
             .limit(limit + 1)
             .subquery()
         )
