@@ -7,7 +7,7 @@ import math
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from licensing.audit import record as audit
@@ -239,6 +239,40 @@ class SearchResults(list):
     grants: dict[int, int] | None = None
 
 
+@dataclass
+class _Candidate:
+    """The columns of a person record that scoring reads: no ORM object per candidate (a third of a name
+    search's time went on building them)."""
+
+    id: int
+    identity_id: int
+    authority_id: int
+    forenames: str
+    surname: str
+    date_of_birth: dt.date | None
+    sex: str
+    national_insurance: str
+    driving_licence_number: str
+    authority: Authority | None = None
+
+
+def _candidates(condition) -> list[_Candidate]:
+    """The scoring columns of the records meeting `condition`, in one statement."""
+    return [_Candidate(*row) for row in db.session.execute(select(*_CANDIDATE_COLUMNS).where(condition))]
+
+
+def _with_authorities(candidates: list[_Candidate]) -> list[_Candidate]:
+    """The candidates' authorities (a handful) in one statement."""
+    wanted = {c.authority_id for c in candidates}
+    authorities = {a.id: a for a in db.session.scalars(select(Authority).where(Authority.id.in_(wanted)))}
+    for candidate in candidates:
+        candidate.authority = authorities.get(candidate.authority_id)
+    return candidates
+
+
+_CANDIDATE_COLUMNS = [getattr(PersonRecord, f.name) for f in fields(_Candidate) if f.name != "authority"]
+
+
 def _key_condition(key: str):
     """A stored key equal to `key`, or for a prefix (ending in ':') starting with it: a range on the index."""
     if key.endswith(":"):
@@ -249,52 +283,87 @@ def _key_condition(key: str):
 def _key_weights(keys: set[str]) -> dict[str, float]:
     """Per key the query shares with any record, how much sharing it says: log(RARITY_SCALE / holders), so a
     key held by a few records (a rare name pair, a name with its birth year) outweighs one held by thousands
-    (Mohammed Khan with no year). Keys nobody holds are left out."""
-    exact = [k for k in keys if not k.endswith(":")]
-    holders: dict[str, int] = {}
+    (Mohammed Khan with no year). Keys nobody holds are left out. One statement: each prefix's count is a
+    branch of a UNION ALL beside the exact keys' GROUP BY (a round trip each cost more than the count)."""
+    exact = [k[:64] for k in keys if not k.endswith(":")]
+    prefixes = sorted(k for k in keys if k.endswith(":"))
+    branches = [
+        select(literal(prefix).label("key"), func.count().label("holders")).where(_key_condition(prefix))
+        for prefix in prefixes
+    ]
     if exact:
-        holders.update(
-            db.session.execute(
-                select(BlockingKey.key, func.count())
-                .where(BlockingKey.key.in_([k[:64] for k in exact]))
-                .group_by(BlockingKey.key)
-            ).all()
+        branches.append(
+            select(BlockingKey.key, func.count()).where(BlockingKey.key.in_(exact)).group_by(BlockingKey.key)
         )
-    for prefix in (k for k in keys if k.endswith(":")):
-        holders[prefix] = db.session.scalar(select(func.count()).where(_key_condition(prefix))) or 0
+    if not branches:
+        return {}
+    statement = branches[0] if len(branches) == 1 else union_all(*branches)
+    holders = dict(db.session.execute(statement).all())
     return {k: math.log(RARITY_SCALE / n) for k, n in holders.items() if n}
 
 
-def _evidence_counts(keys: set[str], limit: int) -> list[tuple[int, float]]:
+def _evidence_counts(
+    keys: set[str], limit: int, columns: dict[int, _Candidate] | None = None
+) -> list[tuple[int, float]]:
     """(record id, evidence) for the `limit` records with the most evidence: the summed rarity weights of the
     query's keys each holds, computed in the database before any cap (not the lowest record ids among a
-    common name's thousands)."""
+    common name's thousands). The records' scoring columns come in the same statement, into `columns`.
+
+    Each key is its own branch of a UNION ALL carrying its weight: each branch reads only the
+    (key, person_record_id) index, where one OR of all the keys with a CASE per key made PostgreSQL read a
+    heap page per holder (a bitmap heap scan) and JIT-compile the CASE for seconds once the plan looked
+    costly (the 5.6 s stalls of round 6)."""
     weights = _key_weights(keys)
     if not weights:
         return []
     if len(weights) == 1:
         # One key: every holder has the same evidence, so the index scan stops after `limit` rows instead of
-        # counting a common name's whole block.
-        (key,) = weights
-        query = select(BlockingKey.person_record_id).where(_key_condition(key)).limit(limit + 1)
-        ids = list(dict.fromkeys(db.session.scalars(query)))[:limit]
-        return [(record_id, weights[key]) for record_id in ids]
-    evidence = func.sum(
-        case(*((_key_condition(k), literal(round(w, 4))) for k, w in weights.items()), else_=literal(0.0))
-    ).label("evidence")
+        # counting a common name's whole block. In index order, as before: the first holders of the key.
+        ((key, weight),) = weights.items()
+        ranked = (
+            select(BlockingKey.person_record_id.label("rid"), literal(round(weight, 4)).label("evidence"))
+            .where(_key_condition(key))
+            .limit(limit + 1)
+            .subquery()
+        )
+    else:
+        every = union_all(
+            *(
+                select(BlockingKey.person_record_id.label("rid"), literal(round(w, 4)).label("w")).where(
+                    _key_condition(k)
+                )
+                for k, w in weights.items()
+            )
+        ).subquery()
+        evidence = func.sum(every.c.w).label("evidence")
+        ranked = (
+            select(every.c.rid, evidence)
+            .group_by(every.c.rid)
+            .order_by(evidence.desc(), every.c.rid)
+            .limit(limit)
+            .subquery()
+        )
     rows = db.session.execute(
-        select(BlockingKey.person_record_id, evidence)
-        .where(or_(*(_key_condition(k) for k in weights)))
-        .group_by(BlockingKey.person_record_id)
-        .order_by(evidence.desc(), BlockingKey.person_record_id)
-        .limit(limit)
+        select(ranked.c.evidence, *_CANDIDATE_COLUMNS).join_from(
+            ranked, PersonRecord, PersonRecord.id == ranked.c.rid
+        )
     ).all()
-    return [(row[0], float(row[1])) for row in rows]
+    found: dict[int, float] = {}
+    for row in rows:
+        found[row.id] = float(row.evidence)
+        if columns is not None:
+            columns[row.id] = _Candidate(*row[1:])
+    ordered = sorted(found.items(), key=lambda item: (-item[1], item[0]))
+    return ordered[:limit]
 
 
-def _ranked_candidates(criteria: SearchCriteria, today: dt.date) -> tuple[list[int], bool]:
-    """Ids worth scoring in full, best evidence first, and whether some were left out."""
-    counts = _evidence_counts(criteria.candidate_keys(today), FETCH_CANDIDATES)
+def _ranked_candidates(
+    criteria: SearchCriteria, today: dt.date, columns: dict[int, _Candidate] | None = None
+) -> tuple[list[int], bool]:
+    """Ids worth scoring in full, best evidence first, and whether some were left out; their scoring
+    columns into `columns` when given."""
+    columns = {} if columns is None else columns
+    counts = _evidence_counts(criteria.candidate_keys(today), FETCH_CANDIDATES, columns)
     typo = criteria.typo_search_keys() if len(counts) < MAX_SEARCH_CANDIDATES else set()
     if typo:
         # Few found: a typo in a name is likelier than a rare name, so look again one letter apart. A common
@@ -302,17 +371,13 @@ def _ranked_candidates(criteria: SearchCriteria, today: dt.date) -> tuple[list[i
         # A name one letter apart is weaker evidence than the name as typed, and one record holds many typo
         # keys (each deletion is one): they count a fifth, so they add candidates but outrank no exact one.
         shared = dict(counts)
-        for record_id, n in _evidence_counts(typo, FETCH_CANDIDATES):
+        for record_id, n in _evidence_counts(typo, FETCH_CANDIDATES, columns):
             shared[record_id] = shared.get(record_id, 0) + TYPO_EVIDENCE * n
         counts = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:FETCH_CANDIDATES]
     if len(counts) <= MAX_SEARCH_CANDIDATES:
         return [record_id for record_id, _ in counts], False
     shared = dict(counts)
-    rows = db.session.execute(
-        select(
-            PersonRecord.id, PersonRecord.forenames, PersonRecord.surname, PersonRecord.date_of_birth
-        ).where(PersonRecord.id.in_(shared))
-    ).all()
+    rows = [columns[record_id] for record_id in shared]
     # Out of the typed age: dropped before the cap, not after it (they would only take places).
     rows = [r for r in rows if _age_fits(r, criteria.approximate_age, today)]
     if len(rows) <= MAX_SEARCH_CANDIDATES:
@@ -370,34 +435,6 @@ def search_every_page(criteria: SearchCriteria, *, viewer: User, today: dt.date)
     return hits
 
 
-@dataclass
-class _Candidate:
-    """The columns of a person record that scoring reads: no ORM object per candidate (a third of a name
-    search's time went on building them)."""
-
-    id: int
-    identity_id: int
-    authority_id: int
-    forenames: str
-    surname: str
-    date_of_birth: dt.date | None
-    sex: str
-    national_insurance: str
-    driving_licence_number: str
-    authority: Authority | None = None
-
-
-def _candidates(condition) -> list[_Candidate]:
-    """The candidates' scoring columns in one query, and their authorities (a handful) in another."""
-    columns = [getattr(PersonRecord, f.name) for f in fields(_Candidate) if f.name != "authority"]
-    rows = db.session.execute(select(*columns).where(condition)).all()
-    authorities = {
-        a.id: a
-        for a in db.session.scalars(select(Authority).where(Authority.id.in_({r.authority_id for r in rows})))
-    }
-    return [_Candidate(*row, authority=authorities.get(row.authority_id)) for row in rows]
-
-
 def _ranked(criteria: SearchCriteria, *, viewer: User, today: dt.date, page: int = 1) -> SearchResults:
     listing = criteria.listing_keys()
     if listing:
@@ -405,13 +442,17 @@ def _ranked(criteria: SearchCriteria, *, viewer: User, today: dt.date, page: int
         if listed is not None:
             return listed
     exact = _exact_identifier_matches(criteria)
-    found, narrow = _ranked_candidates(criteria, today)
+    columns: dict[int, _Candidate] = {}
+    found, narrow = _ranked_candidates(criteria, today, columns)
     candidate_ids = set(found) | set(exact)
     if not candidate_ids:
         return SearchResults()
+    # The candidates' columns came with their evidence; only exact identifier matches are read here.
+    missing = set(exact) - set(columns)
+    fetched = _candidates(PersonRecord.id.in_(missing)) if missing else []
     records = [
         r
-        for r in _candidates(PersonRecord.id.in_(candidate_ids))
+        for r in _with_authorities([columns[i] for i in found] + fetched)
         if can_see_record(viewer, r) and _age_fits(r, criteria.approximate_age, today)
     ]
     scoring = _Scoring.of(criteria)
@@ -540,9 +581,11 @@ def _surname_listing(
     )
     records = [
         r
-        for r in _candidates(
-            PersonRecord.identity_id.in_(
-                select(PersonRecord.identity_id).where(PersonRecord.id.in_(on_page)).scalar_subquery()
+        for r in _with_authorities(
+            _candidates(
+                PersonRecord.identity_id.in_(
+                    select(PersonRecord.identity_id).where(PersonRecord.id.in_(on_page)).scalar_subquery()
+                )
             )
         )
         if can_see_record(viewer, r)

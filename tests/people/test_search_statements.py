@@ -1,0 +1,51 @@
+"""A search reads its candidates in few statements: the keys' holder counts in one, and the candidates with
+their evidence and scoring columns in another; PostgreSQL runs them without JIT compilation (which stalled
+searches for seconds)."""
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import text
+
+from licensing.auth.models import Role
+from licensing.db import db
+from licensing.register.search import MAX_SEARCH_CANDIDATES
+from tests.factories import arranged, make_person
+from tests.people.test_person_page_statements import _recorded_statements
+
+REASON = {"reason": "Application CDC/2026/0102"}
+
+
+def test_postgresql_connections_run_without_jit(app):
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("JIT is PostgreSQL's")
+        # A fresh pooled connection and one reused: the setting comes with the connection, not a statement.
+        assert db.session.scalar(text("SHOW jit")) == "off"
+        db.session.remove()
+        db.engine.dispose()
+        assert db.session.scalar(text("SHOW jit")) == "off"
+
+
+def test_a_name_search_reads_its_candidates_in_two_statements(app, login):
+    # More holders of the common part of the name than are scored, so the candidates are cut by evidence:
+    # the holder counts of every key came one statement per name-pair prefix, and the kept candidates' columns
+    # in two more statements after the evidence.
+    with arranged(app):
+        for n in range(MAX_SEARCH_CANDIDATES + 10):
+            make_person("WDC", forenames="Mohammed", surname="Latif",
+                        date_of_birth=dt.date(1960 + n % 30, 1 + n % 12, 1 + n % 28))
+        make_person("WDC", forenames="Mohammed Sohail", surname="Latif", date_of_birth=dt.date(1971, 3, 9))
+    officer = login(Role.LICENSING_OFFICER, "CDC")
+    with _recorded_statements(app) as statements:
+        response = officer.submit("/search", {**REASON, "forenames": "Mohammed Sohail", "surname": "Latif"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert page.find(">Mohammed Sohail Latif</a>") >= 0
+    assert page.find(">Mohammed Sohail Latif</a>") < page.find(">Mohammed Latif</a>")
+    reads = [s for s in statements if "FROM blocking_keys" in s or "blocking_keys.person_record_id" in s]
+    assert len(reads) == 2, reads
+    # The scored candidates' columns came with the evidence: no later read of person records by a list of ids
+    # before the shown hits'.
+    by_ids = [s for s in statements if s.startswith("SELECT person_records.id, person_records.identity_id")]
+    assert by_ids == []
