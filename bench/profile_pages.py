@@ -120,6 +120,25 @@ def _parts(profiler: cProfile.Profile, repeat: int) -> list[str]:
     return lines
 
 
+def _packages(profiler: cProfile.Profile, repeat: int) -> list[str]:
+    """Per-request milliseconds of own time (tottime) by where the code lives: which library, the app's code,
+    its templates, or C calls (the database driver, hashing, builtins): where the CPU actually goes."""
+    spent: Counter = Counter()
+    for (path, _, name), (_, _, tottime, _, _) in pstats.Stats(profiler).stats.items():
+        if path == "~":  # C functions: the database driver's calls by name, the rest together
+            where = f"C: {name}" if "sqlite3" in name or "psycopg" in name else "C: builtins and the rest"
+        elif "site-packages/" in path:
+            where = path.split("site-packages/")[1].split("/")[0].split(".")[0]
+        elif "/templates/" in path:
+            where = "templates (compiled Jinja)"
+        elif "/licensing/" in path:
+            where = "licensing (app code)"
+        else:
+            where = "python stdlib"
+        spent[where] += tottime
+    return [f"    {where:<58} {1000 * seconds / repeat:7.2f} ms" for where, seconds in spent.most_common(14)]
+
+
 def _measure(name: str, request, repeat: int, statements: Statements) -> None:
     request()  # warm caches and the first-request work
     statements.head_held = 0.0
@@ -149,6 +168,8 @@ def _measure(name: str, request, repeat: int, statements: Statements) -> None:
         print(f"  {count / repeat:5.1f} x  {shape}")
     print("  -- per request under cProfile, by part:")
     print("\n".join(_parts(profiler, repeat)))
+    print("  -- per request under cProfile, own time by package:")
+    print("\n".join(_packages(profiler, repeat)))
     for order, pattern in (("cumulative", r"licensing/|templates/"), ("tottime", "")):
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(pattern, 14)
