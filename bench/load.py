@@ -1,26 +1,29 @@
-"""Load test: gunicorn with 4 workers on PostgreSQL, on loopback only, bounded in time (and in requests).
+"""Load test: gunicorn with 4 workers on PostgreSQL or SQLite, on loopback only, bounded in time and requests.
 
     python bench/load.py [--clients 50] [--pause 2.0] [--duration 60] [--records 300] [--max-requests 20000]
+                         [--database postgresql|sqlite] [--workers 4] [--threads 1]
 
-Starts a throwaway PostgreSQL 15 cluster (socket only) and a redis-server (127.0.0.1), migrates, seeds the
-synthetic demo county, creates one officer per client (with a TOTP secret, so each signs in with two factors),
-then serves the app with `gunicorn -w 4 -b 127.0.0.1:PORT`. Each client signs in and loops: search with a
-reason (from the results page it is on, whose form carries the CSRF token), open a result's person page, and
-every fifth search open the add-a-person form and add a record (one client in ten is the police point of
-contact, who submits a graded intelligence item on the person found instead). Every page load is an action,
-and each client thinks `--pause` seconds after every one (a closed loop: 50 clients pausing 2 s offer about
-50 / (2 s + latency) = 25 actions a second); clients start spread over the first pause. The run ends after
-`--duration` seconds (at most 90); `--max-requests` is only a safety bound. A client whose request fails
-(timeout, refused, a page without its form) records a client error and carries on. Prints offered and
-achieved rates, p50/p95/p99 latency per action and overall, every non-2xx/3xx status, and the CPU each
-process used; then checks that every accepted write (records and police items) is in the database with its
-own audit event, that every person view has an audit row with its own reason, and that `audit verify` passes.
+Starts a throwaway PostgreSQL 15 cluster (socket only), or a SQLite file in WAL mode, and a redis-server
+(127.0.0.1), migrates, seeds the synthetic demo county, creates one officer per client (with a TOTP secret, so
+each signs in with two factors), then serves the app with `gunicorn -w 4 -b 127.0.0.1:PORT`. Each client signs
+in and loops: search with a reason (from the results page it is on, whose form carries the CSRF token), open a
+result's person page, and every fifth search open the add-a-person form and add a record (one client in ten is
+the police point of contact, who submits a graded intelligence item on the person found instead). Every page
+load is an action, and each client thinks `--pause` seconds after every one (a closed loop: 50 clients pausing
+2 s offer about 50 / (2 s + latency) = 25 actions a second); clients start spread over the first pause. The
+run ends after `--duration` seconds (at most 90); `--max-requests` is only a safety bound. A client whose
+request fails (timeout, refused, a page without its form) records a client error and carries on. Prints
+offered and achieved rates, p50/p95/p99 latency per action and overall, every non-2xx/3xx status, and the CPU
+each process used; then checks that every accepted write (records and police items) is in the database with
+its own audit event, that every person view has an audit row with its own reason, and that `audit verify`
+passes.
 `--pause 0` measures capacity. Everything is removed at the end.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.cookiejar
 import os
 import random
@@ -28,6 +31,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -53,6 +57,7 @@ CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_t
 FORM_TOKEN = re.compile(r'name="form_token" type="hidden" value="([^"]+)"|name="form_token" value="([^"]+)"')
 PERSON_LINK = re.compile(r'href="(/people/(\d+)\?grant=\d+)"')
 MAX_DURATION = 90.0
+_DATABASES = {"postgresql": "PostgreSQL", "sqlite": "SQLite (WAL)"}
 FORENAMES = ("Aaron", "Bilal", "Connor", "Dawid", "Emeka", "Farid", "Gareth", "Hamza", "Imran", "Jamal")
 STREETS = ("High Street", "Queen Street", "London Road", "Desborough Road", "Totteridge Lane", "Oxford Road")
 
@@ -261,6 +266,11 @@ def _tree_cpu_seconds(root: int) -> float:
     return total
 
 
+def _database_cpu(args) -> float:
+    """PostgreSQL's CPU seconds; SQLite runs inside the gunicorn workers, so its CPU is theirs."""
+    return _tree_cpu_seconds(args.postgres_pid) if args.postgres_pid else 0.0
+
+
 def _quantiles(values: list[float]) -> str:
     return (f"p50 {statistics.median(values):6.0f} ms   p95 {_percentile(values, 95):6.0f} ms   "
             f"p99 {_percentile(values, 99):6.0f} ms")
@@ -287,17 +297,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-requests", type=int, default=20_000)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads a worker (>1: gthread)")
+    parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
     args = parser.parse_args(argv)
     args.duration = min(args.duration, MAX_DURATION)
 
     redis_exe = shutil.which("redis-server") or "/usr/bin/redis-server"
-    with (
-        postgres_cluster({"max_connections": "200", "shared_buffers": "128MB"}) as server,
-        tempfile.TemporaryDirectory(prefix="loadbench-") as scratch,
-    ):
-        url = create_postgres_database(server, "loadbench")
-        args.postgres_pid = int(Path(server, "data", "postmaster.pid").read_text().split()[0])
-        migrate(url)
+    with contextlib.ExitStack() as stack:
+        scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="loadbench-"))
+        if args.database == "sqlite":
+            url, args.postgres_pid = f"sqlite:///{scratch}/load.db", None
+            migrate(url)
+            _sqlite_wal(Path(scratch, "load.db"))
+        else:
+            server = stack.enter_context(
+                postgres_cluster({"max_connections": "200", "shared_buffers": "128MB"}))
+            url = create_postgres_database(server, "loadbench")
+            args.postgres_pid = int(Path(server, "data", "postmaster.pid").read_text().split()[0])
+            migrate(url)
         redis_port = _free_port()
         redis = subprocess.Popen(
             [
@@ -321,6 +337,15 @@ def main(argv: list[str] | None = None) -> None:
         finally:
             redis.terminate()
             redis.wait(10)
+
+
+def _sqlite_wal(path: Path) -> None:
+    """Put the bench's SQLite file in WAL mode (kept in the file): readers in the four workers then never wait
+    for a writer. Commits still sync the log (synchronous=FULL), so an accepted write survives a crash."""
+    with sqlite3.connect(path) as connection:
+        mode = connection.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+    if mode != "wal":
+        raise RuntimeError(f"{path} stayed in {mode} mode")
 
 
 def _serve_and_load(args, url: str, redis_port: int, scratch: str) -> None:
@@ -387,7 +412,7 @@ def _serve_and_load(args, url: str, redis_port: int, scratch: str) -> None:
             for c in clients
         ]
         started = time.monotonic()
-        server_cpu, database_cpu = _tree_cpu_seconds(gunicorn.pid), _tree_cpu_seconds(args.postgres_pid)
+        server_cpu, database_cpu = _tree_cpu_seconds(gunicorn.pid), _database_cpu(args)
         client_cpu, machine, load_before = time.process_time(), _machine_cpu_seconds(), os.getloadavg()[0]
         for thread in threads:
             thread.start()
@@ -404,7 +429,7 @@ def _serve_and_load(args, url: str, redis_port: int, scratch: str) -> None:
             args.steady = (time.monotonic() - steady["at"], ended_requests - steady["requests"],
                            ended_cpu - steady["cpu"])
         args.cpu = (ended_cpu - server_cpu,
-                    _tree_cpu_seconds(args.postgres_pid) - database_cpu, time.process_time() - client_cpu)
+                    _database_cpu(args) - database_cpu, time.process_time() - client_cpu)
         args.machine = (_machine_cpu_seconds() - machine, load_before, os.getloadavg()[0])
     finally:
         if os.environ.get("LOAD_BENCH_LOG"):
@@ -469,7 +494,7 @@ def _report(app, timings, clients, elapsed, args) -> None:
     others = Counter(t[2] for t in timings if not 200 <= t[2] < 400 and t[2] < 500)
     print(
         f"{args.clients} clients, pause {args.pause}s after every page load, {args.workers} gunicorn workers"
-        f" x {args.threads} thread(s), PostgreSQL, {elapsed:.0f}s"
+        f" x {args.threads} thread(s), {_DATABASES[args.database]}, {elapsed:.0f}s"
     )
     # Offered: what the clients' think time alone would send, and what a closed loop of them sends at the
     # latencies seen; achieved: what the server answered.
@@ -488,7 +513,8 @@ def _report(app, timings, clients, elapsed, args) -> None:
     server, database, client = args.cpu
     busy, load_before, load_after = args.machine
     print(
-        f"CPU seconds during the load: gunicorn {server:.1f}, PostgreSQL {database:.1f}, "
+        f"CPU seconds during the load: gunicorn {server:.1f}"
+        + (" (SQLite inside it)" if args.database == "sqlite" else f", PostgreSQL {database:.1f}") + ", "
         f"load client {client:.1f}, everything else on the machine {busy - server - database - client:.1f} "
         f"(of {2 * elapsed:.0f} on 2 cores; load average {load_before:.1f} before, {load_after:.1f} after); "
         f"{1000 * server / max(1, len(timings)):.1f} ms gunicorn CPU a request"

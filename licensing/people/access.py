@@ -61,10 +61,10 @@ def grant_access(viewer: User, identity_ids: list[int], reason: str) -> dict[int
     wanted = list(dict.fromkeys(identity_ids))[: current_app.config["ACCESS_GRANTS_PER_SEARCH"]]
     if not wanted:
         return {}
-    # One multi-row INSERT ... RETURNING, not a statement per person found.
+    # One multi-row INSERT ... RETURNING, not a statement per person found. Each row returns its own identity
+    # id, so the rows' order does not matter (asking for it made SQLite insert them one by one).
     rows = [{"user_id": viewer.id, "identity_id": i, "reason": reason, "granted_at": now} for i in wanted]
-    returning = insert(AccessGrant).returning(
-        AccessGrant.identity_id, AccessGrant.id, sort_by_parameter_order=True)
+    returning = insert(AccessGrant).returning(AccessGrant.identity_id, AccessGrant.id)
     return {identity_id: grant_id for identity_id, grant_id in db.session.execute(returning, rows)}
 
 

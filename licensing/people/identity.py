@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import TextClause, and_, delete, func, or_, select, text, update
+from sqlalchemy import TextClause, and_, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import selectinload
 
 from licensing.audit import record as audit
@@ -310,9 +310,10 @@ def index_record(record: PersonRecord, *, previous: MatchRecord | None = None) -
     if previous is not None:
         _bump_term_counts(frequency_terms(previous), -1)
     db.session.execute(delete(BlockingKey).where(BlockingKey.person_record_id == record.id))
-    db.session.add_all(
-        BlockingKey(person_record_id=record.id, key=key) for key in sorted(record_keys(match_record))
-    )
+    # One executemany without RETURNING: as ORM objects, SQLite inserted the ~30 keys one statement each.
+    keys = [{"person_record_id": record.id, "key": key} for key in sorted(record_keys(match_record))]
+    if keys:
+        db.session.execute(insert(BlockingKey), keys)
     _bump_term_counts(frequency_terms(match_record), +1)
     db.session.flush()
     return match_record

@@ -6,19 +6,20 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import inspect, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from licensing.audit import record as audit
 from licensing.auth.models import User
+from licensing.authorities.models import Authority
 from licensing.complaints.models import Complaint
 from licensing.db import db
-from licensing.intelligence.models import IntelligenceItem, IntelligenceStatus
+from licensing.intelligence.models import IntelligenceItem, IntelligenceStatus, intelligence_recipients
 from licensing.intelligence.services import IntelligenceView, police_marker, view_intelligence
 from licensing.licences import is_current
 from licensing.licences.models import Badge, DbsCertificate, Licence
 from licensing.licences.rules import add_months
 from licensing.people.access import visible_records
-from licensing.people.models import Identity, PersonRecord
+from licensing.people.models import Address, Identity, PersonRecord
 from licensing.sanctions.models import AppealOutcome, GroundsCategory, Sanction, SanctionType
 
 SEXUAL_COMPLAINT_WINDOW_MONTHS = 24
@@ -183,30 +184,95 @@ def identities_with_history(
     `flags_only` leaves out the records' authorities and addresses, which the flags do not read)."""
     if not identity_ids:
         return {}
-    page_only = (
-        () if flags_only else (selectinload(PersonRecord.authority), selectinload(PersonRecord.addresses))
-    )
-    return {
+    identities = {
         i.id: i
         for i in db.session.scalars(
-            select(Identity)
-            .execution_options(populate_existing=refresh)
-            .where(Identity.id.in_(identity_ids))
-            .options(
-                selectinload(Identity.records).options(
-                    *page_only,
-                    selectinload(PersonRecord.sanctions),
-                    selectinload(PersonRecord.complaints),
-                    selectinload(PersonRecord.intelligence_items).options(
-                        selectinload(IntelligenceItem.recipients), selectinload(IntelligenceItem.authority)
-                    ),
-                    selectinload(PersonRecord.dbs_certificates),
-                    selectinload(PersonRecord.badges),
-                    selectinload(PersonRecord.licences),
-                )
-            )
+            select(Identity).where(Identity.id.in_(identity_ids)).execution_options(populate_existing=refresh)
         )
     }
+    # What selectinload did, one plain query a collection: its loader options cost more CPU than the queries.
+    _fill(list(identities.values()), "records", PersonRecord.identity_id, (PersonRecord.id,), refresh)
+    records = [record for identity in identities.values() for record in identity.records]
+    if not flags_only:
+        _fill_authorities(records, refresh)
+        _fill(records, "addresses", Address.person_record_id, ADDRESS_ORDER, refresh)
+    for key, foreign_key, order in RECORD_HISTORY:
+        _fill(records, key, foreign_key, order, refresh)
+    items = [item for record in records for item in record.intelligence_items]
+    _fill_authorities(items, refresh)
+    _fill_recipients(items, refresh)
+    return identities
+
+
+ADDRESS_ORDER = (Address.from_on.desc().nulls_last(), Address.id.desc())
+# A record's collections that the flags read, each ordered as its relationship orders it.
+RECORD_HISTORY = (
+    ("sanctions", Sanction.person_record_id, (Sanction.decided_on,)),
+    ("complaints", Complaint.person_record_id, (Complaint.received_on,)),
+    ("intelligence_items", IntelligenceItem.person_record_id, ()),
+    ("dbs_certificates", DbsCertificate.person_record_id, ()),
+    ("badges", Badge.person_record_id, (Badge.id,)),
+    ("licences", Licence.person_record_id, (Licence.id,)),
+)
+
+
+def _wanting(owners: list, key: str, refresh: bool) -> list:
+    """The owners whose `key` is not loaded yet (every owner on refresh): a loaded one is left as it is."""
+    return [owner for owner in owners if refresh or key in inspect(owner).unloaded]
+
+
+def _fill(owners: list, key: str, foreign_key, order: tuple, refresh: bool) -> None:
+    """Load the collection `key` of every owner lacking it in one query, as a committed (unchanged) value."""
+    wanting = _wanting(owners, key, refresh)
+    if not wanting:
+        return
+    found: dict[int, list] = {owner.id: [] for owner in wanting}
+    for child in db.session.scalars(
+        select(foreign_key.class_)
+        .where(foreign_key.in_(list(found)))
+        .order_by(*order)
+        .execution_options(populate_existing=refresh)
+    ):
+        found[getattr(child, foreign_key.key)].append(child)
+    for owner in wanting:
+        set_committed_value(owner, key, found[owner.id])
+
+
+def _fill_authorities(owners: list, refresh: bool) -> None:
+    """Each owner's `authority` (many-to-one): the few authorities not yet loaded in one query."""
+    wanting = _wanting(owners, "authority", refresh)
+    if not wanting:
+        return
+    ids = {owner.authority_id for owner in wanting}
+    loaded = {} if refresh else {i: a for i in ids if (a := _loaded(Authority, i)) is not None}
+    if len(loaded) < len(ids):
+        loaded.update((a.id, a) for a in db.session.scalars(
+            select(Authority).where(Authority.id.in_(ids - set(loaded)))
+            .execution_options(populate_existing=refresh)))
+    for owner in wanting:
+        set_committed_value(owner, "authority", loaded.get(owner.authority_id))
+
+
+def _loaded(model, ident: int):
+    """The instance already in this session, without a query (None when it is not)."""
+    return db.session.identity_map.get(db.session.identity_key(model, ident))
+
+
+def _fill_recipients(items: list, refresh: bool) -> None:
+    """Each police item's recipient authorities (the association table), in one query."""
+    wanting = _wanting(items, "recipients", refresh)
+    if not wanting:
+        return
+    found: dict[int, list[Authority]] = {item.id: [] for item in wanting}
+    for item_id, authority in db.session.execute(
+        select(intelligence_recipients.c.intelligence_item_id, Authority)
+        .join(Authority, Authority.id == intelligence_recipients.c.authority_id)
+        .where(intelligence_recipients.c.intelligence_item_id.in_(list(found)))
+        .execution_options(populate_existing=refresh)
+    ):
+        found[item_id].append(authority)
+    for item in wanting:
+        set_committed_value(item, "recipients", found[item.id])
 
 
 # What identities_with_history loads on each record; the person page skips reloading when all of it is there.
