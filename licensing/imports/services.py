@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import pickle
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -193,24 +195,26 @@ def run_import(
 ) -> ImportReport:
     """Check every row; unless a row is invalid (or valid rows only was asked), write and link them.
 
-    The file (bytes, or a path so it is never held whole) is read twice as a stream: a checking pass keeps
-    only each person's reference, first row and row count, then a writing pass writes a chunk of people at
-    a time. Raises ImportFileError or RuleViolation for a file that cannot be read at all. Never commits."""
+    The file (bytes, or a path so it is never held whole) is read once as a stream: the checking pass keeps
+    only each person's reference, first row and row count, and spills each checked row to an unnamed
+    temporary file, which the writing pass reads back a chunk of people at a time. Raises ImportFileError
+    or RuleViolation for a file that cannot be read at all. Never commits."""
     progress = progress or Progress()
     report = ImportReport(filename=filename, actor_label=actor_label)
     table = open_table(data, filename)
     report.sha256 = table.sha256
     positions = _column_positions(table, mapping or {}, report)
     progress.start("checking", 0)
-    plan = _check(_checked_rows(table, positions, report, progress), authority, report)
-    report.invalid = len({e.line for e in report.errors})
-    if report.errors and not valid_rows_only:
-        return report
-    report.skipped_lines = sorted({e.line for e in report.errors})
-    progress.start("writing", plan.kept)
-    people = _people(_rewritten_rows(table, positions, set(report.skipped_lines)), plan)
-    with _large_page_cache():
-        _apply(people, authority, plan=plan, actor=actor, report=report, progress=progress)
+    with tempfile.TemporaryFile() as spill:  # unlinked at once: nothing is left if the process is killed
+        plan = _check(_checked_rows(table, positions, report, progress, spill), authority, report)
+        report.invalid = len({e.line for e in report.errors})
+        if report.errors and not valid_rows_only:
+            return report
+        report.skipped_lines = sorted({e.line for e in report.errors})
+        progress.start("writing", plan.kept)
+        people = _people(_spilled_rows(spill, set(report.skipped_lines)), plan)
+        with _large_page_cache():
+            _apply(people, authority, plan=plan, actor=actor, report=report, progress=progress)
     if not dry_run:  # a dry run is rolled back by its caller, so it leaves no audit row either
         audit(
             actor,
@@ -241,11 +245,16 @@ def _large_page_cache(kib: int = 256 * 1024) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
+SPILL_BATCH = 1000  # checked rows pickled together: one pickle call per thousand rows, not per row
+
+
 def _checked_rows(
-    table: Table, positions: dict[str, int], report: ImportReport, progress: Progress
+    table: Table, positions: dict[str, int], report: ImportReport, progress: Progress, spill
 ) -> Iterator[tuple[RowValues, list[FieldError]]]:
-    """Each row checked on its own, in file order, with its errors."""
+    """Each row checked on its own, in file order, with its errors; rows without errors also go to spill,
+    so the writing pass need not read and check the file again."""
     width = len(table.headers)
+    batch: list[tuple[int, dict]] = []
     for line, cells in table.rows():
         report.rows += 1
         errors: list[FieldError] = []
@@ -254,15 +263,27 @@ def _checked_rows(
         values = {name: (cells[i] if i < len(cells) else "") for name, i in positions.items()}
         row, field_errors = check_row(line, values)
         progress.advance(1)
+        if not errors and not field_errors:
+            batch.append((line, row.values))
+            if len(batch) == SPILL_BATCH:
+                pickle.dump(batch, spill, protocol=pickle.HIGHEST_PROTOCOL)
+                batch = []
         yield row, errors + field_errors
+    if batch:
+        pickle.dump(batch, spill, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _rewritten_rows(table: Table, positions: dict[str, int], skipped: set[int]) -> Iterator[RowValues]:
-    """The writing pass: the rows the checking pass kept, checked again as they are read (not held)."""
-    for line, cells in table.rows():
-        if line not in skipped:
-            values = {name: (cells[i] if i < len(cells) else "") for name, i in positions.items()}
-            yield check_row(line, values)[0]
+def _spilled_rows(spill, skipped: set[int]) -> Iterator[RowValues]:
+    """The writing pass: the rows the checking pass kept, read back from its spill file in file order."""
+    spill.seek(0)
+    while True:
+        try:
+            batch = pickle.load(spill)  # noqa: S301 (this process's own unnamed temporary file)
+        except EOFError:
+            return
+        for line, values in batch:
+            if line not in skipped:
+                yield RowValues(line, values)
 
 
 @dataclass
