@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from licensing.audit import record as audit
@@ -26,7 +26,7 @@ from licensing.complaints.models import Complaint, ComplaintSource
 from licensing.db import db, utcnow
 from licensing.errors import RuleViolation
 from licensing.imports.columns import COLUMN_NAMES, FieldError, RowValues, check_row
-from licensing.imports.linking import insert_returning_ids, link_records_batch
+from licensing.imports.linking import among, insert_returning_ids, insert_rows, link_records_batch
 from licensing.imports.models import ImportMapping
 from licensing.imports.reader import Table, open_table
 from licensing.licences.models import Badge, Licence
@@ -397,7 +397,7 @@ def _existing_ids(authority: Authority, references: set[str]) -> dict[str, int]:
             db.session.execute(
                 select(PersonRecord.authority_reference, PersonRecord.id).where(
                     PersonRecord.authority_id == authority.id,
-                    PersonRecord.authority_reference.in_(wanted[start : start + CHUNK]),
+                    among(PersonRecord.authority_reference, wanted[start : start + CHUNK]),
                 )
             ).all()
         )
@@ -410,7 +410,7 @@ def _existing_records(authority: Authority, references: list[str]) -> dict[str, 
         chunk = references[start : start + CHUNK]
         for record in db.session.scalars(
             select(PersonRecord)
-            .where(PersonRecord.authority_id == authority.id, PersonRecord.authority_reference.in_(chunk))
+            .where(PersonRecord.authority_id == authority.id, among(PersonRecord.authority_reference, chunk))
             .options(
                 selectinload(PersonRecord.addresses),
                 selectinload(PersonRecord.other_names),
@@ -429,7 +429,7 @@ def _numbers_in_use(model, numbers: list[str], *, authority: Authority | None) -
     found: dict[str, int] = {}
     for start in range(0, len(numbers), CHUNK):
         query = select(model.number, model.person_record_id).where(
-            model.number.in_(numbers[start : start + CHUNK])
+            among(model.number, numbers[start : start + CHUNK])
         )
         if authority is not None:
             query = query.where(model.authority_id == authority.id)
@@ -602,8 +602,7 @@ def _insert_new(
                                "created_at": now, "version_id": 1})
     for table, values in ((Address.__table__, addresses), (PersonName.__table__, names),
                           (Badge.__table__, badges)):
-        if values:
-            db.session.execute(insert(table), values)
+        insert_rows(table, values)
     licence_id: dict[tuple[int, str], int] = {}
     if licences:
         ids = insert_returning_ids(Licence.__table__, licences)
@@ -626,8 +625,7 @@ def _insert_new(
                 complaints.append({"person_record_id": record_id, "authority_id": authority.id,
                                    **_complaint_values(row, actor), "created_at": now})
     for table, values in ((Sanction.__table__, sanctions), (Complaint.__table__, complaints)):
-        if values:
-            db.session.execute(insert(table), values)
+        insert_rows(table, values)
     audit(
         actor,
         "import.records_created",
