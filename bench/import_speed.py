@@ -101,18 +101,44 @@ def measure(url: str, path: Path) -> tuple[float, float, float, str]:
     return seconds, usage.ru_maxrss / 1024, cpu, stdout.strip().splitlines()[-1]
 
 
+def server_cpu(data_dir: str) -> float:
+    """CPU seconds (user + system) used so far by a PostgreSQL cluster: the postmaster, its children that
+    have exited (reaped, so counted in its cutime/cstime) and the ones still running. Linux /proc only."""
+    if not data_dir:
+        return 0.0
+    postmaster = int(Path(data_dir, "postmaster.pid").read_text().split()[0])
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(entry.name), int(fields[1])
+        if pid == postmaster:
+            total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+        elif ppid == postmaster:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 20000])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--postgres-url", default="")
+    parser.add_argument("--postgres-data", default="", help="the --postgres-url cluster's data directory, "
+                        "to count the server's CPU too")
     parser.add_argument("--files", default="", help="keep the synthetic files here and reuse them")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="import-bench-"))
     with contextlib.ExitStack() as stack:
-        admin = args.postgres_url
+        admin, data_dir = args.postgres_url, args.postgres_data
         if "postgresql" in args.databases and not admin:
-            admin = postgres_url(stack.enter_context(postgres_cluster(prefix="pgbench-")), "postgres")
+            base = stack.enter_context(postgres_cluster(prefix="pgbench-"))
+            admin, data_dir = postgres_url(base, "postgres"), f"{base}/data"
         try:
             for size in args.sizes:
                 path = Path(args.files or work) / f"register-{size}.csv"
@@ -136,12 +162,16 @@ def main() -> None:
                         url = admin.replace("/postgres?", f"/{name}?")
                     prepare_database(url)
                     load_before = os.getloadavg()[0]
+                    server_before = server_cpu(data_dir) if database == "postgresql" else 0.0
                     seconds, peak_mb, cpu, last = measure(url, path)
+                    server = server_cpu(data_dir) - server_before if database == "postgresql" else 0.0
                     load = f"load {load_before:.1f}->{os.getloadavg()[0]:.1f}"
                     wall = f"{seconds:7.1f} s wall ({size / seconds:6,.0f} rows/s)"
                     used = f"{cpu:6.1f} s CPU ({size / cpu:6,.0f} rows/s)"
                     memory = f"peak RSS {peak_mb:6,.0f} MB"
                     figures = f"{wall}  {used}  {memory}  {load}"
+                    if server:
+                        figures += f"  server CPU {server:.1f} s"
                     print(f"{database:<10} {size:>9,} rows  {figures}  ({last})", flush=True)
         finally:
             shutil.rmtree(work, ignore_errors=True)

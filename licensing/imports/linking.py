@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, func, insert, or_, select, update
+from sqlalchemy import any_, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from licensing.alerts.services import alert_on_new_link
@@ -64,21 +64,69 @@ class BatchOutcome:
     queued: list[tuple[int, int]] = field(default_factory=list)
 
 
-def insert_returning_ids(table, rows: list[dict]) -> list[int]:
-    """Insert rows in one executemany and return their new ids, in the rows' order.
+def among(column, values: list):
+    """`column IN values`; on PostgreSQL `column = ANY(:array)`: one parameter, so the statement's text is
+    the same however many values (psycopg re-parses a statement of hundreds of placeholders each time)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
+    return column.in_(values)
 
-    PostgreSQL: RETURNING sorted by parameter order (SQLAlchemy's insertmanyvalues, batched). SQLite has no
-    sentinel for that and would insert row by row, so there the rows go in without RETURNING: the
-    transaction holds SQLite's only write lock and each new rowid is the maximum plus one, so the rows' ids
-    are the len(rows) ids up to the new maximum."""
+
+def insert_returning_ids(table, rows: list[dict]) -> list[int]:
+    """Insert rows and return their new ids, in the rows' order.
+
+    PostgreSQL: the ids are drawn from the table's sequence first, then the rows go in by COPY (SQLAlchemy's
+    multi-row INSERT ... RETURNING builds statements of thousands of parameters that psycopg re-parses on
+    the client, most of a large import's time there). SQLite: one executemany without RETURNING (it has no
+    sentinel for it and would insert row by row): the transaction holds SQLite's only write lock and each
+    new rowid is the maximum plus one, so the rows' ids are the len(rows) ids up to the new maximum."""
     if not rows:
         return []
-    if db.session.get_bind().dialect.name != "sqlite":
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        return list(db.session.scalars(statement, rows))
+    if db.session.get_bind().dialect.name == "postgresql":
+        ids = sorted(
+            db.session.scalars(
+                text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+                {"t": table.name, "n": len(rows)},
+            )
+        )
+        insert_rows(table, [{"id": i, **row} for i, row in zip(ids, rows, strict=True)])
+        return ids
     db.session.execute(insert(table), rows)
     last = db.session.scalar(select(func.max(table.c.id)))
     return list(range(last - len(rows) + 1, last + 1))
+
+
+def insert_rows(table, rows: list[dict]) -> None:
+    """Insert rows (dicts with the same keys) as insert(table) would: PostgreSQL by COPY, each value through
+    its column type's bind processor (enums to their values, JSON wrapped) and the columns' Python-side
+    defaults filled in; SQLite by one executemany."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    dialect = connection.dialect
+    if dialect.name != "postgresql":
+        db.session.execute(insert(table), rows)
+        return
+    given = list(rows[0])
+    defaults = {
+        column.name: column.default.arg
+        for column in table.columns
+        if column.name not in given and column.default is not None and column.default.is_scalar
+    }
+    called = [
+        column
+        for column in table.columns
+        if column.name not in given and column.default is not None and column.default.is_callable
+    ]
+    columns = given + list(defaults) + [column.name for column in called]
+    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
+    raw = connection.connection.driver_connection
+    names = ", ".join(columns)
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            values = [row[name] for name in given] + list(defaults.values())
+            values += [column.default.arg(None) for column in called]
+            copy.write_row([v if p is None else p(v) for p, v in zip(processors, values, strict=True)])
 
 
 def copy_rows(table, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -102,6 +150,23 @@ def copy_rows(table, columns: tuple[str, ...], rows: list[tuple]) -> None:
         cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)  # noqa: S608
     finally:
         cursor.close()
+
+
+# A loose key's holders counted up to :n, for an array of keys: one statement and one parameter per chunk.
+_PG_BOUNDED_COUNTS = text(
+    "SELECT k.key, (SELECT count(*) FROM (SELECT 1 FROM blocking_keys AS b WHERE b.key = k.key LIMIT :n)"
+    " AS c) FROM unnest(CAST(:keys AS text[])) AS k(key)"
+)
+
+
+def _key_holder_counts(keys: list[str], *, limit: int) -> dict[str, int]:
+    """identity.key_holder_counts for a batch's keys; on PostgreSQL over an array, 5,000 keys a statement."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return key_holder_counts(keys, limit=limit)
+    counts: dict[str, int] = {}
+    for chunk in _chunks(sorted(set(keys)), 5000):
+        counts.update(db.session.execute(_PG_BOUNDED_COUNTS, {"keys": chunk, "n": limit + 1}).all())
+    return counts
 
 
 def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
@@ -211,7 +276,7 @@ def link_records_batch(
     # The single path's rule (identity.linking_keys) for each record in turn: a loose key is used while the
     # records holding it, counted as they stand once that record is saved, are at most `limit`.
     limit = key_holder_limit()
-    stored = key_holder_counts(limited_keys(k for ks in keys for k in ks), limit=limit)  # before this batch
+    stored = _key_holder_counts(limited_keys(k for ks in keys for k in ks), limit=limit)  # before this batch
     key_rows.sort(key=lambda row: row[1])  # in index order: each index page is visited once, not per row
     copy_rows(BlockingKey.__table__, ("person_record_id", "key"), key_rows)
     counts = _RunningCounts({t for ts in terms for t in ts})
@@ -219,7 +284,7 @@ def link_records_batch(
     holders: dict[str, list[int]] = defaultdict(list)
     for chunk in _chunks(all_keys):
         for key, record_id in db.session.execute(
-            select(BlockingKey.key, BlockingKey.person_record_id).where(BlockingKey.key.in_(chunk))
+            select(BlockingKey.key, BlockingKey.person_record_id).where(among(BlockingKey.key, chunk))
         ):
             holders[key].append(record_id)
     position = {record_id: i for i, record_id in enumerate(ids)}
@@ -307,13 +372,13 @@ def _join_in_order(
     for chunk in _chunks(sorted(involved)):
         identity_of.update(
             db.session.execute(
-                select(PersonRecord.id, PersonRecord.identity_id).where(PersonRecord.id.in_(chunk))
+                select(PersonRecord.id, PersonRecord.identity_id).where(among(PersonRecord.id, chunk))
             ).all()
         )
     members: dict[int, set[int]] = defaultdict(set)
     for chunk in _chunks(sorted(set(identity_of.values()))):
         for record_id, identity_id in db.session.execute(
-            select(PersonRecord.id, PersonRecord.identity_id).where(PersonRecord.identity_id.in_(chunk))
+            select(PersonRecord.id, PersonRecord.identity_id).where(among(PersonRecord.identity_id, chunk))
         ):
             members[identity_id].add(record_id)
             identity_of[record_id] = identity_id
@@ -327,7 +392,7 @@ def _join_in_order(
             db.session.execute(
                 select(RecordLink.record_a_id, RecordLink.record_b_id).where(
                     RecordLink.state.in_([LinkState.REJECTED, LinkState.UNLINKED]),
-                    or_(RecordLink.record_a_id.in_(chunk), RecordLink.record_b_id.in_(chunk)),
+                    or_(among(RecordLink.record_a_id, chunk), among(RecordLink.record_b_id, chunk)),
                 )
             ).all()
         )
@@ -442,6 +507,6 @@ def _records_with_history(ids: set[int]) -> set[int]:
     for model in (Sanction, Complaint, IntelligenceItem):
         for chunk in _chunks(sorted(ids)):
             found.update(
-                db.session.scalars(select(model.person_record_id).where(model.person_record_id.in_(chunk)))
+                db.session.scalars(select(model.person_record_id).where(among(model.person_record_id, chunk)))
             )
     return found

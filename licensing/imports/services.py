@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import pickle
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from licensing.audit import record as audit
@@ -24,7 +26,7 @@ from licensing.complaints.models import Complaint, ComplaintSource
 from licensing.db import db, utcnow
 from licensing.errors import RuleViolation
 from licensing.imports.columns import COLUMN_NAMES, FieldError, RowValues, check_row
-from licensing.imports.linking import insert_returning_ids, link_records_batch
+from licensing.imports.linking import among, insert_returning_ids, insert_rows, link_records_batch
 from licensing.imports.models import ImportMapping
 from licensing.imports.reader import Table, open_table
 from licensing.licences.models import Badge, Licence
@@ -193,24 +195,26 @@ def run_import(
 ) -> ImportReport:
     """Check every row; unless a row is invalid (or valid rows only was asked), write and link them.
 
-    The file (bytes, or a path so it is never held whole) is read twice as a stream: a checking pass keeps
-    only each person's reference, first row and row count, then a writing pass writes a chunk of people at
-    a time. Raises ImportFileError or RuleViolation for a file that cannot be read at all. Never commits."""
+    The file (bytes, or a path so it is never held whole) is read once as a stream: the checking pass keeps
+    only each person's reference, first row and row count, and spills each checked row to an unnamed
+    temporary file, which the writing pass reads back a chunk of people at a time. Raises ImportFileError
+    or RuleViolation for a file that cannot be read at all. Never commits."""
     progress = progress or Progress()
     report = ImportReport(filename=filename, actor_label=actor_label)
     table = open_table(data, filename)
     report.sha256 = table.sha256
     positions = _column_positions(table, mapping or {}, report)
     progress.start("checking", 0)
-    plan = _check(_checked_rows(table, positions, report, progress), authority, report)
-    report.invalid = len({e.line for e in report.errors})
-    if report.errors and not valid_rows_only:
-        return report
-    report.skipped_lines = sorted({e.line for e in report.errors})
-    progress.start("writing", plan.kept)
-    people = _people(_rewritten_rows(table, positions, set(report.skipped_lines)), plan)
-    with _large_page_cache():
-        _apply(people, authority, plan=plan, actor=actor, report=report, progress=progress)
+    with tempfile.TemporaryFile() as spill:  # unlinked at once: nothing is left if the process is killed
+        plan = _check(_checked_rows(table, positions, report, progress, spill), authority, report)
+        report.invalid = len({e.line for e in report.errors})
+        if report.errors and not valid_rows_only:
+            return report
+        report.skipped_lines = sorted({e.line for e in report.errors})
+        progress.start("writing", plan.kept)
+        people = _people(_spilled_rows(spill, set(report.skipped_lines)), plan)
+        with _large_page_cache():
+            _apply(people, authority, plan=plan, actor=actor, report=report, progress=progress)
     if not dry_run:  # a dry run is rolled back by its caller, so it leaves no audit row either
         audit(
             actor,
@@ -241,11 +245,16 @@ def _large_page_cache(kib: int = 256 * 1024) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
+SPILL_BATCH = 1000  # checked rows pickled together: one pickle call per thousand rows, not per row
+
+
 def _checked_rows(
-    table: Table, positions: dict[str, int], report: ImportReport, progress: Progress
+    table: Table, positions: dict[str, int], report: ImportReport, progress: Progress, spill
 ) -> Iterator[tuple[RowValues, list[FieldError]]]:
-    """Each row checked on its own, in file order, with its errors."""
+    """Each row checked on its own, in file order, with its errors; rows without errors also go to spill,
+    so the writing pass need not read and check the file again."""
     width = len(table.headers)
+    batch: list[tuple[int, dict]] = []
     for line, cells in table.rows():
         report.rows += 1
         errors: list[FieldError] = []
@@ -254,15 +263,27 @@ def _checked_rows(
         values = {name: (cells[i] if i < len(cells) else "") for name, i in positions.items()}
         row, field_errors = check_row(line, values)
         progress.advance(1)
+        if not errors and not field_errors:
+            batch.append((line, row.values))
+            if len(batch) == SPILL_BATCH:
+                pickle.dump(batch, spill, protocol=pickle.HIGHEST_PROTOCOL)
+                batch = []
         yield row, errors + field_errors
+    if batch:
+        pickle.dump(batch, spill, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _rewritten_rows(table: Table, positions: dict[str, int], skipped: set[int]) -> Iterator[RowValues]:
-    """The writing pass: the rows the checking pass kept, checked again as they are read (not held)."""
-    for line, cells in table.rows():
-        if line not in skipped:
-            values = {name: (cells[i] if i < len(cells) else "") for name, i in positions.items()}
-            yield check_row(line, values)[0]
+def _spilled_rows(spill, skipped: set[int]) -> Iterator[RowValues]:
+    """The writing pass: the rows the checking pass kept, read back from its spill file in file order."""
+    spill.seek(0)
+    while True:
+        try:
+            batch = pickle.load(spill)  # noqa: S301 (this process's own unnamed temporary file)
+        except EOFError:
+            return
+        for line, values in batch:
+            if line not in skipped:
+                yield RowValues(line, values)
 
 
 @dataclass
@@ -376,7 +397,7 @@ def _existing_ids(authority: Authority, references: set[str]) -> dict[str, int]:
             db.session.execute(
                 select(PersonRecord.authority_reference, PersonRecord.id).where(
                     PersonRecord.authority_id == authority.id,
-                    PersonRecord.authority_reference.in_(wanted[start : start + CHUNK]),
+                    among(PersonRecord.authority_reference, wanted[start : start + CHUNK]),
                 )
             ).all()
         )
@@ -389,7 +410,7 @@ def _existing_records(authority: Authority, references: list[str]) -> dict[str, 
         chunk = references[start : start + CHUNK]
         for record in db.session.scalars(
             select(PersonRecord)
-            .where(PersonRecord.authority_id == authority.id, PersonRecord.authority_reference.in_(chunk))
+            .where(PersonRecord.authority_id == authority.id, among(PersonRecord.authority_reference, chunk))
             .options(
                 selectinload(PersonRecord.addresses),
                 selectinload(PersonRecord.other_names),
@@ -408,7 +429,7 @@ def _numbers_in_use(model, numbers: list[str], *, authority: Authority | None) -
     found: dict[str, int] = {}
     for start in range(0, len(numbers), CHUNK):
         query = select(model.number, model.person_record_id).where(
-            model.number.in_(numbers[start : start + CHUNK])
+            among(model.number, numbers[start : start + CHUNK])
         )
         if authority is not None:
             query = query.where(model.authority_id == authority.id)
@@ -581,8 +602,7 @@ def _insert_new(
                                "created_at": now, "version_id": 1})
     for table, values in ((Address.__table__, addresses), (PersonName.__table__, names),
                           (Badge.__table__, badges)):
-        if values:
-            db.session.execute(insert(table), values)
+        insert_rows(table, values)
     licence_id: dict[tuple[int, str], int] = {}
     if licences:
         ids = insert_returning_ids(Licence.__table__, licences)
@@ -605,8 +625,7 @@ def _insert_new(
                 complaints.append({"person_record_id": record_id, "authority_id": authority.id,
                                    **_complaint_values(row, actor), "created_at": now})
     for table, values in ((Sanction.__table__, sanctions), (Complaint.__table__, complaints)):
-        if values:
-            db.session.execute(insert(table), values)
+        insert_rows(table, values)
     audit(
         actor,
         "import.records_created",
