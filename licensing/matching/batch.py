@@ -310,9 +310,27 @@ def _candidate_pairs(
                     strict_o.append(i)
     else:
         # The same keys sorted by kind where they are made (BatchKeys.grouped), so nothing is tested per key.
-        grouped = BatchKeys().grouped
+        # The date with two names, most of the keys, is made below as integers (_date_pair_keys), not strings.
+        keys = BatchKeys()
+        grouped = keys.grouped
+        dob_of, dob_ids = keys.dob_part, {"": -1}
+        names_of: dict[int, int] = {}  # PreparedRecord.names_id -> row of name_parts
+        name_parts: list[list[int]] = []
+        part_ids: dict[str, int] = {}
+        record_dob, record_names = array("q"), array("q")
         for i, p in enumerate(prepared):
-            strict, loose, named = grouped(p)
+            dob = dob_of(p)
+            dob_id = dob_ids.get(dob)
+            if dob_id is None:
+                dob_id = dob_ids[dob] = len(dob_ids) - 1
+            record_dob.append(dob_id)
+            row = names_of.get(p.names_id)
+            if row is None:
+                row = names_of[p.names_id] = len(name_parts)
+                parts = keys.date_pair_parts(p)
+                name_parts.append([part_ids.setdefault(part, len(part_ids)) for part in parts])
+            record_names.append(row)
+            strict, loose, named = grouped(p, date_pairs=False)
             if len(strict) > 1:
                 strict = set(strict)
             strict_h.extend(map(hash, strict))
@@ -326,10 +344,15 @@ def _candidate_pairs(
                 name_h.extend(map(hash, named))
                 name_o.extend([i] * len(named))
                 name_code.extend(hash(k[:4] + k.rpartition(":")[2]) for k in named)
-        del grouped  # the per-name parts are not needed while the blocks are expanded
+        del grouped, keys, dob_of, names_of, part_ids  # not needed while the blocks are expanded
     report.oversized_blocks = 0
     parts = _block_pairs(strict_h, strict_o, MAX_BLOCK, report)
     del strict_h, strict_o
+    if not thorough:
+        date_h, date_o = _date_pair_keys(record_dob, record_names, name_parts)
+        del record_dob, record_names, name_parts
+        parts += _block_pairs(date_h, date_o, MAX_BLOCK, report)
+        del date_h, date_o
     name_h, name_o = _keep_rare_names(name_h, name_o, name_code, dbn_limit(len(prepared)))
     loose_h.extend(name_h)
     loose_o.extend(name_o)
@@ -338,6 +361,25 @@ def _candidate_pairs(
     if not parts:
         return np.zeros(0, dtype=np.int64)
     return np.unique(np.concatenate(parts))
+
+
+def _date_pair_keys(record_dob: array, record_names: array, name_parts: list[list[int]]):
+    """The keys "<date part>:<code>:<initial>" (BatchKeys.date_pair_parts) of every record with a date, as
+    integers date id * parts + part id with their owners: equal keys give equal integers, and these keys are
+    blocked apart from the others (no other kind of key can equal one), so the blocks are those of the
+    strings."""
+    dob = np.frombuffer(record_dob, dtype=np.int64)
+    rows = np.frombuffer(record_names, dtype=np.int64)
+    sizes = np.fromiter((len(x) for x in name_parts), dtype=np.int64, count=len(name_parts))
+    flat = np.fromiter((part for x in name_parts for part in x), dtype=np.int64, count=int(sizes.sum()))
+    first = np.concatenate(([0], np.cumsum(sizes)[:-1])) if len(sizes) else sizes
+    counts = np.where(dob >= 0, sizes[rows], 0)
+    owners = np.repeat(np.arange(len(dob), dtype=np.int32), counts)
+    ends = np.cumsum(counts)
+    at = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) - np.repeat(ends - counts, counts)
+    at += np.repeat(first[rows], counts)
+    keys = dob[owners] * max(int(flat.max()) + 1 if len(flat) else 1, 1) + flat[at]
+    return keys, owners
 
 
 def dbn_limit(records: int) -> int:
