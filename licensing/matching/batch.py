@@ -609,6 +609,8 @@ def _score_parallel(prepared, pairs, settings, frequencies, workers, progress):
         proc.join()
         if proc.exitcode != 0:
             raise RuntimeError(f"matching worker failed with exit code {proc.exitcode}")
+    # In pair order, as one process finds them: the clusters take equal weights in this order.
+    found.sort(key=lambda f: (f[0], f[1]))
     return found, compared
 
 
