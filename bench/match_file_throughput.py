@@ -46,7 +46,8 @@ from licensing.matching.batch import match_file
 workers = None if sys.argv[3] == "auto" else int(sys.argv[3])
 t0 = time.perf_counter()
 c0 = time.process_time()
-report = match_file(sys.argv[1], sys.argv[2], progress=None, workers=workers)
+review = sys.argv[5] if len(sys.argv) > 5 else None
+report = match_file(sys.argv[1], sys.argv[2], progress=None, workers=workers, review_path=review)
 seconds = time.perf_counter() - t0
 me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -149,6 +150,11 @@ def main(argv=None) -> int:
         default=None,
         help="a records.csv written earlier by seed.benchmark (generate once, reuse; --records is ignored)",
     )
+    parser.add_argument(
+        "--keep-output",
+        default=None,
+        help="a directory to keep links.csv and review.csv in (to compare runs byte for byte)",
+    )
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="match_throughput_") as tmp:
@@ -161,7 +167,11 @@ def main(argv=None) -> int:
             del population
         generation = time.perf_counter() - t0
         print(f"input {records_csv} ready in {generation:.1f}s (not timed)", file=sys.stderr)
-        out_csv = Path(tmp) / "links.csv"
+        kept = Path(args.keep_output) if args.keep_output else None
+        if kept is not None:
+            kept.mkdir(parents=True, exist_ok=True)
+        out_csv = (kept or Path(tmp)) / "links.csv"
+        review = [str(kept / "review.csv")] if kept is not None else []
         env = dict(os.environ, PYTHONHASHSEED="0")
         import resource
 
@@ -169,7 +179,8 @@ def main(argv=None) -> int:
         cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t1 = time.perf_counter()
         proc = subprocess.Popen(
-            [sys.executable, "-c", _CHILD, str(records_csv), str(out_csv), str(args.workers), str(ROOT)],
+            [sys.executable, "-c", _CHILD, str(records_csv), str(out_csv), str(args.workers), str(ROOT)]
+            + review,
             stdout=subprocess.PIPE,
             env=env,
             text=True,

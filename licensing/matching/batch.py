@@ -310,9 +310,27 @@ def _candidate_pairs(
                     strict_o.append(i)
     else:
         # The same keys sorted by kind where they are made (BatchKeys.grouped), so nothing is tested per key.
-        grouped = BatchKeys().grouped
+        # The date with two names, most of the keys, is made below as integers (_date_pair_keys), not strings.
+        keys = BatchKeys()
+        grouped = keys.grouped
+        dob_of, dob_ids = keys.dob_part, {"": -1}
+        names_of: dict[int, int] = {}  # PreparedRecord.names_id -> row of name_parts
+        name_parts: list[list[int]] = []
+        part_ids: dict[str, int] = {}
+        record_dob, record_names = array("q"), array("q")
         for i, p in enumerate(prepared):
-            strict, loose, named = grouped(p)
+            dob = dob_of(p)
+            dob_id = dob_ids.get(dob)
+            if dob_id is None:
+                dob_id = dob_ids[dob] = len(dob_ids) - 1
+            record_dob.append(dob_id)
+            row = names_of.get(p.names_id)
+            if row is None:
+                row = names_of[p.names_id] = len(name_parts)
+                parts = keys.date_pair_parts(p)
+                name_parts.append([part_ids.setdefault(part, len(part_ids)) for part in parts])
+            record_names.append(row)
+            strict, loose, named = grouped(p, date_pairs=False)
             if len(strict) > 1:
                 strict = set(strict)
             strict_h.extend(map(hash, strict))
@@ -326,10 +344,15 @@ def _candidate_pairs(
                 name_h.extend(map(hash, named))
                 name_o.extend([i] * len(named))
                 name_code.extend(hash(k[:4] + k.rpartition(":")[2]) for k in named)
-        del grouped  # the per-name parts are not needed while the blocks are expanded
+        del grouped, keys, dob_of, names_of, part_ids  # not needed while the blocks are expanded
     report.oversized_blocks = 0
     parts = _block_pairs(strict_h, strict_o, MAX_BLOCK, report)
     del strict_h, strict_o
+    if not thorough:
+        date_h, date_o = _date_pair_keys(record_dob, record_names, name_parts)
+        del record_dob, record_names, name_parts
+        parts += _block_pairs(date_h, date_o, MAX_BLOCK, report)
+        del date_h, date_o
     name_h, name_o = _keep_rare_names(name_h, name_o, name_code, dbn_limit(len(prepared)))
     loose_h.extend(name_h)
     loose_o.extend(name_o)
@@ -338,6 +361,25 @@ def _candidate_pairs(
     if not parts:
         return np.zeros(0, dtype=np.int64)
     return np.unique(np.concatenate(parts))
+
+
+def _date_pair_keys(record_dob: array, record_names: array, name_parts: list[list[int]]):
+    """The keys "<date part>:<code>:<initial>" (BatchKeys.date_pair_parts) of every record with a date, as
+    integers date id * parts + part id with their owners: equal keys give equal integers, and these keys are
+    blocked apart from the others (no other kind of key can equal one), so the blocks are those of the
+    strings."""
+    dob = np.frombuffer(record_dob, dtype=np.int64)
+    rows = np.frombuffer(record_names, dtype=np.int64)
+    sizes = np.fromiter((len(x) for x in name_parts), dtype=np.int64, count=len(name_parts))
+    flat = np.fromiter((part for x in name_parts for part in x), dtype=np.int64, count=int(sizes.sum()))
+    first = np.concatenate(([0], np.cumsum(sizes)[:-1])) if len(sizes) else sizes
+    counts = np.where(dob >= 0, sizes[rows], 0)
+    owners = np.repeat(np.arange(len(dob), dtype=np.int32), counts)
+    ends = np.cumsum(counts)
+    at = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) - np.repeat(ends - counts, counts)
+    at += np.repeat(first[rows], counts)
+    keys = dob[owners] * max(int(flat.max()) + 1 if len(flat) else 1, 1) + flat[at]
+    return keys, owners
 
 
 def dbn_limit(records: int) -> int:
@@ -496,6 +538,17 @@ def _clusters(
             x = parent[x]
         return x
 
+    # Groups only grow, so two groups once kept apart are tried again whenever another link joins them: each
+    # pair's verdict is worked out once.
+    verdicts: dict[int, bool] = {}
+
+    def conflicting(x: int, y: int) -> bool:
+        code = (x << 32) | y if x < y else (y << 32) | x
+        verdict = verdicts.get(code)
+        if verdict is None:
+            verdict = verdicts[code] = _conflicting(assess(prepared[x], prepared[y]), settings)
+        return verdict
+
     links = sorted((f for f in found if not f[3]), key=lambda f: -f[2])
     direct = {(i, j) if i < j else (j, i) for i, j, _, _ in links}
     out = list(links)
@@ -507,9 +560,7 @@ def _clusters(
         a, b = members.get(ri, [ri]), members.get(rj, [rj])
         if len(a) + len(b) > max_cluster:
             continue
-        if len(a) * len(b) > 1 and any(
-            _conflicting(assess(prepared[x], prepared[y]), settings) for x in a for y in b
-        ):
+        if len(a) * len(b) > 1 and any(conflicting(x, y) for x in a for y in b):
             continue
         for x in a:
             for y in b:
@@ -558,6 +609,8 @@ def _score_parallel(prepared, pairs, settings, frequencies, workers, progress):
         proc.join()
         if proc.exitcode != 0:
             raise RuntimeError(f"matching worker failed with exit code {proc.exitcode}")
+    # In pair order, as one process finds them: the clusters take equal weights in this order.
+    found.sort(key=lambda f: (f[0], f[1]))
     return found, compared
 
 
@@ -583,39 +636,50 @@ def match_file(
         raise FileNotFoundError(f"no such input file: {input_path}")
 
     # Millions of long-lived small objects: the cyclic GC would rescan them again and again while
-    # they are built (none of them form cycles), and after the fork it would write to every page
-    # the workers share copy-on-write. Off while building, frozen while scoring.
+    # they are built and joined (none of them form cycles), and after the fork it would write to every page
+    # the workers share copy-on-write. Off for the whole run (at 1,000,000 records it cost seconds in the
+    # clusters alone), frozen while scoring.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        clock = _PhaseClock(report.phase_cpu)
-        prepared = _read_records(input_path, report, bar)
-        report.records = len(prepared)
-        clock.lap("read")
-        frequencies = CountedFrequencies()
-        frequencies.add_all(prepared)
-        clock.lap("frequencies")
-        pairs = _candidate_pairs(prepared, report, thorough)
-        clock.lap("pairs")
-        if estimate:
-            settings, report.estimated_match_rate = estimate_settings(prepared, pairs, settings, frequencies)
-        clock.lap("estimate")
-
-        if workers is None:
-            # One process by default: measured at 1M records it was both faster (89 s against 99 s) and half
-            # the
-            # memory (1.8 GB against 3.2 GB) of two forked workers, whose reference counting copies shared
-            # pages.
-            workers = 1
-        if workers > 1 and sys.platform != "win32":
-            gc.freeze()
-            found, compared = _score_parallel(prepared, pairs, settings, frequencies, workers, bar)
-        else:
-            found, compared = _score_range(prepared, pairs, settings, frequencies, 0, 1, bar)
+        _match(
+            input_path, output_path, settings, report, bar, workers, review_path, estimate, thorough, clusters
+        )
     finally:
         gc.unfreeze()
         if gc_was_enabled:
             gc.enable()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _match(
+    input_path, output_path, settings, report, bar, workers, review_path, estimate, thorough, clusters
+) -> None:
+    """match_file's phases, with the cyclic GC off."""
+    clock = _PhaseClock(report.phase_cpu)
+    prepared = _read_records(input_path, report, bar)
+    report.records = len(prepared)
+    clock.lap("read")
+    frequencies = CountedFrequencies()
+    frequencies.add_all(prepared)
+    clock.lap("frequencies")
+    pairs = _candidate_pairs(prepared, report, thorough)
+    clock.lap("pairs")
+    if estimate:
+        settings, report.estimated_match_rate = estimate_settings(prepared, pairs, settings, frequencies)
+    clock.lap("estimate")
+
+    if workers is None:
+        # One process by default: measured at 1M records it was both faster (89 s against 99 s) and half the
+        # memory (1.8 GB against 3.2 GB) of two forked workers, whose reference counting copies shared pages.
+        workers = 1
+    if workers > 1 and sys.platform != "win32":
+        gc.freeze()
+        found, compared = _score_parallel(prepared, pairs, settings, frequencies, workers, bar)
+        gc.unfreeze()
+    else:
+        found, compared = _score_range(prepared, pairs, settings, frequencies, 0, 1, bar)
     clock.lap("scoring")
     bar.show("matching", len(pairs), len(pairs), force=True)
     del pairs
@@ -640,8 +704,6 @@ def match_file(
         report.review_path = str(review_path)
         _write_pairs(Path(review_path), reviews, with_reason=True)
     clock.lap("write")
-    report.seconds = time.monotonic() - started
-    return report
 
 
 class _PhaseClock:

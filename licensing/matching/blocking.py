@@ -225,20 +225,19 @@ class BatchKeys:
             self._by_names[p.names_id] = parts
         return parts
 
-    def grouped(self, p: PreparedRecord) -> tuple[list[str], list[str], list[str]]:
+    def grouped(self, p: PreparedRecord, date_pairs: bool = True) -> tuple[list[str], list[str], list[str]]:
         """The record's keys in three lists: exact keys (identifiers, the date with two names), looser keys
         (a household, the forenames with the date, a number with one character left out) and the date with
         one name or both initials ("dbn:", "dbi:"), which ``match_file`` keeps only for names not common in
-        the file."""
+        the file. ``date_pairs=False`` leaves out the date with two names (see ``date_pair_parts``)."""
         strict = _identifier_keys(p)
         loose = [f"ad:{house}"[:MAX_KEY_LENGTH] for house in p.houses]
         named = []
-        dob = self._dobs.get((p.dob, p.dob_iso))
-        if dob is None:
-            dob = self._dobs[(p.dob, p.dob_iso)] = _dob_part(p)
+        dob = self.dob_part(p)
         if dob:
             pairs, initials, forenames, codes = self._name_parts(p)
-            strict.extend(f"{dob}:{pair}" for pair in pairs)
+            if date_pairs:
+                strict.extend(f"{dob}:{pair}" for pair in pairs)
             named.extend(f"dbi:{dob}:{i}"[:MAX_KEY_LENGTH] for i in initials)
             loose.extend(f"dbf:{dob}:{g}"[:MAX_KEY_LENGTH] for g in forenames)
             named.extend(f"dbn:{dob}:{code}"[:MAX_KEY_LENGTH] for code in codes)
@@ -246,6 +245,18 @@ class BatchKeys:
         if len(core) >= 6:
             loose.extend({f"idd:{core[:k]}{core[k + 1 :]}" for k in range(len(core))})
         return strict, loose, named
+
+    def dob_part(self, p: PreparedRecord) -> str:
+        """The date part of the record's keys ("dob:1980-01-02", "dobt:<text>"), "" without a date."""
+        dob = self._dobs.get((p.dob, p.dob_iso))
+        if dob is None:
+            dob = self._dobs[(p.dob, p.dob_iso)] = _dob_part(p)
+        return dob
+
+    def date_pair_parts(self, p: PreparedRecord) -> tuple[str, ...]:
+        """The name parts ("<code>:<initial>") of the record's strict date keys: each key is
+        ``f"{dob_part}:{part}"`` when the record has a date."""
+        return self._name_parts(p)[0]
 
     def __call__(self, p: PreparedRecord) -> list[str]:
         """The record's keys, as ``batch_keys(p)`` gives them (order aside)."""

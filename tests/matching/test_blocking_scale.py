@@ -120,3 +120,34 @@ def test_batch_keys_worked_out_once_per_name_are_the_keys_of_batch_keys():
             p = prepare(r)
             keys = make(p)
             assert sorted(set(keys)) == sorted(set(batch_keys(p))), r.record_id
+
+
+def test_candidate_pairs_are_the_pairs_that_share_a_key_of_batch_keys():
+    """match_file makes the date-with-two-names keys as integers: the pairs are still exactly those of
+    records sharing a key as batch_keys spells it (no block here reaches a limit)."""
+    base = KHANS + FATIMA + [
+        MatchRecord("a", forenames="Mohammed Tariq", surname="Hussain", date_of_birth="1970-12-01",
+                    national_insurance="AB123456C", driving_licence_number="HUSSA712010MT9AB"),
+        MatchRecord("b", forenames="M T", surname="Hussein", date_of_birth="01/12/1970", sex="M",
+                    other_names=("Tariq Hussain", "Syed Tariq Mirza")),
+        MatchRecord("c", forenames="John", surname="Jones", date_of_birth="19551192",
+                    national_insurance="X12"),
+        MatchRecord("d", forenames="Ali", surname="Ali", date_of_birth="1966-02-30"),
+        MatchRecord("e", forenames="Abdul Rahman", surname="Syed", date_of_birth=""),
+        MatchRecord("g", forenames="Tariq", surname="Hussain", date_of_birth="1970-01-12"),  # transposed
+        MatchRecord("h", forenames="John", surname="Jones", date_of_birth="19551192"),
+        MatchRecord("i", forenames="Jon", surname="Jones", date_of_birth="1955-11-29"),
+        MatchRecord("j", forenames="Ali", surname="Ali", date_of_birth="1966-02-30",
+                    national_insurance="AB123456D"),
+    ]
+    prepared = [prepare(r) for r in base]
+    owners: dict[str, set[int]] = {}
+    for i, p in enumerate(prepared):
+        for key in batch_keys(p):
+            owners.setdefault(key, set()).add(i)
+    expected = {(i, j) for held in owners.values() for i in held for j in held if i < j}
+    codes = batch._candidate_pairs(prepared, batch.BatchReport())
+    left, right = batch._split(codes)
+    found = set(zip(left.tolist(), right.tolist(), strict=True))
+    assert found == expected
+    assert len(found) == len(codes) and len(found) > 10

@@ -2,10 +2,14 @@
 across two groups keeps them apart."""
 
 import csv
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from licensing.matching import match_file
+from licensing.matching.batch import BatchError
 from licensing.matching.score import DEFAULT_SETTINGS
 
 HEADER = (
@@ -86,3 +90,54 @@ def test_clusters_can_be_turned_off(tmp_path):
     )
     report = match_file(src, tmp_path / "out.csv", progress=None, estimate=False, clusters=False)
     assert report.implied_links == 0
+
+
+def test_two_groups_kept_apart_are_not_assessed_again_for_each_link_between_them(tmp_path, monkeypatch):
+    from licensing.matching.score import Scorer
+
+    assessed = []
+    original = Scorer.assess
+
+    def counting(self, pa, pb):
+        assessed.append(tuple(sorted((pa.record.record_id, pb.record.record_id))))
+        return original(self, pa, pb)
+
+    monkeypatch.setattr(Scorer, "assess", counting)  # with estimate=False only the clusters call assess
+    report, links, _ = run(
+        tmp_path,
+        [
+            # One NI number on all four. {A, B} share an address, {C, D} another address and a licence number:
+            # the strongest links. B has no licence number, so two links (B-C, B-D) try to join the groups;
+            # A's and C's licence numbers differ in the 14th character only (two people), so neither may.
+            "A,AV,Sarah,Morgan,1976-03-11,1 Park Rd,Amersham,HP6 5AA,AB123456C,MORGA753116SM9IJ",
+            "B,WY,Sarah,Morgan,1976-03-11,1 Park Rd,Amersham,HP6 5AA,AB123456C,",
+            "C,CH,Sarah,Morgan,1976-03-11,9 Mill Lane,Chesham,HP5 1BB,AB123456C,MORGA753116SM8IJ",
+            "D,CH,Sarah,Morgan,1976-03-11,9 Mill Lane,Chesham,HP5 1BB,AB123456C,MORGA753116SM8IJ",
+        ],
+    )
+    assert {("A", "B"), ("C", "D"), ("B", "C"), ("B", "D")} <= links
+    assert ("A", "C") not in links and ("A", "D") not in links
+    assert report.implied_links == 0
+    assert ("A", "C") in assessed
+    assert max(Counter(assessed).values()) == 1  # each pair across the two groups worked out once
+
+
+def test_match_file_leaves_the_garbage_collector_as_it_found_it(tmp_path):
+    import gc
+
+    src = tmp_path / "in.csv"
+    src.write_text("\n".join([HEADER, *FILLER]) + "\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "\nX,AV,Ann,Lee\n", encoding="utf-8")
+    assert gc.isenabled()
+    match_file(src, tmp_path / "out.csv", progress=None)
+    assert gc.isenabled()
+    with pytest.raises(BatchError):
+        match_file(bad, tmp_path / "out2.csv", progress=None)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        match_file(src, tmp_path / "out3.csv", progress=None)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
