@@ -1,0 +1,99 @@
+"""Round 7 quality changes (bench/results/matching_round7_quality.txt), each with a pair that now links and a
+look-alike that still does not."""
+
+import pytest
+
+from licensing.matching import CountedFrequencies, MatchRecord, MatchSettings, Scorer, prepare
+from licensing.matching.frequencies import UniformFrequencies
+
+FILE_PRIOR = MatchSettings(prior=5e-4)  # a file's estimated prior, as match_file sets it
+NEIGHBOURS = 2  # two more records at the postcode (and birth date): the old rule sent this pair to review
+
+
+def rec(
+    record_id,
+    forenames="Olivia",
+    surname="Wheatley",
+    dob="1942-10-07",
+    pc="4575",
+    line="5 Crisp Circuit",
+    **extra,
+):
+    return MatchRecord(
+        record_id,
+        forenames=forenames,
+        surname=surname,
+        date_of_birth=dob,
+        postcodes=(pc,),
+        address_lines=(line,),
+        **extra,
+    )
+
+
+def _address_weight(scorer, a, b):
+    assessment = scorer.assess(prepare(a), prepare(b))
+    assert assessment.levels[-1] == "same_address"
+    return assessment.weights[-1]
+
+
+# --- the same house: a postcode's frequency is measured against the average postcode, not the house ---
+
+
+def test_average_postcode_leaves_the_same_address_weight_whole():
+    settings = MatchSettings()
+    weight = _address_weight(Scorer(settings, UniformFrequencies()), rec("a"), rec("b"))
+    assert weight == pytest.approx(settings.levels["address"]["same_address"].weight)
+
+
+def test_a_common_postcode_still_lowers_the_same_address_weight():
+    settings = MatchSettings()
+    office = [
+        rec(f"o{i}", forenames=f"Name{i}", surname=f"Other{i}", line=f"{i} Depot Road") for i in range(300)
+    ]
+    others = [rec(f"x{i}", forenames=f"Name{i}", surname=f"Else{i}", pc=f"{1000 + i}") for i in range(700)]
+    frequencies = CountedFrequencies.from_records(office + others)
+    common = _address_weight(Scorer(settings, frequencies), rec("a"), rec("b"))
+    rare = _address_weight(Scorer(settings, frequencies), rec("a", pc="1005"), rec("b", pc="1005"))
+    assert common < rare - 3
+    assert rare == pytest.approx(settings.levels["address"]["same_address"].weight)
+
+
+def _small_file(*pair, neighbours=0):
+    """A 5,000-record file like FEBRL's: every postcode held by a handful of records (the pair's by
+    ``neighbours`` more)."""
+    others = [
+        rec(f"n{i}", forenames=f"Near{i}", surname=f"Next{i}", pc="2007", line=f"{i} Road")
+        for i in range(neighbours)
+    ]
+    others += [
+        rec(
+            f"f{i}",
+            forenames=f"Given{i % 400}",
+            surname=f"Family{i}",
+            dob=f"19{10 + i % 80}-0{1 + i % 9}-1{i % 9}",
+            pc=f"{2000 + i % 2000}",
+            line=f"{i % 90} Some Street",
+        )
+        for i in range(5000)
+    ]
+    return Scorer(FILE_PRIOR, CountedFrequencies.from_records(others + list(pair)))
+
+
+def test_same_house_same_birth_date_changed_surname_links_in_a_small_file():
+    # FEBRL3 rec-1407: one woman's records, the surname replaced; the house and birth date agree.
+    a = rec("a", pc="2007", national_insurance="5051083")
+    b = rec("b", surname="Winfield", pc="2007", national_insurance="8745098")
+    assert _small_file(a, b, neighbours=NEIGHBOURS).assess(prepare(a), prepare(b)).decision == "link"
+
+
+def test_twins_at_one_house_with_two_present_forenames_stay_unlinked():
+    a, b = rec("a", forenames="Jaden", surname="Giordano"), rec("b", forenames="Maddison", surname="Giordano")
+    assessment = _small_file(a, b).assess(prepare(a), prepare(b))
+    assert assessment.decision == "review"
+    assert "twins" in assessment.guard
+
+
+def test_father_and_son_at_one_house_stay_unlinked():
+    a = rec("a", forenames="Mohammed", surname="Khan", dob="1950-04-02")
+    b = rec("b", forenames="Mohammed", surname="Khan", dob="1975-04-02")
+    assert _small_file(a, b).assess(prepare(a), prepare(b)).decision != "link"
