@@ -139,7 +139,7 @@ def analyse(name: str, examples: int) -> list[str]:
         links = febrl._pairs(out)
         report = BatchReport()
         prepared = _read_records(src, report, _Progress(None))
-        freq = CountedFrequencies()
+        freq = CountedFrequencies(own_records=2)
         for p in prepared:
             freq.add_prepared(p)
         pairs = _candidate_pairs(prepared, report, False)

@@ -220,7 +220,7 @@ def miss_reasons(ev: Evaluation, s: dict, limit: int, records_path: Path) -> lis
     from licensing.matching.score import score_prepared
 
     prepared = {}
-    frequencies = CountedFrequencies()
+    frequencies = CountedFrequencies(own_records=2)
     if limit:
         for p in _read_records(records_path, BatchReport(), _Progress(None)):
             prepared[p.record.record_id] = p

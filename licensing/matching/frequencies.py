@@ -71,6 +71,10 @@ class CountedFrequencies:
     total: int = 0
     pseudo_count: float = 200.0
     baseline: UniformFrequencies = field(default_factory=UniformFrequencies)
+    # Records of the pair being scored that the counts include: match_file counts every record of its file, so
+    # 2, as the register's own counts do (people.identity, own_records=2). A value only the pair and its other
+    # duplicates hold is not common: the chance that someone else has it is what the weight needs.
+    own_records: int = 0
 
     @classmethod
     def from_records(cls, records: Iterable[MatchRecord], pseudo_count: float = 200.0) -> CountedFrequencies:
@@ -123,13 +127,15 @@ class CountedFrequencies:
         return min(1.0, (count + self.pseudo_count * base) / (self.total + self.pseudo_count))
 
     def surname_frequency(self, surname_key: str) -> float:
-        return self._smooth(self.surnames.get(surname_key, 0), self.baseline.surname)
+        return self._smooth(
+            max(self.surnames.get(surname_key, 0) - self.own_records, 0), self.baseline.surname
+        )
 
     def forename_frequency(self, token: str) -> float:
-        return self._smooth(self.forenames.get(token, 0), self.baseline.forename)
+        return self._smooth(max(self.forenames.get(token, 0) - self.own_records, 0), self.baseline.forename)
 
     def dob_frequency(self, iso_dob: str) -> float:
-        return self._smooth(self.dobs.get(iso_dob, 0), self.baseline.dob)
+        return self._smooth(max(self.dobs.get(iso_dob, 0) - self.own_records, 0), self.baseline.dob)
 
     def forename_count(self, token: str) -> int:
         """How many records carry this canonical forename token (optional in the protocol: it tells a slip

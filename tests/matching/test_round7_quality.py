@@ -97,3 +97,62 @@ def test_father_and_son_at_one_house_stay_unlinked():
     a = rec("a", forenames="Mohammed", surname="Khan", dob="1950-04-02")
     b = rec("b", forenames="Mohammed", surname="Khan", dob="1975-04-02")
     assert _small_file(a, b).assess(prepare(a), prepare(b)).decision != "link"
+
+
+# --- match_file counts as the register does: the pair's own records do not make a value common ---
+
+
+def test_own_records_are_left_out_of_the_counts():
+    freq = CountedFrequencies.from_records(
+        [rec("a"), rec("b")] + [rec(f"x{i}", surname=f"Other{i}", dob="1990-01-01") for i in range(98)]
+    )
+    freq.own_records = 2
+    assert freq.dob_frequency("1942-10-07") == pytest.approx(freq.dob_frequency("2001-01-01"))
+    assert (
+        freq.surname_frequency(prepare(rec("a")).names[0].surname_key) < freq.surname_frequency("zzzz") * 1.01
+    )
+    assert freq.dob_frequency("1990-01-01") > 10 * freq.dob_frequency("2001-01-01")
+
+
+def _file_scorer(records, own_records):
+    freq = CountedFrequencies.from_records(records)
+    freq.own_records = own_records
+    return Scorer(FILE_PRIOR, freq)
+
+
+def _filler(n=3000):
+    return [
+        rec(
+            f"f{i}",
+            forenames=f"Given{i % 300}",
+            surname=f"Family{i}",
+            dob=f"19{10 + i % 80}-0{1 + i % 9}-1{i % 9}",
+            pc=f"{2000 + i % 2000}",
+            line=f"{i % 90} Some Street",
+        )
+        for i in range(n)
+    ]
+
+
+# One person's three records (FEBRL3 rec-1407): the surname and the (not NI) number replaced on one.
+PERSON = [
+    rec("org", national_insurance="5051083", pc="2007"),
+    rec("dup0", national_insurance="5051083", pc="2007"),
+    rec("dup1", surname="Winfield", national_insurance="8745098", pc="2007"),
+]
+
+
+def test_a_record_whose_birth_date_only_its_own_person_holds_links_in_a_file():
+    records = _filler() + PERSON
+    pair = (prepare(PERSON[1]), prepare(PERSON[2]))
+    assert _file_scorer(records, own_records=0).assess(*pair).decision == "review"  # counted as before
+    assert _file_scorer(records, own_records=2).assess(*pair).decision == "link"
+
+
+def test_twins_in_a_file_stay_unlinked_when_own_records_are_left_out():
+    twins = [
+        rec("t1", forenames="Jaden", surname="Giordano", national_insurance="4378319", pc="2007"),
+        rec("t2", forenames="Maddison", surname="Giordano", national_insurance="7118072", pc="2007"),
+    ]
+    assessment = _file_scorer(_filler() + twins, own_records=2).assess(prepare(twins[0]), prepare(twins[1]))
+    assert assessment.decision == "review" and "twins" in assessment.guard
