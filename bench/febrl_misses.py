@@ -140,8 +140,7 @@ def analyse(name: str, examples: int) -> list[str]:
         report = BatchReport()
         prepared = _read_records(src, report, _Progress(None))
         freq = CountedFrequencies(own_records=2)
-        for p in prepared:
-            freq.add_prepared(p)
+        freq.add_all(prepared)
         pairs = _candidate_pairs(prepared, report, False)
         settings, _ = estimate_settings(prepared, pairs, DEFAULT_SETTINGS, freq)
     by_id = {p.record.record_id: p for p in prepared}

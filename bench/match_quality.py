@@ -224,7 +224,7 @@ def miss_reasons(ev: Evaluation, s: dict, limit: int, records_path: Path) -> lis
     if limit:
         for p in _read_records(records_path, BatchReport(), _Progress(None)):
             prepared[p.record.record_id] = p
-            frequencies.add_prepared(p)
+        frequencies.add_all(prepared.values())
 
     def score_pair(a, b):
         r = score_prepared(prepared[a], prepared[b], DEFAULT_SETTINGS, frequencies)

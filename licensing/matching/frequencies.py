@@ -75,6 +75,9 @@ class CountedFrequencies:
     # 2, as the register's own counts do (people.identity, own_records=2). A value only the pair and its other
     # duplicates hold is not common: the chance that someone else has it is what the weight needs.
     own_records: int = 0
+    # (surname key, birth date) -> the first forenames written with them, counted only where a record of the
+    # file has no forename there (add_all). None until counted: the twins guard then stands for such records.
+    born_alike: dict | None = None
 
     @classmethod
     def from_records(cls, records: Iterable[MatchRecord], pseudo_count: float = 200.0) -> CountedFrequencies:
@@ -122,6 +125,30 @@ class CountedFrequencies:
         for postcodes, count in places.items():
             for pc in postcodes if len(postcodes) < 2 else set(postcodes):
                 self.postcodes[pc] += count
+        self._count_born_alike(prepared)
+
+    def _count_born_alike(self, prepared: Iterable[PreparedRecord]) -> None:
+        """The forenames written with each surname and birth date that a record with no forename holds: one
+        forename there means no twin in the file. Only records without a forename start an entry (few)."""
+        born: dict[tuple[str, str], set[str]] = {}
+        for p in prepared:
+            if p.dob_iso and not any(n.given for n in p.names):
+                for n in p.names:
+                    if n.surname_key:
+                        born[(n.surname_key, p.dob)] = set()
+        if born:
+            for p in prepared:
+                for n in p.names:
+                    given = born.get((n.surname_key, p.dob)) if p.dob_iso and n.surname_key else None
+                    if given is not None:
+                        given.update(t.canon for t in n.given[:1] if not t.is_initial)
+        self.born_alike = born
+
+    def forenames_born_alike(self, surname_key: str, iso_dob: str) -> set[str] | None:
+        """The first forenames the file writes with this surname and birth date (None: not counted)."""
+        if self.born_alike is None:
+            return None
+        return self.born_alike.get((surname_key, iso_dob))
 
     def _smooth(self, count: int, base: float) -> float:
         return min(1.0, (count + self.pseudo_count * base) / (self.total + self.pseudo_count))

@@ -290,7 +290,7 @@ class Scorer:
         guard = ""
         if probability >= settings.auto_link_threshold and not contradicts:
             if not identified:
-                guard = self._guard(names, dob, addr, (sur_f, fore_f, dob_f))
+                guard = self._guard(names, dob, addr, (sur_f, fore_f, dob_f), (pa, pb))
             elif (
                 dl not in _EXACT_DL
                 and ni not in _EXACT_NI
@@ -327,7 +327,7 @@ class Scorer:
             (sur_f, fore_f, dob_f),
         )
 
-    def _guard(self, names: NameComparison, dob: str, addr: str, freqs) -> str:
+    def _guard(self, names: NameComparison, dob: str, addr: str, freqs, pair=()) -> str:
         """Why a pair the probability would link must go to review instead ("" when it may link)."""
         if dob not in _DOB_SUPPORTS:
             return "Review: only names and an address agree, as for a father and son"
@@ -335,7 +335,12 @@ class Scorer:
             return (
                 "Review: the date of birth differs slightly, and no identifier or shared address confirms it"
             )
-        if dob in _DOB_SAME and names.forenames in _FORENAMES_LOOSE and not self._slip(names):
+        if (
+            dob in _DOB_SAME
+            and names.forenames in _FORENAMES_LOOSE
+            and not self._slip(names)
+            and not self._no_twin_in_file(names, pair)
+        ):
             return "Review: the forenames differ or are only alike, as twins' names can be"
         if dob in _DOB_SAME and any(
             learned_variant(x, y) and not self._slipped(x, y) for x, y in names.forename_pairs
@@ -351,6 +356,22 @@ class Scorer:
         ):
             return "Review: a common name and date of birth, and nothing else to tell two people apart"
         return ""
+
+    def _no_twin_in_file(self, names: NameComparison, pair) -> bool:
+        """A forename missing on one side is absence of evidence, not a twin's other name: the twins guard
+        lets it link when the file's counts show at most one forename written with these surnames and this
+        birth date (no twin there to confuse it with). Without counts (the register) the guard stands."""
+        born = getattr(self.frequencies, "forenames_born_alike", None)
+        if names.forenames != "missing" or born is None or not pair or not pair[0].dob_iso:
+            return False
+        seen: set[str] = set()
+        for p in pair:
+            for n in p.names:
+                given = born(n.surname_key, p.dob) if n.surname_key else None
+                if given is None:
+                    return False
+                seen |= given
+        return len(seen) <= 1
 
     def _slip(self, names: NameComparison) -> bool:
         """Forenames one letter apart where one spelling is carried by no other record and the other by

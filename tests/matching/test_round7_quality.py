@@ -1,9 +1,12 @@
 """Round 7 quality changes (bench/results/matching_round7_quality.txt), each with a pair that now links and a
 look-alike that still does not."""
 
+import csv
+from dataclasses import replace
+
 import pytest
 
-from licensing.matching import CountedFrequencies, MatchRecord, MatchSettings, Scorer, prepare
+from licensing.matching import CountedFrequencies, MatchRecord, MatchSettings, Scorer, match_file, prepare
 from licensing.matching.frequencies import UniformFrequencies
 
 FILE_PRIOR = MatchSettings(prior=5e-4)  # a file's estimated prior, as match_file sets it
@@ -156,3 +159,104 @@ def test_twins_in_a_file_stay_unlinked_when_own_records_are_left_out():
     ]
     assessment = _file_scorer(_filler() + twins, own_records=2).assess(prepare(twins[0]), prepare(twins[1]))
     assert assessment.decision == "review" and "twins" in assessment.guard
+
+
+# --- a forename missing on one side: absence of evidence, unless the file shows a twin to confuse it with ---
+
+
+def _counted(records):
+    freq = CountedFrequencies(own_records=2)
+    freq.add_all([prepare(r) for r in records])
+    return Scorer(FILE_PRIOR, freq)
+
+
+NAMED = rec(
+    "named", forenames="Amber", surname="Webb", dob="1947-07-15", pc="6156", line="25 Toolambi Street"
+)
+NAMELESS = rec(
+    "nameless", forenames="", surname="Webb", dob="1947-07-15", pc="6156", line="25 Toolambi Street"
+)
+TWIN = rec("twin", forenames="Ruby", surname="Webb", dob="1947-07-15", pc="6156", line="25 Toolambi Street")
+
+
+def test_a_missing_forename_links_when_the_file_writes_one_forename_with_that_surname_and_date():
+    assert (
+        _counted(_filler() + [NAMED, NAMELESS]).assess(prepare(NAMED), prepare(NAMELESS)).decision == "link"
+    )
+
+
+def test_a_missing_forename_stays_with_an_officer_when_the_file_holds_a_twin():
+    scorer = _counted(_filler() + [NAMED, NAMELESS, TWIN])
+    for other in (NAMED, TWIN):
+        assessment = scorer.assess(prepare(other), prepare(NAMELESS))
+        assert assessment.decision == "review" and "twins" in assessment.guard
+    assert scorer.assess(prepare(NAMED), prepare(TWIN)).decision == "review"
+
+
+def test_a_missing_forename_stays_with_an_officer_without_the_files_counts():
+    # The register's counts (people.identity) carry no such table: the guard stands there.
+    freq = CountedFrequencies.from_records(_filler() + [NAMED, NAMELESS])
+    freq.own_records = 2
+    assessment = Scorer(FILE_PRIOR, freq).assess(prepare(NAMED), prepare(NAMELESS))
+    assert assessment.decision == "review" and "twins" in assessment.guard
+
+
+def _csv(path, records):
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(
+            [
+                "record_id",
+                "source",
+                "forenames",
+                "surname",
+                "date_of_birth",
+                "address_line",
+                "town",
+                "postcode",
+                "national_insurance",
+            ]
+        )
+        for r in records:
+            out.writerow(
+                [
+                    r.record_id,
+                    "F",
+                    r.forenames,
+                    r.surname,
+                    r.date_of_birth,
+                    r.address_lines[0],
+                    "",
+                    r.postcodes[0],
+                    r.national_insurance,
+                ]
+            )
+    return path
+
+
+def _links(path):
+    with open(path, encoding="utf-8", newline="") as fh:
+        return {(row["id_a"], row["id_b"]) for row in csv.DictReader(fh)}
+
+
+ELSEWHERE = dict(postcodes=("3070",), address_lines=("26 Lance Hill Avenue",))
+
+
+def test_match_file_links_the_nameless_record_but_never_joins_twins_through_one(tmp_path):
+    # One file: a person with a nameless second record (links), and twins with a nameless record of one of
+    # them (the file cannot say which twin: nothing links, so the twins are not joined through it).
+    filler = _filler(1500)
+    dups = [
+        replace(r, record_id=r.record_id + "-dup") for r in filler[:600]
+    ]  # EM needs true pairs to learn from
+    twins = [
+        replace(NAMED, record_id="t-amber", surname="Tilley", date_of_birth="1961-02-03", **ELSEWHERE),
+        replace(TWIN, record_id="t-ruby", surname="Tilley", date_of_birth="1961-02-03", **ELSEWHERE),
+        replace(NAMELESS, record_id="t-nameless", surname="Tilley", date_of_birth="1961-02-03", **ELSEWHERE),
+    ]
+    src = _csv(tmp_path / "in.csv", filler + dups + [NAMED, NAMELESS] + twins)
+    out = tmp_path / "links.csv"
+    match_file(src, out, progress=None)
+    links = _links(out)
+    assert ("named", "nameless") in links
+    assert not {p for p in links if "t-amber" in p or "t-ruby" in p or "t-nameless" in p}
