@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from licensing.matching import CountedFrequencies, MatchRecord, MatchSettings, Scorer, match_file, prepare
+from licensing.matching.compare import compare_names
 from licensing.matching.frequencies import UniformFrequencies
 
 FILE_PRIOR = MatchSettings(prior=5e-4)  # a file's estimated prior, as match_file sets it
@@ -260,3 +261,31 @@ def test_match_file_links_the_nameless_record_but_never_joins_twins_through_one(
     links = _links(out)
     assert ("named", "nameless") in links
     assert not {p for p in links if "t-amber" in p or "t-ruby" in p or "t-nameless" in p}
+
+
+# --- a stray space inside a forename: "Soph Ie" is "Sophie", not a twin's other name ---
+
+
+@pytest.mark.parametrize(
+    "left, right, level",
+    [
+        ("Soph Ie", "Sophie", "variant"),
+        ("Luc Y", "Lucy", "variant"),
+        ("Micaela", "Michaela", "fuzzy"),  # one letter: twins-shaped, the guard decides
+        ("Amir", "Amin", "different"),  # two names, short and one letter apart
+        ("Luc Ian", "Lucy", "different"),  # joined they differ: not a stray space
+    ],
+)
+def test_forenames_joined_across_a_stray_space(left, right, level):
+    a, b = prepare(rec("a", forenames=left)), prepare(rec("b", forenames=right))
+    assert compare_names(a, b, MatchSettings().weights).forenames == level
+
+
+def test_a_stray_space_links_and_a_twin_does_not():
+    split = rec("split", forenames="Soph Ie", surname="Nicolle", national_insurance="7186634", pc="2007")
+    whole = rec("whole", forenames="Sophie", surname="Nicolle", national_insurance="7492384", pc="2007")
+    twin = rec("twin", forenames="Chloe", surname="Nicolle", national_insurance="3108870", pc="2007")
+    scorer = _counted(_filler() + [split, whole, twin])
+    assert scorer.assess(prepare(split), prepare(whole)).decision == "link"
+    assessment = scorer.assess(prepare(whole), prepare(twin))
+    assert assessment.decision == "review" and "twins" in assessment.guard
