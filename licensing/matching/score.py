@@ -11,8 +11,9 @@ and search use ``assess`` alone. Decision policy, whatever the weights say:
 * Guards send a pair that would link to review instead:
   - nothing but names and an address agree (no date of birth or identifier evidence): a father and son
     with one name at one address;
-  - forenames only alike (a typo, a Jaro-Winkler match, initials) with the same date of birth and no
-    agreeing identifier: twins are often named alike (Amir and Amin);
+  - forenames only alike (a typo, a Jaro-Winkler match, initials) or different with the same date of birth and
+    no agreeing identifier: twins are often named alike (Amir and Amin). A forename missing on one side is
+    held too, unless the file's counts show one forename only with that surname and birth date (match_file);
   - a date of birth only nearly the same (a slip) with no identifier and no shared address (house);
   - an identifier only one character off and a date of birth not the same: two slips at once, or two
     people with close numbers;
