@@ -105,7 +105,9 @@ class CountedFrequencies:
 
     def add_all(self, prepared: Iterable[PreparedRecord]) -> None:
         """Count many prepared records, as ``add_prepared`` one by one would: each distinct name and postcode
-        list is taken apart once (a file repeats its names many times)."""
+        list is taken apart once (a file repeats its names many times); and the forenames born alike."""
+        if not isinstance(prepared, list | tuple):
+            prepared = list(prepared)  # read twice
         names: dict[int, tuple] = {}
         name_counts: Counter = Counter()
         places: Counter = Counter()

@@ -289,3 +289,11 @@ def test_a_stray_space_links_and_a_twin_does_not():
     assert scorer.assess(prepare(split), prepare(whole)).decision == "link"
     assessment = scorer.assess(prepare(whole), prepare(twin))
     assert assessment.decision == "review" and "twins" in assessment.guard
+
+
+def test_forenames_born_alike_are_counted_from_any_iterable():
+    records = [prepare(r) for r in _filler(50) + [NAMED, NAMELESS, TWIN]]
+    freq = CountedFrequencies(own_records=2)
+    freq.add_all(iter(records))
+    key = prepare(NAMED).names[0].surname_key
+    assert freq.forenames_born_alike(key, "1947-07-15") == {"amber", "ruby"}
