@@ -26,6 +26,7 @@ from licensing.matching.batch import (  # noqa: E402
     _candidate_pairs,
     _Progress,
     _read_records,
+    _split,
     estimate_settings,
     match_file,
 )
@@ -68,6 +69,65 @@ def shape(a) -> str:
     return f"{kind}; {said}"
 
 
+_AGREE = frozenset(
+    {
+        "exact",
+        "exact_text",
+        "variant",
+        "diminutive",
+        "subset",
+        "reordered",
+        "changed",
+        "text_exact",
+        "same_address",
+        "postcode",
+    }
+)
+_NEAR = frozenset(
+    {
+        "typo",
+        "text_typo",
+        "transposed",
+        "year_off",
+        "fuzzy",
+        "similar",
+        "alike",
+        "initials",
+        "partial",
+        "street",
+        "sector",
+        "check_differs",
+        "cross_consistent",
+    }
+)
+
+
+def field_class(level: str) -> str:
+    """agree / near / differ / missing: one letter per field in the table."""
+    if level in _AGREE:
+        return "A"
+    if level in _NEAR:
+        return "n"
+    if level == "missing" or level == "cross_unclear":
+        return "-"
+    return "x"
+
+
+def rule(a, candidate: bool, threshold: float) -> str:
+    """Which rule turned a missed true pair away."""
+    if not candidate:
+        would = "link" if a.decision == "link" else "guard" if a.guard else a.decision
+        return f"blocking: never a candidate pair (scored: {would})"
+    if a.contradicts:
+        return "veto"
+    if a.guard:
+        return "guard: " + a.guard[8:52]
+    if a.probability >= threshold:
+        return "linked by its score, dropped (cluster)"
+    band = ">= 0.99" if a.probability >= 0.99 else ">= 0.5" if a.probability >= 0.5 else "< 0.5"
+    return f"threshold: p {band}"
+
+
 def analyse(name: str, examples: int) -> list[str]:
     frames, truth = febrl.load(name)
     with tempfile.TemporaryDirectory(prefix=f"{name}_") as tmp:
@@ -79,12 +139,14 @@ def analyse(name: str, examples: int) -> list[str]:
         links = febrl._pairs(out)
         report = BatchReport()
         prepared = _read_records(src, report, _Progress(None))
-        freq = CountedFrequencies()
-        for p in prepared:
-            freq.add_prepared(p)
+        freq = CountedFrequencies(own_records=2)
+        freq.add_all(prepared)
         pairs = _candidate_pairs(prepared, report, False)
         settings, _ = estimate_settings(prepared, pairs, DEFAULT_SETTINGS, freq)
     by_id = {p.record.record_id: p for p in prepared}
+    index = {p.record.record_id: i for i, p in enumerate(prepared)}
+    left, right = _split(pairs)
+    candidates = set(zip(left.tolist(), right.tolist(), strict=True))
     scorer = Scorer(settings, freq)
     missed = sorted(truth - links)
     false = sorted(links - truth)
@@ -121,6 +183,27 @@ def analyse(name: str, examples: int) -> list[str]:
             shapes[(lv["dob"], lv["forenames"], lv["ni"], "guard" if a.guard else a.decision)] += 1
     for key, c in shapes.most_common():
         lines.append(f"{c:>4}  {key}")
+    lines.append(
+        "-- missed pairs by fields (A agrees, n nearly, x differs, - missing on a side; order: "
+        "DOB surname forenames id address) and the rule that turned each away --"
+    )
+    table: Counter = Counter()
+    for items in ex.values():
+        for a_id, b_id, a in items:
+            lv = dict(zip(FIELDS, a.levels, strict=True))
+            ident = lv["ni"] if lv["ni"] != "missing" else lv["dl"]
+            fields = "".join(field_class(lv[f]) for f in ("dob", "surname", "forenames")) + field_class(ident)
+            fields += field_class(lv["address"])
+            i, j = sorted((index[a_id], index[b_id]))
+            table[(fields, rule(a, (i, j) in candidates, settings.auto_link_threshold))] += 1
+    for (fields, why), c in sorted(table.items(), key=lambda kv: (-kv[1], kv[0])):
+        lines.append(f"{c:>4}  {fields}  {why}")
+    by_rule: Counter = Counter()
+    for (_fields, why), c in table.items():
+        by_rule[why] += c
+    lines.append("-- by rule --")
+    for why, c in by_rule.most_common():
+        lines.append(f"{c:>4}  {why}")
     for a_id, b_id in false[:examples]:
         lines.append(f"  FALSE {a_id} {b_id}")
     return lines

@@ -220,11 +220,11 @@ def miss_reasons(ev: Evaluation, s: dict, limit: int, records_path: Path) -> lis
     from licensing.matching.score import score_prepared
 
     prepared = {}
-    frequencies = CountedFrequencies()
+    frequencies = CountedFrequencies(own_records=2)
     if limit:
         for p in _read_records(records_path, BatchReport(), _Progress(None)):
             prepared[p.record.record_id] = p
-            frequencies.add_prepared(p)
+        frequencies.add_all(prepared.values())
 
     def score_pair(a, b):
         r = score_prepared(prepared[a], prepared[b], DEFAULT_SETTINGS, frequencies)

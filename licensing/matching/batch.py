@@ -661,7 +661,7 @@ def _match(
     prepared = _read_records(input_path, report, bar)
     report.records = len(prepared)
     clock.lap("read")
-    frequencies = CountedFrequencies()
+    frequencies = CountedFrequencies(own_records=2)  # as the register counts for two stored records
     frequencies.add_all(prepared)
     clock.lap("frequencies")
     pairs = _candidate_pairs(prepared, report, thorough)

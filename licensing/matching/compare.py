@@ -331,12 +331,18 @@ _FIRM = frozenset({"exact", "variant", "subset"})
 _SLIPPED = frozenset({"variant", "diminutive", "fuzzy", "similar", "alike"})
 
 
+def _joined(tokens: tuple[Token, ...]) -> str:
+    return "".join(t.raw for t in tokens)
+
+
 def _readings(x: NameForm, y: NameForm, weights: dict[str, dict[str, float]]):
     """Direct, swapped (surname given as a forename and vice versa) and whole-name readings."""
     sur = compare_tokens(x.family, y.family)
     fore = compare_tokens(x.given, y.given)
     s_level = _SURNAME_FROM_LIST[sur.level]
     yield s_level, fore.level, sur.matched, fore.matched
+    if fore.level == "different" and len(x.given) != len(y.given) and _joined(x.given) == _joined(y.given):
+        yield s_level, "variant", sur.matched, ()  # a stray space: "Soph Ie" is "Sophie", not a twin's name
     if x.given and y.given and x.family and y.family and s_level in _LOOSE_SURNAME:
         cross_sur = compare_tokens(x.family, y.given)
         cross_fore = compare_tokens(x.given, y.family)

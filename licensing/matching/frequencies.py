@@ -71,6 +71,13 @@ class CountedFrequencies:
     total: int = 0
     pseudo_count: float = 200.0
     baseline: UniformFrequencies = field(default_factory=UniformFrequencies)
+    # Records of the pair being scored that the counts include: match_file counts every record of its file, so
+    # 2, as the register's own counts do (people.identity, own_records=2). A value only the pair and its other
+    # duplicates hold is not common: the chance that someone else has it is what the weight needs.
+    own_records: int = 0
+    # (surname key, birth date) -> the first forenames written with them, counted only where a record of the
+    # file has no forename there (add_all). None until counted: the twins guard then stands for such records.
+    born_alike: dict | None = None
 
     @classmethod
     def from_records(cls, records: Iterable[MatchRecord], pseudo_count: float = 200.0) -> CountedFrequencies:
@@ -98,7 +105,9 @@ class CountedFrequencies:
 
     def add_all(self, prepared: Iterable[PreparedRecord]) -> None:
         """Count many prepared records, as ``add_prepared`` one by one would: each distinct name and postcode
-        list is taken apart once (a file repeats its names many times)."""
+        list is taken apart once (a file repeats its names many times); and the forenames born alike."""
+        if not isinstance(prepared, list | tuple):
+            prepared = list(prepared)  # read twice
         names: dict[int, tuple] = {}
         name_counts: Counter = Counter()
         places: Counter = Counter()
@@ -118,18 +127,44 @@ class CountedFrequencies:
         for postcodes, count in places.items():
             for pc in postcodes if len(postcodes) < 2 else set(postcodes):
                 self.postcodes[pc] += count
+        self._count_born_alike(prepared)
+
+    def _count_born_alike(self, prepared: Iterable[PreparedRecord]) -> None:
+        """The forenames written with each surname and birth date that a record with no forename holds: one
+        forename there means no twin in the file. Only records without a forename start an entry (few)."""
+        born: dict[tuple[str, str], set[str]] = {}
+        for p in prepared:
+            if p.dob_iso and not any(n.given for n in p.names):
+                for n in p.names:
+                    if n.surname_key:
+                        born[(n.surname_key, p.dob)] = set()
+        if born:
+            for p in prepared:
+                for n in p.names:
+                    given = born.get((n.surname_key, p.dob)) if p.dob_iso and n.surname_key else None
+                    if given is not None:
+                        given.update(t.canon for t in n.given[:1] if not t.is_initial)
+        self.born_alike = born
+
+    def forenames_born_alike(self, surname_key: str, iso_dob: str) -> set[str] | None:
+        """The first forenames the file writes with this surname and birth date (None: not counted)."""
+        if self.born_alike is None:
+            return None
+        return self.born_alike.get((surname_key, iso_dob))
 
     def _smooth(self, count: int, base: float) -> float:
         return min(1.0, (count + self.pseudo_count * base) / (self.total + self.pseudo_count))
 
     def surname_frequency(self, surname_key: str) -> float:
-        return self._smooth(self.surnames.get(surname_key, 0), self.baseline.surname)
+        return self._smooth(
+            max(self.surnames.get(surname_key, 0) - self.own_records, 0), self.baseline.surname
+        )
 
     def forename_frequency(self, token: str) -> float:
-        return self._smooth(self.forenames.get(token, 0), self.baseline.forename)
+        return self._smooth(max(self.forenames.get(token, 0) - self.own_records, 0), self.baseline.forename)
 
     def dob_frequency(self, iso_dob: str) -> float:
-        return self._smooth(self.dobs.get(iso_dob, 0), self.baseline.dob)
+        return self._smooth(max(self.dobs.get(iso_dob, 0) - self.own_records, 0), self.baseline.dob)
 
     def forename_count(self, token: str) -> int:
         """How many records carry this canonical forename token (optional in the protocol: it tells a slip

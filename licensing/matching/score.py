@@ -11,8 +11,9 @@ and search use ``assess`` alone. Decision policy, whatever the weights say:
 * Guards send a pair that would link to review instead:
   - nothing but names and an address agree (no date of birth or identifier evidence): a father and son
     with one name at one address;
-  - forenames only alike (a typo, a Jaro-Winkler match, initials) with the same date of birth and no
-    agreeing identifier: twins are often named alike (Amir and Amin);
+  - forenames only alike (a typo, a Jaro-Winkler match, initials) or different with the same date of birth and
+    no agreeing identifier: twins are often named alike (Amir and Amin). A forename missing on one side is
+    held too, unless the file's counts show one forename only with that surname and birth date (match_file);
   - a date of birth only nearly the same (a slip) with no identifier and no shared address (house);
   - an identifier only one character off and a date of birth not the same: two slips at once, or two
     people with close numbers;
@@ -190,6 +191,7 @@ class Scorer:
             f: {k for k, lv in levels.items() if lv.veto} for f, levels in self.settings.levels.items()
         }
         self._postcode_frequency = getattr(frequencies, "postcode_frequency", None)
+        self._postcode_u = settings.levels["address"]["postcode"].u
         # match_file counts how often two people's numbers of another scheme are one edit apart (batch.py);
         # only a count below the documented u lifts the two-slips guard for them.
         self._near_numbers_rare = self.settings.levels["ni"]["text_typo"].u < _TEXT_TYPO_U
@@ -275,9 +277,10 @@ class Scorer:
         if addr in _ADDRESS_AGREES and self._postcode_frequency is not None:
             shared = set(pa.postcodes or pa.postcode_texts) & set(pb.postcodes or pb.postcode_texts)
             if shared:
-                # Only ever down: a postcode many records give (an office, a depot) says little.
+                # Only ever down: a postcode many records give (an office, a depot) says little. Measured
+                # against the average postcode's u: a house number agreeing as well keeps its own evidence.
                 frequency = max(self._postcode_frequency(pc) for pc in shared)
-                addr_w += min(0.0, math.log2(settings.levels["address"][addr].u / max(frequency, 1e-9)))
+                addr_w += min(0.0, math.log2(self._postcode_u / max(frequency, 1e-9)))
         levels = (dl, ni, dob, names.surname, names.forenames, sex, addr)
         weights = (w["dl"][dl], w["ni"][ni], dob_w, sur_w, fore_w, w["sex"][sex], addr_w)
         match_weight = sum(weights)
@@ -288,7 +291,7 @@ class Scorer:
         guard = ""
         if probability >= settings.auto_link_threshold and not contradicts:
             if not identified:
-                guard = self._guard(names, dob, addr, (sur_f, fore_f, dob_f))
+                guard = self._guard(names, dob, addr, (sur_f, fore_f, dob_f), (pa, pb))
             elif (
                 dl not in _EXACT_DL
                 and ni not in _EXACT_NI
@@ -325,7 +328,7 @@ class Scorer:
             (sur_f, fore_f, dob_f),
         )
 
-    def _guard(self, names: NameComparison, dob: str, addr: str, freqs) -> str:
+    def _guard(self, names: NameComparison, dob: str, addr: str, freqs, pair=()) -> str:
         """Why a pair the probability would link must go to review instead ("" when it may link)."""
         if dob not in _DOB_SUPPORTS:
             return "Review: only names and an address agree, as for a father and son"
@@ -333,7 +336,12 @@ class Scorer:
             return (
                 "Review: the date of birth differs slightly, and no identifier or shared address confirms it"
             )
-        if dob in _DOB_SAME and names.forenames in _FORENAMES_LOOSE and not self._slip(names):
+        if (
+            dob in _DOB_SAME
+            and names.forenames in _FORENAMES_LOOSE
+            and not self._slip(names)
+            and not self._no_twin_in_file(names, pair)
+        ):
             return "Review: the forenames differ or are only alike, as twins' names can be"
         if dob in _DOB_SAME and any(
             learned_variant(x, y) and not self._slipped(x, y) for x, y in names.forename_pairs
@@ -349,6 +357,22 @@ class Scorer:
         ):
             return "Review: a common name and date of birth, and nothing else to tell two people apart"
         return ""
+
+    def _no_twin_in_file(self, names: NameComparison, pair) -> bool:
+        """A forename missing on one side is absence of evidence, not a twin's other name: the twins guard
+        lets it link when the file's counts show at most one forename written with these surnames and this
+        birth date (no twin there to confuse it with). Without counts (the register) the guard stands."""
+        born = getattr(self.frequencies, "forenames_born_alike", None)
+        if names.forenames != "missing" or born is None or not pair or not pair[0].dob_iso:
+            return False
+        seen: set[str] = set()
+        for p in pair:
+            for n in p.names:
+                given = born(n.surname_key, p.dob) if n.surname_key else None
+                if given is None:
+                    return False
+                seen |= given
+        return len(seen) <= 1
 
     def _slip(self, names: NameComparison) -> bool:
         """Forenames one letter apart where one spelling is carried by no other record and the other by
