@@ -127,23 +127,28 @@ class CountedFrequencies:
         for postcodes, count in places.items():
             for pc in postcodes if len(postcodes) < 2 else set(postcodes):
                 self.postcodes[pc] += count
-        self._count_born_alike(prepared)
+        nameless = {i for i, forms in names.items() if not any(n.given for n in forms)}
+        self._count_born_alike(prepared, nameless)
 
-    def _count_born_alike(self, prepared: Iterable[PreparedRecord]) -> None:
+    def _count_born_alike(self, prepared: list[PreparedRecord], nameless: set[int]) -> None:
         """The forenames written with each surname and birth date that a record with no forename holds: one
-        forename there means no twin in the file. Only records without a forename start an entry (few)."""
+        forename there means no twin in the file. Only records without a forename start an entry (few), and
+        only records born on such a date are looked at again."""
         born: dict[tuple[str, str], set[str]] = {}
-        for p in prepared:
-            if p.dob_iso and not any(n.given for n in p.names):
-                for n in p.names:
-                    if n.surname_key:
-                        born[(n.surname_key, p.dob)] = set()
-        if born:
+        if nameless:
             for p in prepared:
-                for n in p.names:
-                    given = born.get((n.surname_key, p.dob)) if p.dob_iso and n.surname_key else None
-                    if given is not None:
-                        given.update(t.canon for t in n.given[:1] if not t.is_initial)
+                if p.names_id in nameless and p.dob_iso:
+                    for n in p.names:
+                        if n.surname_key:
+                            born[(n.surname_key, p.dob)] = set()
+        dobs = {dob for _, dob in born}
+        if dobs:
+            for p in prepared:
+                if p.dob in dobs and p.dob_iso:
+                    for n in p.names:
+                        given = born.get((n.surname_key, p.dob))
+                        if given is not None:
+                            given.update(t.canon for t in n.given[:1] if not t.is_initial)
         self.born_alike = born
 
     def forenames_born_alike(self, surname_key: str, iso_dob: str) -> set[str] | None:
