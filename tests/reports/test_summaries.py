@@ -5,13 +5,13 @@ through the ORM, never by the summaries' own SQL."""
 
 import datetime as dt
 
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, insert, select, text, update
 
 from licensing.api.tokens import create_token
 from licensing.auth.models import Role
 from licensing.complaints.models import Complaint
 from licensing.db import db
-from licensing.licences.models import Badge, Licence
+from licensing.licences.models import Badge, BadgeStatus, Licence, LicenceStatus
 from licensing.people.models import PersonRecord, RecordLink
 from licensing.reports.models import (
     NO_DATE,
@@ -290,3 +290,35 @@ def test_rebuild_recomputes_the_summaries_from_the_rows(app, runner):
         stock, links = _held_stock_and_links()
     assert f"report_stock {len(stock):,} rows" in result.output
     assert f"report_links {len(links):,} rows" in result.output and links
+
+
+def test_one_statement_writing_many_licences_and_badges_keeps_the_stock_in_step(app):
+    """A bulk write (an import's COPY or multi-row INSERT) counts each stock group once per statement."""
+    with arranged(app):
+        load_demo(n_records=40, echo=lambda _: None)
+    licences, badges = Licence.__table__, Badge.__table__
+    with app.app_context():
+        originals = [dict(row._mapping) for row in db.session.execute(select(licences))]
+        assert len(originals) >= 4
+        # Three copies of each licence: every group grows by three in one statement.
+        copies = [
+            {**{k: v for k, v in row.items() if k != "id"}, "number": f"BULK{n:05d}{copy}"}
+            for n, row in enumerate(originals)
+            for copy in range(3)
+        ]
+        db.session.execute(insert(licences).values(copies))
+        db.session.commit()
+    _assert_in_step(app)
+    with app.app_context():
+        copied = db.session.scalars(select(licences.c.id).where(licences.c.number.like("BULK%"))).all()
+        half = copied[: len(copied) // 2 + 1]  # splits some groups of three
+        db.session.execute(update(licences).where(licences.c.id.in_(half))
+                           .values(status=LicenceStatus.SUSPENDED.value))
+        db.session.execute(update(badges).values(status=BadgeStatus.SUSPENDED.value))
+        db.session.commit()
+    _assert_in_step(app)
+    with app.app_context():
+        db.session.execute(delete(licences).where(licences.c.id.in_(copied)))
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(licences)) == len(originals)
+    _assert_in_step(app)
