@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from licensing.matching import CountedFrequencies, MatchRecord, MatchSettings, Scorer, match_file, prepare
+from licensing.matching.batch import REQUIRED_COLUMNS
 from licensing.matching.compare import compare_names
 from licensing.matching.frequencies import UniformFrequencies
 
@@ -205,19 +206,7 @@ def test_a_missing_forename_stays_with_an_officer_without_the_files_counts():
 def _csv(path, records):
     with open(path, "w", encoding="utf-8", newline="") as fh:
         out = csv.writer(fh)
-        out.writerow(
-            [
-                "record_id",
-                "source",
-                "forenames",
-                "surname",
-                "date_of_birth",
-                "address_line",
-                "town",
-                "postcode",
-                "national_insurance",
-            ]
-        )
+        out.writerow(REQUIRED_COLUMNS)
         for r in records:
             out.writerow(
                 [

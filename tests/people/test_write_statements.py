@@ -1,36 +1,23 @@
 """Writes that add many rows send them in one statement on both databases (SQLite inserted them one by one:
 a search's reasons, a record's blocking keys), and store the same rows as before."""
 
-import contextlib
 import datetime as dt
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from licensing.auth.models import Role
 from licensing.db import db
 from licensing.people.identity import record_keys, to_match_record
 from licensing.people.models import AccessGrant, BlockingKey, PersonRecord
 from tests.factories import arranged, make_person
+from tests.people.test_person_page_statements import _recorded_statements
 
 REASON = "Renewal check WDC/2026/41"
 
 
-@contextlib.contextmanager
-def _inserts_into(app, table: str):
-    """The INSERT statements into `table` sent inside the block (an executemany counts once)."""
-    sent: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith(f"INSERT INTO {table.upper()} "):
-            sent.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+def _inserts_into(statements: list[str], table: str) -> list[str]:
+    """The INSERT statements into `table` among those recorded (an executemany counts once)."""
+    return [sql for sql in statements if sql.upper().startswith(f"INSERT INTO {table.upper()} ")]
 
 
 def test_a_search_records_its_reason_for_every_person_found_in_one_insert(app, login):
@@ -41,8 +28,9 @@ def test_a_search_records_its_reason_for_every_person_found_in_one_insert(app, l
         ]
         identity_ids = {person.identity_id for person in people}
     officer = login(Role.LICENSING_OFFICER, "WDC")
-    with _inserts_into(app, "access_grants") as inserts:
+    with _recorded_statements(app) as statements:
         page = officer.submit("/search", {"surname": "Quarrendon", "reason": REASON})
+    inserts = _inserts_into(statements, "access_grants")
     assert page.status_code == 200
     assert len(inserts) == 1, inserts
     with app.app_context():
@@ -59,8 +47,9 @@ def test_a_new_record_stores_its_blocking_keys_in_one_insert(app, login):
         "date_of_birth": ["9", "7", "1981"], "sex": "M", "address_line": "4 Queen Street",
         "town": "High Wycombe", "postcode": "HP13 6BD", "national_insurance": "JT 65 43 21 C",
     }
-    with _inserts_into(app, "blocking_keys") as inserts:
+    with _recorded_statements(app) as statements:
         response = officer.submit("/records/new", form)
+    inserts = _inserts_into(statements, "blocking_keys")
     assert response.status_code == 302
     assert len(inserts) == 1, inserts
     with app.app_context():
