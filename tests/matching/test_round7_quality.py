@@ -70,17 +70,7 @@ def _small_file(*pair, neighbours=0):
         rec(f"n{i}", forenames=f"Near{i}", surname=f"Next{i}", pc="2007", line=f"{i} Road")
         for i in range(neighbours)
     ]
-    others += [
-        rec(
-            f"f{i}",
-            forenames=f"Given{i % 400}",
-            surname=f"Family{i}",
-            dob=f"19{10 + i % 80}-0{1 + i % 9}-1{i % 9}",
-            pc=f"{2000 + i % 2000}",
-            line=f"{i % 90} Some Street",
-        )
-        for i in range(5000)
-    ]
+    others += _filler(5000, forenames=400)
     return Scorer(FILE_PRIOR, CountedFrequencies.from_records(others + list(pair)))
 
 
@@ -125,11 +115,12 @@ def _file_scorer(records, own_records):
     return Scorer(FILE_PRIOR, freq)
 
 
-def _filler(n=3000):
+def _filler(n=3000, forenames=300):
+    """n unrelated records with `forenames` distinct forenames among them."""
     return [
         rec(
             f"f{i}",
-            forenames=f"Given{i % 300}",
+            forenames=f"Given{i % forenames}",
             surname=f"Family{i}",
             dob=f"19{10 + i % 80}-0{1 + i % 9}-1{i % 9}",
             pc=f"{2000 + i % 2000}",
