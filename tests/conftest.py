@@ -68,6 +68,12 @@ def postgres_template(postgres_server) -> str:
     return "app_template"
 
 
+# For a test of a PostgreSQL feature: runs it on PostgreSQL only, never skipped on SQLite.
+postgresql_only = pytest.mark.parametrize(
+    "database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request, tmp_path):
     """A fresh, fully migrated database for one test."""

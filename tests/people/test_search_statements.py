@@ -4,22 +4,21 @@ searches for seconds)."""
 
 import datetime as dt
 
-import pytest
 from sqlalchemy import text
 
 from licensing.auth.models import Role
 from licensing.db import db
 from licensing.register.search import MAX_SEARCH_CANDIDATES
+from tests.conftest import postgresql_only
 from tests.factories import arranged, make_person
 from tests.people.test_person_page_statements import _recorded_statements
 
 REASON = {"reason": "Application CDC/2026/0102"}
 
 
+@postgresql_only
 def test_postgresql_connections_run_without_jit(app):
     with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("JIT is PostgreSQL's")
         # A fresh pooled connection and one reused: the setting comes with the connection, not a statement.
         assert db.session.scalar(text("SHOW jit")) == "off"
         db.session.remove()

@@ -7,6 +7,7 @@ from sqlalchemy import select, text
 from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role
 from licensing.db import db
+from tests.conftest import postgresql_only
 from tests.factories import arranged, make_person
 
 
@@ -88,6 +89,7 @@ def test_events_get_the_servers_time(app, login):
         assert all(before - dt.timedelta(seconds=5) <= t <= before + dt.timedelta(minutes=5) for t in times)
 
 
+@postgresql_only
 def test_on_postgresql_the_app_role_cannot_change_audit_rows(app, login, runner, database_url):
     import pytest
     from sqlalchemy import create_engine
@@ -97,8 +99,6 @@ def test_on_postgresql_the_app_role_cannot_change_audit_rows(app, login, runner,
     from licensing import create_app
     from tests.conftest import sign_in_fully
 
-    if not database_url.startswith("postgresql"):
-        pytest.skip("database roles are a PostgreSQL feature")
     with app.app_context(), db.engine.begin() as conn:
         if not conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = 'licensing_app'")).first():
             conn.execute(text("CREATE ROLE licensing_app LOGIN"))
