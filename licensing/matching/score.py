@@ -416,9 +416,11 @@ class Scorer:
             and names.forenames not in ("different", "missing")
         )
 
-    def result(self, pa: PreparedRecord, pb: PreparedRecord) -> MatchResult:
-        """assess plus the plain-word evidence."""
-        a = self.assess(pa, pb)
+    def result(
+        self, pa: PreparedRecord, pb: PreparedRecord, assessed: Assessment | None = None
+    ) -> MatchResult:
+        """assess plus the plain-word evidence; given the pair's assessment, the pair is not scored again."""
+        a = assessed if assessed is not None else self.assess(pa, pb)
         freq = self.frequencies
         show = freq is not None and not isinstance(freq, UniformFrequencies)
         sur_f, fore_f, dob_f = a.frequencies if show else (None, None, None)
@@ -461,6 +463,21 @@ class Scorer:
             strong=a.strong,
             guard=a.guard,
         )
+
+
+    def conflicts(self, pa: PreparedRecord, pb: PreparedRecord) -> tuple[str, ...]:
+        """``result(pa, pb).conflicts``, with the words built only for a pair that has any."""
+        a = self.assess(pa, pb)
+        dl, _, dob, _, _, sex, _ = a.levels
+        if (
+            any(lv in self._vetoes.get(f, ()) for f, lv in zip(FIELDS, a.levels, strict=True))
+            or sex == "differ"
+            or (dob == "different" and pa.dob_iso and pb.dob_iso)
+            or dl == "cross_inconsistent"
+            or a.match_weight < self.settings.cluster_conflict_weight
+        ):
+            return self.result(pa, pb, a).conflicts
+        return ()
 
 
 class LinkScorer(Scorer):

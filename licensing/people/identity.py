@@ -25,10 +25,10 @@ from licensing.matching import (
     MatchResult,
     MatchSettings,
     PreparedRecord,
+    Scorer,
     blocking_keys,
     prepare,
     score_pair,
-    score_prepared,
 )
 from licensing.matching.normalise import parse_name, phonetic
 from licensing.people.models import (
@@ -562,13 +562,14 @@ def first_contradiction(left: list[int], right: list[int], known: dict[int, Matc
     """The rule for joining two groups of records: no pair across them judged apart by an officer, and none
     whose evidence conflicts (a veto). Returns why not, or ''. Shared by single and batch linking."""
     prepared = {rid: prepare(known[rid]) for rid in (*left, *right)}
+    conflicts = Scorer(settings, frequencies).conflicts  # one scorer for all cross pairs; words only if any
     for a in left:
         for b in right:
             if _ordered(a, b) in judged_apart:
                 return f"records {a} and {b} were judged different people"
-            result = score_prepared(prepared[a], prepared[b], settings, frequencies)
-            if result.conflicts:
-                return f"records {a} and {b} conflict: {'; '.join(result.conflicts)}"
+            found = conflicts(prepared[a], prepared[b])
+            if found:
+                return f"records {a} and {b} conflict: {'; '.join(found)}"
     return ""
 
 

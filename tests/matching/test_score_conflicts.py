@@ -1,0 +1,44 @@
+"""Scorer.conflicts, the join rule's shortcut, says exactly what Scorer.result's conflicts say."""
+
+import itertools
+
+from licensing.matching import CountedFrequencies, MatchRecord, MatchSettings, Scorer, prepare
+from seed.population import generate_population
+
+
+def _records(n: int) -> list[MatchRecord]:
+    out = []
+    for r in generate_population(n, seed=8).records:
+        out.append(
+            MatchRecord(
+                r.record_id,
+                forenames=r.forenames,
+                surname=r.surname,
+                other_names=tuple(r.other_names),
+                date_of_birth=r.date_of_birth.isoformat(),
+                sex=r.sex,
+                postcodes=tuple(a.postcode for a in r.addresses),
+                address_lines=tuple(a.line1 for a in r.addresses),
+                national_insurance=r.national_insurance,
+                driving_licence_number=r.driving_licence_number,
+            )
+        )
+    return out
+
+
+def test_conflicts_agree_with_the_full_result_on_every_pair():
+    by_id = {r.record_id: prepare(r) for r in _records(300)}
+    frequencies = CountedFrequencies()
+    for r in by_id.values():
+        frequencies.add_prepared(r)
+    true_pairs = generate_population(300, seed=8).true_pairs()
+    # Every true pair (mostly no conflict) and a slice of all pairs (mostly conflicting).
+    pairs = [tuple(sorted(p)) for p in true_pairs] + list(itertools.combinations(sorted(by_id), 2))[:5000]
+    seen = {True: 0, False: 0}
+    for freq in (None, frequencies):
+        scorer = Scorer(MatchSettings(), freq)
+        for a, b in pairs:
+            expected = scorer.result(by_id[a], by_id[b]).conflicts
+            assert scorer.conflicts(by_id[a], by_id[b]) == expected, (a, b)
+            seen[bool(expected)] += 1
+    assert seen[True] > 100 and seen[False] > 100
