@@ -10,6 +10,7 @@ raise alerts, are joined in order in memory, then written in bulk."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -155,6 +156,12 @@ _PG_BOUNDED_COUNTS = text(
 )
 
 
+_PG_TERM_COUNTS = text(
+    "SELECT t.term, t.count FROM unnest(CAST(:terms AS text[])) AS k(term)"
+    " JOIN term_counts AS t ON t.kind = :kind AND t.term = k.term"
+)
+
+
 def _key_holder_counts(keys: list[str], *, limit: int) -> dict[str, int]:
     """identity.key_holder_counts for a batch's keys; on PostgreSQL over an array, 5,000 keys a statement."""
     if db.session.get_bind().dialect.name != "postgresql":
@@ -186,17 +193,15 @@ class _RunningCounts:
             for chunk in _chunks(wanted):
                 self.base.update(term_counts(chunk))
             return
-        # PostgreSQL: one array a kind, 5,000 terms a statement (its OR of IN lists took ~0.5 s per 500).
+        # PostgreSQL: the terms as an array joined to the table, 5,000 a statement. Inside the import's
+        # transaction the planner has no statistics for the growing table and scanned it once per IN list,
+        # testing every row against every term (~1 ms a term at 20,000 records); a join reads it once.
         by_kind: dict[str, list[str]] = defaultdict(list)
         for kind, term in wanted:
             by_kind[kind].append(term)
         for kind, terms in sorted(by_kind.items()):
             for chunk in _chunks(terms, 5000):
-                rows = db.session.execute(
-                    select(TermCount.term, TermCount.count).where(
-                        TermCount.kind == kind, among(TermCount.term, chunk)
-                    )
-                )
+                rows = db.session.execute(_PG_TERM_COUNTS, {"kind": kind, "terms": chunk})
                 self.base.update(((kind, term), count) for term, count in rows)
 
     def count(self, kind: str, term: str) -> int:
@@ -408,6 +413,14 @@ def _join_in_order(
             ).all()
         )
     frequencies = _SnapshotFrequencies(counts)
+    # The linking pair was scored with the counts as they stood at its record, the join check uses the
+    # batch's final counts. Only its weight conflict (below cluster_conflict_weight) can depend on counts,
+    # through the surname, forename and birth-date frequency terms, each moving the weight by at most
+    # log2(1 / floor) whatever the counts: above this bound its verdict is the same under both: reused.
+    reuse_above = settings.cluster_conflict_weight + sum(
+        math.log2(1 / min(settings.tf_minimum_u, settings.levels[f]["exact"].u))
+        for f in ("surname", "forenames", "dob")
+    )
     merges: list[_Merge] = []
     for decision in decided:
         if decision.state is not LinkState.AUTOMATIC:
@@ -416,8 +429,12 @@ def _join_in_order(
         record_a, record_b = decision.pair
         left, right = identity_of[record_a], identity_of[record_b]
         if left != right:
+            scored = {}
+            if decision.result.match_weight >= reuse_above:
+                scored[decision.pair] = decision.result.conflicts
             reason = first_contradiction(
-                sorted(members[left]), sorted(members[right]), prepared, judged_apart, settings, frequencies
+                sorted(members[left]), sorted(members[right]), prepared, judged_apart, settings, frequencies,
+                scored=scored,
             )
             if reason:
                 decision.state = LinkState.PENDING

@@ -558,16 +558,20 @@ def _contradiction(left: Identity, right: Identity) -> str:
 
 
 def first_contradiction(left: list[int], right: list[int], known: dict[int, MatchRecord | PreparedRecord],
-                        judged_apart: set, settings: MatchSettings, frequencies) -> str:
+                        judged_apart: set, settings: MatchSettings, frequencies,
+                        scored: dict[tuple[int, int], tuple[str, ...]] | None = None) -> str:
     """The rule for joining two groups of records: no pair across them judged apart by an officer, and none
-    whose evidence conflicts (a veto). Returns why not, or ''. Shared by single and batch linking."""
+    whose evidence conflicts (a veto). Returns why not, or ''. Shared by single and batch linking; `scored`
+    gives the conflicts of (lower id, higher id) pairs already scored with these counts' verdict."""
     prepared = {rid: prepare(known[rid]) for rid in (*left, *right)}
     conflicts = Scorer(settings, frequencies).conflicts  # one scorer for all cross pairs; words only if any
+    scored = scored or {}
     for a in left:
         for b in right:
             if _ordered(a, b) in judged_apart:
                 return f"records {a} and {b} were judged different people"
-            found = conflicts(prepared[a], prepared[b])
+            pair = _ordered(a, b)
+            found = scored[pair] if pair in scored else conflicts(prepared[a], prepared[b])
             if found:
                 return f"records {a} and {b} conflict: {'; '.join(found)}"
     return ""
