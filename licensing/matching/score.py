@@ -464,7 +464,6 @@ class Scorer:
             guard=a.guard,
         )
 
-
     def conflicts(self, pa: PreparedRecord, pb: PreparedRecord) -> tuple[str, ...]:
         """``result(pa, pb).conflicts``, with the words built only for a pair that has any."""
         a = self.assess(pa, pb)
