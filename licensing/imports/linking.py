@@ -417,10 +417,13 @@ def _join_in_order(
     # batch's final counts. Only its weight conflict (below cluster_conflict_weight) can depend on counts,
     # through the surname, forename and birth-date frequency terms, each moving the weight by at most
     # log2(1 / floor) whatever the counts: above this bound its verdict is the same under both: reused.
+    # (A veto on one of those fields would put a count in its conflict's words: then nothing is reused.)
+    counted_fields = ("surname", "forenames", "dob")
     reuse_above = settings.cluster_conflict_weight + sum(
-        math.log2(1 / min(settings.tf_minimum_u, settings.levels[f]["exact"].u))
-        for f in ("surname", "forenames", "dob")
+        math.log2(1 / min(settings.tf_minimum_u, settings.levels[f]["exact"].u)) for f in counted_fields
     )
+    if any(level.veto for f in counted_fields for level in settings.levels[f].values()):
+        reuse_above = math.inf
     merges: list[_Merge] = []
     for decision in decided:
         if decision.state is not LinkState.AUTOMATIC:

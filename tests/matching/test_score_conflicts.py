@@ -3,6 +3,7 @@
 import itertools
 
 from licensing.matching import CountedFrequencies, MatchRecord, MatchSettings, Scorer, prepare
+from licensing.people.identity import first_contradiction
 from seed.population import generate_population
 
 
@@ -42,3 +43,15 @@ def test_conflicts_agree_with_the_full_result_on_every_pair():
             assert scorer.conflicts(by_id[a], by_id[b]) == expected, (a, b)
             seen[bool(expected)] += 1
     assert seen[True] > 100 and seen[False] > 100
+
+
+def test_the_join_rule_takes_a_pair_already_scored_from_the_caller():
+    same = _records(300)[0]
+    known = {1: same, 2: same}
+    settings = MatchSettings()
+    assert first_contradiction([1], [2], known, set(), settings, None) == ""
+    told = first_contradiction([1], [2], known, set(), settings, None, scored={(1, 2): ("told apart",)})
+    assert told == "records 1 and 2 conflict: told apart"
+    assert first_contradiction([1], [2], known, {(1, 2)}, settings, None) == (
+        "records 1 and 2 were judged different people"
+    )
