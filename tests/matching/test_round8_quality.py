@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from licensing.matching import CountedFrequencies, MatchSettings, Scorer, prepare
+from licensing.matching import CountedFrequencies, MatchSettings, Scorer, match_file, prepare
 from licensing.matching.compare import compare_names, letters_one_apart, numbers_two_apart
 from licensing.matching.normalise import parse_name
-from tests.matching.test_round7_quality import FILE_PRIOR, _filler, rec
+from tests.matching.test_round7_quality import FILE_PRIOR, _csv, _filler, _links, rec
 
 
 def _counted(records, settings=FILE_PRIOR):
@@ -87,6 +87,27 @@ def test_a_moved_hyphen_with_a_slipped_letter_links():
     person = _person("Lachlan-John", 5, national_insurance="8718844", **fields)
     slip = rec("slip", forenames="Lachlq-Njohn", national_insurance="8009557", **fields)
     assert _counted(_filler() + person + [slip]).assess(prepare(person[0]), prepare(slip)).decision == "link"
+
+
+def test_match_file_joins_the_slipped_record_to_its_person_and_keeps_twins_apart(tmp_path):
+    # FEBRL3 rec-941's shape through match_file: one link from the stray record joins it to all five; twins
+    # Coby and Cody (each name written by several records) at another house share no link.
+    filler = _filler(1500)
+    dups = [replace(r, record_id=r.record_id + "-dup") for r in filler[:600]]  # EM needs true pairs
+    person = _person("Coby", 5, national_insurance="1390881", **HOUSE)
+    slip = rec("slip", forenames="Cobuy", national_insurance="5230360", **HOUSE)
+    elsewhere = dict(surname="Ellis", dob="1961-02-03", pc="3070", line="26 Lance Hill Avenue")
+    twins = [
+        rec(f"t-coby{i}", forenames="Coby", national_insurance="7838917", **elsewhere) for i in range(3)
+    ] + [rec(f"t-cody{i}", forenames="Cody", national_insurance="4378319", **elsewhere) for i in range(3)]
+    src = _csv(tmp_path / "in.csv", filler + dups + person + [slip] + twins)
+    out = tmp_path / "links.csv"
+    match_file(src, out, progress=None)
+    links = _links(out)
+    assert {tuple(sorted(("slip", p.record_id))) for p in person} <= links
+    across = {(a, b) for a, b in links if {a[:6], b[:6]} == {"t-coby", "t-cody"}}
+    assert not across
+    assert ("t-coby0", "t-coby1") in links  # the twins' own records do link
 
 
 # --- identity numbers two edits apart lift the twins guard where the file's numbers are rarely that close ---
