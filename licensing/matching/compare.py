@@ -25,6 +25,8 @@ __all__ = [
     "compare_sex",
     "compare_tokens",
     "learned_variant",
+    "letters_one_apart",
+    "numbers_two_apart",
     "token_level",
 ]
 
@@ -294,6 +296,28 @@ def compare_tokens(left: tuple[Token, ...], right: tuple[Token, ...]) -> TokenMa
     return TokenMatch(_LIST_LEVEL[worst], tuple(pairs))
 
 
+def letters_one_apart(left: tuple[Token, ...], right: tuple[Token, ...]) -> bool:
+    """Two forename lists whose letters, spaces and hyphens aside, are one edit apart (Cobuy / Coby,
+    "Lachlq-Njohn" / "Lachlan-John"), at least four letters each, neither differing spelling a recognised name
+    (Amir / Amin).
+    Whether that is a slip or two names only the file's counts can say (``score.Scorer``)."""
+    x, y = _joined(left), _joined(right)
+    if x == y or min(len(x), len(y)) < 4 or abs(len(x) - len(y)) > 1:
+        return False
+    xs, ys = {t.raw for t in left}, {t.raw for t in right}
+    if any(t.known for t in left if t.raw not in ys) or any(t.known for t in right if t.raw not in xs):
+        return False  # a recognised name is a name, not a slip
+    return OSA.distance(x, y, score_cutoff=1) <= 1
+
+
+def numbers_two_apart(a: PreparedRecord, b: PreparedRecord) -> bool:
+    """Identity numbers, at least one not a valid NI number, exactly two edits apart (9030076 / 9036067)."""
+    x, y = a.ni_core, b.ni_core
+    if not x or not y or (a.ni_valid and b.ni_valid):
+        return False
+    return OSA.distance(x, y, score_cutoff=2) == 2
+
+
 @dataclass(frozen=True, slots=True)
 class NameComparison:
     """The best reading of two records' names (over every current, previous and alias name)."""
@@ -343,6 +367,8 @@ def _readings(x: NameForm, y: NameForm, weights: dict[str, dict[str, float]]):
     yield s_level, fore.level, sur.matched, fore.matched
     if fore.level == "different" and len(x.given) != len(y.given) and _joined(x.given) == _joined(y.given):
         yield s_level, "variant", sur.matched, ()  # a stray space: "Soph Ie" is "Sophie", not a twin's name
+    if len(x.family) != len(y.family) and _joined(x.family) == _joined(y.family):
+        yield "variant", fore.level, (), fore.matched  # the same in a surname: "Crou Ch" is "Crouch"
     if x.given and y.given and x.family and y.family and s_level in _LOOSE_SURNAME:
         cross_sur = compare_tokens(x.family, y.given)
         cross_fore = compare_tokens(x.given, y.family)

@@ -13,7 +13,10 @@ and search use ``assess`` alone. Decision policy, whatever the weights say:
     with one name at one address;
   - forenames only alike (a typo, a Jaro-Winkler match, initials) or different with the same date of birth and
     no agreeing identifier: twins are often named alike (Amir and Amin). A forename missing on one side is
-    held too, unless the file's counts show one forename only with that surname and birth date (match_file);
+    held too, unless the file's counts show one forename only with that surname and birth date (match_file).
+    Not held either: forenames one letter apart where the file's counts show a slip (one spelling no other
+    record writes, Cobuy / Coby), or identity numbers (not valid NI) two edits apart in a file whose numbers
+    are rarely that close by chance;
   - a date of birth only nearly the same (a slip) with no identifier and no shared address (house);
   - an identifier only one character off and a date of birth not the same: two slips at once, or two
     people with close numbers;
@@ -38,6 +41,8 @@ from .compare import (
     compare_ni,
     compare_sex,
     learned_variant,
+    letters_one_apart,
+    numbers_two_apart,
 )
 from .frequencies import NameFrequencies, UniformFrequencies
 from .records import MatchRecord, PreparedRecord, prepare
@@ -217,7 +222,28 @@ class Scorer:
             names = self._cache[key] = compare_names(pa, pb, self.w)
         if names.surname == "different" and names.forenames in _FORENAMES_FOR_CHANGE and _both_female(pa, pb):
             names = replace(names, surname="changed", surname_key="")
+        if names.forenames == "different" and self._file_slip(names):
+            names = replace(names, forenames="fuzzy")
         return names
+
+    def _file_slip(self, names: NameComparison) -> bool:
+        """Forenames one letter apart (spaces aside) where the file's counts show a slip: one side's spelling
+        is written by no other record (or by at most a twentieth as many), the other side's by several
+        (Cobuy 1, Coby 5). Short names are otherwise two names (Amir, Amin). False without counts (the
+        register), as for ``_slipped``."""
+        count = getattr(self.frequencies, "forename_count", None)
+        x, y = names.left, names.right
+        if count is None or x is None or y is None or not letters_one_apart(x.given, y.given):
+            return False
+        xs = {t.canon for t in x.given} - {t.canon for t in y.given}
+        ys = {t.canon for t in y.given} - {t.canon for t in x.given}
+        if not xs or not ys:
+            return False
+        for rare, common in ((xs, ys), (ys, xs)):
+            hi = min(count(t) for t in common)
+            if hi >= 3 and max(count(t) for t in rare) <= max(1.0, hi * _SLIP_SHARE):
+                return True
+        return False
 
     def _name_frequencies(self, names: NameComparison) -> tuple[float | None, float | None]:
         freq = self.frequencies
@@ -341,6 +367,7 @@ class Scorer:
             and names.forenames in _FORENAMES_LOOSE
             and not self._slip(names)
             and not self._no_twin_in_file(names, pair)
+            and not (pair and self._near_numbers_rare and numbers_two_apart(*pair))
         ):
             return "Review: the forenames differ or are only alike, as twins' names can be"
         if dob in _DOB_SAME and any(
@@ -382,7 +409,9 @@ class Scorer:
         if names.forenames != "fuzzy" or count is None:
             return False
         slipped = [(x, y) for x, y in names.forename_pairs if x.canon != y.canon]
-        return bool(slipped) and all(self._slipped(x, y) for x, y in slipped)
+        if not slipped:
+            return self._file_slip(names)
+        return all(self._slipped(x, y) for x, y in slipped)
 
     def _slipped(self, x, y) -> bool:
         """One spelling carried by several records and the other by no other record, or by at most one in

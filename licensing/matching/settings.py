@@ -270,7 +270,13 @@ DEFAULT_LEVELS: dict[str, dict[str, Level]] = {
             text="{a} and {b}: a name is left out on one side{note}",
             condition="a middle name, or a leading Muhammad, missing",
         ),
-        "fuzzy": L(0.04, 1 / 300, text="{a} and {b} differ by one letter, probably a typing slip"),
+        "fuzzy": L(
+            0.04,
+            1 / 300,
+            text="{a} and {b} differ by one letter, probably a typing slip",
+            condition="one letter apart (two from 9 letters), 5 letters or more; shorter names, or letters "
+            "one apart across a space or hyphen, only where the file's counts show a slip (score._file_slip)",
+        ),
         "similar": L(
             0.02,
             1 / 120,
