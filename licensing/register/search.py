@@ -52,6 +52,7 @@ MAX_SEARCH_CANDIDATES = 120
 FETCH_CANDIDATES = 500
 AGE_TOLERANCE_YEARS = 3
 TYPO_EVIDENCE = 0.2
+TYPO_DOB_MAX_HOLDERS = 5_000  # a typo key held by more is left out of a search with a date of birth
 SWAP_PENALTY = 4.0  # match weight (log2 odds) taken off a score made with the names the other way round
 RARITY_SCALE = 10_000_000  # above any key's holder count, so every shared key weighs something
 
@@ -117,9 +118,10 @@ class SearchCriteria:
         return self._surname_only_keys()
 
     def typo_search_keys(self) -> set[str]:
-        """Without a date of birth, keys that still meet a name with a typo: a token (or it less one letter)
-        with another token's initial, or failing a second token the surname alone."""
-        if self.date_of_birth or not (self.forenames or self.surname):
+        """Keys that still meet a name with a typo: a token (or it less one letter) with another token's
+        initial, or failing a second token the surname alone. With a date of birth too, the records they find
+        are kept only when born near it (see _born_near)."""
+        if not (self.forenames or self.surname):
             return set()
         paired = {k for k in typo_keys(self.as_match_record()) if k.startswith("fz:")}
         if paired:
@@ -213,6 +215,13 @@ def _exact_identifier_matches(criteria: SearchCriteria) -> dict[int, str]:
         ):
             found.setdefault(record_id, "driving licence number")
     return found
+
+
+def _born_near(record: _Candidate, typed: dt.date) -> bool:
+    """No birth date stored (a blank one must not exclude), or born within a year of the typed date's year (a
+    slip in the day or the month, or in the year's last digit by one)."""
+    born = record.date_of_birth
+    return born is None or abs(born.year - typed.year) <= 1
 
 
 def _age(born: dt.date, today: dt.date) -> int:
@@ -344,7 +353,7 @@ def _candidate_of(values) -> _Candidate:
 
 
 def _evidence_counts(
-    keys: set[str], limit: int, columns: dict[int, _Candidate] | None = None
+    keys: set[str], limit: int, columns: dict[int, _Candidate] | None = None, max_holders: int | None = None
 ) -> list[tuple[int, float]]:
     """(record id, evidence) for the `limit` records with the most evidence: the summed rarity weights of the
     query's keys each holds, computed in the database before any cap (not the lowest record ids among a
@@ -355,6 +364,8 @@ def _evidence_counts(
     heap page per holder (a bitmap heap scan) and JIT-compile the CASE for seconds once the plan looked
     costly (the 5.6 s stalls of round 6)."""
     weights = _key_weights(keys)
+    if max_holders is not None:
+        weights = {k: w for k, w in weights.items() if w >= math.log(RARITY_SCALE / max_holders)}
     if not weights:
         return []
     sql = _DriverSql()
@@ -403,9 +414,15 @@ def _ranked_candidates(
         # name already fills the candidates, and its typo keys would count thousands of rows for nothing.
         # A name one letter apart is weaker evidence than the name as typed, and one record holds many typo
         # keys (each deletion is one): they count a fifth, so they add candidates but outrank no exact one.
+        # With a date of birth typed, a name slip and a date slip together (Mustafa Aden Ahmd 1978-10-01
+        # for Mustafa Ahmed 1978-10-07) meet no exact key: such records are kept when born near the typed
+        # date, and a key held by thousands is left out so that a common name costs no more to search.
+        dob = criteria.date_of_birth
         shared = dict(counts)
-        for record_id, n in _evidence_counts(typo, FETCH_CANDIDATES, columns):
-            shared[record_id] = shared.get(record_id, 0) + TYPO_EVIDENCE * n
+        for record_id, n in _evidence_counts(typo, FETCH_CANDIDATES, columns,
+                                             max_holders=TYPO_DOB_MAX_HOLDERS if dob else None):
+            if dob is None or record_id in shared or _born_near(columns[record_id], dob):
+                shared[record_id] = shared.get(record_id, 0) + TYPO_EVIDENCE * n
         counts = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:FETCH_CANDIDATES]
     if len(counts) <= MAX_SEARCH_CANDIDATES:
         return [record_id for record_id, _ in counts], False
