@@ -78,17 +78,20 @@ def to_match_record(record: PersonRecord) -> MatchRecord:
     )
 
 
-def _addresses_and_names(ids: list[int]) -> tuple[dict[int, list[tuple[str, str]]], dict[int, list[str]]]:
+def _addresses_and_names(
+    ids: list[int], with_addresses: bool = True
+) -> tuple[dict[int, list[tuple[str, str]]], dict[int, list[str]]]:
     """Records' (postcode, line1) and other full names, in the relationships' order: two column queries."""
     addresses: dict[int, list[tuple[str, str]]] = {i: [] for i in ids}
     names: dict[int, list[str]] = {i: [] for i in ids}
-    if ids:
+    if ids and with_addresses:
         for record_id, postcode, line1 in db.session.execute(
             select(Address.person_record_id, Address.postcode, Address.line1)
             .where(Address.person_record_id.in_(ids))
             .order_by(Address.from_on.desc().nulls_last(), Address.id.desc())
         ):
             addresses[record_id].append((postcode, line1))
+    if ids:
         for record_id, forenames, surname in db.session.execute(
             select(PersonName.person_record_id, PersonName.forenames, PersonName.surname)
             .where(PersonName.person_record_id.in_(ids))
@@ -115,11 +118,12 @@ def _match_record(record_id: int, source: str, values, addresses, names) -> Matc
     )
 
 
-def to_match_records(records: Iterable[PersonRecord]) -> dict[int, MatchRecord]:
+def to_match_records(records: Iterable[PersonRecord], with_addresses: bool = True) -> dict[int, MatchRecord]:
     """to_match_record for many records at once (search, linking and imports): their addresses and other names
-    come from two column-only queries, in the relationships' order, instead of one ORM object per row."""
+    come from two column-only queries, in the relationships' order, instead of one ORM object per row.
+    Without addresses (a search with no postcode typed, which no address can match) one query."""
     records = list(records)
-    addresses, names = _addresses_and_names([r.id for r in records])
+    addresses, names = _addresses_and_names([r.id for r in records], with_addresses)
     return {
         r.id: _match_record(
             r.id,

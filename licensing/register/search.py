@@ -7,7 +7,7 @@ import math
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import and_, func, literal, or_, select, union_all
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from licensing.audit import record as audit
@@ -52,6 +52,7 @@ MAX_SEARCH_CANDIDATES = 120
 FETCH_CANDIDATES = 500
 AGE_TOLERANCE_YEARS = 3
 TYPO_EVIDENCE = 0.2
+TYPO_DOB_MAX_HOLDERS = 5_000  # a typo key held by more is left out of a search with a date of birth
 SWAP_PENALTY = 4.0  # match weight (log2 odds) taken off a score made with the names the other way round
 RARITY_SCALE = 10_000_000  # above any key's holder count, so every shared key weighs something
 
@@ -117,9 +118,10 @@ class SearchCriteria:
         return self._surname_only_keys()
 
     def typo_search_keys(self) -> set[str]:
-        """Without a date of birth, keys that still meet a name with a typo: a token (or it less one letter)
-        with another token's initial, or failing a second token the surname alone."""
-        if self.date_of_birth or not (self.forenames or self.surname):
+        """Keys that still meet a name with a typo: a token (or it less one letter) with another token's
+        initial, or failing a second token the surname alone. With a date of birth too, the records they find
+        are kept only when born near it (see _born_near)."""
+        if not (self.forenames or self.surname):
             return set()
         paired = {k for k in typo_keys(self.as_match_record()) if k.startswith("fz:")}
         if paired:
@@ -215,6 +217,13 @@ def _exact_identifier_matches(criteria: SearchCriteria) -> dict[int, str]:
     return found
 
 
+def _born_near(record: _Candidate, typed: dt.date) -> bool:
+    """No birth date stored (a blank one must not exclude), or born within a year of the typed date's year (a
+    slip in the day or the month, or in the year's last digit by one)."""
+    born = record.date_of_birth
+    return born is None or abs(born.year - typed.year) <= 1
+
+
 def _age(born: dt.date, today: dt.date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
@@ -280,30 +289,71 @@ def _key_condition(key: str):
     return BlockingKey.key == key[:64]
 
 
+class _DriverSql:
+    """SQL text and its parameters, for the driver's own placeholder. The evidence statements have one branch
+    per key (40 to 100): building and caching them as SQLAlchemy constructs cost more CPU than SQLite took to
+    run them, so they go to the driver as text. Every value is a parameter; the text holds only fixed SQL,
+    placeholders and integers (hence the S608 exemptions below)."""
+
+    def __init__(self) -> None:
+        self.connection = db.session.connection()
+        self.mark = "?" if self.connection.dialect.paramstyle == "qmark" else "%s"
+        self.params: list = []
+
+    def value(self, value, sql_type: str) -> str:
+        """A placeholder typed as `sql_type`: PostgreSQL types an untyped parameter in a UNION ALL's first
+        branch as text, and SUM over text fails."""
+        self.params.append(value)
+        return f"CAST({self.mark} AS {sql_type})"
+
+    def key_condition(self, key: str) -> str:
+        """As _key_condition, as text."""
+        if key.endswith(":"):
+            self.params += [key, key[:-1] + ";"]
+            return f"key >= {self.mark} AND key < {self.mark}"
+        self.params.append(key[:64])
+        return f"key = {self.mark}"
+
+    def rows(self, sql: str) -> list:
+        return self.connection.exec_driver_sql(sql, tuple(self.params)).all()
+
+
 def _key_weights(keys: set[str]) -> dict[str, float]:
     """Per key the query shares with any record, how much sharing it says: log(RARITY_SCALE / holders), so a
     key held by a few records (a rare name pair, a name with its birth year) outweighs one held by thousands
     (Mohammed Khan with no year). Keys nobody holds are left out. One statement: each prefix's count is a
     branch of a UNION ALL beside the exact keys' GROUP BY (a round trip each cost more than the count)."""
-    exact = [k[:64] for k in keys if not k.endswith(":")]
+    exact = sorted({k[:64] for k in keys if not k.endswith(":")})
     prefixes = sorted(k for k in keys if k.endswith(":"))
+    if not exact and not prefixes:
+        return {}
+    sql = _DriverSql()
     branches = [
-        select(literal(prefix).label("key"), func.count().label("holders")).where(_key_condition(prefix))
+        f"SELECT {sql.value(prefix, 'VARCHAR(64)')} AS key, count(*) AS holders "  # noqa: S608
+        f"FROM blocking_keys WHERE {sql.key_condition(prefix)}"
         for prefix in prefixes
     ]
     if exact:
-        branches.append(
-            select(BlockingKey.key, func.count()).where(BlockingKey.key.in_(exact)).group_by(BlockingKey.key)
-        )
-    if not branches:
-        return {}
-    statement = branches[0] if len(branches) == 1 else union_all(*branches)
-    holders = dict(db.session.execute(statement).all())
+        sql.params += exact
+        marks = ", ".join([sql.mark] * len(exact))
+        branches.append(f"SELECT key, count(*) FROM blocking_keys WHERE key IN ({marks}) GROUP BY key")  # noqa: S608
+    holders = dict(sql.rows(" UNION ALL ".join(branches)))
     return {k: math.log(RARITY_SCALE / n) for k, n in holders.items() if n}
 
 
+_CANDIDATE_SQL_COLUMNS = ", ".join(f"person_records.{c.key}" for c in _CANDIDATE_COLUMNS)
+
+
+def _candidate_of(values) -> _Candidate:
+    """A _Candidate from a driver row of _CANDIDATE_SQL_COLUMNS (SQLite's driver hands dates back as text)."""
+    candidate = _Candidate(*values)
+    if isinstance(candidate.date_of_birth, str):
+        candidate.date_of_birth = dt.date.fromisoformat(candidate.date_of_birth)
+    return candidate
+
+
 def _evidence_counts(
-    keys: set[str], limit: int, columns: dict[int, _Candidate] | None = None
+    keys: set[str], limit: int, columns: dict[int, _Candidate] | None = None, max_holders: int | None = None
 ) -> list[tuple[int, float]]:
     """(record id, evidence) for the `limit` records with the most evidence: the summed rarity weights of the
     query's keys each holds, computed in the database before any cap (not the lowest record ids among a
@@ -314,45 +364,39 @@ def _evidence_counts(
     heap page per holder (a bitmap heap scan) and JIT-compile the CASE for seconds once the plan looked
     costly (the 5.6 s stalls of round 6)."""
     weights = _key_weights(keys)
+    if max_holders is not None:
+        weights = {k: w for k, w in weights.items() if w >= math.log(RARITY_SCALE / max_holders)}
     if not weights:
         return []
+    sql = _DriverSql()
     if len(weights) == 1:
         # One key: every holder has the same evidence, so the index scan stops after `limit` rows instead of
         # counting a common name's whole block. In index order, as before: the first holders of the key.
         ((key, weight),) = weights.items()
+        evidence = sql.value(round(weight, 4), "DOUBLE PRECISION")
         ranked = (
-            select(BlockingKey.person_record_id.label("rid"), literal(round(weight, 4)).label("evidence"))
-            .where(_key_condition(key))
-            .limit(limit + 1)
-            .subquery()
+            f"SELECT person_record_id AS rid, {evidence} AS evidence FROM blocking_keys "  # noqa: S608
+            f"WHERE {sql.key_condition(key)} LIMIT {int(limit) + 1}"
         )
     else:
-        every = union_all(
-            *(
-                select(BlockingKey.person_record_id.label("rid"), literal(round(w, 4)).label("w")).where(
-                    _key_condition(k)
-                )
-                for k, w in weights.items()
-            )
-        ).subquery()
-        evidence = func.sum(every.c.w).label("evidence")
+        every = " UNION ALL ".join(
+            f"SELECT person_record_id AS rid, {sql.value(round(w, 4), 'DOUBLE PRECISION')} AS w "  # noqa: S608
+            f"FROM blocking_keys WHERE {sql.key_condition(k)}"
+            for k, w in weights.items()
+        )
         ranked = (
-            select(every.c.rid, evidence)
-            .group_by(every.c.rid)
-            .order_by(evidence.desc(), every.c.rid)
-            .limit(limit)
-            .subquery()
+            f"SELECT every.rid AS rid, sum(every.w) AS evidence FROM ({every}) AS every "  # noqa: S608
+            f"GROUP BY every.rid ORDER BY evidence DESC, every.rid LIMIT {int(limit)}"
         )
-    rows = db.session.execute(
-        select(ranked.c.evidence, *_CANDIDATE_COLUMNS).join_from(
-            ranked, PersonRecord, PersonRecord.id == ranked.c.rid
-        )
-    ).all()
+    rows = sql.rows(
+        f"SELECT ranked.evidence, {_CANDIDATE_SQL_COLUMNS} FROM ({ranked}) AS ranked "  # noqa: S608
+        "JOIN person_records ON person_records.id = ranked.rid"
+    )
     found: dict[int, float] = {}
     for row in rows:
-        found[row.id] = float(row.evidence)
+        found[row[1]] = float(row[0])
         if columns is not None:
-            columns[row.id] = _Candidate(*row[1:])
+            columns[row[1]] = _candidate_of(row[1:])
     ordered = sorted(found.items(), key=lambda item: (-item[1], item[0]))
     return ordered[:limit]
 
@@ -370,9 +414,15 @@ def _ranked_candidates(
         # name already fills the candidates, and its typo keys would count thousands of rows for nothing.
         # A name one letter apart is weaker evidence than the name as typed, and one record holds many typo
         # keys (each deletion is one): they count a fifth, so they add candidates but outrank no exact one.
+        # With a date of birth typed, a name slip and a date slip together (Mustafa Aden Ahmd 1978-10-01
+        # for Mustafa Ahmed 1978-10-07) meet no exact key: such records are kept when born near the typed
+        # date, and a key held by thousands is left out so that a common name costs no more to search.
+        dob = criteria.date_of_birth
         shared = dict(counts)
-        for record_id, n in _evidence_counts(typo, FETCH_CANDIDATES, columns):
-            shared[record_id] = shared.get(record_id, 0) + TYPO_EVIDENCE * n
+        for record_id, n in _evidence_counts(typo, FETCH_CANDIDATES, columns,
+                                             max_holders=TYPO_DOB_MAX_HOLDERS if dob else None):
+            if dob is None or record_id in shared or _born_near(columns[record_id], dob):
+                shared[record_id] = shared.get(record_id, 0) + TYPO_EVIDENCE * n
         counts = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:FETCH_CANDIDATES]
     if len(counts) <= MAX_SEARCH_CANDIDATES:
         return [record_id for record_id, _ in counts], False
@@ -495,7 +545,8 @@ def _score(
     today: dt.date,
 ) -> dict[int, tuple[SearchHit, MatchRecord, tuple]]:
     """Per identity, its best record's hit (scored by the engine's weight alone), match record and rank."""
-    match_records = to_match_records(records)
+    # No postcode typed: every address comparison is "missing" whatever the records hold, so none is read.
+    match_records = to_match_records(records, with_addresses=bool(scoring.query.postcodes))
     settings = scoring.settings
     # One Scorer for the whole block: building one per pair (as pair_weight does) was half of its cost.
     scorer = Scorer(settings, scoring.frequencies)

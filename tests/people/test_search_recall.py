@@ -177,3 +177,26 @@ def test_another_last_digit_of_the_birth_year_still_finds_the_person(app, login)
         date_of_birth=["23", "12", "1977"],
     )
     assert "Muhammad Atif Aslam</a>" in page
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        # A slip in the surname and in the day: no exact key is shared (round 8's name_dob miss).
+        (("Mustafa Aden", "Ahmd", ["1", "10", "1978"]), ("Mustafa", "Ahmed", dt.date(1978, 10, 7))),
+        # The names the other way round, spelt another way, and a slip in the day (round 8's swap_dob miss).
+        (("Mirza", "Wakar", ["1", "7", "1972"]), ("Waqar", "Mirza", dt.date(1972, 7, 5))),
+    ],
+)
+def test_a_name_slip_with_a_date_slip_is_found_by_name_and_date_of_birth(app, login, typed, stored):
+    forenames, surname, born = stored
+    elder = born.replace(year=born.year - 30)
+    with arranged(app):
+        make_person("WDC", forenames=forenames, surname=surname, date_of_birth=born)
+        # The same name one slip away but born decades apart: not a candidate for this date.
+        make_person("WDC", forenames=forenames, surname=surname, date_of_birth=elder)
+    page = _results(
+        login(Role.LICENSING_OFFICER), forenames=typed[0], surname=typed[1], date_of_birth=typed[2]
+    )
+    assert f"{forenames} {surname}, born {born.strftime('%d %B %Y')}" in page
+    assert f"born {elder.strftime('%d %B %Y')}" not in page
