@@ -233,8 +233,9 @@ _STATEMENTS: dict = {}
 
 
 def _statement(foreign_key, order: tuple, refresh: bool):
-    """`SELECT <foreign_key's model> WHERE foreign_key IN :owners ORDER BY order`, built once: building and
-    keying a statement for each query of each page was a sixth of the person page's CPU."""
+    """`SELECT <foreign_key's model> WHERE foreign_key IN :owners ORDER BY order`, built once rather than
+    built and cache-keyed for every query (7% of the person page's Python calls). Each foreign key is always
+    loaded in one order, so the key leaves the order out."""
     key = (foreign_key.class_, foreign_key.key, refresh)
     statement = _STATEMENTS.get(key)
     if statement is None:
