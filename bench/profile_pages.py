@@ -179,6 +179,76 @@ def _measure(name: str, request, repeat: int, statements: Statements) -> None:
         print("\n".join("  " + line.replace(str(ROOT), "") for line in lines[:14]))
 
 
+def _officers(app, role, authority: str, count: int) -> list[tuple[str, str]]:
+    """`count` fresh accounts (email, TOTP secret): a TOTP code works once, so each sign-in needs its own."""
+    from licensing.auth.models import User
+    from licensing.auth.services import hash_password
+    from licensing.authorities.models import Authority
+    from licensing.db import db
+
+    made = []
+    with app.app_context():
+        where = db.session.scalar(select(Authority).where(Authority.code == authority))
+        digest = hash_password(PASSWORD)
+        start = db.session.scalar(select(func.count(User.id)))
+        for n in range(start, start + count):
+            secret, email = pyotp.random_base32(32), f"profile{n}@example.org"
+            db.session.add(User(email=email, name=f"Profile Officer {n}", authority=where, role=role,
+                                password_hash=digest, totp_secret=secret))
+            made.append((email, secret))
+        db.session.commit()
+    return made
+
+
+def _measure_sign_in(app, repeat: int, statements: Statements) -> None:
+    """The load bench's sign-in: the form, the password, the two-factor form, the code (four requests)."""
+    from licensing.auth.models import Role
+
+    accounts = iter(_officers(app, Role.LICENSING_OFFICER, "WDC", 4 * repeat + 1))
+
+    def sign_in():
+        email, secret = next(accounts)
+        client = app.test_client()
+        client.post("/sign-in", data={"csrf_token": _csrf(client, "/sign-in"), "email": email,
+                                      "password": PASSWORD})
+        response = client.post("/sign-in/two-factor", data={
+            "csrf_token": _csrf(client, "/sign-in/two-factor"), "code": pyotp.TOTP(secret).now()})
+        assert response.status_code == 302 and response.headers["Location"].endswith("/home")  # noqa: S101
+
+    _measure("sign in (4 requests: GET + POST /sign-in, GET + POST /sign-in/two-factor; argon2id t=1)",
+             sign_in, repeat, statements)
+
+
+def _measure_police_item(app, link: str, repeat: int, statements: Statements) -> None:
+    """The police point of contact's write in the load bench: the item form on a person, then the item."""
+    from licensing.auth.models import Role
+
+    email, secret = _officers(app, Role.POLICE_SPOC, "TVP", 1)[0]
+    client = app.test_client()
+    client.post("/sign-in", data={"csrf_token": _csrf(client, "/sign-in"), "email": email,
+                                  "password": PASSWORD})
+    client.post("/sign-in/two-factor", data={"csrf_token": _csrf(client, "/sign-in/two-factor"),
+                                             "code": pyotp.TOTP(secret).now()})
+    path = f"/intelligence/new?identity_id={link.split('/')[2].split('?')[0]}"
+    written = iter(range(10**6))
+
+    def submit():
+        n = next(written)
+        body = client.get(path).get_data(as_text=True)
+        tokens = {name: (m.group(1) or m.group(2)) for name, m in
+                  (("csrf_token", CSRF.search(body)), ("form_token", FORM_TOKEN.search(body))) if m}
+        review = time.gmtime(time.time() + 120 * 86400)
+        response = client.post(path, data={
+            **tokens, "source_evaluation": "2", "intelligence_assessment": "B", "handling_code": "P",
+            "handling_conditions": "", "category": "other", "status": "intelligence",
+            "force_reference": f"TVP/PROFILE/{n}", "legal_basis": "clpd", "legal_basis_other": "",
+            "full_text": f"Profile police text {n}", "sanitised_summary": "Police hold information.",
+            "review_on": [str(review.tm_mday), str(review.tm_mon), str(review.tm_year)]})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]  # noqa: S101
+
+    _measure("police item (GET + POST /intelligence/new)", submit, repeat, statements)
+
+
 def run(url: str, records: int, repeat: int) -> None:
     from licensing.db import db
     from licensing.people.models import PersonRecord
@@ -216,6 +286,8 @@ def run(url: str, records: int, repeat: int) -> None:
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]  # noqa: S101
 
     _measure("add a person (GET + POST /records/new)", add_record, repeat, statements)
+    _measure_sign_in(app, repeat, statements)
+    _measure_police_item(app, link, repeat, statements)
     with app.app_context():
         db.engine.dispose()
 

@@ -38,12 +38,26 @@ short_str = Annotated[str, mapped_column(String(100), default="", server_default
 db = SQLAlchemy(model_class=Base)
 
 
+# How long a SQLite connection waits for another process's write lock before "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
 @event.listens_for(Engine, "connect")
-def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """Foreign keys on; a database file in WAL mode with a busy timeout, so several gunicorn workers read
+    while one writes and a writer waits for the lock rather than failing. synchronous stays FULL: a commit is
+    on disk before the request is answered."""
+    if not type(dbapi_connection).__module__.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    # Only a file can log ahead (memory and temporary databases keep their own journal); the mode is kept in
+    # the file, so it is switched once.
+    on_file = any(row[1] == "main" and row[2] for row in cursor.execute("PRAGMA database_list"))
+    if on_file and cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
 
 
 @event.listens_for(Engine, "do_connect")

@@ -1,5 +1,6 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from licensing.audit import record
@@ -30,14 +31,17 @@ SIGN_IN_ERROR = ("Enter a correct email address and password. After {n} failed a
                  "locked for {minutes} minutes.")
 
 
+_USER_WITH_AUTHORITY = select(User).where(User.id == bindparam("id")).options(joinedload(User.authority))
+
+
 @login_manager.user_loader
 def load_user(user_id: str):
     """Sessions carry `id:session_version`, so a bumped version kills every older cookie."""
     ident, _, version = user_id.partition(":")
     if not ident.isdigit() or not version.isdigit():
         return None
-    # With the authority in the same query: every page's header names it.
-    user = db.session.get(User, int(ident), options=[joinedload(User.authority)])
+    # With the authority in the same query: every page's header names it. The statement is built once.
+    user = db.session.scalars(_USER_WITH_AUTHORITY, {"id": int(ident)}).first()
     if user is None or not user.is_enabled or user.session_version != int(version):
         return None
     return user

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import inspect, select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from licensing.audit import record as audit
@@ -184,12 +184,8 @@ def identities_with_history(
     `flags_only` leaves out the records' authorities and addresses, which the flags do not read)."""
     if not identity_ids:
         return {}
-    identities = {
-        i.id: i
-        for i in db.session.scalars(
-            select(Identity).where(Identity.id.in_(identity_ids)).execution_options(populate_existing=refresh)
-        )
-    }
+    found = db.session.scalars(_statement(Identity.id, (), refresh), {"owners": list(identity_ids)})
+    identities = {i.id: i for i in found}
     # What selectinload did, one plain query a collection: its loader options cost more CPU than the queries.
     _fill(list(identities.values()), "records", PersonRecord.identity_id, (PersonRecord.id,), refresh)
     records = [record for identity in identities.values() for record in identity.records]
@@ -227,15 +223,29 @@ def _fill(owners: list, key: str, foreign_key, order: tuple, refresh: bool) -> N
     if not wanting:
         return
     found: dict[int, list] = {owner.id: [] for owner in wanting}
-    for child in db.session.scalars(
-        select(foreign_key.class_)
-        .where(foreign_key.in_(list(found)))
-        .order_by(*order)
-        .execution_options(populate_existing=refresh)
-    ):
+    for child in db.session.scalars(_statement(foreign_key, order, refresh), {"owners": list(found)}):
         found[getattr(child, foreign_key.key)].append(child)
     for owner in wanting:
         set_committed_value(owner, key, found[owner.id])
+
+
+_STATEMENTS: dict = {}
+
+
+def _statement(foreign_key, order: tuple, refresh: bool):
+    """`SELECT <foreign_key's model> WHERE foreign_key IN :owners ORDER BY order`, built once rather than
+    built and cache-keyed for every query (7% of the person page's Python calls). Each foreign key is always
+    loaded in one order, so the key leaves the order out."""
+    key = (foreign_key.class_, foreign_key.key, refresh)
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        statement = _STATEMENTS[key] = (
+            select(foreign_key.class_)
+            .where(foreign_key.in_(bindparam("owners", expanding=True)))
+            .order_by(*order)
+            .execution_options(populate_existing=refresh)
+        )
+    return statement
 
 
 def _fill_authorities(owners: list, refresh: bool) -> None:
