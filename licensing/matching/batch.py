@@ -45,7 +45,7 @@ from licensing.exports.tabular import neutralise
 from .blocking import BatchKeys, batch_keys
 from .em import estimate_parameters_em, exact_agreement_u, near_agreement_pairs, posteriors
 from .frequencies import CountedFrequencies
-from .records import MatchRecord, PreparedRecord, prepare_uncached
+from .records import PreparedRecord, prepare_row
 from .score import DEFAULT_SETTINGS, FIELDS, LINK, Scorer, _probability
 from .settings import MatchSettings
 
@@ -77,7 +77,7 @@ _PAIR_CHUNK = 4_000_000  # pairs expanded at once from blocks of one size
 _SCORE_CHUNK = 100_000  # pairs turned into Python ints at once while scoring
 MAX_CLUSTER = 50  # links never join more records than this into one person (a chain of slips would run on)
 
-_prepare = prepare_uncached  # no LRU cache: a batch prepares each record exactly once
+_prepare_row = prepare_row  # one name and one address a row: no MatchRecord in between, no LRU cache
 
 
 class BatchError(Exception):
@@ -197,7 +197,6 @@ def _read_records(path: Path, report: BatchReport, progress: _Progress) -> list[
             i_line, i_pc, i_ni = col["address_line"], col["postcode"], col["national_insurance"]
             i_dl = col.get("driving_licence_number")
             i_sex = col.get("sex")
-            intern = sys.intern
             for row in reader:
                 line = reader.line_num
                 if not row:
@@ -216,19 +215,17 @@ def _read_records(path: Path, report: BatchReport, progress: _Progress) -> list[
                 ni = row[i_ni].strip()
                 pc = row[i_pc].strip()
                 dl = row[i_dl].strip() if i_dl is not None else ""
-                record = MatchRecord(
-                    record_id=record_id,
-                    source=intern(row[i_src].strip()),
-                    forenames=intern(row[i_fore].strip()),
-                    surname=intern(row[i_sur].strip()),
-                    date_of_birth=dob,
-                    sex=row[i_sex].strip() if i_sex is not None else "",
-                    postcodes=(pc,) if pc else (),
-                    address_lines=(row[i_line].strip(),) if pc else (),
-                    national_insurance=ni,
-                    driving_licence_number=dl,
+                p = _prepare_row(
+                    record_id,
+                    row[i_fore].strip(),
+                    row[i_sur].strip(),
+                    dob,
+                    row[i_sex].strip() if i_sex is not None else "",
+                    pc,
+                    row[i_line].strip() if pc else "",
+                    ni,
+                    dl,
                 )
-                p = _prepare(record)
                 if dob and not p.dob_iso:
                     report.warn("date_of_birth_not_iso")
                 elif dob and p.dob != dob:  # read as a date, but not written as yyyy-mm-dd
@@ -239,8 +236,6 @@ def _read_records(path: Path, report: BatchReport, progress: _Progress) -> list[
                     report.warn("postcode_invalid")
                 if dl and p.dl_parsed is None:
                     report.warn("driving_licence_invalid")
-                # Only the id is needed from here on: drop the raw text to keep a million records small.
-                p.record = MatchRecord(record_id=record_id)
                 prepared.append(p)
                 if len(prepared) % 1000 == 0:
                     progress.show("reading", len(prepared))
