@@ -39,6 +39,8 @@ from pathlib import Path
 from typing import IO, TextIO
 
 import numpy as np
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import cpdist
 
 from licensing.exports.tabular import neutralise
 
@@ -325,7 +327,7 @@ def _candidate_pairs(
                 parts = keys.date_pair_parts(p)
                 name_parts.append([part_ids.setdefault(part, len(part_ids)) for part in parts])
             record_names.append(row)
-            strict, loose, named = grouped(p, date_pairs=False)
+            strict, loose, named = grouped(p, date_pairs=False, deletions=False)
             if len(strict) > 1:
                 strict = set(strict)
             strict_h.extend(map(hash, strict))
@@ -353,6 +355,11 @@ def _candidate_pairs(
     loose_o.extend(name_o)
     del name_h, name_o, name_code
     parts += _block_pairs(loose_h, loose_o, MAX_LOOSE_BLOCK, report)
+    del loose_h, loose_o
+    if not thorough:
+        deletion_h, deletion_o = _deletion_keys([p.ni_core for p in prepared])
+        parts += _block_pairs(deletion_h, deletion_o, MAX_LOOSE_BLOCK, report)
+        del deletion_h, deletion_o
     if not parts:
         return np.zeros(0, dtype=np.int64)
     return np.unique(np.concatenate(parts))
@@ -375,6 +382,39 @@ def _date_pair_keys(record_dob: array, record_names: array, name_parts: list[lis
     at += np.repeat(first[rows], counts)
     keys = dob[owners] * max(int(flat.max()) + 1 if len(flat) else 1, 1) + flat[at]
     return keys, owners
+
+
+_BASE = 37  # 36 symbols (A-Z, 0-9) as digits 1..36: strings of any length up to 7 get distinct integers
+
+
+def _deletion_keys(cores: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The "idd:" keys (an identity number of 6 or more characters with one character left out, each place
+    in turn; BatchKeys.grouped) of every record, as integers with their owners: the number without character
+    k written in base 37. These keys are blocked apart from the others, so equal keys give equal integers and
+    the blocks are those of the strings. A record's repeated keys (a doubled character) count once, as in its
+    set of keys."""
+    keys, owners = [], []
+    digit = np.zeros(128, dtype=np.int64)
+    digit[np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", dtype=np.uint8)] = np.arange(1, 37)
+    lengths = np.fromiter(map(len, cores), dtype=np.int64, count=len(cores))
+    for length in range(6, 9):  # ni_core keeps at most 8 characters
+        rows = np.flatnonzero(lengths == length)
+        if not len(rows):
+            continue
+        text = "".join(cores[i] for i in rows.tolist()).encode("ascii")
+        chars = digit[np.frombuffer(text, dtype=np.uint8)].reshape(len(rows), length)
+        if not chars.all():  # normalise_ni keeps only A-Z and 0-9
+            raise ValueError("an identity number with a character other than A-Z or 0-9")
+        weights = _BASE ** np.arange(length - 2, -1, -1, dtype=np.int64)
+        dropped = np.stack([np.delete(chars, k, axis=1) @ weights for k in range(length)], axis=1)
+        dropped.sort(axis=1)
+        first = np.ones_like(dropped, dtype=bool)
+        first[:, 1:] = dropped[:, 1:] != dropped[:, :-1]
+        keys.append(dropped[first])
+        owners.append(np.repeat(rows.astype(np.int32), first.sum(axis=1)))
+    if not keys:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
+    return np.concatenate(keys), np.concatenate(owners)
 
 
 def dbn_limit(records: int) -> int:
@@ -412,7 +452,9 @@ def _score_range(
 ) -> tuple[list[tuple[int, int, float, str]], int]:
     """Score the candidate pairs whose first record is ``part`` modulo ``parts``: links and reviews, pair
     count."""
-    decide = Scorer(settings, frequencies).decide
+    scorer = Scorer(settings, frequencies)
+    decide = scorer.decide
+    columns = _Columns(prepared)
     found: list[tuple[int, int, float, str]] = []
     compared = 0
     total = len(pairs)
@@ -422,6 +464,8 @@ def _score_range(
             mine = left % parts == part
             left, right = left[mine], right[mine]
         compared += len(left)
+        maybe = _may_score(columns, left, right, scorer)
+        left, right = left[maybe], right[maybe]
         for i, j in zip(left.tolist(), right.tolist(), strict=True):
             a = decide(prepared[i], prepared[j])
             if a is not None and a.decision != "no_link":
@@ -430,6 +474,110 @@ def _score_range(
                 )
         progress.show("matching", min(start + _SCORE_CHUNK, total), total)
     return found, compared
+
+
+class _Columns:
+    """The fields ``_may_score`` reads, one array per field over the prepared records."""
+
+    def __init__(self, prepared: list[PreparedRecord]) -> None:
+        obj = np.dtype(object)
+        self.dl = np.array([p.dl for p in prepared], dtype=obj)
+        self.dl13 = np.fromiter((hash(p.dl[:13]) for p in prepared), dtype=np.int64, count=len(prepared))
+        self.dl_mid = np.fromiter((hash(p.dl[5:13]) for p in prepared), dtype=np.int64, count=len(prepared))
+        self.dl_ok = np.fromiter((p.dl_parsed is not None for p in prepared), dtype=bool, count=len(prepared))
+        self.ni = np.array([p.ni_core for p in prepared], dtype=obj)
+        self.ni_ok = np.fromiter((p.ni_valid for p in prepared), dtype=bool, count=len(prepared))
+        self.dob = np.array([p.dob for p in prepared], dtype=obj)
+        self.digits = np.array([p.dob_digits for p in prepared], dtype=obj)
+        ymd = {d: int(d.replace("-", "")) for d in {p.dob for p in prepared if p.dob_iso}}  # yyyymmdd
+        self.ymd = np.fromiter((ymd[p.dob] if p.dob_iso else -1 for p in prepared), np.int64, len(prepared))
+        sexes = {"": 0, "M": 1, "F": 2}
+        self.sex = np.fromiter((sexes[p.sex] for p in prepared), dtype=np.int8, count=len(prepared))
+        # One valid postcode: its district ("HP13"); no address at all: "" (compared as missing); else None.
+        self.district = np.array(
+            [
+                (p.postcodes[0][:-4] if len(p.postcodes[0]) >= 6 else None)
+                if len(p.postcodes) == 1
+                else (None if p.postcodes or p.postcode_texts else "")
+                for p in prepared
+            ],
+            dtype=obj,
+        )
+
+
+def _may_score(columns: _Columns, left: np.ndarray, right: np.ndarray, scorer: Scorer) -> np.ndarray:
+    """False for the pairs ``Scorer.decide`` is sure to turn away before comparing names (it returns None):
+    the same bound, worked out for a chunk of pairs at once from cheap tests that pin each field to a few
+    levels (equal or not, at most one edit apart or not), with the field's best weight otherwise. Only ever
+    True where decide might score, so the decisions are those of decide alone."""
+    w = scorer.w
+    c = columns
+
+    def best(field_name: str, levels=None) -> float:
+        return max(w[field_name][k] for k in (levels or w[field_name]))
+
+    def osa_far(x: np.ndarray, y: np.ndarray, where: np.ndarray) -> np.ndarray:
+        """More than one edit apart (OSA, as compare.py counts), tested only ``where``."""
+        far = np.zeros(len(x), dtype=bool)
+        idx = np.flatnonzero(where)
+        if len(idx):
+            far[idx] = cpdist(x[idx], y[idx], scorer=OSA.distance, score_cutoff=1, workers=1) > 1
+        return far
+
+    n = len(left)
+    # Date of birth: only pairs whose dates are surely not the same (decide's look-alike rule is not in play).
+    da, db = c.dob[left], c.dob[right]
+    ga, gb = c.digits[left], c.digits[right]
+    not_same = (da != db) & ((ga != gb) | (ga == ""))
+    missing = (da == "") | (db == "")
+    ya, yb = c.ymd[left], c.ymd[right]
+    iso = (ya >= 0) & (yb >= 0)
+    ma, mb, dda, ddb = ya // 100 % 100, yb // 100 % 100, ya % 100, yb % 100
+    same_year = ya // 10000 == yb // 10000
+    plain = iso & ~((ma == mb) & (dda == ddb)) & ~(same_year & (ma == ddb) & (dda == mb))
+    plain &= osa_far(ga, gb, plain & not_same)
+    dob_w = np.full(n, best("dob"))
+    dob_w[plain & same_year] = w["dob"]["year_only"]
+    dob_w[plain & ~same_year] = w["dob"]["different"]
+    dob_w[missing] = w["dob"]["missing"]
+    # Licence numbers: both blank, one blank (checked against the other record), or both given, unequal in the
+    # first 13 and more than one edit apart.
+    la, lb = c.dl[left], c.dl[right]
+    dl_w = np.full(n, best("dl"))
+    apart = (la != "") & (lb != "") & (c.dl13[left] != c.dl13[right])
+    apart &= osa_far(la, lb, apart & not_same)
+    parsed = c.dl_ok[left] & c.dl_ok[right]
+    dl_w[apart & ~parsed] = w["dl"]["different_unverified"]
+    dl_w[apart & parsed] = w["dl"]["different"]
+    dl_w[apart & parsed & (c.dl_mid[left] == c.dl_mid[right])] = best("dl", ("name_change", "different"))
+    one_side = (la == "") != (lb == "")
+    dl_w[one_side] = best("dl", ("missing", "cross_consistent", "cross_inconsistent", "cross_unclear"))
+    dl_w[(la == "") & (lb == "")] = w["dl"]["missing"]
+    # NI numbers (or other identity numbers): either blank, or more than one edit apart.
+    na, nb = c.ni[left], c.ni[right]
+    blank = (na == "") | (nb == "")
+    ni_w = np.full(n, best("ni"))
+    far = osa_far(na, nb, ~blank & not_same)
+    ni_w[far] = w["ni"]["different_unverified"]
+    ni_w[far & c.ni_ok[left] & c.ni_ok[right]] = w["ni"]["different"]
+    ni_w[blank] = w["ni"]["missing"]
+    # Sex: exactly its level.
+    sa, sb = c.sex[left], c.sex[right]
+    sex_w = np.where(
+        (sa == 0) | (sb == 0), w["sex"]["missing"], np.where(sa == sb, w["sex"]["agree"], w["sex"]["differ"])
+    )
+    # Address: one valid postcode each in two districts (or a short one), or no address on one side.
+    xa, xb = c.district[left], c.district[right]
+    one = (xa != None) & (xb != None) & (xa != "") & (xb != "")  # noqa: E711  (elementwise)
+    addr_w = np.full(n, best("address"))
+    addr_w[one & (xa != xb)] = w["address"]["different"]
+    addr_w[(xa == "") | (xb == "")] = w["address"]["missing"]
+    # As decide: below review even if the names agreed as well as names can (a margin for rounding).
+    most = dl_w + ni_w + dob_w + sex_w + addr_w + scorer._names_most + 1e-3
+    limit = scorer.settings.review_threshold
+    values, at = np.unique(most, return_inverse=True)
+    hopeless = np.fromiter((_probability(scorer.settings, m) < limit for m in values.tolist()), dtype=bool)
+    return ~(not_same & hopeless[at])
 
 
 def _why_review(a) -> str:
