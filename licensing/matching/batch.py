@@ -449,12 +449,13 @@ def _score_range(
     part: int,
     parts: int,
     progress: _Progress,
+    columns: _Columns | None = None,
 ) -> tuple[list[tuple[int, int, float, str]], int]:
     """Score the candidate pairs whose first record is ``part`` modulo ``parts``: links and reviews, pair
     count."""
     scorer = Scorer(settings, frequencies)
     decide = scorer.decide
-    columns = _Columns(prepared)
+    columns = columns or _Columns(prepared)
     found: list[tuple[int, int, float, str]] = []
     compared = 0
     total = len(pairs)
@@ -730,12 +731,14 @@ def _score_parallel(prepared, pairs, settings, frequencies, workers, progress):
     import pickle
 
     ctx = mp.get_context("fork")
+    columns = _Columns(prepared)  # made once, shared by the workers copy-on-write
     readers, procs = [], []
     for w in range(1, workers):
         r, wr = ctx.Pipe(duplex=False)
 
         def child(w=w, wr=wr):
-            result = _score_range(prepared, pairs, settings, frequencies, w, workers, _Progress(None))
+            quiet = _Progress(None)
+            result = _score_range(prepared, pairs, settings, frequencies, w, workers, quiet, columns)
             wr.send_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
             wr.close()
 
@@ -744,7 +747,7 @@ def _score_parallel(prepared, pairs, settings, frequencies, workers, progress):
         wr.close()
         readers.append(r)
         procs.append(proc)
-    found, compared = _score_range(prepared, pairs, settings, frequencies, 0, workers, progress)
+    found, compared = _score_range(prepared, pairs, settings, frequencies, 0, workers, progress, columns)
     for r, proc in zip(readers, procs, strict=True):
         more, count = pickle.loads(r.recv_bytes())  # noqa: S301  (our own forked worker)
         found.extend(more)
