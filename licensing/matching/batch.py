@@ -39,13 +39,15 @@ from pathlib import Path
 from typing import IO, TextIO
 
 import numpy as np
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import cpdist
 
 from licensing.exports.tabular import neutralise
 
 from .blocking import BatchKeys, batch_keys
 from .em import estimate_parameters_em, exact_agreement_u, near_agreement_pairs, posteriors
 from .frequencies import CountedFrequencies
-from .records import MatchRecord, PreparedRecord, prepare_uncached
+from .records import PreparedRecord, prepare_row
 from .score import DEFAULT_SETTINGS, FIELDS, LINK, Scorer, _probability
 from .settings import MatchSettings
 
@@ -77,7 +79,7 @@ _PAIR_CHUNK = 4_000_000  # pairs expanded at once from blocks of one size
 _SCORE_CHUNK = 100_000  # pairs turned into Python ints at once while scoring
 MAX_CLUSTER = 50  # links never join more records than this into one person (a chain of slips would run on)
 
-_prepare = prepare_uncached  # no LRU cache: a batch prepares each record exactly once
+_prepare_row = prepare_row  # one name and one address a row: no MatchRecord in between, no LRU cache
 
 
 class BatchError(Exception):
@@ -197,7 +199,6 @@ def _read_records(path: Path, report: BatchReport, progress: _Progress) -> list[
             i_line, i_pc, i_ni = col["address_line"], col["postcode"], col["national_insurance"]
             i_dl = col.get("driving_licence_number")
             i_sex = col.get("sex")
-            intern = sys.intern
             for row in reader:
                 line = reader.line_num
                 if not row:
@@ -216,19 +217,17 @@ def _read_records(path: Path, report: BatchReport, progress: _Progress) -> list[
                 ni = row[i_ni].strip()
                 pc = row[i_pc].strip()
                 dl = row[i_dl].strip() if i_dl is not None else ""
-                record = MatchRecord(
-                    record_id=record_id,
-                    source=intern(row[i_src].strip()),
-                    forenames=intern(row[i_fore].strip()),
-                    surname=intern(row[i_sur].strip()),
-                    date_of_birth=dob,
-                    sex=row[i_sex].strip() if i_sex is not None else "",
-                    postcodes=(pc,) if pc else (),
-                    address_lines=(row[i_line].strip(),) if pc else (),
-                    national_insurance=ni,
-                    driving_licence_number=dl,
+                p = _prepare_row(
+                    record_id,
+                    row[i_fore].strip(),
+                    row[i_sur].strip(),
+                    dob,
+                    row[i_sex].strip() if i_sex is not None else "",
+                    pc,
+                    row[i_line].strip() if pc else "",
+                    ni,
+                    dl,
                 )
-                p = _prepare(record)
                 if dob and not p.dob_iso:
                     report.warn("date_of_birth_not_iso")
                 elif dob and p.dob != dob:  # read as a date, but not written as yyyy-mm-dd
@@ -239,8 +238,6 @@ def _read_records(path: Path, report: BatchReport, progress: _Progress) -> list[
                     report.warn("postcode_invalid")
                 if dl and p.dl_parsed is None:
                     report.warn("driving_licence_invalid")
-                # Only the id is needed from here on: drop the raw text to keep a million records small.
-                p.record = MatchRecord(record_id=record_id)
                 prepared.append(p)
                 if len(prepared) % 1000 == 0:
                     progress.show("reading", len(prepared))
@@ -330,7 +327,7 @@ def _candidate_pairs(
                 parts = keys.date_pair_parts(p)
                 name_parts.append([part_ids.setdefault(part, len(part_ids)) for part in parts])
             record_names.append(row)
-            strict, loose, named = grouped(p, date_pairs=False)
+            strict, loose, named = grouped(p, date_pairs=False, deletions=False)
             if len(strict) > 1:
                 strict = set(strict)
             strict_h.extend(map(hash, strict))
@@ -358,6 +355,11 @@ def _candidate_pairs(
     loose_o.extend(name_o)
     del name_h, name_o, name_code
     parts += _block_pairs(loose_h, loose_o, MAX_LOOSE_BLOCK, report)
+    del loose_h, loose_o
+    if not thorough:
+        deletion_h, deletion_o = _deletion_keys([p.ni_core for p in prepared])
+        parts += _block_pairs(deletion_h, deletion_o, MAX_LOOSE_BLOCK, report)
+        del deletion_h, deletion_o
     if not parts:
         return np.zeros(0, dtype=np.int64)
     return np.unique(np.concatenate(parts))
@@ -380,6 +382,39 @@ def _date_pair_keys(record_dob: array, record_names: array, name_parts: list[lis
     at += np.repeat(first[rows], counts)
     keys = dob[owners] * max(int(flat.max()) + 1 if len(flat) else 1, 1) + flat[at]
     return keys, owners
+
+
+_BASE = 37  # 36 symbols (A-Z, 0-9) as digits 1..36: strings of any length up to 7 get distinct integers
+
+
+def _deletion_keys(cores: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The "idd:" keys (an identity number of 6 or more characters with one character left out, each place
+    in turn; BatchKeys.grouped) of every record, as integers with their owners: the number without character
+    k written in base 37. These keys are blocked apart from the others, so equal keys give equal integers and
+    the blocks are those of the strings. A record's repeated keys (a doubled character) count once, as in its
+    set of keys."""
+    keys, owners = [], []
+    digit = np.zeros(128, dtype=np.int64)
+    digit[np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", dtype=np.uint8)] = np.arange(1, 37)
+    lengths = np.fromiter(map(len, cores), dtype=np.int64, count=len(cores))
+    for length in range(6, 9):  # ni_core keeps at most 8 characters
+        rows = np.flatnonzero(lengths == length)
+        if not len(rows):
+            continue
+        text = "".join(cores[i] for i in rows.tolist()).encode("ascii")
+        chars = digit[np.frombuffer(text, dtype=np.uint8)].reshape(len(rows), length)
+        if not chars.all():  # normalise_ni keeps only A-Z and 0-9
+            raise ValueError("an identity number with a character other than A-Z or 0-9")
+        weights = _BASE ** np.arange(length - 2, -1, -1, dtype=np.int64)
+        dropped = np.stack([np.delete(chars, k, axis=1) @ weights for k in range(length)], axis=1)
+        dropped.sort(axis=1)
+        first = np.ones_like(dropped, dtype=bool)
+        first[:, 1:] = dropped[:, 1:] != dropped[:, :-1]
+        keys.append(dropped[first])
+        owners.append(np.repeat(rows.astype(np.int32), first.sum(axis=1)))
+    if not keys:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
+    return np.concatenate(keys), np.concatenate(owners)
 
 
 def dbn_limit(records: int) -> int:
@@ -414,10 +449,13 @@ def _score_range(
     part: int,
     parts: int,
     progress: _Progress,
+    columns: _Columns | None = None,
 ) -> tuple[list[tuple[int, int, float, str]], int]:
     """Score the candidate pairs whose first record is ``part`` modulo ``parts``: links and reviews, pair
     count."""
-    decide = Scorer(settings, frequencies).decide
+    scorer = Scorer(settings, frequencies)
+    decide = scorer.decide
+    columns = columns or _Columns(prepared)
     found: list[tuple[int, int, float, str]] = []
     compared = 0
     total = len(pairs)
@@ -427,6 +465,8 @@ def _score_range(
             mine = left % parts == part
             left, right = left[mine], right[mine]
         compared += len(left)
+        maybe = _may_score(columns, left, right, scorer)
+        left, right = left[maybe], right[maybe]
         for i, j in zip(left.tolist(), right.tolist(), strict=True):
             a = decide(prepared[i], prepared[j])
             if a is not None and a.decision != "no_link":
@@ -435,6 +475,115 @@ def _score_range(
                 )
         progress.show("matching", min(start + _SCORE_CHUNK, total), total)
     return found, compared
+
+
+class _Columns:
+    """The fields ``_may_score`` reads, one array per field over the prepared records: hashes to test for
+    inequality (unequal hashes are unequal values; equal ones are only taken as "maybe equal"), the strings
+    themselves only where an edit distance is needed."""
+
+    def __init__(self, prepared: list[PreparedRecord]) -> None:
+        n, obj = len(prepared), np.dtype(object)
+
+        def hashes(values) -> np.ndarray:
+            return np.fromiter(map(hash, values), dtype=np.int64, count=n)
+
+        def flags(values) -> np.ndarray:
+            return np.fromiter(values, dtype=bool, count=n)
+
+        self.dl = np.array([p.dl for p in prepared], dtype=obj)
+        self.dl_blank = flags(not p.dl for p in prepared)
+        self.dl13 = hashes(p.dl[:13] for p in prepared)
+        self.dl_mid = hashes(p.dl[5:13] for p in prepared)
+        self.dl_ok = flags(p.dl_parsed is not None for p in prepared)
+        self.ni = np.array([p.ni_core for p in prepared], dtype=obj)
+        self.ni_blank = flags(not p.ni_core for p in prepared)
+        self.ni_ok = flags(p.ni_valid for p in prepared)
+        self.dob = hashes(p.dob for p in prepared)
+        self.dob_blank = flags(not p.dob for p in prepared)
+        self.digits = np.array([p.dob_digits for p in prepared], dtype=obj)
+        self.digits_h = hashes(p.dob_digits for p in prepared)
+        self.digits_blank = flags(not p.dob_digits for p in prepared)
+        ymd = {d: int(d.replace("-", "")) for d in {p.dob for p in prepared if p.dob_iso}}  # yyyymmdd
+        self.ymd = np.fromiter((ymd[p.dob] if p.dob_iso else -1 for p in prepared), np.int64, n)
+        sexes = {"": 0, "M": 1, "F": 2}
+        self.sex = np.fromiter((sexes[p.sex] for p in prepared), dtype=np.int8, count=n)
+        # One valid postcode of the usual length: its district ("HP13"); no address at all: level "missing".
+        self.one_pc = flags(len(p.postcodes) == 1 and len(p.postcodes[0]) >= 6 for p in prepared)
+        self.district = hashes(p.postcodes[0][:-4] if p.postcodes else "" for p in prepared)
+        self.no_address = flags(not p.postcodes and not p.postcode_texts for p in prepared)
+
+
+def _may_score(columns: _Columns, left: np.ndarray, right: np.ndarray, scorer: Scorer) -> np.ndarray:
+    """False for the pairs ``Scorer.decide`` is sure to turn away before comparing names (it returns None):
+    the same bound, worked out for a chunk of pairs at once from cheap tests that pin each field to a few
+    levels (equal or not, at most one edit apart or not), with the field's best weight otherwise. Only ever
+    True where decide might score, so the decisions are those of decide alone."""
+    w = scorer.w
+    c = columns
+
+    def best(field_name: str, levels=None) -> float:
+        return max(w[field_name][k] for k in (levels or w[field_name]))
+
+    def osa_far(strings: np.ndarray, where: np.ndarray) -> np.ndarray:
+        """More than one edit apart (OSA, as compare.py counts), tested only ``where``."""
+        far = np.zeros(len(where), dtype=bool)
+        idx = np.flatnonzero(where)
+        if len(idx):
+            x, y = strings[left[idx]], strings[right[idx]]
+            far[idx] = cpdist(x, y, scorer=OSA.distance, score_cutoff=1, workers=1) > 1
+        return far
+
+    n = len(left)
+    # Date of birth: only pairs whose dates are surely not the same (decide's look-alike rule is not in play).
+    not_same = (c.dob[left] != c.dob[right]) & (
+        (c.digits_h[left] != c.digits_h[right]) | c.digits_blank[left]
+    )
+    ya, yb = c.ymd[left], c.ymd[right]
+    iso = (ya >= 0) & (yb >= 0)
+    ma, mb, dda, ddb = ya // 100 % 100, yb // 100 % 100, ya % 100, yb % 100
+    same_year = ya // 10000 == yb // 10000
+    plain = iso & ~((ma == mb) & (dda == ddb)) & ~(same_year & (ma == ddb) & (dda == mb))
+    plain &= osa_far(c.digits, plain & not_same)
+    dob_w = np.full(n, best("dob"))
+    dob_w[plain & same_year] = w["dob"]["year_only"]
+    dob_w[plain & ~same_year] = w["dob"]["different"]
+    dob_w[c.dob_blank[left] | c.dob_blank[right]] = w["dob"]["missing"]
+    # Licence numbers: both blank, one blank (checked against the other record), or both given, unequal in the
+    # first 13 and more than one edit apart.
+    ba, bb = c.dl_blank[left], c.dl_blank[right]
+    dl_w = np.full(n, best("dl"))
+    apart = ~ba & ~bb & (c.dl13[left] != c.dl13[right])
+    apart &= osa_far(c.dl, apart & not_same)
+    parsed = c.dl_ok[left] & c.dl_ok[right]
+    dl_w[apart & ~parsed] = w["dl"]["different_unverified"]
+    dl_w[apart & parsed] = w["dl"]["different"]
+    dl_w[apart & parsed & (c.dl_mid[left] == c.dl_mid[right])] = best("dl", ("name_change", "different"))
+    dl_w[ba != bb] = best("dl", ("missing", "cross_consistent", "cross_inconsistent", "cross_unclear"))
+    dl_w[ba & bb] = w["dl"]["missing"]
+    # NI numbers (or other identity numbers): either blank, or more than one edit apart.
+    blank = c.ni_blank[left] | c.ni_blank[right]
+    ni_w = np.full(n, best("ni"))
+    far = osa_far(c.ni, ~blank & not_same)
+    ni_w[far] = w["ni"]["different_unverified"]
+    ni_w[far & c.ni_ok[left] & c.ni_ok[right]] = w["ni"]["different"]
+    ni_w[blank] = w["ni"]["missing"]
+    # Sex: exactly its level.
+    sa, sb = c.sex[left], c.sex[right]
+    sex_w = np.where(
+        (sa == 0) | (sb == 0), w["sex"]["missing"], np.where(sa == sb, w["sex"]["agree"], w["sex"]["differ"])
+    )
+    # Address: one valid postcode each in two districts, or no address on one side.
+    addr_w = np.full(n, best("address"))
+    apart = c.one_pc[left] & c.one_pc[right] & (c.district[left] != c.district[right])
+    addr_w[apart] = w["address"]["different"]
+    addr_w[c.no_address[left] | c.no_address[right]] = w["address"]["missing"]
+    # As decide: below review even if the names agreed as well as names can (a margin for rounding).
+    most = dl_w + ni_w + dob_w + sex_w + addr_w + scorer._names_most + 1e-3
+    limit = scorer.settings.review_threshold
+    values, at = np.unique(most, return_inverse=True)
+    hopeless = np.fromiter((_probability(scorer.settings, m) < limit for m in values.tolist()), dtype=bool)
+    return ~(not_same & hopeless[at])
 
 
 def _why_review(a) -> str:
@@ -587,12 +736,14 @@ def _score_parallel(prepared, pairs, settings, frequencies, workers, progress):
     import pickle
 
     ctx = mp.get_context("fork")
+    columns = _Columns(prepared)  # made once, shared by the workers copy-on-write
     readers, procs = [], []
     for w in range(1, workers):
         r, wr = ctx.Pipe(duplex=False)
 
         def child(w=w, wr=wr):
-            result = _score_range(prepared, pairs, settings, frequencies, w, workers, _Progress(None))
+            quiet = _Progress(None)
+            result = _score_range(prepared, pairs, settings, frequencies, w, workers, quiet, columns)
             wr.send_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
             wr.close()
 
@@ -601,7 +752,7 @@ def _score_parallel(prepared, pairs, settings, frequencies, workers, progress):
         wr.close()
         readers.append(r)
         procs.append(proc)
-    found, compared = _score_range(prepared, pairs, settings, frequencies, 0, workers, progress)
+    found, compared = _score_range(prepared, pairs, settings, frequencies, 0, workers, progress, columns)
     for r, proc in zip(readers, procs, strict=True):
         more, count = pickle.loads(r.recv_bytes())  # noqa: S301  (our own forked worker)
         found.extend(more)

@@ -225,11 +225,15 @@ class BatchKeys:
             self._by_names[p.names_id] = parts
         return parts
 
-    def grouped(self, p: PreparedRecord, date_pairs: bool = True) -> tuple[list[str], list[str], list[str]]:
+    def grouped(
+        self, p: PreparedRecord, date_pairs: bool = True, deletions: bool = True
+    ) -> tuple[list[str], list[str], list[str]]:
         """The record's keys in three lists: exact keys (identifiers, the date with two names), looser keys
         (a household, the forenames with the date, a number with one character left out) and the date with
         one name or both initials ("dbn:", "dbi:"), which ``match_file`` keeps only for names not common in
-        the file. ``date_pairs=False`` leaves out the date with two names (see ``date_pair_parts``)."""
+        the file. ``date_pairs=False`` leaves out the date with two names (see ``date_pair_parts``),
+        ``deletions=False`` the number with one character left out ("idd:", which match_file makes as
+        integers)."""
         strict = _identifier_keys(p)
         loose = [f"ad:{house}"[:MAX_KEY_LENGTH] for house in p.houses]
         named = []
@@ -242,7 +246,7 @@ class BatchKeys:
             loose.extend(f"dbf:{dob}:{g}"[:MAX_KEY_LENGTH] for g in forenames)
             named.extend(f"dbn:{dob}:{code}"[:MAX_KEY_LENGTH] for code in codes)
         core = p.ni_core
-        if len(core) >= 6:
+        if deletions and len(core) >= 6:
             loose.extend({f"idd:{core[:k]}{core[k + 1 :]}" for k in range(len(core))})
         return strict, loose, named
 
