@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,48 @@ postgresql_only = pytest.mark.parametrize(
 )
 
 
+class PostgresCopies:
+    """Copies of the migrated template database, one per test. The next copy is made, and a used one dropped,
+    in a background thread while a test runs, so no test waits for CREATE DATABASE or DROP DATABASE."""
+
+    def __init__(self, server: str, template: str) -> None:
+        self.template = template
+        self.admin = create_engine(postgres_url(server, "postgres"), isolation_level="AUTOCOMMIT")
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pg-copies")
+        self.spare = self.worker.submit(self._create)
+
+    def _create(self) -> str:
+        name = f"test_{next(_database_numbers)}"
+        with self.admin.connect() as conn:
+            conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {self.template}"))
+        return name
+
+    def _drop(self, name: str) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+    def take(self) -> str:
+        """A fresh copy of the template, no one else's; the next one is started at once."""
+        name = self.spare.result()
+        self.spare = self.worker.submit(self._create)
+        return name
+
+    def give_back(self, name: str) -> None:
+        self.worker.submit(self._drop, name)
+
+    def close(self) -> None:
+        self._drop(self.spare.result())
+        self.worker.shutdown(wait=True)
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_copies(postgres_server, postgres_template):
+    copies = PostgresCopies(postgres_server, postgres_template)
+    yield copies
+    copies.close()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request, tmp_path):
     """A fresh, fully migrated database for one test."""
@@ -83,17 +126,12 @@ def database_url(request, tmp_path):
         yield f"sqlite:///{path}"
         return
     server = request.getfixturevalue("postgres_server")
-    template = request.getfixturevalue("postgres_template")
-    name = f"test_{next(_database_numbers)}"
-    admin = create_engine(postgres_url(server, "postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
+    copies = request.getfixturevalue("postgres_copies")
+    name = copies.take()
     try:
         yield postgres_url(server, name)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
+        copies.give_back(name)
 
 
 def _free_port() -> int:
