@@ -6,6 +6,7 @@ import re
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,6 +21,13 @@ from tests.factories import arranged
 from tests.postgres import PG_BIN, postgres_cluster, postgres_url
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+# Temporary files (each test's SQLite copy, the PostgreSQL cluster) go to RAM when the machine has it: a
+# SQLite commit fsyncs, about 25 ms on this disk and 0.2 ms on tmpfs, and a test commits dozens of times.
+# The same files and the same SQLite; only what is under them changes. TMPDIR, when set, wins.
+_RAM = Path("/dev/shm")  # noqa: S108  (private 0700 directories are made in it, as in /tmp)
+if "TMPDIR" not in os.environ and _RAM.is_dir() and os.access(_RAM, os.W_OK | os.X_OK):
+    os.environ["TMPDIR"] = tempfile.tempdir = str(_RAM)
 _database_numbers = itertools.count(1)
 
 
