@@ -49,9 +49,9 @@ def arranged(app) -> Iterator[None]:
 
 
 def make_county() -> dict[str, int]:
-    for code, name, kind in COUNTY:
-        if not db.session.scalar(select(Authority.id).where(Authority.code == code)):
-            db.session.add(Authority(code=code, name=name, kind=kind))
+    present = set(db.session.scalars(select(Authority.code)))
+    db.session.add_all(Authority(code=code, name=name, kind=kind) for code, name, kind in COUNTY
+                       if code not in present)
     db.session.flush()
     return {a.code: a.id for a in db.session.scalars(select(Authority))}
 
