@@ -39,8 +39,6 @@ from pathlib import Path
 from typing import IO, TextIO
 
 import numpy as np
-from rapidfuzz.distance import OSA
-from rapidfuzz.process import cpdist
 
 from licensing.exports.tabular import neutralise
 
@@ -449,13 +447,11 @@ def _score_range(
     part: int,
     parts: int,
     progress: _Progress,
-    columns: _Columns | None = None,
 ) -> tuple[list[tuple[int, int, float, str]], int]:
     """Score the candidate pairs whose first record is ``part`` modulo ``parts``: links and reviews, pair
     count."""
     scorer = Scorer(settings, frequencies)
     decide = scorer.decide
-    columns = columns or _Columns(prepared)
     found: list[tuple[int, int, float, str]] = []
     compared = 0
     total = len(pairs)
@@ -465,8 +461,6 @@ def _score_range(
             mine = left % parts == part
             left, right = left[mine], right[mine]
         compared += len(left)
-        maybe = _may_score(columns, left, right, scorer)
-        left, right = left[maybe], right[maybe]
         for i, j in zip(left.tolist(), right.tolist(), strict=True):
             a = decide(prepared[i], prepared[j])
             if a is not None and a.decision != "no_link":
@@ -475,115 +469,6 @@ def _score_range(
                 )
         progress.show("matching", min(start + _SCORE_CHUNK, total), total)
     return found, compared
-
-
-class _Columns:
-    """The fields ``_may_score`` reads, one array per field over the prepared records: hashes to test for
-    inequality (unequal hashes are unequal values; equal ones are only taken as "maybe equal"), the strings
-    themselves only where an edit distance is needed."""
-
-    def __init__(self, prepared: list[PreparedRecord]) -> None:
-        n, obj = len(prepared), np.dtype(object)
-
-        def hashes(values) -> np.ndarray:
-            return np.fromiter(map(hash, values), dtype=np.int64, count=n)
-
-        def flags(values) -> np.ndarray:
-            return np.fromiter(values, dtype=bool, count=n)
-
-        self.dl = np.array([p.dl for p in prepared], dtype=obj)
-        self.dl_blank = flags(not p.dl for p in prepared)
-        self.dl13 = hashes(p.dl[:13] for p in prepared)
-        self.dl_mid = hashes(p.dl[5:13] for p in prepared)
-        self.dl_ok = flags(p.dl_parsed is not None for p in prepared)
-        self.ni = np.array([p.ni_core for p in prepared], dtype=obj)
-        self.ni_blank = flags(not p.ni_core for p in prepared)
-        self.ni_ok = flags(p.ni_valid for p in prepared)
-        self.dob = hashes(p.dob for p in prepared)
-        self.dob_blank = flags(not p.dob for p in prepared)
-        self.digits = np.array([p.dob_digits for p in prepared], dtype=obj)
-        self.digits_h = hashes(p.dob_digits for p in prepared)
-        self.digits_blank = flags(not p.dob_digits for p in prepared)
-        ymd = {d: int(d.replace("-", "")) for d in {p.dob for p in prepared if p.dob_iso}}  # yyyymmdd
-        self.ymd = np.fromiter((ymd[p.dob] if p.dob_iso else -1 for p in prepared), np.int64, n)
-        sexes = {"": 0, "M": 1, "F": 2}
-        self.sex = np.fromiter((sexes[p.sex] for p in prepared), dtype=np.int8, count=n)
-        # One valid postcode of the usual length: its district ("HP13"); no address at all: level "missing".
-        self.one_pc = flags(len(p.postcodes) == 1 and len(p.postcodes[0]) >= 6 for p in prepared)
-        self.district = hashes(p.postcodes[0][:-4] if p.postcodes else "" for p in prepared)
-        self.no_address = flags(not p.postcodes and not p.postcode_texts for p in prepared)
-
-
-def _may_score(columns: _Columns, left: np.ndarray, right: np.ndarray, scorer: Scorer) -> np.ndarray:
-    """False for the pairs ``Scorer.decide`` is sure to turn away before comparing names (it returns None):
-    the same bound, worked out for a chunk of pairs at once from cheap tests that pin each field to a few
-    levels (equal or not, at most one edit apart or not), with the field's best weight otherwise. Only ever
-    True where decide might score, so the decisions are those of decide alone."""
-    w = scorer.w
-    c = columns
-
-    def best(field_name: str, levels=None) -> float:
-        return max(w[field_name][k] for k in (levels or w[field_name]))
-
-    def osa_far(strings: np.ndarray, where: np.ndarray) -> np.ndarray:
-        """More than one edit apart (OSA, as compare.py counts), tested only ``where``."""
-        far = np.zeros(len(where), dtype=bool)
-        idx = np.flatnonzero(where)
-        if len(idx):
-            x, y = strings[left[idx]], strings[right[idx]]
-            far[idx] = cpdist(x, y, scorer=OSA.distance, score_cutoff=1, workers=1) > 1
-        return far
-
-    n = len(left)
-    # Date of birth: only pairs whose dates are surely not the same (decide's look-alike rule is not in play).
-    not_same = (c.dob[left] != c.dob[right]) & (
-        (c.digits_h[left] != c.digits_h[right]) | c.digits_blank[left]
-    )
-    ya, yb = c.ymd[left], c.ymd[right]
-    iso = (ya >= 0) & (yb >= 0)
-    ma, mb, dda, ddb = ya // 100 % 100, yb // 100 % 100, ya % 100, yb % 100
-    same_year = ya // 10000 == yb // 10000
-    plain = iso & ~((ma == mb) & (dda == ddb)) & ~(same_year & (ma == ddb) & (dda == mb))
-    plain &= osa_far(c.digits, plain & not_same)
-    dob_w = np.full(n, best("dob"))
-    dob_w[plain & same_year] = w["dob"]["year_only"]
-    dob_w[plain & ~same_year] = w["dob"]["different"]
-    dob_w[c.dob_blank[left] | c.dob_blank[right]] = w["dob"]["missing"]
-    # Licence numbers: both blank, one blank (checked against the other record), or both given, unequal in the
-    # first 13 and more than one edit apart.
-    ba, bb = c.dl_blank[left], c.dl_blank[right]
-    dl_w = np.full(n, best("dl"))
-    apart = ~ba & ~bb & (c.dl13[left] != c.dl13[right])
-    apart &= osa_far(c.dl, apart & not_same)
-    parsed = c.dl_ok[left] & c.dl_ok[right]
-    dl_w[apart & ~parsed] = w["dl"]["different_unverified"]
-    dl_w[apart & parsed] = w["dl"]["different"]
-    dl_w[apart & parsed & (c.dl_mid[left] == c.dl_mid[right])] = best("dl", ("name_change", "different"))
-    dl_w[ba != bb] = best("dl", ("missing", "cross_consistent", "cross_inconsistent", "cross_unclear"))
-    dl_w[ba & bb] = w["dl"]["missing"]
-    # NI numbers (or other identity numbers): either blank, or more than one edit apart.
-    blank = c.ni_blank[left] | c.ni_blank[right]
-    ni_w = np.full(n, best("ni"))
-    far = osa_far(c.ni, ~blank & not_same)
-    ni_w[far] = w["ni"]["different_unverified"]
-    ni_w[far & c.ni_ok[left] & c.ni_ok[right]] = w["ni"]["different"]
-    ni_w[blank] = w["ni"]["missing"]
-    # Sex: exactly its level.
-    sa, sb = c.sex[left], c.sex[right]
-    sex_w = np.where(
-        (sa == 0) | (sb == 0), w["sex"]["missing"], np.where(sa == sb, w["sex"]["agree"], w["sex"]["differ"])
-    )
-    # Address: one valid postcode each in two districts, or no address on one side.
-    addr_w = np.full(n, best("address"))
-    apart = c.one_pc[left] & c.one_pc[right] & (c.district[left] != c.district[right])
-    addr_w[apart] = w["address"]["different"]
-    addr_w[c.no_address[left] | c.no_address[right]] = w["address"]["missing"]
-    # As decide: below review even if the names agreed as well as names can (a margin for rounding).
-    most = dl_w + ni_w + dob_w + sex_w + addr_w + scorer._names_most + 1e-3
-    limit = scorer.settings.review_threshold
-    values, at = np.unique(most, return_inverse=True)
-    hopeless = np.fromiter((_probability(scorer.settings, m) < limit for m in values.tolist()), dtype=bool)
-    return ~(not_same & hopeless[at])
 
 
 def _why_review(a) -> str:
@@ -736,14 +621,13 @@ def _score_parallel(prepared, pairs, settings, frequencies, workers, progress):
     import pickle
 
     ctx = mp.get_context("fork")
-    columns = _Columns(prepared)  # made once, shared by the workers copy-on-write
     readers, procs = [], []
     for w in range(1, workers):
         r, wr = ctx.Pipe(duplex=False)
 
         def child(w=w, wr=wr):
             quiet = _Progress(None)
-            result = _score_range(prepared, pairs, settings, frequencies, w, workers, quiet, columns)
+            result = _score_range(prepared, pairs, settings, frequencies, w, workers, quiet)
             wr.send_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
             wr.close()
 
@@ -752,7 +636,7 @@ def _score_parallel(prepared, pairs, settings, frequencies, workers, progress):
         wr.close()
         readers.append(r)
         procs.append(proc)
-    found, compared = _score_range(prepared, pairs, settings, frequencies, 0, workers, progress, columns)
+    found, compared = _score_range(prepared, pairs, settings, frequencies, 0, workers, progress)
     for r, proc in zip(readers, procs, strict=True):
         more, count = pickle.loads(r.recv_bytes())  # noqa: S301  (our own forked worker)
         found.extend(more)

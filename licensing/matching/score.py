@@ -259,7 +259,12 @@ class Scorer:
     def assess(self, pa: PreparedRecord, pb: PreparedRecord) -> Assessment:
         """Levels, weights, probability and decision for a prepared pair."""
         return self._assess(
-            pa, pb, compare_dl(pa, pb), compare_ni(pa, pb), compare_dob(pa, pb), compare_sex(pa, pb),
+            pa,
+            pb,
+            compare_dl(pa, pb),
+            compare_ni(pa, pb),
+            compare_dob(pa, pb),
+            compare_sex(pa, pb),
             compare_address(pa, pb),
         )
 
@@ -472,16 +477,15 @@ class Scorer:
         ]
         # Strongest evidence first, so the explanation leads with what decided it.
         evidence.sort(key=lambda e: (e.level == "missing", -abs(e.weight)))
-        dl, ni, dob, _, _, sex, _ = a.levels
-        conflicts = [e.text for e in evidence if e.level in self._vetoes.get(e.field, ())]
-        if sex == "differ":
-            conflicts.append(_sentence(self.settings, "sex", sex, pa, pb, a.names, {}))
-        if dob == "different" and pa.dob_iso and pb.dob_iso:
-            conflicts.append(_sentence(self.settings, "dob", dob, pa, pb, a.names, {}))
-        if dl == "cross_inconsistent":
-            conflicts.append(_sentence(self.settings, "dl", dl, pa, pb, a.names, {}))
-        if not conflicts and a.match_weight < self.settings.cluster_conflict_weight:
-            conflicts.append(f"The evidence is {-a.match_weight:.0f} bits against these being one person")
+        vetoed = {e.field: e.text for e in evidence if e.level in self._vetoes.get(e.field, ())}
+        conflicts = [
+            vetoed[f]
+            if f in vetoed
+            else f"The evidence is {-a.match_weight:.0f} bits against these being one person"
+            if f == "weight"
+            else _sentence(self.settings, f, lv, pa, pb, a.names, {})
+            for f, lv in self._conflict_kinds(a, pa, pb, [(e.field, e.level) for e in evidence])
+        ]
         return MatchResult(
             probability=a.probability,
             match_weight=a.match_weight,
@@ -493,19 +497,34 @@ class Scorer:
             guard=a.guard,
         )
 
+    def _conflict_kinds(
+        self,
+        a: Assessment,
+        pa: PreparedRecord,
+        pb: PreparedRecord,
+        fields_levels: list[tuple[str, str]] | None = None,
+    ) -> list[tuple[str, str]]:
+        """(field, level) of each reason the pair may not share a cluster, vetoes in the order given.
+
+        ("weight", "") when only the summed evidence is against it.
+        """
+        dl, _, dob, _, _, sex, _ = a.levels
+        pairs = fields_levels if fields_levels is not None else zip(FIELDS, a.levels, strict=True)
+        kinds = [(f, lv) for f, lv in pairs if lv in self._vetoes.get(f, ())]
+        if sex == "differ":
+            kinds.append(("sex", sex))
+        if dob == "different" and pa.dob_iso and pb.dob_iso:
+            kinds.append(("dob", dob))
+        if dl == "cross_inconsistent":
+            kinds.append(("dl", dl))
+        if not kinds and a.match_weight < self.settings.cluster_conflict_weight:
+            kinds.append(("weight", ""))
+        return kinds
+
     def conflicts(self, pa: PreparedRecord, pb: PreparedRecord) -> tuple[str, ...]:
         """``result(pa, pb).conflicts``, with the words built only for a pair that has any."""
         a = self.assess(pa, pb)
-        dl, _, dob, _, _, sex, _ = a.levels
-        if (
-            any(lv in self._vetoes.get(f, ()) for f, lv in zip(FIELDS, a.levels, strict=True))
-            or sex == "differ"
-            or (dob == "different" and pa.dob_iso and pb.dob_iso)
-            or dl == "cross_inconsistent"
-            or a.match_weight < self.settings.cluster_conflict_weight
-        ):
-            return self.result(pa, pb, a).conflicts
-        return ()
+        return self.result(pa, pb, a).conflicts if self._conflict_kinds(a, pa, pb) else ()
 
 
 class LinkScorer(Scorer):

@@ -1,18 +1,8 @@
-"""match-file's faster paths give the decisions of the plain ones: identity-number deletion keys made as
-integers block as the strings do, and the prefilter of candidate pairs skips only pairs Scorer.decide turns
-away."""
+"""match-file's identity-number deletion keys, made as integers, block as the strings do."""
 
 import random
-from pathlib import Path
-
-import numpy as np
-import pytest
 
 from licensing.matching import batch
-from licensing.matching.frequencies import CountedFrequencies
-from licensing.matching.score import DEFAULT_SETTINGS, Scorer
-from seed.benchmark import write_benchmark
-from seed.population import generate_population
 
 
 def string_blocks(cores):
@@ -41,37 +31,3 @@ def test_deletion_keys_block_as_the_strings():
         cores.append(core)
     assert integer_blocks(cores) == string_blocks(cores)
     assert any(len(b) > 1 for b in string_blocks(cores))  # the data makes shared keys to test
-
-
-@pytest.fixture(scope="module")
-def bench_file(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("bench")
-    return write_benchmark(generate_population(4000, seed=20261122), directory).records
-
-
-def test_prefilter_skips_only_pairs_decide_turns_away(bench_file):
-    report = batch.BatchReport()
-    prepared = batch._read_records(Path(bench_file), report, batch._Progress(None))
-    frequencies = CountedFrequencies(own_records=2)
-    frequencies.add_all(prepared)
-    pairs = batch._candidate_pairs(prepared, report)
-    settings, _ = batch.estimate_settings(prepared, pairs, DEFAULT_SETTINGS, frequencies)
-    rng = np.random.default_rng(3)
-    extra = rng.integers(0, len(prepared), size=(20_000, 2))
-    extra = extra[extra[:, 0] < extra[:, 1]]
-    codes = np.unique(np.concatenate([pairs, (extra[:, 0] << 32) | extra[:, 1]]))
-    left, right = batch._split(codes)
-    scorer = Scorer(settings, frequencies)
-    maybe = batch._may_score(batch._Columns(prepared), left, right, scorer)
-    skipped = list(zip(left[~maybe].tolist(), right[~maybe].tolist(), strict=True))
-    assert len(skipped) > len(codes) // 4
-    assert [scorer.decide(prepared[i], prepared[j]) for i, j in skipped] == [None] * len(skipped)
-
-
-def test_match_file_is_byte_identical_without_the_prefilter(bench_file, tmp_path, monkeypatch):
-    fast = batch.match_file(bench_file, tmp_path / "fast.csv", progress=None, review_path=tmp_path / "f.csv")
-    monkeypatch.setattr(batch, "_may_score", lambda columns, left, right, scorer: np.ones(len(left), bool))
-    plain = batch.match_file(bench_file, tmp_path / "b.csv", progress=None, review_path=tmp_path / "p.csv")
-    assert fast.links == plain.links > 0
-    assert (tmp_path / "fast.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
-    assert (tmp_path / "f.csv").read_bytes() == (tmp_path / "p.csv").read_bytes()
