@@ -3,6 +3,7 @@
 import csv
 import io
 import signal
+import sqlite3
 import subprocess
 import time
 from pathlib import Path
@@ -75,10 +76,28 @@ def xlsx_file(rows: list[dict], header: list[str] | None = None) -> bytes:
     return buffer.getvalue()
 
 
+def _sqlite_write_locked(database_path: Path) -> bool:
+    """True while another connection holds the write lock (the app runs SQLite in WAL mode, where the -wal
+    file is there whenever anyone is connected, so its presence says nothing)."""
+    if not database_path.exists():
+        return False
+    probe = sqlite3.connect(database_path, timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            return True
+        raise
+    finally:
+        probe.close()
+
+
 def _writing(url: str, database_path: Path | None) -> bool:
     """True once the import's transaction has written something (and so holds uncommitted rows)."""
     if database_path is not None:
-        return Path(f"{database_path}-journal").exists() or Path(f"{database_path}-wal").exists()
+        return _sqlite_write_locked(database_path)
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
@@ -87,6 +106,7 @@ def _writing(url: str, database_path: Path | None) -> bool:
                     text(
                         "SELECT count(*) FROM pg_stat_activity"
                         " WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
+                        " AND datname = current_database()"  # not another test's database being made
                     )
                 ).scalar()
             )
