@@ -7,7 +7,7 @@ import math
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from licensing.audit import record as audit
@@ -282,13 +282,6 @@ def _with_authorities(candidates: list[_Candidate]) -> list[_Candidate]:
 _CANDIDATE_COLUMNS = [getattr(PersonRecord, f.name) for f in fields(_Candidate) if f.name != "authority"]
 
 
-def _key_condition(key: str):
-    """A stored key equal to `key`, or for a prefix (ending in ':') starting with it: a range on the index."""
-    if key.endswith(":"):
-        return and_(BlockingKey.key >= key, BlockingKey.key < key[:-1] + ";")
-    return BlockingKey.key == key[:64]
-
-
 class _DriverSql:
     """SQL text and its parameters, for the driver's own placeholder. The evidence statements have one branch
     per key (40 to 100): building and caching them as SQLAlchemy constructs cost more CPU than SQLite took to
@@ -307,7 +300,7 @@ class _DriverSql:
         return f"CAST({self.mark} AS {sql_type})"
 
     def key_condition(self, key: str) -> str:
-        """As _key_condition, as text."""
+        """A stored key equal to `key`; for a prefix (ending in ":"), a range on the index."""
         if key.endswith(":"):
             self.params += [key, key[:-1] + ";"]
             return f"key >= {self.mark} AND key < {self.mark}"
