@@ -21,14 +21,15 @@ from licensing.licences.rules import normalise_reference
 from licensing.matching import (
     MatchRecord,
     MatchSettings,
+    PreparedRecord,
     Scorer,
     canonical_name,
     match_probability,
     prepare,
     query_keys,
-    score_pair,
 )
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
+from licensing.matching.score import Assessment
 from licensing.people.access import can_see_record, grant_access, hidden_records
 from licensing.people.identity import (
     DatabaseFrequencies,
@@ -500,7 +501,7 @@ def _ranked(criteria: SearchCriteria, *, viewer: User, today: dt.date, page: int
     ]
     scoring = _Scoring.of(criteria)
     scored = _score(criteria, scoring, records, exact, today)
-    ranked_all = sorted(scored.values(), key=lambda k: k[2])
+    ranked_all = sorted(scored.values(), key=lambda k: k.rank)
     pages = max(1, -(-len(ranked_all) // MAX_RESULTS))
     page = min(max(1, page), pages)
     ranked = _shown(scoring, ranked_all[(page - 1) * MAX_RESULTS : page * MAX_RESULTS], viewer, today)
@@ -515,10 +516,10 @@ class _Scoring:
     query: MatchRecord
     settings: MatchSettings
     frequencies: DatabaseFrequencies
-    # The names the other way round, when both were typed; and the identities it scored best, whose evidence
-    # is worded against it.
+    # The names the other way round, when both were typed.
     swapped: MatchRecord | None = None
-    swapped_best: set[int] = field(default_factory=set)
+    # The one Scorer of the search: the shown hits' evidence is worded from the assessments it made.
+    scorer: Scorer | None = None
 
     @classmethod
     def of(cls, criteria: SearchCriteria) -> _Scoring:
@@ -527,7 +528,20 @@ class _Scoring:
         if criteria.forenames and criteria.surname:
             swapped = replace(query, forenames=criteria.surname, surname=criteria.forenames)
         frequencies = DatabaseFrequencies(own_records=1).preload(*(q for q in (query, swapped) if q))
-        return cls(query, match_settings(), frequencies, swapped)
+        settings = match_settings()
+        return cls(query, settings, frequencies, swapped, Scorer(settings, frequencies))
+
+
+@dataclass(slots=True)
+class _Scored:
+    """One identity's best record: its hit, rank, and the assessment its evidence is worded from (against
+    the query in the order that scored best)."""
+
+    hit: SearchHit
+    rank: tuple
+    query: PreparedRecord
+    record: PreparedRecord
+    assessed: Assessment
 
 
 def _score(
@@ -536,59 +550,53 @@ def _score(
     records: list[_Candidate],
     exact: dict[int, str],
     today: dt.date,
-) -> dict[int, tuple[SearchHit, MatchRecord, tuple]]:
-    """Per identity, its best record's hit (scored by the engine's weight alone), match record and rank."""
+) -> dict[int, _Scored]:
+    """Per identity, its best record's hit (scored by the engine's weight alone), rank and assessment."""
     # No postcode typed: every address comparison is "missing" whatever the records hold, so none is read.
     match_records = to_match_records(records, with_addresses=bool(scoring.query.postcodes))
     settings = scoring.settings
     # One Scorer for the whole block: building one per pair (as pair_weight does) was half of its cost.
-    scorer = Scorer(settings, scoring.frequencies)
+    scorer = scoring.scorer
     prepared_query = prepare(scoring.query)
     prepared_swapped = prepare(scoring.swapped) if scoring.swapped is not None else None
     closeness = _closeness(criteria, records, today)
-    best: dict[int, tuple[SearchHit, MatchRecord, tuple]] = {}
+    best: dict[int, _Scored] = {}
     for record in records:
-        match_record = match_records[record.id]
-        # The weight alone ranks (the sum score_pair makes); worded evidence is built for shown hits only.
-        prepared = prepare(match_record)
-        weight = scorer.assess(prepared_query, prepared).match_weight
+        # The weight alone ranks (the sum score_pair makes); worded evidence is built for shown hits only,
+        # from this assessment (not scored again).
+        prepared = prepare(match_records[record.id])
+        assessed = scorer.assess(prepared_query, prepared)
+        weight, used = assessed.match_weight, prepared_query
         # Names typed the other way round are matched by the engine only when exact; with a typo or a
         # spelling as well (Baker Jhn for John Baker) the swapped query is the fair comparison. It pays
         # SWAP_PENALTY: the engine rates a multi-word swapped surname as unseen (rare), which would otherwise
         # put a partial match above the name exactly as typed.
-        swapped = False
         if prepared_swapped is not None:
-            other = scorer.assess(prepared_swapped, prepared).match_weight - SWAP_PENALTY
-            swapped = other > weight
-            weight = max(weight, other)
+            other = scorer.assess(prepared_swapped, prepared)
+            if other.match_weight - SWAP_PENALTY > weight:
+                assessed, weight, used = other, other.match_weight - SWAP_PENALTY, prepared_swapped
         exact_kind = exact.get(record.id, "")
         score = 1.0 if exact_kind else match_probability(settings, weight)
         # Equal probabilities (namesakes of one frequency class) are ordered by how closely the name is
         # spelt as typed, then by age, rather than by identity id.
         rank = (not exact_kind, -score, *closeness[record.id], record.identity_id)
         kept = best.get(record.identity_id)
-        if kept is None or rank < kept[2]:
+        if kept is None or rank < kept.rank:
             hit = SearchHit(record.identity_id, score, "", exact_kind)
-            best[record.identity_id] = (hit, match_record, rank)
-            if swapped:
-                scoring.swapped_best.add(record.identity_id)
-            else:
-                scoring.swapped_best.discard(record.identity_id)
+            best[record.identity_id] = _Scored(hit, rank, used, prepared, assessed)
     return best
 
 
-def _shown(
-    scoring: _Scoring, shown: list[tuple[SearchHit, MatchRecord, tuple]], viewer: User, today: dt.date
-) -> SearchResults:
+def _shown(scoring: _Scoring, shown: list[_Scored], viewer: User, today: dt.date) -> SearchResults:
     """One page of hits in the order given, with worded evidence, records and flags."""
-    for hit, match_record, _ in shown:
-        query = scoring.swapped if hit.identity_id in scoring.swapped_best else scoring.query
-        sentences = score_pair(query, match_record, scoring.settings, scoring.frequencies).explanation
+    for scored in shown:
+        hit = scored.hit
+        sentences = scoring.scorer.result(scored.query, scored.record, scored.assessed).explanation
         if hit.exact:
             sentences = [f"{hit.exact[:1].upper()}{hit.exact[1:]}: the same"] + sentences
         hit.sentences = sentences
         hit.explanation = " · ".join(sentences)
-    ranked = SearchResults(hit for hit, _, _ in shown)
+    ranked = SearchResults(scored.hit for scored in shown)
     _add_records_and_flags(ranked, viewer=viewer, today=today)
     return ranked
 
