@@ -56,6 +56,7 @@ TYPO_EVIDENCE = 0.2
 TYPO_DOB_MAX_HOLDERS = 5_000  # a typo key held by more is left out of a search with a date of birth
 SWAP_PENALTY = 4.0  # match weight (log2 odds) taken off a score made with the names the other way round
 RARITY_SCALE = 10_000_000  # above any key's holder count, so every shared key weighs something
+EVIDENCE_UNITS = 10_000  # key weights are summed in the database as integers of this many to the unit
 
 
 @dataclass(frozen=True)
@@ -346,6 +347,13 @@ def _candidate_of(values) -> _Candidate:
     return candidate
 
 
+def _units(weight: float) -> int:
+    """A key's weight in whole ten-thousandths: summed as integers, a record's evidence is the same on every
+    database (floats summed in another order broke ties among the fetched candidates differently on SQLite
+    and PostgreSQL)."""
+    return round(weight * EVIDENCE_UNITS)
+
+
 def _evidence_counts(
     keys: set[str], limit: int, columns: dict[int, _Candidate] | None = None, max_holders: int | None = None
 ) -> list[tuple[int, float]]:
@@ -367,14 +375,14 @@ def _evidence_counts(
         # One key: every holder has the same evidence, so the index scan stops after `limit` rows instead of
         # counting a common name's whole block. In index order, as before: the first holders of the key.
         ((key, weight),) = weights.items()
-        evidence = sql.value(round(weight, 4), "DOUBLE PRECISION")
+        evidence = sql.value(_units(weight), "BIGINT")
         ranked = (
             f"SELECT person_record_id AS rid, {evidence} AS evidence FROM blocking_keys "  # noqa: S608
             f"WHERE {sql.key_condition(key)} LIMIT {int(limit) + 1}"
         )
     else:
         every = " UNION ALL ".join(
-            f"SELECT person_record_id AS rid, {sql.value(round(w, 4), 'DOUBLE PRECISION')} AS w "  # noqa: S608
+            f"SELECT person_record_id AS rid, {sql.value(_units(w), 'BIGINT')} AS w "  # noqa: S608
             f"FROM blocking_keys WHERE {sql.key_condition(k)}"
             for k, w in weights.items()
         )
@@ -388,7 +396,7 @@ def _evidence_counts(
     )
     found: dict[int, float] = {}
     for row in rows:
-        found[row[1]] = float(row[0])
+        found[row[1]] = int(row[0]) / EVIDENCE_UNITS
         if columns is not None:
             columns[row[1]] = _candidate_of(row[1:])
     ordered = sorted(found.items(), key=lambda item: (-item[1], item[0]))
