@@ -163,8 +163,9 @@ def _measure(name: str, request, repeat: int, statements: Statements) -> None:
     print(f"\n== {name}: {plain_wall * 1000:.1f} ms per request, {plain_cpu * 1000:.1f} ms of it app CPU "
           "(best of three batches) "
           f"(under cProfile {elapsed * 1000:.1f} ms wall, {cpu * 1000:.1f} ms CPU); "
-          f"{statements.count / repeat:.1f} SQL statements; the audit chain's head locked "
-          f"{head_held * 1000:.1f} ms a request")
+          f"{statements.count / repeat:.1f} SQL statements; "
+          f"{pstats.Stats(profiler).total_calls / repeat:,.0f} Python calls (deterministic: compare these "
+          f"on a shared machine); the audit chain's head locked {head_held * 1000:.1f} ms a request")
     for shape, count in statements.shapes.most_common(30):
         print(f"  {count / repeat:5.1f} x  {shape}")
     print("  -- per request under cProfile, by part:")

@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from flask.templating import Environment
 from govuk_frontend_wtf.gov_form_base import GovFormBase, GovIterableBase
 from govuk_frontend_wtf.wtforms_widgets import GovSelect
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 MAX_KEPT = 2048  # distinct empty fields (form x field x params): the app has a few hundred
 _kept: dict[str, Markup] = {}
@@ -58,6 +58,51 @@ def use_environment(app: Flask) -> None:
     app.jinja_environment = RegisterEnvironment
 
 
+_MISSING = object()
+
+
+def _cell(cell, name: str):
+    """What Jinja's `cell.name` finds: the attribute, else the item; _MISSING where it would be undefined."""
+    value = getattr(cell, name, _MISSING) if not isinstance(cell, dict) else _MISSING
+    return cell.get(name, _MISSING) if value is _MISSING and hasattr(cell, "get") else value
+
+
+def stack_table(head, rows, id=None, caption=None) -> Markup:  # noqa: A002  (the macro's parameter name)
+    """_macros.html's stack_table written in Python: the same HTML, byte for byte, without Jinja's per-cell
+    attribute lookups and escaping calls (the person page's tables were a tenth of its CPU)."""
+    labels = [escape(h) for h in head]
+    out = ['<table class="govuk-table app-table--stack"', f' id="{escape(id)}"' if id else "", ">\n"]
+    if caption:
+        out.append('<caption class="govuk-table__caption govuk-table__caption--s">')
+        out.append(f"{escape(caption)}</caption>")
+    out.append('  <thead class="govuk-table__head"><tr class="govuk-table__row">\n')
+    out.extend(f'<th scope="col" class="govuk-table__header">{label}</th>' for label in labels)
+    out.append('  </tr></thead>\n  <tbody class="govuk-table__body">\n')
+    for row in rows:
+        row_id = _cell(row[0], "id")
+        out.append('      <tr class="govuk-table__row"')
+        if row_id is not _MISSING and row_id:
+            out.append(f' id="{escape(row_id)}"')
+        out.append(">\n")
+        for index, cell in enumerate(row):
+            label = labels[index] if index < len(labels) else ""
+            out.append(f'          <td class="govuk-table__cell" data-label="{label}">')
+            html, href = _cell(cell, "html"), _cell(cell, "href")
+            text = _cell(cell, "text")
+            text = "" if text is _MISSING else escape(text)
+            if html is not _MISSING:
+                out.append(escape(html))
+            elif href is not _MISSING and href:
+                out.append(f'<a class="govuk-link" href="{escape(href)}">{text}</a>')
+            else:
+                out.append(text)
+            out.append("</td>\n")
+        out.append("      </tr>\n")
+    out.append("  </tbody>\n</table>")
+    return Markup("".join(out))  # noqa: S704  (every value above is escaped)
+
+
 def init_app(app: Flask) -> None:
     GovFormBase.render = _render_field
     GovFormBase.__call__ = _call_field
+    app.add_template_global(stack_table, "stack_table_html")
