@@ -10,12 +10,13 @@ raise alerts, are joined in order in memory, then written in bulk."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import any_, bindparam, func, or_, select, text, update
+from sqlalchemy import any_, bindparam, func, literal_column, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from licensing.alerts.services import alert_on_new_link
@@ -66,11 +67,14 @@ class BatchOutcome:
 
 
 def among(column, values: list):
-    """`column IN values`; on PostgreSQL `column = ANY(:array)`: one parameter, so the statement's text is
-    the same however many values (psycopg re-parses a statement of hundreds of placeholders each time)."""
+    """`column IN values` with one parameter, so the statement's text is the same however many values: on
+    PostgreSQL `column = ANY(:array)` (psycopg re-parses a statement of hundreds of placeholders each time),
+    on SQLite `column IN (SELECT value FROM json_each(:json))` (SQLAlchemy re-rendered an expanded IN list
+    of 500 placeholders for every statement; SQLite still searches the column's index for each value)."""
     if db.session.get_bind().dialect.name == "postgresql":
         return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
-    return column.in_(values)
+    listed = select(literal_column("value")).select_from(func.json_each(bindparam(None, json.dumps(values))))
+    return column.in_(listed.scalar_subquery())
 
 
 def insert_returning_ids(table, rows: list[dict]) -> list[int]:
