@@ -16,8 +16,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import any_, bindparam, func, literal_column, or_, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import any_, bindparam, func, literal_column, or_, select, text
+from sqlalchemy.dialects import postgresql
 
 from licensing.alerts.services import alert_on_new_link
 from licensing.audit.services import record_many
@@ -124,10 +124,15 @@ def insert_rows(table, rows: list[dict]) -> None:
     columns = given + list(defaults) + [column.name for column in called]
     processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
 
+    fixed = list(defaults.values())
+    calls = [column.default.arg for column in called]
+    processed = [(i, p) for i, p in enumerate(processors) if p is not None]  # most columns have none
+
     def values(row: dict) -> list:
-        raw = [row[name] for name in given] + list(defaults.values())
-        raw += [column.default.arg(None) for column in called]
-        return [v if p is None else p(v) for p, v in zip(processors, raw, strict=True)]
+        raw = [row[name] for name in given] + fixed + [call(None) for call in calls]
+        for i, process in processed:
+            raw[i] = process(raw[i])
+        return raw
 
     copy_rows(table, tuple(columns), (values(row) for row in rows))
 
@@ -253,19 +258,38 @@ def _bulk_match_records(ids: list[int]) -> dict[int, MatchRecord]:
     return found
 
 
+_PG_UPSERT_TERMS = text(
+    "INSERT INTO term_counts (kind, term, count) SELECT * FROM unnest(CAST(:kinds AS varchar[]),"
+    " CAST(:terms AS varchar[]), CAST(:counts AS integer[]))"
+    " ON CONFLICT (kind, term) DO UPDATE SET count = term_counts.count + excluded.count"
+)
+
+
 def _upsert_term_counts(deltas: Counter) -> None:
-    """One executemany upsert for every term the batch adds to."""
+    """Add the batch's terms to term_counts: on PostgreSQL one upsert of three arrays per 5,000 terms, on
+    SQLite one sqlite3 executemany (SQLAlchemy built every row's parameters in Python)."""
     if not deltas:
         return
-    dialect = db.session.get_bind().dialect.name
-    table = TermCount.__table__
-    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=["kind", "term"], set_={"count": table.c.count + statement.excluded.count}
+    rows = [(k, t, n) for (k, t), n in sorted(deltas.items())]
+    if db.session.get_bind().dialect.name == "postgresql":
+        for chunk in _chunks(rows, 5000):
+            kinds, terms, counts = (list(column) for column in zip(*chunk, strict=True))
+            db.session.execute(_PG_UPSERT_TERMS, {"kinds": kinds, "terms": terms, "counts": counts})
+        return
+    _driver_executemany(
+        "INSERT INTO term_counts (kind, term, count) VALUES (?, ?, ?)"
+        " ON CONFLICT (kind, term) DO UPDATE SET count = count + excluded.count",
+        rows,
     )
-    rows = [{"kind": k, "term": t, "count": n} for (k, t), n in sorted(deltas.items())]
-    for chunk in _chunks(rows, 2000):
-        db.session.execute(statement, chunk)
+
+
+def _driver_executemany(statement: str, rows: list[tuple]) -> None:
+    """One sqlite3 executemany of plain rows in the session's transaction."""
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    try:
+        cursor.executemany(statement, rows)
+    finally:
+        cursor.close()
 
 
 def link_records_batch(
@@ -287,17 +311,17 @@ def link_records_batch(
     terms = [frequency_terms(prepared[record_id]) for record_id in ids]
     keys = [blocking_keys(prepared[record_id]) for record_id in ids]
     key_rows = [  # what index_record stores on the form path, so search finds imported records alike
-        (record_id, k)
+        (k, record_id)
         for record_id, engine_keys in zip(ids, keys, strict=True)
-        for k in sorted(engine_keys | surname_keys(prepared[record_id]) | typo_keys(prepared[record_id]))
+        for k in engine_keys | surname_keys(prepared[record_id]) | typo_keys(prepared[record_id])
     ]
     keys = [{k[:64] for k in engine_keys} for engine_keys in keys]  # as stored and looked up
     # The single path's rule (identity.linking_keys) for each record in turn: a loose key is used while the
     # records holding it, counted as they stand once that record is saved, are at most `limit`.
     limit = key_holder_limit()
     stored = _key_holder_counts(limited_keys(k for ks in keys for k in ks), limit=limit)  # before this batch
-    key_rows.sort(key=lambda row: row[1])  # in index order: each index page is visited once, not per row
-    copy_rows(BlockingKey.__table__, ("person_record_id", "key"), key_rows)
+    key_rows.sort()  # in index order (key, record): each index page is visited once, not per row
+    copy_rows(BlockingKey.__table__, ("key", "person_record_id"), key_rows)
     counts = _RunningCounts({t for ts in terms for t in ts})
     all_keys = sorted({k for ks in keys for k in ks if stored.get(k, 0) <= limit})
     holders: dict[str, list[int]] = defaultdict(list)
@@ -402,6 +426,7 @@ def _join_in_order(
         ):
             members[identity_id].add(record_id)
             identity_of[record_id] = identity_id
+    before = dict(identity_of)
     missing = _bulk_match_records([rid for rid in identity_of if rid not in known])
     prepared.update((rid, prepare(m)) for rid, m in missing.items())
     counts.preload({t for rid in missing for t in frequency_terms(prepared[rid])})
@@ -454,15 +479,35 @@ def _join_in_order(
                 identity_of[rid] = keep
                 members[keep].add(rid)
         outcome.linked.append((decision.record_id, decision.other))
-    if merges:
-        moved = {rid: identity_of[rid] for m in merges for rid in m.left + m.right}
-        db.session.execute(
-            update(PersonRecord.__table__)
-            .where(PersonRecord.__table__.c.id == bindparam("rid"))
-            .values(identity_id=bindparam("iid")),
-            [{"rid": r, "iid": i} for r, i in sorted(moved.items())],
-        )
+    if merges:  # only the records whose identity changed, as the single path's _join_identities
+        _move_records(sorted((rid, iid) for rid, iid in identity_of.items() if iid != before[rid]))
     return merges
+
+
+_PG_MOVE = text(
+    "UPDATE person_records AS p SET identity_id = m.iid, updated_at = :now"
+    " FROM unnest(CAST(:rids AS integer[]), CAST(:iids AS integer[])) AS m(rid, iid) WHERE p.id = m.rid"
+)
+
+
+def _move_records(moved: list[tuple[int, int]]) -> None:
+    """Give records (id, identity id) their new identity: on PostgreSQL one UPDATE joined to two arrays (one
+    statement a row cost ~0.1 ms of server time each), on SQLite one sqlite3 executemany."""
+    if not moved:
+        return
+    now = utcnow()
+    connection = db.session.connection()
+    dialect = connection.dialect
+    if dialect.name == "postgresql":
+        rids, iids = (list(column) for column in zip(*moved, strict=True))
+        db.session.execute(_PG_MOVE, {"rids": rids, "iids": iids, "now": now})
+        return
+    stamp = PersonRecord.__table__.c.updated_at.type.dialect_impl(dialect).bind_processor(dialect)
+    when = stamp(now) if stamp else now
+    _driver_executemany(
+        "UPDATE person_records SET identity_id = ?, updated_at = ? WHERE id = ?",
+        [(iid, when, rid) for rid, iid in moved],
+    )
 
 
 def _write_links(decided: list[_Decision], merges: list[_Merge], *, actor: User | None, email: str) -> None:
@@ -496,11 +541,7 @@ def _write_links(decided: list[_Decision], merges: list[_Merge], *, actor: User 
         for merged in root:
             while root.get(root[merged]) is not None and root[merged] != merged:
                 root[merged] = root[root[merged]]
-        identities = Identity.__table__  # Core: the session is expired once below, not synchronised per row
-        pairs = [{"merged": merged, "keep": keep} for merged, keep in sorted(root.items())]
-        for column in (identities.c.id, identities.c.merged_into_id):
-            statement = update(identities).where(column == bindparam("merged"))
-            db.session.execute(statement.values(merged_into_id=bindparam("keep")), pairs)
+        _merge_identities(sorted(root.items()))  # the session is expired once below
     merge_of = {id(m.decision): m for m in merges}
     entries: list[tuple[str, str, str, dict]] = []
     for d in decided:
@@ -534,6 +575,27 @@ def _write_links(decided: list[_Decision], merges: list[_Merge], *, actor: User 
                 db.session.get(Identity, root.get(m.keep, m.keep)),
                 today=today,
             )
+
+
+_PG_MERGE = (
+    "UPDATE identities AS i SET merged_into_id = m.keep FROM unnest(CAST(:merged AS integer[]),"
+    " CAST(:keep AS integer[])) AS m(merged, keep) WHERE i.{} = m.merged"
+)
+
+
+def _merge_identities(pairs: list[tuple[int, int]]) -> None:
+    """Each merged identity (merged, final keep) points at its keep, and so do identities merged into it
+    before; the keeps are final (never merged themselves), so set-wise is the same as pair by pair."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        merged, keep = (list(column) for column in zip(*pairs, strict=True))
+        for column in ("id", "merged_into_id"):
+            db.session.execute(text(_PG_MERGE.format(column)), {"merged": merged, "keep": keep})
+        return
+    for column in ("id", "merged_into_id"):
+        _driver_executemany(
+            f"UPDATE identities SET merged_into_id = ? WHERE {column} = ?",  # noqa: S608 (two constants)
+            [(keep, merged) for merged, keep in pairs],
+        )
 
 
 def _records_with_history(ids: set[int]) -> set[int]:
