@@ -141,9 +141,9 @@ class BlockingKey(db.Model):
     __table_args__ = (Index("ix_blocking_keys_key_person", "key", "person_record_id"),)
 
     id: Mapped[intpk]
-    # No foreign key: the keys are derived from their record and written and deleted only with it (index_record,
-    # the import, erase_record through the relationship's cascade); PostgreSQL's per-row check was half the
-    # server time of an import's ~30 key rows a record (bench/results/import_round9.txt).
+    # No foreign key: the keys are derived from their record and written and deleted only with it
+    # (index_record, the import, erase_record through the relationship's cascade); PostgreSQL's per-row check
+    # was half the server time of an import's ~30 key rows a record (bench/results/import_round9.txt).
     person_record_id: Mapped[int] = mapped_column(index=True)
     # Binary collation on PostgreSQL so a prefix search is a plain range scan of the index, in any locale.
     key: Mapped[str] = mapped_column(String(64).with_variant(String(64, collation="C"), "postgresql"))
