@@ -38,13 +38,11 @@ from licensing.people.identity import (
     _evidence,
     first_contradiction,
     frequency_terms,
-    key_holder_counts,
     key_holder_limit,
     limited_keys,
     match_settings,
     stored_match_records,
     surname_keys,
-    term_counts,
     typo_keys,
 )
 from licensing.people.models import (
@@ -171,13 +169,32 @@ _PG_TERM_COUNTS = text(
 )
 
 
+# The same two reads on SQLite, the values as one JSON array (json_each); CROSS JOIN keeps the array as the
+# outer loop, so each term is one search of term_counts' primary key.
+_SQLITE_BOUNDED_COUNTS = text(
+    "SELECT k.value, (SELECT count(*) FROM (SELECT 1 FROM blocking_keys AS b WHERE b.key = k.value LIMIT :n)"
+    " AS c) FROM json_each(:keys) AS k"
+)
+
+
+_SQLITE_TERM_COUNTS = text(
+    "SELECT k.value, t.count FROM json_each(:terms) AS k"
+    " CROSS JOIN term_counts AS t ON t.kind = :kind AND t.term = k.value"
+)
+
+
 def _key_holder_counts(keys: list[str], *, limit: int) -> dict[str, int]:
-    """identity.key_holder_counts for a batch's keys; on PostgreSQL over an array, 5,000 keys a statement."""
-    if db.session.get_bind().dialect.name != "postgresql":
-        return key_holder_counts(keys, limit=limit)
+    """identity.key_holder_counts for a batch's keys, 5,000 keys a statement: on PostgreSQL over an array, on
+    SQLite over a JSON array (identity's statement of 100 numbered placeholders was rebuilt per chunk)."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
     counts: dict[str, int] = {}
     for chunk in _chunks(sorted(set(keys)), 5000):
-        counts.update(db.session.execute(_PG_BOUNDED_COUNTS, {"keys": chunk, "n": limit + 1}).all())
+        if postgres:
+            parameters = {"keys": chunk, "n": limit + 1}
+            counts.update(db.session.execute(_PG_BOUNDED_COUNTS, parameters).all())
+        else:
+            parameters = {"keys": json.dumps(chunk), "n": limit + 1}
+            counts.update(db.session.execute(_SQLITE_BOUNDED_COUNTS, parameters).all())
     return counts
 
 
@@ -198,19 +215,19 @@ class _RunningCounts:
         """Read these terms' counts in one query per chunk; a term nobody has yet counts 0."""
         wanted = sorted(t for t in terms if t not in self.base)
         self.base.update(dict.fromkeys(wanted, 0))
-        if db.session.get_bind().dialect.name != "postgresql":
-            for chunk in _chunks(wanted):
-                self.base.update(term_counts(chunk))
-            return
-        # PostgreSQL: the terms as an array joined to the table, 5,000 a statement. Inside the import's
-        # transaction the planner has no statistics for the growing table and scanned it once per IN list,
+        # The terms as an array joined to the table, 5,000 a statement. Inside the import's transaction
+        # PostgreSQL's planner has no statistics for the growing table and scanned it once per IN list,
         # testing every row against every term (~1 ms a term at 20,000 records); a join reads it once.
+        postgres = db.session.get_bind().dialect.name == "postgresql"
         by_kind: dict[str, list[str]] = defaultdict(list)
         for kind, term in wanted:
             by_kind[kind].append(term)
         for kind, terms in sorted(by_kind.items()):
             for chunk in _chunks(terms, 5000):
-                rows = db.session.execute(_PG_TERM_COUNTS, {"kind": kind, "terms": chunk})
+                if postgres:
+                    rows = db.session.execute(_PG_TERM_COUNTS, {"kind": kind, "terms": chunk})
+                else:
+                    rows = db.session.execute(_SQLITE_TERM_COUNTS, {"kind": kind, "terms": json.dumps(chunk)})
                 self.base.update(((kind, term), count) for term, count in rows)
 
     def count(self, kind: str, term: str) -> int:
