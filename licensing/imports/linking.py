@@ -10,13 +10,14 @@ raise alerts, are joined in order in memory, then written in bulk."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import any_, bindparam, func, or_, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import any_, bindparam, func, literal_column, or_, select, text
+from sqlalchemy.dialects import postgresql
 
 from licensing.alerts.services import alert_on_new_link
 from licensing.audit.services import record_many
@@ -37,13 +38,11 @@ from licensing.people.identity import (
     _evidence,
     first_contradiction,
     frequency_terms,
-    key_holder_counts,
     key_holder_limit,
     limited_keys,
     match_settings,
     stored_match_records,
     surname_keys,
-    term_counts,
     typo_keys,
 )
 from licensing.people.models import (
@@ -66,11 +65,14 @@ class BatchOutcome:
 
 
 def among(column, values: list):
-    """`column IN values`; on PostgreSQL `column = ANY(:array)`: one parameter, so the statement's text is
-    the same however many values (psycopg re-parses a statement of hundreds of placeholders each time)."""
+    """`column IN values` with one parameter, so the statement's text is the same however many values: on
+    PostgreSQL `column = ANY(:array)` (psycopg re-parses a statement of hundreds of placeholders each time),
+    on SQLite `column IN (SELECT value FROM json_each(:json))` (SQLAlchemy re-rendered an expanded IN list
+    of 500 placeholders for every statement; SQLite still searches the column's index for each value)."""
     if db.session.get_bind().dialect.name == "postgresql":
         return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
-    return column.in_(values)
+    listed = select(literal_column("value")).select_from(func.json_each(bindparam(None, json.dumps(values))))
+    return column.in_(listed.scalar_subquery())
 
 
 def insert_returning_ids(table, rows: list[dict]) -> list[int]:
@@ -120,10 +122,15 @@ def insert_rows(table, rows: list[dict]) -> None:
     columns = given + list(defaults) + [column.name for column in called]
     processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
 
+    fixed = list(defaults.values())
+    calls = [column.default.arg for column in called]
+    processed = [(i, p) for i, p in enumerate(processors) if p is not None]  # most columns have none
+
     def values(row: dict) -> list:
-        raw = [row[name] for name in given] + list(defaults.values())
-        raw += [column.default.arg(None) for column in called]
-        return [v if p is None else p(v) for p, v in zip(processors, raw, strict=True)]
+        raw = [row[name] for name in given] + fixed + [call(None) for call in calls]
+        for i, process in processed:
+            raw[i] = process(raw[i])
+        return raw
 
     copy_rows(table, tuple(columns), (values(row) for row in rows))
 
@@ -162,13 +169,32 @@ _PG_TERM_COUNTS = text(
 )
 
 
+# The same two reads on SQLite, the values as one JSON array (json_each); CROSS JOIN keeps the array as the
+# outer loop, so each term is one search of term_counts' primary key.
+_SQLITE_BOUNDED_COUNTS = text(
+    "SELECT k.value, (SELECT count(*) FROM (SELECT 1 FROM blocking_keys AS b WHERE b.key = k.value LIMIT :n)"
+    " AS c) FROM json_each(:keys) AS k"
+)
+
+
+_SQLITE_TERM_COUNTS = text(
+    "SELECT k.value, t.count FROM json_each(:terms) AS k"
+    " CROSS JOIN term_counts AS t ON t.kind = :kind AND t.term = k.value"
+)
+
+
 def _key_holder_counts(keys: list[str], *, limit: int) -> dict[str, int]:
-    """identity.key_holder_counts for a batch's keys; on PostgreSQL over an array, 5,000 keys a statement."""
-    if db.session.get_bind().dialect.name != "postgresql":
-        return key_holder_counts(keys, limit=limit)
+    """identity.key_holder_counts for a batch's keys, 5,000 keys a statement: on PostgreSQL over an array, on
+    SQLite over a JSON array (identity's statement of 100 numbered placeholders was rebuilt per chunk)."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
     counts: dict[str, int] = {}
     for chunk in _chunks(sorted(set(keys)), 5000):
-        counts.update(db.session.execute(_PG_BOUNDED_COUNTS, {"keys": chunk, "n": limit + 1}).all())
+        if postgres:
+            parameters = {"keys": chunk, "n": limit + 1}
+            counts.update(db.session.execute(_PG_BOUNDED_COUNTS, parameters).all())
+        else:
+            parameters = {"keys": json.dumps(chunk), "n": limit + 1}
+            counts.update(db.session.execute(_SQLITE_BOUNDED_COUNTS, parameters).all())
     return counts
 
 
@@ -189,19 +215,19 @@ class _RunningCounts:
         """Read these terms' counts in one query per chunk; a term nobody has yet counts 0."""
         wanted = sorted(t for t in terms if t not in self.base)
         self.base.update(dict.fromkeys(wanted, 0))
-        if db.session.get_bind().dialect.name != "postgresql":
-            for chunk in _chunks(wanted):
-                self.base.update(term_counts(chunk))
-            return
-        # PostgreSQL: the terms as an array joined to the table, 5,000 a statement. Inside the import's
-        # transaction the planner has no statistics for the growing table and scanned it once per IN list,
+        # The terms as an array joined to the table, 5,000 a statement. Inside the import's transaction
+        # PostgreSQL's planner has no statistics for the growing table and scanned it once per IN list,
         # testing every row against every term (~1 ms a term at 20,000 records); a join reads it once.
+        postgres = db.session.get_bind().dialect.name == "postgresql"
         by_kind: dict[str, list[str]] = defaultdict(list)
         for kind, term in wanted:
             by_kind[kind].append(term)
         for kind, terms in sorted(by_kind.items()):
             for chunk in _chunks(terms, 5000):
-                rows = db.session.execute(_PG_TERM_COUNTS, {"kind": kind, "terms": chunk})
+                if postgres:
+                    rows = db.session.execute(_PG_TERM_COUNTS, {"kind": kind, "terms": chunk})
+                else:
+                    rows = db.session.execute(_SQLITE_TERM_COUNTS, {"kind": kind, "terms": json.dumps(chunk)})
                 self.base.update(((kind, term), count) for term, count in rows)
 
     def count(self, kind: str, term: str) -> int:
@@ -249,19 +275,38 @@ def _bulk_match_records(ids: list[int]) -> dict[int, MatchRecord]:
     return found
 
 
+_PG_UPSERT_TERMS = text(
+    "INSERT INTO term_counts (kind, term, count) SELECT * FROM unnest(CAST(:kinds AS varchar[]),"
+    " CAST(:terms AS varchar[]), CAST(:counts AS integer[]))"
+    " ON CONFLICT (kind, term) DO UPDATE SET count = term_counts.count + excluded.count"
+)
+
+
 def _upsert_term_counts(deltas: Counter) -> None:
-    """One executemany upsert for every term the batch adds to."""
+    """Add the batch's terms to term_counts: on PostgreSQL one upsert of three arrays per 5,000 terms, on
+    SQLite one sqlite3 executemany (SQLAlchemy built every row's parameters in Python)."""
     if not deltas:
         return
-    dialect = db.session.get_bind().dialect.name
-    table = TermCount.__table__
-    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=["kind", "term"], set_={"count": table.c.count + statement.excluded.count}
+    rows = [(k, t, n) for (k, t), n in sorted(deltas.items())]
+    if db.session.get_bind().dialect.name == "postgresql":
+        for chunk in _chunks(rows, 5000):
+            kinds, terms, counts = (list(column) for column in zip(*chunk, strict=True))
+            db.session.execute(_PG_UPSERT_TERMS, {"kinds": kinds, "terms": terms, "counts": counts})
+        return
+    _driver_executemany(
+        "INSERT INTO term_counts (kind, term, count) VALUES (?, ?, ?)"
+        " ON CONFLICT (kind, term) DO UPDATE SET count = count + excluded.count",
+        rows,
     )
-    rows = [{"kind": k, "term": t, "count": n} for (k, t), n in sorted(deltas.items())]
-    for chunk in _chunks(rows, 2000):
-        db.session.execute(statement, chunk)
+
+
+def _driver_executemany(statement: str, rows: list[tuple]) -> None:
+    """One sqlite3 executemany of plain rows in the session's transaction."""
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    try:
+        cursor.executemany(statement, rows)
+    finally:
+        cursor.close()
 
 
 def link_records_batch(
@@ -283,17 +328,17 @@ def link_records_batch(
     terms = [frequency_terms(prepared[record_id]) for record_id in ids]
     keys = [blocking_keys(prepared[record_id]) for record_id in ids]
     key_rows = [  # what index_record stores on the form path, so search finds imported records alike
-        (record_id, k)
+        (k, record_id)
         for record_id, engine_keys in zip(ids, keys, strict=True)
-        for k in sorted(engine_keys | surname_keys(prepared[record_id]) | typo_keys(prepared[record_id]))
+        for k in engine_keys | surname_keys(prepared[record_id]) | typo_keys(prepared[record_id])
     ]
     keys = [{k[:64] for k in engine_keys} for engine_keys in keys]  # as stored and looked up
     # The single path's rule (identity.linking_keys) for each record in turn: a loose key is used while the
     # records holding it, counted as they stand once that record is saved, are at most `limit`.
     limit = key_holder_limit()
     stored = _key_holder_counts(limited_keys(k for ks in keys for k in ks), limit=limit)  # before this batch
-    key_rows.sort(key=lambda row: row[1])  # in index order: each index page is visited once, not per row
-    copy_rows(BlockingKey.__table__, ("person_record_id", "key"), key_rows)
+    key_rows.sort()  # in index order (key, record): each index page is visited once, not per row
+    copy_rows(BlockingKey.__table__, ("key", "person_record_id"), key_rows)
     counts = _RunningCounts({t for ts in terms for t in ts})
     all_keys = sorted({k for ks in keys for k in ks if stored.get(k, 0) <= limit})
     holders: dict[str, list[int]] = defaultdict(list)
@@ -398,6 +443,7 @@ def _join_in_order(
         ):
             members[identity_id].add(record_id)
             identity_of[record_id] = identity_id
+    before = dict(identity_of)
     missing = _bulk_match_records([rid for rid in identity_of if rid not in known])
     prepared.update((rid, prepare(m)) for rid, m in missing.items())
     counts.preload({t for rid in missing for t in frequency_terms(prepared[rid])})
@@ -450,15 +496,35 @@ def _join_in_order(
                 identity_of[rid] = keep
                 members[keep].add(rid)
         outcome.linked.append((decision.record_id, decision.other))
-    if merges:
-        moved = {rid: identity_of[rid] for m in merges for rid in m.left + m.right}
-        db.session.execute(
-            update(PersonRecord.__table__)
-            .where(PersonRecord.__table__.c.id == bindparam("rid"))
-            .values(identity_id=bindparam("iid")),
-            [{"rid": r, "iid": i} for r, i in sorted(moved.items())],
-        )
+    if merges:  # only the records whose identity changed, as the single path's _join_identities
+        _move_records(sorted((rid, iid) for rid, iid in identity_of.items() if iid != before[rid]))
     return merges
+
+
+_PG_MOVE = text(
+    "UPDATE person_records AS p SET identity_id = m.iid, updated_at = :now"
+    " FROM unnest(CAST(:rids AS integer[]), CAST(:iids AS integer[])) AS m(rid, iid) WHERE p.id = m.rid"
+)
+
+
+def _move_records(moved: list[tuple[int, int]]) -> None:
+    """Give records (id, identity id) their new identity: on PostgreSQL one UPDATE joined to two arrays (one
+    statement a row cost ~0.1 ms of server time each), on SQLite one sqlite3 executemany."""
+    if not moved:
+        return
+    now = utcnow()
+    connection = db.session.connection()
+    dialect = connection.dialect
+    if dialect.name == "postgresql":
+        rids, iids = (list(column) for column in zip(*moved, strict=True))
+        db.session.execute(_PG_MOVE, {"rids": rids, "iids": iids, "now": now})
+        return
+    stamp = PersonRecord.__table__.c.updated_at.type.dialect_impl(dialect).bind_processor(dialect)
+    when = stamp(now) if stamp else now
+    _driver_executemany(
+        "UPDATE person_records SET identity_id = ?, updated_at = ? WHERE id = ?",
+        [(iid, when, rid) for rid, iid in moved],
+    )
 
 
 def _write_links(decided: list[_Decision], merges: list[_Merge], *, actor: User | None, email: str) -> None:
@@ -492,11 +558,7 @@ def _write_links(decided: list[_Decision], merges: list[_Merge], *, actor: User 
         for merged in root:
             while root.get(root[merged]) is not None and root[merged] != merged:
                 root[merged] = root[root[merged]]
-        identities = Identity.__table__  # Core: the session is expired once below, not synchronised per row
-        pairs = [{"merged": merged, "keep": keep} for merged, keep in sorted(root.items())]
-        for column in (identities.c.id, identities.c.merged_into_id):
-            statement = update(identities).where(column == bindparam("merged"))
-            db.session.execute(statement.values(merged_into_id=bindparam("keep")), pairs)
+        _merge_identities(sorted(root.items()))  # the session is expired once below
     merge_of = {id(m.decision): m for m in merges}
     entries: list[tuple[str, str, str, dict]] = []
     for d in decided:
@@ -530,6 +592,27 @@ def _write_links(decided: list[_Decision], merges: list[_Merge], *, actor: User 
                 db.session.get(Identity, root.get(m.keep, m.keep)),
                 today=today,
             )
+
+
+_PG_MERGE = (
+    "UPDATE identities AS i SET merged_into_id = m.keep FROM unnest(CAST(:merged AS integer[]),"
+    " CAST(:keep AS integer[])) AS m(merged, keep) WHERE i.{} = m.merged"
+)
+
+
+def _merge_identities(pairs: list[tuple[int, int]]) -> None:
+    """Each merged identity (merged, final keep) points at its keep, and so do identities merged into it
+    before; the keeps are final (never merged themselves), so set-wise is the same as pair by pair."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        merged, keep = (list(column) for column in zip(*pairs, strict=True))
+        for column in ("id", "merged_into_id"):
+            db.session.execute(text(_PG_MERGE.format(column)), {"merged": merged, "keep": keep})
+        return
+    for column in ("id", "merged_into_id"):
+        _driver_executemany(
+            f"UPDATE identities SET merged_into_id = ? WHERE {column} = ?",  # noqa: S608 (two constants)
+            [(keep, merged) for merged, keep in pairs],
+        )
 
 
 def _records_with_history(ids: set[int]) -> set[int]:

@@ -69,7 +69,8 @@ class PersonRecord(db.Model):
         # Newest first, the same on every database: undated addresses last, then the latest added.
         order_by="(Address.from_on.desc().nulls_last(), Address.id.desc())")
     blocking_keys: Mapped[list[BlockingKey]] = relationship(
-        back_populates="person", cascade="all, delete-orphan"
+        back_populates="person", cascade="all, delete-orphan",
+        primaryjoin="PersonRecord.id == foreign(BlockingKey.person_record_id)",
     )
     licences: Mapped[list[Licence]] = relationship(back_populates="person", order_by="Licence.id")
     badges: Mapped[list[Badge]] = relationship(back_populates="person", order_by="Badge.id")
@@ -140,11 +141,16 @@ class BlockingKey(db.Model):
     __table_args__ = (Index("ix_blocking_keys_key_person", "key", "person_record_id"),)
 
     id: Mapped[intpk]
-    person_record_id: Mapped[int] = mapped_column(ForeignKey("person_records.id"), index=True)
+    # No foreign key: the keys are derived from their record and written and deleted only with it
+    # (index_record, the import, erase_record through the relationship's cascade); PostgreSQL's per-row check
+    # was half the server time of an import's ~30 key rows a record (bench/results/import_round9.txt).
+    person_record_id: Mapped[int] = mapped_column(index=True)
     # Binary collation on PostgreSQL so a prefix search is a plain range scan of the index, in any locale.
     key: Mapped[str] = mapped_column(String(64).with_variant(String(64, collation="C"), "postgresql"))
 
-    person: Mapped[PersonRecord] = relationship(back_populates="blocking_keys")
+    person: Mapped[PersonRecord] = relationship(
+        back_populates="blocking_keys", primaryjoin="PersonRecord.id == foreign(BlockingKey.person_record_id)"
+    )
 
 
 class LinkState(enum.StrEnum):
