@@ -299,15 +299,16 @@ DEFAULT_LEVELS: dict[str, dict[str, Level]] = {
             0.30,
             5e-5,
             text="the same address ({a})",
-            condition="a shared postcode and house number in the address histories",
+            condition="a shared postcode and house number in the address histories (a postcode that is not a "
+            "valid UK postcode, compared as text: with the house number or the street alike)",
         ),
         "postcode": L(0.35, 2e-4, text="the same postcode ({a})", condition="a shared postcode"),
         "street": L(
             0.10,
             1e-3,
             text="the same street ({a}) with a different or unreadable postcode",
-            condition="first address lines alike, in one postcode district or with postcodes that are not "
-            "valid UK postcodes",
+            condition="first address lines alike (word by word, or letter by letter without the spaces), "
+            "in one postcode district or with postcodes that are not valid UK postcodes",
         ),
         "sector": L(0.10, 0.01, text="the same postcode sector ({a} and {b})"),
         "district": L(0.10, 0.05, text="the same postcode district ({a} and {b})"),
