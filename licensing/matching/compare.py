@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA, JaroWinkler
-from rapidfuzz.fuzz import token_set_ratio
+from rapidfuzz.fuzz import ratio, token_set_ratio
 
 from .identifiers import dvla_initials, dvla_surname_stem
 from .normalise import NameForm, Token
@@ -50,8 +50,13 @@ def compare_dob(a: PreparedRecord, b: PreparedRecord) -> str:
             return "transposed"
         if ma == mb and dda == ddb:
             # Same day and month, years apart: one year is a slip, more is a father and son (1950 / 1980
-            # differ by one digit, so this comes before the digit test).
-            return "year_off" if abs(int(ya) - int(yb)) == 1 else "different"
+            # differ by one digit, so this comes before the digit test). Two adjacent year digits swapped
+            # (1918 / 1981) are the transposition the "typo" level names, unless the years are a generation
+            # apart (1957 / 1975): a father and son born on one day and month stay two people.
+            gap = abs(int(ya) - int(yb))
+            if gap == 1:
+                return "year_off"
+            return "typo" if _digits_swapped(ya, yb) and gap not in _GENERATION else "different"
         if OSA.distance(a.dob_digits, b.dob_digits, score_cutoff=1) <= 1:
             return "typo"
         return "year_only" if ya == yb else "different"
@@ -61,6 +66,15 @@ def compare_dob(a: PreparedRecord, b: PreparedRecord) -> str:
     if len(a.dob_digits) >= 6 and OSA.distance(a.dob_digits, b.dob_digits, score_cutoff=1) <= 1:
         return "typo"
     return "different"
+
+
+_GENERATION = range(16, 46)  # years between a parent's birth and a child's
+
+
+def _digits_swapped(x: str, y: str) -> bool:
+    """Two equal-length digit strings that differ only by two adjacent digits swapped (1918 / 1981)."""
+    diff = [i for i in range(len(x)) if x[i] != y[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and x[diff[0]] == y[diff[1]] and x[diff[1]] == y[diff[0]]
 
 
 def compare_ni(a: PreparedRecord, b: PreparedRecord) -> str:
@@ -137,7 +151,14 @@ def compare_sex(a: PreparedRecord, b: PreparedRecord) -> str:
 
 
 def _same_street(a: PreparedRecord, b: PreparedRecord) -> bool:
-    return bool(a.street and b.street) and token_set_ratio(a.street, b.street, score_cutoff=85) >= 85
+    """First address lines alike word by word, or letter by letter with the spaces gone ("kellewayavenue" and
+    "kelleway avenue" are one street: a space lost or added is a typing slip, as in names)."""
+    x, y = a.street, b.street
+    if not (x and y):
+        return False
+    if token_set_ratio(x, y, score_cutoff=85) >= 85:
+        return True
+    return (" " in x or " " in y) and ratio(x.replace(" ", ""), y.replace(" ", ""), score_cutoff=85) >= 85
 
 
 def compare_address(a: PreparedRecord, b: PreparedRecord) -> str:
@@ -149,7 +170,9 @@ def compare_address(a: PreparedRecord, b: PreparedRecord) -> str:
         if not ta or not tb:
             return "missing"
         if not set(ta).isdisjoint(tb):
-            return "same_address" if _same_street(a, b) else "postcode"
+            # As for UK postcodes: a shared postcode and house number is one address, whatever the street.
+            same_house = not set(a.houses).isdisjoint(b.houses)
+            return "same_address" if same_house or _same_street(a, b) else "postcode"
         return "street" if _same_street(a, b) else "different"
     if len(pa) == 1 and len(pb) == 1:
         x, y = pa[0], pb[0]
@@ -180,9 +203,13 @@ def compare_address(a: PreparedRecord, b: PreparedRecord) -> str:
 
 @lru_cache(maxsize=100_000)
 def _squeezed(canon: str) -> str:
-    """A spelling with doubled letters single and a final h after a vowel dropped (Farah -> fara)."""
-    out = []
+    """A spelling with doubled letters single, a final h after a vowel dropped (Farah -> fara) and a silent h
+    after c, g or t dropped (Michaela -> micaela, Meghan -> megan, Thomas -> tomas): one name however spelt.
+    Not after s (Asha and Asa are two names)."""
+    out: list[str] = []
     for ch in canon:
+        if ch == "h" and out and out[-1] in "cgt":
+            continue
         if not out or out[-1] != ch:
             out.append(ch)
     if len(out) > 2 and out[-1] == "h" and out[-2] in "aeiou":
@@ -201,7 +228,7 @@ def token_level(x: Token, y: Token) -> int:
     if x.is_initial or y.is_initial:
         return T_INITIAL if x.canon[:1] == y.canon[:1] else T_NONE
     if len(x.canon) >= 3 and len(y.canon) >= 3 and _squeezed(x.canon) == _squeezed(y.canon):
-        return T_VARIANT  # Khurram ~ Khuram, Hamza ~ Hamzah, Butt ~ Buttt: doubled letters, a final h
+        return T_VARIANT  # Khurram ~ Khuram, Hamza ~ Hamzah, Micaela ~ Michaela: doubled letters, an h
     if not x.formal.isdisjoint(y.formal):
         return T_DIMINUTIVE
     if x.known and y.known:
@@ -367,7 +394,9 @@ def _readings(x: NameForm, y: NameForm, weights: dict[str, dict[str, float]]):
     yield s_level, fore.level, sur.matched, fore.matched
     if fore.level == "different" and len(x.given) != len(y.given) and _joined(x.given) == _joined(y.given):
         yield s_level, "variant", sur.matched, ()  # a stray space: "Soph Ie" is "Sophie", not a twin's name
-    if len(x.family) != len(y.family) and _joined(x.family) == _joined(y.family):
+    fx = x.family_words or tuple(t.raw for t in x.family)
+    fy = y.family_words or tuple(t.raw for t in y.family)
+    if len(fx) != len(fy) and "".join(fx) == "".join(fy):
         yield "variant", fore.level, (), fore.matched  # the same in a surname: "Crou Ch" is "Crouch"
     if x.given and y.given and x.family and y.family and s_level in _LOOSE_SURNAME:
         cross_sur = compare_tokens(x.family, y.given)
@@ -417,7 +446,8 @@ def compare_names(
         return NameComparison("missing", "missing", "", (), None, None)
     s_level, f_level, x, y, s_pairs, f_pairs = best
     if s_level in ("exact", "variant"):
-        s_key = x.surname_key
+        # The side written in fewer words: "Crouch", not the "crou" of "Crou Ch", is the name to count.
+        s_key = x.surname_key if len(x.family_words) <= len(y.family_words) else y.surname_key
     elif s_level in ("partial", "reordered"):
         s_key = " ".join(sorted({p[0].canon for p in s_pairs}))
     else:

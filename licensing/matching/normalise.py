@@ -223,6 +223,9 @@ class NameForm:
 
     given: tuple[Token, ...]
     family: tuple[Token, ...]
+    # Every surname token as written, honorific ones included: "Crou Ch" keeps its "ch" here, so a surname
+    # split by a stray space is judged on all its letters (compare._readings), never on what core() left.
+    family_words: tuple[str, ...] = ()
 
     @property
     def surname_key(self) -> str:
@@ -245,8 +248,8 @@ class NameForm:
 def parse_full_name(forenames: str, surname: str) -> NameForm:
     """A NameForm from separate forenames and surname fields."""
     given = core(parse_name(forenames)) if forenames else ()
-    family = core(parse_name(surname)) if surname else ()
-    return NameForm(given=given, family=family)
+    written = parse_name(surname) if surname else ()
+    return NameForm(given=given, family=core(written), family_words=tuple(t.raw for t in written))
 
 
 def split_full_name(full: str) -> tuple[str, str]:

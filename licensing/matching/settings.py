@@ -193,8 +193,8 @@ DEFAULT_LEVELS: dict[str, dict[str, Level]] = {
         "typo": L(
             0.03,
             25 / 18_000,
-            text="one digit differs ({a} and {b})",
-            condition="one digit wrong or two digits swapped",
+            text="one digit differs or two are swapped ({a} and {b})",
+            condition="one digit wrong or two digits swapped (the year's too: 1918 / 1981)",
         ),
         "year_off": L(0.01, 2 / 18_000, text="the same day and month, the year differs by one ({a} and {b})"),
         "year_only": L(
@@ -213,7 +213,7 @@ DEFAULT_LEVELS: dict[str, dict[str, Level]] = {
             1 / 150,
             tf=True,
             text="{a} and {b} are spellings of one name{note}",
-            condition="one transliteration family, or doubled letters and a final h",
+            condition="one transliteration family, or doubled letters, a final h or a silent h after c, g, t",
         ),
         "partial": L(
             0.03,
@@ -260,7 +260,8 @@ DEFAULT_LEVELS: dict[str, dict[str, Level]] = {
             1 / 200,
             tf=True,
             text="{a} and {b} are spellings of one name{note}",
-            condition="one transliteration family, or the same names in another order",
+            condition="one transliteration family, the same names in another order, or spellings apart only "
+            "by doubled letters, a final h or a silent h after c, g or t (Michaela / Micaela)",
         ),
         "diminutive": L(0.03, 1 / 600, tf=True, text="{a} is a short form of {b}{note}"),
         "subset": L(
@@ -298,15 +299,16 @@ DEFAULT_LEVELS: dict[str, dict[str, Level]] = {
             0.30,
             5e-5,
             text="the same address ({a})",
-            condition="a shared postcode and house number in the address histories",
+            condition="a shared postcode and house number in the address histories (a postcode that is not a "
+            "valid UK postcode, compared as text: with the house number or the street alike)",
         ),
         "postcode": L(0.35, 2e-4, text="the same postcode ({a})", condition="a shared postcode"),
         "street": L(
             0.10,
             1e-3,
             text="the same street ({a}) with a different or unreadable postcode",
-            condition="first address lines alike, in one postcode district or with postcodes that are not "
-            "valid UK postcodes",
+            condition="first address lines alike (word by word, or letter by letter without the spaces), "
+            "in one postcode district or with postcodes that are not valid UK postcodes",
         ),
         "sector": L(0.10, 0.01, text="the same postcode sector ({a} and {b})"),
         "district": L(0.10, 0.05, text="the same postcode district ({a} and {b})"),

@@ -157,11 +157,12 @@ def test_a_forename_slip_a_few_records_repeat_links_when_the_right_spelling_is_t
 
 
 def test_twins_whose_names_are_one_letter_apart_and_each_common_go_to_review():
-    # Micaela and Michaela, Justin and Dustin: the rarer name is carried by more than a twentieth as many
-    # records as the other, so it is a name in its own right.
+    # Justin and Dustin, Amber and Ambar: the rarer name is carried by more than a twentieth as many records
+    # as the other, so it is a name in its own right. (Micaela and Michaela, one name with and without a
+    # silent h, are a spelling variant since round 9: test_round9_quality.py.)
     for left, right, names in (
-        ("Micaela", "Michaela", ["Micaela"] * 5 + ["Michaela"] * 60),
         ("Justin", "Dustin", ["Justin"] * 30 + ["Dustin"] * 30),
+        ("Amber", "Ambar", ["Amber"] * 60 + ["Ambar"] * 5),
     ):
         scorer = _scorer_with(names + ["Ruth"] * 400)
         a = prepare(rec("a", left, "Thrussell", "1975-05-09"))
