@@ -257,22 +257,6 @@ def _one_postcode(raw: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
     return (), ((_intern(text),) if text else ()), text
 
 
-@lru_cache(maxsize=262_144)
-def _ni_fields(raw: str) -> tuple[str, str, bool]:
-    """(ni, ni_core, ni_valid) as prepare_uncached makes them: the records of one person repeat a number."""
-    ni = normalise_ni(raw)
-    if len(set(ni)) < 3:
-        ni = ""
-    return ni, ni[:8] if len(ni) >= 8 else ni, valid_normalised_ni(ni)
-
-
-@lru_cache(maxsize=262_144)
-def _dl_fields(raw: str) -> tuple[str, DvlaNumber | None]:
-    """(dl, dl_parsed) as prepare_uncached makes them, once per distinct licence number."""
-    dl = normalise_dvla_number(raw)
-    return dl, parse_normalised_dvla_number(dl, strict=False) if dl else None
-
-
 def prepare_row(
     record_id: str,
     forenames: str,
@@ -292,8 +276,10 @@ def prepare_row(
         hit = _names_and_id(MatchRecord("", forenames=forenames, surname=surname))
     names, names_id = hit
     dob, dob_iso, dob_digits = _dob_fields(dob)
-    ni, ni_core, ni_valid = _ni_fields(ni)
-    dl, dl_parsed = _dl_fields(dl)
+    ni = normalise_ni(ni)
+    if len(set(ni)) < 3:
+        ni = ""
+    dl = normalise_dvla_number(dl)
     sex_n = _sexes.get(sex)
     if sex_n is None:
         sex_n = _sexes[sex] = normalise_sex(sex)
@@ -313,10 +299,10 @@ def prepare_row(
         dob_digits,
         sex_n,
         ni,
-        ni_core,
-        ni_valid,
+        ni[:8] if len(ni) >= 8 else ni,
+        valid_normalised_ni(ni),
         dl,
-        dl_parsed,
+        parse_normalised_dvla_number(dl, strict=False) if dl else None,
         postcodes,
         houses,
         street,
