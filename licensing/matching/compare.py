@@ -269,28 +269,10 @@ _LIST_LEVEL = {
 }
 
 
-# (ids of the left tokens, None, ids of the right tokens) -> (left, right, their TokenMatch). The entry holds
-# the two lists, so their tokens stay alive and no other token can take one of their ids while it is kept.
-_aligned: dict[tuple, tuple] = {}
-MAX_ALIGNED = 200_000
-
-
 def compare_tokens(left: tuple[Token, ...], right: tuple[Token, ...]) -> TokenMatch:
-    """Align two token lists in any order; every token of the shorter list must find a partner.
-
-    Worked out once per pair of token lists (a file's names share their tokens: ``normalise._make_token``)."""
+    """Align two token lists in any order; every token of the shorter list must find a partner."""
     if not left or not right:
         return TokenMatch("missing", ())
-    key = (*map(id, left), None, *map(id, right))
-    hit = _aligned.get(key)
-    if hit is None:
-        if len(_aligned) >= MAX_ALIGNED:
-            _aligned.clear()
-        hit = _aligned[key] = (left, right, _align(left, right))
-    return hit[2]
-
-
-def _align(left: tuple[Token, ...], right: tuple[Token, ...]) -> TokenMatch:
     swap = len(left) > len(right)
     short, long_ = (right, left) if swap else (left, right)
     used = [False] * len(long_)
