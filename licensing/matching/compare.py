@@ -79,22 +79,9 @@ def compare_ni(a: PreparedRecord, b: PreparedRecord) -> str:
     return "different_unverified"
 
 
-_stems_by_names: dict[int, frozenset[str]] = {}  # PreparedRecord.names_id -> its surname stems
-
-
-def _surname_stems(p: PreparedRecord) -> frozenset[str]:
-    """The DVLA surname stems of every name of the record, worked out once per distinct name tuple."""
-    stems = _stems_by_names.get(p.names_id)
-    if stems is None:
-        if len(_stems_by_names) >= 500_000:
-            _stems_by_names.clear()
-        stems = _stems_by_names[p.names_id] = frozenset(_stems_of(p.names))
-    return stems
-
-
-def _stems_of(names) -> set[str]:
+def _surname_stems(p: PreparedRecord) -> set[str]:
     stems = set()
-    for form in names:
+    for form in p.names:
         for token in form.family:
             stems.add(dvla_surname_stem(token.raw))
         if form.family:
