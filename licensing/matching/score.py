@@ -188,8 +188,7 @@ class Scorer:
         self, settings: MatchSettings | None = None, frequencies: NameFrequencies | None = None
     ) -> None:
         self.settings = settings or DEFAULT_SETTINGS
-        self._freq: NameFrequencies | None = None
-        self.frequencies = frequencies  # also empties the caches below
+        self.frequencies = frequencies
         self.w = self.settings.weights
         self._tf = {f: {k for k, lv in levels.items() if lv.tf} for f, levels in self.settings.levels.items()}
         self._cache: dict = self.settings.name_cache  # type: ignore[attr-defined]
@@ -205,19 +204,6 @@ class Scorer:
         # other fields leave it below review even with this cannot be anything but no_link (``decide``).
         self._names_most = self._most("surname") + self._most("forenames")
 
-    @property
-    def frequencies(self) -> NameFrequencies | None:
-        """The counts values are weighed by; setting new ones empties the caches worked out from them."""
-        return self._freq
-
-    @frequencies.setter
-    def frequencies(self, frequencies: NameFrequencies | None) -> None:
-        self._freq = frequencies
-        # Worked out once per distinct value for these counts: a pair of name ids -> the names' reading and
-        # weights (``_named``), a birth date -> its term-frequency lift (``_dob_lift``).
-        self._by_names: dict = {}
-        self._by_dob: dict = {}
-
     def _most(self, field_name: str) -> float:
         settings = self.settings
         u = settings.levels[field_name]["exact"].u
@@ -228,60 +214,17 @@ class Scorer:
         )
 
     def _names(self, pa: PreparedRecord, pb: PreparedRecord) -> NameComparison:
-        return self._named(pa, pb)[0]
-
-    def _named(self, pa: PreparedRecord, pb: PreparedRecord) -> tuple:
-        """(names, surname weight, forenames weight, surname frequency, forenames frequency) for the pair.
-
-        All of it depends on the two name tuples alone (and on whether both records are women), so it is
-        worked out once per pair of name ids for this scorer's counts."""
-        key = (pa.names_id, pb.names_id)
-        hit = self._by_names.get(key)
-        if hit is None:
-            if len(self._by_names) >= self.settings.name_cache_size:
-                self._by_names.clear()
-            hit = self._by_names[key] = self._name_readings(pa, pb)
-        plain, changed = hit
-        return changed if changed is not None and _both_female(pa, pb) else plain
-
-    def _name_readings(self, pa: PreparedRecord, pb: PreparedRecord) -> tuple:
-        """``_named`` for the pair, read plainly and (when it can apply) as a woman's changed surname."""
         key = (pa.names_id, pb.names_id)
         names = self._cache.get(key)
         if names is None:
             if len(self._cache) >= self.settings.name_cache_size:
                 self._cache.clear()
             names = self._cache[key] = compare_names(pa, pb, self.w)
-        changed = None
-        if names.surname == "different" and names.forenames in _FORENAMES_FOR_CHANGE:
-            changed = self._name_weights(replace(names, surname="changed", surname_key=""))
+        if names.surname == "different" and names.forenames in _FORENAMES_FOR_CHANGE and _both_female(pa, pb):
+            names = replace(names, surname="changed", surname_key="")
         if names.forenames == "different" and self._file_slip(names):
             names = replace(names, forenames="fuzzy")
-        return self._name_weights(names), changed
-
-    def _name_weights(self, names: NameComparison) -> tuple:
-        settings, w, tf = self.settings, self.w, self._tf
-        sur_f, fore_f = self._name_frequencies(names)
-        sur_w = w["surname"][names.surname]
-        if names.surname in tf["surname"]:
-            sur_w += _tf_delta(settings, "surname", sur_f)
-        fore_w = w["forenames"][names.forenames]
-        if names.forenames in tf["forenames"]:
-            fore_w += _tf_delta(settings, "forenames", fore_f)
-        return names, sur_w, fore_w, sur_f, fore_f
-
-    def _dob_lift(self, dob: str) -> tuple[float | None, float]:
-        """(frequency, term-frequency lift) of an exact date of birth, once per date for this scorer's
-        counts."""
-        hit = self._by_dob.get(dob)
-        if hit is None:
-            if self.frequencies is None:
-                return None, 0.0
-            if len(self._by_dob) >= self.settings.name_cache_size:
-                self._by_dob.clear()
-            f = self.frequencies.dob_frequency(dob)
-            hit = self._by_dob[dob] = (f, _tf_delta(self.settings, "dob", f))
-        return hit
+        return names
 
     def _file_slip(self, names: NameComparison) -> bool:
         """Forenames one letter apart (spaces aside) where the file's counts show a slip: one side's spelling
@@ -336,8 +279,8 @@ class Scorer:
         contradicts = dl in self._vetoes["dl"] or ni in self._vetoes["ni"]
         if contradicts or not (settings.review_look_alikes and dob in _DOB_SAME):
             dob_w = w["dob"][dob]
-            if dob == "exact":
-                dob_w += self._dob_lift(pa.dob)[1]
+            if dob == "exact" and self.frequencies is not None:
+                dob_w += _tf_delta(settings, "dob", self.frequencies.dob_frequency(pa.dob))
             # The address weight is only ever lowered by its postcode's frequency, so its level's is a bound.
             most = w["dl"][dl] + w["ni"][ni] + dob_w + w["sex"][sex] + w["address"][addr] + self._names_most
             if _probability(settings, most + 1e-6) < settings.review_threshold:
@@ -347,13 +290,20 @@ class Scorer:
     def _assess(
         self, pa: PreparedRecord, pb: PreparedRecord, dl: str, ni: str, dob: str, sex: str, addr: str
     ) -> Assessment:
-        settings, w = self.settings, self.w
-        names, sur_w, fore_w, sur_f, fore_f = self._named(pa, pb)
+        settings, w, tf = self.settings, self.w, self._tf
+        names = self._names(pa, pb)
+        sur_f, fore_f = self._name_frequencies(names)
+        sur_w = w["surname"][names.surname]
+        if names.surname in tf["surname"]:
+            sur_w += _tf_delta(settings, "surname", sur_f)
+        fore_w = w["forenames"][names.forenames]
+        if names.forenames in tf["forenames"]:
+            fore_w += _tf_delta(settings, "forenames", fore_f)
         dob_f = None
         dob_w = w["dob"][dob]
-        if dob == "exact":
-            dob_f, lift = self._dob_lift(pa.dob)
-            dob_w += lift
+        if dob == "exact" and self.frequencies is not None:
+            dob_f = self.frequencies.dob_frequency(pa.dob)
+            dob_w += _tf_delta(settings, "dob", dob_f)
         addr_w = w["address"][addr]
         if addr in _ADDRESS_AGREES and self._postcode_frequency is not None:
             shared = set(pa.postcodes or pa.postcode_texts) & set(pb.postcodes or pb.postcode_texts)
