@@ -42,7 +42,7 @@ import numpy as np
 
 from licensing.exports.tabular import neutralise
 
-from .blocking import BatchKeys, batch_keys
+from .blocking import MAX_KEY_LENGTH, BatchKeys, batch_keys
 from .em import estimate_parameters_em, exact_agreement_u, near_agreement_pairs, posteriors
 from .frequencies import CountedFrequencies
 from .records import PreparedRecord, prepare_row
@@ -305,14 +305,16 @@ def _candidate_pairs(
                     strict_o.append(i)
     else:
         # The same keys sorted by kind where they are made (BatchKeys.grouped), so nothing is tested per key.
-        # The date with two names, most of the keys, is made below as integers (_date_pair_keys), not strings.
+        # The date with two names, most of the keys, is made below as integers (_date_pair_keys), not strings;
+        # so are the date with initials, forenames or one name (_DatedKeys).
         keys = BatchKeys()
         grouped = keys.grouped
         dob_of, dob_ids = keys.dob_part, {"": -1}
         names_of: dict[int, int] = {}  # PreparedRecord.names_id -> row of name_parts
         name_parts: list[list[int]] = []
         part_ids: dict[str, int] = {}
-        record_dob, record_names = array("q"), array("q")
+        dated = _DatedKeys()
+        record_dob, record_names, record_iso = array("q"), array("q"), array("q")
         for i, p in enumerate(prepared):
             dob = dob_of(p)
             dob_id = dob_ids.get(dob)
@@ -324,8 +326,14 @@ def _candidate_pairs(
                 row = names_of[p.names_id] = len(name_parts)
                 parts = keys.date_pair_parts(p)
                 name_parts.append([part_ids.setdefault(part, len(part_ids)) for part in parts])
+                dated.add_row(keys.dated_parts(p))
             record_names.append(row)
-            strict, loose, named = grouped(p, date_pairs=False, deletions=False)
+            if dob_id >= 0 and not dob.startswith("dob:"):
+                dated.add_text_date(i, dob_id, dob, keys.dated_parts(p))  # a date kept as text: rare
+                record_iso.append(-1)
+            else:
+                record_iso.append(dob_id)
+            strict, loose, _ = grouped(p, date_pairs=False, deletions=False, dated=False)
             if len(strict) > 1:
                 strict = set(strict)
             strict_h.extend(map(hash, strict))
@@ -334,23 +342,24 @@ def _candidate_pairs(
                 loose = set(loose)
             loose_h.extend(map(hash, loose))
             loose_o.extend([i] * len(loose))
-            if named:
-                named = set(named)
-                name_h.extend(map(hash, named))
-                name_o.extend([i] * len(named))
-                name_code.extend(hash(k[:4] + k.rpartition(":")[2]) for k in named)
         del grouped, keys, dob_of, names_of, part_ids  # not needed while the blocks are expanded
     report.oversized_blocks = 0
     parts = _block_pairs(strict_h, strict_o, MAX_BLOCK, report)
     del strict_h, strict_o
     if not thorough:
         date_h, date_o = _date_pair_keys(record_dob, record_names, name_parts)
-        del record_dob, record_names, name_parts
+        del record_dob, name_parts
         parts += _block_pairs(date_h, date_o, MAX_BLOCK, report)
         del date_h, date_o
-    name_h, name_o = _keep_rare_names(name_h, name_o, name_code, dbn_limit(len(prepared)))
-    loose_h.extend(name_h)
-    loose_o.extend(name_o)
+    if thorough:
+        name_h, name_o = _keep_rare_names(name_h, name_o, name_code, dbn_limit(len(prepared)))
+        loose_h.extend(name_h)
+        loose_o.extend(name_o)
+    else:
+        dated_h, dated_o = dated.keys(record_iso, record_names, dbn_limit(len(prepared)))
+        del record_iso, record_names, dated
+        parts += _block_pairs(dated_h, dated_o, MAX_LOOSE_BLOCK, report)
+        del dated_h, dated_o
     del name_h, name_o, name_code
     parts += _block_pairs(loose_h, loose_o, MAX_LOOSE_BLOCK, report)
     del loose_h, loose_o
@@ -363,7 +372,72 @@ def _candidate_pairs(
     return np.unique(np.concatenate(parts))
 
 
-def _date_pair_keys(record_dob: array, record_names: array, name_parts: list[list[int]]):
+class _DatedKeys:
+    """The keys "dbi:", "dbf:" and "dbn:" (the date with both initials, the forenames, one name; see
+    BatchKeys.grouped) of a whole file as integers date id * width + part id, where a part id stands for the
+    key's kind and its name part as the 64-character cut leaves it. A date part has one id, so equal keys give
+    equal integers and different keys different ones; these keys are blocked apart from the others. "dbi:"
+    and "dbn:" are kept only for a name (or initials) at most ``dbn_limit`` records carry, counted per name
+    part as for the strings ("dbn:khn", "dbi:mk")."""
+
+    _PREFIXES = ("dbi:", "dbf:", "dbn:")
+    _ISO_ROOM = MAX_KEY_LENGTH - len("dbi:") - len("dob:yyyy-mm-dd") - 1  # what the cut leaves a name part
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple[str, str], int] = {}  # (prefix, name part as cut) -> part id
+        self.code_of: list[int] = []  # part id -> id of its name code ("dbn:khn"), -1 for "dbf:"
+        self.codes: dict[str, int] = {}
+        self.rows: list[list[int]] = []  # per distinct name: part ids of a record with a yyyy-mm-dd date
+        self.text_h, self.text_o, self.text_d = array("q"), array("i"), array("q")  # dates kept as text
+
+    def _part(self, prefix: str, part: str) -> int:
+        found = self.ids.get((prefix, part))
+        if found is None:
+            found = self.ids[(prefix, part)] = len(self.code_of)
+            code = -1
+            if prefix != "dbf:":
+                code = self.codes.setdefault(prefix + part.rpartition(":")[2], len(self.codes))
+            self.code_of.append(code)
+        return found
+
+    def _parts(self, dated_parts, room: int) -> list[int]:
+        return sorted(
+            {
+                self._part(prefix, part[:room])
+                for prefix, parts in zip(self._PREFIXES, dated_parts, strict=True)
+                for part in parts
+            }
+        )
+
+    def add_row(self, dated_parts) -> None:
+        self.rows.append(self._parts(dated_parts, self._ISO_ROOM))
+
+    def add_text_date(self, owner: int, dob_id: int, dob: str, dated_parts) -> None:
+        for part in self._parts(dated_parts, MAX_KEY_LENGTH - len("dbi:") - len(dob) - 1):
+            self.text_h.append(part)
+            self.text_o.append(owner)
+            self.text_d.append(dob_id)
+
+    def keys(self, record_iso: array, record_names: array, limit: int) -> tuple[np.ndarray, np.ndarray]:
+        """(keys, owners) of every record, "dbi:" and "dbn:" of common names left out."""
+        width = max(len(self.code_of), 1)
+        keys, owners = _date_pair_keys(record_iso, record_names, self.rows, width)
+        text = np.frombuffer(self.text_h, dtype=np.int64)
+        keys = np.concatenate((keys, np.frombuffer(self.text_d, dtype=np.int64) * width + text))
+        owners = np.concatenate((owners, np.frombuffer(self.text_o, dtype=np.int32)))
+        code = np.array(self.code_of, dtype=np.int64)[keys % width]
+        named = code >= 0
+        if named.any():
+            _, inverse, counts = np.unique(code[named], return_inverse=True, return_counts=True)
+            keep = np.ones(len(keys), dtype=bool)
+            keep[named] = counts[inverse.ravel()] <= limit
+            keys, owners = keys[keep], owners[keep]
+        return keys, owners
+
+
+def _date_pair_keys(
+    record_dob: array, record_names: array, name_parts: list[list[int]], width: int | None = None
+):
     """The keys "<date part>:<code>:<initial>" (BatchKeys.date_pair_parts) of every record with a date, as
     integers date id * parts + part id with their owners: equal keys give equal integers, and these keys are
     blocked apart from the others (no other kind of key can equal one), so the blocks are those of the
@@ -378,7 +452,9 @@ def _date_pair_keys(record_dob: array, record_names: array, name_parts: list[lis
     ends = np.cumsum(counts)
     at = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) - np.repeat(ends - counts, counts)
     at += np.repeat(first[rows], counts)
-    keys = dob[owners] * max(int(flat.max()) + 1 if len(flat) else 1, 1) + flat[at]
+    if width is None:
+        width = max(int(flat.max()) + 1 if len(flat) else 1, 1)
+    keys = dob[owners] * width + flat[at]
     return keys, owners
 
 

@@ -226,20 +226,23 @@ class BatchKeys:
         return parts
 
     def grouped(
-        self, p: PreparedRecord, date_pairs: bool = True, deletions: bool = True
+        self, p: PreparedRecord, date_pairs: bool = True, deletions: bool = True, dated: bool = True
     ) -> tuple[list[str], list[str], list[str]]:
         """The record's keys in three lists: exact keys (identifiers, the date with two names), looser keys
         (a household, the forenames with the date, a number with one character left out) and the date with
         one name or both initials ("dbn:", "dbi:"), which ``match_file`` keeps only for names not common in
         the file. ``date_pairs=False`` leaves out the date with two names (see ``date_pair_parts``),
         ``deletions=False`` the number with one character left out ("idd:", which match_file makes as
-        integers)."""
+        integers), ``dated=False`` the date with initials, forenames or one name ("dbi:", "dbf:", "dbn:"; see
+        ``dated_parts``)."""
         strict = _identifier_keys(p)
         loose = [f"ad:{house}"[:MAX_KEY_LENGTH] for house in p.houses]
         named = []
-        dob = self.dob_part(p)
+        dob = self.dob_part(p) if date_pairs or dated else ""
         if dob:
             pairs, initials, forenames, codes = self._name_parts(p)
+            if not dated:
+                initials = forenames = codes = ()
             if date_pairs:
                 strict.extend(f"{dob}:{pair}" for pair in pairs)
             named.extend(f"dbi:{dob}:{i}"[:MAX_KEY_LENGTH] for i in initials)
@@ -261,6 +264,11 @@ class BatchKeys:
         """The name parts ("<code>:<initial>") of the record's strict date keys: each key is
         ``f"{dob_part}:{part}"`` when the record has a date."""
         return self._name_parts(p)[0]
+
+    def dated_parts(self, p: PreparedRecord) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """The name parts of the record's "dbi:", "dbf:" and "dbn:" keys: each key is
+        ``f"{prefix}{dob_part}:{part}"[:MAX_KEY_LENGTH]`` when the record has a date."""
+        return self._name_parts(p)[1:]
 
     def __call__(self, p: PreparedRecord) -> list[str]:
         """The record's keys, as ``batch_keys(p)`` gives them (order aside)."""
