@@ -3,6 +3,8 @@
 import random
 
 from licensing.matching import batch
+from licensing.matching.records import MatchRecord, prepare
+from tests.matching.pairing import pairs_by_batch, pairs_by_keys
 
 
 def string_blocks(cores):
@@ -37,9 +39,6 @@ def test_dated_keys_made_as_integers_pair_the_records_the_strings_pair():
     """The date with initials, forenames or one name, made as integers: the same pairs as the strings, also
     where a long list of forenames is cut at 64 characters (two lists that differ only past the cut meet) and
     where the date is kept as text."""
-    from licensing.matching.blocking import batch_keys
-    from licensing.matching.records import MatchRecord, prepare
-
     # Sorted, the forenames' codes differ only past the cut; written, the first four differ (no other key).
     common = "Abdullah Bartholomew Christopher Maximilian Alexander Benedict Cornelius"
     born = "1970-12-01"
@@ -53,13 +52,6 @@ def test_dated_keys_made_as_integers_pair_the_records_the_strings_pair():
         MatchRecord("g", forenames="Amina", surname="Hussain", date_of_birth="1955-11-30"),
     ]
     prepared = [prepare(r) for r in records]
-    owners: dict[str, set[int]] = {}
-    for i, p in enumerate(prepared):
-        for key in batch_keys(p):
-            owners.setdefault(key, set()).add(i)
-    expected = {(i, j) for held in owners.values() for i in held for j in held if i < j}
-    codes = batch._candidate_pairs(prepared, batch.BatchReport())
-    left, right = batch._split(codes)
-    found = set(zip(left.tolist(), right.tolist(), strict=True))
-    assert found == expected
+    found, _ = pairs_by_batch(prepared)
+    assert found == pairs_by_keys(prepared)
     assert {(0, 1), (2, 3), (4, 5)} <= found  # past the cut; a date as text; one name with the date

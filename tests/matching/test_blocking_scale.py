@@ -8,6 +8,7 @@ import pytest
 from licensing.matching import batch, blocking, match_file
 from licensing.matching.blocking import batch_keys
 from licensing.matching.records import MatchRecord, prepare
+from tests.matching.pairing import pairs_by_batch, pairs_by_keys
 
 HEADER = "record_id,source,forenames,surname,date_of_birth,address_line,town,postcode,national_insurance"
 
@@ -141,13 +142,6 @@ def test_candidate_pairs_are_the_pairs_that_share_a_key_of_batch_keys():
                     national_insurance="AB123456D"),
     ]
     prepared = [prepare(r) for r in base]
-    owners: dict[str, set[int]] = {}
-    for i, p in enumerate(prepared):
-        for key in batch_keys(p):
-            owners.setdefault(key, set()).add(i)
-    expected = {(i, j) for held in owners.values() for i in held for j in held if i < j}
-    codes = batch._candidate_pairs(prepared, batch.BatchReport())
-    left, right = batch._split(codes)
-    found = set(zip(left.tolist(), right.tolist(), strict=True))
-    assert found == expected
-    assert len(found) == len(codes) and len(found) > 10
+    found, codes = pairs_by_batch(prepared)
+    assert found == pairs_by_keys(prepared)
+    assert len(found) == codes and len(found) > 10
