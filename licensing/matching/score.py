@@ -195,7 +195,6 @@ class Scorer:
         self._vetoes = {
             f: {k for k, lv in levels.items() if lv.veto} for f, levels in self.settings.levels.items()
         }
-        self._postcode_frequency = getattr(frequencies, "postcode_frequency", None)
         self._postcode_u = settings.levels["address"]["postcode"].u
         # match_file counts how often two people's numbers of another scheme are one edit apart (batch.py);
         # only a count below the documented u lifts the two-slips guard for them.
@@ -305,12 +304,16 @@ class Scorer:
             dob_f = self.frequencies.dob_frequency(pa.dob)
             dob_w += _tf_delta(settings, "dob", dob_f)
         addr_w = w["address"][addr]
-        if addr in _ADDRESS_AGREES and self._postcode_frequency is not None:
+        # Read at use, like the other counts: the import gives its scorer each record's counts in turn.
+        postcode_frequency = None
+        if addr in _ADDRESS_AGREES:
+            postcode_frequency = getattr(self.frequencies, "postcode_frequency", None)
+        if postcode_frequency is not None:
             shared = set(pa.postcodes or pa.postcode_texts) & set(pb.postcodes or pb.postcode_texts)
             if shared:
                 # Only ever down: a postcode many records give (an office, a depot) says little. Measured
                 # against the average postcode's u: a house number agreeing as well keeps its own evidence.
-                frequency = max(self._postcode_frequency(pc) for pc in shared)
+                frequency = max(postcode_frequency(pc) for pc in shared)
                 addr_w += min(0.0, math.log2(self._postcode_u / max(frequency, 1e-9)))
         levels = (dl, ni, dob, names.surname, names.forenames, sex, addr)
         weights = (w["dl"][dl], w["ni"][ni], dob_w, sur_w, fore_w, w["sex"][sex], addr_w)

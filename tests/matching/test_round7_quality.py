@@ -63,6 +63,20 @@ def test_a_common_postcode_still_lowers_the_same_address_weight():
     assert rare == pytest.approx(settings.levels["address"]["same_address"].weight)
 
 
+def test_counts_given_to_a_scorer_after_it_is_built_still_weigh_the_postcode():
+    # The import builds one Scorer and gives it each record's counts in turn.
+    settings = MatchSettings()
+    office = [
+        rec(f"o{i}", forenames=f"Name{i}", surname=f"Other{i}", line=f"{i} Depot Road") for i in range(300)
+    ]
+    frequencies = CountedFrequencies.from_records(office)
+    later = Scorer(settings)
+    later.frequencies = frequencies
+    built_with = _address_weight(Scorer(settings, frequencies), rec("a"), rec("b"))
+    assert _address_weight(later, rec("a"), rec("b")) == pytest.approx(built_with)
+    assert built_with < settings.levels["address"]["same_address"].weight - 3
+
+
 def _small_file(*pair, neighbours=0):
     """A 5,000-record file like FEBRL's: every postcode held by a handful of records (the pair's by
     ``neighbours`` more)."""
