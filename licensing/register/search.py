@@ -517,28 +517,6 @@ def _ranked(criteria: SearchCriteria, *, viewer: User, today: dt.date, page: int
     return ranked
 
 
-class _SearchFrequencies(DatabaseFrequencies):
-    """The register's term frequencies, each worked out once per search: the engine asks for the same few
-    names' frequencies for every candidate in both name orders (a few thousand calls a search)."""
-
-    def __init__(self, *, own_records: int) -> None:
-        super().__init__(own_records=own_records)
-        self._surnames: dict[str, float] = {}
-        self._forenames: dict[str, float] = {}
-
-    def surname_frequency(self, surname_key: str) -> float:
-        found = self._surnames.get(surname_key)
-        if found is None:
-            found = self._surnames[surname_key] = super().surname_frequency(surname_key)
-        return found
-
-    def forename_frequency(self, token: str) -> float:
-        found = self._forenames.get(token)
-        if found is None:
-            found = self._forenames[token] = super().forename_frequency(token)
-        return found
-
-
 @dataclass
 class _Scoring:
     """What one search scores with: the query, the settings and the term counts, read once per search."""
@@ -557,7 +535,7 @@ class _Scoring:
         swapped = None
         if criteria.forenames and criteria.surname:
             swapped = replace(query, forenames=criteria.surname, surname=criteria.forenames)
-        frequencies = _SearchFrequencies(own_records=1).preload(*(q for q in (query, swapped) if q))
+        frequencies = DatabaseFrequencies(own_records=1).preload(*(q for q in (query, swapped) if q))
         settings = match_settings()
         return cls(query, settings, frequencies, swapped, Scorer(settings, frequencies))
 
