@@ -43,7 +43,8 @@ import numpy as np
 from licensing.exports.tabular import neutralise
 
 from .blocking import MAX_KEY_LENGTH, BatchKeys, batch_keys
-from .em import estimate_parameters_em, exact_agreement_u, near_agreement_pairs, posteriors
+from .compare import compare_dob, near_number_level
+from .em import estimate_parameters_em, exact_agreement_u, near_agreement_counts, posteriors
 from .frequencies import CountedFrequencies
 from .records import PreparedRecord, prepare_row
 from .score import DEFAULT_SETTINGS, FIELDS, LINK, Scorer, _probability
@@ -583,6 +584,9 @@ def estimate_settings(
     return replace(_identifier_u(prepared, vectors, bounded, rate, all_pairs), prior=prior), rate
 
 
+_TWO_BIRTH_DATES = frozenset({"different", "year_only"})  # date levels that are not one date with a slip
+
+
 def _identifier_u(prepared, vectors, settings: MatchSettings, rate: float, all_pairs: float) -> MatchSettings:
     """u of "the same NI number" (valid, or compared as text) counted from the file: how many pairs share a
     number, less those the candidate pairs say are one person. A scheme where family members share a number
@@ -596,17 +600,24 @@ def _identifier_u(prepared, vectors, settings: MatchSettings, rate: float, all_p
         default = settings.levels["ni"][level]
         u = exact_agreement_u(counts.values(), share, all_pairs)
         changes[level] = replace(default, u=min(max(u, default.u / 256), min(1.0, default.u * 256)))
-    # "One character apart, at least one not a valid NI number": how often records with two different birth
-    # dates (two people) hold such numbers one edit apart. A 7-digit scheme leaves few; a sequential one many.
-    holders: dict[str, list[str]] = {}
+    # "One character apart, at least one not a valid NI number": how often records whose birth dates are two
+    # people's (not one date with a slip) hold such numbers one edit apart, swaps and other slips counted
+    # apart. A 7-digit scheme leaves few; a sequential one many.
+    holders: dict[str, list[PreparedRecord]] = {}
     for p in prepared:
         if p.ni_core and p.dob_iso:
-            holders.setdefault(p.ni_core, []).append(p.dob)
-    near = near_agreement_pairs(holders, {p.ni_core for p in prepared if p.ni_core and not p.ni_valid})
+            holders.setdefault(p.ni_core, []).append(p)
+    near = near_agreement_counts(
+        holders,
+        {p.ni_core for p in prepared if p.ni_core and not p.ni_valid},
+        kind=near_number_level,
+        apart=lambda a, b: compare_dob(a, b) in _TWO_BIRTH_DATES,
+    )
     if near is not None:
-        default = settings.levels["ni"]["text_typo"]
-        u = max(near, 3.0) / max(all_pairs, 1.0)
-        changes["text_typo"] = replace(default, u=min(max(u, default.u / 16), min(1.0, default.u * 256)))
+        for level in ("text_transposed", "text_typo"):
+            default = settings.levels["ni"][level]
+            u = max(near[level], 3.0) / max(all_pairs, 1.0)
+            changes[level] = replace(default, u=min(max(u, default.u / 16), min(1.0, default.u * 256)))
     return settings.with_levels(ni=changes)
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "compare_tokens",
     "learned_variant",
     "letters_one_apart",
+    "near_number_level",
     "numbers_two_apart",
     "token_level",
 ]
@@ -56,7 +57,7 @@ def compare_dob(a: PreparedRecord, b: PreparedRecord) -> str:
             gap = abs(int(ya) - int(yb))
             if gap == 1:
                 return "year_off"
-            return "typo" if _digits_swapped(ya, yb) and gap not in _GENERATION else "different"
+            return "typo" if _swapped(ya, yb) and gap not in _GENERATION else "different"
         if OSA.distance(a.dob_digits, b.dob_digits, score_cutoff=1) <= 1:
             return "typo"
         return "year_only" if ya == yb else "different"
@@ -71,15 +72,24 @@ def compare_dob(a: PreparedRecord, b: PreparedRecord) -> str:
 _GENERATION = range(16, 46)  # years between a parent's birth and a child's
 
 
-def _digits_swapped(x: str, y: str) -> bool:
-    """Two equal-length digit strings that differ only by two adjacent digits swapped (1918 / 1981)."""
+def _swapped(x: str, y: str) -> bool:
+    """Two strings that differ only by two adjacent characters swapped (1918 / 1981)."""
+    if len(x) != len(y):
+        return False
     diff = [i for i in range(len(x)) if x[i] != y[i]]
     return len(diff) == 2 and diff[1] == diff[0] + 1 and x[diff[0]] == y[diff[1]] and x[diff[1]] == y[diff[0]]
 
 
+def near_number_level(x: str, y: str) -> str:
+    """The level of two identity numbers one edit apart, at least one not a valid NI number: text_transposed
+    (two adjacent characters swapped: 4137787 / 4137877) or text_typo (a character changed, added or dropped).
+    A 7-digit number has 6 swapped neighbours against 63 changed ones, so a swap is far rarer by chance."""
+    return "text_transposed" if _swapped(x, y) else "text_typo"
+
+
 def compare_ni(a: PreparedRecord, b: PreparedRecord) -> str:
-    """NI level: exact / typo (both valid) / text_exact / text_typo (not valid NI numbers, compared as text) /
-    different (both valid: different people) / different_unverified / missing."""
+    """NI level: exact / typo (both valid) / text_exact / text_transposed / text_typo (not valid NI numbers,
+    compared as text) / different (both valid: different people) / different_unverified / missing."""
     na, nb = a.ni_core, b.ni_core
     if not na or not nb:
         return "missing"
@@ -87,7 +97,7 @@ def compare_ni(a: PreparedRecord, b: PreparedRecord) -> str:
     if na == nb:
         return "exact" if a.ni_valid else "text_exact"
     if OSA.distance(na, nb, score_cutoff=1) <= 1:
-        return "typo" if both_valid else "text_typo"
+        return "typo" if both_valid else near_number_level(na, nb)
     if both_valid:
         return "different"
     return "different_unverified"

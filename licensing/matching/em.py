@@ -11,8 +11,10 @@ records to the match-file CSV and running ``match_file`` (or this function on th
 from __future__ import annotations
 
 import math
+import operator
 from collections import Counter, defaultdict
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from typing import TypeVar
 
 from rapidfuzz.distance import OSA
 
@@ -24,6 +26,7 @@ __all__ = [
     "comparison_levels",
     "estimate_parameters_em",
     "exact_agreement_u",
+    "near_agreement_counts",
     "near_agreement_pairs",
     "posteriors",
 ]
@@ -31,6 +34,7 @@ __all__ = [
 # Levels whose m stays as set: "missing" carries no information, and a veto's m is a judgement about
 # keying errors that a file with few such pairs cannot estimate.
 _FIXED = frozenset({"missing"})
+T = TypeVar("T")
 
 
 def comparison_levels(a: MatchRecord, b: MatchRecord, settings: MatchSettings) -> dict[str, str]:
@@ -136,6 +140,20 @@ def near_agreement_pairs(
     each value to its records' tags. With ``counted``, only pairs where at least one value is in it: only
     those values' one-deletion keys are indexed, and every value probes the index (checked with OSA). None
     when there are more than ``max_values`` distinct values (the caller keeps its default)."""
+    counts = near_agreement_counts(holders, counted, max_values=max_values)
+    return None if counts is None else sum(counts.values())
+
+
+def near_agreement_counts(
+    holders: Mapping[str, Sequence[T]],
+    counted: Container[str] | None = None,
+    *,
+    max_values: int = 200_000,
+    kind: Callable[[str, str], str] = lambda x, y: "near",
+    apart: Callable[[T, T], bool] = operator.ne,
+) -> Counter[str] | None:
+    """``near_agreement_pairs`` counted by ``kind`` of closeness (a swap or another slip), with ``apart``
+    saying when two records' tags show two people."""
     if len(holders) > max_values:
         return None
     index: dict[str, list[str]] = defaultdict(list)
@@ -143,10 +161,8 @@ def near_agreement_pairs(
         if counted is None or value in counted:
             for key in _one_deletion_keys(value):
                 index[key].append(value)
-    if not index:
-        return 0
+    counts: Counter[str] = Counter()
     seen: set[tuple[str, str]] = set()
-    pairs = 0
     for x in holders:
         for key in _one_deletion_keys(x):
             for y in index.get(key, ()):
@@ -155,5 +171,7 @@ def near_agreement_pairs(
                     continue
                 seen.add(pair)
                 if OSA.distance(x, y, score_cutoff=1) <= 1:
-                    pairs += sum(1 for a in holders[x] for b in holders[y] if a != b)
-    return pairs
+                    n = sum(1 for a in holders[x] for b in holders[y] if apart(a, b))
+                    if n:
+                        counts[kind(x, y)] += n
+    return counts

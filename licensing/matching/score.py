@@ -67,7 +67,7 @@ DEFAULT_SETTINGS = MatchSettings()
 LINK, REVIEW, NO_LINK = "link", "review", "no_link"
 FIELDS = ("dl", "ni", "dob", "surname", "forenames", "sex", "address")
 _IDENTIFIED_DL = frozenset({"exact", "check_differs", "typo", "cross_consistent"})
-_IDENTIFIED_NI = frozenset({"exact", "typo", "text_exact", "text_typo"})
+_IDENTIFIED_NI = frozenset({"exact", "typo", "text_exact", "text_transposed", "text_typo"})
 _EXACT_DL = frozenset({"exact", "check_differs"})
 _EXACT_NI = frozenset({"exact", "text_exact"})
 _DOB_SUPPORTS = frozenset({"exact", "exact_text", "transposed", "typo", "year_off"})
@@ -77,7 +77,7 @@ _NAME_NOT_AGREEING = frozenset({"different", "missing", "initials"})
 _FORENAMES_LOOSE = frozenset({"fuzzy", "similar", "alike", "initials", "different", "missing"})
 _FORENAMES_FOR_CHANGE = frozenset({"exact", "variant", "diminutive", "subset"})
 _NAME_FIRM = frozenset({"exact", "variant", "diminutive"})
-_TEXT_TYPO_U = DEFAULT_LEVELS["ni"]["text_typo"].u
+_TEXT_NEAR = ("text_transposed", "text_typo")  # numbers one edit apart, at least one not a valid NI number
 _SLIP_SHARE = 0.05  # a misspelling is carried by at most this share of the records spelling the name right
 
 
@@ -198,7 +198,9 @@ class Scorer:
         self._postcode_u = settings.levels["address"]["postcode"].u
         # match_file counts how often two people's numbers of another scheme are one edit apart (batch.py);
         # only a count below the documented u lifts the two-slips guard for them.
-        self._near_numbers_rare = self.settings.levels["ni"]["text_typo"].u < _TEXT_TYPO_U
+        ni_levels = self.settings.levels["ni"]
+        self._rare_near = frozenset(k for k in _TEXT_NEAR if ni_levels[k].u < DEFAULT_LEVELS["ni"][k].u)
+        self._near_numbers_rare = "text_typo" in self._rare_near
         # The most two names can add (best level of each, at the largest term-frequency lift): a pair whose
         # other fields leave it below review even with this cannot be anything but no_link (``decide``).
         self._names_most = self._most("surname") + self._most("forenames")
@@ -329,7 +331,7 @@ class Scorer:
             elif (
                 dl not in _EXACT_DL
                 and ni not in _EXACT_NI
-                and not (ni == "text_typo" and self._near_numbers_rare)
+                and ni not in self._rare_near
                 and dob not in _DOB_SAME
                 and dob != "missing"
                 and not (dob == "typo" and names.surname in _NAME_FIRM and names.forenames in _NAME_FIRM)

@@ -155,11 +155,18 @@ DEFAULT_LEVELS: dict[str, dict[str, Level]] = {
             text="the same ({a}), though not a valid NI number",
             condition="the same text, not a valid NI number",
         ),
+        "text_transposed": L(
+            0.02,
+            1e-5,
+            text="two characters swapped ({a} and {b}), probably a typing slip; not a valid NI number",
+            condition="two adjacent characters swapped, at least one not a valid NI number (by chance a swap "
+            "is about a tenth as likely as another one-character difference)",
+        ),
         "text_typo": L(
             0.05,
             1e-4,
             text=_SLIP + "; not a valid NI number",
-            condition="one character apart, at least one not a valid NI number",
+            condition="one character changed, added or dropped, at least one not a valid NI number",
         ),
         "different": L(
             0.0001,

@@ -88,7 +88,10 @@ def test_dob_levels_for_messy_data(left, right, level):
     "left, right, level",
     [
         ("1234567", "1234567", "text_exact"),  # an identity number that is not an NI number, compared as text
-        ("1234567", "1234557", "text_typo"),
+        ("1234567", "1234557", "text_typo"),  # a digit changed
+        ("1234567", "123567", "text_typo"),  # a digit dropped
+        ("1234567", "1243567", "text_transposed"),  # two adjacent digits swapped
+        ("AB123456C", "AB123465", "text_transposed"),  # the suffix letter gone: no longer a valid NI number
         ("1234567", "7654321", "different_unverified"),
         ("AB123456C", "AB123465C", "typo"),
     ],
