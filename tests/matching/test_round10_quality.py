@@ -1,4 +1,4 @@
-"""Round 10 quality change (bench/results/matching_round10_quality.txt): an identity number (not a valid NI
+"""Round 10 quality change (bench/results/matching_round10_quality10.txt): an identity number (not a valid NI
 number) with two adjacent characters swapped is its own level, ``text_transposed``. By chance a 7-digit number
 has 6 swapped neighbours against 63 with one digit changed, so a swap is stronger evidence than another slip;
 ``match_file`` counts each kind from the file, and does not count as chance the near numbers of records whose
