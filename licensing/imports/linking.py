@@ -38,6 +38,7 @@ from licensing.people.identity import (
     _evidence,
     first_contradiction,
     frequency_terms,
+    key_holder_counts,
     key_holder_limit,
     limited_keys,
     match_settings,
@@ -156,46 +157,18 @@ def copy_rows(table, columns: tuple[str, ...], rows: Iterable[Sequence]) -> None
         cursor.close()
 
 
-# A loose key's holders counted up to :n, for an array of keys: one statement and one parameter per chunk.
-_PG_BOUNDED_COUNTS = text(
-    "SELECT k.key, (SELECT count(*) FROM (SELECT 1 FROM blocking_keys AS b WHERE b.key = k.key LIMIT :n)"
-    " AS c) FROM unnest(CAST(:keys AS text[])) AS k(key)"
-)
-
-
 _PG_TERM_COUNTS = text(
     "SELECT t.term, t.count FROM unnest(CAST(:terms AS text[])) AS k(term)"
     " JOIN term_counts AS t ON t.kind = :kind AND t.term = k.term"
 )
 
 
-# The same two reads on SQLite, the values as one JSON array (json_each); CROSS JOIN keeps the array as the
-# outer loop, so each term is one search of term_counts' primary key.
-_SQLITE_BOUNDED_COUNTS = text(
-    "SELECT k.value, (SELECT count(*) FROM (SELECT 1 FROM blocking_keys AS b WHERE b.key = k.value LIMIT :n)"
-    " AS c) FROM json_each(:keys) AS k"
-)
-
-
+# The same read on SQLite, the terms as one JSON array (json_each); CROSS JOIN keeps the array as the outer
+# loop, so each term is one search of term_counts' primary key.
 _SQLITE_TERM_COUNTS = text(
     "SELECT k.value, t.count FROM json_each(:terms) AS k"
     " CROSS JOIN term_counts AS t ON t.kind = :kind AND t.term = k.value"
 )
-
-
-def _key_holder_counts(keys: list[str], *, limit: int) -> dict[str, int]:
-    """identity.key_holder_counts for a batch's keys, 5,000 keys a statement: on PostgreSQL over an array, on
-    SQLite over a JSON array (identity's statement of 100 numbered placeholders was rebuilt per chunk)."""
-    postgres = db.session.get_bind().dialect.name == "postgresql"
-    counts: dict[str, int] = {}
-    for chunk in _chunks(sorted(set(keys)), 5000):
-        if postgres:
-            parameters = {"keys": chunk, "n": limit + 1}
-            counts.update(db.session.execute(_PG_BOUNDED_COUNTS, parameters).all())
-        else:
-            parameters = {"keys": json.dumps(chunk), "n": limit + 1}
-            counts.update(db.session.execute(_SQLITE_BOUNDED_COUNTS, parameters).all())
-    return counts
 
 
 def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
@@ -336,7 +309,7 @@ def link_records_batch(
     # The single path's rule (identity.linking_keys) for each record in turn: a loose key is used while the
     # records holding it, counted as they stand once that record is saved, are at most `limit`.
     limit = key_holder_limit()
-    stored = _key_holder_counts(limited_keys(k for ks in keys for k in ks), limit=limit)  # before this batch
+    stored = key_holder_counts(limited_keys(k for ks in keys for k in ks), limit=limit)  # before this batch
     key_rows.sort()  # in index order (key, record): each index page is visited once, not per row
     copy_rows(BlockingKey.__table__, ("key", "person_record_id"), key_rows)
     counts = _RunningCounts({t for ts in terms for t in ts})
