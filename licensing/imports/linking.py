@@ -59,6 +59,28 @@ from licensing.sanctions.models import Sanction
 CHUNK = 500
 
 
+# Records an import created, kept as engine records for its later chunks (~400 bytes each): a chunk's
+# candidates are mostly earlier records, read back from the database and prepared again chunk after chunk
+# (at 100,000 rows, twice as many reads as records). Bounded, so a huge file's memory is too.
+REMEMBERED_RECORDS = 1_000_000
+
+
+class RememberedRecords(dict):
+    """record id -> engine record of records created earlier in this import (unchanged since: an import
+    writes each person once, and merging identities changes no field the engine reads)."""
+
+    def remember(self, entries: list[tuple[int, MatchRecord]]) -> None:
+        room = REMEMBERED_RECORDS - len(self)
+        self.update(entries[: max(room, 0)])
+
+    def match_records(self, ids: Iterable[int]) -> dict[int, MatchRecord]:
+        """_bulk_match_records for these ids, the remembered ones from memory."""
+        ids = list(ids)
+        found = {rid: self[rid] for rid in ids if rid in self}
+        found.update(_bulk_match_records([rid for rid in ids if rid not in found]))
+        return found
+
+
 @dataclass
 class BatchOutcome:
     linked: list[tuple[int, int]] = field(default_factory=list)
@@ -287,6 +309,7 @@ def link_records_batch(
     *,
     actor: User | None,
     email: str = "",
+    remembered: RememberedRecords | None = None,
 ) -> BatchOutcome:
     """Index and link new records (id, engine record) in order, deciding every pair as link_new_record would.
 
@@ -295,6 +318,7 @@ def link_records_batch(
     outcome = BatchOutcome()
     if not entries:
         return outcome
+    remembered = RememberedRecords() if remembered is None else remembered
     settings = match_settings()
     ids = [record_id for record_id, _ in entries]
     prepared = {record_id: prepare(m) for record_id, m in entries}  # once per record: keys, counts, scores
@@ -337,7 +361,7 @@ def link_records_batch(
         chosen = sorted(shared, key=lambda rid: (-shared[rid], rid))[:MAX_CANDIDATES]
         candidate_lists.append(sorted(chosen))
         outside.update(rid for rid in chosen if rid not in position)
-    known = _bulk_match_records(list(outside))
+    known = remembered.match_records(outside)
     prepared.update((rid, prepare(m)) for rid, m in known.items())
     counts.preload({t for rid in known for t in frequency_terms(prepared[rid])})
     known.update(entries)
@@ -359,9 +383,10 @@ def link_records_batch(
             result = scorer.result(mine, prepared[other], assessed)
             state = LinkState.AUTOMATIC if result.decision == "link" else LinkState.PENDING
             decided.append(_Decision(record_id, other, result, state))
-    merges = _join_in_order(decided, known, prepared, counts, outcome=outcome)
+    merges = _join_in_order(decided, known, prepared, counts, outcome=outcome, remembered=remembered)
     _write_links(decided, merges, actor=actor, email=email)
     _upsert_term_counts(Counter(t for ts in terms for t in ts))
+    remembered.remember(entries)
     return outcome
 
 
@@ -395,6 +420,7 @@ def _join_in_order(
     counts: _RunningCounts,
     *,
     outcome: BatchOutcome,
+    remembered: RememberedRecords,
 ) -> list[_Merge]:
     """The single path's `_join_identities` for every link in order, on identities held in memory.
 
@@ -417,7 +443,7 @@ def _join_in_order(
             members[identity_id].add(record_id)
             identity_of[record_id] = identity_id
     before = dict(identity_of)
-    missing = _bulk_match_records([rid for rid in identity_of if rid not in known])
+    missing = remembered.match_records(rid for rid in identity_of if rid not in known)
     prepared.update((rid, prepare(m)) for rid, m in missing.items())
     counts.preload({t for rid in missing for t in frequency_terms(prepared[rid])})
     known.update(missing)

@@ -233,3 +233,41 @@ def test_the_form_and_the_import_count_key_holders_with_one_statement(app, secon
         db.session.commit()
     assert len(by_form) == 1
     assert by_import == by_form
+
+
+def _reads_of_stored_records(run) -> int:
+    """How many statements read records' identifying fields back (stored_match_records), while run() runs."""
+    reads = 0
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        nonlocal reads
+        reads += "person_records.forenames" in statement and statement.lstrip().upper().startswith("SELECT")
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    return reads
+
+
+def test_chunk_after_chunk_the_import_decides_as_the_form_and_reads_back_none_of_its_own_records(
+    app, second_app, monkeypatch
+):
+    """An import's later chunks take their candidates among its earlier records from memory, not the
+    database: the same decisions as one record at a time on the form, and no record read back."""
+    monkeypatch.setattr("licensing.imports.services.WRITE_CHUNK", 3)
+    people = PEOPLE + COMMON
+    with arranged(app):
+        make_county()
+        _by_form(people)
+        db.session.commit()
+        single = _decisions()
+    with arranged(second_app):
+        make_county()
+        reads = _reads_of_stored_records(lambda: _by_import(people))
+        db.session.commit()
+        batch = _decisions()
+    assert any(state == "automatic" for *_, state, _ in single[0])
+    assert batch == single
+    assert reads == 0
