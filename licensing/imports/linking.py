@@ -38,6 +38,7 @@ from licensing.people.identity import (
     _evidence,
     first_contradiction,
     frequency_terms,
+    key_holder_counts,
     key_holder_limit,
     limited_keys,
     match_settings,
@@ -56,6 +57,28 @@ from licensing.people.models import (
 from licensing.sanctions.models import Sanction
 
 CHUNK = 500
+
+
+# Records an import created, kept as engine records for its later chunks (~400 bytes each): a chunk's
+# candidates are mostly earlier records, read back from the database and prepared again chunk after chunk
+# (at 100,000 rows, twice as many reads as records). Bounded, so a huge file's memory is too.
+REMEMBERED_RECORDS = 1_000_000
+
+
+class RememberedRecords(dict):
+    """record id -> engine record of records created earlier in this import (unchanged since: an import
+    writes each person once, and merging identities changes no field the engine reads)."""
+
+    def remember(self, entries: list[tuple[int, MatchRecord]]) -> None:
+        room = REMEMBERED_RECORDS - len(self)
+        self.update(entries[: max(room, 0)])
+
+    def match_records(self, ids: Iterable[int]) -> dict[int, MatchRecord]:
+        """_bulk_match_records for these ids, the remembered ones from memory."""
+        ids = list(ids)
+        found = {rid: self[rid] for rid in ids if rid in self}
+        found.update(_bulk_match_records([rid for rid in ids if rid not in found]))
+        return found
 
 
 @dataclass
@@ -156,46 +179,18 @@ def copy_rows(table, columns: tuple[str, ...], rows: Iterable[Sequence]) -> None
         cursor.close()
 
 
-# A loose key's holders counted up to :n, for an array of keys: one statement and one parameter per chunk.
-_PG_BOUNDED_COUNTS = text(
-    "SELECT k.key, (SELECT count(*) FROM (SELECT 1 FROM blocking_keys AS b WHERE b.key = k.key LIMIT :n)"
-    " AS c) FROM unnest(CAST(:keys AS text[])) AS k(key)"
-)
-
-
 _PG_TERM_COUNTS = text(
     "SELECT t.term, t.count FROM unnest(CAST(:terms AS text[])) AS k(term)"
     " JOIN term_counts AS t ON t.kind = :kind AND t.term = k.term"
 )
 
 
-# The same two reads on SQLite, the values as one JSON array (json_each); CROSS JOIN keeps the array as the
-# outer loop, so each term is one search of term_counts' primary key.
-_SQLITE_BOUNDED_COUNTS = text(
-    "SELECT k.value, (SELECT count(*) FROM (SELECT 1 FROM blocking_keys AS b WHERE b.key = k.value LIMIT :n)"
-    " AS c) FROM json_each(:keys) AS k"
-)
-
-
+# The same read on SQLite, the terms as one JSON array (json_each); CROSS JOIN keeps the array as the outer
+# loop, so each term is one search of term_counts' primary key.
 _SQLITE_TERM_COUNTS = text(
     "SELECT k.value, t.count FROM json_each(:terms) AS k"
     " CROSS JOIN term_counts AS t ON t.kind = :kind AND t.term = k.value"
 )
-
-
-def _key_holder_counts(keys: list[str], *, limit: int) -> dict[str, int]:
-    """identity.key_holder_counts for a batch's keys, 5,000 keys a statement: on PostgreSQL over an array, on
-    SQLite over a JSON array (identity's statement of 100 numbered placeholders was rebuilt per chunk)."""
-    postgres = db.session.get_bind().dialect.name == "postgresql"
-    counts: dict[str, int] = {}
-    for chunk in _chunks(sorted(set(keys)), 5000):
-        if postgres:
-            parameters = {"keys": chunk, "n": limit + 1}
-            counts.update(db.session.execute(_PG_BOUNDED_COUNTS, parameters).all())
-        else:
-            parameters = {"keys": json.dumps(chunk), "n": limit + 1}
-            counts.update(db.session.execute(_SQLITE_BOUNDED_COUNTS, parameters).all())
-    return counts
 
 
 def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
@@ -314,6 +309,7 @@ def link_records_batch(
     *,
     actor: User | None,
     email: str = "",
+    remembered: RememberedRecords | None = None,
 ) -> BatchOutcome:
     """Index and link new records (id, engine record) in order, deciding every pair as link_new_record would.
 
@@ -322,6 +318,7 @@ def link_records_batch(
     outcome = BatchOutcome()
     if not entries:
         return outcome
+    remembered = RememberedRecords() if remembered is None else remembered
     settings = match_settings()
     ids = [record_id for record_id, _ in entries]
     prepared = {record_id: prepare(m) for record_id, m in entries}  # once per record: keys, counts, scores
@@ -336,7 +333,7 @@ def link_records_batch(
     # The single path's rule (identity.linking_keys) for each record in turn: a loose key is used while the
     # records holding it, counted as they stand once that record is saved, are at most `limit`.
     limit = key_holder_limit()
-    stored = _key_holder_counts(limited_keys(k for ks in keys for k in ks), limit=limit)  # before this batch
+    stored = key_holder_counts(limited_keys(k for ks in keys for k in ks), limit=limit)  # before this batch
     key_rows.sort()  # in index order (key, record): each index page is visited once, not per row
     copy_rows(BlockingKey.__table__, ("key", "person_record_id"), key_rows)
     counts = _RunningCounts({t for ts in terms for t in ts})
@@ -364,7 +361,7 @@ def link_records_batch(
         chosen = sorted(shared, key=lambda rid: (-shared[rid], rid))[:MAX_CANDIDATES]
         candidate_lists.append(sorted(chosen))
         outside.update(rid for rid in chosen if rid not in position)
-    known = _bulk_match_records(list(outside))
+    known = remembered.match_records(outside)
     prepared.update((rid, prepare(m)) for rid, m in known.items())
     counts.preload({t for rid in known for t in frequency_terms(prepared[rid])})
     known.update(entries)
@@ -386,9 +383,10 @@ def link_records_batch(
             result = scorer.result(mine, prepared[other], assessed)
             state = LinkState.AUTOMATIC if result.decision == "link" else LinkState.PENDING
             decided.append(_Decision(record_id, other, result, state))
-    merges = _join_in_order(decided, known, prepared, counts, outcome=outcome)
+    merges = _join_in_order(decided, known, prepared, counts, outcome=outcome, remembered=remembered)
     _write_links(decided, merges, actor=actor, email=email)
     _upsert_term_counts(Counter(t for ts in terms for t in ts))
+    remembered.remember(entries)
     return outcome
 
 
@@ -422,6 +420,7 @@ def _join_in_order(
     counts: _RunningCounts,
     *,
     outcome: BatchOutcome,
+    remembered: RememberedRecords,
 ) -> list[_Merge]:
     """The single path's `_join_identities` for every link in order, on identities held in memory.
 
@@ -444,7 +443,7 @@ def _join_in_order(
             members[identity_id].add(record_id)
             identity_of[record_id] = identity_id
     before = dict(identity_of)
-    missing = _bulk_match_records([rid for rid in identity_of if rid not in known])
+    missing = remembered.match_records(rid for rid in identity_of if rid not in known)
     prepared.update((rid, prepare(m)) for rid, m in missing.items())
     counts.preload({t for rid in missing for t in frequency_terms(prepared[rid])})
     known.update(missing)

@@ -26,7 +26,13 @@ from licensing.complaints.models import Complaint, ComplaintSource
 from licensing.db import db, utcnow
 from licensing.errors import RuleViolation
 from licensing.imports.columns import COLUMN_NAMES, FieldError, RowValues, check_row
-from licensing.imports.linking import among, insert_returning_ids, insert_rows, link_records_batch
+from licensing.imports.linking import (
+    RememberedRecords,
+    among,
+    insert_returning_ids,
+    insert_rows,
+    link_records_batch,
+)
 from licensing.imports.models import ImportMapping
 from licensing.imports.reader import Table, open_table
 from licensing.licences.models import Badge, Licence
@@ -485,6 +491,7 @@ def _apply(
     already held through the ORM (their changes are few), then re-link those whose details changed."""
     today = dt.date.today()
     relink: list[tuple[PersonRecord, object]] = []
+    remembered = RememberedRecords()  # this import's new records, candidates of its later chunks
     for chunk in _batches(people, WRITE_CHUNK):
         held = [reference for reference, _ in chunk if reference in plan.record_ids]
         existing = _existing_records(authority, held) if held else {}
@@ -510,7 +517,7 @@ def _apply(
                 report.unchanged += 1
         db.session.flush()
         created = _insert_new(new, authority, actor=actor, report=report)
-        outcome = link_records_batch(created, actor=actor, email=report.actor_label)
+        outcome = link_records_batch(created, actor=actor, email=report.actor_label, remembered=remembered)
         report.created += len(created)
         report.linked += len(outcome.linked)
         report.review += len(outcome.queued)

@@ -43,7 +43,8 @@ class PersonRecord(db.Model):
     )
 
     id: Mapped[intpk]
-    authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
+    # No index of its own: the unique (authority_id, authority_reference) and (authority_id, id) lead with it.
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"))
     identity_id: Mapped[int] = mapped_column(ForeignKey("identities.id"), index=True)
     authority_reference: Mapped[str] = mapped_column(String(40))
     forenames: Mapped[str] = mapped_column(String(100))
@@ -140,7 +141,9 @@ class BlockingKey(db.Model):
     __tablename__ = "blocking_keys"
     __table_args__ = (Index("ix_blocking_keys_key_person", "key", "person_record_id"),)
 
-    id: Mapped[intpk]
+    # No surrogate id: nothing refers to a key row, and PostgreSQL's serial default and primary-key index
+    # were ~15% of the server's time for the import's key rows. The ORM identifies a row by (record, key),
+    # unique by construction (a record's keys are a set).
     # No foreign key: the keys are derived from their record and written and deleted only with it
     # (index_record, the import, erase_record through the relationship's cascade); PostgreSQL's per-row check
     # was half the server time of an import's ~30 key rows a record (bench/results/import_round9.txt).
@@ -151,6 +154,8 @@ class BlockingKey(db.Model):
     person: Mapped[PersonRecord] = relationship(
         back_populates="blocking_keys", primaryjoin="PersonRecord.id == foreign(BlockingKey.person_record_id)"
     )
+
+    __mapper_args__ = {"primary_key": ["person_record_id", "key"]}
 
 
 class LinkState(enum.StrEnum):

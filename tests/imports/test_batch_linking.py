@@ -3,10 +3,11 @@ the same search keys."""
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from licensing.db import db
 from licensing.imports.services import run_import
+from licensing.people.identity import key_holder_counts, limited_keys
 from licensing.people.inputs import AddressInput, PersonRecordInput
 from licensing.people.models import BlockingKey, PersonRecord, RecordLink
 from licensing.people.services import create_person_record
@@ -195,3 +196,78 @@ def test_without_the_limit_the_common_key_still_proposes(app):
         db.session.commit()
         links = {(a, b) for a, b, *_ in _decisions()[0]}
     assert ("K07", "K08") in links or ("K01", "K08") in links
+
+
+def _bounded_count_statements(run) -> set[str]:
+    """The statements that count a key's holders, run while `run()` adds records."""
+    seen: set[str] = set()
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        if "FROM blocking_keys AS b WHERE b.key" in statement:
+            seen.add(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    return seen
+
+
+def test_the_form_and_the_import_count_key_holders_with_one_statement(app, second_app):
+    """One home for the rule's count: both paths run key_holder_counts' statement, and its counts are the
+    holders, capped at the limit plus one, on a register where the limit binds."""
+    for each in (app, second_app):
+        each.config["MATCH_MAX_KEY_HOLDERS"] = 3
+    with arranged(app):
+        make_county()
+        by_form = _bounded_count_statements(lambda: _by_form(COMMON))
+        db.session.commit()
+        loose = limited_keys(db.session.scalars(select(BlockingKey.key)))
+        counts = key_holder_counts([*loose, "nm:nobody"], limit=3)
+        assert counts == {key: min(_holders(key), 4) for key in [*loose, "nm:nobody"]}
+        assert max(counts.values()) == 4, "the limit must bind for this test to mean anything"
+    with arranged(second_app):
+        make_county()
+        by_import = _bounded_count_statements(lambda: _by_import(COMMON))
+        db.session.commit()
+    assert len(by_form) == 1
+    assert by_import == by_form
+
+
+def _reads_of_stored_records(run) -> int:
+    """How many statements read records' identifying fields back (stored_match_records), while run() runs."""
+    reads = 0
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        nonlocal reads
+        reads += "person_records.forenames" in statement and statement.lstrip().upper().startswith("SELECT")
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    return reads
+
+
+def test_chunk_after_chunk_the_import_decides_as_the_form_and_reads_back_none_of_its_own_records(
+    app, second_app, monkeypatch
+):
+    """An import's later chunks take their candidates among its earlier records from memory, not the
+    database: the same decisions as one record at a time on the form, and no record read back."""
+    monkeypatch.setattr("licensing.imports.services.WRITE_CHUNK", 3)
+    people = PEOPLE + COMMON
+    with arranged(app):
+        make_county()
+        _by_form(people)
+        db.session.commit()
+        single = _decisions()
+    with arranged(second_app):
+        make_county()
+        reads = _reads_of_stored_records(lambda: _by_import(people))
+        db.session.commit()
+        batch = _decisions()
+    assert any(state == "automatic" for *_, state, _ in single[0])
+    assert batch == single
+    assert reads == 0
