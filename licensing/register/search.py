@@ -34,6 +34,7 @@ from licensing.people.access import can_see_record, grant_access, hidden_records
 from licensing.people.identity import (
     DatabaseFrequencies,
     match_settings,
+    slipped_surname_keys,
     surname_keys,
     to_match_records,
     typo_keys,
@@ -490,6 +491,8 @@ def search_every_page(criteria: SearchCriteria, *, viewer: User, today: dt.date)
 def _ranked(criteria: SearchCriteria, *, viewer: User, today: dt.date, page: int = 1) -> SearchResults:
     listing = criteria.listing_keys()
     if listing:
+        # With the surname's slips (Cooher for Cooper): a typo in the person's own record must not hide them.
+        listing |= slipped_surname_keys(criteria.surname)
         listed = _surname_listing(criteria, listing, viewer=viewer, today=today, page=page)
         if listed is not None:
             return listed

@@ -10,6 +10,7 @@ from licensing.db import db
 from tests.factories import arranged, join_records, make_person
 
 REASON = {"reason": "Application CDC/2026/0101"}
+BORN = dt.date(1970, 1, 1)
 
 
 def _results(client, **fields):
@@ -75,3 +76,21 @@ def test_an_export_of_a_surname_listing_stops_at_the_scored_candidates(app, logi
     response = login(Role.LICENSING_OFFICER, "WDC").submit("/exports/search", criteria)
     assert response.status_code == 200
     assert len(response.get_data(as_text=True).strip().splitlines()) == 1 + 6
+
+
+def test_a_surname_alone_lists_a_holder_whose_own_record_has_a_slip_in_it(app, login, monkeypatch):
+    """Cooher, carried by one record beside twenty Coopers, is a slip of Cooper and is listed with them;
+    Hooper, carried by two, is a name of its own and is not."""
+    from licensing.register import search
+
+    monkeypatch.setattr(search, "MAX_SEARCH_CANDIDATES", 5)
+    with arranged(app):
+        for letter in "abcdefghijklmnopqrst":
+            make_person("WDC", forenames=f"Zubair{letter}", surname="Cooper", date_of_birth=BORN)
+        make_person("WDC", forenames="Jason", surname="Cooher", date_of_birth=dt.date(1967, 5, 27))
+        for forenames in ("Anna", "Brian"):
+            make_person("WDC", forenames=forenames, surname="Hooper", date_of_birth=dt.date(1975, 3, 3))
+    page = _results(login(Role.LICENSING_OFFICER), surname="Cooper")
+    assert "21 people found" in page
+    assert "Jason Cooher" in page
+    assert "Hooper" not in page
