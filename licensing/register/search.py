@@ -29,6 +29,7 @@ from licensing.matching import (
     query_keys,
 )
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
+from licensing.matching.normalise import parse_name
 from licensing.matching.score import Assessment
 from licensing.people.access import can_see_record, grant_access, hidden_records
 from licensing.people.identity import (
@@ -132,7 +133,22 @@ class SearchCriteria:
         alone = typo_keys(MatchRecord("query", surname=self.surname or self.forenames))
         return {k for k in alone if k.startswith("sf:")}
 
+    def formal_forms(self) -> list[SearchCriteria]:
+        """The query with a diminutive forename written as its formal name (Ted Taylor as Edward Taylor): the
+        keys code each spelling apart, so a person recorded under the other name would share none."""
+        tokens = parse_name(self.forenames)
+        forms = []
+        for i, token in enumerate(tokens):
+            for formal in sorted(token.formal - {token.canon}):
+                words = [t.raw for t in tokens[:i]] + [formal] + [t.raw for t in tokens[i + 1 :]]
+                forms.append(replace(self, forenames=" ".join(words)))
+        return forms
+
     def candidate_keys(self, today: dt.date) -> set[str]:
+        """Blocking keys for the query and its formal forms."""
+        return set().union(*(form.keys_as_typed(today) for form in [self, *self.formal_forms()]))
+
+    def keys_as_typed(self, today: dt.date) -> set[str]:
         """Blocking keys for the query; a rough age becomes the few birth years it allows, which keeps a
         common name's candidate set small."""
         if self.date_of_birth or self.approximate_age is None:
