@@ -326,9 +326,9 @@ _SURNAME_COUNTS = select(TermCount.term, TermCount.count).where(
 def slipped_surname_keys(surname: str) -> set[str]:
     """Search keys of the surnames one typo from `surname` that so few records carry beside it that they are
     slips of it (Cooher 1 beside Cooper 253; not Sultani 135 beside Sultan 264): a surname alone then lists
-    their holders too. The slip's own surname keys, not its "sf:" key: the typed name's holders store that
-    too when the slip is a letter left out (Sltan), and listing them twice over cost time for nothing. A
-    key is kept only when the slips are all that hold it: Khar is coded as Kaur, a name in its own right."""
+    their holders too. The slip's own surname keys, not its "sf:" key: every holder of the typed name holds
+    that too when the slip is a letter left out (Sltan). A key is kept only when the slips are all that hold
+    it: Khar is coded as Kaur, a name in its own right."""
     typed_record = MatchRecord("query", surname=surname)
     terms = [term for kind, term in frequency_terms(typed_record) if kind == "surname"]
     tokens = parse_name(surname)
