@@ -94,3 +94,19 @@ def test_a_surname_alone_lists_a_holder_whose_own_record_has_a_slip_in_it(app, l
     assert "21 people found" in page
     assert "Jason Cooher" in page
     assert "Hooper" not in page
+
+
+def test_a_slip_coded_as_another_name_does_not_list_that_names_holders(app, login, monkeypatch):
+    """Khar is a slip of Khan but is coded as Kaur: the Kaurs are not listed under Khan."""
+    from licensing.register import search
+
+    monkeypatch.setattr(search, "MAX_SEARCH_CANDIDATES", 5)
+    with arranged(app):
+        for letter in "abcdefghijklmnopqrst":
+            make_person("WDC", forenames=f"Zubair{letter}", surname="Khan", date_of_birth=BORN)
+        make_person("WDC", forenames="Imran", surname="Khar", date_of_birth=dt.date(1981, 2, 3))
+        for forenames in ("Harpreet", "Jaspreet"):
+            make_person("WDC", forenames=forenames, surname="Kaur", sex="F", date_of_birth=BORN)
+    page = _results(login(Role.LICENSING_OFFICER), surname="Khan")
+    assert "20 people found" in page
+    assert "Kaur" not in page
