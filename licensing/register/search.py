@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Select, func, literal_column, or_, select, union
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from licensing.audit import record as audit
@@ -653,31 +654,23 @@ def _surname_listing(
     holders = holding(keys)
     if len(keys) > 1:
         holders = holders.distinct()
-    # Counted as the typed name's holders plus the slips' few others: one DISTINCT over every holder of a
-    # common name cost a third more than its plain count.
-    counted = holding(typed).distinct() if len(typed) > 1 else holding(typed)
-    total = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
+    named = holding(typed).distinct() if len(typed) > 1 else holding(typed)
+    total = db.session.scalar(select(func.count()).select_from(named.subquery())) or 0
+    # The slips' few holders that do not hold the typed name too, read whole and merged into the typed
+    # name's pages in record order: the typed name's holders are still counted and paged on its key alone.
+    slipped: list[int] = []
     if slips:
         also = aliased(BlockingKey)
         typed_too = select(also.person_record_id).where(
             also.person_record_id == BlockingKey.person_record_id, also.key.in_(typed)
         )
-        others = holding(slips).where(~typed_too.exists()).distinct()
-        total += db.session.scalar(select(func.count()).select_from(others.subquery())) or 0
+        slipped = sorted(db.session.scalars(holding(slips).where(~typed_too.exists()).distinct()))
+    total += len(slipped)
     if total < MAX_SEARCH_CANDIDATES:
         return None
     pages = -(-total // MAX_RESULTS)
     page = min(max(1, page), pages)
-    # Several keys (a surname with its slips): a UNION of one ordered index read per key, which SQLite merges
-    # and stops once the page is full, where DISTINCT sorted every holder first (a third of a Khan listing).
-    paged = union(*(holding([key]) for key in sorted(keys))) if len(keys) > 1 else holders
-    on_page = list(
-        db.session.scalars(
-            paged.order_by(literal_column("person_record_id"))
-            .limit(MAX_RESULTS)
-            .offset((page - 1) * MAX_RESULTS)
-        )
-    )
+    on_page = _merged_page(named, slipped, (page - 1) * MAX_RESULTS, MAX_RESULTS)
     records = [
         r
         for r in _with_authorities(
@@ -704,6 +697,24 @@ def _surname_listing(
     ranked = _shown(scoring, [scored[i] for i in ids], viewer, today)
     ranked.total, ranked.page, ranked.pages = total, page, pages
     return ranked
+
+
+def _merged_page(named: Select, slipped: list[int], offset: int, size: int) -> list[int]:
+    """Record ids `offset` to `offset + size` of the named holders (in id order, read from the index) and
+    the sorted `slipped` ids merged. The named holders are read from `len(slipped)` before the page: a
+    slipped id placed before that window or after a full one falls outside the page."""
+    start = max(0, offset - len(slipped))
+    wanted = size + offset - start
+    window = list(
+        db.session.scalars(named.order_by(BlockingKey.person_record_id).limit(wanted).offset(start))
+    )
+    placed = [(start + i + bisect.bisect_left(slipped, rid), rid) for i, rid in enumerate(window)]
+    for j, rid in enumerate(slipped):
+        below = bisect.bisect_left(window, rid)
+        if (below == 0 and start > 0) or (below == len(window) and len(window) == wanted):
+            continue
+        placed.append((start + below + j, rid))
+    return [rid for position, rid in sorted(placed) if offset <= position < offset + size]
 
 
 def _closeness(criteria: SearchCriteria, records: list[_Candidate], today: dt.date) -> dict[int, tuple]:

@@ -110,3 +110,28 @@ def test_a_slip_coded_as_another_name_does_not_list_that_names_holders(app, logi
     page = _results(login(Role.LICENSING_OFFICER), surname="Khan")
     assert "20 people found" in page
     assert "Kaur" not in page
+
+
+def test_the_slips_holders_take_their_places_in_record_order_on_every_page(app, login, monkeypatch):
+    """Two to a page: each page holds the next two of the Coopers and the slips' holders (Cooher, Coopr) in
+    the order their records joined, none twice and none left out."""
+    from licensing.register import search
+
+    monkeypatch.setattr(search, "MAX_SEARCH_CANDIDATES", 3)
+    monkeypatch.setattr(search, "MAX_RESULTS", 2)
+    with arranged(app):
+        people = []
+        for n, letter in enumerate("abcdefghijklmnopqrst"):
+            people.append(make_person("WDC", forenames=f"Ali{letter}", surname="Cooper", date_of_birth=BORN))
+            if n in (4, 11):
+                slip = "Cooher" if n == 4 else "Coopr"
+                people.append(make_person("WDC", forenames="Jason", surname=slip, date_of_birth=BORN))
+        ids = [p.identity_id for p in people]
+    officer = login(Role.LICENSING_OFFICER)
+    for page in range(1, 12):
+        _results(officer, surname="Cooper", page=str(page))
+    with app.app_context():
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "person.searched").order_by(AuditEvent.id)
+        ).all()
+        assert [i for e in events for i in e.details["results"]] == ids
