@@ -81,6 +81,13 @@ _TEXT_NEAR = ("text_transposed", "text_typo")  # numbers one edit apart, at leas
 _SLIP_SHARE = 0.05  # a misspelling is carried by at most this share of the records spelling the name right
 
 
+def counts_show_slip(rare: float, common: float) -> bool:
+    """Whether a spelling carried by `rare` records beside one carried by `common` is a slip of it: the right
+    spelling is written by several, the slip by no other record or at most one in twenty as many (Joshau 3,
+    Joshua 148). Twins get two names each common in its own right (Justin and Dustin)."""
+    return common >= 3 and rare <= max(1.0, common * _SLIP_SHARE)
+
+
 @dataclass(frozen=True, slots=True)
 class FieldEvidence:
     """One field's contribution: its level, weight in bits, and a plain sentence for a licensing officer."""
@@ -241,8 +248,7 @@ class Scorer:
         if not xs or not ys:
             return False
         for rare, common in ((xs, ys), (ys, xs)):
-            hi = min(count(t) for t in common)
-            if hi >= 3 and max(count(t) for t in rare) <= max(1.0, hi * _SLIP_SHARE):
+            if counts_show_slip(max(count(t) for t in rare), min(count(t) for t in common)):
                 return True
         return False
 
@@ -431,7 +437,7 @@ class Scorer:
         if count is None:
             return False
         lo, hi = sorted((count(x.canon), count(y.canon)))
-        return hi >= 3 and lo <= max(1.0, hi * _SLIP_SHARE)
+        return counts_show_slip(lo, hi)
 
     def _namesakes(self, names: NameComparison, freqs) -> float:
         """Other people expected in the register with this full name and date of birth."""

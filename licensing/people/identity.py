@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import and_, delete, func, insert, or_, select, text, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import selectinload
 
 from licensing.audit import record as audit
@@ -31,6 +31,7 @@ from licensing.matching import (
     score_pair,
 )
 from licensing.matching.normalise import parse_name, phonetic
+from licensing.matching.score import counts_show_slip
 from licensing.people.models import (
     AccessGrant,
     Address,
@@ -301,6 +302,56 @@ def typo_keys(match_record: MatchRecord | PreparedRecord) -> set[str]:
             if token in form.family:
                 keys.update(f"sf:{variant}" for variant in near)
     return {k[:64] for k in keys}
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every spelling one typo from `word`: a letter left out, added, changed, or two side by side swapped."""
+    halves = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return (
+        {a + b[1:] for a, b in halves if b}
+        | {a + b[1] + b[0] + b[2:] for a, b in halves if len(b) > 1}
+        | {a + c + b[1:] for a, b in halves if b for c in _LETTERS}
+        | {a + c + b for a, b in halves for c in _LETTERS}
+    ) - {word}
+
+
+_SURNAME_COUNTS = select(TermCount.term, TermCount.count).where(
+    TermCount.kind == "surname", TermCount.term.in_(bindparam("terms", expanding=True))
+)
+
+
+def slipped_surname_keys(surname: str) -> set[str]:
+    """Search keys of the surnames one typo from `surname` that so few records carry beside it that they are
+    slips of it (Cooher 1 beside Cooper 253; not Sultani 135 beside Sultan 264): a surname alone then lists
+    their holders too. The slip's own surname keys, not its "sf:" key: every holder of the typed name holds
+    that too when the slip is a letter left out (Sltan). A key is kept only when the slips are all that hold
+    it: Khar is coded as Kaur, a name in its own right."""
+    typed_record = MatchRecord("query", surname=surname)
+    terms = [term for kind, term in frequency_terms(typed_record) if kind == "surname"]
+    tokens = parse_name(surname)
+    if len(terms) != 1 or len(tokens) != 1 or not terms[0].isalpha() or len(terms[0]) < 3:
+        return set()
+    typed = terms[0]
+    # From the spelling as typed too: Oamr is a slip of Omar, which is counted as its table spelling Umar.
+    near = sorted(_one_edit(typed) | _one_edit(tokens[0].raw) | {typed})
+    # One expanding parameter: an IN list of 700 literals cost more to build than the lookup.
+    counts = dict(db.session.execute(_SURNAME_COUNTS, {"terms": near}).all())
+    common = counts.get(typed, 0)
+    typed_keys = surname_keys(typed_record)
+    slips: dict[str, int] = {}  # key -> records carrying a slip with that key
+    for spelling, count in counts.items():
+        if spelling != typed and counts_show_slip(count, common):
+            for key in surname_keys(MatchRecord("query", surname=spelling)) - typed_keys:
+                slips[key] = slips.get(key, 0) + count
+    if not slips:
+        return set()
+    holders = db.session.execute(
+        select(BlockingKey.key, func.count()).where(BlockingKey.key.in_(slips)).group_by(BlockingKey.key)
+    )
+    return {key for key, count in holders if count <= slips[key]}
 
 
 def record_keys(match_record: MatchRecord) -> set[str]:

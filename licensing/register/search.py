@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from licensing.audit import record as audit
 from licensing.auth.models import User
@@ -29,11 +30,13 @@ from licensing.matching import (
     query_keys,
 )
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
+from licensing.matching.normalise import parse_name
 from licensing.matching.score import Assessment
 from licensing.people.access import can_see_record, grant_access, hidden_records
 from licensing.people.identity import (
     DatabaseFrequencies,
     match_settings,
+    slipped_surname_keys,
     surname_keys,
     to_match_records,
     typo_keys,
@@ -131,7 +134,22 @@ class SearchCriteria:
         alone = typo_keys(MatchRecord("query", surname=self.surname or self.forenames))
         return {k for k in alone if k.startswith("sf:")}
 
+    def formal_forms(self) -> list[SearchCriteria]:
+        """The query with a diminutive forename written as its formal name (Ted Taylor as Edward Taylor): the
+        keys code each spelling apart, so a person recorded under the other name would share none."""
+        tokens = parse_name(self.forenames)
+        forms = []
+        for i, token in enumerate(tokens):
+            for formal in sorted(token.formal - {token.canon}):
+                words = [t.raw for t in tokens[:i]] + [formal] + [t.raw for t in tokens[i + 1 :]]
+                forms.append(replace(self, forenames=" ".join(words)))
+        return forms
+
     def candidate_keys(self, today: dt.date) -> set[str]:
+        """Blocking keys for the query and its formal forms."""
+        return set().union(*(form.keys_as_typed(today) for form in [self, *self.formal_forms()]))
+
+    def keys_as_typed(self, today: dt.date) -> set[str]:
         """Blocking keys for the query; a rough age becomes the few birth years it allows, which keeps a
         common name's candidate set small."""
         if self.date_of_birth or self.approximate_age is None:
@@ -490,7 +508,9 @@ def search_every_page(criteria: SearchCriteria, *, viewer: User, today: dt.date)
 def _ranked(criteria: SearchCriteria, *, viewer: User, today: dt.date, page: int = 1) -> SearchResults:
     listing = criteria.listing_keys()
     if listing:
-        listed = _surname_listing(criteria, listing, viewer=viewer, today=today, page=page)
+        # With the surname's slips (Cooher for Cooper): a typo in the person's own record must not hide them.
+        slips = slipped_surname_keys(criteria.surname)
+        listed = _surname_listing(criteria, listing, slips, viewer=viewer, today=today, page=page)
         if listed is not None:
             return listed
     exact = _exact_identifier_matches(criteria)
@@ -610,7 +630,7 @@ def _shown(scoring: _Scoring, shown: list[_Scored], viewer: User, today: dt.date
 
 
 def _surname_listing(
-    criteria: SearchCriteria, keys: set[str], *, viewer: User, today: dt.date, page: int
+    criteria: SearchCriteria, typed: set[str], slips: set[str], *, viewer: User, today: dt.date, page: int
 ) -> SearchResults | None:
     """Every person the viewer may see who holds the surname (or a spelling of it), a page at a time, in the
     order their records joined the register: a surname alone holds no evidence to rank its holders by.
@@ -618,27 +638,39 @@ def _surname_listing(
     Counted and paged on the key index itself, so a surname held by a hundred thousand costs a few index
     reads per page, and only the page shown is scored. A person with several records holding the surname is
     shown once, at the first of them (that page then shows fewer). None for a surname held by fewer than
-    MAX_SEARCH_CANDIDATES: the ranked search, which also looks one typo away, lists them all."""
-    holders = select(BlockingKey.person_record_id).where(BlockingKey.key.in_(keys))
+    MAX_SEARCH_CANDIDATES: the ranked search, which also looks one typo away, lists them all. The `slips`
+    keys (see slipped_surname_keys) add their few holders."""
+    keys = typed | slips
     hidden = hidden_records(viewer)
-    if hidden is not None:
-        # Correlated (NOT EXISTS): each holder is checked on the primary key and a page stops reading once
-        # full; NOT IN built the set of every hidden record (a hundred thousand at 1M) for each statement.
-        holders = holders.where(~hidden.where(PersonRecord.id == BlockingKey.person_record_id).exists())
+
+    def holding(chosen) -> Select:
+        found = select(BlockingKey.person_record_id).where(BlockingKey.key.in_(chosen))
+        if hidden is not None:
+            # Correlated (NOT EXISTS): each holder is checked on the primary key and a page stops reading
+            # once full; NOT IN built the set of every hidden record (a hundred thousand at 1M) per statement.
+            found = found.where(~hidden.where(PersonRecord.id == BlockingKey.person_record_id).exists())
+        return found
+
+    holders = holding(keys)
     if len(keys) > 1:
         holders = holders.distinct()
-    total = db.session.scalar(select(func.count()).select_from(holders.subquery())) or 0
+    named = holding(typed).distinct() if len(typed) > 1 else holding(typed)
+    total = db.session.scalar(select(func.count()).select_from(named.subquery())) or 0
+    # The slips' few holders that do not hold the typed name too, read whole and merged into the typed
+    # name's pages in record order: the typed name's holders are still counted and paged on its key alone.
+    slipped: list[int] = []
+    if slips:
+        also = aliased(BlockingKey)
+        typed_too = select(also.person_record_id).where(
+            also.person_record_id == BlockingKey.person_record_id, also.key.in_(typed)
+        )
+        slipped = sorted(db.session.scalars(holding(slips).where(~typed_too.exists()).distinct()))
+    total += len(slipped)
     if total < MAX_SEARCH_CANDIDATES:
         return None
     pages = -(-total // MAX_RESULTS)
     page = min(max(1, page), pages)
-    on_page = list(
-        db.session.scalars(
-            holders.order_by(BlockingKey.person_record_id)
-            .limit(MAX_RESULTS)
-            .offset((page - 1) * MAX_RESULTS)
-        )
-    )
+    on_page = _merged_page(named, slipped, (page - 1) * MAX_RESULTS, MAX_RESULTS)
     records = [
         r
         for r in _with_authorities(
@@ -665,6 +697,24 @@ def _surname_listing(
     ranked = _shown(scoring, [scored[i] for i in ids], viewer, today)
     ranked.total, ranked.page, ranked.pages = total, page, pages
     return ranked
+
+
+def _merged_page(named: Select, slipped: list[int], offset: int, size: int) -> list[int]:
+    """Record ids `offset` to `offset + size` of the named holders (in id order, read from the index) and
+    the sorted `slipped` ids merged. The named holders are read from `len(slipped)` before the page: a
+    slipped id placed before that window or after a full one falls outside the page."""
+    start = max(0, offset - len(slipped))
+    wanted = size + offset - start
+    window = list(
+        db.session.scalars(named.order_by(BlockingKey.person_record_id).limit(wanted).offset(start))
+    )
+    placed = [(start + i + bisect.bisect_left(slipped, rid), rid) for i, rid in enumerate(window)]
+    for j, rid in enumerate(slipped):
+        below = bisect.bisect_left(window, rid)
+        if (below == 0 and start > 0) or (below == len(window) and len(window) == wanted):
+            continue
+        placed.append((start + below + j, rid))
+    return [rid for position, rid in sorted(placed) if offset <= position < offset + size]
 
 
 def _closeness(criteria: SearchCriteria, records: list[_Candidate], today: dt.date) -> dict[int, tuple]:

@@ -200,3 +200,17 @@ def test_a_name_slip_with_a_date_slip_is_found_by_name_and_date_of_birth(app, lo
     )
     assert f"{forenames} {surname}, born {born.strftime('%d %B %Y')}" in page
     assert f"born {elder.strftime('%d %B %Y')}" not in page
+
+
+@pytest.mark.parametrize("age", [None, "55"])
+def test_a_diminutive_forename_finds_the_person_recorded_under_the_formal_name(app, login, age):
+    """Ted and Edward are coded apart by the keys: the query is also searched as Edward. The Ted Taylor
+    recorded as typed still ranks first."""
+    year = dt.date.today().year
+    with arranged(app):
+        make_person("WDC", forenames="Edward", surname="Taylor", date_of_birth=dt.date(year - 56, 12, 3))
+        make_person("CDC", forenames="Ted", surname="Taylor", date_of_birth=dt.date(year - 54, 6, 1))
+    typed = {"forenames": "Ted", "surname": "Taylor"} | ({"approximate_age": age} if age else {})
+    page = _results(login(Role.LICENSING_OFFICER), **typed)
+    assert "Edward Taylor</a>" in page
+    assert page.index("Ted Taylor</a>") < page.index("Edward Taylor</a>")

@@ -10,6 +10,7 @@ from licensing.db import db
 from tests.factories import arranged, join_records, make_person
 
 REASON = {"reason": "Application CDC/2026/0101"}
+BORN = dt.date(1970, 1, 1)
 
 
 def _results(client, **fields):
@@ -75,3 +76,62 @@ def test_an_export_of_a_surname_listing_stops_at_the_scored_candidates(app, logi
     response = login(Role.LICENSING_OFFICER, "WDC").submit("/exports/search", criteria)
     assert response.status_code == 200
     assert len(response.get_data(as_text=True).strip().splitlines()) == 1 + 6
+
+
+def test_a_surname_alone_lists_a_holder_whose_own_record_has_a_slip_in_it(app, login, monkeypatch):
+    """Cooher, carried by one record beside twenty Coopers, is a slip of Cooper and is listed with them;
+    Hooper, carried by two, is a name of its own and is not."""
+    from licensing.register import search
+
+    monkeypatch.setattr(search, "MAX_SEARCH_CANDIDATES", 5)
+    with arranged(app):
+        for letter in "abcdefghijklmnopqrst":
+            make_person("WDC", forenames=f"Zubair{letter}", surname="Cooper", date_of_birth=BORN)
+        make_person("WDC", forenames="Jason", surname="Cooher", date_of_birth=dt.date(1967, 5, 27))
+        for forenames in ("Anna", "Brian"):
+            make_person("WDC", forenames=forenames, surname="Hooper", date_of_birth=dt.date(1975, 3, 3))
+    page = _results(login(Role.LICENSING_OFFICER), surname="Cooper")
+    assert "21 people found" in page
+    assert "Jason Cooher" in page
+    assert "Hooper" not in page
+
+
+def test_a_slip_coded_as_another_name_does_not_list_that_names_holders(app, login, monkeypatch):
+    """Khar is a slip of Khan but is coded as Kaur: the Kaurs are not listed under Khan."""
+    from licensing.register import search
+
+    monkeypatch.setattr(search, "MAX_SEARCH_CANDIDATES", 5)
+    with arranged(app):
+        for letter in "abcdefghijklmnopqrst":
+            make_person("WDC", forenames=f"Zubair{letter}", surname="Khan", date_of_birth=BORN)
+        make_person("WDC", forenames="Imran", surname="Khar", date_of_birth=dt.date(1981, 2, 3))
+        for forenames in ("Harpreet", "Jaspreet"):
+            make_person("WDC", forenames=forenames, surname="Kaur", sex="F", date_of_birth=BORN)
+    page = _results(login(Role.LICENSING_OFFICER), surname="Khan")
+    assert "20 people found" in page
+    assert "Kaur" not in page
+
+
+def test_the_slips_holders_take_their_places_in_record_order_on_every_page(app, login, monkeypatch):
+    """Two to a page: each page holds the next two of the Coopers and the slips' holders (Cooher, Coopr) in
+    the order their records joined, none twice and none left out."""
+    from licensing.register import search
+
+    monkeypatch.setattr(search, "MAX_SEARCH_CANDIDATES", 3)
+    monkeypatch.setattr(search, "MAX_RESULTS", 2)
+    with arranged(app):
+        people = []
+        for n, letter in enumerate("abcdefghijklmnopqrst"):
+            people.append(make_person("WDC", forenames=f"Ali{letter}", surname="Cooper", date_of_birth=BORN))
+            if n in (4, 11):
+                slip = "Cooher" if n == 4 else "Coopr"
+                people.append(make_person("WDC", forenames="Jason", surname=slip, date_of_birth=BORN))
+        ids = [p.identity_id for p in people]
+    officer = login(Role.LICENSING_OFFICER)
+    for page in range(1, 12):
+        _results(officer, surname="Cooper", page=str(page))
+    with app.app_context():
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "person.searched").order_by(AuditEvent.id)
+        ).all()
+        assert [i for e in events for i in e.details["results"]] == ids
