@@ -80,9 +80,13 @@ def _reads(app, client, surname: str) -> list[str]:
 
 
 def test_flags_for_more_people_cost_no_more_reads(app, login):
+    # Both surnames' people hold the same kinds of history (a collection nobody shown holds is not read).
     with arranged(app):
+        make_sanction(_person("Quennell", "Abel"))
+        basil = _person("Quennell", "Basil")
+        make_complaint(basil)
+        make_badge(basil, update_service_subscribed=False)
         for forenames in ("Abel", "Basil"):
-            make_sanction(_person("Quennell", forenames))
             make_sanction(_person("Quilliam", forenames))
         for forenames in ("Cyril", "Dermot", "Edwin", "Fergus"):
             record = _person("Quilliam", forenames)
