@@ -8,9 +8,9 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from flask import has_request_context, request
-from sqlalchemy import Select, insert, select
+from sqlalchemy import Select, select
 
-from licensing.audit.chain import defer_seal, seal_many
+from licensing.audit.chain import defer_seal, insert_sealed, seal_many
 from licensing.audit.models import AuditEvent
 from licensing.db import db, utcnow
 
@@ -67,8 +67,7 @@ def record_many(actor: User | None, entries: list[tuple[str, str, str, dict]], *
         for action, subject_type, subject_id, details in entries
     ]
     seal_many(events)
-    columns = [c.key for c in AuditEvent.__table__.columns if c.key != "id"]
-    db.session.execute(insert(AuditEvent.__table__), [{c: getattr(e, c) for c in columns} for e in events])
+    insert_sealed(events)
     return len(events)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, inspect, select
+from sqlalchemy import ARRAY, Integer, any_, bindparam, inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from licensing.audit import record as audit
@@ -187,13 +187,18 @@ def identities_with_history(
     found = db.session.scalars(_statement(Identity.id, (), refresh), {"owners": list(identity_ids)})
     identities = {i.id: i for i in found}
     # What selectinload did, one plain query a collection: its loader options cost more CPU than the queries.
-    _fill(list(identities.values()), "records", PersonRecord.identity_id, (PersonRecord.id,), refresh)
+    empty = _fill_records(list(identities.values()), refresh)
     records = [record for identity in identities.values() for record in identity.records]
     if not flags_only:
         _fill_authorities(records, refresh)
         _fill(records, "addresses", Address.person_record_id, ADDRESS_ORDER, refresh)
     for key, foreign_key, order in RECORD_HISTORY:
-        _fill(records, key, foreign_key, order, refresh)
+        # A collection the records' own query found empty on every record is not queried for.
+        holding = [r for r in records if key not in empty.get(r.id, ())]
+        for record in records:
+            if key in empty.get(record.id, ()) and (refresh or key in inspect(record).unloaded):
+                set_committed_value(record, key, [])
+        _fill(holding, key, foreign_key, order, refresh)
     items = [item for record in records for item in record.intelligence_items]
     _fill_authorities(items, refresh)
     _fill_recipients(items, refresh)
@@ -210,6 +215,46 @@ RECORD_HISTORY = (
     ("badges", Badge.person_record_id, (Badge.id,)),
     ("licences", Licence.person_record_id, (Licence.id,)),
 )
+
+
+# Per history collection, whether a record holds any of it: read with the records, so the history queries run
+# only for collections some record holds (most records hold no decision, complaint or police item).
+_HOLDS = tuple(
+    select(foreign_key).where(foreign_key == PersonRecord.id).exists().label(f"holds_{key}")
+    for key, foreign_key, _ in RECORD_HISTORY
+)
+_RECORDS_STATEMENTS: dict = {}
+
+
+def _records_statement(refresh: bool):
+    dialect = _dialect()
+    statement = _RECORDS_STATEMENTS.get((refresh, dialect))
+    if statement is None:
+        statement = _RECORDS_STATEMENTS[refresh, dialect] = (
+            select(PersonRecord, *_HOLDS)
+            .where(_among_owners(PersonRecord.identity_id, dialect))
+            .order_by(PersonRecord.id)
+            .execution_options(populate_existing=refresh)
+        )
+    return statement
+
+
+def _fill_records(identities: list, refresh: bool) -> dict[int, frozenset[str]]:
+    """Each identity's `records` (as _fill does), and for each record loaded the history collections it holds
+    none of."""
+    wanting = _wanting(identities, "records", refresh)
+    if not wanting:
+        return {}
+    found: dict[int, list] = {identity.id: [] for identity in wanting}
+    empty: dict[int, frozenset[str]] = {}
+    for record, *holds in db.session.execute(_records_statement(refresh), {"owners": list(found)}):
+        found[record.identity_id].append(record)
+        empty[record.id] = frozenset(
+            key for (key, _, _), held in zip(RECORD_HISTORY, holds, strict=True) if not held
+        )
+    for identity in wanting:
+        set_committed_value(identity, "records", found[identity.id])
+    return empty
 
 
 def _wanting(owners: list, key: str, refresh: bool) -> list:
@@ -236,16 +281,30 @@ def _statement(foreign_key, order: tuple, refresh: bool):
     """`SELECT <foreign_key's model> WHERE foreign_key IN :owners ORDER BY order`, built once rather than
     built and cache-keyed for every query (7% of the person page's Python calls). Each foreign key is always
     loaded in one order, so the key leaves the order out."""
-    key = (foreign_key.class_, foreign_key.key, refresh)
+    dialect = _dialect()
+    key = (foreign_key.class_, foreign_key.key, refresh, dialect)
     statement = _STATEMENTS.get(key)
     if statement is None:
         statement = _STATEMENTS[key] = (
             select(foreign_key.class_)
-            .where(foreign_key.in_(bindparam("owners", expanding=True)))
+            .where(_among_owners(foreign_key, dialect))
             .order_by(*order)
             .execution_options(populate_existing=refresh)
         )
     return statement
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _among_owners(column, dialect: str):
+    """`column IN :owners`; on PostgreSQL `column = ANY(:owners)`, one statement text however many owners, so
+    psycopg prepares it once on each connection and the server does not plan it again (an expanding IN is a
+    new text, parsed and planned anew, for each number of owners)."""
+    if dialect == "postgresql":
+        return column == any_(bindparam("owners", type_=ARRAY(Integer)))
+    return column.in_(bindparam("owners", expanding=True))
 
 
 def _fill_authorities(owners: list, refresh: bool) -> None:

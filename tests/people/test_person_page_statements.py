@@ -88,3 +88,34 @@ def test_the_reason_form_does_not_load_the_persons_history(app, login):
     assert "Why do you need to see this person?" in page.get_data(as_text=True)
     assert "Tariq Haddad" not in page.get_data(as_text=True)
     assert not [s for s in statements if s.startswith(("SELECT sanctions.", "SELECT licences."))], statements
+
+
+HISTORY_TABLES = ("sanctions", "complaints", "intelligence_items", "dbs_certificates", "badges", "licences")
+
+
+def _history_loads(statements: list[str]) -> set[str]:
+    return {table for table in HISTORY_TABLES for s in statements if s.startswith(f"SELECT {table}.")}
+
+
+def test_the_person_page_queries_only_the_history_the_persons_records_hold(app, login):
+    with arranged(app):
+        record = make_person("WDC", forenames="Tariq", surname="Haider", date_of_birth=dt.date(1979, 4, 4))
+        make_licence(record, status="granted", number="PH71001")
+        db.session.commit()
+        person = record.identity_id
+    officer = login(Role.LICENSING_OFFICER, "WDC")
+    granted = officer.submit(f"/people/{person}/reason", {"reason": "Renewal WDC/2026/9"})
+    with _recorded_statements(app) as statements:
+        page = officer.get(granted.headers["Location"])
+    assert page.status_code == 200 and "PH71001" in page.get_data(as_text=True)
+    assert _history_loads(statements) == {"licences"}, statements
+
+    with arranged(app):
+        make_sanction(db.session.get(type(record), record.id), sanction_type="revocation",
+                      grounds="sexual_misconduct")
+        db.session.commit()
+    granted = officer.submit(f"/people/{person}/reason", {"reason": "Renewal WDC/2026/10"})
+    with _recorded_statements(app) as statements:
+        page = officer.get(granted.headers["Location"])
+    assert page.status_code == 200 and "Revoked" in page.get_data(as_text=True)
+    assert _history_loads(statements) == {"licences", "sanctions"}, statements

@@ -1,0 +1,35 @@
+"""An audited page inserts its event with one plain INSERT (no unit-of-work flush asking for the new row's id
+back): the event is stored with its reason and the chain still verifies."""
+
+from sqlalchemy import event, select
+
+from licensing.audit.models import AuditEvent
+from licensing.auth.models import Role
+from licensing.db import db
+from tests.factories import arranged, make_person
+
+
+def test_a_person_view_inserts_its_audit_event_without_returning_its_id(app, login, runner):
+    with arranged(app):
+        identity_id = make_person("WDC", surname="Quayle").identity_id
+    officer = login(Role.LICENSING_OFFICER)
+    granted = officer.submit(f"/people/{identity_id}/reason", {"reason": "Renewal WDC/2026/77"})
+    inserts: list[str] = []
+
+    def seen(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("INSERT INTO AUDIT_EVENTS"):
+            inserts.append(" ".join(statement.split()))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert officer.get(granted.headers["Location"]).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert len(inserts) == 1 and "RETURNING" not in inserts[0].upper(), inserts
+    with app.app_context():
+        viewed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "person.viewed")).all()
+        assert [(e.subject_id, e.reason) for e in viewed] == [(str(identity_id), "Renewal WDC/2026/77")]
+        assert viewed[0].chain_seq and viewed[0].entry_hash
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
