@@ -44,6 +44,7 @@ from licensing.people.identity import (
     match_settings,
     stored_match_records,
     surname_keys,
+    term_counts,
     typo_keys,
 )
 from licensing.people.models import (
@@ -179,20 +180,6 @@ def copy_rows(table, columns: tuple[str, ...], rows: Iterable[Sequence]) -> None
         cursor.close()
 
 
-_PG_TERM_COUNTS = text(
-    "SELECT t.term, t.count FROM unnest(CAST(:terms AS text[])) AS k(term)"
-    " JOIN term_counts AS t ON t.kind = :kind AND t.term = k.term"
-)
-
-
-# The same read on SQLite, the terms as one JSON array (json_each); CROSS JOIN keeps the array as the outer
-# loop, so each term is one search of term_counts' primary key.
-_SQLITE_TERM_COUNTS = text(
-    "SELECT k.value, t.count FROM json_each(:terms) AS k"
-    " CROSS JOIN term_counts AS t ON t.kind = :kind AND t.term = k.value"
-)
-
-
 def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -210,20 +197,9 @@ class _RunningCounts:
         """Read these terms' counts in one query per chunk; a term nobody has yet counts 0."""
         wanted = sorted(t for t in terms if t not in self.base)
         self.base.update(dict.fromkeys(wanted, 0))
-        # The terms as an array joined to the table, 5,000 a statement. Inside the import's transaction
-        # PostgreSQL's planner has no statistics for the growing table and scanned it once per IN list,
-        # testing every row against every term (~1 ms a term at 20,000 records); a join reads it once.
-        postgres = db.session.get_bind().dialect.name == "postgresql"
-        by_kind: dict[str, list[str]] = defaultdict(list)
-        for kind, term in wanted:
-            by_kind[kind].append(term)
-        for kind, terms in sorted(by_kind.items()):
-            for chunk in _chunks(terms, 5000):
-                if postgres:
-                    rows = db.session.execute(_PG_TERM_COUNTS, {"kind": kind, "terms": chunk})
-                else:
-                    rows = db.session.execute(_SQLITE_TERM_COUNTS, {"kind": kind, "terms": json.dumps(chunk)})
-                self.base.update(((kind, term), count) for term, count in rows)
+        # identity.term_counts joins the terms as an array to the table: inside the import's transaction
+        # PostgreSQL's planner has no statistics for the growing table and scanned it once per IN list.
+        self.base.update(term_counts(wanted))
 
     def count(self, kind: str, term: str) -> int:
         key = (kind, term)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, text, update
+from sqlalchemy import and_, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import selectinload
 
 from licensing.audit import record as audit
@@ -220,20 +220,36 @@ class DatabaseFrequencies:
         return self._counted.dob_frequency(iso_dob)
 
 
-def term_counts(pairs: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """The stored counts of these (kind, term) pairs, in one query; a pair nobody holds is left out."""
-    grouped: dict[str, list[str]] = {}
-    for kind, term in pairs:
-        grouped.setdefault(kind, []).append(term)
-    if not grouped:
-        return {}
-    rows = db.session.execute(
-        select(TermCount.kind, TermCount.term, TermCount.count).where(
-            # One IN list per kind: SQLite scans the whole table for a (kind, term) row-value IN.
-            or_(*(and_(TermCount.kind == kind, TermCount.term.in_(terms)) for kind, terms in grouped.items()))
-        )
-    )
-    return {(kind, term): count for kind, term, count in rows}
+# (kind, term) pairs' counts, many in one statement with one parameter a column: arrays (PostgreSQL) or a JSON
+# array of pairs (SQLite's json_each). Each pair is one search of term_counts' primary key; CROSS JOIN keeps
+# SQLite's array as the outer loop, and PostgreSQL plans the join with the arrays' real length.
+_PG_TERM_COUNTS = text(
+    "SELECT t.kind, t.term, t.count"
+    " FROM unnest(CAST(:kinds AS text[]), CAST(:terms AS text[])) AS k(kind, term)"
+    " JOIN term_counts AS t ON t.kind = k.kind AND t.term = k.term"
+)
+_SQLITE_TERM_COUNTS = text(
+    "SELECT t.kind, t.term, t.count FROM json_each(:pairs) AS k"
+    " CROSS JOIN term_counts AS t"
+    " ON t.kind = json_extract(k.value, '$[0]') AND t.term = json_extract(k.value, '$[1]')"
+)
+
+
+def term_counts(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The stored counts of these (kind, term) pairs, one statement per 5,000 pairs, for a search, a form's
+    record and an import's batch alike; a pair nobody holds is left out."""
+    wanted = sorted(set(pairs))
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    found: dict[tuple[str, str], int] = {}
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start : start + 5000]
+        if postgres:
+            parameters = {"kinds": [kind for kind, _ in chunk], "terms": [term for _, term in chunk]}
+            rows = db.session.execute(_PG_TERM_COUNTS, parameters)
+        else:
+            rows = db.session.execute(_SQLITE_TERM_COUNTS, {"pairs": json.dumps(chunk)})
+        found.update(((kind, term), count) for kind, term, count in rows)
+    return found
 
 
 def frequency_terms(match_record: MatchRecord | PreparedRecord) -> list[tuple[str, str]]:
@@ -318,11 +334,6 @@ def _one_edit(word: str) -> set[str]:
     ) - {word}
 
 
-_SURNAME_COUNTS = select(TermCount.term, TermCount.count).where(
-    TermCount.kind == "surname", TermCount.term.in_(bindparam("terms", expanding=True))
-)
-
-
 def slipped_surname_keys(surname: str) -> set[str]:
     """Search keys of the surnames one typo from `surname` that so few records carry beside it that they are
     slips of it (Cooher 1 beside Cooper 253; not Sultani 135 beside Sultan 264): a surname alone then lists
@@ -337,8 +348,8 @@ def slipped_surname_keys(surname: str) -> set[str]:
     typed = terms[0]
     # From the spelling as typed too: Oamr is a slip of Omar, which is counted as its table spelling Umar.
     near = sorted(_one_edit(typed) | _one_edit(tokens[0].raw) | {typed})
-    # One expanding parameter: an IN list of 700 literals cost more to build than the lookup.
-    counts = dict(db.session.execute(_SURNAME_COUNTS, {"terms": near}).all())
+    found = term_counts(("surname", spelling) for spelling in near)
+    counts = {term: count for (_, term), count in found.items()}
     common = counts.get(typed, 0)
     typed_keys = surname_keys(typed_record)
     slips: dict[str, int] = {}  # key -> records carrying a slip with that key

@@ -5,13 +5,15 @@ import datetime as dt
 
 from sqlalchemy import event, func, select
 
+from licensing.auth.models import Role
 from licensing.db import db
 from licensing.imports.services import run_import
-from licensing.people.identity import key_holder_counts, limited_keys
+from licensing.people.identity import key_holder_counts, limited_keys, term_counts
 from licensing.people.inputs import AddressInput, PersonRecordInput
-from licensing.people.models import BlockingKey, PersonRecord, RecordLink
+from licensing.people.models import BlockingKey, PersonRecord, RecordLink, TermCount
 from licensing.people.services import create_person_record
-from tests.factories import arranged, authority, make_county, make_person
+from licensing.register.search import SearchCriteria, search_people
+from tests.factories import arranged, authority, make_county, make_person, make_user
 from tests.imports.helpers import csv_file
 
 PEOPLE = [
@@ -198,12 +200,12 @@ def test_without_the_limit_the_common_key_still_proposes(app):
     assert ("K07", "K08") in links or ("K01", "K08") in links
 
 
-def _bounded_count_statements(run) -> set[str]:
-    """The statements that count a key's holders, run while `run()` adds records."""
+def _bounded_count_statements(run, fragment: str = "FROM blocking_keys AS b WHERE b.key") -> set[str]:
+    """The statements that count a key's holders (or hold another `fragment`), run while `run()` runs."""
     seen: set[str] = set()
 
     def note(conn, cursor, statement, parameters, context, executemany):
-        if "FROM blocking_keys AS b WHERE b.key" in statement:
+        if fragment in statement:
             seen.add(statement)
 
     event.listen(db.engine, "before_cursor_execute", note)
@@ -233,6 +235,29 @@ def test_the_form_and_the_import_count_key_holders_with_one_statement(app, secon
         db.session.commit()
     assert len(by_form) == 1
     assert by_import == by_form
+
+
+def test_the_form_the_import_and_a_surname_search_read_name_counts_with_one_statement(app, second_app):
+    """One home for reading term counts: the form's linking, the import's batch and a surname search's slips
+    all run term_counts' statement, and it returns the stored counts, leaving out terms nobody holds."""
+    reads_counts = "JOIN term_counts AS t"
+    with arranged(app):
+        make_county()
+        by_form = _bounded_count_statements(lambda: _by_form(COMMON), reads_counts)
+        db.session.commit()
+        officer = make_user(role=Role.LICENSING_OFFICER)
+        khan = SearchCriteria(surname="Khan")
+        by_search = _bounded_count_statements(
+            lambda: search_people(khan, viewer=officer, today=dt.date(2026, 11, 30)), reads_counts
+        )
+        stored = {(c.kind, c.term): c.count for c in db.session.scalars(select(TermCount))}
+        assert term_counts([*stored, ("surname", "nobody")]) == stored
+    with arranged(second_app):
+        make_county()
+        by_import = _bounded_count_statements(lambda: _by_import(COMMON), reads_counts)
+        db.session.commit()
+    assert len(by_form) == 1
+    assert by_import == by_form == by_search
 
 
 def _reads_of_stored_records(run) -> int:
