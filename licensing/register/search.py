@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from licensing.audit import record as audit
 from licensing.auth.models import User
@@ -696,18 +696,19 @@ _HOLDS_HISTORY = or_(
 
 
 def _add_records_and_flags(hits: list[SearchHit], *, viewer: User, today: dt.date) -> None:
-    """The shown hits' records in two statements (the records with their authorities and whether each holds
-    any history, then their addresses), and flags for the identities that hold history: most hold none, and
-    loading every history table for them was most of a search's time."""
+    """The shown hits' records in one statement (the records with their authorities, their addresses, and
+    whether each holds any history: a second statement for the addresses cost a round trip), and flags for
+    the identities that hold history: most hold none, and loading every history table for them was most of
+    a search's time."""
     identity_ids = [h.identity_id for h in hits]
     if not identity_ids:
         return
     rows = db.session.execute(
         select(PersonRecord, _HOLDS_HISTORY)
         .where(PersonRecord.identity_id.in_(identity_ids))
-        .options(joinedload(PersonRecord.authority), selectinload(PersonRecord.addresses))
+        .options(joinedload(PersonRecord.authority), joinedload(PersonRecord.addresses))
         .order_by(PersonRecord.id)
-    ).all()
+    ).unique().all()
     by_identity: dict[int, list[PersonRecord]] = {}
     with_history: set[int] = set()
     for record, holds_history in rows:

@@ -48,3 +48,30 @@ def test_a_name_search_reads_its_candidates_in_two_statements(app, login):
     # before the shown hits'.
     by_ids = [s for s in statements if s.startswith("SELECT person_records.id, person_records.identity_id")]
     assert by_ids == []
+
+
+def test_a_search_reads_the_term_counts_and_the_total_in_one_statement(app, login):
+    # The register's total came in a statement of its own before the query's name and date counts.
+    with arranged(app):
+        make_person("WDC", forenames="Imran", surname="Hussain", date_of_birth=dt.date(1982, 6, 14))
+        make_person("CDC", forenames="Imran", surname="Hussain", date_of_birth=dt.date(1982, 6, 14))
+    officer = login(Role.LICENSING_OFFICER, "CDC")
+    with _recorded_statements(app) as statements:
+        response = officer.submit("/search", {**REASON, "forenames": "Imran", "surname": "Hussain",
+                                              "date_of_birth": ["14", "6", "1982"]})
+    assert response.status_code == 200
+    assert ">Imran Hussain</a>" in response.get_data(as_text=True)
+    counts = [s for s in statements if "FROM term_counts" in s]
+    assert len(counts) == 1, counts
+
+
+def test_the_shown_hits_records_come_with_their_addresses_in_one_statement(app, login):
+    with arranged(app):
+        make_person("WDC", forenames="Imran", surname="Hussain", date_of_birth=dt.date(1982, 6, 14),
+                    postcode="WR1 2AB")
+    officer = login(Role.LICENSING_OFFICER, "CDC")
+    with _recorded_statements(app) as statements:
+        response = officer.submit("/search", {**REASON, "forenames": "Imran", "surname": "Hussain"})
+    assert response.status_code == 200
+    assert "WR1 2AB" in response.get_data(as_text=True)
+    assert [s for s in statements if s.startswith("SELECT addresses.")] == []
