@@ -172,10 +172,15 @@ class DatabaseFrequencies:
         # The register's total is read with the first counts (preload's one statement), not on its own.
         self._loaded: set[tuple[str, str]] = set()
 
-    def preload(self, *match_records: MatchRecord) -> DatabaseFrequencies:
+    def preload(
+        self, *match_records: MatchRecord, lookups: Iterable[tuple[str, str]] = ()
+    ) -> DatabaseFrequencies:
         """Read every count these records' values need, and the total, in one query (the values two records
-        agree on are always values of either record)."""
+        agree on are always values of either record), with any other `lookups` a comparison will ask for
+        (see matching.name_count_lookups): each read lazily would be a statement of its own."""
         terms = [("total", ""), *(term for record in match_records for term in frequency_terms(record))]
+        # A term longer than the stored column is left to the lazy path, which asks for it as given.
+        terms += sorted(term for term in lookups if len(term[1]) <= 64)
         wanted = [term for term in dict.fromkeys(terms) if term not in self._loaded]
         if wanted:
             found = term_counts(wanted)

@@ -25,6 +25,7 @@ from licensing.matching import (
     Scorer,
     canonical_name,
     match_probability,
+    name_count_lookups,
     prepare,
     query_keys,
 )
@@ -535,7 +536,9 @@ class _Scoring:
         swapped = None
         if criteria.forenames and criteria.surname:
             swapped = replace(query, forenames=criteria.surname, surname=criteria.forenames)
-        frequencies = DatabaseFrequencies(own_records=1).preload(*(q for q in (query, swapped) if q))
+        typed = [q for q in (query, swapped) if q]
+        lookups = set().union(*(name_count_lookups(prepare(q)) for q in typed))
+        frequencies = DatabaseFrequencies(own_records=1).preload(*typed, lookups=lookups)
         settings = match_settings()
         return cls(query, settings, frequencies, swapped, Scorer(settings, frequencies))
 
