@@ -6,7 +6,15 @@ em (m and u estimated from the file or register being matched); batch runs the l
 """
 
 from .blocking import blocking_keys, link_keys, query_keys
-from .compare import compare_address, compare_dl, compare_dob, compare_names, compare_ni, compare_sex
+from .compare import (
+    compare_address,
+    compare_dl,
+    compare_dob,
+    compare_names,
+    compare_ni,
+    compare_sex,
+    name_count_lookups,
+)
 from .em import estimate_parameters_em
 from .frequencies import CountedFrequencies, NameFrequencies, UniformFrequencies
 from .identifiers import (
@@ -79,6 +87,7 @@ __all__ = [
     "link_keys",
     "match_file",
     "match_probability",
+    "name_count_lookups",
     "normalise_dvla_number",
     "normalise_ni",
     "normalise_postcode",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import combinations
 
 from rapidfuzz.distance import OSA, JaroWinkler
 from rapidfuzz.fuzz import ratio, token_set_ratio
@@ -26,6 +27,7 @@ __all__ = [
     "compare_tokens",
     "learned_variant",
     "letters_one_apart",
+    "name_count_lookups",
     "near_number_level",
     "numbers_two_apart",
     "token_level",
@@ -392,6 +394,26 @@ _FIRM = frozenset({"exact", "variant", "subset"})
 _SLIPPED = frozenset({"variant", "diminutive", "fuzzy", "similar", "alike"})
 
 
+def _surname_key(tokens) -> str:
+    """The surname counted for a partial or reordered reading: its tokens' canonical forms, sorted."""
+    return " ".join(sorted({t.canon for t in tokens}))
+
+
+def name_count_lookups(a: PreparedRecord, most_tokens: int = 4) -> set[tuple[str, str]]:
+    """The (kind, term) counts ``compare_names(a, b)`` may ask of the frequencies for any b, so a caller
+    can read them in one statement: each name's surname, every set of up to `most_tokens` of its tokens
+    read as a surname (partial and reordered readings), and each token as a forename. Not b's own surname,
+    counted when b is written in fewer surname words."""
+    wanted: set[tuple[str, str]] = set()
+    for form in a.names:
+        tokens = list({t.canon: t for t in form.given + form.family}.values())
+        wanted.add(("surname", form.surname_key))
+        wanted.update(("forename", t.canon) for t in tokens if not t.is_initial)
+        for size in range(1, min(len(tokens), most_tokens) + 1):
+            wanted.update(("surname", _surname_key(chosen)) for chosen in combinations(tokens, size))
+    return wanted
+
+
 def _joined(tokens: tuple[Token, ...]) -> str:
     return "".join(t.raw for t in tokens)
 
@@ -459,7 +481,7 @@ def compare_names(
         # The side written in fewer words: "Crouch", not the "crou" of "Crou Ch", is the name to count.
         s_key = x.surname_key if len(x.family_words) <= len(y.family_words) else y.surname_key
     elif s_level in ("partial", "reordered"):
-        s_key = " ".join(sorted({p[0].canon for p in s_pairs}))
+        s_key = _surname_key(p[0] for p in s_pairs)
     else:
         s_key = ""
     return NameComparison(

@@ -170,53 +170,54 @@ class DatabaseFrequencies:
     def __init__(self, *, own_records: int, pseudo_count: float = 200.0) -> None:
         self._own = own_records
         self._counted = CountedFrequencies(pseudo_count=pseudo_count)
+        # The register's total is read with the first counts (preload's one statement), not on its own.
         self._loaded: set[tuple[str, str]] = set()
-        total = db.session.scalar(
-            select(TermCount.count).where(TermCount.kind == "total", TermCount.term == "")
-        )
-        self._counted.total = max((total or 0) - own_records, 0)
 
-    def preload(self, *match_records: MatchRecord) -> DatabaseFrequencies:
-        """Read every count these records' values need in one query (the values two records agree on are
-        always values of either record)."""
-        wanted = list(
-            dict.fromkeys(
-                (kind, term)
-                for match_record in match_records
-                for kind, term in frequency_terms(match_record)
-                if kind != "total" and (kind, term) not in self._loaded
-            )
-        )
-        counters = {
-            "surname": self._counted.surnames,
-            "forename": self._counted.forenames,
-            "dob": self._counted.dobs,
-        }
+    def preload(
+        self, *match_records: MatchRecord, lookups: Iterable[tuple[str, str]] = ()
+    ) -> DatabaseFrequencies:
+        """Read every count these records' values need, and the total, in one query (the values two records
+        agree on are always values of either record), with any other `lookups` a comparison will ask for
+        (see matching.name_count_lookups): each read lazily would be a statement of its own."""
+        terms = [("total", ""), *(term for record in match_records for term in frequency_terms(record))]
+        # A term longer than the stored column is left to the lazy path, which asks for it as given.
+        terms += sorted(term for term in lookups if len(term[1]) <= 64)
+        wanted = [term for term in dict.fromkeys(terms) if term not in self._loaded]
         if wanted:
             found = term_counts(wanted)
             for kind, term in wanted:
-                counters[kind][term] = max(found.get((kind, term), 0) - self._own, 0)
-                self._loaded.add((kind, term))
+                self._store(kind, term, found.get((kind, term), 0))
         return self
 
-    def _count(self, kind: str, term: str, counter) -> None:
+    def _store(self, kind: str, term: str, count: int) -> None:
+        """A stored count less the records being compared (see the class)."""
+        if kind == "total":
+            self._counted.total = max(count - self._own, 0)
+        else:
+            counters = {"surname": self._counted.surnames, "forename": self._counted.forenames,
+                        "dob": self._counted.dobs}
+            counters[kind][term] = max(count - self._own, 0)
+        self._loaded.add((kind, term))
+
+    def _count(self, kind: str, term: str) -> None:
+        if ("total", "") not in self._loaded:
+            self.preload()
         if (kind, term) not in self._loaded:
             count = db.session.scalar(
                 select(TermCount.count).where(TermCount.kind == kind, TermCount.term == term)
             )
-            counter[term] = max((count or 0) - self._own, 0)
-            self._loaded.add((kind, term))
+            self._store(kind, term, count or 0)
 
     def surname_frequency(self, surname_key: str) -> float:
-        self._count("surname", surname_key, self._counted.surnames)
+        self._count("surname", surname_key)
         return self._counted.surname_frequency(surname_key)
 
     def forename_frequency(self, token: str) -> float:
-        self._count("forename", token, self._counted.forenames)
+        self._count("forename", token)
         return self._counted.forename_frequency(token)
 
     def dob_frequency(self, iso_dob: str) -> float:
-        self._count("dob", iso_dob, self._counted.dobs)
+        self._count("dob", iso_dob)
         return self._counted.dob_frequency(iso_dob)
 
 

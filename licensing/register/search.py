@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload
 
 from licensing.audit import record as audit
 from licensing.auth.models import User
@@ -26,6 +26,7 @@ from licensing.matching import (
     Scorer,
     canonical_name,
     match_probability,
+    name_count_lookups,
     prepare,
     query_keys,
 )
@@ -555,7 +556,9 @@ class _Scoring:
         swapped = None
         if criteria.forenames and criteria.surname:
             swapped = replace(query, forenames=criteria.surname, surname=criteria.forenames)
-        frequencies = DatabaseFrequencies(own_records=1).preload(*(q for q in (query, swapped) if q))
+        typed = [q for q in (query, swapped) if q]
+        lookups = set().union(*(name_count_lookups(prepare(q)) for q in typed))
+        frequencies = DatabaseFrequencies(own_records=1).preload(*typed, lookups=lookups)
         settings = match_settings()
         return cls(query, settings, frequencies, swapped, Scorer(settings, frequencies))
 
@@ -746,18 +749,19 @@ _HOLDS_HISTORY = or_(
 
 
 def _add_records_and_flags(hits: list[SearchHit], *, viewer: User, today: dt.date) -> None:
-    """The shown hits' records in two statements (the records with their authorities and whether each holds
-    any history, then their addresses), and flags for the identities that hold history: most hold none, and
-    loading every history table for them was most of a search's time."""
+    """The shown hits' records in one statement (the records with their authorities, their addresses, and
+    whether each holds any history: a second statement for the addresses cost a round trip), and flags for
+    the identities that hold history: most hold none, and loading every history table for them was most of
+    a search's time."""
     identity_ids = [h.identity_id for h in hits]
     if not identity_ids:
         return
     rows = db.session.execute(
         select(PersonRecord, _HOLDS_HISTORY)
         .where(PersonRecord.identity_id.in_(identity_ids))
-        .options(joinedload(PersonRecord.authority), selectinload(PersonRecord.addresses))
+        .options(joinedload(PersonRecord.authority), joinedload(PersonRecord.addresses))
         .order_by(PersonRecord.id)
-    ).all()
+    ).unique().all()
     by_identity: dict[int, list[PersonRecord]] = {}
     with_history: set[int] = set()
     for record, holds_history in rows:

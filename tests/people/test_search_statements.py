@@ -48,3 +48,47 @@ def test_a_name_search_reads_its_candidates_in_two_statements(app, login):
     # before the shown hits'.
     by_ids = [s for s in statements if s.startswith("SELECT person_records.id, person_records.identity_id")]
     assert by_ids == []
+
+
+def test_a_search_reads_the_term_counts_and_the_total_in_one_statement(app, login):
+    # The register's total came in a statement of its own before the query's name and date counts.
+    with arranged(app):
+        make_person("WDC", forenames="Imran", surname="Hussain", date_of_birth=dt.date(1982, 6, 14))
+        make_person("CDC", forenames="Imran", surname="Hussain", date_of_birth=dt.date(1982, 6, 14))
+    officer = login(Role.LICENSING_OFFICER, "CDC")
+    with _recorded_statements(app) as statements:
+        response = officer.submit("/search", {**REASON, "forenames": "Imran", "surname": "Hussain",
+                                              "date_of_birth": ["14", "6", "1982"]})
+    assert response.status_code == 200
+    assert ">Imran Hussain</a>" in response.get_data(as_text=True)
+    counts = [s for s in statements if "FROM term_counts" in s]
+    assert len(counts) == 1, counts
+
+
+def test_the_shown_hits_records_come_with_their_addresses_in_one_statement(app, login):
+    with arranged(app):
+        make_person("WDC", forenames="Imran", surname="Hussain", date_of_birth=dt.date(1982, 6, 14),
+                    postcode="WR1 2AB")
+    officer = login(Role.LICENSING_OFFICER, "CDC")
+    with _recorded_statements(app) as statements:
+        response = officer.submit("/search", {**REASON, "forenames": "Imran", "surname": "Hussain"})
+    assert response.status_code == 200
+    assert "WR1 2AB" in response.get_data(as_text=True)
+    assert [s for s in statements if s.startswith("SELECT addresses.")] == []
+
+
+def test_a_search_reads_the_counts_of_names_read_the_other_way_round_with_the_rest(app, login):
+    # Records whose names meet the query's only when its forenames are read as a surname: the scorer asked
+    # for those counts one statement each (a token, then the set of them, as a surname).
+    with arranged(app):
+        make_person("WDC", forenames="Ahmed", surname="Tahir", date_of_birth=dt.date(1975, 2, 3))
+        make_person("WDC", forenames="Tahir", surname="Mohammed", date_of_birth=dt.date(1981, 7, 9))
+        make_person("CDC", forenames="Tahir Ahmed", surname="Mohammed", date_of_birth=dt.date(1969, 1, 12))
+        make_person("CDC", forenames="Mohammed Tahir", surname="Ahmed", date_of_birth=dt.date(1990, 5, 30))
+    officer = login(Role.LICENSING_OFFICER, "CDC")
+    with _recorded_statements(app) as statements:
+        response = officer.submit("/search", {**REASON, "forenames": "Mohamed Tahir", "surname": "Ahmed"})
+    assert response.status_code == 200
+    assert ">Mohammed Tahir Ahmed</a>" in response.get_data(as_text=True)
+    counts = [s for s in statements if "FROM term_counts" in s]
+    assert len(counts) == 1, counts
