@@ -61,7 +61,7 @@ def test_a_search_reads_the_term_counts_and_the_total_in_one_statement(app, logi
                                               "date_of_birth": ["14", "6", "1982"]})
     assert response.status_code == 200
     assert ">Imran Hussain</a>" in response.get_data(as_text=True)
-    counts = [s for s in statements if "FROM term_counts" in s]
+    counts = [s for s in statements if _reads_term_counts(s)]
     assert len(counts) == 1, counts
 
 
@@ -90,5 +90,12 @@ def test_a_search_reads_the_counts_of_names_read_the_other_way_round_with_the_re
         response = officer.submit("/search", {**REASON, "forenames": "Mohamed Tahir", "surname": "Ahmed"})
     assert response.status_code == 200
     assert ">Mohammed Tahir Ahmed</a>" in response.get_data(as_text=True)
-    counts = [s for s in statements if "FROM term_counts" in s]
+    counts = [s for s in statements if _reads_term_counts(s)]
     assert len(counts) == 1, counts
+
+
+def _reads_term_counts(statement: str) -> bool:
+    """A read of the name and date counts, as term_counts' array join or as one count read lazily."""
+    return statement.lstrip().startswith("SELECT") and (
+        "JOIN term_counts" in statement or "FROM term_counts" in statement
+    )
