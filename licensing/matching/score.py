@@ -202,7 +202,7 @@ class Scorer:
         self._vetoes = {
             f: {k for k, lv in levels.items() if lv.veto} for f, levels in self.settings.levels.items()
         }
-        self._postcode_u = settings.levels["address"]["postcode"].u
+        self._postcode_u = self.settings.levels["address"]["postcode"].u
         # match_file counts how often two people's numbers of another scheme are one edit apart (batch.py);
         # only a count below the documented u lifts the two-slips guard for them.
         ni_levels = self.settings.levels["ni"]

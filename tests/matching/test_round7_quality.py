@@ -291,3 +291,9 @@ def test_forenames_born_alike_are_counted_from_any_iterable():
     freq.add_all(iter(records))
     key = prepare(NAMED).names[0].surname_key
     assert freq.forenames_born_alike(key, "1947-07-15") == {"amber", "ruby"}
+
+
+def test_a_scorer_built_without_settings_scores_with_the_defaults():
+    # Scorer() is documented to fall back on the default settings; it read the absent settings' levels.
+    defaults = _address_weight(Scorer(MatchSettings()), rec("a"), rec("b"))
+    assert _address_weight(Scorer(), rec("a"), rec("b")) == defaults
