@@ -64,12 +64,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 def _postgres_without_jit(dialect, connection_record, cargs, cparams) -> None:
     """PostgreSQL's JIT compiler stays off: it compiled a search's expressions for up to 5.6 s whenever a
     plan's estimated cost passed jit_above_cost, for statements that run in milliseconds. Nothing here is a
-    long analytic query that JIT pays back on. Parallel plans are off too: a common name's evidence statement
-    (10k key rows) took 20 ms gathering two workers' partial aggregates for 2-3 ms of index reads, and the
-    app's own processes already share the cores."""
+    long analytic query that JIT pays back on."""
     if dialect.name == "postgresql":
-        options = "-c jit=off -c max_parallel_workers_per_gather=0"
-        cparams["options"] = f"{cparams.get('options', '')} {options}".strip()
+        cparams["options"] = f"{cparams.get('options', '')} -c jit=off".strip()
 
 
 def str_enum(enum_cls) -> "SAEnum":

@@ -1123,11 +1123,9 @@ def by_authority(period: Period) -> Table:
 
 def tune_session() -> None:
     """For the rest of this transaction, no JIT compilation on PostgreSQL: it spent 0.6 s compiling each
-    report query that runs in milliseconds. Reports aggregate whole tables, so they keep PostgreSQL's default
-    of two parallel workers, which the app's connections otherwise turn off (db.py)."""
+    report query that runs in milliseconds."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SET LOCAL jit = off"))
-        db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 2"))
 
 
 @dataclass(frozen=True)

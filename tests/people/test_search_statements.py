@@ -9,7 +9,6 @@ from sqlalchemy import text
 from licensing.auth.models import Role
 from licensing.db import db
 from licensing.register.search import MAX_SEARCH_CANDIDATES
-from licensing.reports.services import tune_session
 from tests.conftest import postgresql_only
 from tests.factories import arranged, make_person
 from tests.people.test_person_page_statements import _recorded_statements
@@ -18,23 +17,13 @@ REASON = {"reason": "Application CDC/2026/0102"}
 
 
 @postgresql_only
-def test_postgresql_connections_run_without_jit_or_parallel_plans(app):
+def test_postgresql_connections_run_without_jit(app):
     with app.app_context():
-        # A fresh pooled connection and one reused: the settings come with the connection, not a statement.
-        for _ in range(2):
-            assert db.session.scalar(text("SHOW jit")) == "off"
-            assert db.session.scalar(text("SHOW max_parallel_workers_per_gather")) == "0"
-            db.session.remove()
-            db.engine.dispose()
-
-
-@postgresql_only
-def test_a_report_keeps_parallel_plans_for_its_own_transaction(app):
-    with app.app_context():
-        tune_session()
-        assert db.session.scalar(text("SHOW max_parallel_workers_per_gather")) == "2"
-        db.session.rollback()
-        assert db.session.scalar(text("SHOW max_parallel_workers_per_gather")) == "0"
+        # A fresh pooled connection and one reused: the setting comes with the connection, not a statement.
+        assert db.session.scalar(text("SHOW jit")) == "off"
+        db.session.remove()
+        db.engine.dispose()
+        assert db.session.scalar(text("SHOW jit")) == "off"
 
 
 def test_a_name_search_reads_its_candidates_in_two_statements(app, login):
