@@ -18,16 +18,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from import_profile import county_app  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from config import TestingConfig  # noqa: E402
-from licensing import create_app  # noqa: E402
 from licensing.authorities.models import Authority  # noqa: E402
 from licensing.db import db  # noqa: E402
 from licensing.imports import linking, services  # noqa: E402
 from licensing.matching import score  # noqa: E402
-from tests.factories import arranged, make_county  # noqa: E402
 
 spent: collections.Counter = collections.Counter()
 calls: collections.Counter = collections.Counter()
@@ -61,14 +60,7 @@ def main() -> None:
         timed(score.Scorer, name, f"Scorer.{name}")
     timed(linking._RunningCounts, "preload", "_RunningCounts.preload")
     work = Path(tempfile.mkdtemp(prefix="import-phases-"))
-    url = sys.argv[2] if len(sys.argv) > 2 else f"sqlite:///{work / 'phases.db'}"
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url)
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade()
-    with arranged(app):
-        make_county()
+    app = county_app(sys.argv[2] if len(sys.argv) > 2 else f"sqlite:///{work / 'phases.db'}")
     with app.app_context():
         authority = db.session.scalar(select(Authority).where(Authority.code == "WDC"))
         cpu, wall = time.process_time(), time.monotonic()

@@ -30,6 +30,18 @@ from licensing.imports.services import run_import  # noqa: E402
 from tests.factories import arranged, make_county  # noqa: E402
 
 
+def county_app(url: str):
+    """The app on a newly migrated database at `url` holding the synthetic county (imports go to WDC)."""
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+    with arranged(app):
+        make_county()
+    return app
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=20000)
@@ -41,14 +53,7 @@ def main() -> None:
     path = Path(args.keep_file) if args.keep_file else work / "register.csv"
     if not path.exists():
         write_file(path, args.rows)
-    url = args.url or f"sqlite:///{work / 'profile.db'}"
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url)
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade()
-    with arranged(app):
-        make_county()
+    app = county_app(args.url or f"sqlite:///{work / 'profile.db'}")
     with app.app_context():
         authority = db.session.scalar(select(Authority).where(Authority.code == "WDC"))
         profile = cProfile.Profile()

@@ -200,13 +200,13 @@ def test_without_the_limit_the_common_key_still_proposes(app):
     assert ("K07", "K08") in links or ("K01", "K08") in links
 
 
-def _bounded_count_statements(run, fragment: str = "FROM blocking_keys AS b WHERE b.key") -> set[str]:
-    """The statements that count a key's holders (or hold another `fragment`), run while `run()` runs."""
-    seen: set[str] = set()
+def _statements_while(run, wanted) -> list[str]:
+    """The statements that `wanted(statement)` picks out, in order, run while `run()` runs."""
+    seen: list[str] = []
 
     def note(conn, cursor, statement, parameters, context, executemany):
-        if fragment in statement:
-            seen.add(statement)
+        if wanted(statement):
+            seen.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", note)
     try:
@@ -214,6 +214,11 @@ def _bounded_count_statements(run, fragment: str = "FROM blocking_keys AS b WHER
     finally:
         event.remove(db.engine, "before_cursor_execute", note)
     return seen
+
+
+def _bounded_count_statements(run, fragment: str = "FROM blocking_keys AS b WHERE b.key") -> set[str]:
+    """The distinct statements that count a key's holders (or hold another `fragment`) while `run()` runs."""
+    return set(_statements_while(run, lambda statement: fragment in statement))
 
 
 def test_the_form_and_the_import_count_key_holders_with_one_statement(app, second_app):
@@ -262,18 +267,9 @@ def test_the_form_the_import_and_a_surname_search_read_name_counts_with_one_stat
 
 def _reads_of_stored_records(run) -> int:
     """How many statements read records' identifying fields back (stored_match_records), while run() runs."""
-    reads = 0
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        nonlocal reads
-        reads += "person_records.forenames" in statement and statement.lstrip().upper().startswith("SELECT")
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        run()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", note)
-    return reads
+    return len(_statements_while(
+        run, lambda s: "person_records.forenames" in s and s.lstrip().upper().startswith("SELECT")
+    ))
 
 
 def test_chunk_after_chunk_the_import_decides_as_the_form_and_reads_back_none_of_its_own_records(
