@@ -229,7 +229,7 @@ COLUMNS = {
     ),
     "addresses": ("id", "person_record_id", "line1", "line2", "town", "postcode", "from_on", "to_on"),
     "person_names": ("id", "person_record_id", "kind", "forenames", "surname"),
-    "blocking_keys": ("id", "person_record_id", "key"),
+    "blocking_keys": ("person_record_id", "key"),  # no id of its own (migration import10001)
     "term_counts": ("kind", "term", "count"),
     "licences": (
         "id",
@@ -305,7 +305,7 @@ def _rows_for_record(record_id: int, synthetic, keys: list[str], auth: Authoriti
         sink.add("person_names", (counters.name, record_id, kind, forenames, surname))
     for key in keys:
         counters.key += 1
-        sink.add("blocking_keys", (counters.key, record_id, key))
+        sink.add("blocking_keys", (record_id, key))
     code = synthetic.authority_code
     issued = dt.date(2023, 1, 1) + dt.timedelta(days=record_id % 1200)
     if auth.kinds[code] == "licensing_authority":
@@ -374,7 +374,7 @@ class _PostgresWriter:
             self.cur.execute(definition)
         echo(f"  indexes rebuilt in {time.perf_counter() - started:.1f}s")
         for table in LOADED_TABLES:
-            if table != "term_counts":
+            if table not in ("term_counts", "blocking_keys"):  # tables without a serial id
                 self.cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                  f"COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)")
         self.cur.execute("SET session_replication_role = origin")
