@@ -27,7 +27,6 @@ __all__ = [
     "estimate_parameters_em",
     "exact_agreement_u",
     "near_agreement_counts",
-    "near_agreement_pairs",
     "posteriors",
 ]
 
@@ -132,18 +131,6 @@ def _one_deletion_keys(value: str) -> set[str]:
     return {value} | {value[:i] + value[i + 1 :] for i in range(len(value))}
 
 
-def near_agreement_pairs(
-    holders: Mapping[str, Sequence[str]], counted: Container[str] | None = None, *, max_values: int = 200_000
-) -> int | None:
-    """Pairs of records whose values are one edit apart (a character changed, added, dropped, or two swapped)
-    and whose tags differ (e.g. two birth dates: two people, so the closeness is chance). ``holders`` maps
-    each value to its records' tags. With ``counted``, only pairs where at least one value is in it: only
-    those values' one-deletion keys are indexed, and every value probes the index (checked with OSA). None
-    when there are more than ``max_values`` distinct values (the caller keeps its default)."""
-    counts = near_agreement_counts(holders, counted, max_values=max_values)
-    return None if counts is None else sum(counts.values())
-
-
 def near_agreement_counts(
     holders: Mapping[str, Sequence[T]],
     counted: Container[str] | None = None,
@@ -152,8 +139,12 @@ def near_agreement_counts(
     kind: Callable[[str, str], str] = lambda x, y: "near",
     apart: Callable[[T, T], bool] = operator.ne,
 ) -> Counter[str] | None:
-    """``near_agreement_pairs`` counted by ``kind`` of closeness (a swap or another slip), with ``apart``
-    saying when two records' tags show two people."""
+    """Pairs of records whose values are one edit apart (a character changed, added, dropped, or two swapped)
+    and whose tags show two people (``apart``; by default tags that differ, e.g. two birth dates), so the
+    closeness is chance, counted by ``kind`` of closeness (a swap or another slip). ``holders`` maps each
+    value to its records' tags. With ``counted``, only pairs where at least one value is in it: only those
+    values' one-deletion keys are indexed, and every value probes the index (checked with OSA). None when
+    there are more than ``max_values`` distinct values (the caller keeps its default)."""
     if len(holders) > max_values:
         return None
     index: dict[str, list[str]] = defaultdict(list)

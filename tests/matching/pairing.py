@@ -1,7 +1,8 @@
-"""Candidate pairs two ways, for tests that hold match-file's array pairing to the keys' plain meaning."""
+"""Helpers for tests of match-file's pairing and counting: candidate pairs two ways, near numbers added up."""
 
 from licensing.matching import batch
 from licensing.matching.blocking import batch_keys
+from licensing.matching.em import near_agreement_counts
 from licensing.matching.records import PreparedRecord
 
 
@@ -19,3 +20,9 @@ def pairs_by_batch(prepared: list[PreparedRecord]) -> tuple[set[tuple[int, int]]
     codes = batch._candidate_pairs(prepared, batch.BatchReport())
     left, right = batch._split(codes)
     return set(zip(left.tolist(), right.tolist(), strict=True)), len(codes)
+
+
+def near_agreement_pairs(holders, counted=None, **options):
+    """em.near_agreement_counts with every kind of closeness added up."""
+    counts = near_agreement_counts(holders, counted, **options)
+    return None if counts is None else sum(counts.values())

@@ -15,9 +15,9 @@ from licensing.matching.batch import (
     estimate_settings,
     match_file,
 )
-from licensing.matching.em import near_agreement_pairs
 from licensing.matching.frequencies import CountedFrequencies
 from licensing.matching.score import DEFAULT_SETTINGS
+from tests.matching.pairing import near_agreement_pairs
 
 HOME = dict(postcodes=("HP13 6AB",), address_lines=("15 Goodwin Street",))
 HEADER = "record_id,source,forenames,surname,date_of_birth,address_line,town,postcode,national_insurance"

@@ -18,9 +18,10 @@ from licensing.matching.batch import (
     estimate_settings,
 )
 from licensing.matching.compare import compare_dob, near_number_level
-from licensing.matching.em import near_agreement_counts, near_agreement_pairs
+from licensing.matching.em import near_agreement_counts
 from licensing.matching.frequencies import CountedFrequencies
 from licensing.matching.score import DEFAULT_SETTINGS
+from tests.matching.pairing import near_agreement_pairs
 from tests.matching.test_round7_quality import FILE_PRIOR, _filler, rec
 from tests.matching.test_round9_quality import _counted
 
