@@ -190,6 +190,17 @@ class Token:
         return len(self.raw) == 1
 
 
+_KNOWN_CANON = frozenset(VARIANTS.values())
+_PARTICLES = frozenset({"abd", "din", "allah"})
+
+
+def _known_compound(canon: str) -> bool:
+    """A compound whose every name part is known (abd+rahman): "Abdul" alone does not make Abdul Ryuf a
+    recognised name, which would keep it from ever meeting Abdul Rauf as a slip."""
+    parts = canon.split("+")
+    return len(parts) > 1 and all(p in _KNOWN_CANON or p in _PARTICLES for p in parts)
+
+
 @lru_cache(maxsize=200_000)
 def _make_token(raw: str) -> Token:
     canon = canonical_token(raw)
@@ -199,7 +210,7 @@ def _make_token(raw: str) -> Token:
         canon=canon,
         formal=frozenset(formal),
         soft=raw in SOFT_TOKENS,
-        known=raw in VARIANTS or raw in DIMINUTIVES or "+" in canon,
+        known=raw in VARIANTS or raw in DIMINUTIVES or _known_compound(canon),
         skeleton=skeleton(canon),
     )
 

@@ -143,6 +143,8 @@ def test_clean_text():
         ("Muhammad Asif Iqbal", "Muhammad Asif", "subset"),  # middle name dropped
         ("M A", "Muhammad Asif", "initials"),
         ("Muhammad Tariq", "Muhammad Asif", "different"),
+        ("Abdul Karim", "Abdul Rahim", "different"),  # two recognised names after Abdul
+        ("Abdul Ryuf", "Abdul Rauf", "variant"),  # Abdul does not make a slip in Rauf a recognised name
         ("Stephen", "Steve", "diminutive"),
         ("Christopher", "Christophr", "fuzzy"),
         ("", "Asif", "missing"),
