@@ -88,6 +88,12 @@ def counts_show_slip(rare: float, common: float) -> bool:
     return common >= 3 and rare <= max(1.0, common * _SLIP_SHARE)
 
 
+def counts_show_two_names(rare: float, common: float) -> bool:
+    """Whether two spellings one letter apart are two names: each carried by several records and neither a
+    slip of the other by `counts_show_slip` (Manjit and Ranjit)."""
+    return rare >= 3 and not counts_show_slip(rare, common)
+
+
 @dataclass(frozen=True, slots=True)
 class FieldEvidence:
     """One field's contribution: its level, weight in bits, and a plain sentence for a licensing officer."""
@@ -192,9 +198,17 @@ class Scorer:
     settings object, keyed by the two records' name ids (bounded)."""
 
     def __init__(
-        self, settings: MatchSettings | None = None, frequencies: NameFrequencies | None = None
+        self,
+        settings: MatchSettings | None = None,
+        frequencies: NameFrequencies | None = None,
+        *,
+        two_names_alike: bool = False,
     ) -> None:
         self.settings = settings or DEFAULT_SETTINGS
+        # Search: forenames one letter apart that the counts show are two names (``counts_show_two_names``)
+        # are only "alike", so Ranjit Singh Grewal does not outrank Manjit Grewal for Manjit Singh Grewal.
+        # Linking keeps the fuzzy level and its twins guard.
+        self._two_names_alike = two_names_alike
         self.frequencies = frequencies
         self.w = self.settings.weights
         self._tf = {f: {k for k, lv in levels.items() if lv.tf} for f, levels in self.settings.levels.items()}
@@ -232,7 +246,20 @@ class Scorer:
             names = replace(names, surname="changed", surname_key="")
         if names.forenames == "different" and self._file_slip(names):
             names = replace(names, forenames="fuzzy")
+        elif self._two_names_alike and names.forenames == "fuzzy" and self._two_names(names):
+            names = replace(names, forenames="alike")
         return names
+
+    def _two_names(self, names: NameComparison) -> bool:
+        """Some forename pair one letter apart whose spellings the counts show are two names."""
+        count = getattr(self.frequencies, "forename_count", None)
+        if count is None:
+            return False
+        return any(
+            counts_show_two_names(*sorted((count(x.canon), count(y.canon))))
+            for x, y in names.forename_pairs
+            if x.canon != y.canon
+        )
 
     def _file_slip(self, names: NameComparison) -> bool:
         """Forenames one letter apart (spaces aside) where the file's counts show a slip: one side's spelling

@@ -165,13 +165,19 @@ class DatabaseFrequencies:
 
     A value's frequency is how common it is among *other* records: the records being compared are left out
     of the counts (`own_records`: 2 when linking two stored records, 1 when a search query meets a stored
-    record). Otherwise, in a small register, every value the pair shares would look common."""
+    record). Otherwise, in a small register, every value the pair shares would look common.
 
-    def __init__(self, *, own_records: int, pseudo_count: float = 200.0) -> None:
+    `slip_counts` (search) also answers ``forename_count``, so the scorer can tell a forename one letter off
+    that no other record writes (Paum for Paul) from a second name; linking keeps the twins guard instead."""
+
+    def __init__(self, *, own_records: int, pseudo_count: float = 200.0, slip_counts: bool = False) -> None:
         self._own = own_records
+        if slip_counts:
+            self.forename_count = self._forename_count
         self._counted = CountedFrequencies(pseudo_count=pseudo_count)
         # The register's total is read with the first counts (preload's one statement), not on its own.
         self._loaded: set[tuple[str, str]] = set()
+        self._stored: dict[tuple[str, str], int] = {}  # the counts as read
 
     def preload(
         self, *match_records: MatchRecord, lookups: Iterable[tuple[str, str]] = ()
@@ -191,6 +197,7 @@ class DatabaseFrequencies:
 
     def _store(self, kind: str, term: str, count: int) -> None:
         """A stored count less the records being compared (see the class)."""
+        self._stored[(kind, term)] = count
         if kind == "total":
             self._counted.total = max(count - self._own, 0)
         else:
@@ -219,6 +226,11 @@ class DatabaseFrequencies:
     def dob_frequency(self, iso_dob: str) -> float:
         self._count("dob", iso_dob)
         return self._counted.dob_frequency(iso_dob)
+
+    def _forename_count(self, token: str) -> int:
+        """How many stored records carry this canonical forename token (see `slip_counts`)."""
+        self._count("forename", token)
+        return self._stored[("forename", token)]
 
 
 # (kind, term) pairs' counts, many in one statement with one parameter a column: arrays (PostgreSQL) or a JSON

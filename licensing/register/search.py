@@ -58,6 +58,9 @@ FETCH_CANDIDATES = 500
 AGE_TOLERANCE_YEARS = 3
 TYPO_EVIDENCE = 0.2
 TYPO_DOB_MAX_HOLDERS = 5_000  # a typo key held by more is left out of a search with a date of birth
+# The typed surname is the record's (at most respelt): the names were not typed the other way round, and the
+# swapped reading would only count a forename as a rare surname (Paul of Paul Smith above Paum Joseph Smith).
+_SURNAME_AS_TYPED = frozenset({"exact", "variant"})
 SWAP_PENALTY = 4.0  # match weight (log2 odds) taken off a score made with the names the other way round
 RARITY_SCALE = 10_000_000  # above any key's holder count, so every shared key weighs something
 EVIDENCE_UNITS = 10_000  # key weights are summed in the database as integers of this many to the unit
@@ -558,9 +561,9 @@ class _Scoring:
             swapped = replace(query, forenames=criteria.surname, surname=criteria.forenames)
         typed = [q for q in (query, swapped) if q]
         lookups = set().union(*(name_count_lookups(prepare(q)) for q in typed))
-        frequencies = DatabaseFrequencies(own_records=1).preload(*typed, lookups=lookups)
+        frequencies = DatabaseFrequencies(own_records=1, slip_counts=True).preload(*typed, lookups=lookups)
         settings = match_settings()
-        return cls(query, settings, frequencies, swapped, Scorer(settings, frequencies))
+        return cls(query, settings, frequencies, swapped, Scorer(settings, frequencies, two_names_alike=True))
 
 
 @dataclass(slots=True)
@@ -602,7 +605,7 @@ def _score(
         # spelling as well (Baker Jhn for John Baker) the swapped query is the fair comparison. It pays
         # SWAP_PENALTY: the engine rates a multi-word swapped surname as unseen (rare), which would otherwise
         # put a partial match above the name exactly as typed.
-        if prepared_swapped is not None:
+        if prepared_swapped is not None and assessed.names.surname not in _SURNAME_AS_TYPED:
             other = scorer.assess(prepared_swapped, prepared)
             if other.match_weight - SWAP_PENALTY > weight:
                 assessed, weight, used = other, other.match_weight - SWAP_PENALTY, prepared_swapped

@@ -214,3 +214,53 @@ def test_a_diminutive_forename_finds_the_person_recorded_under_the_formal_name(a
     page = _results(login(Role.LICENSING_OFFICER), **typed)
     assert "Edward Taylor</a>" in page
     assert page.index("Ted Taylor</a>") < page.index("Edward Taylor</a>")
+
+
+def _ranked_names(page: str, *names: str) -> list[str]:
+    """The given full names in the order the results page shows them (each must be shown)."""
+    return sorted(names, key=lambda name: page.index(f"{name}</a>"))
+
+
+def test_a_forename_slip_no_other_record_writes_ranks_above_a_dropped_middle_name(app, login):
+    """Paum, written by no other record beside several Pauls, is a slip of Paul: Paum Joseph Smith is nearer
+    Paul Joseph Smith than Paul Smith is. (Paul Smith used to rank first, read through the names typed the
+    other way round, with Paul counted as a rare surname.)"""
+    year = dt.date.today().year
+    with arranged(app):
+        for n, forenames in enumerate(["Paul", "Paul", "Paul Andrew", "Paul David"]):
+            born = dt.date(year - 35, 1, n + 2)
+            make_person("WDC", forenames=forenames, surname="Smith", date_of_birth=born)
+        for n in range(30):  # Smith common, as it is: Paul is far rarer as a surname
+            make_person("WDC", forenames="John", surname="Smith", date_of_birth=dt.date(1950, 2, n % 28 + 1))
+        make_person("CDC", forenames="Paum Joseph", surname="Smith", date_of_birth=dt.date(year - 36, 3, 7))
+    page = _results(
+        login(Role.LICENSING_OFFICER), forenames="Paul Joseph", surname="Smith", approximate_age="35"
+    )
+    assert _ranked_names(page, "Paum Joseph Smith", "Paul Smith")[0] == "Paum Joseph Smith"
+
+
+def test_a_name_one_letter_from_the_typed_one_but_common_in_its_own_right_ranks_below_the_typed_name(
+    app, login
+):
+    """Ranjit is one letter from Manjit, but several records write each: two names, not a slip. Manjit Grewal
+    (a middle name left out) ranks above Ranjit Singh Grewal for Manjit Singh Grewal."""
+    with arranged(app):
+        for n in range(1, 4):
+            make_person("WDC", forenames="Ranjit Singh", surname="Grewal", date_of_birth=dt.date(1962, 10, n))
+            make_person("WDC", forenames="Manjit Kaur", surname="Dhillon", date_of_birth=dt.date(1970, 1, n))
+        make_person("CDC", forenames="Manjit", surname="Grewal", date_of_birth=dt.date(1988, 6, 28))
+    page = _results(login(Role.LICENSING_OFFICER), forenames="Manjit Singh", surname="Grewal")
+    assert _ranked_names(page, "Manjit Grewal", "Ranjit Singh Grewal")[0] == "Manjit Grewal"
+
+
+def test_an_abdul_compound_with_a_slip_in_its_second_part_is_found_as_that_name(app, login):
+    """Abdul Ryuf is Abdul Rauf with a slip: "Abdul" does not make it a recognised name that never agrees
+    loosely. It ranks above Abdul Rahim Rehman, a different name."""
+    year = dt.date.today().year
+    with arranged(app):
+        make_person("WDC", forenames="Abdul Rahim", surname="Rehman", date_of_birth=dt.date(year - 60, 1, 2))
+        make_person("CDC", forenames="Abdul Ryuf", surname="Rehmaan", date_of_birth=dt.date(year - 60, 4, 8))
+    page = _results(
+        login(Role.LICENSING_OFFICER), forenames="Abdul Rauf", surname="Rehman", approximate_age="60"
+    )
+    assert _ranked_names(page, "Abdul Ryuf Rehmaan", "Abdul Rahim Rehman")[0] == "Abdul Ryuf Rehmaan"
