@@ -335,13 +335,13 @@ def compare_tokens(left: tuple[Token, ...], right: tuple[Token, ...]) -> TokenMa
     return TokenMatch(_LIST_LEVEL[worst], tuple(pairs))
 
 
-def letters_one_apart(left: tuple[Token, ...], right: tuple[Token, ...]) -> bool:
+def letters_one_apart(left: tuple[Token, ...], right: tuple[Token, ...], shortest: int = 4) -> bool:
     """Two forename lists whose letters, spaces and hyphens aside, are one edit apart (Cobuy / Coby,
-    "Lachlq-Njohn" / "Lachlan-John"), at least four letters each, neither differing spelling a recognised name
-    (Amir / Amin).
+    "Lachlq-Njohn" / "Lachlan-John"), at least `shortest` letters each, neither differing spelling a
+    recognised name (Amir / Amin).
     Whether that is a slip or two names only the file's counts can say (``score.Scorer``)."""
     x, y = _joined(left), _joined(right)
-    if x == y or min(len(x), len(y)) < 4 or abs(len(x) - len(y)) > 1:
+    if x == y or min(len(x), len(y)) < shortest or abs(len(x) - len(y)) > 1:
         return False
     xs, ys = {t.raw for t in left}, {t.raw for t in right}
     if any(t.known for t in left if t.raw not in ys) or any(t.known for t in right if t.raw not in xs):

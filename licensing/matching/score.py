@@ -202,13 +202,14 @@ class Scorer:
         settings: MatchSettings | None = None,
         frequencies: NameFrequencies | None = None,
         *,
-        two_names_alike: bool = False,
+        slips_by_counts: bool = False,
     ) -> None:
         self.settings = settings or DEFAULT_SETTINGS
-        # Search: forenames one letter apart that the counts show are two names (``counts_show_two_names``)
-        # are only "alike", so Ranjit Singh Grewal does not outrank Manjit Grewal for Manjit Singh Grewal.
-        # Linking keeps the fuzzy level and its twins guard.
-        self._two_names_alike = two_names_alike
+        # Search: the counts judge forenames one letter apart both ways. Two names (``counts_show_two_names``)
+        # are only "alike", so Ranjit Singh Grewal does not outrank Manjit Grewal for Manjit Singh Grewal; a
+        # slip of three letters (Jhn beside many Johns) is one as at four. Linking keeps its levels, guards.
+        self._slips_by_counts = slips_by_counts
+        self._slip_letters = 3 if slips_by_counts else 4
         self.frequencies = frequencies
         self.w = self.settings.weights
         self._tf = {f: {k for k, lv in levels.items() if lv.tf} for f, levels in self.settings.levels.items()}
@@ -246,7 +247,7 @@ class Scorer:
             names = replace(names, surname="changed", surname_key="")
         if names.forenames == "different" and self._file_slip(names):
             names = replace(names, forenames="fuzzy")
-        elif self._two_names_alike and names.forenames == "fuzzy" and self._two_names(names):
+        elif self._slips_by_counts and names.forenames == "fuzzy" and self._two_names(names):
             names = replace(names, forenames="alike")
         return names
 
@@ -268,7 +269,9 @@ class Scorer:
         register), as for ``_slipped``."""
         count = getattr(self.frequencies, "forename_count", None)
         x, y = names.left, names.right
-        if count is None or x is None or y is None or not letters_one_apart(x.given, y.given):
+        if count is None or x is None or y is None:
+            return False
+        if not letters_one_apart(x.given, y.given, self._slip_letters):
             return False
         xs = {t.canon for t in x.given} - {t.canon for t in y.given}
         ys = {t.canon for t in y.given} - {t.canon for t in x.given}

@@ -563,7 +563,7 @@ class _Scoring:
         lookups = set().union(*(name_count_lookups(prepare(q)) for q in typed))
         frequencies = DatabaseFrequencies(own_records=1, slip_counts=True).preload(*typed, lookups=lookups)
         settings = match_settings()
-        return cls(query, settings, frequencies, swapped, Scorer(settings, frequencies, two_names_alike=True))
+        return cls(query, settings, frequencies, swapped, Scorer(settings, frequencies, slips_by_counts=True))
 
 
 @dataclass(slots=True)

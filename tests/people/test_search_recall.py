@@ -264,3 +264,15 @@ def test_an_abdul_compound_with_a_slip_in_its_second_part_is_found_as_that_name(
         login(Role.LICENSING_OFFICER), forenames="Abdul Rauf", surname="Rehman", approximate_age="60"
     )
     assert _ranked_names(page, "Abdul Ryuf Rehmaan", "Abdul Rahim Rehman")[0] == "Abdul Ryuf Rehmaan"
+
+
+def test_a_three_letter_slip_of_a_forename_others_write_finds_the_person_with_the_names_swapped(app, login):
+    """Jhn, written by no record beside several Johns, is a slip of John: Baker Jhn finds John Baker above
+    Jason Baker recorded with his names the other way round (Baker as his forename)."""
+    with arranged(app):
+        for n in range(1, 4):
+            make_person("WDC", forenames="John", surname="Smith", date_of_birth=dt.date(1970, 3, n))
+        make_person("WDC", forenames="Baker", surname="Jason", date_of_birth=dt.date(1989, 5, 17))
+        make_person("CDC", forenames="John", surname="Baker", date_of_birth=dt.date(1966, 2, 5))
+    page = _results(login(Role.LICENSING_OFFICER), forenames="Baker", surname="Jhn")
+    assert _ranked_names(page, "John Baker", "Baker Jason")[0] == "John Baker"
