@@ -424,8 +424,12 @@ def _readings(x: NameForm, y: NameForm, weights: dict[str, dict[str, float]]):
     fore = compare_tokens(x.given, y.given)
     s_level = _SURNAME_FROM_LIST[sur.level]
     yield s_level, fore.level, sur.matched, fore.matched
-    if fore.level == "different" and len(x.given) != len(y.given) and _joined(x.given) == _joined(y.given):
-        yield s_level, "variant", sur.matched, ()  # a stray space: "Soph Ie" is "Sophie", not a twin's name
+    if fore.level == "different" and len(x.given) != len(y.given):
+        joined_x, joined_y = _joined(x.given), _joined(y.given)
+        if joined_x == joined_y:
+            yield s_level, "variant", sur.matched, ()  # a stray space: "Soph Ie" is "Sophie", not a twin
+        elif min(len(joined_x), len(joined_y)) >= 8 and OSA.distance(joined_x, joined_y, score_cutoff=1) <= 1:
+            yield s_level, "fuzzy", sur.matched, ()  # and a slip: "Agdul Majid" is "Abdulmajid"
     fx = x.family_words or tuple(t.raw for t in x.family)
     fy = y.family_words or tuple(t.raw for t in y.family)
     if len(fx) != len(fy) and "".join(fx) == "".join(fy):

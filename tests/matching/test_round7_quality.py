@@ -268,6 +268,8 @@ def test_match_file_links_the_nameless_record_but_never_joins_twins_through_one(
         ("Dustin", "Justin", "fuzzy"),  # one letter: twins-shaped, the guard decides
         ("Amir", "Amin", "different"),  # two names, short and one letter apart
         ("Luc Ian", "Lucy", "different"),  # joined they differ: not a stray space
+        ("Agdul Majid", "Abdulmajid", "fuzzy"),  # a stray space and a slip, eight letters or more
+        ("Al Ix", "Alex", "different"),  # too short to call a slip
     ],
 )
 def test_forenames_joined_across_a_stray_space(left, right, level):

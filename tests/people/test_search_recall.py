@@ -276,3 +276,13 @@ def test_a_three_letter_slip_of_a_forename_others_write_finds_the_person_with_th
         make_person("CDC", forenames="John", surname="Baker", date_of_birth=dt.date(1966, 2, 5))
     page = _results(login(Role.LICENSING_OFFICER), forenames="Baker", surname="Jhn")
     assert _ranked_names(page, "John Baker", "Baker Jason")[0] == "John Baker"
+
+
+def test_a_name_written_as_two_words_with_a_slip_finds_it_written_as_one(app, login):
+    """Agdul Majid is Abdulmajid with a space and a slip (and here the names the other way round): found
+    above Javed Ali, who only shares the forename Javed."""
+    with arranged(app):
+        make_person("WDC", forenames="Javed", surname="Ali", date_of_birth=dt.date(1980, 2, 7))
+        make_person("CDC", forenames="Abdulmajid", surname="Javed", date_of_birth=dt.date(1979, 4, 14))
+    page = _results(login(Role.LICENSING_OFFICER), forenames="Javed", surname="AGDUL MAJID")
+    assert _ranked_names(page, "Abdulmajid Javed", "Javed Ali")[0] == "Abdulmajid Javed"
