@@ -33,6 +33,7 @@ import math
 from dataclasses import dataclass, field, replace
 
 from .compare import (
+    T_FUZZY,
     NameComparison,
     compare_address,
     compare_dl,
@@ -43,6 +44,7 @@ from .compare import (
     learned_variant,
     letters_one_apart,
     numbers_two_apart,
+    token_level,
 )
 from .frequencies import NameFrequencies, UniformFrequencies
 from .records import MatchRecord, PreparedRecord, prepare
@@ -252,14 +254,15 @@ class Scorer:
         return names
 
     def _two_names(self, names: NameComparison) -> bool:
-        """Some forename pair one letter apart whose spellings the counts show are two names."""
+        """Some forename pair one edit apart (not a known spelling) whose spellings the counts show are two
+        names."""
         count = getattr(self.frequencies, "forename_count", None)
         if count is None:
             return False
         return any(
             counts_show_two_names(*sorted((count(x.canon), count(y.canon))))
             for x, y in names.forename_pairs
-            if x.canon != y.canon
+            if token_level(x, y) == T_FUZZY
         )
 
     def _file_slip(self, names: NameComparison) -> bool:
