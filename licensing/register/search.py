@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from licensing.audit import record as audit
 from licensing.auth.models import User
-from licensing.authorities.models import Authority
+from licensing.authorities.models import Authority, AuthorityKind
 from licensing.complaints.models import Complaint
 from licensing.db import db
 from licensing.intelligence.models import IntelligenceItem
@@ -269,6 +269,15 @@ class SearchResults(list):
     grants: dict[int, int] | None = None
 
 
+@dataclass(frozen=True)
+class _CandidateAuthority:
+    """What a search reads of a candidate's authority (its code for the engine, its kind for who may see the
+    record), read with the candidate's columns: a statement of its own cost a round trip per search."""
+
+    code: str
+    kind: AuthorityKind
+
+
 @dataclass
 class _Candidate:
     """The columns of a person record that scoring reads: no ORM object per candidate (a third of a name
@@ -283,24 +292,26 @@ class _Candidate:
     sex: str
     national_insurance: str
     driving_licence_number: str
-    authority: Authority | None = None
+    authority: _CandidateAuthority | None = None
+
+
+_CANDIDATE_COLUMNS = [
+    *(getattr(PersonRecord, f.name) for f in fields(_Candidate) if f.name != "authority"),
+    Authority.code,
+    Authority.kind,
+]
 
 
 def _candidates(condition) -> list[_Candidate]:
-    """The scoring columns of the records meeting `condition`, in one statement."""
-    return [_Candidate(*row) for row in db.session.execute(select(*_CANDIDATE_COLUMNS).where(condition))]
-
-
-def _with_authorities(candidates: list[_Candidate]) -> list[_Candidate]:
-    """The candidates' authorities (a handful) in one statement."""
-    wanted = {c.authority_id for c in candidates}
-    authorities = {a.id: a for a in db.session.scalars(select(Authority).where(Authority.id.in_(wanted)))}
-    for candidate in candidates:
-        candidate.authority = authorities.get(candidate.authority_id)
-    return candidates
-
-
-_CANDIDATE_COLUMNS = [getattr(PersonRecord, f.name) for f in fields(_Candidate) if f.name != "authority"]
+    """The scoring columns of the records meeting `condition`, with their authorities', in one statement."""
+    return [
+        _candidate_of(row)
+        for row in db.session.execute(
+            select(*_CANDIDATE_COLUMNS)
+            .outerjoin(Authority, Authority.id == PersonRecord.authority_id)
+            .where(condition)
+        )
+    ]
 
 
 class _DriverSql:
@@ -355,14 +366,19 @@ def _key_weights(keys: set[str]) -> dict[str, float]:
     return {k: math.log(RARITY_SCALE / n) for k, n in holders.items() if n}
 
 
-_CANDIDATE_SQL_COLUMNS = ", ".join(f"person_records.{c.key}" for c in _CANDIDATE_COLUMNS)
+_CANDIDATE_SQL_COLUMNS = ", ".join(f"{c.table.name}.{c.key}" for c in _CANDIDATE_COLUMNS)
+_CANDIDATE_SQL_JOIN = "LEFT JOIN authorities ON authorities.id = person_records.authority_id"
 
 
 def _candidate_of(values) -> _Candidate:
-    """A _Candidate from a driver row of _CANDIDATE_SQL_COLUMNS (SQLite's driver hands dates back as text)."""
-    candidate = _Candidate(*values)
+    """A _Candidate from a row of _CANDIDATE_COLUMNS, read by the ORM or as _CANDIDATE_SQL_COLUMNS by the
+    driver (which hands back dates as text on SQLite, and an authority's kind as its stored value)."""
+    *columns, code, kind = values
+    candidate = _Candidate(*columns)
     if isinstance(candidate.date_of_birth, str):
         candidate.date_of_birth = dt.date.fromisoformat(candidate.date_of_birth)
+    if code is not None:
+        candidate.authority = _CandidateAuthority(code, AuthorityKind(kind))
     return candidate
 
 
@@ -411,7 +427,7 @@ def _evidence_counts(
         )
     rows = sql.rows(
         f"SELECT ranked.evidence, {_CANDIDATE_SQL_COLUMNS} FROM ({ranked}) AS ranked "  # noqa: S608
-        "JOIN person_records ON person_records.id = ranked.rid"
+        f"JOIN person_records ON person_records.id = ranked.rid {_CANDIDATE_SQL_JOIN}"
     )
     found: dict[int, float] = {}
     for row in rows:
@@ -525,7 +541,7 @@ def _ranked(criteria: SearchCriteria, *, viewer: User, today: dt.date, page: int
     fetched = _candidates(PersonRecord.id.in_(missing)) if missing else []
     records = [
         r
-        for r in _with_authorities([columns[i] for i in found] + fetched)
+        for r in [columns[i] for i in found] + fetched
         if can_see_record(viewer, r) and _age_fits(r, criteria.approximate_age, today)
     ]
     scoring = _Scoring.of(criteria)
@@ -676,11 +692,9 @@ def _surname_listing(
     on_page = _merged_page(named, slipped, (page - 1) * MAX_RESULTS, MAX_RESULTS)
     records = [
         r
-        for r in _with_authorities(
-            _candidates(
-                PersonRecord.identity_id.in_(
-                    select(PersonRecord.identity_id).where(PersonRecord.id.in_(on_page)).scalar_subquery()
-                )
+        for r in _candidates(
+            PersonRecord.identity_id.in_(
+                select(PersonRecord.identity_id).where(PersonRecord.id.in_(on_page)).scalar_subquery()
             )
         )
         if can_see_record(viewer, r)

@@ -99,3 +99,20 @@ def _reads_term_counts(statement: str) -> bool:
     return statement.lstrip().startswith("SELECT") and (
         "JOIN term_counts" in statement or "FROM term_counts" in statement
     )
+
+
+def test_the_candidates_authorities_come_with_their_columns_and_still_hide_police_records(app, login):
+    # The candidates' authorities (for who may see a record, and the engine's source) were a statement of
+    # their own after the evidence.
+    with arranged(app):
+        make_person("WDC", forenames="Kamran", surname="Zaidi", date_of_birth=dt.date(1979, 4, 2))
+        make_person("TVP", forenames="Kamran", surname="Zaidi", date_of_birth=dt.date(1963, 8, 20))
+    terms = {**REASON, "forenames": "Kamran", "surname": "Zaidi"}
+    officer = login(Role.LICENSING_OFFICER, "CDC")
+    with _recorded_statements(app) as statements:
+        page = officer.submit("/search", terms).get_data(as_text=True)
+    assert "1979" in page and "1963" not in page
+    assert [s for s in statements if s.lstrip().startswith("SELECT authorities.")] == []
+    police = login(Role.POLICE_SPOC, "TVP")
+    page = police.submit("/search", terms).get_data(as_text=True)
+    assert "1979" in page and "1963" in page
