@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import math
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from rapidfuzz import fuzz, process
@@ -335,35 +334,48 @@ class _DriverSql:
         """A stored key equal to `key`; for a prefix (ending in ":"), a range on the index."""
         if key.endswith(":"):
             self.params += [key, key[:-1] + ";"]
-            return f"key >= {self.mark} AND key < {self.mark}"
+            return f"blocking_keys.key >= {self.mark} AND blocking_keys.key < {self.mark}"
         self.params.append(key[:64])
-        return f"key = {self.mark}"
+        return f"blocking_keys.key = {self.mark}"
 
     def rows(self, sql: str) -> list:
         return self.connection.exec_driver_sql(sql, tuple(self.params)).all()
 
 
-def _key_weights(keys: set[str]) -> dict[str, float]:
-    """Per key the query shares with any record, how much sharing it says: log(RARITY_SCALE / holders), so a
-    key held by a few records (a rare name pair, a name with its birth year) outweighs one held by thousands
-    (Mohammed Khan with no year). Keys nobody holds are left out. One statement: each prefix's count is a
-    branch of a UNION ALL beside the exact keys' GROUP BY (a round trip each cost more than the count)."""
+def _key_weights(sql: _DriverSql, keys: set[str], max_holders: int | None) -> tuple[str, list[str]]:
+    """A `weights` table (key, w) for a WITH clause, and the keys it may hold (a prefix stands for its range):
+    per key the query shares with any record, how much sharing it says, log(RARITY_SCALE / holders) in whole
+    EVIDENCE_UNITS, so a key held by a few records (a rare name pair, a name with its birth year) outweighs
+    one held by thousands (Mohammed Khan with no year). Keys nobody holds, or more than `max_holders`, are
+    left out. Each prefix's count is a branch of a UNION ALL beside the exact keys' GROUP BY. Computed in the
+    database, in the statement that uses them: a statement of their own cost a round trip per search.
+
+    Summed as integers, a record's evidence is the same on every database (floats summed in another order
+    broke ties among the fetched candidates differently on SQLite and PostgreSQL); floor(x + 0.5) rounds
+    alike on both."""
     exact = sorted({k[:64] for k in keys if not k.endswith(":")})
     prefixes = sorted(k for k in keys if k.endswith(":"))
-    if not exact and not prefixes:
-        return {}
-    sql = _DriverSql()
     branches = [
-        f"SELECT {sql.value(prefix, 'VARCHAR(64)')} AS key, count(*) AS holders "  # noqa: S608
+        f"SELECT {sql.value(prefix[:64], 'VARCHAR(64)')} AS key, 1 AS ranged, count(*) AS holders "  # noqa: S608
         f"FROM blocking_keys WHERE {sql.key_condition(prefix)}"
         for prefix in prefixes
     ]
     if exact:
         sql.params += exact
         marks = ", ".join([sql.mark] * len(exact))
-        branches.append(f"SELECT key, count(*) FROM blocking_keys WHERE key IN ({marks}) GROUP BY key")  # noqa: S608
-    holders = dict(sql.rows(" UNION ALL ".join(branches)))
-    return {k: math.log(RARITY_SCALE / n) for k, n in holders.items() if n}
+        branches.append(
+            f"SELECT key, 0 AS ranged, count(*) AS holders FROM blocking_keys "  # noqa: S608
+            f"WHERE key IN ({marks}) GROUP BY key"
+        )
+    scale, units = sql.value(RARITY_SCALE, "DOUBLE PRECISION"), sql.value(EVIDENCE_UNITS, "DOUBLE PRECISION")
+    most = f" AND holders <= {sql.value(max_holders, 'BIGINT')}" if max_holders is not None else ""
+    table = (
+        f"holders AS MATERIALIZED ({' UNION ALL '.join(branches)}), "  # noqa: S608
+        f"weights AS MATERIALIZED (SELECT key, ranged, "
+        f"CAST(floor(ln({scale} / holders) * {units} + 0.5) AS BIGINT) AS w "
+        f"FROM holders WHERE holders > 0{most})"
+    )
+    return table, prefixes
 
 
 _CANDIDATE_SQL_COLUMNS = ", ".join(f"{c.table.name}.{c.key}" for c in _CANDIDATE_COLUMNS)
@@ -382,51 +394,51 @@ def _candidate_of(values) -> _Candidate:
     return candidate
 
 
-def _units(weight: float) -> int:
-    """A key's weight in whole ten-thousandths: summed as integers, a record's evidence is the same on every
-    database (floats summed in another order broke ties among the fetched candidates differently on SQLite
-    and PostgreSQL)."""
-    return round(weight * EVIDENCE_UNITS)
-
-
 def _evidence_counts(
     keys: set[str], limit: int, columns: dict[int, _Candidate] | None = None, max_holders: int | None = None
 ) -> list[tuple[int, float]]:
     """(record id, evidence) for the `limit` records with the most evidence: the summed rarity weights of the
-    query's keys each holds, computed in the database before any cap (not the lowest record ids among a
-    common name's thousands). The records' scoring columns come in the same statement, into `columns`.
+    query's keys each holds (see _key_weights), computed in the database before any cap (not the lowest
+    record ids among a common name's thousands). The weights and the records' scoring columns come in the
+    same statement, the columns into `columns`.
 
-    Each key is its own branch of a UNION ALL carrying its weight: each branch reads only the
-    (key, person_record_id) index, where one OR of all the keys with a CASE per key made PostgreSQL read a
-    heap page per holder (a bitmap heap scan) and JIT-compile the CASE for seconds once the plan looked
-    costly (the 5.6 s stalls of round 6)."""
-    weights = _key_weights(keys)
-    if max_holders is not None:
-        weights = {k: w for k, w in weights.items() if w >= math.log(RARITY_SCALE / max_holders)}
-    if not weights:
+    The holders are read from the (key, person_record_id) index for each weighted key, each row carrying its
+    key's weight, where one OR of all the keys with a CASE per key made PostgreSQL read a heap page per holder
+    (a bitmap heap scan) and JIT-compile the CASE for seconds once the plan looked costly (the 5.6 s stalls
+    of round 6). A key with no weight (held by none, or by too many) is not read, so a common key left out
+    costs nothing."""
+    if not keys:
         return []
     sql = _DriverSql()
-    if len(weights) == 1:
+    weights, prefixes = _key_weights(sql, keys, max_holders)
+    # The exact keys' holders by a join on the weighted keys (each read from the index; a key left out is not
+    # read); each prefix's by a range of its own.
+    holding = [
+        f"SELECT blocking_keys.person_record_id AS rid, weights.w AS w FROM weights "  # noqa: S608
+        f"JOIN blocking_keys ON {sql.key_condition(prefix)} "
+        f"WHERE weights.key = {sql.value(prefix[:64], 'VARCHAR(64)')}"
+        for prefix in prefixes
+    ]
+    if len(prefixes) < len(keys):
+        holding.append(
+            "SELECT blocking_keys.person_record_id AS rid, weights.w AS w FROM weights "
+            "JOIN blocking_keys ON blocking_keys.key = weights.key WHERE weights.ranged = 0"
+        )
+    if len(keys) == 1:
         # One key: every holder has the same evidence, so the index scan stops after `limit` rows instead of
         # counting a common name's whole block. In index order, as before: the first holders of the key.
-        ((key, weight),) = weights.items()
-        evidence = sql.value(_units(weight), "BIGINT")
         ranked = (
-            f"SELECT person_record_id AS rid, {evidence} AS evidence FROM blocking_keys "  # noqa: S608
-            f"WHERE {sql.key_condition(key)} LIMIT {int(limit) + 1}"
+            f"SELECT every.rid AS rid, every.w AS evidence FROM ({holding[0]}) AS every "  # noqa: S608
+            f"LIMIT {int(limit) + 1}"
         )
     else:
-        every = " UNION ALL ".join(
-            f"SELECT person_record_id AS rid, {sql.value(_units(w), 'BIGINT')} AS w "  # noqa: S608
-            f"FROM blocking_keys WHERE {sql.key_condition(k)}"
-            for k, w in weights.items()
-        )
+        every = " UNION ALL ".join(holding)
         ranked = (
             f"SELECT every.rid AS rid, sum(every.w) AS evidence FROM ({every}) AS every "  # noqa: S608
             f"GROUP BY every.rid ORDER BY evidence DESC, every.rid LIMIT {int(limit)}"
         )
     rows = sql.rows(
-        f"SELECT ranked.evidence, {_CANDIDATE_SQL_COLUMNS} FROM ({ranked}) AS ranked "  # noqa: S608
+        f"WITH {weights} SELECT ranked.evidence, {_CANDIDATE_SQL_COLUMNS} FROM ({ranked}) AS ranked "  # noqa: S608
         f"JOIN person_records ON person_records.id = ranked.rid {_CANDIDATE_SQL_JOIN}"
     )
     found: dict[int, float] = {}
