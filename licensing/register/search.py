@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from rapidfuzz import fuzz, process
@@ -322,7 +323,18 @@ class _DriverSql:
     def __init__(self) -> None:
         self.connection = db.session.connection()
         self.mark = "?" if self.connection.dialect.paramstyle == "qmark" else "%s"
+        self.arrays = self.connection.dialect.name == "postgresql"
         self.params: list = []
+
+    def one_of(self, values: list, sql_type: str) -> str:
+        """A condition on the expression before it: equal to one of `values`. On PostgreSQL one array
+        parameter, as the driver parses a statement of more than fifty placeholders afresh each time (the
+        exact keys of a name with a date of birth are sixty); elsewhere a placeholder each."""
+        if self.arrays:
+            self.params.append(list(values))
+            return f"= ANY(CAST({self.mark} AS {sql_type}[]))"
+        self.params += values
+        return f"IN ({', '.join([self.mark] * len(values))})"
 
     def value(self, value, sql_type: str) -> str:
         """A placeholder typed as `sql_type`: PostgreSQL types an untyped parameter in a UNION ALL's first
@@ -361,11 +373,9 @@ def _key_weights(sql: _DriverSql, keys: set[str], max_holders: int | None) -> tu
         for prefix in prefixes
     ]
     if exact:
-        sql.params += exact
-        marks = ", ".join([sql.mark] * len(exact))
         branches.append(
             f"SELECT key, 0 AS ranged, count(*) AS holders FROM blocking_keys "  # noqa: S608
-            f"WHERE key IN ({marks}) GROUP BY key"
+            f"WHERE key {sql.one_of(exact, 'VARCHAR(64)')} GROUP BY key"
         )
     scale, units = sql.value(RARITY_SCALE, "DOUBLE PRECISION"), sql.value(EVIDENCE_UNITS, "DOUBLE PRECISION")
     most = f" AND holders <= {sql.value(max_holders, 'BIGINT')}" if max_holders is not None else ""
@@ -390,8 +400,15 @@ def _candidate_of(values) -> _Candidate:
     if isinstance(candidate.date_of_birth, str):
         candidate.date_of_birth = dt.date.fromisoformat(candidate.date_of_birth)
     if code is not None:
-        candidate.authority = _CandidateAuthority(code, AuthorityKind(kind))
+        candidate.authority = _candidate_authority(code, kind)
     return candidate
+
+
+@functools.lru_cache(maxsize=64)
+def _candidate_authority(code: str, kind: str | AuthorityKind) -> _CandidateAuthority:
+    """One object per authority for all of a search's candidates (the enum's lookup by value, per candidate,
+    cost more than reading the row)."""
+    return _CandidateAuthority(code, AuthorityKind(kind))
 
 
 def _evidence_counts(
