@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import math
+import functools
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from rapidfuzz import fuzz, process
@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from licensing.audit import record as audit
 from licensing.auth.models import User
-from licensing.authorities.models import Authority
+from licensing.authorities.models import Authority, AuthorityKind
 from licensing.complaints.models import Complaint
 from licensing.db import db
 from licensing.intelligence.models import IntelligenceItem
@@ -272,6 +272,15 @@ class SearchResults(list):
     grants: dict[int, int] | None = None
 
 
+@dataclass(frozen=True)
+class _CandidateAuthority:
+    """What a search reads of a candidate's authority (its code for the engine, its kind for who may see the
+    record), read with the candidate's columns: a statement of its own cost a round trip per search."""
+
+    code: str
+    kind: AuthorityKind
+
+
 @dataclass
 class _Candidate:
     """The columns of a person record that scoring reads: no ORM object per candidate (a third of a name
@@ -286,24 +295,26 @@ class _Candidate:
     sex: str
     national_insurance: str
     driving_licence_number: str
-    authority: Authority | None = None
+    authority: _CandidateAuthority | None = None
+
+
+_CANDIDATE_COLUMNS = [
+    *(getattr(PersonRecord, f.name) for f in fields(_Candidate) if f.name != "authority"),
+    Authority.code,
+    Authority.kind,
+]
 
 
 def _candidates(condition) -> list[_Candidate]:
-    """The scoring columns of the records meeting `condition`, in one statement."""
-    return [_Candidate(*row) for row in db.session.execute(select(*_CANDIDATE_COLUMNS).where(condition))]
-
-
-def _with_authorities(candidates: list[_Candidate]) -> list[_Candidate]:
-    """The candidates' authorities (a handful) in one statement."""
-    wanted = {c.authority_id for c in candidates}
-    authorities = {a.id: a for a in db.session.scalars(select(Authority).where(Authority.id.in_(wanted)))}
-    for candidate in candidates:
-        candidate.authority = authorities.get(candidate.authority_id)
-    return candidates
-
-
-_CANDIDATE_COLUMNS = [getattr(PersonRecord, f.name) for f in fields(_Candidate) if f.name != "authority"]
+    """The scoring columns of the records meeting `condition`, with their authorities', in one statement."""
+    return [
+        _candidate_of(row)
+        for row in db.session.execute(
+            select(*_CANDIDATE_COLUMNS)
+            .outerjoin(Authority, Authority.id == PersonRecord.authority_id)
+            .where(condition)
+        )
+    ]
 
 
 class _DriverSql:
@@ -315,7 +326,18 @@ class _DriverSql:
     def __init__(self) -> None:
         self.connection = db.session.connection()
         self.mark = "?" if self.connection.dialect.paramstyle == "qmark" else "%s"
+        self.arrays = self.connection.dialect.name == "postgresql"
         self.params: list = []
+
+    def one_of(self, values: list, sql_type: str) -> str:
+        """A condition on the expression before it: equal to one of `values`. On PostgreSQL one array
+        parameter, as the driver parses a statement of more than fifty placeholders afresh each time (the
+        exact keys of a name with a date of birth are sixty); elsewhere a placeholder each."""
+        if self.arrays:
+            self.params.append(list(values))
+            return f"= ANY(CAST({self.mark} AS {sql_type}[]))"
+        self.params += values
+        return f"IN ({', '.join([self.mark] * len(values))})"
 
     def value(self, value, sql_type: str) -> str:
         """A placeholder typed as `sql_type`: PostgreSQL types an untyped parameter in a UNION ALL's first
@@ -327,94 +349,117 @@ class _DriverSql:
         """A stored key equal to `key`; for a prefix (ending in ":"), a range on the index."""
         if key.endswith(":"):
             self.params += [key, key[:-1] + ";"]
-            return f"key >= {self.mark} AND key < {self.mark}"
+            return f"blocking_keys.key >= {self.mark} AND blocking_keys.key < {self.mark}"
         self.params.append(key[:64])
-        return f"key = {self.mark}"
+        return f"blocking_keys.key = {self.mark}"
 
     def rows(self, sql: str) -> list:
         return self.connection.exec_driver_sql(sql, tuple(self.params)).all()
 
 
-def _key_weights(keys: set[str]) -> dict[str, float]:
-    """Per key the query shares with any record, how much sharing it says: log(RARITY_SCALE / holders), so a
-    key held by a few records (a rare name pair, a name with its birth year) outweighs one held by thousands
-    (Mohammed Khan with no year). Keys nobody holds are left out. One statement: each prefix's count is a
-    branch of a UNION ALL beside the exact keys' GROUP BY (a round trip each cost more than the count)."""
+def _key_weights(sql: _DriverSql, keys: set[str], max_holders: int | None) -> tuple[str, list[str]]:
+    """A `weights` table (key, w) for a WITH clause, and the keys it may hold (a prefix stands for its range):
+    per key the query shares with any record, how much sharing it says, log(RARITY_SCALE / holders) in whole
+    EVIDENCE_UNITS, so a key held by a few records (a rare name pair, a name with its birth year) outweighs
+    one held by thousands (Mohammed Khan with no year). Keys nobody holds, or more than `max_holders`, are
+    left out. Each prefix's count is a branch of a UNION ALL beside the exact keys' GROUP BY. Computed in the
+    database, in the statement that uses them: a statement of their own cost a round trip per search.
+
+    Summed as integers, a record's evidence is the same on every database (floats summed in another order
+    broke ties among the fetched candidates differently on SQLite and PostgreSQL); floor(x + 0.5) rounds
+    alike on both."""
     exact = sorted({k[:64] for k in keys if not k.endswith(":")})
     prefixes = sorted(k for k in keys if k.endswith(":"))
-    if not exact and not prefixes:
-        return {}
-    sql = _DriverSql()
     branches = [
-        f"SELECT {sql.value(prefix, 'VARCHAR(64)')} AS key, count(*) AS holders "  # noqa: S608
+        f"SELECT {sql.value(prefix[:64], 'VARCHAR(64)')} AS key, 1 AS ranged, count(*) AS holders "  # noqa: S608
         f"FROM blocking_keys WHERE {sql.key_condition(prefix)}"
         for prefix in prefixes
     ]
     if exact:
-        sql.params += exact
-        marks = ", ".join([sql.mark] * len(exact))
-        branches.append(f"SELECT key, count(*) FROM blocking_keys WHERE key IN ({marks}) GROUP BY key")  # noqa: S608
-    holders = dict(sql.rows(" UNION ALL ".join(branches)))
-    return {k: math.log(RARITY_SCALE / n) for k, n in holders.items() if n}
+        branches.append(
+            f"SELECT key, 0 AS ranged, count(*) AS holders FROM blocking_keys "  # noqa: S608
+            f"WHERE key {sql.one_of(exact, 'VARCHAR(64)')} GROUP BY key"
+        )
+    scale, units = sql.value(RARITY_SCALE, "DOUBLE PRECISION"), sql.value(EVIDENCE_UNITS, "DOUBLE PRECISION")
+    most = f" AND holders <= {sql.value(max_holders, 'BIGINT')}" if max_holders is not None else ""
+    table = (
+        f"holders AS MATERIALIZED ({' UNION ALL '.join(branches)}), "  # noqa: S608
+        f"weights AS MATERIALIZED (SELECT key, ranged, "
+        f"CAST(floor(ln({scale} / holders) * {units} + 0.5) AS BIGINT) AS w "
+        f"FROM holders WHERE holders > 0{most})"
+    )
+    return table, prefixes
 
 
-_CANDIDATE_SQL_COLUMNS = ", ".join(f"person_records.{c.key}" for c in _CANDIDATE_COLUMNS)
+_CANDIDATE_SQL_COLUMNS = ", ".join(f"{c.table.name}.{c.key}" for c in _CANDIDATE_COLUMNS)
+_CANDIDATE_SQL_JOIN = "LEFT JOIN authorities ON authorities.id = person_records.authority_id"
 
 
 def _candidate_of(values) -> _Candidate:
-    """A _Candidate from a driver row of _CANDIDATE_SQL_COLUMNS (SQLite's driver hands dates back as text)."""
-    candidate = _Candidate(*values)
+    """A _Candidate from a row of _CANDIDATE_COLUMNS, read by the ORM or as _CANDIDATE_SQL_COLUMNS by the
+    driver (which hands back dates as text on SQLite, and an authority's kind as its stored value)."""
+    *columns, code, kind = values
+    candidate = _Candidate(*columns)
     if isinstance(candidate.date_of_birth, str):
         candidate.date_of_birth = dt.date.fromisoformat(candidate.date_of_birth)
+    if code is not None:
+        candidate.authority = _candidate_authority(code, kind)
     return candidate
 
 
-def _units(weight: float) -> int:
-    """A key's weight in whole ten-thousandths: summed as integers, a record's evidence is the same on every
-    database (floats summed in another order broke ties among the fetched candidates differently on SQLite
-    and PostgreSQL)."""
-    return round(weight * EVIDENCE_UNITS)
+@functools.lru_cache(maxsize=64)
+def _candidate_authority(code: str, kind: str | AuthorityKind) -> _CandidateAuthority:
+    """One object per authority for all of a search's candidates (the enum's lookup by value, per candidate,
+    cost more than reading the row)."""
+    return _CandidateAuthority(code, AuthorityKind(kind))
 
 
 def _evidence_counts(
     keys: set[str], limit: int, columns: dict[int, _Candidate] | None = None, max_holders: int | None = None
 ) -> list[tuple[int, float]]:
     """(record id, evidence) for the `limit` records with the most evidence: the summed rarity weights of the
-    query's keys each holds, computed in the database before any cap (not the lowest record ids among a
-    common name's thousands). The records' scoring columns come in the same statement, into `columns`.
+    query's keys each holds (see _key_weights), computed in the database before any cap (not the lowest
+    record ids among a common name's thousands). The weights and the records' scoring columns come in the
+    same statement, the columns into `columns`.
 
-    Each key is its own branch of a UNION ALL carrying its weight: each branch reads only the
-    (key, person_record_id) index, where one OR of all the keys with a CASE per key made PostgreSQL read a
-    heap page per holder (a bitmap heap scan) and JIT-compile the CASE for seconds once the plan looked
-    costly (the 5.6 s stalls of round 6)."""
-    weights = _key_weights(keys)
-    if max_holders is not None:
-        weights = {k: w for k, w in weights.items() if w >= math.log(RARITY_SCALE / max_holders)}
-    if not weights:
+    The holders are read from the (key, person_record_id) index for each weighted key, each row carrying its
+    key's weight, where one OR of all the keys with a CASE per key made PostgreSQL read a heap page per holder
+    (a bitmap heap scan) and JIT-compile the CASE for seconds once the plan looked costly (the 5.6 s stalls
+    of round 6). A key with no weight (held by none, or by too many) is not read, so a common key left out
+    costs nothing."""
+    if not keys:
         return []
     sql = _DriverSql()
-    if len(weights) == 1:
+    weights, prefixes = _key_weights(sql, keys, max_holders)
+    # The exact keys' holders by a join on the weighted keys (each read from the index; a key left out is not
+    # read); each prefix's by a range of its own.
+    holding = [
+        f"SELECT blocking_keys.person_record_id AS rid, weights.w AS w FROM weights "  # noqa: S608
+        f"JOIN blocking_keys ON {sql.key_condition(prefix)} "
+        f"WHERE weights.key = {sql.value(prefix[:64], 'VARCHAR(64)')}"
+        for prefix in prefixes
+    ]
+    if len(prefixes) < len(keys):
+        holding.append(
+            "SELECT blocking_keys.person_record_id AS rid, weights.w AS w FROM weights "
+            "JOIN blocking_keys ON blocking_keys.key = weights.key WHERE weights.ranged = 0"
+        )
+    if len(keys) == 1:
         # One key: every holder has the same evidence, so the index scan stops after `limit` rows instead of
         # counting a common name's whole block. In index order, as before: the first holders of the key.
-        ((key, weight),) = weights.items()
-        evidence = sql.value(_units(weight), "BIGINT")
         ranked = (
-            f"SELECT person_record_id AS rid, {evidence} AS evidence FROM blocking_keys "  # noqa: S608
-            f"WHERE {sql.key_condition(key)} LIMIT {int(limit) + 1}"
+            f"SELECT every.rid AS rid, every.w AS evidence FROM ({holding[0]}) AS every "  # noqa: S608
+            f"LIMIT {int(limit) + 1}"
         )
     else:
-        every = " UNION ALL ".join(
-            f"SELECT person_record_id AS rid, {sql.value(_units(w), 'BIGINT')} AS w "  # noqa: S608
-            f"FROM blocking_keys WHERE {sql.key_condition(k)}"
-            for k, w in weights.items()
-        )
+        every = " UNION ALL ".join(holding)
         ranked = (
             f"SELECT every.rid AS rid, sum(every.w) AS evidence FROM ({every}) AS every "  # noqa: S608
             f"GROUP BY every.rid ORDER BY evidence DESC, every.rid LIMIT {int(limit)}"
         )
     rows = sql.rows(
-        f"SELECT ranked.evidence, {_CANDIDATE_SQL_COLUMNS} FROM ({ranked}) AS ranked "  # noqa: S608
-        "JOIN person_records ON person_records.id = ranked.rid"
+        f"WITH {weights} SELECT ranked.evidence, {_CANDIDATE_SQL_COLUMNS} FROM ({ranked}) AS ranked "  # noqa: S608
+        f"JOIN person_records ON person_records.id = ranked.rid {_CANDIDATE_SQL_JOIN}"
     )
     found: dict[int, float] = {}
     for row in rows:
@@ -528,7 +573,7 @@ def _ranked(criteria: SearchCriteria, *, viewer: User, today: dt.date, page: int
     fetched = _candidates(PersonRecord.id.in_(missing)) if missing else []
     records = [
         r
-        for r in _with_authorities([columns[i] for i in found] + fetched)
+        for r in [columns[i] for i in found] + fetched
         if can_see_record(viewer, r) and _age_fits(r, criteria.approximate_age, today)
     ]
     scoring = _Scoring.of(criteria)
@@ -679,11 +724,9 @@ def _surname_listing(
     on_page = _merged_page(named, slipped, (page - 1) * MAX_RESULTS, MAX_RESULTS)
     records = [
         r
-        for r in _with_authorities(
-            _candidates(
-                PersonRecord.identity_id.in_(
-                    select(PersonRecord.identity_id).where(PersonRecord.id.in_(on_page)).scalar_subquery()
-                )
+        for r in _candidates(
+            PersonRecord.identity_id.in_(
+                select(PersonRecord.identity_id).where(PersonRecord.id.in_(on_page)).scalar_subquery()
             )
         )
         if can_see_record(viewer, r)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role
 from licensing.db import db
+from licensing.register import search
 from licensing.register.search import MAX_SEARCH_CANDIDATES
 from tests.factories import arranged, make_person
 
@@ -47,3 +48,20 @@ def test_a_rare_name_pair_is_found_among_more_holders_of_a_common_one_than_are_s
     terms = {"forenames": "Mohd Saleem", "surname": "Ashraf", "approximate_age": "67"}
     assert event.details["terms"] == terms
 
+
+
+def test_with_a_date_of_birth_a_typo_key_held_by_more_than_the_limit_is_left_out(app, login, monkeypatch):
+    # A name slip and a date slip together meet no exact key: the typo keys find him only while none of them
+    # is held by more records than TYPO_DOB_MAX_HOLDERS (three Mustafa Ahmeds hold each of his).
+    with arranged(app):
+        make_person("WDC", forenames="Mustafa", surname="Ahmed", date_of_birth=dt.date(1978, 10, 7))
+        make_person("WDC", forenames="Mustafa", surname="Ahmed", date_of_birth=dt.date(1961, 2, 3))
+        make_person("WDC", forenames="Mustafa", surname="Ahmed", date_of_birth=dt.date(1995, 6, 9))
+    officer = login(Role.LICENSING_OFFICER, "CDC")
+    terms = {"forenames": "Mustafa", "surname": "Ahmd", "date_of_birth": ["1", "10", "1978"]}
+    monkeypatch.setattr(search, "TYPO_DOB_MAX_HOLDERS", 3)
+    page = officer.submit("/search", {**REASON, **terms}).get_data(as_text=True)
+    assert ">Mustafa Ahmed</a>" in page
+    monkeypatch.setattr(search, "TYPO_DOB_MAX_HOLDERS", 2)
+    page = officer.submit("/search", {**REASON, **terms}).get_data(as_text=True)
+    assert ">Mustafa Ahmed</a>" not in page
