@@ -225,13 +225,15 @@ _IDENTITIES_STATEMENTS: dict = {}
 
 
 def _identities_statement(refresh: bool):
-    """The identities with their records (an outer join: a merged identity holds none) in one statement."""
+    """The identities with their records and the records' authorities (outer joins: a merged identity holds
+    no record) in one statement."""
     dialect = _dialect()
     statement = _IDENTITIES_STATEMENTS.get((refresh, dialect))
     if statement is None:
         statement = _IDENTITIES_STATEMENTS[refresh, dialect] = (
-            select(Identity, PersonRecord, *_HOLDS)
+            select(Identity, PersonRecord, Authority, *_HOLDS)
             .outerjoin(PersonRecord, PersonRecord.identity_id == Identity.id)
+            .outerjoin(Authority, Authority.id == PersonRecord.authority_id)
             .where(_among_owners(Identity.id, dialect))
             .order_by(PersonRecord.id)
             .execution_options(populate_existing=refresh)
@@ -240,17 +242,20 @@ def _identities_statement(refresh: bool):
 
 
 def _identities_and_records(identity_ids: list[int], refresh: bool) -> tuple[dict, dict[int, frozenset[str]]]:
-    """The identities by id, each with its `records` (as _fill does), and for each record the history
-    collections it holds none of: one round trip, where the identities and then their records were two."""
+    """The identities by id, each with its `records` (as _fill does) and each record's `authority`, and for
+    each record the history collections it holds none of: one round trip, where the identities, their records
+    and the authorities were three."""
     identities: dict[int, Identity] = {}
     found: dict[int, list] = {}
     empty: dict[int, frozenset[str]] = {}
-    for identity, record, *holds in db.session.execute(_identities_statement(refresh),
-                                                       {"owners": list(identity_ids)}):
+    for identity, record, authority, *holds in db.session.execute(_identities_statement(refresh),
+                                                                  {"owners": list(identity_ids)}):
         identities[identity.id] = identity
         held = found.setdefault(identity.id, [])
         if record is not None:
             held.append(record)
+            if refresh or "authority" in inspect(record).unloaded:
+                set_committed_value(record, "authority", authority)
             empty[record.id] = frozenset(
                 key for (key, _, _), has in zip(RECORD_HISTORY, holds, strict=True) if not has
             )
