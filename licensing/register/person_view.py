@@ -181,14 +181,14 @@ def identities_with_history(
 ) -> dict[int, Identity]:
     """Identities with every record and everything identity_flags reads, in a fixed number of queries
     (`refresh` also fills identities already loaded, whose collections would otherwise load one by one;
-    `flags_only` leaves out the records' authorities and addresses, which the flags do not read)."""
+    `flags_only` leaves out the records' addresses, which the flags do not read). The records' authorities
+    come with the records."""
     if not identity_ids:
         return {}
     # What selectinload did, one plain query a collection: its loader options cost more CPU than the queries.
     identities, empty = _identities_and_records(identity_ids, refresh)
     records = [record for identity in identities.values() for record in identity.records]
     if not flags_only:
-        _fill_authorities(records, refresh)
         _fill(records, "addresses", Address.person_record_id, ADDRESS_ORDER, refresh)
     for key, foreign_key, order in RECORD_HISTORY:
         # A collection the records' own query found empty on every record is not queried for.
