@@ -2,7 +2,8 @@
 render_template, which ran every context processor and signal once per field (a search form has a dozen).
 A field that is empty (or a choice showing one of its options) with no error renders the same HTML every
 time, so that HTML is kept and reused: the GOV.UK macros were most of a form page's time. A text field holding
-what someone typed, or text loaded from a record, is always rendered afresh: no search term, reason or name
+what someone typed, or text loaded from a record, is rendered once with a placeholder for its value, and that
+HTML is kept and the escaped value put in the placeholder's place on each use: no search term, reason or name
 is kept in memory."""
 
 import json
@@ -11,11 +12,13 @@ from collections import ChainMap
 from flask import Flask, current_app
 from flask.templating import Environment
 from govuk_frontend_wtf.gov_form_base import GovFormBase, GovIterableBase
-from govuk_frontend_wtf.wtforms_widgets import GovSelect
+from govuk_frontend_wtf.wtforms_widgets import GovInput, GovSelect, GovTextArea
 from markupsafe import Markup, escape
 
 MAX_KEPT = 2048  # distinct empty fields (form x field x params): the app has a few hundred
 _kept: dict[str, Markup] = {}
+# Stands for a typed value: letters only, so it escapes to itself and sits where the escaped value would.
+PLACEHOLDER = "registerFieldValuePlaceholder"
 
 
 def _render_field(self: GovFormBase, params: dict) -> Markup:
@@ -28,8 +31,14 @@ def _call_field(self: GovFormBase, field, **kwargs) -> Markup:
     typed = any(value not in (None, "") for value in getattr(field, "raw_data", None) or ())
     # A choice's data is one of the form's own values (a default such as CSV), never free text.
     holds_text = not isinstance(self, GovIterableBase | GovSelect) and field.data not in (None, "", [], ())
-    if typed or holds_text or field.errors:
+    if field.errors:
         return self.render(params)
+    if typed or holds_text:
+        return _with_value(self, params)
+    return _kept_html(self, params)
+
+
+def _kept_html(self: GovFormBase, params: dict) -> Markup:
     key = json.dumps([self.template, params], sort_keys=True, default=repr)
     html = _kept.get(key)
     if html is None:
@@ -37,6 +46,22 @@ def _call_field(self: GovFormBase, field, **kwargs) -> Markup:
             _kept.clear()
         html = _kept[key] = self.render(params)
     return html
+
+
+def _with_value(self: GovFormBase, params: dict) -> Markup:
+    """A text field's HTML with its value: the field's HTML around a placeholder is kept (it holds nothing
+    typed), and the value goes where the placeholder is, escaped as the macro escapes it (markupsafe's
+    escape). The macros print a text input's or a text area's value once and read nothing else from it;
+    anything else (a date's parts, an empty or marked-safe value) is rendered afresh."""
+    value = params.get("value")
+    if not (isinstance(self, GovInput | GovTextArea) and type(value) is str and value
+            and PLACEHOLDER not in value):
+        return self.render(params)
+    html = _kept_html(self, params | {"value": PLACEHOLDER})
+    before, found, after = html.partition(PLACEHOLDER)
+    if not found or PLACEHOLDER in after:
+        return self.render(params)
+    return Markup(before + escape(value) + after)  # noqa: S704  (the value is escaped; the rest is the macro's)
 
 
 class _TemplateGlobals(ChainMap):

@@ -68,26 +68,37 @@ _MOVE_HEAD = (
 # ORM AuditEvent cost more Python than the head's statements and the HMAC together, on every audited request.
 _EVENT_COLUMNS = tuple(c.key for c in AuditEvent.__table__.columns if c.key != "id")
 _INSERT_EVENTS = insert(AuditEvent.__table__).inline()  # inline: the new id is not asked back
+# On PostgreSQL one event (an audited request's) goes in with the head's move in the same statement (a
+# data-modifying WITH): one round trip fewer while the head is locked, on every audited request.
+_MOVE_HEAD_AND_INSERT = _INSERT_EVENTS.add_cte(_MOVE_HEAD.cte("moved_head"))
 
 
-def insert_sealed(events: list, session: Session | None = None) -> None:
-    """Insert events that seal_many has chained (AuditEvents or objects with their attributes)."""
-    (session or db.session).execute(
-        _INSERT_EVENTS, [{column: getattr(e, column) for column in _EVENT_COLUMNS} for e in events]
-    )
+def _rows(events: list) -> list[dict]:
+    return [{column: getattr(e, column) for column in _EVENT_COLUMNS} for e in events]
 
 
-def seal_many(events: list, session: Session | None = None) -> None:
-    """Chain many new events (AuditEvents or objects with their attributes) in order, moving the head once.
-    The head row stays locked until the caller's commit."""
-    if not events:
-        return
-    session = session or db.session
+def _chain(events: list, session: Session) -> str:
+    """Number and hash events in order after the head, which moves on by their count (and stays locked until
+    the caller's commit); returns the last event's hash, which the head must be moved to."""
     last, previous = session.execute(_TAKE_SEQS, {"taken": len(events)}).one()
     for seq, event in enumerate(events, start=last - len(events) + 1):
         event.chain_seq, event.prev_hash = seq, previous
         event.entry_hash = previous = entry_hash(event)
-    session.execute(_MOVE_HEAD, {"new_last_hash": previous})
+    return previous
+
+
+def append(events: list, session: Session | None = None) -> None:
+    """Chain new events (AuditEvents or objects with their attributes) in order and insert them, moving the
+    head once. The head row stays locked until the caller's commit."""
+    if not events:
+        return
+    session = session or db.session
+    last_hash = _chain(events, session)
+    if len(events) == 1 and session.get_bind().dialect.name == "postgresql":
+        session.execute(_MOVE_HEAD_AND_INSERT, {**_rows(events)[0], "new_last_hash": last_hash})
+        return
+    session.execute(_MOVE_HEAD, {"new_last_hash": last_hash})
+    session.execute(_INSERT_EVENTS, _rows(events))
 
 
 # Events recorded in a transaction wait in session.info until its commit. Taking the head when the event is
@@ -109,9 +120,7 @@ def _seal_pending(session: Session) -> None:
         return
     pending = session.info.pop(PENDING, None)
     if pending:
-        events = [queued for queued, _ in pending]
-        seal_many(events, session)
-        insert_sealed(events, session)
+        append([queued for queued, _ in pending], session)
 
 
 @sa_event.listens_for(Session, "after_soft_rollback")

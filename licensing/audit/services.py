@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from flask import has_request_context, request
 from sqlalchemy import Select, select
 
-from licensing.audit.chain import defer_seal, insert_sealed, seal_many
+from licensing.audit.chain import append, defer_seal
 from licensing.audit.models import AuditEvent
 from licensing.db import db, utcnow
 
@@ -66,8 +66,7 @@ def record_many(actor: User | None, entries: list[tuple[str, str, str, dict]], *
                         details=json.loads(json.dumps(details or {}, default=str)), **common)
         for action, subject_type, subject_id, details in entries
     ]
-    seal_many(events)
-    insert_sealed(events)
+    append(events)
     return len(events)
 
 

@@ -10,8 +10,9 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
@@ -311,17 +312,37 @@ ALREADY_SENT = ("This form was already sent, so nothing more was saved. "
                 "Check the record before adding it again.")
 
 
+_submissions = FormSubmission.__table__
+_DELETE_STALE_TOKENS = delete(_submissions).where(_submissions.c.submitted_at < bindparam("stale"))
+
+
+@cache
+def _claim_statement(dialect: str):
+    """INSERT the token unless it is taken (ON CONFLICT DO NOTHING: no savepoint to catch the duplicate),
+    RETURNING it when it was free; on PostgreSQL with the stale tokens' DELETE in the same statement."""
+    dialect_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    claim = (
+        dialect_insert(_submissions)
+        .values(token=bindparam("token"), user_id=bindparam("user_id"), submitted_at=bindparam("now"))
+        .on_conflict_do_nothing(index_elements=[_submissions.c.token])
+        .returning(_submissions.c.token)
+    )
+    return claim.add_cte(_DELETE_STALE_TOKENS.cte("stale_tokens")) if dialect == "postgresql" else claim
+
+
 def claim_form_token(token: str | None, *, actor: User) -> None:
     """Take a create form's one-time token in the caller's transaction; a token already taken (a double
-    submission, even from another worker) is a RuleViolation, so the second record is never made.
+    submission, even from another worker, whose INSERT this one waits for) is a RuleViolation, so the second
+    record is never made.
 
     Tokens older than a day are deleted here, which keeps the table bounded."""
     if not token:
         return
-    stale = utcnow() - FORM_TOKEN_LIFETIME
-    db.session.execute(delete(FormSubmission).where(FormSubmission.submitted_at < stale))
-    try:
-        with db.session.begin_nested():
-            db.session.add(FormSubmission(token=token, user_id=actor.id, submitted_at=utcnow()))
-    except IntegrityError as error:
-        raise RuleViolation(ALREADY_SENT) from error
+    now = utcnow()
+    dialect = db.session.get_bind().dialect.name
+    if dialect != "postgresql":
+        db.session.execute(_DELETE_STALE_TOKENS, {"stale": now - FORM_TOKEN_LIFETIME})
+    claimed = db.session.execute(_claim_statement(dialect), {
+        "token": token, "user_id": actor.id, "now": now, "stale": now - FORM_TOKEN_LIFETIME}).first()
+    if claimed is None:
+        raise RuleViolation(ALREADY_SENT)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, request
-from sqlalchemy import delete, insert, select
+from sqlalchemy import ARRAY, DateTime, Integer, String, bindparam, delete, func, insert, select
 
 from licensing.auth.models import Role, User
 from licensing.auth.permissions import SEARCHERS
@@ -46,26 +46,49 @@ def visible_records(identity: Identity, viewer: User) -> list[PersonRecord]:
     return [record for record in identity.records if can_see_record(viewer, record)]
 
 
+_grants = AccessGrant.__table__  # Core: the ORM's bulk INSERT takes no INSERT ... SELECT
+# The viewer's expired grants go as new ones are made, which keeps the table bounded by what is live.
+_DELETE_EXPIRED = delete(_grants).where(
+    _grants.c.user_id == bindparam("viewer_id"), _grants.c.granted_at < bindparam("expired_before")
+)
+# One multi-row INSERT ... RETURNING, not a statement per person found. Each row returns its own identity id,
+# so the rows' order does not matter (asking for it made SQLite insert them one by one).
+_GRANT = insert(AccessGrant).returning(AccessGrant.identity_id, AccessGrant.id)
+# On PostgreSQL one statement of one text: the DELETE rides in the INSERT (a data-modifying WITH), and the
+# identities come as one array, so a search's reasons cost one round trip (prepared once per connection).
+_EXPIRE_AND_GRANT = (
+    insert(_grants)
+    .from_select(
+        ["user_id", "identity_id", "reason", "granted_at"],
+        select(
+            bindparam("viewer_id", type_=Integer),
+            func.unnest(bindparam("identity_ids", type_=ARRAY(Integer))),
+            bindparam("reason", type_=String),
+            bindparam("granted_at", type_=DateTime),
+        ),
+    )
+    .returning(_grants.c.identity_id, _grants.c.id)
+    .add_cte(_DELETE_EXPIRED.cte("expired_grants"))
+)
+
+
 def grant_access(viewer: User, identity_ids: list[int], reason: str) -> dict[int, int]:
     """Record the viewer's stated reason for these identities (a search's reason covers its first results).
 
     Returns identity id -> grant id, so each link to a person carries its own reason with the request.
-    The viewer's expired grants are deleted here, which keeps the table bounded by what is live."""
+    The viewer's expired grants are deleted here."""
     now = utcnow()
-    db.session.execute(
-        delete(AccessGrant).where(
-            AccessGrant.user_id == viewer.id,
-            AccessGrant.granted_at < now - current_app.config["PERSON_ACCESS_LIFETIME"],
-        )
-    )
+    expired = {"viewer_id": viewer.id, "expired_before": now - current_app.config["PERSON_ACCESS_LIFETIME"]}
     wanted = list(dict.fromkeys(identity_ids))[: current_app.config["ACCESS_GRANTS_PER_SEARCH"]]
+    if wanted and db.session.get_bind().dialect.name == "postgresql":
+        found = db.session.execute(
+            _EXPIRE_AND_GRANT, {**expired, "identity_ids": wanted, "reason": reason, "granted_at": now})
+        return {identity_id: grant_id for identity_id, grant_id in found}
+    db.session.execute(_DELETE_EXPIRED, expired)
     if not wanted:
         return {}
-    # One multi-row INSERT ... RETURNING, not a statement per person found. Each row returns its own identity
-    # id, so the rows' order does not matter (asking for it made SQLite insert them one by one).
     rows = [{"user_id": viewer.id, "identity_id": i, "reason": reason, "granted_at": now} for i in wanted]
-    returning = insert(AccessGrant).returning(AccessGrant.identity_id, AccessGrant.id)
-    return {identity_id: grant_id for identity_id, grant_id in db.session.execute(returning, rows)}
+    return {identity_id: grant_id for identity_id, grant_id in db.session.execute(_GRANT, rows)}
 
 
 def stated_reason(viewer: User, identity_id: int, grant_id: int | None = None) -> str | None:

@@ -181,16 +181,14 @@ def identities_with_history(
 ) -> dict[int, Identity]:
     """Identities with every record and everything identity_flags reads, in a fixed number of queries
     (`refresh` also fills identities already loaded, whose collections would otherwise load one by one;
-    `flags_only` leaves out the records' authorities and addresses, which the flags do not read)."""
+    `flags_only` leaves out the records' addresses, which the flags do not read). The records' authorities
+    come with the records."""
     if not identity_ids:
         return {}
-    found = db.session.scalars(_statement(Identity.id, (), refresh), {"owners": list(identity_ids)})
-    identities = {i.id: i for i in found}
     # What selectinload did, one plain query a collection: its loader options cost more CPU than the queries.
-    empty = _fill_records(list(identities.values()), refresh)
+    identities, empty = _identities_and_records(identity_ids, refresh)
     records = [record for identity in identities.values() for record in identity.records]
     if not flags_only:
-        _fill_authorities(records, refresh)
         _fill(records, "addresses", Address.person_record_id, ADDRESS_ORDER, refresh)
     for key, foreign_key, order in RECORD_HISTORY:
         # A collection the records' own query found empty on every record is not queried for.
@@ -223,38 +221,47 @@ _HOLDS = tuple(
     select(foreign_key).where(foreign_key == PersonRecord.id).exists().label(f"holds_{key}")
     for key, foreign_key, _ in RECORD_HISTORY
 )
-_RECORDS_STATEMENTS: dict = {}
+_IDENTITIES_STATEMENTS: dict = {}
 
 
-def _records_statement(refresh: bool):
+def _identities_statement(refresh: bool):
+    """The identities with their records and the records' authorities (outer joins: a merged identity holds
+    no record) in one statement."""
     dialect = _dialect()
-    statement = _RECORDS_STATEMENTS.get((refresh, dialect))
+    statement = _IDENTITIES_STATEMENTS.get((refresh, dialect))
     if statement is None:
-        statement = _RECORDS_STATEMENTS[refresh, dialect] = (
-            select(PersonRecord, *_HOLDS)
-            .where(_among_owners(PersonRecord.identity_id, dialect))
+        statement = _IDENTITIES_STATEMENTS[refresh, dialect] = (
+            select(Identity, PersonRecord, Authority, *_HOLDS)
+            .outerjoin(PersonRecord, PersonRecord.identity_id == Identity.id)
+            .outerjoin(Authority, Authority.id == PersonRecord.authority_id)
+            .where(_among_owners(Identity.id, dialect))
             .order_by(PersonRecord.id)
             .execution_options(populate_existing=refresh)
         )
     return statement
 
 
-def _fill_records(identities: list, refresh: bool) -> dict[int, frozenset[str]]:
-    """Each identity's `records` (as _fill does), and for each record loaded the history collections it holds
-    none of."""
-    wanting = _wanting(identities, "records", refresh)
-    if not wanting:
-        return {}
-    found: dict[int, list] = {identity.id: [] for identity in wanting}
+def _identities_and_records(identity_ids: list[int], refresh: bool) -> tuple[dict, dict[int, frozenset[str]]]:
+    """The identities by id, each with its `records` (as _fill does) and each record's `authority`, and for
+    each record the history collections it holds none of: one round trip, where the identities, their records
+    and the authorities were three."""
+    identities: dict[int, Identity] = {}
+    found: dict[int, list] = {}
     empty: dict[int, frozenset[str]] = {}
-    for record, *holds in db.session.execute(_records_statement(refresh), {"owners": list(found)}):
-        found[record.identity_id].append(record)
-        empty[record.id] = frozenset(
-            key for (key, _, _), held in zip(RECORD_HISTORY, holds, strict=True) if not held
-        )
-    for identity in wanting:
+    for identity, record, authority, *holds in db.session.execute(_identities_statement(refresh),
+                                                                  {"owners": list(identity_ids)}):
+        identities[identity.id] = identity
+        held = found.setdefault(identity.id, [])
+        if record is not None:
+            held.append(record)
+            if refresh or "authority" in inspect(record).unloaded:
+                set_committed_value(record, "authority", authority)
+            empty[record.id] = frozenset(
+                key for (key, _, _), has in zip(RECORD_HISTORY, holds, strict=True) if not has
+            )
+    for identity in _wanting(list(identities.values()), "records", refresh):
         set_committed_value(identity, "records", found[identity.id])
-    return empty
+    return identities, empty
 
 
 def _wanting(owners: list, key: str, refresh: bool) -> list:

@@ -5,19 +5,27 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from licensing.auth.models import Role
-from licensing.db import db
+from licensing.auth.models import Role, User
+from licensing.db import db, utcnow
 from licensing.people.identity import record_keys, to_match_record
 from licensing.people.models import AccessGrant, BlockingKey, PersonRecord
-from tests.factories import arranged, make_person
+from tests.factories import arranged, make_person, make_user
 from tests.people.test_person_page_statements import _recorded_statements
 
 REASON = "Renewal check WDC/2026/41"
 
 
 def _inserts_into(statements: list[str], table: str) -> list[str]:
-    """The INSERT statements into `table` among those recorded (an executemany counts once)."""
-    return [sql for sql in statements if sql.upper().startswith(f"INSERT INTO {table.upper()} ")]
+    """The INSERT statements into `table` among those recorded (an executemany counts once), with or without
+    a WITH before them."""
+    return [sql for sql in statements if f"INSERT INTO {table.upper()} " in " ".join(sql.upper().split())]
+
+
+def _writes_to(statements: list[str], table: str) -> list[str]:
+    """Every statement that inserts into, updates or deletes from `table`."""
+    verbs = ("INSERT INTO", "UPDATE", "DELETE FROM")
+    return [sql for sql in statements
+            if any(f"{verb} {table.upper()} " in " ".join(sql.upper().split()) for verb in verbs)]
 
 
 def test_a_search_records_its_reason_for_every_person_found_in_one_insert(app, login):
@@ -34,10 +42,38 @@ def test_a_search_records_its_reason_for_every_person_found_in_one_insert(app, l
     assert page.status_code == 200
     assert len(inserts) == 1, inserts
     with app.app_context():
+        postgresql = db.engine.dialect.name == "postgresql"
+    # The viewer's expired grants are deleted too: on PostgreSQL in the INSERT's own statement.
+    assert len(_writes_to(statements, "access_grants")) == (1 if postgresql else 2), statements
+    with app.app_context():
         grants = db.session.scalars(select(AccessGrant).where(AccessGrant.reason == REASON)).all()
     assert {grant.identity_id for grant in grants} == identity_ids and len(grants) == 3
     for grant in grants:  # each person's link carries its own grant
         assert f"/people/{grant.identity_id}?grant={grant.id}" in page.get_data(as_text=True)
+
+
+def test_a_search_deletes_the_viewers_expired_grants_and_keeps_live_ones_and_other_viewers(app, login):
+    with arranged(app):
+        people = [make_person("WDC", surname="Quarrendon", date_of_birth=dt.date(1970 + i, 5, 6))
+                  for i in range(2)]
+        officer_id = make_user(Role.LICENSING_OFFICER, authority="WDC").id
+        colleague_id = make_user(Role.LICENSING_OFFICER, authority="WDC").id
+        old, fresh = dt.datetime(2020, 1, 1), utcnow()
+        db.session.add_all([
+            AccessGrant(user_id=officer_id, identity_id=people[0].identity_id, reason="Old", granted_at=old),
+            AccessGrant(user_id=officer_id, identity_id=people[1].identity_id, reason="Live",
+                        granted_at=fresh),
+            AccessGrant(user_id=colleague_id, identity_id=people[0].identity_id, reason="Theirs",
+                        granted_at=old),
+        ])
+        db.session.commit()
+        email = db.session.get(User, officer_id).email
+    officer = login(user_email=email)
+    assert officer.submit("/search", {"surname": "Quarrendon", "reason": REASON}).status_code == 200
+    with app.app_context():
+        kept = db.session.execute(select(AccessGrant.user_id, AccessGrant.reason)).all()
+    assert sorted(kept) == sorted([(officer_id, "Live"), (colleague_id, "Theirs"),
+                                   (officer_id, REASON), (officer_id, REASON)])
 
 
 def test_a_new_record_stores_its_blocking_keys_in_one_insert(app, login):

@@ -45,3 +45,40 @@ def test_a_records_details_on_its_edit_form_are_rendered_afresh_and_not_kept(app
     assert 'value="Ottoline"' in html and 'value="Marchbanks"' in html
     kept = _kept_text()
     assert "Ottoline" not in kept and "Marchbanks" not in kept
+
+
+TRICKY = ("O'Brien & \"Sons\" <b>x</b>", "Zoë  Ünal-Ødegård", "a{{ 1 }}%s\\n")
+
+
+def _search_form(html: str) -> str:
+    """The search form's fields, without its CSRF token (a new one on every page)."""
+    form = html[html.index('name="csrf_token"'):]
+    return form[form.index(">") + 1:form.index("</form>")]
+
+
+def test_typed_values_are_shown_as_the_macros_render_them_and_none_is_kept(app, login, monkeypatch):
+    officer = login(Role.LICENSING_OFFICER, "WDC")
+    reused = [officer.submit("/search", {"surname": value, "reason": f"Check {value}"}).get_data(as_text=True)
+              for value in TRICKY]
+    monkeypatch.setattr(rendering, "_with_value", lambda self, params: self.render(params))
+    afresh = [officer.submit("/search", {"surname": value, "reason": f"Check {value}"}).get_data(as_text=True)
+              for value in TRICKY]
+    assert [_search_form(page) for page in reused] == [_search_form(page) for page in afresh]
+    assert 'value="O&#39;Brien &amp; &#34;Sons&#34; &lt;b&gt;x&lt;/b&gt;"' in reused[0]
+    assert "Check O&#39;Brien &amp; &#34;Sons&#34; &lt;b&gt;x&lt;/b&gt;</textarea>" in reused[0]
+    kept = _kept_text()
+    assert not any(value in kept or value.split()[0] in kept for value in TRICKY)
+
+
+def test_a_second_search_renders_no_field_template(app, login, monkeypatch):
+    """The typed surname and reason reuse their fields' HTML as the empty fields do: the GOV.UK macros were a
+    tenth of a results page's time."""
+    officer = login(Role.LICENSING_OFFICER, "WDC")
+    officer.submit("/search", {"surname": "Quenbyworth", "reason": "Renewal check WDC/2026/88"})
+    rendered: list[str] = []
+    original = rendering._render_field
+    monkeypatch.setattr(rendering.GovFormBase, "render",
+                        lambda self, params: rendered.append(self.template) or original(self, params))
+    page = officer.submit("/search", {"surname": "Quillfeather", "reason": "Renewal check WDC/2026/89"})
+    assert 'value="Quillfeather"' in page.get_data(as_text=True)
+    assert rendered == []

@@ -158,3 +158,41 @@ def test_a_stale_police_item_edit_is_refused(app, login):
     assert stale.status_code in (400, 409) and STALE in stale.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(IntelligenceItem, item_id).status.value == "charged"
+
+
+def test_a_create_forms_token_is_claimed_without_a_savepoint_and_stale_tokens_go(app, login):
+    """The token is taken with INSERT ... ON CONFLICT DO NOTHING (no savepoint round trips to catch a
+    duplicate); on PostgreSQL the stale tokens' DELETE is in that same statement."""
+    from sqlalchemy import event
+
+    from licensing.auth.models import FormSubmission, User
+
+    officer = login(Role.LICENSING_OFFICER, "WDC")
+    with arranged(app):
+        user_id = db.session.scalar(select(User.id).limit(1))
+        db.session.add(FormSubmission(token="stale-token", user_id=user_id,
+                                      submitted_at=dt.datetime(2020, 1, 1)))
+    token = _opened(officer, "/records/new")["form_token"]
+    touching: list[str] = []
+
+    def seen(conn, cursor, statement, *args):
+        flat = " ".join(statement.split()).upper()
+        if "FORM_SUBMISSIONS" in flat or "SAVEPOINT" in flat:
+            touching.append(flat)
+
+    with app.app_context():
+        engine = db.engine
+        postgresql = engine.dialect.name == "postgresql"
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        made = officer.submit("/records/new", {
+            "form_token": token, "authority_reference": "WDC-D-777101", "forenames": "Yasir",
+            "surname": "Quorndon", "date_of_birth": ["2", "4", "1985"], "sex": "M",
+            "address_line": "3 Totteridge Lane", "town": "High Wycombe", "postcode": "HP13 7QE"})
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert made.status_code == 302
+    assert len(touching) == (1 if postgresql else 2), touching
+    assert not any("SAVEPOINT" in s for s in touching)
+    with app.app_context():
+        assert db.session.scalars(select(FormSubmission.token)).all() == [token]
