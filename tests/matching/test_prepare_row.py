@@ -39,3 +39,15 @@ def test_prepare_row_matches_the_general_path(row):
     for f in fields(general):
         if f.name != "record":
             assert getattr(fast, f.name) == getattr(general, f.name), f.name
+
+
+def test_licence_parts_that_repeat_are_shared_not_copied_per_record():
+    # A million rows each held three new short strings for their licence's surname stem, initials and check
+    # characters (about 150 MB at 1,000,000 records); equal parts are now one string.
+    one = prepare_row("R1", "Imtiaz", "Akhtar", "", "", "", "", "", "AKHTA005073MI9SD").dl_parsed
+    other_number = "".join(["AKHTA", "105073MI9SD"])  # made at run time: not the same constant
+    two = prepare_row("R2", "Imran", "Akhtar", "", "", "", "", "", other_number).dl_parsed
+    assert (one.surname_stem, one.initials, one.check) == (two.surname_stem, two.initials, two.check)
+    assert one.surname_stem is two.surname_stem
+    assert one.initials is two.initials
+    assert one.check is two.check
