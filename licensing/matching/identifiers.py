@@ -7,6 +7,7 @@ treats an identifier disagreement as proof of two different people when both val
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 
@@ -186,7 +187,8 @@ def parse_normalised_dvla_number(dl: str, strict: bool = True) -> DvlaNumber | N
     """parse_dvla_number for a value already through ``normalise_dvla_number`` (not normalised twice)."""
     if len(dl) != 16 or not (_DVLA_SHAPE if strict else _DVLA_SHAPE_LENIENT).match(dl):
         return None
-    stem = dl[:5]
+    # The short parts repeat across a register: one shared string each, not three new ones per licence.
+    stem = sys.intern(dl[:5])
     decade = int(dl[5])
     raw_month = int(dl[6:8])
     day = int(dl[8:10])
@@ -199,7 +201,7 @@ def parse_normalised_dvla_number(dl: str, strict: bool = True) -> DvlaNumber | N
         return None
     if not 1 <= day <= _days_in_month(month, decade * 10 + year_digit):
         return None
-    initials = dl[11:13]
+    initials = sys.intern(dl[11:13])
     return DvlaNumber(
         number=dl,
         surname_stem=stem,
@@ -210,7 +212,7 @@ def parse_normalised_dvla_number(dl: str, strict: bool = True) -> DvlaNumber | N
         year_digit=year_digit,
         initials=initials,
         arbitrary=dl[13],
-        check=dl[14:16],
+        check=sys.intern(dl[14:16]),
     )
 
 

@@ -244,6 +244,21 @@ def prepare_uncached(record: MatchRecord) -> PreparedRecord:
 _cached_prepare = lru_cache(maxsize=65_536)(prepare_uncached)
 
 _sexes: dict[str, str] = {}
+# A person's licence number repeats across their records in a file (a third of the numbers in the 1,000,000-
+# record benchmark): each distinct number is normalised and parsed once, and its records share the parsed
+# number (about 5 microseconds and 170 bytes a repeat). Bounded like the name table.
+_licences: dict[str, DvlaNumber | str] = {}
+
+
+def _licence(raw: str) -> tuple[str, DvlaNumber | None]:
+    """(normalised licence number, parsed or None) as prepare_uncached has them, worked out once per text."""
+    hit = _licences.get(raw)
+    if hit is None:
+        dl = normalise_dvla_number(raw)
+        if len(_licences) >= MAX_NAME_IDS:
+            _licences.clear()
+        hit = _licences[raw] = (parse_normalised_dvla_number(dl, strict=False) if dl else None) or dl
+    return (hit, None) if type(hit) is str else (hit.number, hit)  # type: ignore[union-attr]
 
 
 @lru_cache(maxsize=262_144)
@@ -279,7 +294,7 @@ def prepare_row(
     ni = normalise_ni(ni)
     if len(set(ni)) < 3:
         ni = ""
-    dl = normalise_dvla_number(dl)
+    dl, dl_parsed = _licence(dl) if dl else ("", None)
     sex_n = _sexes.get(sex)
     if sex_n is None:
         sex_n = _sexes[sex] = normalise_sex(sex)
@@ -302,7 +317,7 @@ def prepare_row(
         ni[:8] if len(ni) >= 8 else ni,
         valid_normalised_ni(ni),
         dl,
-        parse_normalised_dvla_number(dl, strict=False) if dl else None,
+        dl_parsed,
         postcodes,
         houses,
         street,

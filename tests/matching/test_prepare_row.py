@@ -39,3 +39,30 @@ def test_prepare_row_matches_the_general_path(row):
     for f in fields(general):
         if f.name != "record":
             assert getattr(fast, f.name) == getattr(general, f.name), f.name
+
+
+def test_licence_parts_that_repeat_are_shared_not_copied_per_record():
+    # A million rows each held three new short strings for their licence's surname stem, initials and check
+    # characters (about 150 MB at 1,000,000 records); equal parts are now one string.
+    one = prepare_row("R1", "Imtiaz", "Akhtar", "", "", "", "", "", "AKHTA005073MI9SD").dl_parsed
+    other_number = "".join(["AKHTA", "105073MI9SD"])  # made at run time: not the same constant
+    two = prepare_row("R2", "Imran", "Akhtar", "", "", "", "", "", other_number).dl_parsed
+    assert (one.surname_stem, one.initials, one.check) == (two.surname_stem, two.initials, two.check)
+    assert one.surname_stem is two.surname_stem
+    assert one.initials is two.initials
+    assert one.check is two.check
+
+
+def test_rows_with_one_licence_number_share_its_parse():
+    # A person's licence number repeats across their rows: it is parsed once and the rows share the result,
+    # which is the one prepare_uncached gives each of them.
+    number = "".join(["BASSI", "752184H995I"])
+    first = prepare_row("R1", "Harjit", "Bassi", "", "", "", "", "", number)
+    again = prepare_row("R2", "Harjit", "Bassi", "", "", "", "", "", " ".join(["bassi", "752184h995i"]))
+    repeat = prepare_row("R3", "Harjit", "Bassi", "", "", "", "", "", "".join(["BASSI", "752184H995I"]))
+    general = prepare_uncached(MatchRecord(record_id="R1", driving_licence_number=number))
+    assert first.dl_parsed == again.dl_parsed == general.dl_parsed
+    assert first.dl == again.dl == repeat.dl == general.dl == "BASSI752184H995I"
+    assert repeat.dl_parsed is first.dl_parsed
+    unparsable = prepare_row("R4", "", "", "", "", "", "", "", "NOTALICENCE")
+    assert (unparsable.dl, unparsable.dl_parsed) == ("NOTALICENCE", None)
