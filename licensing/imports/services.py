@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import pickle
 import tempfile
 from collections import Counter
@@ -492,42 +493,78 @@ def _apply(
     today = dt.date.today()
     relink: list[tuple[PersonRecord, object]] = []
     remembered = RememberedRecords()  # this import's new records, candidates of its later chunks
-    for chunk in _batches(people, WRITE_CHUNK):
-        held = [reference for reference, _ in chunk if reference in plan.record_ids]
-        existing = _existing_records(authority, held) if held else {}
-        new: list[list[RowValues]] = []
-        for reference, person_rows in chunk:
-            record = existing.get(reference)
-            if record is None:
-                new.append(person_rows)
-                continue
-            previous = to_match_record(record)
-            person_changed = _update_person(record, _person_values(person_rows), today)
-            history_changed = False
-            for row in person_rows:
-                history_changed |= _add_history(record, row, authority, actor=actor, today=today)
-            if person_changed:
-                relink.append((record, previous))
-            if person_changed or history_changed:
-                record.updated_at = utcnow()  # a row update, so the version moves even for a licence alone
-                report.updated += 1
-                audit(actor, "person_record.updated", record, email=report.actor_label,
-                      details={"import": report.filename})
-            else:
-                report.unchanged += 1
-        db.session.flush()
-        created = _insert_new(new, authority, actor=actor, report=report)
-        outcome = link_records_batch(created, actor=actor, email=report.actor_label, remembered=remembered)
-        report.created += len(created)
-        report.linked += len(outcome.linked)
-        report.review += len(outcome.queued)
-        progress.advance(sum(len(rows) for _, rows in chunk))
+    with _frozen_between_chunks() as settle:
+        for n, chunk in enumerate(_batches(people, WRITE_CHUNK)):
+            if n:
+                settle()
+            _apply_chunk(chunk, authority, plan=plan, actor=actor, report=report, today=today,
+                         relink=relink, remembered=remembered)
+            progress.advance(sum(len(rows) for _, rows in chunk))
     progress.start("re-linking changed records", len(relink))
     for record, previous in relink:  # changed identifying details: the single-record path, as a form edit
         single = link_new_record(record, actor=actor, previous=previous)
         report.linked += len(single.linked)
         report.review += len(single.queued)
         progress.advance(1)
+
+
+@contextlib.contextmanager
+def _frozen_between_chunks() -> Iterator[Callable[[], None]]:
+    """Yield `settle`, to call between chunks: it collects the garbage of the chunk just written and moves
+    every object still alive into the collector's permanent generation (gc.freeze), where it is never scanned
+    again. An import keeps millions of small objects alive (its remembered records among them), and each
+    full collection scanned all of them again: ~14% of an import's CPU at 100,000 rows. Unfrozen at the end,
+    so what the import left behind is collected as usual."""
+    def settle() -> None:
+        gc.collect()
+        gc.freeze()
+
+    try:
+        yield settle
+    finally:
+        gc.unfreeze()
+
+
+def _apply_chunk(
+    chunk: list[tuple[str, list[RowValues]]],
+    authority: Authority,
+    *,
+    plan: _Plan,
+    actor: User | None,
+    report: ImportReport,
+    today: dt.date,
+    relink: list[tuple[PersonRecord, object]],
+    remembered: RememberedRecords,
+) -> None:
+    """One chunk of people: the held ones updated through the ORM, the new ones inserted and batch-linked."""
+    held = [reference for reference, _ in chunk if reference in plan.record_ids]
+    existing = _existing_records(authority, held) if held else {}
+    new: list[list[RowValues]] = []
+    for reference, person_rows in chunk:
+        record = existing.get(reference)
+        if record is None:
+            new.append(person_rows)
+            continue
+        previous = to_match_record(record)
+        person_changed = _update_person(record, _person_values(person_rows), today)
+        history_changed = False
+        for row in person_rows:
+            history_changed |= _add_history(record, row, authority, actor=actor, today=today)
+        if person_changed:
+            relink.append((record, previous))
+        if person_changed or history_changed:
+            record.updated_at = utcnow()  # a row update, so the version moves even for a licence alone
+            report.updated += 1
+            audit(actor, "person_record.updated", record, email=report.actor_label,
+                  details={"import": report.filename})
+        else:
+            report.unchanged += 1
+    db.session.flush()
+    created = _insert_new(new, authority, actor=actor, report=report)
+    outcome = link_records_batch(created, actor=actor, email=report.actor_label, remembered=remembered)
+    report.created += len(created)
+    report.linked += len(outcome.linked)
+    report.review += len(outcome.queued)
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:

@@ -292,3 +292,35 @@ def test_chunk_after_chunk_the_import_decides_as_the_form_and_reads_back_none_of
     assert any(state == "automatic" for *_, state, _ in single[0])
     assert batch == single
     assert reads == 0
+
+
+def test_between_chunks_the_import_freezes_what_it_holds_out_of_the_collector_and_unfreezes_at_the_end(
+    app, monkeypatch
+):
+    """The collector's full passes rescanned every object an import holds (its remembered records among
+    them), chunk after chunk: from the second chunk on, what earlier chunks left alive is frozen out of the
+    collector, and nothing stays frozen once the import is over. The first chunk, all a small import has,
+    pays for no collection."""
+    import gc
+
+    from licensing.imports import services
+
+    monkeypatch.setattr("licensing.imports.services.WRITE_CHUNK", 5)
+    frozen_at_each_chunk = []
+    link = services.link_records_batch
+
+    def counting(*args, **kwargs):
+        frozen_at_each_chunk.append(gc.get_freeze_count())
+        return link(*args, **kwargs)
+
+    monkeypatch.setattr(services, "link_records_batch", counting)
+    assert gc.get_freeze_count() == 0
+    with arranged(app):
+        make_county()
+        report = _by_import(PEOPLE + COMMON)
+        db.session.commit()
+    assert report.created == len(PEOPLE + COMMON) and len(frozen_at_each_chunk) == 5
+    assert frozen_at_each_chunk[0] == 0
+    assert all(count > 0 for count in frozen_at_each_chunk[1:])
+    assert gc.get_freeze_count() == 0
+
