@@ -324,3 +324,26 @@ def test_between_chunks_the_import_freezes_what_it_holds_out_of_the_collector_an
     assert all(count > 0 for count in frozen_at_each_chunk[1:])
     assert gc.get_freeze_count() == 0
 
+
+def test_an_import_works_out_each_new_records_frequency_terms_once_not_again_as_a_later_candidate(
+    app, monkeypatch
+):
+    """A remembered record keeps the name and birth-date terms it was counted by: when it is a candidate of a
+    later chunk, its terms are not worked out again (a few per cent of a large import's time)."""
+    from licensing.imports import linking
+
+    monkeypatch.setattr("licensing.imports.services.WRITE_CHUNK", 3)
+    worked_out = []
+    terms_of = linking.frequency_terms
+
+    def counting(record):
+        worked_out.append(record.record.record_id)
+        return terms_of(record)
+
+    monkeypatch.setattr(linking, "frequency_terms", counting)
+    with arranged(app):
+        make_county()
+        report = _by_import(PEOPLE + COMMON)
+        db.session.commit()
+    assert report.created == len(PEOPLE + COMMON) and report.linked + report.review > 5
+    assert sorted(worked_out) == sorted(set(worked_out)) and len(worked_out) == report.created
