@@ -298,31 +298,31 @@ def test_between_chunks_the_import_freezes_what_it_holds_out_of_the_collector_an
     app, monkeypatch
 ):
     """The collector's full passes rescanned every object an import holds (its remembered records among
-    them), chunk after chunk: from the second chunk on, what earlier chunks left alive is frozen out of the
-    collector, and nothing stays frozen once the import is over. The first chunk, all a small import has,
-    pays for no collection."""
+    them), chunk after chunk: while the chunks are written the collector is off, from the second chunk on
+    what earlier chunks left alive is frozen out of it, and once the import is over nothing stays frozen
+    and the collector is on again. The first chunk, all a small import has, pays for no collection."""
     import gc
 
     from licensing.imports import services
 
     monkeypatch.setattr("licensing.imports.services.WRITE_CHUNK", 5)
-    frozen_at_each_chunk = []
+    at_each_chunk = []
     link = services.link_records_batch
 
-    def counting(*args, **kwargs):
-        frozen_at_each_chunk.append(gc.get_freeze_count())
+    def watching(*args, **kwargs):
+        at_each_chunk.append((gc.get_freeze_count(), gc.isenabled()))
         return link(*args, **kwargs)
 
-    monkeypatch.setattr(services, "link_records_batch", counting)
-    assert gc.get_freeze_count() == 0
+    monkeypatch.setattr(services, "link_records_batch", watching)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
     with arranged(app):
         make_county()
         report = _by_import(PEOPLE + COMMON)
         db.session.commit()
-    assert report.created == len(PEOPLE + COMMON) and len(frozen_at_each_chunk) == 5
-    assert frozen_at_each_chunk[0] == 0
-    assert all(count > 0 for count in frozen_at_each_chunk[1:])
-    assert gc.get_freeze_count() == 0
+    assert report.created == len(PEOPLE + COMMON) and len(at_each_chunk) == 5
+    assert at_each_chunk[0] == (0, False)
+    assert all(frozen > 0 and not enabled for frozen, enabled in at_each_chunk[1:])
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
 
 
 def test_an_import_works_out_each_new_records_frequency_terms_once_not_again_as_a_later_candidate(
