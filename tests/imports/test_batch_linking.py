@@ -347,3 +347,38 @@ def test_an_import_works_out_each_new_records_frequency_terms_once_not_again_as_
         db.session.commit()
     assert report.created == len(PEOPLE + COMMON) and report.linked + report.review > 5
     assert sorted(worked_out) == sorted(set(worked_out)) and len(worked_out) == report.created
+
+
+def test_an_earlier_record_that_is_a_candidate_chunk_after_chunk_is_prepared_once_as_a_candidate(
+    app, second_app, monkeypatch
+):
+    """The Khans share their keys, so each is a candidate of chunk after chunk: it is prepared when it is
+    written and once more when it is first a candidate, then kept prepared, and the decisions are those of
+    an import that kept nothing prepared."""
+    from collections import Counter
+
+    from licensing.imports import linking
+
+    monkeypatch.setattr("licensing.imports.services.WRITE_CHUNK", 3)
+    prepared = Counter()
+    prepare = linking.prepare
+
+    def counting(record):
+        prepared[record.record_id] += 1
+        return prepare(record)
+
+    monkeypatch.setattr(linking, "prepare", counting)
+    with arranged(app):
+        make_county()
+        _by_import(PEOPLE + COMMON)
+        db.session.commit()
+        kept = _decisions()
+    assert max(prepared.values()) == 2
+    monkeypatch.setattr(linking, "REMEMBERED_PREPARED", 0)
+    prepared.clear()
+    with arranged(second_app):
+        make_county()
+        _by_import(PEOPLE + COMMON)
+        db.session.commit()
+        assert _decisions() == kept
+    assert max(prepared.values()) > 2
