@@ -12,6 +12,7 @@ import datetime as dt
 import gc
 import pickle
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -508,25 +509,43 @@ def _apply(
         progress.advance(1)
 
 
-@contextlib.contextmanager
-def _frozen_between_chunks() -> Iterator[Callable[[], None]]:
-    """The cyclic collector off while the chunks are written; yields `settle`, to call between chunks: it
-    collects the garbage of the chunk just written and moves every object still alive into the collector's
-    permanent generation (gc.freeze), where it is never scanned again. An import keeps millions of small
-    objects alive (its remembered records among them), and each full collection scanned all of them again:
-    ~14% of an import's CPU at 100,000 rows. Unfrozen and on again at the end."""
+class _CollectorOffWhileWriting:
+    """The cyclic collector off while chunks are written, by however many imports this process runs at once
+    (the web process runs them in threads): the first to start turns it off, the last to finish unfreezes
+    it and turns it back on if it was. Between chunks, `settle` collects the garbage of the chunk just
+    written and moves every object still alive into the collector's permanent generation (gc.freeze), where
+    it is never scanned again. An import keeps millions of small objects alive (its remembered records among
+    them), and each full collection scanned all of them again: ~17% of an import's CPU at 100,000 rows."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._writing = 0
+        self._was_enabled = True
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[Callable[[], None]]:
+        with self._lock:
+            if not self._writing:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._writing += 1
+        try:
+            yield self.settle
+        finally:
+            with self._lock:
+                self._writing -= 1
+                if not self._writing:
+                    gc.unfreeze()
+                    if self._was_enabled:
+                        gc.enable()
+
+    @staticmethod
     def settle() -> None:
         gc.collect()
         gc.freeze()
 
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield settle
-    finally:
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
+
+_frozen_between_chunks = _CollectorOffWhileWriting()
 
 
 def _apply_chunk(

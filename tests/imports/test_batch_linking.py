@@ -382,3 +382,21 @@ def test_an_earlier_record_that_is_a_candidate_chunk_after_chunk_is_prepared_onc
         db.session.commit()
         assert _decisions() == kept
     assert max(prepared.values()) > 2
+
+
+def test_two_imports_writing_at_once_leave_the_collector_on_once_both_are_done():
+    """Imports run in threads of the web process may overlap: the one that finishes first must not turn the
+    collector back on under the other, and the one that finishes last must not leave it off."""
+    import gc
+
+    from licensing.imports.services import _frozen_between_chunks
+
+    assert gc.isenabled()
+    first, second = _frozen_between_chunks(), _frozen_between_chunks()
+    settle = first.__enter__()
+    second.__enter__()
+    settle()
+    first.__exit__(None, None, None)
+    assert not gc.isenabled() and gc.get_freeze_count() > 0
+    second.__exit__(None, None, None)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
