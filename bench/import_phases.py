@@ -4,13 +4,16 @@
 
 FILE is a synthetic file of bench/import_speed.py (--files keeps them). Unlike bench/import_profile.py
 (cProfile, whose per-call overhead inflates the many small calls of the checking pass several times), a few
-functions are wrapped with a process-CPU timer, so the figures are close to an unprofiled run's. Phases nest
-(copy_rows is inside _insert_new and link_records_batch), so the shares add up to more than 100%."""
+functions are wrapped with a process-CPU timer, so the figures are close to an unprofiled run's; the cyclic
+collector's passes are timed too. Phases nest (copy_rows is inside _insert_new and link_records_batch), so the
+shares add up to more than 100%."""
 
 from __future__ import annotations
 
 import collections
 import functools
+import gc
+import resource
 import sys
 import tempfile
 import time
@@ -48,8 +51,24 @@ def timed(owner, name: str, label: str = "") -> None:
     setattr(owner, name, wrapper)
 
 
+def count_collections() -> list[float]:
+    """CPU seconds of the cyclic collector's passes, by generation, counted from now on."""
+    spent_by_generation = [0.0, 0.0, 0.0]
+    started = [0.0]
+
+    def callback(phase: str, info: dict) -> None:
+        if phase == "start":
+            started[0] = time.process_time()
+        else:
+            spent_by_generation[info["generation"]] += time.process_time() - started[0]
+
+    gc.callbacks.append(callback)
+    return spent_by_generation
+
+
 def main() -> None:
     path = Path(sys.argv[1])
+    collections_spent = count_collections()
     for name in ("_check", "_insert_new", "link_records_batch"):
         timed(services, name)
     for name in ("copy_rows", "key_holder_counts", "_bulk_match_records", "_join_in_order", "_write_links",
@@ -70,6 +89,9 @@ def main() -> None:
     print(f"{path.name}: {total:.1f} s CPU, {time.monotonic() - wall:.1f} s wall; {report.summary_line()}")
     for label, seconds in spent.most_common():
         print(f"  {label:28s} {seconds:7.2f} s  {100 * seconds / total:5.1f}%  calls {calls[label]:,}")
+    by_generation = ", ".join(f"{seconds:.2f}" for seconds in collections_spent)
+    print(f"  cyclic collector, generations 0/1/2: {by_generation} s; "
+          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024:,} MB")
 
 
 if __name__ == "__main__":

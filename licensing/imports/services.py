@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import pickle
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -492,42 +494,100 @@ def _apply(
     today = dt.date.today()
     relink: list[tuple[PersonRecord, object]] = []
     remembered = RememberedRecords()  # this import's new records, candidates of its later chunks
-    for chunk in _batches(people, WRITE_CHUNK):
-        held = [reference for reference, _ in chunk if reference in plan.record_ids]
-        existing = _existing_records(authority, held) if held else {}
-        new: list[list[RowValues]] = []
-        for reference, person_rows in chunk:
-            record = existing.get(reference)
-            if record is None:
-                new.append(person_rows)
-                continue
-            previous = to_match_record(record)
-            person_changed = _update_person(record, _person_values(person_rows), today)
-            history_changed = False
-            for row in person_rows:
-                history_changed |= _add_history(record, row, authority, actor=actor, today=today)
-            if person_changed:
-                relink.append((record, previous))
-            if person_changed or history_changed:
-                record.updated_at = utcnow()  # a row update, so the version moves even for a licence alone
-                report.updated += 1
-                audit(actor, "person_record.updated", record, email=report.actor_label,
-                      details={"import": report.filename})
-            else:
-                report.unchanged += 1
-        db.session.flush()
-        created = _insert_new(new, authority, actor=actor, report=report)
-        outcome = link_records_batch(created, actor=actor, email=report.actor_label, remembered=remembered)
-        report.created += len(created)
-        report.linked += len(outcome.linked)
-        report.review += len(outcome.queued)
-        progress.advance(sum(len(rows) for _, rows in chunk))
+    with _frozen_between_chunks() as settle:
+        for n, chunk in enumerate(_batches(people, WRITE_CHUNK)):
+            if n:
+                settle()
+            _apply_chunk(chunk, authority, plan=plan, actor=actor, report=report, today=today,
+                         relink=relink, remembered=remembered)
+            progress.advance(sum(len(rows) for _, rows in chunk))
     progress.start("re-linking changed records", len(relink))
     for record, previous in relink:  # changed identifying details: the single-record path, as a form edit
         single = link_new_record(record, actor=actor, previous=previous)
         report.linked += len(single.linked)
         report.review += len(single.queued)
         progress.advance(1)
+
+
+class _CollectorOffWhileWriting:
+    """The cyclic collector off while chunks are written, by however many imports this process runs at once
+    (the web process runs them in threads): the first to start turns it off, the last to finish unfreezes
+    it and turns it back on if it was. Between chunks, `settle` collects the garbage of the chunk just
+    written and moves every object still alive into the collector's permanent generation (gc.freeze), where
+    it is never scanned again. An import keeps millions of small objects alive (its remembered records among
+    them), and each full collection scanned all of them again: ~17% of an import's CPU at 100,000 rows."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._writing = 0
+        self._was_enabled = True
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[Callable[[], None]]:
+        with self._lock:
+            if not self._writing:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._writing += 1
+        try:
+            yield self.settle
+        finally:
+            with self._lock:
+                self._writing -= 1
+                if not self._writing:
+                    gc.unfreeze()
+                    if self._was_enabled:
+                        gc.enable()
+
+    @staticmethod
+    def settle() -> None:
+        gc.collect()
+        gc.freeze()
+
+
+_frozen_between_chunks = _CollectorOffWhileWriting()
+
+
+def _apply_chunk(
+    chunk: list[tuple[str, list[RowValues]]],
+    authority: Authority,
+    *,
+    plan: _Plan,
+    actor: User | None,
+    report: ImportReport,
+    today: dt.date,
+    relink: list[tuple[PersonRecord, object]],
+    remembered: RememberedRecords,
+) -> None:
+    """One chunk of people: the held ones updated through the ORM, the new ones inserted and batch-linked."""
+    held = [reference for reference, _ in chunk if reference in plan.record_ids]
+    existing = _existing_records(authority, held) if held else {}
+    new: list[list[RowValues]] = []
+    for reference, person_rows in chunk:
+        record = existing.get(reference)
+        if record is None:
+            new.append(person_rows)
+            continue
+        previous = to_match_record(record)
+        person_changed = _update_person(record, _person_values(person_rows), today)
+        history_changed = False
+        for row in person_rows:
+            history_changed |= _add_history(record, row, authority, actor=actor, today=today)
+        if person_changed:
+            relink.append((record, previous))
+        if person_changed or history_changed:
+            record.updated_at = utcnow()  # a row update, so the version moves even for a licence alone
+            report.updated += 1
+            audit(actor, "person_record.updated", record, email=report.actor_label,
+                  details={"import": report.filename})
+        else:
+            report.unchanged += 1
+    db.session.flush()
+    created = _insert_new(new, authority, actor=actor, report=report)
+    outcome = link_records_batch(created, actor=actor, email=report.actor_label, remembered=remembered)
+    report.created += len(created)
+    report.linked += len(outcome.linked)
+    report.review += len(outcome.queued)
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:

@@ -292,3 +292,111 @@ def test_chunk_after_chunk_the_import_decides_as_the_form_and_reads_back_none_of
     assert any(state == "automatic" for *_, state, _ in single[0])
     assert batch == single
     assert reads == 0
+
+
+def test_between_chunks_the_import_freezes_what_it_holds_out_of_the_collector_and_unfreezes_at_the_end(
+    app, monkeypatch
+):
+    """The collector's full passes rescanned every object an import holds (its remembered records among
+    them), chunk after chunk: while the chunks are written the collector is off, from the second chunk on
+    what earlier chunks left alive is frozen out of it, and once the import is over nothing stays frozen
+    and the collector is on again. The first chunk, all a small import has, pays for no collection."""
+    import gc
+
+    from licensing.imports import services
+
+    monkeypatch.setattr("licensing.imports.services.WRITE_CHUNK", 5)
+    at_each_chunk = []
+    link = services.link_records_batch
+
+    def watching(*args, **kwargs):
+        at_each_chunk.append((gc.get_freeze_count(), gc.isenabled()))
+        return link(*args, **kwargs)
+
+    monkeypatch.setattr(services, "link_records_batch", watching)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    with arranged(app):
+        make_county()
+        report = _by_import(PEOPLE + COMMON)
+        db.session.commit()
+    assert report.created == len(PEOPLE + COMMON) and len(at_each_chunk) == 5
+    assert at_each_chunk[0] == (0, False)
+    assert all(frozen > 0 and not enabled for frozen, enabled in at_each_chunk[1:])
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_an_import_works_out_each_new_records_frequency_terms_once_not_again_as_a_later_candidate(
+    app, monkeypatch
+):
+    """A remembered record keeps the name and birth-date terms it was counted by: when it is a candidate of a
+    later chunk, its terms are not worked out again (a few per cent of a large import's time)."""
+    from licensing.imports import linking
+
+    monkeypatch.setattr("licensing.imports.services.WRITE_CHUNK", 3)
+    worked_out = []
+    terms_of = linking.frequency_terms
+
+    def counting(record):
+        worked_out.append(record.record.record_id)
+        return terms_of(record)
+
+    monkeypatch.setattr(linking, "frequency_terms", counting)
+    with arranged(app):
+        make_county()
+        report = _by_import(PEOPLE + COMMON)
+        db.session.commit()
+    assert report.created == len(PEOPLE + COMMON) and report.linked + report.review > 5
+    assert sorted(worked_out) == sorted(set(worked_out)) and len(worked_out) == report.created
+
+
+def test_an_earlier_record_that_is_a_candidate_chunk_after_chunk_is_prepared_once_as_a_candidate(
+    app, second_app, monkeypatch
+):
+    """The Khans share their keys, so each is a candidate of chunk after chunk: it is prepared when it is
+    written and once more when it is first a candidate, then kept prepared, and the decisions are those of
+    an import that kept nothing prepared."""
+    from collections import Counter
+
+    from licensing.imports import linking
+
+    monkeypatch.setattr("licensing.imports.services.WRITE_CHUNK", 3)
+    prepared = Counter()
+    prepare = linking.prepare
+
+    def counting(record):
+        prepared[record.record_id] += 1
+        return prepare(record)
+
+    monkeypatch.setattr(linking, "prepare", counting)
+    with arranged(app):
+        make_county()
+        _by_import(PEOPLE + COMMON)
+        db.session.commit()
+        kept = _decisions()
+    assert max(prepared.values()) == 2
+    monkeypatch.setattr(linking, "REMEMBERED_PREPARED", 0)
+    prepared.clear()
+    with arranged(second_app):
+        make_county()
+        _by_import(PEOPLE + COMMON)
+        db.session.commit()
+        assert _decisions() == kept
+    assert max(prepared.values()) > 2
+
+
+def test_two_imports_writing_at_once_leave_the_collector_on_once_both_are_done():
+    """Imports run in threads of the web process may overlap: the one that finishes first must not turn the
+    collector back on under the other, and the one that finishes last must not leave it off."""
+    import gc
+
+    from licensing.imports.services import _frozen_between_chunks
+
+    assert gc.isenabled()
+    first, second = _frozen_between_chunks(), _frozen_between_chunks()
+    settle = first.__enter__()
+    second.__enter__()
+    settle()
+    first.__exit__(None, None, None)
+    assert not gc.isenabled() and gc.get_freeze_count() > 0
+    second.__exit__(None, None, None)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
