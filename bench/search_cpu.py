@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import sys
 import time
@@ -23,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import event, select, text  # noqa: E402
 
 from bench.bulk_load import VIEWER_EMAIL  # noqa: E402
-from bench.search_profile import TODAY, criteria_of  # noqa: E402
+from bench.search_profile import TODAY, add_replay_arguments, criteria_of, replayed_queries  # noqa: E402
 from config import TestingConfig  # noqa: E402
 from licensing import create_app  # noqa: E402
 from licensing.auth.models import User  # noqa: E402
@@ -48,16 +47,10 @@ def _process_cpu_ms(pid: int | None) -> float:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("url")
-    parser.add_argument("hits", type=Path)
-    parser.add_argument("--key", help="which run in the hits file (default the first)")
-    parser.add_argument("--kinds", help="comma-separated query kinds (default all)")
+    add_replay_arguments(parser)
     parser.add_argument("--label", default="", help="printed at the start of the line")
     args = parser.parse_args(argv)
-    dumped = json.loads(args.hits.read_text())
-    queries = dumped[args.key or next(iter(dumped))]
-    if args.kinds:
-        queries = [q for q in queries if q["kind"] in args.kinds.split(",")]
+    queries = replayed_queries(args)
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=args.url)
     statements = [0]
     with app.app_context():

@@ -41,6 +41,23 @@ def criteria_of(terms: dict[str, str]) -> search.SearchCriteria:
     return search.SearchCriteria(**values)
 
 
+def add_replay_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments naming a kept register and the dumped queries to replay against it."""
+    parser.add_argument("url")
+    parser.add_argument("hits", type=Path)
+    parser.add_argument("--key", help="which run in the hits file (default the first)")
+    parser.add_argument("--kinds", help="comma-separated query kinds (default all)")
+
+
+def replayed_queries(args: argparse.Namespace) -> list[dict]:
+    """The queries of the dumped run that add_replay_arguments' arguments choose."""
+    dumped = json.loads(args.hits.read_text())
+    queries = dumped[args.key or next(iter(dumped))]
+    if args.kinds:
+        queries = [q for q in queries if q["kind"] in args.kinds.split(",")]
+    return queries
+
+
 def _median(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[len(ordered) // 2] if ordered else 0.0
@@ -48,18 +65,12 @@ def _median(values: list[float]) -> float:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("url")
-    parser.add_argument("hits", type=Path)
-    parser.add_argument("--key", help="which run in the hits file (default the first)")
+    add_replay_arguments(parser)
     parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--kinds", help="comma-separated query kinds (default all)")
     parser.add_argument("--cprofile", type=Path)
     parser.add_argument("--cpu", action="store_true", help="phases in this process's CPU time, not wall time")
     args = parser.parse_args(argv)
-    dumped = json.loads(args.hits.read_text())
-    queries = dumped[args.key or next(iter(dumped))]
-    if args.kinds:
-        queries = [q for q in queries if q["kind"] in args.kinds.split(",")]
+    queries = replayed_queries(args)
 
     spent: dict[str, float] = defaultdict(float)
     clock = time.process_time if args.cpu else time.perf_counter

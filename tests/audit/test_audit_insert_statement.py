@@ -2,12 +2,13 @@
 back): the event is stored with its reason and the chain still verifies. On PostgreSQL the chain's head moves
 in that same statement, so the head is locked for one round trip fewer."""
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role
 from licensing.db import db
 from tests.factories import arranged, make_person
+from tests.statements import recorded_statements
 
 
 def test_a_person_view_inserts_its_audit_event_without_returning_its_id(app, login, runner):
@@ -15,21 +16,12 @@ def test_a_person_view_inserts_its_audit_event_without_returning_its_id(app, log
         identity_id = make_person("WDC", surname="Quayle").identity_id
     officer = login(Role.LICENSING_OFFICER)
     granted = officer.submit(f"/people/{identity_id}/reason", {"reason": "Renewal WDC/2026/77"})
-    chain_writes: list[str] = []
-
-    def seen(conn, cursor, statement, *args):
-        flat = " ".join(statement.split()).upper()
-        if "AUDIT_EVENTS" in flat or "AUDIT_CHAIN_HEAD" in flat:
-            chain_writes.append(flat)
-
     with app.app_context():
-        engine = db.engine
-        postgresql = engine.dialect.name == "postgresql"
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+        postgresql = db.engine.dialect.name == "postgresql"
+    with recorded_statements(app) as statements:
         assert officer.get(granted.headers["Location"]).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
+    chain_writes = [s.upper() for s in statements
+                    if "AUDIT_EVENTS" in s.upper() or "AUDIT_CHAIN_HEAD" in s.upper()]
     inserts = [s for s in chain_writes if "INSERT INTO AUDIT_EVENTS" in s]
     assert len(inserts) == 1 and "RETURNING" not in inserts[0], inserts
     # The head's seq is taken (UPDATE ... RETURNING), then its hash moved: with the INSERT on PostgreSQL.

@@ -1,34 +1,15 @@
 """The person page loads each kind of thing once for the whole identity, so its SQL statement count does not
 grow with the number of records linked to the person (it was one query a kind for each record)."""
 
-import contextlib
 import datetime as dt
-
-from sqlalchemy import event
 
 from licensing.auth.models import Role
 from licensing.db import db
 from tests.factories import arranged, join_records, make_person
 from tests.licences.factories import make_licence, make_sanction
+from tests.statements import recorded_statements
 
 COUNCILS = ("WDC", "CDC", "SBDC", "BCC-CT")
-
-
-@contextlib.contextmanager
-def _recorded_statements(app):
-    """Every SQL statement run inside the block, whitespace collapsed."""
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(" ".join(statement.split()))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def _identity_with(records: int, surname: str) -> int:
@@ -43,7 +24,7 @@ def _identity_with(records: int, surname: str) -> int:
 
 def _statements_for_page(app, client, identity_id: int) -> tuple[int, str]:
     granted = client.submit(f"/people/{identity_id}/reason", {"reason": "Renewal WDC/2026/7"})
-    with _recorded_statements(app) as statements:
+    with recorded_statements(app) as statements:
         page = client.get(granted.headers["Location"])
     assert page.status_code == 200
     return len(statements), page.get_data(as_text=True)
@@ -61,7 +42,7 @@ def test_the_person_page_runs_as_many_statements_for_four_records_as_for_two(app
 
 def _statements_of_page(app, client, identity_id: int) -> list[str]:
     granted = client.submit(f"/people/{identity_id}/reason", {"reason": "Renewal WDC/2026/8"})
-    with _recorded_statements(app) as statements:
+    with recorded_statements(app) as statements:
         page = client.get(granted.headers["Location"])
     assert page.status_code == 200 and "Tariq Hosseini" in page.get_data(as_text=True)
     return statements
@@ -85,7 +66,7 @@ def test_the_reason_form_does_not_load_the_persons_history(app, login):
     with arranged(app):
         person = _identity_with(2, "Haddad")
     officer = login(Role.LICENSING_OFFICER, "WDC")
-    with _recorded_statements(app) as statements:
+    with recorded_statements(app) as statements:
         page = officer.get(f"/people/{person}")
     assert page.status_code == 200
     assert "Why do you need to see this person?" in page.get_data(as_text=True)
@@ -108,7 +89,7 @@ def test_the_person_page_queries_only_the_history_the_persons_records_hold(app, 
         person = record.identity_id
     officer = login(Role.LICENSING_OFFICER, "WDC")
     granted = officer.submit(f"/people/{person}/reason", {"reason": "Renewal WDC/2026/9"})
-    with _recorded_statements(app) as statements:
+    with recorded_statements(app) as statements:
         page = officer.get(granted.headers["Location"])
     assert page.status_code == 200 and "PH71001" in page.get_data(as_text=True)
     assert _history_loads(statements) == {"licences"}, statements
@@ -118,7 +99,7 @@ def test_the_person_page_queries_only_the_history_the_persons_records_hold(app, 
                       grounds="sexual_misconduct")
         db.session.commit()
     granted = officer.submit(f"/people/{person}/reason", {"reason": "Renewal WDC/2026/10"})
-    with _recorded_statements(app) as statements:
+    with recorded_statements(app) as statements:
         page = officer.get(granted.headers["Location"])
     assert page.status_code == 200 and "Revoked" in page.get_data(as_text=True)
     assert _history_loads(statements) == {"licences", "sanctions"}, statements

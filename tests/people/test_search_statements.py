@@ -11,7 +11,7 @@ from licensing.db import db
 from licensing.register.search import MAX_SEARCH_CANDIDATES
 from tests.conftest import postgresql_only
 from tests.factories import arranged, make_person
-from tests.people.test_person_page_statements import _recorded_statements
+from tests.statements import recorded_statements
 
 REASON = {"reason": "Application CDC/2026/0102"}
 
@@ -36,7 +36,7 @@ def test_a_name_search_reads_its_candidates_in_one_statement(app, login):
                         date_of_birth=dt.date(1960 + n % 30, 1 + n % 12, 1 + n % 28))
         make_person("WDC", forenames="Mohammed Sohail", surname="Latif", date_of_birth=dt.date(1971, 3, 9))
     officer = login(Role.LICENSING_OFFICER, "CDC")
-    with _recorded_statements(app) as statements:
+    with recorded_statements(app) as statements:
         response = officer.submit("/search", {**REASON, "forenames": "Mohammed Sohail", "surname": "Latif"})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -56,7 +56,7 @@ def test_a_search_reads_the_term_counts_and_the_total_in_one_statement(app, logi
         make_person("WDC", forenames="Imran", surname="Hussain", date_of_birth=dt.date(1982, 6, 14))
         make_person("CDC", forenames="Imran", surname="Hussain", date_of_birth=dt.date(1982, 6, 14))
     officer = login(Role.LICENSING_OFFICER, "CDC")
-    with _recorded_statements(app) as statements:
+    with recorded_statements(app) as statements:
         response = officer.submit("/search", {**REASON, "forenames": "Imran", "surname": "Hussain",
                                               "date_of_birth": ["14", "6", "1982"]})
     assert response.status_code == 200
@@ -70,7 +70,7 @@ def test_the_shown_hits_records_come_with_their_addresses_in_one_statement(app, 
         make_person("WDC", forenames="Imran", surname="Hussain", date_of_birth=dt.date(1982, 6, 14),
                     postcode="WR1 2AB")
     officer = login(Role.LICENSING_OFFICER, "CDC")
-    with _recorded_statements(app) as statements:
+    with recorded_statements(app) as statements:
         response = officer.submit("/search", {**REASON, "forenames": "Imran", "surname": "Hussain"})
     assert response.status_code == 200
     assert "WR1 2AB" in response.get_data(as_text=True)
@@ -86,7 +86,7 @@ def test_a_search_reads_the_counts_of_names_read_the_other_way_round_with_the_re
         make_person("CDC", forenames="Tahir Ahmed", surname="Mohammed", date_of_birth=dt.date(1969, 1, 12))
         make_person("CDC", forenames="Mohammed Tahir", surname="Ahmed", date_of_birth=dt.date(1990, 5, 30))
     officer = login(Role.LICENSING_OFFICER, "CDC")
-    with _recorded_statements(app) as statements:
+    with recorded_statements(app) as statements:
         response = officer.submit("/search", {**REASON, "forenames": "Mohamed Tahir", "surname": "Ahmed"})
     assert response.status_code == 200
     assert ">Mohammed Tahir Ahmed</a>" in response.get_data(as_text=True)
@@ -109,7 +109,7 @@ def test_the_candidates_authorities_come_with_their_columns_and_still_hide_polic
         make_person("TVP", forenames="Kamran", surname="Zaidi", date_of_birth=dt.date(1963, 8, 20))
     terms = {**REASON, "forenames": "Kamran", "surname": "Zaidi"}
     officer = login(Role.LICENSING_OFFICER, "CDC")
-    with _recorded_statements(app) as statements:
+    with recorded_statements(app) as statements:
         page = officer.submit("/search", terms).get_data(as_text=True)
     assert "1979" in page and "1963" not in page
     assert [s for s in statements if s.lstrip().startswith("SELECT authorities.")] == []
@@ -124,7 +124,7 @@ def test_a_name_search_looking_one_typo_away_reads_each_stage_in_one_statement(a
     with arranged(app):
         make_person("WDC", forenames="Mustafa", surname="Ahmed", date_of_birth=dt.date(1978, 10, 7))
     officer = login(Role.LICENSING_OFFICER, "CDC")
-    with _recorded_statements(app) as statements:
+    with recorded_statements(app) as statements:
         page = officer.submit("/search", {**REASON, "forenames": "Mustafa", "surname": "Ahmd"}).get_data(
             as_text=True)
     assert ">Mustafa Ahmed</a>" in page
@@ -139,7 +139,7 @@ def test_on_postgresql_a_search_with_a_date_of_birth_sends_its_exact_keys_as_one
     with arranged(app):
         make_person("WDC", forenames="Imran", surname="Hussain", date_of_birth=dt.date(1982, 6, 14))
     officer = login(Role.LICENSING_OFFICER, "CDC")
-    with _recorded_statements(app) as statements:
+    with recorded_statements(app) as statements:
         page = officer.submit("/search", {**REASON, "forenames": "Imran", "surname": "Hussain",
                                           "date_of_birth": ["14", "6", "1982"]}).get_data(as_text=True)
     assert ">Imran Hussain</a>" in page

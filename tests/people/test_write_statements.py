@@ -10,7 +10,7 @@ from licensing.db import db, utcnow
 from licensing.people.identity import record_keys, to_match_record
 from licensing.people.models import AccessGrant, BlockingKey, PersonRecord
 from tests.factories import arranged, make_person, make_user
-from tests.people.test_person_page_statements import _recorded_statements
+from tests.statements import recorded_statements
 
 REASON = "Renewal check WDC/2026/41"
 
@@ -36,7 +36,7 @@ def test_a_search_records_its_reason_for_every_person_found_in_one_insert(app, l
         ]
         identity_ids = {person.identity_id for person in people}
     officer = login(Role.LICENSING_OFFICER, "WDC")
-    with _recorded_statements(app) as statements:
+    with recorded_statements(app) as statements:
         page = officer.submit("/search", {"surname": "Quarrendon", "reason": REASON})
     inserts = _inserts_into(statements, "access_grants")
     assert page.status_code == 200
@@ -83,7 +83,7 @@ def test_a_new_record_stores_its_blocking_keys_in_one_insert(app, login):
         "date_of_birth": ["9", "7", "1981"], "sex": "M", "address_line": "4 Queen Street",
         "town": "High Wycombe", "postcode": "HP13 6BD", "national_insurance": "JT 65 43 21 C",
     }
-    with _recorded_statements(app) as statements:
+    with recorded_statements(app) as statements:
         response = officer.submit("/records/new", form)
     inserts = _inserts_into(statements, "blocking_keys")
     assert response.status_code == 302

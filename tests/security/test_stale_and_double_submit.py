@@ -15,6 +15,7 @@ from licensing.people.models import PersonRecord
 from licensing.sanctions.models import Sanction
 from tests.factories import arranged, make_person
 from tests.intelligence.factories import item_form
+from tests.statements import recorded_statements
 
 STALE = "Someone else changed this since you opened it"
 ALREADY = "This form was already sent"
@@ -163,8 +164,6 @@ def test_a_stale_police_item_edit_is_refused(app, login):
 def test_a_create_forms_token_is_claimed_without_a_savepoint_and_stale_tokens_go(app, login):
     """The token is taken with INSERT ... ON CONFLICT DO NOTHING (no savepoint round trips to catch a
     duplicate); on PostgreSQL the stale tokens' DELETE is in that same statement."""
-    from sqlalchemy import event
-
     from licensing.auth.models import FormSubmission, User
 
     officer = login(Role.LICENSING_OFFICER, "WDC")
@@ -173,24 +172,14 @@ def test_a_create_forms_token_is_claimed_without_a_savepoint_and_stale_tokens_go
         db.session.add(FormSubmission(token="stale-token", user_id=user_id,
                                       submitted_at=dt.datetime(2020, 1, 1)))
     token = _opened(officer, "/records/new")["form_token"]
-    touching: list[str] = []
-
-    def seen(conn, cursor, statement, *args):
-        flat = " ".join(statement.split()).upper()
-        if "FORM_SUBMISSIONS" in flat or "SAVEPOINT" in flat:
-            touching.append(flat)
-
     with app.app_context():
-        engine = db.engine
-        postgresql = engine.dialect.name == "postgresql"
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+        postgresql = db.engine.dialect.name == "postgresql"
+    with recorded_statements(app) as statements:
         made = officer.submit("/records/new", {
             "form_token": token, "authority_reference": "WDC-D-777101", "forenames": "Yasir",
             "surname": "Quorndon", "date_of_birth": ["2", "4", "1985"], "sex": "M",
             "address_line": "3 Totteridge Lane", "town": "High Wycombe", "postcode": "HP13 7QE"})
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
+    touching = [s.upper() for s in statements if "FORM_SUBMISSIONS" in s.upper() or "SAVEPOINT" in s.upper()]
     assert made.status_code == 302
     assert len(touching) == (1 if postgresql else 2), touching
     assert not any("SAVEPOINT" in s for s in touching)
