@@ -176,20 +176,45 @@ def _chronology(view: PersonView) -> list[ChronologyEntry]:
     return sorted(entries, key=lambda e: e.on, reverse=True)
 
 
-def identities_with_history(
-    identity_ids: list[int], *, refresh: bool = False, flags_only: bool = False
-) -> dict[int, Identity]:
+def identities_with_history(identity_ids: list[int], *, refresh: bool = False) -> dict[int, Identity]:
     """Identities with every record and everything identity_flags reads, in a fixed number of queries
-    (`refresh` also fills identities already loaded, whose collections would otherwise load one by one;
-    `flags_only` leaves out the records' addresses, which the flags do not read). The records' authorities
-    come with the records."""
+    (`refresh` also fills identities already loaded, whose collections would otherwise load one by one). The
+    records' authorities come with the records."""
     if not identity_ids:
         return {}
     # What selectinload did, one plain query a collection: its loader options cost more CPU than the queries.
     identities, empty = _identities_and_records(identity_ids, refresh)
     records = [record for identity in identities.values() for record in identity.records]
-    if not flags_only:
-        _fill(records, "addresses", Address.person_record_id, ADDRESS_ORDER, refresh)
+    _fill_history(records, empty, refresh)
+    return identities
+
+
+# What a record must hold for identity_flags to flag anything: licences and badges flag nothing without a DBS
+# certificate or a standing decision.
+FLAGGING_HISTORY = frozenset({"sanctions", "complaints", "intelligence_items", "dbs_certificates"})
+
+
+def identities_for_results(identity_ids: list[int]) -> tuple[dict[int, Identity], set[int]]:
+    """Identities with every record, its authority and addresses, for a list of results; and the ids of those
+    holding any FLAGGING_HISTORY, whose history identity_flags reads is loaded too (most hold none: the flags
+    of the others are empty, and their history is not read). The records are read once, in the statement
+    that tells which hold history."""
+    if not identity_ids:
+        return {}, set()
+    identities, empty = _identities_and_records(identity_ids, refresh=False)
+    records = [record for identity in identities.values() for record in identity.records]
+    flaggable = {
+        identity.id
+        for identity in identities.values()
+        if any(FLAGGING_HISTORY - empty.get(record.id, FLAGGING_HISTORY) for record in identity.records)
+    }
+    _fill_history([r for r in records if r.identity_id in flaggable], empty, refresh=False)
+    return identities, flaggable
+
+
+def _fill_history(records: list[PersonRecord], empty: dict[int, frozenset[str]], refresh: bool) -> None:
+    """The records' collections that identity_flags reads, and their police items' authorities and
+    recipients; `empty` holds, per record, the collections it holds none of (not queried for)."""
     for key, foreign_key, order in RECORD_HISTORY:
         # A collection the records' own query found empty on every record is not queried for.
         holding = [r for r in records if key not in empty.get(r.id, ())]
@@ -200,7 +225,6 @@ def identities_with_history(
     items = [item for record in records for item in record.intelligence_items]
     _fill_authorities(items, refresh)
     _fill_recipients(items, refresh)
-    return identities
 
 
 ADDRESS_ORDER = (Address.from_on.desc().nulls_last(), Address.id.desc())
@@ -225,42 +249,54 @@ _IDENTITIES_STATEMENTS: dict = {}
 
 
 def _identities_statement(refresh: bool):
-    """The identities with their records and the records' authorities (outer joins: a merged identity holds
-    no record) in one statement."""
+    """The identities with their records, the records' authorities and their addresses (outer joins: a merged
+    identity holds no record, a record may hold no address) in one statement."""
     dialect = _dialect()
     statement = _IDENTITIES_STATEMENTS.get((refresh, dialect))
     if statement is None:
         statement = _IDENTITIES_STATEMENTS[refresh, dialect] = (
-            select(Identity, PersonRecord, Authority, *_HOLDS)
+            select(Identity, PersonRecord, Authority, Address, *_HOLDS)
             .outerjoin(PersonRecord, PersonRecord.identity_id == Identity.id)
             .outerjoin(Authority, Authority.id == PersonRecord.authority_id)
+            .outerjoin(Address, Address.person_record_id == PersonRecord.id)
             .where(_among_owners(Identity.id, dialect))
-            .order_by(PersonRecord.id)
+            .order_by(PersonRecord.id, *ADDRESS_ORDER)
             .execution_options(populate_existing=refresh)
         )
     return statement
 
 
 def _identities_and_records(identity_ids: list[int], refresh: bool) -> tuple[dict, dict[int, frozenset[str]]]:
-    """The identities by id, each with its `records` (as _fill does) and each record's `authority`, and for
-    each record the history collections it holds none of: one round trip, where the identities, their records
-    and the authorities were three."""
+    """The identities by id, each with its `records` (as _fill does) and each record's `authority` and
+    `addresses`, and for each record the history collections it holds none of: one round trip, where the
+    identities, their records, the authorities and the addresses were four (a record comes once an
+    address)."""
     identities: dict[int, Identity] = {}
     found: dict[int, list] = {}
+    addresses: dict[int, list] = {}
     empty: dict[int, frozenset[str]] = {}
-    for identity, record, authority, *holds in db.session.execute(_identities_statement(refresh),
-                                                                  {"owners": list(identity_ids)}):
+    for identity, record, authority, address, *holds in db.session.execute(
+        _identities_statement(refresh), {"owners": list(identity_ids)}
+    ):
         identities[identity.id] = identity
         held = found.setdefault(identity.id, [])
-        if record is not None:
+        if record is None:
+            continue
+        if record.id not in addresses:
             held.append(record)
+            addresses[record.id] = []
             if refresh or "authority" in inspect(record).unloaded:
                 set_committed_value(record, "authority", authority)
             empty[record.id] = frozenset(
                 key for (key, _, _), has in zip(RECORD_HISTORY, holds, strict=True) if not has
             )
+        if address is not None:
+            addresses[record.id].append(address)
     for identity in _wanting(list(identities.values()), "records", refresh):
         set_committed_value(identity, "records", found[identity.id])
+    records = [record for held in found.values() for record in held]
+    for record in _wanting(records, "addresses", refresh):
+        set_committed_value(record, "addresses", addresses[record.id])
     return identities, empty
 
 

@@ -8,16 +8,14 @@ import functools
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import aliased
 
 from licensing.audit import record as audit
 from licensing.auth.models import User
 from licensing.authorities.models import Authority, AuthorityKind
-from licensing.complaints.models import Complaint
 from licensing.db import db
-from licensing.intelligence.models import IntelligenceItem
-from licensing.licences.models import Badge, DbsCertificate, Licence
+from licensing.licences.models import Badge, Licence
 from licensing.licences.rules import normalise_reference
 from licensing.matching import (
     MatchRecord,
@@ -43,8 +41,7 @@ from licensing.people.identity import (
     typo_keys,
 )
 from licensing.people.models import BlockingKey, PersonRecord
-from licensing.register.person_view import Flag, identities_with_history, identity_flags
-from licensing.sanctions.models import Sanction
+from licensing.register.person_view import Flag, identities_for_results, identity_flags
 
 MAX_RESULTS = 25  # per page
 # Candidates scored in full per search: enough for any real query, few enough for well under 50 ms. They are
@@ -784,38 +781,12 @@ def _closeness(criteria: SearchCriteria, records: list[_Candidate], today: dt.da
     return out
 
 
-# Whether a record holds anything identity_flags reads beyond its licences and badges (which flag nothing
-# without a DBS certificate or a standing decision).
-_HOLDS_HISTORY = or_(
-    *(
-        select(model.id).where(model.person_record_id == PersonRecord.id).exists()
-        for model in (Sanction, Complaint, IntelligenceItem, DbsCertificate)
-    )
-)
-
-
 def _add_records_and_flags(hits: list[SearchHit], *, viewer: User, today: dt.date) -> None:
-    """The shown hits' records in one statement (the records with their authorities, their addresses, and
-    whether each holds any history: a second statement for the addresses cost a round trip), and flags for
-    the identities that hold history: most hold none, and loading every history table for them was most of
-    a search's time."""
-    identity_ids = [h.identity_id for h in hits]
-    if not identity_ids:
-        return
-    rows = db.session.execute(
-        select(PersonRecord, _HOLDS_HISTORY)
-        .where(PersonRecord.identity_id.in_(identity_ids))
-        .options(joinedload(PersonRecord.authority), joinedload(PersonRecord.addresses))
-        .order_by(PersonRecord.id)
-    ).unique().all()
-    by_identity: dict[int, list[PersonRecord]] = {}
-    with_history: set[int] = set()
-    for record, holds_history in rows:
-        by_identity.setdefault(record.identity_id, []).append(record)
-        if holds_history:
-            with_history.add(record.identity_id)
-    identities = identities_with_history(sorted(with_history), flags_only=True)
+    """The shown hits' records (with their authorities and addresses) and flags, the history the flags read
+    loaded only for the identities that hold some (see identities_for_results)."""
+    identities, flaggable = identities_for_results([h.identity_id for h in hits])
     for hit in hits:
-        hit.records = [r for r in by_identity.get(hit.identity_id, []) if can_see_record(viewer, r)]
         identity = identities.get(hit.identity_id)
-        hit.flags = identity_flags(identity, today, viewer=viewer) if identity is not None else []
+        records = identity.records if identity is not None else []
+        hit.records = [r for r in records if can_see_record(viewer, r)]
+        hit.flags = identity_flags(identity, today, viewer=viewer) if hit.identity_id in flaggable else []
