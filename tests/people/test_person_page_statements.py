@@ -60,6 +60,9 @@ def test_the_person_page_loads_the_identity_and_its_records_once(app, login):
     assert "JOIN authorities" in identity_loads[0], identity_loads
     assert record_loads == [], record_loads
     assert not [s for s in statements if s.startswith("SELECT authorities.")], statements
+    # The records' addresses come in the same statement (they were a round trip of their own).
+    assert "JOIN addresses" in identity_loads[0], identity_loads
+    assert not [s for s in statements if s.startswith("SELECT addresses.")], statements
 
 
 def test_the_reason_form_does_not_load_the_persons_history(app, login):

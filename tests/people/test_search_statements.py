@@ -11,6 +11,7 @@ from licensing.db import db
 from licensing.register.search import MAX_SEARCH_CANDIDATES
 from tests.conftest import postgresql_only
 from tests.factories import arranged, make_person
+from tests.licences.factories import make_licence, make_sanction
 from tests.statements import recorded_statements
 
 REASON = {"reason": "Application CDC/2026/0102"}
@@ -145,3 +146,28 @@ def test_on_postgresql_a_search_with_a_date_of_birth_sends_its_exact_keys_as_one
     assert ">Imran Hussain</a>" in page
     reads = [s for s in statements if "FROM blocking_keys" in s]
     assert reads and all(read.count("%s") <= 50 for read in reads), reads
+
+
+def test_the_shown_records_are_read_once_and_history_only_for_people_it_can_flag(app, login):
+    # The shown hits' records were read twice: with their addresses, then again with their identities for
+    # the flags. A licence alone flags nothing (without a DBS certificate or a standing decision), so a
+    # person holding only licences has none of their history read.
+    with arranged(app):
+        licensed = make_person("WDC", forenames="Idris", surname="Qadri", date_of_birth=dt.date(1971, 2, 5),
+                               postcode="HP13 6AA")
+        make_licence(licensed, status="granted", number="PH88001")
+        revoked = make_person("CDC", forenames="Ilyas", surname="Qadri", date_of_birth=dt.date(1968, 9, 1),
+                              postcode="HP12 4BB")
+        make_sanction(revoked, sanction_type="revocation", grounds="safeguarding")
+    officer = login(Role.LICENSING_OFFICER, "WDC")
+    with recorded_statements(app) as statements:
+        page = officer.submit("/search", {**REASON, "surname": "Qadri"}).get_data(as_text=True)
+    assert ">Idris Qadri</a>" in page and ">Ilyas Qadri</a>" in page
+    assert "HP13 6AA" in page and "HP12 4BB" in page
+    assert "Revoked by" in page
+    loads = [s for s in statements if s.startswith(("SELECT identities.", "SELECT person_records."))]
+    assert len(loads) == 1 and loads[0].startswith("SELECT identities."), loads
+    assert [s for s in statements if s.startswith("SELECT addresses.")] == []
+    assert [s for s in statements if s.startswith("SELECT sanctions.")], statements
+    # Idris's licence would flag nothing, and Ilyas's record holds none: no licence is read.
+    assert [s for s in statements if s.startswith("SELECT licences.")] == []
