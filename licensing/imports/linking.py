@@ -36,6 +36,7 @@ from licensing.matching import (
 from licensing.people.identity import (
     MAX_CANDIDATES,
     _evidence,
+    add_to_term_counts,
     first_contradiction,
     frequency_terms,
     key_holder_counts,
@@ -282,31 +283,6 @@ def _bulk_match_records(ids: list[int]) -> dict[int, MatchRecord]:
     return found
 
 
-_PG_UPSERT_TERMS = text(
-    "INSERT INTO term_counts (kind, term, count) SELECT * FROM unnest(CAST(:kinds AS varchar[]),"
-    " CAST(:terms AS varchar[]), CAST(:counts AS integer[]))"
-    " ON CONFLICT (kind, term) DO UPDATE SET count = term_counts.count + excluded.count"
-)
-
-
-def _upsert_term_counts(deltas: Counter) -> None:
-    """Add the batch's terms to term_counts: on PostgreSQL one upsert of three arrays per 5,000 terms, on
-    SQLite one sqlite3 executemany (SQLAlchemy built every row's parameters in Python)."""
-    if not deltas:
-        return
-    rows = [(k, t, n) for (k, t), n in sorted(deltas.items())]
-    if db.session.get_bind().dialect.name == "postgresql":
-        for chunk in _chunks(rows, 5000):
-            kinds, terms, counts = (list(column) for column in zip(*chunk, strict=True))
-            db.session.execute(_PG_UPSERT_TERMS, {"kinds": kinds, "terms": terms, "counts": counts})
-        return
-    _driver_executemany(
-        "INSERT INTO term_counts (kind, term, count) VALUES (?, ?, ?)"
-        " ON CONFLICT (kind, term) DO UPDATE SET count = count + excluded.count",
-        rows,
-    )
-
-
 def _driver_executemany(statement: str, rows: list[tuple]) -> None:
     """One sqlite3 executemany of plain rows in the session's transaction."""
     cursor = db.session.connection().connection.driver_connection.cursor()
@@ -397,7 +373,7 @@ def link_records_batch(
             decided.append(_Decision(record_id, other, result, state))
     merges = _join_in_order(decided, known, prepared, counts, outcome=outcome, remembered=remembered)
     _write_links(decided, merges, actor=actor, email=email)
-    _upsert_term_counts(Counter(t for ts in terms for t in ts))
+    add_to_term_counts(Counter(t for ts in terms for t in ts))
     remembered.remember(entries, terms)
     return outcome
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from licensing.auth.models import Role, User
 from licensing.db import db, utcnow
 from licensing.people.identity import record_keys, to_match_record
-from licensing.people.models import AccessGrant, BlockingKey, PersonRecord
+from licensing.people.models import AccessGrant, BlockingKey, PersonRecord, TermCount
 from tests.factories import arranged, make_person, make_user
 from tests.statements import recorded_statements
 
@@ -93,3 +93,55 @@ def test_a_new_record_stores_its_blocking_keys_in_one_insert(app, login):
             select(PersonRecord).where(PersonRecord.authority_reference == "WDC-D-009041"))
         stored = db.session.scalars(select(BlockingKey.key).where(BlockingKey.person_record_id == record.id))
         assert sorted(stored) == sorted(record_keys(to_match_record(record)))
+
+
+def _term_count(kind: str, term: str) -> int:
+    found = select(TermCount.count).where(TermCount.kind == kind, TermCount.term == term)
+    return db.session.scalar(found) or 0
+
+
+def test_a_new_record_adds_its_name_and_date_counts_in_one_statement(app, login):
+    # Each (kind, term) was an upsert of its own: the total, the surname, each forename and the date.
+    with arranged(app):
+        make_person("CDC", forenames="Bilal", surname="Quarrendon", date_of_birth=dt.date(1981, 7, 9))
+    with app.app_context():
+        before = {term: _term_count(*term) for term in
+                  [("total", ""), ("surname", "quarrendon"), ("forename", "imran"), ("dob", "1981-07-09")]}
+    assert before[("surname", "quarrendon")] == 1 and before[("forename", "imran")] == 0
+    officer = login(Role.LICENSING_OFFICER, "WDC")
+    form = {
+        "authority_reference": "WDC-D-009042", "forenames": "Imran", "surname": "Quarrendon",
+        "date_of_birth": ["9", "7", "1981"], "sex": "M", "address_line": "4 Queen Street",
+        "town": "High Wycombe", "postcode": "HP13 6BD",
+    }
+    with recorded_statements(app) as statements:
+        response = officer.submit("/records/new", form)
+    assert response.status_code == 302
+    assert len(_writes_to(statements, "term_counts")) == 1, _writes_to(statements, "term_counts")
+    with app.app_context():
+        after = {term: _term_count(*term) for term in before}
+    assert after == {term: count + 1 for term, count in before.items()}
+
+
+def test_an_edited_name_moves_its_counts_in_two_statements(app, login):
+    # The terms lost and the terms gained: one statement each, where each term was one.
+    with arranged(app):
+        record = make_person("WDC", forenames="Imran", surname="Quenby", date_of_birth=dt.date(1981, 7, 9))
+        record_id = record.id
+    with app.app_context():
+        before = {term: _term_count(*term) for term in
+                  [("total", ""), ("surname", "quenby"), ("surname", "quarrendon"), ("forename", "imran")]}
+    officer = login(Role.LICENSING_OFFICER, "WDC")
+    edit = officer.get(f"/records/{record_id}/edit")
+    assert edit.status_code == 200
+    with recorded_statements(app) as statements:
+        response = officer.submit(f"/records/{record_id}/edit", {
+            "forenames": "Imran", "surname": "Quarrendon", "date_of_birth": ["9", "7", "1981"], "sex": "M",
+            "address_line": "4 Queen Street", "town": "High Wycombe", "postcode": "HP13 6BD",
+        })
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    assert len(_writes_to(statements, "term_counts")) == 2, _writes_to(statements, "term_counts")
+    with app.app_context():
+        after = {term: _term_count(*term) for term in before}
+    assert after == {**before, ("surname", "quenby"): before[("surname", "quenby")] - 1,
+                     ("surname", "quarrendon"): before[("surname", "quarrendon")] + 1}
