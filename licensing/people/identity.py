@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -195,6 +195,11 @@ class DatabaseFrequencies:
                 self._store(kind, term, found.get((kind, term), 0))
         return self
 
+    @property
+    def stored(self) -> Mapping[tuple[str, str], int]:
+        """The counts as read (the records being compared not left out); a term read and held by none is 0."""
+        return self._stored
+
     def _store(self, kind: str, term: str, count: int) -> None:
         """A stored count less the records being compared (see the class)."""
         self._stored[(kind, term)] = count
@@ -378,22 +383,40 @@ def _one_edit(word: str) -> set[str]:
     ) - {word}
 
 
-def slipped_surname_keys(surname: str) -> set[str]:
-    """Search keys of the surnames one typo from `surname` that so few records carry beside it that they are
-    slips of it (Cooher 1 beside Cooper 253; not Sultani 135 beside Sultan 264): a surname alone then lists
-    their holders too. The slip's own surname keys, not its "sf:" key: every holder of the typed name holds
-    that too when the slip is a letter left out (Sltan). A key is kept only when the slips are all that hold
-    it: Khar is coded as Kaur, a name in its own right."""
+def _slip_spellings(surname: str) -> tuple[str, list[str]] | None:
+    """The typed surname's counted spelling and every spelling one typo from it (see slipped_surname_keys);
+    None for a surname that is not one word of letters."""
     typed_record = MatchRecord("query", surname=surname)
     terms = [term for kind, term in frequency_terms(typed_record) if kind == "surname"]
     tokens = parse_name(surname)
     if len(terms) != 1 or len(tokens) != 1 or not terms[0].isalpha() or len(terms[0]) < 3:
-        return set()
+        return None
     typed = terms[0]
     # From the spelling as typed too: Oamr is a slip of Omar, which is counted as its table spelling Umar.
-    near = sorted(_one_edit(typed) | _one_edit(tokens[0].raw) | {typed})
-    found = term_counts(("surname", spelling) for spelling in near)
-    counts = {term: count for (_, term), count in found.items()}
+    return typed, sorted(_one_edit(typed) | _one_edit(tokens[0].raw) | {typed})
+
+
+def slip_count_terms(surname: str) -> list[tuple[str, str]]:
+    """The (kind, term) counts slipped_surname_keys reads, for a search to read with its other counts."""
+    spellings = _slip_spellings(surname)
+    return [("surname", spelling) for spelling in spellings[1]] if spellings else []
+
+
+def slipped_surname_keys(surname: str, stored: Mapping[tuple[str, str], int] | None = None) -> set[str]:
+    """Search keys of the surnames one typo from `surname` that so few records carry beside it that they are
+    slips of it (Cooher 1 beside Cooper 253; not Sultani 135 beside Sultan 264): a surname alone then lists
+    their holders too. The slip's own surname keys, not its "sf:" key: every holder of the typed name holds
+    that too when the slip is a letter left out (Sltan). A key is kept only when the slips are all that hold
+    it: Khar is coded as Kaur, a name in its own right. The spellings' counts are read here unless `stored`
+    holds them (read with a search's other counts: see slip_count_terms)."""
+    spellings = _slip_spellings(surname)
+    if spellings is None:
+        return set()
+    typed, near = spellings
+    typed_record = MatchRecord("query", surname=surname)
+    found = term_counts(("surname", spelling) for spelling in near) if stored is None else stored
+    # A spelling no record carries is no slip (a row left at 0 adds no holder either).
+    counts = {spelling: n for spelling in near if (n := found.get(("surname", spelling), 0)) > 0}
     common = counts.get(typed, 0)
     typed_keys = surname_keys(typed_record)
     slips: dict[str, int] = {}  # key -> records carrying a slip with that key

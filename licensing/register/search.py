@@ -35,6 +35,7 @@ from licensing.people.access import can_see_record, grant_access, hidden_records
 from licensing.people.identity import (
     DatabaseFrequencies,
     match_settings,
+    slip_count_terms,
     slipped_surname_keys,
     surname_keys,
     to_match_records,
@@ -553,10 +554,13 @@ def search_every_page(criteria: SearchCriteria, *, viewer: User, today: dt.date)
 
 def _ranked(criteria: SearchCriteria, *, viewer: User, today: dt.date, page: int = 1) -> SearchResults:
     listing = criteria.listing_keys()
+    scoring = None
     if listing:
         # With the surname's slips (Cooher for Cooper): a typo in the person's own record must not hide them.
-        slips = slipped_surname_keys(criteria.surname)
-        listed = _surname_listing(criteria, listing, slips, viewer=viewer, today=today, page=page)
+        # Their spellings' counts are read with the scoring's, in one statement.
+        scoring = _Scoring.of(criteria, also=slip_count_terms(criteria.surname))
+        slips = slipped_surname_keys(criteria.surname, stored=scoring.frequencies.stored)
+        listed = _surname_listing(criteria, listing, slips, scoring, viewer=viewer, today=today, page=page)
         if listed is not None:
             return listed
     exact = _exact_identifier_matches(criteria)
@@ -573,7 +577,7 @@ def _ranked(criteria: SearchCriteria, *, viewer: User, today: dt.date, page: int
         for r in [columns[i] for i in found] + fetched
         if can_see_record(viewer, r) and _age_fits(r, criteria.approximate_age, today)
     ]
-    scoring = _Scoring.of(criteria)
+    scoring = scoring or _Scoring.of(criteria)
     scored = _score(criteria, scoring, records, exact, today)
     ranked_all = sorted(scored.values(), key=lambda k: k.rank)
     pages = max(1, -(-len(ranked_all) // MAX_RESULTS))
@@ -596,13 +600,14 @@ class _Scoring:
     scorer: Scorer | None = None
 
     @classmethod
-    def of(cls, criteria: SearchCriteria) -> _Scoring:
+    def of(cls, criteria: SearchCriteria, also: list[tuple[str, str]] = ()) -> _Scoring:
+        """`also`: other (kind, term) counts to read in the same statement."""
         query = criteria.as_match_record()
         swapped = None
         if criteria.forenames and criteria.surname:
             swapped = replace(query, forenames=criteria.surname, surname=criteria.forenames)
         typed = [q for q in (query, swapped) if q]
-        lookups = set().union(*(name_count_lookups(prepare(q)) for q in typed))
+        lookups = set().union(*(name_count_lookups(prepare(q)) for q in typed), also)
         frequencies = DatabaseFrequencies(own_records=1, slip_counts=True).preload(*typed, lookups=lookups)
         settings = match_settings()
         return cls(query, settings, frequencies, swapped, Scorer(settings, frequencies, slips_by_counts=True))
@@ -678,7 +683,8 @@ def _shown(scoring: _Scoring, shown: list[_Scored], viewer: User, today: dt.date
 
 
 def _surname_listing(
-    criteria: SearchCriteria, typed: set[str], slips: set[str], *, viewer: User, today: dt.date, page: int
+    criteria: SearchCriteria, typed: set[str], slips: set[str], scoring: _Scoring, *, viewer: User,
+    today: dt.date, page: int,
 ) -> SearchResults | None:
     """Every person the viewer may see who holds the surname (or a spelling of it), a page at a time, in the
     order their records joined the register: a surname alone holds no evidence to rank its holders by.
@@ -738,7 +744,6 @@ def _surname_listing(
             first_holder.setdefault(record.identity_id, record.id)
     ids = [first for first in dict.fromkeys(r.identity_id for r in sorted(records, key=lambda r: r.id))]
     ids = [i for i in ids if first_holder.get(i) in on_page]
-    scoring = _Scoring.of(criteria)
     scored = _score(criteria, scoring, records, {}, today)
     ranked = _shown(scoring, [scored[i] for i in ids], viewer, today)
     ranked.total, ranked.page, ranked.pages = total, page, pages

@@ -171,3 +171,27 @@ def test_the_shown_records_are_read_once_and_history_only_for_people_it_can_flag
     assert [s for s in statements if s.startswith("SELECT sanctions.")], statements
     # Idris's licence would flag nothing, and Ilyas's record holds none: no licence is read.
     assert [s for s in statements if s.startswith("SELECT licences.")] == []
+
+
+def test_a_surname_alone_reads_its_slips_counts_with_the_scorings_in_one_statement(app, login, monkeypatch):
+    # The counts of the spellings one typo from the surname (its slips) were a statement before the
+    # scoring's own counts; Cooher is still a slip of Cooper and listed with them, Hooper is not.
+    from licensing.register import search
+
+    monkeypatch.setattr(search, "MAX_SEARCH_CANDIDATES", 5)
+    with arranged(app):
+        for n in range(8):
+            make_person("WDC", forenames=f"Zubair{'abcdefgh'[n]}", surname="Cooper",
+                        date_of_birth=dt.date(1970 + n, 1, 2))
+        make_person("WDC", forenames="Jason", surname="Cooher", date_of_birth=dt.date(1967, 5, 27))
+        for forenames in ("Anna", "Brian"):
+            make_person("WDC", forenames=forenames, surname="Hooper", date_of_birth=dt.date(1975, 3, 3))
+    officer = login(Role.LICENSING_OFFICER, "CDC")
+    for listed in (True, False):  # the surname's holders listed page by page, or few enough to rank
+        monkeypatch.setattr(search, "MAX_SEARCH_CANDIDATES", 5 if listed else 120)
+        with recorded_statements(app) as statements:
+            page = officer.submit("/search", {**REASON, "surname": "Cooper"}).get_data(as_text=True)
+        assert "Jason Cooher" in page and "Zubaira Cooper" in page
+        assert ("Hooper" in page) is not listed  # a name of its own; ranked, it is a weak typo match
+        counts = [s for s in statements if _reads_term_counts(s)]
+        assert len(counts) == 1, counts
