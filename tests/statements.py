@@ -1,6 +1,7 @@
 """Recording the SQL statements a block of code runs, for tests that count or inspect them."""
 
 import contextlib
+import re
 
 from sqlalchemy import event
 
@@ -22,3 +23,11 @@ def recorded_statements(app):
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def tables_read(statement: str, tables) -> set[str]:
+    """The tables among `tables` whose rows a SELECT reads (it selects their id): a statement of its own each,
+    or one UNION ALL branch each."""
+    if not statement.lstrip().upper().startswith("SELECT"):
+        return set()
+    return {table for table in tables if re.search(rf'\b{table}\.(id|"id")[,\s]', statement)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import ARRAY, Integer, any_, bindparam, inspect, select
+from sqlalchemy import ARRAY, Integer, any_, bindparam, inspect, select, text
 from sqlalchemy.orm.attributes import set_committed_value
 
 from licensing.audit import record as audit
@@ -215,16 +215,79 @@ def identities_for_results(identity_ids: list[int]) -> tuple[dict[int, Identity]
 def _fill_history(records: list[PersonRecord], empty: dict[int, frozenset[str]], refresh: bool) -> None:
     """The records' collections that identity_flags reads, and their police items' authorities and
     recipients; `empty` holds, per record, the collections it holds none of (not queried for)."""
-    for key, foreign_key, order in RECORD_HISTORY:
+    wanting: dict[str, list[PersonRecord]] = {}
+    for key, _, _ in RECORD_HISTORY:
         # A collection the records' own query found empty on every record is not queried for.
         holding = [r for r in records if key not in empty.get(r.id, ())]
         for record in records:
             if key in empty.get(record.id, ()) and (refresh or key in inspect(record).unloaded):
                 set_committed_value(record, key, [])
-        _fill(holding, key, foreign_key, order, refresh)
+        if owners := _wanting(holding, key, refresh):
+            wanting[key] = owners
+    _fill_together(wanting, refresh)
     items = [item for record in records for item in record.intelligence_items]
     _fill_authorities(items, refresh)
     _fill_recipients(items, refresh)
+
+
+def _fill_together(wanting: dict[str, list[PersonRecord]], refresh: bool) -> None:
+    """Load each history collection `key` of the records wanting it, every collection in one statement (see
+    _history_statement), as committed values ordered as the relationships order them."""
+    if not wanting:
+        return
+    keys = tuple(key for key, _, _ in RECORD_HISTORY if key in wanting)
+    found = {key: {record.id: [] for record in owners} for key, owners in wanting.items()}
+    owners = sorted({record.id for held in wanting.values() for record in held})
+    foreign_keys = {key: foreign_key.key for key, foreign_key, _ in RECORD_HISTORY}
+    for row in db.session.execute(_history_statement(keys, refresh), {"owners": owners}):
+        for key, child in zip(keys, row, strict=True):
+            if child is not None:
+                held = found[key].get(getattr(child, foreign_keys[key]))
+                if held is not None:  # a record whose collection was loaded already keeps it
+                    held.append(child)
+    orders = {key: order for key, _, order in RECORD_HISTORY}
+    for key, owners_of_key in wanting.items():
+        for record in owners_of_key:
+            children = sorted(found[key][record.id],
+                              key=lambda c, order=orders[key]: (*(getattr(c, o.key) for o in order), c.id))
+            set_committed_value(record, key, children)
+
+
+_HISTORY_STATEMENTS: dict = {}
+
+
+def _history_statement(keys: tuple[str, ...], refresh: bool):
+    """The rows of every collection in `keys` held by the records :owners, in one UNION ALL: a branch a
+    collection, each row its own collection's columns and typed NULLs for the others', read positionally into
+    one entity a collection (None in the others). One round trip where each collection was one."""
+    dialect = _dialect()
+    statement = _HISTORY_STATEMENTS.get((keys, refresh, dialect))
+    if statement is not None:
+        return statement
+    compiler = db.session.get_bind().dialect
+    by_key = {key: foreign_key for key, foreign_key, _ in RECORD_HISTORY}
+    tables = [by_key[key].class_.__table__ for key in keys]
+    branches = []
+    for key, table in zip(keys, tables, strict=True):
+        columns = [
+            f'{c.table.name}."{c.name}"' if other is table else f"CAST(NULL AS {c.type.compile(compiler)})"
+            for other in tables
+            for c in other.columns
+        ]
+        owner = f'{table.name}."{by_key[key].key}"'
+        where = (f"{owner} = ANY(CAST(:owners AS INTEGER[]))" if dialect == "postgresql"
+                 else f"{owner} IN :owners")
+        branches.append(f"SELECT {', '.join(columns)} FROM {table.name} WHERE {where}")  # noqa: S608
+    owners = (bindparam("owners", type_=ARRAY(Integer)) if dialect == "postgresql"
+              else bindparam("owners", expanding=True))
+    textual = text(" UNION ALL ".join(branches)).bindparams(owners).columns(
+        *(c for table in tables for c in table.columns))
+    statement = _HISTORY_STATEMENTS[keys, refresh, dialect] = (
+        select(*(by_key[key].class_ for key in keys))
+        .from_statement(textual)
+        .execution_options(populate_existing=refresh)
+    )
+    return statement
 
 
 ADDRESS_ORDER = (Address.from_on.desc().nulls_last(), Address.id.desc())

@@ -6,8 +6,8 @@ import datetime as dt
 from licensing.auth.models import Role
 from licensing.db import db
 from tests.factories import arranged, join_records, make_person
-from tests.licences.factories import make_licence, make_sanction
-from tests.statements import recorded_statements
+from tests.licences.factories import make_badge, make_complaint, make_licence, make_sanction
+from tests.statements import recorded_statements, tables_read
 
 COUNCILS = ("WDC", "CDC", "SBDC", "BCC-CT")
 
@@ -74,14 +74,14 @@ def test_the_reason_form_does_not_load_the_persons_history(app, login):
     assert page.status_code == 200
     assert "Why do you need to see this person?" in page.get_data(as_text=True)
     assert "Tariq Haddad" not in page.get_data(as_text=True)
-    assert not [s for s in statements if s.startswith(("SELECT sanctions.", "SELECT licences."))], statements
+    assert not [s for s in statements if tables_read(s, HISTORY_TABLES)], statements
 
 
 HISTORY_TABLES = ("sanctions", "complaints", "intelligence_items", "dbs_certificates", "badges", "licences")
 
 
 def _history_loads(statements: list[str]) -> set[str]:
-    return {table for table in HISTORY_TABLES for s in statements if s.startswith(f"SELECT {table}.")}
+    return {table for s in statements for table in tables_read(s, HISTORY_TABLES)}
 
 
 def test_the_person_page_queries_only_the_history_the_persons_records_hold(app, login):
@@ -106,3 +106,29 @@ def test_the_person_page_queries_only_the_history_the_persons_records_hold(app, 
         page = officer.get(granted.headers["Location"])
     assert page.status_code == 200 and "Revoked" in page.get_data(as_text=True)
     assert _history_loads(statements) == {"licences", "sanctions"}, statements
+
+
+def test_the_person_page_reads_every_kind_of_history_in_one_statement(app, login):
+    # Each kind the records hold was a statement of its own: licences, badges, DBS certificates, decisions,
+    # complaints. Everything still shows, each kind in its own place.
+    with arranged(app):
+        first = make_person("WDC", forenames="Tariq", surname="Hanif", date_of_birth=dt.date(1979, 4, 4))
+        second = make_person("CDC", forenames="Tariq", surname="Hanif", date_of_birth=dt.date(1979, 4, 4))
+        make_licence(first, status="granted", number="PH72001")
+        make_licence(second, status="granted", number="PH72002")
+        make_badge(first, number="BCC720001")
+        make_sanction(second, sanction_type="suspension", grounds="road_safety")
+        make_complaint(first, category="sexual_harassment")
+        db.session.commit()
+        person = join_records(first, second)
+    officer = login(Role.LICENSING_OFFICER, "WDC")
+    granted = officer.submit(f"/people/{person}/reason", {"reason": "Renewal WDC/2026/11"})
+    with recorded_statements(app) as statements:
+        page = officer.get(granted.headers["Location"])
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "PH72001" in text and "PH72002" in text and "BCC720001" in text and "Suspended" in text
+    reads = [s for s in statements if tables_read(s, HISTORY_TABLES)]
+    assert len(reads) == 1, reads
+    assert tables_read(reads[0], HISTORY_TABLES) == {"licences", "badges", "dbs_certificates", "sanctions",
+                                                     "complaints"}
