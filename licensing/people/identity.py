@@ -180,24 +180,33 @@ class DatabaseFrequencies:
         self._stored: dict[tuple[str, str], int] = {}  # the counts as read
 
     def preload(
-        self, *match_records: MatchRecord, lookups: Iterable[tuple[str, str]] = ()
+        self, *match_records: MatchRecord, lookups: Iterable[tuple[str, str]] = (),
+        also: Iterable[tuple[str, str]] = (),
     ) -> DatabaseFrequencies:
         """Read every count these records' values need, and the total, in one query (the values two records
         agree on are always values of either record), with any other `lookups` a comparison will ask for
-        (see matching.name_count_lookups): each read lazily would be a statement of its own."""
+        (see matching.name_count_lookups): each read lazily would be a statement of its own. `also`: counts
+        read in the same query for another use (see `stored`), kept only where a row holds them (a search's
+        slip spellings are hundreds, and few are anyone's)."""
         terms = [("total", ""), *(term for record in match_records for term in frequency_terms(record))]
         # A term longer than the stored column is left to the lazy path, which asks for it as given.
         terms += sorted(term for term in lookups if len(term[1]) <= 64)
         wanted = [term for term in dict.fromkeys(terms) if term not in self._loaded]
-        if wanted:
-            found = term_counts(wanted)
+        asked = set(wanted)
+        extra = [term for term in dict.fromkeys(also)
+                 if len(term[1]) <= 64 and term not in asked and term not in self._loaded]
+        if wanted or extra:
+            found = term_counts(wanted + extra)
             for kind, term in wanted:
                 self._store(kind, term, found.get((kind, term), 0))
+            for kind, term in extra:
+                if (kind, term) in found:
+                    self._store(kind, term, found[kind, term])
         return self
 
     @property
     def stored(self) -> Mapping[tuple[str, str], int]:
-        """The counts as read (the records being compared not left out); a term read and held by none is 0."""
+        """The counts as read (the records being compared not left out); one held by none is 0 or absent."""
         return self._stored
 
     def _store(self, kind: str, term: str, count: int) -> None:

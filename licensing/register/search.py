@@ -601,14 +601,15 @@ class _Scoring:
 
     @classmethod
     def of(cls, criteria: SearchCriteria, also: list[tuple[str, str]] = ()) -> _Scoring:
-        """`also`: other (kind, term) counts to read in the same statement."""
+        """`also`: other (kind, term) counts read in the same statement (see DatabaseFrequencies.preload)."""
         query = criteria.as_match_record()
         swapped = None
         if criteria.forenames and criteria.surname:
             swapped = replace(query, forenames=criteria.surname, surname=criteria.forenames)
         typed = [q for q in (query, swapped) if q]
-        lookups = set().union(*(name_count_lookups(prepare(q)) for q in typed), also)
-        frequencies = DatabaseFrequencies(own_records=1, slip_counts=True).preload(*typed, lookups=lookups)
+        lookups = set().union(*(name_count_lookups(prepare(q)) for q in typed))
+        frequencies = DatabaseFrequencies(own_records=1, slip_counts=True).preload(*typed, lookups=lookups,
+                                                                                   also=also)
         settings = match_settings()
         return cls(query, settings, frequencies, swapped, Scorer(settings, frequencies, slips_by_counts=True))
 
