@@ -231,20 +231,22 @@ def _fill_history(records: list[PersonRecord], empty: dict[int, frozenset[str]],
 
 
 def _fill_together(wanting: dict[str, list[PersonRecord]], refresh: bool) -> None:
-    """Load each history collection `key` of the records wanting it, every collection in one statement (see
-    _history_statement), as committed values ordered as the relationships order them."""
-    if not wanting:
-        return
-    keys = tuple(key for key, _, _ in RECORD_HISTORY if key in wanting)
+    """Load each history collection `key` of the records wanting it, the collections of a group of
+    HISTORY_READ_TOGETHER in one statement (see _history_statement), as committed values ordered as the
+    relationships order them."""
     found = {key: {record.id: [] for record in owners} for key, owners in wanting.items()}
-    owners = sorted({record.id for held in wanting.values() for record in held})
     foreign_keys = {key: foreign_key.key for key, foreign_key, _ in RECORD_HISTORY}
-    for row in db.session.execute(_history_statement(keys, refresh), {"owners": owners}):
-        for key, child in zip(keys, row, strict=True):
-            if child is not None:
-                held = found[key].get(getattr(child, foreign_keys[key]))
-                if held is not None:  # a record whose collection was loaded already keeps it
-                    held.append(child)
+    for group in HISTORY_READ_TOGETHER:
+        keys = tuple(key for key in group if key in wanting)
+        if not keys:
+            continue
+        owners = sorted({record.id for key in keys for record in wanting[key]})
+        for row in db.session.execute(_history_statement(keys, refresh), {"owners": owners}):
+            for key, child in zip(keys, row, strict=True):
+                if child is not None:
+                    held = found[key].get(getattr(child, foreign_keys[key]))
+                    if held is not None:  # a record whose collection was loaded already keeps it
+                        held.append(child)
     orders = {key: order for key, _, order in RECORD_HISTORY}
     for key, owners_of_key in wanting.items():
         for record in owners_of_key:
@@ -253,6 +255,11 @@ def _fill_together(wanting: dict[str, list[PersonRecord]], refresh: bool) -> Non
             set_committed_value(record, key, children)
 
 
+# The kinds read in one statement: each row carries the columns of every kind in its group, so the kinds most
+# records hold (a licence, a badge, a certificate) are not padded with the columns of the few that most hold
+# none of (decisions, complaints, police items).
+HISTORY_READ_TOGETHER = (("sanctions", "complaints", "intelligence_items"),
+                         ("dbs_certificates", "badges", "licences"))
 _HISTORY_STATEMENTS: dict = {}
 
 

@@ -108,9 +108,10 @@ def test_the_person_page_queries_only_the_history_the_persons_records_hold(app, 
     assert _history_loads(statements) == {"licences", "sanctions"}, statements
 
 
-def test_the_person_page_reads_every_kind_of_history_in_one_statement(app, login):
+def test_the_person_page_reads_its_history_in_two_statements(app, login):
     # Each kind the records hold was a statement of its own: licences, badges, DBS certificates, decisions,
-    # complaints. Everything still shows, each kind in its own place.
+    # complaints. Now the kinds most records hold in one, the rarer kinds in another; everything still shows,
+    # each kind in its own place.
     with arranged(app):
         first = make_person("WDC", forenames="Tariq", surname="Hanif", date_of_birth=dt.date(1979, 4, 4))
         second = make_person("CDC", forenames="Tariq", surname="Hanif", date_of_birth=dt.date(1979, 4, 4))
@@ -129,6 +130,5 @@ def test_the_person_page_reads_every_kind_of_history_in_one_statement(app, login
     assert page.status_code == 200
     assert "PH72001" in text and "PH72002" in text and "BCC720001" in text and "Suspended" in text
     reads = [s for s in statements if tables_read(s, HISTORY_TABLES)]
-    assert len(reads) == 1, reads
-    assert tables_read(reads[0], HISTORY_TABLES) == {"licences", "badges", "dbs_certificates", "sanctions",
-                                                     "complaints"}
+    assert [tables_read(s, HISTORY_TABLES) for s in reads] == [{"sanctions", "complaints"},
+                                                               {"licences", "badges", "dbs_certificates"}]
