@@ -375,38 +375,6 @@ def _wanting(owners: list, key: str, refresh: bool) -> list:
     return [owner for owner in owners if refresh or key in inspect(owner).unloaded]
 
 
-def _fill(owners: list, key: str, foreign_key, order: tuple, refresh: bool) -> None:
-    """Load the collection `key` of every owner lacking it in one query, as a committed (unchanged) value."""
-    wanting = _wanting(owners, key, refresh)
-    if not wanting:
-        return
-    found: dict[int, list] = {owner.id: [] for owner in wanting}
-    for child in db.session.scalars(_statement(foreign_key, order, refresh), {"owners": list(found)}):
-        found[getattr(child, foreign_key.key)].append(child)
-    for owner in wanting:
-        set_committed_value(owner, key, found[owner.id])
-
-
-_STATEMENTS: dict = {}
-
-
-def _statement(foreign_key, order: tuple, refresh: bool):
-    """`SELECT <foreign_key's model> WHERE foreign_key IN :owners ORDER BY order`, built once rather than
-    built and cache-keyed for every query (7% of the person page's Python calls). Each foreign key is always
-    loaded in one order, so the key leaves the order out."""
-    dialect = _dialect()
-    key = (foreign_key.class_, foreign_key.key, refresh, dialect)
-    statement = _STATEMENTS.get(key)
-    if statement is None:
-        statement = _STATEMENTS[key] = (
-            select(foreign_key.class_)
-            .where(_among_owners(foreign_key, dialect))
-            .order_by(*order)
-            .execution_options(populate_existing=refresh)
-        )
-    return statement
-
-
 def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
