@@ -30,6 +30,7 @@ from licensing.matching import (
     prepare,
     query_keys,
 )
+from licensing.matching.compare import T_VARIANT, token_level, variant_spellings
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
 from licensing.matching.normalise import parse_name
 from licensing.matching.score import Assessment
@@ -39,6 +40,7 @@ from licensing.people.identity import (
     match_settings,
     slipped_surname_keys,
     surname_keys,
+    term_counts,
     to_match_records,
     typo_keys,
 )
@@ -492,6 +494,11 @@ def _ranked_candidates(
                                              max_holders=TYPO_DOB_MAX_HOLDERS if dob else None):
             if dob is None or record_id in shared or _born_near(columns[record_id], dob):
                 shared[record_id] = shared.get(record_id, 0) + TYPO_EVIDENCE * n
+        # A spelling the register holds that the phonetic keys code apart (Akther for Akhtar) is the name as
+        # typed to the engine, so its keys count in full.
+        spellings = _variant_spelling_keys(criteria, today)
+        for record_id, n in _evidence_counts(spellings, FETCH_CANDIDATES, columns):
+            shared[record_id] = shared.get(record_id, 0) + n
         counts = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:FETCH_CANDIDATES]
     if len(counts) <= MAX_SEARCH_CANDIDATES:
         return [record_id for record_id, _ in counts], False
@@ -521,6 +528,30 @@ def _ranked_candidates(
         scored.append((-(float(set_sim) + 0.5 * float(sort_sim) + dob_points + evidence), r.id))
     scored.sort()
     return [record_id for _, record_id in scored[:MAX_SEARCH_CANDIDATES]], True
+
+
+def _variant_spelling_keys(criteria: SearchCriteria, today: dt.date) -> set[str]:
+    """Keys of the query with one name written in a spelling the register holds and the engine reads as the
+    same name by its spelling key alone (see variant_spellings): learned from the data, not the tables."""
+    options = [
+        (name_part, i, token, spelling)
+        for name_part in ("forenames", "surname")
+        for i, token in enumerate(parse_name(getattr(criteria, name_part)))
+        for spelling in sorted(variant_spellings(token))
+    ]
+    if not options:
+        return set()
+    wanted = [(kind, option[3]) for option in options for kind in ("forename", "surname")]
+    held = {term for _, term in term_counts(wanted)}
+    forms = []
+    for name_part, i, token, spelling in options:
+        written = parse_name(spelling)
+        if spelling not in held or len(written) != 1 or token_level(token, written[0]) != T_VARIANT:
+            continue
+        words = [t.raw for t in parse_name(getattr(criteria, name_part))]
+        words[i] = spelling
+        forms.append(replace(criteria, **{name_part: " ".join(words)}))
+    return set().union(*(form.keys_as_typed(today) for form in forms))
 
 
 def search_people(
