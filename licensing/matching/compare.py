@@ -30,7 +30,6 @@ __all__ = [
     "name_count_lookups",
     "near_number_level",
     "numbers_two_apart",
-    "surnames_one_apart",
     "token_level",
     "variant_spellings",
 ]
@@ -377,17 +376,6 @@ def letters_one_apart(left: tuple[Token, ...], right: tuple[Token, ...], shortes
     if any(t.known for t in left if t.raw not in ys) or any(t.known for t in right if t.raw not in xs):
         return False  # a recognised name is a name, not a slip
     return OSA.distance(x, y, score_cutoff=1) <= 1
-
-
-def surnames_one_apart(left: NameForm, right: NameForm, shortest: int = 3) -> tuple[Token, Token] | None:
-    """The two surnames, when each is one word of at least `shortest` letters and they are one edit apart
-    (Sah / Shah). Whether that is a slip or two surnames only the counts can say (``score.Scorer``)."""
-    if len(left.family) != 1 or len(right.family) != 1:
-        return None
-    x, y = left.family[0], right.family[0]
-    if x.canon == y.canon or min(len(x.canon), len(y.canon)) < shortest:
-        return None
-    return (x, y) if OSA.distance(x.canon, y.canon, score_cutoff=1) <= 1 else None
 
 
 def numbers_two_apart(a: PreparedRecord, b: PreparedRecord) -> bool:

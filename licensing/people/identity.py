@@ -167,15 +167,13 @@ class DatabaseFrequencies:
     of the counts (`own_records`: 2 when linking two stored records, 1 when a search query meets a stored
     record). Otherwise, in a small register, every value the pair shares would look common.
 
-    `slip_counts` (search) also answers ``forename_count`` and ``surname_count``, so the scorer can tell a
-    name one letter off that no other record writes (Paum for Paul, Sah for Shah) from a second name; linking
-    keeps the twins guard instead."""
+    `slip_counts` (search) also answers ``forename_count``, so the scorer can tell a forename one letter off
+    that no other record writes (Paum for Paul) from a second name; linking keeps the twins guard instead."""
 
     def __init__(self, *, own_records: int, pseudo_count: float = 200.0, slip_counts: bool = False) -> None:
         self._own = own_records
         if slip_counts:
             self.forename_count = self._forename_count
-            self.surname_count = self._surname_count
         self._counted = CountedFrequencies(pseudo_count=pseudo_count)
         # The register's total is read with the first counts (preload's one statement), not on its own.
         self._loaded: set[tuple[str, str]] = set()
@@ -229,15 +227,15 @@ class DatabaseFrequencies:
         self._count("dob", iso_dob)
         return self._counted.dob_frequency(iso_dob)
 
-    def _surname_count(self, surname_key: str) -> int:
-        """How many stored records carry this canonical surname (see `slip_counts`)."""
-        self._count("surname", surname_key)
-        return self._stored[("surname", surname_key)]
-
     def _forename_count(self, token: str) -> int:
         """How many stored records carry this canonical forename token (see `slip_counts`)."""
-        self._count("forename", token)
-        return self._stored[("forename", token)]
+        return self.stored_count("forename", token)
+
+    def stored_count(self, kind: str, term: str) -> int:
+        """How many stored records carry this term, as read (preload it with the rest: read on its own, it is
+        a statement of its own)."""
+        self._count(kind, term)
+        return self._stored[(kind, term)]
 
 
 # (kind, term) pairs' counts, many in one statement with one parameter a column: arrays (PostgreSQL) or a JSON

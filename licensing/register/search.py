@@ -32,7 +32,7 @@ from licensing.matching import (
 )
 from licensing.matching.compare import T_VARIANT, token_level, variant_spellings
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
-from licensing.matching.normalise import parse_name
+from licensing.matching.normalise import Token, parse_name
 from licensing.matching.score import Assessment
 from licensing.people.access import can_see_record, grant_access, hidden_records
 from licensing.people.identity import (
@@ -40,7 +40,6 @@ from licensing.people.identity import (
     match_settings,
     slipped_surname_keys,
     surname_keys,
-    term_counts,
     to_match_records,
     typo_keys,
 )
@@ -473,10 +472,14 @@ def _evidence_counts(
 
 
 def _ranked_candidates(
-    criteria: SearchCriteria, today: dt.date, columns: dict[int, _Candidate] | None = None
+    criteria: SearchCriteria,
+    today: dt.date,
+    columns: dict[int, _Candidate] | None = None,
+    frequencies: DatabaseFrequencies | None = None,
 ) -> tuple[list[int], bool]:
     """Ids worth scoring in full, best evidence first, and whether some were left out; their scoring
-    columns into `columns` when given."""
+    columns into `columns` when given. `frequencies`: the search's counts (_Scoring.of), read when not
+    given."""
     columns = {} if columns is None else columns
     counts = _evidence_counts(criteria.candidate_keys(today), FETCH_CANDIDATES, columns)
     typo = criteria.typo_search_keys() if len(counts) < MAX_SEARCH_CANDIDATES else set()
@@ -496,7 +499,8 @@ def _ranked_candidates(
                 shared[record_id] = shared.get(record_id, 0) + TYPO_EVIDENCE * n
         # A spelling the register holds that the phonetic keys code apart (Akther for Akhtar) is the name as
         # typed to the engine, so its keys count in full.
-        spellings = _variant_spelling_keys(criteria, today)
+        frequencies = frequencies or _Scoring.of(criteria).frequencies
+        spellings = _variant_spelling_keys(criteria, today, frequencies)
         for record_id, n in _evidence_counts(spellings, FETCH_CANDIDATES, columns):
             shared[record_id] = shared.get(record_id, 0) + n
         counts = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:FETCH_CANDIDATES]
@@ -530,23 +534,29 @@ def _ranked_candidates(
     return [record_id for _, record_id in scored[:MAX_SEARCH_CANDIDATES]], True
 
 
-def _variant_spelling_keys(criteria: SearchCriteria, today: dt.date) -> set[str]:
-    """Keys of the query with one name written in a spelling the register holds and the engine reads as the
-    same name by its spelling key alone (see variant_spellings): learned from the data, not the tables."""
-    options = [
+def _variant_spellings(criteria: SearchCriteria) -> list[tuple[str, int, Token, str]]:
+    """(name part, token's place, token, spelling) for each spelling of a typed name token that the engine
+    may read as that name by its spelling key alone, though the phonetic keys code it apart
+    (variant_spellings)."""
+    return [
         (name_part, i, token, spelling)
         for name_part in ("forenames", "surname")
         for i, token in enumerate(parse_name(getattr(criteria, name_part)))
         for spelling in sorted(variant_spellings(token))
     ]
-    if not options:
-        return set()
-    wanted = [(kind, option[3]) for option in options for kind in ("forename", "surname")]
-    held = {term for _, term in term_counts(wanted)}
+
+
+def _variant_spelling_keys(
+    criteria: SearchCriteria, today: dt.date, frequencies: DatabaseFrequencies
+) -> set[str]:
+    """Keys of the query with one name written in a spelling the register holds (its counts, read with the
+    search's others) that the engine reads as the same name: learned from the data, not the tables."""
     forms = []
-    for name_part, i, token, spelling in options:
+    for name_part, i, token, spelling in _variant_spellings(criteria):
+        if not any(frequencies.stored_count(kind, spelling) for kind in ("forename", "surname")):
+            continue
         written = parse_name(spelling)
-        if spelling not in held or len(written) != 1 or token_level(token, written[0]) != T_VARIANT:
+        if len(written) != 1 or token_level(token, written[0]) != T_VARIANT:
             continue
         words = [t.raw for t in parse_name(getattr(criteria, name_part))]
         words[i] = spelling
@@ -595,7 +605,8 @@ def _ranked(criteria: SearchCriteria, *, viewer: User, today: dt.date, page: int
             return listed
     exact = _exact_identifier_matches(criteria)
     columns: dict[int, _Candidate] = {}
-    found, narrow = _ranked_candidates(criteria, today, columns)
+    scoring = _Scoring.of(criteria)
+    found, narrow = _ranked_candidates(criteria, today, columns, scoring.frequencies)
     candidate_ids = set(found) | set(exact)
     if not candidate_ids:
         return SearchResults()
@@ -607,7 +618,6 @@ def _ranked(criteria: SearchCriteria, *, viewer: User, today: dt.date, page: int
         for r in [columns[i] for i in found] + fetched
         if can_see_record(viewer, r) and _age_fits(r, criteria.approximate_age, today)
     ]
-    scoring = _Scoring.of(criteria)
     scored = _score(criteria, scoring, records, exact, today)
     ranked_all = sorted(scored.values(), key=lambda k: k.rank)
     pages = max(1, -(-len(ranked_all) // MAX_RESULTS))
@@ -637,6 +647,8 @@ class _Scoring:
             swapped = replace(query, forenames=criteria.surname, surname=criteria.forenames)
         typed = [q for q in (query, swapped) if q]
         lookups = set().union(*(name_count_lookups(prepare(q)) for q in typed))
+        # The spellings a search one typo away may look for, so that their counts come in the same statement.
+        lookups |= {(kind, o[3]) for o in _variant_spellings(criteria) for kind in ("forename", "surname")}
         frequencies = DatabaseFrequencies(own_records=1, slip_counts=True).preload(*typed, lookups=lookups)
         settings = match_settings()
         return cls(query, settings, frequencies, swapped, Scorer(settings, frequencies, slips_by_counts=True))

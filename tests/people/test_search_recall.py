@@ -11,8 +11,7 @@ from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role
 from licensing.db import db
 from licensing.register import search
-from licensing.register.search import SearchCriteria, search_people
-from tests.factories import arranged, make_county, make_person, make_user
+from tests.factories import arranged, make_person
 
 REASON = {"reason": "Application CDC/2026/0101"}
 
@@ -305,22 +304,3 @@ def test_a_spelling_the_register_holds_that_the_phonetic_keys_code_apart_is_foun
     page = _results(login(Role.LICENSING_OFFICER), forenames="Akhtar", surname="Azhar")
     assert _ranked_names(page, "Azhar Ashraf Akther", "Azhar Akhar")[0] == "Azhar Ashraf Akther"
 
-
-def test_a_surname_slip_no_other_record_writes_outranks_a_surname_common_in_its_own_right(app):
-    """Sah, written by one record beside several Shahs, is a slip of Shah: Imran Sah is a nearer fit for Imran
-    Shah than Imran Shaw, whose surname several records write (two surnames, not a slip). Search only:
-    linking keeps Sah and Shah apart."""
-    with arranged(app):
-        make_county()
-        for n in range(1, 4):
-            make_person("WDC", forenames="Tariq", surname="Shah", date_of_birth=dt.date(1970, 3, n))
-            make_person("WDC", forenames="Peter", surname="Shaw", date_of_birth=dt.date(1960, 4, n))
-        make_person("CDC", forenames="Imran", surname="Shaw", date_of_birth=dt.date(1985, 1, 9))
-        make_person("CDC", forenames="Imran", surname="Sah", date_of_birth=dt.date(1984, 5, 19))
-        officer = make_user(Role.LICENSING_OFFICER)
-        hits = search_people(
-            SearchCriteria(forenames="Imran", surname="Shah"), viewer=officer, today=dt.date(2026, 11, 1)
-        )
-        score = {hit.display_name: hit.score for hit in hits}
-        assert score["Imran Sah"] > score["Imran Shaw"]
-        assert "Surname: Shah and Sah" in next(h for h in hits if h.display_name == "Imran Sah").explanation
