@@ -26,7 +26,9 @@ identity, where the register links a person's records into one, so the person's 
 written as one of them, which ranks first) do not push the target down. "Answerable" recall is over the
 queries that fewer than 10 other people fit as well as the target does: those holding the typed name or the
 target record's name (canonical tokens, so spellings of one name are one; any order; within the age for
-name_age), or the same birth date for dob_only. ``--misses FILE`` writes each missed query with the target's
+name_age), or, when the target's name has more words than the typed one, the typed name with as many words
+more; or the same birth date for dob_only. The count before round 12, without the longer names, is printed
+beside it ("by names"). ``--misses FILE`` writes each missed query with the target's
 rank, whether it was a candidate at all, and the hits above it with the engine's worded evidence.
 
 Kinds:
