@@ -383,7 +383,7 @@ def slipped_surname_keys(surname: str) -> set[str]:
     return {key for key, count in holders if count <= slips[key]}
 
 
-def record_keys(match_record: MatchRecord) -> set[str]:
+def record_keys(match_record: MatchRecord | PreparedRecord) -> set[str]:
     """Every key stored for a record: the engine's blocking keys plus the search-only keys."""
     return blocking_keys(match_record) | surname_keys(match_record) | typo_keys(match_record)
 
