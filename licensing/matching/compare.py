@@ -30,6 +30,9 @@ __all__ = [
     "name_count_lookups",
     "near_number_level",
     "numbers_two_apart",
+    "one_edit_spellings",
+    "surname_slip_lookups",
+    "surnames_one_apart",
     "token_level",
     "variant_spellings",
 ]
@@ -376,6 +379,43 @@ def letters_one_apart(left: tuple[Token, ...], right: tuple[Token, ...], shortes
     if any(t.known for t in left if t.raw not in ys) or any(t.known for t in right if t.raw not in xs):
         return False  # a recognised name is a name, not a slip
     return OSA.distance(x, y, score_cutoff=1) <= 1
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_edit_spellings(word: str) -> set[str]:
+    """Every spelling one typo from `word`: a letter left out, added, changed, or two side by side swapped."""
+    halves = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return (
+        {a + b[1:] for a, b in halves if b}
+        | {a + b[1] + b[0] + b[2:] for a, b in halves if len(b) > 1}
+        | {a + c + b[1:] for a, b in halves if b for c in _LETTERS}
+        | {a + c + b for a, b in halves for c in _LETTERS}
+    ) - {word}
+
+
+def surname_slip_lookups(a: PreparedRecord, shortest: int = 3) -> set[tuple[str, str]]:
+    """The surname counts a search's reading of a surname slip (score.Scorer with slips_by_counts) may ask
+    for when `a` meets any record: each one-word surname of `a` and every spelling one typo from it (see
+    surnames_one_apart), so a caller reads them with its other counts in one statement."""
+    wanted: set[tuple[str, str]] = set()
+    for form in a.names:
+        if len(form.family) == 1 and len(form.family[0].canon) >= shortest:
+            canon = form.family[0].canon
+            wanted.update(("surname", s) for s in one_edit_spellings(canon) | {canon})
+    return wanted
+
+
+def surnames_one_apart(left: NameForm, right: NameForm, shortest: int = 3) -> tuple[Token, Token] | None:
+    """The two surnames, when each is one word of at least `shortest` letters and they are one edit apart
+    (Sah / Shah). Whether that is a slip or two surnames only the counts can say (``score.Scorer``)."""
+    if len(left.family) != 1 or len(right.family) != 1:
+        return None
+    x, y = left.family[0], right.family[0]
+    if x.canon == y.canon or min(len(x.canon), len(y.canon)) < shortest:
+        return None
+    return (x, y) if OSA.distance(x.canon, y.canon, score_cutoff=1) <= 1 else None
 
 
 def numbers_two_apart(a: PreparedRecord, b: PreparedRecord) -> bool:

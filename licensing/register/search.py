@@ -30,7 +30,7 @@ from licensing.matching import (
     prepare,
     query_keys,
 )
-from licensing.matching.compare import T_VARIANT, token_level, variant_spellings
+from licensing.matching.compare import T_VARIANT, surname_slip_lookups, token_level, variant_spellings
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
 from licensing.matching.normalise import Token, parse_name
 from licensing.matching.score import Assessment
@@ -647,6 +647,8 @@ class _Scoring:
             swapped = replace(query, forenames=criteria.surname, surname=criteria.forenames)
         typed = [q for q in (query, swapped) if q]
         lookups = set().union(*(name_count_lookups(prepare(q)) for q in typed))
+        # And the surnames one typo away that the scorer may read as a slip of the typed one (Sah for Shah).
+        lookups |= set().union(*(surname_slip_lookups(prepare(q)) for q in typed))
         # The spellings a search one typo away may look for, so that their counts come in the same statement.
         lookups |= {(kind, o[3]) for o in _variant_spellings(criteria) for kind in ("forename", "surname")}
         frequencies = DatabaseFrequencies(own_records=1, slip_counts=True).preload(*typed, lookups=lookups)
