@@ -376,9 +376,14 @@ def slipped_surname_keys(surname: str) -> set[str]:
     return {key for key, count in holders if count <= slips[key]}
 
 
+def search_only_keys(match_record: MatchRecord | PreparedRecord) -> set[str]:
+    """The keys stored for a record that only search looks up: its surname and typo keys."""
+    return surname_keys(match_record) | typo_keys(match_record)
+
+
 def record_keys(match_record: MatchRecord | PreparedRecord) -> set[str]:
     """Every key stored for a record: the engine's blocking keys plus the search-only keys."""
-    return blocking_keys(match_record) | surname_keys(match_record) | typo_keys(match_record)
+    return blocking_keys(match_record) | search_only_keys(match_record)
 
 
 def index_record(record: PersonRecord, *, previous: MatchRecord | None = None) -> MatchRecord:
