@@ -45,6 +45,7 @@ system-deps:
 db: install
 	mkdir -p instance
 	$(FLASK) db upgrade
+	$(FLASK) people rebuild-keys --if-stale
 	$(FLASK) seed demo --if-empty
 
 run: install assets db

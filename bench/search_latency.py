@@ -26,7 +26,9 @@ identity, where the register links a person's records into one, so the person's 
 written as one of them, which ranks first) do not push the target down. "Answerable" recall is over the
 queries that fewer than 10 other people fit as well as the target does: those holding the typed name or the
 target record's name (canonical tokens, so spellings of one name are one; any order; within the age for
-name_age), or the same birth date for dob_only. ``--misses FILE`` writes each missed query with the target's
+name_age), or, when the target's name has more words than the typed one, the typed name with as many words
+more; or the same birth date for dob_only. The count before round 12, without the longer names, is printed
+beside it ("by names"). ``--misses FILE`` writes each missed query with the target's
 rank, whether it was a candidate at all, and the hits above it with the engine's worded evidence.
 
 Kinds:
@@ -59,6 +61,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from itertools import combinations
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -114,6 +117,8 @@ class Query:
     target: int  # the register id of the record that must be found (bulk_load: record n is identity n)
     group: str  # "south_asian" or "other" (the seed's name group of the person)
     namesakes: int = 0  # other people whose records fit the query exactly as written (see _namesakes)
+    # The count before round 12: holders of the typed name or the target's name only (no middle names).
+    named_holders: int = 0
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -126,26 +131,39 @@ def _name_key(forenames: str, surname: str) -> str:
 
 
 def _people_by_name_and_date(records) -> dict:
-    """Who holds each full name (any order) and each birth date (day and month in either order)."""
-    by: dict = {"name": {}, "dob": {}}
+    """Who holds each full name (any order), each name within a longer one ("wider": the name's tokens and
+    the longer name's length) and each birth date (day and month in either order)."""
+    by: dict = {"name": {}, "wider": {}, "dob": {}}
     for r in records:
         if r.authority_code == "TVP":
             continue
-        by["name"].setdefault(_name_key(r.forenames, r.surname), {})[r.true_person_id] = r.date_of_birth
+        key = _name_key(r.forenames, r.surname)
+        by["name"].setdefault(key, {})[r.true_person_id] = r.date_of_birth
+        tokens = key.split()
+        for size in range(2, len(tokens)):
+            for part in dict.fromkeys(combinations(tokens, size)):
+                by["wider"].setdefault((" ".join(part), len(tokens)), {})[r.true_person_id] = r.date_of_birth
         d = r.date_of_birth
         by["dob"].setdefault((d.year, *sorted((d.month, d.day))), set()).add(r.true_person_id)
     return by
 
 
-def _namesakes(by: dict, kind: str, criteria: SearchCriteria, target: int, target_name: str = "") -> int:
-    """Other people no ranking can tell from the target by what was typed: those holding the typed name, and
-    those holding the target record's own name (they fit the query exactly as well as the target does). With
-    10 or more, only chance puts the target in the top 10 (a common name with no date, or a birth date
-    alone)."""
+def _namesakes(
+    by: dict, kind: str, criteria: SearchCriteria, target: int, target_name: str = "", *, wider: bool = True
+) -> int:
+    """Other people no ranking can tell from the target by what was typed: those holding the typed name, those
+    holding the target record's own name, and, when the target's name has more words than the typed one,
+    those holding the typed name with as many words more (Anthony David Jones fits "Jones Anthony" as well as
+    Anthony Matthew Jones does: all that was typed, and one word more). They fit the query at least as well
+    as the target does. With 10 or more, only chance puts the target in the top 10 (a common name with no
+    date, or a birth date alone). ``wider=False`` leaves out the longer names (the count before round 12)."""
     person = _TRUE_PERSON[target]
     if kind in ("name_only", "swap_only", "name_age"):
-        holders = dict(by["name"].get(_name_key(criteria.forenames, criteria.surname), {}))
+        typed = _name_key(criteria.forenames, criteria.surname)
+        holders = dict(by["name"].get(typed, {}))
         holders.update(by["name"].get(target_name, {}))
+        if wider and len(target_name.split()) > len(typed.split()):
+            holders.update(by["wider"].get((typed, len(target_name.split())), {}))
         if kind == "name_age":
             year = TODAY.year - (criteria.approximate_age or 0)
             holders = {p: d for p, d in holders.items() if abs(d.year - year) <= 5}
@@ -280,19 +298,15 @@ def build_queries(population, count: int, seed: int, kinds: tuple[str, ...] = KI
                     else licence_number(b.authority_code, target)
                 )
                 criteria = SearchCriteria(reference_number=number.upper())
+            target_name = _name_key(records[target - 1].forenames, records[target - 1].surname)
             queries.append(
                 Query(
                     kind,
                     criteria,
                     target,
                     group,
-                    _namesakes(
-                        people_by,
-                        kind,
-                        criteria,
-                        target,
-                        _name_key(records[target - 1].forenames, records[target - 1].surname),
-                    ),
+                    _namesakes(people_by, kind, criteria, target, target_name),
+                    _namesakes(people_by, kind, criteria, target, target_name, wider=False),
                 )
             )
     random.Random(seed).shuffle(queries)
@@ -467,6 +481,8 @@ def time_searches(
                 recall.setdefault((q.kind, q.group), []).append(found)
                 if q.namesakes < 10:
                     recall.setdefault((q.kind, "answerable"), []).append(found)
+                if q.named_holders < 10:
+                    recall.setdefault((q.kind, "answerable_named"), []).append(found)
                 if not found and misses is not None:
                     misses.append(_miss(q, hits, viewer))
                 hits_out.append(
@@ -503,7 +519,8 @@ def format_table(
     lines = [
         f"{database} · {size:,} records · {load}",
         f"  {'query kind':<18} {'n':>4} {'recall SA':>9} {'recall oth':>10} {'p50 ms':>7} {'p95 ms':>7} "
-        f"{'p99 ms':>7} {'max ms':>7} {'scan p50':>8} {'scan rec':>8} {'answerable':>10} {'recall':>6}",
+        f"{'p99 ms':>7} {'max ms':>7} {'scan p50':>8} {'scan rec':>8} {'answerable':>10} {'recall':>6} "
+        f"{'by names':>8} {'recall':>6}",
     ]
     every: list[float] = []
     every_scan: list[float] = []
@@ -517,6 +534,7 @@ def format_table(
             continue
         sa, other = recall.get((kind, "south_asian"), []), recall.get((kind, "other"), [])
         answerable = recall.get((kind, "answerable"), [])
+        by_names = recall.get((kind, "answerable_named"), [])
         if min(sum(sa) / max(len(sa), 1), sum(other) / max(len(other), 1)) < TARGET_RECALL:
             short.append(kind)
         lines.append(
@@ -524,7 +542,7 @@ def format_table(
             f"{_rate(other):>10} {_percentile(values, 50):>7.1f} {_percentile(values, 95):>7.1f} "
             f"{_percentile(values, 99):>7.1f} {max(values):>7.1f} "
             f"{(f'{_percentile(scan, 50):.1f}' if scan else '-'):>8} {_rate(scan_found.get(kind, [])):>8}"
-            f" {len(answerable):>10} {_rate(answerable):>6}"
+            f" {len(answerable):>10} {_rate(answerable):>6} {len(by_names):>8} {_rate(by_names):>6}"
         )
     p95 = _percentile(every, 95)
     named = [t for kind in NAMED for t in timings[kind]]
@@ -555,7 +573,10 @@ def format_table(
         "records, each its own identity here, do not push it down);\n"
         "   answerable = queries that fewer than 10 other people fit as well as the target does (holding the "
         "typed name or the target record's name, up to spellings of one name, in any order, within the age "
-        "for name_age; the same birth date for dob_only), and recall@10 over those)"
+        "for name_age; the same birth date for dob_only; and the typed name with as many words more as the "
+        "target's name has), and recall@10 over those;\n"
+        "   by names = the same leaving out the longer names (holders of the typed or the target's name: "
+        "the count before round 12)"
     )
     return "\n".join(lines)
 

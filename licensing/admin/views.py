@@ -34,6 +34,7 @@ from licensing.authorities.services import (
 )
 from licensing.db import db
 from licensing.forms import check_version
+from licensing.people.rekey import keys_are_stale
 from licensing.web import run_service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -170,7 +171,8 @@ def unlock(user_id: int):
 @bp.get("/authorities")
 @roles_required(*ADMINISTRATORS)
 def authorities():
-    return render_template("admin/authorities.html", authorities=all_authorities(), title="Authorities")
+    return render_template("admin/authorities.html", authorities=all_authorities(), title="Authorities",
+                           keys_stale=keys_are_stale())
 
 
 @bp.route("/authorities/new", methods=["GET", "POST"])

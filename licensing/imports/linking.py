@@ -43,10 +43,9 @@ from licensing.people.identity import (
     key_holder_limit,
     limited_keys,
     match_settings,
+    search_only_keys,
     stored_match_records,
-    surname_keys,
     term_counts,
-    typo_keys,
 )
 from licensing.people.models import (
     BlockingKey,
@@ -315,7 +314,7 @@ def link_records_batch(
     key_rows = [  # what index_record stores on the form path, so search finds imported records alike
         (k, record_id)
         for record_id, engine_keys in zip(ids, keys, strict=True)
-        for k in engine_keys | surname_keys(prepared[record_id]) | typo_keys(prepared[record_id])
+        for k in engine_keys | search_only_keys(prepared[record_id])
     ]
     keys = [{k[:64] for k in engine_keys} for engine_keys in keys]  # as stored and looked up
     # The single path's rule (identity.linking_keys) for each record in turn: a loose key is used while the

@@ -41,6 +41,7 @@ from licensing.licences.models import Badge, Licence
 from licensing.matching import MatchRecord
 from licensing.people.identity import link_new_record, to_match_record
 from licensing.people.models import Address, Identity, NameKind, PersonName, PersonRecord
+from licensing.people.rekey import mark_keys_current_if_fresh
 from licensing.sanctions.models import Sanction
 
 CHUNK = 500  # keys per IN (...) query
@@ -220,6 +221,7 @@ def run_import(
             return report
         report.skipped_lines = sorted({e.line for e in report.errors})
         progress.start("writing", plan.kept)
+        mark_keys_current_if_fresh()
         people = _people(_spilled_rows(spill, set(report.skipped_lines)), plan)
         with _large_page_cache():
             _apply(people, authority, plan=plan, actor=actor, report=report, progress=progress)

@@ -28,6 +28,7 @@ from .identifiers import (
     normalise_postcode,
     parse_dvla_number,
 )
+from .keying import KEYING_RULES_VERSION, keying_fingerprint
 from .normalise import NameForm, clean_text, parse_full_name, parse_name
 from .rank import canonical_name, rank_candidates
 from .records import MatchRecord, PreparedRecord, prepare
@@ -71,6 +72,8 @@ __all__ = [
     "Scorer",
     "UniformFrequencies",
     "blocking_keys",
+    "keying_fingerprint",
+    "KEYING_RULES_VERSION",
     "canonical_name",
     "clean_text",
     "compare_address",

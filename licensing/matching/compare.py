@@ -13,7 +13,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 from rapidfuzz.fuzz import ratio, token_set_ratio
 
 from .identifiers import dvla_initials, dvla_surname_stem
-from .normalise import NameForm, Token
+from .normalise import NameForm, Token, phonetic, skeleton
 from .records import PreparedRecord
 
 __all__ = [
@@ -30,7 +30,11 @@ __all__ = [
     "name_count_lookups",
     "near_number_level",
     "numbers_two_apart",
+    "one_edit_spellings",
+    "surname_slip_lookups",
+    "surnames_one_apart",
     "token_level",
+    "variant_spellings",
 ]
 
 # Token agreement, best first. Integers so "worst of" is max().
@@ -264,6 +268,34 @@ def token_level(x: Token, y: Token) -> int:
     return T_ALIKE if jw >= JW_ALIKE else T_NONE
 
 
+_UNKEYED = frozenset("aeiouyh")  # letters the spelling key (``skeleton``) leaves out
+
+
+def _unkeyed_edits(word: str) -> set[str]:
+    """`word` with one vowel changed, or an unkeyed letter moved past a neighbour (Akhtar: Akhter, Akthar)."""
+    out = {word[:i] + v + word[i + 1 :] for i, ch in enumerate(word) if ch in "aeiou" for v in "aeiou"}
+    out |= {
+        word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        for i in range(len(word) - 1)
+        if word[i] != word[i + 1] and (word[i] in _UNKEYED or word[i + 1] in _UNKEYED)
+    }
+    return out - {word}
+
+
+def variant_spellings(token: Token) -> set[str]:
+    """Spellings within two edits of the token that ``token_level`` may read as the same name by the spelling
+    key alone (the same skeleton and length; Akhtar and Akther) but whose phonetic code differs, so the
+    blocking keys never bring them together. Candidates only: whether one is a variant is token_level's to
+    say, for the spellings a register actually holds."""
+    word = token.canon
+    if not token.skeleton or "+" in word:
+        return set()
+    near = _unkeyed_edits(word)
+    near |= {two for one in near for two in _unkeyed_edits(one)}
+    code = phonetic(word)
+    return {w for w in near - {word} if skeleton(w) == token.skeleton and phonetic(w) != code}
+
+
 def learned_variant(x: Token, y: Token) -> bool:
     """Two spellings joined only by the spelling key (Javed ~ Jawed, but also Javed ~ Jawad): no table or
     doubled letter says they are one name, so two such forenames can still be twins' names."""
@@ -347,6 +379,43 @@ def letters_one_apart(left: tuple[Token, ...], right: tuple[Token, ...], shortes
     if any(t.known for t in left if t.raw not in ys) or any(t.known for t in right if t.raw not in xs):
         return False  # a recognised name is a name, not a slip
     return OSA.distance(x, y, score_cutoff=1) <= 1
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_edit_spellings(word: str) -> set[str]:
+    """Every spelling one typo from `word`: a letter left out, added, changed, or two side by side swapped."""
+    halves = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return (
+        {a + b[1:] for a, b in halves if b}
+        | {a + b[1] + b[0] + b[2:] for a, b in halves if len(b) > 1}
+        | {a + c + b[1:] for a, b in halves if b for c in _LETTERS}
+        | {a + c + b for a, b in halves for c in _LETTERS}
+    ) - {word}
+
+
+def surname_slip_lookups(a: PreparedRecord, shortest: int = 3) -> set[tuple[str, str]]:
+    """The surname counts a search's reading of a surname slip (score.Scorer with slips_by_counts) may ask
+    for when `a` meets any record: each one-word surname of `a` and every spelling one typo from it (see
+    surnames_one_apart), so a caller reads them with its other counts in one statement."""
+    wanted: set[tuple[str, str]] = set()
+    for form in a.names:
+        if len(form.family) == 1 and len(form.family[0].canon) >= shortest:
+            canon = form.family[0].canon
+            wanted.update(("surname", s) for s in one_edit_spellings(canon) | {canon})
+    return wanted
+
+
+def surnames_one_apart(left: NameForm, right: NameForm, shortest: int = 3) -> tuple[Token, Token] | None:
+    """The two surnames, when each is one word of at least `shortest` letters and they are one edit apart
+    (Sah / Shah). Whether that is a slip or two surnames only the counts can say (``score.Scorer``)."""
+    if len(left.family) != 1 or len(right.family) != 1:
+        return None
+    x, y = left.family[0], right.family[0]
+    if x.canon == y.canon or min(len(x.canon), len(y.canon)) < shortest:
+        return None
+    return (x, y) if OSA.distance(x.canon, y.canon, score_cutoff=1) <= 1 else None
 
 
 def numbers_two_apart(a: PreparedRecord, b: PreparedRecord) -> bool:

@@ -44,6 +44,7 @@ from .compare import (
     learned_variant,
     letters_one_apart,
     numbers_two_apart,
+    surnames_one_apart,
     token_level,
 )
 from .frequencies import NameFrequencies, UniformFrequencies
@@ -245,6 +246,10 @@ class Scorer:
             if len(self._cache) >= self.settings.name_cache_size:
                 self._cache.clear()
             names = self._cache[key] = compare_names(pa, pb, self.w)
+        if names.surname == "different" and self._slips_by_counts:
+            slipped = self._surname_slip(names)
+            if slipped:
+                names = replace(names, surname="fuzzy", surname_key="", surname_pairs=(slipped,))
         if names.surname == "different" and names.forenames in _FORENAMES_FOR_CHANGE and _both_female(pa, pb):
             names = replace(names, surname="changed", surname_key="")
         if names.forenames == "different" and self._file_slip(names):
@@ -252,6 +257,19 @@ class Scorer:
         elif self._slips_by_counts and names.forenames == "fuzzy" and self._two_names(names):
             names = replace(names, forenames="alike")
         return names
+
+    def _surname_slip(self, names: NameComparison):
+        """Surnames one letter apart (see surnames_one_apart) where the counts show the rarer spelling, not a
+        recognised name, is a slip of the other (Sah 4 beside Shah 2,444): search reads them as one surname
+        slipped ("fuzzy"), where linking keeps them apart. None without surname counts."""
+        count = getattr(self.frequencies, "surname_count", None)
+        if count is None or names.left is None or names.right is None:
+            return None
+        pair = surnames_one_apart(names.left, names.right, self._slip_letters)
+        if pair is None:
+            return None
+        (lo, rare), (hi, _) = sorted(((count(t.canon), t) for t in pair), key=lambda c: c[0])
+        return pair if not rare.known and counts_show_slip(lo, hi) else None
 
     def _two_names(self, names: NameComparison) -> bool:
         """Some forename pair one edit apart (not a known spelling) whose spellings the counts show are two

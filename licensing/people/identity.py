@@ -30,6 +30,7 @@ from licensing.matching import (
     prepare,
     score_pair,
 )
+from licensing.matching.compare import one_edit_spellings
 from licensing.matching.normalise import parse_name, phonetic
 from licensing.matching.score import counts_show_slip
 from licensing.people.models import (
@@ -167,13 +168,15 @@ class DatabaseFrequencies:
     of the counts (`own_records`: 2 when linking two stored records, 1 when a search query meets a stored
     record). Otherwise, in a small register, every value the pair shares would look common.
 
-    `slip_counts` (search) also answers ``forename_count``, so the scorer can tell a forename one letter off
-    that no other record writes (Paum for Paul) from a second name; linking keeps the twins guard instead."""
+    `slip_counts` (search) also answers ``forename_count`` and ``surname_count``, so the scorer can tell a
+    name one letter off that no other record writes (Paum for Paul, Sah for Shah) from a second name; linking
+    keeps the twins guard instead."""
 
     def __init__(self, *, own_records: int, pseudo_count: float = 200.0, slip_counts: bool = False) -> None:
         self._own = own_records
         if slip_counts:
             self.forename_count = self._forename_count
+            self.surname_count = self._surname_count
         self._counted = CountedFrequencies(pseudo_count=pseudo_count)
         # The register's total is read with the first counts (preload's one statement), not on its own.
         self._loaded: set[tuple[str, str]] = set()
@@ -241,10 +244,19 @@ class DatabaseFrequencies:
         self._count("dob", iso_dob)
         return self._counted.dob_frequency(iso_dob)
 
+    def _surname_count(self, surname_key: str) -> int:
+        """How many stored records carry this canonical surname (see `slip_counts`)."""
+        return self.stored_count("surname", surname_key)
+
     def _forename_count(self, token: str) -> int:
         """How many stored records carry this canonical forename token (see `slip_counts`)."""
-        self._count("forename", token)
-        return self._stored[("forename", token)]
+        return self.stored_count("forename", token)
+
+    def stored_count(self, kind: str, term: str) -> int:
+        """How many stored records carry this term, as read (preload it with the rest: read on its own, it is
+        a statement of its own)."""
+        self._count(kind, term)
+        return self._stored[(kind, term)]
 
 
 # (kind, term) pairs' counts, many in one statement with one parameter a column: arrays (PostgreSQL) or a JSON
@@ -378,20 +390,6 @@ def typo_keys(match_record: MatchRecord | PreparedRecord) -> set[str]:
     return {k[:64] for k in keys}
 
 
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
-def _one_edit(word: str) -> set[str]:
-    """Every spelling one typo from `word`: a letter left out, added, changed, or two side by side swapped."""
-    halves = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    return (
-        {a + b[1:] for a, b in halves if b}
-        | {a + b[1] + b[0] + b[2:] for a, b in halves if len(b) > 1}
-        | {a + c + b[1:] for a, b in halves if b for c in _LETTERS}
-        | {a + c + b for a, b in halves for c in _LETTERS}
-    ) - {word}
-
-
 def _slip_spellings(surname: str) -> tuple[str, list[str]] | None:
     """The typed surname's counted spelling and every spelling one typo from it (see slipped_surname_keys);
     None for a surname that is not one word of letters."""
@@ -402,7 +400,7 @@ def _slip_spellings(surname: str) -> tuple[str, list[str]] | None:
         return None
     typed = terms[0]
     # From the spelling as typed too: Oamr is a slip of Omar, which is counted as its table spelling Umar.
-    return typed, sorted(_one_edit(typed) | _one_edit(tokens[0].raw) | {typed})
+    return typed, sorted(one_edit_spellings(typed) | one_edit_spellings(tokens[0].raw) | {typed})
 
 
 def slip_count_terms(surname: str) -> list[tuple[str, str]]:
@@ -441,9 +439,14 @@ def slipped_surname_keys(surname: str, stored: Mapping[tuple[str, str], int] | N
     return {key for key, count in holders if count <= slips[key]}
 
 
-def record_keys(match_record: MatchRecord) -> set[str]:
+def search_only_keys(match_record: MatchRecord | PreparedRecord) -> set[str]:
+    """The keys stored for a record that only search looks up: its surname and typo keys."""
+    return surname_keys(match_record) | typo_keys(match_record)
+
+
+def record_keys(match_record: MatchRecord | PreparedRecord) -> set[str]:
     """Every key stored for a record: the engine's blocking keys plus the search-only keys."""
-    return blocking_keys(match_record) | surname_keys(match_record) | typo_keys(match_record)
+    return blocking_keys(match_record) | search_only_keys(match_record)
 
 
 def index_record(record: PersonRecord, *, previous: MatchRecord | None = None) -> MatchRecord:

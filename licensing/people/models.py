@@ -249,6 +249,17 @@ class JobCursor(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class RegisterSetting(db.Model):
+    """A value the register keeps about itself: "keying_rules", the fingerprint of the rules its stored
+    blocking keys and term counts were built with (matching.keying_fingerprint)."""
+
+    __tablename__ = "register_settings"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 class Nr3sOutcome(LabelledEnum):
     NO_MATCH = "no_match", "Searched: no match"
     MATCH_FOUND = "match_found", "Searched: match found"

@@ -28,8 +28,9 @@ from licensing.matching import (
     prepare,
     query_keys,
 )
+from licensing.matching.compare import T_VARIANT, surname_slip_lookups, token_level, variant_spellings
 from licensing.matching.identifiers import normalise_dvla_number, normalise_ni, normalise_postcode
-from licensing.matching.normalise import parse_name
+from licensing.matching.normalise import Token, parse_name
 from licensing.matching.score import Assessment
 from licensing.people.access import can_see_record, grant_access, hidden_records
 from licensing.people.identity import (
@@ -469,10 +470,14 @@ def _evidence_counts(
 
 
 def _ranked_candidates(
-    criteria: SearchCriteria, today: dt.date, columns: dict[int, _Candidate] | None = None
+    criteria: SearchCriteria,
+    today: dt.date,
+    columns: dict[int, _Candidate] | None = None,
+    frequencies: DatabaseFrequencies | None = None,
 ) -> tuple[list[int], bool]:
     """Ids worth scoring in full, best evidence first, and whether some were left out; their scoring
-    columns into `columns` when given."""
+    columns into `columns` when given. `frequencies`: the search's counts (_Scoring.of), read when not
+    given."""
     columns = {} if columns is None else columns
     counts = _evidence_counts(criteria.candidate_keys(today), FETCH_CANDIDATES, columns)
     typo = criteria.typo_search_keys() if len(counts) < MAX_SEARCH_CANDIDATES else set()
@@ -490,6 +495,12 @@ def _ranked_candidates(
                                              max_holders=TYPO_DOB_MAX_HOLDERS if dob else None):
             if dob is None or record_id in shared or _born_near(columns[record_id], dob):
                 shared[record_id] = shared.get(record_id, 0) + TYPO_EVIDENCE * n
+        # A spelling the register holds that the phonetic keys code apart (Akther for Akhtar) is the name as
+        # typed to the engine, so its keys count in full.
+        frequencies = frequencies or _Scoring.of(criteria).frequencies
+        spellings = _variant_spelling_keys(criteria, today, frequencies)
+        for record_id, n in _evidence_counts(spellings, FETCH_CANDIDATES, columns):
+            shared[record_id] = shared.get(record_id, 0) + n
         counts = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:FETCH_CANDIDATES]
     if len(counts) <= MAX_SEARCH_CANDIDATES:
         return [record_id for record_id, _ in counts], False
@@ -519,6 +530,36 @@ def _ranked_candidates(
         scored.append((-(float(set_sim) + 0.5 * float(sort_sim) + dob_points + evidence), r.id))
     scored.sort()
     return [record_id for _, record_id in scored[:MAX_SEARCH_CANDIDATES]], True
+
+
+def _variant_spellings(criteria: SearchCriteria) -> list[tuple[str, int, Token, str]]:
+    """(name part, token's place, token, spelling) for each spelling of a typed name token that the engine
+    may read as that name by its spelling key alone, though the phonetic keys code it apart
+    (variant_spellings)."""
+    return [
+        (name_part, i, token, spelling)
+        for name_part in ("forenames", "surname")
+        for i, token in enumerate(parse_name(getattr(criteria, name_part)))
+        for spelling in sorted(variant_spellings(token))
+    ]
+
+
+def _variant_spelling_keys(
+    criteria: SearchCriteria, today: dt.date, frequencies: DatabaseFrequencies
+) -> set[str]:
+    """Keys of the query with one name written in a spelling the register holds (its counts, read with the
+    search's others) that the engine reads as the same name: learned from the data, not the tables."""
+    forms = []
+    for name_part, i, token, spelling in _variant_spellings(criteria):
+        if not any(frequencies.stored_count(kind, spelling) for kind in ("forename", "surname")):
+            continue
+        written = parse_name(spelling)
+        if len(written) != 1 or token_level(token, written[0]) != T_VARIANT:
+            continue
+        words = [t.raw for t in parse_name(getattr(criteria, name_part))]
+        words[i] = spelling
+        forms.append(replace(criteria, **{name_part: " ".join(words)}))
+    return set().union(*(form.keys_as_typed(today) for form in forms))
 
 
 def search_people(
@@ -565,7 +606,8 @@ def _ranked(criteria: SearchCriteria, *, viewer: User, today: dt.date, page: int
             return listed
     exact = _exact_identifier_matches(criteria)
     columns: dict[int, _Candidate] = {}
-    found, narrow = _ranked_candidates(criteria, today, columns)
+    scoring = scoring or _Scoring.of(criteria)
+    found, narrow = _ranked_candidates(criteria, today, columns, scoring.frequencies)
     candidate_ids = set(found) | set(exact)
     if not candidate_ids:
         return SearchResults()
@@ -577,7 +619,6 @@ def _ranked(criteria: SearchCriteria, *, viewer: User, today: dt.date, page: int
         for r in [columns[i] for i in found] + fetched
         if can_see_record(viewer, r) and _age_fits(r, criteria.approximate_age, today)
     ]
-    scoring = scoring or _Scoring.of(criteria)
     scored = _score(criteria, scoring, records, exact, today)
     ranked_all = sorted(scored.values(), key=lambda k: k.rank)
     pages = max(1, -(-len(ranked_all) // MAX_RESULTS))
@@ -608,6 +649,11 @@ class _Scoring:
             swapped = replace(query, forenames=criteria.surname, surname=criteria.forenames)
         typed = [q for q in (query, swapped) if q]
         lookups = set().union(*(name_count_lookups(prepare(q)) for q in typed))
+        # The spellings a search one typo away may look for, so that their counts come in the same statement.
+        lookups |= {(kind, o[3]) for o in _variant_spellings(criteria) for kind in ("forename", "surname")}
+        # And the surnames one typo away that the scorer may read as a slip of the typed one (Sah for Shah):
+        # hundreds of spellings, kept only where a record holds one (a candidate's surname always is).
+        also = set(also).union(*(surname_slip_lookups(prepare(q)) for q in typed))
         frequencies = DatabaseFrequencies(own_records=1, slip_counts=True).preload(*typed, lookups=lookups,
                                                                                    also=also)
         settings = match_settings()

@@ -2,8 +2,8 @@
 father and son."""
 
 from licensing.matching import MatchRecord, score_pair
-from licensing.matching.compare import learned_variant
-from licensing.matching.normalise import parse_name
+from licensing.matching.compare import T_NONE, T_VARIANT, learned_variant, token_level, variant_spellings
+from licensing.matching.normalise import parse_name, phonetic, skeleton
 
 
 def _rec(rid, forenames, surname, dob, ni=""):
@@ -60,3 +60,16 @@ def test_a_father_and_son_with_learned_variant_names_do_not_link():
     father = _rec("1", "Javed", "Akhtar", "1955-03-05")
     son = _rec("2", "Jawed", "Akther", "1980-03-05")
     assert score_pair(father, son).decision == "no_link"
+
+
+def test_variant_spellings_offer_the_spellings_the_phonetic_code_keeps_apart():
+    """Akther is Akhtar by the spelling key but not by the phonetic code of the blocking keys: a search looks
+    for it among the spellings the register holds. Each offered spelling keeps the skeleton and length, and
+    none shares the typed name's phonetic code (the keys already meet those)."""
+    akhtar = _token("Akhtar")
+    offered = variant_spellings(akhtar)
+    assert "akther" in offered
+    assert all(skeleton(w) == akhtar.skeleton and len(w) == len(akhtar.canon) for w in offered)
+    assert all(phonetic(w) != phonetic(akhtar.canon) for w in offered)
+    assert all(token_level(akhtar, _token(w)) in (T_VARIANT, T_NONE) for w in offered)
+    assert variant_spellings(_token("Ali")) == set()  # too short for a spelling key

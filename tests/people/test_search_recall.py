@@ -10,7 +10,9 @@ from sqlalchemy import select
 from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role
 from licensing.db import db
-from tests.factories import arranged, make_person
+from licensing.register import search
+from licensing.register.search import SearchCriteria, search_people
+from tests.factories import arranged, make_person, make_user
 
 REASON = {"reason": "Application CDC/2026/0101"}
 
@@ -286,3 +288,58 @@ def test_a_name_written_as_two_words_with_a_slip_finds_it_written_as_one(app, lo
         make_person("CDC", forenames="Abdulmajid", surname="Javed", date_of_birth=dt.date(1979, 4, 14))
     page = _results(login(Role.LICENSING_OFFICER), forenames="Javed", surname="AGDUL MAJID")
     assert _ranked_names(page, "Abdulmajid Javed", "Javed Ali")[0] == "Abdulmajid Javed"
+
+
+def test_a_spelling_the_register_holds_that_the_phonetic_keys_code_apart_is_found(app, login, monkeypatch):
+    """Akther is Akhtar by the engine's spelling key, but their phonetic codes differ, so no name key brings
+    them together: the search looks for the spellings the register holds (learned from the data, not the
+    tables). Akhtar Azhar, typed the other way round, finds Azhar Ashraf Akther above Azhar Akhar, a name
+    only one letter from the typed one. Without that, only the typo keys of Azhar would find him, among
+    every Azhar A. (a register's thousands, here more than the few candidates allowed)."""
+    monkeypatch.setattr(search, "MAX_SEARCH_CANDIDATES", 3)
+    with arranged(app):
+        make_person("WDC", forenames="Azhar", surname="Akhar", date_of_birth=dt.date(1980, 2, 7))
+        for n, surname in enumerate(["Akbar", "Akram", "Anwar", "Asghar"]):
+            make_person("WDC", forenames="Azhar", surname=surname, date_of_birth=dt.date(1981, 3, n + 1))
+        make_person("CDC", forenames="Azhar Ashraf", surname="Akther", date_of_birth=dt.date(1976, 8, 26))
+    page = _results(login(Role.LICENSING_OFFICER), forenames="Akhtar", surname="Azhar")
+    assert _ranked_names(page, "Azhar Ashraf Akther", "Azhar Akhar")[0] == "Azhar Ashraf Akther"
+
+
+
+def test_a_surname_slip_no_other_record_writes_outranks_a_surname_common_in_its_own_right(app, county):
+    """Sah, written by one record beside several Shahs, is a slip of Shah: Imran Sah is a nearer fit for Imran
+    Shah than Imran Shaw, whose surname several records write (two surnames, not a slip). Search only:
+    linking keeps Sah and Shah apart."""
+    with arranged(app):
+        for n in range(1, 4):
+            make_person("WDC", forenames="Tariq", surname="Shah", date_of_birth=dt.date(1970, 3, n))
+            make_person("WDC", forenames="Peter", surname="Shaw", date_of_birth=dt.date(1960, 4, n))
+        make_person("CDC", forenames="Imran", surname="Shaw", date_of_birth=dt.date(1985, 1, 9))
+        make_person("CDC", forenames="Imran", surname="Sah", date_of_birth=dt.date(1984, 5, 19))
+        officer = make_user(Role.LICENSING_OFFICER)
+        hits = search_people(
+            SearchCriteria(forenames="Imran", surname="Shah"), viewer=officer, today=dt.date(2026, 11, 1)
+        )
+        score = {hit.display_name: hit.score for hit in hits}
+        assert score["Imran Sah"] > score["Imran Shaw"]
+        slipped = next(hit for hit in hits if hit.display_name == "Imran Sah")
+        assert "Shah and Sah differ by one letter" in slipped.explanation
+
+
+def test_pervaiz_shah_typed_the_other_way_round_finds_pervez_sah(app, login):
+    """The last name-only miss at 100,000 records: Shah Pervaiz typed for Pervez Sah (two slips and the
+    names the other way round). Pervaiz is a spelling of Pervez (the variant table; without it they are only
+    spelt alike) and Sah, beside several Shahs, a slip of Shah (the counts): Pervez Sah outranks Perveen Shah
+    (another name) and Pervez Shaw (whose surname several records write: two surnames, not a slip)."""
+    with arranged(app):
+        for n in range(1, 4):
+            make_person("WDC", forenames="Tariq", surname="Shah", date_of_birth=dt.date(1970, 3, n))
+            make_person("WDC", forenames="Peter", surname="Shaw", date_of_birth=dt.date(1960, 4, n))
+        make_person("CDC", forenames="Perveen", surname="Shah", sex="F", date_of_birth=dt.date(1983, 2, 3))
+        make_person("CDC", forenames="Pervez", surname="Shaw", date_of_birth=dt.date(1981, 7, 4))
+        make_person("CDC", forenames="Pervez", surname="Sah", date_of_birth=dt.date(1984, 5, 19))
+    page = _results(login(Role.LICENSING_OFFICER), forenames="Shah", surname="Pervaiz")
+    assert _ranked_names(page, "Pervez Sah", "Perveen Shah", "Pervez Shaw")[0] == "Pervez Sah"
+    assert "Pervaiz and Pervez are spellings of one name" in page
+    assert "Shah and Sah differ by one letter, probably a typing slip" in page

@@ -95,6 +95,23 @@ def test_a_search_reads_the_counts_of_names_read_the_other_way_round_with_the_re
     assert len(counts) == 1, counts
 
 
+def test_a_search_reads_the_counts_of_surnames_a_typo_away_with_the_rest(app, login):
+    # Whether Sah is a slip of Shah is read from both surnames' counts: the candidate's surname, one typo from
+    # the typed one, was read in a statement of its own for each such candidate.
+    with arranged(app):
+        for n in range(1, 4):
+            make_person("WDC", forenames="Tariq", surname="Shah", date_of_birth=dt.date(1970, 3, n))
+        make_person("CDC", forenames="Imran", surname="Sah", date_of_birth=dt.date(1984, 5, 19))
+        make_person("CDC", forenames="Imran", surname="Shaw", date_of_birth=dt.date(1985, 1, 9))
+    officer = login(Role.LICENSING_OFFICER, "CDC")
+    with recorded_statements(app) as statements:
+        response = officer.submit("/search", {**REASON, "forenames": "Imran", "surname": "Shah"})
+    assert response.status_code == 200
+    assert "Shah and Sah differ by one letter" in response.get_data(as_text=True)
+    counts = [s for s in statements if _reads_term_counts(s)]
+    assert len(counts) == 1, counts
+
+
 def _reads_term_counts(statement: str) -> bool:
     """A read of the name and date counts, as term_counts' array join or as one count read lazily."""
     return statement.lstrip().startswith("SELECT") and (
