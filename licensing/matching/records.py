@@ -22,7 +22,7 @@ from .normalise import NameForm, clean_text, parse_full_name, split_full_name
 
 __all__ = [
     "MatchRecord", "PreparedRecord", "prepare", "prepare_row", "prepare_uncached",
-    "is_iso_date", "normalise_dob", "normalise_sex",
+    "is_iso_date", "normalise_dob", "normalise_sex", "release_row_caches",
 ]
 
 
@@ -323,3 +323,16 @@ def prepare_row(
         street,
         texts,
     )
+
+
+def release_row_caches() -> None:
+    """Empty the tables prepare_row fills (names, licences, dates, postcodes, streets). A batch calls this
+    once its file is read: the later phases never read them (at 200,000 records they held 31 MB), and forked
+    workers would share them. Name ids come from a counter and are never reused, so a record prepared later
+    still gets a new id for a new name tuple and the same comparisons."""
+    _names_by_text.clear()
+    _name_ids.clear()
+    _licences.clear()
+    _sexes.clear()
+    for cached in (_dob_fields, _postcode, _street, _one_postcode):
+        cached.cache_clear()
