@@ -66,3 +66,22 @@ def test_rows_with_one_licence_number_share_its_parse():
     assert repeat.dl_parsed is first.dl_parsed
     unparsable = prepare_row("R4", "", "", "", "", "", "", "", "NOTALICENCE")
     assert (unparsable.dl, unparsable.dl_parsed) == ("NOTALICENCE", None)
+
+
+def test_rows_prepared_after_the_caches_are_emptied_are_the_same_and_compare_the_same():
+    # match_file empties prepare_row's tables once its file is read (records.release_row_caches).
+    from licensing.matching import records
+    from licensing.matching.score import Scorer
+
+    before = [prepare_row(f"R{i}", *row) for i, row in enumerate(ROWS)]
+    records.release_row_caches()
+    assert not records._names_by_text and not records._licences
+    after = [prepare_row(f"R{i}", *row) for i, row in enumerate(ROWS)]
+    for old, new in zip(before, after, strict=True):
+        for f in fields(old):
+            if f.name != "names_id":  # a fresh id: ids are never reused
+                assert getattr(new, f.name) == getattr(old, f.name), f.name
+    assess = Scorer().assess
+    for x in range(len(ROWS)):
+        for y in range(len(ROWS)):
+            assert assess(after[x], after[y]) == assess(before[x], before[y])
