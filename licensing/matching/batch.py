@@ -705,10 +705,6 @@ def _score_parallel(prepared, pairs, settings, frequencies, workers, progress):
 
     ctx = mp.get_context("fork")
     bounds = [len(pairs) * w // workers for w in range(workers + 1)]
-    # Each process fills a name cache of its own: a share of the bound each, so together they hold what one
-    # process would (at 200,000 records one scored pair in three brought a new pair of names: past the bound
-    # in each process at 1,000,000).
-    settings = replace(settings, name_cache_size=max(1, settings.name_cache_size // workers))
     readers, procs = [], []
     for w in range(1, workers):
         r, wr = ctx.Pipe(duplex=False)

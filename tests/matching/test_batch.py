@@ -238,21 +238,3 @@ def test_the_row_caches_are_emptied_once_the_file_is_read(tmp_path):
     match_file(write(tmp_path / "in.csv", GOOD), tmp_path / "out.csv", progress=None)
     assert not records._names_by_text and not records._licences
     assert records._street.cache_info().currsize == 0
-
-
-def test_workers_share_the_name_cache_bound_so_together_they_hold_what_one_process_would(
-    tmp_path, monkeypatch
-):
-    from licensing.matching import batch
-    from licensing.matching.score import DEFAULT_SETTINGS
-
-    real = batch._score_range
-
-    def spy(prepared, pairs, settings, *args):
-        (tmp_path / f"bound{os.getpid()}.txt").write_text(str(settings.name_cache_size), encoding="ascii")
-        return real(prepared, pairs, settings, *args)
-
-    monkeypatch.setattr(batch, "_score_range", spy)
-    match_file(larger_synthetic_file(tmp_path), tmp_path / "out.csv", progress=None, workers=2)
-    bounds = [int(p.read_text(encoding="ascii")) for p in tmp_path.glob("bound*.txt")]
-    assert bounds == [DEFAULT_SETTINGS.name_cache_size // 2] * 2
