@@ -788,8 +788,9 @@ def _match(
     clock.lap("estimate")
 
     if workers is None:
-        # One process by default: measured at 1M records it was both faster (89 s against 99 s) and half the
-        # memory (1.8 GB against 3.2 GB) of two forked workers, whose reference counting copies shared pages.
+        # One process by default: at 1,000,000 records two forked workers took 2.04 GB against one process's
+        # 1.34 (round 12), over the 2 GB budget: reference counting copies the pages of every record a worker
+        # reads (bench/results/match_file_round12_matchworkers12.txt).
         workers = 1
     if workers > 1 and sys.platform != "win32":
         gc.freeze()
