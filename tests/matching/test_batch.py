@@ -238,3 +238,16 @@ def test_the_row_caches_are_emptied_once_the_file_is_read(tmp_path):
     match_file(write(tmp_path / "in.csv", GOOD), tmp_path / "out.csv", progress=None)
     assert not records._names_by_text and not records._licences
     assert records._street.cache_info().currsize == 0
+
+
+def test_the_free_heap_is_handed_back_once_before_workers_fork(tmp_path, monkeypatch):
+    from licensing.matching import batch
+
+    calls = []
+    monkeypatch.setattr(batch, "_release_free_heap", lambda: calls.append(os.getpid()))
+    src = write(tmp_path / "in.csv", GOOD)
+    match_file(src, tmp_path / "one.csv", progress=None, workers=1)
+    assert calls == []
+    match_file(src, tmp_path / "two.csv", progress=None, workers=2)
+    assert calls == [os.getpid()]
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
