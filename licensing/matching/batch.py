@@ -788,9 +788,10 @@ def _match(
     clock.lap("estimate")
 
     if workers is None:
-        # One process by default: at 1,000,000 records two forked workers took 2.04 GB against one process's
-        # 1.34 (round 12), over the 2 GB budget: reference counting copies the pages of every record a worker
-        # reads (bench/results/match_file_round12_matchworkers12.txt).
+        # One process by default: at 1,000,000 records two forked workers took 1.90 GB against one process's
+        # 1.34 (round 12; reference counting copies the pages of every record a worker reads), within the 2 GB
+        # budget by little; their wall time is still to be measured on a quiet machine
+        # (bench/results/match_file_round12_matchworkers12.txt).
         workers = 1
     if workers > 1 and sys.platform != "win32":
         _release_free_heap()
