@@ -46,7 +46,7 @@ from .blocking import MAX_KEY_LENGTH, BatchKeys, batch_keys
 from .compare import compare_dob, near_number_level
 from .em import estimate_parameters_em, exact_agreement_u, near_agreement_counts, posteriors
 from .frequencies import CountedFrequencies
-from .records import PreparedRecord, prepare_row
+from .records import PreparedRecord, prepare_row, release_row_caches
 from .score import DEFAULT_SETTINGS, FIELDS, LINK, Scorer, _probability
 from .settings import MatchSettings
 
@@ -521,23 +521,15 @@ def _score_range(
     pairs: np.ndarray,
     settings: MatchSettings,
     frequencies: CountedFrequencies,
-    part: int,
-    parts: int,
     progress: _Progress,
 ) -> tuple[list[tuple[int, int, float, str]], int]:
-    """Score the candidate pairs whose first record is ``part`` modulo ``parts``: links and reviews, pair
-    count."""
+    """Score candidate pairs in their order: links and reviews, pair count."""
     scorer = Scorer(settings, frequencies)
     decide = scorer.decide
     found: list[tuple[int, int, float, str]] = []
-    compared = 0
     total = len(pairs)
     for start in range(0, total, _SCORE_CHUNK):
         left, right = _split(pairs[start : start + _SCORE_CHUNK])
-        if parts > 1:
-            mine = left % parts == part
-            left, right = left[mine], right[mine]
-        compared += len(left)
         for i, j in zip(left.tolist(), right.tolist(), strict=True):
             a = decide(prepared[i], prepared[j])
             if a is not None and a.decision != "no_link":
@@ -545,7 +537,7 @@ def _score_range(
                     (i, j, a.match_weight, "" if a.decision == LINK else (a.guard or _why_review(a)))
                 )
         progress.show("matching", min(start + _SCORE_CHUNK, total), total)
-    return found, compared
+    return found, total
 
 
 def _why_review(a) -> str:
@@ -703,18 +695,22 @@ def _conflicting(a, settings: MatchSettings) -> bool:
 
 
 def _score_parallel(prepared, pairs, settings, frequencies, workers, progress):
-    """Fork workers that share the prepared records copy-on-write; each takes every n-th record."""
+    """Fork workers that share the prepared records copy-on-write; each scores one run of the sorted pairs.
+
+    Pairs are sorted by their first record, so the run a worker takes from the end holds only records from
+    some point on: reference counting copies only the pages of the records a process reads, and a worker
+    never reads the records before its run. The runs hold equal numbers of pairs."""
     import multiprocessing as mp
     import pickle
 
     ctx = mp.get_context("fork")
+    bounds = [len(pairs) * w // workers for w in range(workers + 1)]
     readers, procs = [], []
     for w in range(1, workers):
         r, wr = ctx.Pipe(duplex=False)
 
-        def child(w=w, wr=wr):
-            quiet = _Progress(None)
-            result = _score_range(prepared, pairs, settings, frequencies, w, workers, quiet)
+        def child(run=pairs[bounds[w] : bounds[w + 1]], wr=wr):
+            result = _score_range(prepared, run, settings, frequencies, _Progress(None))
             wr.send_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
             wr.close()
 
@@ -723,16 +719,14 @@ def _score_parallel(prepared, pairs, settings, frequencies, workers, progress):
         wr.close()
         readers.append(r)
         procs.append(proc)
-    found, compared = _score_range(prepared, pairs, settings, frequencies, 0, workers, progress)
+    found, compared = _score_range(prepared, pairs[: bounds[1]], settings, frequencies, progress)
     for r, proc in zip(readers, procs, strict=True):
         more, count = pickle.loads(r.recv_bytes())  # noqa: S301  (our own forked worker)
-        found.extend(more)
+        found.extend(more)  # the runs in order: the pairs in the order one process finds them
         compared += count
         proc.join()
         if proc.exitcode != 0:
             raise RuntimeError(f"matching worker failed with exit code {proc.exitcode}")
-    # In pair order, as one process finds them: the clusters take equal weights in this order.
-    found.sort(key=lambda f: (f[0], f[1]))
     return found, compared
 
 
@@ -781,6 +775,7 @@ def _match(
     """match_file's phases, with the cyclic GC off."""
     clock = _PhaseClock(report.phase_cpu)
     prepared = _read_records(input_path, report, bar)
+    release_row_caches()
     report.records = len(prepared)
     clock.lap("read")
     frequencies = CountedFrequencies(own_records=2)  # as the register counts for two stored records
@@ -793,15 +788,18 @@ def _match(
     clock.lap("estimate")
 
     if workers is None:
-        # One process by default: measured at 1M records it was both faster (89 s against 99 s) and half the
-        # memory (1.8 GB against 3.2 GB) of two forked workers, whose reference counting copies shared pages.
+        # One process by default: at 1,000,000 records two forked workers took 1.90 GB against one process's
+        # 1.34 (round 12; reference counting copies the pages of every record a worker reads), within the 2 GB
+        # budget by little; their wall time is still to be measured on a quiet machine
+        # (bench/results/match_file_round12_matchworkers12.txt).
         workers = 1
     if workers > 1 and sys.platform != "win32":
+        _release_free_heap()
         gc.freeze()
         found, compared = _score_parallel(prepared, pairs, settings, frequencies, workers, bar)
         gc.unfreeze()
     else:
-        found, compared = _score_range(prepared, pairs, settings, frequencies, 0, 1, bar)
+        found, compared = _score_range(prepared, pairs, settings, frequencies, bar)
     clock.lap("scoring")
     bar.show("matching", len(pairs), len(pairs), force=True)
     del pairs
@@ -826,6 +824,18 @@ def _match(
         report.review_path = str(review_path)
         _write_pairs(Path(review_path), reviews, with_reason=True)
     clock.lap("write")
+
+
+def _release_free_heap() -> None:
+    """Hand the C heap's free pages back to the system before forking (glibc's malloc_trim; elsewhere
+    nothing): what the earlier phases freed stays mapped otherwise. At 1,000,000 records this took two
+    workers' peak from 2.04 to 1.90 GB."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (AttributeError, OSError):
+        pass
 
 
 class _PhaseClock:

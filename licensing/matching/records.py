@@ -22,7 +22,7 @@ from .normalise import NameForm, clean_text, parse_full_name, split_full_name
 
 __all__ = [
     "MatchRecord", "PreparedRecord", "prepare", "prepare_row", "prepare_uncached",
-    "is_iso_date", "normalise_dob", "normalise_sex",
+    "is_iso_date", "normalise_dob", "normalise_sex", "release_row_caches",
 ]
 
 
@@ -189,6 +189,14 @@ def _street(line: str) -> str:
 _ASCII_PUNCT = str.maketrans({ch: " " for ch in '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~'} | {"'": None})
 
 
+def _ni_fields(raw: str) -> tuple[str, str, bool]:
+    """(ni, ni_core, ni_valid) of a PreparedRecord from the number as written."""
+    ni = normalise_ni(raw)
+    if len(set(ni)) < 3:
+        ni = ""  # a placeholder ("000000", "NA", "X"): agreeing on it says nothing
+    return ni, ni[:8] if len(ni) >= 8 else ni, valid_normalised_ni(ni)
+
+
 def prepare(record: MatchRecord | PreparedRecord) -> PreparedRecord:
     """A record's fields normalised for comparison (cached: records are immutable); a record already
     prepared is returned as it is."""
@@ -199,9 +207,7 @@ def prepare_uncached(record: MatchRecord) -> PreparedRecord:
     """Normalise a record's fields for comparison, without the cache (a batch prepares each record once)."""
     names, names_id = _names_and_id(record)
     dob, dob_iso, dob_digits = _dob_fields(record.date_of_birth)
-    ni = normalise_ni(record.national_insurance)
-    if len(set(ni)) < 3:
-        ni = ""  # a placeholder ("000000", "NA", "X"): agreeing on it says nothing
+    ni, ni_core, ni_valid = _ni_fields(record.national_insurance)
     dl = normalise_dvla_number(record.driving_licence_number)
     postcodes = []
     houses = []
@@ -230,8 +236,8 @@ def prepare_uncached(record: MatchRecord) -> PreparedRecord:
         dob_digits=dob_digits,
         sex=normalise_sex(record.sex),
         ni=ni,
-        ni_core=ni[:8] if len(ni) >= 8 else ni,
-        ni_valid=valid_normalised_ni(ni),
+        ni_core=ni_core,
+        ni_valid=ni_valid,
         dl=dl,
         dl_parsed=parse_normalised_dvla_number(dl, strict=False) if dl else None,
         postcodes=tuple(dict.fromkeys(postcodes)) if len(postcodes) > 1 else tuple(postcodes),
@@ -244,6 +250,10 @@ def prepare_uncached(record: MatchRecord) -> PreparedRecord:
 _cached_prepare = lru_cache(maxsize=65_536)(prepare_uncached)
 
 _sexes: dict[str, str] = {}
+# A person's NI number and address repeat across their records (636,476 distinct numbers and 719,328 addresses
+# in the 1,000,000-record benchmark): their records share one set of strings, not a copy each.
+_national_insurance: dict[str, tuple[str, str, bool]] = {}
+_house_keys: dict[str, tuple[str]] = {}
 # A person's licence number repeats across their records in a file (a third of the numbers in the 1,000,000-
 # record benchmark): each distinct number is normalised and parsed once, and its records share the parsed
 # number (about 5 microseconds and 170 bytes a repeat). Bounded like the name table.
@@ -291,9 +301,11 @@ def prepare_row(
         hit = _names_and_id(MatchRecord("", forenames=forenames, surname=surname))
     names, names_id = hit
     dob, dob_iso, dob_digits = _dob_fields(dob)
-    ni = normalise_ni(ni)
-    if len(set(ni)) < 3:
-        ni = ""
+    ni_fields = _national_insurance.get(ni)
+    if ni_fields is None:
+        if len(_national_insurance) >= MAX_NAME_IDS:
+            _national_insurance.clear()
+        ni_fields = _national_insurance[ni] = _ni_fields(ni)
     dl, dl_parsed = _licence(dl) if dl else ("", None)
     sex_n = _sexes.get(sex)
     if sex_n is None:
@@ -301,7 +313,11 @@ def prepare_row(
     if postcode:
         postcodes, texts, prefix = _one_postcode(postcode)
         house = _house_number(line) if prefix else ""
-        houses = (f"{prefix}|{house}",) if house else ()
+        houses = ()
+        if house:
+            if len(_house_keys) >= MAX_NAME_IDS:
+                _house_keys.clear()
+            houses = _house_keys.setdefault(key := f"{prefix}|{house}", (key,))
         street = _street(line)
     else:
         postcodes, texts, houses, street = (), (), (), ""
@@ -313,9 +329,7 @@ def prepare_row(
         dob_iso,
         dob_digits,
         sex_n,
-        ni,
-        ni[:8] if len(ni) >= 8 else ni,
-        valid_normalised_ni(ni),
+        *ni_fields,
         dl,
         dl_parsed,
         postcodes,
@@ -323,3 +337,18 @@ def prepare_row(
         street,
         texts,
     )
+
+
+def release_row_caches() -> None:
+    """Empty the tables prepare_row fills (names, licences, dates, postcodes, streets). A batch calls this
+    once its file is read: the later phases never read them (at 200,000 records they held 31 MB), and forked
+    workers would share them. Name ids come from a counter and are never reused, so a record prepared later
+    still gets a new id for a new name tuple and the same comparisons."""
+    _names_by_text.clear()
+    _name_ids.clear()
+    _licences.clear()
+    _sexes.clear()
+    _national_insurance.clear()
+    _house_keys.clear()
+    for cached in (_dob_fields, _postcode, _street, _one_postcode):
+        cached.cache_clear()

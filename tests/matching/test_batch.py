@@ -179,7 +179,7 @@ def test_messy_values_are_counted_not_fatal(tmp_path):
     assert read_output(out) == []
 
 
-def test_larger_synthetic_file_uses_two_workers_and_agrees_with_one(tmp_path):
+def larger_synthetic_file(tmp_path: Path) -> Path:
     lines = [HEADER]
     for i in range(3000):
         person = i // 2
@@ -187,12 +187,67 @@ def test_larger_synthetic_file_uses_two_workers_and_agrees_with_one(tmp_path):
         dob = f"19{50 + person % 50}-{1 + person % 12:02d}-{1 + person % 28:02d}"
         ni = f"AB{person:06d}C" if i % 2 == 0 or person % 3 else ""
         lines.append(f"R{i:05d},AV,{fore},Khan,{dob},1 Road,Town,HP13 6AB,{ni}")
-    src = write(tmp_path / "in.csv", lines)
-    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
-    match_file(src, one, progress=None, workers=1)
-    match_file(src, two, progress=None, workers=2)
-    assert one.read_bytes() == two.read_bytes()
+    return write(tmp_path / "in.csv", lines)
+
+
+def test_larger_synthetic_file_uses_two_workers_and_agrees_with_one(tmp_path):
+    src = larger_synthetic_file(tmp_path)
+    outputs = {}
+    for workers in (1, 2, 3):
+        out, review = tmp_path / f"links{workers}.csv", tmp_path / f"review{workers}.csv"
+        report = match_file(src, out, progress=None, workers=workers, review_path=review)
+        counts = (report.links, report.reviews, report.candidate_pairs)
+        outputs[workers] = (out.read_bytes(), review.read_bytes(), counts)
+    assert outputs[1] == outputs[2] == outputs[3]
+    assert outputs[1][1].count(b"\n") > 1  # the review file holds pairs too
+    one = tmp_path / "links1.csv"
     pairs = {(a, b) for a, b, _ in read_output(one)}
     assert ("R00002", "R00003") in pairs  # NI on both
     assert len(pairs) == 1000  # every person with NI on both records; DOB + "Khan" alone is too weak
     assert all(int(a[1:]) // 2 == int(b[1:]) // 2 for a, b in pairs)  # no false links
+
+
+def test_each_worker_scores_one_run_of_the_sorted_pairs_so_a_later_worker_reads_no_earlier_record(
+    tmp_path, monkeypatch
+):
+    # Copy-on-write: a worker copies the pages of every record it reads, so the runs must not interleave.
+    from licensing.matching import batch
+
+    real = batch._score_range
+
+    def spy(prepared, pairs, *args):
+        (tmp_path / f"run{os.getpid()}-{len(pairs)}.txt").write_text(
+            " ".join(map(str, batch._split(pairs)[0].tolist())), encoding="ascii"
+        )
+        return real(prepared, pairs, *args)
+
+    monkeypatch.setattr(batch, "_score_range", spy)
+    report = match_file(larger_synthetic_file(tmp_path), tmp_path / "out.csv", progress=None, workers=3)
+    runs = [[int(x) for x in p.read_text(encoding="ascii").split()] for p in tmp_path.glob("run*.txt")]
+    assert len(runs) == 3 and sum(map(len, runs)) == report.candidate_pairs
+    assert max(map(len, runs)) - min(map(len, runs)) <= 1  # equal shares
+    runs.sort(key=min)
+    for earlier, later in zip(runs, runs[1:], strict=False):
+        assert max(earlier) <= min(later)
+
+
+def test_the_row_caches_are_emptied_once_the_file_is_read(tmp_path):
+    # Later phases never read them; at 1,000,000 records they are memory the scoring workers would share.
+    from licensing.matching import records
+
+    match_file(write(tmp_path / "in.csv", GOOD), tmp_path / "out.csv", progress=None)
+    assert not records._names_by_text and not records._licences
+    assert records._street.cache_info().currsize == 0
+
+
+def test_the_free_heap_is_handed_back_once_before_workers_fork(tmp_path, monkeypatch):
+    from licensing.matching import batch
+
+    calls = []
+    monkeypatch.setattr(batch, "_release_free_heap", lambda: calls.append(os.getpid()))
+    src = write(tmp_path / "in.csv", GOOD)
+    match_file(src, tmp_path / "one.csv", progress=None, workers=1)
+    assert calls == []
+    match_file(src, tmp_path / "two.csv", progress=None, workers=2)
+    assert calls == [os.getpid()]
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
