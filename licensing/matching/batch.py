@@ -370,7 +370,18 @@ def _candidate_pairs(
         del deletion_h, deletion_o
     if not parts:
         return np.zeros(0, dtype=np.int64)
-    return np.unique(np.concatenate(parts))
+    return sorted_unique(np.concatenate(parts))
+
+
+def sorted_unique(codes: np.ndarray) -> np.ndarray:
+    """``np.unique`` of a 1-d array made for this call (sorted in place): sorted, each value once. By a sort
+    and a comparison of neighbours: numpy 2.4's np.unique took seconds where this takes a fraction of one (the
+    9,000,000 pair codes of 1,000,000 records; bench/results/match_file_round12_matchcpu12.txt)."""
+    codes.sort()
+    first = np.empty(len(codes), dtype=bool)
+    first[:1] = True
+    np.not_equal(codes[1:], codes[:-1], out=first[1:])
+    return codes[first]
 
 
 class _DatedKeys:
