@@ -440,9 +440,9 @@ class _DatedKeys:
         code = np.array(self.code_of, dtype=np.int64)[keys % width]
         named = code >= 0
         if named.any():
-            _, inverse, counts = np.unique(code[named], return_inverse=True, return_counts=True)
+            named_codes = code[named]  # ids 0.. of the name codes: counted by bincount, not np.unique's sort
             keep = np.ones(len(keys), dtype=bool)
-            keep[named] = counts[inverse.ravel()] <= limit
+            keep[named] = np.bincount(named_codes)[named_codes] <= limit
             keys, owners = keys[keep], owners[keep]
         return keys, owners
 
