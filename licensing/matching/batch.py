@@ -370,7 +370,18 @@ def _candidate_pairs(
         del deletion_h, deletion_o
     if not parts:
         return np.zeros(0, dtype=np.int64)
-    return np.unique(np.concatenate(parts))
+    return sorted_unique(np.concatenate(parts))
+
+
+def sorted_unique(codes: np.ndarray) -> np.ndarray:
+    """``np.unique`` of a 1-d array made for this call (sorted in place): sorted, each value once. By a sort
+    and a comparison of neighbours: numpy 2.4's np.unique took seconds where this takes a fraction of one (the
+    9,000,000 pair codes of 1,000,000 records; bench/results/match_file_round12_matchcpu12.txt)."""
+    codes.sort()
+    first = np.empty(len(codes), dtype=bool)
+    first[:1] = True
+    np.not_equal(codes[1:], codes[:-1], out=first[1:])
+    return codes[first]
 
 
 class _DatedKeys:
@@ -429,9 +440,9 @@ class _DatedKeys:
         code = np.array(self.code_of, dtype=np.int64)[keys % width]
         named = code >= 0
         if named.any():
-            _, inverse, counts = np.unique(code[named], return_inverse=True, return_counts=True)
+            named_codes = code[named]  # ids 0.. of the name codes: counted by bincount, not np.unique's sort
             keep = np.ones(len(keys), dtype=bool)
-            keep[named] = counts[inverse.ravel()] <= limit
+            keep[named] = np.bincount(named_codes)[named_codes] <= limit
             keys, owners = keys[keep], owners[keep]
         return keys, owners
 

@@ -109,7 +109,22 @@ def compare_ni(a: PreparedRecord, b: PreparedRecord) -> str:
     return "different_unverified"
 
 
-def _surname_stems(p: PreparedRecord) -> set[str]:
+# By PreparedRecord.names_id (equal name tuples share an id, never reused): a licence number on one side is
+# checked against the other side's surnames in every pair it is in. Bounded; emptying it only costs misses.
+_stems_by_names: dict[int, frozenset[str]] = {}
+MAX_STEMS = 500_000
+
+
+def _surname_stems(p: PreparedRecord) -> frozenset[str]:
+    stems = _stems_by_names.get(p.names_id)
+    if stems is None:
+        if len(_stems_by_names) >= MAX_STEMS:
+            _stems_by_names.clear()
+        stems = _stems_by_names[p.names_id] = _surname_stems_uncached(p)
+    return stems
+
+
+def _surname_stems_uncached(p: PreparedRecord) -> frozenset[str]:
     stems = set()
     for form in p.names:
         for token in form.family:
@@ -117,7 +132,7 @@ def _surname_stems(p: PreparedRecord) -> set[str]:
         if form.family:
             stems.add(dvla_surname_stem("".join(t.raw for t in form.family)))
     stems.discard("")
-    return stems
+    return frozenset(stems)
 
 
 def compare_dl(a: PreparedRecord, b: PreparedRecord) -> str:
@@ -367,6 +382,26 @@ def compare_tokens(left: tuple[Token, ...], right: tuple[Token, ...]) -> TokenMa
     return TokenMatch(_LIST_LEVEL[worst], tuple(pairs))
 
 
+# compare_tokens of token tuples that repeat across pairs (a surname such as Khan, a common forename), by the
+# tuples' identity: parse_full_name shares equal tuples. Each entry holds its two tuples, so an id is never
+# reused while its entry lives. Bounded; emptying it only costs recomputation.
+_token_matches: dict[tuple[int, int], tuple[tuple[Token, ...], tuple[Token, ...], TokenMatch]] = {}
+MAX_TOKEN_MATCHES = 250_000
+
+
+def _compare_tokens_cached(left: tuple[Token, ...], right: tuple[Token, ...]) -> TokenMatch:
+    """``compare_tokens``, remembered for the pair of tuple objects."""
+    key = (id(left), id(right))
+    hit = _token_matches.get(key)
+    if hit is not None and hit[0] is left and hit[1] is right:
+        return hit[2]
+    found = compare_tokens(left, right)
+    if len(_token_matches) >= MAX_TOKEN_MATCHES:
+        _token_matches.clear()
+    _token_matches[key] = (left, right, found)
+    return found
+
+
 def letters_one_apart(left: tuple[Token, ...], right: tuple[Token, ...], shortest: int = 4) -> bool:
     """Two forename lists whose letters, spaces and hyphens aside, are one edit apart (Cobuy / Coby,
     "Lachlq-Njohn" / "Lachlan-John"), at least `shortest` letters each, neither differing spelling a
@@ -489,8 +524,8 @@ def _joined(tokens: tuple[Token, ...]) -> str:
 
 def _readings(x: NameForm, y: NameForm, weights: dict[str, dict[str, float]]):
     """Direct, swapped (surname given as a forename and vice versa) and whole-name readings."""
-    sur = compare_tokens(x.family, y.family)
-    fore = compare_tokens(x.given, y.given)
+    sur = _compare_tokens_cached(x.family, y.family)
+    fore = _compare_tokens_cached(x.given, y.given)
     s_level = _SURNAME_FROM_LIST[sur.level]
     yield s_level, fore.level, sur.matched, fore.matched
     if fore.level == "different" and len(x.given) != len(y.given):
@@ -504,8 +539,8 @@ def _readings(x: NameForm, y: NameForm, weights: dict[str, dict[str, float]]):
     if len(fx) != len(fy) and "".join(fx) == "".join(fy):
         yield "variant", fore.level, (), fore.matched  # the same in a surname: "Crou Ch" is "Crouch"
     if x.given and y.given and x.family and y.family and s_level in _LOOSE_SURNAME:
-        cross_sur = compare_tokens(x.family, y.given)
-        cross_fore = compare_tokens(x.given, y.family)
+        cross_sur = _compare_tokens_cached(x.family, y.given)
+        cross_fore = _compare_tokens_cached(x.given, y.family)
         if cross_sur.level in _FIRM and cross_fore.level not in ("different", "missing"):
             yield "reordered", cross_fore.level, cross_sur.matched, cross_fore.matched
         elif cross_fore.level in _FIRM and cross_sur.level in _SLIPPED:

@@ -255,12 +255,28 @@ class NameForm:
         return bool(self.given or self.family)
 
 
+# Equal token tuples of parsed names are one object, so a comparison of two can be cached by identity
+# (compare._readings): a surname such as Khan is one tuple whatever forenames go with it. Bounded; emptying it
+# only costs cache misses.
+_token_tuples: dict[tuple[Token, ...], tuple[Token, ...]] = {}
+MAX_TOKEN_TUPLES = 500_000
+
+
+def _shared(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    found = _token_tuples.get(tokens)
+    if found is None:
+        if len(_token_tuples) >= MAX_TOKEN_TUPLES:
+            _token_tuples.clear()
+        found = _token_tuples[tokens] = tokens
+    return found
+
+
 @lru_cache(maxsize=300_000)
 def parse_full_name(forenames: str, surname: str) -> NameForm:
     """A NameForm from separate forenames and surname fields."""
-    given = core(parse_name(forenames)) if forenames else ()
+    given = _shared(core(parse_name(forenames))) if forenames else ()
     written = parse_name(surname) if surname else ()
-    return NameForm(given=given, family=core(written), family_words=tuple(t.raw for t in written))
+    return NameForm(given=given, family=_shared(core(written)), family_words=tuple(t.raw for t in written))
 
 
 def split_full_name(full: str) -> tuple[str, str]:

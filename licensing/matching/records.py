@@ -141,6 +141,7 @@ def _names_of(record: MatchRecord) -> tuple[NameForm, ...]:
     return tuple(forms)
 
 
+@lru_cache(maxsize=262_144)
 def _house_number(line: str) -> str:
     match = _HOUSE.search((line or "").lower())
     return match.group(0) if match else ""

@@ -81,6 +81,7 @@ _FORENAMES_LOOSE = frozenset({"fuzzy", "similar", "alike", "initials", "differen
 _FORENAMES_FOR_CHANGE = frozenset({"exact", "variant", "diminutive", "subset"})
 _NAME_FIRM = frozenset({"exact", "variant", "diminutive"})
 _TEXT_NEAR = ("text_transposed", "text_typo")  # numbers one edit apart, at least one not a valid NI number
+_MAX_TF_DELTAS = 100_000
 _SLIP_SHARE = 0.05  # a misspelling is carried by at most this share of the records spelling the name right
 
 
@@ -229,6 +230,18 @@ class Scorer:
         # The most two names can add (best level of each, at the largest term-frequency lift): a pair whose
         # other fields leave it below review even with this cannot be anything but no_link (``decide``).
         self._names_most = self._most("surname") + self._most("forenames")
+        self._tf_deltas: dict[tuple[str, float | None], float] = {}
+
+    def _delta(self, field_name: str, frequency: float | None) -> float:
+        """``_tf_delta`` with this scorer's settings, once per field and frequency: a file's pairs repeat the
+        frequencies of its common dates and names. Bounded; emptying it only costs recomputation."""
+        key = (field_name, frequency)
+        found = self._tf_deltas.get(key)
+        if found is None:
+            if len(self._tf_deltas) >= _MAX_TF_DELTAS:
+                self._tf_deltas.clear()
+            found = self._tf_deltas[key] = _tf_delta(self.settings, field_name, frequency)
+        return found
 
     def _most(self, field_name: str) -> float:
         settings = self.settings
@@ -338,7 +351,7 @@ class Scorer:
         if contradicts or not (settings.review_look_alikes and dob in _DOB_SAME):
             dob_w = w["dob"][dob]
             if dob == "exact" and self.frequencies is not None:
-                dob_w += _tf_delta(settings, "dob", self.frequencies.dob_frequency(pa.dob))
+                dob_w += self._delta("dob", self.frequencies.dob_frequency(pa.dob))
             # The address weight is only ever lowered by its postcode's frequency, so its level's is a bound.
             most = w["dl"][dl] + w["ni"][ni] + dob_w + w["sex"][sex] + w["address"][addr] + self._names_most
             if _probability(settings, most + 1e-6) < settings.review_threshold:
@@ -353,15 +366,15 @@ class Scorer:
         sur_f, fore_f = self._name_frequencies(names)
         sur_w = w["surname"][names.surname]
         if names.surname in tf["surname"]:
-            sur_w += _tf_delta(settings, "surname", sur_f)
+            sur_w += self._delta("surname", sur_f)
         fore_w = w["forenames"][names.forenames]
         if names.forenames in tf["forenames"]:
-            fore_w += _tf_delta(settings, "forenames", fore_f)
+            fore_w += self._delta("forenames", fore_f)
         dob_f = None
         dob_w = w["dob"][dob]
         if dob == "exact" and self.frequencies is not None:
             dob_f = self.frequencies.dob_frequency(pa.dob)
-            dob_w += _tf_delta(settings, "dob", dob_f)
+            dob_w += self._delta("dob", dob_f)
         addr_w = w["address"][addr]
         # Read at use, like the other counts: the import gives its scorer each record's counts in turn.
         postcode_frequency = None
