@@ -110,24 +110,12 @@ def _plain_code(monkeypatch):
 def test_match_file_writes_the_same_bytes_with_and_without_the_shortcuts(tmp_path, monkeypatch):
     source = tmp_path / "in.csv"
     with open(source, "w", newline="", encoding="utf-8") as fh:
-        out = csv.writer(fh)
-        out.writerow(
-            [
-                "record_id",
-                "source",
-                "forenames",
-                "surname",
-                "date_of_birth",
-                "sex",
-                "address_line",
-                "town",
-                "postcode",
-                "national_insurance",
-                "driving_licence_number",
-            ]
-        )
+        out = csv.DictWriter(fh, fieldnames=[*batch.REQUIRED_COLUMNS, *batch.OPTIONAL_COLUMNS])
+        out.writeheader()
         for rid, fore, sur, dob, sex, pc, line, ni, dl in _rows():
-            out.writerow([rid, "AV", fore, sur, dob, sex, line, "Wycombe", pc, ni, dl])
+            out.writerow({"record_id": rid, "source": "AV", "forenames": fore, "surname": sur,
+                          "date_of_birth": dob, "sex": sex, "address_line": line, "town": "Wycombe",
+                          "postcode": pc, "national_insurance": ni, "driving_licence_number": dl})
     outputs = {}
     for plain in (False, True):
         if plain:
