@@ -5,6 +5,7 @@ The level names are the keys of ``settings.DEFAULT_LEVELS``. rapidfuzz is used o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
@@ -430,15 +431,21 @@ def one_edit_spellings(word: str) -> set[str]:
     ) - {word}
 
 
-def surname_slip_lookups(a: PreparedRecord, shortest: int = 3) -> set[tuple[str, str]]:
-    """The surname counts a search's reading of a surname slip (score.Scorer with slips_by_counts) may ask
-    for when `a` meets any record: each one-word surname of `a` and every spelling one typo from it (see
-    surnames_one_apart), so a caller reads them with its other counts in one statement."""
+def surname_slip_lookups(
+    a: PreparedRecord, others: Iterable[PreparedRecord], shortest: int = 3
+) -> set[tuple[str, str]]:
+    """The surname counts a search's reading of a surname slip (score.Scorer with slips_by_counts) asks for
+    when `a` meets `others`: both surnames of every pair one edit apart (surnames_one_apart), so a caller
+    reads them in one statement before scoring (most searches meet none, and read nothing more)."""
     wanted: set[tuple[str, str]] = set()
     for form in a.names:
-        if len(form.family) == 1 and len(form.family[0].canon) >= shortest:
-            canon = form.family[0].canon
-            wanted.update(("surname", s) for s in one_edit_spellings(canon) | {canon})
+        if len(form.family) != 1:
+            continue
+        for other in others:
+            for other_form in other.names:
+                pair = surnames_one_apart(form, other_form, shortest)
+                if pair is not None:
+                    wanted.update(("surname", token.canon) for token in pair)
     return wanted
 
 
