@@ -1,9 +1,12 @@
 """Declarative base, shared column types and the Flask-SQLAlchemy handle."""
 
+import contextlib
 import datetime as dt
 from typing import Annotated
 
+import psycopg
 from flask_sqlalchemy import SQLAlchemy
+from psycopg.pq import TransactionStatus
 from sqlalchemy import JSON, Boolean, DateTime, MetaData, String, Text, event, func
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Engine
@@ -67,6 +70,38 @@ def _postgres_without_jit(dialect, connection_record, cargs, cparams) -> None:
     long analytic query that JIT pays back on."""
     if dialect.name == "postgresql":
         cparams["options"] = f"{cparams.get('options', '')} -c jit=off".strip()
+
+
+# PostgreSQL: psycopg forgets every prepared statement at a ROLLBACK (it sends DEALLOCATE ALL and restarts its
+# counts), so each page that only read and was not committed (a form, the sign-in pages) cost that worker's
+# connection all its prepared statements: the server parsed and planned every statement afresh, a third of its
+# CPU under load. A transaction that ran only SELECTs ends the same way whether committed or rolled back, so
+# it is committed; anything else (a write, a DDL or SET statement, a failed statement) is rolled back.
+_WROTE = "licensing.wrote"
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_writes(conn, cursor, statement, parameters, context, executemany) -> None:
+    if not statement.startswith("SELECT"):  # the compiler writes every read as SELECT; WITH may hold a write
+        conn.info[_WROTE] = True
+
+
+@event.listens_for(Engine, "commit")
+def _forget_writes(conn) -> None:
+    conn.info.pop(_WROTE, None)
+
+
+@event.listens_for(Engine, "rollback")
+def _commit_reads(conn) -> None:
+    """Just before SQLAlchemy rolls a transaction back: a read-only one on PostgreSQL is committed first, so
+    the rollback that follows finds no transaction and psycopg keeps its prepared statements."""
+    if conn.info.pop(_WROTE, False) or conn.dialect.name != "postgresql" or conn.closed or conn.invalidated:
+        return
+    dbapi_connection = conn.connection.dbapi_connection
+    # INTRANS: idle inside a transaction that has not failed. A failed COMMIT is left to the rollback.
+    if dbapi_connection is not None and dbapi_connection.info.transaction_status == TransactionStatus.INTRANS:
+        with contextlib.suppress(psycopg.Error):
+            dbapi_connection.commit()
 
 
 def str_enum(enum_cls) -> "SAEnum":
