@@ -43,9 +43,11 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(0)
-    # Idle timeout: the signed session is refreshed on each request and dies after this long unused.
+    # Idle timeout: the signed session dies after this long unused. A request re-signs it when its signature
+    # is SESSION_REFRESH_AFTER old (or it changed), so it may end that much sooner after the last request.
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
     SESSION_REFRESH_EACH_REQUEST = True
+    SESSION_REFRESH_AFTER = timedelta(minutes=1)
     # Absolute timeout: a sign-in lasts at most this long, however active.
     SESSION_ABSOLUTE_LIFETIME = timedelta(hours=10)
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024

@@ -52,9 +52,10 @@ def test_a_transaction_that_wrote_is_still_rolled_back(app):
         db.session.flush()
         db.session.rollback()
         # A write through a data-modifying WITH (a statement that does not start with SELECT) likewise.
-        db.session.execute(text("WITH made AS (INSERT INTO authorities (code, name, kind, is_active) "
-                                "VALUES ('RBW', 'Rolled Back With', 'licensing_authority', true) RETURNING id) "
-                                "SELECT id FROM made"))
+        db.session.execute(text(
+            "WITH made AS (INSERT INTO authorities (code, name, kind, is_active) "
+            "VALUES ('RBW', 'Rolled Back With', 'licensing_authority', true) RETURNING id) "
+            "SELECT id FROM made"))
         db.session.rollback()
         assert db.session.scalar(select(func.count()).where(Authority.code.in_(["RBK", "RBW"]))) == 0
 
