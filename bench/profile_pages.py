@@ -98,7 +98,7 @@ PARTS = (
     ("Flask-Login user load", "flask_login/login_manager.py", "_load_user"),
     ("Flask-Limiter checks", "flask_limiter/_extension.py", "_check_request_limit"),
     ("CSRF check", "flask_wtf/csrf.py", "protect"),
-    ("session cookie open", "flask/sessions.py", "open_session"),
+    ("session cookie open", "licensing/security.py", "open_session"),
     ("session cookie save", "flask/sessions.py", "save_session"),
 )
 
