@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from licensing.auth.permissions import LICENSING_OFFICERS, SEARCHERS, roles_required
-from licensing.db import db, utcnow
+from licensing.db import commit_rendered_page, db, utcnow
 from licensing.errors import RuleViolation
 from licensing.forms import check_version
 from licensing.matching.bands import BandKind, match_band
@@ -73,8 +73,8 @@ def search():
     page = render_template(
         "people/search.html", form=form, hits=hits, grants=grants, title="Search the register"
     )
-    # Commit after rendering: a commit expires every loaded record, and the page would load each one again.
-    db.session.commit()
+    # Commit after rendering, without expiring what the page loaded (see commit_rendered_page).
+    commit_rendered_page()
     return page
 
 
@@ -111,7 +111,7 @@ def person(identity_id: int):
     pending = [(r, waiting[r.id]) for r in view.records if r.id in waiting]
     page = render_template("people/person.html", view=view, reason=reason, title=view.display_name,
                            unlink_form=UnlinkForm(), pending_unlinks=pending)
-    db.session.commit()  # after rendering, so the page reads what is loaded rather than reloading it
+    commit_rendered_page()  # after rendering, so the page reads what is loaded rather than reloading it
     return page
 
 
