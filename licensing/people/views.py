@@ -1,6 +1,6 @@
 import datetime as dt
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -231,8 +231,12 @@ def review_queue():
 
 @bp.app_template_global("match_band")
 def match_band_for(probability: float):
-    """The band for a probability under the running linking thresholds, for any template."""
-    return match_band(probability, identity.match_settings())
+    """The band for a probability under the running linking thresholds, for any template. The settings are
+    built once a request: a search page bands every hit, and building them works out every weight."""
+    settings = g.get("match_band_settings")
+    if settings is None:
+        settings = g.match_band_settings = identity.match_settings()
+    return match_band(probability, settings)
 
 
 def _load_visible_link(link_id: int) -> RecordLink:

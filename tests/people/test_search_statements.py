@@ -213,3 +213,25 @@ def test_a_surname_alone_reads_its_slips_counts_with_the_scorings_in_one_stateme
         assert ("Hooper" in page) is not listed  # a name of its own; ranked, it is a weak typo match
         counts = [s for s in statements if _reads_term_counts(s)]
         assert len(counts) == 1, counts
+
+
+def test_a_search_page_builds_the_match_settings_for_its_bands_once(app, login, monkeypatch):
+    # Each hit's band built the whole match settings again (every weight worked out) for two thresholds.
+    from licensing.people import identity
+
+    with arranged(app):
+        for n in range(6):
+            make_person("WDC", forenames="Bilal", surname="Rafiq", date_of_birth=dt.date(1970 + n, 5, 2))
+    built = []
+    real = identity.match_settings
+
+    def counted():
+        built.append(1)
+        return real()
+
+    monkeypatch.setattr(identity, "match_settings", counted)
+    officer = login(Role.LICENSING_OFFICER, "CDC")
+    page = officer.submit("/search", {**REASON, "surname": "Rafiq"}).get_data(as_text=True)
+    assert page.count('data-band="') == 6
+    # One for the scoring, one for the bands.
+    assert len(built) <= 2, len(built)
