@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from licensing.auth.models import User
 from licensing.auth.permissions import LICENSING_OFFICERS, SEARCHERS, roles_required
 from licensing.db import commit_rendered_page, db, utcnow
 from licensing.errors import RuleViolation
@@ -67,7 +68,7 @@ def search():
         # The next and previous page buttons post the same form (terms and reason) with a page number.
         page = request.form.get("page", 1, type=int)
         hits = search_people(
-            criteria, viewer=current_user, today=dt.date.today(), reason=form.reason.data, page=page
+            criteria, viewer=_signed_in_user(), today=dt.date.today(), reason=form.reason.data, page=page
         )
         grants = hits.grants or {}
     page = render_template(
@@ -76,6 +77,12 @@ def search():
     # Commit after rendering, without expiring what the page loaded (see commit_rendered_page).
     commit_rendered_page()
     return page
+
+
+def _signed_in_user() -> User:
+    """The signed-in user itself, for the domain code of a page that reads it for every record: each read
+    through the current_user proxy looks the user up again."""
+    return current_user._get_current_object()
 
 
 def _load_visible_identity(identity_id: int, *, history: bool = False) -> Identity:
@@ -92,7 +99,7 @@ def _load_visible_identity(identity_id: int, *, history: bool = False) -> Identi
         abort(404)
     if found.merged_into_id is not None:
         abort(redirect(url_for("people.person", identity_id=found.merged_into_id)))
-    if not visible_records(found, current_user):
+    if not visible_records(found, _signed_in_user()):
         abort(404)
     return found
 
@@ -101,12 +108,13 @@ def _load_visible_identity(identity_id: int, *, history: bool = False) -> Identi
 @roles_required(*SEARCHERS)
 def person(identity_id: int):
     # The reason first (it needs only the id), so the reason form does not load the person's whole history.
-    reason = stated_reason(current_user, identity_id, request_grant_id())
+    viewer = _signed_in_user()
+    reason = stated_reason(viewer, identity_id, request_grant_id())
     person_identity = _load_visible_identity(identity_id, history=reason is not None)
     if reason is None:
         return render_template("people/reason.html", form=ReasonForm(), identity_id=person_identity.id,
                                title="Why do you need to see this person?")
-    view = build_person_view(person_identity, current_user, dt.date.today(), reason=reason)
+    view = build_person_view(person_identity, viewer, dt.date.today(), reason=reason)
     waiting = identity.pending_unlinks(view.records)
     pending = [(r, waiting[r.id]) for r in view.records if r.id in waiting]
     page = render_template("people/person.html", view=view, reason=reason, title=view.display_name,
