@@ -264,3 +264,45 @@ def test_a_search_and_a_person_page_read_the_signed_in_user_through_its_proxy_a_
     assert "Bilal Rafiq" in officer.get(link).get_data(as_text=True)
     # What is left is the frame's (the sign-in checks, the navigation): 11 and 10 here, against 53 and 21.
     assert searched <= 15 and len(lookups) <= 14, (searched, len(lookups))
+
+
+@postgresql_only
+def test_on_postgresql_a_surname_search_sends_its_term_counts_as_text_not_lists(app, login):
+    # A surname alone asks for the counts of its few hundred spellings a typo away; as two lists psycopg
+    # dumped them element by element in Python, on every such search.
+    from sqlalchemy import event
+
+    with arranged(app):
+        make_person("WDC", forenames="Imran", surname="Hussain", date_of_birth=dt.date(1982, 6, 14))
+    officer = login(Role.LICENSING_OFFICER, "CDC")
+    sent = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if "JOIN term_counts" in statement:
+            sent.append(parameters)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        page = officer.submit("/search", {**REASON, "surname": "Hussain"}).get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert ">Imran Hussain</a>" in page
+    lists = [value for parameters in sent for value in parameters.values() if isinstance(value, list)]
+    assert sent and lists == [], sent
+
+
+def test_term_counts_reads_one_pair_an_empty_term_and_a_term_holding_the_separator(app, county):
+    from licensing.people.identity import TERM_SEPARATOR, term_counts
+
+    with arranged(app):
+        make_person("WDC", forenames="Imran", surname="Hussain", date_of_birth=dt.date(1982, 6, 14))
+        make_person("CDC", forenames="Imran", surname="Hussain", date_of_birth=dt.date(1982, 6, 14))
+    with app.app_context():
+        total = term_counts([("total", "")])
+        assert total == {("total", ""): 2}
+        both = term_counts([("total", ""), ("surname", "hussain"), ("surname", f"odd{TERM_SEPARATOR}one")])
+        assert both == {("total", ""): 2, ("surname", "hussain"): 2}
+        spread = term_counts([("surname", "hussain"), ("surname", "hussein"), ("forename", "imran")])
+        assert spread == {("surname", "hussain"): 2, ("forename", "imran"): 2}
