@@ -149,13 +149,14 @@ def new_record():
             # the officer may open the record they just made, under that reason
             grants = grant_access(current_user, [record.identity_id],
                                   f"Recorded {record.authority_reference}")
-            return record, grants[record.identity_id]
+            # Plain values: the commit expires the record, and reading it after would load it again.
+            return record.identity_id, grants[record.identity_id], record.authority_reference
 
         done, result = run_service(create, field=form.authority_reference, once=form.form_token,
-                                   success=lambda result: f"Record {result[0].authority_reference} saved")
+                                   success=lambda result: f"Record {result[2]} saved")
         if done:
-            record, grant = result
-            return redirect(url_for("people.person", identity_id=record.identity_id, grant=grant))
+            identity_id, grant, _ = result
+            return redirect(url_for("people.person", identity_id=identity_id, grant=grant))
     return render_template("people/new_record.html", form=form, title="Add a person record"), (
         400 if form.errors else 200)
 
