@@ -41,6 +41,17 @@ short_str = Annotated[str, mapped_column(String(100), default="", server_default
 db = SQLAlchemy(model_class=Base)
 
 
+def commit_rendered_page() -> None:
+    """Commit once the page is rendered. Nothing reads the loaded objects afterwards (the session ends with
+    the request), so they are not expired: expiring walks every object a search or person page loaded."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 # How long a SQLite connection waits for another process's write lock before "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 

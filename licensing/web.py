@@ -34,7 +34,10 @@ def run_service(action: Callable[[], Any], *, field: Any = None,
         else:
             target.errors.append(str(error))
         return False, None
+    # The message is worded before the commit, which expires what the service loaded: worded after it, each
+    # object it names was read again.
+    message = success(result) if callable(success) else success
     db.session.commit()
-    if success:
-        flash(success(result) if callable(success) else success, "success")
+    if message:
+        flash(message, "success")
     return True, result

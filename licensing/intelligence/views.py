@@ -87,12 +87,13 @@ def new_item():
             # the point of contact may open what they just submitted
             grant_access(current_user, [item.person.identity_id],
                          f"Submitted intelligence {item.force_reference}")
-            return item
+            # Plain values: the commit expires the item, and reading it after would load it again.
+            return item.id, item.force_reference
 
-        done, item = run_service(submit, field=form.force_reference, once=form.form_token,
-                                 success=lambda item: f"Intelligence {item.force_reference} submitted")
+        done, submitted = run_service(submit, field=form.force_reference, once=form.form_token,
+                                      success=lambda submitted: f"Intelligence {submitted[1]} submitted")
         if done:
-            return redirect(url_for("intelligence.item", item_id=item.id))
+            return redirect(url_for("intelligence.item", item_id=submitted[0]))
     records = visible_records(identity, current_user) if identity else []
     return render_template(
         "intelligence/new_item.html",

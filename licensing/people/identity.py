@@ -261,12 +261,20 @@ class DatabaseFrequencies:
 
 # (kind, term) pairs' counts, many in one statement with one parameter a column: arrays (PostgreSQL) or a JSON
 # array of pairs (SQLite's json_each). Each pair is one search of term_counts' primary key; CROSS JOIN keeps
-# SQLite's array as the outer loop, and PostgreSQL plans the join with the arrays' real length.
+# SQLite's array as the outer loop, and PostgreSQL plans the join with the arrays' real length. On PostgreSQL
+# each column goes as one text split by the server: psycopg dumps a list element by element in Python, and a
+# surname alone asks for the counts of its few hundred spellings a typo away.
 _PG_TERM_COUNTS = text(
+    "SELECT t.kind, t.term, t.count"
+    " FROM unnest(string_to_array(:kinds, :separator), string_to_array(:terms, :separator)) AS k(kind, term)"
+    " JOIN term_counts AS t ON t.kind = k.kind AND t.term = k.term"
+)
+_PG_TERM_COUNTS_ARRAYS = text(
     "SELECT t.kind, t.term, t.count"
     " FROM unnest(CAST(:kinds AS text[]), CAST(:terms AS text[])) AS k(kind, term)"
     " JOIN term_counts AS t ON t.kind = k.kind AND t.term = k.term"
 )
+TERM_SEPARATOR = "\x1f"  # ASCII unit separator: no name or date holds it (a term that does goes as an array)
 _SQLITE_TERM_COUNTS = text(
     "SELECT t.kind, t.term, t.count FROM json_each(:pairs) AS k"
     " CROSS JOIN term_counts AS t"
@@ -283,8 +291,14 @@ def term_counts(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
     for start in range(0, len(wanted), 5000):
         chunk = wanted[start : start + 5000]
         if postgres:
-            parameters = {"kinds": [kind for kind, _ in chunk], "terms": [term for _, term in chunk]}
-            rows = db.session.execute(_PG_TERM_COUNTS, parameters)
+            kinds, terms = [kind for kind, _ in chunk], [term for _, term in chunk]
+            # One pair goes as arrays too: its term may be empty (the total's), and '' splits into no element.
+            if len(terms) < 2 or any(TERM_SEPARATOR in term for term in terms):
+                rows = db.session.execute(_PG_TERM_COUNTS_ARRAYS, {"kinds": kinds, "terms": terms})
+            else:
+                rows = db.session.execute(_PG_TERM_COUNTS, {
+                    "kinds": TERM_SEPARATOR.join(kinds), "terms": TERM_SEPARATOR.join(terms),
+                    "separator": TERM_SEPARATOR})
         else:
             rows = db.session.execute(_SQLITE_TERM_COUNTS, {"pairs": json.dumps(chunk)})
         found.update(((kind, term), count) for kind, term, count in rows)

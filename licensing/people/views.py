@@ -1,11 +1,12 @@
 import datetime as dt
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from licensing.auth.models import User
 from licensing.auth.permissions import LICENSING_OFFICERS, SEARCHERS, roles_required
-from licensing.db import db, utcnow
+from licensing.db import commit_rendered_page, db, utcnow
 from licensing.errors import RuleViolation
 from licensing.forms import check_version
 from licensing.matching.bands import BandKind, match_band
@@ -67,15 +68,21 @@ def search():
         # The next and previous page buttons post the same form (terms and reason) with a page number.
         page = request.form.get("page", 1, type=int)
         hits = search_people(
-            criteria, viewer=current_user, today=dt.date.today(), reason=form.reason.data, page=page
+            criteria, viewer=_signed_in_user(), today=dt.date.today(), reason=form.reason.data, page=page
         )
         grants = hits.grants or {}
     page = render_template(
         "people/search.html", form=form, hits=hits, grants=grants, title="Search the register"
     )
-    # Commit after rendering: a commit expires every loaded record, and the page would load each one again.
-    db.session.commit()
+    # Commit after rendering, without expiring what the page loaded (see commit_rendered_page).
+    commit_rendered_page()
     return page
+
+
+def _signed_in_user() -> User:
+    """The signed-in user itself, for the domain code of a page that reads it for every record: each read
+    through the current_user proxy looks the user up again."""
+    return current_user._get_current_object()
 
 
 def _load_visible_identity(identity_id: int, *, history: bool = False) -> Identity:
@@ -92,7 +99,7 @@ def _load_visible_identity(identity_id: int, *, history: bool = False) -> Identi
         abort(404)
     if found.merged_into_id is not None:
         abort(redirect(url_for("people.person", identity_id=found.merged_into_id)))
-    if not visible_records(found, current_user):
+    if not visible_records(found, _signed_in_user()):
         abort(404)
     return found
 
@@ -101,17 +108,18 @@ def _load_visible_identity(identity_id: int, *, history: bool = False) -> Identi
 @roles_required(*SEARCHERS)
 def person(identity_id: int):
     # The reason first (it needs only the id), so the reason form does not load the person's whole history.
-    reason = stated_reason(current_user, identity_id, request_grant_id())
+    viewer = _signed_in_user()
+    reason = stated_reason(viewer, identity_id, request_grant_id())
     person_identity = _load_visible_identity(identity_id, history=reason is not None)
     if reason is None:
         return render_template("people/reason.html", form=ReasonForm(), identity_id=person_identity.id,
                                title="Why do you need to see this person?")
-    view = build_person_view(person_identity, current_user, dt.date.today(), reason=reason)
+    view = build_person_view(person_identity, viewer, dt.date.today(), reason=reason)
     waiting = identity.pending_unlinks(view.records)
     pending = [(r, waiting[r.id]) for r in view.records if r.id in waiting]
     page = render_template("people/person.html", view=view, reason=reason, title=view.display_name,
                            unlink_form=UnlinkForm(), pending_unlinks=pending)
-    db.session.commit()  # after rendering, so the page reads what is loaded rather than reloading it
+    commit_rendered_page()  # after rendering, so the page reads what is loaded rather than reloading it
     return page
 
 
@@ -141,13 +149,14 @@ def new_record():
             # the officer may open the record they just made, under that reason
             grants = grant_access(current_user, [record.identity_id],
                                   f"Recorded {record.authority_reference}")
-            return record, grants[record.identity_id]
+            # Plain values: the commit expires the record, and reading it after would load it again.
+            return record.identity_id, grants[record.identity_id], record.authority_reference
 
         done, result = run_service(create, field=form.authority_reference, once=form.form_token,
-                                   success=lambda result: f"Record {result[0].authority_reference} saved")
+                                   success=lambda result: f"Record {result[2]} saved")
         if done:
-            record, grant = result
-            return redirect(url_for("people.person", identity_id=record.identity_id, grant=grant))
+            identity_id, grant, _ = result
+            return redirect(url_for("people.person", identity_id=identity_id, grant=grant))
     return render_template("people/new_record.html", form=form, title="Add a person record"), (
         400 if form.errors else 200)
 
@@ -231,8 +240,12 @@ def review_queue():
 
 @bp.app_template_global("match_band")
 def match_band_for(probability: float):
-    """The band for a probability under the running linking thresholds, for any template."""
-    return match_band(probability, identity.match_settings())
+    """The band for a probability under the running linking thresholds, for any template. The settings are
+    built once a request: a search page bands every hit, and building them works out every weight."""
+    settings = g.get("match_band_settings")
+    if settings is None:
+        settings = g.match_band_settings = identity.match_settings()
+    return match_band(probability, settings)
 
 
 def _load_visible_link(link_id: int) -> RecordLink:

@@ -216,13 +216,19 @@ def _fill_history(records: list[PersonRecord], empty: dict[int, frozenset[str]],
     """The records' collections that identity_flags reads, and their police items' authorities and
     recipients; `empty` holds, per record, the collections it holds none of (not queried for)."""
     wanting: dict[str, list[PersonRecord]] = {}
+    # What each record has not loaded, worked out once: it walks every attribute of the record.
+    unloaded = {record.id: set(RECORD_KEYS) if refresh else inspect(record).unloaded for record in records}
     for key, _, _ in RECORD_HISTORY:
         # A collection the records' own query found empty on every record is not queried for.
-        holding = [r for r in records if key not in empty.get(r.id, ())]
+        owners = []
         for record in records:
-            if key in empty.get(record.id, ()) and (refresh or key in inspect(record).unloaded):
+            if key not in unloaded[record.id]:
+                continue
+            if key in empty.get(record.id, ()):
                 set_committed_value(record, key, [])
-        if owners := _wanting(holding, key, refresh):
+            else:
+                owners.append(record)
+        if owners:
             wanting[key] = owners
     _fill_together(wanting, refresh)
     items = [item for record in records for item in record.intelligence_items]
@@ -308,6 +314,8 @@ RECORD_HISTORY = (
     ("licences", Licence.person_record_id, (Licence.id,)),
 )
 
+
+RECORD_KEYS = tuple(key for key, _, _ in RECORD_HISTORY)
 
 # Per history collection, whether a record holds any of it: read with the records, so the history queries run
 # only for collections some record holds (most records hold no decision, complaint or police item).

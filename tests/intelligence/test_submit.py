@@ -219,3 +219,18 @@ def test_hostile_text_is_stored_as_typed_and_rendered_escaped(app, login, driver
     with app.app_context():
         item = only_item(app)
         assert item.full_text == hostile and item.handling_code is HandlingCode.CONDITIONS
+
+
+def test_a_submitted_item_is_not_read_again_after_its_commit(app, login, driver):
+    # The submitted message and the redirect read the item after the commit had expired it: one more SELECT
+    # of the item, after the write, on every item submitted.
+    from tests.statements import recorded_statements
+
+    police = login(Role.POLICE_SPOC)
+    with recorded_statements(app) as statements:
+        response = police.submit(f"/intelligence/new?identity_id={driver}", item_form())
+    assert response.status_code == 302
+    audit_insert = max(i for i, sql in enumerate(statements) if "INSERT INTO audit_events" in sql)
+    assert statements[audit_insert + 1:] == []
+    page = police.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Intelligence TVP/2026/00042 submitted" in page and FULL in page

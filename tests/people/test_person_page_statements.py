@@ -132,3 +132,32 @@ def test_the_person_page_reads_its_history_in_two_statements(app, login):
     reads = [s for s in statements if tables_read(s, HISTORY_TABLES)]
     assert [tables_read(s, HISTORY_TABLES) for s in reads] == [{"sanctions", "complaints"},
                                                                {"licences", "badges", "dbs_certificates"}]
+
+
+def test_the_search_page_and_the_person_page_commit_without_expiring_what_they_loaded(app, login):
+    # Their commit (the audit row, the grants) came after rendering and expired every record, address,
+    # licence and decision the page had loaded, one object at a time, though nothing read them again.
+    from sqlalchemy import event
+
+    from licensing.people.models import PersonRecord
+
+    with arranged(app):
+        person = _identity_with(3, "Hosseini")
+    officer = login(Role.LICENSING_OFFICER, "WDC")
+    expired: list = []  # the records expired
+
+    def record(target, attrs) -> None:
+        expired.append(target)
+
+    event.listen(PersonRecord, "expire", record)
+    try:
+        searched = officer.submit("/search", {"reason": "Renewal WDC/2026/9", "surname": "Hosseini"})
+        assert searched.status_code == 200 and "Tariq Hosseini" in searched.get_data(as_text=True)
+        assert expired == []
+        granted = officer.submit(f"/people/{person}/reason", {"reason": "Renewal WDC/2026/9"})
+        expired.clear()
+        page = officer.get(granted.headers["Location"])
+        assert page.status_code == 200 and "Tariq Hosseini" in page.get_data(as_text=True)
+        assert expired == []
+    finally:
+        event.remove(PersonRecord, "expire", record)

@@ -3,6 +3,7 @@ evidence and scoring columns, in one; PostgreSQL runs them without JIT compilati
 seconds)."""
 
 import datetime as dt
+import re
 
 from sqlalchemy import text
 
@@ -213,3 +214,95 @@ def test_a_surname_alone_reads_its_slips_counts_with_the_scorings_in_one_stateme
         assert ("Hooper" in page) is not listed  # a name of its own; ranked, it is a weak typo match
         counts = [s for s in statements if _reads_term_counts(s)]
         assert len(counts) == 1, counts
+
+
+def test_a_search_page_builds_the_match_settings_for_its_bands_once(app, login, monkeypatch):
+    # Each hit's band built the whole match settings again (every weight worked out) for two thresholds.
+    from licensing.people import identity
+
+    with arranged(app):
+        for n in range(6):
+            make_person("WDC", forenames="Bilal", surname="Rafiq", date_of_birth=dt.date(1970 + n, 5, 2))
+    built = []
+    real = identity.match_settings
+
+    def counted():
+        built.append(1)
+        return real()
+
+    monkeypatch.setattr(identity, "match_settings", counted)
+    officer = login(Role.LICENSING_OFFICER, "CDC")
+    page = officer.submit("/search", {**REASON, "surname": "Rafiq"}).get_data(as_text=True)
+    assert page.count('data-band="') == 6
+    # One for the scoring, one for the bands.
+    assert len(built) <= 2, len(built)
+
+
+def test_a_search_and_a_person_page_read_the_signed_in_user_through_its_proxy_a_few_times(app, login,
+                                                                                          monkeypatch):
+    # The domain code was handed the current_user proxy: every read of the viewer's role or authority, for
+    # each candidate and each record shown, looked the signed-in user up again.
+    import flask_login.utils
+
+    with arranged(app):
+        for n in range(8):
+            make_person("WDC", forenames="Bilal", surname="Rafiq", date_of_birth=dt.date(1970 + n, 5, 2))
+    officer = login(Role.LICENSING_OFFICER, "CDC")
+    lookups = []
+    real = flask_login.utils._get_user
+
+    def counted():
+        lookups.append(1)
+        return real()
+
+    monkeypatch.setattr(flask_login.utils, "_get_user", counted)
+    page = officer.submit("/search", {**REASON, "surname": "Rafiq"}).get_data(as_text=True)
+    assert page.count('data-band="') == 8
+    searched = len(lookups)
+    link = re.search(r'href="(/people/\d+\?grant=\d+)"', page).group(1)
+    lookups.clear()
+    assert "Bilal Rafiq" in officer.get(link).get_data(as_text=True)
+    # What is left is the frame's (the sign-in checks, the navigation): 11 and 10 here, against 53 and 21.
+    assert searched <= 15 and len(lookups) <= 14, (searched, len(lookups))
+
+
+@postgresql_only
+def test_on_postgresql_a_surname_search_sends_its_term_counts_as_text_not_lists(app, login):
+    # A surname alone asks for the counts of its few hundred spellings a typo away; as two lists psycopg
+    # dumped them element by element in Python, on every such search.
+    from sqlalchemy import event
+
+    with arranged(app):
+        make_person("WDC", forenames="Imran", surname="Hussain", date_of_birth=dt.date(1982, 6, 14))
+    officer = login(Role.LICENSING_OFFICER, "CDC")
+    sent = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if "JOIN term_counts" in statement:
+            sent.append(parameters)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        page = officer.submit("/search", {**REASON, "surname": "Hussain"}).get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert ">Imran Hussain</a>" in page
+    lists = [value for parameters in sent for value in parameters.values() if isinstance(value, list)]
+    assert sent and lists == [], sent
+
+
+def test_term_counts_reads_one_pair_an_empty_term_and_a_term_holding_the_separator(app, county):
+    from licensing.people.identity import TERM_SEPARATOR, term_counts
+
+    with arranged(app):
+        make_person("WDC", forenames="Imran", surname="Hussain", date_of_birth=dt.date(1982, 6, 14))
+        make_person("CDC", forenames="Imran", surname="Hussain", date_of_birth=dt.date(1982, 6, 14))
+    with app.app_context():
+        total = term_counts([("total", "")])
+        assert total == {("total", ""): 2}
+        both = term_counts([("total", ""), ("surname", "hussain"), ("surname", f"odd{TERM_SEPARATOR}one")])
+        assert both == {("total", ""): 2, ("surname", "hussain"): 2}
+        spread = term_counts([("surname", "hussain"), ("surname", "hussein"), ("forename", "imran")])
+        assert spread == {("surname", "hussain"): 2, ("forename", "imran"): 2}

@@ -145,3 +145,20 @@ def test_an_edited_name_moves_its_counts_in_two_statements(app, login):
         after = {term: _term_count(*term) for term in before}
     assert after == {**before, ("surname", "quenby"): before[("surname", "quenby")] - 1,
                      ("surname", "quarrendon"): before[("surname", "quarrendon")] + 1}
+
+
+def test_a_new_record_is_not_read_again_after_its_commit(app, login):
+    # The saved message and the redirect read the record after the commit had expired it: one more SELECT of
+    # the record, after the write, on every record added.
+    officer = login(Role.LICENSING_OFFICER, "WDC")
+    form = {
+        "authority_reference": "WDC-D-009043", "forenames": "Imran", "surname": "Quarrendon",
+        "date_of_birth": ["9", "7", "1981"], "sex": "M", "address_line": "4 Queen Street",
+        "town": "High Wycombe", "postcode": "HP13 6BD",
+    }
+    with recorded_statements(app) as statements:
+        response = officer.submit("/records/new", form)
+    assert response.status_code == 302 and "grant=" in response.headers["Location"]
+    audit_insert = max(i for i, sql in enumerate(statements) if "INSERT INTO audit_events" in sql)
+    assert statements[audit_insert + 1:] == []
+    assert "Record WDC-D-009043 saved" in officer.get(response.headers["Location"]).get_data(as_text=True)
