@@ -5,8 +5,11 @@ One person's slip in his number, with his own forename (or a diminutive, variant
 links."""
 
 import csv
+from dataclasses import replace
 
-from licensing.matching import MatchRecord, score_pair
+from licensing.matching import MatchRecord, Scorer, prepare, score_pair
+from licensing.matching.frequencies import CountedFrequencies
+from licensing.matching.score import DEFAULT_SETTINGS
 
 HOME = dict(sex="M", postcodes=("HP13 6AB",), address_lines=("15 Goodwin Street",))
 TWINS_REASON = "Review: numbers one character apart and forenames that differ, as twins' can be"
@@ -128,3 +131,21 @@ def test_match_file_sends_twins_with_near_numbers_to_review_and_links_a_slip(run
         assert _match_file(runner, tmp_path, a, b) == (set(), {("a", "b"): TWINS_REASON}), case
     for case, (a, b) in ONE_PERSON.items():
         assert _match_file(runner, tmp_path, a, b) == ({("a", "b")}, {}), case
+
+
+def _file_scorer(names: list[str]) -> Scorer:
+    others = [person(f"o{i}", name, f"Other{i}", f"19{50 + i % 50}-01-01") for i, name in enumerate(names)]
+    return Scorer(replace(DEFAULT_SETTINGS, prior=1e-4), CountedFrequencies.from_records(others))
+
+
+def test_a_forename_slip_the_file_counts_show_still_links_with_a_slip_in_the_number():
+    # Kept from the twins guard: one spelling no other record writes beside one many write is a typing slip;
+    # twins get two names each common in its own right. Joshau and Joshua share a spelling key ("variant"),
+    # Dustin and Justin are one letter apart ("fuzzy").
+    for slip, name in (("Joshau", "Joshua"), ("Dustin", "Justin")):
+        a = prepare(person("a", slip, national_insurance="AB123456C"))
+        b = prepare(person("b", name, national_insurance="AB123457C"))
+        one_man = _file_scorer([slip] + [name] * 80 + ["Ruth"] * 400).result(a, b)
+        assert one_man.decision == "link", slip
+        twins = _file_scorer([slip] * 30 + [name] * 30 + ["Ruth"] * 400).result(a, b)
+        assert twins.decision == "review" and twins.guard == TWINS_REASON, slip
