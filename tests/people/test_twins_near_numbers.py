@@ -1,11 +1,12 @@
-"""The register, through the new-record form: twins whose NI numbers were issued in sequence are put to an
-officer, never joined into one person; one man's slip in his own NI number still links."""
+"""The register, through the new-record form and an import: twins whose NI numbers were issued in sequence are
+put to an officer, never joined into one person; one man's slip in his own NI number still links."""
 
 from sqlalchemy import select
 
 from licensing.auth.models import Role
 from licensing.db import db
 from licensing.people.models import LinkState, PersonRecord, RecordLink
+from tests.imports.helpers import csv_file, person_row
 
 TWINS_REASON = "Review: numbers one character apart and forenames that differ, as twins&#39; can be"
 
@@ -51,3 +52,20 @@ def test_one_man_with_a_slip_in_his_ni_number_added_by_form_is_linked(app, login
     )
     assert first == second
     assert link[1] is LinkState.AUTOMATIC
+
+
+def test_twins_with_consecutive_ni_numbers_imported_in_one_file_go_to_review(app, county, runner, tmp_path):
+    # The import links a file's records among themselves in one batch: the same rule, the same outcome.
+    twins = {"surname": "Thrussell", "date_of_birth": "12/04/1990", "address_line": "15 Goodwin Street",
+             "postcode": "HP13 6AB"}
+    path = tmp_path / "twins.csv"
+    path.write_bytes(csv_file([
+        person_row(1, forenames="John", national_insurance="AB123456C", **twins),
+        person_row(2, forenames="James", national_insurance="AB123457C", **twins),
+    ]))
+    assert runner.invoke(args=["import-records", str(path), "--authority", "WDC"]).exit_code == 0
+    with app.app_context():
+        first, second = db.session.scalars(select(PersonRecord).order_by(PersonRecord.id)).all()
+        link = db.session.scalar(select(RecordLink))
+        assert first.identity_id != second.identity_id
+        assert link.state is LinkState.PENDING and TWINS_REASON.replace("&#39;", "'") in link.summary
