@@ -20,9 +20,11 @@ and search use ``assess`` alone. Decision policy, whatever the weights say:
   - a date of birth only nearly the same (a slip) with no identifier and no shared address (house);
   - an identifier only one character off and a date of birth not the same: two slips at once, or two
     people with close numbers;
-  - no identifier the same on both records (numbers one character apart, or a licence number on one record
-    that fits the other's surname, birth date and sex) with the same date of birth and forenames that differ
-    or are only alike: twins' numbers are often issued in sequence;
+  - no identifier the same on both records (numbers that could have been issued in sequence: NI or other
+    numbers at most ``compare.ISSUE_GAP`` apart in value, licence numbers one initial apart; or a licence
+    number on one record that fits the other's surname, birth date and sex) with the same date of birth and
+    forenames that differ or are only alike: twins' numbers are often issued in sequence; a slip elsewhere in
+    one number still links;
   - namesakes: names and date of birth agree with no agreeing identifier or address, and the register
     holds enough people with that full name for a namesake born that day to be plausible (term
     frequencies, ``MatchSettings.namesake_limit``).
@@ -46,6 +48,8 @@ from .compare import (
     compare_sex,
     learned_variant,
     letters_one_apart,
+    licences_issued_in_sequence,
+    numbers_issued_in_sequence,
     numbers_two_apart,
     surnames_one_apart,
     token_level,
@@ -205,6 +209,16 @@ class Assessment:
     strong: bool
     guard: str
     frequencies: tuple[float | None, float | None, float | None]  # surname, forenames, DOB
+
+
+def _twins_numbers(pa: PreparedRecord, pb: PreparedRecord, dl: str, ni: str) -> str:
+    """The twins guard's reason when no number is the same on both records and those they hold are as twins'
+    would be (issued in sequence, or a licence number on one record only); "" for a slip in one number."""
+    if (ni in _NEAR_NI and numbers_issued_in_sequence(pa.ni_core, pb.ni_core)) or (
+        dl == "typo" and licences_issued_in_sequence(pa.dl, pb.dl)
+    ):
+        return _TWINS_NEAR
+    return _TWINS_ONE_SIDED if dl == "cross_consistent" else ""
 
 
 class Scorer:
@@ -413,11 +427,12 @@ class Scorer:
                 and ni not in _EXACT_NI
                 and dob in _DOB_SAME
                 and self._twins_forenames(names)
+                and (twins := _twins_numbers(pa, pb, dl, ni))
             ):
-                # Twins' numbers are often issued in sequence, one character apart, and a licence number on
-                # one record fits a twin's surname, birth date and sex as well: no proof of one person when
-                # the forenames differ, whatever the file's chance counts say.
-                guard = _TWINS_ONE_SIDED if dl == "cross_consistent" and ni not in _NEAR_NI else _TWINS_NEAR
+                # Twins' numbers are often issued in sequence, and a licence number on one record fits a
+                # twin's surname, birth date and sex as well: no proof of one person when the forenames
+                # differ, whatever the file's chance counts say.
+                guard = twins
             elif (
                 dl not in _EXACT_DL
                 and ni not in _EXACT_NI

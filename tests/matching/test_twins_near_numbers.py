@@ -1,13 +1,15 @@
 """Twins (and brothers registered together) share surname, date of birth and address, and their identity
-numbers are often issued in sequence: one character apart. A number one character off is then no proof of one
-person when the forenames differ or are only alike: such pairs go to an officer, never link automatically.
-One person's slip in his number, with his own forename (or a diminutive, variant or initial of it), still
-links."""
+numbers are often issued in sequence: a few apart in value, or (licence numbers) one initial apart. Such
+numbers are no proof of one person when the forenames differ or are only alike: those pairs go to an officer,
+never link automatically. One person's slip in his number, with his own forename (or a diminutive, variant or
+initial of it), still links; so does a slip no sequence of issue explains (a digit changed higher up, two
+inner digits swapped, a licence number off outside the initials), whatever the forenames."""
 
 import csv
 from dataclasses import replace
 
 from licensing.matching import MatchRecord, Scorer, prepare, score_pair
+from licensing.matching.compare import licences_issued_in_sequence, numbers_issued_in_sequence
 from licensing.matching.frequencies import CountedFrequencies
 from licensing.matching.score import DEFAULT_SETTINGS
 
@@ -74,6 +76,64 @@ ONE_PERSON = {
 }
 
 
+# Forenames that differ, as twins' do, but numbers no issue in sequence explains: a typing slip, one person.
+SLIPS = {
+    "John and James, a digit changed in the middle of the NI number": (
+        person("a", "John", national_insurance="AB123456C"),
+        person("b", "James", national_insurance="AB173456C"),
+    ),
+    "John and James, two inner digits of the NI number swapped": (
+        person("a", "John", national_insurance="AB123456C"),
+        person("b", "James", national_insurance="AB132456C"),
+    ),
+    "Amir and Amin, a digit changed in a number of another scheme": (
+        person("a", "Amir", "Rahman", national_insurance="9030076"),
+        person("b", "Amin", "Rahman", national_insurance="9080076"),
+    ),
+    "Amir and Amin, two inner digits of a number of another scheme swapped": (
+        person("a", "Amir", "Rahman", national_insurance="9030076"),
+        person("b", "Amin", "Rahman", national_insurance="9300076"),
+    ),
+    "John and Jake, a licence number off in its birth date part": (
+        person("a", "John", "Smith", driving_licence_number="SMITH904120J99AB"),
+        person("b", "Jake", "Smith", driving_licence_number="SMITH904130J99AB"),
+    ),
+}
+
+
+def test_numbers_issued_in_sequence_are_close_in_value_with_the_same_letters():
+    assert numbers_issued_in_sequence("AB123456", "AB123457")  # consecutive
+    assert numbers_issued_in_sequence("AB123459", "AB123460")  # across a carry: two characters apart
+    assert numbers_issued_in_sequence("AB123451", "AB123459")  # a family's children, a few apart
+    assert numbers_issued_in_sequence("9030076", "9030077")  # another scheme
+    assert not numbers_issued_in_sequence("AB123456", "AB173456")  # a digit changed higher up: 50,000 apart
+    assert not numbers_issued_in_sequence("AB123456", "AB132456")  # two inner digits swapped
+    assert not numbers_issued_in_sequence("AB123456", "AC123456")  # the letters differ
+    assert not numbers_issued_in_sequence("AB123456", "AB123456")  # the same number
+    assert not numbers_issued_in_sequence("9030076", "903076")  # a digit dropped
+
+
+def test_licences_issued_in_sequence_differ_in_one_initial_only():
+    assert licences_issued_in_sequence("SMITH904120JA9AB", "SMITH904120JB9AB")  # second initial
+    assert licences_issued_in_sequence("SMITH904120J99AB", "SMITH904120M99AB")  # first initial
+    assert not licences_issued_in_sequence("SMITH904120J99AB", "SMITH904130J99AB")  # birth date part
+    assert not licences_issued_in_sequence("SMITH904120J99AB", "SMIHT904120J99AB")  # surname part swapped
+    assert not licences_issued_in_sequence("SMITH904120JA9AB", "SMITH904120AJ9AB")  # initials swapped
+
+
+def test_a_slip_no_sequence_of_issue_explains_links_whatever_the_forenames():
+    for case, (a, b) in SLIPS.items():
+        result = score_pair(a, b)
+        assert result.decision == "link", (case, result.summary())
+
+
+def test_twins_with_consecutive_ni_numbers_across_a_carry_never_link():
+    # AB123459 / AB123460 are two characters apart: two valid NI numbers that differ, the pair never links.
+    a = person("a", "John", national_insurance="AB123459C")
+    assert score_pair(a, person("b", "James", national_insurance="AB123460C")).decision != "link"
+    assert score_pair(a, person("b", "John", national_insurance="AB123460C")).decision != "link"
+
+
 def test_twins_with_numbers_one_character_apart_go_to_review_not_link():
     for case, (a, b) in TWINS.items():
         result = score_pair(a, b)
@@ -129,7 +189,7 @@ def _match_file(runner, tmp_path, a: MatchRecord, b: MatchRecord) -> tuple[set, 
 def test_match_file_sends_twins_with_near_numbers_to_review_and_links_a_slip(runner, tmp_path):
     for case, (a, b) in TWINS.items():
         assert _match_file(runner, tmp_path, a, b) == (set(), {("a", "b"): TWINS_REASON}), case
-    for case, (a, b) in ONE_PERSON.items():
+    for case, (a, b) in (ONE_PERSON | SLIPS).items():
         assert _match_file(runner, tmp_path, a, b) == ({("a", "b")}, {}), case
 
 
