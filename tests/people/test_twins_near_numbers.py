@@ -54,6 +54,15 @@ def test_one_man_with_a_slip_in_his_ni_number_added_by_form_is_linked(app, login
     assert link[1] is LinkState.AUTOMATIC
 
 
+def test_a_slip_mid_ni_number_with_another_forename_added_by_form_is_linked(app, login):
+    # AB123456C / AB173456C: 50,000 apart, no sequence of issue; the forename replaced is then no twin's.
+    link, (first, second) = _add_both(
+        app, login, _record("WDC-T-3", "John", "AB123456C"), _record("CDC-T-3", "James", "AB173456C")
+    )
+    assert first == second
+    assert link[1] is LinkState.AUTOMATIC
+
+
 def test_twins_with_consecutive_ni_numbers_imported_in_one_file_go_to_review(app, county, runner, tmp_path):
     # The import links a file's records among themselves in one batch: the same rule, the same outcome.
     twins = {"surname": "Thrussell", "date_of_birth": "12/04/1990", "address_line": "15 Goodwin Street",
