@@ -464,8 +464,9 @@ def surnames_one_apart(left: NameForm, right: NameForm, shortest: int = 3) -> tu
 
 
 # Twins' numbers were issued together: consecutively (1 apart), a family's children a few apart. A slip
-# in the units digit is within this too and cannot be told apart; one in any other digit is 10 or more off.
-ISSUE_GAP = 9
+# in the units digit is within this too and cannot be told apart; one in any other digit is 10 or more off,
+# and two neighbouring digits swapped move a number by a multiple of 9: 8 is the most no swap reaches.
+ISSUE_GAP = 8
 _DIGIT = re.compile(r"[0-9]")
 _DVLA_INITIALS = (11, 12)  # 0-based characters of a licence number derived from the forenames
 
@@ -473,7 +474,8 @@ _DVLA_INITIALS = (11, 12)  # 0-based characters of a licence number derived from
 def numbers_issued_in_sequence(x: str, y: str) -> bool:
     """Two identity numbers (NI cores or another scheme's) that could have been issued together: the same
     letters in the same places and numeric parts at most ISSUE_GAP apart in value (AB123459 / AB123460, across
-    a carry). A digit changed higher up (AB123456 / AB173456) or two inner digits swapped is a typing slip."""
+    a carry). A digit changed higher up (AB123456 / AB173456) or two digits swapped (AB123465) is a typing
+    slip."""
     if x == y or len(x) != len(y) or _DIGIT.sub("#", x) != _DIGIT.sub("#", y):
         return False
     digits_x, digits_y = "".join(_DIGIT.findall(x)), "".join(_DIGIT.findall(y))

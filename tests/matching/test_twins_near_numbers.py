@@ -86,6 +86,10 @@ SLIPS = {
         person("a", "John", national_insurance="AB123456C"),
         person("b", "James", national_insurance="AB132456C"),
     ),
+    "Ned and Ne, the last two digits of a number of another scheme swapped (FEBRL4)": (
+        person("a", "Ned", "Rahman", national_insurance="3467256"),
+        person("b", "Ne", "Rahman", national_insurance="3467265"),
+    ),
     "Amir and Amin, a digit changed in a number of another scheme": (
         person("a", "Amir", "Rahman", national_insurance="9030076"),
         person("b", "Amin", "Rahman", national_insurance="9080076"),
@@ -108,6 +112,7 @@ def test_numbers_issued_in_sequence_are_close_in_value_with_the_same_letters():
     assert numbers_issued_in_sequence("9030076", "9030077")  # another scheme
     assert not numbers_issued_in_sequence("AB123456", "AB173456")  # a digit changed higher up: 50,000 apart
     assert not numbers_issued_in_sequence("AB123456", "AB132456")  # two inner digits swapped
+    assert not numbers_issued_in_sequence("AB123456", "AB123465")  # the last two swapped: 9 apart
     assert not numbers_issued_in_sequence("AB123456", "AC123456")  # the letters differ
     assert not numbers_issued_in_sequence("AB123456", "AB123456")  # the same number
     assert not numbers_issued_in_sequence("9030076", "903076")  # a digit dropped
