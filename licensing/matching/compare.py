@@ -5,6 +5,7 @@ The level names are the keys of ``settings.DEFAULT_LEVELS``. rapidfuzz is used o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,8 +29,10 @@ __all__ = [
     "compare_tokens",
     "learned_variant",
     "letters_one_apart",
+    "licences_issued_in_sequence",
     "name_count_lookups",
     "near_number_level",
+    "numbers_issued_in_sequence",
     "numbers_two_apart",
     "one_edit_spellings",
     "surname_slip_lookups",
@@ -458,6 +461,34 @@ def surnames_one_apart(left: NameForm, right: NameForm, shortest: int = 3) -> tu
     if x.canon == y.canon or min(len(x.canon), len(y.canon)) < shortest:
         return None
     return (x, y) if OSA.distance(x.canon, y.canon, score_cutoff=1) <= 1 else None
+
+
+# Twins' numbers were issued together: consecutively (1 apart), a family's children a few apart. A slip
+# in the units digit is within this too and cannot be told apart; one in any other digit is 10 or more off,
+# and two neighbouring digits swapped move a number by a multiple of 9: 8 is the most no swap reaches.
+ISSUE_GAP = 8
+_DIGIT = re.compile(r"[0-9]")
+_DVLA_INITIALS = (11, 12)  # 0-based characters of a licence number derived from the forenames
+
+
+def numbers_issued_in_sequence(x: str, y: str) -> bool:
+    """Two identity numbers (NI cores or another scheme's) that could have been issued together: the same
+    letters in the same places and numeric parts at most ISSUE_GAP apart in value (AB123459 / AB123460, across
+    a carry). A digit changed higher up (AB123456 / AB173456) or two digits swapped (AB123465) is a typing
+    slip."""
+    if x == y or len(x) != len(y) or _DIGIT.sub("#", x) != _DIGIT.sub("#", y):
+        return False
+    digits_x, digits_y = "".join(_DIGIT.findall(x)), "".join(_DIGIT.findall(y))
+    return bool(digits_x) and abs(int(digits_x) - int(digits_y)) <= ISSUE_GAP
+
+
+def licences_issued_in_sequence(x: str, y: str) -> bool:
+    """Two licence numbers as twins' are: the same surname, birth date and sex, so one character apart only in
+    the initials DVLA derives from the forenames. One character off anywhere else is a typing slip."""
+    if len(x) != len(y):
+        return False
+    differ = [i for i, (cx, cy) in enumerate(zip(x, y, strict=True)) if cx != cy]
+    return len(differ) == 1 and differ[0] in _DVLA_INITIALS
 
 
 def numbers_two_apart(a: PreparedRecord, b: PreparedRecord) -> bool:

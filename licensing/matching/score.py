@@ -20,6 +20,11 @@ and search use ``assess`` alone. Decision policy, whatever the weights say:
   - a date of birth only nearly the same (a slip) with no identifier and no shared address (house);
   - an identifier only one character off and a date of birth not the same: two slips at once, or two
     people with close numbers;
+  - no identifier the same on both records (numbers that could have been issued in sequence: NI or other
+    numbers at most ``compare.ISSUE_GAP`` apart in value, licence numbers one initial apart; or a licence
+    number on one record that fits the other's surname, birth date and sex) with the same date of birth and
+    forenames that differ or are only alike: twins' numbers are often issued in sequence; a slip elsewhere in
+    one number still links;
   - namesakes: names and date of birth agree with no agreeing identifier or address, and the register
     holds enough people with that full name for a namesake born that day to be plausible (term
     frequencies, ``MatchSettings.namesake_limit``).
@@ -43,6 +48,8 @@ from .compare import (
     compare_sex,
     learned_variant,
     letters_one_apart,
+    licences_issued_in_sequence,
+    numbers_issued_in_sequence,
     numbers_two_apart,
     surnames_one_apart,
     token_level,
@@ -79,8 +86,15 @@ _ADDRESS_AGREES = frozenset({"same_address", "postcode"})
 _NAME_NOT_AGREEING = frozenset({"different", "missing", "initials"})
 _FORENAMES_LOOSE = frozenset({"fuzzy", "similar", "alike", "initials", "different", "missing"})
 _FORENAMES_FOR_CHANGE = frozenset({"exact", "variant", "diminutive", "subset"})
+# Forenames that differ or are only alike: not an initial of the other or a name missing on one side.
+_FORENAMES_TWINS = frozenset({"fuzzy", "similar", "alike", "different"})
 _NAME_FIRM = frozenset({"exact", "variant", "diminutive"})
 _TEXT_NEAR = ("text_transposed", "text_typo")  # numbers one edit apart, at least one not a valid NI number
+_NEAR_NI = frozenset({"typo", *_TEXT_NEAR})
+_TWINS_NEAR = "Review: numbers one character apart and forenames that differ, as twins' can be"
+_TWINS_ONE_SIDED = (
+    "Review: a licence number on one record only, as a twin's would fit, and forenames that differ"
+)
 _MAX_TF_DELTAS = 100_000
 _SLIP_SHARE = 0.05  # a misspelling is carried by at most this share of the records spelling the name right
 
@@ -195,6 +209,16 @@ class Assessment:
     strong: bool
     guard: str
     frequencies: tuple[float | None, float | None, float | None]  # surname, forenames, DOB
+
+
+def _twins_numbers(pa: PreparedRecord, pb: PreparedRecord, dl: str, ni: str) -> str:
+    """The twins guard's reason when no number is the same on both records and those they hold are as twins'
+    would be (issued in sequence, or a licence number on one record only); "" for a slip in one number."""
+    if (ni in _NEAR_NI and numbers_issued_in_sequence(pa.ni_core, pb.ni_core)) or (
+        dl == "typo" and licences_issued_in_sequence(pa.dl, pb.dl)
+    ):
+        return _TWINS_NEAR
+    return _TWINS_ONE_SIDED if dl == "cross_consistent" else ""
 
 
 class Scorer:
@@ -401,6 +425,17 @@ class Scorer:
             elif (
                 dl not in _EXACT_DL
                 and ni not in _EXACT_NI
+                and dob in _DOB_SAME
+                and self._twins_forenames(names)
+                and (twins := _twins_numbers(pa, pb, dl, ni))
+            ):
+                # Twins' numbers are often issued in sequence, and a licence number on one record fits a
+                # twin's surname, birth date and sex as well: no proof of one person when the forenames
+                # differ, whatever the file's chance counts say.
+                guard = twins
+            elif (
+                dl not in _EXACT_DL
+                and ni not in _EXACT_NI
                 and ni not in self._rare_near
                 and dob not in _DOB_SAME
                 and dob != "missing"
@@ -450,9 +485,7 @@ class Scorer:
             and not (pair and self._near_numbers_rare and numbers_two_apart(*pair))
         ):
             return "Review: the forenames differ or are only alike, as twins' names can be"
-        if dob in _DOB_SAME and any(
-            learned_variant(x, y) and not self._slipped(x, y) for x, y in names.forename_pairs
-        ):
+        if dob in _DOB_SAME and self._alike_by_sound(names):
             return (
                 "Review: the forenames are alike only by their sound (no table joins them), "
                 "as twins' names can be"
@@ -464,6 +497,15 @@ class Scorer:
         ):
             return "Review: a common name and date of birth, and nothing else to tell two people apart"
         return ""
+
+    def _alike_by_sound(self, names: NameComparison) -> bool:
+        """Some forename pair alike only by its sound (a learned variant no table joins), not a slip."""
+        return any(learned_variant(x, y) and not self._slipped(x, y) for x, y in names.forename_pairs)
+
+    def _twins_forenames(self, names: NameComparison) -> bool:
+        """Forenames that differ or are only alike (a slip the counts show aside), or alike only by sound:
+        as twins' names can be."""
+        return (names.forenames in _FORENAMES_TWINS and not self._slip(names)) or self._alike_by_sound(names)
 
     def _no_twin_in_file(self, names: NameComparison, pair) -> bool:
         """A forename missing on one side is absence of evidence, not a twin's other name: the twins guard

@@ -154,7 +154,17 @@ def test_an_administrator_sees_a_register_whose_keys_are_stale(app, login):
     with arranged(app):
         make_person("WDC", forenames="Waqas", surname="Iqbal")
     admin = login(Role.ADMINISTRATOR)
-    assert 'id="keys-stale"' in admin.get("/admin/authorities").get_data(as_text=True)
+    page = admin.get("/admin/authorities").get_data(as_text=True)
+    start = page.rindex("<div", 0, page.index('id="keys-stale"'))
+    warning = " ".join(page[start : page.index("</div>", start)].split())
+    # GOV.UK's warning text: the icon hidden from screen readers, who hear "Warning" before the text instead.
+    assert warning.startswith('<div class="govuk-warning-text" id="keys-stale">')
+    assert '<span class="govuk-warning-text__icon" aria-hidden="true">!</span>' in warning
+    assert (
+        '<strong class="govuk-warning-text__text"> <span class="govuk-visually-hidden">Warning</span> '
+        "The register's search and matching keys were built under older name rules: records may be "
+        "missed until <code>flask people rebuild-keys</code> is run. </strong>"
+    ) in warning
     with app.app_context():
         rekey.mark_keys_current()
         db.session.commit()

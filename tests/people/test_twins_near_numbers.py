@@ -1,0 +1,80 @@
+"""The register, through the new-record form and an import: twins whose NI numbers were issued in sequence are
+put to an officer, never joined into one person; one man's slip in his own NI number still links."""
+
+from sqlalchemy import select
+
+from licensing.auth.models import Role
+from licensing.db import db
+from licensing.people.models import LinkState, PersonRecord, RecordLink
+from tests.imports.helpers import csv_file, person_row
+
+TWINS_REASON = "Review: numbers one character apart and forenames that differ, as twins&#39; can be"
+
+
+def _record(reference: str, forenames: str, national_insurance: str) -> dict:
+    return {
+        "authority_reference": reference,
+        "forenames": forenames,
+        "surname": "Thrussell",
+        "date_of_birth": ["12", "4", "1990"],
+        "sex": "M",
+        "address_line": "15 Goodwin Street",
+        "town": "High Wycombe",
+        "postcode": "HP13 6AB",
+        "national_insurance": national_insurance,
+    }
+
+
+def _add_both(app, login, first: dict, second: dict):
+    """The first record added at Wycombe, the second at Chiltern: (the link's id and state, or None; the two
+    records' identities)."""
+    assert login(Role.LICENSING_OFFICER, "WDC").submit("/records/new", first).status_code == 302
+    assert login(Role.LICENSING_OFFICER, "CDC").submit("/records/new", second).status_code == 302
+    with app.app_context():
+        a, b = db.session.scalars(select(PersonRecord).order_by(PersonRecord.id)).all()
+        link = db.session.scalar(select(RecordLink))
+        return (link.id, link.state) if link else None, (a.identity_id, b.identity_id)
+
+
+def test_twins_with_consecutive_ni_numbers_added_by_form_go_to_review_and_stay_two_people(app, login):
+    link, (first, second) = _add_both(
+        app, login, _record("WDC-T-1", "John", "AB123456C"), _record("CDC-T-1", "James", "AB123457C")
+    )
+    assert first != second
+    assert link[1] is LinkState.PENDING
+    queue = login(Role.LICENSING_OFFICER, "CDC").get("/review").get_data(as_text=True)
+    assert "John Thrussell / James Thrussell" in queue and TWINS_REASON in queue
+
+
+def test_one_man_with_a_slip_in_his_ni_number_added_by_form_is_linked(app, login):
+    link, (first, second) = _add_both(
+        app, login, _record("WDC-T-2", "John", "AB123456C"), _record("CDC-T-2", "John", "AB123457C")
+    )
+    assert first == second
+    assert link[1] is LinkState.AUTOMATIC
+
+
+def test_a_slip_mid_ni_number_with_another_forename_added_by_form_is_linked(app, login):
+    # AB123456C / AB173456C: 50,000 apart, no sequence of issue; the forename replaced is then no twin's.
+    link, (first, second) = _add_both(
+        app, login, _record("WDC-T-3", "John", "AB123456C"), _record("CDC-T-3", "James", "AB173456C")
+    )
+    assert first == second
+    assert link[1] is LinkState.AUTOMATIC
+
+
+def test_twins_with_consecutive_ni_numbers_imported_in_one_file_go_to_review(app, county, runner, tmp_path):
+    # The import links a file's records among themselves in one batch: the same rule, the same outcome.
+    twins = {"surname": "Thrussell", "date_of_birth": "12/04/1990", "address_line": "15 Goodwin Street",
+             "postcode": "HP13 6AB"}
+    path = tmp_path / "twins.csv"
+    path.write_bytes(csv_file([
+        person_row(1, forenames="John", national_insurance="AB123456C", **twins),
+        person_row(2, forenames="James", national_insurance="AB123457C", **twins),
+    ]))
+    assert runner.invoke(args=["import-records", str(path), "--authority", "WDC"]).exit_code == 0
+    with app.app_context():
+        first, second = db.session.scalars(select(PersonRecord).order_by(PersonRecord.id)).all()
+        link = db.session.scalar(select(RecordLink))
+        assert first.identity_id != second.identity_id
+        assert link.state is LinkState.PENDING and TWINS_REASON.replace("&#39;", "'") in link.summary
