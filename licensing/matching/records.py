@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .caches import BoundedCache
+from .frozen import slot_builder
 from .identifiers import (
     DvlaNumber,
     is_valid_postcode,
@@ -42,6 +43,9 @@ class MatchRecord:
     address_lines: tuple[str, ...] = ()  # first line of each address, aligned with postcodes
     national_insurance: str = ""
     driving_licence_number: str = ""
+
+
+_build_match_record = slot_builder(MatchRecord)  # a row's record, of its id only: a million a match-file
 
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -313,7 +317,7 @@ def prepare_row(
     else:
         postcodes, texts, houses, street = (), (), (), ""
     return PreparedRecord(
-        MatchRecord(record_id),
+        _build_match_record(record_id),
         names,
         names_id,
         dob,
