@@ -14,6 +14,7 @@ from itertools import combinations
 from rapidfuzz.distance import OSA, JaroWinkler
 from rapidfuzz.fuzz import ratio, token_set_ratio
 
+from .caches import BoundedCache
 from .identifiers import dvla_initials, dvla_surname_stem
 from .normalise import NameForm, Token, phonetic, skeleton
 from .records import PreparedRecord
@@ -115,16 +116,14 @@ def compare_ni(a: PreparedRecord, b: PreparedRecord) -> str:
 
 # By PreparedRecord.names_id (equal name tuples share an id, never reused): a licence number on one side is
 # checked against the other side's surnames in every pair it is in. Bounded; emptying it only costs misses.
-_stems_by_names: dict[int, frozenset[str]] = {}
 MAX_STEMS = 500_000
+_stems_by_names: BoundedCache[int, frozenset[str]] = BoundedCache(MAX_STEMS)
 
 
 def _surname_stems(p: PreparedRecord) -> frozenset[str]:
     stems = _stems_by_names.get(p.names_id)
     if stems is None:
-        if len(_stems_by_names) >= MAX_STEMS:
-            _stems_by_names.clear()
-        stems = _stems_by_names[p.names_id] = _surname_stems_uncached(p)
+        stems = _stems_by_names.put(p.names_id, _surname_stems_uncached(p))
     return stems
 
 
@@ -389,8 +388,10 @@ def compare_tokens(left: tuple[Token, ...], right: tuple[Token, ...]) -> TokenMa
 # compare_tokens of token tuples that repeat across pairs (a surname such as Khan, a common forename), by the
 # tuples' identity: parse_full_name shares equal tuples. Each entry holds its two tuples, so an id is never
 # reused while its entry lives. Bounded; emptying it only costs recomputation.
-_token_matches: dict[tuple[int, int], tuple[tuple[Token, ...], tuple[Token, ...], TokenMatch]] = {}
 MAX_TOKEN_MATCHES = 250_000
+_token_matches: BoundedCache[tuple[int, int], tuple[tuple[Token, ...], tuple[Token, ...], TokenMatch]] = (
+    BoundedCache(MAX_TOKEN_MATCHES)
+)
 
 
 def _compare_tokens_cached(left: tuple[Token, ...], right: tuple[Token, ...]) -> TokenMatch:
@@ -400,9 +401,7 @@ def _compare_tokens_cached(left: tuple[Token, ...], right: tuple[Token, ...]) ->
     if hit is not None and hit[0] is left and hit[1] is right:
         return hit[2]
     found = compare_tokens(left, right)
-    if len(_token_matches) >= MAX_TOKEN_MATCHES:
-        _token_matches.clear()
-    _token_matches[key] = (left, right, found)
+    _token_matches.put(key, (left, right, found))
     return found
 
 

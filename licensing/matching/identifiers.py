@@ -11,6 +11,8 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 
+from .frozen import slot_builder
+
 __all__ = [
     "DvlaNumber",
     "dvla_consistent_with",
@@ -158,6 +160,9 @@ class DvlaNumber:
         return year % 100 == self.year_units and month == self.month and day == self.day
 
 
+_build_dvla_number = slot_builder(DvlaNumber)  # a match-file parses up to a million numbers
+
+
 def normalise_dvla_number(value: str) -> str:
     """Upper-case and squash a licence number; drop the 2-digit issue number printed after it on the card."""
     dl = _squash(value)
@@ -202,7 +207,7 @@ def parse_normalised_dvla_number(dl: str, strict: bool = True) -> DvlaNumber | N
     if not 1 <= day <= _days_in_month(month, decade * 10 + year_digit):
         return None
     initials = sys.intern(dl[11:13])
-    return DvlaNumber(
+    return _build_dvla_number(
         number=dl,
         surname_stem=stem,
         decade=decade,

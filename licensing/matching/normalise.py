@@ -27,6 +27,8 @@ from importlib import resources
 
 import jellyfish
 
+from .caches import BoundedCache
+
 __all__ = [
     "NameForm",
     "Token",
@@ -258,17 +260,13 @@ class NameForm:
 # Equal token tuples of parsed names are one object, so a comparison of two can be cached by identity
 # (compare._readings): a surname such as Khan is one tuple whatever forenames go with it. Bounded; emptying it
 # only costs cache misses.
-_token_tuples: dict[tuple[Token, ...], tuple[Token, ...]] = {}
 MAX_TOKEN_TUPLES = 500_000
+_token_tuples: BoundedCache[tuple[Token, ...], tuple[Token, ...]] = BoundedCache(MAX_TOKEN_TUPLES)
 
 
 def _shared(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     found = _token_tuples.get(tokens)
-    if found is None:
-        if len(_token_tuples) >= MAX_TOKEN_TUPLES:
-            _token_tuples.clear()
-        found = _token_tuples[tokens] = tokens
-    return found
+    return _token_tuples.put(tokens, tokens) if found is None else found
 
 
 @lru_cache(maxsize=300_000)

@@ -9,6 +9,8 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .caches import BoundedCache
+from .frozen import slot_builder
 from .identifiers import (
     DvlaNumber,
     is_valid_postcode,
@@ -41,6 +43,9 @@ class MatchRecord:
     address_lines: tuple[str, ...] = ()  # first line of each address, aligned with postcodes
     national_insurance: str = ""
     driving_licence_number: str = ""
+
+
+_build_match_record = slot_builder(MatchRecord)  # a row's record, of its id only: a million a match-file
 
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -101,9 +106,9 @@ def _intern(value: str) -> str:
 
 # Equal name tuples share an id so name comparisons can be cached. Ids come from a counter and are never
 # reused, so emptying the table when it is full only costs cache misses, never a wrong answer.
-_name_ids: dict[tuple[NameForm, ...], int] = {}
-_next_name_id = itertools.count()
 MAX_NAME_IDS = 2_000_000
+_name_ids: BoundedCache[tuple[NameForm, ...], int] = BoundedCache(MAX_NAME_IDS)
+_next_name_id = itertools.count()
 
 
 @dataclass(slots=True)
@@ -147,7 +152,8 @@ def _house_number(line: str) -> str:
     return match.group(0) if match else ""
 
 
-_names_by_text: dict[tuple[str, str, tuple[str, ...]], tuple[tuple[NameForm, ...], int]] = {}
+_NamesKey = tuple[str, str, tuple[str, ...]]  # forenames, surname, other names as written
+_names_by_text: BoundedCache[_NamesKey, tuple[tuple[NameForm, ...], int]] = BoundedCache(MAX_NAME_IDS)
 
 
 def _names_and_id(record: MatchRecord) -> tuple[tuple[NameForm, ...], int]:
@@ -155,14 +161,7 @@ def _names_and_id(record: MatchRecord) -> tuple[tuple[NameForm, ...], int]:
     hit = _names_by_text.get(key)
     if hit is None:
         names = _names_of(record)
-        names_id = _name_ids.get(names)
-        if names_id is None:
-            if len(_name_ids) >= MAX_NAME_IDS:
-                _name_ids.clear()
-            names_id = _name_ids[names] = next(_next_name_id)
-        if len(_names_by_text) >= MAX_NAME_IDS:
-            _names_by_text.clear()
-        hit = _names_by_text[key] = (names, names_id)
+        hit = _names_by_text.put(key, (names, _name_ids.get_or_compute(names, next, _next_name_id)))
     return hit
 
 
@@ -250,15 +249,15 @@ def prepare_uncached(record: MatchRecord) -> PreparedRecord:
 
 _cached_prepare = lru_cache(maxsize=65_536)(prepare_uncached)
 
-_sexes: dict[str, str] = {}
+_sexes: BoundedCache[str, str] = BoundedCache(MAX_NAME_IDS)
 # A person's NI number and address repeat across their records (636,476 distinct numbers and 719,328 addresses
 # in the 1,000,000-record benchmark): their records share one set of strings, not a copy each.
-_national_insurance: dict[str, tuple[str, str, bool]] = {}
-_house_keys: dict[str, tuple[str]] = {}
+_national_insurance: BoundedCache[str, tuple[str, str, bool]] = BoundedCache(MAX_NAME_IDS)
+_house_keys: BoundedCache[str, tuple[str]] = BoundedCache(MAX_NAME_IDS)
 # A person's licence number repeats across their records in a file (a third of the numbers in the 1,000,000-
 # record benchmark): each distinct number is normalised and parsed once, and its records share the parsed
 # number (about 5 microseconds and 170 bytes a repeat). Bounded like the name table.
-_licences: dict[str, DvlaNumber | str] = {}
+_licences: BoundedCache[str, DvlaNumber | str] = BoundedCache(MAX_NAME_IDS)
 
 
 def _licence(raw: str) -> tuple[str, DvlaNumber | None]:
@@ -266,9 +265,7 @@ def _licence(raw: str) -> tuple[str, DvlaNumber | None]:
     hit = _licences.get(raw)
     if hit is None:
         dl = normalise_dvla_number(raw)
-        if len(_licences) >= MAX_NAME_IDS:
-            _licences.clear()
-        hit = _licences[raw] = (parse_normalised_dvla_number(dl, strict=False) if dl else None) or dl
+        hit = _licences.put(raw, (parse_normalised_dvla_number(dl, strict=False) if dl else None) or dl)
     return (hit, None) if type(hit) is str else (hit.number, hit)  # type: ignore[union-attr]
 
 
@@ -304,26 +301,23 @@ def prepare_row(
     dob, dob_iso, dob_digits = _dob_fields(dob)
     ni_fields = _national_insurance.get(ni)
     if ni_fields is None:
-        if len(_national_insurance) >= MAX_NAME_IDS:
-            _national_insurance.clear()
-        ni_fields = _national_insurance[ni] = _ni_fields(ni)
+        ni_fields = _national_insurance.put(ni, _ni_fields(ni))
     dl, dl_parsed = _licence(dl) if dl else ("", None)
     sex_n = _sexes.get(sex)
     if sex_n is None:
-        sex_n = _sexes[sex] = normalise_sex(sex)
+        sex_n = _sexes.put(sex, normalise_sex(sex))
     if postcode:
         postcodes, texts, prefix = _one_postcode(postcode)
         house = _house_number(line) if prefix else ""
         houses = ()
         if house:
-            if len(_house_keys) >= MAX_NAME_IDS:
-                _house_keys.clear()
-            houses = _house_keys.setdefault(key := f"{prefix}|{house}", (key,))
+            key = f"{prefix}|{house}"
+            houses = _house_keys.get(key) or _house_keys.put(key, (key,))
         street = _street(line)
     else:
         postcodes, texts, houses, street = (), (), (), ""
     return PreparedRecord(
-        MatchRecord(record_id),
+        _build_match_record(record_id),
         names,
         names_id,
         dob,

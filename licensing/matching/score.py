@@ -37,6 +37,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
+from .caches import BoundedCache
 from .compare import (
     T_FUZZY,
     NameComparison,
@@ -241,7 +242,7 @@ class Scorer:
         self.frequencies = frequencies
         self.w = self.settings.weights
         self._tf = {f: {k for k, lv in levels.items() if lv.tf} for f, levels in self.settings.levels.items()}
-        self._cache: dict = self.settings.name_cache  # type: ignore[attr-defined]
+        self._cache: BoundedCache = self.settings.name_cache  # type: ignore[attr-defined]
         self._vetoes = {
             f: {k for k, lv in levels.items() if lv.veto} for f, levels in self.settings.levels.items()
         }
@@ -254,7 +255,7 @@ class Scorer:
         # The most two names can add (best level of each, at the largest term-frequency lift): a pair whose
         # other fields leave it below review even with this cannot be anything but no_link (``decide``).
         self._names_most = self._most("surname") + self._most("forenames")
-        self._tf_deltas: dict[tuple[str, float | None], float] = {}
+        self._tf_deltas: BoundedCache[tuple[str, float | None], float] = BoundedCache(_MAX_TF_DELTAS)
 
     def _delta(self, field_name: str, frequency: float | None) -> float:
         """``_tf_delta`` with this scorer's settings, once per field and frequency: a file's pairs repeat the
@@ -262,9 +263,7 @@ class Scorer:
         key = (field_name, frequency)
         found = self._tf_deltas.get(key)
         if found is None:
-            if len(self._tf_deltas) >= _MAX_TF_DELTAS:
-                self._tf_deltas.clear()
-            found = self._tf_deltas[key] = _tf_delta(self.settings, field_name, frequency)
+            found = self._tf_deltas.put(key, _tf_delta(self.settings, field_name, frequency))
         return found
 
     def _most(self, field_name: str) -> float:
@@ -280,9 +279,7 @@ class Scorer:
         key = (pa.names_id, pb.names_id)
         names = self._cache.get(key)
         if names is None:
-            if len(self._cache) >= self.settings.name_cache_size:
-                self._cache.clear()
-            names = self._cache[key] = compare_names(pa, pb, self.w)
+            names = self._cache.put(key, compare_names(pa, pb, self.w))
         if names.surname == "different" and self._slips_by_counts:
             slipped = self._surname_slip(names)
             if slipped:

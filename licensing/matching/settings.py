@@ -51,6 +51,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
+from .caches import BoundedCache
+
 __all__ = ["Level", "MatchSettings", "DEFAULT_LEVELS", "FIELD_LABELS"]
 
 
@@ -356,7 +358,7 @@ class MatchSettings:
         weights = {f: {k: lvl.weight for k, lvl in lv.items()} for f, lv in self.levels.items()}
         object.__setattr__(self, "_weights", weights)
         # Name comparisons depend only on these weights, so the cache lives and dies with this object.
-        object.__setattr__(self, "name_cache", {})
+        object.__setattr__(self, "name_cache", BoundedCache(self.name_cache_size))
         object.__setattr__(self, "_prior_weight", math.log2(self.prior / (1 - self.prior)))
 
     @property

@@ -347,7 +347,8 @@ def test_alternating_settings_never_serve_a_stale_name_comparison():
 
 
 def test_name_ids_are_never_reused_after_the_table_is_emptied(monkeypatch):
-    monkeypatch.setattr(records_module, "MAX_NAME_IDS", 3)
+    monkeypatch.setattr(records_module._name_ids, "cap", 3)
+    monkeypatch.setattr(records_module._names_by_text, "cap", 3)
     records_module._name_ids.clear()
     records_module._names_by_text.clear()
     ids = {}
