@@ -231,6 +231,41 @@ def test_each_worker_scores_one_run_of_the_sorted_pairs_so_a_later_worker_reads_
         assert max(earlier) <= min(later)
 
 
+def test_key_workers_gather_the_keys_of_the_later_records_while_the_main_process_counts_names(
+    tmp_path, monkeypatch
+):
+    from licensing.matching import batch
+
+    real = batch._FileKeys.gather
+
+    def spy(self, prepared, start, stop):
+        (tmp_path / f"keys{os.getpid()}-{start}.txt").write_text(f"{start} {stop}", encoding="ascii")
+        return real(self, prepared, start, stop)
+
+    monkeypatch.setattr(batch._FileKeys, "gather", spy)
+    report = match_file(larger_synthetic_file(tmp_path), tmp_path / "out.csv", progress=None, workers=3)
+    runs = {}
+    for p in tmp_path.glob("keys*.txt"):
+        start, stop = map(int, p.read_text(encoding="ascii").split())
+        runs[start] = (stop, int(p.name[4:].split("-")[0]))
+    starts = sorted(runs)
+    assert starts[0] == 0 and len(starts) == 3  # one run a process, in order, covering the file
+    assert [runs[s][0] for s in starts] == starts[1:] + [report.records]
+    assert runs[0][1] == os.getpid()
+    assert len({pid for _, pid in runs.values()}) == 3  # the later runs in two forked workers
+    assert runs[starts[1]][0] - starts[1] > starts[1]  # the main process's run is the smaller
+
+
+def test_thorough_keys_gathered_by_workers_give_the_pairs_of_one_process(tmp_path):
+    src = larger_synthetic_file(tmp_path)
+    outputs = []
+    for workers in (1, 2, 3):
+        out, review = tmp_path / f"links{workers}.csv", tmp_path / f"review{workers}.csv"
+        report = match_file(src, out, progress=None, workers=workers, review_path=review, thorough=True)
+        outputs.append((out.read_bytes(), review.read_bytes(), report.candidate_pairs))
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
 def test_the_row_caches_are_emptied_once_the_file_is_read(tmp_path):
     # Later phases never read them; at 1,000,000 records they are memory the scoring workers would share.
     from licensing.matching import records
@@ -240,7 +275,7 @@ def test_the_row_caches_are_emptied_once_the_file_is_read(tmp_path):
     assert records._street.cache_info().currsize == 0
 
 
-def test_the_free_heap_is_handed_back_once_before_workers_fork(tmp_path, monkeypatch):
+def test_the_free_heap_is_handed_back_before_each_fork_of_workers(tmp_path, monkeypatch):
     from licensing.matching import batch
 
     calls = []
@@ -249,5 +284,5 @@ def test_the_free_heap_is_handed_back_once_before_workers_fork(tmp_path, monkeyp
     match_file(src, tmp_path / "one.csv", progress=None, workers=1)
     assert calls == []
     match_file(src, tmp_path / "two.csv", progress=None, workers=2)
-    assert calls == [os.getpid()]
+    assert calls == [os.getpid()] * 2  # before the key workers fork, and before the scoring workers
     assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
