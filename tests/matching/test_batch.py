@@ -286,3 +286,22 @@ def test_the_free_heap_is_handed_back_before_each_fork_of_workers(tmp_path, monk
     match_file(src, tmp_path / "two.csv", progress=None, workers=2)
     assert calls == [os.getpid()] * 2  # before the key workers fork, and before the scoring workers
     assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
+
+
+def test_the_command_line_entry_writes_complete_output_and_skips_the_interpreter_teardown(tmp_path):
+    # An atexit hook stands for the teardown (freeing every cached object): it must not run, and the
+    # output and the report on stderr must be whole.
+    src = larger_synthetic_file(tmp_path)
+    out, review = tmp_path / "cli.csv", tmp_path / "cli_review.csv"
+    script = (
+        "import atexit, runpy, sys; atexit.register(lambda: print('torn down', file=sys.stderr)); "
+        f"sys.argv = ['batch', {str(src)!r}, {str(out)!r}, '--review', {str(review)!r}, '--quiet']; "
+        "runpy.run_module('licensing.matching.batch', run_name='__main__')"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "torn down" not in done.stderr
+    assert "Auto-linked: 1,000 pairs." in done.stderr
+    match_file(src, tmp_path / "lib.csv", progress=None, review_path=tmp_path / "lib_review.csv")
+    assert out.read_bytes() == (tmp_path / "lib.csv").read_bytes()
+    assert review.read_bytes() == (tmp_path / "lib_review.csv").read_bytes()
