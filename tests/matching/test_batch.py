@@ -256,6 +256,23 @@ def test_key_workers_gather_the_keys_of_the_later_records_while_the_main_process
     assert runs[starts[1]][0] - starts[1] > starts[1]  # the main process's run is the smaller
 
 
+def test_a_key_worker_that_fails_stops_the_run_and_writes_nothing(tmp_path, monkeypatch):
+    from licensing.matching import batch
+
+    real = batch._FileKeys.gather
+
+    def failing(self, prepared, start, stop):
+        if start > 0:  # only in the forked key worker
+            os._exit(3)
+        return real(self, prepared, start, stop)
+
+    monkeypatch.setattr(batch._FileKeys, "gather", failing)
+    out = tmp_path / "out.csv"
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        match_file(larger_synthetic_file(tmp_path), out, progress=None, workers=2)
+    assert not out.exists()
+
+
 def test_thorough_keys_gathered_by_workers_give_the_pairs_of_one_process(tmp_path):
     src = larger_synthetic_file(tmp_path)
     outputs = []
