@@ -7,7 +7,8 @@
    into a temporary directory. Not timed.
 2. Runs ``match_file`` in a fresh child process (``python -c``), so the measurement contains the
    engine only: no generator objects in memory. Wall time is measured around the child, from
-   spawn to exit (interpreter start-up and import included, about 0.2 s).
+   spawn to exit (interpreter start-up and import included, about 0.2 s). The child ends as the command
+   line entry (``python -m licensing.matching.batch``) does, without the interpreter's teardown.
 3. Memory, three ways, all covering the match_file process *and* its forked workers:
    * **peak PSS of the process tree** (the headline): /proc/<pid>/smaps_rollup of the child and
      every descendant, summed, sampled every 0.1 s. PSS divides each shared page between the
@@ -56,6 +57,10 @@ print(json.dumps({"records": report.records, "pairs": report.candidate_pairs, "l
                   "maxrss_self_kb": me, "maxrss_largest_worker_kb": kids,
                   "warnings": report.warnings, "oversized_blocks": report.oversized_blocks,
                   "phase_cpu": report.phase_cpu}))
+# End as `python -m licensing.matching.batch` does: output written and closed, no interpreter teardown.
+sys.stdout.flush()
+import os
+os._exit(0)
 """
 
 

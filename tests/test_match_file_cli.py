@@ -84,3 +84,23 @@ def test_pairs_joined_through_another_record_are_written_unless_pairs_only(runne
         ("r1", "r2"),
         ("r1", "r6"),
     }
+
+
+def test_two_workers_write_what_one_process_writes(runner, tmp_path):
+    rows = [
+        f"w{i},WDC,{('Muhammad', 'Mohd')[i % 2]} Asif,Khan,19{50 + i // 2 % 50}-01-0{1 + i // 2 % 9},"
+        f"{i // 2} High St,High Wycombe,HP11 2BZ,JT{i // 2:06d}A,"
+        for i in range(400)
+    ]
+    source = _write(tmp_path / "in.csv", HEADER + "\n".join(rows) + "\n")
+    outputs = []
+    for workers in ("1", "2"):
+        out, review = tmp_path / f"out{workers}.csv", tmp_path / f"review{workers}.csv"
+        args = ["match-file", source, str(out), "--review", str(review), "--workers", workers]
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, result.output
+        outputs.append((out.read_bytes(), review.read_bytes()))
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0].count(b"\n") > 200  # the header and at least one pair a person
+    none = runner.invoke(args=["match-file", source, str(tmp_path / "x.csv"), "--workers", "0"])
+    assert none.exit_code != 0

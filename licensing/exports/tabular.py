@@ -16,9 +16,6 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
 MAX_SHEET_TITLE = 31
 
@@ -50,6 +47,10 @@ def csv_bytes(headers: list[str], rows: Iterable[Sequence]) -> bytes:
 
 def xlsx_bytes(headers: list[str], rows: Iterable[Sequence], *, sheet_title: str = "Export") -> bytes:
     """An .xlsx workbook with one sheet; strings are neutralised and forced to text cells, never formulae."""
+    # Imported here: openpyxl takes a fifth of a second to import; match-file and CSV exports never use it.
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "".join(c for c in sheet_title if c not in "[]:*?/\\")[:MAX_SHEET_TITLE] or "Export"

@@ -28,6 +28,7 @@ from __future__ import annotations
 import csv
 import gc
 import os
+import pickle
 import sys
 import tempfile
 import time
@@ -76,6 +77,7 @@ MAX_DBN_SHARE = 1 / 200
 MIN_DBN_LIMIT = 2000
 _PAIR_CHUNK = 4_000_000  # pairs expanded at once from blocks of one size
 _SCORE_CHUNK = 100_000  # pairs turned into Python ints at once while scoring
+_PARENT_KEY_SHARE = 0.7  # the main process's run of records for blocking keys against a key worker's 1
 MAX_CLUSTER = 50  # links never join more records than this into one person (a chain of slips would run on)
 
 _prepare_row = prepare_row  # one name and one address a row: no MatchRecord in between, no LRU cache
@@ -284,39 +286,61 @@ def _block_pairs(hashes: array, owners: array, cap: int, report: BatchReport) ->
 def _candidate_pairs(
     prepared: list[PreparedRecord], report: BatchReport, thorough: bool = False
 ) -> np.ndarray:
-    """Every pair of records sharing a blocking key, as sorted unique codes i * 2**32 + j with i < j.
+    """Every pair of records sharing a blocking key, as sorted unique codes i * 2**32 + j with i < j."""
+    keys = _FileKeys(thorough)
+    keys.gather(prepared, 0, len(prepared))
+    return keys.pairs(prepared, report)
+
+
+class _FileKeys:
+    """The blocking keys of a run of a file's records, gathered so that runs gathered apart (by forked
+    workers) join into those of the whole file: ``a.merge(b)``, b's records after a's, gives the keys one
+    ``gather`` over both runs gives, in the same order and with the same ids, so the pairs are the same.
 
     Every (key hash, record) is gathered into flat arrays (the many keys only one record holds cost 12 bytes
     each, not a dictionary entry); the looser keys (names with part of the date, a household, initials) are
     kept apart because a smaller block of them is already too common to be evidence."""
-    strict_h, strict_o, loose_h, loose_o = array("q"), array("i"), array("q"), array("i")
-    name_h, name_o, name_code = array("q"), array("i"), array("q")
-    if thorough:
-        for i, p in enumerate(prepared):
-            for k in set(batch_keys(p, thorough=True)):
-                if k[:4] in _DATE_NAME_PREFIXES:
-                    name_h.append(hash(k))
-                    name_o.append(i)
-                    name_code.append(hash(k[:4] + k.rpartition(":")[2]))  # "dbn:khn", "dbi:mk"
-                elif _is_loose(k):
-                    loose_h.append(hash(k))
-                    loose_o.append(i)
-                else:
-                    strict_h.append(hash(k))
-                    strict_o.append(i)
-    else:
+
+    def __init__(self, thorough: bool = False) -> None:
+        self.thorough = thorough
+        self.strict_h, self.strict_o = array("q"), array("i")
+        self.loose_h, self.loose_o = array("q"), array("i")
+        self.name_h, self.name_o, self.name_code = array("q"), array("i"), array("q")
+        self.dob_ids: dict[str, int] = {"": -1}
+        self.name_parts: list[list[int]] = []
+        self.part_ids: dict[str, int] = {}
+        self.dated = _DatedKeys()
+        self.record_dob, self.record_names, self.record_iso = array("q"), array("q"), array("q")
+
+    def gather(self, prepared: list[PreparedRecord], start: int, stop: int) -> None:
+        """The keys of records start..stop-1 (after those gathered so far)."""
+        strict_h, strict_o, loose_h, loose_o = self.strict_h, self.strict_o, self.loose_h, self.loose_o
+        if self.thorough:
+            name_h, name_o, name_code = self.name_h, self.name_o, self.name_code
+            for i in range(start, stop):
+                for k in set(batch_keys(prepared[i], thorough=True)):
+                    if k[:4] in _DATE_NAME_PREFIXES:
+                        name_h.append(hash(k))
+                        name_o.append(i)
+                        name_code.append(hash(k[:4] + k.rpartition(":")[2]))  # "dbn:khn", "dbi:mk"
+                    elif _is_loose(k):
+                        loose_h.append(hash(k))
+                        loose_o.append(i)
+                    else:
+                        strict_h.append(hash(k))
+                        strict_o.append(i)
+            return
         # The same keys sorted by kind where they are made (BatchKeys.grouped), so nothing is tested per key.
         # The date with two names, most of the keys, is made below as integers (_date_pair_keys), not strings;
         # so are the date with initials, forenames or one name (_DatedKeys).
         keys = BatchKeys()
         grouped = keys.grouped
-        dob_of, dob_ids = keys.dob_part, {"": -1}
+        dob_of, dob_ids = keys.dob_part, self.dob_ids
         names_of: dict[int, int] = {}  # PreparedRecord.names_id -> row of name_parts
-        name_parts: list[list[int]] = []
-        part_ids: dict[str, int] = {}
-        dated = _DatedKeys()
-        record_dob, record_names, record_iso = array("q"), array("q"), array("q")
-        for i, p in enumerate(prepared):
+        name_parts, part_ids, dated = self.name_parts, self.part_ids, self.dated
+        record_dob, record_names, record_iso = self.record_dob, self.record_names, self.record_iso
+        for i in range(start, stop):
+            p = prepared[i]
             dob = dob_of(p)
             dob_id = dob_ids.get(dob)
             if dob_id is None:
@@ -343,34 +367,68 @@ def _candidate_pairs(
                 loose = set(loose)
             loose_h.extend(map(hash, loose))
             loose_o.extend([i] * len(loose))
-        del grouped, keys, dob_of, names_of, part_ids  # not needed while the blocks are expanded
-    report.oversized_blocks = 0
-    parts = _block_pairs(strict_h, strict_o, MAX_BLOCK, report)
-    del strict_h, strict_o
-    if not thorough:
-        date_h, date_o = _date_pair_keys(record_dob, record_names, name_parts)
-        del record_dob, name_parts
-        parts += _block_pairs(date_h, date_o, MAX_BLOCK, report)
-        del date_h, date_o
-    if thorough:
-        name_h, name_o = _keep_rare_names(name_h, name_o, name_code, dbn_limit(len(prepared)))
-        loose_h.extend(name_h)
-        loose_o.extend(name_o)
-    else:
-        dated_h, dated_o = dated.keys(record_iso, record_names, dbn_limit(len(prepared)))
-        del record_iso, record_names, dated
-        parts += _block_pairs(dated_h, dated_o, MAX_LOOSE_BLOCK, report)
-        del dated_h, dated_o
-    del name_h, name_o, name_code
-    parts += _block_pairs(loose_h, loose_o, MAX_LOOSE_BLOCK, report)
-    del loose_h, loose_o
-    if not thorough:
-        deletion_h, deletion_o = _deletion_keys([p.ni_core for p in prepared])
-        parts += _block_pairs(deletion_h, deletion_o, MAX_LOOSE_BLOCK, report)
-        del deletion_h, deletion_o
-    if not parts:
-        return np.zeros(0, dtype=np.int64)
-    return sorted_unique(np.concatenate(parts))
+
+    def merge(self, later: _FileKeys) -> None:
+        """Append the keys ``later`` gathered for the records after this run's. Its ids of dates, name parts
+        and dated parts are renumbered into this run's, new ones numbered in the order ``later`` met them: as
+        one gather over both runs numbers them."""
+        for mine, theirs in (
+            (self.strict_h, later.strict_h),
+            (self.strict_o, later.strict_o),
+            (self.loose_h, later.loose_h),
+            (self.loose_o, later.loose_o),
+            (self.name_h, later.name_h),
+            (self.name_o, later.name_o),
+            (self.name_code, later.name_code),
+        ):
+            mine.extend(theirs)
+        if self.thorough:
+            return
+        dob_ids = self.dob_ids
+        dob_map = np.array(  # later's date id + 1 -> this run's (the blank date is -1 in both, and first)
+            [dob_ids.setdefault(dob, len(dob_ids) - 1) for dob in later.dob_ids], dtype=np.int64
+        )
+        part_map = [self.part_ids.setdefault(part, len(self.part_ids)) for part in later.part_ids]
+        offset = len(self.name_parts)
+        self.name_parts.extend([part_map[part] for part in row] for row in later.name_parts)
+        self.record_dob.frombytes(dob_map[np.frombuffer(later.record_dob, dtype=np.int64) + 1].tobytes())
+        self.record_iso.frombytes(dob_map[np.frombuffer(later.record_iso, dtype=np.int64) + 1].tobytes())
+        self.record_names.frombytes((np.frombuffer(later.record_names, dtype=np.int64) + offset).tobytes())
+        self.dated.merge(later.dated, dob_map)
+
+    def pairs(self, prepared: list[PreparedRecord], report: BatchReport) -> np.ndarray:
+        """The candidate pairs of the whole file from its gathered keys (empties the keys)."""
+        n, thorough = len(prepared), self.thorough
+        report.oversized_blocks = 0
+        parts = _block_pairs(self.strict_h, self.strict_o, MAX_BLOCK, report)
+        self.strict_h = self.strict_o = None
+        if not thorough:
+            date_h, date_o = _date_pair_keys(self.record_dob, self.record_names, self.name_parts)
+            self.record_dob = self.name_parts = self.part_ids = self.dob_ids = None
+            parts += _block_pairs(date_h, date_o, MAX_BLOCK, report)
+            del date_h, date_o
+        loose_h, loose_o = self.loose_h, self.loose_o
+        self.loose_h = self.loose_o = None
+        if thorough:
+            name_h, name_o = _keep_rare_names(self.name_h, self.name_o, self.name_code, dbn_limit(n))
+            loose_h.extend(name_h)
+            loose_o.extend(name_o)
+            del name_h, name_o
+        else:
+            dated_h, dated_o = self.dated.keys(self.record_iso, self.record_names, dbn_limit(n))
+            self.record_iso = self.record_names = self.dated = None
+            parts += _block_pairs(dated_h, dated_o, MAX_LOOSE_BLOCK, report)
+            del dated_h, dated_o
+        self.name_h = self.name_o = self.name_code = None
+        parts += _block_pairs(loose_h, loose_o, MAX_LOOSE_BLOCK, report)
+        del loose_h, loose_o
+        if not thorough:
+            deletion_h, deletion_o = _deletion_keys([p.ni_core for p in prepared])
+            parts += _block_pairs(deletion_h, deletion_o, MAX_LOOSE_BLOCK, report)
+            del deletion_h, deletion_o
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        return sorted_unique(np.concatenate(parts))
 
 
 def sorted_unique(codes: np.ndarray) -> np.ndarray:
@@ -429,6 +487,18 @@ class _DatedKeys:
             self.text_h.append(part)
             self.text_o.append(owner)
             self.text_d.append(dob_id)
+
+    def merge(self, later: _DatedKeys, dob_map: np.ndarray) -> None:
+        """Append ``later``'s rows and text dates, its part ids renumbered into these (``dob_map``: its
+        date id + 1 -> this file's)."""
+        part_map = np.array([self._part(*key) for key in later.ids], dtype=np.int64)  # in later's id order
+        self.rows.extend(sorted(part_map[row].tolist()) for row in later.rows)
+        text_h = part_map[np.frombuffer(later.text_h, dtype=np.int64)]
+        text_o = np.frombuffer(later.text_o, dtype=np.int32)
+        order = np.lexsort((text_h, text_o))  # a record's parts ascending, as add_text_date gives them
+        self.text_h.frombytes(text_h[order].tobytes())
+        self.text_o.frombytes(text_o[order].tobytes())
+        self.text_d.frombytes(dob_map[np.frombuffer(later.text_d, dtype=np.int64)[order] + 1].tobytes())
 
     def keys(self, record_iso: array, record_names: array, limit: int) -> tuple[np.ndarray, np.ndarray]:
         """(keys, owners) of every record, "dbi:" and "dbn:" of common names left out."""
@@ -705,6 +775,56 @@ def _conflicting(a, settings: MatchSettings) -> bool:
     return a.contradicts or a.match_weight < settings.cluster_conflict_weight
 
 
+class _KeyWorkers:
+    """Forked workers that gather the blocking keys of the later runs of records while this process counts
+    the name frequencies and gathers the first run (``first`` records; smaller by ``_PARENT_KEY_SHARE``, for
+    the frequencies). They share the records copy-on-write and exit once their keys are sent, so the pages
+    they copied (reference counts) are freed before the scoring workers fork."""
+
+    def __init__(self, prepared: list[PreparedRecord], thorough: bool, workers: int) -> None:
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork")
+        n = len(prepared)
+        self.first = int(n * _PARENT_KEY_SHARE / (_PARENT_KEY_SHARE + workers - 1))
+        bounds = [self.first + (n - self.first) * w // (workers - 1) for w in range(workers)]
+        self.readers, self.procs = [], []
+        for start, stop in zip(bounds, bounds[1:], strict=False):
+            r, wr = ctx.Pipe(duplex=False)
+
+            def child(start=start, stop=stop, wr=wr):
+                keys = _FileKeys(thorough)
+                keys.gather(prepared, start, stop)
+                wr.send_bytes(pickle.dumps(keys, protocol=pickle.HIGHEST_PROTOCOL))
+                wr.close()
+
+            proc = ctx.Process(target=child, daemon=True)
+            proc.start()
+            wr.close()
+            self.readers.append(r)
+            self.procs.append(proc)
+
+    def join(self, keys: _FileKeys) -> None:
+        """Merge the workers' keys after ``keys`` (the first run's), run by run: the keys of one gather."""
+        for r, proc in zip(self.readers, self.procs, strict=True):
+            try:
+                later = pickle.loads(r.recv_bytes())  # noqa: S301  (our own forked worker)
+            except EOFError:
+                later = None
+            proc.join()
+            if later is None or proc.exitcode != 0:
+                raise RuntimeError(f"matching worker failed with exit code {proc.exitcode}")
+            keys.merge(later)
+
+    def close(self) -> None:
+        """Stop any worker still running (this process failed before joining them)."""
+        for r, proc in zip(self.readers, self.procs, strict=True):
+            r.close()
+            if proc.is_alive():
+                proc.terminate()
+            proc.join()
+
+
 def _score_parallel(prepared, pairs, settings, frequencies, workers, progress):
     """Fork workers that share the prepared records copy-on-write; each scores one run of the sorted pairs.
 
@@ -789,14 +909,6 @@ def _match(
     release_row_caches()
     report.records = len(prepared)
     clock.lap("read")
-    frequencies = CountedFrequencies(own_records=2)  # as the register counts for two stored records
-    frequencies.add_all(prepared)
-    clock.lap("frequencies")
-    pairs = _candidate_pairs(prepared, report, thorough)
-    clock.lap("pairs")
-    if estimate:
-        settings, report.estimated_match_rate = estimate_settings(prepared, pairs, settings, frequencies)
-    clock.lap("estimate")
 
     if workers is None:
         # One process by default: at 1,000,000 records two forked workers took 1.90 GB against one process's
@@ -804,7 +916,31 @@ def _match(
         # budget by little; their wall time is still to be measured on a quiet machine
         # (bench/results/match_file_round12_matchworkers12.txt).
         workers = 1
-    if workers > 1 and sys.platform != "win32":
+    parallel = workers > 1 and sys.platform != "win32"
+    keys = _FileKeys(thorough)
+    if parallel:
+        _release_free_heap()
+        gc.freeze()
+        key_workers = _KeyWorkers(prepared, thorough, workers)
+        try:
+            frequencies = _frequencies(prepared)
+            clock.lap("frequencies")
+            keys.gather(prepared, 0, key_workers.first)
+            key_workers.join(keys)
+        finally:
+            key_workers.close()
+            gc.unfreeze()
+    else:
+        frequencies = _frequencies(prepared)
+        clock.lap("frequencies")
+        keys.gather(prepared, 0, len(prepared))
+    pairs = keys.pairs(prepared, report)
+    del keys
+    clock.lap("pairs")
+    if estimate:
+        settings, report.estimated_match_rate = estimate_settings(prepared, pairs, settings, frequencies)
+    clock.lap("estimate")
+    if parallel:
         _release_free_heap()
         gc.freeze()
         found, compared = _score_parallel(prepared, pairs, settings, frequencies, workers, bar)
@@ -835,6 +971,12 @@ def _match(
         report.review_path = str(review_path)
         _write_pairs(Path(review_path), reviews, with_reason=True)
     clock.lap("write")
+
+
+def _frequencies(prepared: list[PreparedRecord]) -> CountedFrequencies:
+    frequencies = CountedFrequencies(own_records=2)  # as the register counts for two stored records
+    frequencies.add_all(prepared)
+    return frequencies
 
 
 def _release_free_heap() -> None:
@@ -925,4 +1067,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    status = main()
+    # The output files are complete and closed: skip the interpreter's teardown, which frees every cached
+    # object one by one (seconds at 1,000,000 records). Only here, never inside match_file or main.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

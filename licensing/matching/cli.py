@@ -25,12 +25,23 @@ from licensing.matching.batch import BatchError, match_file
     help="Also compare records that share two names and part of the date of birth (more pairs, slower).",
 )
 @click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes to use (default 1). More fork workers that share the records: faster, more memory.",
+)
+@click.option(
     "--pairs-only",
     is_flag=True,
     help="Write only pairs linked directly, not every pair of records joined into one person.",
 )
 def match_file_command(
-    input_csv: str, output_csv: str, review_csv: str | None, thorough: bool, pairs_only: bool
+    input_csv: str,
+    output_csv: str,
+    review_csv: str | None,
+    thorough: bool,
+    workers: int | None,
+    pairs_only: bool,
 ) -> None:
     """Write every pair of records in INPUT_CSV that belong to the same person to OUTPUT_CSV."""
     try:
@@ -40,6 +51,7 @@ def match_file_command(
             progress=sys.stderr,
             review_path=review_csv,
             thorough=thorough,
+            workers=workers,
             clusters=not pairs_only,
         )
     except BatchError as error:

@@ -231,6 +231,58 @@ def test_each_worker_scores_one_run_of_the_sorted_pairs_so_a_later_worker_reads_
         assert max(earlier) <= min(later)
 
 
+def test_key_workers_gather_the_keys_of_the_later_records_while_the_main_process_counts_names(
+    tmp_path, monkeypatch
+):
+    from licensing.matching import batch
+
+    real = batch._FileKeys.gather
+
+    def spy(self, prepared, start, stop):
+        (tmp_path / f"keys{os.getpid()}-{start}.txt").write_text(f"{start} {stop}", encoding="ascii")
+        return real(self, prepared, start, stop)
+
+    monkeypatch.setattr(batch._FileKeys, "gather", spy)
+    report = match_file(larger_synthetic_file(tmp_path), tmp_path / "out.csv", progress=None, workers=3)
+    runs = {}
+    for p in tmp_path.glob("keys*.txt"):
+        start, stop = map(int, p.read_text(encoding="ascii").split())
+        runs[start] = (stop, int(p.name[4:].split("-")[0]))
+    starts = sorted(runs)
+    assert starts[0] == 0 and len(starts) == 3  # one run a process, in order, covering the file
+    assert [runs[s][0] for s in starts] == starts[1:] + [report.records]
+    assert runs[0][1] == os.getpid()
+    assert len({pid for _, pid in runs.values()}) == 3  # the later runs in two forked workers
+    assert runs[starts[1]][0] - starts[1] > starts[1]  # the main process's run is the smaller
+
+
+def test_a_key_worker_that_fails_stops_the_run_and_writes_nothing(tmp_path, monkeypatch):
+    from licensing.matching import batch
+
+    real = batch._FileKeys.gather
+
+    def failing(self, prepared, start, stop):
+        if start > 0:  # only in the forked key worker
+            os._exit(3)
+        return real(self, prepared, start, stop)
+
+    monkeypatch.setattr(batch._FileKeys, "gather", failing)
+    out = tmp_path / "out.csv"
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        match_file(larger_synthetic_file(tmp_path), out, progress=None, workers=2)
+    assert not out.exists()
+
+
+def test_thorough_keys_gathered_by_workers_give_the_pairs_of_one_process(tmp_path):
+    src = larger_synthetic_file(tmp_path)
+    outputs = []
+    for workers in (1, 2, 3):
+        out, review = tmp_path / f"links{workers}.csv", tmp_path / f"review{workers}.csv"
+        report = match_file(src, out, progress=None, workers=workers, review_path=review, thorough=True)
+        outputs.append((out.read_bytes(), review.read_bytes(), report.candidate_pairs))
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
 def test_the_row_caches_are_emptied_once_the_file_is_read(tmp_path):
     # Later phases never read them; at 1,000,000 records they are memory the scoring workers would share.
     from licensing.matching import records
@@ -240,7 +292,7 @@ def test_the_row_caches_are_emptied_once_the_file_is_read(tmp_path):
     assert records._street.cache_info().currsize == 0
 
 
-def test_the_free_heap_is_handed_back_once_before_workers_fork(tmp_path, monkeypatch):
+def test_the_free_heap_is_handed_back_before_each_fork_of_workers(tmp_path, monkeypatch):
     from licensing.matching import batch
 
     calls = []
@@ -249,5 +301,24 @@ def test_the_free_heap_is_handed_back_once_before_workers_fork(tmp_path, monkeyp
     match_file(src, tmp_path / "one.csv", progress=None, workers=1)
     assert calls == []
     match_file(src, tmp_path / "two.csv", progress=None, workers=2)
-    assert calls == [os.getpid()]
+    assert calls == [os.getpid()] * 2  # before the key workers fork, and before the scoring workers
     assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
+
+
+def test_the_command_line_entry_writes_complete_output_and_skips_the_interpreter_teardown(tmp_path):
+    # An atexit hook stands for the teardown (freeing every cached object): it must not run, and the
+    # output and the report on stderr must be whole.
+    src = larger_synthetic_file(tmp_path)
+    out, review = tmp_path / "cli.csv", tmp_path / "cli_review.csv"
+    script = (
+        "import atexit, runpy, sys; atexit.register(lambda: print('torn down', file=sys.stderr)); "
+        f"sys.argv = ['batch', {str(src)!r}, {str(out)!r}, '--review', {str(review)!r}, '--quiet']; "
+        "runpy.run_module('licensing.matching.batch', run_name='__main__')"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "torn down" not in done.stderr
+    assert "Auto-linked: 1,000 pairs." in done.stderr
+    match_file(src, tmp_path / "lib.csv", progress=None, review_path=tmp_path / "lib_review.csv")
+    assert out.read_bytes() == (tmp_path / "lib.csv").read_bytes()
+    assert review.read_bytes() == (tmp_path / "lib_review.csv").read_bytes()
