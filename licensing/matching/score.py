@@ -19,7 +19,8 @@ and search use ``assess`` alone. Decision policy, whatever the weights say:
     are rarely that close by chance;
   - a date of birth only nearly the same (a slip) with no identifier and no shared address (house);
   - an identifier only one character off and a date of birth not the same: two slips at once, or two
-    people with close numbers;
+    people with close numbers (firm names and a date one slip off link, but with valid NI numbers, issued
+    in sequence where one lives, only at the same house);
   - no identifier the same on both records (numbers that could have been issued in sequence: NI or other
     numbers at most ``compare.ISSUE_GAP`` apart in value, licence numbers one initial apart; or a licence
     number on one record that fits the other's surname, birth date and sex) with the same date of birth and
@@ -436,7 +437,7 @@ class Scorer:
                 and ni not in self._rare_near
                 and dob not in _DOB_SAME
                 and dob != "missing"
-                and not (dob == "typo" and names.surname in _NAME_FIRM and names.forenames in _NAME_FIRM)
+                and not self._one_person_slipped_twice(names, ni, dob, addr)
             ):
                 # A transposed or otherwise moved date with a close number stays with an officer: a licence
                 # number spells out the birth date, so a father and son named alike hold numbers one character
@@ -494,6 +495,16 @@ class Scorer:
         ):
             return "Review: a common name and date of birth, and nothing else to tell two people apart"
         return ""
+
+    @staticmethod
+    def _one_person_slipped_twice(names: NameComparison, ni: str, dob: str, addr: str) -> bool:
+        """A date of birth one slip off and a number one character off, with firm names, read as one person's
+        two slips. Valid NI numbers are issued in sequence around the 16th birthday where one lives, so two
+        people born days apart in one area hold NI numbers one digit apart: the two slips are then correlated,
+        and only the same house (not a common postcode) confirms one person."""
+        if dob != "typo" or names.surname not in _NAME_FIRM or names.forenames not in _NAME_FIRM:
+            return False
+        return ni != "typo" or addr == "same_address"
 
     def _alike_by_sound(self, names: NameComparison) -> bool:
         """Some forename pair alike only by its sound (a learned variant no table joins), not a slip."""

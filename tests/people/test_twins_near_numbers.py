@@ -78,3 +78,21 @@ def test_twins_with_consecutive_ni_numbers_imported_in_one_file_go_to_review(app
         link = db.session.scalar(select(RecordLink))
         assert first.identity_id != second.identity_id
         assert link.state is LinkState.PENDING and TWINS_REASON.replace("&#39;", "'") in link.summary
+
+
+def test_namesakes_born_days_apart_with_ni_numbers_one_digit_apart_added_by_form_go_to_review(app, login):
+    # A common full name, one postcode, valid NI numbers and birth dates each one digit apart: two people as
+    # likely as one (issue 11). Not the same house, so nothing confirms one person.
+    first = _record("WDC-T-4", "Muhammad Asif", "JT000000A") | {
+        "surname": "Khan",
+        "date_of_birth": ["1", "1", "1950"],
+        "address_line": "0 High St",
+    }
+    second = _record("CDC-T-4", "Mohd Asif", "JT000050A") | {
+        "surname": "Khan",
+        "date_of_birth": ["6", "1", "1950"],
+        "address_line": "50 High St",
+    }
+    link, (a, b) = _add_both(app, login, first, second)
+    assert a != b
+    assert link[1] is LinkState.PENDING
