@@ -198,6 +198,13 @@ class RecordLink(db.Model):
     record_b: Mapped[PersonRecord] = relationship(foreign_keys=[record_b_id])
     set_by: Mapped[User | None] = relationship()
 
+    @property
+    def held_for_review_because(self) -> str:
+        """Why the engine sent the pair to an officer whatever its probability ("" if nothing held it): the
+        engine ends its summary with the guard's sentence, which starts "Review: "."""
+        last = (self.summary or "").rpartition(" · ")[2]
+        return last if last.startswith("Review: ") else ""
+
 
 class UnlinkRequest(db.Model):
     """An unlink that would separate an adverse decision from a person: it waits for a second officer."""

@@ -46,6 +46,14 @@ def test_twins_with_consecutive_ni_numbers_added_by_form_go_to_review_and_stay_t
     assert "John Thrussell / James Thrussell" in queue and TWINS_REASON in queue
 
 
+def test_the_pair_page_says_why_the_twins_were_held_for_review(app, login):
+    (link_id, _), _ = _add_both(
+        app, login, _record("WDC-T-4", "John", "AB123456C"), _record("CDC-T-4", "James", "AB123457C")
+    )
+    page = login(Role.LICENSING_OFFICER, "CDC").get(f"/review/{link_id}").get_data(as_text=True)
+    assert f'<div class="govuk-inset-text">{TWINS_REASON}</div>' in page
+
+
 def test_one_man_with_a_slip_in_his_ni_number_added_by_form_is_linked(app, login):
     link, (first, second) = _add_both(
         app, login, _record("WDC-T-2", "John", "AB123456C"), _record("CDC-T-2", "John", "AB123457C")
