@@ -15,7 +15,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 from rapidfuzz.fuzz import ratio, token_set_ratio
 
 from .caches import BoundedCache
-from .identifiers import dvla_initials, dvla_surname_stem
+from .identifiers import DVLA_INITIALS, dvla_initials, dvla_surname_stem
 from .normalise import NameForm, Token, phonetic, skeleton
 from .records import PreparedRecord
 
@@ -467,7 +467,6 @@ def surnames_one_apart(left: NameForm, right: NameForm, shortest: int = 3) -> tu
 # and two neighbouring digits swapped move a number by a multiple of 9: 8 is the most no swap reaches.
 ISSUE_GAP = 8
 _DIGIT = re.compile(r"[0-9]")
-_DVLA_INITIALS = (11, 12)  # 0-based characters of a licence number derived from the forenames
 
 
 def numbers_issued_in_sequence(x: str, y: str) -> bool:
@@ -487,7 +486,7 @@ def licences_issued_in_sequence(x: str, y: str) -> bool:
     if len(x) != len(y):
         return False
     differ = [i for i, (cx, cy) in enumerate(zip(x, y, strict=True)) if cx != cy]
-    return len(differ) == 1 and differ[0] in _DVLA_INITIALS
+    return len(differ) == 1 and DVLA_INITIALS.start <= differ[0] < DVLA_INITIALS.stop
 
 
 def numbers_two_apart(a: PreparedRecord, b: PreparedRecord) -> bool:

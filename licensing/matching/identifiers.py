@@ -124,6 +124,7 @@ _DVLA_SHAPE = re.compile(r"^[A-Z][A-Z]{0,4}9{0,4}[0-9]{6}[A-Z][A-Z9][0-9][A-Z]{2
 # For matching only: the check characters may be any letter or digit (records from other systems
 # carry them that way); everything DVLA derives from the person is still checked strictly.
 _DVLA_SHAPE_LENIENT = re.compile(r"^[A-Z][A-Z]{0,4}9{0,4}[0-9]{6}[A-Z][A-Z9][0-9][A-Z0-9]{2}$")
+DVLA_INITIALS = slice(11, 13)  # the two characters DVLA derives from the forenames
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +207,7 @@ def parse_normalised_dvla_number(dl: str, strict: bool = True) -> DvlaNumber | N
         return None
     if not 1 <= day <= _days_in_month(month, decade * 10 + year_digit):
         return None
-    initials = sys.intern(dl[11:13])
+    initials = sys.intern(dl[DVLA_INITIALS])
     return _build_dvla_number(
         number=dl,
         surname_stem=stem,

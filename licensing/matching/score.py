@@ -98,6 +98,7 @@ _TWINS_ONE_SIDED = (
     "Review: a licence number on one record only, as a twin's would fit, and forenames that differ"
 )
 _MAX_TF_DELTAS = 100_000
+SUMMARY_SEPARATOR = " · "
 _SLIP_SHARE = 0.05  # a misspelling is carried by at most this share of the records spelling the name right
 
 
@@ -151,7 +152,7 @@ class MatchResult:
 
     def summary(self) -> str:
         """The explanation as one line, sentences separated by " · "."""
-        return " · ".join(self.explanation)
+        return SUMMARY_SEPARATOR.join(self.explanation)
 
     def level(self, field_name: str) -> str:
         """The level a field landed in ("missing" if not compared)."""
@@ -159,6 +160,13 @@ class MatchResult:
             if e.field == field_name:
                 return e.level
         return "missing"
+
+
+def guard_of_summary(summary: str) -> str:
+    """The guard's sentence that ends a stored summary (``Assessment.summary``); "" when no guard held the
+    pair. Every guard's sentence starts "Review: "."""
+    last = (summary or "").rpartition(SUMMARY_SEPARATOR)[2]
+    return last if last.startswith("Review: ") else ""
 
 
 def _probability(settings: MatchSettings, match_weight: float) -> float:

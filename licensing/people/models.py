@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from licensing.db import created_at, db, intpk, short_str, str_enum, text, utcnow
 from licensing.enums import LabelledEnum
+from licensing.matching.score import guard_of_summary
 
 if TYPE_CHECKING:
     from licensing.auth.models import User
@@ -200,10 +201,8 @@ class RecordLink(db.Model):
 
     @property
     def held_for_review_because(self) -> str:
-        """Why the engine sent the pair to an officer whatever its probability ("" if nothing held it): the
-        engine ends its summary with the guard's sentence, which starts "Review: "."""
-        last = (self.summary or "").rpartition(" · ")[2]
-        return last if last.startswith("Review: ") else ""
+        """Why the engine sent the pair to an officer whatever its probability ("" if nothing held it)."""
+        return guard_of_summary(self.summary)
 
 
 class UnlinkRequest(db.Model):
