@@ -273,6 +273,10 @@ class _SnapshotFrequencies:
         self._fill(self._counted.dobs, "dob", iso_dob)
         return self._counted.dob_frequency(iso_dob)
 
+    def forename_count(self, token: str) -> int:
+        """How many records carry this forename as the counts stand (DatabaseFrequencies' slip counts)."""
+        return self._counts.count("forename", token)
+
 
 def _bulk_match_records(ids: list[int]) -> dict[int, MatchRecord]:
     """to_match_record for stored records, a chunk at a time, read as rows."""
@@ -450,8 +454,11 @@ def _join_in_order(
     # through the surname, forename and birth-date frequency terms, each moving the weight by at most
     # log2(1 / floor) whatever the counts: above this bound its verdict is the same under both: reused.
     # (A veto on one of those fields would put a count in its conflict's words: then nothing is reused.)
+    # The forename counts can also tell a slip (a "different" forename read as "fuzzy"): that shift as well.
     counted_fields = ("surname", "forenames", "dob")
-    reuse_above = settings.cluster_conflict_weight + sum(
+    forenames = settings.weights["forenames"]
+    slip_shift = max(0.0, forenames["fuzzy"] - forenames["different"])
+    reuse_above = settings.cluster_conflict_weight + slip_shift + sum(
         math.log2(1 / min(settings.tf_minimum_u, settings.levels[f]["exact"].u)) for f in counted_fields
     )
     if any(level.veto for f in counted_fields for level in settings.levels[f].values()):

@@ -329,8 +329,8 @@ class Scorer:
     def _file_slip(self, names: NameComparison) -> bool:
         """Forenames one letter apart (spaces aside) where the file's counts show a slip: one side's spelling
         is written by no other record (or by at most a twentieth as many), the other side's by several
-        (Cobuy 1, Coby 5). Short names are otherwise two names (Amir, Amin). False without counts (the
-        register), as for ``_slipped``."""
+        (Cobuy 1, Coby 5). Short names are otherwise two names (Amir, Amin). False without counts, as for
+        ``_slipped``."""
         count = getattr(self.frequencies, "forename_count", None)
         x, y = names.left, names.right
         if count is None or x is None or y is None:

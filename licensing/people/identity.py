@@ -168,9 +168,10 @@ class DatabaseFrequencies:
     of the counts (`own_records`: 2 when linking two stored records, 1 when a search query meets a stored
     record). Otherwise, in a small register, every value the pair shares would look common.
 
-    `slip_counts` (search) also answers ``forename_count`` and ``surname_count``, so the scorer can tell a
-    name one letter off that no other record writes (Paum for Paul, Sah for Shah) from a second name; linking
-    keeps the twins guard instead."""
+    `slip_counts` also answers ``forename_count`` and ``surname_count``, so the scorer can tell a name one
+    letter off that no other record writes (Paum for Paul, Sah for Shah) from a second name. Linking uses the
+    forename counts as match-file uses its file's: a forename slip they show is not a twin's name (the twins
+    guards), and surnames stay apart there (search alone reads ``surname_count``)."""
 
     def __init__(self, *, own_records: int, pseudo_count: float = 200.0, slip_counts: bool = False) -> None:
         self._own = own_records
@@ -631,7 +632,8 @@ def link_new_record(
     # Candidates, their engine records, name counts and existing links in a fixed number of queries, however
     # many.
     candidates = dict(sorted(stored_match_records(candidate_ids).items()))
-    frequencies = DatabaseFrequencies(own_records=2).preload(match_record, *candidates.values())
+    frequencies = DatabaseFrequencies(own_records=2, slip_counts=True)
+    frequencies.preload(match_record, *candidates.values())
     record_id = record.id  # plain values from here: a join expires every loaded object
     links = _existing_links([(record_id, other_id) for other_id in candidates])
     for other_id, other in candidates.items():
@@ -715,7 +717,7 @@ def _contradiction(left: Identity, right: Identity) -> str:
         .options(selectinload(PersonRecord.authority))
     ).all()
     engine_records = to_match_records(records)
-    frequencies = DatabaseFrequencies(own_records=2).preload(*engine_records.values())
+    frequencies = DatabaseFrequencies(own_records=2, slip_counts=True).preload(*engine_records.values())
     left_ids = [r.id for r in records if r.identity_id == left.id]
     right_ids = [r.id for r in records if r.identity_id == right.id]
     links = _existing_links([(a, b) for a in left_ids for b in right_ids])

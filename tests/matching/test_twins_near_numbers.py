@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from licensing.matching import MatchRecord, Scorer, prepare, score_pair
 from licensing.matching.compare import licences_issued_in_sequence, numbers_issued_in_sequence
-from licensing.matching.frequencies import CountedFrequencies
+from licensing.matching.frequencies import CountedFrequencies, UniformFrequencies
 from licensing.matching.score import DEFAULT_SETTINGS
 
 HOME = dict(sex="M", postcodes=("HP13 6AB",), address_lines=("15 Goodwin Street",))
@@ -214,3 +214,28 @@ def test_a_forename_slip_the_file_counts_show_still_links_with_a_slip_in_the_num
         assert one_man.decision == "link", slip
         twins = _file_scorer([slip] * 30 + [name] * 30 + ["Ruth"] * 400).result(a, b)
         assert twins.decision == "review" and twins.guard == TWINS_REASON, slip
+
+
+class ForenameCounts(UniformFrequencies):
+    """Average frequencies, with how many records carry each forename (as match-file's file and the register's
+    term counts tell the linking scorer)."""
+
+    def __init__(self, **counts: int) -> None:
+        super().__init__()
+        object.__setattr__(self, "counts", counts)
+
+    def forename_count(self, token: str) -> int:
+        return self.counts.get(token, 0)
+
+
+def test_a_licence_number_on_one_record_and_a_forename_slip_the_counts_show_link():
+    # Gurpreut, written by no other record beside a Gurpreet many write, is his slip; Dustin beside Justin,
+    # each carried by several, is a twin's name. SINGH 9 04 12 0: either record's surname, birth date and sex.
+    gurpreet = person("a", "Gurpreet", "Singh", driving_licence_number="SINGH904120G99AB")
+    slip = person("b", "Gurpreut", "Singh")
+    counts = ForenameCounts(gurpreet=40, gurpreut=1, justin=20, dustin=20)
+    assert score_pair(gurpreet, slip, frequencies=counts).decision == "link"
+    assert score_pair(gurpreet, slip).decision == "review"  # no counts: nothing shows which is the slip
+    justin, dustin = replace(gurpreet, forenames="Justin"), person("b", "Dustin", "Singh")
+    twins = score_pair(justin, dustin, frequencies=counts)
+    assert twins.decision == "review" and twins.guard.startswith("Review: a licence number on one record")

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from licensing.auth.models import Role
 from licensing.db import db
 from licensing.people.models import LinkState, PersonRecord, RecordLink
+from tests.factories import arranged, make_county, make_person
 from tests.imports.helpers import csv_file, person_row
 
 TWINS_REASON = "Review: numbers one character apart and forenames that differ, as twins&#39; can be"
@@ -104,3 +105,79 @@ def test_namesakes_born_days_apart_with_ni_numbers_one_digit_apart_added_by_form
     link, (a, b) = _add_both(app, login, first, second)
     assert a != b
     assert link[1] is LinkState.PENDING
+
+
+# Gurpreet Singh with his licence number, then as "Gurpreut" (a slip) with his NI number only: the licence
+# fits either record's surname, birth date and sex, as a twin's would. The register's counts tell the two
+# apart, as match-file's do: "Gurpreut" is written by no other record, "Gurpreet" by several, so one man's
+# slip links; two names each carried by several records (Justin and Dustin) are as twins' are: an officer's.
+SINGH = {
+    "surname": "Singh", "date_of_birth": "29/08/1988",
+    "address_line": "77 High Street", "postcode": "SL2 1GP",
+}
+SINGH_LICENCE = "SINGH808298G999S"
+TWINS_ONE_SIDED = (
+    "Review: a licence number on one record only, as a twin's would fit, and forenames that differ"
+)
+
+
+def _import_pair(app, runner, tmp_path, first: str, second: str, others: list[str]) -> RecordLink:
+    """Other people carrying `others`' forenames, then the pair, imported in one file: the pair's link."""
+    rows = [person_row(100 + n, forenames=name) for n, name in enumerate(others)]
+    rows += [
+        person_row(1, forenames=first, driving_licence_number=SINGH_LICENCE, **SINGH),
+        person_row(2, forenames=second, national_insurance="SJ378868A", **SINGH),
+    ]
+    path = tmp_path / "pair.csv"
+    path.write_bytes(csv_file(rows))
+    assert runner.invoke(args=["import-records", str(path), "--authority", "WDC"]).exit_code == 0
+    with app.app_context():
+        pair = db.session.scalars(
+            select(PersonRecord.id).where(PersonRecord.authority_reference.in_(["REF00001", "REF00002"]))
+        ).all()
+        return db.session.scalar(select(RecordLink).where(RecordLink.record_a_id.in_(pair),
+                                                          RecordLink.record_b_id.in_(pair)))
+
+
+def test_an_imported_forename_slip_the_registers_counts_show_links_with_a_licence_on_one_record(
+    app, county, runner, tmp_path
+):
+    link = _import_pair(app, runner, tmp_path, "Gurpreet", "Gurpreut", ["Gurpreet"] * 4)
+    assert link.state is LinkState.AUTOMATIC, link.summary
+
+
+def test_imported_twins_named_justin_and_dustin_with_a_licence_on_one_record_go_to_review(
+    app, county, runner, tmp_path
+):
+    link = _import_pair(app, runner, tmp_path, "Justin", "Dustin", ["Justin"] * 4 + ["Dustin"] * 4)
+    assert link.state is LinkState.PENDING and link.summary.endswith(TWINS_ONE_SIDED)
+
+
+def test_a_slip_without_counts_to_show_it_goes_to_review(app, county, runner, tmp_path):
+    # No other Gurpreet in the register: nothing says which spelling is the name.
+    link = _import_pair(app, runner, tmp_path, "Gurpreet", "Gurpreut", [])
+    assert link.state is LinkState.PENDING and link.summary.endswith(TWINS_ONE_SIDED)
+
+
+def test_a_forename_slip_the_registers_counts_show_added_by_form_links(app, login):
+    with arranged(app):
+        make_county()
+        for _ in range(4):
+            make_person("WDC", forenames="Gurpreet", surname="Sandhu")
+    first = _record("WDC-S-1", "Gurpreet", "") | {
+        "surname": "Singh", "date_of_birth": ["29", "8", "1988"], "address_line": "77 High Street",
+        "postcode": "SL2 1GP", "driving_licence_number": SINGH_LICENCE,
+    }
+    second = _record("CDC-S-1", "Gurpreut", "SJ378868A") | {
+        "surname": "Singh", "date_of_birth": ["29", "8", "1988"], "address_line": "77 High Street",
+        "postcode": "SL2 1GP",
+    }
+    assert login(Role.LICENSING_OFFICER, "WDC").submit("/records/new", first).status_code == 302
+    assert login(Role.LICENSING_OFFICER, "CDC").submit("/records/new", second).status_code == 302
+    with app.app_context():
+        a, b = (db.session.scalar(select(PersonRecord).where(PersonRecord.authority_reference == ref))
+                for ref in ("WDC-S-1", "CDC-S-1"))
+        assert a.identity_id == b.identity_id
+        link = db.session.scalar(select(RecordLink).where(RecordLink.record_a_id == a.id,
+                                                          RecordLink.record_b_id == b.id))
+        assert link.state is LinkState.AUTOMATIC, link.summary
