@@ -107,13 +107,13 @@ def stated_reason(viewer: User, identity_id: int, grant_id: int | None = None) -
 
 # Built once: the person page asks on every view, and building the statement (and its cache key) each time
 # was most of the check's CPU.
-_LIVE_REASONS = select(AccessGrant.reason).where(
+_REASONS_GIVEN = select(AccessGrant.reason).where(
     AccessGrant.user_id == bindparam("user_id"),
     AccessGrant.identity_id == bindparam("identity_id"),
     AccessGrant.granted_at >= bindparam("since"),
 )
-_GRANTED_REASON = _LIVE_REASONS.where(AccessGrant.id == bindparam("grant_id"))
-_LIVE_REASONS = _LIVE_REASONS.limit(20)
+_GRANTED_REASON = _REASONS_GIVEN.where(AccessGrant.id == bindparam("grant_id"))
+_LIVE_REASONS = _REASONS_GIVEN.limit(20)
 
 
 def request_grant_id() -> int | None:
