@@ -2,10 +2,13 @@
 
 import contextlib
 import datetime as dt
+from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Annotated
 
 import psycopg
 from flask_sqlalchemy import SQLAlchemy
+from psycopg import pq
 from psycopg.pq import TransactionStatus
 from sqlalchemy import JSON, Boolean, DateTime, MetaData, String, Text, event, func
 from sqlalchemy import Enum as SAEnum
@@ -78,9 +81,61 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 def _postgres_without_jit(dialect, connection_record, cargs, cparams) -> None:
     """PostgreSQL's JIT compiler stays off: it compiled a search's expressions for up to 5.6 s whenever a
     plan's estimated cost passed jit_above_cost, for statements that run in milliseconds. Nothing here is a
-    long analytic query that JIT pays back on."""
+    long analytic query that JIT pays back on. Cursors describe their columns only when asked (below)."""
     if dialect.name == "postgresql":
         cparams["options"] = f"{cparams.get('options', '')} -c jit=off".strip()
+        cparams.setdefault("cursor_factory", DescribedOnDemandCursor)
+
+
+class ColumnsOnDemand(Sequence):
+    """A result's cursor.description whose psycopg Column objects are built on first read. SQLAlchemy reads
+    the description of every statement it sends but, for a statement it has run before (nearly all of them),
+    only to see that there is one: it keeps the columns it mapped the first time. psycopg built a Column per
+    column per statement (126 on the person page) for nobody."""
+
+    __slots__ = ("_cursor", "_result", "_columns")
+
+    def __init__(self, cursor: psycopg.Cursor, result) -> None:
+        self._cursor, self._result, self._columns = cursor, result, None
+
+    def _built(self) -> list:
+        if self._columns is None:
+            cursor = self._cursor
+            if cursor.pgresult is not self._result:  # the cursor has run something since: this result's
+                cursor = SimpleNamespace(pgresult=self._result, _encoding=cursor._encoding,
+                                         adapters=cursor.adapters)
+            self._columns = [psycopg.Column(cursor, index) for index in range(self._result.nfields)]
+        return self._columns
+
+    def __len__(self) -> int:
+        return self._result.nfields
+
+    def __getitem__(self, index):
+        return self._built()[index]
+
+    def __iter__(self):
+        return iter(self._built())
+
+    def __eq__(self, other) -> bool:
+        return list(self) == other
+
+    __hash__ = None  # a list's: unhashable
+
+    def __repr__(self) -> str:
+        return repr(self._built())
+
+
+_TUPLES = (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.SINGLE_TUPLE, pq.ExecStatus.TUPLES_CHUNK)
+
+
+class DescribedOnDemandCursor(psycopg.Cursor):
+    @property
+    def description(self) -> ColumnsOnDemand | None:  # type: ignore[override]
+        """What psycopg's description answers (None where it does), its columns built when read."""
+        result = self.pgresult
+        if result and (result.nfields or result.status in _TUPLES):
+            return ColumnsOnDemand(self, result)
+        return None
 
 
 # PostgreSQL: psycopg forgets every prepared statement at a ROLLBACK (it sends DEALLOCATE ALL and restarts its

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import and_, delete, func, insert, or_, select, text, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import selectinload
 
 from licensing.audit import record as audit
@@ -835,9 +835,13 @@ def pending_unlinks(records: list[PersonRecord]) -> dict[int, UnlinkRequest]:
     """Record id -> its undecided unlink request, for a page of records in one query."""
     if not records:
         return {}
-    waiting = db.session.scalars(select(UnlinkRequest).where(
-        UnlinkRequest.record_id.in_([r.id for r in records]), UnlinkRequest.decided_at.is_(None)))
+    waiting = db.session.scalars(_UNDECIDED_UNLINKS, {"record_ids": [r.id for r in records]})
     return {request.record_id: request for request in waiting}
+
+
+# Built once (the person page asks on every view): building it and its cache key cost more than running it.
+_UNDECIDED_UNLINKS = select(UnlinkRequest).where(
+    UnlinkRequest.record_id.in_(bindparam("record_ids", expanding=True)), UnlinkRequest.decided_at.is_(None))
 
 
 def request_unlink(record: PersonRecord, *, actor: User, reason: str) -> Identity | UnlinkRequest:

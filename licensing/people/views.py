@@ -118,7 +118,7 @@ def person(identity_id: int):
     waiting = identity.pending_unlinks(view.records)
     pending = [(r, waiting[r.id]) for r in view.records if r.id in waiting]
     page = render_template("people/person.html", view=view, reason=reason, title=view.display_name,
-                           unlink_form=UnlinkForm(), pending_unlinks=pending)
+                           pending_unlinks=pending)
     commit_rendered_page()  # after rendering, so the page reads what is loaded rather than reloading it
     return page
 

@@ -161,3 +161,27 @@ def test_the_search_page_and_the_person_page_commit_without_expiring_what_they_l
         assert expired == []
     finally:
         event.remove(PersonRecord, "expire", record)
+
+
+def test_the_person_page_builds_none_of_its_queries_on_a_view(app, login, monkeypatch):
+    """Every query the page runs is built once (with bind parameters), not on each view: building a SELECT and
+    its cache key cost more than running it (the reason check and the pending unlinks were built per view)."""
+    from sqlalchemy.sql.selectable import Select
+
+    with arranged(app):
+        person = _identity_with(2, "Haddad")
+    officer = login(Role.LICENSING_OFFICER, "WDC")
+    granted = officer.submit(f"/people/{person}/reason", {"reason": "Renewal WDC/2026/9"})
+    assert officer.get(granted.headers["Location"]).status_code == 200
+    built = []
+    original = Select.__init__
+
+    def counted(self, *args, **kwargs):
+        built.append(args)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Select, "__init__", counted)
+    page = officer.get(granted.headers["Location"])
+    assert page.status_code == 200 and "Tariq Haddad" in page.get_data(as_text=True)
+    assert "Renewal WDC/2026/9" in page.get_data(as_text=True)
+    assert built == []
