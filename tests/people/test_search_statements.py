@@ -306,3 +306,37 @@ def test_term_counts_reads_one_pair_an_empty_term_and_a_term_holding_the_separat
         assert both == {("total", ""): 2, ("surname", "hussain"): 2}
         spread = term_counts([("surname", "hussain"), ("surname", "hussein"), ("forename", "imran")])
         assert spread == {("surname", "hussain"): 2, ("forename", "imran"): 2}
+
+
+def test_a_search_page_builds_the_person_link_once_however_many_people_it_lists(app, login, monkeypatch):
+    # Each hit's link was a url_for of its own (a fifth of the results' rendering); the route is built once,
+    # each id and grant put in it, the same links as url_for makes, under a script root too.
+    from flask import url_for
+    from werkzeug.routing import MapAdapter
+
+    with arranged(app):
+        for n in range(8):
+            make_person("WDC", forenames="Bilal", surname="Rafiq", date_of_birth=dt.date(1970 + n, 5, 2))
+        for n in range(2):
+            make_person("WDC", forenames="Tariq", surname="Lindqvist", date_of_birth=dt.date(1970 + n, 5, 2))
+    officer = login(Role.LICENSING_OFFICER, "CDC")
+    officer.fetch_csrf("/search")
+    builds: dict[str, int] = {}
+    real = MapAdapter.build
+    for surname, listed in (("Rafiq", 8), ("Lindqvist", 2)):
+        def counted(self, endpoint, *args, surname=surname, **kwargs):
+            if endpoint == "people.person":
+                builds[surname] = builds.get(surname, 0) + 1
+            return real(self, endpoint, *args, **kwargs)
+
+        monkeypatch.setattr(MapAdapter, "build", counted)
+        page = officer.submit("/search", {**REASON, "surname": surname},
+                              environ_overrides={"SCRIPT_NAME": "/register"}).get_data(as_text=True)
+        monkeypatch.setattr(MapAdapter, "build", real)
+        links = re.findall(r'href="([^"]*/people/[^"]*)"', page)
+        assert len(links) == listed
+        with app.test_request_context("/", environ_overrides={"SCRIPT_NAME": "/register"}):
+            for link in links:
+                identity_id, grant = re.fullmatch(r"/register/people/(\d+)\?grant=(\d+)", link).groups()
+                assert link == url_for("people.person", identity_id=int(identity_id), grant=int(grant))
+    assert builds == {"Rafiq": 1, "Lindqvist": 1}, builds
