@@ -420,7 +420,6 @@ _PLAIN_HISTORY = {
     key: _plain_class(foreign_key.class_, _PLAIN_RELATIONS[key], _PLAIN_BORROWED.get(key, ()))
     for key, foreign_key, _ in RECORD_HISTORY
 }
-_FOREIGN_KEYS = {key: foreign_key.key for key, foreign_key, _ in RECORD_HISTORY}
 _FOREIGN_KEYS_TABLE = {key: foreign_key.class_.__table__ for key, foreign_key, _ in RECORD_HISTORY}
 _PLAIN_IDENTITIES_STATEMENTS: dict = {}
 
@@ -483,32 +482,34 @@ def _plain_identities_and_records(
 def _plain_history(records: list[PlainRecord], empty: dict[int, frozenset[str]],
                    authorities: dict[int, PlainAuthority]) -> None:
     """The records' history collections (those some record holds), their authorities and the police items'
-    recipients, into plain objects: the statements _fill_history sends, read through Core."""
-    wanting = {key: [r for r in records if key not in empty.get(r.id, ())] for key in RECORD_KEYS}
-    found: dict[str, dict[int, list]] = {key: {r.id: [] for r in owners} for key, owners in wanting.items()}
+    recipients, into plain objects: the statements _fill_history sends, read through Core. A collection
+    nobody holds stays the record's empty default."""
+    wanting = {key: {r.id: r for r in records if key not in empty.get(r.id, ())} for key in RECORD_KEYS}
+    children: dict[str, list] = {key: [] for key in RECORD_KEYS}
     for group in HISTORY_READ_TOGETHER:
         keys = tuple(key for key in group if wanting[key])
         if not keys:
             continue
-        tables = [_PLAIN_HISTORY[key] for key in keys]
         ends = list(itertools.accumulate(len(_FOREIGN_KEYS_TABLE[key].columns) for key in keys))
-        owners = sorted({record.id for key in keys for record in wanting[key]})
+        branches = list(zip(keys, [0, *ends[:-1]], ends, strict=True))
+        owners = sorted({record_id for key in keys for record_id in wanting[key]})
         for row in db.session.execute(_history_text(keys), {"owners": owners}):
-            for key, plain, start, end in zip(keys, tables, [0, *ends[:-1]], ends, strict=True):
-                if row[start] is not None:  # the branch this row came from (its id)
-                    child = plain(*row[start:end])
-                    held = found[key].get(getattr(child, _FOREIGN_KEYS[key]))
-                    if held is not None:
-                        held.append(child)
-    orders = {key: order for key, _, order in RECORD_HISTORY}
-    children = []
-    for key, owners_of_key in wanting.items():
-        for record in owners_of_key:
-            held = sorted(found[key][record.id],
-                          key=lambda c, order=orders[key]: (*(getattr(c, o.key) for o in order), c.id))
-            setattr(record, key, held)
-            children += held
-    items = [item for record in records for item in record.intelligence_items]
+            for key, first, last in branches:
+                if row[first] is not None:  # the branch this row came from (its id)
+                    children[key].append(_PLAIN_HISTORY[key](*row[first:last]))
+                    break
+    for key, foreign_key, order in RECORD_HISTORY:
+        held: dict[int, list] = {}
+        for child in children[key]:
+            held.setdefault(getattr(child, foreign_key.key), []).append(child)
+        for record_id, kept in held.items():
+            record = wanting[key].get(record_id)  # None: it held none when the records were read
+            if record is None:
+                continue
+            if len(kept) > 1:  # ordered as the relationship orders them
+                kept.sort(key=lambda c, order=order: (*(getattr(c, o.key) for o in order), c.id))
+            setattr(record, key, kept)
+    items = children["intelligence_items"]
     recipients: dict[int, list[int]] = {item.id: [] for item in items}
     if items:
         for item_id, authority_id in db.session.execute(
@@ -516,14 +517,14 @@ def _plain_history(records: list[PlainRecord], empty: dict[int, frozenset[str]],
             .where(intelligence_recipients.c.intelligence_item_id.in_(list(recipients)))
         ):
             recipients[item_id].append(authority_id)
-    missing = ({c.authority_id for c in children if hasattr(c, "authority_id")}
-               | {a for held in recipients.values() for a in held}) - set(authorities)
+    owned = [child for key in RECORD_KEYS if "authority" in _PLAIN_RELATIONS[key] for child in children[key]]
+    missing = {c.authority_id for c in owned} | {a for held in recipients.values() for a in held}
+    missing -= set(authorities)
     if missing:
         for row in db.session.execute(select(*Authority.__table__.columns).where(Authority.id.in_(missing))):
             authorities[row[0]] = PlainAuthority(*row)
-    for child in children:
-        if hasattr(child, "authority_id"):
-            child.authority = authorities.get(child.authority_id)
+    for child in owned:
+        child.authority = authorities.get(child.authority_id)
     for item in items:
         item.recipients = [authorities[a] for a in recipients[item.id] if a in authorities]
 
