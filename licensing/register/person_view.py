@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from dataclasses import dataclass, field, make_dataclass
 
@@ -393,22 +394,25 @@ def _identities_and_records(identity_ids: list[int], refresh: bool) -> tuple[dic
     return identities, empty
 
 
-def _plain_class(model, relations: tuple[str, ...] = (), borrowed: tuple[str, ...] = ()) -> type:
+def _plain_class(model, relations: tuple[str, ...] = (), borrowed: tuple[str, ...] = (),
+                 collections: tuple[str, ...] = ()) -> type:
     """A slotted class for `model`'s rows read through Core: its column attributes in the table's column
     order, then `relations` (set after), and the model's own `borrowed` methods and properties, so a rule
-    the model holds (a decision that stands, a certificate's next check) keeps its one home."""
+    the model holds (a decision that stands, a certificate's next check) keeps its one home. `collections`
+    start empty."""
     mapper = inspect(model)
     keys = [mapper.get_property_by_column(column).key for column in model.__table__.columns]
     namespace = {name: model.__dict__[name] for name in borrowed}
     later = [(relation, object, field(default=None)) for relation in relations]
+    later += [(collection, object, field(default=())) for collection in collections]
     name = f"Plain{model.__name__}"
     return make_dataclass(name, [*keys, *later], slots=True, eq=False, namespace=namespace)
 
 
 PlainAuthority = _plain_class(Authority, borrowed=("contact_line",))
 PlainAddress = _plain_class(Address)
-PlainRecord = _plain_class(PersonRecord, ("authority", "addresses", *(key for key, _, _ in RECORD_HISTORY)),
-                           ("full_name", "current_address"))
+PlainRecord = _plain_class(PersonRecord, ("authority", "addresses"), ("full_name", "current_address"),
+                           collections=RECORD_KEYS)
 PlainIdentity = _plain_class(Identity, ("records",))
 # Per history collection: what is set on its rows after reading, and the model's rules they borrow.
 _PLAIN_RELATIONS = {"sanctions": ("authority",), "complaints": ("authority",),
@@ -466,17 +470,19 @@ def _plain_identities_and_records(
                 authority = authorities.get(row[ends[1]])
                 if authority is None:
                     authority = authorities[row[ends[1]]] = PlainAuthority(*row[ends[1] : ends[2]])
-            record = records[record_id] = PlainRecord(
-                *row[ends[0] : ends[1]], authority=authority, addresses=[], **dict.fromkeys(RECORD_KEYS, ())
-            )
+            record = PlainRecord(*row[ends[0] : ends[1]], authority=authority, addresses=[])
+            records[record_id] = record
             identity.records.append(record)
-            holds = row[ends[3] :]
-            empty[record_id] = frozenset(
-                key for (key, _, _), has in zip(RECORD_HISTORY, holds, strict=True) if not has
-            )
+            empty[record_id] = _held_none(tuple(row[ends[3] :]))
         if row[ends[2]] is not None:
             record.addresses.append(PlainAddress(*row[ends[2] : ends[3]]))
     return identities, empty, authorities
+
+
+@functools.lru_cache(maxsize=128)
+def _held_none(holds: tuple) -> frozenset[str]:
+    """The history collections a record holds none of, from its _HOLDS columns (a few combinations)."""
+    return frozenset(key for (key, _, _), has in zip(RECORD_HISTORY, holds, strict=True) if not has)
 
 
 def _plain_history(records: list[PlainRecord], empty: dict[int, frozenset[str]],
