@@ -72,11 +72,26 @@ def search():
         )
         grants = hits.grants or {}
     page = render_template(
-        "people/search.html", form=form, hits=hits, grants=grants, title="Search the register"
+        "people/search.html", form=form, hits=hits, person_links=_person_links(hits or [], grants),
+        title="Search the register",
     )
     # Commit after rendering, without expiring what the page loaded (see commit_rendered_page).
     commit_rendered_page()
     return page
+
+
+def _person_links(hits: list, grants: dict[int, int]) -> dict[int, str]:
+    """Each found person's page, carrying the grant their search's reason made: the route's URL built once
+    (under any script root) with each id put in, where url_for for each hit was a fifth of the results'
+    rendering."""
+    if not hits:
+        return {}
+    base = url_for("people.person", identity_id=0).removesuffix("0")
+    return {
+        hit.identity_id: f"{base}{hit.identity_id}"
+        + (f"?grant={grants[hit.identity_id]}" if grants.get(hit.identity_id) is not None else "")
+        for hit in hits
+    }
 
 
 def _signed_in_user() -> User:

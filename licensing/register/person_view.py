@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import functools
+import itertools
+from dataclasses import dataclass, field, make_dataclass
 
 from sqlalchemy import ARRAY, Integer, any_, bindparam, inspect, select, text
 from sqlalchemy.orm.attributes import set_committed_value
@@ -194,21 +196,25 @@ def identities_with_history(identity_ids: list[int], *, refresh: bool = False) -
 FLAGGING_HISTORY = frozenset({"sanctions", "complaints", "intelligence_items", "dbs_certificates"})
 
 
-def identities_for_results(identity_ids: list[int]) -> tuple[dict[int, Identity], set[int]]:
+def identities_for_results(identity_ids: list[int]) -> tuple[dict[int, PlainIdentity], set[int]]:
     """Identities with every record, its authority and addresses, for a list of results; and the ids of those
     holding any FLAGGING_HISTORY, whose history identity_flags reads is loaded too (most hold none: the flags
     of the others are empty, and their history is not read). The records are read once, in the statement
-    that tells which hold history."""
+    that tells which hold history.
+
+    Read through Core into plain objects (see _plain_class), not ORM instances: a page of results built two
+    hundred of them only to be read, and that was half of a search's CPU. identity_flags and
+    view_intelligence read them as they read the models."""
     if not identity_ids:
         return {}, set()
-    identities, empty = _identities_and_records(identity_ids, refresh=False)
-    records = [record for identity in identities.values() for record in identity.records]
+    identities, empty, authorities = _plain_identities_and_records(identity_ids)
     flaggable = {
         identity.id
         for identity in identities.values()
         if any(FLAGGING_HISTORY - empty.get(record.id, FLAGGING_HISTORY) for record in identity.records)
     }
-    _fill_history([r for r in records if r.identity_id in flaggable], empty, refresh=False)
+    records = [r for i in flaggable for r in identities[i].records]
+    _plain_history(records, empty, authorities)
     return identities, flaggable
 
 
@@ -277,6 +283,21 @@ def _history_statement(keys: tuple[str, ...], refresh: bool):
     statement = _HISTORY_STATEMENTS.get((keys, refresh, dialect))
     if statement is not None:
         return statement
+    by_key = {key: foreign_key for key, foreign_key, _ in RECORD_HISTORY}
+    statement = _HISTORY_STATEMENTS[keys, refresh, dialect] = (
+        select(*(by_key[key].class_ for key in keys))
+        .from_statement(_history_text(keys))
+        .execution_options(populate_existing=refresh)
+    )
+    return statement
+
+
+def _history_text(keys: tuple[str, ...]):
+    """The UNION ALL of _history_statement as a Core statement, its columns typed (each table's in turn)."""
+    dialect = _dialect()
+    statement = _HISTORY_STATEMENTS.get((keys, "text", dialect))
+    if statement is not None:
+        return statement
     compiler = db.session.get_bind().dialect
     by_key = {key: foreign_key for key, foreign_key, _ in RECORD_HISTORY}
     tables = [by_key[key].class_.__table__ for key in keys]
@@ -293,13 +314,8 @@ def _history_statement(keys: tuple[str, ...], refresh: bool):
         branches.append(f"SELECT {', '.join(columns)} FROM {table.name} WHERE {where}")  # noqa: S608
     owners = (bindparam("owners", type_=ARRAY(Integer)) if dialect == "postgresql"
               else bindparam("owners", expanding=True))
-    textual = text(" UNION ALL ".join(branches)).bindparams(owners).columns(
-        *(c for table in tables for c in table.columns))
-    statement = _HISTORY_STATEMENTS[keys, refresh, dialect] = (
-        select(*(by_key[key].class_ for key in keys))
-        .from_statement(textual)
-        .execution_options(populate_existing=refresh)
-    )
+    statement = _HISTORY_STATEMENTS[keys, "text", dialect] = text(" UNION ALL ".join(branches)).bindparams(
+        owners).columns(*(c for table in tables for c in table.columns))
     return statement
 
 
@@ -376,6 +392,147 @@ def _identities_and_records(identity_ids: list[int], refresh: bool) -> tuple[dic
     for record in _wanting(records, "addresses", refresh):
         set_committed_value(record, "addresses", addresses[record.id])
     return identities, empty
+
+
+def _plain_class(model, relations: tuple[str, ...] = (), borrowed: tuple[str, ...] = (),
+                 collections: tuple[str, ...] = ()) -> type:
+    """A slotted class for `model`'s rows read through Core: its column attributes in the table's column
+    order, then `relations` (set after), and the model's own `borrowed` methods and properties, so a rule
+    the model holds (a decision that stands, a certificate's next check) keeps its one home. `collections`
+    start empty."""
+    mapper = inspect(model)
+    keys = [mapper.get_property_by_column(column).key for column in model.__table__.columns]
+    namespace = {name: model.__dict__[name] for name in borrowed}
+    later = [(relation, object, field(default=None)) for relation in relations]
+    later += [(collection, object, field(default=())) for collection in collections]
+    name = f"Plain{model.__name__}"
+    return make_dataclass(name, [*keys, *later], slots=True, eq=False, namespace=namespace)
+
+
+PlainAuthority = _plain_class(Authority, borrowed=("contact_line",))
+PlainAddress = _plain_class(Address)
+PlainRecord = _plain_class(PersonRecord, ("authority", "addresses"), ("full_name", "current_address"),
+                           collections=RECORD_KEYS)
+PlainIdentity = _plain_class(Identity, ("records",))
+# Per history collection: what is set on its rows after reading, and the model's rules they borrow.
+_PLAIN_RELATIONS = {"sanctions": ("authority",), "complaints": ("authority",),
+                    "intelligence_items": ("authority", "recipients"), "dbs_certificates": (),
+                    "badges": ("authority",), "licences": ("authority",)}
+_PLAIN_BORROWED = {"sanctions": ("stands_on",), "intelligence_items": ("grading",),
+                   "dbs_certificates": ("next_status_check_due",)}
+_PLAIN_HISTORY = {
+    key: _plain_class(foreign_key.class_, _PLAIN_RELATIONS[key], _PLAIN_BORROWED.get(key, ()))
+    for key, foreign_key, _ in RECORD_HISTORY
+}
+_FOREIGN_KEYS_TABLE = {key: foreign_key.class_.__table__ for key, foreign_key, _ in RECORD_HISTORY}
+_PLAIN_IDENTITIES_STATEMENTS: dict = {}
+
+
+def _plain_identities_statement():
+    """_identities_statement's identities, records, authorities, addresses and holdings, as columns."""
+    dialect = _dialect()
+    statement = _PLAIN_IDENTITIES_STATEMENTS.get(dialect)
+    if statement is None:
+        statement = _PLAIN_IDENTITIES_STATEMENTS[dialect] = (
+            select(*Identity.__table__.columns, *PersonRecord.__table__.columns, *Authority.__table__.columns,
+                   *Address.__table__.columns, *_HOLDS)
+            .select_from(Identity)
+            .outerjoin(PersonRecord, PersonRecord.identity_id == Identity.id)
+            .outerjoin(Authority, Authority.id == PersonRecord.authority_id)
+            .outerjoin(Address, Address.person_record_id == PersonRecord.id)
+            .where(_among_owners(Identity.id, dialect))
+            .order_by(PersonRecord.id, *ADDRESS_ORDER)
+        )
+    return statement
+
+
+def _plain_identities_and_records(
+    identity_ids: list[int],
+) -> tuple[dict[int, PlainIdentity], dict[int, frozenset[str]], dict[int, PlainAuthority]]:
+    """As _identities_and_records, into plain objects; with the authorities read, by id."""
+    models = (Identity, PersonRecord, Authority, Address)
+    ends = list(itertools.accumulate(len(model.__table__.columns) for model in models))
+    identities: dict[int, PlainIdentity] = {}
+    records: dict[int, PlainRecord] = {}
+    authorities: dict[int, PlainAuthority] = {}
+    empty: dict[int, frozenset[str]] = {}
+    for row in db.session.execute(_plain_identities_statement(), {"owners": list(identity_ids)}):
+        identity = identities.get(row[0])
+        if identity is None:
+            identity = identities[row[0]] = PlainIdentity(*row[: ends[0]], records=[])
+        record_id = row[ends[0]]
+        if record_id is None:
+            continue
+        record = records.get(record_id)
+        if record is None:
+            authority = None
+            if row[ends[1]] is not None:
+                authority = authorities.get(row[ends[1]])
+                if authority is None:
+                    authority = authorities[row[ends[1]]] = PlainAuthority(*row[ends[1] : ends[2]])
+            record = PlainRecord(*row[ends[0] : ends[1]], authority=authority, addresses=[])
+            records[record_id] = record
+            identity.records.append(record)
+            empty[record_id] = _held_none(tuple(row[ends[3] :]))
+        if row[ends[2]] is not None:
+            record.addresses.append(PlainAddress(*row[ends[2] : ends[3]]))
+    return identities, empty, authorities
+
+
+@functools.lru_cache(maxsize=128)
+def _held_none(holds: tuple) -> frozenset[str]:
+    """The history collections a record holds none of, from its _HOLDS columns (a few combinations)."""
+    return frozenset(key for (key, _, _), has in zip(RECORD_HISTORY, holds, strict=True) if not has)
+
+
+def _plain_history(records: list[PlainRecord], empty: dict[int, frozenset[str]],
+                   authorities: dict[int, PlainAuthority]) -> None:
+    """The records' history collections (those some record holds), their authorities and the police items'
+    recipients, into plain objects: the statements _fill_history sends, read through Core. A collection
+    nobody holds stays the record's empty default."""
+    wanting = {key: {r.id: r for r in records if key not in empty.get(r.id, ())} for key in RECORD_KEYS}
+    children: dict[str, list] = {key: [] for key in RECORD_KEYS}
+    for group in HISTORY_READ_TOGETHER:
+        keys = tuple(key for key in group if wanting[key])
+        if not keys:
+            continue
+        ends = list(itertools.accumulate(len(_FOREIGN_KEYS_TABLE[key].columns) for key in keys))
+        branches = list(zip(keys, [0, *ends[:-1]], ends, strict=True))
+        owners = sorted({record_id for key in keys for record_id in wanting[key]})
+        for row in db.session.execute(_history_text(keys), {"owners": owners}):
+            for key, first, last in branches:
+                if row[first] is not None:  # the branch this row came from (its id)
+                    children[key].append(_PLAIN_HISTORY[key](*row[first:last]))
+                    break
+    for key, foreign_key, order in RECORD_HISTORY:
+        held: dict[int, list] = {}
+        for child in children[key]:
+            held.setdefault(getattr(child, foreign_key.key), []).append(child)
+        for record_id, kept in held.items():
+            record = wanting[key].get(record_id)  # None: it held none when the records were read
+            if record is None:
+                continue
+            if len(kept) > 1:  # ordered as the relationship orders them
+                kept.sort(key=lambda c, order=order: (*(getattr(c, o.key) for o in order), c.id))
+            setattr(record, key, kept)
+    items = children["intelligence_items"]
+    recipients: dict[int, list[int]] = {item.id: [] for item in items}
+    if items:
+        for item_id, authority_id in db.session.execute(
+            select(intelligence_recipients.c.intelligence_item_id, intelligence_recipients.c.authority_id)
+            .where(intelligence_recipients.c.intelligence_item_id.in_(list(recipients)))
+        ):
+            recipients[item_id].append(authority_id)
+    owned = [child for key in RECORD_KEYS if "authority" in _PLAIN_RELATIONS[key] for child in children[key]]
+    missing = {c.authority_id for c in owned} | {a for held in recipients.values() for a in held}
+    missing -= set(authorities)
+    if missing:
+        for row in db.session.execute(select(*Authority.__table__.columns).where(Authority.id.in_(missing))):
+            authorities[row[0]] = PlainAuthority(*row)
+    for child in owned:
+        child.authority = authorities.get(child.authority_id)
+    for item in items:
+        item.recipients = [authorities[a] for a in recipients[item.id] if a in authorities]
 
 
 def _wanting(owners: list, key: str, refresh: bool) -> list:

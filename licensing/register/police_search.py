@@ -99,19 +99,18 @@ def police_search(criteria: SearchCriteria, vrm: str, *, viewer: User, today: dt
         for hit in search_people(criteria, viewer=viewer, today=today):
             band = match_band(hit.score, match_settings())
             found_by = [f"Exact {hit.exact}"] if hit.exact else [f"{band.label}: {hit.explanation}"]
-            answers[hit.identity_id] = LicensedAnswer(
-                hit.identity_id, found_by, hit.records, [], score=hit.score
-            )
+            # The records are read below with what they hold (a hit's are plain rows without it).
+            answers[hit.identity_id] = LicensedAnswer(hit.identity_id, found_by, [], [], score=hit.score)
     if vrm:
         for identity_id, reasons in _vrm_matches(vrm).items():
             identity = resolve_identity(identity_id)
             if identity is None:
                 continue
-            answer = answers.setdefault(identity.id, LicensedAnswer(
-                identity.id, [], [r for r in identity.records if can_see_record(viewer, r)], []))
+            answer = answers.setdefault(identity.id, LicensedAnswer(identity.id, [], [], []))
             answer.found_by.extend(reasons)
     for answer in answers.values():
         identity = db.session.get(Identity, answer.identity_id)
+        answer.records = [r for r in identity.records if can_see_record(viewer, r)]
         answer.holdings = holdings(answer.records, today)
         answer.flags = identity_flags(identity, today)
     ranked = sorted(answers.values(), key=lambda a: (a.score is None, -(a.score or 0), a.identity_id))

@@ -43,7 +43,7 @@ from licensing.people.identity import (
     typo_keys,
 )
 from licensing.people.models import BlockingKey, PersonRecord
-from licensing.register.person_view import Flag, identities_for_results, identity_flags
+from licensing.register.person_view import Flag, PlainRecord, identities_for_results, identity_flags
 
 MAX_RESULTS = 25  # per page
 # Candidates scored in full per search: enough for any real query, few enough for well under 50 ms. They are
@@ -192,7 +192,8 @@ class SearchHit:
     explanation: str  # the sentences joined with " · "
     exact: str = ""
     sentences: list[str] = field(default_factory=list)  # one plain sentence per field that was compared
-    records: list[PersonRecord] = field(default_factory=list)
+    # The visible records, as plain rows with their authorities and addresses (see identities_for_results).
+    records: list[PlainRecord] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
 
     @property

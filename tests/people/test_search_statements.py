@@ -306,3 +306,69 @@ def test_term_counts_reads_one_pair_an_empty_term_and_a_term_holding_the_separat
         assert both == {("total", ""): 2, ("surname", "hussain"): 2}
         spread = term_counts([("surname", "hussain"), ("surname", "hussein"), ("forename", "imran")])
         assert spread == {("surname", "hussain"): 2, ("forename", "imran"): 2}
+
+
+def test_a_search_page_builds_the_person_link_once_however_many_people_it_lists(app, login, monkeypatch):
+    # Each hit's link was a url_for of its own (a fifth of the results' rendering); the route is built once,
+    # each id and grant put in it, the same links as url_for makes, under a script root too.
+    from flask import url_for
+    from werkzeug.routing import MapAdapter
+
+    with arranged(app):
+        for n in range(8):
+            make_person("WDC", forenames="Bilal", surname="Rafiq", date_of_birth=dt.date(1970 + n, 5, 2))
+        for n in range(2):
+            make_person("WDC", forenames="Tariq", surname="Lindqvist", date_of_birth=dt.date(1970 + n, 5, 2))
+    officer = login(Role.LICENSING_OFFICER, "CDC")
+    officer.fetch_csrf("/search")
+    builds: dict[str, int] = {}
+    real = MapAdapter.build
+    for surname, listed in (("Rafiq", 8), ("Lindqvist", 2)):
+        def counted(self, endpoint, *args, surname=surname, **kwargs):
+            if endpoint == "people.person":
+                builds[surname] = builds.get(surname, 0) + 1
+            return real(self, endpoint, *args, **kwargs)
+
+        monkeypatch.setattr(MapAdapter, "build", counted)
+        page = officer.submit("/search", {**REASON, "surname": surname},
+                              environ_overrides={"SCRIPT_NAME": "/register"}).get_data(as_text=True)
+        monkeypatch.setattr(MapAdapter, "build", real)
+        links = re.findall(r'href="([^"]*/people/[^"]*)"', page)
+        assert len(links) == listed
+        with app.test_request_context("/", environ_overrides={"SCRIPT_NAME": "/register"}):
+            for link in links:
+                identity_id, grant = re.fullmatch(r"/register/people/(\d+)\?grant=(\d+)", link).groups()
+                assert link == url_for("people.person", identity_id=int(identity_id), grant=int(grant))
+    assert builds == {"Rafiq": 1, "Lindqvist": 1}, builds
+
+
+def test_a_search_page_yields_each_result_card_as_one_piece(app, login):
+    # Each piece the results block yields passes up through base.html's blocks (a generator resumed at each
+    # level), and a card was some forty pieces: a card is now built as one string (the result_card macro).
+    import sys
+
+    with arranged(app):
+        for n in range(8):
+            make_person("WDC", forenames="Bilal", surname="Rafiq", date_of_birth=dt.date(1970 + n, 5, 2))
+        for n in range(2):
+            make_person("WDC", forenames="Tariq", surname="Lindqvist", date_of_birth=dt.date(1970 + n, 5, 2))
+    officer = login(Role.LICENSING_OFFICER, "CDC")
+    officer.fetch_csrf("/search")
+    resumed: dict[str, int] = {}
+    for surname, listed in (("Rafiq", 8), ("Lindqvist", 2)):
+        count = 0
+
+        def counted(frame, event, arg):
+            nonlocal count
+            code = frame.f_code
+            if event == "call" and code.co_name == "block_body" and code.co_filename.endswith("search.html"):
+                count += 1
+
+        sys.setprofile(counted)
+        try:
+            page = officer.submit("/search", {**REASON, "surname": surname}).get_data(as_text=True)
+        finally:
+            sys.setprofile(None)
+        assert page.count('data-band="') == listed
+        resumed[surname] = count
+    assert resumed["Rafiq"] - resumed["Lindqvist"] <= 2 * (8 - 2), resumed

@@ -123,3 +123,32 @@ def test_on_postgresql_the_history_reads_are_the_same_statements_for_two_people_
     # and certificates in another.
     assert len(two) == 3, two
     assert two == six
+
+
+def test_result_cards_read_their_records_and_history_as_plain_rows(app, login):
+    # A page of results built some two hundred ORM objects (records, authorities, addresses, licences,
+    # badges, certificates, decisions) only to read them: half of a search's CPU. They are plain rows now,
+    # and the flags, the police marker and what a police officer may read come out the same.
+    with arranged(app):
+        make_sanction(_person("Quarrington", "Abel"), sanction_type="revocation", grounds="safeguarding")
+        make_badge(_person("Quarrington", "Cyril"), update_service_subscribed=False)
+        make_intelligence(_person("Quarrington", "Dermot"))
+    loaded: list[str] = []
+
+    def count(instance, context):
+        loaded.append(type(instance).__name__)
+
+    for role, authority in ((Role.LICENSING_OFFICER, "WDC"), (Role.POLICE_SPOC, "TVP")):
+        client = login(role, authority)
+        event.listen(db.Model, "load", count, propagate=True)
+        try:
+            response = client.submit("/search", {"reason": REASON, "surname": "Quarrington"})
+        finally:
+            event.remove(db.Model, "load", count)
+        page = response.get_data(as_text=True)
+        assert "Revoked by Chiltern District Council on " in page
+        assert "DBS Update Service subscription lapsed" in page
+        assert "Police information shared with you" in page
+    # The signed-in user (and its authority) are the only objects a search page builds.
+    assert set(loaded) <= {"User", "Authority"}, loaded
+    assert loaded.count("Authority") <= 2, loaded
