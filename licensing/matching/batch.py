@@ -561,11 +561,20 @@ def _deletion_keys(cores: list[str]) -> tuple[np.ndarray, np.ndarray]:
         chars = digit[np.frombuffer(text, dtype=np.uint8)].reshape(len(rows), length)
         if not chars.all():  # normalise_ni keeps only A-Z and 0-9
             raise ValueError("an identity number with a character other than A-Z or 0-9")
-        weights = _BASE ** np.arange(length - 2, -1, -1, dtype=np.int64)
-        dropped = np.stack([np.delete(chars, k, axis=1) @ weights for k in range(length)], axis=1)
-        dropped.sort(axis=1)
+        # Without character k: the characters before it (prefix) shifted past those after it (suffixes[k]).
+        suffixes = [np.zeros(len(rows), dtype=np.int64)]
+        for k in range(length - 1, 0, -1):
+            suffixes.append(suffixes[-1] + chars[:, k] * _BASE ** (length - 1 - k))
+        suffixes.reverse()
+        dropped = np.empty((len(rows), length), dtype=np.int64)
+        prefix = np.zeros(len(rows), dtype=np.int64)
+        for k in range(length):
+            dropped[:, k] = prefix * _BASE ** (length - 1 - k) + suffixes[k]
+            prefix = prefix * _BASE + chars[:, k]
+        # Leaving out k or k + 1 gives one number exactly when the two characters are equal (a run of one
+        # character gives one key, however long the run).
         first = np.ones_like(dropped, dtype=bool)
-        first[:, 1:] = dropped[:, 1:] != dropped[:, :-1]
+        first[:, 1:] = chars[:, 1:] != chars[:, :-1]
         keys.append(dropped[first])
         owners.append(np.repeat(rows.astype(np.int32), first.sum(axis=1)))
     if not keys:
