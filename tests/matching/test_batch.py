@@ -322,3 +322,16 @@ def test_the_command_line_entry_writes_complete_output_and_skips_the_interpreter
     match_file(src, tmp_path / "lib.csv", progress=None, review_path=tmp_path / "lib_review.csv")
     assert out.read_bytes() == (tmp_path / "lib.csv").read_bytes()
     assert review.read_bytes() == (tmp_path / "lib_review.csv").read_bytes()
+
+
+def test_output_rows_are_sorted_by_the_first_id_then_the_second(tmp_path):
+    ids = ["P1", "P", "Q", "P-2", "O9"]  # one id a prefix of another; the second id decides within "P"
+    lines = [HEADER] + [
+        f"{rid},AV,Mohd Asif,Khan,1980-03-05,12 High St,Wycombe,HP13 6AB,AB123456C" for rid in ids
+    ]
+    out = tmp_path / "out.csv"
+    match_file(write(tmp_path / "in.csv", lines), out, progress=None)
+    pairs = [(a, b) for a, b, _ in read_output(out)]
+    assert len(pairs) == 10  # every pair of the five records: one person
+    assert all(a < b for a, b in pairs)
+    assert pairs == sorted(pairs)

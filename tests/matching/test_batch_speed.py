@@ -26,6 +26,7 @@ def integer_blocks(cores):
 
 def test_deletion_keys_block_as_the_strings():
     cores = ["AB123456", "AB123465", "AB12345", "AB1234", "XB123456", "AA112233", "A1B2C3", "A1B2C3D", ""]
+    cores += ["AAAAAAA", "AAAAAAAA", "AAAAAA1", "1AAAAAA", "A1AAAAA", "AAAAAA"]  # runs of one character
     rng = random.Random(7)  # noqa: S311  (test data, not security)
     symbols = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
     for _ in range(300):

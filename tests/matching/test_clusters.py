@@ -141,3 +141,28 @@ def test_match_file_leaves_the_garbage_collector_as_it_found_it(tmp_path):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_links_between_two_groups_are_judged_by_the_weight_scoring_found_not_assessed_again(
+    tmp_path, monkeypatch
+):
+    from licensing.matching.score import Scorer
+
+    assessed = []
+    original = Scorer.assess
+
+    def counting(self, pa, pb):
+        assessed.append(tuple(sorted((pa.record.record_id, pb.record.record_id))))
+        return original(self, pa, pb)
+
+    monkeypatch.setattr(Scorer, "assess", counting)  # with estimate=False only the clusters call assess
+    three = [
+        # One person three times: every pair of the three links directly.
+        "A,AV,Sarah,Morgan,1976-03-11,1 Park Rd,Amersham,HP6 5AA,AB123456C,MORGA753116SM9IJ",
+        "B,WY,Sarah,Morgan,1976-03-11,1 Park Rd,Amersham,HP6 5AA,AB123456C,MORGA753116SM9IJ",
+        "C,CH,Sarah,Morgan,1976-03-11,1 Park Rd,Amersham,HP6 5AA,AB123456C,MORGA753116SM9IJ",
+    ]
+    report, links, _ = run(tmp_path, three)
+    assert {("A", "B"), ("A", "C"), ("B", "C")} <= links
+    assert report.implied_links == 0
+    assert not [pair for pair in assessed if set(pair) <= {"A", "B", "C"}]
