@@ -92,17 +92,23 @@ def test_clusters_can_be_turned_off(tmp_path):
     assert report.implied_links == 0
 
 
-def test_two_groups_kept_apart_are_not_assessed_again_for_each_link_between_them(tmp_path, monkeypatch):
+@pytest.fixture
+def assessed(monkeypatch) -> list[tuple[str, str]]:
+    """The pairs Scorer.assess is asked about (with estimate=False only the clusters call it)."""
     from licensing.matching.score import Scorer
 
-    assessed = []
+    pairs = []
     original = Scorer.assess
 
     def counting(self, pa, pb):
-        assessed.append(tuple(sorted((pa.record.record_id, pb.record.record_id))))
+        pairs.append(tuple(sorted((pa.record.record_id, pb.record.record_id))))
         return original(self, pa, pb)
 
-    monkeypatch.setattr(Scorer, "assess", counting)  # with estimate=False only the clusters call assess
+    monkeypatch.setattr(Scorer, "assess", counting)
+    return pairs
+
+
+def test_two_groups_kept_apart_are_not_assessed_again_for_each_link_between_them(tmp_path, assessed):
     report, links, _ = run(
         tmp_path,
         [
@@ -144,18 +150,8 @@ def test_match_file_leaves_the_garbage_collector_as_it_found_it(tmp_path):
 
 
 def test_links_between_two_groups_are_judged_by_the_weight_scoring_found_not_assessed_again(
-    tmp_path, monkeypatch
+    tmp_path, assessed
 ):
-    from licensing.matching.score import Scorer
-
-    assessed = []
-    original = Scorer.assess
-
-    def counting(self, pa, pb):
-        assessed.append(tuple(sorted((pa.record.record_id, pb.record.record_id))))
-        return original(self, pa, pb)
-
-    monkeypatch.setattr(Scorer, "assess", counting)  # with estimate=False only the clusters call assess
     three = [
         # One person three times: every pair of the three links directly.
         "A,AV,Sarah,Morgan,1976-03-11,1 Park Rd,Amersham,HP6 5AA,AB123456C,MORGA753116SM9IJ",

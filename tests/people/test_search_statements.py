@@ -307,13 +307,8 @@ def test_term_counts_reads_one_pair_an_empty_term_and_a_term_holding_the_separat
         spread = term_counts([("surname", "hussain"), ("surname", "hussein"), ("forename", "imran")])
         assert spread == {("surname", "hussain"): 2, ("forename", "imran"): 2}
 
-
-def test_a_search_page_builds_the_person_link_once_however_many_people_it_lists(app, login, monkeypatch):
-    # Each hit's link was a url_for of its own (a fifth of the results' rendering); the route is built once,
-    # each id and grant put in it, the same links as url_for makes, under a script root too.
-    from flask import url_for
-    from werkzeug.routing import MapAdapter
-
+def _eight_rafiqs_and_two_lindqvists(app, login):
+    """Eight people of one surname, two of another, and an officer of another district ready to search."""
     with arranged(app):
         for n in range(8):
             make_person("WDC", forenames="Bilal", surname="Rafiq", date_of_birth=dt.date(1970 + n, 5, 2))
@@ -321,6 +316,16 @@ def test_a_search_page_builds_the_person_link_once_however_many_people_it_lists(
             make_person("WDC", forenames="Tariq", surname="Lindqvist", date_of_birth=dt.date(1970 + n, 5, 2))
     officer = login(Role.LICENSING_OFFICER, "CDC")
     officer.fetch_csrf("/search")
+    return officer
+
+
+def test_a_search_page_builds_the_person_link_once_however_many_people_it_lists(app, login, monkeypatch):
+    # Each hit's link was a url_for of its own (a fifth of the results' rendering); the route is built once,
+    # each id and grant put in it, the same links as url_for makes, under a script root too.
+    from flask import url_for
+    from werkzeug.routing import MapAdapter
+
+    officer = _eight_rafiqs_and_two_lindqvists(app, login)
     builds: dict[str, int] = {}
     real = MapAdapter.build
     for surname, listed in (("Rafiq", 8), ("Lindqvist", 2)):
@@ -347,13 +352,7 @@ def test_a_search_page_yields_each_result_card_as_one_piece(app, login):
     # level), and a card was some forty pieces: a card is now built as one string (the result_card macro).
     import sys
 
-    with arranged(app):
-        for n in range(8):
-            make_person("WDC", forenames="Bilal", surname="Rafiq", date_of_birth=dt.date(1970 + n, 5, 2))
-        for n in range(2):
-            make_person("WDC", forenames="Tariq", surname="Lindqvist", date_of_birth=dt.date(1970 + n, 5, 2))
-    officer = login(Role.LICENSING_OFFICER, "CDC")
-    officer.fetch_csrf("/search")
+    officer = _eight_rafiqs_and_two_lindqvists(app, login)
     resumed: dict[str, int] = {}
     for surname, listed in (("Rafiq", 8), ("Lindqvist", 2)):
         count = 0
