@@ -262,9 +262,14 @@ def _fill_together(wanting: dict[str, list[PersonRecord]], refresh: bool) -> Non
     orders = {key: order for key, _, order in RECORD_HISTORY}
     for key, owners_of_key in wanting.items():
         for record in owners_of_key:
-            children = sorted(found[key][record.id],
-                              key=lambda c, order=orders[key]: (*(getattr(c, o.key) for o in order), c.id))
-            set_committed_value(record, key, children)
+            set_committed_value(record, key, _in_relationship_order(found[key][record.id], orders[key]))
+
+
+def _in_relationship_order(children: list, order) -> list:
+    """A history collection's rows ordered as its relationship orders them (then by id), ORM or plain."""
+    if len(children) < 2:
+        return children
+    return sorted(children, key=lambda c: (*(getattr(c, o.key) for o in order), c.id))
 
 
 # The kinds read in one statement: each row carries the columns of every kind in its group, so the kinds most
@@ -348,16 +353,24 @@ def _identities_statement(refresh: bool):
     dialect = _dialect()
     statement = _IDENTITIES_STATEMENTS.get((refresh, dialect))
     if statement is None:
-        statement = _IDENTITIES_STATEMENTS[refresh, dialect] = (
-            select(Identity, PersonRecord, Authority, Address, *_HOLDS)
-            .outerjoin(PersonRecord, PersonRecord.identity_id == Identity.id)
-            .outerjoin(Authority, Authority.id == PersonRecord.authority_id)
-            .outerjoin(Address, Address.person_record_id == PersonRecord.id)
-            .where(_among_owners(Identity.id, dialect))
-            .order_by(PersonRecord.id, *ADDRESS_ORDER)
-            .execution_options(populate_existing=refresh)
-        )
+        statement = _IDENTITIES_STATEMENTS[refresh, dialect] = _identities_joined(
+            (Identity, PersonRecord, Authority, Address, *_HOLDS), dialect
+        ).execution_options(populate_existing=refresh)
     return statement
+
+
+def _identities_joined(columns, dialect: str):
+    """`columns` of the identities :owners, their records, the records' authorities and addresses, and which
+    history each record holds (_HOLDS): the one shape of that read, as entities or as plain columns."""
+    return (
+        select(*columns)
+        .select_from(Identity)
+        .outerjoin(PersonRecord, PersonRecord.identity_id == Identity.id)
+        .outerjoin(Authority, Authority.id == PersonRecord.authority_id)
+        .outerjoin(Address, Address.person_record_id == PersonRecord.id)
+        .where(_among_owners(Identity.id, dialect))
+        .order_by(PersonRecord.id, *ADDRESS_ORDER)
+    )
 
 
 def _identities_and_records(identity_ids: list[int], refresh: bool) -> tuple[dict, dict[int, frozenset[str]]]:
@@ -381,9 +394,7 @@ def _identities_and_records(identity_ids: list[int], refresh: bool) -> tuple[dic
             addresses[record.id] = []
             if refresh or "authority" in inspect(record).unloaded:
                 set_committed_value(record, "authority", authority)
-            empty[record.id] = frozenset(
-                key for (key, _, _), has in zip(RECORD_HISTORY, holds, strict=True) if not has
-            )
+            empty[record.id] = _held_none(tuple(holds))
         if address is not None:
             addresses[record.id].append(address)
     for identity in _wanting(list(identities.values()), "records", refresh):
@@ -426,6 +437,7 @@ _PLAIN_HISTORY = {
 }
 _FOREIGN_KEYS_TABLE = {key: foreign_key.class_.__table__ for key, foreign_key, _ in RECORD_HISTORY}
 _PLAIN_IDENTITIES_STATEMENTS: dict = {}
+_PLAIN_READ = (Identity, PersonRecord, Authority, Address)  # the plain statement's models, in column order
 
 
 def _plain_identities_statement():
@@ -433,16 +445,8 @@ def _plain_identities_statement():
     dialect = _dialect()
     statement = _PLAIN_IDENTITIES_STATEMENTS.get(dialect)
     if statement is None:
-        statement = _PLAIN_IDENTITIES_STATEMENTS[dialect] = (
-            select(*Identity.__table__.columns, *PersonRecord.__table__.columns, *Authority.__table__.columns,
-                   *Address.__table__.columns, *_HOLDS)
-            .select_from(Identity)
-            .outerjoin(PersonRecord, PersonRecord.identity_id == Identity.id)
-            .outerjoin(Authority, Authority.id == PersonRecord.authority_id)
-            .outerjoin(Address, Address.person_record_id == PersonRecord.id)
-            .where(_among_owners(Identity.id, dialect))
-            .order_by(PersonRecord.id, *ADDRESS_ORDER)
-        )
+        columns = [c for model in _PLAIN_READ for c in model.__table__.columns]
+        statement = _PLAIN_IDENTITIES_STATEMENTS[dialect] = _identities_joined((*columns, *_HOLDS), dialect)
     return statement
 
 
@@ -450,8 +454,7 @@ def _plain_identities_and_records(
     identity_ids: list[int],
 ) -> tuple[dict[int, PlainIdentity], dict[int, frozenset[str]], dict[int, PlainAuthority]]:
     """As _identities_and_records, into plain objects; with the authorities read, by id."""
-    models = (Identity, PersonRecord, Authority, Address)
-    ends = list(itertools.accumulate(len(model.__table__.columns) for model in models))
+    ends = list(itertools.accumulate(len(model.__table__.columns) for model in _PLAIN_READ))
     identities: dict[int, PlainIdentity] = {}
     records: dict[int, PlainRecord] = {}
     authorities: dict[int, PlainAuthority] = {}
@@ -512,9 +515,7 @@ def _plain_history(records: list[PlainRecord], empty: dict[int, frozenset[str]],
             record = wanting[key].get(record_id)  # None: it held none when the records were read
             if record is None:
                 continue
-            if len(kept) > 1:  # ordered as the relationship orders them
-                kept.sort(key=lambda c, order=order: (*(getattr(c, o.key) for o in order), c.id))
-            setattr(record, key, kept)
+            setattr(record, key, _in_relationship_order(kept, order))
     items = children["intelligence_items"]
     recipients: dict[int, list[int]] = {item.id: [] for item in items}
     if items:
