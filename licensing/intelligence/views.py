@@ -7,7 +7,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from licensing.auth.permissions import POLICE, roles_required
-from licensing.db import db
+from licensing.db import commit_rendered_page, db
 from licensing.forms import check_version
 from licensing.intelligence.forms import (
     EditIntelligenceForm,
@@ -62,10 +62,13 @@ def police_search():
         answers = find_licensed(
             criteria, vrm, viewer=current_user, today=dt.date.today(), reason=form.reason.data
         )
-        db.session.commit()
-    return render_template(
+    page = render_template(
         "intelligence/search.html", form=form, answers=answers, title="Is this person licensed or badged?"
-    ), _form_status(form)
+    )
+    if answers is not None:
+        # After rendering, so the page reads what was loaded rather than reloading each record once expired.
+        commit_rendered_page()
+    return page, _form_status(form)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -17,9 +17,9 @@ from licensing.licences.models import Badge, Licence, LicenceType
 from licensing.matching.bands import match_band
 from licensing.people.access import can_see_record, grant_access
 from licensing.people.identity import match_settings
-from licensing.people.models import Identity, PersonRecord
+from licensing.people.models import PersonRecord
 from licensing.people.services import resolve_identity
-from licensing.register.person_view import identity_flags
+from licensing.register.person_view import identities_with_history, identity_flags
 from licensing.register.search import SearchCriteria, search_people
 
 
@@ -108,8 +108,10 @@ def police_search(criteria: SearchCriteria, vrm: str, *, viewer: User, today: dt
                 continue
             answer = answers.setdefault(identity.id, LicensedAnswer(identity.id, [], [], []))
             answer.found_by.extend(reasons)
+    # Every answer's identity, records and history in a fixed number of statements, not a few per answer.
+    identities = identities_with_history(list(answers))
     for answer in answers.values():
-        identity = db.session.get(Identity, answer.identity_id)
+        identity = identities[answer.identity_id]
         answer.records = [r for r in identity.records if can_see_record(viewer, r)]
         answer.holdings = holdings(answer.records, today)
         answer.flags = identity_flags(identity, today)

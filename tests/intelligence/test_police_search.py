@@ -1,5 +1,7 @@
 """Is this person licensed or badged, and by whom: from partial details or a vehicle registration."""
 
+import datetime as dt
+
 from sqlalchemy import select
 
 from licensing.audit.models import AuditEvent
@@ -94,3 +96,30 @@ def test_hostile_search_terms_are_literal_and_escaped(app, login, county):
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "0 people found" in page and "<script>alert(1)" not in page
+
+
+def test_the_answers_are_read_in_the_same_statements_however_many_people_are_found(app, login, county):
+    # Each answer's identity, records and licences were read by statements of their own, and read again once
+    # the commit before rendering had expired them; now every answer's are read together and the page commits
+    # after rendering, so two people and six cost the same statements (81 against 37 before).
+    from tests.statements import recorded_statements
+
+    with arranged(app):
+        for n in range(6):
+            person = make_person("WDC", forenames="Zubair", surname="Qureshi",
+                                 date_of_birth=dt.date(1970 + n, 1, 9))
+            make_licence(person, licence_type=LicenceType.HACKNEY_CARRIAGE_DRIVER)
+        for n in range(2):
+            person = make_person("WDC", forenames="Tariq", surname="Lindqvist",
+                                 date_of_birth=dt.date(1970 + n, 1, 9))
+            make_licence(person, licence_type=LicenceType.HACKNEY_CARRIAGE_DRIVER)
+    police = login(Role.POLICE_SPOC)
+    police.fetch_csrf("/intelligence/search")
+    counts = {}
+    for surname, found in (("Qureshi", 6), ("Lindqvist", 2)):
+        with recorded_statements(app) as statements:
+            page = police.submit("/intelligence/search", {"surname": surname, "reason": "Incident 43/2026"})
+        assert f"{found} people found" in page.get_data(as_text=True)
+        assert page.get_data(as_text=True).count("Hackney carriage driver") >= found
+        counts[surname] = len(statements)
+    assert counts["Qureshi"] == counts["Lindqvist"], counts
