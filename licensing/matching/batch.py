@@ -49,7 +49,7 @@ from .compare import compare_dob, near_number_level
 from .em import estimate_parameters_em, exact_agreement_u, near_agreement_counts, posteriors
 from .frequencies import CountedFrequencies
 from .records import PreparedRecord, prepare_row, release_row_caches
-from .score import DEFAULT_SETTINGS, FIELDS, LINK, Scorer, _probability
+from .score import DEFAULT_SETTINGS, FIELDS, LINK, Scorer, _probability, keeps_apart
 from .settings import MatchSettings
 
 __all__ = ["BatchError", "BatchReport", "REQUIRED_COLUMNS", "match_file", "main"]
@@ -729,9 +729,10 @@ def _clusters(
     """Join the automatic links into people (connected components) and return every pair inside one as a link.
 
     Links are taken strongest first (Kruskal), so a pair implied through others gets the weight of the weakest
-    link joining them. Two groups are not joined when any pair across them is evidence of two people (a veto,
-    or a summed weight below ``cluster_conflict_weight``) or when the person would exceed ``max_cluster``
-    records; the link itself is still written. Review pairs that end inside one person are dropped. A pair
+    link joining them. Two groups are not joined when any pair across them is evidence of two people
+    (``score.keeps_apart``, the register's rule too: a veto, or a summed weight below
+    ``cluster_conflict_weight``) or when the person would exceed ``max_cluster`` records; the link itself is
+    still written. Review pairs that end inside one person are dropped. A pair
     across two groups that is itself a link is judged by the weight scoring found (a link has no veto); only
     the others are assessed (99.6% of the pairs checked at 200,000 records)."""
     assess = Scorer(settings, frequencies).assess
@@ -752,12 +753,12 @@ def _clusters(
         pair = (x, y) if x < y else (y, x)
         weight = direct.get(pair)
         if weight is not None:  # a link: scoring found its weight, and a link never contradicts
-            return _conflicting(False, weight, settings)
+            return keeps_apart(False, weight, settings)
         code = (pair[0] << 32) | pair[1]
         verdict = verdicts.get(code)
         if verdict is None:
             a = assess(prepared[x], prepared[y])
-            verdict = verdicts[code] = _conflicting(a.contradicts, a.match_weight, settings)
+            verdict = verdicts[code] = keeps_apart(a.contradicts, a.match_weight, settings)
         return verdict
 
     links = sorted((f for f in found if not f[3]), key=lambda f: -f[2])
@@ -786,10 +787,6 @@ def _clusters(
         if f[3] and find(f[0]) != find(f[1]):
             out.append(f)
     return out, implied
-
-
-def _conflicting(contradicts: bool, match_weight: float, settings: MatchSettings) -> bool:
-    return contradicts or match_weight < settings.cluster_conflict_weight
 
 
 class _KeyWorkers:

@@ -730,8 +730,9 @@ def first_contradiction(left: list[int], right: list[int], known: dict[int, Matc
                         judged_apart: set, settings: MatchSettings, frequencies,
                         scored: dict[tuple[int, int], tuple[str, ...]] | None = None) -> str:
     """The rule for joining two groups of records: no pair across them judged apart by an officer, and none
-    whose evidence conflicts (a veto). Returns why not, or ''. Shared by single and batch linking; `scored`
-    gives the conflicts of (lower id, higher id) pairs already scored with these counts' verdict."""
+    that is evidence of two people (``Scorer.conflicts``, match_file's rule: ``keeps_apart``). Returns why
+    not, or ''. Shared by single and batch linking; `scored` gives the conflicts of (lower id, higher id)
+    pairs already scored with these counts' verdict."""
     prepared = {rid: prepare(known[rid]) for rid in (*left, *right)}
     conflicts = Scorer(settings, frequencies).conflicts  # one scorer for all cross pairs; words only if any
     scored = scored or {}

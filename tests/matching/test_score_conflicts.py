@@ -55,3 +55,25 @@ def test_the_join_rule_takes_a_pair_already_scored_from_the_caller():
     assert first_contradiction([1], [2], known, {(1, 2)}, settings, None) == (
         "records 1 and 2 were judged different people"
     )
+
+
+def _imran(dob: str, sex: str = "M", **numbers) -> MatchRecord:
+    return MatchRecord(dob, forenames="Imran", surname="Hussain", date_of_birth=dob, sex=sex,
+                       postcodes=("HP11 2PU",), address_lines=("12 Desborough Road",), **numbers)
+
+
+def test_a_birth_date_or_sex_that_differs_is_weighed_not_a_contradiction():
+    # The one rule (score.keeps_apart): a veto, or summed evidence below cluster_conflict_weight.
+    scorer = Scorer(MatchSettings())
+    same = {"national_insurance": "JT123456A", "driving_licence_number": "HUSSA802205I99XY"}
+    one_man = prepare(_imran("1985-02-20", **same)), prepare(_imran("1987-09-14", sex="F", **same))
+    assert scorer.result(*one_man).decision == "link"
+    assert scorer.conflicts(*one_man) == ()
+    # Names and address only: held for review by its probability, but not evidence of two people either.
+    names_only = prepare(_imran("1985-02-20")), prepare(_imran("1987-09-14"))
+    assert scorer.result(*names_only).decision == "review" and scorer.conflicts(*names_only) == ()
+    two_men = prepare(_imran("1985-02-20", national_insurance="JT123456A")), prepare(
+        _imran("1985-02-20", national_insurance="NP222222B")
+    )
+    (reason,) = scorer.conflicts(*two_men)
+    assert reason.endswith("two different valid numbers: two different people")
