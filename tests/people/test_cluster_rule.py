@@ -121,3 +121,20 @@ def test_a_father_and_son_at_one_address_25_years_apart_stay_two_people(app, cou
         assert records["REF00003"].identity_id != records["REF00001"].identity_id
         assert not [link for link in _links() if link.state is LinkState.AUTOMATIC
                     and records["REF00003"].id in (link.record_a_id, link.record_b_id)]
+
+
+def test_an_officer_confirming_a_pair_whose_birth_dates_differ_joins_it(app, login):
+    # Names and address only: held for review by its probability. An officer who confirms it is not refused
+    # as "clearly different" for the birth date the pair was held for.
+    assert login(Role.LICENSING_OFFICER, "WDC").submit("/records/new", _form("WDC-2", "20", "2", "1985"))
+    assert login(Role.LICENSING_OFFICER, "CDC").submit("/records/new", _form("CDC-2", "14", "9", "1987"))
+    with app.app_context():
+        (link,) = _links()
+        assert link.state is LinkState.PENDING
+        link_id = link.id
+    officer = login(Role.LICENSING_OFFICER, "CDC")
+    assert officer.submit(f"/review/{link_id}", {"decision": "confirm"}).status_code == 302
+    with app.app_context():
+        records = _records()
+        assert records["WDC-2"].identity_id == records["CDC-2"].identity_id
+        assert db.session.get(RecordLink, link_id).state is LinkState.CONFIRMED
