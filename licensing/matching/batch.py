@@ -48,7 +48,7 @@ from .blocking import MAX_KEY_LENGTH, BatchKeys, batch_keys
 from .compare import compare_dob, near_number_level
 from .em import estimate_parameters_em, exact_agreement_u, near_agreement_counts, posteriors
 from .frequencies import CountedFrequencies
-from .records import PreparedRecord, RowValues, prepare_row, release_row_caches
+from .records import PreparedRecord, prepare_row, release_row_caches
 from .score import DEFAULT_SETTINGS, FIELDS, LINK, Scorer, _probability
 from .settings import MatchSettings
 
@@ -89,7 +89,6 @@ class BatchError(Exception):
 
     def __init__(self, line: int, message: str) -> None:
         self.line = line
-        self.detail = message
         super().__init__(f"line {line}: {message}")
 
 
@@ -160,11 +159,10 @@ class _Progress:
             self.stream.flush()
 
 
-def _decoded_lines(handle: IO[bytes], at_start: bool = True) -> Iterator[str]:
-    """Decode line by line so an undecodable byte is reported with its line number (counted from the handle's
-    first line; ``at_start`` False: a reader worker's part, which has no byte order mark)."""
+def _decoded_lines(handle: IO[bytes]) -> Iterator[str]:
+    """Decode line by line so an undecodable byte is reported with its line number."""
     for number, raw in enumerate(handle, start=1):
-        if number == 1 and at_start and raw.startswith(b"\xef\xbb\xbf"):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         try:
             yield raw.decode("utf-8")
@@ -176,135 +174,72 @@ def _decoded_lines(handle: IO[bytes], at_start: bool = True) -> Iterator[str]:
             ) from None
 
 
-@dataclass(slots=True)
-class _Columns:
-    """Where a file's header puts the fields a record is prepared from."""
-
-    width: int
-    record_id: int
-    forenames: int
-    surname: int
-    dob: int
-    line: int
-    postcode: int
-    ni: int
-    dl: int | None
-    sex: int | None
-
-
-def _read_header(reader) -> _Columns:
-    header = next(reader, None)
-    while header is not None and not any(h.strip() for h in header):
-        header = next(reader, None)  # leading blank lines
-    if header is None:
-        raise BatchError(1, "the file is empty; expected a header row: " + ",".join(REQUIRED_COLUMNS))
-    header_line = reader.line_num
-    names = [h.strip().lower() for h in header]
-    seen: set[str] = set()
-    for name in names:
-        if name and name in seen:
-            raise BatchError(header_line, f"column {name!r} appears twice in the header")
-        seen.add(name)
-    missing = [c for c in REQUIRED_COLUMNS if c not in seen]
-    if missing:
-        raise BatchError(header_line, "missing column(s): " + ", ".join(missing))
-    col = {name: i for i, name in enumerate(names)}
-    return _Columns(
-        len(names), col["record_id"], col["forenames"], col["surname"], col["date_of_birth"],
-        col["address_line"], col["postcode"], col["national_insurance"],
-        col.get("driving_licence_number"), col.get("sex"),
-    )  # fmt: skip
-
-
-def _rows(
-    reader, columns: _Columns, warn, last_row: list[int]
-) -> Iterator[tuple[int, str, tuple[str, ...], PreparedRecord]]:
-    """(line, record id, the stripped texts it is prepared from, prepared record) of each row; a ragged line
-    or a blank record id raises BatchError, a messy value is counted through ``warn``. Duplicate ids are the
-    caller's to find. last_row[0] is the line the last row (blank or not) ended on."""
-    width, i_id, i_fore, i_sur, i_dob = (
-        columns.width, columns.record_id, columns.forenames, columns.surname, columns.dob
-    )  # fmt: skip
-    i_line, i_pc, i_ni, i_dl, i_sex = columns.line, columns.postcode, columns.ni, columns.dl, columns.sex
-    for row in reader:
-        line = last_row[0] = reader.line_num
-        if not row:
-            continue  # blank line
-        if len(row) != width:
-            raise BatchError(line, f"expected {width} fields as in the header, found {len(row)}")
-        record_id = row[i_id].strip()
-        if not record_id:
-            raise BatchError(line, "record_id is blank")
-        dob = row[i_dob].strip()
-        ni = row[i_ni].strip()
-        pc = row[i_pc].strip()
-        dl = row[i_dl].strip() if i_dl is not None else ""
-        texts = (
-            row[i_fore].strip(),
-            row[i_sur].strip(),
-            dob,
-            row[i_sex].strip() if i_sex is not None else "",
-            pc,
-            row[i_line].strip() if pc else "",
-            ni,
-            dl,
-        )
-        p = _prepare_row(record_id, *texts)
-        if dob and not p.dob_iso:
-            warn("date_of_birth_not_iso")
-        elif dob and p.dob != dob:  # read as a date, but not written as yyyy-mm-dd
-            warn("date_of_birth_reformatted")  # e.g. 13/10/1966, read as 1966-10-13
-        if ni and not p.ni_valid:
-            warn("national_insurance_invalid")
-        if pc and not p.postcodes:
-            warn("postcode_invalid")
-        if dl and p.dl_parsed is None:
-            warn("driving_licence_invalid")
-        yield line, record_id, texts, p
-
-
-class _EndOfPart(Exception):
-    """The lines of the main process's part of a file ran out (raised through the CSV reader, so that a
-    record still open there, a quoted field with a line break, is told from one that ended)."""
-
-
-def _lines_before(handle: IO[bytes], stop: int, counted: list[int]) -> Iterator[bytes]:
-    """The lines of ``handle`` that start before byte ``stop`` (a line start), counting them in counted[0];
-    then _EndOfPart."""
-    position = 0
-    for raw in handle:
-        position += len(raw)
-        counted[0] += 1
-        yield raw
-        if position >= stop:
-            break
-    raise _EndOfPart
-
-
-def _read_records(
-    path: Path, report: BatchReport, progress: _Progress, workers: int = 1
-) -> list[PreparedRecord]:
-    """The file's records, prepared. With two or more workers a forked reader prepares the file's later part
-    while this process reads the first (``_ReaderWorker``); the records, line numbers, errors and warnings
-    are the same."""
-    split = _read_split(path) if workers > 1 and sys.platform != "win32" else None
-    if split is not None:
-        prepared = _read_split_records(path, report, progress, split)
-        if prepared is not None:
-            return prepared
-        report.warnings.clear()  # a record with a line break in a quoted field crossed the split: read alone
+def _read_records(path: Path, report: BatchReport, progress: _Progress) -> list[PreparedRecord]:
     prepared: list[PreparedRecord] = []
     first_line: dict[str, int] = {}
     with open(path, "rb") as handle:
         reader = csv.reader(_decoded_lines(handle))
         try:
-            columns = _read_header(reader)
-            for line, record_id, _, p in _rows(reader, columns, report.warn, [0]):
+            header = next(reader, None)
+            while header is not None and not any(h.strip() for h in header):
+                header = next(reader, None)  # leading blank lines
+            if header is None:
+                raise BatchError(1, "the file is empty; expected a header row: " + ",".join(REQUIRED_COLUMNS))
+            header_line = reader.line_num
+            names = [h.strip().lower() for h in header]
+            seen: set[str] = set()
+            for name in names:
+                if name and name in seen:
+                    raise BatchError(header_line, f"column {name!r} appears twice in the header")
+                seen.add(name)
+            missing = [c for c in REQUIRED_COLUMNS if c not in seen]
+            if missing:
+                raise BatchError(header_line, "missing column(s): " + ", ".join(missing))
+            col = {name: i for i, name in enumerate(names)}
+            width = len(names)
+            i_id, i_src, i_fore, i_sur, i_dob = (col[c] for c in REQUIRED_COLUMNS[:5])
+            i_line, i_pc, i_ni = col["address_line"], col["postcode"], col["national_insurance"]
+            i_dl = col.get("driving_licence_number")
+            i_sex = col.get("sex")
+            for row in reader:
+                line = reader.line_num
+                if not row:
+                    continue  # blank line
+                if len(row) != width:
+                    raise BatchError(line, f"expected {width} fields as in the header, found {len(row)}")
+                record_id = row[i_id].strip()
+                if not record_id:
+                    raise BatchError(line, "record_id is blank")
                 if record_id in first_line:
                     raise BatchError(
                         line, f"duplicate record_id {record_id!r} (first on line {first_line[record_id]})"
                     )
                 first_line[record_id] = line
+                dob = row[i_dob].strip()
+                ni = row[i_ni].strip()
+                pc = row[i_pc].strip()
+                dl = row[i_dl].strip() if i_dl is not None else ""
+                p = _prepare_row(
+                    record_id,
+                    row[i_fore].strip(),
+                    row[i_sur].strip(),
+                    dob,
+                    row[i_sex].strip() if i_sex is not None else "",
+                    pc,
+                    row[i_line].strip() if pc else "",
+                    ni,
+                    dl,
+                )
+                if dob and not p.dob_iso:
+                    report.warn("date_of_birth_not_iso")
+                elif dob and p.dob != dob:  # read as a date, but not written as yyyy-mm-dd
+                    report.warn("date_of_birth_reformatted")  # e.g. 13/10/1966, read as 1966-10-13
+                if ni and not p.ni_valid:
+                    report.warn("national_insurance_invalid")
+                if pc and not p.postcodes:
+                    report.warn("postcode_invalid")
+                if dl and p.dl_parsed is None:
+                    report.warn("driving_licence_invalid")
                 prepared.append(p)
                 if len(prepared) % 1000 == 0:
                     progress.show("reading", len(prepared))
@@ -312,196 +247,6 @@ def _read_records(
             raise BatchError(reader.line_num or 1, f"cannot read CSV: {exc}") from None
     progress.show("reading", len(prepared), force=True)
     return prepared
-
-
-# Of the file's bytes, read by the main process, which also rebuilds the worker's records after its own: at
-# 1,000,000 records 0.55 left the two about even (main 17.5 s CPU, worker 15.1; 0.45: 19.5 and 21.7).
-_PARENT_READ_SHARE = 0.55
-_MIN_SPLIT_BYTES = 4_000_000  # a smaller file is read by one process (a fork costs more than it saves)
-_READ_CHUNK = 20_000  # records a reader worker sends at once
-
-
-def _read_split(path: Path) -> int | None:
-    """The byte where the reader worker's part of the file starts (a line start), or None to read alone."""
-    size = path.stat().st_size
-    if size < _MIN_SPLIT_BYTES:
-        return None
-    with open(path, "rb") as handle:
-        handle.seek(int(size * _PARENT_READ_SHARE))
-        handle.readline()
-        split = handle.tell()
-    return split if split < size else None
-
-
-def _read_split_records(
-    path: Path, report: BatchReport, progress: _Progress, split: int
-) -> list[PreparedRecord] | None:
-    """Read the file's lines before ``split`` here and those from it in a reader worker, then join them in
-    file order, finding duplicate ids and the first error as one reader would. None when a record with a line
-    break in a quoted field crosses the split (the worker's part does not start at a record)."""
-    import multiprocessing as mp
-
-    prepared: list[PreparedRecord] = []
-    first_line: dict[str, int] = {}
-    counted, last_row = [0], [0]
-    worker = None
-    try:
-        with open(path, "rb") as handle:
-            reader = csv.reader(_decoded_lines(_lines_before(handle, split, counted)))
-            try:
-                columns = _read_header(reader)
-                worker = _ReaderWorker(mp.get_context("fork"), path, split, columns)
-                for line, record_id, _, p in _rows(reader, columns, report.warn, last_row):
-                    if record_id in first_line:
-                        raise BatchError(
-                            line, f"duplicate record_id {record_id!r} (first on line {first_line[record_id]})"
-                        )
-                    first_line[record_id] = line
-                    prepared.append(p)
-                    if len(prepared) % 1000 == 0:
-                        progress.show("reading", len(prepared))
-                        worker.drain()
-            except csv.Error as exc:
-                raise BatchError(reader.line_num or 1, f"cannot read CSV: {exc}") from None
-            except _EndOfPart:
-                pass
-        if worker is None or last_row[0] < counted[0]:
-            return None  # the reader was inside a record when this part's lines ran out
-        worker.join(prepared, first_line, counted[0], report, progress)
-    finally:
-        if worker is not None:
-            worker.close()
-    progress.show("reading", len(prepared), force=True)
-    return prepared
-
-
-class _ReaderWorker:
-    """A forked process that reads and prepares the file's records from byte ``split`` on (a line start) while
-    this process reads the lines before it, and sends them in chunks: per record its id, line (counted from
-    the split) and the numbers of its values (names, date, sex, NI number, licence, address) in tables it
-    sends each value of once (``RowValues``). Rebuilding a record from those costs this process a fraction of
-    preparing it: pickled records cost more to load than to prepare again."""
-
-    def __init__(self, ctx, path: Path, split: int, columns: _Columns) -> None:
-        r, wr = ctx.Pipe(duplex=False)
-
-        def child() -> None:
-            _send_part(path, split, columns, wr)
-            wr.close()
-
-        self.proc = ctx.Process(target=child, daemon=True)
-        self.proc.start()
-        wr.close()
-        self.conn = r
-        self.waiting: list[bytes] = []
-
-    def drain(self) -> None:
-        """Take the chunks sent so far (the worker never waits on a full pipe while this process reads)."""
-        try:
-            while self.conn.poll():
-                self.waiting.append(self.conn.recv_bytes())
-        except EOFError:
-            pass  # the worker has ended; join tells whether it sent everything
-
-    def _messages(self) -> Iterator[tuple]:
-        waiting, self.waiting = self.waiting, []
-        waiting.reverse()
-        while waiting:
-            yield pickle.loads(waiting.pop())  # noqa: S301  (our own forked worker)
-        while True:
-            try:
-                data = self.conn.recv_bytes()
-            except EOFError:
-                self.proc.join()
-                raise RuntimeError(f"reader worker failed with exit code {self.proc.exitcode}") from None
-            yield pickle.loads(data)  # noqa: S301  (our own forked worker)
-
-    def join(
-        self,
-        prepared: list[PreparedRecord],
-        first_line: dict[str, int],
-        base: int,
-        report: BatchReport,
-        progress: _Progress,
-    ) -> None:
-        """Append the worker's records after ``prepared`` (the ``base`` lines before the split), as one reader
-        would: duplicate ids and the worker's first error raised with the file's line numbers."""
-        values = RowValues()
-        append, build = prepared.append, PreparedRecord
-        for message in self._messages():
-            kind = message[0]
-            if kind == "rows":
-                _, ids, lines, numbers, new = message
-                values.adopt(new)
-                names, dobs, sexes, nis, licences, addresses = values.tables
-                for k, record_id in enumerate(ids):
-                    line = lines[k] + base
-                    if record_id in first_line:
-                        raise BatchError(
-                            line, f"duplicate record_id {record_id!r} (first on line {first_line[record_id]})"
-                        )
-                    first_line[record_id] = line
-                    n, d, s, i, lic, a = numbers[6 * k : 6 * k + 6]
-                    append(
-                        build(
-                            record_id, *names[n], *dobs[d], sexes[s], *nis[i], *licences[lic],
-                            *addresses[a],
-                        )
-                    )  # fmt: skip
-                progress.show("reading", len(prepared))
-                continue
-            for kind_warned, count in message[-1].items():
-                report.warnings[kind_warned] = report.warnings.get(kind_warned, 0) + count
-            if kind == "error":
-                raise BatchError(message[1] + base, message[2])
-            break
-        self.proc.join()
-        if self.proc.exitcode != 0:
-            raise RuntimeError(f"reader worker failed with exit code {self.proc.exitcode}")
-
-    def close(self) -> None:
-        """Stop the worker if it is still running (this process failed, or read the file alone)."""
-        self.conn.close()
-        if self.proc.is_alive():
-            self.proc.terminate()
-        self.proc.join()
-
-
-def _send_part(path: Path, split: int, columns: _Columns, conn) -> None:
-    """The reader worker: prepare the records from byte ``split`` on and send them in chunks, then the
-    warnings counted (and the first error, its line counted from the split)."""
-    warnings: dict[str, int] = {}
-
-    def warn(kind: str) -> None:
-        warnings[kind] = warnings.get(kind, 0) + 1
-
-    values = RowValues()
-    ids: list[str] = []
-    lines, numbers = array("i"), array("i")
-    number_of = values.number
-
-    def send_rows() -> None:
-        conn.send_bytes(values.dumps(("rows", ids, lines, numbers, values.take_new())))
-        del ids[:], lines[:], numbers[:]
-
-    with open(path, "rb") as handle:
-        handle.seek(split)
-        reader = csv.reader(_decoded_lines(handle, at_start=False))
-        try:
-            for line, record_id, texts, p in _rows(reader, columns, warn, [0]):
-                ids.append(record_id)
-                lines.append(line)
-                numbers.extend(number_of(texts, p))
-                if len(ids) == _READ_CHUNK:
-                    send_rows()
-        except (BatchError, csv.Error) as exc:
-            if isinstance(exc, csv.Error):
-                exc = BatchError(reader.line_num or 1, f"cannot read CSV: {exc}")
-            send_rows()
-            conn.send_bytes(pickle.dumps(("error", exc.line, exc.detail, warnings)))
-            return
-    send_rows()
-    conn.send_bytes(pickle.dumps(("end", warnings)))
 
 
 def _is_loose(key: str) -> bool:
@@ -1177,6 +922,11 @@ def _match(
 ) -> None:
     """match_file's phases, with the cyclic GC off."""
     clock = _PhaseClock(report.phase_cpu)
+    prepared = _read_records(input_path, report, bar)
+    release_row_caches()
+    report.records = len(prepared)
+    clock.lap("read")
+
     if workers is None:
         # One process by default: at 1,000,000 records two forked workers took 1.90 GB against one process's
         # 1.34 (round 12; reference counting copies the pages of every record a worker reads), within the 2 GB
@@ -1184,11 +934,6 @@ def _match(
         # (bench/results/match_file_round12_matchworkers12.txt).
         workers = 1
     parallel = workers > 1 and sys.platform != "win32"
-    prepared = _read_records(input_path, report, bar, workers)
-    release_row_caches()
-    report.records = len(prepared)
-    clock.lap("read")
-
     keys = _FileKeys(thorough)
     if parallel:
         _release_free_heap()

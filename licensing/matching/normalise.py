@@ -277,14 +277,6 @@ def parse_full_name(forenames: str, surname: str) -> NameForm:
     return NameForm(given=given, family=_shared(core(written)), family_words=tuple(t.raw for t in written))
 
 
-def shared_name_form(
-    given: tuple[Token, ...], family: tuple[Token, ...], family_words: tuple[str, ...]
-) -> NameForm:
-    """A NameForm made from its fields (a name parsed by another process: a batch's reader worker), its token
-    tuples this process's shared ones as parse_full_name's are."""
-    return NameForm(_shared(given), _shared(family), family_words)
-
-
 def split_full_name(full: str) -> tuple[str, str]:
     """Split "Forenames Surname" on the last word (used for previous names and aliases)."""
     words = clean_text(full).split()

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import copyreg
 import datetime as dt
-import io
 import itertools
-import pickle
 import re
 import sys
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import lru_cache
-from operator import attrgetter
 
 from .caches import BoundedCache
-from .frozen import slot_builder
 from .identifiers import (
     DvlaNumber,
     is_valid_postcode,
@@ -24,11 +19,11 @@ from .identifiers import (
     parse_normalised_dvla_number,
     valid_normalised_ni,
 )
-from .normalise import NameForm, Token, clean_text, parse_full_name, shared_name_form, split_full_name
+from .normalise import NameForm, clean_text, parse_full_name, split_full_name
 
 __all__ = [
     "MatchRecord", "PreparedRecord", "prepare", "prepare_row", "prepare_uncached",
-    "is_iso_date", "normalise_dob", "normalise_sex", "release_row_caches", "RowValues",
+    "is_iso_date", "normalise_dob", "normalise_sex", "release_row_caches",
 ]
 
 
@@ -355,109 +350,3 @@ def release_row_caches() -> None:
     _house_keys.clear()
     for cached in (_dob_fields, _postcode, _street, _one_postcode):
         cached.cache_clear()
-
-
-class RowValues:
-    """The values prepare_row works out for rows (names, date, sex, NI number, licence, address), numbered in
-    the order a process first meets them, so that rows prepared in one process (a batch's reader worker,
-    forked before reading) can be rebuilt in another from a few numbers each: ``number`` and ``take_new`` on
-    the preparing side, ``adopt`` and ``tables`` on the other. An adopted value is the one this process's
-    tables already hold for the same text, when they do (records share it, as when one process prepares them
-    all), and the names get this process's name id."""
-
-    def __init__(self) -> None:
-        self._numbers: tuple[dict, ...] = ({}, {}, {}, {}, {}, {})
-        self._new: tuple[list, ...] = ([], [], [], [], [], [])
-        # names (names, names_id); dates (dob, dob_iso, dob_digits); sexes; NI (ni, ni_core, ni_valid);
-        # licences (dl, dl_parsed); addresses (postcodes, houses, street, postcode_texts): in PreparedRecord
-        self.tables: tuple[list, ...] = ([], [], [], [], [], [])
-
-    @staticmethod
-    def dumps(message) -> bytes:
-        """Pickle a message holding values to adopt: names and licence numbers as their fields, which load in
-        a fraction of a dataclass's own way (slotted dataclasses load through Python code)."""
-        out = io.BytesIO()
-        pickler = pickle.Pickler(out, pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = _PICKLED_BY_FIELDS
-        pickler.dump(message)
-        return out.getvalue()
-
-    def number(self, texts: tuple[str, ...], p: PreparedRecord) -> tuple[int, int, int, int, int, int]:
-        """The numbers of the values of a row prepared from ``texts`` (prepare_row's arguments but the id)."""
-        forenames, surname, dob, sex, postcode, line, ni, dl = texts
-        names_n, dobs_n, sexes_n, nis_n, licences_n, addresses_n = self._numbers
-        new_names, new_dobs, new_sexes, new_nis, new_licences, new_addresses = self._new
-        n = names_n.get((forenames, surname))
-        if n is None:
-            n = names_n[(forenames, surname)] = len(names_n)
-            new_names.append((forenames, surname, p.names))
-        d = dobs_n.get(dob)
-        if d is None:
-            d = dobs_n[dob] = len(dobs_n)
-            new_dobs.append((p.dob, p.dob_iso, p.dob_digits))
-        s = sexes_n.get(sex)
-        if s is None:
-            s = sexes_n[sex] = len(sexes_n)
-            new_sexes.append(p.sex)
-        i = nis_n.get(ni)
-        if i is None:
-            i = nis_n[ni] = len(nis_n)
-            new_nis.append((ni, (p.ni, p.ni_core, p.ni_valid)))
-        lic = licences_n.get(dl)
-        if lic is None:
-            lic = licences_n[dl] = len(licences_n)
-            new_licences.append((dl, p.dl, p.dl_parsed))
-        a = addresses_n.get((postcode, line))
-        if a is None:
-            a = addresses_n[(postcode, line)] = len(addresses_n)
-            new_addresses.append((p.postcodes, p.houses, p.street, p.postcode_texts))
-        return n, d, s, i, lic, a
-
-    def take_new(self) -> tuple[list, ...]:
-        """The values numbered since the last call, to send with the rows that use them."""
-        new, self._new = self._new, ([], [], [], [], [], [])
-        return new
-
-    def adopt(self, new: tuple[list, ...]) -> None:
-        """Append another process's new values (``take_new``) to ``tables``, as this process's."""
-        names, dobs, sexes, nis, licences, addresses = self.tables
-        new_names, new_dobs, new_sexes, new_nis, new_licences, new_addresses = new
-        for forenames, surname, forms in new_names:
-            hit = _names_by_text.get((forenames, surname, ()))
-            names.append(hit or (forms, _name_ids.get_or_compute(forms, next, _next_name_id)))
-        dobs.extend((_intern(dob), iso, _intern(digits)) for dob, iso, digits in new_dobs)
-        sexes.extend(new_sexes)
-        for ni, ni_fields in new_nis:
-            nis.append(_national_insurance.get(ni) or ni_fields)
-        for raw, dl, parsed in new_licences:
-            hit = _licences.get(raw) if raw else None
-            licences.append((dl, parsed) if hit is None else _licence(raw))
-        for postcodes, houses, street, texts in new_addresses:
-            if postcodes:  # a row has one address: at most one postcode or one text
-                postcodes = (_intern(postcodes[0]),)
-            elif texts:
-                texts = (_intern(texts[0]),)
-            if houses:
-                houses = _house_keys.get(houses[0]) or houses
-            addresses.append((postcodes, houses, _intern(street), texts))
-
-
-_build_token = slot_builder(Token)
-_build_dvla = slot_builder(DvlaNumber)
-
-
-def _token(*values) -> Token:
-    return _build_token(*values)
-
-
-def _dvla(*values) -> DvlaNumber:
-    return _build_dvla(*values)
-
-
-_token_fields = attrgetter(*(f.name for f in fields(Token)))
-_dvla_fields = attrgetter(*(f.name for f in fields(DvlaNumber)))
-_PICKLED_BY_FIELDS = copyreg.dispatch_table | {
-    Token: lambda t: (_token, _token_fields(t)),
-    NameForm: lambda f: (shared_name_form, (f.given, f.family, f.family_words)),
-    DvlaNumber: lambda d: (_dvla, _dvla_fields(d)),
-}
