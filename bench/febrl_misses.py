@@ -143,8 +143,8 @@ def analyse(name: str, examples: int) -> list[str]:
         freq.add_all(prepared)
         pairs = _candidate_pairs(prepared, report, False)
         settings, _ = estimate_settings(prepared, pairs, DEFAULT_SETTINGS, freq)
-    by_id = {p.record.record_id: p for p in prepared}
-    index = {p.record.record_id: i for i, p in enumerate(prepared)}
+    by_id = {p.record_id: p for p in prepared}
+    index = {p.record_id: i for i, p in enumerate(prepared)}
     left, right = _split(pairs)
     candidates = set(zip(left.tolist(), right.tolist(), strict=True))
     scorer = Scorer(settings, freq)

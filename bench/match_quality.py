@@ -223,7 +223,7 @@ def miss_reasons(ev: Evaluation, s: dict, limit: int, records_path: Path) -> lis
     frequencies = CountedFrequencies(own_records=2)
     if limit:
         for p in _read_records(records_path, BatchReport(), _Progress(None)):
-            prepared[p.record.record_id] = p
+            prepared[p.record_id] = p
         frequencies.add_all(prepared.values())
 
     def score_pair(a, b):

@@ -972,7 +972,7 @@ def _match(
         clock.lap("clusters")
     rows, reviews = [], []
     for i, j, weight, reason in found:
-        a, b = prepared[i].record.record_id, prepared[j].record.record_id
+        a, b = prepared[i].record_id, prepared[j].record_id
         if b < a:
             a, b = b, a
         (reviews if reason else rows).append((a, b, _probability(settings, weight), reason))

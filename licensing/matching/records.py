@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .caches import BoundedCache
-from .frozen import slot_builder
 from .identifiers import (
     DvlaNumber,
     is_valid_postcode,
@@ -44,8 +43,6 @@ class MatchRecord:
     national_insurance: str = ""
     driving_licence_number: str = ""
 
-
-_build_match_record = slot_builder(MatchRecord)  # a row's record, of its id only: a million a match-file
 
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -115,7 +112,7 @@ _next_name_id = itertools.count()
 class PreparedRecord:
     """A MatchRecord normalised once so that pair comparisons only look things up."""
 
-    record: MatchRecord
+    record_id: str
     names: tuple[NameForm, ...]  # current name first, then previous names and aliases
     names_id: int  # equal name tuples share an id, so name comparisons can be cached
     dob: str
@@ -131,6 +128,10 @@ class PreparedRecord:
     houses: tuple[str, ...]  # "<postcode>|<house number>" for each address with a number
     street: str = ""  # the latest first address line, cleaned, house number dropped
     postcode_texts: tuple[str, ...] = ()  # postcodes that are not valid UK postcodes, as text
+    # The record as given, for callers that read its fields as written (the register's surname keys). None
+    # for a file's row (prepare_row): match-file needs only the id, and a million MatchRecords of an id
+    # held 126 MB.
+    record: MatchRecord | None = None
 
 
 def _names_of(record: MatchRecord) -> tuple[NameForm, ...]:
@@ -228,7 +229,7 @@ def prepare_uncached(record: MatchRecord) -> PreparedRecord:
             if house:
                 houses.append(f"{pc}|{house}")
     return PreparedRecord(
-        record=record,
+        record_id=record.record_id,
         names=names,
         names_id=names_id,
         dob=dob,
@@ -244,6 +245,7 @@ def prepare_uncached(record: MatchRecord) -> PreparedRecord:
         houses=tuple(houses),
         street=_street(record.address_lines[0]) if record.address_lines else "",
         postcode_texts=tuple(texts),
+        record=record,
     )
 
 
@@ -292,7 +294,8 @@ def prepare_row(
     dl: str,
 ) -> PreparedRecord:
     """``prepare_uncached`` of a record with one name and at most one address (a row of a file), without
-    the intermediate MatchRecord; fields already stripped. The same result, field for field; a batch makes a
+    a MatchRecord, in between or kept (``record`` is None); fields already stripped. Otherwise the same
+    result, field for field; a batch makes a
     million of these, so values that repeat (names, dates, postcodes, streets) are worked out once each."""
     hit = _names_by_text.get((forenames, surname, ()))
     if hit is None:
@@ -317,7 +320,7 @@ def prepare_row(
     else:
         postcodes, texts, houses, street = (), (), (), ""
     return PreparedRecord(
-        _build_match_record(record_id),
+        record_id,
         names,
         names_id,
         dob,

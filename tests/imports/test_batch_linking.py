@@ -337,7 +337,7 @@ def test_an_import_works_out_each_new_records_frequency_terms_once_not_again_as_
     terms_of = linking.frequency_terms
 
     def counting(record):
-        worked_out.append(record.record.record_id)
+        worked_out.append(record.record_id)
         return terms_of(record)
 
     monkeypatch.setattr(linking, "frequency_terms", counting)

@@ -52,7 +52,7 @@ def pairs_found(tmp_path: Path, monkeypatch, records, limit: int) -> set[tuple[s
     def spy(prepared, pairs, *args):
         left, right = batch._split(pairs)
         seen.extend(
-            (prepared[i].record.record_id, prepared[j].record.record_id)
+            (prepared[i].record_id, prepared[j].record_id)
             for i, j in zip(left.tolist(), right.tolist(), strict=True)
         )
         return real(prepared, pairs, *args)

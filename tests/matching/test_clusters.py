@@ -101,7 +101,7 @@ def assessed(monkeypatch) -> list[tuple[str, str]]:
     original = Scorer.assess
 
     def counting(self, pa, pb):
-        pairs.append(tuple(sorted((pa.record.record_id, pb.record.record_id))))
+        pairs.append(tuple(sorted((pa.record_id, pb.record_id))))
         return original(self, pa, pb)
 
     monkeypatch.setattr(Scorer, "assess", counting)

@@ -35,10 +35,20 @@ def test_prepare_row_matches_the_general_path(row):
         )
     )
     fast = prepare_row("R1", fore, sur, dob, sex, pc, line, ni, dl)
-    assert fast.record == MatchRecord(record_id="R1")
+    assert fast.record_id == general.record_id == "R1"
     for f in fields(general):
         if f.name != "record":
             assert getattr(fast, f.name) == getattr(general, f.name), f.name
+
+
+def test_a_row_keeps_its_id_and_no_match_record():
+    # match-file needs only a row's id: a MatchRecord a row (1,000,000 of them held 126 MB) is not built.
+    # The general path keeps the record it was given, for callers that read its fields as written.
+    fast = prepare_row("R1", "Harjit", "Bassi", "1974-02-18", "M", "MK18 6DX", "185 Castle Close", "", "")
+    assert (fast.record_id, fast.record) == ("R1", None)
+    given = MatchRecord(record_id="R1", forenames="Harjit", surname="Bassi")
+    general = prepare_uncached(given)
+    assert (general.record_id, general.record) == ("R1", given)
 
 
 def test_licence_parts_that_repeat_are_shared_not_copied_per_record():
