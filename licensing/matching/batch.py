@@ -107,6 +107,7 @@ class BatchReport:
     oversized_blocks: int = 0
     seconds: float = 0.0
     phase_cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds of this process per phase
+    phase_wall: dict[str, float] = field(default_factory=dict)  # wall seconds per phase (beyond CPU: waiting)
     output_path: str = ""
 
     def warn(self, kind: str) -> None:
@@ -842,7 +843,7 @@ class _KeyWorkers:
             proc.join()
 
 
-def _score_parallel(prepared, pairs, settings, frequencies, workers, progress):
+def _score_parallel(prepared, pairs, settings, frequencies, workers, progress, clock: _PhaseClock):
     """Fork workers that share the prepared records copy-on-write; each scores one run of the sorted pairs.
 
     Pairs are sorted by their first record, so the run a worker takes from the end holds only records from
@@ -868,6 +869,7 @@ def _score_parallel(prepared, pairs, settings, frequencies, workers, progress):
         readers.append(r)
         procs.append(proc)
     found, compared = _score_range(prepared, pairs[: bounds[1]], settings, frequencies, progress)
+    clock.lap("scoring")
     for r, proc in zip(readers, procs, strict=True):
         more, count = pickle.loads(r.recv_bytes())  # noqa: S301  (our own forked worker)
         found.extend(more)  # the runs in order: the pairs in the order one process finds them
@@ -921,7 +923,7 @@ def _match(
     input_path, output_path, settings, report, bar, workers, review_path, estimate, thorough, clusters
 ) -> None:
     """match_file's phases, with the cyclic GC off."""
-    clock = _PhaseClock(report.phase_cpu)
+    clock = _PhaseClock(report.phase_cpu, report.phase_wall)
     prepared = _read_records(input_path, report, bar)
     release_row_caches()
     report.records = len(prepared)
@@ -943,7 +945,9 @@ def _match(
             frequencies = _frequencies(prepared)
             clock.lap("frequencies")
             keys.gather(prepared, 0, key_workers.first)
+            clock.lap("keys")
             key_workers.join(keys)
+            clock.lap("keys wait")
         finally:
             key_workers.close()
             gc.unfreeze()
@@ -951,6 +955,7 @@ def _match(
         frequencies = _frequencies(prepared)
         clock.lap("frequencies")
         keys.gather(prepared, 0, len(prepared))
+        clock.lap("keys")
     pairs = keys.pairs(prepared, report)
     del keys
     clock.lap("pairs")
@@ -960,11 +965,12 @@ def _match(
     if parallel:
         _release_free_heap()
         gc.freeze()
-        found, compared = _score_parallel(prepared, pairs, settings, frequencies, workers, bar)
+        found, compared = _score_parallel(prepared, pairs, settings, frequencies, workers, bar, clock)
         gc.unfreeze()
+        clock.lap("scoring wait")
     else:
         found, compared = _score_range(prepared, pairs, settings, frequencies, bar)
-    clock.lap("scoring")
+        clock.lap("scoring")
     bar.show("matching", len(pairs), len(pairs), force=True)
     del pairs
     bar.end()
@@ -1016,16 +1022,18 @@ def _release_free_heap() -> None:
 
 
 class _PhaseClock:
-    """CPU seconds of this process spent in each phase of a run, written into a dict as laps."""
+    """CPU and wall seconds of this process spent in each phase of a run, written into two dicts as laps (wall
+    beyond CPU is time off the CPU: waiting for a worker, page faults, the scheduler)."""
 
-    def __init__(self, laps: dict[str, float]) -> None:
-        self.laps = laps
-        self.last = time.process_time()
+    def __init__(self, cpu: dict[str, float], wall: dict[str, float]) -> None:
+        self.cpu, self.wall = cpu, wall
+        self.last_cpu, self.last_wall = time.process_time(), time.perf_counter()
 
     def lap(self, phase: str) -> None:
-        now = time.process_time()
-        self.laps[phase] = self.laps.get(phase, 0.0) + now - self.last
-        self.last = now
+        cpu, wall = time.process_time(), time.perf_counter()
+        self.cpu[phase] = self.cpu.get(phase, 0.0) + cpu - self.last_cpu
+        self.wall[phase] = self.wall.get(phase, 0.0) + wall - self.last_wall
+        self.last_cpu, self.last_wall = cpu, wall
 
 
 def _write_pairs(path: Path, rows, *, with_reason: bool) -> None:

@@ -335,3 +335,16 @@ def test_output_rows_are_sorted_by_the_first_id_then_the_second(tmp_path):
     assert len(pairs) == 10  # every pair of the five records: one person
     assert all(a < b for a, b in pairs)
     assert pairs == sorted(pairs)
+
+
+def test_the_report_gives_wall_seconds_beside_cpu_seconds_per_phase_and_the_waits_for_workers(tmp_path):
+    # The bench prints both: wall beyond CPU in a phase is time off the CPU (waiting for a worker).
+    src = larger_synthetic_file(tmp_path)
+    one = match_file(src, tmp_path / "one.csv", progress=None, workers=1)
+    two = match_file(src, tmp_path / "two.csv", progress=None, workers=2)
+    assert list(one.phase_wall) == list(one.phase_cpu)
+    assert "keys" in one.phase_wall and "keys wait" not in one.phase_wall
+    assert list(two.phase_wall) == list(two.phase_cpu)
+    assert {"keys wait", "scoring wait"} <= set(two.phase_wall)
+    assert all(seconds >= 0 for seconds in two.phase_wall.values())
+    assert sum(two.phase_wall.values()) <= two.seconds
