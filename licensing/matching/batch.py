@@ -46,7 +46,7 @@ from licensing.exports.tabular import neutralise
 
 from .blocking import MAX_KEY_LENGTH, BatchKeys, batch_keys
 from .compare import compare_dob, near_number_level
-from .em import estimate_parameters_em, exact_agreement_u, near_agreement_counts, posteriors
+from .em import NEAR_MAX_VALUES, estimate_parameters_em, exact_agreement_u, near_agreement_counts, posteriors
 from .frequencies import CountedFrequencies
 from .records import PreparedRecord, prepare_row, release_row_caches
 from .score import DEFAULT_SETTINGS, FIELDS, LINK, Scorer, _probability
@@ -641,7 +641,13 @@ def _why_review(a) -> str:
 
 
 def estimate_settings(
-    prepared, pairs: np.ndarray, settings: MatchSettings, frequencies, *, sample: int = 10_000
+    prepared,
+    pairs: np.ndarray,
+    settings: MatchSettings,
+    frequencies,
+    *,
+    sample: int = 10_000,
+    identifier_counts: _IdentifierCounts | None = None,
 ) -> tuple[MatchSettings, float]:
     """m by EM over the candidate pairs of up to ``sample`` records spread through the file, and the prior
     from
@@ -665,28 +671,34 @@ def estimate_settings(
     all_pairs = n * (n - 1) / 2
     prior = min(max(rate * len(vectors) * step / all_pairs, settings.prior), 1e-3)
     bounded = _bounded(estimated, settings)
-    return replace(_identifier_u(prepared, vectors, bounded, rate, all_pairs), prior=prior), rate
+    counts = identifier_counts or _identifier_counts(prepared)
+    return replace(_identifier_u(counts, vectors, bounded, rate, all_pairs), prior=prior), rate
 
 
 _TWO_BIRTH_DATES = frozenset({"different", "year_only"})  # date levels that are not one date with a slip
 
 
-def _identifier_u(prepared, vectors, settings: MatchSettings, rate: float, all_pairs: float) -> MatchSettings:
-    """u of "the same NI number" (valid, or compared as text) counted from the file: how many pairs share a
-    number, less those the candidate pairs say are one person. A scheme where family members share a number
-    shows it here; one where nobody does earns its full weight. Kept within 8 bits of the documented u."""
-    ni = FIELDS.index("ni")
-    changes = {}
+@dataclass(slots=True)
+class _IdentifierCounts:
+    """What ``_identifier_u`` counts from the records alone (not the candidate pairs), so a key worker can
+    count it while the main process makes the pairs: per level ("exact" for valid NI numbers, "text_exact"
+    for the others), how many records hold each number held more than once, in first-met order; and the
+    near-number counts of ``near_agreement_counts`` (None when there are too many numbers to count)."""
+
+    shared: dict[str, list[int]]
+    near: Counter | None
+
+
+def _identifier_counts(prepared) -> _IdentifierCounts:
+    shared = {}
     for level, valid in (("exact", True), ("text_exact", False)):
         counts = Counter(p.ni_core for p in prepared if p.ni_core and p.ni_valid is valid)
-        at_level = [v for v in vectors if v[ni] == level]
-        share = sum(posteriors(at_level, settings, rate)) / len(at_level) if at_level else 1.0
-        default = settings.levels["ni"][level]
-        u = exact_agreement_u(counts.values(), share, all_pairs)
-        changes[level] = replace(default, u=min(max(u, default.u / 256), min(1.0, default.u * 256)))
+        shared[level] = [c for c in counts.values() if c > 1]  # a number held once adds no pair
     # "One character apart, at least one not a valid NI number": how often records whose birth dates are two
     # people's (not one date with a slip) hold such numbers one edit apart, swaps and other slips counted
     # apart. A 7-digit scheme leaves few; a sequential one many.
+    if len({p.ni_core for p in prepared if p.ni_core and p.dob_iso}) > NEAR_MAX_VALUES:
+        return _IdentifierCounts(shared, None)  # too many numbers to count (a list per number is memory)
     holders: dict[str, list[PreparedRecord]] = {}
     for p in prepared:
         if p.ni_core and p.dob_iso:
@@ -696,11 +708,30 @@ def _identifier_u(prepared, vectors, settings: MatchSettings, rate: float, all_p
         {p.ni_core for p in prepared if p.ni_core and not p.ni_valid},
         kind=near_number_level,
         apart=lambda a, b: compare_dob(a, b) in _TWO_BIRTH_DATES,
+        max_values=NEAR_MAX_VALUES,
     )
-    if near is not None:
+    return _IdentifierCounts(shared, near)
+
+
+def _identifier_u(
+    counted: _IdentifierCounts, vectors, settings: MatchSettings, rate: float, all_pairs: float
+) -> MatchSettings:
+    """u of "the same NI number" (valid, or compared as text) counted from the file: how many pairs share a
+    number, less those the candidate pairs say are one person. A scheme where family members share a number
+    shows it here; one where nobody does earns its full weight. Kept within 8 bits of the documented u.
+    u of a near number (``_identifier_counts``) within 4 bits below and 8 above."""
+    ni = FIELDS.index("ni")
+    changes = {}
+    for level in ("exact", "text_exact"):
+        at_level = [v for v in vectors if v[ni] == level]
+        share = sum(posteriors(at_level, settings, rate)) / len(at_level) if at_level else 1.0
+        default = settings.levels["ni"][level]
+        u = exact_agreement_u(counted.shared[level], share, all_pairs)
+        changes[level] = replace(default, u=min(max(u, default.u / 256), min(1.0, default.u * 256)))
+    if counted.near is not None:
         for level in ("text_transposed", "text_typo"):
             default = settings.levels["ni"][level]
-            u = max(near[level], 3.0) / max(all_pairs, 1.0)
+            u = max(counted.near[level], 3.0) / max(all_pairs, 1.0)
             changes[level] = replace(default, u=min(max(u, default.u / 16), min(1.0, default.u * 256)))
     return settings.with_levels(ni=changes)
 
@@ -796,10 +827,16 @@ def _conflicting(contradicts: bool, match_weight: float, settings: MatchSettings
 class _KeyWorkers:
     """Forked workers that gather the blocking keys of the later runs of records while this process counts
     the name frequencies and gathers the first run (``first`` records; smaller by ``_PARENT_KEY_SHARE``, for
-    the frequencies). They share the records copy-on-write and exit once their keys are sent, so the pages
-    they copied (reference counts) are freed before the scoring workers fork."""
+    the frequencies). They share the records copy-on-write and exit once their work is sent, so the pages
+    they copied (reference counts) are freed before the scoring workers fork.
 
-    def __init__(self, prepared: list[PreparedRecord], thorough: bool, workers: int) -> None:
+    With ``extras``, the first worker also counts the identifiers for the estimate (they need the records, not
+    the pairs), before its keys: counted after them, beside this process making the pairs, the two processes'
+    memory peaked together (2.17 GB at 1,000,000 records)."""
+
+    def __init__(
+        self, prepared: list[PreparedRecord], thorough: bool, workers: int, extras: bool = False
+    ) -> None:
         import multiprocessing as mp
 
         ctx = mp.get_context("fork")
@@ -807,13 +844,17 @@ class _KeyWorkers:
         self.first = int(n * _PARENT_KEY_SHARE / (_PARENT_KEY_SHARE + workers - 1))
         bounds = [self.first + (n - self.first) * w // (workers - 1) for w in range(workers)]
         self.readers, self.procs = [], []
+        self.extras = extras
         for start, stop in zip(bounds, bounds[1:], strict=False):
             r, wr = ctx.Pipe(duplex=False)
 
-            def child(start=start, stop=stop, wr=wr):
+            def child(start=start, stop=stop, wr=wr, extras=extras and not self.readers):
+                counts = _identifier_counts(prepared) if extras else None
                 keys = _FileKeys(thorough)
                 keys.gather(prepared, start, stop)
                 wr.send_bytes(pickle.dumps(keys, protocol=pickle.HIGHEST_PROTOCOL))
+                if extras:
+                    wr.send_bytes(pickle.dumps(counts, protocol=pickle.HIGHEST_PROTOCOL))
                 wr.close()
 
             proc = ctx.Process(target=child, daemon=True)
@@ -822,17 +863,33 @@ class _KeyWorkers:
             self.readers.append(r)
             self.procs.append(proc)
 
+    def _receive(self, w: int):
+        try:
+            return pickle.loads(self.readers[w].recv_bytes())  # noqa: S301  (our own forked worker)
+        except EOFError:  # the worker died before sending
+            self.procs[w].join()
+            raise RuntimeError(f"matching worker failed with exit code {self.procs[w].exitcode}") from None
+
+    def _ended(self, w: int) -> None:
+        """Wait for worker w to exit; a worker that did not exit cleanly fails the run."""
+        proc = self.procs[w]
+        proc.join()
+        if proc.exitcode != 0:
+            raise RuntimeError(f"matching worker failed with exit code {proc.exitcode}")
+
     def join(self, keys: _FileKeys) -> None:
         """Merge the workers' keys after ``keys`` (the first run's), run by run: the keys of one gather."""
-        for r, proc in zip(self.readers, self.procs, strict=True):
-            try:
-                later = pickle.loads(r.recv_bytes())  # noqa: S301  (our own forked worker)
-            except EOFError:
-                later = None
-            proc.join()
-            if later is None or proc.exitcode != 0:
-                raise RuntimeError(f"matching worker failed with exit code {proc.exitcode}")
+        for w in range(len(self.procs)):
+            later = self._receive(w)
+            if not (self.extras and w == 0):
+                self._ended(w)
             keys.merge(later)
+
+    def identifier_counts(self) -> _IdentifierCounts:
+        """The first worker's identifier counts (with ``extras``, after ``join``), once it has exited."""
+        counts = self._receive(0)
+        self._ended(0)
+        return counts
 
     def close(self) -> None:
         """Stop any worker still running (this process failed before joining them)."""
@@ -937,30 +994,38 @@ def _match(
         workers = 1
     parallel = workers > 1 and sys.platform != "win32"
     keys = _FileKeys(thorough)
+    identifier_counts = None
     if parallel:
         _release_free_heap()
         gc.freeze()
-        key_workers = _KeyWorkers(prepared, thorough, workers)
+        key_workers = _KeyWorkers(prepared, thorough, workers, extras=estimate)
         try:
             frequencies = _frequencies(prepared)
             clock.lap("frequencies")
             keys.gather(prepared, 0, key_workers.first)
             clock.lap("keys")
             key_workers.join(keys)
+            if estimate:
+                identifier_counts = key_workers.identifier_counts()
             clock.lap("keys wait")
         finally:
             key_workers.close()
             gc.unfreeze()
+        pairs = keys.pairs(prepared, report)
+        del keys
+        clock.lap("pairs")
     else:
         frequencies = _frequencies(prepared)
         clock.lap("frequencies")
         keys.gather(prepared, 0, len(prepared))
         clock.lap("keys")
-    pairs = keys.pairs(prepared, report)
-    del keys
-    clock.lap("pairs")
+        pairs = keys.pairs(prepared, report)
+        del keys
+        clock.lap("pairs")
     if estimate:
-        settings, report.estimated_match_rate = estimate_settings(prepared, pairs, settings, frequencies)
+        settings, report.estimated_match_rate = estimate_settings(
+            prepared, pairs, settings, frequencies, identifier_counts=identifier_counts
+        )
     clock.lap("estimate")
     if parallel:
         _release_free_heap()
