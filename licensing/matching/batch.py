@@ -108,6 +108,7 @@ class BatchReport:
     seconds: float = 0.0
     phase_cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds of this process per phase
     phase_wall: dict[str, float] = field(default_factory=dict)  # wall seconds per phase (beyond CPU: waiting)
+    worker_cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds of the forked workers per phase
     output_path: str = ""
 
     def warn(self, kind: str) -> None:
@@ -980,7 +981,7 @@ def _match(
     input_path, output_path, settings, report, bar, workers, review_path, estimate, thorough, clusters
 ) -> None:
     """match_file's phases, with the cyclic GC off."""
-    clock = _PhaseClock(report.phase_cpu, report.phase_wall)
+    clock = _PhaseClock(report.phase_cpu, report.phase_wall, report.worker_cpu)
     prepared = _read_records(input_path, report, bar)
     release_row_caches()
     report.records = len(prepared)
@@ -1011,6 +1012,7 @@ def _match(
         finally:
             key_workers.close()
             gc.unfreeze()
+        clock.workers("keys")
         pairs = keys.pairs(prepared, report)
         del keys
         clock.lap("pairs")
@@ -1033,6 +1035,7 @@ def _match(
         found, compared = _score_parallel(prepared, pairs, settings, frequencies, workers, bar, clock)
         gc.unfreeze()
         clock.lap("scoring wait")
+        clock.workers("scoring")
     else:
         found, compared = _score_range(prepared, pairs, settings, frequencies, bar)
         clock.lap("scoring")
@@ -1090,15 +1093,33 @@ class _PhaseClock:
     """CPU and wall seconds of this process spent in each phase of a run, written into two dicts as laps (wall
     beyond CPU is time off the CPU: waiting for a worker, page faults, the scheduler)."""
 
-    def __init__(self, cpu: dict[str, float], wall: dict[str, float]) -> None:
-        self.cpu, self.wall = cpu, wall
+    def __init__(self, cpu: dict[str, float], wall: dict[str, float], workers: dict[str, float]) -> None:
+        self.cpu, self.wall, self.worker_cpu = cpu, wall, workers
         self.last_cpu, self.last_wall = time.process_time(), time.perf_counter()
+        self.last_workers = _reaped_workers_cpu()
 
     def lap(self, phase: str) -> None:
         cpu, wall = time.process_time(), time.perf_counter()
         self.cpu[phase] = self.cpu.get(phase, 0.0) + cpu - self.last_cpu
         self.wall[phase] = self.wall.get(phase, 0.0) + wall - self.last_wall
         self.last_cpu, self.last_wall = cpu, wall
+
+    def workers(self, phase: str) -> None:
+        """CPU seconds of the workers that exited (and were joined) since the last call: whether a worker's
+        share of the work costs more than this process's."""
+        now = _reaped_workers_cpu()
+        self.worker_cpu[phase] = self.worker_cpu.get(phase, 0.0) + now - self.last_workers
+        self.last_workers = now
+
+
+def _reaped_workers_cpu() -> float:
+    """User and system CPU seconds of this process's children that have exited and been waited for."""
+    try:
+        import resource
+    except ImportError:  # not on Windows, which runs no workers
+        return 0.0
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def _write_pairs(path: Path, rows, *, with_reason: bool) -> None:

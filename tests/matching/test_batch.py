@@ -348,6 +348,9 @@ def test_the_report_gives_wall_seconds_beside_cpu_seconds_per_phase_and_the_wait
     assert {"keys wait", "scoring wait"} <= set(two.phase_wall)
     assert all(seconds >= 0 for seconds in two.phase_wall.values())
     assert sum(two.phase_wall.values()) <= two.seconds
+    # The workers' CPU beside it: whether a worker's share costs more than the main process's.
+    assert one.worker_cpu == {}
+    assert list(two.worker_cpu) == ["keys", "scoring"] and all(v > 0 for v in two.worker_cpu.values())
 
 
 def test_a_key_worker_counts_the_identifiers_for_the_estimate_while_the_main_process_makes_the_pairs(
