@@ -56,7 +56,8 @@ print(json.dumps({"records": report.records, "pairs": report.candidate_pairs, "l
                   "seconds_in_match_file": seconds, "cpu_seconds": time.process_time() - c0,
                   "maxrss_self_kb": me, "maxrss_largest_worker_kb": kids,
                   "warnings": report.warnings, "oversized_blocks": report.oversized_blocks,
-                  "phase_cpu": report.phase_cpu}))
+                  "phase_cpu": report.phase_cpu, "phase_wall": getattr(report, "phase_wall", {}),
+                  "worker_cpu": getattr(report, "worker_cpu", {})}))
 # End as `python -m licensing.matching.batch` does: output written and closed, no interpreter teardown.
 sys.stdout.flush()
 import os
@@ -229,6 +230,10 @@ def main(argv=None) -> int:
         f"CPU seconds in the child by time.process_time(): {child['cpu_seconds']:.1f}",
         "CPU seconds per phase (match_file process): "
         + ", ".join(f"{k} {v:.1f}" for k, v in child.get("phase_cpu", {}).items()),
+        "wall seconds per phase (match_file process): "
+        + (", ".join(f"{k} {v:.1f}" for k, v in child.get("phase_wall", {}).items()) or "not reported"),
+        "CPU seconds of the forked workers per phase: "
+        + (", ".join(f"{k} {v:.1f}" for k, v in child.get("worker_cpu", {}).items()) or "none"),
         f"targets: under 60 s -> wall {'met' if wall < 60 else 'NOT met'}, CPU "
         f"{'met' if cpu < 60 else 'NOT met'}; under 2 GB peak (PSS) -> "
         f"{'met' if sampler.peak_pss < 2 * gb else 'NOT met'}",

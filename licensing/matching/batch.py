@@ -46,7 +46,7 @@ from licensing.exports.tabular import neutralise
 
 from .blocking import MAX_KEY_LENGTH, BatchKeys, batch_keys
 from .compare import compare_dob, near_number_level
-from .em import estimate_parameters_em, exact_agreement_u, near_agreement_counts, posteriors
+from .em import NEAR_MAX_VALUES, estimate_parameters_em, exact_agreement_u, near_agreement_counts, posteriors
 from .frequencies import CountedFrequencies
 from .records import PreparedRecord, prepare_row, release_row_caches
 from .score import DEFAULT_SETTINGS, FIELDS, LINK, Scorer, _probability, keeps_apart
@@ -107,6 +107,8 @@ class BatchReport:
     oversized_blocks: int = 0
     seconds: float = 0.0
     phase_cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds of this process per phase
+    phase_wall: dict[str, float] = field(default_factory=dict)  # wall seconds per phase (beyond CPU: waiting)
+    worker_cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds of the forked workers per phase
     output_path: str = ""
 
     def warn(self, kind: str) -> None:
@@ -640,7 +642,13 @@ def _why_review(a) -> str:
 
 
 def estimate_settings(
-    prepared, pairs: np.ndarray, settings: MatchSettings, frequencies, *, sample: int = 10_000
+    prepared,
+    pairs: np.ndarray,
+    settings: MatchSettings,
+    frequencies,
+    *,
+    sample: int = 10_000,
+    identifier_counts: _IdentifierCounts | None = None,
 ) -> tuple[MatchSettings, float]:
     """m by EM over the candidate pairs of up to ``sample`` records spread through the file, and the prior
     from
@@ -664,28 +672,34 @@ def estimate_settings(
     all_pairs = n * (n - 1) / 2
     prior = min(max(rate * len(vectors) * step / all_pairs, settings.prior), 1e-3)
     bounded = _bounded(estimated, settings)
-    return replace(_identifier_u(prepared, vectors, bounded, rate, all_pairs), prior=prior), rate
+    counts = identifier_counts or _identifier_counts(prepared)
+    return replace(_identifier_u(counts, vectors, bounded, rate, all_pairs), prior=prior), rate
 
 
 _TWO_BIRTH_DATES = frozenset({"different", "year_only"})  # date levels that are not one date with a slip
 
 
-def _identifier_u(prepared, vectors, settings: MatchSettings, rate: float, all_pairs: float) -> MatchSettings:
-    """u of "the same NI number" (valid, or compared as text) counted from the file: how many pairs share a
-    number, less those the candidate pairs say are one person. A scheme where family members share a number
-    shows it here; one where nobody does earns its full weight. Kept within 8 bits of the documented u."""
-    ni = FIELDS.index("ni")
-    changes = {}
+@dataclass(slots=True)
+class _IdentifierCounts:
+    """What ``_identifier_u`` counts from the records alone (not the candidate pairs), so a key worker can
+    count it while the main process makes the pairs: per level ("exact" for valid NI numbers, "text_exact"
+    for the others), how many records hold each number held more than once, in first-met order; and the
+    near-number counts of ``near_agreement_counts`` (None when there are too many numbers to count)."""
+
+    shared: dict[str, list[int]]
+    near: Counter | None
+
+
+def _identifier_counts(prepared) -> _IdentifierCounts:
+    shared = {}
     for level, valid in (("exact", True), ("text_exact", False)):
         counts = Counter(p.ni_core for p in prepared if p.ni_core and p.ni_valid is valid)
-        at_level = [v for v in vectors if v[ni] == level]
-        share = sum(posteriors(at_level, settings, rate)) / len(at_level) if at_level else 1.0
-        default = settings.levels["ni"][level]
-        u = exact_agreement_u(counts.values(), share, all_pairs)
-        changes[level] = replace(default, u=min(max(u, default.u / 256), min(1.0, default.u * 256)))
+        shared[level] = [c for c in counts.values() if c > 1]  # a number held once adds no pair
     # "One character apart, at least one not a valid NI number": how often records whose birth dates are two
     # people's (not one date with a slip) hold such numbers one edit apart, swaps and other slips counted
     # apart. A 7-digit scheme leaves few; a sequential one many.
+    if len({p.ni_core for p in prepared if p.ni_core and p.dob_iso}) > NEAR_MAX_VALUES:
+        return _IdentifierCounts(shared, None)  # too many numbers to count (a list per number is memory)
     holders: dict[str, list[PreparedRecord]] = {}
     for p in prepared:
         if p.ni_core and p.dob_iso:
@@ -695,11 +709,30 @@ def _identifier_u(prepared, vectors, settings: MatchSettings, rate: float, all_p
         {p.ni_core for p in prepared if p.ni_core and not p.ni_valid},
         kind=near_number_level,
         apart=lambda a, b: compare_dob(a, b) in _TWO_BIRTH_DATES,
+        max_values=NEAR_MAX_VALUES,
     )
-    if near is not None:
+    return _IdentifierCounts(shared, near)
+
+
+def _identifier_u(
+    counted: _IdentifierCounts, vectors, settings: MatchSettings, rate: float, all_pairs: float
+) -> MatchSettings:
+    """u of "the same NI number" (valid, or compared as text) counted from the file: how many pairs share a
+    number, less those the candidate pairs say are one person. A scheme where family members share a number
+    shows it here; one where nobody does earns its full weight. Kept within 8 bits of the documented u.
+    u of a near number (``_identifier_counts``) within 4 bits below and 8 above."""
+    ni = FIELDS.index("ni")
+    changes = {}
+    for level in ("exact", "text_exact"):
+        at_level = [v for v in vectors if v[ni] == level]
+        share = sum(posteriors(at_level, settings, rate)) / len(at_level) if at_level else 1.0
+        default = settings.levels["ni"][level]
+        u = exact_agreement_u(counted.shared[level], share, all_pairs)
+        changes[level] = replace(default, u=min(max(u, default.u / 256), min(1.0, default.u * 256)))
+    if counted.near is not None:
         for level in ("text_transposed", "text_typo"):
             default = settings.levels["ni"][level]
-            u = max(near[level], 3.0) / max(all_pairs, 1.0)
+            u = max(counted.near[level], 3.0) / max(all_pairs, 1.0)
             changes[level] = replace(default, u=min(max(u, default.u / 16), min(1.0, default.u * 256)))
     return settings.with_levels(ni=changes)
 
@@ -792,10 +825,16 @@ def _clusters(
 class _KeyWorkers:
     """Forked workers that gather the blocking keys of the later runs of records while this process counts
     the name frequencies and gathers the first run (``first`` records; smaller by ``_PARENT_KEY_SHARE``, for
-    the frequencies). They share the records copy-on-write and exit once their keys are sent, so the pages
-    they copied (reference counts) are freed before the scoring workers fork."""
+    the frequencies). They share the records copy-on-write and exit once their work is sent, so the pages
+    they copied (reference counts) are freed before the scoring workers fork.
 
-    def __init__(self, prepared: list[PreparedRecord], thorough: bool, workers: int) -> None:
+    With ``extras``, the first worker also counts the identifiers for the estimate (they need the records, not
+    the pairs), before its keys: counted after them, beside this process making the pairs, the two processes'
+    memory peaked together (2.17 GB at 1,000,000 records)."""
+
+    def __init__(
+        self, prepared: list[PreparedRecord], thorough: bool, workers: int, extras: bool = False
+    ) -> None:
         import multiprocessing as mp
 
         ctx = mp.get_context("fork")
@@ -803,13 +842,17 @@ class _KeyWorkers:
         self.first = int(n * _PARENT_KEY_SHARE / (_PARENT_KEY_SHARE + workers - 1))
         bounds = [self.first + (n - self.first) * w // (workers - 1) for w in range(workers)]
         self.readers, self.procs = [], []
+        self.extras = extras
         for start, stop in zip(bounds, bounds[1:], strict=False):
             r, wr = ctx.Pipe(duplex=False)
 
-            def child(start=start, stop=stop, wr=wr):
+            def child(start=start, stop=stop, wr=wr, extras=extras and not self.readers):
+                counts = _identifier_counts(prepared) if extras else None
                 keys = _FileKeys(thorough)
                 keys.gather(prepared, start, stop)
                 wr.send_bytes(pickle.dumps(keys, protocol=pickle.HIGHEST_PROTOCOL))
+                if extras:
+                    wr.send_bytes(pickle.dumps(counts, protocol=pickle.HIGHEST_PROTOCOL))
                 wr.close()
 
             proc = ctx.Process(target=child, daemon=True)
@@ -818,17 +861,33 @@ class _KeyWorkers:
             self.readers.append(r)
             self.procs.append(proc)
 
+    def _receive(self, w: int):
+        try:
+            return pickle.loads(self.readers[w].recv_bytes())  # noqa: S301  (our own forked worker)
+        except EOFError:  # the worker died before sending
+            self.procs[w].join()
+            raise RuntimeError(f"matching worker failed with exit code {self.procs[w].exitcode}") from None
+
+    def _ended(self, w: int) -> None:
+        """Wait for worker w to exit; a worker that did not exit cleanly fails the run."""
+        proc = self.procs[w]
+        proc.join()
+        if proc.exitcode != 0:
+            raise RuntimeError(f"matching worker failed with exit code {proc.exitcode}")
+
     def join(self, keys: _FileKeys) -> None:
         """Merge the workers' keys after ``keys`` (the first run's), run by run: the keys of one gather."""
-        for r, proc in zip(self.readers, self.procs, strict=True):
-            try:
-                later = pickle.loads(r.recv_bytes())  # noqa: S301  (our own forked worker)
-            except EOFError:
-                later = None
-            proc.join()
-            if later is None or proc.exitcode != 0:
-                raise RuntimeError(f"matching worker failed with exit code {proc.exitcode}")
+        for w in range(len(self.procs)):
+            later = self._receive(w)
+            if not (self.extras and w == 0):
+                self._ended(w)
             keys.merge(later)
+
+    def identifier_counts(self) -> _IdentifierCounts:
+        """The first worker's identifier counts (with ``extras``, after ``join``), once it has exited."""
+        counts = self._receive(0)
+        self._ended(0)
+        return counts
 
     def close(self) -> None:
         """Stop any worker still running (this process failed before joining them)."""
@@ -839,7 +898,7 @@ class _KeyWorkers:
             proc.join()
 
 
-def _score_parallel(prepared, pairs, settings, frequencies, workers, progress):
+def _score_parallel(prepared, pairs, settings, frequencies, workers, progress, clock: _PhaseClock):
     """Fork workers that share the prepared records copy-on-write; each scores one run of the sorted pairs.
 
     Pairs are sorted by their first record, so the run a worker takes from the end holds only records from
@@ -865,6 +924,7 @@ def _score_parallel(prepared, pairs, settings, frequencies, workers, progress):
         readers.append(r)
         procs.append(proc)
     found, compared = _score_range(prepared, pairs[: bounds[1]], settings, frequencies, progress)
+    clock.lap("scoring")
     for r, proc in zip(readers, procs, strict=True):
         more, count = pickle.loads(r.recv_bytes())  # noqa: S301  (our own forked worker)
         found.extend(more)  # the runs in order: the pairs in the order one process finds them
@@ -918,7 +978,7 @@ def _match(
     input_path, output_path, settings, report, bar, workers, review_path, estimate, thorough, clusters
 ) -> None:
     """match_file's phases, with the cyclic GC off."""
-    clock = _PhaseClock(report.phase_cpu)
+    clock = _PhaseClock(report.phase_cpu, report.phase_wall, report.worker_cpu)
     prepared = _read_records(input_path, report, bar)
     release_row_caches()
     report.records = len(prepared)
@@ -932,36 +992,50 @@ def _match(
         workers = 1
     parallel = workers > 1 and sys.platform != "win32"
     keys = _FileKeys(thorough)
+    identifier_counts = None
     if parallel:
         _release_free_heap()
         gc.freeze()
-        key_workers = _KeyWorkers(prepared, thorough, workers)
+        key_workers = _KeyWorkers(prepared, thorough, workers, extras=estimate)
         try:
             frequencies = _frequencies(prepared)
             clock.lap("frequencies")
             keys.gather(prepared, 0, key_workers.first)
+            clock.lap("keys")
             key_workers.join(keys)
+            if estimate:
+                identifier_counts = key_workers.identifier_counts()
+            clock.lap("keys wait")
         finally:
             key_workers.close()
             gc.unfreeze()
+        clock.workers("keys")
+        pairs = keys.pairs(prepared, report)
+        del keys
+        clock.lap("pairs")
     else:
         frequencies = _frequencies(prepared)
         clock.lap("frequencies")
         keys.gather(prepared, 0, len(prepared))
-    pairs = keys.pairs(prepared, report)
-    del keys
-    clock.lap("pairs")
+        clock.lap("keys")
+        pairs = keys.pairs(prepared, report)
+        del keys
+        clock.lap("pairs")
     if estimate:
-        settings, report.estimated_match_rate = estimate_settings(prepared, pairs, settings, frequencies)
+        settings, report.estimated_match_rate = estimate_settings(
+            prepared, pairs, settings, frequencies, identifier_counts=identifier_counts
+        )
     clock.lap("estimate")
     if parallel:
         _release_free_heap()
         gc.freeze()
-        found, compared = _score_parallel(prepared, pairs, settings, frequencies, workers, bar)
+        found, compared = _score_parallel(prepared, pairs, settings, frequencies, workers, bar, clock)
         gc.unfreeze()
+        clock.lap("scoring wait")
+        clock.workers("scoring")
     else:
         found, compared = _score_range(prepared, pairs, settings, frequencies, bar)
-    clock.lap("scoring")
+        clock.lap("scoring")
     bar.show("matching", len(pairs), len(pairs), force=True)
     del pairs
     bar.end()
@@ -1013,16 +1087,36 @@ def _release_free_heap() -> None:
 
 
 class _PhaseClock:
-    """CPU seconds of this process spent in each phase of a run, written into a dict as laps."""
+    """CPU and wall seconds of this process spent in each phase of a run, written into two dicts as laps (wall
+    beyond CPU is time off the CPU: waiting for a worker, page faults, the scheduler)."""
 
-    def __init__(self, laps: dict[str, float]) -> None:
-        self.laps = laps
-        self.last = time.process_time()
+    def __init__(self, cpu: dict[str, float], wall: dict[str, float], workers: dict[str, float]) -> None:
+        self.cpu, self.wall, self.worker_cpu = cpu, wall, workers
+        self.last_cpu, self.last_wall = time.process_time(), time.perf_counter()
+        self.last_workers = _reaped_workers_cpu()
 
     def lap(self, phase: str) -> None:
-        now = time.process_time()
-        self.laps[phase] = self.laps.get(phase, 0.0) + now - self.last
-        self.last = now
+        cpu, wall = time.process_time(), time.perf_counter()
+        self.cpu[phase] = self.cpu.get(phase, 0.0) + cpu - self.last_cpu
+        self.wall[phase] = self.wall.get(phase, 0.0) + wall - self.last_wall
+        self.last_cpu, self.last_wall = cpu, wall
+
+    def workers(self, phase: str) -> None:
+        """CPU seconds of the workers that exited (and were joined) since the last call: whether a worker's
+        share of the work costs more than this process's."""
+        now = _reaped_workers_cpu()
+        self.worker_cpu[phase] = self.worker_cpu.get(phase, 0.0) + now - self.last_workers
+        self.last_workers = now
+
+
+def _reaped_workers_cpu() -> float:
+    """User and system CPU seconds of this process's children that have exited and been waited for."""
+    try:
+        import resource
+    except ImportError:  # not on Windows, which runs no workers
+        return 0.0
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def _write_pairs(path: Path, rows, *, with_reason: bool) -> None:

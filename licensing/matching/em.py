@@ -131,11 +131,14 @@ def _one_deletion_keys(value: str) -> set[str]:
     return {value} | {value[:i] + value[i + 1 :] for i in range(len(value))}
 
 
+NEAR_MAX_VALUES = 200_000  # near_agreement_counts gives up on more distinct values than this
+
+
 def near_agreement_counts(
     holders: Mapping[str, Sequence[T]],
     counted: Container[str] | None = None,
     *,
-    max_values: int = 200_000,
+    max_values: int = NEAR_MAX_VALUES,
     kind: Callable[[str, str], str] = lambda x, y: "near",
     apart: Callable[[T, T], bool] = operator.ne,
 ) -> Counter[str] | None:

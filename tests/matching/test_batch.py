@@ -335,3 +335,63 @@ def test_output_rows_are_sorted_by_the_first_id_then_the_second(tmp_path):
     assert len(pairs) == 10  # every pair of the five records: one person
     assert all(a < b for a, b in pairs)
     assert pairs == sorted(pairs)
+
+
+def test_the_report_gives_wall_seconds_beside_cpu_seconds_per_phase_and_the_waits_for_workers(tmp_path):
+    # The bench prints both: wall beyond CPU in a phase is time off the CPU (waiting for a worker).
+    src = larger_synthetic_file(tmp_path)
+    one = match_file(src, tmp_path / "one.csv", progress=None, workers=1)
+    two = match_file(src, tmp_path / "two.csv", progress=None, workers=2)
+    assert list(one.phase_wall) == list(one.phase_cpu)
+    assert "keys" in one.phase_wall and "keys wait" not in one.phase_wall
+    assert list(two.phase_wall) == list(two.phase_cpu)
+    assert {"keys wait", "scoring wait"} <= set(two.phase_wall)
+    assert all(seconds >= 0 for seconds in two.phase_wall.values())
+    assert sum(two.phase_wall.values()) <= two.seconds
+    # The workers' CPU beside it: whether a worker's share costs more than the main process's.
+    assert one.worker_cpu == {}
+    assert list(two.worker_cpu) == ["keys", "scoring"] and all(v > 0 for v in two.worker_cpu.values())
+
+
+def test_a_key_worker_counts_the_identifiers_for_the_estimate_while_the_main_process_makes_the_pairs(
+    tmp_path, monkeypatch
+):
+    # The counts need the records, not the pairs: the second core makes them while this process blocks.
+    from licensing.matching import batch
+
+    real, counted = batch._identifier_counts, []
+
+    def spy(prepared):
+        (tmp_path / f"counted-{os.getpid()}.txt").write_text("", encoding="ascii")
+        return real(prepared)
+
+    monkeypatch.setattr(batch, "_identifier_counts", spy)
+    src = larger_synthetic_file(tmp_path)
+    for workers in (1, 2):
+        report = match_file(src, tmp_path / f"out{workers}.csv", progress=None, workers=workers)
+        counted.append([int(p.stem.split("-")[1]) for p in tmp_path.glob("counted-*.txt")])
+        for p in tmp_path.glob("counted-*.txt"):
+            p.unlink()
+        assert report.estimated_match_rate is not None
+    assert counted[0] == [os.getpid()]
+    assert len(counted[1]) == 1 and counted[1] != [os.getpid()]
+    assert (tmp_path / "out1.csv").read_bytes() == (tmp_path / "out2.csv").read_bytes()
+
+
+def test_a_key_worker_that_fails_after_sending_its_keys_stops_the_run_and_writes_nothing(
+    tmp_path, monkeypatch
+):
+    from licensing.matching import batch
+
+    real, mine = batch._identifier_counts, os.getpid()
+
+    def failing(prepared):
+        if os.getpid() != mine:
+            os._exit(5)
+        return real(prepared)
+
+    monkeypatch.setattr(batch, "_identifier_counts", failing)
+    out = tmp_path / "out.csv"
+    with pytest.raises(RuntimeError, match="exit code 5"):
+        match_file(larger_synthetic_file(tmp_path), out, progress=None, workers=2)
+    assert not out.exists()

@@ -171,3 +171,16 @@ def test_twins_whose_names_are_one_letter_apart_and_each_common_go_to_review():
         assert result.probability >= FILE_PRIOR.auto_link_threshold
         assert result.decision == "review"
         assert "twins" in result.guard
+
+
+def test_a_file_with_more_numbers_than_can_be_counted_near_keeps_the_documented_u(tmp_path, monkeypatch):
+    # Too many distinct numbers: known from a set before a list of records is made per number (memory at
+    # 1,000,000 records), with the one limit near_agreement_counts applies.
+    from licensing.matching import batch
+
+    default = DEFAULT_SETTINGS.levels["ni"]["text_typo"].u
+    numbers = [f"{7000000 + i}" for i in range(600)]
+    monkeypatch.setattr(batch, "NEAR_MAX_VALUES", 10_000)
+    assert _text_typo_u(tmp_path, numbers) > default
+    monkeypatch.setattr(batch, "NEAR_MAX_VALUES", 300)  # 600 distinct numbers in the file
+    assert _text_typo_u(tmp_path, numbers) == default
