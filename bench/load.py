@@ -298,6 +298,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads a worker (>1: gthread)")
     parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
+    parser.add_argument("--statements", type=int, default=0, metavar="N",
+                        help="PostgreSQL: count statements with pg_stat_statements during the load and print "
+                             "the N that took the most server time (the extension costs server CPU itself)")
     args = parser.parse_args(argv)
     args.duration = min(args.duration, MAX_DURATION)
 
@@ -309,8 +312,11 @@ def main(argv: list[str] | None = None) -> None:
             migrate(url)
             _sqlite_wal(Path(scratch, "load.db"))
         else:
-            server = stack.enter_context(
-                postgres_cluster({"max_connections": "200", "shared_buffers": "128MB"}))
+            settings = {"max_connections": "200", "shared_buffers": "128MB"}
+            if args.statements:
+                settings.update({"shared_preload_libraries": "pg_stat_statements",
+                                 "pg_stat_statements.track_planning": "on"})
+            server = stack.enter_context(postgres_cluster(settings))
             url = create_postgres_database(server, "loadbench")
             args.postgres_pid = int(Path(server, "data", "postmaster.pid").read_text().split()[0])
             migrate(url)
@@ -411,6 +417,8 @@ def _serve_and_load(args, url: str, redis_port: int, scratch: str) -> None:
             )
             for c in clients
         ]
+        if args.statements:
+            _statements_reset(url)
         started = time.monotonic()
         server_cpu, database_cpu = _tree_cpu_seconds(gunicorn.pid), _database_cpu(args)
         client_cpu, machine, load_before = time.process_time(), _machine_cpu_seconds(), os.getloadavg()[0]
@@ -431,16 +439,80 @@ def _serve_and_load(args, url: str, redis_port: int, scratch: str) -> None:
         args.cpu = (ended_cpu - server_cpu,
                     _database_cpu(args) - database_cpu, time.process_time() - client_cpu)
         args.machine = (_machine_cpu_seconds() - machine, load_before, os.getloadavg()[0])
+        # Read before the checks below add their own statements.
+        args.statement_rows = _statements_read(url) if args.statements else []
     finally:
         if os.environ.get("LOAD_BENCH_LOG"):
             print((Path(scratch) / "gunicorn.log").read_text()[-3000:])
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(30)
     _report(app, timings, clients, elapsed, args)
+    if args.statements:
+        _statements_report(args.statement_rows, sum(1 for t in timings if t[0] != "sign_in"), args.statements)
     from licensing.db import db
 
     with app.app_context():
         db.engine.dispose()
+
+
+_STATEMENT_COLUMNS = ("query", "calls", "total_exec_time", "total_plan_time", "plans", "rows",
+                      "shared_blks_hit", "shared_blks_read", "wal_bytes")
+
+
+def _statements_reset(url: str) -> None:
+    """Start pg_stat_statements afresh (the seeding and migration are not the load)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_stat_statements"))
+        conn.execute(text("SELECT pg_stat_statements_reset()"))
+    engine.dispose()
+
+
+def _statements_read(url: str) -> list[tuple]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            f"SELECT {', '.join(_STATEMENT_COLUMNS)} FROM pg_stat_statements "  # noqa: S608 (constant columns)
+            "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "ORDER BY total_exec_time + total_plan_time DESC")).all()
+    engine.dispose()
+    return rows
+
+
+def _statements_report(rows: list[tuple], actions: int, top: int) -> None:
+    """Server time per statement during the load: totals, then the `top` statements by execution plus planning
+    time, each with its calls an action, mean time, rows and buffer hits a call, and its plans (psycopg
+    prepares a statement on its sixth run on a connection; the server then plans five runs with their values
+    and keeps a generic plan only if it looks no dearer). Execution time includes waiting for row locks."""
+    calls, plans = sum(r.calls for r in rows), sum(r.plans for r in rows)
+    execute, plan = sum(r.total_exec_time for r in rows), sum(r.total_plan_time for r in rows)
+    per_action = max(1, actions)
+    print(
+        f"pg_stat_statements: {len(rows)} statements, {calls} calls ({calls / per_action:.1f} an action), "
+        f"execution {execute / 1000:.2f} s + planning {plan / 1000:.2f} s, {plans} plans "
+        f"({plans / per_action:.2f} an action), {sum(r.rows for r in rows)} rows, "
+        f"{sum(r.shared_blks_hit for r in rows)} buffer hits, {sum(r.shared_blks_read for r in rows)} reads, "
+        f"{sum(int(r.wal_bytes) for r in rows) / 2**20:.1f} MiB WAL"
+    )
+    replanned = [r for r in rows if r.calls > 50 and r.plans > r.calls / 2]
+    replanning = sum(r.total_plan_time for r in replanned) / 1000
+    print(
+        f"  planned at most runs (of over 50): {len(replanned)} statements, "
+        f"{sum(r.calls for r in replanned)} calls, planning {replanning:.2f} s"
+    )
+    for r in rows[:top]:
+        query = " ".join(r.query.split())
+        print(
+            f"  {(r.total_exec_time + r.total_plan_time) / 1000:6.2f} s  {r.calls:6d} calls "
+            f"({r.calls / per_action:.2f}/action)  mean {r.total_exec_time / max(1, r.calls):.3f} ms exec "
+            f"+ {r.total_plan_time / max(1, r.plans):.3f} ms x {r.plans} plans  "
+            f"{r.rows / max(1, r.calls):.1f} rows  {r.shared_blks_hit / max(1, r.calls):.0f} hits/call  "
+            f"{query[:400]}"
+        )
 
 
 def _seed(app, clients: int) -> tuple[list[str], list[tuple[str, str]]]:
@@ -518,6 +590,8 @@ def _report(app, timings, clients, elapsed, args) -> None:
         f"load client {client:.1f}, everything else on the machine {busy - server - database - client:.1f} "
         f"(of {2 * elapsed:.0f} on 2 cores; load average {load_before:.1f} before, {load_after:.1f} after); "
         f"{1000 * server / max(1, len(timings)):.1f} ms gunicorn CPU a request"
+        + ("" if args.database == "sqlite" else
+           f", {1000 * database / max(1, len(pages)):.2f} ms PostgreSQL CPU an action")
     )
     if args.steady:
         seconds, requests, cpu = args.steady
