@@ -1,22 +1,24 @@
 """Load test: gunicorn with 4 workers on PostgreSQL or SQLite, on loopback only, bounded in time and requests.
 
     python bench/load.py [--clients 50] [--pause 2.0] [--duration 60] [--records 300] [--max-requests 20000]
-                         [--database postgresql|sqlite] [--workers 4] [--threads 1]
+                         [--database postgresql|sqlite] [--workers 4] [--threads 1] [--no-durability]
+                         [--statements N]
 
-Starts a throwaway PostgreSQL 15 cluster (socket only), or a SQLite file in WAL mode, and a redis-server
-(127.0.0.1), migrates, seeds the synthetic demo county, creates one officer per client (with a TOTP secret, so
-each signs in with two factors), then serves the app with `gunicorn -w 4 -b 127.0.0.1:PORT`. Each client signs
-in and loops: search with a reason (from the results page it is on, whose form carries the CSRF token), open a
-result's person page, and every fifth search open the add-a-person form and add a record (one client in ten is
-the police point of contact, who submits a graded intelligence item on the person found instead). Every page
-load is an action, and each client thinks `--pause` seconds after every one (a closed loop: 50 clients pausing
-2 s offer about 50 / (2 s + latency) = 25 actions a second); clients start spread over the first pause. The
-run ends after `--duration` seconds (at most 90); `--max-requests` is only a safety bound. A client whose
-request fails (timeout, refused, a page without its form) records a client error and carries on. Prints
-offered and achieved rates, p50/p95/p99 latency per action and overall, every non-2xx/3xx status, and the CPU
-each process used; then checks that every accepted write (records and police items) is in the database with
-its own audit event, that every person view has an audit row with its own reason, and that `audit verify`
-passes.
+Starts a throwaway PostgreSQL 15 cluster (socket only; its commits durable as in production unless
+--no-durability), or a SQLite file in WAL mode, and a redis-server (127.0.0.1), migrates, seeds the synthetic
+demo county, creates one officer per client (with a TOTP secret, so each signs in with two factors), then
+serves the app with `gunicorn -w 4 -b 127.0.0.1:PORT` (TestingConfig with production's engine options: a
+pre-ping at each checkout). Each client signs in and loops: search with a reason (from the results page it is
+on, whose form carries the CSRF token), open a result's person page, and every fifth search open the
+add-a-person form and add a record (one client in ten is the police point of contact, who submits a graded
+intelligence item on the person found instead). Every page load is an action, and each client thinks `--pause`
+seconds after every one (a closed loop: 50 clients pausing 2 s offer about 50 / (2 s + latency) = 25 actions a
+second); clients start spread over the first pause. The run ends after `--duration` seconds (at most 90);
+`--max-requests` is only a safety bound. A client whose request fails (timeout, refused, a page without its
+form) records a client error and carries on. Prints offered and achieved rates, p50/p95/p99 latency per action
+and overall, every non-2xx/3xx status, and the CPU each process used; then checks that every accepted write
+(records and police items) is in the database with its own audit event, that every person view has an audit
+row with its own reason, and that `audit verify` passes.
 `--pause 0` measures capacity. Everything is removed at the end.
 """
 
@@ -49,7 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pyotp  # noqa: E402
 
 from bench.bulk_load import create_postgres_database, migrate, postgres_cluster  # noqa: E402
-from config import TestingConfig  # noqa: E402
+from config import Config, TestingConfig  # noqa: E402
 from licensing import create_app  # noqa: E402
 
 PASSWORD = "load bench passphrase 2026"
@@ -58,6 +60,8 @@ FORM_TOKEN = re.compile(r'name="form_token" type="hidden" value="([^"]+)"|name="
 PERSON_LINK = re.compile(r'href="(/people/(\d+)\?grant=\d+)"')
 MAX_DURATION = 90.0
 _DATABASES = {"postgresql": "PostgreSQL", "sqlite": "SQLite (WAL)"}
+# The throwaway cluster (tests/postgres.py) turns these off; the load is served as production would be.
+DURABLE = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
 FORENAMES = ("Aaron", "Bilal", "Connor", "Dawid", "Emeka", "Farid", "Gareth", "Hamza", "Imran", "Jamal")
 STREETS = ("High Street", "Queen Street", "London Road", "Desborough Road", "Totteridge Lane", "Oxford Road")
 
@@ -298,6 +302,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads a worker (>1: gthread)")
     parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
+    parser.add_argument("--no-durability", action="store_true",
+                        help="PostgreSQL without fsync, synchronous_commit and full_page_writes "
+                             "(as the bench ran before round 15)")
     parser.add_argument("--statements", type=int, default=0, metavar="N",
                         help="PostgreSQL: count statements with pg_stat_statements during the load and print "
                              "the N that took the most server time (the extension costs server CPU itself)")
@@ -313,6 +320,8 @@ def main(argv: list[str] | None = None) -> None:
             _sqlite_wal(Path(scratch, "load.db"))
         else:
             settings = {"max_connections": "200", "shared_buffers": "128MB"}
+            if not args.no_durability:  # as production runs: a commit is on disk before it is answered
+                settings.update(DURABLE)
             if args.statements:
                 settings.update({"shared_preload_libraries": "pg_stat_statements",
                                  "pg_stat_statements.track_planning": "on"})
@@ -357,7 +366,7 @@ def _sqlite_wal(path: Path) -> None:
 def _serve_and_load(args, url: str, redis_port: int, scratch: str) -> None:
     """Seed, serve with gunicorn, run the clients and report; gunicorn is stopped whatever happens."""
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url, ARGON2_TIME_COST=1)
-    surnames, officers = _seed(app, args.clients)
+    surnames, officers = _seed(app, args.clients, args.records)
     port = _free_port()
     env = {
         **os.environ,
@@ -368,8 +377,9 @@ def _serve_and_load(args, url: str, redis_port: int, scratch: str) -> None:
     }
     factory = (
         "licensing:create_app('config.TestingConfig', SQLALCHEMY_DATABASE_URI=%r, "  # noqa: UP031
-        "RATELIMIT_STORAGE_URI='redis://127.0.0.1:%d/0', TESTING=False, PROPAGATE_EXCEPTIONS=False)"
-        % (url, redis_port)
+        "RATELIMIT_STORAGE_URI='redis://127.0.0.1:%d/0', TESTING=False, PROPAGATE_EXCEPTIONS=False, "
+        "SQLALCHEMY_ENGINE_OPTIONS=%r)"
+        % (url, redis_port, Config.SQLALCHEMY_ENGINE_OPTIONS)
     )
     gunicorn = subprocess.Popen(
         [
@@ -515,7 +525,7 @@ def _statements_report(rows: list[tuple], actions: int, top: int) -> None:
         )
 
 
-def _seed(app, clients: int) -> tuple[list[str], list[tuple[str, str]]]:
+def _seed(app, clients: int, records: int = 300) -> tuple[list[str], list[tuple[str, str]]]:
     from sqlalchemy import select
 
     from licensing.auth.models import Role, User
@@ -525,7 +535,7 @@ def _seed(app, clients: int) -> tuple[list[str], list[tuple[str, str]]]:
     from licensing.people.models import PersonRecord
 
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["seed", "demo", "--records", "300"])
+    result = runner.invoke(args=["seed", "demo", "--records", str(records)])  # --records was ignored
     assert result.exit_code == 0, result.output  # noqa: S101
     with app.app_context():
         wdc = db.session.scalar(select(Authority).where(Authority.code == "WDC"))
@@ -566,7 +576,10 @@ def _report(app, timings, clients, elapsed, args) -> None:
     others = Counter(t[2] for t in timings if not 200 <= t[2] < 400 and t[2] < 500)
     print(
         f"{args.clients} clients, pause {args.pause}s after every page load, {args.workers} gunicorn workers"
-        f" x {args.threads} thread(s), {_DATABASES[args.database]}, {elapsed:.0f}s"
+        f" x {args.threads} thread(s), {_DATABASES[args.database]}"
+        + ("" if args.database == "sqlite" else
+           " without fsync" if args.no_durability else " with durable commits (fsync, synchronous_commit)")
+        + f", production's engine options {Config.SQLALCHEMY_ENGINE_OPTIONS}, {elapsed:.0f}s"
     )
     # Offered: what the clients' think time alone would send, and what a closed loop of them sends at the
     # latencies seen; achieved: what the server answered.
