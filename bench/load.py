@@ -1,22 +1,24 @@
 """Load test: gunicorn with 4 workers on PostgreSQL or SQLite, on loopback only, bounded in time and requests.
 
     python bench/load.py [--clients 50] [--pause 2.0] [--duration 60] [--records 300] [--max-requests 20000]
-                         [--database postgresql|sqlite] [--workers 4] [--threads 1]
+                         [--database postgresql|sqlite] [--workers 4] [--threads 1] [--no-durability]
+                         [--statements N]
 
-Starts a throwaway PostgreSQL 15 cluster (socket only), or a SQLite file in WAL mode, and a redis-server
-(127.0.0.1), migrates, seeds the synthetic demo county, creates one officer per client (with a TOTP secret, so
-each signs in with two factors), then serves the app with `gunicorn -w 4 -b 127.0.0.1:PORT`. Each client signs
-in and loops: search with a reason (from the results page it is on, whose form carries the CSRF token), open a
-result's person page, and every fifth search open the add-a-person form and add a record (one client in ten is
-the police point of contact, who submits a graded intelligence item on the person found instead). Every page
-load is an action, and each client thinks `--pause` seconds after every one (a closed loop: 50 clients pausing
-2 s offer about 50 / (2 s + latency) = 25 actions a second); clients start spread over the first pause. The
-run ends after `--duration` seconds (at most 90); `--max-requests` is only a safety bound. A client whose
-request fails (timeout, refused, a page without its form) records a client error and carries on. Prints
-offered and achieved rates, p50/p95/p99 latency per action and overall, every non-2xx/3xx status, and the CPU
-each process used; then checks that every accepted write (records and police items) is in the database with
-its own audit event, that every person view has an audit row with its own reason, and that `audit verify`
-passes.
+Starts a throwaway PostgreSQL 15 cluster (socket only; its commits durable as in production unless
+--no-durability), or a SQLite file in WAL mode, and a redis-server (127.0.0.1), migrates, seeds the synthetic
+demo county, creates one officer per client (with a TOTP secret, so each signs in with two factors), then
+serves the app with `gunicorn -w 4 -b 127.0.0.1:PORT` (TestingConfig with production's engine options: a
+pre-ping at each checkout). Each client signs in and loops: search with a reason (from the results page it is
+on, whose form carries the CSRF token), open a result's person page, and every fifth search open the
+add-a-person form and add a record (one client in ten is the police point of contact, who submits a graded
+intelligence item on the person found instead). Every page load is an action, and each client thinks `--pause`
+seconds after every one (a closed loop: 50 clients pausing 2 s offer about 50 / (2 s + latency) = 25 actions a
+second); clients start spread over the first pause. The run ends after `--duration` seconds (at most 90);
+`--max-requests` is only a safety bound. A client whose request fails (timeout, refused, a page without its
+form) records a client error and carries on. Prints offered and achieved rates, p50/p95/p99 latency per action
+and overall, every non-2xx/3xx status, and the CPU each process used; then checks that every accepted write
+(records and police items) is in the database with its own audit event, that every person view has an audit
+row with its own reason, and that `audit verify` passes.
 `--pause 0` measures capacity. Everything is removed at the end.
 """
 
@@ -49,7 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pyotp  # noqa: E402
 
 from bench.bulk_load import create_postgres_database, migrate, postgres_cluster  # noqa: E402
-from config import TestingConfig  # noqa: E402
+from config import Config, TestingConfig  # noqa: E402
 from licensing import create_app  # noqa: E402
 
 PASSWORD = "load bench passphrase 2026"
@@ -58,6 +60,8 @@ FORM_TOKEN = re.compile(r'name="form_token" type="hidden" value="([^"]+)"|name="
 PERSON_LINK = re.compile(r'href="(/people/(\d+)\?grant=\d+)"')
 MAX_DURATION = 90.0
 _DATABASES = {"postgresql": "PostgreSQL", "sqlite": "SQLite (WAL)"}
+# The throwaway cluster (tests/postgres.py) turns these off; the load is served as production would be.
+DURABLE = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
 FORENAMES = ("Aaron", "Bilal", "Connor", "Dawid", "Emeka", "Farid", "Gareth", "Hamza", "Imran", "Jamal")
 STREETS = ("High Street", "Queen Street", "London Road", "Desborough Road", "Totteridge Lane", "Oxford Road")
 
@@ -298,6 +302,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads a worker (>1: gthread)")
     parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
+    parser.add_argument("--no-durability", action="store_true",
+                        help="PostgreSQL without fsync, synchronous_commit and full_page_writes "
+                             "(as the bench ran before round 15)")
+    parser.add_argument("--statements", type=int, default=0, metavar="N",
+                        help="PostgreSQL: count statements with pg_stat_statements during the load and print "
+                             "the N that took the most server time (the extension costs server CPU itself)")
     args = parser.parse_args(argv)
     args.duration = min(args.duration, MAX_DURATION)
 
@@ -309,8 +319,13 @@ def main(argv: list[str] | None = None) -> None:
             migrate(url)
             _sqlite_wal(Path(scratch, "load.db"))
         else:
-            server = stack.enter_context(
-                postgres_cluster({"max_connections": "200", "shared_buffers": "128MB"}))
+            settings = {"max_connections": "200", "shared_buffers": "128MB"}
+            if not args.no_durability:  # as production runs: a commit is on disk before it is answered
+                settings.update(DURABLE)
+            if args.statements:
+                settings.update({"shared_preload_libraries": "pg_stat_statements",
+                                 "pg_stat_statements.track_planning": "on"})
+            server = stack.enter_context(postgres_cluster(settings))
             url = create_postgres_database(server, "loadbench")
             args.postgres_pid = int(Path(server, "data", "postmaster.pid").read_text().split()[0])
             migrate(url)
@@ -351,7 +366,7 @@ def _sqlite_wal(path: Path) -> None:
 def _serve_and_load(args, url: str, redis_port: int, scratch: str) -> None:
     """Seed, serve with gunicorn, run the clients and report; gunicorn is stopped whatever happens."""
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url, ARGON2_TIME_COST=1)
-    surnames, officers = _seed(app, args.clients)
+    surnames, officers = _seed(app, args.clients, args.records)
     port = _free_port()
     env = {
         **os.environ,
@@ -362,8 +377,9 @@ def _serve_and_load(args, url: str, redis_port: int, scratch: str) -> None:
     }
     factory = (
         "licensing:create_app('config.TestingConfig', SQLALCHEMY_DATABASE_URI=%r, "  # noqa: UP031
-        "RATELIMIT_STORAGE_URI='redis://127.0.0.1:%d/0', TESTING=False, PROPAGATE_EXCEPTIONS=False)"
-        % (url, redis_port)
+        "RATELIMIT_STORAGE_URI='redis://127.0.0.1:%d/0', TESTING=False, PROPAGATE_EXCEPTIONS=False, "
+        "SQLALCHEMY_ENGINE_OPTIONS=%r)"
+        % (url, redis_port, Config.SQLALCHEMY_ENGINE_OPTIONS)
     )
     gunicorn = subprocess.Popen(
         [
@@ -411,6 +427,8 @@ def _serve_and_load(args, url: str, redis_port: int, scratch: str) -> None:
             )
             for c in clients
         ]
+        if args.statements:
+            _statements_reset(url)
         started = time.monotonic()
         server_cpu, database_cpu = _tree_cpu_seconds(gunicorn.pid), _database_cpu(args)
         client_cpu, machine, load_before = time.process_time(), _machine_cpu_seconds(), os.getloadavg()[0]
@@ -431,19 +449,83 @@ def _serve_and_load(args, url: str, redis_port: int, scratch: str) -> None:
         args.cpu = (ended_cpu - server_cpu,
                     _database_cpu(args) - database_cpu, time.process_time() - client_cpu)
         args.machine = (_machine_cpu_seconds() - machine, load_before, os.getloadavg()[0])
+        # Read before the checks below add their own statements.
+        args.statement_rows = _statements_read(url) if args.statements else []
     finally:
         if os.environ.get("LOAD_BENCH_LOG"):
             print((Path(scratch) / "gunicorn.log").read_text()[-3000:])
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(30)
     _report(app, timings, clients, elapsed, args)
+    if args.statements:
+        _statements_report(args.statement_rows, sum(1 for t in timings if t[0] != "sign_in"), args.statements)
     from licensing.db import db
 
     with app.app_context():
         db.engine.dispose()
 
 
-def _seed(app, clients: int) -> tuple[list[str], list[tuple[str, str]]]:
+_STATEMENT_COLUMNS = ("query", "calls", "total_exec_time", "total_plan_time", "plans", "rows",
+                      "shared_blks_hit", "shared_blks_read", "wal_bytes")
+
+
+def _statements_reset(url: str) -> None:
+    """Start pg_stat_statements afresh (the seeding and migration are not the load)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_stat_statements"))
+        conn.execute(text("SELECT pg_stat_statements_reset()"))
+    engine.dispose()
+
+
+def _statements_read(url: str) -> list[tuple]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            f"SELECT {', '.join(_STATEMENT_COLUMNS)} FROM pg_stat_statements "  # noqa: S608 (constant columns)
+            "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "ORDER BY total_exec_time + total_plan_time DESC")).all()
+    engine.dispose()
+    return rows
+
+
+def _statements_report(rows: list[tuple], actions: int, top: int) -> None:
+    """Server time per statement during the load: totals, then the `top` statements by execution plus planning
+    time, each with its calls an action, mean time, rows and buffer hits a call, and its plans (psycopg
+    prepares a statement on its sixth run on a connection; the server then plans five runs with their values
+    and keeps a generic plan only if it looks no dearer). Execution time includes waiting for row locks."""
+    calls, plans = sum(r.calls for r in rows), sum(r.plans for r in rows)
+    execute, plan = sum(r.total_exec_time for r in rows), sum(r.total_plan_time for r in rows)
+    per_action = max(1, actions)
+    print(
+        f"pg_stat_statements: {len(rows)} statements, {calls} calls ({calls / per_action:.1f} an action), "
+        f"execution {execute / 1000:.2f} s + planning {plan / 1000:.2f} s, {plans} plans "
+        f"({plans / per_action:.2f} an action), {sum(r.rows for r in rows)} rows, "
+        f"{sum(r.shared_blks_hit for r in rows)} buffer hits, {sum(r.shared_blks_read for r in rows)} reads, "
+        f"{sum(int(r.wal_bytes) for r in rows) / 2**20:.1f} MiB WAL"
+    )
+    replanned = [r for r in rows if r.calls > 50 and r.plans > r.calls / 2]
+    replanning = sum(r.total_plan_time for r in replanned) / 1000
+    print(
+        f"  planned at most runs (of over 50): {len(replanned)} statements, "
+        f"{sum(r.calls for r in replanned)} calls, planning {replanning:.2f} s"
+    )
+    for r in rows[:top]:
+        query = " ".join(r.query.split())
+        print(
+            f"  {(r.total_exec_time + r.total_plan_time) / 1000:6.2f} s  {r.calls:6d} calls "
+            f"({r.calls / per_action:.2f}/action)  mean {r.total_exec_time / max(1, r.calls):.3f} ms exec "
+            f"+ {r.total_plan_time / max(1, r.plans):.3f} ms x {r.plans} plans  "
+            f"{r.rows / max(1, r.calls):.1f} rows  {r.shared_blks_hit / max(1, r.calls):.0f} hits/call  "
+            f"{query[:400]}"
+        )
+
+
+def _seed(app, clients: int, records: int = 300) -> tuple[list[str], list[tuple[str, str]]]:
     from sqlalchemy import select
 
     from licensing.auth.models import Role, User
@@ -453,7 +535,7 @@ def _seed(app, clients: int) -> tuple[list[str], list[tuple[str, str]]]:
     from licensing.people.models import PersonRecord
 
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["seed", "demo", "--records", "300"])
+    result = runner.invoke(args=["seed", "demo", "--records", str(records)])  # --records was ignored
     assert result.exit_code == 0, result.output  # noqa: S101
     with app.app_context():
         wdc = db.session.scalar(select(Authority).where(Authority.code == "WDC"))
@@ -494,7 +576,10 @@ def _report(app, timings, clients, elapsed, args) -> None:
     others = Counter(t[2] for t in timings if not 200 <= t[2] < 400 and t[2] < 500)
     print(
         f"{args.clients} clients, pause {args.pause}s after every page load, {args.workers} gunicorn workers"
-        f" x {args.threads} thread(s), {_DATABASES[args.database]}, {elapsed:.0f}s"
+        f" x {args.threads} thread(s), {_DATABASES[args.database]}"
+        + ("" if args.database == "sqlite" else
+           " without fsync" if args.no_durability else " with durable commits (fsync, synchronous_commit)")
+        + f", production's engine options {Config.SQLALCHEMY_ENGINE_OPTIONS}, {elapsed:.0f}s"
     )
     # Offered: what the clients' think time alone would send, and what a closed loop of them sends at the
     # latencies seen; achieved: what the server answered.
@@ -518,6 +603,8 @@ def _report(app, timings, clients, elapsed, args) -> None:
         f"load client {client:.1f}, everything else on the machine {busy - server - database - client:.1f} "
         f"(of {2 * elapsed:.0f} on 2 cores; load average {load_before:.1f} before, {load_after:.1f} after); "
         f"{1000 * server / max(1, len(timings)):.1f} ms gunicorn CPU a request"
+        + ("" if args.database == "sqlite" else
+           f", {1000 * database / max(1, len(pages)):.2f} ms PostgreSQL CPU an action")
     )
     if args.steady:
         seconds, requests, cpu = args.steady

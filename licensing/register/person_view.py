@@ -14,7 +14,7 @@ from licensing.audit import record as audit
 from licensing.auth.models import User
 from licensing.authorities.models import Authority
 from licensing.complaints.models import Complaint
-from licensing.db import db
+from licensing.db import db, planned_once_array, planned_once_array_sql
 from licensing.intelligence.models import IntelligenceItem, IntelligenceStatus, intelligence_recipients
 from licensing.intelligence.services import IntelligenceView, police_marker, view_intelligence
 from licensing.licences import is_current
@@ -314,7 +314,7 @@ def _history_text(keys: tuple[str, ...]):
             for c in other.columns
         ]
         owner = f'{table.name}."{by_key[key].key}"'
-        where = (f"{owner} = ANY(CAST(:owners AS INTEGER[]))" if dialect == "postgresql"
+        where = (f"{owner} = ANY({planned_once_array_sql(':owners', 'INTEGER')})" if dialect == "postgresql"
                  else f"{owner} IN :owners")
         branches.append(f"SELECT {', '.join(columns)} FROM {table.name} WHERE {where}")  # noqa: S608
     owners = (bindparam("owners", type_=ARRAY(Integer)) if dialect == "postgresql"
@@ -547,10 +547,10 @@ def _dialect() -> str:
 
 def _among_owners(column, dialect: str):
     """`column IN :owners`; on PostgreSQL `column = ANY(:owners)`, one statement text however many owners, so
-    psycopg prepares it once on each connection and the server does not plan it again (an expanding IN is a
-    new text, parsed and planned anew, for each number of owners)."""
+    psycopg prepares it once on each connection and the server keeps one plan of it (planned_once_array; an
+    expanding IN is a new text, parsed and planned anew, for each number of owners)."""
     if dialect == "postgresql":
-        return column == any_(bindparam("owners", type_=ARRAY(Integer)))
+        return column == any_(planned_once_array(bindparam("owners", type_=ARRAY(Integer))))
     return column.in_(bindparam("owners", expanding=True))
 
 

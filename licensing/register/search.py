@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 from licensing.audit import record as audit
 from licensing.auth.models import User
 from licensing.authorities.models import Authority, AuthorityKind
-from licensing.db import db
+from licensing.db import db, planned_once_array_sql
 from licensing.licences.models import Badge, Licence
 from licensing.licences.rules import normalise_reference
 from licensing.matching import (
@@ -335,7 +335,7 @@ class _DriverSql:
         exact keys of a name with a date of birth are sixty); elsewhere a placeholder each."""
         if self.arrays:
             self.params.append(list(values))
-            return f"= ANY(CAST({self.mark} AS {sql_type}[]))"
+            return f"= ANY({planned_once_array_sql(self.mark, sql_type)})"
         self.params += values
         return f"IN ({', '.join([self.mark] * len(values))})"
 
