@@ -533,16 +533,17 @@ def _ranked_candidates(
     return [record_id for _, record_id in scored[:MAX_SEARCH_CANDIDATES]], True
 
 
-def _variant_spellings(criteria: SearchCriteria) -> list[tuple[str, int, Token, str]]:
+@functools.lru_cache(maxsize=1)  # a search asks twice (its counts, then its typo stage): worked out once
+def _variant_spellings(criteria: SearchCriteria) -> tuple[tuple[str, int, Token, str], ...]:
     """(name part, token's place, token, spelling) for each spelling of a typed name token that the engine
     may read as that name by its spelling key alone, though the phonetic keys code it apart
     (variant_spellings)."""
-    return [
+    return tuple(
         (name_part, i, token, spelling)
         for name_part in ("forenames", "surname")
         for i, token in enumerate(parse_name(getattr(criteria, name_part)))
         for spelling in sorted(variant_spellings(token))
-    ]
+    )
 
 
 def _variant_spelling_keys(
