@@ -81,6 +81,19 @@ def to_match_record(record: PersonRecord) -> MatchRecord:
     )
 
 
+# Built once: every search reads its candidates' other names (building the statement cost more than its run).
+_RECORDS_ADDRESSES = (
+    select(Address.person_record_id, Address.postcode, Address.line1)
+    .where(Address.person_record_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Address.from_on.desc().nulls_last(), Address.id.desc())
+)
+_RECORDS_OTHER_NAMES = (
+    select(PersonName.person_record_id, PersonName.forenames, PersonName.surname)
+    .where(PersonName.person_record_id.in_(bindparam("ids", expanding=True)))
+    .order_by(PersonName.id)
+)
+
+
 def _addresses_and_names(
     ids: list[int], with_addresses: bool = True
 ) -> tuple[dict[int, list[tuple[str, str]]], dict[int, list[str]]]:
@@ -88,18 +101,10 @@ def _addresses_and_names(
     addresses: dict[int, list[tuple[str, str]]] = {i: [] for i in ids}
     names: dict[int, list[str]] = {i: [] for i in ids}
     if ids and with_addresses:
-        for record_id, postcode, line1 in db.session.execute(
-            select(Address.person_record_id, Address.postcode, Address.line1)
-            .where(Address.person_record_id.in_(ids))
-            .order_by(Address.from_on.desc().nulls_last(), Address.id.desc())
-        ):
+        for record_id, postcode, line1 in db.session.execute(_RECORDS_ADDRESSES, {"ids": list(ids)}):
             addresses[record_id].append((postcode, line1))
     if ids:
-        for record_id, forenames, surname in db.session.execute(
-            select(PersonName.person_record_id, PersonName.forenames, PersonName.surname)
-            .where(PersonName.person_record_id.in_(ids))
-            .order_by(PersonName.id)
-        ):
+        for record_id, forenames, surname in db.session.execute(_RECORDS_OTHER_NAMES, {"ids": list(ids)}):
             names[record_id].append(f"{forenames} {surname}".strip())  # PersonName.full_name
     return addresses, names
 
