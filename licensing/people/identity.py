@@ -6,6 +6,7 @@ indexed query on SQLite and PostgreSQL alike and no process holds state that can
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -80,6 +81,19 @@ def to_match_record(record: PersonRecord) -> MatchRecord:
     )
 
 
+# Built once: every search reads its candidates' other names (building the statement cost more than its run).
+_RECORDS_ADDRESSES = (
+    select(Address.person_record_id, Address.postcode, Address.line1)
+    .where(Address.person_record_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Address.from_on.desc().nulls_last(), Address.id.desc())
+)
+_RECORDS_OTHER_NAMES = (
+    select(PersonName.person_record_id, PersonName.forenames, PersonName.surname)
+    .where(PersonName.person_record_id.in_(bindparam("ids", expanding=True)))
+    .order_by(PersonName.id)
+)
+
+
 def _addresses_and_names(
     ids: list[int], with_addresses: bool = True
 ) -> tuple[dict[int, list[tuple[str, str]]], dict[int, list[str]]]:
@@ -87,18 +101,10 @@ def _addresses_and_names(
     addresses: dict[int, list[tuple[str, str]]] = {i: [] for i in ids}
     names: dict[int, list[str]] = {i: [] for i in ids}
     if ids and with_addresses:
-        for record_id, postcode, line1 in db.session.execute(
-            select(Address.person_record_id, Address.postcode, Address.line1)
-            .where(Address.person_record_id.in_(ids))
-            .order_by(Address.from_on.desc().nulls_last(), Address.id.desc())
-        ):
+        for record_id, postcode, line1 in db.session.execute(_RECORDS_ADDRESSES, {"ids": list(ids)}):
             addresses[record_id].append((postcode, line1))
     if ids:
-        for record_id, forenames, surname in db.session.execute(
-            select(PersonName.person_record_id, PersonName.forenames, PersonName.surname)
-            .where(PersonName.person_record_id.in_(ids))
-            .order_by(PersonName.id)
-        ):
+        for record_id, forenames, surname in db.session.execute(_RECORDS_OTHER_NAMES, {"ids": list(ids)}):
             names[record_id].append(f"{forenames} {surname}".strip())  # PersonName.full_name
     return addresses, names
 
@@ -294,12 +300,13 @@ def term_counts(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
         if postgres:
             kinds, terms = [kind for kind, _ in chunk], [term for _, term in chunk]
             # One pair goes as arrays too: its term may be empty (the total's), and '' splits into no element.
-            if len(terms) < 2 or any(TERM_SEPARATOR in term for term in terms):
+            # A term holding the separator shows as one separator too many in the joined text.
+            joined = TERM_SEPARATOR.join(terms)
+            if len(terms) < 2 or joined.count(TERM_SEPARATOR) != len(terms) - 1:
                 rows = db.session.execute(_PG_TERM_COUNTS_ARRAYS, {"kinds": kinds, "terms": terms})
             else:
                 rows = db.session.execute(_PG_TERM_COUNTS, {
-                    "kinds": TERM_SEPARATOR.join(kinds), "terms": TERM_SEPARATOR.join(terms),
-                    "separator": TERM_SEPARATOR})
+                    "kinds": TERM_SEPARATOR.join(kinds), "terms": joined, "separator": TERM_SEPARATOR})
         else:
             rows = db.session.execute(_SQLITE_TERM_COUNTS, {"pairs": json.dumps(chunk)})
         found.update(((kind, term), count) for kind, term, count in rows)
@@ -405,7 +412,8 @@ def typo_keys(match_record: MatchRecord | PreparedRecord) -> set[str]:
     return {k[:64] for k in keys}
 
 
-def _slip_spellings(surname: str) -> tuple[str, list[str]] | None:
+@functools.lru_cache(maxsize=1)  # a search asks twice (its counts, then its slips): worked out once
+def _slip_spellings(surname: str) -> tuple[str, tuple[str, ...]] | None:
     """The typed surname's counted spelling and every spelling one typo from it (see slipped_surname_keys);
     None for a surname that is not one word of letters."""
     typed_record = MatchRecord("query", surname=surname)
@@ -415,7 +423,7 @@ def _slip_spellings(surname: str) -> tuple[str, list[str]] | None:
         return None
     typed = terms[0]
     # From the spelling as typed too: Oamr is a slip of Omar, which is counted as its table spelling Umar.
-    return typed, sorted(one_edit_spellings(typed) | one_edit_spellings(tokens[0].raw) | {typed})
+    return typed, tuple(sorted(one_edit_spellings(typed) | one_edit_spellings(tokens[0].raw) | {typed}))
 
 
 def slip_count_terms(surname: str) -> list[tuple[str, str]]:

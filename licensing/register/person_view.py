@@ -488,6 +488,15 @@ def _held_none(holds: tuple) -> frozenset[str]:
     return frozenset(key for (key, _, _), has in zip(RECORD_HISTORY, holds, strict=True) if not has)
 
 
+# Built once, as the history's own statements are: a search with police items on its cards asks each time.
+_PLAIN_RECIPIENTS = select(
+    intelligence_recipients.c.intelligence_item_id, intelligence_recipients.c.authority_id
+).where(intelligence_recipients.c.intelligence_item_id.in_(bindparam("items", expanding=True)))
+_PLAIN_AUTHORITIES = select(*Authority.__table__.columns).where(
+    Authority.id.in_(bindparam("ids", expanding=True))
+)
+
+
 def _plain_history(records: list[PlainRecord], empty: dict[int, frozenset[str]],
                    authorities: dict[int, PlainAuthority]) -> None:
     """The records' history collections (those some record holds), their authorities and the police items'
@@ -519,16 +528,13 @@ def _plain_history(records: list[PlainRecord], empty: dict[int, frozenset[str]],
     items = children["intelligence_items"]
     recipients: dict[int, list[int]] = {item.id: [] for item in items}
     if items:
-        for item_id, authority_id in db.session.execute(
-            select(intelligence_recipients.c.intelligence_item_id, intelligence_recipients.c.authority_id)
-            .where(intelligence_recipients.c.intelligence_item_id.in_(list(recipients)))
-        ):
+        for item_id, authority_id in db.session.execute(_PLAIN_RECIPIENTS, {"items": list(recipients)}):
             recipients[item_id].append(authority_id)
     owned = [child for key in RECORD_KEYS if "authority" in _PLAIN_RELATIONS[key] for child in children[key]]
     missing = {c.authority_id for c in owned} | {a for held in recipients.values() for a in held}
     missing -= set(authorities)
     if missing:
-        for row in db.session.execute(select(*Authority.__table__.columns).where(Authority.id.in_(missing))):
+        for row in db.session.execute(_PLAIN_AUTHORITIES, {"ids": list(missing)}):
             authorities[row[0]] = PlainAuthority(*row)
     for child in owned:
         child.authority = authorities.get(child.authority_id)

@@ -8,7 +8,7 @@ import functools
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Select, func, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from licensing.audit import record as audit
@@ -533,16 +533,17 @@ def _ranked_candidates(
     return [record_id for _, record_id in scored[:MAX_SEARCH_CANDIDATES]], True
 
 
-def _variant_spellings(criteria: SearchCriteria) -> list[tuple[str, int, Token, str]]:
+@functools.lru_cache(maxsize=1)  # a search asks twice (its counts, then its typo stage): worked out once
+def _variant_spellings(criteria: SearchCriteria) -> tuple[tuple[str, int, Token, str], ...]:
     """(name part, token's place, token, spelling) for each spelling of a typed name token that the engine
     may read as that name by its spelling key alone, though the phonetic keys code it apart
     (variant_spellings)."""
-    return [
+    return tuple(
         (name_part, i, token, spelling)
         for name_part in ("forenames", "surname")
         for i, token in enumerate(parse_name(getattr(criteria, name_part)))
         for spelling in sorted(variant_spellings(token))
-    ]
+    )
 
 
 def _variant_spelling_keys(
@@ -748,6 +749,8 @@ def _surname_listing(
     MAX_SEARCH_CANDIDATES: the ranked search, which also looks one typo away, lists them all. The `slips`
     keys (see slipped_surname_keys) add their few holders."""
     keys = typed | slips
+    if _held_fewer_times_than(MAX_SEARCH_CANDIDATES, keys):
+        return None
     hidden = hidden_records(viewer)
 
     def holding(chosen) -> Select:
@@ -801,6 +804,23 @@ def _surname_listing(
     ranked = _shown(scoring, [scored[i] for i in ids], viewer, today)
     ranked.total, ranked.page, ranked.pages = total, page, pages
     return ranked
+
+
+# The holdings of any of the keys, up to a cap, hidden records included: built once (a search of a surname
+# with few holders asks on every search, and building the statement cost more than running it).
+_SOME_HOLDINGS = select(func.count()).select_from(
+    select(BlockingKey.person_record_id)
+    .where(BlockingKey.key.in_(bindparam("keys", expanding=True)))
+    .limit(bindparam("cap", type_=Integer))
+    .subquery()
+)
+
+
+def _held_fewer_times_than(cap: int, keys: set[str]) -> bool:
+    """True when the keys are held fewer than `cap` times in all, by records the viewer may see or not: their
+    visible holders are then fewer still, which the listing would count only to hand them to the ranked
+    search. One statement that stops reading at the cap, and no read of the hidden records' authorities."""
+    return (db.session.scalar(_SOME_HOLDINGS, {"keys": sorted(keys), "cap": cap}) or 0) < cap
 
 
 def _merged_page(named: Select, slipped: list[int], offset: int, size: int) -> list[int]:

@@ -371,3 +371,23 @@ def test_a_search_page_yields_each_result_card_as_one_piece(app, login):
         assert page.count('data-band="') == listed
         resumed[surname] = count
     assert resumed["Rafiq"] - resumed["Lindqvist"] <= 2 * (8 - 2), resumed
+
+
+def test_a_surname_search_works_out_its_slip_and_variant_spellings_once(app, login, monkeypatch):
+    # The spellings one typo from the surname, and those the engine may read as it, were each worked out
+    # twice a search: for the counts read with the scoring's, then again for the slips and the typo stage.
+    from licensing.people import identity
+    from licensing.register import search
+
+    with arranged(app):
+        make_person("WDC", forenames="Bilal", surname="Quraishi", date_of_birth=dt.date(1970, 5, 2))
+    officer = login(Role.LICENSING_OFFICER, "CDC")
+    edits, variants = [], []
+    real_edits, real_variants = identity.one_edit_spellings, search.variant_spellings
+    monkeypatch.setattr(identity, "one_edit_spellings", lambda word: edits.append(word) or real_edits(word))
+    monkeypatch.setattr(search, "variant_spellings",
+                        lambda token: variants.append(token) or real_variants(token))
+    page = officer.submit("/search", {**REASON, "surname": "Quraishi"}).get_data(as_text=True)
+    assert "Bilal Quraishi" in page
+    assert len(edits) <= 2, edits  # the counted spelling and the spelling as typed
+    assert len(variants) <= 1, variants  # the one surname token

@@ -135,3 +135,37 @@ def test_the_slips_holders_take_their_places_in_record_order_on_every_page(app, 
             select(AuditEvent).where(AuditEvent.action == "person.searched").order_by(AuditEvent.id)
         ).all()
         assert [i for e in events for i in e.details["results"]] == ids
+
+
+def test_a_surname_with_few_holders_is_ranked_without_counting_its_visible_holders(app, login, monkeypatch):
+    # A surname held fewer times than are scored was counted (the police's authority ids read, then the
+    # visible holders) on every search, only to be handed to the ranked search: one capped count now decides.
+    from licensing.register import search
+    from tests.statements import recorded_statements
+
+    monkeypatch.setattr(search, "MAX_SEARCH_CANDIDATES", 4)
+    with arranged(app):
+        for letter in "abc":
+            make_person("WDC", forenames=f"Zubair{letter}", surname="Awan", date_of_birth=BORN)
+    officer = login(Role.LICENSING_OFFICER)
+    with recorded_statements(app) as statements:
+        page = _results(officer, surname="Awan")
+    assert "3 people found" in page
+    assert [s for s in statements if s.startswith("SELECT authorities.id FROM authorities")] == []
+    counts = [s for s in statements if s.startswith("SELECT count(*)") and "blocking_keys" in s]
+    assert len(counts) == 1 and "LIMIT" in counts[0], counts
+
+
+def test_hidden_holders_past_the_cap_leave_the_visible_few_to_the_ranked_search(app, login, monkeypatch):
+    from licensing.register import search
+
+    monkeypatch.setattr(search, "MAX_SEARCH_CANDIDATES", 3)
+    with arranged(app):
+        for letter in "ab":
+            make_person("WDC", forenames=f"Zubair{letter}", surname="Awan", date_of_birth=BORN)
+        for letter in "cd":
+            make_person("TVP", forenames=f"Kamran{letter}", surname="Awan", date_of_birth=BORN)
+    page = _results(login(Role.LICENSING_OFFICER), surname="Awan")
+    assert "2 people found" in page and "Kamran" not in page
+    police = _results(login(Role.POLICE_SPOC), surname="Awan")
+    assert "4 people found" in police and "Kamranc Awan</a>" in police

@@ -152,3 +152,32 @@ def test_result_cards_read_their_records_and_history_as_plain_rows(app, login):
     # The signed-in user (and its authority) are the only objects a search page builds.
     assert set(loaded) <= {"User", "Authority"}, loaded
     assert loaded.count("Authority") <= 2, loaded
+
+
+def test_a_search_runs_its_other_names_and_recipients_statements_as_built_once(app, login):
+    # The candidates' other names and the police items' recipients were read with statements built (and
+    # cache-keyed) again on every search: building them cost more than running them.
+    from sqlalchemy import Select
+    from sqlalchemy.orm import Session
+
+    with arranged(app):
+        police = _person("Quarrington", "Dermot")
+        make_intelligence(police)
+        _person("Quarrington", "Edwin")
+    officer = login(Role.LICENSING_OFFICER, "WDC")
+    ran: list = []
+
+    def record(state):
+        ran.append(state.statement)
+
+    event.listen(Session, "do_orm_execute", record)
+    try:
+        for _ in range(2):
+            page = officer.submit("/search", {"reason": REASON, "surname": "Quarrington"})
+            page = page.get_data(as_text=True)
+            assert "Police information shared with you" in page
+    finally:
+        event.remove(Session, "do_orm_execute", record)
+    for table in ("person_names", "intelligence_recipients"):
+        reads = [s for s in ran if isinstance(s, Select) and f"FROM {table}" in str(s)]
+        assert len(reads) == 2 and reads[0] is reads[1], (table, reads)
