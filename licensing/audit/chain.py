@@ -10,6 +10,7 @@ import hmac
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from flask import current_app
 from sqlalchemy import bindparam, insert, select, update
@@ -109,7 +110,7 @@ def append(events: list, session: Session | None = None) -> None:
 PENDING = "audit_events_to_seal"
 
 
-def defer_seal(session: Session, new_event: AuditEvent) -> None:
+def defer_seal(session: Session, new_event: AuditEvent | SimpleNamespace) -> None:
     """Queue a new event to be sealed and inserted when `session` commits (dropped if it rolls back)."""
     session.info.setdefault(PENDING, []).append((new_event, session.get_nested_transaction()))
 

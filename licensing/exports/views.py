@@ -1,9 +1,11 @@
 """Exports and the printable chronology: each view calls the same read service as the page it comes from."""
 
 import datetime as dt
+import functools
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from licensing.auth.models import Role
 from licensing.auth.permissions import SEARCHERS as SEARCHER_ROLES
@@ -125,7 +127,15 @@ def intelligence_reviews():
     return _send(export)
 
 
+@functools.cache
+def export_fields() -> Markup:
+    """The export form's fields, which the person, list and reviews pages include. The form is always shown
+    empty (a refused export is flashed on the page it came from), so its HTML is the same on every page and
+    is rendered once per process: building and rendering the form was a twentieth of a person view."""
+    form = ExportForm(formdata=None, meta={"csrf": False})
+    return Markup(current_app.jinja_env.get_template("exports/_export_fields.html").render(eform=form))  # noqa: S704
+
+
 @bp.app_context_processor
 def export_forms():
-    """The export form the person, list and reviews pages include."""
-    return {"export_form": lambda **data: ExportForm(formdata=None, **data)}
+    return {"export_fields": export_fields}

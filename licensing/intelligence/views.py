@@ -80,7 +80,10 @@ def new_item():
         if identity is None:
             abort(404)
     form_class = IntelligenceForm if identity else NewSubjectIntelligenceForm
-    form = form_class(recipients=sharing_recipients())
+    # Held for the whole request: the subject's records' authorities are among them, so the page and the
+    # service find them loaded rather than each reading its own (the session keeps objects only while held).
+    recipients = sharing_recipients()
+    form = form_class(recipients=recipients)
     valid = form.validate_on_submit()
     unshared = _warn_unshared(form, identity) if valid and identity is not None else []
     if valid and not form.errors:

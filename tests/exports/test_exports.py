@@ -185,3 +185,35 @@ def test_intelligence_reviews_export_is_police_only_and_marked(app, login):
         ).status_code
         == 403
     )
+
+
+def test_person_page_export_form_is_not_built_again_on_each_view(app, login, monkeypatch):
+    """The export form is always shown empty, so its fields are rendered once per process, not per view."""
+    from licensing.exports import views as export_views
+
+    identity_id = _person_with_police_record(app)
+    officer = login(Role.LICENSING_OFFICER, "WDC")
+    officer.submit(f"/people/{identity_id}/reason", {"reason": "Licence application 77"})
+    first = officer.get(f"/people/{identity_id}").get_data(as_text=True)
+    built = []
+
+    class CountedExportForm(export_views.ExportForm):
+        def __init__(self, *args, **kwargs):
+            built.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(export_views, "ExportForm", CountedExportForm)
+    again = officer.get(f"/people/{identity_id}").get_data(as_text=True)
+    assert built == []
+    form = again[again.index('<details class="govuk-details app-no-print" id="export">'):]
+    assert 'name="file_format" type="radio" value="csv" checked' in form and 'name="reason"' in form
+
+    def fields(page):
+        return page.split('name="file_format"', 1)[1].split("</form>", 1)[0]
+
+    # The same fields as the first view's: the CSRF token before them is the only per-request part.
+    assert fields(first) == fields(again)
+    exported = officer.submit(
+        f"/exports/people/{identity_id}/chronology", {"reason": REASON, "file_format": "csv"}
+    )
+    assert exported.status_code == 200 and _rows(exported)

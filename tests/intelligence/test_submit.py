@@ -14,6 +14,7 @@ from licensing.licences.rules import add_months
 from licensing.people.models import PersonRecord
 from tests.factories import arranged, authority, make_person
 from tests.intelligence.factories import FULL, MARKER, SUMMARY, item_count, item_form, make_licence, only_item
+from tests.statements import recorded_statements
 
 
 def test_submitting_on_a_wycombe_driver_alerts_wycombe_only(app, login, driver):
@@ -234,3 +235,21 @@ def test_a_submitted_item_is_not_read_again_after_its_commit(app, login, driver)
     assert statements[audit_insert + 1:] == []
     page = police.get(response.headers["Location"]).get_data(as_text=True)
     assert "Intelligence TVP/2026/00042 submitted" in page and FULL in page
+
+
+def test_the_item_form_and_its_submission_read_the_authorities_once_each(app, login, driver):
+    # The subject's records' authorities are among the sharing recipients the view reads: the page and the
+    # service find them loaded, where each record's authority was read again (two statements a request).
+    police = login(Role.POLICE_SPOC)
+    url = f"/intelligence/new?identity_id={driver}"
+    with recorded_statements(app) as statements:
+        page = police.get(url).get_data(as_text=True)
+    assert "Wycombe District Council: Tariq Mehmood" in page
+    assert "Chiltern District Council: Tariq Mehmood" in page
+    assert len([sql for sql in statements if sql.startswith("SELECT") and " FROM authorities" in sql]) == 1
+    with recorded_statements(app) as statements:
+        assert police.submit(url, item_form()).status_code == 302
+    # The recipients offered, and those chosen checked by the service.
+    assert len([sql for sql in statements if sql.startswith("SELECT") and " FROM authorities" in sql]) <= 2
+    with app.app_context():
+        assert only_item(app).person.identity_id == driver

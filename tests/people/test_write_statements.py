@@ -8,7 +8,7 @@ from sqlalchemy import select
 from licensing.auth.models import Role, User
 from licensing.db import db, utcnow
 from licensing.people.identity import record_keys, to_match_record
-from licensing.people.models import AccessGrant, BlockingKey, PersonRecord, TermCount
+from licensing.people.models import AccessGrant, BlockingKey, LinkState, PersonRecord, RecordLink, TermCount
 from tests.factories import arranged, make_person, make_user
 from tests.statements import recorded_statements
 
@@ -162,3 +162,38 @@ def test_a_new_record_is_not_read_again_after_its_commit(app, login):
     audit_insert = max(i for i, sql in enumerate(statements) if "INSERT INTO audit_events" in sql)
     assert statements[audit_insert + 1:] == []
     assert "Record WDC-D-009043 saved" in officer.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_new_record_deletes_no_keys_and_reads_no_links_it_cannot_have_yet(app, login):
+    # A record just added has no blocking keys and no links: deleting its keys before writing them, and
+    # reading its links, were two statements (three with a candidate) on every record added.
+    with arranged(app):
+        held = make_person("CDC", forenames="Imran", surname="Quarrendon", date_of_birth=dt.date(1981, 7, 9),
+                           national_insurance="JT654321C")
+        held_id = held.id
+    officer = login(Role.LICENSING_OFFICER, "WDC")
+    form = {
+        "authority_reference": "WDC-D-009044", "forenames": "Imran", "surname": "Quarrendon",
+        "date_of_birth": ["9", "7", "1981"], "sex": "M", "address_line": "4 Queen Street",
+        "town": "High Wycombe", "postcode": "HP13 6BD", "national_insurance": "JT 65 43 21 C",
+    }
+    with recorded_statements(app) as statements:
+        response = officer.submit("/records/new", form)
+    assert response.status_code == 302
+    flat = [" ".join(sql.upper().split()) for sql in statements]
+    assert not [sql for sql in flat if sql.startswith("DELETE FROM BLOCKING_KEYS")], statements
+    link_lookups = [sql.partition(" WHERE ")[2] for sql in flat
+                    if sql.startswith("SELECT") and "FROM RECORD_LINKS" in sql]
+    # Its automatic links were read, then its links with the candidates; what is left is the check that
+    # joining the two identities contradicts nothing (links across them), and the new link read back by id.
+    assert not [where for where in link_lookups if " OR " in where], link_lookups
+    assert len([where for where in link_lookups if "RECORD_LINKS.RECORD_A_ID IN" in where]) <= 1, link_lookups
+    with app.app_context():  # the same decision: the same man, linked automatically into one identity
+        record = db.session.scalar(
+            select(PersonRecord).where(PersonRecord.authority_reference == "WDC-D-009044"))
+        assert record.identity_id == db.session.get(PersonRecord, held_id).identity_id
+        link = db.session.scalar(select(RecordLink))
+        assert {link.record_a_id, link.record_b_id} == {record.id, held_id}
+        assert link.state is LinkState.AUTOMATIC
+        stored = db.session.scalars(select(BlockingKey.key).where(BlockingKey.person_record_id == record.id))
+        assert sorted(stored) == sorted(record_keys(to_match_record(record)))
