@@ -7,11 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import text
 
-from config import TestingConfig
-from licensing import create_app
 from licensing.auth.models import Role
 from licensing.db import db
-from tests.conftest import RegisterClient, postgresql_only
+from tests.conftest import postgresql_only
 from tests.factories import arranged, join_records, make_person
 from tests.licences.factories import make_licence, make_sanction
 
@@ -22,16 +20,8 @@ CUSTOM_PLANS_TRIED = 5
 
 
 @pytest.fixture
-def app(database_url):
-    """One pooled connection, so the requests and the test's own query share the server session whose
-    prepared statements are counted."""
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url,
-                     SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0, "pool_timeout": 10})
-    app.test_client_class = RegisterClient
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def app(one_connection_app):
+    return one_connection_app
 
 
 def _arrays_plans(app) -> dict[str, tuple[int, int]]:

@@ -6,27 +6,17 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from config import TestingConfig
-from licensing import create_app
 from licensing.auth.models import Role
 from licensing.authorities.models import Authority, AuthorityKind
 from licensing.db import db
-from tests.conftest import RegisterClient, postgresql_only
+from tests.conftest import postgresql_only
 
 PREPARED_AFTER_RUNS = 5  # psycopg's prepare_threshold: a statement is prepared on the run after this many
 
 
 @pytest.fixture
-def app(database_url):
-    """One pooled connection, so the requests and the test's own query share the same server session (the
-    prepared statements a server holds are that session's)."""
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url,
-                     SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0, "pool_timeout": 10})
-    app.test_client_class = RegisterClient
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def app(one_connection_app):
+    return one_connection_app
 
 
 def _prepared_statements(app) -> list[str]:
