@@ -28,6 +28,15 @@ def _writes_to(statements: list[str], table: str) -> list[str]:
             if any(f"{verb} {table.upper()} " in " ".join(sql.upper().split()) for verb in verbs)]
 
 
+
+def _imran_quarrendon(reference: str, **more) -> dict:
+    """The new-record form for one synthetic man, Imran Quarrendon born 9 July 1981, under `reference`."""
+    return {
+        "authority_reference": reference, "forenames": "Imran", "surname": "Quarrendon",
+        "date_of_birth": ["9", "7", "1981"], "sex": "M", "address_line": "4 Queen Street",
+        "town": "High Wycombe", "postcode": "HP13 6BD", **more,
+    }
+
 def test_a_search_records_its_reason_for_every_person_found_in_one_insert(app, login):
     with arranged(app):
         people = [
@@ -78,11 +87,7 @@ def test_a_search_deletes_the_viewers_expired_grants_and_keeps_live_ones_and_oth
 
 def test_a_new_record_stores_its_blocking_keys_in_one_insert(app, login):
     officer = login(Role.LICENSING_OFFICER, "WDC")
-    form = {
-        "authority_reference": "WDC-D-009041", "forenames": "Imran", "surname": "Quarrendon",
-        "date_of_birth": ["9", "7", "1981"], "sex": "M", "address_line": "4 Queen Street",
-        "town": "High Wycombe", "postcode": "HP13 6BD", "national_insurance": "JT 65 43 21 C",
-    }
+    form = _imran_quarrendon("WDC-D-009041", national_insurance="JT 65 43 21 C")
     with recorded_statements(app) as statements:
         response = officer.submit("/records/new", form)
     inserts = _inserts_into(statements, "blocking_keys")
@@ -109,11 +114,7 @@ def test_a_new_record_adds_its_name_and_date_counts_in_one_statement(app, login)
                   [("total", ""), ("surname", "quarrendon"), ("forename", "imran"), ("dob", "1981-07-09")]}
     assert before[("surname", "quarrendon")] == 1 and before[("forename", "imran")] == 0
     officer = login(Role.LICENSING_OFFICER, "WDC")
-    form = {
-        "authority_reference": "WDC-D-009042", "forenames": "Imran", "surname": "Quarrendon",
-        "date_of_birth": ["9", "7", "1981"], "sex": "M", "address_line": "4 Queen Street",
-        "town": "High Wycombe", "postcode": "HP13 6BD",
-    }
+    form = _imran_quarrendon("WDC-D-009042")
     with recorded_statements(app) as statements:
         response = officer.submit("/records/new", form)
     assert response.status_code == 302
@@ -151,11 +152,7 @@ def test_a_new_record_is_not_read_again_after_its_commit(app, login):
     # The saved message and the redirect read the record after the commit had expired it: one more SELECT of
     # the record, after the write, on every record added.
     officer = login(Role.LICENSING_OFFICER, "WDC")
-    form = {
-        "authority_reference": "WDC-D-009043", "forenames": "Imran", "surname": "Quarrendon",
-        "date_of_birth": ["9", "7", "1981"], "sex": "M", "address_line": "4 Queen Street",
-        "town": "High Wycombe", "postcode": "HP13 6BD",
-    }
+    form = _imran_quarrendon("WDC-D-009043")
     with recorded_statements(app) as statements:
         response = officer.submit("/records/new", form)
     assert response.status_code == 302 and "grant=" in response.headers["Location"]
@@ -172,11 +169,7 @@ def test_a_new_record_deletes_no_keys_and_reads_no_links_it_cannot_have_yet(app,
                            national_insurance="JT654321C")
         held_id = held.id
     officer = login(Role.LICENSING_OFFICER, "WDC")
-    form = {
-        "authority_reference": "WDC-D-009044", "forenames": "Imran", "surname": "Quarrendon",
-        "date_of_birth": ["9", "7", "1981"], "sex": "M", "address_line": "4 Queen Street",
-        "town": "High Wycombe", "postcode": "HP13 6BD", "national_insurance": "JT 65 43 21 C",
-    }
+    form = _imran_quarrendon("WDC-D-009044", national_insurance="JT 65 43 21 C")
     with recorded_statements(app) as statements:
         response = officer.submit("/records/new", form)
     assert response.status_code == 302
