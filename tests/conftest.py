@@ -1,11 +1,13 @@
 """Every database test runs on SQLite and on a real PostgreSQL 15 that the suite starts for itself."""
 
+import datetime as dt
 import itertools
 import os
 import re
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +19,7 @@ from sqlalchemy import create_engine, text
 
 from config import TestingConfig
 from licensing import create_app
-from tests.factories import arranged
+from tests.factories import CLOCK_DATED, arranged
 from tests.postgres import PG_BIN, postgres_cluster, postgres_url
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -39,6 +41,15 @@ def _roomy(folder: Path, needed: int = 2 << 30) -> bool:
 if "TMPDIR" not in os.environ and _roomy(_RAM):
     os.environ["TMPDIR"] = tempfile.tempdir = str(_RAM)
 _database_numbers = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _today_is_the_day_the_test_runs(monkeypatch):
+    """A module's TODAY = clock_date(__name__) is the date this test starts on, not the date the suite was
+    collected on: a run that crosses midnight would otherwise set yesterday beside the app's today."""
+    today = dt.date.today()
+    for name in CLOCK_DATED:
+        monkeypatch.setattr(sys.modules[name], "TODAY", today)
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,15 @@ from licensing.db import db
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
+# Test modules whose TODAY is the clock's date: tests/conftest.py sets it again as each test starts.
+CLOCK_DATED: set[str] = set()
+
+
+def clock_date(module: str) -> dt.date:
+    """Today, for a test module's `TODAY = clock_date(__name__)`. Left as the date of import, TODAY would be
+    yesterday beside the app's dt.date.today() in every test after midnight in a run that crosses it."""
+    CLOCK_DATED.add(module)
+    return dt.date.today()
 
 COUNTY = [
     ("AVDC", "Aylesbury Vale District Council", AuthorityKind.LICENSING),

@@ -8,10 +8,10 @@ from licensing.db import db
 from licensing.licences.models import Badge, BadgeStatus, BadgeType
 from tests.browser.conftest import screenshot, sign_in
 from tests.browser.test_police_to_licensing_journey import _licensed
-from tests.factories import PASSWORD, arranged, authority, make_person, make_user
+from tests.factories import PASSWORD, arranged, authority, clock_date, make_person, make_user
 
 pytestmark = pytest.mark.browser
-TODAY = dt.date.today()
+TODAY = clock_date(__name__)
 DVLA = "AKHTA802205N99XY"
 
 

@@ -21,6 +21,7 @@ from tests.factories import (
     PASSWORD,
     arranged,
     authority,
+    clock_date,
     join_records,
     make_intelligence,
     make_person,
@@ -28,7 +29,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.browser
-TODAY = dt.date.today()
+TODAY = clock_date(__name__)
 
 
 def _register(app) -> dict:

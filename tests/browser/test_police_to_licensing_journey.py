@@ -7,10 +7,10 @@ from licensing.auth.models import Role
 from licensing.db import db
 from licensing.licences.models import Licence, LicenceStatus, LicenceType
 from tests.browser.conftest import screenshot, sign_in
-from tests.factories import PASSWORD, arranged, authority, make_person, make_user
+from tests.factories import PASSWORD, arranged, authority, clock_date, make_person, make_user
 
 pytestmark = pytest.mark.browser
-TODAY = dt.date.today()
+TODAY = clock_date(__name__)
 DVLA = "KHAN9703049MA9AB"
 
 

@@ -6,10 +6,10 @@ from licensing.alerts.models import Alert
 from licensing.auth.models import Role
 from licensing.complaints.models import Complaint
 from licensing.db import db
-from tests.factories import arranged, join_records, make_person
+from tests.factories import arranged, clock_date, join_records, make_person
 from tests.sanctions.test_decisions import _badged, _d, _licensed
 
-TODAY = dt.date.today()
+TODAY = clock_date(__name__)
 
 
 def _complaint(**change):

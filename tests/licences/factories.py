@@ -6,10 +6,10 @@ import itertools
 from licensing.db import db
 from licensing.licences.models import Badge, BadgeStatus, BadgeType, DbsCertificate
 from licensing.licences.rules import add_months
-from tests.factories import authority
+from tests.factories import authority, clock_date
 
 _numbers = itertools.count(1)
-TODAY = dt.date.today()
+TODAY = clock_date(__name__)
 
 
 def make_badge(record, *, number: str | None = None, status: BadgeStatus = BadgeStatus.VALID,

@@ -14,8 +14,10 @@ from licensing.db import db
 from licensing.licences.models import Badge, BadgeStatus, DbsCertificate
 from licensing.licences.rules import add_months
 from licensing.people.models import PersonRecord
-from tests.factories import arranged, join_records, make_intelligence, make_person
-from tests.licences.factories import TODAY, make_badge, make_licence, make_sanction
+from tests.factories import arranged, clock_date, join_records, make_intelligence, make_person
+from tests.licences.factories import make_badge, make_licence, make_sanction
+
+TODAY = clock_date(__name__)
 
 
 def _date(day: dt.date) -> list[str]:

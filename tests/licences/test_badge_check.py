@@ -10,8 +10,10 @@ from licensing.audit.models import AuditEvent
 from licensing.auth.models import Role
 from licensing.db import db
 from licensing.licences.models import BadgeStatus
-from tests.factories import arranged, join_records, make_intelligence, make_person
-from tests.licences.factories import TODAY, make_badge, make_complaint, make_licence, make_sanction
+from tests.factories import arranged, clock_date, join_records, make_intelligence, make_person
+from tests.licences.factories import make_badge, make_complaint, make_licence, make_sanction
+
+TODAY = clock_date(__name__)
 
 
 def _checks(app):

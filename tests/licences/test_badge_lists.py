@@ -8,8 +8,10 @@ from licensing.badges.services import latest_start_for
 from licensing.db import db
 from licensing.licences.models import BadgeStatus
 from licensing.licences.rules import add_months
-from tests.factories import arranged, make_person
-from tests.licences.factories import TODAY, make_badge
+from tests.factories import arranged, clock_date, make_person
+from tests.licences.factories import make_badge
+
+TODAY = clock_date(__name__)
 
 
 def _numbers(page: str) -> list[str]:

@@ -13,11 +13,11 @@ from licensing.complaints.models import Complaint
 from licensing.db import db
 from licensing.licences.models import DbsCertificate
 from licensing.licences.rules import add_months
-from tests.factories import arranged, join_records, make_person
+from tests.factories import arranged, clock_date, join_records, make_person
 from tests.intelligence.factories import make_badge
 from tests.sanctions.test_decisions import _d, _licensed
 
-TODAY = dt.date.today()
+TODAY = clock_date(__name__)
 
 
 def _dbs_form(issued: dt.date, **extra) -> dict:

@@ -9,13 +9,14 @@ from sqlalchemy import func, select
 from licensing.auth.models import Role
 from licensing.db import db
 from licensing.sanctions.models import Sanction, SanctionType
-from tests.factories import authority
+from tests.factories import authority, clock_date
 from tests.sanctions.test_decisions import _d, _licensed, _revocation
 
-TODAY = dt.date.today()
+TODAY = clock_date(__name__)
 
 
-def _points(licence_id: int, points: str, on: dt.date = TODAY) -> dict:
+def _points(licence_id: int, points: str, on: dt.date | None = None) -> dict:
+    on = on or TODAY  # read as the test runs, not fixed when the module was imported
     return {
         **_revocation(licence_id),
         "decision": "penalty_points",

@@ -12,10 +12,10 @@ from licensing.authorities.models import Authority
 from licensing.db import db
 from licensing.licences.models import Licence, LicenceStatus
 from licensing.sanctions.models import Sanction
-from tests.factories import arranged, authority, join_records, make_intelligence, make_person
+from tests.factories import arranged, authority, clock_date, join_records, make_intelligence, make_person
 from tests.sanctions.test_decisions import _d, _licensed, _revocation
 
-TODAY = dt.date.today()
+TODAY = clock_date(__name__)
 
 
 def _on(day: dt.date) -> str:

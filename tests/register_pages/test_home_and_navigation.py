@@ -7,9 +7,9 @@ import re
 from licensing.auth.models import Role
 from licensing.db import db
 from licensing.requests.models import InformationRequest, RequestKind
-from tests.factories import arranged, authority, make_person, make_user
+from tests.factories import arranged, authority, clock_date, make_person, make_user
 
-TODAY = dt.date.today()
+TODAY = clock_date(__name__)
 
 
 def _menu(page: str) -> list[str]:

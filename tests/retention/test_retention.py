@@ -19,9 +19,9 @@ from licensing.requests.attachments import Attachment, attach, storage_dir
 from licensing.requests.models import InformationRequest, RequestKind
 from licensing.retention.models import RetentionDecision
 from licensing.sanctions.models import GroundsCategory, Sanction, SanctionType
-from tests.factories import arranged, authority, make_intelligence, make_person, make_user
+from tests.factories import arranged, authority, clock_date, make_intelligence, make_person, make_user
 
-TODAY = dt.date.today()
+TODAY = clock_date(__name__)
 RATIONALE = "Past the eleven-year rule; no live proceedings depend on it."
 
 

@@ -10,9 +10,9 @@ from licensing.auth.models import Role
 from licensing.db import db
 from licensing.licences.models import Badge, BadgeStatus, BadgeType, Licence, LicenceStatus, LicenceType
 from licensing.sanctions.models import Sanction, SanctionType
-from tests.factories import arranged, authority, join_records, make_person
+from tests.factories import arranged, authority, clock_date, join_records, make_person
 
-TODAY = dt.date.today()
+TODAY = clock_date(__name__)
 
 
 def _d(day: dt.date) -> list[str]:

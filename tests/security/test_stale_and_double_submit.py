@@ -13,13 +13,13 @@ from licensing.db import db
 from licensing.intelligence.models import IntelligenceItem
 from licensing.people.models import PersonRecord
 from licensing.sanctions.models import Sanction
-from tests.factories import arranged, make_person
+from tests.factories import arranged, clock_date, make_person
 from tests.intelligence.factories import item_form
 from tests.statements import recorded_statements
 
 STALE = "Someone else changed this since you opened it"
 ALREADY = "This form was already sent"
-TODAY = dt.date.today()
+TODAY = clock_date(__name__)
 
 
 def _hidden(page: str, name: str) -> str:

@@ -16,13 +16,13 @@ from licensing.errors import StaleSave
 from licensing.intelligence.models import IntelligenceItem
 from licensing.licences.models import Badge, BadgeStatus
 from licensing.people.models import PersonRecord
-from tests.factories import arranged, make_person, make_user
+from tests.factories import arranged, clock_date, make_person, make_user
 from tests.intelligence.factories import item_form
 from tests.licences.factories import make_badge
 
 STALE = "Someone else changed this since you opened it"
 ALREADY = "This form was already sent"
-TODAY = dt.date.today()
+TODAY = clock_date(__name__)
 
 
 def _ago(days: int) -> list[str]:
