@@ -32,8 +32,11 @@ def chromium():
         (pytest.fail if IN_CI else pytest.skip)(
             "Debian's chromium is not installed (apt-get install chromium)"
         )
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # expect() has a 5 s timeout of its own, which page.set_default_timeout does not change: give its
+    # assertions the same 15 s as the page's actions, or a page slow to load on a busy CI machine fails them.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield browser

@@ -15,10 +15,12 @@ def test_safeguarding_lead_opens_the_dashboard_with_its_charts(app, page, reques
         load_demo(n_records=300, echo=lambda _: None)
         email = make_user(Role.SAFEGUARDING_LEAD).email
         db.session.commit()
-    page.set_default_timeout(60000)  # each chart is drawn by its own request, slowly on a shared CI machine
+    # Each chart is drawn by its own request, slowly on a shared CI machine; expect() needs its own timeout.
+    page.set_default_timeout(60000)
     sign_in(page, email, PASSWORD)
     page.get_by_role("link", name="Reports", exact=True).first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Reports: The county (all authorities)")
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text("Reports: The county (all authorities)", timeout=60_000)
     charts = page.locator("img.app-chart")
     assert charts.count() >= 10
     # Every chart image arrives and renders (an SVG the browser could not draw has no natural width).
@@ -43,7 +45,7 @@ def test_safeguarding_lead_opens_the_dashboard_with_its_charts(app, page, reques
     screenshot(page, "reports-dashboard-safeguarding-lead", request)
     page.get_by_label("Authority").select_option(label="Wycombe District Council")
     page.get_by_role("button", name="Show report").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Reports: Wycombe District Council")
+    expect(heading).to_have_text("Reports: Wycombe District Council", timeout=60_000)
     expect(page.get_by_role("img", name="Decisions by type")).to_be_visible()
     page.wait_for_function(
         "() => [...document.querySelectorAll('img.app-chart')].every(i => i.complete && i.naturalWidth > 0)"
