@@ -1,6 +1,7 @@
 """TOTP two-factor sign-in for every account: enrolment, single-use codes, rate limits, recovery codes, reset."""  # noqa: E501
 
 import re
+import time
 
 import pyotp
 import pytest
@@ -25,6 +26,15 @@ def _secret(app, email):
         return db.session.scalar(select(User.totp_secret).where(User.email == email))
 
 
+def _wrong_codes(secret, count=1):
+    """Six-digit codes that none of the steps near now (the app accepts one either side) generates: a fixed
+    "000000" is the right code once in a million steps, and then the test would fail by chance."""
+    totp = pyotp.TOTP(secret)
+    step = int(time.time()) // totp.interval
+    near = {totp.generate_otp(s) for s in range(step - 3, step + 4)}
+    return [code for code in (f"{n:06d}" for n in range(count + len(near))) if code not in near][:count]
+
+
 @pytest.mark.parametrize("role", list(Role))
 def test_every_role_needs_the_second_factor(app, county, role):
     with arranged(app):
@@ -34,7 +44,8 @@ def test_every_role_needs_the_second_factor(app, county, role):
     assert response.headers["Location"].endswith("/sign-in/two-factor")
     assert client.get("/home").status_code == 302  # not signed in on the password alone
     client.fetch_csrf("/sign-in/two-factor")
-    assert client.submit("/sign-in/two-factor", {"code": "000000"}).status_code == 400
+    wrong = _wrong_codes(_secret(app, email))[0]
+    assert client.submit("/sign-in/two-factor", {"code": wrong}).status_code == 400
     code = pyotp.TOTP(_secret(app, email)).now()
     assert client.submit("/sign-in/two-factor", {"code": code}).headers["Location"].endswith("/home")
     assert client.get("/home").status_code == 200
@@ -68,7 +79,8 @@ def test_wrong_codes_are_rate_limited(app, county, database_url, redis_url):
     client = limited.test_client()
     _password_step(client, email)
     client.fetch_csrf("/sign-in/two-factor")
-    statuses = [client.submit("/sign-in/two-factor", {"code": f"{n:06d}"}).status_code for n in range(4)]
+    wrong = _wrong_codes(_secret(app, email), 4)
+    statuses = [client.submit("/sign-in/two-factor", {"code": code}).status_code for code in wrong]
     assert statuses == [400, 400, 400, 429]
     right = pyotp.TOTP(_secret(app, email)).now()
     assert client.submit("/sign-in/two-factor", {"code": right}).status_code == 429
@@ -83,7 +95,7 @@ def test_first_sign_in_enrols_with_a_qr_code_and_recovery_codes_work_once(app, c
     assert 'src="data:image/svg+xml' in page
     secret = re.search(r'<code id="totp-secret">([A-Z2-7]+)</code>', page).group(1)
     client.fetch_csrf("/sign-in/enrol")
-    assert client.submit("/sign-in/enrol", {"code": "123456"}).status_code == 400
+    assert client.submit("/sign-in/enrol", {"code": _wrong_codes(secret)[0]}).status_code == 400
     done = client.submit("/sign-in/enrol", {"code": pyotp.TOTP(secret).now()}).get_data(as_text=True)
     codes = re.findall(r"<li><code>([0-9a-f]{8}-[0-9a-f]{8})</code></li>", done)
     assert len(codes) == 10 and client.get("/home").status_code == 200
