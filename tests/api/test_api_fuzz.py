@@ -35,7 +35,8 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, headers=AUT
 
 
 @schema.parametrize()
-@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+# derandomize: the same cases on every run, so a 500 found is found again, not by the luck of a run.
+@settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_never_answers_500(case):
     response = case.call(headers=AUTH)
     assert response.status_code < 500, (case.as_curl_command(), response.status_code, response.text[:500])
