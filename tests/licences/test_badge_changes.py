@@ -28,17 +28,19 @@ def _ago(days: int) -> list[str]:
     return _date(TODAY - dt.timedelta(days=days))
 
 
-CHECKS = {
-    "dbs_certificate_number": "001234567890",
-    "dbs_issued_on": _ago(60),
-    "barred_lists_checked": "y",
-    "update_service_subscribed": "y",
-    "first_reference_on": _ago(40),
-    "second_reference_on": _ago(35),
-    "english_test_passed_on": _ago(50),
-    "safeguarding_training_on": _ago(20),
-    "reason": "Route 14, Highcrest Academy contract",
-}
+def _checks() -> dict:
+    """A badge's checks, all in date: dated from TODAY as the test runs, not as the module is imported."""
+    return {
+        "dbs_certificate_number": "001234567890",
+        "dbs_issued_on": _ago(60),
+        "barred_lists_checked": "y",
+        "update_service_subscribed": "y",
+        "first_reference_on": _ago(40),
+        "second_reference_on": _ago(35),
+        "english_test_passed_on": _ago(50),
+        "safeguarding_training_on": _ago(20),
+        "reason": "Route 14, Highcrest Academy contract",
+    }
 
 
 def _issue_data(holder_reference: str, **overrides) -> dict:
@@ -47,7 +49,7 @@ def _issue_data(holder_reference: str, **overrides) -> dict:
         "holder_reference": holder_reference,
         "badge_type": "driver",
         "operator_name": "Chiltern Cars",
-        **CHECKS,
+        **_checks(),
         **overrides,
     }
 
@@ -81,13 +83,13 @@ def test_transport_officer_issues_a_badge_to_a_holder_on_their_records(app, logi
         assert badge.person_record_id == holder["id"] and badge.authority.code == "BCC-CT"
         assert badge.number == f"CT{badge.id:06d}" and badge.status is BadgeStatus.VALID
         assert badge.issued_on == TODAY and badge.expires_on == add_months(TODAY, 36)
-        assert badge.operator_name == "Chiltern Cars" and badge.status_reason == CHECKS["reason"]
+        assert badge.operator_name == "Chiltern Cars" and badge.status_reason == _checks()["reason"]
         assert badge.dbs_certificate.certificate_number == "001234567890"
         assert badge.dbs_certificate.barred_lists_checked and badge.dbs_certificate.update_service_subscribed
         assert badge.safeguarding_training_on == TODAY - dt.timedelta(days=20)
         number = badge.number
     [event] = _events(app, "badge.issued")
-    assert event.reason == CHECKS["reason"] and event.details["number"] == number
+    assert event.reason == _checks()["reason"] and event.details["number"] == number
     assert (
         event.details["dbs_certificate"] == "001234567890"
         and event.details["register_flags_considered"] == []
@@ -106,7 +108,7 @@ def test_holder_can_be_named_by_record_number(app, login, holder):
 def test_a_new_holder_is_recorded_at_the_county_in_the_same_step(app, login, county):
     officer = login(Role.TRANSPORT_OFFICER)
     data = {
-        **CHECKS,
+        **_checks(),
         "holder": "new",
         "new_reference": "CT-H-0100",
         "new_forenames": "Bilal",
@@ -133,7 +135,7 @@ def test_a_new_holder_is_recorded_at_the_county_in_the_same_step(app, login, cou
 
 def test_new_holder_details_are_required_when_the_holder_is_new(app, login, county):
     response = login(Role.TRANSPORT_OFFICER).submit(
-        "/badges/new", {**CHECKS, "holder": "new", "badge_type": "driver", "operator_name": "Wycombe Cabs"}
+        "/badges/new", {**_checks(), "holder": "new", "badge_type": "driver", "operator_name": "Wycombe Cabs"}
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -141,63 +143,65 @@ def test_new_holder_details_are_required_when_the_holder_is_new(app, login, coun
     assert _count(app, PersonRecord) == 0 and _count(app, Badge) == 0
 
 
-BAD_INPUT = [
-    ({"dbs_certificate_number": "00123456789"}, "exactly 12 digits"),
-    ({"dbs_certificate_number": "0012345678901"}, "exactly 12 digits"),
-    ({"dbs_certificate_number": "00123456789A"}, "exactly 12 digits"),
-    ({"dbs_certificate_number": "0012345\x0067890"}, "must not contain control characters"),
-    ({"dbs_issued_on": _date(TODAY + dt.timedelta(days=3))}, "must be today or in the past"),
-    ({"dbs_issued_on": ["", "", ""]}, "Enter the date the DBS certificate was issued"),
-    ({"dbs_issued_on": ["12", "2025"]}, "must be a real date"),
-    ({"dbs_issued_on": ["12"]}, "must be a real date"),
-    ({"dbs_issued_on": ["1", "2", "3", "2025"]}, "must be a real date"),
-    ({"dbs_issued_on": ["31", "2", "2025"]}, "must be a real date"),
-    ({"first_reference_on": _date(TODAY + dt.timedelta(days=1))}, "must be today or in the past"),
-    ({"english_test_passed_on": ["aa", "bb", "cccc"]}, "must be a real date"),
-    ({"first_reference_on": ["", "", ""]}, "Enter the date of the first character reference"),
-    ({"second_reference_on": ["", "", ""]}, "Enter the date of the second character reference"),
-    ({"english_test_passed_on": ["", "", ""]}, "Enter the date of the English test"),
-    ({"safeguarding_training_on": ["", "", ""]}, "Enter the date of the safeguarding training"),
-    (
-        {"safeguarding_training_on": _date(add_months(TODAY, -37))},
-        "Safeguarding training was more than 3 years ago",
-    ),
-    ({"barred_lists_checked": ""}, "must include both barred lists"),
-    (
-        {"dbs_issued_on": _date(add_months(TODAY, -40)), "update_service_subscribed": ""},
-        "more than 3 years old and not on the Update Service",
-    ),
-    (
-        {"dbs_issued_on": _date(add_months(TODAY, -40))},
-        "record an Update Service status check from the last 6 months",
-    ),
-    (
-        {
-            "dbs_issued_on": _date(add_months(TODAY, -40)),
-            "last_status_check_on": _date(add_months(TODAY, -7)),
-            "last_status_result": "no new information",
-        },
-        "record an Update Service status check from the last 6 months",
-    ),
-    (
-        {"last_status_check_on": _ago(5), "last_status_result": "new information"},
-        "a new enhanced DBS certificate is needed",
-    ),
-    ({"last_status_check_on": _ago(5)}, "Select the result of the last status check"),
-    ({"last_status_check_on": _ago(90)}, "cannot be before the DBS certificate was issued"),
-    ({"operator_name": ""}, "Enter the operator"),
-    ({"operator_name": "Cars\x00Ltd"}, "must not contain control characters"),
-    ({"reason": ""}, "Enter the reason"),
-    ({"reason": "ok\x00ok ok"}, "must not contain control characters"),
-    ({"badge_type": "pilot"}, "Select the badge type"),
-    ({"holder_reference": ""}, "Enter your reference or record number"),
-    ({"holder_reference": "NO-SUCH-REF"}, "holds no person record with reference or number NO-SUCH-REF"),
-]
+def _bad_input() -> list[tuple[dict, str]]:
+    """Each bad answer and its message; the dates are relative to TODAY as the test runs."""
+    return [
+        ({"dbs_certificate_number": "00123456789"}, "exactly 12 digits"),
+        ({"dbs_certificate_number": "0012345678901"}, "exactly 12 digits"),
+        ({"dbs_certificate_number": "00123456789A"}, "exactly 12 digits"),
+        ({"dbs_certificate_number": "0012345\x0067890"}, "must not contain control characters"),
+        ({"dbs_issued_on": _date(TODAY + dt.timedelta(days=3))}, "must be today or in the past"),
+        ({"dbs_issued_on": ["", "", ""]}, "Enter the date the DBS certificate was issued"),
+        ({"dbs_issued_on": ["12", "2025"]}, "must be a real date"),
+        ({"dbs_issued_on": ["12"]}, "must be a real date"),
+        ({"dbs_issued_on": ["1", "2", "3", "2025"]}, "must be a real date"),
+        ({"dbs_issued_on": ["31", "2", "2025"]}, "must be a real date"),
+        ({"first_reference_on": _date(TODAY + dt.timedelta(days=1))}, "must be today or in the past"),
+        ({"english_test_passed_on": ["aa", "bb", "cccc"]}, "must be a real date"),
+        ({"first_reference_on": ["", "", ""]}, "Enter the date of the first character reference"),
+        ({"second_reference_on": ["", "", ""]}, "Enter the date of the second character reference"),
+        ({"english_test_passed_on": ["", "", ""]}, "Enter the date of the English test"),
+        ({"safeguarding_training_on": ["", "", ""]}, "Enter the date of the safeguarding training"),
+        (
+            {"safeguarding_training_on": _date(add_months(TODAY, -37))},
+            "Safeguarding training was more than 3 years ago",
+        ),
+        ({"barred_lists_checked": ""}, "must include both barred lists"),
+        (
+            {"dbs_issued_on": _date(add_months(TODAY, -40)), "update_service_subscribed": ""},
+            "more than 3 years old and not on the Update Service",
+        ),
+        (
+            {"dbs_issued_on": _date(add_months(TODAY, -40))},
+            "record an Update Service status check from the last 6 months",
+        ),
+        (
+            {
+                "dbs_issued_on": _date(add_months(TODAY, -40)),
+                "last_status_check_on": _date(add_months(TODAY, -7)),
+                "last_status_result": "no new information",
+            },
+            "record an Update Service status check from the last 6 months",
+        ),
+        (
+            {"last_status_check_on": _ago(5), "last_status_result": "new information"},
+            "a new enhanced DBS certificate is needed",
+        ),
+        ({"last_status_check_on": _ago(5)}, "Select the result of the last status check"),
+        ({"last_status_check_on": _ago(90)}, "cannot be before the DBS certificate was issued"),
+        ({"operator_name": ""}, "Enter the operator"),
+        ({"operator_name": "Cars\x00Ltd"}, "must not contain control characters"),
+        ({"reason": ""}, "Enter the reason"),
+        ({"reason": "ok\x00ok ok"}, "must not contain control characters"),
+        ({"badge_type": "pilot"}, "Select the badge type"),
+        ({"holder_reference": ""}, "Enter your reference or record number"),
+        ({"holder_reference": "NO-SUCH-REF"}, "holds no person record with reference or number NO-SUCH-REF"),
+    ]
 
 
 def test_bad_or_missing_checks_are_refused_and_nothing_changes(app, login, holder):
     officer = login(Role.TRANSPORT_OFFICER)
-    for overrides, message in BAD_INPUT:
+    for overrides, message in _bad_input():
         response = officer.submit("/badges/new", {**_issue_data(holder["reference"]), **overrides})
         page = response.get_data(as_text=True)
         assert response.status_code == 400, (overrides, page)
@@ -392,7 +396,7 @@ def test_a_withdrawn_badge_cannot_be_suspended_or_renewed(app, login, badge_id):
     assert response.status_code == 400 and "is withdrawn: it cannot be suspended" in response.get_data(
         as_text=True
     )
-    response = officer.submit(f"/badges/{badge_id}/renew", {**CHECKS})
+    response = officer.submit(f"/badges/{badge_id}/renew", {**_checks()})
     assert response.status_code == 400 and "was withdrawn and cannot be renewed" in response.get_data(
         as_text=True
     )
@@ -427,7 +431,7 @@ def test_a_transport_officer_of_another_county_cannot_open_or_change_the_badge(a
         other.submit(f"/badges/{badge_id}/status", {"action": "withdraw", "reason": "Not ours"}).status_code
         == 404
     )
-    assert other.submit(f"/badges/{badge_id}/renew", {**CHECKS}).status_code == 404
+    assert other.submit(f"/badges/{badge_id}/renew", {**_checks()}).status_code == 404
     badge = _badge(app, badge_id)
     assert badge.status is BadgeStatus.VALID and badge.status_reason == ""
     assert _events(app, "badge.withdrawn") == [] and _events(app, "badge.viewed") == []
@@ -438,7 +442,7 @@ def test_other_roles_cannot_open_renew_or_change_a_badge(app, login, badge_id, r
     client = login(role)
     assert client.get(f"/badges/{badge_id}").status_code == 403
     assert client.get(f"/badges/{badge_id}/renew").status_code == 403
-    assert client.submit(f"/badges/{badge_id}/renew", {**CHECKS}).status_code == 403
+    assert client.submit(f"/badges/{badge_id}/renew", {**_checks()}).status_code == 403
     response = client.submit(f"/badges/{badge_id}/status", {"action": "withdraw", "reason": "Not allowed"})
     assert response.status_code == 403
     assert client.get("/badges/due").status_code == 403
@@ -470,7 +474,7 @@ def test_renewal_extends_the_badge_by_three_years_on_current_checks(app, login, 
     officer = login(Role.TRANSPORT_OFFICER)
     form = officer.get(f"/badges/{badge_id}/renew").get_data(as_text=True)
     assert old.dbs_certificate_id and "Renew badge BCC000030" in form
-    response = officer.submit(f"/badges/{badge_id}/renew", {**CHECKS, "reason": "Renewal, same operator"})
+    response = officer.submit(f"/badges/{badge_id}/renew", {**_checks(), "reason": "Renewal, same operator"})
     assert response.status_code == 302, response.get_data(as_text=True)
     badge = _badge(app, badge_id)
     assert badge.expires_on == add_months(old.expires_on, 36) and badge.status is BadgeStatus.VALID
@@ -484,7 +488,7 @@ def test_renewal_extends_the_badge_by_three_years_on_current_checks(app, login, 
 
 def test_an_expired_badge_renews_for_three_years_from_today(app, login, holder):
     badge_id = _renewal_badge(app, holder, issued_on=add_months(TODAY, -40))
-    assert login(Role.TRANSPORT_OFFICER).submit(f"/badges/{badge_id}/renew", CHECKS).status_code == 302
+    assert login(Role.TRANSPORT_OFFICER).submit(f"/badges/{badge_id}/renew", _checks()).status_code == 302
     assert _badge(app, badge_id).expires_on == add_months(TODAY, 36)
 
 
@@ -492,7 +496,7 @@ def test_renewal_with_an_expired_check_is_refused(app, login, holder):
     badge_id = _renewal_badge(app, holder)
     before = _badge(app, badge_id)
     response = login(Role.TRANSPORT_OFFICER).submit(
-        f"/badges/{badge_id}/renew", {**CHECKS, "safeguarding_training_on": _date(add_months(TODAY, -40))}
+        f"/badges/{badge_id}/renew", {**_checks(), "safeguarding_training_on": _date(add_months(TODAY, -40))}
     )
     assert (
         response.status_code == 400
@@ -508,14 +512,14 @@ def test_renewal_with_an_expired_check_is_refused(app, login, holder):
 
 def test_renewal_opens_ninety_days_before_expiry(app, login, holder):
     badge_id = _renewal_badge(app, holder, issued_on=TODAY - dt.timedelta(days=30))
-    response = login(Role.TRANSPORT_OFFICER).submit(f"/badges/{badge_id}/renew", CHECKS)
+    response = login(Role.TRANSPORT_OFFICER).submit(f"/badges/{badge_id}/renew", _checks())
     assert response.status_code == 400 and "it can be renewed from" in response.get_data(as_text=True)
     assert _events(app, "badge.renewed") == []
 
 
 def test_a_suspended_badge_cannot_be_renewed(app, login, holder):
     badge_id = _renewal_badge(app, holder, status=BadgeStatus.SUSPENDED)
-    response = login(Role.TRANSPORT_OFFICER).submit(f"/badges/{badge_id}/renew", CHECKS)
+    response = login(Role.TRANSPORT_OFFICER).submit(f"/badges/{badge_id}/renew", _checks())
     assert response.status_code == 400 and "lift the suspension" in response.get_data(as_text=True)
 
 
@@ -528,12 +532,10 @@ def test_renewal_shows_the_registers_information_and_needs_it_considered(app, lo
     officer = login(Role.TRANSPORT_OFFICER)
     form = officer.get(f"/badges/{badge_id}/renew").get_data(as_text=True)
     assert 'data-flag="police_information"' in form and "Why the badge should be issued despite" in form
-    response = officer.submit(f"/badges/{badge_id}/renew", CHECKS)
+    response = officer.submit(f"/badges/{badge_id}/renew", _checks())
     assert response.status_code == 400 and "Read it, then explain why" in response.get_data(as_text=True)
     assert _events(app, "badge.renewed") == []
     rationale = "Police summary reviewed with the SPOC: no risk to routes."
-    assert (
-        officer.submit(f"/badges/{badge_id}/renew", {**CHECKS, "register_rationale": rationale}).status_code
-        == 302
-    )
+    renewal = {**_checks(), "register_rationale": rationale}
+    assert officer.submit(f"/badges/{badge_id}/renew", renewal).status_code == 302
     assert _events(app, "badge.renewed")[0].details["register_flags_considered"] == ["police_information"]

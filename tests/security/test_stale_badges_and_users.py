@@ -30,17 +30,19 @@ def _ago(days: int) -> list[str]:
     return [str(day.day), str(day.month), str(day.year)]
 
 
-CHECKS = {
-    "dbs_certificate_number": "001234567890",
-    "dbs_issued_on": _ago(60),
-    "barred_lists_checked": "y",
-    "update_service_subscribed": "y",
-    "first_reference_on": _ago(40),
-    "second_reference_on": _ago(35),
-    "english_test_passed_on": _ago(50),
-    "safeguarding_training_on": _ago(20),
-    "reason": "Route 14, Highcrest Academy contract",
-}
+def _checks() -> dict:
+    """A badge's checks, all in date: dated from TODAY as the test runs, not as the module is imported."""
+    return {
+        "dbs_certificate_number": "001234567890",
+        "dbs_issued_on": _ago(60),
+        "barred_lists_checked": "y",
+        "update_service_subscribed": "y",
+        "first_reference_on": _ago(40),
+        "second_reference_on": _ago(35),
+        "english_test_passed_on": _ago(50),
+        "safeguarding_training_on": _ago(20),
+        "reason": "Route 14, Highcrest Academy contract",
+    }
 
 
 def _hidden(page: str, name: str) -> str:
@@ -95,7 +97,7 @@ def test_a_stale_badge_renewal_is_refused(app, login, badge_id):
     assert withdrawn.status_code == 302
     with app.app_context():
         expires_on = db.session.get(Badge, badge_id).expires_on
-    late = first.submit(renew, {**CHECKS, "version": v_renew})
+    late = first.submit(renew, {**_checks(), "version": v_renew})
     assert late.status_code == 400 and STALE in late.get_data(as_text=True)
     with app.app_context():
         badge = db.session.get(Badge, badge_id)
@@ -110,10 +112,10 @@ def test_two_renewals_opened_together_renew_once(app, login, badge_id):
     first, second = login(Role.TRANSPORT_OFFICER), login(Role.TRANSPORT_OFFICER)
     path = f"/badges/{badge_id}/renew"
     v1, v2 = _opened(first, path, "version"), _opened(second, path, "version")
-    assert first.submit(path, {**CHECKS, "version": v1}).status_code == 302
+    assert first.submit(path, {**_checks(), "version": v1}).status_code == 302
     with app.app_context():
         expires_on = db.session.get(Badge, badge_id).expires_on
-    late = second.submit(path, {**CHECKS, "version": v2})
+    late = second.submit(path, {**_checks(), "version": v2})
     assert late.status_code == 400 and STALE in late.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Badge, badge_id).expires_on == expires_on
@@ -126,7 +128,7 @@ def test_a_badge_issue_form_sent_twice_issues_one_badge(app, login, county):
     officer = login(Role.TRANSPORT_OFFICER)
     token = _opened(officer, "/badges/new", "form_token")
     data = {"form_token": token, "holder": "existing", "holder_reference": "CT-H-0077",
-            "badge_type": "driver", "operator_name": "Chiltern Cars", **CHECKS}
+            "badge_type": "driver", "operator_name": "Chiltern Cars", **_checks()}
     first = officer.submit("/badges/new", data)
     assert first.status_code == 302, first.get_data(as_text=True)
     again = officer.submit("/badges/new", data)
