@@ -93,3 +93,22 @@ def make_complaint(record, *, category: str = "sexual_harassment", received_on: 
     db.session.add(complaint)
     db.session.flush()
     return complaint
+
+
+def in_date_checks_form() -> dict:
+    """A badge form's checks, all in date: dated from TODAY as the test runs, not as a module is imported."""
+    def ago(days: int) -> list[str]:
+        day = TODAY - dt.timedelta(days=days)
+        return [str(day.day), str(day.month), str(day.year)]
+
+    return {
+        "dbs_certificate_number": "001234567890",
+        "dbs_issued_on": ago(60),
+        "barred_lists_checked": "y",
+        "update_service_subscribed": "y",
+        "first_reference_on": ago(40),
+        "second_reference_on": ago(35),
+        "english_test_passed_on": ago(50),
+        "safeguarding_training_on": ago(20),
+        "reason": "Route 14, Highcrest Academy contract",
+    }

@@ -15,7 +15,7 @@ from licensing.licences.models import Badge, BadgeStatus, DbsCertificate
 from licensing.licences.rules import add_months
 from licensing.people.models import PersonRecord
 from tests.factories import arranged, clock_date, join_records, make_intelligence, make_person
-from tests.licences.factories import make_badge, make_licence, make_sanction
+from tests.licences.factories import in_date_checks_form, make_badge, make_licence, make_sanction
 
 TODAY = clock_date(__name__)
 
@@ -28,19 +28,7 @@ def _ago(days: int) -> list[str]:
     return _date(TODAY - dt.timedelta(days=days))
 
 
-def _checks() -> dict:
-    """A badge's checks, all in date: dated from TODAY as the test runs, not as the module is imported."""
-    return {
-        "dbs_certificate_number": "001234567890",
-        "dbs_issued_on": _ago(60),
-        "barred_lists_checked": "y",
-        "update_service_subscribed": "y",
-        "first_reference_on": _ago(40),
-        "second_reference_on": _ago(35),
-        "english_test_passed_on": _ago(50),
-        "safeguarding_training_on": _ago(20),
-        "reason": "Route 14, Highcrest Academy contract",
-    }
+_checks = in_date_checks_form
 
 
 def _issue_data(holder_reference: str, **overrides) -> dict:

@@ -18,31 +18,14 @@ from licensing.licences.models import Badge, BadgeStatus
 from licensing.people.models import PersonRecord
 from tests.factories import arranged, clock_date, make_person, make_user
 from tests.intelligence.factories import item_form
-from tests.licences.factories import make_badge
+from tests.licences.factories import in_date_checks_form, make_badge
 
 STALE = "Someone else changed this since you opened it"
 ALREADY = "This form was already sent"
 TODAY = clock_date(__name__)
 
 
-def _ago(days: int) -> list[str]:
-    day = TODAY - dt.timedelta(days=days)
-    return [str(day.day), str(day.month), str(day.year)]
-
-
-def _checks() -> dict:
-    """A badge's checks, all in date: dated from TODAY as the test runs, not as the module is imported."""
-    return {
-        "dbs_certificate_number": "001234567890",
-        "dbs_issued_on": _ago(60),
-        "barred_lists_checked": "y",
-        "update_service_subscribed": "y",
-        "first_reference_on": _ago(40),
-        "second_reference_on": _ago(35),
-        "english_test_passed_on": _ago(50),
-        "safeguarding_training_on": _ago(20),
-        "reason": "Route 14, Highcrest Academy contract",
-    }
+_checks = in_date_checks_form
 
 
 def _hidden(page: str, name: str) -> str:
